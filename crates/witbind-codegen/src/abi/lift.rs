@@ -1,0 +1,185 @@
+//! Lifting: core wasm values and guest memory → Rust values.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::abi::Instruction;
+use wit_bindgen_core::wit_parser::{Handle, Type};
+
+use super::{Block, FnBindgen};
+use crate::names;
+use crate::types::int_repr;
+
+impl FnBindgen<'_, '_> {
+    /// Emits `inst` if it is a lifting instruction; returns whether it was.
+    pub(super) fn emit_lift(&mut self, inst: &Instruction<'_>, operands: &mut [TokenStream], results: &mut Vec<TokenStream>) -> bool {
+        let rt = self.rt().clone();
+        let op = operands.first().cloned().unwrap_or_default();
+        match inst {
+            Instruction::S8FromI32 => results.push(quote!(#op as i8)),
+            Instruction::U8FromI32 => results.push(quote!(#op as u8)),
+            Instruction::S16FromI32 => results.push(quote!(#op as i16)),
+            Instruction::U16FromI32 => results.push(quote!(#op as u16)),
+            Instruction::S32FromI32 | Instruction::S64FromI64 | Instruction::F32FromCoreF32 | Instruction::F64FromCoreF64 => {
+                results.push(op)
+            }
+            Instruction::U32FromI32 => results.push(quote!(#op as u32)),
+            Instruction::U64FromI64 => results.push(quote!(#op as u64)),
+            Instruction::CharFromI32 => results.push(quote!(#rt::char_lift(#op as u32))),
+            Instruction::BoolFromI32 => results.push(quote!(#rt::bool_lift(#op as u8))),
+            Instruction::ListCanonLift { element, .. } => {
+                let element = self.ty(element);
+                let len = self.bind("len", operands[1].clone());
+                let list = self.bind("list", quote!(#rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len)));
+                results.push(list);
+            }
+            Instruction::StringLift => {
+                let len = self.bind("len", operands[1].clone());
+                let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
+                let string = self.bind("string", quote!(#rt::string_lift(#bytes)));
+                results.push(string);
+            }
+            Instruction::ListLift { element, .. } => self.lift_list(element, &op, &operands[1], results),
+            Instruction::RecordLift { record, ty, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let fields = record.fields.iter().map(|f| names::snake(&f.name));
+                let values = operands.iter();
+                results.push(quote!(#path { #(#fields: #values),* }));
+            }
+            Instruction::TupleLift { .. } => {
+                let values = operands.iter();
+                results.push(quote!((#(#values,)*)));
+            }
+            Instruction::FlagsLift { flags, ty, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let repr = match flags.flags.len() {
+                    0..=8 => quote!(u8),
+                    9..=16 => quote!(u16),
+                    _ => quote!(u32),
+                };
+                results.push(quote!(#path::from_bits_retain(#op as #repr)));
+            }
+            Instruction::HandleLift { handle, .. } => {
+                let lifted = self.lift_handle(handle, &op);
+                results.push(lifted);
+            }
+            Instruction::EnumLift { enum_, ty, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let repr = int_repr(enum_.tag());
+                results.push(quote!(#path::_lift(#op as #repr)));
+            }
+            Instruction::VariantLift { variant, ty, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let blocks = self.pop_blocks(variant.cases.len());
+                let arms: Vec<TokenStream> = variant
+                    .cases
+                    .iter()
+                    .zip(blocks)
+                    .map(|(case, block)| {
+                        let name = names::camel(&case.name);
+                        let Block { body, results, .. } = block;
+                        match case.ty {
+                            Some(_) => quote!({ #body #path::#name(#(#results)*) }),
+                            None => quote!({ #body #path::#name }),
+                        }
+                    })
+                    .collect();
+                self.lift_match(&op, arms, results);
+            }
+            Instruction::OptionLift { .. } => {
+                let mut blocks = self.pop_blocks(2);
+                let some = blocks.pop().expect("two blocks");
+                let none = blocks.pop().expect("two blocks");
+                let (none_body, some_body, some_value) = (none.body, some.body, some.results);
+                let arms = vec![
+                    quote!({ #none_body ::core::option::Option::None }),
+                    quote!({ #some_body ::core::option::Option::Some(#(#some_value)*) }),
+                ];
+                self.lift_match(&op, arms, results);
+            }
+            Instruction::ResultLift { .. } => {
+                let mut blocks = self.pop_blocks(2);
+                let err = blocks.pop().expect("two blocks");
+                let ok = blocks.pop().expect("two blocks");
+                let value = |values: &[TokenStream]| match values {
+                    [] => quote!(()),
+                    values => quote!(#(#values)*),
+                };
+                let (ok_body, ok_value) = (ok.body, value(&ok.results));
+                let (err_body, err_value) = (err.body, value(&err.results));
+                let arms = vec![
+                    quote!({ #ok_body ::core::result::Result::Ok(#ok_value) }),
+                    quote!({ #err_body ::core::result::Result::Err(#err_value) }),
+                ];
+                self.lift_match(&op, arms, results);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// `match discriminant { 0 => arm0, 1 => arm1, .., _ => invalid }`.
+    fn lift_match(&mut self, discriminant: &TokenStream, arms: Vec<TokenStream>, results: &mut Vec<TokenStream>) {
+        let rt = self.rt().clone();
+        let arms = arms.into_iter().enumerate().map(|(i, arm)| {
+            let i = Literal::i32_unsuffixed(i as i32);
+            quote!(#i => #arm)
+        });
+        let value = self.bind(
+            "v",
+            quote! {
+                match #discriminant {
+                    #(#arms)*
+                    _ => #rt::invalid_discriminant(),
+                }
+            },
+        );
+        results.push(value);
+    }
+
+    fn lift_list(&mut self, element: &Type, ptr: &TokenStream, len: &TokenStream, results: &mut Vec<TokenStream>) {
+        let rt = self.rt().clone();
+        let block = self.pop_blocks(1).remove(0);
+        let (size, align) = (self.size(element), self.align(element));
+        let size = Literal::usize_unsuffixed(size);
+        let align = Literal::usize_unsuffixed(align);
+        let array = self.tmp("array");
+        let len_var = self.tmp("len");
+        let list = self.tmp("list");
+        let Block { body, results: values, base, .. } = block;
+        self.push(quote! {
+            let #array = #ptr;
+            let #len_var = #len;
+            let mut #list = #rt::Vec::with_capacity(#len_var);
+            for i in 0..#len_var {
+                let #base = #array.add(i * #size);
+                #body
+                #list.push(#(#values)*);
+            }
+            #rt::cabi_dealloc(#array, #len_var * #size, #align);
+        });
+        results.push(quote!(#list));
+    }
+
+    fn lift_handle(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
+        let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+        let resource = self.cx.resource_of(*resource);
+        let path = self.cx.type_path(resource, self.module);
+        let exported = self.cx.is_exported_resource(resource);
+        match (handle, exported) {
+            (Handle::Own(_), _) => quote!(#path::from_handle(#op as u32)),
+            (Handle::Borrow(_), false) => {
+                // A borrowed import handle must not be dropped by the guest.
+                let held = self.bind("handle", quote!(::core::mem::ManuallyDrop::new(#path::from_handle(#op as u32))));
+                quote!(&*#held)
+            }
+            (Handle::Borrow(_), true) => {
+                let def = &self.cx.resolve.types[resource];
+                let borrow = quote::format_ident!("{}Borrow", names::camel(def.name.as_deref().unwrap_or_default()));
+                let module = self.cx.module_of_type(resource);
+                let path = self.module.path_to(&module, &borrow);
+                quote!(#path::lift(#op as u32 as usize))
+            }
+        }
+    }
+}
+

@@ -1,0 +1,237 @@
+//! Lowering: Rust values → core wasm values and guest memory.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::abi::{Bitcast, Instruction};
+use wit_bindgen_core::wit_parser::{Handle, Type};
+
+use super::FnBindgen;
+use crate::names;
+
+impl FnBindgen<'_, '_> {
+    /// Emits `inst` if it is a lowering instruction; returns whether it was.
+    pub(super) fn emit_lower(&mut self, inst: &Instruction<'_>, operands: &mut [TokenStream], results: &mut Vec<TokenStream>) -> bool {
+        let rt = self.rt().clone();
+        match inst {
+            Instruction::I32FromChar
+            | Instruction::I32FromBool
+            | Instruction::I32FromU8
+            | Instruction::I32FromS8
+            | Instruction::I32FromU16
+            | Instruction::I32FromS16
+            | Instruction::I32FromU32
+            | Instruction::I32FromS32 => {
+                let op = &operands[0];
+                results.push(quote!(#rt::as_i32(#op)));
+            }
+            Instruction::I64FromU64 | Instruction::I64FromS64 => {
+                let op = &operands[0];
+                results.push(quote!(#rt::as_i64(#op)));
+            }
+            Instruction::CoreF32FromF32 => {
+                let op = &operands[0];
+                results.push(quote!(#rt::as_f32(#op)));
+            }
+            Instruction::CoreF64FromF64 => {
+                let op = &operands[0];
+                results.push(quote!(#rt::as_f64(#op)));
+            }
+            Instruction::ListCanonLower { realloc, .. } => self.lower_canon_list(&operands[0], realloc.is_some(), false, results),
+            Instruction::StringLower { realloc } => self.lower_canon_list(&operands[0], realloc.is_some(), true, results),
+            Instruction::ListLower { element, realloc } => self.lower_list(element, &operands[0], realloc.is_some(), results),
+            Instruction::RecordLower { record, ty, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let fields: Vec<_> = record.fields.iter().map(|f| names::snake(&f.name)).collect();
+                let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
+                let op = &operands[0];
+                self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
+                results.extend(vars.iter().map(|v| quote!(#v)));
+            }
+            Instruction::TupleLower { tuple, .. } => {
+                let vars: Vec<_> = tuple.types.iter().map(|_| self.tmp("t")).collect();
+                let op = &operands[0];
+                self.push(quote!(let (#(#vars,)*) = #op;));
+                results.extend(vars.iter().map(|v| quote!(#v)));
+            }
+            Instruction::FlagsLower { .. } => {
+                let op = &operands[0];
+                results.push(quote!((#op).bits() as i32));
+            }
+            Instruction::HandleLower { handle, .. } => {
+                let op = &operands[0];
+                results.push(match handle {
+                    Handle::Own(_) => quote!((#op).take_handle() as i32),
+                    Handle::Borrow(_) => quote!((#op).handle() as i32),
+                });
+            }
+            Instruction::EnumLower { .. } => {
+                let op = &operands[0];
+                // `clone` copies out of a `&Enum` or an `Enum` alike.
+                results.push(quote!((#op).clone() as i32));
+            }
+            Instruction::VariantLower { variant, ty, results: flat, .. } => {
+                let path = self.cx.type_path(*ty, self.module);
+                let blocks = self.pop_blocks(variant.cases.len());
+                let patterns: Vec<TokenStream> = variant
+                    .cases
+                    .iter()
+                    .zip(&blocks)
+                    .map(|(case, block)| {
+                        let name = names::camel(&case.name);
+                        let payload = &block.payload;
+                        match case.ty {
+                            Some(_) => quote!(#path::#name(#payload)),
+                            None => quote!(#path::#name),
+                        }
+                    })
+                    .collect();
+                self.lower_match(&operands[0], patterns, blocks, flat.len(), results);
+            }
+            Instruction::OptionLower { results: flat, .. } => {
+                let blocks = self.pop_blocks(2);
+                let some = &blocks[1].payload;
+                let patterns = vec![quote!(::core::option::Option::None), quote!(::core::option::Option::Some(#some))];
+                self.lower_match(&operands[0], patterns, blocks, flat.len(), results);
+            }
+            Instruction::ResultLower { result, results: flat, .. } => {
+                let blocks = self.pop_blocks(2);
+                let ok = match result.ok {
+                    Some(_) => {
+                        let p = &blocks[0].payload;
+                        quote!(::core::result::Result::Ok(#p))
+                    }
+                    None => quote!(::core::result::Result::Ok(_)),
+                };
+                let err = match result.err {
+                    Some(_) => {
+                        let p = &blocks[1].payload;
+                        quote!(::core::result::Result::Err(#p))
+                    }
+                    None => quote!(::core::result::Result::Err(_)),
+                };
+                self.lower_match(&operands[0], vec![ok, err], blocks, flat.len(), results);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// `match value { pattern => { body; (results) } }` bound to fresh locals.
+    fn lower_match(&mut self, value: &TokenStream, patterns: Vec<TokenStream>, blocks: Vec<super::Block>, n: usize, results: &mut Vec<TokenStream>) {
+        let arms = patterns.into_iter().zip(blocks).map(|(pattern, block)| {
+            let body = block.body;
+            let values = block.results;
+            let value = match values.len() {
+                0 => TokenStream::new(),
+                1 => quote!(#(#values)*),
+                _ => quote!((#(#values),*)),
+            };
+            quote!(#pattern => { #body #value })
+        });
+        let vars: Vec<_> = (0..n).map(|_| self.tmp("v")).collect();
+        let bind = match n {
+            0 => TokenStream::new(),
+            1 => quote!(let #(#vars)* =),
+            _ => quote!(let (#(#vars),*) =),
+        };
+        self.push(quote!(#bind match #value { #(#arms)* };));
+        results.extend(vars.iter().map(|v| quote!(#v)));
+    }
+
+    /// A list whose Rust layout is its canonical ABI layout (numbers, and
+    /// strings as bytes): pass a pointer to it, handing ownership over when
+    /// the receiver frees it (`owned`: results of exports).
+    fn lower_canon_list(&mut self, value: &TokenStream, owned: bool, string: bool, results: &mut Vec<TokenStream>) {
+        let vec = self.tmp("vec");
+        let ptr = self.tmp("ptr");
+        let len = self.tmp("len");
+        if owned {
+            let boxed = if string {
+                quote!((#value).into_bytes().into_boxed_slice())
+            } else {
+                quote!((#value).into_boxed_slice())
+            };
+            self.push(quote! {
+                let #vec = #boxed;
+                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #len = #vec.len();
+                ::core::mem::forget(#vec);
+            });
+        } else {
+            self.push(quote! {
+                let #vec = #value;
+                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #len = #vec.len();
+            });
+        }
+        results.push(quote!(#ptr));
+        results.push(quote!(#len));
+    }
+
+    /// Any other list: allocate an array in canonical layout and write each
+    /// element with the block's code.
+    fn lower_list(&mut self, element: &Type, value: &TokenStream, owned: bool, results: &mut Vec<TokenStream>) {
+        let block = self.pop_blocks(1).remove(0);
+        let rt = self.rt().clone();
+        let (size, align) = (self.size(element), self.align(element));
+        let vec = self.tmp("vec");
+        let len = self.tmp("len");
+        let array = self.tmp("array");
+        let size_lit = Literal::usize_unsuffixed(size);
+        let align_lit = Literal::usize_unsuffixed(align);
+        let super::Block { body, elem, base, .. } = block;
+        self.push(quote! {
+            let #vec = #value;
+            let #len = #vec.len();
+            let #array = #rt::alloc(#len * #size_lit, #align_lit);
+            for (i, #elem) in #vec.into_iter().enumerate() {
+                let #base = #array.add(i * #size_lit);
+                #body
+            }
+        });
+        if !owned {
+            let free = quote!(#rt::cabi_dealloc(#array, #len * #size_lit, #align_lit););
+            if self.open.len() > 1 {
+                // Inside another list's loop: the array's local goes out of
+                // scope before the call returns, so register it at run time.
+                self.needs_cleanup_list = true;
+                self.push(quote!(_cleanup_list.push((#array, #len * #size_lit, #align_lit));));
+            } else {
+                self.cleanup.push(free);
+            }
+        }
+        results.push(quote!(#array));
+        results.push(quote!(#len));
+    }
+}
+
+/// A reinterpretation between core wasm value types.
+pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> TokenStream {
+    match cast {
+        Bitcast::None => op,
+        Bitcast::F32ToI32 => quote!((#op).to_bits() as i32),
+        Bitcast::F64ToI64 => quote!((#op).to_bits() as i64),
+        Bitcast::I32ToI64 => quote!(i64::from(#op)),
+        Bitcast::F32ToI64 => quote!(i64::from((#op).to_bits())),
+        Bitcast::I32ToF32 => quote!(f32::from_bits((#op) as u32)),
+        Bitcast::I64ToF64 => quote!(f64::from_bits((#op) as u64)),
+        Bitcast::I64ToI32 => quote!((#op) as i32),
+        Bitcast::I64ToF32 => quote!(f32::from_bits((#op) as u32)),
+        Bitcast::P64ToI64 => quote!((#op).assume_init() as i64),
+        Bitcast::I64ToP64 => quote!(::core::mem::MaybeUninit::new((#op) as u64)),
+        Bitcast::P64ToP => quote!(#rt::p64_to_ptr(#op)),
+        Bitcast::PToP64 => quote!(#rt::ptr_to_p64(#op)),
+        Bitcast::I32ToP => quote!((#op) as usize as *mut u8),
+        Bitcast::PToI32 => quote!((#op) as usize as i32),
+        Bitcast::PToL | Bitcast::I32ToL | Bitcast::I64ToL => quote!((#op) as usize),
+        Bitcast::LToP => quote!((#op) as *mut u8),
+        Bitcast::LToI32 => quote!((#op) as i32),
+        Bitcast::LToI64 => quote!((#op) as i64),
+        Bitcast::Sequence(pair) => {
+            let [first, second] = &**pair;
+            let inner = bitcast(first, op, rt);
+            bitcast(second, inner, rt)
+        }
+    }
+}
+

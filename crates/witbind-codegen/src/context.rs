@@ -1,0 +1,186 @@
+//! The generation context shared by every stage: the resolved WIT, the
+//! options, the pre-computed type facts and sizes, and the module path of
+//! every interface.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use wit_bindgen_core::wit_parser::{
+    Docs, InterfaceId, Resolve, SizeAlign, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
+    WorldItem, WorldKey,
+};
+use wit_bindgen_core::{name_package_module, TypeInfo, Types};
+
+use crate::error::Error;
+use crate::names;
+use crate::opts::Opts;
+
+/// Where an item lives in the generated module tree, relative to the root
+/// of the bindings (the place `generate!` expands or the top of the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ModulePath(pub(crate) Vec<Ident>);
+
+impl ModulePath {
+    pub(crate) fn root() -> Self {
+        ModulePath(Vec::new())
+    }
+
+    /// A path from this module to `item` in module `target`, relative
+    /// (`super::super::wasi::io::streams::Item`) so the bindings work
+    /// wherever they are placed.
+    pub(crate) fn path_to(&self, target: &ModulePath, item: &Ident) -> TokenStream {
+        // Walk up to the common prefix, then down into `target`.
+        let common = self
+            .0
+            .iter()
+            .zip(&target.0)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // A target that is an ancestor (or self) is reached by `super`s only
+        // when the item is not shadowed; staying at the common prefix and
+        // descending keeps paths unambiguous.
+        let ups = (0..self.0.len() - common).map(|_| quote!(super::));
+        let downs = target.0[common..].iter();
+        quote!(#(#ups)* #(#downs::)* #item)
+    }
+}
+
+pub(crate) struct Cx<'a> {
+    pub(crate) resolve: &'a Resolve,
+    pub(crate) world: WorldId,
+    pub(crate) opts: &'a Opts,
+    /// The runtime module path, `::witbind::rt` unless configured.
+    pub(crate) rt: TokenStream,
+    pub(crate) sizes: SizeAlign,
+    types: Types,
+    /// Module of every interface in the world, imports and exports.
+    modules: HashMap<InterfaceId, ModulePath>,
+    /// Interfaces that are exported (their resources are defined by the guest).
+    pub(crate) exported: HashMap<InterfaceId, WorldKey>,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(resolve: &'a Resolve, world: WorldId, opts: &'a Opts) -> Result<Self, Error> {
+        let rt = match &opts.runtime_path {
+            None => quote!(::witbind::rt),
+            Some(path) => syn::parse_str::<syn::Path>(path)
+                .map(|p| quote!(#p))
+                .map_err(|e| {
+                    Error::new(format!(
+                        "invalid runtime path `{path}`: {e}\n  help: use a Rust path such as `::witbind::rt`"
+                    ))
+                })?,
+        };
+        let mut sizes = SizeAlign::default();
+        sizes.fill(resolve).map_err(|e| Error::from_chain(&e, None))?;
+        let mut types = Types::default();
+        types.analyze(resolve);
+        let mut cx = Cx {
+            resolve,
+            world,
+            opts,
+            rt,
+            sizes,
+            types,
+            modules: HashMap::new(),
+            exported: HashMap::new(),
+        };
+        cx.assign_modules();
+        Ok(cx)
+    }
+
+    fn assign_modules(&mut self) {
+        let world = &self.resolve.worlds[self.world];
+        for (key, item) in &world.imports {
+            if let WorldItem::Interface { id, .. } = item {
+                let path = self.interface_module(key, false);
+                self.modules.insert(*id, path);
+            }
+        }
+        for (key, item) in &world.exports {
+            if let WorldItem::Interface { id, .. } = item {
+                let path = self.interface_module(key, true);
+                self.modules.insert(*id, path);
+                self.exported.insert(*id, key.clone());
+            }
+        }
+    }
+
+    /// `ns::pkg::iface` for a named interface, `name` for a world-local
+    /// one, under `exports::` when exported (as wit-bindgen 0.63 does).
+    fn interface_module(&self, key: &WorldKey, export: bool) -> ModulePath {
+        let mut path = Vec::new();
+        if export {
+            path.push(names::ident("exports"));
+        }
+        match key {
+            WorldKey::Name(name) => path.push(names::module(name)),
+            WorldKey::Interface(id) => {
+                let iface = &self.resolve.interfaces[*id];
+                // Interfaces in a world always belong to a package.
+                let pkg = iface.package.expect("world interfaces belong to a package");
+                path.push(names::module(&self.resolve.packages[pkg].name.namespace));
+                path.push(names::module(&name_package_module(self.resolve, pkg)));
+                path.push(names::module(iface.name.as_deref().unwrap_or("interface")));
+            }
+        }
+        ModulePath(path)
+    }
+
+    pub(crate) fn module_of_interface(&self, id: InterfaceId) -> ModulePath {
+        self.modules.get(&id).cloned().unwrap_or_else(ModulePath::root)
+    }
+
+    /// The module that defines type `id`.
+    pub(crate) fn module_of_type(&self, id: TypeId) -> ModulePath {
+        match self.resolve.types[id].owner {
+            TypeOwner::Interface(iface) => self.module_of_interface(iface),
+            TypeOwner::World(_) | TypeOwner::None => ModulePath::root(),
+        }
+    }
+
+    pub(crate) fn info(&self, id: TypeId) -> TypeInfo {
+        self.types.get(id)
+    }
+
+    pub(crate) fn type_info(&self, ty: &Type) -> TypeInfo {
+        match ty {
+            Type::Id(id) => self.info(*id),
+            Type::String => TypeInfo {
+                has_list: true,
+                ..TypeInfo::default()
+            },
+            _ => TypeInfo::default(),
+        }
+    }
+
+    /// Whether a resource type is defined by this guest (exported) rather
+    /// than imported.
+    pub(crate) fn is_exported_resource(&self, id: TypeId) -> bool {
+        let id = wit_bindgen_core::dealias(self.resolve, id);
+        match self.resolve.types[id].owner {
+            TypeOwner::Interface(iface) => self.exported.contains_key(&iface),
+            TypeOwner::World(_) | TypeOwner::None => false,
+        }
+    }
+
+    /// `#[doc = "..."]` attributes for WIT docs, one per line.
+    pub(crate) fn docs(&self, docs: &Docs) -> TokenStream {
+        let Some(contents) = &docs.contents else {
+            return TokenStream::new();
+        };
+        let lines = contents.trim_end().lines().map(|line| {
+            let line = format!(" {}", line.trim_end());
+            quote!(#[doc = #line])
+        });
+        quote!(#(#lines)*)
+    }
+
+    /// A resource's own `TypeId`, following aliases (`use` of a resource).
+    pub(crate) fn resource_of(&self, id: TypeId) -> TypeId {
+        let id = wit_bindgen_core::dealias(self.resolve, id);
+        debug_assert!(matches!(self.resolve.types[id].kind, TypeDefKind::Resource));
+        id
+    }
+}

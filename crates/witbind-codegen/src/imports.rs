@@ -1,0 +1,127 @@
+//! Imports: each imported function becomes a safe Rust function (or a
+//! method of its resource) that lowers its arguments, calls the core wasm
+//! import and lifts the result.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
+use wit_bindgen_core::wit_parser::{Function, FunctionKind, InterfaceId, Type, TypeDefKind, WorldKey};
+
+use crate::abi::{Callee, FnBindgen};
+use crate::context::{Cx, ModulePath};
+use crate::names;
+use crate::types::Style;
+
+impl Cx<'_> {
+    /// Types, resources (with their methods) and free functions of an
+    /// imported interface, in WIT order.
+    pub(crate) fn expand_imported_interface(&self, id: InterfaceId, key: &WorldKey) -> TokenStream {
+        let iface = &self.resolve.interfaces[id];
+        let module = self.module_of_interface(id);
+        let wasm_module = self.resolve.name_world_key(key);
+        let mut items = TokenStream::new();
+        for ty in iface.types.values() {
+            items.extend(self.expand_typedef(*ty, &module));
+            if matches!(self.resolve.types[*ty].kind, TypeDefKind::Resource) {
+                let methods = iface
+                    .functions
+                    .values()
+                    .filter(|f| f.kind.resource() == Some(*ty))
+                    .map(|f| self.expand_import_fn(f, &wasm_module, &module));
+                let name = names::camel(self.resolve.types[*ty].name.as_deref().unwrap_or_default());
+                items.extend(quote! { impl #name { #(#methods)* } });
+            }
+        }
+        for func in iface.functions.values().filter(|f| f.kind.resource().is_none()) {
+            items.extend(self.expand_import_fn(func, &wasm_module, &module));
+        }
+        items
+    }
+
+    /// One imported function as a safe wrapper.
+    pub(crate) fn expand_import_fn(&self, func: &Function, wasm_module: &str, module: &ModulePath) -> TokenStream {
+        let docs = self.docs(&func.docs);
+        let name = fn_name(func);
+        let mut params = Vec::new();
+        let mut operands = Vec::new();
+        for (i, param) in func.params.iter().enumerate() {
+            if i == 0 && takes_self(func) {
+                params.push(quote!(&self));
+                operands.push(quote!(self));
+                continue;
+            }
+            let ident = names::snake(&param.name);
+            let ty = self.ty(&param.ty, Style::TopBorrowed, module);
+            params.push(quote!(#ident: #ty));
+            operands.push(if self.param_is_passed_owned(&param.ty, Style::TopBorrowed) {
+                quote!(&#ident)
+            } else {
+                quote!(#ident)
+            });
+        }
+        let ret = self.import_return_type(func, module);
+        let mut bindgen = FnBindgen::new(
+            self,
+            module,
+            Callee::Import {
+                wasm_module: wasm_module.to_string(),
+            },
+            operands,
+        );
+        abi::call(self.resolve, AbiVariant::GuestImport, LiftLower::LowerArgsLiftResults, func, &mut bindgen, false);
+        let value = bindgen.ret.clone();
+        let body = bindgen.into_body();
+        let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #docs
+            #allow
+            pub fn #name(#(#params),*) #ret {
+                unsafe {
+                    #body
+                    #(#value)*
+                }
+            }
+        }
+    }
+
+    fn import_return_type(&self, func: &Function, module: &ModulePath) -> TokenStream {
+        let Some(result) = &func.result else {
+            return TokenStream::new();
+        };
+        if let FunctionKind::Constructor(_) = func.kind {
+            // `-> Self`, or `-> Result<Self, E>` for fallible constructors.
+            if let Type::Id(id) = result {
+                if let TypeDefKind::Result(r) = &self.resolve.types[*id].kind {
+                    let err = match &r.err {
+                        Some(err) => self.ty(err, Style::Owned, module),
+                        None => quote!(()),
+                    };
+                    return quote!(-> ::core::result::Result<Self, #err>);
+                }
+            }
+            return quote!(-> Self);
+        }
+        let ty = self.ty(result, Style::Owned, module);
+        quote!(-> #ty)
+    }
+}
+
+/// The Rust name of a function: `new` for constructors, `set_x` for
+/// setters, the item name (without the resource prefix) otherwise.
+pub(crate) fn fn_name(func: &Function) -> proc_macro2::Ident {
+    match func.kind {
+        FunctionKind::Constructor(_) => names::ident("new"),
+        FunctionKind::Setter | FunctionKind::MethodSetter(_) | FunctionKind::StaticSetter(_) => {
+            names::snake(&format!("set-{}", func.item_name()))
+        }
+        _ => names::snake(func.item_name()),
+    }
+}
+
+/// Whether the first parameter is the resource itself (`&self`).
+pub(crate) fn takes_self(func: &Function) -> bool {
+    matches!(
+        func.kind,
+        FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) | FunctionKind::MethodGetter(_) | FunctionKind::MethodSetter(_)
+    )
+}

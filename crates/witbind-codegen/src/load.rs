@@ -1,0 +1,245 @@
+//! Stage 1: loading WIT (directories with `deps/`, single files, inline
+//! source) into a [`Resolve`], and choosing the world to generate.
+
+use std::path::{Path, PathBuf};
+
+use wit_bindgen_core::wit_parser::{PackageId, Resolve, WorldId};
+
+use crate::error::Error;
+
+/// WIT packages loaded from one or more paths (or inline source), ready for
+/// world selection and generation.
+pub struct Wit {
+    /// The resolved type graph of every package read, dependencies included.
+    pub resolve: Resolve,
+    /// The packages named directly by the inputs (not those under `deps/`),
+    /// in input order. Bare world names are looked up here first.
+    pub packages: Vec<PackageId>,
+    /// Every file that was read, sorted, so callers can track them
+    /// (the macro makes rustc rebuild when one changes).
+    pub files: Vec<PathBuf>,
+}
+
+/// Which `@unstable` features to activate while loading.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Activate every feature.
+    pub all: bool,
+    /// Activate these features by name.
+    pub names: Vec<String>,
+}
+
+impl Wit {
+    fn empty(features: &Features) -> Self {
+        let mut resolve = Resolve {
+            all_features: features.all,
+            ..Resolve::default()
+        };
+        resolve.features.extend(features.names.iter().cloned());
+        Wit {
+            resolve,
+            packages: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Loads each path: a directory is a package (its `deps/` folder holds
+    /// dependencies), a file is a single-file package.
+    pub fn load(paths: &[impl AsRef<Path>], features: &Features) -> Result<Wit, Error> {
+        let mut wit = Wit::empty(features);
+        if paths.is_empty() {
+            return Err(Error::new(
+                "no WIT path given\n  help: pass a directory such as `wit/` or a `.wit` file",
+            ));
+        }
+        for path in paths {
+            wit.push_path(path.as_ref())?;
+        }
+        wit.files.sort();
+        wit.files.dedup();
+        Ok(wit)
+    }
+
+    /// Loads WIT source text that is not on disk; `name` is used in
+    /// diagnostics as its file name. Extra `paths` (e.g. a `deps` directory
+    /// or packages the source `use`s) are loaded first.
+    pub fn load_inline(
+        name: &str,
+        source: &str,
+        paths: &[impl AsRef<Path>],
+        features: &Features,
+    ) -> Result<Wit, Error> {
+        let mut wit = Wit::empty(features);
+        for path in paths {
+            wit.push_path(path.as_ref())?;
+        }
+        let id = wit
+            .resolve
+            .push_str(name, source)
+            .map_err(|e| Error::from_chain(&e, Some("fix the inline WIT source")))?;
+        wit.packages.push(id);
+        wit.files.sort();
+        wit.files.dedup();
+        Ok(wit)
+    }
+
+    fn push_path(&mut self, path: &Path) -> Result<(), Error> {
+        if !path.exists() {
+            return Err(Error::new(format!(
+                "WIT path `{}` does not exist\n  help: pass the directory that holds your \
+                 `.wit` files (with dependencies in its `deps/` folder) or a single `.wit` file",
+                path.display()
+            )));
+        }
+        let (id, sources) = self.resolve.push_path(path).map_err(|e| {
+            Error::from_chain(
+                &e,
+                Some("fix the WIT at the location above; dependencies belong in a `deps/` folder next to it"),
+            )
+        })?;
+        self.packages.push(id);
+        self.files.extend(sources.paths().map(Path::to_path_buf));
+        Ok(())
+    }
+
+    /// Every world in the loaded packages as `namespace:package/world[@version]`,
+    /// sorted.
+    pub fn world_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .resolve
+            .worlds
+            .iter()
+            .filter_map(|(id, _)| self.world_id_string(id))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn world_id_string(&self, id: WorldId) -> Option<String> {
+        let world = &self.resolve.worlds[id];
+        let pkg = world.package?;
+        Some(self.resolve.id_of_name(pkg, &world.name))
+    }
+
+    /// Chooses the world to generate:
+    /// - `ns:pkg/world` (optionally `@version`, which may be left out when only
+    ///   one version of the package is loaded),
+    /// - a bare `world` name, looked up in the input packages first and then in
+    ///   every loaded package,
+    /// - nothing, when the input packages hold exactly one world.
+    pub fn select_world(&self, spec: Option<&str>) -> Result<WorldId, Error> {
+        match spec {
+            None => self.select_only_world(),
+            Some(spec) if spec.contains(':') || spec.contains('/') => self.select_qualified(spec),
+            Some(name) => self.select_by_name(name),
+        }
+    }
+
+    fn known_worlds_hint(&self) -> String {
+        let names = self.world_names();
+        if names.is_empty() {
+            "the loaded WIT defines no world; add one, e.g. `world app { import my-interface; }`"
+                .to_string()
+        } else {
+            format!(
+                "known worlds: {}\n  help: choose one with `world: \"...\"` (macro) or `--world` (CLI)",
+                names.join(", ")
+            )
+        }
+    }
+
+    fn select_only_world(&self) -> Result<WorldId, Error> {
+        let worlds: Vec<WorldId> = self
+            .packages
+            .iter()
+            .flat_map(|pkg| self.resolve.packages[*pkg].worlds.values().copied())
+            .collect();
+        match worlds.as_slice() {
+            [only] => Ok(*only),
+            [] => Err(Error::new(format!(
+                "no world was named and the input package defines no world\n  help: {}",
+                self.known_worlds_hint()
+            ))),
+            _ => Err(Error::new(format!(
+                "several worlds are defined, so one must be named\n  help: {}",
+                self.known_worlds_hint()
+            ))),
+        }
+    }
+
+    fn select_by_name(&self, name: &str) -> Result<WorldId, Error> {
+        let in_packages = |pkgs: &mut dyn Iterator<Item = PackageId>| -> Vec<WorldId> {
+            pkgs.filter_map(|pkg| self.resolve.packages[pkg].worlds.get(name).copied())
+                .collect()
+        };
+        let mut found = in_packages(&mut self.packages.iter().copied());
+        if found.is_empty() {
+            found = in_packages(&mut self.resolve.packages.iter().map(|(id, _)| id));
+        }
+        match found.as_slice() {
+            [only] => Ok(*only),
+            [] => Err(Error::new(format!(
+                "unknown world `{name}`\n  help: {}",
+                self.known_worlds_hint()
+            ))),
+            several => {
+                let mut ids: Vec<String> = several
+                    .iter()
+                    .filter_map(|id| self.world_id_string(*id))
+                    .collect();
+                ids.sort();
+                Err(Error::new(format!(
+                    "world name `{name}` is ambiguous: it matches {}\n  help: name it in full, e.g. `{}`",
+                    ids.join(", "),
+                    ids[0]
+                )))
+            }
+        }
+    }
+
+    fn select_qualified(&self, spec: &str) -> Result<WorldId, Error> {
+        let unknown = || {
+            Error::new(format!(
+                "unknown world `{spec}`\n  help: {}",
+                self.known_worlds_hint()
+            ))
+        };
+        let (pkg_part, world_part) = spec.split_once('/').ok_or_else(unknown)?;
+        // `ns:pkg/world@1.2.3`: the version belongs to the package.
+        let (world_name, version) = match world_part.split_once('@') {
+            Some((w, v)) => (w, Some(v)),
+            None => (world_part, None),
+        };
+        let (namespace, pkg_name) = pkg_part.split_once(':').ok_or_else(unknown)?;
+        let candidates: Vec<WorldId> = self
+            .resolve
+            .packages
+            .iter()
+            .filter(|(_, pkg)| {
+                pkg.name.namespace == namespace
+                    && pkg.name.name == pkg_name
+                    && match version {
+                        Some(v) => pkg.name.version.as_ref().map(|x| x.to_string()).as_deref() == Some(v),
+                        None => true,
+                    }
+            })
+            .filter_map(|(_, pkg)| pkg.worlds.get(world_name).copied())
+            .collect();
+        match candidates.as_slice() {
+            [only] => Ok(*only),
+            [] => Err(unknown()),
+            several => {
+                let mut ids: Vec<String> = several
+                    .iter()
+                    .filter_map(|id| self.world_id_string(*id))
+                    .collect();
+                ids.sort();
+                Err(Error::new(format!(
+                    "world `{spec}` exists in several versions: {}\n  help: add the version, e.g. `{}`",
+                    ids.join(", "),
+                    ids[0]
+                )))
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The world: the module tree (`ns::pkg::iface`), world-level functions and
+//! types, and the component-type custom section that lets the linker type
+//! every import and export.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::wit_parser::{
+    Function, FunctionKind, InterfaceId, Type, TypeDefKind, TypeId, WorldItem, WorldKey,
+};
+
+use crate::context::{Cx, ModulePath};
+use crate::error::{Error, Errors};
+
+/// Nested `pub mod`s, in the order items were added (WIT order), so output
+/// is stable.
+#[derive(Default)]
+pub(crate) struct ModuleTree {
+    docs: TokenStream,
+    items: TokenStream,
+    children: Vec<(Ident, ModuleTree)>,
+}
+
+impl ModuleTree {
+    pub(crate) fn insert(&mut self, path: &ModulePath, docs: TokenStream, items: TokenStream) {
+        let mut node = self;
+        for segment in &path.0 {
+            let index = match node.children.iter().position(|(name, _)| name == segment) {
+                Some(index) => index,
+                None => {
+                    node.children.push((segment.clone(), ModuleTree::default()));
+                    node.children.len() - 1
+                }
+            };
+            node = &mut node.children[index].1;
+        }
+        node.docs.extend(docs);
+        node.items.extend(items);
+    }
+
+    pub(crate) fn render(self) -> TokenStream {
+        let ModuleTree { items, children, .. } = self;
+        let children = children.into_iter().map(|(name, child)| {
+            let docs = child.docs.clone();
+            let body = child.render();
+            quote! {
+                #docs
+                pub mod #name { #body }
+            }
+        });
+        quote!(#items #(#children)*)
+    }
+}
+
+impl Cx<'_> {
+    /// The key under which interface `id` is imported or exported.
+    pub(crate) fn world_key_of(&self, id: InterfaceId) -> Option<WorldKey> {
+        let world = &self.resolve.worlds[self.world];
+        world
+            .imports
+            .iter()
+            .chain(world.exports.iter())
+            .find(|(_, item)| matches!(item, WorldItem::Interface { id: i, .. } if *i == id))
+            .map(|(key, _)| key.clone())
+    }
+
+    /// Rejects what witbind cannot generate yet, with every offending item
+    /// named, before any code is produced.
+    pub(crate) fn check_supported(&self) -> Result<(), Error> {
+        let mut errors = Errors::default();
+        let world = &self.resolve.worlds[self.world];
+        let mut check_fn = |func: &Function, place: &str, errors: &mut Errors| {
+            if func.kind.is_async() {
+                errors.push(format!(
+                    "`{place}`: async functions (WASI 0.3) are not supported by witbind yet\n  help: target a WASI 0.2 world, or remove `async` from the function"
+                ));
+            }
+        };
+        for (key, item) in world.imports.iter().chain(world.exports.iter()) {
+            match item {
+                WorldItem::Function(func) => check_fn(func, &func.name, &mut errors),
+                WorldItem::Interface { id, .. } => {
+                    let iface = &self.resolve.interfaces[*id];
+                    for func in iface.functions.values() {
+                        let place = format!("{}#{}", self.resolve.name_world_key(key), func.name);
+                        check_fn(func, &place, &mut errors);
+                    }
+                    for (name, ty) in &iface.types {
+                        self.check_type(*ty, &format!("{}#{name}", self.resolve.name_world_key(key)), &mut errors);
+                    }
+                }
+                WorldItem::Type { id, .. } => self.check_type(*id, &world.name, &mut errors),
+            }
+        }
+        errors.propagate()
+    }
+
+    fn check_type(&self, id: TypeId, place: &str, errors: &mut Errors) {
+        let unsupported = match &self.resolve.types[id].kind {
+            TypeDefKind::Future(_) => Some("future"),
+            TypeDefKind::Stream(_) => Some("stream"),
+            TypeDefKind::Map(..) => Some("map"),
+            TypeDefKind::Unknown => Some("unknown"),
+            TypeDefKind::Type(Type::ErrorContext) => Some("error-context"),
+            _ => None,
+        };
+        if let Some(what) = unsupported {
+            errors.push(format!(
+                "`{place}`: `{what}` types are not supported by witbind yet\n  help: these are WASI 0.3 / unstable features; use a WASI 0.2 world"
+            ));
+        }
+    }
+
+    /// Everything the world imports.
+    pub(crate) fn expand_imports(&self, tree: &mut ModuleTree) {
+        let world = &self.resolve.worlds[self.world];
+        let root = ModulePath::root();
+        for (key, item) in &world.imports {
+            match item {
+                WorldItem::Interface { id, .. } => {
+                    let module = self.module_of_interface(*id);
+                    let docs = self.docs(&self.resolve.interfaces[*id].docs);
+                    let items = self.expand_imported_interface(*id, key);
+                    tree.insert(&module, docs, items);
+                }
+                WorldItem::Function(func) if !matches!(func.kind, FunctionKind::Freestanding) => {
+                    // Methods of world-level resources are emitted with them.
+                }
+                WorldItem::Function(func) => {
+                    let items = self.expand_import_fn(func, "$root", &root);
+                    tree.insert(&root, TokenStream::new(), items);
+                }
+                WorldItem::Type { id, .. } => {
+                    let mut items = self.expand_typedef(*id, &root);
+                    if matches!(self.resolve.types[*id].kind, TypeDefKind::Resource) {
+                        let name = crate::names::camel(self.resolve.types[*id].name.as_deref().unwrap_or_default());
+                        let methods = world.imports.values().filter_map(|item| match item {
+                            WorldItem::Function(f) if f.kind.resource() == Some(*id) => {
+                                Some(self.expand_import_fn(f, "$root", &root))
+                            }
+                            _ => None,
+                        });
+                        items.extend(quote! { impl #name { #(#methods)* } });
+                    }
+                    tree.insert(&root, TokenStream::new(), items);
+                }
+            }
+        }
+    }
+
+    /// The world's component type, encoded by `wit-component`, in a custom
+    /// section whose name is unique per world so several bindings can share
+    /// a binary.
+    pub(crate) fn expand_component_type(&self) -> Result<TokenStream, Error> {
+        let bytes = wit_component::metadata::encode(
+            self.resolve,
+            self.world,
+            wit_component::StringEncoding::UTF8,
+            None,
+            false,
+        )
+        .map_err(|e| Error::from_chain(&e, Some("the world could not be encoded as a component type")))?;
+        let world = &self.resolve.worlds[self.world];
+        let id = match world.package {
+            Some(pkg) => self.resolve.id_of_name(pkg, &world.name),
+            None => world.name.clone(),
+        };
+        let section = format!("component-type:witbind:{}:{id}:encoded world", env!("CARGO_PKG_VERSION"));
+        let len = Literal::usize_unsuffixed(bytes.len());
+        let bytes = Literal::byte_string(&bytes);
+        Ok(quote! {
+            #[cfg(target_arch = "wasm32")]
+            #[unsafe(link_section = #section)]
+            #[doc(hidden)]
+            #[allow(clippy::octal_escapes)]
+            pub static __WITBIND_COMPONENT_TYPE: [u8; #len] = *#bytes;
+        })
+    }
+}

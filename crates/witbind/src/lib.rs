@@ -1,0 +1,23 @@
+//! witbind: Rust guest bindings for WebAssembly components, generated from WIT.
+//!
+//! Generate bindings inside a guest crate with the [`generate!`] macro:
+//!
+//! ```ignore
+//! witbind::generate!({ path: "wit", world: "my:pkg/app" });
+//! ```
+//!
+//! or vendor them with the `witbind bindgen` CLI. Either way the generated
+//! code relies on the small runtime in [`rt`].
+//!
+//! The crate is `no_std` (it needs `alloc`). Enable the `realloc` feature
+//! only in a `no_std` guest that has no other `cabi_realloc`: std on
+//! `wasm32-wasip2` already exports one.
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+#[cfg(feature = "macros")]
+pub use witbind_macro::generate;
+
+pub mod rt;

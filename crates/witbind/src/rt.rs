@@ -1,0 +1,272 @@
+//! Runtime support for generated bindings. Everything here is used by
+//! generated code; it is public so that code can name it, not as an API to
+//! build on directly (items may change between minor versions).
+
+use core::alloc::Layout;
+use core::fmt;
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+pub use alloc::boxed::Box;
+pub use alloc::string::String;
+pub use alloc::vec::Vec;
+pub use bitflags;
+
+/// Allocates `size` bytes aligned to `align` for data handed to the host
+/// (a lowered list or return area). A zero size gives a dangling, aligned,
+/// non-null pointer that must not be freed.
+///
+/// # Safety
+/// `align` must be a power of two.
+pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
+    if size == 0 {
+        return align as *mut u8;
+    }
+    // SAFETY: callers pass a power-of-two alignment and the size fits the
+    // canonical ABI's 32-bit address space.
+    let layout = unsafe { Layout::from_size_align_unchecked(size, align) };
+    let ptr = unsafe { alloc::alloc::alloc(layout) };
+    if ptr.is_null() {
+        alloc::alloc::handle_alloc_error(layout);
+    }
+    ptr
+}
+
+/// Frees memory that was allocated by [`alloc`] or by `cabi_realloc` on
+/// behalf of the host. Zero sizes are a no-op.
+///
+/// # Safety
+/// `ptr` must come from an allocation of exactly `size` bytes and `align`.
+pub unsafe fn cabi_dealloc(ptr: *mut u8, size: usize, align: usize) {
+    if size == 0 {
+        return;
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let layout = Layout::from_size_align_unchecked(size, align);
+        alloc::alloc::dealloc(ptr, layout);
+    }
+}
+
+/// Turns the bytes of a lifted `string` into a `String`. The canonical ABI
+/// guarantees valid UTF-8; debug builds check it anyway.
+///
+/// # Safety
+/// `bytes` must be valid UTF-8.
+pub unsafe fn string_lift(bytes: Vec<u8>) -> String {
+    if cfg!(debug_assertions) {
+        String::from_utf8(bytes).expect("the host passed a string that is not valid UTF-8")
+    } else {
+        // SAFETY: the canonical ABI only transfers valid UTF-8.
+        unsafe { String::from_utf8_unchecked(bytes) }
+    }
+}
+
+/// Lifts a `char`; the canonical ABI guarantees a valid Unicode scalar value.
+///
+/// # Safety
+/// `value` must be a Unicode scalar value.
+pub unsafe fn char_lift(value: u32) -> char {
+    if cfg!(debug_assertions) {
+        char::from_u32(value).expect("the host passed an invalid `char`")
+    } else {
+        // SAFETY: the canonical ABI only transfers valid scalar values.
+        unsafe { char::from_u32_unchecked(value) }
+    }
+}
+
+/// Lifts a `bool` (0 or 1).
+pub fn bool_lift(value: u8) -> bool {
+    match value {
+        0 => false,
+        1 => true,
+        _ => invalid_discriminant(),
+    }
+}
+
+/// Called when a lifted variant, enum, option or result carries a
+/// discriminant its type does not have: the host broke the canonical ABI.
+#[cold]
+pub fn invalid_discriminant<T>() -> T {
+    panic!("invalid discriminant received from the component boundary")
+}
+
+/// Values that lower to a core wasm `i32`; implemented for values and
+/// references so generated code can lower borrowed and owned data alike.
+pub trait AsI32 {
+    /// The canonical ABI representation.
+    fn as_i32(self) -> i32;
+}
+
+/// Values that lower to a core wasm `i64`.
+pub trait AsI64 {
+    /// The canonical ABI representation.
+    fn as_i64(self) -> i64;
+}
+
+/// Values that lower to a core wasm `f32`.
+pub trait AsF32 {
+    /// The canonical ABI representation.
+    fn as_f32(self) -> f32;
+}
+
+/// Values that lower to a core wasm `f64`.
+pub trait AsF64 {
+    /// The canonical ABI representation.
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! lower_as {
+    ($trait:ident $method:ident $target:ty: $($ty:ty),*) => {$(
+        impl $trait for $ty {
+            #[inline]
+            fn $method(self) -> $target {
+                self as $target
+            }
+        }
+        impl $trait for &$ty {
+            #[inline]
+            fn $method(self) -> $target {
+                *self as $target
+            }
+        }
+    )*};
+}
+
+lower_as!(AsI32 as_i32 i32: i8, u8, i16, u16, i32, u32, char, bool);
+lower_as!(AsI64 as_i64 i64: i64, u64);
+lower_as!(AsF32 as_f32 f32: f32);
+lower_as!(AsF64 as_f64 f64: f64);
+
+/// Lowers a value to an `i32` (see [`AsI32`]).
+#[inline]
+pub fn as_i32(value: impl AsI32) -> i32 {
+    value.as_i32()
+}
+
+/// Lowers a value to an `i64` (see [`AsI64`]).
+#[inline]
+pub fn as_i64(value: impl AsI64) -> i64 {
+    value.as_i64()
+}
+
+/// Lowers a value to an `f32` (see [`AsF32`]).
+#[inline]
+pub fn as_f32(value: impl AsF32) -> f32 {
+    value.as_f32()
+}
+
+/// Lowers a value to an `f64` (see [`AsF64`]).
+#[inline]
+pub fn as_f64(value: impl AsF64) -> f64 {
+    value.as_f64()
+}
+
+/// A pointer stored in a joined `pointer-or-i64` flat slot.
+#[inline]
+pub fn ptr_to_p64(ptr: *mut u8) -> core::mem::MaybeUninit<u64> {
+    core::mem::MaybeUninit::new(ptr as usize as u64)
+}
+
+/// A pointer read back from a joined `pointer-or-i64` flat slot.
+///
+/// # Safety
+/// The slot must hold a value written by [`ptr_to_p64`] or from the host.
+#[inline]
+pub unsafe fn p64_to_ptr(value: core::mem::MaybeUninit<u64>) -> *mut u8 {
+    // SAFETY: guaranteed by the caller.
+    unsafe { value.assume_init() as usize as *mut u8 }
+}
+
+/// The drop function of an imported or exported resource type, called with
+/// the handle when a [`Resource`] that still owns it is dropped.
+pub trait WasmResource {
+    /// Drops the handle (`[resource-drop]`).
+    ///
+    /// # Safety
+    /// `handle` must be an owned handle of this resource type.
+    unsafe fn drop(handle: u32);
+}
+
+/// An owned handle to a resource. Dropping it drops the handle in the host,
+/// unless ownership was moved out with [`Resource::take_handle`].
+#[repr(transparent)]
+pub struct Resource<T: WasmResource> {
+    // `u32::MAX` marks a handle whose ownership was taken.
+    handle: AtomicU32,
+    _marker: PhantomData<T>,
+}
+
+const TAKEN: u32 = u32::MAX;
+
+impl<T: WasmResource> Resource<T> {
+    /// Wraps an owned handle.
+    ///
+    /// # Safety
+    /// `handle` must be an owned handle of `T` that nothing else will drop.
+    pub unsafe fn from_handle(handle: u32) -> Self {
+        debug_assert!(handle != TAKEN);
+        Resource {
+            handle: AtomicU32::new(handle),
+            _marker: PhantomData,
+        }
+    }
+
+    /// Moves ownership of the handle out (e.g. to pass it to the host); the
+    /// value is left empty and its drop does nothing.
+    pub fn take_handle(resource: &Resource<T>) -> u32 {
+        let handle = resource.handle.swap(TAKEN, Ordering::Relaxed);
+        assert!(handle != TAKEN, "the resource's handle was already moved out");
+        handle
+    }
+
+    /// The handle, still owned by this value.
+    pub fn handle(resource: &Resource<T>) -> u32 {
+        resource.handle.load(Ordering::Relaxed)
+    }
+}
+
+impl<T: WasmResource> fmt::Debug for Resource<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resource")
+            .field("handle", &self.handle.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl<T: WasmResource> Drop for Resource<T> {
+    fn drop(&mut self) {
+        let handle = *self.handle.get_mut();
+        if handle != TAKEN {
+            // SAFETY: this value owns `handle`.
+            unsafe { T::drop(handle) }
+        }
+    }
+}
+
+/// `cabi_realloc`, the allocator the host calls to place lists and strings
+/// in guest memory. Only with the `realloc` feature: std on `wasm32-wasip2`
+/// already defines and exports it, and a second strong definition would not
+/// link.
+#[cfg(all(feature = "realloc", target_family = "wasm"))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    // SAFETY: the canonical ABI passes a power-of-two alignment and, for a
+    // non-null `old_ptr`, the layout it was allocated with.
+    unsafe {
+        if old_len == 0 {
+            return alloc(new_len, align);
+        }
+        let layout = Layout::from_size_align_unchecked(old_len, align);
+        let ptr = alloc::alloc::realloc(old_ptr, layout, new_len);
+        if ptr.is_null() {
+            alloc::alloc::handle_alloc_error(layout);
+        }
+        ptr
+    }
+}
