@@ -73,7 +73,9 @@ impl<'a> Cx<'a> {
                 })?,
         };
         let mut sizes = SizeAlign::default();
-        sizes.fill(resolve).map_err(|e| Error::from_chain(&e, None))?;
+        sizes
+            .fill(resolve)
+            .map_err(|e| Error::from_chain(&e, None))?;
         let mut types = Types::default();
         types.analyze(resolve);
         let mut cx = Cx {
@@ -129,7 +131,10 @@ impl<'a> Cx<'a> {
     }
 
     pub(crate) fn module_of_interface(&self, id: InterfaceId) -> ModulePath {
-        self.modules.get(&id).cloned().unwrap_or_else(ModulePath::root)
+        self.modules
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(ModulePath::root)
     }
 
     /// The module that defines type `id`.
@@ -170,8 +175,8 @@ impl<'a> Cx<'a> {
         let Some(contents) = &docs.contents else {
             return TokenStream::new();
         };
-        let lines = contents.trim_end().lines().map(|line| {
-            let line = format!(" {}", line.trim_end());
+        let lines = markdown_lines(contents).into_iter().map(|line| {
+            let line = format!(" {line}");
             quote!(#[doc = #line])
         });
         quote!(#(#lines)*)
@@ -183,4 +188,42 @@ impl<'a> Cx<'a> {
         debug_assert!(matches!(self.resolve.types[id].kind, TypeDefKind::Resource));
         id
     }
+}
+
+/// WIT doc text as rustdoc lines: tabs become spaces, and lines that
+/// continue a list item are indented under it, as Markdown (and clippy's
+/// `doc_lazy_continuation`) expects.
+fn markdown_lines(contents: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut list_indent: Option<usize> = None;
+    for line in contents.trim_end().lines() {
+        let line = line.trim_end().replace('\t', "    ");
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
+        if let Some(marker) = list_marker_len(trimmed) {
+            list_indent = Some(indent + marker);
+            out.push(line);
+        } else if let Some(needed) = list_indent.filter(|needed| indent < *needed) {
+            out.push(format!("{}{trimmed}", " ".repeat(needed)));
+        } else {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The width of a Markdown list marker (`- `, `* `, `+ `, `1. `) that
+/// starts `line`.
+fn list_marker_len(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }

@@ -13,7 +13,11 @@ impl Cx<'_> {
         if world.exports.is_empty() {
             return Ok(());
         }
-        let names: Vec<String> = world.exports.keys().map(|k| self.resolve.name_world_key(k)).collect();
+        let names: Vec<String> = world
+            .exports
+            .keys()
+            .map(|k| self.resolve.name_world_key(k))
+            .collect();
         Err(Error::new(format!(
             "world `{}` exports {}, and exports are not supported by witbind yet\n  help: generate bindings for an import-only world",
             world.name,

@@ -8,7 +8,11 @@ use crate::error::Error;
 
 /// Formats generated bindings as a Rust source file with prettyplease, under
 /// an `@generated` header naming the world.
-pub fn format_file(resolve: &Resolve, world: WorldId, tokens: &TokenStream) -> Result<String, Error> {
+pub fn format_file(
+    resolve: &Resolve,
+    world: WorldId,
+    tokens: &TokenStream,
+) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| {
         Error::new(format!(
             "internal error: generated code does not parse ({e})\n  help: please report this with the WIT that triggered it"
@@ -24,6 +28,34 @@ pub fn format_file(resolve: &Resolve, world: WorldId, tokens: &TokenStream) -> R
          // Regenerate with `witbind bindgen`.\n",
         env!("CARGO_PKG_VERSION")
     );
-    out.push_str(&prettyplease::unparse(&file));
+    let pretty = prettyplease::unparse(&file);
+    out.push_str(&rustfmt(&pretty).unwrap_or(pretty));
     Ok(out)
+}
+
+/// Re-formats `source` with rustfmt (`$RUSTFMT` or `rustfmt` on `PATH`), so
+/// vendored bindings pass `cargo fmt --check`. `None` when rustfmt is not
+/// available or fails; the prettyplease output is then used as is.
+fn rustfmt(source: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(program)
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = source.to_owned();
+    // Write from another thread so a large output cannot block the pipe.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
 }

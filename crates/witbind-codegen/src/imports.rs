@@ -5,7 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
-use wit_bindgen_core::wit_parser::{Function, FunctionKind, InterfaceId, Type, TypeDefKind, WorldKey};
+use wit_bindgen_core::wit_parser::{
+    Function, FunctionKind, InterfaceId, Type, TypeDefKind, TypeId, WorldKey,
+};
 
 use crate::abi::{Callee, FnBindgen};
 use crate::context::{Cx, ModulePath};
@@ -28,20 +30,30 @@ impl Cx<'_> {
                     .values()
                     .filter(|f| f.kind.resource() == Some(*ty))
                     .map(|f| self.expand_import_fn(f, &wasm_module, &module));
-                let name = names::camel(self.resolve.types[*ty].name.as_deref().unwrap_or_default());
+                let name =
+                    names::camel(self.resolve.types[*ty].name.as_deref().unwrap_or_default());
                 items.extend(quote! { impl #name { #(#methods)* } });
             }
         }
-        for func in iface.functions.values().filter(|f| f.kind.resource().is_none()) {
+        for func in iface
+            .functions
+            .values()
+            .filter(|f| f.kind.resource().is_none())
+        {
             items.extend(self.expand_import_fn(func, &wasm_module, &module));
         }
         items
     }
 
     /// One imported function as a safe wrapper.
-    pub(crate) fn expand_import_fn(&self, func: &Function, wasm_module: &str, module: &ModulePath) -> TokenStream {
+    pub(crate) fn expand_import_fn(
+        &self,
+        func: &Function,
+        wasm_module: &str,
+        module: &ModulePath,
+    ) -> TokenStream {
         let docs = self.docs(&func.docs);
-        let name = fn_name(func);
+        let name = self.func_name(func);
         let mut params = Vec::new();
         let mut operands = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
@@ -53,11 +65,7 @@ impl Cx<'_> {
             let ident = names::snake(&param.name);
             let ty = self.ty(&param.ty, Style::TopBorrowed, module);
             params.push(quote!(#ident: #ty));
-            operands.push(if self.param_is_passed_owned(&param.ty, Style::TopBorrowed) {
-                quote!(&#ident)
-            } else {
-                quote!(#ident)
-            });
+            operands.push(quote!(#ident));
         }
         let ret = self.import_return_type(func, module);
         let mut bindgen = FnBindgen::new(
@@ -68,10 +76,18 @@ impl Cx<'_> {
             },
             operands,
         );
-        abi::call(self.resolve, AbiVariant::GuestImport, LiftLower::LowerArgsLiftResults, func, &mut bindgen, false);
+        abi::call(
+            self.resolve,
+            AbiVariant::GuestImport,
+            LiftLower::LowerArgsLiftResults,
+            func,
+            &mut bindgen,
+            false,
+        );
         let value = bindgen.ret.clone();
+        let clones_enums = bindgen.clones_enums;
         let body = bindgen.into_body();
-        let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let allow = self.fn_lint_allows(func, &name, params.len(), clones_enums);
         quote! {
             #docs
             #allow
@@ -82,6 +98,75 @@ impl Cx<'_> {
                 }
             }
         }
+    }
+
+    /// `#[allow(..)]` for clippy lints that a WIT signature can trigger
+    /// but the generated code cannot avoid without changing the API.
+    pub(crate) fn fn_lint_allows(
+        &self,
+        func: &Function,
+        name: &proc_macro2::Ident,
+        params: usize,
+        clones_enums: bool,
+    ) -> TokenStream {
+        let mut lints = Vec::new();
+        if params > 7 {
+            lints.push(quote!(clippy::too_many_arguments));
+        }
+        if clones_enums {
+            lints.push(quote!(clippy::clone_on_copy));
+        }
+        if let Some(Type::Id(id)) = &func.result {
+            if let TypeDefKind::Result(r) = &self.resolve.types[*id].kind {
+                if r.err.is_none() {
+                    lints.push(quote!(clippy::result_unit_err));
+                }
+            }
+        }
+        if func.kind.resource().is_some() && STD_TRAIT_METHODS.contains(&name.to_string().as_str())
+        {
+            lints.push(quote!(clippy::should_implement_trait));
+        }
+        if func.kind.resource().is_some() && *name == "new" && func.params.is_empty() {
+            lints.push(quote!(clippy::new_without_default));
+        }
+        if lints.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[allow(#(#lints),*)])
+        }
+    }
+
+    /// [`fn_name`], except that a static function `new` next to a
+    /// constructor (also `new` in Rust) becomes `new_`.
+    pub(crate) fn func_name(&self, func: &Function) -> proc_macro2::Ident {
+        if let FunctionKind::Static(resource) = func.kind {
+            if func.item_name() == "new" && self.resource_has_constructor(resource) {
+                return names::ident("new_");
+            }
+        }
+        fn_name(func)
+    }
+
+    fn resource_has_constructor(&self, resource: TypeId) -> bool {
+        let world = &self.resolve.worlds[self.world];
+        let world_fns = world
+            .imports
+            .values()
+            .chain(world.exports.values())
+            .filter_map(|item| match item {
+                wit_bindgen_core::wit_parser::WorldItem::Function(f) => Some(f),
+                _ => None,
+            });
+        let iface_fns = match self.resolve.types[resource].owner {
+            wit_bindgen_core::wit_parser::TypeOwner::Interface(i) => {
+                Some(self.resolve.interfaces[i].functions.values())
+            }
+            _ => None,
+        };
+        world_fns
+            .chain(iface_fns.into_iter().flatten())
+            .any(|f| f.kind == FunctionKind::Constructor(resource))
     }
 
     fn import_return_type(&self, func: &Function, module: &ModulePath) -> TokenStream {
@@ -106,6 +191,40 @@ impl Cx<'_> {
     }
 }
 
+/// Method names clippy expects to be trait implementations.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 /// The Rust name of a function: `new` for constructors, `set_x` for
 /// setters, the item name (without the resource prefix) otherwise.
 pub(crate) fn fn_name(func: &Function) -> proc_macro2::Ident {
@@ -122,6 +241,9 @@ pub(crate) fn fn_name(func: &Function) -> proc_macro2::Ident {
 pub(crate) fn takes_self(func: &Function) -> bool {
     matches!(
         func.kind,
-        FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) | FunctionKind::MethodGetter(_) | FunctionKind::MethodSetter(_)
+        FunctionKind::Method(_)
+            | FunctionKind::AsyncMethod(_)
+            | FunctionKind::MethodGetter(_)
+            | FunctionKind::MethodSetter(_)
     )
 }

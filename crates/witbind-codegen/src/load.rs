@@ -219,7 +219,9 @@ impl Wit {
                 pkg.name.namespace == namespace
                     && pkg.name.name == pkg_name
                     && match version {
-                        Some(v) => pkg.name.version.as_ref().map(|x| x.to_string()).as_deref() == Some(v),
+                        Some(v) => {
+                            pkg.name.version.as_ref().map(|x| x.to_string()).as_deref() == Some(v)
+                        }
                         None => true,
                     }
             })

@@ -27,16 +27,16 @@ impl Cx<'_> {
                 .unwrap_or_else(|| "$root".to_string()),
             TypeOwner::World(_) | TypeOwner::None => "$root".to_string(),
         };
-        let drop = extern_import(&wasm_module, &format!("[resource-drop]{wit_name}"), &[WasmType::I32], &[]);
-        quote! {
-            #docs
-            #[derive(Debug)]
-            #[repr(transparent)]
-            pub struct #name {
-                handle: #rt::Resource<#name>,
-            }
-
-            impl #name {
+        let drop = extern_import(
+            &wasm_module,
+            &format!("[resource-drop]{wit_name}"),
+            &[WasmType::I32],
+            &[],
+        );
+        let taken: Vec<String> = self.resource_method_names(id);
+        let helper = |helper: &str| !taken.iter().any(|name| name == helper);
+        let from_handle = helper("from_handle").then(|| {
+            quote! {
                 /// Takes ownership of a raw handle.
                 ///
                 /// # Safety
@@ -48,18 +48,40 @@ impl Cx<'_> {
                         handle: unsafe { #rt::Resource::from_handle(handle) },
                     }
                 }
-
+            }
+        });
+        let take_handle = helper("take_handle").then(|| {
+            quote! {
                 /// Moves ownership of the raw handle out of this value.
                 #[doc(hidden)]
                 pub fn take_handle(&self) -> u32 {
                     #rt::Resource::take_handle(&self.handle)
                 }
-
+            }
+        });
+        let handle = helper("handle").then(|| {
+            quote! {
                 /// The raw handle, still owned by this value.
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     #rt::Resource::handle(&self.handle)
                 }
+            }
+        });
+        quote! {
+            #docs
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct #name {
+                // Generated code reaches the handle through this field, never
+                // through methods, which WIT methods of the same name could shadow.
+                pub(crate) handle: #rt::Resource<#name>,
+            }
+
+            impl #name {
+                #from_handle
+                #take_handle
+                #handle
             }
 
             impl #rt::WasmResource for #name {
@@ -69,5 +91,28 @@ impl Cx<'_> {
                 }
             }
         }
+    }
+
+    /// Rust names of the functions of resource `id`, whichever interface
+    /// or world declares them.
+    fn resource_method_names(&self, id: TypeId) -> Vec<String> {
+        let world = &self.resolve.worlds[self.world];
+        let in_world = world
+            .imports
+            .values()
+            .chain(world.exports.values())
+            .filter_map(|item| match item {
+                wit_bindgen_core::wit_parser::WorldItem::Function(f) => Some(f),
+                _ => None,
+            });
+        let in_interface = match self.resolve.types[id].owner {
+            TypeOwner::Interface(iface) => Some(self.resolve.interfaces[iface].functions.values()),
+            _ => None,
+        };
+        in_world
+            .chain(in_interface.into_iter().flatten())
+            .filter(|f| f.kind.resource() == Some(id))
+            .map(|f| self.func_name(f).to_string())
+            .collect()
     }
 }

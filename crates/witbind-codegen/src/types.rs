@@ -45,13 +45,6 @@ impl Cx<'_> {
         self.print_ty(ty, mode, from)
     }
 
-    /// Whether a parameter spelled in `style` actually came out in another
-    /// style (owned handles can never be borrowed): its lowering then works
-    /// on a reference to it.
-    pub(crate) fn param_is_passed_owned(&self, ty: &Type, style: Style) -> bool {
-        self.mode_for(ty, style).style != style
-    }
-
     fn mode_for(&self, ty: &Type, style: Style) -> Mode {
         match ty {
             Type::Id(id) => self.mode_for_id(*id, style),
@@ -259,7 +252,12 @@ impl Cx<'_> {
         }
     }
 
-    fn print_anonymous_kind(&self, kind: &TypeDefKind, mode: Mode, from: &ModulePath) -> TokenStream {
+    fn print_anonymous_kind(
+        &self,
+        kind: &TypeDefKind,
+        mode: Mode,
+        from: &ModulePath,
+    ) -> TokenStream {
         let rt = &self.rt;
         match kind {
             TypeDefKind::List(element) => {
@@ -338,9 +336,15 @@ impl Cx<'_> {
             Type::F32 | Type::F64 => true,
             Type::Id(id) => match &self.resolve.types[*id].kind {
                 TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_floats(&f.ty)),
-                TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty.as_ref()).any(|t| self.has_floats(t)),
+                TypeDefKind::Variant(v) => v
+                    .cases
+                    .iter()
+                    .filter_map(|c| c.ty.as_ref())
+                    .any(|t| self.has_floats(t)),
                 TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_floats(t)),
-                TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => self.has_floats(t),
+                TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => {
+                    self.has_floats(t)
+                }
                 TypeDefKind::FixedLengthList(t, _) => self.has_floats(t),
                 TypeDefKind::Result(r) => {
                     r.ok.iter().chain(r.err.iter()).any(|t| self.has_floats(t))
@@ -351,7 +355,14 @@ impl Cx<'_> {
         }
     }
 
-    fn expand_record(&self, id: TypeId, name: &Ident, record: &Record, docs: &TokenStream, module: &ModulePath) -> TokenStream {
+    fn expand_record(
+        &self,
+        id: TypeId,
+        name: &Ident,
+        record: &Record,
+        docs: &TokenStream,
+        module: &ModulePath,
+    ) -> TokenStream {
         let fields = record.fields.iter().map(|field| {
             let docs = self.docs(&field.docs);
             let name = names::snake(&field.name);
@@ -372,7 +383,14 @@ impl Cx<'_> {
         }
     }
 
-    fn expand_variant(&self, id: TypeId, name: &Ident, variant: &Variant, docs: &TokenStream, module: &ModulePath) -> TokenStream {
+    fn expand_variant(
+        &self,
+        id: TypeId,
+        name: &Ident,
+        variant: &Variant,
+        docs: &TokenStream,
+        module: &ModulePath,
+    ) -> TokenStream {
         let cases = variant.cases.iter().map(|case| {
             let docs = self.docs(&case.docs);
             let case_name = names::camel(&case.name);
@@ -384,7 +402,11 @@ impl Cx<'_> {
                 None => quote! { #docs #case_name },
             }
         });
-        let can_eq = !variant.cases.iter().filter_map(|c| c.ty.as_ref()).any(|t| self.has_floats(t));
+        let can_eq = !variant
+            .cases
+            .iter()
+            .filter_map(|c| c.ty.as_ref())
+            .any(|t| self.has_floats(t));
         let derives = self.derives(id, can_eq);
         let eq = self.eq_impl(id, name, can_eq);
         let lifetime = self.lifetime_param(id);
@@ -422,7 +444,13 @@ impl Cx<'_> {
         }
     }
 
-    fn expand_enum(&self, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStream) -> TokenStream {
+    fn expand_enum(
+        &self,
+        id: TypeId,
+        name: &Ident,
+        enum_: &Enum,
+        docs: &TokenStream,
+    ) -> TokenStream {
         let repr = int_repr(enum_.tag());
         let cases: Vec<Ident> = enum_.cases.iter().map(|c| names::camel(&c.name)).collect();
         let case_docs = enum_.cases.iter().map(|c| self.docs(&c.docs));
@@ -431,23 +459,63 @@ impl Cx<'_> {
             quote!(#i => #name::#case)
         });
         let rt = &self.rt;
-        let display = self.error_impl(id, name, None);
+        let is_error = self.info(id).error;
+        let debug = (!is_error).then(|| quote!(Debug,));
+        let error_impls = is_error.then(|| self.expand_error_enum(name, enum_, &cases));
         quote! {
             #docs
             #[repr(#repr)]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+            #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
             pub enum #name { #(#case_docs #cases,)* }
 
             impl #name {
                 #[doc(hidden)]
-                pub fn _lift(value: #repr) -> #name {
-                    match value {
+                pub fn _lift(val: #repr) -> #name {
+                    match val {
                         #(#lift_arms,)*
                         _ => #rt::invalid_discriminant(),
                     }
                 }
             }
-            #display
+            #error_impls
+        }
+    }
+
+    /// An enum used as an error: `name()`, `message()` (its WIT docs), and
+    /// `Debug`/`Display`/`Error` built on them, as wit-bindgen provides.
+    fn expand_error_enum(&self, name: &Ident, enum_: &Enum, cases: &[Ident]) -> TokenStream {
+        let wit_names = enum_.cases.iter().map(|c| c.name.as_str());
+        let messages = enum_
+            .cases
+            .iter()
+            .map(|c| c.docs.contents.as_deref().unwrap_or_default().trim());
+        let name_str = name.to_string();
+        quote! {
+            impl #name {
+                /// The case's name in WIT.
+                pub fn name(&self) -> &'static str {
+                    match self { #(#name::#cases => #wit_names,)* }
+                }
+                /// The case's documentation in WIT.
+                pub fn message(&self) -> &'static str {
+                    match self { #(#name::#cases => #messages,)* }
+                }
+            }
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#name_str)
+                        .field("code", &(*self as i32))
+                        .field("name", &self.name())
+                        .field("message", &self.message())
+                        .finish()
+                }
+            }
+            impl ::core::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    write!(f, "{} (error {})", self.name(), *self as i32)
+                }
+            }
+            impl ::core::error::Error for #name {}
         }
     }
 

@@ -38,12 +38,20 @@ impl ModuleTree {
     }
 
     pub(crate) fn render(self) -> TokenStream {
-        let ModuleTree { items, children, .. } = self;
+        let ModuleTree {
+            items, children, ..
+        } = self;
         let children = children.into_iter().map(|(name, child)| {
             let docs = child.docs.clone();
+            let inception = child
+                .children
+                .iter()
+                .any(|(grandchild, _)| *grandchild == name)
+                .then(|| quote!(#[allow(clippy::module_inception)]));
             let body = child.render();
             quote! {
                 #docs
+                #inception
                 pub mod #name { #body }
             }
         });
@@ -68,7 +76,7 @@ impl Cx<'_> {
     pub(crate) fn check_supported(&self) -> Result<(), Error> {
         let mut errors = Errors::default();
         let world = &self.resolve.worlds[self.world];
-        let mut check_fn = |func: &Function, place: &str, errors: &mut Errors| {
+        let check_fn = |func: &Function, place: &str, errors: &mut Errors| {
             if func.kind.is_async() {
                 errors.push(format!(
                     "`{place}`: async functions (WASI 0.3) are not supported by witbind yet\n  help: target a WASI 0.2 world, or remove `async` from the function"
@@ -85,7 +93,11 @@ impl Cx<'_> {
                         check_fn(func, &place, &mut errors);
                     }
                     for (name, ty) in &iface.types {
-                        self.check_type(*ty, &format!("{}#{name}", self.resolve.name_world_key(key)), &mut errors);
+                        self.check_type(
+                            *ty,
+                            &format!("{}#{name}", self.resolve.name_world_key(key)),
+                            &mut errors,
+                        );
                     }
                 }
                 WorldItem::Type { id, .. } => self.check_type(*id, &world.name, &mut errors),
@@ -132,7 +144,9 @@ impl Cx<'_> {
                 WorldItem::Type { id, .. } => {
                     let mut items = self.expand_typedef(*id, &root);
                     if matches!(self.resolve.types[*id].kind, TypeDefKind::Resource) {
-                        let name = crate::names::camel(self.resolve.types[*id].name.as_deref().unwrap_or_default());
+                        let name = crate::names::camel(
+                            self.resolve.types[*id].name.as_deref().unwrap_or_default(),
+                        );
                         let methods = world.imports.values().filter_map(|item| match item {
                             WorldItem::Function(f) if f.kind.resource() == Some(*id) => {
                                 Some(self.expand_import_fn(f, "$root", &root))
@@ -158,13 +172,21 @@ impl Cx<'_> {
             None,
             false,
         )
-        .map_err(|e| Error::from_chain(&e, Some("the world could not be encoded as a component type")))?;
+        .map_err(|e| {
+            Error::from_chain(
+                &e,
+                Some("the world could not be encoded as a component type"),
+            )
+        })?;
         let world = &self.resolve.worlds[self.world];
         let id = match world.package {
             Some(pkg) => self.resolve.id_of_name(pkg, &world.name),
             None => world.name.clone(),
         };
-        let section = format!("component-type:witbind:{}:{id}:encoded world", env!("CARGO_PKG_VERSION"));
+        let section = format!(
+            "component-type:witbind:{}:{id}:encoded world",
+            env!("CARGO_PKG_VERSION")
+        );
         let len = Literal::usize_unsuffixed(bytes.len());
         let bytes = Literal::byte_string(&bytes);
         Ok(quote! {

@@ -216,7 +216,10 @@ impl<T: WasmResource> Resource<T> {
     /// value is left empty and its drop does nothing.
     pub fn take_handle(resource: &Resource<T>) -> u32 {
         let handle = resource.handle.swap(TAKEN, Ordering::Relaxed);
-        assert!(handle != TAKEN, "the resource's handle was already moved out");
+        assert!(
+            handle != TAKEN,
+            "the resource's handle was already moved out"
+        );
         handle
     }
 

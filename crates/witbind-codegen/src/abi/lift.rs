@@ -11,7 +11,12 @@ use crate::types::int_repr;
 
 impl FnBindgen<'_, '_> {
     /// Emits `inst` if it is a lifting instruction; returns whether it was.
-    pub(super) fn emit_lift(&mut self, inst: &Instruction<'_>, operands: &mut [TokenStream], results: &mut Vec<TokenStream>) -> bool {
+    pub(super) fn emit_lift(
+        &mut self,
+        inst: &Instruction<'_>,
+        operands: &mut [TokenStream],
+        results: &mut Vec<TokenStream>,
+    ) -> bool {
         let rt = self.rt().clone();
         let op = operands.first().cloned().unwrap_or_default();
         match inst {
@@ -19,9 +24,10 @@ impl FnBindgen<'_, '_> {
             Instruction::U8FromI32 => results.push(quote!(#op as u8)),
             Instruction::S16FromI32 => results.push(quote!(#op as i16)),
             Instruction::U16FromI32 => results.push(quote!(#op as u16)),
-            Instruction::S32FromI32 | Instruction::S64FromI64 | Instruction::F32FromCoreF32 | Instruction::F64FromCoreF64 => {
-                results.push(op)
-            }
+            Instruction::S32FromI32
+            | Instruction::S64FromI64
+            | Instruction::F32FromCoreF32
+            | Instruction::F64FromCoreF64 => results.push(op),
             Instruction::U32FromI32 => results.push(quote!(#op as u32)),
             Instruction::U64FromI64 => results.push(quote!(#op as u64)),
             Instruction::CharFromI32 => results.push(quote!(#rt::char_lift(#op as u32))),
@@ -29,7 +35,10 @@ impl FnBindgen<'_, '_> {
             Instruction::ListCanonLift { element, .. } => {
                 let element = self.ty(element);
                 let len = self.bind("len", operands[1].clone());
-                let list = self.bind("list", quote!(#rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len)));
+                let list = self.bind(
+                    "list",
+                    quote!(#rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len)),
+                );
                 results.push(list);
             }
             Instruction::StringLift => {
@@ -38,7 +47,9 @@ impl FnBindgen<'_, '_> {
                 let string = self.bind("string", quote!(#rt::string_lift(#bytes)));
                 results.push(string);
             }
-            Instruction::ListLift { element, .. } => self.lift_list(element, &op, &operands[1], results),
+            Instruction::ListLift { element, .. } => {
+                self.lift_list(element, &op, &operands[1], results)
+            }
             Instruction::RecordLift { record, ty, .. } => {
                 let path = self.cx.type_path(*ty, self.module);
                 let fields = record.fields.iter().map(|f| names::snake(&f.name));
@@ -118,7 +129,12 @@ impl FnBindgen<'_, '_> {
     }
 
     /// `match discriminant { 0 => arm0, 1 => arm1, .., _ => invalid }`.
-    fn lift_match(&mut self, discriminant: &TokenStream, arms: Vec<TokenStream>, results: &mut Vec<TokenStream>) {
+    fn lift_match(
+        &mut self,
+        discriminant: &TokenStream,
+        arms: Vec<TokenStream>,
+        results: &mut Vec<TokenStream>,
+    ) {
         let rt = self.rt().clone();
         let arms = arms.into_iter().enumerate().map(|(i, arm)| {
             let i = Literal::i32_unsuffixed(i as i32);
@@ -136,26 +152,38 @@ impl FnBindgen<'_, '_> {
         results.push(value);
     }
 
-    fn lift_list(&mut self, element: &Type, ptr: &TokenStream, len: &TokenStream, results: &mut Vec<TokenStream>) {
+    fn lift_list(
+        &mut self,
+        element: &Type,
+        ptr: &TokenStream,
+        len: &TokenStream,
+        results: &mut Vec<TokenStream>,
+    ) {
         let rt = self.rt().clone();
         let block = self.pop_blocks(1).remove(0);
         let (size, align) = (self.size(element), self.align(element));
-        let size = Literal::usize_unsuffixed(size);
         let align = Literal::usize_unsuffixed(align);
         let array = self.tmp("array");
         let len_var = self.tmp("len");
         let list = self.tmp("list");
-        let Block { body, results: values, base, .. } = block;
+        let offset = super::scaled(&quote!(i), size);
+        let bytes = super::scaled(&quote!(#len_var), size);
+        let Block {
+            body,
+            results: values,
+            base,
+            ..
+        } = block;
         self.push(quote! {
             let #array = #ptr;
             let #len_var = #len;
             let mut #list = #rt::Vec::with_capacity(#len_var);
             for i in 0..#len_var {
-                let #base = #array.add(i * #size);
+                let #base = #array.add(#offset);
                 #body
                 #list.push(#(#values)*);
             }
-            #rt::cabi_dealloc(#array, #len_var * #size, #align);
+            #rt::cabi_dealloc(#array, #bytes, #align);
         });
         results.push(quote!(#list));
     }
@@ -166,15 +194,23 @@ impl FnBindgen<'_, '_> {
         let path = self.cx.type_path(resource, self.module);
         let exported = self.cx.is_exported_resource(resource);
         match (handle, exported) {
-            (Handle::Own(_), _) => quote!(#path::from_handle(#op as u32)),
+            (Handle::Own(_), _) => {
+                let rt = self.rt();
+                quote!(#path { handle: #rt::Resource::from_handle(#op as u32) })
+            }
             (Handle::Borrow(_), false) => {
                 // A borrowed import handle must not be dropped by the guest.
-                let held = self.bind("handle", quote!(::core::mem::ManuallyDrop::new(#path::from_handle(#op as u32))));
+                let rt = self.rt();
+                let value = quote!(#path { handle: #rt::Resource::from_handle(#op as u32) });
+                let held = self.bind("handle", quote!(::core::mem::ManuallyDrop::new(#value)));
                 quote!(&*#held)
             }
             (Handle::Borrow(_), true) => {
                 let def = &self.cx.resolve.types[resource];
-                let borrow = quote::format_ident!("{}Borrow", names::camel(def.name.as_deref().unwrap_or_default()));
+                let borrow = quote::format_ident!(
+                    "{}Borrow",
+                    names::camel(def.name.as_deref().unwrap_or_default())
+                );
                 let module = self.cx.module_of_type(resource);
                 let path = self.module.path_to(&module, &borrow);
                 quote!(#path::lift(#op as u32 as usize))
@@ -182,4 +218,3 @@ impl FnBindgen<'_, '_> {
         }
     }
 }
-

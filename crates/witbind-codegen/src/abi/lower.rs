@@ -10,7 +10,12 @@ use crate::names;
 
 impl FnBindgen<'_, '_> {
     /// Emits `inst` if it is a lowering instruction; returns whether it was.
-    pub(super) fn emit_lower(&mut self, inst: &Instruction<'_>, operands: &mut [TokenStream], results: &mut Vec<TokenStream>) -> bool {
+    pub(super) fn emit_lower(
+        &mut self,
+        inst: &Instruction<'_>,
+        operands: &mut [TokenStream],
+        results: &mut Vec<TokenStream>,
+    ) -> bool {
         let rt = self.rt().clone();
         match inst {
             Instruction::I32FromChar
@@ -36,12 +41,22 @@ impl FnBindgen<'_, '_> {
                 let op = &operands[0];
                 results.push(quote!(#rt::as_f64(#op)));
             }
-            Instruction::ListCanonLower { realloc, .. } => self.lower_canon_list(&operands[0], realloc.is_some(), false, results),
-            Instruction::StringLower { realloc } => self.lower_canon_list(&operands[0], realloc.is_some(), true, results),
-            Instruction::ListLower { element, realloc } => self.lower_list(element, &operands[0], realloc.is_some(), results),
+            Instruction::ListCanonLower { realloc, .. } => {
+                self.lower_canon_list(&operands[0], realloc.is_some(), false, results)
+            }
+            Instruction::StringLower { realloc } => {
+                self.lower_canon_list(&operands[0], realloc.is_some(), true, results)
+            }
+            Instruction::ListLower { element, realloc } => {
+                self.lower_list(element, &operands[0], realloc.is_some(), results)
+            }
             Instruction::RecordLower { record, ty, .. } => {
                 let path = self.cx.type_path(*ty, self.module);
-                let fields: Vec<_> = record.fields.iter().map(|f| names::snake(&f.name)).collect();
+                let fields: Vec<_> = record
+                    .fields
+                    .iter()
+                    .map(|f| names::snake(&f.name))
+                    .collect();
                 let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
                 let op = &operands[0];
                 self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
@@ -55,21 +70,32 @@ impl FnBindgen<'_, '_> {
             }
             Instruction::FlagsLower { .. } => {
                 let op = &operands[0];
-                results.push(quote!((#op).bits() as i32));
+                results.push({
+                    let op = super::receiver(op);
+                    quote!(#op.bits() as i32)
+                });
             }
             Instruction::HandleLower { handle, .. } => {
                 let op = &operands[0];
+                let op = super::receiver(op);
                 results.push(match handle {
-                    Handle::Own(_) => quote!((#op).take_handle() as i32),
-                    Handle::Borrow(_) => quote!((#op).handle() as i32),
+                    Handle::Own(_) => quote!(#rt::Resource::take_handle(&#op.handle) as i32),
+                    Handle::Borrow(_) => quote!(#rt::Resource::handle(&#op.handle) as i32),
                 });
             }
             Instruction::EnumLower { .. } => {
                 let op = &operands[0];
                 // `clone` copies out of a `&Enum` or an `Enum` alike.
-                results.push(quote!((#op).clone() as i32));
+                let op = super::receiver(op);
+                self.clones_enums = true;
+                results.push(quote!(#op.clone() as i32));
             }
-            Instruction::VariantLower { variant, ty, results: flat, .. } => {
+            Instruction::VariantLower {
+                variant,
+                ty,
+                results: flat,
+                ..
+            } => {
                 let path = self.cx.type_path(*ty, self.module);
                 let blocks = self.pop_blocks(variant.cases.len());
                 let patterns: Vec<TokenStream> = variant
@@ -90,10 +116,17 @@ impl FnBindgen<'_, '_> {
             Instruction::OptionLower { results: flat, .. } => {
                 let blocks = self.pop_blocks(2);
                 let some = &blocks[1].payload;
-                let patterns = vec![quote!(::core::option::Option::None), quote!(::core::option::Option::Some(#some))];
+                let patterns = vec![
+                    quote!(::core::option::Option::None),
+                    quote!(::core::option::Option::Some(#some)),
+                ];
                 self.lower_match(&operands[0], patterns, blocks, flat.len(), results);
             }
-            Instruction::ResultLower { result, results: flat, .. } => {
+            Instruction::ResultLower {
+                result,
+                results: flat,
+                ..
+            } => {
                 let blocks = self.pop_blocks(2);
                 let ok = match result.ok {
                     Some(_) => {
@@ -117,7 +150,14 @@ impl FnBindgen<'_, '_> {
     }
 
     /// `match value { pattern => { body; (results) } }` bound to fresh locals.
-    fn lower_match(&mut self, value: &TokenStream, patterns: Vec<TokenStream>, blocks: Vec<super::Block>, n: usize, results: &mut Vec<TokenStream>) {
+    fn lower_match(
+        &mut self,
+        value: &TokenStream,
+        patterns: Vec<TokenStream>,
+        blocks: Vec<super::Block>,
+        n: usize,
+        results: &mut Vec<TokenStream>,
+    ) {
         let arms = patterns.into_iter().zip(blocks).map(|(pattern, block)| {
             let body = block.body;
             let values = block.results;
@@ -141,7 +181,13 @@ impl FnBindgen<'_, '_> {
     /// A list whose Rust layout is its canonical ABI layout (numbers, and
     /// strings as bytes): pass a pointer to it, handing ownership over when
     /// the receiver frees it (`owned`: results of exports).
-    fn lower_canon_list(&mut self, value: &TokenStream, owned: bool, string: bool, results: &mut Vec<TokenStream>) {
+    fn lower_canon_list(
+        &mut self,
+        value: &TokenStream,
+        owned: bool,
+        string: bool,
+        results: &mut Vec<TokenStream>,
+    ) {
         let vec = self.tmp("vec");
         let ptr = self.tmp("ptr");
         let len = self.tmp("len");
@@ -170,32 +216,41 @@ impl FnBindgen<'_, '_> {
 
     /// Any other list: allocate an array in canonical layout and write each
     /// element with the block's code.
-    fn lower_list(&mut self, element: &Type, value: &TokenStream, owned: bool, results: &mut Vec<TokenStream>) {
+    fn lower_list(
+        &mut self,
+        element: &Type,
+        value: &TokenStream,
+        owned: bool,
+        results: &mut Vec<TokenStream>,
+    ) {
         let block = self.pop_blocks(1).remove(0);
         let rt = self.rt().clone();
         let (size, align) = (self.size(element), self.align(element));
         let vec = self.tmp("vec");
         let len = self.tmp("len");
         let array = self.tmp("array");
-        let size_lit = Literal::usize_unsuffixed(size);
         let align_lit = Literal::usize_unsuffixed(align);
-        let super::Block { body, elem, base, .. } = block;
+        let bytes = super::scaled(&quote!(#len), size);
+        let offset = super::scaled(&quote!(i), size);
+        let super::Block {
+            body, elem, base, ..
+        } = block;
         self.push(quote! {
             let #vec = #value;
             let #len = #vec.len();
-            let #array = #rt::alloc(#len * #size_lit, #align_lit);
-            for (i, #elem) in #vec.into_iter().enumerate() {
-                let #base = #array.add(i * #size_lit);
+            let #array = #rt::alloc(#bytes, #align_lit);
+            for (i, #elem) in ::core::iter::IntoIterator::into_iter(#vec).enumerate() {
+                let #base = #array.add(#offset);
                 #body
             }
         });
         if !owned {
-            let free = quote!(#rt::cabi_dealloc(#array, #len * #size_lit, #align_lit););
+            let free = quote!(#rt::cabi_dealloc(#array, #bytes, #align_lit););
             if self.open.len() > 1 {
                 // Inside another list's loop: the array's local goes out of
                 // scope before the call returns, so register it at run time.
                 self.needs_cleanup_list = true;
-                self.push(quote!(_cleanup_list.push((#array, #len * #size_lit, #align_lit));));
+                self.push(quote!(_cleanup_list.push((#array, #bytes, #align_lit));));
             } else {
                 self.cleanup.push(free);
             }
@@ -234,4 +289,3 @@ pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> Toke
         }
     }
 }
-

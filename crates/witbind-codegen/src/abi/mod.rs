@@ -36,9 +36,25 @@ struct Block {
     payload: Ident,
 }
 
+/// A statement; `let`s are kept apart so a trailing `let x = e; x` can be
+/// folded into `e`.
+enum Stmt {
+    Let(Ident, TokenStream),
+    Other(TokenStream),
+}
+
+impl quote::ToTokens for Stmt {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Stmt::Let(name, expr) => tokens.extend(quote!(let #name = #expr;)),
+            Stmt::Other(stmt) => tokens.extend(stmt.clone()),
+        }
+    }
+}
+
 /// A block being written.
 struct OpenBlock {
-    stmts: Vec<TokenStream>,
+    stmts: Vec<Stmt>,
     elem: Ident,
     base: Ident,
     payload: Ident,
@@ -62,10 +78,19 @@ pub(crate) struct FnBindgen<'a, 'b> {
     /// Whether exports need a static return area instead of a stack one.
     pub(crate) static_ret_area: bool,
     pub(crate) ret: Vec<TokenStream>,
+    /// Whether an enum was lowered with `.clone()` (which copies out of a
+    /// reference or a value alike); the caller then allows
+    /// `clippy::clone_on_copy`.
+    pub(crate) clones_enums: bool,
 }
 
 impl<'a, 'b> FnBindgen<'a, 'b> {
-    pub(crate) fn new(cx: &'a Cx<'b>, module: &'a ModulePath, callee: Callee, params: Vec<TokenStream>) -> Self {
+    pub(crate) fn new(
+        cx: &'a Cx<'b>,
+        module: &'a ModulePath,
+        callee: Callee,
+        params: Vec<TokenStream>,
+    ) -> Self {
         let mut bindgen = FnBindgen {
             cx,
             module,
@@ -79,6 +104,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             ret_area: None,
             static_ret_area: false,
             ret: Vec::new(),
+            clones_enums: false,
         };
         bindgen.push_block();
         bindgen
@@ -120,14 +146,36 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     }
 
     fn push(&mut self, stmt: TokenStream) {
-        self.open.last_mut().expect("a block is open").stmts.push(stmt);
+        self.open
+            .last_mut()
+            .expect("a block is open")
+            .stmts
+            .push(Stmt::Other(stmt));
     }
 
     /// Binds `expr` to a fresh local and returns the local.
     fn bind(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
         let name = self.tmp(prefix);
-        self.push(quote!(let #name = #expr;));
+        self.open
+            .last_mut()
+            .expect("a block is open")
+            .stmts
+            .push(Stmt::Let(name.clone(), expr));
         quote!(#name)
+    }
+
+    /// `value`, or the expression of the block's last `let` when that `let`
+    /// only names `value` (avoids `let x = e; x`).
+    fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
+        let block = self.open.last_mut().expect("a block is open");
+        if let Some(Stmt::Let(name, _)) = block.stmts.last() {
+            if value.to_string() == name.to_string() {
+                if let Some(Stmt::Let(_, expr)) = block.stmts.pop() {
+                    return expr;
+                }
+            }
+        }
+        value
     }
 
     fn pop_blocks(&mut self, n: usize) -> Vec<Block> {
@@ -162,17 +210,34 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         }
     }
 
-    fn load(&mut self, ptr: &TokenStream, offset: ArchitectureSize, ty: TokenStream) -> TokenStream {
+    fn load(
+        &mut self,
+        ptr: &TokenStream,
+        offset: ArchitectureSize,
+        ty: TokenStream,
+    ) -> TokenStream {
         let at = Self::at(ptr, offset);
         self.bind("l", quote!(*#at.cast::<#ty>()))
     }
 
-    fn store(&mut self, ptr: &TokenStream, offset: ArchitectureSize, ty: TokenStream, value: TokenStream) {
+    fn store(
+        &mut self,
+        ptr: &TokenStream,
+        offset: ArchitectureSize,
+        ty: TokenStream,
+        value: TokenStream,
+    ) {
         let at = Self::at(ptr, offset);
         self.push(quote!(*#at.cast::<#ty>() = #value;));
     }
 
-    fn emit_call_wasm(&mut self, name: &str, params: &[WasmType], results: &[WasmType], args: &[TokenStream]) -> Vec<TokenStream> {
+    fn emit_call_wasm(
+        &mut self,
+        name: &str,
+        params: &[WasmType],
+        results: &[WasmType],
+        args: &[TokenStream],
+    ) -> Vec<TokenStream> {
         let Callee::Import { wasm_module } = &self.callee else {
             return Vec::new();
         };
@@ -200,6 +265,38 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     }
 }
 
+/// Whether `tokens` is a single identifier or literal, which can be used
+/// repeatedly and needs no parentheses.
+pub(crate) fn is_simple(tokens: &TokenStream) -> bool {
+    let mut iter = tokens.clone().into_iter();
+    matches!(
+        (iter.next(), iter.next()),
+        (
+            Some(proc_macro2::TokenTree::Ident(_) | proc_macro2::TokenTree::Literal(_)),
+            None
+        )
+    )
+}
+
+/// `tokens`, parenthesized unless simple: the receiver of a method call.
+pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
+    if is_simple(tokens) {
+        tokens.clone()
+    } else {
+        quote!((#tokens))
+    }
+}
+
+/// `count * size` in bytes, without a no-op `* 1`.
+pub(crate) fn scaled(count: &TokenStream, size: usize) -> TokenStream {
+    if size == 1 {
+        count.clone()
+    } else {
+        let size = Literal::usize_unsuffixed(size);
+        quote!(#count * #size)
+    }
+}
+
 /// The Rust type of a core wasm value.
 pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
     match ty {
@@ -216,7 +313,12 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
 /// The declaration of one imported core function as `_wit_import`, local
 /// to the calling function. Off wasm the body is a stub so that generated
 /// code still builds and links for host-side `cargo test` and docs.
-pub(crate) fn extern_import(wasm_module: &str, name: &str, params: &[WasmType], results: &[WasmType]) -> TokenStream {
+pub(crate) fn extern_import(
+    wasm_module: &str,
+    name: &str,
+    params: &[WasmType],
+    results: &[WasmType],
+) -> TokenStream {
     let params: Vec<TokenStream> = params.iter().map(|t| wasm_type(*t)).collect();
     let result = results.first().map(|t| {
         let t = wasm_type(*t);
@@ -239,7 +341,13 @@ pub(crate) fn extern_import(wasm_module: &str, name: &str, params: &[WasmType], 
 impl Bindgen for FnBindgen<'_, '_> {
     type Operand = TokenStream;
 
-    fn emit(&mut self, resolve: &Resolve, inst: &Instruction<'_>, operands: &mut Vec<TokenStream>, results: &mut Vec<TokenStream>) {
+    fn emit(
+        &mut self,
+        resolve: &Resolve,
+        inst: &Instruction<'_>,
+        operands: &mut Vec<TokenStream>,
+        results: &mut Vec<TokenStream>,
+    ) {
         let _ = resolve;
         if self.emit_lower(inst, operands, results) || self.emit_lift(inst, operands, results) {
             return;
@@ -269,7 +377,9 @@ impl Bindgen for FnBindgen<'_, '_> {
                     });
                 }
             }
-            Instruction::I32Load { offset } => results.push(self.load(&operands[0], *offset, quote!(i32))),
+            Instruction::I32Load { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(i32)))
+            }
             Instruction::I32Load8U { offset } => {
                 let l = self.load(&operands[0], *offset, quote!(u8));
                 results.push(quote!(i32::from(#l)));
@@ -286,12 +396,24 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let l = self.load(&operands[0], *offset, quote!(i16));
                 results.push(quote!(i32::from(#l)));
             }
-            Instruction::I64Load { offset } => results.push(self.load(&operands[0], *offset, quote!(i64))),
-            Instruction::F32Load { offset } => results.push(self.load(&operands[0], *offset, quote!(f32))),
-            Instruction::F64Load { offset } => results.push(self.load(&operands[0], *offset, quote!(f64))),
-            Instruction::PointerLoad { offset } => results.push(self.load(&operands[0], *offset, quote!(*mut u8))),
-            Instruction::LengthLoad { offset } => results.push(self.load(&operands[0], *offset, quote!(usize))),
-            Instruction::I32Store { offset } => self.store(&operands[1], *offset, quote!(i32), operands[0].clone()),
+            Instruction::I64Load { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(i64)))
+            }
+            Instruction::F32Load { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(f32)))
+            }
+            Instruction::F64Load { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(f64)))
+            }
+            Instruction::PointerLoad { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(*mut u8)))
+            }
+            Instruction::LengthLoad { offset } => {
+                results.push(self.load(&operands[0], *offset, quote!(usize)))
+            }
+            Instruction::I32Store { offset } => {
+                self.store(&operands[1], *offset, quote!(i32), operands[0].clone())
+            }
             Instruction::I32Store8 { offset } => {
                 let v = &operands[0];
                 self.store(&operands[1], *offset, quote!(u8), quote!(#v as u8));
@@ -300,11 +422,21 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let v = &operands[0];
                 self.store(&operands[1], *offset, quote!(u16), quote!(#v as u16));
             }
-            Instruction::I64Store { offset } => self.store(&operands[1], *offset, quote!(i64), operands[0].clone()),
-            Instruction::F32Store { offset } => self.store(&operands[1], *offset, quote!(f32), operands[0].clone()),
-            Instruction::F64Store { offset } => self.store(&operands[1], *offset, quote!(f64), operands[0].clone()),
-            Instruction::PointerStore { offset } => self.store(&operands[1], *offset, quote!(*mut u8), operands[0].clone()),
-            Instruction::LengthStore { offset } => self.store(&operands[1], *offset, quote!(usize), operands[0].clone()),
+            Instruction::I64Store { offset } => {
+                self.store(&operands[1], *offset, quote!(i64), operands[0].clone())
+            }
+            Instruction::F32Store { offset } => {
+                self.store(&operands[1], *offset, quote!(f32), operands[0].clone())
+            }
+            Instruction::F64Store { offset } => {
+                self.store(&operands[1], *offset, quote!(f64), operands[0].clone())
+            }
+            Instruction::PointerStore { offset } => {
+                self.store(&operands[1], *offset, quote!(*mut u8), operands[0].clone())
+            }
+            Instruction::LengthStore { offset } => {
+                self.store(&operands[1], *offset, quote!(usize), operands[0].clone())
+            }
             Instruction::IterElem { .. } => {
                 let elem = &self.open.last().expect("a list block is open").elem;
                 results.push(quote!(#elem));
@@ -329,7 +461,11 @@ impl Bindgen for FnBindgen<'_, '_> {
                 }
             }
             Instruction::Return { amt, .. } => {
-                self.ret = operands[..*amt].to_vec();
+                let mut values = operands[..*amt].to_vec();
+                if let [value] = values.as_mut_slice() {
+                    *value = self.take_trailing_let(value.clone());
+                }
+                self.ret = values;
             }
             Instruction::Malloc { size, align, .. } => {
                 let size = Literal::usize_unsuffixed(size.size_wasm32());
@@ -353,17 +489,22 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let (ptr, len) = (&operands[0], &operands[1]);
                 let base = self.tmp("base");
                 let len_var = self.tmp("len");
-                let Block { body, base: elem_base, .. } = block;
-                let size = Literal::usize_unsuffixed(size);
+                let Block {
+                    body,
+                    base: elem_base,
+                    ..
+                } = block;
+                let offset = scaled(&quote!(i), size);
+                let bytes = scaled(&quote!(#len_var), size);
                 let align = Literal::usize_unsuffixed(align);
                 self.push(quote! {
                     let #base = #ptr;
                     let #len_var = #len;
                     for i in 0..#len_var {
-                        let #elem_base = #base.add(i * #size);
+                        let #elem_base = #base.add(#offset);
                         #body
                     }
-                    #rt::cabi_dealloc(#base, #len_var * #size, #align);
+                    #rt::cabi_dealloc(#base, #bytes, #align);
                 });
             }
             Instruction::GuestDeallocateVariant { blocks } => {
@@ -383,7 +524,11 @@ impl Bindgen for FnBindgen<'_, '_> {
             }
             Instruction::Flush { amt } => {
                 for op in operands.iter().take(*amt) {
-                    let flushed = self.bind("f", op.clone());
+                    let flushed = if is_simple(op) {
+                        op.clone()
+                    } else {
+                        self.bind("f", op.clone())
+                    };
                     results.push(flushed);
                 }
             }
@@ -427,6 +572,9 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn finish_block(&mut self, operands: &mut Vec<TokenStream>) {
+        if let [value] = operands.as_mut_slice() {
+            *value = self.take_trailing_let(value.clone());
+        }
         let block = self.open.pop().expect("a block is open");
         let stmts = block.stmts;
         self.finished.push(Block {
@@ -445,7 +593,16 @@ impl Bindgen for FnBindgen<'_, '_> {
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
         matches!(
             element,
-            Type::U8 | Type::S8 | Type::U16 | Type::S16 | Type::U32 | Type::S32 | Type::U64 | Type::S64 | Type::F32 | Type::F64
+            Type::U8
+                | Type::S8
+                | Type::U16
+                | Type::S16
+                | Type::U32
+                | Type::S32
+                | Type::U64
+                | Type::S64
+                | Type::F32
+                | Type::F64
         )
     }
 }
