@@ -95,25 +95,25 @@ pub fn invalid_discriminant<T>() -> T {
 /// references so generated code can lower borrowed and owned data alike.
 pub trait AsI32 {
     /// The canonical ABI representation.
-    fn as_i32(self) -> i32;
+    fn into_i32(self) -> i32;
 }
 
 /// Values that lower to a core wasm `i64`.
 pub trait AsI64 {
     /// The canonical ABI representation.
-    fn as_i64(self) -> i64;
+    fn into_i64(self) -> i64;
 }
 
 /// Values that lower to a core wasm `f32`.
 pub trait AsF32 {
     /// The canonical ABI representation.
-    fn as_f32(self) -> f32;
+    fn into_f32(self) -> f32;
 }
 
 /// Values that lower to a core wasm `f64`.
 pub trait AsF64 {
     /// The canonical ABI representation.
-    fn as_f64(self) -> f64;
+    fn into_f64(self) -> f64;
 }
 
 macro_rules! lower_as {
@@ -133,33 +133,33 @@ macro_rules! lower_as {
     )*};
 }
 
-lower_as!(AsI32 as_i32 i32: i8, u8, i16, u16, i32, u32, char, bool);
-lower_as!(AsI64 as_i64 i64: i64, u64);
-lower_as!(AsF32 as_f32 f32: f32);
-lower_as!(AsF64 as_f64 f64: f64);
+lower_as!(AsI32 into_i32 i32: i8, u8, i16, u16, i32, u32, char, bool);
+lower_as!(AsI64 into_i64 i64: i64, u64);
+lower_as!(AsF32 into_f32 f32: f32);
+lower_as!(AsF64 into_f64 f64: f64);
 
 /// Lowers a value to an `i32` (see [`AsI32`]).
 #[inline]
 pub fn as_i32(value: impl AsI32) -> i32 {
-    value.as_i32()
+    value.into_i32()
 }
 
 /// Lowers a value to an `i64` (see [`AsI64`]).
 #[inline]
 pub fn as_i64(value: impl AsI64) -> i64 {
-    value.as_i64()
+    value.into_i64()
 }
 
 /// Lowers a value to an `f32` (see [`AsF32`]).
 #[inline]
 pub fn as_f32(value: impl AsF32) -> f32 {
-    value.as_f32()
+    value.into_f32()
 }
 
 /// Lowers a value to an `f64` (see [`AsF64`]).
 #[inline]
 pub fn as_f64(value: impl AsF64) -> f64 {
-    value.as_f64()
+    value.into_f64()
 }
 
 /// A pointer stored in a joined `pointer-or-i64` flat slot.
