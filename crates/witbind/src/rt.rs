@@ -273,3 +273,106 @@ pub unsafe extern "C" fn cabi_realloc(
         ptr
     }
 }
+
+/// Runs the module's static constructors once, before the first export
+/// runs: a reactor component has no `_start` to run them.
+#[cfg(target_arch = "wasm32")]
+pub fn run_ctors_once() {
+    static RAN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+    if !RAN.swap(true, Ordering::Relaxed) {
+        unsafe extern "C" {
+            fn __wasm_call_ctors();
+        }
+        // SAFETY: the linker defines `__wasm_call_ctors`; the flag makes this
+        // the only call.
+        unsafe { __wasm_call_ctors() }
+    }
+}
+
+/// Moves the value of an exported resource to the heap; the returned
+/// pointer is the resource's representation (`rep`) in the host's table.
+pub fn rep_new<T>(value: T) -> *mut u8 {
+    Box::into_raw(Box::new(Some(value))).cast()
+}
+
+/// The value behind a representation made by [`rep_new`].
+///
+/// # Safety
+/// `rep` must come from `rep_new::<T>` and not have been dropped.
+pub unsafe fn rep_ref<'a, T>(rep: *const u8) -> &'a T {
+    // SAFETY: guaranteed by the caller.
+    let slot = unsafe { &*rep.cast::<Option<T>>() };
+    slot.as_ref()
+        .expect("the resource's value was moved out with `into_inner`")
+}
+
+/// The value behind a representation made by [`rep_new`], mutably.
+///
+/// # Safety
+/// `rep` must come from `rep_new::<T>`, not have been dropped, and not be
+/// borrowed elsewhere.
+pub unsafe fn rep_mut<'a, T>(rep: *mut u8) -> &'a mut T {
+    // SAFETY: guaranteed by the caller.
+    let slot = unsafe { &mut *rep.cast::<Option<T>>() };
+    slot.as_mut()
+        .expect("the resource's value was moved out with `into_inner`")
+}
+
+/// Moves the value out of a representation; the allocation stays until the
+/// host drops the resource ([`rep_drop`]).
+///
+/// # Safety
+/// As for [`rep_mut`].
+pub unsafe fn rep_take<T>(rep: *mut u8) -> T {
+    // SAFETY: guaranteed by the caller.
+    let slot = unsafe { &mut *rep.cast::<Option<T>>() };
+    slot.take()
+        .expect("the resource's value was moved out with `into_inner`")
+}
+
+/// Frees a representation: the destructor of an exported resource, run
+/// when the host drops its last handle.
+///
+/// # Safety
+/// `rep` must come from `rep_new::<T>` and is invalid afterwards.
+pub unsafe fn rep_drop<T>(rep: *mut u8) {
+    // SAFETY: guaranteed by the caller.
+    drop(unsafe { Box::from_raw(rep.cast::<Option<T>>()) });
+}
+
+/// Remembers which Rust type implements an exported resource, so that a
+/// representation is never read as another type.
+pub struct TypeGuard {
+    type_id: core::cell::Cell<Option<core::any::TypeId>>,
+}
+
+// SAFETY: component instances are single-threaded; `TypeGuard` is only used
+// in statics of generated code.
+unsafe impl Sync for TypeGuard {}
+
+impl TypeGuard {
+    /// An unset guard.
+    pub const fn new() -> Self {
+        TypeGuard {
+            type_id: core::cell::Cell::new(None),
+        }
+    }
+
+    /// Records `T` on first use; panics if another type is used later.
+    pub fn check<T: 'static>(&self) {
+        let id = core::any::TypeId::of::<T>();
+        match self.type_id.get() {
+            None => self.type_id.set(Some(id)),
+            Some(known) => assert!(
+                known == id,
+                "an exported resource type was used with two different Rust types"
+            ),
+        }
+    }
+}
+
+impl Default for TypeGuard {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -168,14 +168,20 @@ impl FnBindgen<'_, '_> {
             };
             quote!(#pattern => { #body #value })
         });
-        let vars: Vec<_> = (0..n).map(|_| self.tmp("v")).collect();
-        let bind = match n {
-            0 => TokenStream::new(),
-            1 => quote!(let #(#vars)* =),
-            _ => quote!(let (#(#vars),*) =),
+        let matched = quote!(match #value { #(#arms)* });
+        let vars: Vec<_> = match n {
+            0 => {
+                self.push(quote!(#matched;));
+                Vec::new()
+            }
+            1 => vec![self.bind("v", matched)],
+            _ => {
+                let vars: Vec<_> = (0..n).map(|_| self.tmp("v")).collect();
+                self.push(quote!(let (#(#vars),*) = #matched;));
+                vars.iter().map(|v| quote!(#v)).collect()
+            }
         };
-        self.push(quote!(#bind match #value { #(#arms)* };));
-        results.extend(vars.iter().map(|v| quote!(#v)));
+        results.extend(vars);
     }
 
     /// A list whose Rust layout is its canonical ABI layout (numbers, and

@@ -21,8 +21,15 @@ pub(crate) enum Callee {
         /// The import's module name (`wasi:io/streams@0.2.12` or `$root`).
         wasm_module: String,
     },
-    /// A call from the host into the guest's implementation: `path(args)`.
-    Export { call: TokenStream },
+    /// A call from the host into the guest's implementation `call(args)`.
+    Export {
+        call: TokenStream,
+        /// A method: the first argument is a borrow whose `get()` is `&self`.
+        method: bool,
+        /// A constructor of the resource at this path: the user's value is
+        /// wrapped into a new handle (`fallible`: inside a `Result`).
+        constructor: Option<(TokenStream, bool)>,
+    },
     /// Only deallocation code (`cabi_post_*`), no call.
     PostReturn,
 }
@@ -117,16 +124,27 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         let stmts = block.stmts;
         let rt = &self.cx.rt;
         let area = match self.ret_area {
-            Some((size, align)) if !self.static_ret_area => {
+            Some((size, align)) => {
                 let size = Literal::usize_unsuffixed(size);
                 let align = Literal::usize_unsuffixed(align);
-                quote! {
+                let declare = quote! {
                     #[repr(align(#align))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; #size]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+                };
+                if self.static_ret_area {
+                    // Results of exports stay valid until post-return.
+                    quote! {
+                        #declare
+                        static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+                    }
+                } else {
+                    quote! {
+                        #declare
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
+                    }
                 }
             }
-            _ => TokenStream::new(),
+            None => TokenStream::new(),
         };
         let cleanup_list = if self.needs_cleanup_list {
             quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();)
@@ -134,10 +152,6 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             TokenStream::new()
         };
         quote!(#area #cleanup_list #(#stmts)*)
-    }
-
-    pub(crate) fn ret_area_layout(&self) -> Option<(usize, usize)> {
-        self.ret_area
     }
 
     fn tmp(&mut self, prefix: &str) -> Ident {
@@ -453,11 +467,32 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let ret = self.emit_call_wasm(name, &sig.params, &sig.results, operands);
                 results.extend(ret);
             }
-            Instruction::CallInterface { .. } => {
-                if let Callee::Export { call } = &self.callee {
-                    let call = quote!(#call(#(#operands),*));
-                    let ret = self.bind("ret", call);
-                    results.push(ret);
+            Instruction::CallInterface { func, .. } => {
+                if let Callee::Export {
+                    call,
+                    method,
+                    constructor,
+                } = &self.callee
+                {
+                    let mut args = operands.clone();
+                    if *method {
+                        let this = receiver(&args[0]);
+                        args[0] = quote!(#this.get());
+                    }
+                    let mut call = quote!(#call(#(#args),*));
+                    if let Some((resource, fallible)) = constructor {
+                        call = if *fallible {
+                            quote!(#call.map(#resource::new))
+                        } else {
+                            quote!(#resource::new(#call))
+                        };
+                    }
+                    if func.result.is_some() {
+                        let ret = self.bind("ret", call);
+                        results.push(ret);
+                    } else {
+                        self.push(quote!(#call;));
+                    }
                 }
             }
             Instruction::Return { amt, .. } => {
