@@ -3,7 +3,7 @@
 
 /// How bindings are generated. Construct with `Opts::default()` and set the
 /// fields you need; new fields may be added in minor releases.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Opts {
     /// Path of the runtime support module in generated code
@@ -24,19 +24,6 @@ pub struct Opts {
     pub all_features: bool,
     /// Activate these `@unstable` features of the WIT.
     pub features: Vec<String>,
-}
-
-impl Default for Opts {
-    fn default() -> Self {
-        Opts {
-            runtime_path: None,
-            derive_eq: false,
-            additional_derives: Vec::new(),
-            with_cabi_realloc: false,
-            all_features: false,
-            features: Vec::new(),
-        }
-    }
 }
 
 impl Opts {
