@@ -1,0 +1,490 @@
+//! The `witbind` command: arguments, error messages, exit codes and output
+//! files. The tests run the command in-process through `witbind_cli::run`
+//! (the binary's `main` is a thin wrapper around the same code); one smoke
+//! test builds and runs the real binary.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use witbind_tests::{fixtures, repo_root};
+
+/// What one run of the command produced.
+#[derive(Debug)]
+struct Outcome {
+    code: u8,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `witbind <args>` in-process.
+fn witbind<I, S>(args: I) -> Outcome
+where
+    I: IntoIterator<Item = S>,
+    S: Into<OsString>,
+{
+    let argv: Vec<OsString> = std::iter::once(OsString::from("witbind"))
+        .chain(args.into_iter().map(Into::into))
+        .collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = witbind_cli::run(argv, &mut stdout, &mut stderr);
+    Outcome {
+        code,
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Asserts a failure of the command itself (not of its usage): exit code 1,
+/// nothing on stdout, one `error:` report without a panic or backtrace.
+#[track_caller]
+fn assert_failed(outcome: &Outcome) {
+    assert_eq!(outcome.code, 1, "{outcome:#?}");
+    assert_eq!(outcome.stdout, "", "{outcome:#?}");
+    assert!(outcome.stderr.starts_with("error: "), "{outcome:#?}");
+    assert_eq!(outcome.stderr.matches("error: ").count(), 1, "{outcome:#?}");
+    for noise in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+        assert!(!outcome.stderr.contains(noise), "{outcome:#?}");
+    }
+}
+
+fn wit(path: &str) -> PathBuf {
+    repo_root().join("wit").join(path)
+}
+
+fn path_arg(path: &Path) -> OsString {
+    path.as_os_str().to_owned()
+}
+
+/// A scratch directory holding the given `(file name, contents)`.
+fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("creating a temporary directory");
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+/// The entries of `dir`, sorted, to check that nothing was left behind.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const TWO_WORLDS: &str = "package scratch:two;\n\
+                          interface api { f: func(); }\n\
+                          world first { import api; }\n\
+                          world second { import api; }\n";
+
+// ---------------------------------------------------------------------------
+// `worlds`
+// ---------------------------------------------------------------------------
+
+#[test]
+fn worlds_lists_every_world_one_per_line_sorted() {
+    let out = witbind([
+        OsString::from("worlds"),
+        path_arg(&wit("fixtures/cross-package")),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        out.stdout,
+        "witbind-deps:types/base-world@1.2.3\n\
+         witbind-fixtures:cross-package/cross-package\n"
+    );
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn worlds_reads_several_paths() {
+    let dir = scratch(&[("two.wit", TWO_WORLDS)]);
+    let out = witbind([
+        OsString::from("worlds"),
+        path_arg(&dir.path().join("two.wit")),
+        path_arg(&wit("fixtures/primitives.wit")),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        out.stdout,
+        "scratch:two/first\nscratch:two/second\nwitbind-fixtures:primitives/primitives\n"
+    );
+}
+
+/// Every fixture loads and holds exactly one world of its own package,
+/// `witbind-fixtures:<name>` (the example: `witbind:example`), which is
+/// selected when no world is named.
+#[test]
+fn every_fixture_has_exactly_one_world_of_its_own() {
+    let cases = fixtures();
+    assert!(cases.len() > 10, "fixtures not found: {cases:?}");
+    for case in cases {
+        let out = witbind([OsString::from("worlds"), path_arg(&case.wit)]);
+        assert_eq!(out.code, 0, "{}: {out:#?}", case.wit.display());
+        let package = match case.name.strip_prefix("fixture-") {
+            Some(name) => format!("witbind-fixtures:{name}/"),
+            None => "witbind:example/".to_string(),
+        };
+        let own: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|w| w.starts_with(&package))
+            .collect();
+        assert_eq!(own.len(), 1, "{}: {}", case.wit.display(), out.stdout);
+
+        let features = witbind_codegen::Features::default();
+        let loaded = witbind_codegen::Wit::load(&[&case.wit], &features).unwrap();
+        let selected = loaded.select_world(None).unwrap();
+        let world = &loaded.resolve.worlds[selected];
+        assert!(own[0].contains(&format!("/{}", world.name)), "{own:?}");
+    }
+}
+
+#[test]
+fn features_are_accepted_comma_separated_and_repeated() {
+    let gates = path_arg(&wit("fixtures/gates.wit"));
+    for args in [
+        vec!["--features", "fancy,other"],
+        vec!["--features", "fancy", "--features", "other"],
+        vec!["--all-features"],
+    ] {
+        let mut argv: Vec<OsString> = vec!["worlds".into(), gates.clone()];
+        argv.extend(args.iter().map(OsString::from));
+        let out = witbind(argv);
+        assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+        assert_eq!(out.stdout, "witbind-fixtures:gates/gates@1.1.0\n");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+#[test]
+fn broken_wit_names_file_and_line_and_writes_nothing() {
+    let dir = scratch(&[(
+        "broken.wit",
+        "package scratch:broken;\n\ninterface api {\n    f: func() -> ;\n}\n",
+    )]);
+    let out_file = dir.path().join("generated/src/bindings.rs");
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&dir.path().join("broken.wit")),
+        "-o".into(),
+        path_arg(&out_file),
+    ]);
+    assert_failed(&out);
+    assert!(
+        out.stderr.contains("broken.wit:4:"),
+        "no file:line in {}",
+        out.stderr
+    );
+    assert!(
+        !dir.path().join("generated").exists(),
+        "created {}",
+        out_file.display()
+    );
+    assert_eq!(listing(dir.path()), ["broken.wit"]);
+}
+
+#[test]
+fn missing_path_is_a_clear_error() {
+    let missing = repo_root().join("wit/no-such-dir");
+    let out = witbind([OsString::from("bindgen"), path_arg(&missing)]);
+    assert_failed(&out);
+    assert!(
+        out.stderr
+            .contains(&format!("WIT path `{}` does not exist", missing.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("help:"), "{}", out.stderr);
+
+    let out = witbind([OsString::from("worlds"), path_arg(&missing)]);
+    assert_failed(&out);
+}
+
+#[test]
+fn unknown_world_lists_the_known_ones() {
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&wit("fixtures/cross-package")),
+        "--world".into(),
+        "nope".into(),
+    ]);
+    assert_failed(&out);
+    assert!(
+        out.stderr.starts_with("error: unknown world `nope`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "known worlds: witbind-deps:types/base-world@1.2.3, \
+             witbind-fixtures:cross-package/cross-package"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&wit("fixtures/primitives.wit")),
+        "-w".into(),
+        "witbind-fixtures:primitives/nope".into(),
+    ]);
+    assert_failed(&out);
+    assert!(out
+        .stderr
+        .contains("known worlds: witbind-fixtures:primitives/primitives"));
+}
+
+#[test]
+fn ambiguous_world_names_the_candidates() {
+    let dir = scratch(&[
+        ("a/a.wit", "package scratch:a;\nworld app {}\n"),
+        ("b/b.wit", "package scratch:b;\nworld app {}\n"),
+    ]);
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&dir.path().join("a")),
+        path_arg(&dir.path().join("b")),
+        "--world".into(),
+        "app".into(),
+    ]);
+    assert_failed(&out);
+    assert!(
+        out.stderr
+            .contains("world name `app` is ambiguous: it matches scratch:a/app, scratch:b/app"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn several_worlds_need_a_name() {
+    let dir = scratch(&[("two.wit", TWO_WORLDS)]);
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&dir.path().join("two.wit")),
+    ]);
+    assert_failed(&out);
+    assert!(out.stderr.contains("several worlds"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("known worlds: scratch:two/first, scratch:two/second"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn failed_generation_leaves_an_existing_file_alone() {
+    let dir = scratch(&[("out.rs", "previous contents\n"), ("two.wit", TWO_WORLDS)]);
+    let out_file = dir.path().join("out.rs");
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&dir.path().join("two.wit")),
+        "-o".into(),
+        path_arg(&out_file),
+    ]);
+    assert_failed(&out);
+    assert_eq!(
+        fs::read_to_string(&out_file).unwrap(),
+        "previous contents\n"
+    );
+    assert_eq!(listing(dir.path()), ["out.rs", "two.wit"]);
+}
+
+#[test]
+fn unwritable_output_is_an_error_without_leftovers() {
+    // The output path is an existing directory: the rename must fail.
+    let dir = scratch(&[("out.rs/keep", "")]);
+    let out = witbind([
+        OsString::from("bindgen"),
+        path_arg(&wit("fixtures/primitives.wit")),
+        "-o".into(),
+        path_arg(&dir.path().join("out.rs")),
+    ]);
+    assert_failed(&out);
+    assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+    assert_eq!(listing(dir.path()), ["out.rs"]);
+}
+
+#[test]
+fn usage_errors_keep_clap_exit_code() {
+    for args in [
+        vec![],
+        vec!["bindgen"],
+        vec!["worlds"],
+        vec!["bindgen", "wit", "--no-such-flag"],
+        vec!["frobnicate"],
+    ] {
+        let out = witbind(args.iter().copied());
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(out.stderr.contains("Usage:"), "{args:?}: {out:#?}");
+    }
+}
+
+#[test]
+fn help_documents_every_option() {
+    let out = witbind(["bindgen", "--help"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    for option in [
+        "<WIT_PATH>",
+        "--world",
+        "--out",
+        "--runtime-path",
+        "--derive-eq",
+        "--additional-derive",
+        "--all-features",
+        "--features",
+        "--with-cabi-realloc",
+    ] {
+        assert!(
+            out.stdout.contains(option),
+            "{option} missing from:\n{}",
+            out.stdout
+        );
+    }
+    let out = witbind(["--help"]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("bindgen") && out.stdout.contains("worlds"));
+}
+
+// ---------------------------------------------------------------------------
+// Successful generation
+// ---------------------------------------------------------------------------
+
+#[test]
+fn bindgen_writes_a_deterministic_file_atomically() {
+    let dir = scratch(&[]);
+    let out_file = dir.path().join("new/dirs/bindings.rs");
+    let args = [
+        OsString::from("bindgen"),
+        path_arg(&wit("fixtures/records.wit")),
+        "--world".into(),
+        "records".into(),
+        "-o".into(),
+        path_arg(&out_file),
+    ];
+    let first = witbind(args.clone());
+    assert_eq!(first.code, 0, "{first:#?}");
+    assert_eq!((first.stdout.as_str(), first.stderr.as_str()), ("", ""));
+    let written = fs::read(&out_file).unwrap();
+    assert!(
+        written.starts_with(b"// @generated"),
+        "{}",
+        String::from_utf8_lossy(&written)
+    );
+    assert_eq!(listing(&dir.path().join("new/dirs")), ["bindings.rs"]);
+
+    // A second run produces the same bytes (and leaves the file alone).
+    let modified = fs::metadata(&out_file).unwrap().modified().unwrap();
+    let second = witbind(args);
+    assert_eq!(second.code, 0, "{second:#?}");
+    assert_eq!(fs::read(&out_file).unwrap(), written);
+    assert_eq!(
+        fs::metadata(&out_file).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // Standard output gets exactly the same text.
+    let stdout = witbind([
+        OsString::from("bindgen"),
+        path_arg(&wit("fixtures/records.wit")),
+    ]);
+    assert_eq!(stdout.code, 0, "{stdout:#?}");
+    assert_eq!(stdout.stdout.as_bytes(), written.as_slice());
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_get_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = scratch(&[("existing.rs", "old\n")]);
+    let existing = dir.path().join("existing.rs");
+    fs::set_permissions(&existing, fs::Permissions::from_mode(0o640)).unwrap();
+    let fresh = dir.path().join("fresh.rs");
+    for out_file in [&existing, &fresh] {
+        let out = witbind([
+            OsString::from("bindgen"),
+            path_arg(&wit("fixtures/primitives.wit")),
+            "-o".into(),
+            path_arg(out_file),
+        ]);
+        assert_eq!(out.code, 0, "{out:#?}");
+    }
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&existing),
+        0o640,
+        "kept the existing file's permissions"
+    );
+    // Readable by others unless the umask says otherwise; never tempfile's 0o600.
+    assert_ne!(mode(&fresh), 0o600);
+}
+
+// ---------------------------------------------------------------------------
+// The real binary
+// ---------------------------------------------------------------------------
+
+/// `target/debug/witbind`, built by a nested cargo if needed (the test
+/// binary itself lives in `target/debug/deps/`).
+fn witbind_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let profile = profile_dir.file_name().unwrap().to_str().unwrap();
+    let target_dir = profile_dir.parent().unwrap();
+    let mut build = witbind_tests::cargo();
+    build.args(["build", "--quiet", "-p", "witbind-cli", "--bin", "witbind"]);
+    build.arg("--target-dir").arg(target_dir);
+    if profile == "release" {
+        build.arg("--release");
+    }
+    let status = build.status().expect("running cargo build");
+    assert!(status.success(), "building the witbind binary failed");
+    profile_dir.join(format!("witbind{}", std::env::consts::EXE_SUFFIX))
+}
+
+#[test]
+fn real_binary_smoke_test() {
+    let bin = witbind_binary();
+    let run = |args: &[&std::ffi::OsStr]| {
+        let output = Command::new(&bin)
+            .args(args)
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let example = wit("example.wit");
+    let (code, stdout, stderr) = run(&["worlds".as_ref(), example.as_ref()]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (Some(0), "witbind:example/app@0.1.0\n", "")
+    );
+
+    let missing = wit("no-such-file.wit");
+    let (code, stdout, stderr) = run(&["bindgen".as_ref(), missing.as_ref()]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""), "{stderr}");
+    assert!(stderr.starts_with("error: WIT path"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&["bindgen".as_ref()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("Usage:"), "{stderr}");
+}
