@@ -183,7 +183,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
         let block = self.open.last_mut().expect("a block is open");
         if let Some(Stmt::Let(name, _)) = block.stmts.last() {
-            if value.to_string() == *name {
+            if *name == value.to_string() {
                 if let Some(Stmt::Let(_, expr)) = block.stmts.pop() {
                     return expr;
                 }
