@@ -1,0 +1,329 @@
+//! Shared helpers of witbind's integration tests: where things are (the repo,
+//! the WASI 0.2 WIT, the fixtures), which worlds are snapshotted, building
+//! the guest components in `tests/guests/`, and running them in wasmtime.
+//!
+//! Everything that locates or builds something is computed once per test
+//! process and cached.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, bail, Context};
+
+/// The repository root (the main workspace's directory).
+pub fn repo_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests/ has a parent directory")
+            .to_path_buf()
+    })
+}
+
+/// The cargo that runs the tests (so nested builds use the same toolchain).
+pub fn cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    // Every nested build names its own target directory.
+    command.env_remove("CARGO_TARGET_DIR");
+    command.env_remove("CARGO_BUILD_TARGET");
+    command.current_dir(repo_root());
+    command
+}
+
+/// The `wit/` folder of the `wasip2` crate (a dev-dependency of this crate):
+/// WASI 0.2 WIT, root package `rust:wasi` without worlds, the WASI packages
+/// in `deps/`. Found through `cargo metadata`, since that WIT is not
+/// committed to this repository.
+pub fn wasip2_wit_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| match find_wasip2_wit_dir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("cannot locate the WASI WIT of the `wasip2` crate: {e:#}"),
+    })
+}
+
+fn find_wasip2_wit_dir() -> anyhow::Result<PathBuf> {
+    let output = cargo()
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(repo_root().join("Cargo.toml"))
+        .output()
+        .context("running `cargo metadata`")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo metadata` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("parsing `cargo metadata` output")?;
+    // Several `wasip2` versions may be in the graph; take the one this crate
+    // depends on.
+    let nodes = metadata["resolve"]["nodes"]
+        .as_array()
+        .ok_or_else(|| anyhow!("`cargo metadata` printed no resolve graph"))?;
+    let wasip2_id = nodes
+        .iter()
+        .filter(|node| is_package(&metadata, &node["id"], "witbind-tests"))
+        .flat_map(|node| node["deps"].as_array().into_iter().flatten())
+        .find(|dep| dep["name"] == "wasip2")
+        .map(|dep| &dep["pkg"])
+        .ok_or_else(|| anyhow!("witbind-tests does not depend on `wasip2`"))?;
+    let manifest = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|package| package["id"] == *wasip2_id)
+        .and_then(|package| package["manifest_path"].as_str())
+        .ok_or_else(|| anyhow!("no manifest path for {wasip2_id}"))?;
+    let dir = Path::new(manifest)
+        .parent()
+        .ok_or_else(|| anyhow!("manifest path {manifest} has no parent"))?
+        .join("wit");
+    if !dir.join("deps").is_dir() {
+        bail!("{} has no `deps/` folder", dir.display());
+    }
+    Ok(dir)
+}
+
+fn is_package(metadata: &serde_json::Value, id: &serde_json::Value, name: &str) -> bool {
+    metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|package| package["id"] == *id && package["name"] == name)
+}
+
+/// One world whose generated bindings are snapshotted in
+/// `codegen-snapshots/<name>.rs`.
+#[derive(Debug, Clone)]
+pub struct SnapshotCase {
+    /// The snapshot's file stem: `example`, `fixture-<name>`, `wasi-cli-imports`.
+    pub name: String,
+    /// The WIT paths to load (as given to `witbind bindgen`).
+    pub wit: PathBuf,
+    /// The world to select; `None` when the input package has exactly one.
+    pub world: Option<String>,
+}
+
+impl SnapshotCase {
+    /// `codegen-snapshots/<name>.rs`.
+    pub fn snapshot_path(&self) -> PathBuf {
+        snapshots_dir().join(format!("{}.rs", self.name))
+    }
+
+    /// The equivalent CLI invocation, for messages.
+    pub fn command_line(&self) -> String {
+        let wit = self.wit.strip_prefix(repo_root()).unwrap_or(&self.wit);
+        match &self.world {
+            Some(world) => format!("witbind bindgen {} --world {world}", wit.display()),
+            None => format!("witbind bindgen {}", wit.display()),
+        }
+    }
+}
+
+/// The folder of committed snapshots, itself a crate compiled by the tests.
+pub fn snapshots_dir() -> PathBuf {
+    repo_root().join("codegen-snapshots")
+}
+
+/// The WIT fixtures: `wit/example.wit` (snapshot `example`) and every
+/// `wit/fixtures/<name>.wit` file or `wit/fixtures/<name>/` directory
+/// (snapshot `fixture-<name>`), sorted. Each holds exactly one world.
+pub fn fixtures() -> Vec<SnapshotCase> {
+    let mut cases = Vec::new();
+    let example = repo_root().join("wit/example.wit");
+    if example.is_file() {
+        cases.push(SnapshotCase {
+            name: "example".to_string(),
+            wit: example,
+            world: None,
+        });
+    }
+    let dir = repo_root().join("wit/fixtures");
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => panic!("reading {}: {e}", dir.display()),
+    };
+    entries.sort();
+    for path in entries {
+        let stem = if path.is_dir() {
+            path.file_name()
+        } else if path.extension().is_some_and(|ext| ext == "wit") {
+            path.file_stem()
+        } else {
+            None
+        };
+        if let Some(stem) = stem.and_then(|s| s.to_str()) {
+            cases.push(SnapshotCase {
+                name: format!("fixture-{stem}"),
+                wit: path.clone(),
+                world: None,
+            });
+        }
+    }
+    cases
+}
+
+/// The WASI 0.2 worlds whose bindings are snapshotted and compiled by the
+/// guests (`tests/guests/macro-wasi-worlds`).
+pub const WASI_WORLDS: &[&str] = &[
+    "wasi:cli/imports",
+    "wasi:http/imports",
+    "wasi:filesystem/imports",
+    "wasi:sockets/imports",
+    "wasi:random/imports",
+    "wasi:clocks/imports",
+    "wasi:io/imports",
+];
+
+/// Snapshot cases of [`WASI_WORLDS`], loaded from [`wasip2_wit_dir`]:
+/// `wasi:cli/imports` becomes `wasi-cli-imports`.
+pub fn wasi_worlds() -> Vec<SnapshotCase> {
+    WASI_WORLDS
+        .iter()
+        .map(|world| SnapshotCase {
+            name: world.replace([':', '/'], "-"),
+            wit: wasip2_wit_dir().to_path_buf(),
+            world: Some(world.to_string()),
+        })
+        .collect()
+}
+
+/// Every snapshotted world: [`fixtures`] then [`wasi_worlds`].
+pub fn snapshot_cases() -> Vec<SnapshotCase> {
+    let mut cases = fixtures();
+    cases.extend(wasi_worlds());
+    cases
+}
+
+/// The guest components of `tests/guests/`, built for `wasm32-wasip2`.
+#[derive(Debug)]
+pub struct Guests {
+    wasm: BTreeMap<String, PathBuf>,
+    failure: Option<String>,
+}
+
+impl Guests {
+    /// The component built from the guest binary `name`. Panics, showing
+    /// cargo's errors, when it was not built.
+    pub fn wasm(&self, name: &str) -> &Path {
+        match self.wasm.get(name) {
+            Some(path) => path,
+            None => match &self.failure {
+                Some(failure) => panic!("guest `{name}` did not build:\n{failure}"),
+                None => panic!(
+                    "no guest binary named `{name}`; built: {:?}",
+                    self.wasm.keys().collect::<Vec<_>>()
+                ),
+            },
+        }
+    }
+
+    /// Panics, showing cargo's errors, unless every guest crate built.
+    pub fn assert_all_built(&self) {
+        if let Some(failure) = &self.failure {
+            panic!("the guests did not all build:\n{failure}");
+        }
+    }
+}
+
+/// The guest workspace, `tests/guests/`.
+pub fn guests_dir() -> PathBuf {
+    repo_root().join("tests/guests")
+}
+
+/// Builds every crate of `tests/guests/` (once per test process) with
+/// `cargo build --target wasm32-wasip2 --keep-going` into `target/guests`,
+/// after pointing the `tests/guests/.wasi-wit` symlink at
+/// [`wasip2_wit_dir`]. Guests that built are usable even when others failed;
+/// [`Guests::wasm`] reports the failure for the rest.
+pub fn build_guests() -> &'static Guests {
+    static GUESTS: OnceLock<Guests> = OnceLock::new();
+    GUESTS.get_or_init(|| match try_build_guests() {
+        Ok(guests) => guests,
+        Err(e) => panic!("building the guests failed: {e:#}"),
+    })
+}
+
+fn try_build_guests() -> anyhow::Result<Guests> {
+    link_wasi_wit()?;
+    let output = cargo()
+        .args(["build", "--workspace", "--keep-going"])
+        .args([
+            "--target",
+            "wasm32-wasip2",
+            "--message-format",
+            "json-render-diagnostics",
+        ])
+        .arg("--manifest-path")
+        .arg(guests_dir().join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(repo_root().join("target/guests"))
+        .output()
+        .context("running cargo to build the guests")?;
+    let mut wasm = BTreeMap::new();
+    for line in output.stdout.lines() {
+        let line = line?;
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let name = message["target"]["name"].as_str().unwrap_or_default();
+        let files = message["filenames"].as_array().into_iter().flatten();
+        for file in files.filter_map(|f| f.as_str()) {
+            if file.ends_with(".wasm") {
+                wasm.insert(name.to_string(), PathBuf::from(file));
+            }
+        }
+    }
+    let failure = (!output.status.success()).then(|| {
+        format!(
+            "building the guests for wasm32-wasip2 failed; reproduce with\n    \
+             cd tests/guests && cargo build --target wasm32-wasip2 --target-dir ../../target/guests\n\
+             (`tests/guests/.wasi-wit` now links to the WASI WIT)\n\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    Ok(Guests { wasm, failure })
+}
+
+/// Points `tests/guests/.wasi-wit` (gitignored) at the `wasip2` crate's WIT,
+/// where the guests' `generate!` calls find it.
+fn link_wasi_wit() -> anyhow::Result<()> {
+    let link = guests_dir().join(".wasi-wit");
+    let target = wasip2_wit_dir();
+    if std::fs::read_link(&link).is_ok_and(|current| current == target) {
+        return Ok(());
+    }
+    match std::fs::remove_file(&link) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).context(format!("removing {}", link.display())),
+    }
+    symlink_dir(target, &link)
+        .with_context(|| format!("linking {} to {}", link.display(), target.display()))
+}
+
+#[cfg(unix)]
+fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_dir(target, link)
+}
+
+pub mod run;
+pub use run::{component_imports, run_command, Output, Run};

@@ -1,0 +1,233 @@
+//! Running guest components in wasmtime with WASI 0.2 (and `wasi:http`), with
+//! captured stdio, and reading a component's imports.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::error::Context;
+use wasmtime::{bail, Engine, Result, Store};
+use wasmtime_wasi::p2::bindings::sync::Command;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{
+    Deterministic, FsPerms, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
+};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+/// How to run a command component: its arguments, environment, stdin and
+/// preopened directory. With [`Run::deterministic`], clocks and random
+/// numbers are fixed, so two runs print the same.
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Vec<u8>,
+    preopen: Option<(PathBuf, String)>,
+    deterministic: bool,
+    tcp: bool,
+}
+
+impl Run {
+    /// A run whose `argv[0]` is `program`.
+    pub fn new(program: &str) -> Self {
+        Run {
+            args: vec![program.to_string()],
+            ..Run::default()
+        }
+    }
+
+    /// Appends command-line arguments.
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// What the guest reads from stdin (then end of stream).
+    pub fn stdin(mut self, bytes: &[u8]) -> Self {
+        self.stdin = bytes.to_vec();
+        self
+    }
+
+    /// Preopens the host directory `host` (read-write) as `guest`.
+    pub fn preopen(mut self, host: &Path, guest: &str) -> Self {
+        self.preopen = Some((host.to_path_buf(), guest.to_string()));
+        self
+    }
+
+    /// Lets the guest create TCP sockets. Every address check still fails,
+    /// so binding or connecting is denied: no traffic leaves the process.
+    pub fn allow_tcp(mut self) -> Self {
+        self.tcp = true;
+        self
+    }
+
+    /// Fixed wall and monotonic clocks, and fixed random and insecure-random
+    /// byte cycles and seed.
+    pub fn deterministic(mut self) -> Self {
+        self.deterministic = true;
+        self
+    }
+
+    fn build_wasi(&self, stdout: &MemoryOutputPipe, stderr: &MemoryOutputPipe) -> Result<WasiCtx> {
+        let mut builder = WasiCtx::builder();
+        builder
+            .args(&self.args)
+            .envs(&self.env)
+            .stdin(MemoryInputPipe::new(self.stdin.clone()))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(self.tcp);
+        if let Some((host, guest)) = &self.preopen {
+            builder
+                .preopened_dir(host, guest, FsPerms::ReadWrite)
+                .with_context(|| format!("preopening {}", host.display()))?;
+        }
+        if self.deterministic {
+            builder
+                .wall_clock(FixedWallClock)
+                .monotonic_clock(FixedMonotonicClock)
+                .secure_random(Deterministic::new((1..=32).collect()))
+                .insecure_random(Deterministic::new((100..=120).rev().collect()))
+                .insecure_random_seed(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210);
+        }
+        Ok(builder.build())
+    }
+}
+
+/// 2023-11-14T22:13:20.123456789Z, resolution 1 µs.
+struct FixedWallClock;
+
+impl HostWallClock for FixedWallClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_micros(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::new(1_700_000_000, 123_456_789)
+    }
+}
+
+/// Always at 42 s, resolution 1 ns.
+struct FixedMonotonicClock;
+
+impl HostMonotonicClock for FixedMonotonicClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        42_000_000_000
+    }
+}
+
+/// What a command component did.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Everything written to stdout, lossily decoded as UTF-8.
+    pub stdout: String,
+    /// Everything written to stderr, lossily decoded as UTF-8.
+    pub stderr: String,
+    /// `wasi:cli/run.run` returned `ok`.
+    pub success: bool,
+}
+
+impl Output {
+    /// The stdout lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+struct Host {
+    table: ResourceTable,
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+}
+
+impl WasiView for Host {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for Host {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            hooks: wasmtime_wasi_http::default_hooks(),
+            table: &mut self.table,
+            ctx: &mut self.http,
+        }
+    }
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::default)
+}
+
+const MAX_OUTPUT: usize = 1 << 20;
+
+/// Runs the command component `wasm` (`wasi:cli/run`) as configured by
+/// `run`, with every WASI 0.2 interface and `wasi:http` linked. A trap is an
+/// error (with whatever the guest wrote to stderr); a guest returning `err`
+/// is an [`Output`] with `success: false`.
+pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
+    let engine = engine();
+    let component = Component::from_file(engine, wasm)
+        .with_context(|| format!("compiling {}", wasm.display()))?;
+    let mut linker = Linker::<Host>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+
+    let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
+    let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
+    let host = Host {
+        table: ResourceTable::new(),
+        wasi: run.build_wasi(&stdout, &stderr)?,
+        http: WasiHttpCtx::new(),
+    };
+    let mut store = Store::new(engine, host);
+    let command = Command::instantiate(&mut store, &component, &linker)
+        .with_context(|| format!("instantiating {}", wasm.display()))?;
+    let result = command.wasi_cli_run().call_run(&mut store);
+    let captured = |pipe: &MemoryOutputPipe| String::from_utf8_lossy(&pipe.contents()).into_owned();
+    match result {
+        Ok(status) => Ok(Output {
+            stdout: captured(&stdout),
+            stderr: captured(&stderr),
+            success: status.is_ok(),
+        }),
+        Err(trap) => bail!(
+            "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            wasm.display(),
+            captured(&stdout),
+            captured(&stderr)
+        ),
+    }
+}
+
+/// The interfaces a component imports, as `ns:pkg/iface@version`, sorted.
+pub fn component_imports(wasm: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let decoded = wit_component::decode(&bytes).map_err(|e| {
+        wasmtime::format_err!("decoding the component type of {}: {e:#}", wasm.display())
+    })?;
+    let wit_component::DecodedWasm::Component(resolve, world) = decoded else {
+        bail!("{} is a WIT package, not a component", wasm.display());
+    };
+    let mut imports: Vec<String> = resolve.worlds[world]
+        .imports
+        .keys()
+        .map(|key| resolve.name_world_key(key))
+        .collect();
+    imports.sort();
+    Ok(imports)
+}

@@ -1,0 +1,176 @@
+//! Snapshot tests: the CLI's output (`witbind_codegen::bindgen_file`, the
+//! function `witbind bindgen` calls) for every fixture world and WASI world
+//! must equal `codegen-snapshots/<name>.rs` byte for byte, be deterministic,
+//! and compile warning-free (clippy included) for wasm32-wasip2.
+//!
+//! Update the snapshots after an intended change with
+//! `WITBIND_BLESS=1 cargo test -p witbind-tests --test snapshots`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use witbind_codegen::{bindgen_file, Opts};
+use witbind_tests::{cargo, repo_root, snapshot_cases, snapshots_dir, SnapshotCase};
+
+const BLESS_HINT: &str = "re-run with WITBIND_BLESS=1 to accept the new output: \
+     `WITBIND_BLESS=1 cargo test -p witbind-tests --test snapshots`";
+
+/// Lines of diff shown per snapshot; the rest is summarized.
+const MAX_DIFF_LINES: usize = 400;
+
+fn bless() -> bool {
+    std::env::var_os("WITBIND_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+fn generate(case: &SnapshotCase) -> Result<String, String> {
+    bindgen_file(&[&case.wit], case.world.as_deref(), &Opts::default())
+        .map_err(|e| format!("`{}` failed:\n{e}", case.command_line()))
+}
+
+#[test]
+fn snapshots_match_the_generator() {
+    let bless = bless();
+    let cases = snapshot_cases();
+    assert!(
+        cases.iter().any(|case| case.name == "example"),
+        "no `wit/example.wit` found under {}",
+        repo_root().display()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let generated = match generate(case) {
+            Ok(generated) => generated,
+            Err(e) => {
+                failures.push(format!("{}: {e}", case.name));
+                continue;
+            }
+        };
+        let path = case.snapshot_path();
+        let committed = std::fs::read_to_string(&path).ok();
+        if committed.as_deref() == Some(generated.as_str()) {
+            continue;
+        }
+        if bless {
+            write_snapshot(&path, &generated);
+            eprintln!("blessed {}", path.display());
+            continue;
+        }
+        failures.push(match committed {
+            None => format!(
+                "{}: no snapshot at {} ({})",
+                case.name,
+                path.display(),
+                case.command_line()
+            ),
+            Some(committed) => format!(
+                "{}: {} differs from `{}`:\n{}",
+                case.name,
+                path.display(),
+                case.command_line(),
+                diff(&committed, &generated)
+            ),
+        });
+    }
+    failures.extend(stale_snapshots(&cases));
+    if !failures.is_empty() {
+        panic!(
+            "{} snapshot problem(s):\n\n{}\n\n{BLESS_HINT}",
+            failures.len(),
+            failures.join("\n\n")
+        );
+    }
+}
+
+/// Snapshot files that no fixture or WASI world produces any more.
+fn stale_snapshots(cases: &[SnapshotCase]) -> Vec<String> {
+    let expected: BTreeSet<PathBuf> = cases.iter().map(SnapshotCase::snapshot_path).collect();
+    let dir = snapshots_dir();
+    let mut stale = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("reading codegen-snapshots/") {
+        let path = entry.expect("reading codegen-snapshots/").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let is_snapshot = name.ends_with(".rs") && name != "lib.rs" && name != "build.rs";
+        if is_snapshot && !expected.contains(&path) {
+            stale.push(format!(
+                "{name}: stale snapshot, no fixture or WASI world produces it; delete it \
+                 (`git rm codegen-snapshots/{name}`) or restore its fixture"
+            ));
+        }
+    }
+    stale
+}
+
+/// Writes through a temporary file, so an interrupted bless never leaves a
+/// half-written snapshot.
+fn write_snapshot(path: &Path, contents: &str) {
+    let tmp = path.with_extension("rs.tmp");
+    std::fs::write(&tmp, contents).unwrap_or_else(|e| panic!("writing {}: {e}", tmp.display()));
+    std::fs::rename(&tmp, path).unwrap_or_else(|e| panic!("renaming to {}: {e}", path.display()));
+}
+
+fn diff(old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header("committed snapshot", "generated now")
+        .to_string();
+    let lines: Vec<&str> = diff.lines().collect();
+    if lines.len() <= MAX_DIFF_LINES {
+        return diff;
+    }
+    format!(
+        "{}\n... ({} more diff lines)",
+        lines[..MAX_DIFF_LINES].join("\n"),
+        lines.len() - MAX_DIFF_LINES
+    )
+}
+
+/// Same input, same bytes: generating twice in one process (where every
+/// `HashMap` gets a different iteration order) gives identical output.
+#[test]
+fn generation_is_deterministic() {
+    let mut failures = Vec::new();
+    for case in snapshot_cases() {
+        let (Ok(first), Ok(second)) = (generate(&case), generate(&case)) else {
+            // Reported by `snapshots_match_the_generator`.
+            continue;
+        };
+        if first != second {
+            failures.push(format!("{}:\n{}", case.name, diff(&first, &second)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "generation is not deterministic:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+/// The committed snapshots (the `codegen-snapshots` crate) build and are
+/// clippy-clean for wasm32-wasip2 under `#![deny(warnings)]`.
+#[test]
+fn snapshots_compile_for_wasm32_wasip2() {
+    for subcommand in ["build", "clippy"] {
+        let mut command = cargo();
+        command
+            .arg(subcommand)
+            .args(["-p", "codegen-snapshots", "--target", "wasm32-wasip2"])
+            .arg("--target-dir")
+            .arg(repo_root().join("target/snapshots-wasm"));
+        if subcommand == "clippy" {
+            // Only the snapshots: `witbind` itself is linted by the workspace clippy run.
+            command.args(["--no-deps", "--", "-D", "warnings"]);
+        }
+        let output = command
+            .output()
+            .unwrap_or_else(|e| panic!("running cargo {subcommand}: {e}"));
+        assert!(
+            output.status.success(),
+            "`cargo {subcommand} -p codegen-snapshots --target wasm32-wasip2` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
