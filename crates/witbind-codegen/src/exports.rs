@@ -523,9 +523,9 @@ impl Cx<'_> {
                 /// # Safety
                 /// `rep` must be a live representation of this resource.
                 #[doc(hidden)]
-                pub unsafe fn lift(rep: usize) -> Self {
+                pub unsafe fn lift(rep: *const u8) -> Self {
                     Self {
-                        rep: ::core::ptr::with_exposed_provenance_mut(rep),
+                        rep: rep.cast_mut(),
                         _marker: ::core::marker::PhantomData,
                     }
                 }

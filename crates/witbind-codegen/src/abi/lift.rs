@@ -213,7 +213,7 @@ impl FnBindgen<'_, '_> {
                 );
                 let module = self.cx.module_of_type(resource);
                 let path = self.module.path_to(&module, &borrow);
-                quote!(#path::lift(#op as u32 as usize))
+                quote!(#path::lift(::core::ptr::with_exposed_provenance(#op as u32 as usize)))
             }
         }
     }
