@@ -51,6 +51,7 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenS
     cx.expand_imports(&mut tree);
     cx.expand_exports(&mut tree)?;
     let mut tokens = tree.render();
+    tokens.extend(cx.expand_cabi_realloc());
     tokens.extend(cx.expand_component_type()?);
     Ok(tokens)
 }

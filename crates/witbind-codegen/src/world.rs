@@ -161,6 +161,26 @@ impl Cx<'_> {
         }
     }
 
+    /// `cabi_realloc`, when asked for (`no_std` guests without another one).
+    pub(crate) fn expand_cabi_realloc(&self) -> TokenStream {
+        if !self.opts.with_cabi_realloc {
+            return TokenStream::new();
+        }
+        let rt = &self.rt;
+        quote! {
+            /// The allocator the host calls to place lists and strings in
+            /// this component's memory.
+            ///
+            /// # Safety
+            /// Called by the host following the canonical ABI.
+            #[cfg(target_arch = "wasm32")]
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8 {
+                unsafe { #rt::realloc(old_ptr, old_len, align, new_len) }
+            }
+        }
+    }
+
     /// The world's component type, encoded by `wit-component`, in a custom
     /// section whose name is unique per world so several bindings can share
     /// a binary.

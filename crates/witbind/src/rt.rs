@@ -247,20 +247,14 @@ impl<T: WasmResource> Drop for Resource<T> {
     }
 }
 
-/// `cabi_realloc`, the allocator the host calls to place lists and strings
-/// in guest memory. Only with the `realloc` feature: std on `wasm32-wasip2`
-/// already defines and exports it, and a second strong definition would not
-/// link.
-#[cfg(all(feature = "realloc", target_family = "wasm"))]
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn cabi_realloc(
-    old_ptr: *mut u8,
-    old_len: usize,
-    align: usize,
-    new_len: usize,
-) -> *mut u8 {
-    // SAFETY: the canonical ABI passes a power-of-two alignment and, for a
-    // non-null `old_ptr`, the layout it was allocated with.
+/// The body of `cabi_realloc`, the allocator the host calls to place lists
+/// and strings in guest memory.
+///
+/// # Safety
+/// The canonical ABI's contract: `align` is a power of two and a non-null
+/// `old_ptr` was allocated with `old_len` bytes and `align`.
+pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8 {
+    // SAFETY: guaranteed by the caller.
     unsafe {
         if old_len == 0 {
             return alloc(new_len, align);
@@ -272,6 +266,22 @@ pub unsafe extern "C" fn cabi_realloc(
         }
         ptr
     }
+}
+
+/// `cabi_realloc` itself, only with the `realloc` feature: std on
+/// `wasm32-wasip2` already defines and exports it, and a second strong
+/// definition would not link. (Generated code can also define it, with the
+/// `with_cabi_realloc` option.)
+#[cfg(all(feature = "realloc", target_family = "wasm"))]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cabi_realloc(
+    old_ptr: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    // SAFETY: the host follows the canonical ABI.
+    unsafe { realloc(old_ptr, old_len, align, new_len) }
 }
 
 /// Runs the module's static constructors once, before the first export
