@@ -272,6 +272,9 @@ pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: u
 /// `wasm32-wasip2` already defines and exports it, and a second strong
 /// definition would not link. (Generated code can also define it, with the
 /// `with_cabi_realloc` option.)
+///
+/// # Safety
+/// As for [`realloc`]; only the host calls it.
 #[cfg(all(feature = "realloc", target_family = "wasm"))]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cabi_realloc(
