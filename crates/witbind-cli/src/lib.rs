@@ -217,7 +217,12 @@ fn write_file_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
+    fs::create_dir_all(dir).map_err(|err| {
+        io::Error::new(
+            err.kind(),
+            format!("cannot create directory `{}`: {err}", dir.display()),
+        )
+    })?;
 
     let mut builder = tempfile::Builder::new();
     builder.prefix(".witbind-").suffix(".tmp");
