@@ -2,6 +2,7 @@
 //! options, the pre-computed type facts and sizes, and the module path of
 //! every interface.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
@@ -54,10 +55,13 @@ pub(crate) struct Cx<'a> {
     pub(crate) rt: TokenStream,
     pub(crate) sizes: SizeAlign,
     types: Types,
-    /// Module of every interface in the world, imports and exports.
-    modules: HashMap<InterfaceId, ModulePath>,
-    /// Interfaces that are exported (their resources are defined by the guest).
-    pub(crate) exported: HashMap<InterfaceId, WorldKey>,
+    /// Module of every imported interface.
+    imports: HashMap<InterfaceId, ModulePath>,
+    /// Module of every exported interface (under `exports::`).
+    exports: HashMap<InterfaceId, ModulePath>,
+    /// The exported interface being generated, if any: its own types are
+    /// its export-side copies even when the world also imports it.
+    exporting: Cell<Option<InterfaceId>>,
 }
 
 impl<'a> Cx<'a> {
@@ -85,8 +89,9 @@ impl<'a> Cx<'a> {
             rt,
             sizes,
             types,
-            modules: HashMap::new(),
-            exported: HashMap::new(),
+            imports: HashMap::new(),
+            exports: HashMap::new(),
+            exporting: Cell::new(None),
         };
         cx.assign_modules();
         Ok(cx)
@@ -97,14 +102,13 @@ impl<'a> Cx<'a> {
         for (key, item) in &world.imports {
             if let WorldItem::Interface { id, .. } = item {
                 let path = self.interface_module(key, false);
-                self.modules.insert(*id, path);
+                self.imports.insert(*id, path);
             }
         }
         for (key, item) in &world.exports {
             if let WorldItem::Interface { id, .. } = item {
                 let path = self.interface_module(key, true);
-                self.modules.insert(*id, path);
-                self.exported.insert(*id, key.clone());
+                self.exports.insert(*id, path);
             }
         }
     }
@@ -130,8 +134,34 @@ impl<'a> Cx<'a> {
         ModulePath(path)
     }
 
+    /// Runs `f` while generating exported interface `id`.
+    pub(crate) fn exporting<T>(&self, id: InterfaceId, f: impl FnOnce() -> T) -> T {
+        let previous = self.exporting.replace(Some(id));
+        let result = f();
+        self.exporting.set(previous);
+        result
+    }
+
+    /// Whether references to interface `id` mean its export-side copy: it is
+    /// only exported, or it is the exported interface being generated.
+    fn export_side(&self, id: InterfaceId) -> bool {
+        self.exports.contains_key(&id)
+            && (!self.imports.contains_key(&id) || self.exporting.get() == Some(id))
+    }
+
+    /// The module of interface `id` as seen from the code being generated.
     pub(crate) fn module_of_interface(&self, id: InterfaceId) -> ModulePath {
-        self.modules
+        let side = if self.export_side(id) {
+            &self.exports
+        } else {
+            &self.imports
+        };
+        side.get(&id).cloned().unwrap_or_else(ModulePath::root)
+    }
+
+    /// The import-side module of interface `id`.
+    pub(crate) fn import_module_of_interface(&self, id: InterfaceId) -> ModulePath {
+        self.imports
             .get(&id)
             .cloned()
             .unwrap_or_else(ModulePath::root)
@@ -165,7 +195,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn is_exported_resource(&self, id: TypeId) -> bool {
         let id = wit_bindgen_core::dealias(self.resolve, id);
         match self.resolve.types[id].owner {
-            TypeOwner::Interface(iface) => self.exported.contains_key(&iface),
+            TypeOwner::Interface(iface) => self.export_side(iface),
             TypeOwner::World(_) | TypeOwner::None => false,
         }
     }

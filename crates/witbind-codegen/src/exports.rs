@@ -35,9 +35,12 @@ impl Cx<'_> {
         for (key, item) in &world.exports {
             match item {
                 WorldItem::Interface { id, .. } => {
-                    let module = self.module_of_interface(*id);
+                    let (module, items, macro_name) = self.exporting(*id, || {
+                        let module = self.module_of_interface(*id);
+                        let (items, macro_name) = self.expand_exported_interface(*id, key, &module);
+                        (module, items, macro_name)
+                    });
                     let docs = self.docs(&self.resolve.interfaces[*id].docs);
-                    let (items, macro_name) = self.expand_exported_interface(*id, key, &module);
                     tree.insert(&module, docs, items);
                     if let Some(name) = macro_name {
                         macros.push(ExportMacro { name, module });
@@ -50,7 +53,15 @@ impl Cx<'_> {
         if !world_funcs.is_empty() {
             let snake = world.name.to_snake_case();
             let macro_name = format_ident!("__export_world_{}_cabi", snake);
-            let items = self.expand_export_functions(&world_funcs, None, &root, &macro_name);
+            let methods = world_funcs.iter().map(|f| self.expand_trait_fn(f, &root));
+            let mut items = quote! {
+                /// The functions this world exports, implemented by the type
+                /// given to `export!`.
+                pub trait Guest {
+                    #(#methods)*
+                }
+            };
+            items.extend(self.expand_export_functions(&world_funcs, None, &root, &macro_name));
             tree.insert(&root, TokenStream::new(), items);
             macros.push(ExportMacro {
                 name: macro_name,
@@ -85,6 +96,7 @@ impl Cx<'_> {
                 );
             }
             #[doc(inline)]
+            #[allow(unused_imports)]
             pub(crate) use #impl_name as export;
         }
     }
@@ -305,12 +317,14 @@ impl Cx<'_> {
         }
         items.extend(quote! {
             #[doc(hidden)]
+            #[allow(unused_macros)]
             macro_rules! #macro_name {
                 ($ty:ident with_types_in $($path_to_types:tt)*) => (const _: () = {
                     #(#entry_points)*
                 };);
             }
             #[doc(hidden)]
+            #[allow(unused_imports)]
             pub(crate) use #macro_name;
         });
         items

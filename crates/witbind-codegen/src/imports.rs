@@ -19,7 +19,7 @@ impl Cx<'_> {
     /// imported interface, in WIT order.
     pub(crate) fn expand_imported_interface(&self, id: InterfaceId, key: &WorldKey) -> TokenStream {
         let iface = &self.resolve.interfaces[id];
-        let module = self.module_of_interface(id);
+        let module = self.import_module_of_interface(id);
         let wasm_module = self.resolve.name_world_key(key);
         let mut items = TokenStream::new();
         for ty in iface.types.values() {

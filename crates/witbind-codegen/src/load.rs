@@ -73,10 +73,10 @@ impl Wit {
         for path in paths {
             wit.push_path(path.as_ref())?;
         }
-        let id = wit
-            .resolve
-            .push_str(name, source)
-            .map_err(|e| Error::from_chain(&e, Some("fix the inline WIT source")))?;
+        let id = match wit.resolve.push_str(name, source) {
+            Ok(id) => id,
+            Err(e) => return Err(wit.wit_error(&e, "fix the inline WIT source")),
+        };
         wit.packages.push(id);
         wit.files.sort();
         wit.files.dedup();
@@ -91,15 +91,25 @@ impl Wit {
                 path.display()
             )));
         }
-        let (id, sources) = self.resolve.push_path(path).map_err(|e| {
-            Error::from_chain(
-                &e,
-                Some("fix the WIT at the location above; dependencies belong in a `deps/` folder next to it"),
-            )
-        })?;
+        let (id, sources) = match self.resolve.push_path(path) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                return Err(self.wit_error(
+                    &e,
+                    "fix the WIT at the location above; dependencies belong in a `deps/` folder next to it",
+                ))
+            }
+        };
         self.packages.push(id);
         self.files.extend(sources.paths().map(Path::to_path_buf));
         Ok(())
+    }
+
+    /// A WIT error with wit-parser's `file:line:col` rendering and the
+    /// source snippet, then what the user should do.
+    fn wit_error(&self, err: &anyhow::Error, hint: &str) -> Error {
+        let rendered = self.resolve.render_error(err);
+        Error::new(format!("{}\n  help: {hint}", rendered.trim_end()))
     }
 
     /// Every world in the loaded packages as `namespace:package/world[@version]`,

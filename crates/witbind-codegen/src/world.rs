@@ -129,7 +129,7 @@ impl Cx<'_> {
         for (key, item) in &world.imports {
             match item {
                 WorldItem::Interface { id, .. } => {
-                    let module = self.module_of_interface(*id);
+                    let module = self.import_module_of_interface(*id);
                     let docs = self.docs(&self.resolve.interfaces[*id].docs);
                     let items = self.expand_imported_interface(*id, key);
                     tree.insert(&module, docs, items);
