@@ -76,6 +76,13 @@ impl<'a> Cx<'a> {
                     ))
                 })?,
         };
+        for derive in &opts.additional_derives {
+            if syn::parse_str::<syn::Path>(derive).is_err() {
+                return Err(Error::new(format!(
+                    "invalid additional derive `{derive}`\n  help: give a trait path such as `serde::Serialize`"
+                )));
+            }
+        }
         let mut sizes = SizeAlign::default();
         sizes
             .fill(resolve)

@@ -302,7 +302,7 @@ impl Cx<'_> {
     }
 
     /// `#[derive(..)]` for a generated record or variant.
-    fn derives(&self, id: TypeId, can_eq: bool) -> TokenStream {
+    fn derives(&self, id: TypeId) -> TokenStream {
         let info = self.info(id);
         let mut derives = Vec::new();
         if info.is_clone() {
@@ -312,12 +312,35 @@ impl Cx<'_> {
             derives.push(quote!(Copy));
         }
         derives.push(quote!(Debug));
-        if self.opts.derive_eq && can_eq && info.is_clone() {
+        if self.opts.derive_eq && info.is_clone() {
             derives.push(quote!(PartialEq));
         }
+        self.derive_attr(derives)
+    }
+
+    /// `#[derive(..)]` of `base` plus the configured additional derives
+    /// that `base` does not already have.
+    pub(crate) fn derive_attr(&self, mut derives: Vec<TokenStream>) -> TokenStream {
+        let last_segment = |tokens: &TokenStream| {
+            tokens
+                .to_string()
+                .rsplit("::")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
         for extra in &self.opts.additional_derives {
-            if let Ok(path) = syn::parse_str::<syn::Path>(extra) {
-                derives.push(quote!(#path));
+            // Validated when the context is created.
+            let Ok(path) = syn::parse_str::<syn::Path>(extra) else {
+                continue;
+            };
+            let path = quote!(#path);
+            if !derives
+                .iter()
+                .any(|d| last_segment(d) == last_segment(&path))
+            {
+                derives.push(path);
             }
         }
         quote!(#[derive(#(#derives),*)])
@@ -370,7 +393,7 @@ impl Cx<'_> {
             quote! { #docs pub #name: #ty }
         });
         let can_eq = !record.fields.iter().any(|f| self.has_floats(&f.ty));
-        let derives = self.derives(id, can_eq);
+        let derives = self.derives(id);
         let eq = self.eq_impl(id, name, can_eq);
         let lifetime = self.lifetime_param(id);
         let error_impl = self.error_impl(id, name, lifetime.as_ref());
@@ -407,7 +430,7 @@ impl Cx<'_> {
             .iter()
             .filter_map(|c| c.ty.as_ref())
             .any(|t| self.has_floats(t));
-        let derives = self.derives(id, can_eq);
+        let derives = self.derives(id);
         let eq = self.eq_impl(id, name, can_eq);
         let lifetime = self.lifetime_param(id);
         let error_impl = self.error_impl(id, name, lifetime.as_ref());
@@ -460,12 +483,23 @@ impl Cx<'_> {
         });
         let rt = &self.rt;
         let is_error = self.info(id).error;
-        let debug = (!is_error).then(|| quote!(Debug,));
+        let mut derives = vec![quote!(Clone), quote!(Copy)];
+        if !is_error {
+            derives.push(quote!(Debug));
+        }
+        derives.extend([
+            quote!(PartialEq),
+            quote!(Eq),
+            quote!(PartialOrd),
+            quote!(Ord),
+            quote!(Hash),
+        ]);
+        let derives = self.derive_attr(derives);
         let error_impls = is_error.then(|| self.expand_error_enum(name, enum_, &cases));
         quote! {
             #docs
             #[repr(#repr)]
-            #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
+            #derives
             pub enum #name { #(#case_docs #cases,)* }
 
             impl #name {
@@ -526,6 +560,16 @@ impl Cx<'_> {
             9..=16 => quote!(u16),
             _ => quote!(u32),
         };
+        let derives = self.derive_attr(vec![
+            quote!(PartialEq),
+            quote!(Eq),
+            quote!(PartialOrd),
+            quote!(Ord),
+            quote!(Hash),
+            quote!(Debug),
+            quote!(Clone),
+            quote!(Copy),
+        ]);
         let members = flags.flags.iter().enumerate().map(|(i, flag)| {
             let docs = self.docs(&flag.docs);
             let constant = names::shouty(&flag.name);
@@ -535,7 +579,7 @@ impl Cx<'_> {
         quote! {
             #rt::bitflags::bitflags! {
                 #docs
-                #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)]
+                #derives
                 pub struct #name: #repr {
                     #(#members)*
                 }
