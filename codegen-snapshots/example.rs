@@ -35,6 +35,7 @@ macro_rules! __export_app_impl {
     };
 }
 #[doc(inline)]
+#[allow(unused_imports)]
 pub(crate) use __export_app_impl as export;
 pub mod witbind {
     pub mod example {
@@ -487,6 +488,7 @@ pub mod exports {
                     }
                 }
                 #[doc(hidden)]
+                #[allow(unused_macros)]
                 macro_rules! __export_witbind_example_handler_0_1_0_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _ : () = { #[unsafe (export_name =
@@ -500,6 +502,7 @@ pub mod exports {
                     };
                 }
                 #[doc(hidden)]
+                #[allow(unused_imports)]
                 pub(crate) use __export_witbind_example_handler_0_1_0_cabi;
             }
         }

@@ -174,7 +174,8 @@ pub fn fixtures() -> Vec<SnapshotCase> {
 }
 
 /// The WASI 0.2 worlds whose bindings are snapshotted and compiled by the
-/// guests (`tests/guests/macro-wasi-worlds`).
+/// guests (`tests/guests/macro-wasi-worlds`): every import world, and the two
+/// worlds with exports that guests target.
 pub const WASI_WORLDS: &[&str] = &[
     "wasi:cli/imports",
     "wasi:http/imports",
@@ -183,6 +184,8 @@ pub const WASI_WORLDS: &[&str] = &[
     "wasi:random/imports",
     "wasi:clocks/imports",
     "wasi:io/imports",
+    "wasi:cli/command",
+    "wasi:http/proxy",
 ];
 
 /// Snapshot cases of [`WASI_WORLDS`], loaded from [`wasip2_wit_dir`]:

@@ -38,3 +38,22 @@ fn wasi_hello_prints_args_env_random_and_clock() {
         output.stderr
     );
 }
+
+/// `wasi:cli/run` exported with witbind's `Guest` trait and `export!`: the
+/// host's call reaches the guest, and both `ok` and `err` come back.
+#[test]
+fn exported_run_is_called_and_its_result_returned() {
+    let wasm = build_guests().wasm("run_export");
+    for (args, success) in [(&["a", "b"][..], true), (&["fail"][..], false)] {
+        let run = Run::new("run-export").args(args);
+        let output =
+            run_command(wasm, &run).unwrap_or_else(|e| panic!("running run-export: {e:?}"));
+        assert_eq!(
+            output.lines(),
+            [format!("run called with {} argument(s)", args.len() + 1)],
+            "stderr:\n{}",
+            output.stderr
+        );
+        assert_eq!(output.success, success, "args {args:?}");
+    }
+}

@@ -7,6 +7,7 @@
 //! `WITBIND_BLESS=1 cargo test -p witbind-tests --test snapshots`.
 
 use std::collections::BTreeSet;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use witbind_codegen::{bindgen_file, Opts};
@@ -52,7 +53,9 @@ fn snapshots_match_the_generator() {
         }
         if bless {
             write_snapshot(&path, &generated);
-            eprintln!("blessed {}", path.display());
+            // Past libtest's capture (which only catches `eprintln!`), so a
+            // bless run shows what it wrote even though the test passes.
+            let _ = writeln!(std::io::stderr(), "blessed {}", path.display());
             continue;
         }
         failures.push(match committed {
