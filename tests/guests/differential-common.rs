@@ -4,6 +4,9 @@
 //! drop-in replacement) and both builds must print the same lines when run
 //! with the same, deterministic host (see tests/tests/differential.rs).
 //!
+//! The crate has two binding modules: `bindings` (world `wasi:cli/imports`)
+//! and `http_bindings` (world `wasi:http/imports`).
+//!
 //! Each section calls WASI imports of a different shape (strings, lists of
 //! tuples, options, records, variants with payloads, enums, flags, owned and
 //! borrowed resources) and prints what came back, so a lifting or lowering
@@ -23,6 +26,9 @@ use crate::bindings::wasi::sockets::network::{
     ErrorCode as SocketErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress,
 };
 use crate::bindings::wasi::sockets::{instance_network, tcp_create_socket};
+use crate::http_bindings::wasi::http::types::{
+    Fields, HeaderError, Method, OutgoingRequest, OutgoingResponse, RequestOptions, Scheme,
+};
 
 /// Runs every section, printing `key=value` lines to stdout.
 pub fn run() {
@@ -34,6 +40,7 @@ pub fn run() {
     standard_input(&out);
     filesystem(&out);
     sockets(&out);
+    http(&out);
     out.line("done=true");
 }
 
@@ -306,5 +313,140 @@ fn socket_error_name(code: SocketErrorCode) -> &'static str {
         SocketErrorCode::InvalidState => "invalid-state",
         SocketErrorCode::AddressInUse => "address-in-use",
         _ => "other-error",
+    }
+}
+
+/// `wasi:http/types` without the network: `list<tuple<string, list<u8>>>`,
+/// `list<list<u8>>`, owned handles passed to constructors, variants with
+/// string payloads in and out, `option<variant>`, `result<_, _>`.
+fn http(out: &Out) {
+    let headers = Fields::new();
+    out.kv(
+        "fields-append",
+        header_result(headers.append("x-one", b"1")),
+    );
+    out.kv(
+        "fields-append-2",
+        header_result(headers.append("x-one", b"uno")),
+    );
+    out.kv(
+        "fields-append-bad",
+        header_result(headers.append("bad name", b"1")),
+    );
+    let values = vec![b"a".to_vec(), Vec::new(), b"c".to_vec()];
+    out.kv("fields-set", header_result(headers.set("x-many", &values)));
+    out.kv("fields-has", headers.has("x-many"));
+    out.kv("fields-get", joined_values(headers.get("x-one")));
+    out.kv("fields-get-many", joined_values(headers.get("x-many")));
+    out.kv("fields-get-none", headers.get("x-none").len());
+    out.kv("fields-delete", header_result(headers.delete("x-many")));
+    out.kv("fields-entries", entries(&headers));
+    let copy = headers.clone();
+    out.kv("fields-clone", entries(&copy));
+
+    let from_list = Fields::from_list(&[
+        ("content-type".to_string(), b"text/plain".to_vec()),
+        ("x-bytes".to_string(), vec![b'v', 0xff, b'!']),
+    ]);
+    match from_list {
+        Ok(fields) => out.kv("from-list", entries(&fields)),
+        Err(error) => out.kv("from-list", header_error_name(&error)),
+    }
+    let invalid = Fields::from_list(&[("no spaces".to_string(), Vec::new())]);
+    out.kv(
+        "from-list-invalid",
+        invalid.err().map_or("ok", |e| header_error_name(&e)),
+    );
+
+    let request = OutgoingRequest::new(headers);
+    out.kv("request-method", method_name(&request.method()));
+    let purge = Method::Other("PURGE".to_string());
+    out.kv("set-method", request.set_method(&purge).is_ok());
+    out.kv("request-method-2", method_name(&request.method()));
+    out.kv(
+        "set-path",
+        request.set_path_with_query(Some("/a/b?c=d")).is_ok(),
+    );
+    out.kv(
+        "request-path",
+        request.path_with_query().unwrap_or_else(|| "none".into()),
+    );
+    out.kv(
+        "set-scheme",
+        request.set_scheme(Some(&Scheme::Https)).is_ok(),
+    );
+    out.kv("request-scheme", scheme_name(request.scheme()));
+    let custom = Scheme::Other("gopher".to_string());
+    out.kv("set-scheme-2", request.set_scheme(Some(&custom)).is_ok());
+    out.kv("request-scheme-2", scheme_name(request.scheme()));
+    out.kv(
+        "set-authority",
+        request.set_authority(Some("example.com:80")).is_ok(),
+    );
+    out.kv(
+        "request-authority",
+        request.authority().unwrap_or_else(|| "none".into()),
+    );
+    out.kv("request-headers", entries(&request.headers()));
+
+    let response = OutgoingResponse::new(Fields::new());
+    out.kv("response-status", response.status_code());
+    out.kv("set-status", response.set_status_code(404).is_ok());
+    out.kv("set-status-bad", response.set_status_code(1000).is_ok());
+    out.kv("response-status-2", response.status_code());
+
+    let options = RequestOptions::new();
+    out.kv("timeout-none", options.connect_timeout().is_none());
+    out.kv(
+        "set-timeout",
+        options.set_connect_timeout(Some(1_500_000_000)).is_ok(),
+    );
+    out.kv("timeout", options.connect_timeout().unwrap_or(0));
+}
+
+fn header_result(result: Result<(), HeaderError>) -> &'static str {
+    match result {
+        Ok(()) => "ok",
+        Err(error) => header_error_name(&error),
+    }
+}
+
+fn header_error_name(error: &HeaderError) -> &'static str {
+    match error {
+        HeaderError::InvalidSyntax => "invalid-syntax",
+        HeaderError::Forbidden => "forbidden",
+        HeaderError::Immutable => "immutable",
+    }
+}
+
+fn joined_values(values: Vec<Vec<u8>>) -> String {
+    let values: Vec<String> = values.iter().map(|v| hex(v)).collect();
+    values.join(",")
+}
+
+fn entries(fields: &Fields) -> String {
+    let entries: Vec<String> = fields
+        .entries()
+        .into_iter()
+        .map(|(name, value)| format!("{name}:{}", hex(&value)))
+        .collect();
+    entries.join(",")
+}
+
+fn method_name(method: &Method) -> String {
+    match method {
+        Method::Get => "GET".into(),
+        Method::Post => "POST".into(),
+        Method::Other(name) => format!("other({name})"),
+        _ => "another".into(),
+    }
+}
+
+fn scheme_name(scheme: Option<Scheme>) -> String {
+    match scheme {
+        None => "none".into(),
+        Some(Scheme::Http) => "http".into(),
+        Some(Scheme::Https) => "https".into(),
+        Some(Scheme::Other(name)) => format!("other({name})"),
     }
 }

@@ -53,6 +53,12 @@ fn wit_bindgen_reference_prints_the_host_setup() {
         "entries=existing.txt:regular-file,notes.txt:regular-file,sub:directory",
         "tcp-family=ipv4",
         "tcp-bind=access-denied",
+        "fields-append-bad=invalid-syntax",
+        "fields-get=31,756e6f",
+        "from-list=content-type:746578742f706c61696e,x-bytes:76ff21",
+        "request-method-2=other(PURGE)",
+        "request-scheme-2=other(gopher)",
+        "response-status-2=404",
         "done=true",
     ] {
         let first_line = expected.lines().next().unwrap_or_default();

@@ -9,6 +9,14 @@ mod bindings {
     });
 }
 
+mod http_bindings {
+    witbind::generate!({
+        path: "../.wasi-wit",
+        world: "wasi:http/imports",
+        generate_all,
+    });
+}
+
 #[path = "../../differential-common.rs"]
 mod common;
 
