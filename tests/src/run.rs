@@ -143,13 +143,17 @@ impl Output {
     }
 }
 
-struct Host {
+/// The store data of a guest: WASI and `wasi:http` state, and `data` for a
+/// test's own imports (see [`Guest::load`]).
+pub struct Host<T> {
     table: ResourceTable,
     wasi: WasiCtx,
     http: WasiHttpCtx,
+    /// The test's own host state.
+    pub data: T,
 }
 
-impl WasiView for Host {
+impl<T: Send> WasiView for Host<T> {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
             ctx: &mut self.wasi,
@@ -158,7 +162,7 @@ impl WasiView for Host {
     }
 }
 
-impl WasiHttpView for Host {
+impl<T: Send> WasiHttpView for Host<T> {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
         WasiHttpCtxView {
             hooks: wasmtime_wasi_http::default_hooks(),
@@ -175,41 +179,76 @@ fn engine() -> &'static Engine {
 
 const MAX_OUTPUT: usize = 1 << 20;
 
-/// Runs the command component `wasm` (`wasi:cli/run`) as configured by
-/// `run`, with every WASI 0.2 interface and `wasi:http` linked. A trap is an
-/// error (with whatever the guest wrote to stderr); a guest returning `err`
-/// is an [`Output`] with `success: false`.
-pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
-    let engine = engine();
-    let component = Component::from_file(engine, wasm)
-        .with_context(|| format!("compiling {}", wasm.display()))?;
-    let mut linker = Linker::<Host>::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+/// A compiled component with a fresh store and a linker that already has
+/// every WASI 0.2 interface and `wasi:http`: add the test's own imports to
+/// `linker` (projecting to [`Host::data`]), then instantiate.
+pub struct Guest<T: 'static> {
+    /// The store, holding WASI state and the test's `data`.
+    pub store: Store<Host<T>>,
+    /// The compiled component.
+    pub component: Component,
+    /// The linker, with WASI and `wasi:http` added.
+    pub linker: Linker<Host<T>>,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
 
-    let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
-    let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
-    let host = Host {
-        table: ResourceTable::new(),
-        wasi: run.build_wasi(&stdout, &stderr)?,
-        http: WasiHttpCtx::new(),
-    };
-    let mut store = Store::new(engine, host);
-    let command = Command::instantiate(&mut store, &component, &linker)
+impl<T: Send + 'static> Guest<T> {
+    /// Compiles `wasm` and sets up its host as configured by `run`.
+    pub fn load(wasm: &Path, run: &Run, data: T) -> Result<Self> {
+        let engine = engine();
+        let component = Component::from_file(engine, wasm)
+            .with_context(|| format!("compiling {}", wasm.display()))?;
+        let mut linker = Linker::<Host<T>>::new(engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
+        let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
+        let host = Host {
+            table: ResourceTable::new(),
+            wasi: run.build_wasi(&stdout, &stderr)?,
+            http: WasiHttpCtx::new(),
+            data,
+        };
+        Ok(Guest {
+            store: Store::new(engine, host),
+            component,
+            linker,
+            stdout,
+            stderr,
+        })
+    }
+
+    /// Everything the guest wrote to stdout so far.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.contents()).into_owned()
+    }
+
+    /// Everything the guest wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.contents()).into_owned()
+    }
+}
+
+/// Runs the command component `wasm` (`wasi:cli/run`) as configured by
+/// `run`. A trap is an error (with whatever the guest wrote); a guest
+/// returning `err` is an [`Output`] with `success: false`.
+pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
+    let mut guest = Guest::load(wasm, run, ())?;
+    let command = Command::instantiate(&mut guest.store, &guest.component, &guest.linker)
         .with_context(|| format!("instantiating {}", wasm.display()))?;
-    let result = command.wasi_cli_run().call_run(&mut store);
-    let captured = |pipe: &MemoryOutputPipe| String::from_utf8_lossy(&pipe.contents()).into_owned();
+    let result = command.wasi_cli_run().call_run(&mut guest.store);
     match result {
         Ok(status) => Ok(Output {
-            stdout: captured(&stdout),
-            stderr: captured(&stderr),
+            stdout: guest.stdout(),
+            stderr: guest.stderr(),
             success: status.is_ok(),
         }),
         Err(trap) => bail!(
             "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             wasm.display(),
-            captured(&stdout),
-            captured(&stderr)
+            guest.stdout(),
+            guest.stderr()
         ),
     }
 }
