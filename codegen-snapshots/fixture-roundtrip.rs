@@ -1582,7 +1582,7 @@ pub mod exports {
                         GUARD.check::<T>();
                     }
                 }
-                /// A borrow of a #name handed to the guest for one call.
+                /// A borrow of a [`Counter`], lent to the guest for one call.
                 #[derive(Debug)]
                 #[repr(transparent)]
                 pub struct CounterBorrow<'a> {

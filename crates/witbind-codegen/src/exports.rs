@@ -422,6 +422,7 @@ impl Cx<'_> {
         let guest = format_ident!("Guest{}", name);
         let docs = self.docs(&def.docs);
         let rt = &self.rt;
+        let borrow_doc = format!(" A borrow of a [`{name}`], lent to the guest for one call.");
         let export_module = format!("[export]{wasm_module}");
         let new = extern_import(
             &export_module,
@@ -523,7 +524,7 @@ impl Cx<'_> {
                 }
             }
 
-            /// A borrow of a #name handed to the guest for one call.
+            #[doc = #borrow_doc]
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct #borrow<'a> {
