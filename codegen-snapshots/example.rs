@@ -73,6 +73,21 @@ pub mod witbind {
             pub struct Bucket {
                 pub(crate) handle: ::witbind::rt::Resource<Bucket>,
             }
+            impl ::witbind::rt::WasmResource for Bucket {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind:example/store@0.1.0")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]bucket"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Bucket {
                 /// Takes ownership of a raw handle.
                 ///
@@ -94,21 +109,6 @@ pub mod witbind {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Bucket {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind:example/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]bucket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Bucket {

@@ -156,6 +156,21 @@ pub mod witbind_deps {
             pub struct Registry {
                 pub(crate) handle: ::witbind::rt::Resource<Registry>,
             }
+            impl ::witbind::rt::WasmResource for Registry {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]registry"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Registry {
                 /// Takes ownership of a raw handle.
                 ///
@@ -177,21 +192,6 @@ pub mod witbind_deps {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Registry {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]registry"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Registry {

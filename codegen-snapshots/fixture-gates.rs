@@ -32,6 +32,21 @@ pub mod witbind_fixtures {
             pub struct Widget {
                 pub(crate) handle: ::witbind::rt::Resource<Widget>,
             }
+            impl ::witbind::rt::WasmResource for Widget {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]widget"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Widget {
                 /// Takes ownership of a raw handle.
                 ///
@@ -53,21 +68,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Widget {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]widget"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Widget {

@@ -199,6 +199,21 @@ pub mod witbind_fixtures {
             pub struct Fn {
                 pub(crate) handle: ::witbind::rt::Resource<Fn>,
             }
+            impl ::witbind::rt::WasmResource for Fn {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]fn"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Fn {
                 /// Takes ownership of a raw handle.
                 ///
@@ -220,21 +235,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Fn {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fn"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Fn {

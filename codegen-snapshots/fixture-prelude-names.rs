@@ -952,7 +952,6 @@ pub mod witbind_fixtures {
             pub struct Helper {
                 pub(crate) handle: ::witbind::rt::Resource<Helper>,
             }
-            impl Helper {}
             impl ::witbind::rt::WasmResource for Helper {
                 unsafe fn drop(handle: u32) {
                     #[cfg(target_arch = "wasm32")]
@@ -968,6 +967,7 @@ pub mod witbind_fixtures {
                     unsafe { _wit_import(handle as i32) }
                 }
             }
+            impl Helper {}
             impl Helper {
                 /// A method named `handle`.
                 pub fn handle(&self) -> u32 {
@@ -1086,6 +1086,21 @@ pub mod witbind_fixtures {
             pub struct Twice {
                 pub(crate) handle: ::witbind::rt::Resource<Twice>,
             }
+            impl ::witbind::rt::WasmResource for Twice {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]twice"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Twice {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1107,21 +1122,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Twice {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]twice"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Twice {

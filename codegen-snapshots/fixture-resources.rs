@@ -60,6 +60,21 @@ pub mod witbind_fixtures {
             pub struct File {
                 pub(crate) handle: ::witbind::rt::Resource<File>,
             }
+            impl ::witbind::rt::WasmResource for File {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]file"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl File {
                 /// Takes ownership of a raw handle.
                 ///
@@ -81,21 +96,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for File {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]file"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl File {
@@ -358,6 +358,21 @@ pub mod witbind_fixtures {
             pub struct Directory {
                 pub(crate) handle: ::witbind::rt::Resource<Directory>,
             }
+            impl ::witbind::rt::WasmResource for Directory {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]directory"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Directory {
                 /// Takes ownership of a raw handle.
                 ///
@@ -379,21 +394,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Directory {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Directory {
@@ -556,6 +556,21 @@ pub mod witbind_fixtures {
             pub struct Token {
                 pub(crate) handle: ::witbind::rt::Resource<Token>,
             }
+            impl ::witbind::rt::WasmResource for Token {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]token"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Token {
                 /// Takes ownership of a raw handle.
                 ///
@@ -577,21 +592,6 @@ pub mod witbind_fixtures {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Token {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]token"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Token {}

@@ -1498,6 +1498,21 @@ pub mod exports {
                 pub struct Counter {
                     pub(crate) handle: ::witbind::rt::Resource<Counter>,
                 }
+                impl ::witbind::rt::WasmResource for Counter {
+                    unsafe fn drop(handle: u32) {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "[export]witbind-fixtures:roundtrip/guest")]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-drop]counter"]
+                            fn _wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: i32) {
+                            ::core::unreachable!("imported functions are only available on wasm32")
+                        }
+                        unsafe { _wit_import(handle as i32) }
+                    }
+                }
                 impl Counter {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestCounter>(value: T) -> Self {
@@ -1536,7 +1551,8 @@ pub mod exports {
                     /// Takes ownership of a raw handle.
                     ///
                     /// # Safety
-                    /// `handle` must be an owned handle of this resource type.
+                    /// `handle` must be an owned handle of this resource type that
+                    /// nothing else drops.
                     #[doc(hidden)]
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
@@ -1605,21 +1621,6 @@ pub mod exports {
                     pub fn get<T: GuestCounter>(&self) -> &'a T {
                         Counter::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
-                    }
-                }
-                impl ::witbind::rt::WasmResource for Counter {
-                    unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]witbind-fixtures:roundtrip/guest")]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]counter"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        unsafe { _wit_import(handle as i32) }
                     }
                 }
                 /// Implemented by the guest.

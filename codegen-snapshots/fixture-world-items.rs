@@ -36,6 +36,21 @@ pub type Tag = ::witbind::rt::String;
 pub struct Session {
     pub(crate) handle: ::witbind::rt::Resource<Session>,
 }
+impl ::witbind::rt::WasmResource for Session {
+    unsafe fn drop(handle: u32) {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "$root")]
+        unsafe extern "C" {
+            #[link_name = "[resource-drop]session"]
+            fn _wit_import(_: i32);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: i32) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        unsafe { _wit_import(handle as i32) }
+    }
+}
 impl Session {
     /// Takes ownership of a raw handle.
     ///
@@ -57,21 +72,6 @@ impl Session {
     #[doc(hidden)]
     pub fn handle(&self) -> u32 {
         ::witbind::rt::Resource::handle(&self.handle)
-    }
-}
-impl ::witbind::rt::WasmResource for Session {
-    unsafe fn drop(handle: u32) {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[resource-drop]session"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
-        unsafe { _wit_import(handle as i32) }
     }
 }
 impl Session {

@@ -249,6 +249,21 @@ pub mod wasi {
             pub struct TerminalInput {
                 pub(crate) handle: ::witbind::rt::Resource<TerminalInput>,
             }
+            impl ::witbind::rt::WasmResource for TerminalInput {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]terminal-input"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl TerminalInput {
                 /// Takes ownership of a raw handle.
                 ///
@@ -272,21 +287,6 @@ pub mod wasi {
                     ::witbind::rt::Resource::handle(&self.handle)
                 }
             }
-            impl ::witbind::rt::WasmResource for TerminalInput {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-input"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
             impl TerminalInput {}
         }
         /// Terminal output.
@@ -300,6 +300,21 @@ pub mod wasi {
             #[repr(transparent)]
             pub struct TerminalOutput {
                 pub(crate) handle: ::witbind::rt::Resource<TerminalOutput>,
+            }
+            impl ::witbind::rt::WasmResource for TerminalOutput {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]terminal-output"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
             }
             impl TerminalOutput {
                 /// Takes ownership of a raw handle.
@@ -322,21 +337,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for TerminalOutput {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-output"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl TerminalOutput {}
@@ -477,6 +477,21 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::Resource<Error>,
             }
+            impl ::witbind::rt::WasmResource for Error {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]error"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Error {
                 /// Takes ownership of a raw handle.
                 ///
@@ -498,21 +513,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Error {
@@ -561,6 +561,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -582,21 +597,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {
@@ -734,6 +734,21 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::Resource<InputStream>,
             }
+            impl ::witbind::rt::WasmResource for InputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]input-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl InputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -755,21 +770,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl InputStream {
@@ -1052,6 +1052,21 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
             }
+            impl ::witbind::rt::WasmResource for OutputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]output-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1073,21 +1088,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutputStream {
@@ -2330,6 +2330,21 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
             }
+            impl ::witbind::rt::WasmResource for Descriptor {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]descriptor"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Descriptor {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2351,21 +2366,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Descriptor {
@@ -3926,6 +3926,21 @@ pub mod wasi {
             pub struct DirectoryEntryStream {
                 pub(crate) handle: ::witbind::rt::Resource<DirectoryEntryStream>,
             }
+            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]directory-entry-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl DirectoryEntryStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3947,21 +3962,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory-entry-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl DirectoryEntryStream {
@@ -4117,6 +4117,21 @@ pub mod wasi {
             pub struct Network {
                 pub(crate) handle: ::witbind::rt::Resource<Network>,
             }
+            impl ::witbind::rt::WasmResource for Network {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/network@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]network"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Network {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4138,21 +4153,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Network {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/network@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]network"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Network {}
@@ -4477,6 +4477,21 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
             }
+            impl ::witbind::rt::WasmResource for UdpSocket {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]udp-socket"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl UdpSocket {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4498,21 +4513,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl UdpSocket {
@@ -5400,6 +5400,21 @@ pub mod wasi {
             pub struct IncomingDatagramStream {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingDatagramStream>,
             }
+            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-datagram-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingDatagramStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5421,21 +5436,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingDatagramStream {
@@ -5604,6 +5604,21 @@ pub mod wasi {
             pub struct OutgoingDatagramStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingDatagramStream>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-datagram-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingDatagramStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5625,21 +5640,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingDatagramStream {
@@ -5984,6 +5984,21 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
             }
+            impl ::witbind::rt::WasmResource for TcpSocket {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]tcp-socket"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl TcpSocket {
                 /// Takes ownership of a raw handle.
                 ///
@@ -6005,21 +6020,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl TcpSocket {
@@ -7613,6 +7613,21 @@ pub mod wasi {
             pub struct ResolveAddressStream {
                 pub(crate) handle: ::witbind::rt::Resource<ResolveAddressStream>,
             }
+            impl ::witbind::rt::WasmResource for ResolveAddressStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]resolve-address-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl ResolveAddressStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -7634,21 +7649,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for ResolveAddressStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]resolve-address-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl ResolveAddressStream {

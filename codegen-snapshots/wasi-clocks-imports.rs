@@ -11,6 +11,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -32,21 +47,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {

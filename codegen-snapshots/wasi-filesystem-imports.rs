@@ -25,6 +25,21 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::Resource<Error>,
             }
+            impl ::witbind::rt::WasmResource for Error {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]error"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Error {
                 /// Takes ownership of a raw handle.
                 ///
@@ -46,21 +61,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Error {
@@ -109,6 +109,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -130,21 +145,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {
@@ -282,6 +282,21 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::Resource<InputStream>,
             }
+            impl ::witbind::rt::WasmResource for InputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]input-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl InputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -303,21 +318,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl InputStream {
@@ -600,6 +600,21 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
             }
+            impl ::witbind::rt::WasmResource for OutputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]output-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -621,21 +636,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutputStream {
@@ -1778,6 +1778,21 @@ pub mod wasi {
             pub struct Descriptor {
                 pub(crate) handle: ::witbind::rt::Resource<Descriptor>,
             }
+            impl ::witbind::rt::WasmResource for Descriptor {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]descriptor"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Descriptor {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1799,21 +1814,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Descriptor {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Descriptor {
@@ -3374,6 +3374,21 @@ pub mod wasi {
             pub struct DirectoryEntryStream {
                 pub(crate) handle: ::witbind::rt::Resource<DirectoryEntryStream>,
             }
+            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]directory-entry-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl DirectoryEntryStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3395,21 +3410,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for DirectoryEntryStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory-entry-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl DirectoryEntryStream {

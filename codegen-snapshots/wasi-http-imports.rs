@@ -11,6 +11,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -32,21 +47,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {
@@ -165,6 +165,21 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::Resource<Error>,
             }
+            impl ::witbind::rt::WasmResource for Error {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]error"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Error {
                 /// Takes ownership of a raw handle.
                 ///
@@ -186,21 +201,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Error {
@@ -282,6 +282,21 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::Resource<InputStream>,
             }
+            impl ::witbind::rt::WasmResource for InputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]input-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl InputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -303,21 +318,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl InputStream {
@@ -600,6 +600,21 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
             }
+            impl ::witbind::rt::WasmResource for OutputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]output-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -621,21 +636,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutputStream {
@@ -1630,6 +1630,21 @@ pub mod wasi {
             pub struct Fields {
                 pub(crate) handle: ::witbind::rt::Resource<Fields>,
             }
+            impl ::witbind::rt::WasmResource for Fields {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]fields"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Fields {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1651,21 +1666,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Fields {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fields"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Fields {
@@ -2125,6 +2125,21 @@ pub mod wasi {
             pub struct IncomingRequest {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingRequest>,
             }
+            impl ::witbind::rt::WasmResource for IncomingRequest {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-request"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingRequest {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2146,21 +2161,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingRequest {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingRequest {
@@ -2395,6 +2395,21 @@ pub mod wasi {
             pub struct OutgoingRequest {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingRequest>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingRequest {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-request"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingRequest {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2416,21 +2431,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingRequest {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingRequest {
@@ -2912,6 +2912,21 @@ pub mod wasi {
             pub struct RequestOptions {
                 pub(crate) handle: ::witbind::rt::Resource<RequestOptions>,
             }
+            impl ::witbind::rt::WasmResource for RequestOptions {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]request-options"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl RequestOptions {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2933,21 +2948,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for RequestOptions {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]request-options"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl RequestOptions {
@@ -3173,6 +3173,21 @@ pub mod wasi {
             pub struct ResponseOutparam {
                 pub(crate) handle: ::witbind::rt::Resource<ResponseOutparam>,
             }
+            impl ::witbind::rt::WasmResource for ResponseOutparam {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]response-outparam"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl ResponseOutparam {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3194,21 +3209,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for ResponseOutparam {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]response-outparam"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl ResponseOutparam {
@@ -3951,6 +3951,21 @@ pub mod wasi {
             pub struct IncomingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingResponse>,
             }
+            impl ::witbind::rt::WasmResource for IncomingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3972,21 +3987,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingResponse {
@@ -4081,6 +4081,21 @@ pub mod wasi {
             pub struct IncomingBody {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingBody>,
             }
+            impl ::witbind::rt::WasmResource for IncomingBody {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-body"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingBody {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4102,21 +4117,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingBody {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingBody {
@@ -4198,6 +4198,21 @@ pub mod wasi {
             pub struct FutureTrailers {
                 pub(crate) handle: ::witbind::rt::Resource<FutureTrailers>,
             }
+            impl ::witbind::rt::WasmResource for FutureTrailers {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]future-trailers"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl FutureTrailers {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4219,21 +4234,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for FutureTrailers {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-trailers"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl FutureTrailers {
@@ -4803,6 +4803,21 @@ pub mod wasi {
             pub struct OutgoingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingResponse>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4824,21 +4839,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingResponse {
@@ -4999,6 +4999,21 @@ pub mod wasi {
             pub struct OutgoingBody {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingBody>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingBody {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-body"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingBody {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5020,21 +5035,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingBody {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingBody {
@@ -5522,6 +5522,21 @@ pub mod wasi {
             pub struct FutureIncomingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<FutureIncomingResponse>,
             }
+            impl ::witbind::rt::WasmResource for FutureIncomingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]future-incoming-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl FutureIncomingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5543,21 +5558,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for FutureIncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl FutureIncomingResponse {

@@ -29,6 +29,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -50,21 +65,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {
@@ -183,6 +183,21 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::Resource<Error>,
             }
+            impl ::witbind::rt::WasmResource for Error {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]error"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Error {
                 /// Takes ownership of a raw handle.
                 ///
@@ -204,21 +219,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Error {
@@ -300,6 +300,21 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::Resource<InputStream>,
             }
+            impl ::witbind::rt::WasmResource for InputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]input-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl InputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -321,21 +336,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl InputStream {
@@ -618,6 +618,21 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
             }
+            impl ::witbind::rt::WasmResource for OutputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]output-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -639,21 +654,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutputStream {
@@ -1648,6 +1648,21 @@ pub mod wasi {
             pub struct Fields {
                 pub(crate) handle: ::witbind::rt::Resource<Fields>,
             }
+            impl ::witbind::rt::WasmResource for Fields {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]fields"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Fields {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1669,21 +1684,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Fields {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fields"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Fields {
@@ -2143,6 +2143,21 @@ pub mod wasi {
             pub struct IncomingRequest {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingRequest>,
             }
+            impl ::witbind::rt::WasmResource for IncomingRequest {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-request"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingRequest {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2164,21 +2179,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingRequest {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingRequest {
@@ -2413,6 +2413,21 @@ pub mod wasi {
             pub struct OutgoingRequest {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingRequest>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingRequest {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-request"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingRequest {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2434,21 +2449,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingRequest {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingRequest {
@@ -2930,6 +2930,21 @@ pub mod wasi {
             pub struct RequestOptions {
                 pub(crate) handle: ::witbind::rt::Resource<RequestOptions>,
             }
+            impl ::witbind::rt::WasmResource for RequestOptions {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]request-options"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl RequestOptions {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2951,21 +2966,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for RequestOptions {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]request-options"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl RequestOptions {
@@ -3191,6 +3191,21 @@ pub mod wasi {
             pub struct ResponseOutparam {
                 pub(crate) handle: ::witbind::rt::Resource<ResponseOutparam>,
             }
+            impl ::witbind::rt::WasmResource for ResponseOutparam {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]response-outparam"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl ResponseOutparam {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3212,21 +3227,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for ResponseOutparam {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]response-outparam"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl ResponseOutparam {
@@ -3969,6 +3969,21 @@ pub mod wasi {
             pub struct IncomingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingResponse>,
             }
+            impl ::witbind::rt::WasmResource for IncomingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3990,21 +4005,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingResponse {
@@ -4099,6 +4099,21 @@ pub mod wasi {
             pub struct IncomingBody {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingBody>,
             }
+            impl ::witbind::rt::WasmResource for IncomingBody {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-body"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingBody {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4120,21 +4135,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingBody {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingBody {
@@ -4216,6 +4216,21 @@ pub mod wasi {
             pub struct FutureTrailers {
                 pub(crate) handle: ::witbind::rt::Resource<FutureTrailers>,
             }
+            impl ::witbind::rt::WasmResource for FutureTrailers {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]future-trailers"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl FutureTrailers {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4237,21 +4252,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for FutureTrailers {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-trailers"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl FutureTrailers {
@@ -4821,6 +4821,21 @@ pub mod wasi {
             pub struct OutgoingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingResponse>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4842,21 +4857,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingResponse {
@@ -5017,6 +5017,21 @@ pub mod wasi {
             pub struct OutgoingBody {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingBody>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingBody {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-body"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingBody {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5038,21 +5053,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingBody {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingBody {
@@ -5540,6 +5540,21 @@ pub mod wasi {
             pub struct FutureIncomingResponse {
                 pub(crate) handle: ::witbind::rt::Resource<FutureIncomingResponse>,
             }
+            impl ::witbind::rt::WasmResource for FutureIncomingResponse {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]future-incoming-response"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl FutureIncomingResponse {
                 /// Takes ownership of a raw handle.
                 ///
@@ -5561,21 +5576,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for FutureIncomingResponse {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl FutureIncomingResponse {

@@ -25,6 +25,21 @@ pub mod wasi {
             pub struct Error {
                 pub(crate) handle: ::witbind::rt::Resource<Error>,
             }
+            impl ::witbind::rt::WasmResource for Error {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]error"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Error {
                 /// Takes ownership of a raw handle.
                 ///
@@ -46,21 +61,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Error {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Error {
@@ -109,6 +109,21 @@ pub mod wasi {
             pub struct Pollable {
                 pub(crate) handle: ::witbind::rt::Resource<Pollable>,
             }
+            impl ::witbind::rt::WasmResource for Pollable {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]pollable"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Pollable {
                 /// Takes ownership of a raw handle.
                 ///
@@ -130,21 +145,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Pollable {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Pollable {
@@ -282,6 +282,21 @@ pub mod wasi {
             pub struct InputStream {
                 pub(crate) handle: ::witbind::rt::Resource<InputStream>,
             }
+            impl ::witbind::rt::WasmResource for InputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]input-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl InputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -303,21 +318,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for InputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl InputStream {
@@ -600,6 +600,21 @@ pub mod wasi {
             pub struct OutputStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutputStream>,
             }
+            impl ::witbind::rt::WasmResource for OutputStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]output-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutputStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -621,21 +636,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutputStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutputStream {
@@ -1163,6 +1163,21 @@ pub mod wasi {
             pub struct Network {
                 pub(crate) handle: ::witbind::rt::Resource<Network>,
             }
+            impl ::witbind::rt::WasmResource for Network {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/network@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]network"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl Network {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1184,21 +1199,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for Network {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/network@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]network"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl Network {}
@@ -1523,6 +1523,21 @@ pub mod wasi {
             pub struct UdpSocket {
                 pub(crate) handle: ::witbind::rt::Resource<UdpSocket>,
             }
+            impl ::witbind::rt::WasmResource for UdpSocket {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]udp-socket"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl UdpSocket {
                 /// Takes ownership of a raw handle.
                 ///
@@ -1544,21 +1559,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for UdpSocket {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl UdpSocket {
@@ -2446,6 +2446,21 @@ pub mod wasi {
             pub struct IncomingDatagramStream {
                 pub(crate) handle: ::witbind::rt::Resource<IncomingDatagramStream>,
             }
+            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]incoming-datagram-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl IncomingDatagramStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2467,21 +2482,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for IncomingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl IncomingDatagramStream {
@@ -2650,6 +2650,21 @@ pub mod wasi {
             pub struct OutgoingDatagramStream {
                 pub(crate) handle: ::witbind::rt::Resource<OutgoingDatagramStream>,
             }
+            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]outgoing-datagram-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl OutgoingDatagramStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -2671,21 +2686,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl OutgoingDatagramStream {
@@ -3030,6 +3030,21 @@ pub mod wasi {
             pub struct TcpSocket {
                 pub(crate) handle: ::witbind::rt::Resource<TcpSocket>,
             }
+            impl ::witbind::rt::WasmResource for TcpSocket {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]tcp-socket"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl TcpSocket {
                 /// Takes ownership of a raw handle.
                 ///
@@ -3051,21 +3066,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for TcpSocket {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl TcpSocket {
@@ -4659,6 +4659,21 @@ pub mod wasi {
             pub struct ResolveAddressStream {
                 pub(crate) handle: ::witbind::rt::Resource<ResolveAddressStream>,
             }
+            impl ::witbind::rt::WasmResource for ResolveAddressStream {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]resolve-address-stream"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!("imported functions are only available on wasm32")
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
             impl ResolveAddressStream {
                 /// Takes ownership of a raw handle.
                 ///
@@ -4680,21 +4695,6 @@ pub mod wasi {
                 #[doc(hidden)]
                 pub fn handle(&self) -> u32 {
                     ::witbind::rt::Resource::handle(&self.handle)
-                }
-            }
-            impl ::witbind::rt::WasmResource for ResolveAddressStream {
-                unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]resolve-address-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
             impl ResolveAddressStream {

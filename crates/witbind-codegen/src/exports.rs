@@ -420,7 +420,6 @@ impl Cx<'_> {
         let name = self.resource_ident(id);
         let borrow = format_ident!("{}Borrow", name);
         let guest = format_ident!("Guest{}", name);
-        let docs = self.docs(&def.docs);
         let rt = &self.rt;
         let borrow_doc = format!(" A borrow of a [`{name}`], lent to the guest for one call.");
         let export_module = format!("[export]{wasm_module}");
@@ -436,19 +435,10 @@ impl Cx<'_> {
             &[WasmType::I32],
             &[WasmType::Pointer],
         );
-        let drop = extern_import(
-            &export_module,
-            &format!("[resource-drop]{wit_name}"),
-            &[WasmType::I32],
-            &[],
-        );
+        let handle_type = self.expand_handle_type(id, &export_module);
+        let handle_helpers = self.expand_handle_helpers(id);
         quote! {
-            #docs
-            #[derive(Debug)]
-            #[repr(transparent)]
-            pub struct #name {
-                pub(crate) handle: #rt::Resource<#name>,
-            }
+            #handle_type
 
             impl #name {
                 /// Creates a resource owning `value`; the host sees a new handle.
@@ -478,28 +468,7 @@ impl Cx<'_> {
                     unsafe { #rt::rep_take(self.rep::<T>()) }
                 }
 
-                /// Takes ownership of a raw handle.
-                ///
-                /// # Safety
-                /// `handle` must be an owned handle of this resource type.
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe { #rt::Resource::from_handle(handle) },
-                    }
-                }
-
-                /// Moves ownership of the raw handle out of this value.
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    #rt::Resource::take_handle(&self.handle)
-                }
-
-                /// The raw handle, still owned by this value.
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    #rt::Resource::handle(&self.handle)
-                }
+                #handle_helpers
 
                 /// Runs when the host drops the last handle.
                 ///
@@ -549,13 +518,6 @@ impl Cx<'_> {
                 pub fn get<T: #guest>(&self) -> &'a T {
                     #name::type_guard::<T>();
                     unsafe { #rt::rep_ref(self.rep) }
-                }
-            }
-
-            impl #rt::WasmResource for #name {
-                unsafe fn drop(handle: u32) {
-                    #drop
-                    unsafe { _wit_import(handle as i32) }
                 }
             }
         }

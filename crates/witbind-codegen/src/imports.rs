@@ -149,23 +149,7 @@ impl Cx<'_> {
     }
 
     fn resource_has_constructor(&self, resource: TypeId) -> bool {
-        let world = &self.resolve.worlds[self.world];
-        let world_fns = world
-            .imports
-            .values()
-            .chain(world.exports.values())
-            .filter_map(|item| match item {
-                wit_bindgen_core::wit_parser::WorldItem::Function(f) => Some(f),
-                _ => None,
-            });
-        let iface_fns = match self.resolve.types[resource].owner {
-            wit_bindgen_core::wit_parser::TypeOwner::Interface(i) => {
-                Some(self.resolve.interfaces[i].functions.values())
-            }
-            _ => None,
-        };
-        world_fns
-            .chain(iface_fns.into_iter().flatten())
+        self.resource_functions(resource)
             .any(|f| f.kind == FunctionKind::Constructor(resource))
     }
 

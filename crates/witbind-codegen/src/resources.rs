@@ -5,21 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_bindgen_core::abi::WasmType;
-use wit_bindgen_core::wit_parser::{TypeId, TypeOwner};
+use wit_bindgen_core::wit_parser::{Function, TypeId, TypeOwner, WorldItem};
 
 use crate::abi::extern_import;
-use crate::context::{Cx, ModulePath};
+use crate::context::Cx;
 use crate::names;
 
 impl Cx<'_> {
-    /// The definition of resource `id` in `module`.
-    pub(crate) fn expand_resource(&self, id: TypeId, module: &ModulePath) -> TokenStream {
-        let _ = module;
+    /// The definition of imported resource `id`: a handle type whose drop
+    /// calls the host's `[resource-drop]`.
+    pub(crate) fn expand_resource(&self, id: TypeId) -> TokenStream {
         let def = &self.resolve.types[id];
         let wit_name = def.name.as_deref().unwrap_or_default();
-        let name = names::camel(wit_name);
-        let docs = self.docs(&def.docs);
-        let rt = &self.rt;
         let wasm_module = match def.owner {
             TypeOwner::Interface(iface) => self
                 .world_key_of(iface)
@@ -27,13 +24,58 @@ impl Cx<'_> {
                 .unwrap_or_else(|| "$root".to_string()),
             TypeOwner::World(_) | TypeOwner::None => "$root".to_string(),
         };
+        let struct_and_drop = self.expand_handle_type(id, &wasm_module);
+        let helpers = self.expand_handle_helpers(id);
+        let name = names::camel(wit_name);
+        quote! {
+            #struct_and_drop
+            impl #name {
+                #helpers
+            }
+        }
+    }
+
+    /// The handle type of resource `id` (imported or exported) with its
+    /// `WasmResource` drop through `[resource-drop]` in `wasm_module`.
+    pub(crate) fn expand_handle_type(&self, id: TypeId, wasm_module: &str) -> TokenStream {
+        let def = &self.resolve.types[id];
+        let wit_name = def.name.as_deref().unwrap_or_default();
+        let name = names::camel(wit_name);
+        let docs = self.docs(&def.docs);
+        let rt = &self.rt;
         let drop = extern_import(
-            &wasm_module,
+            wasm_module,
             &format!("[resource-drop]{wit_name}"),
             &[WasmType::I32],
             &[],
         );
-        let taken: Vec<String> = self.resource_method_names(id);
+        quote! {
+            #docs
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct #name {
+                // Generated code reaches the handle through this field, never
+                // through methods, which WIT methods of the same name could shadow.
+                pub(crate) handle: #rt::Resource<#name>,
+            }
+
+            impl #rt::WasmResource for #name {
+                unsafe fn drop(handle: u32) {
+                    #drop
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
+        }
+    }
+
+    /// `from_handle`, `take_handle` and `handle` (wit-bindgen's raw-handle
+    /// API), each unless a WIT function of the resource has that name.
+    pub(crate) fn expand_handle_helpers(&self, id: TypeId) -> TokenStream {
+        let rt = &self.rt;
+        let taken: Vec<String> = self
+            .resource_functions(id)
+            .map(|f| self.func_name(f).to_string())
+            .collect();
         let helper = |helper: &str| !taken.iter().any(|name| name == helper);
         let from_handle = helper("from_handle").then(|| {
             quote! {
@@ -68,41 +110,19 @@ impl Cx<'_> {
                 }
             }
         });
-        quote! {
-            #docs
-            #[derive(Debug)]
-            #[repr(transparent)]
-            pub struct #name {
-                // Generated code reaches the handle through this field, never
-                // through methods, which WIT methods of the same name could shadow.
-                pub(crate) handle: #rt::Resource<#name>,
-            }
-
-            impl #name {
-                #from_handle
-                #take_handle
-                #handle
-            }
-
-            impl #rt::WasmResource for #name {
-                unsafe fn drop(handle: u32) {
-                    #drop
-                    unsafe { _wit_import(handle as i32) }
-                }
-            }
-        }
+        quote!(#from_handle #take_handle #handle)
     }
 
-    /// Rust names of the functions of resource `id`, whichever interface
-    /// or world declares them.
-    fn resource_method_names(&self, id: TypeId) -> Vec<String> {
+    /// The functions of resource `id`, whichever interface or world
+    /// declares them.
+    pub(crate) fn resource_functions(&self, id: TypeId) -> impl Iterator<Item = &Function> + '_ {
         let world = &self.resolve.worlds[self.world];
         let in_world = world
             .imports
             .values()
             .chain(world.exports.values())
             .filter_map(|item| match item {
-                wit_bindgen_core::wit_parser::WorldItem::Function(f) => Some(f),
+                WorldItem::Function(f) => Some(f),
                 _ => None,
             });
         let in_interface = match self.resolve.types[id].owner {
@@ -111,8 +131,6 @@ impl Cx<'_> {
         };
         in_world
             .chain(in_interface.into_iter().flatten())
-            .filter(|f| f.kind.resource() == Some(id))
-            .map(|f| self.func_name(f).to_string())
-            .collect()
+            .filter(move |f| f.kind.resource() == Some(id))
     }
 }

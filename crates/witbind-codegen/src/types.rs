@@ -216,7 +216,7 @@ impl Cx<'_> {
             TypeDefKind::Variant(variant) => self.expand_variant(id, &name, variant, &docs, module),
             TypeDefKind::Enum(enum_) => self.expand_enum(id, &name, enum_, &docs),
             TypeDefKind::Flags(flags) => self.expand_flags(&name, flags, &docs),
-            TypeDefKind::Resource => self.expand_resource(id, module),
+            TypeDefKind::Resource => self.expand_resource(id),
             TypeDefKind::Option(_)
             | TypeDefKind::Result(_)
             | TypeDefKind::Tuple(_)
