@@ -125,6 +125,15 @@ impl Wit {
         names
     }
 
+    fn sorted_world_ids(&self, ids: &[WorldId]) -> Vec<String> {
+        let mut ids: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.world_id_string(*id))
+            .collect();
+        ids.sort();
+        ids
+    }
+
     fn world_id_string(&self, id: WorldId) -> Option<String> {
         let world = &self.resolve.worlds[id];
         let pkg = world.package?;
@@ -193,11 +202,7 @@ impl Wit {
                 self.known_worlds_hint()
             ))),
             several => {
-                let mut ids: Vec<String> = several
-                    .iter()
-                    .filter_map(|id| self.world_id_string(*id))
-                    .collect();
-                ids.sort();
+                let ids = self.sorted_world_ids(several);
                 Err(Error::new(format!(
                     "world name `{name}` is ambiguous: it matches {}\n  help: name it in full, e.g. `{}`",
                     ids.join(", "),
@@ -241,11 +246,7 @@ impl Wit {
             [only] => Ok(*only),
             [] => Err(unknown()),
             several => {
-                let mut ids: Vec<String> = several
-                    .iter()
-                    .filter_map(|id| self.world_id_string(*id))
-                    .collect();
-                ids.sort();
+                let ids = self.sorted_world_ids(several);
                 Err(Error::new(format!(
                     "world `{spec}` exists in several versions: {}\n  help: add the version, e.g. `{}`",
                     ids.join(", "),

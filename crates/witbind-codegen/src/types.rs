@@ -392,15 +392,30 @@ impl Cx<'_> {
             let ty = self.field_ty(&field.ty, module);
             quote! { #docs pub #name: #ty }
         });
-        let can_eq = !record.fields.iter().any(|f| self.has_floats(&f.ty));
+        let has_floats = record.fields.iter().any(|f| self.has_floats(&f.ty));
+        let lifetime = self.lifetime_param(id);
+        let definition = quote!(pub struct #name #lifetime { #(#fields,)* });
+        self.expand_data_type(id, name, docs, definition, has_floats)
+    }
+
+    /// A record or variant `definition` with its docs, derives, and the
+    /// `Eq` and error impls it qualifies for.
+    fn expand_data_type(
+        &self,
+        id: TypeId,
+        name: &Ident,
+        docs: &TokenStream,
+        definition: TokenStream,
+        has_floats: bool,
+    ) -> TokenStream {
         let derives = self.derives(id);
-        let eq = self.eq_impl(id, name, can_eq);
+        let eq = self.eq_impl(id, name, !has_floats);
         let lifetime = self.lifetime_param(id);
         let error_impl = self.error_impl(id, name, lifetime.as_ref());
         quote! {
             #docs
             #derives
-            pub struct #name #lifetime { #(#fields,)* }
+            #definition
             #eq
             #error_impl
         }
@@ -425,22 +440,14 @@ impl Cx<'_> {
                 None => quote! { #docs #case_name },
             }
         });
-        let can_eq = !variant
+        let has_floats = variant
             .cases
             .iter()
             .filter_map(|c| c.ty.as_ref())
             .any(|t| self.has_floats(t));
-        let derives = self.derives(id);
-        let eq = self.eq_impl(id, name, can_eq);
         let lifetime = self.lifetime_param(id);
-        let error_impl = self.error_impl(id, name, lifetime.as_ref());
-        quote! {
-            #docs
-            #derives
-            pub enum #name #lifetime { #(#cases,)* }
-            #eq
-            #error_impl
-        }
+        let definition = quote!(pub enum #name #lifetime { #(#cases,)* });
+        self.expand_data_type(id, name, docs, definition, has_floats)
     }
 
     fn eq_impl(&self, id: TypeId, name: &Ident, can_eq: bool) -> TokenStream {
