@@ -39,12 +39,16 @@ pub mod witbind_fixtures {
                 South,
             }
             impl Region {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Region {
+                pub unsafe fn _lift(val: u8) -> Region {
                     match val {
                         0 => Region::North,
                         1 => Region::South,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -610,8 +610,12 @@ pub mod witbind_fixtures {
                 Case299,
             }
             impl Wide {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u16) -> Wide {
+                pub unsafe fn _lift(val: u16) -> Wide {
                     match val {
                         0 => Wide::Case0,
                         1 => Wide::Case1,
@@ -913,7 +917,7 @@ pub mod witbind_fixtures {
                         297 => Wide::Case297,
                         298 => Wide::Case298,
                         299 => Wide::Case299,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -63,12 +63,16 @@ pub mod witbind_fixtures {
                 High,
             }
             impl Level {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Level {
+                pub unsafe fn _lift(val: u8) -> Level {
                     match val {
                         0 => Level::Low,
                         1 => Level::High,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

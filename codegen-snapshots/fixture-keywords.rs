@@ -169,8 +169,12 @@ pub mod witbind_fixtures {
                 MacroRules,
             }
             impl Crate {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Crate {
+                pub unsafe fn _lift(val: u8) -> Crate {
                     match val {
                         0 => Crate::Self_,
                         1 => Crate::Super,
@@ -178,7 +182,7 @@ pub mod witbind_fixtures {
                         3 => Crate::Dyn,
                         4 => Crate::Await,
                         5 => Crate::MacroRules,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

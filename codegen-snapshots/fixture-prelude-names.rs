@@ -140,15 +140,19 @@ pub mod witbind_fixtures {
                 Self_,
             }
             impl Ok {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Ok {
+                pub unsafe fn _lift(val: u8) -> Ok {
                     match val {
                         0 => Ok::Ok,
                         1 => Ok::Err,
                         2 => Ok::Some,
                         3 => Ok::None,
                         4 => Ok::Self_,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -14,12 +14,16 @@ pub mod witbind_fixtures {
                 Denied,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::NotFound,
                         1 => ErrorCode::Denied,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -62,13 +62,17 @@ pub mod witbind_fixtures {
                 Blue,
             }
             impl Color {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Color {
+                pub unsafe fn _lift(val: u8) -> Color {
                     match val {
                         0 => Color::Red,
                         1 => Color::Green,
                         2 => Color::Blue,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -52,11 +52,15 @@ pub mod witbind_fixtures {
                 Single,
             }
             impl Unit {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Unit {
+                pub unsafe fn _lift(val: u8) -> Unit {
                     match val {
                         0 => Unit::Single,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -74,14 +78,18 @@ pub mod witbind_fixtures {
                 LightGoldenrodYellow,
             }
             impl Color {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Color {
+                pub unsafe fn _lift(val: u8) -> Color {
                     match val {
                         0 => Color::Red,
                         1 => Color::Green,
                         2 => Color::Blue,
                         3 => Color::LightGoldenrodYellow,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

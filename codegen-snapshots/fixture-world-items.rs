@@ -19,12 +19,16 @@ pub enum Mode {
     Careful,
 }
 impl Mode {
+    /// The case with discriminant `val`.
+    ///
+    /// # Safety
+    /// `val` must be a discriminant of this enum.
     #[doc(hidden)]
-    pub fn _lift(val: u8) -> Mode {
+    pub unsafe fn _lift(val: u8) -> Mode {
         match val {
             0 => Mode::Fast,
             1 => Mode::Careful,
-            _ => ::witbind::rt::invalid_discriminant(),
+            _ => unsafe { ::witbind::rt::invalid_discriminant() },
         }
     }
 }

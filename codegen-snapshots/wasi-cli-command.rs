@@ -1870,8 +1870,12 @@ pub mod wasi {
                 Socket,
             }
             impl DescriptorType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> DescriptorType {
+                pub unsafe fn _lift(val: u8) -> DescriptorType {
                     match val {
                         0 => DescriptorType::Unknown,
                         1 => DescriptorType::BlockDevice,
@@ -1881,7 +1885,7 @@ pub mod wasi {
                         5 => DescriptorType::SymbolicLink,
                         6 => DescriptorType::RegularFile,
                         7 => DescriptorType::Socket,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -2081,8 +2085,12 @@ pub mod wasi {
                 CrossDevice,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Access,
                         1 => ErrorCode::WouldBlock,
@@ -2121,7 +2129,7 @@ pub mod wasi {
                         34 => ErrorCode::InvalidSeek,
                         35 => ErrorCode::TextFileBusy,
                         36 => ErrorCode::CrossDevice,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -2318,8 +2326,12 @@ pub mod wasi {
                 NoReuse,
             }
             impl Advice {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Advice {
+                pub unsafe fn _lift(val: u8) -> Advice {
                     match val {
                         0 => Advice::Normal,
                         1 => Advice::Sequential,
@@ -2327,7 +2339,7 @@ pub mod wasi {
                         3 => Advice::WillNeed,
                         4 => Advice::DontNeed,
                         5 => Advice::NoReuse,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -4250,8 +4262,12 @@ pub mod wasi {
                 PermanentResolverFailure,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Unknown,
                         1 => ErrorCode::AccessDenied,
@@ -4274,7 +4290,7 @@ pub mod wasi {
                         18 => ErrorCode::NameUnresolvable,
                         19 => ErrorCode::TemporaryResolverFailure,
                         20 => ErrorCode::PermanentResolverFailure,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -4392,12 +4408,16 @@ pub mod wasi {
                 Ipv6,
             }
             impl IpAddressFamily {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> IpAddressFamily {
+                pub unsafe fn _lift(val: u8) -> IpAddressFamily {
                     match val {
                         0 => IpAddressFamily::Ipv4,
                         1 => IpAddressFamily::Ipv6,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -5966,13 +5986,17 @@ pub mod wasi {
                 Both,
             }
             impl ShutdownType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ShutdownType {
+                pub unsafe fn _lift(val: u8) -> ShutdownType {
                     match val {
                         0 => ShutdownType::Receive,
                         1 => ShutdownType::Send,
                         2 => ShutdownType::Both,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

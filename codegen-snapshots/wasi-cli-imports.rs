@@ -1852,8 +1852,12 @@ pub mod wasi {
                 Socket,
             }
             impl DescriptorType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> DescriptorType {
+                pub unsafe fn _lift(val: u8) -> DescriptorType {
                     match val {
                         0 => DescriptorType::Unknown,
                         1 => DescriptorType::BlockDevice,
@@ -1863,7 +1867,7 @@ pub mod wasi {
                         5 => DescriptorType::SymbolicLink,
                         6 => DescriptorType::RegularFile,
                         7 => DescriptorType::Socket,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -2063,8 +2067,12 @@ pub mod wasi {
                 CrossDevice,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Access,
                         1 => ErrorCode::WouldBlock,
@@ -2103,7 +2111,7 @@ pub mod wasi {
                         34 => ErrorCode::InvalidSeek,
                         35 => ErrorCode::TextFileBusy,
                         36 => ErrorCode::CrossDevice,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -2300,8 +2308,12 @@ pub mod wasi {
                 NoReuse,
             }
             impl Advice {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Advice {
+                pub unsafe fn _lift(val: u8) -> Advice {
                     match val {
                         0 => Advice::Normal,
                         1 => Advice::Sequential,
@@ -2309,7 +2321,7 @@ pub mod wasi {
                         3 => Advice::WillNeed,
                         4 => Advice::DontNeed,
                         5 => Advice::NoReuse,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -4232,8 +4244,12 @@ pub mod wasi {
                 PermanentResolverFailure,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Unknown,
                         1 => ErrorCode::AccessDenied,
@@ -4256,7 +4272,7 @@ pub mod wasi {
                         18 => ErrorCode::NameUnresolvable,
                         19 => ErrorCode::TemporaryResolverFailure,
                         20 => ErrorCode::PermanentResolverFailure,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -4374,12 +4390,16 @@ pub mod wasi {
                 Ipv6,
             }
             impl IpAddressFamily {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> IpAddressFamily {
+                pub unsafe fn _lift(val: u8) -> IpAddressFamily {
                     match val {
                         0 => IpAddressFamily::Ipv4,
                         1 => IpAddressFamily::Ipv6,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -5948,13 +5968,17 @@ pub mod wasi {
                 Both,
             }
             impl ShutdownType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ShutdownType {
+                pub unsafe fn _lift(val: u8) -> ShutdownType {
                     match val {
                         0 => ShutdownType::Receive,
                         1 => ShutdownType::Send,
                         2 => ShutdownType::Both,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -1300,8 +1300,12 @@ pub mod wasi {
                 Socket,
             }
             impl DescriptorType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> DescriptorType {
+                pub unsafe fn _lift(val: u8) -> DescriptorType {
                     match val {
                         0 => DescriptorType::Unknown,
                         1 => DescriptorType::BlockDevice,
@@ -1311,7 +1315,7 @@ pub mod wasi {
                         5 => DescriptorType::SymbolicLink,
                         6 => DescriptorType::RegularFile,
                         7 => DescriptorType::Socket,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -1511,8 +1515,12 @@ pub mod wasi {
                 CrossDevice,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Access,
                         1 => ErrorCode::WouldBlock,
@@ -1551,7 +1559,7 @@ pub mod wasi {
                         34 => ErrorCode::InvalidSeek,
                         35 => ErrorCode::TextFileBusy,
                         36 => ErrorCode::CrossDevice,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -1748,8 +1756,12 @@ pub mod wasi {
                 NoReuse,
             }
             impl Advice {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> Advice {
+                pub unsafe fn _lift(val: u8) -> Advice {
                     match val {
                         0 => Advice::Normal,
                         1 => Advice::Sequential,
@@ -1757,7 +1769,7 @@ pub mod wasi {
                         3 => Advice::WillNeed,
                         4 => Advice::DontNeed,
                         5 => Advice::NoReuse,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -1278,8 +1278,12 @@ pub mod wasi {
                 PermanentResolverFailure,
             }
             impl ErrorCode {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ErrorCode {
+                pub unsafe fn _lift(val: u8) -> ErrorCode {
                     match val {
                         0 => ErrorCode::Unknown,
                         1 => ErrorCode::AccessDenied,
@@ -1302,7 +1306,7 @@ pub mod wasi {
                         18 => ErrorCode::NameUnresolvable,
                         19 => ErrorCode::TemporaryResolverFailure,
                         20 => ErrorCode::PermanentResolverFailure,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -1420,12 +1424,16 @@ pub mod wasi {
                 Ipv6,
             }
             impl IpAddressFamily {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> IpAddressFamily {
+                pub unsafe fn _lift(val: u8) -> IpAddressFamily {
                     match val {
                         0 => IpAddressFamily::Ipv4,
                         1 => IpAddressFamily::Ipv6,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }
@@ -2994,13 +3002,17 @@ pub mod wasi {
                 Both,
             }
             impl ShutdownType {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: u8) -> ShutdownType {
+                pub unsafe fn _lift(val: u8) -> ShutdownType {
                     match val {
                         0 => ShutdownType::Receive,
                         1 => ShutdownType::Send,
                         2 => ShutdownType::Both,
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
                     }
                 }
             }

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use witbind_codegen::{generate, Opts, Wit};
 use wit_bindgen_core::WorldGenerator;
+use witbind_codegen::{generate, Opts, Wit};
 
 const ROUNDS: u32 = 20;
 
@@ -33,11 +33,20 @@ fn cases() -> Vec<(String, PathBuf, Option<String>)> {
         .collect();
     fixtures.sort();
     for path in fixtures {
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         cases.push((name, path, None));
     }
     let wasi = wasip2_wit_dir(&root);
-    for world in ["wasi:cli/command", "wasi:http/proxy", "wasi:cli/imports", "wasi:sockets/imports"] {
+    for world in [
+        "wasi:cli/command",
+        "wasi:http/proxy",
+        "wasi:cli/imports",
+        "wasi:sockets/imports",
+    ] {
         cases.push((world.to_string(), wasi.clone(), Some(world.to_string())));
     }
     cases
@@ -51,18 +60,25 @@ fn wasip2_wit_dir(root: &Path) -> PathBuf {
         .arg(root.join("Cargo.toml"))
         .output()
         .expect("cargo metadata runs");
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
     let manifest = metadata["packages"]
         .as_array()
         .and_then(|packages| packages.iter().find(|p| p["name"] == "wasip2"))
         .and_then(|p| p["manifest_path"].as_str())
         .expect("the wasip2 crate is in the dependency graph");
-    Path::new(manifest).parent().expect("manifest has a folder").join("wit")
+    Path::new(manifest)
+        .parent()
+        .expect("manifest has a folder")
+        .join("wit")
 }
 
 fn main() {
     let (mut ours_total, mut theirs_total) = (Duration::ZERO, Duration::ZERO);
-    println!("{:<28} {:>12} {:>12} {:>7}", "world", "witbind", "wit-bindgen", "ratio");
+    println!(
+        "{:<28} {:>12} {:>12} {:>7}",
+        "world", "witbind", "wit-bindgen", "ratio"
+    );
     for (name, path, world) in cases() {
         let wit = Wit::load(&[&path], &Default::default()).expect("fixture loads");
         let world = wit.select_world(world.as_deref()).expect("world exists");

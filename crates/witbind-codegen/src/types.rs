@@ -510,11 +510,15 @@ impl Cx<'_> {
             pub enum #name { #(#case_docs #cases,)* }
 
             impl #name {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
                 #[doc(hidden)]
-                pub fn _lift(val: #repr) -> #name {
+                pub unsafe fn _lift(val: #repr) -> #name {
                     match val {
                         #(#lift_arms,)*
-                        _ => #rt::invalid_discriminant(),
+                        _ => unsafe { #rt::invalid_discriminant() },
                     }
                 }
             }

@@ -75,20 +75,34 @@ pub unsafe fn char_lift(value: u32) -> char {
     }
 }
 
-/// Lifts a `bool` (0 or 1).
+/// Lifts a `bool` (0 or 1; debug builds check it).
 pub fn bool_lift(value: u8) -> bool {
-    match value {
-        0 => false,
-        1 => true,
-        _ => invalid_discriminant(),
+    if cfg!(debug_assertions) {
+        match value {
+            0 => false,
+            1 => true,
+            _ => panic!("the host passed an invalid `bool`"),
+        }
+    } else {
+        value != 0
     }
 }
 
 /// Called when a lifted variant, enum, option or result carries a
-/// discriminant its type does not have: the host broke the canonical ABI.
+/// discriminant its type does not have. The canonical ABI rules that out
+/// (hosts validate values), so release builds treat it as unreachable,
+/// which lets the compiler turn lifts into plain loads; debug builds panic.
+///
+/// # Safety
+/// Must only be reached if the host broke the canonical ABI.
 #[cold]
-pub fn invalid_discriminant<T>() -> T {
-    panic!("invalid discriminant received from the component boundary")
+pub unsafe fn invalid_discriminant<T>() -> T {
+    if cfg!(debug_assertions) {
+        panic!("invalid discriminant received from the component boundary")
+    } else {
+        // SAFETY: guaranteed by the caller.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
 }
 
 /// Values that lower to a core wasm `i32`; implemented for values and
