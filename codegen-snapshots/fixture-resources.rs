@@ -691,7 +691,7 @@ pub mod witbind_fixtures {
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _vec7 = files;
+                    let _vec7 = &files;
                     let _len8 = _vec7.len();
                     let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
                     for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
@@ -699,7 +699,7 @@ pub mod witbind_fixtures {
                         *_base5.cast::<i32>() =
                             ::witbind::rt::Resource::take_handle(&_e4.handle) as i32;
                     }
-                    let (_v16, _v17) = match maybe {
+                    let (_v16, _v17) = match &maybe {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e15) => (
                             1i32,
@@ -806,7 +806,7 @@ pub mod witbind_fixtures {
                         main: _f4,
                         others: _f5,
                         parent: _f6,
-                    } = b;
+                    } = &b;
                     let _vec10 = _f5;
                     let _len11 = _vec10.len();
                     let _array12 = ::witbind::rt::alloc(_len11 * 4, 4);
@@ -886,7 +886,7 @@ pub mod witbind_fixtures {
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let (_v10, _v11) = match x {
+                    let (_v10, _v11) = match &x {
                         ::core::result::Result::Ok(_e6) => (
                             0i32,
                             ::witbind::rt::Resource::take_handle(&_e6.handle) as i32,

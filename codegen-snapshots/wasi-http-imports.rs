@@ -3227,7 +3227,7 @@ pub mod wasi {
                 ) {
                     unsafe {
                         let (_v362, _v363, _v364, _v365, _v366, _v367, _v368, _v369) =
-                            match response {
+                            match &response {
                                 ::core::result::Result::Ok(_e6) => (
                                     0i32,
                                     ::witbind::rt::Resource::take_handle(&_e6.handle) as i32,
@@ -5097,7 +5097,7 @@ pub mod wasi {
                         #[repr(align(8))]
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                        let (_v10, _v11) = match trailers {
+                        let (_v10, _v11) = match &trailers {
                             ::core::option::Option::None => (0i32, 0i32),
                             ::core::option::Option::Some(_e9) => (
                                 1i32,
@@ -6544,7 +6544,7 @@ pub mod wasi {
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let (_v10, _v11) = match options {
+                    let (_v10, _v11) = match &options {
                         ::core::option::Option::None => (0i32, 0i32),
                         ::core::option::Option::Some(_e9) => (
                             1i32,

@@ -65,7 +65,13 @@ impl Cx<'_> {
             let ident = names::snake(&param.name);
             let ty = self.ty(&param.ty, Style::TopBorrowed, module);
             params.push(quote!(#ident: #ty));
-            operands.push(quote!(#ident));
+            operands.push(
+                if self.param_is_forced_owned(&param.ty, Style::TopBorrowed) {
+                    quote!(&#ident)
+                } else {
+                    quote!(#ident)
+                },
+            );
         }
         let ret = self.import_return_type(func, module);
         let mut bindgen = FnBindgen::new(

@@ -45,6 +45,16 @@ impl Cx<'_> {
         self.print_ty(ty, mode, from)
     }
 
+    /// Whether a parameter requested in `style` comes out owned because it
+    /// holds an `own` handle (which can only be passed by value). Its
+    /// lowering then works through a reference, so that values inside it
+    /// (strings, lists) stay alive until the call returns.
+    pub(crate) fn param_is_forced_owned(&self, ty: &Type, style: Style) -> bool {
+        style != Style::Owned
+            && self.type_info(ty).has_own_handle
+            && self.mode_for(ty, style).style != style
+    }
+
     fn mode_for(&self, ty: &Type, style: Style) -> Mode {
         match ty {
             Type::Id(id) => self.mode_for_id(*id, style),

@@ -76,8 +76,9 @@ impl FnBindgen<'_, '_> {
                 });
             }
             Instruction::HandleLower { handle, .. } => {
-                let op = &operands[0];
-                let op = super::receiver(op);
+                // Field access auto-dereferences: `&value` needs no borrow.
+                let op = super::strip_borrow(&operands[0]);
+                let op = super::receiver(&op);
                 results.push(match handle {
                     Handle::Own(_) => quote!(#rt::Resource::take_handle(&#op.handle) as i32),
                     Handle::Borrow(_) => quote!(#rt::Resource::handle(&#op.handle) as i32),

@@ -292,6 +292,19 @@ pub(crate) fn is_simple(tokens: &TokenStream) -> bool {
     )
 }
 
+/// `x` for `&x`, anything else unchanged.
+pub(crate) fn strip_borrow(tokens: &TokenStream) -> TokenStream {
+    let mut iter = tokens.clone().into_iter();
+    match (iter.next(), iter.next(), iter.next()) {
+        (
+            Some(proc_macro2::TokenTree::Punct(p)),
+            Some(ident @ proc_macro2::TokenTree::Ident(_)),
+            None,
+        ) if p.as_char() == '&' => ident.into(),
+        _ => tokens.clone(),
+    }
+}
+
 /// `tokens`, parenthesized unless simple: the receiver of a method call.
 pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
     if is_simple(tokens) {
