@@ -3,9 +3,6 @@
 /// Writes a line to the host's log.
 pub fn log(message: &str) {
     unsafe {
-        let _vec4 = message;
-        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-        let _len6 = _vec4.len();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -16,7 +13,10 @@ pub fn log(message: &str) {
         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        _wit_import(_ptr5, _len6);
+        let _vec2 = message;
+        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+        let _len2 = _vec2.len();
+        _wit_import(_ptr2, _len2);
     }
 }
 /// Exports the world's interfaces, implemented by `$ty`:
@@ -115,13 +115,6 @@ pub mod witbind {
                 /// Opens the bucket called `name`.
                 pub fn open(name: &str) -> ::core::result::Result<Bucket, StoreError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind:example/store@0.1.0")]
                         unsafe extern "C" {
@@ -132,32 +125,38 @@ pub mod witbind {
                         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(_ptr5, _len6, _ptr7);
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(_ptr2, _len2, _ptr3);
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i32>();
+                                let _l6 = *_ptr3.add(8).cast::<i32>();
                                 ::core::result::Result::Ok(Bucket {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l8 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l8) {
                                     0 => StoreError::AccessDenied,
                                     1 => {
-                                        let _l23 = *_ptr7.add(16).cast::<i64>();
-                                        StoreError::Full(_l23 as u64)
+                                        let _l11 = *_ptr3.add(16).cast::<i64>();
+                                        StoreError::Full(_l11 as u64)
                                     }
                                     2 => {
-                                        let _l27 = *_ptr7.add(16).cast::<*mut u8>();
-                                        let _l28 = *_ptr7.add(20).cast::<usize>();
-                                        let _len29 = _l28;
+                                        let _l13 = *_ptr3.add(16).cast::<*mut u8>();
+                                        let _l14 = *_ptr3.add(20).cast::<usize>();
                                         StoreError::Other(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l27.cast::<u8>(),
-                                                _len29,
-                                                _len29,
+                                                _l13.cast::<u8>(),
+                                                _l14,
+                                                _l14,
                                             ),
                                         ))
                                     }
@@ -175,13 +174,6 @@ pub mod witbind {
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError>
                 {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                        let _vec4 = key;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind:example/store@0.1.0")]
                         unsafe extern "C" {
@@ -192,72 +184,76 @@ pub mod witbind {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                        let _vec2 = key;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l12) {
+                                let _l6 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l6) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l19 = *_ptr7.add(12).cast::<*mut u8>();
-                                        let _l20 = *_ptr7.add(16).cast::<usize>();
-                                        let _len21 = _l20;
-                                        let _string22 = ::witbind::rt::string_lift(
+                                        let _l9 = *_ptr3.add(12).cast::<*mut u8>();
+                                        let _l10 = *_ptr3.add(16).cast::<usize>();
+                                        let _string11 = ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l19.cast::<u8>(),
-                                                _len21,
-                                                _len21,
+                                                _l9.cast::<u8>(),
+                                                _l10,
+                                                _l10,
                                             ),
                                         );
-                                        let _l23 = *_ptr7.add(20).cast::<*mut u8>();
-                                        let _l24 = *_ptr7.add(24).cast::<usize>();
-                                        let _len25 = _l24;
-                                        let _list26 = ::witbind::rt::Vec::from_raw_parts(
-                                            _l23.cast::<u8>(),
-                                            _len25,
-                                            _len25,
+                                        let _l12 = *_ptr3.add(20).cast::<*mut u8>();
+                                        let _l13 = *_ptr3.add(24).cast::<usize>();
+                                        let _list14 = ::witbind::rt::Vec::from_raw_parts(
+                                            _l12.cast::<u8>(),
+                                            _l13,
+                                            _l13,
                                         );
-                                        let _l27 = *_ptr7.add(28).cast::<u8>();
-                                        let _v35 = match i32::from(_l27) {
+                                        let _l15 = *_ptr3.add(28).cast::<u8>();
+                                        let _v19 = match i32::from(_l15) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l34 = *_ptr7.add(32).cast::<i32>();
-                                                ::core::option::Option::Some(_l34 as u32)
+                                                let _l18 = *_ptr3.add(32).cast::<i32>();
+                                                ::core::option::Option::Some(_l18 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ::core::option::Option::Some(Entry {
-                                            key: _string22,
-                                            value: _list26,
-                                            ttl: _v35,
+                                            key: _string11,
+                                            value: _list14,
+                                            ttl: _v19,
                                         })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
-                                let _l40 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l40) {
+                                let _l22 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l22) {
                                     0 => StoreError::AccessDenied,
                                     1 => {
-                                        let _l47 = *_ptr7.add(16).cast::<i64>();
-                                        StoreError::Full(_l47 as u64)
+                                        let _l25 = *_ptr3.add(16).cast::<i64>();
+                                        StoreError::Full(_l25 as u64)
                                     }
                                     2 => {
-                                        let _l51 = *_ptr7.add(16).cast::<*mut u8>();
-                                        let _l52 = *_ptr7.add(20).cast::<usize>();
-                                        let _len53 = _l52;
+                                        let _l27 = *_ptr3.add(16).cast::<*mut u8>();
+                                        let _l28 = *_ptr3.add(20).cast::<usize>();
                                         StoreError::Other(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l51.cast::<u8>(),
-                                                _len53,
-                                                _len53,
+                                                _l27.cast::<u8>(),
+                                                _l28,
+                                                _l28,
                                             ),
                                         ))
                                     }
@@ -271,27 +267,6 @@ pub mod witbind {
                 /// Writes `entry`, replacing any entry with the same key.
                 pub fn set(&self, entry: &Entry) -> ::core::result::Result<(), StoreError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let Entry {
-                            key: _f4,
-                            value: _f5,
-                            ttl: _f6,
-                        } = entry;
-                        let _vec7 = _f4;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _vec10 = _f5;
-                        let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec10.len();
-                        let (_v19, _v20) = match _f6 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e18) => {
-                                (1i32, ::witbind::rt::as_i32(_e18))
-                            }
-                        };
-                        let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind:example/store@0.1.0")]
                         unsafe extern "C" {
@@ -320,36 +295,54 @@ pub mod witbind {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let Entry {
+                            key: _f2,
+                            value: _f3,
+                            ttl: _f4,
+                        } = entry;
+                        let _vec5 = _f2;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        let _vec6 = _f3;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        let (_v9, _v10) = match _f4 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e8) => (1i32, ::witbind::rt::as_i32(_e8)),
+                        };
+                        let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr8,
-                            _len9,
+                            _ptr5,
+                            _len5,
+                            _ptr6,
+                            _len6,
+                            _v9,
+                            _v10,
                             _ptr11,
-                            _len12,
-                            _v19,
-                            _v20,
-                            _ptr21,
                         );
-                        let _l22 = *_ptr21.cast::<u8>();
-                        match i32::from(_l22) {
+                        let _l12 = *_ptr11.cast::<u8>();
+                        match i32::from(_l12) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l29 = *_ptr21.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l29) {
+                                let _l15 = *_ptr11.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l15) {
                                     0 => StoreError::AccessDenied,
                                     1 => {
-                                        let _l36 = *_ptr21.add(16).cast::<i64>();
-                                        StoreError::Full(_l36 as u64)
+                                        let _l18 = *_ptr11.add(16).cast::<i64>();
+                                        StoreError::Full(_l18 as u64)
                                     }
                                     2 => {
-                                        let _l40 = *_ptr21.add(16).cast::<*mut u8>();
-                                        let _l41 = *_ptr21.add(20).cast::<usize>();
-                                        let _len42 = _l41;
+                                        let _l20 = *_ptr11.add(16).cast::<*mut u8>();
+                                        let _l21 = *_ptr11.add(20).cast::<usize>();
                                         StoreError::Other(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l40.cast::<u8>(),
-                                                _len42,
-                                                _len42,
+                                                _l20.cast::<u8>(),
+                                                _l21,
+                                                _l21,
                                             ),
                                         ))
                                     }
@@ -363,13 +356,6 @@ pub mod witbind {
                 /// Lists the keys that start with `prefix`.
                 pub fn keys(&self, prefix: &str) -> ::witbind::rt::Vec<::witbind::rt::String> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = prefix;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind:example/store@0.1.0")]
                         unsafe extern "C" {
@@ -380,32 +366,34 @@ pub mod witbind {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = prefix;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<*mut u8>();
-                        let _l9 = *_ptr7.add(4).cast::<usize>();
-                        let _array17 = _l8;
-                        let _len18 = _l9;
-                        let mut _list19 = ::witbind::rt::Vec::with_capacity(_len18);
-                        for i in 0.._len18 {
-                            let _base11 = _array17.add(i * 8);
-                            let _l13 = *_base11.cast::<*mut u8>();
-                            let _l14 = *_base11.add(4).cast::<usize>();
-                            let _len15 = _l14;
-                            _list19.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l13.cast::<u8>(),
-                                    _len15,
-                                    _len15,
-                                ),
+                        let _l4 = *_ptr3.cast::<*mut u8>();
+                        let _l5 = *_ptr3.add(4).cast::<usize>();
+                        let _array10 = _l4;
+                        let _len10 = _l5;
+                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                        for i in 0.._len10 {
+                            let _base6 = _array10.add(i * 8);
+                            let _l7 = *_base6.cast::<*mut u8>();
+                            let _l8 = *_base6.add(4).cast::<usize>();
+                            _list10.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array17, _len18 * 8, 4);
-                        _list19
+                        ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                        _list10
                     }
                 }
             }
@@ -434,54 +422,53 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _len4 = arg1;
-                        let _list5 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), _len4, _len4);
-                        let _ret6 = T::handle(_list5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret6 {
-                            ::core::result::Result::Ok(_e10) => {
-                                *_ptr7.cast::<u8>() = 0i32 as u8;
-                                let _vec11 = (_e10).into_boxed_slice();
-                                let _ptr12 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                                let _len13 = _vec11.len();
-                                ::core::mem::forget(_vec11);
-                                *_ptr7.add(8).cast::<usize>() = _len13;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr12;
+                        let _list2 =
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1);
+                        let _ret3 = T::handle(_list2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret3 {
+                            ::core::result::Result::Ok(_e5) => {
+                                *_ptr4.cast::<u8>() = 0i32 as u8;
+                                let _vec6 = (_e5).into_boxed_slice();
+                                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                                let _len6 = _vec6.len();
+                                ::core::mem::forget(_vec6);
+                                *_ptr4.add(8).cast::<usize>() = _len6;
+                                *_ptr4.add(4).cast::<*mut u8>() = _ptr6;
                             }
-                            ::core::result::Result::Err(_e16) => {
-                                *_ptr7.cast::<u8>() = 1i32 as u8;
-                                let _vec17 = (_e16).into_bytes().into_boxed_slice();
-                                let _ptr18 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                                let _len19 = _vec17.len();
-                                ::core::mem::forget(_vec17);
-                                *_ptr7.add(8).cast::<usize>() = _len19;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr18;
+                            ::core::result::Result::Err(_e7) => {
+                                *_ptr4.cast::<u8>() = 1i32 as u8;
+                                let _vec8 = (_e7).into_bytes().into_boxed_slice();
+                                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                                let _len8 = _vec8.len();
+                                ::core::mem::forget(_vec8);
+                                *_ptr4.add(8).cast::<usize>() = _len8;
+                                *_ptr4.add(4).cast::<*mut u8>() = _ptr8;
                             }
                         };
-                        _ptr7
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_handle<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {
-                                let _l8 = *arg0.add(4).cast::<*mut u8>();
-                                let _l9 = *arg0.add(8).cast::<usize>();
-                                let _base13 = _l8;
-                                let _len14 = _l9;
-                                for i in 0.._len14 {
-                                    let _base11 = _base13.add(i);
+                                let _l4 = *arg0.add(4).cast::<*mut u8>();
+                                let _l5 = *arg0.add(8).cast::<usize>();
+                                let _base7 = _l4;
+                                let _len7 = _l5;
+                                for i in 0.._len7 {
+                                    let _base6 = _base7.add(i);
                                 }
-                                ::witbind::rt::cabi_dealloc(_base13, _len14, 1);
+                                ::witbind::rt::cabi_dealloc(_base7, _len7, 1);
                             }
                             1 => {
-                                let _l18 = *arg0.add(4).cast::<*mut u8>();
-                                let _l19 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l18, _l19, 1);
+                                let _l9 = *arg0.add(4).cast::<*mut u8>();
+                                let _l10 = *arg0.add(8).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l9, _l10, 1);
                             }
                             _ => {}
                         }

@@ -67,8 +67,6 @@ pub mod witbind_fixtures {
             /// Measures between two points.
             pub fn measure(a: Location, b: Point) -> Distance {
                 unsafe {
-                    let Point { x: _f4, y: _f5 } = a;
-                    let Point { x: _f6, y: _f7 } = b;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:aliases/base")]
                     unsafe extern "C" {
@@ -79,11 +77,13 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: f64, _: f64, _: f64, _: f64) -> f64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    let Point { x: _f2, y: _f3 } = a;
+                    let Point { x: _f4, y: _f5 } = b;
                     _wit_import(
+                        ::witbind::rt::as_f64(_f2),
+                        ::witbind::rt::as_f64(_f3),
                         ::witbind::rt::as_f64(_f4),
                         ::witbind::rt::as_f64(_f5),
-                        ::witbind::rt::as_f64(_f6),
-                        ::witbind::rt::as_f64(_f7),
                     )
                 }
             }
@@ -115,20 +115,6 @@ pub mod witbind_fixtures {
             /// Plans a trip.
             pub fn plan(start: Waypoint, stops: &[super::base::Point]) -> Trip {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let super::base::Point { x: _f4, y: _f5 } = start;
-                    let _vec11 = stops;
-                    let _len12 = _vec11.len();
-                    let _array13 = ::witbind::rt::alloc(_len12 * 16, 8);
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                        let _base7 = _array13.add(i * 16);
-                        let super::base::Point { x: _f9, y: _f10 } = _e6;
-                        *_base7.cast::<f64>() = ::witbind::rt::as_f64(_f9);
-                        *_base7.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10);
-                    }
-                    let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:aliases/routing")]
                     unsafe extern "C" {
@@ -145,35 +131,49 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(
-                        ::witbind::rt::as_f64(_f4),
-                        ::witbind::rt::as_f64(_f5),
-                        _array13,
-                        _len12,
-                        _ptr14,
-                    );
-                    ::witbind::rt::cabi_dealloc(_array13, _len12 * 16, 8);
-                    let _l15 = *_ptr14.cast::<f64>();
-                    let _l16 = *_ptr14.add(8).cast::<f64>();
-                    let _l17 = *_ptr14.add(16).cast::<*mut u8>();
-                    let _l18 = *_ptr14.add(20).cast::<usize>();
-                    let _array24 = _l17;
-                    let _len25 = _l18;
-                    let mut _list26 = ::witbind::rt::Vec::with_capacity(_len25);
-                    for i in 0.._len25 {
-                        let _base20 = _array24.add(i * 16);
-                        let _l22 = *_base20.cast::<f64>();
-                        let _l23 = *_base20.add(8).cast::<f64>();
-                        _list26.push(super::base::Point { x: _l22, y: _l23 });
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                    let super::base::Point { x: _f2, y: _f3 } = start;
+                    let _vec7 = stops;
+                    let _len7 = _vec7.len();
+                    let _array7 = ::witbind::rt::alloc(_len7 * 16, 8);
+                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
+                        let _base4 = _array7.add(i * 16);
+                        let super::base::Point { x: _f5, y: _f6 } = _e4;
+                        *_base4.cast::<f64>() = ::witbind::rt::as_f64(_f5);
+                        *_base4.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f6);
                     }
-                    ::witbind::rt::cabi_dealloc(_array24, _len25 * 16, 8);
-                    let _l27 = *_ptr14.add(24).cast::<f64>();
-                    let _l28 = *_ptr14.add(32).cast::<u8>();
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(
+                        ::witbind::rt::as_f64(_f2),
+                        ::witbind::rt::as_f64(_f3),
+                        _array7,
+                        _len7,
+                        _ptr8,
+                    );
+                    ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 8);
+                    let _l9 = *_ptr8.cast::<f64>();
+                    let _l10 = *_ptr8.add(8).cast::<f64>();
+                    let _l11 = *_ptr8.add(16).cast::<*mut u8>();
+                    let _l12 = *_ptr8.add(20).cast::<usize>();
+                    let _array16 = _l11;
+                    let _len16 = _l12;
+                    let mut _list16 = ::witbind::rt::Vec::with_capacity(_len16);
+                    for i in 0.._len16 {
+                        let _base13 = _array16.add(i * 16);
+                        let _l14 = *_base13.cast::<f64>();
+                        let _l15 = *_base13.add(8).cast::<f64>();
+                        _list16.push(super::base::Point { x: _l14, y: _l15 });
+                    }
+                    ::witbind::rt::cabi_dealloc(_array16, _len16 * 16, 8);
+                    let _l17 = *_ptr8.add(24).cast::<f64>();
+                    let _l18 = *_ptr8.add(32).cast::<u8>();
                     Trip {
-                        start: super::base::Point { x: _l15, y: _l16 },
-                        legs: _list26,
-                        max: _l27,
-                        region: super::base::Region::_lift(i32::from(_l28) as u8),
+                        start: super::base::Point { x: _l9, y: _l10 },
+                        legs: _list16,
+                        max: _l17,
+                        region: super::base::Region::_lift(i32::from(_l18) as u8),
                     }
                 }
             }
@@ -181,26 +181,6 @@ pub mod witbind_fixtures {
             #[allow(clippy::clone_on_copy)]
             pub fn length(trip: &Trip) -> Outcome {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let Trip {
-                        start: _f4,
-                        legs: _f5,
-                        max: _f6,
-                        region: _f7,
-                    } = trip;
-                    let super::base::Point { x: _f8, y: _f9 } = _f4;
-                    let _vec15 = _f5;
-                    let _len16 = _vec15.len();
-                    let _array17 = ::witbind::rt::alloc(_len16 * 16, 8);
-                    for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec15).enumerate() {
-                        let _base11 = _array17.add(i * 16);
-                        let super::base::Point { x: _f13, y: _f14 } = _e10;
-                        *_base11.cast::<f64>() = ::witbind::rt::as_f64(_f13);
-                        *_base11.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f14);
-                    }
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:aliases/routing")]
                     unsafe extern "C" {
@@ -227,29 +207,44 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let Trip {
+                        start: _f2,
+                        legs: _f3,
+                        max: _f4,
+                        region: _f5,
+                    } = trip;
+                    let super::base::Point { x: _f6, y: _f7 } = _f2;
+                    let _vec11 = _f3;
+                    let _len11 = _vec11.len();
+                    let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
+                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                        let _base8 = _array11.add(i * 16);
+                        let super::base::Point { x: _f9, y: _f10 } = _e8;
+                        *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9);
+                        *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10);
+                    }
+                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_f64(_f8),
-                        ::witbind::rt::as_f64(_f9),
-                        _array17,
-                        _len16,
                         ::witbind::rt::as_f64(_f6),
-                        _f7.clone() as i32,
-                        _ptr18,
+                        ::witbind::rt::as_f64(_f7),
+                        _array11,
+                        _len11,
+                        ::witbind::rt::as_f64(_f4),
+                        _f5.clone() as i32,
+                        _ptr12,
                     );
-                    ::witbind::rt::cabi_dealloc(_array17, _len16 * 16, 8);
-                    let _l19 = *_ptr18.cast::<u8>();
-                    match i32::from(_l19) {
-                        0 => ::core::result::Result::Ok(*_ptr18.add(8).cast::<f64>()),
+                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8);
+                    let _l13 = *_ptr12.cast::<u8>();
+                    match i32::from(_l13) {
+                        0 => ::core::result::Result::Ok(*_ptr12.add(8).cast::<f64>()),
                         1 => {
-                            let _l27 = *_ptr18.add(8).cast::<*mut u8>();
-                            let _l28 = *_ptr18.add(12).cast::<usize>();
-                            let _len29 = _l28;
+                            let _l17 = *_ptr12.add(8).cast::<*mut u8>();
+                            let _l18 = *_ptr12.add(12).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l27.cast::<u8>(),
-                                    _len29,
-                                    _len29,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -268,37 +263,6 @@ pub mod witbind_fixtures {
                 highlight: ::core::option::Option<Stop>,
             ) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let super::routing::Trip {
-                        start: _f4,
-                        legs: _f5,
-                        max: _f6,
-                        region: _f7,
-                    } = trip;
-                    let super::base::Point { x: _f8, y: _f9 } = _f4;
-                    let _vec15 = _f5;
-                    let _len16 = _vec15.len();
-                    let _array17 = ::witbind::rt::alloc(_len16 * 16, 8);
-                    for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec15).enumerate() {
-                        let _base11 = _array17.add(i * 16);
-                        let super::base::Point { x: _f13, y: _f14 } = _e10;
-                        *_base11.cast::<f64>() = ::witbind::rt::as_f64(_f13);
-                        *_base11.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f14);
-                    }
-                    let (_v26, _v27, _v28) = match highlight {
-                        ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
-                        ::core::option::Option::Some(_e23) => {
-                            let super::base::Point { x: _f24, y: _f25 } = _e23;
-                            (
-                                1i32,
-                                ::witbind::rt::as_f64(_f24),
-                                ::witbind::rt::as_f64(_f25),
-                            )
-                        }
-                    };
-                    let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:aliases/reports")]
                     unsafe extern "C" {
@@ -331,26 +295,56 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let super::routing::Trip {
+                        start: _f2,
+                        legs: _f3,
+                        max: _f4,
+                        region: _f5,
+                    } = trip;
+                    let super::base::Point { x: _f6, y: _f7 } = _f2;
+                    let _vec11 = _f3;
+                    let _len11 = _vec11.len();
+                    let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
+                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                        let _base8 = _array11.add(i * 16);
+                        let super::base::Point { x: _f9, y: _f10 } = _e8;
+                        *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9);
+                        *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10);
+                    }
+                    let (_v16, _v17, _v18) = match highlight {
+                        ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
+                        ::core::option::Option::Some(_e13) => {
+                            let super::base::Point { x: _f14, y: _f15 } = _e13;
+                            (
+                                1i32,
+                                ::witbind::rt::as_f64(_f14),
+                                ::witbind::rt::as_f64(_f15),
+                            )
+                        }
+                    };
+                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_f64(_f8),
-                        ::witbind::rt::as_f64(_f9),
-                        _array17,
-                        _len16,
                         ::witbind::rt::as_f64(_f6),
-                        _f7.clone() as i32,
-                        _v26,
-                        _v27,
-                        _v28,
-                        _ptr29,
+                        ::witbind::rt::as_f64(_f7),
+                        _array11,
+                        _len11,
+                        ::witbind::rt::as_f64(_f4),
+                        _f5.clone() as i32,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _ptr19,
                     );
-                    ::witbind::rt::cabi_dealloc(_array17, _len16 * 16, 8);
-                    let _l30 = *_ptr29.cast::<*mut u8>();
-                    let _l31 = *_ptr29.add(4).cast::<usize>();
-                    let _len32 = _l31;
+                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8);
+                    let _l20 = *_ptr19.cast::<*mut u8>();
+                    let _l21 = *_ptr19.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l30.cast::<u8>(),
-                        _len32,
-                        _len32,
+                        _l20.cast::<u8>(),
+                        _l21,
+                        _l21,
                     ))
                 }
             }

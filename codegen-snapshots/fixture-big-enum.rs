@@ -1562,8 +1562,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.clone() as i32);
-                    Wide::_lift(_ret4 as u16)
+                    let _ret2 = _wit_import(x.clone() as i32);
+                    Wide::_lift(_ret2 as u16)
                 }
             }
             /// A wide enum inside containers.
@@ -1573,21 +1573,6 @@ pub mod witbind_fixtures {
                 y: ::core::option::Option<Wide>,
             ) -> ::core::result::Result<Wide, Wide> {
                 unsafe {
-                    #[repr(align(2))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 4]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);
-                    let _vec7 = x;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 2, 2);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 2);
-                        *_base5.cast::<u16>() = _e4.clone() as i32 as u16;
-                    }
-                    let (_v16, _v17) = match y {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e15) => (1i32, _e15.clone() as i32),
-                    };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-enum/wide-enum")]
                     unsafe extern "C" {
@@ -1604,17 +1589,32 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _v16, _v17, _ptr18);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 2, 2);
-                    let _l19 = *_ptr18.cast::<u8>();
-                    match i32::from(_l19) {
+                    #[repr(align(2))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 4]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);
+                    let _vec3 = x;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 2, 2);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 2);
+                        *_base2.cast::<u16>() = _e2.clone() as i32 as u16;
+                    }
+                    let (_v6, _v7) = match y {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e5) => (1i32, _e5.clone() as i32),
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _v6, _v7, _ptr8);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 2, 2);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => {
-                            let _l23 = *_ptr18.add(2).cast::<u16>();
-                            ::core::result::Result::Ok(Wide::_lift(i32::from(_l23) as u16))
+                            let _l11 = *_ptr8.add(2).cast::<u16>();
+                            ::core::result::Result::Ok(Wide::_lift(i32::from(_l11) as u16))
                         }
                         1 => {
-                            let _l27 = *_ptr18.add(2).cast::<u16>();
-                            ::core::result::Result::Err(Wide::_lift(i32::from(_l27) as u16))
+                            let _l13 = *_ptr8.add(2).cast::<u16>();
+                            ::core::result::Result::Err(Wide::_lift(i32::from(_l13) as u16))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

@@ -22,28 +22,6 @@ pub fn wide_world_fn(
     a16: u64,
 ) -> (u64, u64, u64) {
     unsafe {
-        #[repr(align(8))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-        *_ptr4.cast::<i64>() = ::witbind::rt::as_i64(a0);
-        *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1);
-        *_ptr4.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2);
-        *_ptr4.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3);
-        *_ptr4.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4);
-        *_ptr4.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5);
-        *_ptr4.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6);
-        *_ptr4.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7);
-        *_ptr4.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8);
-        *_ptr4.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9);
-        *_ptr4.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10);
-        *_ptr4.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11);
-        *_ptr4.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12);
-        *_ptr4.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13);
-        *_ptr4.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14);
-        *_ptr4.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15);
-        *_ptr4.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16);
-        let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -54,11 +32,33 @@ pub fn wide_world_fn(
         unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        _wit_import(_ptr4, _ptr5);
-        let _l6 = *_ptr5.cast::<i64>();
-        let _l7 = *_ptr5.add(8).cast::<i64>();
-        let _l8 = *_ptr5.add(16).cast::<i64>();
-        (_l6 as u64, _l7 as u64, _l8 as u64)
+        #[repr(align(8))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        *_ptr2.cast::<i64>() = ::witbind::rt::as_i64(a0);
+        *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(a1);
+        *_ptr2.add(16).cast::<i64>() = ::witbind::rt::as_i64(a2);
+        *_ptr2.add(24).cast::<i64>() = ::witbind::rt::as_i64(a3);
+        *_ptr2.add(32).cast::<i64>() = ::witbind::rt::as_i64(a4);
+        *_ptr2.add(40).cast::<i64>() = ::witbind::rt::as_i64(a5);
+        *_ptr2.add(48).cast::<i64>() = ::witbind::rt::as_i64(a6);
+        *_ptr2.add(56).cast::<i64>() = ::witbind::rt::as_i64(a7);
+        *_ptr2.add(64).cast::<i64>() = ::witbind::rt::as_i64(a8);
+        *_ptr2.add(72).cast::<i64>() = ::witbind::rt::as_i64(a9);
+        *_ptr2.add(80).cast::<i64>() = ::witbind::rt::as_i64(a10);
+        *_ptr2.add(88).cast::<i64>() = ::witbind::rt::as_i64(a11);
+        *_ptr2.add(96).cast::<i64>() = ::witbind::rt::as_i64(a12);
+        *_ptr2.add(104).cast::<i64>() = ::witbind::rt::as_i64(a13);
+        *_ptr2.add(112).cast::<i64>() = ::witbind::rt::as_i64(a14);
+        *_ptr2.add(120).cast::<i64>() = ::witbind::rt::as_i64(a15);
+        *_ptr2.add(128).cast::<i64>() = ::witbind::rt::as_i64(a16);
+        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        _wit_import(_ptr2, _ptr3);
+        let _l4 = *_ptr3.cast::<i64>();
+        let _l5 = *_ptr3.add(8).cast::<i64>();
+        let _l6 = *_ptr3.add(16).cast::<i64>();
+        (_l4 as u64, _l5 as u64, _l6 as u64)
     }
 }
 pub mod witbind_fixtures {
@@ -210,27 +210,6 @@ pub mod witbind_fixtures {
                 a16: u32,
             ) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8;
-                    *_ptr4.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16;
-                    *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                    *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3);
-                    *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(a4) as u8;
-                    *_ptr4.add(18).cast::<u16>() = ::witbind::rt::as_i32(a5) as u16;
-                    *_ptr4.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                    *_ptr4.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7);
-                    *_ptr4.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8);
-                    *_ptr4.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9);
-                    *_ptr4.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8;
-                    *_ptr4.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                    *_ptr4.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                    *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                    *_ptr4.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                    *_ptr4.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                    *_ptr4.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16);
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -241,7 +220,28 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(a0) as u8;
+                    *_ptr2.add(2).cast::<u16>() = ::witbind::rt::as_i32(a1) as u16;
+                    *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr2.add(8).cast::<i64>() = ::witbind::rt::as_i64(a3);
+                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(a4) as u8;
+                    *_ptr2.add(18).cast::<u16>() = ::witbind::rt::as_i32(a5) as u16;
+                    *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr2.add(24).cast::<i64>() = ::witbind::rt::as_i64(a7);
+                    *_ptr2.add(32).cast::<f32>() = ::witbind::rt::as_f32(a8);
+                    *_ptr2.add(40).cast::<f64>() = ::witbind::rt::as_f64(a9);
+                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(a10) as u8;
+                    *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr2.add(68).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr2.add(72).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                    _wit_import(_ptr2);
                 }
             }
             /// Few parameters but many flat values: 9 strings are 18 flat values.
@@ -258,56 +258,6 @@ pub mod witbind_fixtures {
                 i: &str,
             ) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let _vec5 = a;
-                    let _ptr6 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec5.len();
-                    *_ptr4.add(4).cast::<usize>() = _len7;
-                    *_ptr4.cast::<*mut u8>() = _ptr6;
-                    let _vec8 = b;
-                    let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len10 = _vec8.len();
-                    *_ptr4.add(12).cast::<usize>() = _len10;
-                    *_ptr4.add(8).cast::<*mut u8>() = _ptr9;
-                    let _vec11 = c;
-                    let _ptr12 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                    let _len13 = _vec11.len();
-                    *_ptr4.add(20).cast::<usize>() = _len13;
-                    *_ptr4.add(16).cast::<*mut u8>() = _ptr12;
-                    let _vec14 = d;
-                    let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                    let _len16 = _vec14.len();
-                    *_ptr4.add(28).cast::<usize>() = _len16;
-                    *_ptr4.add(24).cast::<*mut u8>() = _ptr15;
-                    let _vec17 = e;
-                    let _ptr18 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len19 = _vec17.len();
-                    *_ptr4.add(36).cast::<usize>() = _len19;
-                    *_ptr4.add(32).cast::<*mut u8>() = _ptr18;
-                    let _vec20 = f;
-                    let _ptr21 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                    let _len22 = _vec20.len();
-                    *_ptr4.add(44).cast::<usize>() = _len22;
-                    *_ptr4.add(40).cast::<*mut u8>() = _ptr21;
-                    let _vec23 = g;
-                    let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                    let _len25 = _vec23.len();
-                    *_ptr4.add(52).cast::<usize>() = _len25;
-                    *_ptr4.add(48).cast::<*mut u8>() = _ptr24;
-                    let _vec26 = h;
-                    let _ptr27 = _vec26.as_ptr().cast::<u8>().cast_mut();
-                    let _len28 = _vec26.len();
-                    *_ptr4.add(60).cast::<usize>() = _len28;
-                    *_ptr4.add(56).cast::<*mut u8>() = _ptr27;
-                    let _vec29 = i;
-                    let _ptr30 = _vec29.as_ptr().cast::<u8>().cast_mut();
-                    let _len31 = _vec29.len();
-                    *_ptr4.add(68).cast::<usize>() = _len31;
-                    *_ptr4.add(64).cast::<*mut u8>() = _ptr30;
-                    let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -318,60 +268,69 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr32);
-                    let _l33 = *_ptr32.cast::<*mut u8>();
-                    let _l34 = *_ptr32.add(4).cast::<usize>();
-                    let _len35 = _l34;
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec3 = a;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    *_ptr2.add(4).cast::<usize>() = _len3;
+                    *_ptr2.cast::<*mut u8>() = _ptr3;
+                    let _vec4 = b;
+                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                    let _len4 = _vec4.len();
+                    *_ptr2.add(12).cast::<usize>() = _len4;
+                    *_ptr2.add(8).cast::<*mut u8>() = _ptr4;
+                    let _vec5 = c;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    *_ptr2.add(20).cast::<usize>() = _len5;
+                    *_ptr2.add(16).cast::<*mut u8>() = _ptr5;
+                    let _vec6 = d;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    *_ptr2.add(28).cast::<usize>() = _len6;
+                    *_ptr2.add(24).cast::<*mut u8>() = _ptr6;
+                    let _vec7 = e;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    *_ptr2.add(36).cast::<usize>() = _len7;
+                    *_ptr2.add(32).cast::<*mut u8>() = _ptr7;
+                    let _vec8 = f;
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    *_ptr2.add(44).cast::<usize>() = _len8;
+                    *_ptr2.add(40).cast::<*mut u8>() = _ptr8;
+                    let _vec9 = g;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    *_ptr2.add(52).cast::<usize>() = _len9;
+                    *_ptr2.add(48).cast::<*mut u8>() = _ptr9;
+                    let _vec10 = h;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    *_ptr2.add(60).cast::<usize>() = _len10;
+                    *_ptr2.add(56).cast::<*mut u8>() = _ptr10;
+                    let _vec11 = i;
+                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                    let _len11 = _vec11.len();
+                    *_ptr2.add(68).cast::<usize>() = _len11;
+                    *_ptr2.add(64).cast::<*mut u8>() = _ptr11;
+                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr12);
+                    let _l13 = *_ptr12.cast::<*mut u8>();
+                    let _l14 = *_ptr12.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l33.cast::<u8>(),
-                        _len35,
-                        _len35,
+                        _l13.cast::<u8>(),
+                        _l14,
+                        _l14,
                     ))
                 }
             }
             /// One record parameter of 17 flat values.
             pub fn record_param(x: Seventeen) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Seventeen {
-                        f0: _f5,
-                        f1: _f6,
-                        f2: _f7,
-                        f3: _f8,
-                        f4: _f9,
-                        f5: _f10,
-                        f6: _f11,
-                        f7: _f12,
-                        f8: _f13,
-                        f9: _f14,
-                        f10: _f15,
-                        f11: _f16,
-                        f12: _f17,
-                        f13: _f18,
-                        f14: _f19,
-                        f15: _f20,
-                        f16: _f21,
-                    } = x;
-                    *_ptr4.cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                    *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6);
-                    *_ptr4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7);
-                    *_ptr4.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8);
-                    *_ptr4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9);
-                    *_ptr4.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10);
-                    *_ptr4.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f11);
-                    *_ptr4.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f12);
-                    *_ptr4.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f13);
-                    *_ptr4.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f14);
-                    *_ptr4.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f15);
-                    *_ptr4.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f16);
-                    *_ptr4.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f17);
-                    *_ptr4.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f18);
-                    *_ptr4.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f19);
-                    *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f20);
-                    *_ptr4.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f21);
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -382,16 +341,52 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Seventeen {
+                        f0: _f3,
+                        f1: _f4,
+                        f2: _f5,
+                        f3: _f6,
+                        f4: _f7,
+                        f5: _f8,
+                        f6: _f9,
+                        f7: _f10,
+                        f8: _f11,
+                        f9: _f12,
+                        f10: _f13,
+                        f11: _f14,
+                        f12: _f15,
+                        f13: _f16,
+                        f14: _f17,
+                        f15: _f18,
+                        f16: _f19,
+                    } = x;
+                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                    *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                    *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                    *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6);
+                    *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                    *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                    *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                    *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11);
+                    *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f12);
+                    *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f13);
+                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f14);
+                    *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f15);
+                    *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f16);
+                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f17);
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f18);
+                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f19);
+                    _wit_import(_ptr2);
                 }
             }
             /// A record result of 17 values.
             pub fn record_result() -> Seventeen {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -402,89 +397,52 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i32>();
-                    let _l6 = *_ptr4.add(4).cast::<i32>();
-                    let _l7 = *_ptr4.add(8).cast::<i32>();
-                    let _l8 = *_ptr4.add(12).cast::<i32>();
-                    let _l9 = *_ptr4.add(16).cast::<i32>();
-                    let _l10 = *_ptr4.add(20).cast::<i32>();
-                    let _l11 = *_ptr4.add(24).cast::<i32>();
-                    let _l12 = *_ptr4.add(28).cast::<i32>();
-                    let _l13 = *_ptr4.add(32).cast::<i32>();
-                    let _l14 = *_ptr4.add(36).cast::<i32>();
-                    let _l15 = *_ptr4.add(40).cast::<i32>();
-                    let _l16 = *_ptr4.add(44).cast::<i32>();
-                    let _l17 = *_ptr4.add(48).cast::<i32>();
-                    let _l18 = *_ptr4.add(52).cast::<i32>();
-                    let _l19 = *_ptr4.add(56).cast::<i32>();
-                    let _l20 = *_ptr4.add(60).cast::<i32>();
-                    let _l21 = *_ptr4.add(64).cast::<i32>();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i32>();
+                    let _l4 = *_ptr2.add(4).cast::<i32>();
+                    let _l5 = *_ptr2.add(8).cast::<i32>();
+                    let _l6 = *_ptr2.add(12).cast::<i32>();
+                    let _l7 = *_ptr2.add(16).cast::<i32>();
+                    let _l8 = *_ptr2.add(20).cast::<i32>();
+                    let _l9 = *_ptr2.add(24).cast::<i32>();
+                    let _l10 = *_ptr2.add(28).cast::<i32>();
+                    let _l11 = *_ptr2.add(32).cast::<i32>();
+                    let _l12 = *_ptr2.add(36).cast::<i32>();
+                    let _l13 = *_ptr2.add(40).cast::<i32>();
+                    let _l14 = *_ptr2.add(44).cast::<i32>();
+                    let _l15 = *_ptr2.add(48).cast::<i32>();
+                    let _l16 = *_ptr2.add(52).cast::<i32>();
+                    let _l17 = *_ptr2.add(56).cast::<i32>();
+                    let _l18 = *_ptr2.add(60).cast::<i32>();
+                    let _l19 = *_ptr2.add(64).cast::<i32>();
                     Seventeen {
-                        f0: _l5 as u32,
-                        f1: _l6 as u32,
-                        f2: _l7 as u32,
-                        f3: _l8 as u32,
-                        f4: _l9 as u32,
-                        f5: _l10 as u32,
-                        f6: _l11 as u32,
-                        f7: _l12 as u32,
-                        f8: _l13 as u32,
-                        f9: _l14 as u32,
-                        f10: _l15 as u32,
-                        f11: _l16 as u32,
-                        f12: _l17 as u32,
-                        f13: _l18 as u32,
-                        f14: _l19 as u32,
-                        f15: _l20 as u32,
-                        f16: _l21 as u32,
+                        f0: _l3 as u32,
+                        f1: _l4 as u32,
+                        f2: _l5 as u32,
+                        f3: _l6 as u32,
+                        f4: _l7 as u32,
+                        f5: _l8 as u32,
+                        f6: _l9 as u32,
+                        f7: _l10 as u32,
+                        f8: _l11 as u32,
+                        f9: _l12 as u32,
+                        f10: _l13 as u32,
+                        f11: _l14 as u32,
+                        f12: _l15 as u32,
+                        f13: _l16 as u32,
+                        f14: _l17 as u32,
+                        f15: _l18 as u32,
+                        f16: _l19 as u32,
                     }
                 }
             }
             /// A 17-value record in, and out.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Seventeen {
-                        f0: _f5,
-                        f1: _f6,
-                        f2: _f7,
-                        f3: _f8,
-                        f4: _f9,
-                        f5: _f10,
-                        f6: _f11,
-                        f7: _f12,
-                        f8: _f13,
-                        f9: _f14,
-                        f10: _f15,
-                        f11: _f16,
-                        f12: _f17,
-                        f13: _f18,
-                        f14: _f19,
-                        f15: _f20,
-                        f16: _f21,
-                    } = x;
-                    *_ptr4.cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                    *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6);
-                    *_ptr4.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f7);
-                    *_ptr4.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f8);
-                    *_ptr4.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f9);
-                    *_ptr4.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f10);
-                    *_ptr4.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f11);
-                    *_ptr4.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f12);
-                    *_ptr4.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f13);
-                    *_ptr4.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f14);
-                    *_ptr4.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f15);
-                    *_ptr4.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f16);
-                    *_ptr4.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f17);
-                    *_ptr4.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f18);
-                    *_ptr4.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f19);
-                    *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f20);
-                    *_ptr4.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f21);
-                    let _ptr22 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -495,52 +453,89 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr22);
-                    let _l23 = *_ptr22.cast::<i32>();
-                    let _l24 = *_ptr22.add(4).cast::<i32>();
-                    let _l25 = *_ptr22.add(8).cast::<i32>();
-                    let _l26 = *_ptr22.add(12).cast::<i32>();
-                    let _l27 = *_ptr22.add(16).cast::<i32>();
-                    let _l28 = *_ptr22.add(20).cast::<i32>();
-                    let _l29 = *_ptr22.add(24).cast::<i32>();
-                    let _l30 = *_ptr22.add(28).cast::<i32>();
-                    let _l31 = *_ptr22.add(32).cast::<i32>();
-                    let _l32 = *_ptr22.add(36).cast::<i32>();
-                    let _l33 = *_ptr22.add(40).cast::<i32>();
-                    let _l34 = *_ptr22.add(44).cast::<i32>();
-                    let _l35 = *_ptr22.add(48).cast::<i32>();
-                    let _l36 = *_ptr22.add(52).cast::<i32>();
-                    let _l37 = *_ptr22.add(56).cast::<i32>();
-                    let _l38 = *_ptr22.add(60).cast::<i32>();
-                    let _l39 = *_ptr22.add(64).cast::<i32>();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Seventeen {
+                        f0: _f3,
+                        f1: _f4,
+                        f2: _f5,
+                        f3: _f6,
+                        f4: _f7,
+                        f5: _f8,
+                        f6: _f9,
+                        f7: _f10,
+                        f8: _f11,
+                        f9: _f12,
+                        f10: _f13,
+                        f11: _f14,
+                        f12: _f15,
+                        f13: _f16,
+                        f14: _f17,
+                        f15: _f18,
+                        f16: _f19,
+                    } = x;
+                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                    *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                    *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                    *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6);
+                    *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f7);
+                    *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                    *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f10);
+                    *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f11);
+                    *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(_f12);
+                    *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f13);
+                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(_f14);
+                    *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(_f15);
+                    *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_f16);
+                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_f17);
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_f18);
+                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f19);
+                    let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr20);
+                    let _l21 = *_ptr20.cast::<i32>();
+                    let _l22 = *_ptr20.add(4).cast::<i32>();
+                    let _l23 = *_ptr20.add(8).cast::<i32>();
+                    let _l24 = *_ptr20.add(12).cast::<i32>();
+                    let _l25 = *_ptr20.add(16).cast::<i32>();
+                    let _l26 = *_ptr20.add(20).cast::<i32>();
+                    let _l27 = *_ptr20.add(24).cast::<i32>();
+                    let _l28 = *_ptr20.add(28).cast::<i32>();
+                    let _l29 = *_ptr20.add(32).cast::<i32>();
+                    let _l30 = *_ptr20.add(36).cast::<i32>();
+                    let _l31 = *_ptr20.add(40).cast::<i32>();
+                    let _l32 = *_ptr20.add(44).cast::<i32>();
+                    let _l33 = *_ptr20.add(48).cast::<i32>();
+                    let _l34 = *_ptr20.add(52).cast::<i32>();
+                    let _l35 = *_ptr20.add(56).cast::<i32>();
+                    let _l36 = *_ptr20.add(60).cast::<i32>();
+                    let _l37 = *_ptr20.add(64).cast::<i32>();
                     Seventeen {
-                        f0: _l23 as u32,
-                        f1: _l24 as u32,
-                        f2: _l25 as u32,
-                        f3: _l26 as u32,
-                        f4: _l27 as u32,
-                        f5: _l28 as u32,
-                        f6: _l29 as u32,
-                        f7: _l30 as u32,
-                        f8: _l31 as u32,
-                        f9: _l32 as u32,
-                        f10: _l33 as u32,
-                        f11: _l34 as u32,
-                        f12: _l35 as u32,
-                        f13: _l36 as u32,
-                        f14: _l37 as u32,
-                        f15: _l38 as u32,
-                        f16: _l39 as u32,
+                        f0: _l21 as u32,
+                        f1: _l22 as u32,
+                        f2: _l23 as u32,
+                        f3: _l24 as u32,
+                        f4: _l25 as u32,
+                        f5: _l26 as u32,
+                        f6: _l27 as u32,
+                        f7: _l28 as u32,
+                        f8: _l29 as u32,
+                        f9: _l30 as u32,
+                        f10: _l31 as u32,
+                        f11: _l32 as u32,
+                        f12: _l33 as u32,
+                        f13: _l34 as u32,
+                        f14: _l35 as u32,
+                        f15: _l36 as u32,
+                        f16: _l37 as u32,
                     }
                 }
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -551,19 +546,19 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i32>();
-                    let _l6 = *_ptr4.add(4).cast::<i32>();
-                    (_l5 as u32, _l6 as u32)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i32>();
+                    let _l4 = *_ptr2.add(4).cast::<i32>();
+                    (_l3 as u32, _l4 as u32)
                 }
             }
             /// An option result: a discriminant and a payload.
             pub fn option_result() -> ::core::option::Option<u64> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -574,13 +569,17 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(8).cast::<i64>();
-                            ::core::option::Option::Some(_l12 as u64)
+                            let _l6 = *_ptr2.add(8).cast::<i64>();
+                            ::core::option::Option::Some(_l6 as u64)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -589,10 +588,6 @@ pub mod witbind_fixtures {
             /// A string result: a pointer and a length.
             pub fn string_result() -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -603,14 +598,17 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l5.cast::<u8>(),
-                        _len7,
-                        _len7,
+                        _l3.cast::<u8>(),
+                        _l4,
+                        _l4,
                     ))
                 }
             }
@@ -622,21 +620,6 @@ pub mod witbind_fixtures {
                 (Seventeen, ::witbind::rt::String),
             > {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                    let _vec10 = x;
-                    let _len11 = _vec10.len();
-                    let _array12 = ::witbind::rt::alloc(_len11 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
-                        let _base5 = _array12.add(i * 8);
-                        let _vec7 = _e4;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        *_base5.add(4).cast::<usize>() = _len9;
-                        *_base5.cast::<*mut u8>() = _ptr8;
-                    }
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -647,79 +630,82 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array12, _len11, _ptr13);
-                    ::witbind::rt::cabi_dealloc(_array12, _len11 * 8, 4);
-                    let _l14 = *_ptr13.cast::<u8>();
-                    match i32::from(_l14) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
+                    let _vec4 = x;
+                    let _len4 = _vec4.len();
+                    let _array4 = ::witbind::rt::alloc(_len4 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
+                        let _base2 = _array4.add(i * 8);
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        *_base2.add(4).cast::<usize>() = _len3;
+                        *_base2.cast::<*mut u8>() = _ptr3;
+                    }
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array4, _len4, _ptr5);
+                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4);
+                    let _l6 = *_ptr5.cast::<u8>();
+                    match i32::from(_l6) {
                         0 => {
-                            let _l18 = *_ptr13.add(8).cast::<*mut u8>();
-                            let _l19 = *_ptr13.add(12).cast::<usize>();
-                            let _len20 = _l19;
-                            let _string21 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l18.cast::<u8>(),
-                                    _len20,
-                                    _len20,
-                                ));
-                            let _l22 = *_ptr13.add(16).cast::<*mut u8>();
-                            let _l23 = *_ptr13.add(20).cast::<usize>();
-                            let _len24 = _l23;
-                            let _list25 = ::witbind::rt::Vec::from_raw_parts(
-                                _l22.cast::<u8>(),
-                                _len24,
-                                _len24,
+                            let _l8 = *_ptr5.add(8).cast::<*mut u8>();
+                            let _l9 = *_ptr5.add(12).cast::<usize>();
+                            let _string10 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                             );
-                            let _l26 = *_ptr13.add(24).cast::<i64>();
-                            ::core::result::Result::Ok((_string21, _list25, _l26 as u64))
+                            let _l11 = *_ptr5.add(16).cast::<*mut u8>();
+                            let _l12 = *_ptr5.add(20).cast::<usize>();
+                            let _list13 =
+                                ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12);
+                            let _l14 = *_ptr5.add(24).cast::<i64>();
+                            ::core::result::Result::Ok((_string10, _list13, _l14 as u64))
                         }
                         1 => {
-                            let _l30 = *_ptr13.add(8).cast::<i32>();
-                            let _l31 = *_ptr13.add(12).cast::<i32>();
-                            let _l32 = *_ptr13.add(16).cast::<i32>();
-                            let _l33 = *_ptr13.add(20).cast::<i32>();
-                            let _l34 = *_ptr13.add(24).cast::<i32>();
-                            let _l35 = *_ptr13.add(28).cast::<i32>();
-                            let _l36 = *_ptr13.add(32).cast::<i32>();
-                            let _l37 = *_ptr13.add(36).cast::<i32>();
-                            let _l38 = *_ptr13.add(40).cast::<i32>();
-                            let _l39 = *_ptr13.add(44).cast::<i32>();
-                            let _l40 = *_ptr13.add(48).cast::<i32>();
-                            let _l41 = *_ptr13.add(52).cast::<i32>();
-                            let _l42 = *_ptr13.add(56).cast::<i32>();
-                            let _l43 = *_ptr13.add(60).cast::<i32>();
-                            let _l44 = *_ptr13.add(64).cast::<i32>();
-                            let _l45 = *_ptr13.add(68).cast::<i32>();
-                            let _l46 = *_ptr13.add(72).cast::<i32>();
-                            let _l47 = *_ptr13.add(76).cast::<*mut u8>();
-                            let _l48 = *_ptr13.add(80).cast::<usize>();
-                            let _len49 = _l48;
-                            let _string50 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l47.cast::<u8>(),
-                                    _len49,
-                                    _len49,
-                                ));
+                            let _l16 = *_ptr5.add(8).cast::<i32>();
+                            let _l17 = *_ptr5.add(12).cast::<i32>();
+                            let _l18 = *_ptr5.add(16).cast::<i32>();
+                            let _l19 = *_ptr5.add(20).cast::<i32>();
+                            let _l20 = *_ptr5.add(24).cast::<i32>();
+                            let _l21 = *_ptr5.add(28).cast::<i32>();
+                            let _l22 = *_ptr5.add(32).cast::<i32>();
+                            let _l23 = *_ptr5.add(36).cast::<i32>();
+                            let _l24 = *_ptr5.add(40).cast::<i32>();
+                            let _l25 = *_ptr5.add(44).cast::<i32>();
+                            let _l26 = *_ptr5.add(48).cast::<i32>();
+                            let _l27 = *_ptr5.add(52).cast::<i32>();
+                            let _l28 = *_ptr5.add(56).cast::<i32>();
+                            let _l29 = *_ptr5.add(60).cast::<i32>();
+                            let _l30 = *_ptr5.add(64).cast::<i32>();
+                            let _l31 = *_ptr5.add(68).cast::<i32>();
+                            let _l32 = *_ptr5.add(72).cast::<i32>();
+                            let _l33 = *_ptr5.add(76).cast::<*mut u8>();
+                            let _l34 = *_ptr5.add(80).cast::<usize>();
+                            let _string35 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l33.cast::<u8>(), _l34, _l34),
+                            );
                             ::core::result::Result::Err((
                                 Seventeen {
-                                    f0: _l30 as u32,
-                                    f1: _l31 as u32,
-                                    f2: _l32 as u32,
-                                    f3: _l33 as u32,
-                                    f4: _l34 as u32,
-                                    f5: _l35 as u32,
-                                    f6: _l36 as u32,
-                                    f7: _l37 as u32,
-                                    f8: _l38 as u32,
-                                    f9: _l39 as u32,
-                                    f10: _l40 as u32,
-                                    f11: _l41 as u32,
-                                    f12: _l42 as u32,
-                                    f13: _l43 as u32,
-                                    f14: _l44 as u32,
-                                    f15: _l45 as u32,
-                                    f16: _l46 as u32,
+                                    f0: _l16 as u32,
+                                    f1: _l17 as u32,
+                                    f2: _l18 as u32,
+                                    f3: _l19 as u32,
+                                    f4: _l20 as u32,
+                                    f5: _l21 as u32,
+                                    f6: _l22 as u32,
+                                    f7: _l23 as u32,
+                                    f8: _l24 as u32,
+                                    f9: _l25 as u32,
+                                    f10: _l26 as u32,
+                                    f11: _l27 as u32,
+                                    f12: _l28 as u32,
+                                    f13: _l29 as u32,
+                                    f14: _l30 as u32,
+                                    f15: _l31 as u32,
+                                    f16: _l32 as u32,
                                 },
-                                _string50,
+                                _string35,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -739,55 +725,6 @@ pub mod witbind_fixtures {
                 last: char,
             ) -> (::witbind::rt::String, u64) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _vec4 = name;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _vec7 = data;
-                    let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec7.len();
-                    let (_v19, _v20, _v21) = match maybe {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e15) => {
-                            let _vec16 = _e15;
-                            let _ptr17 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                            let _len18 = _vec16.len();
-                            (1i32, _ptr17, _len18)
-                        }
-                    };
-                    let _vec33 = pairs;
-                    let _len34 = _vec33.len();
-                    let _array35 = ::witbind::rt::alloc(_len34 * 16, 4);
-                    for (i, _e22) in ::core::iter::IntoIterator::into_iter(_vec33).enumerate() {
-                        let _base23 = _array35.add(i * 16);
-                        let (_t25, _t26) = _e22;
-                        let _vec27 = _t25;
-                        let _ptr28 = _vec27.as_ptr().cast::<u8>().cast_mut();
-                        let _len29 = _vec27.len();
-                        *_base23.add(4).cast::<usize>() = _len29;
-                        *_base23.cast::<*mut u8>() = _ptr28;
-                        let _vec30 = _t26;
-                        let _ptr31 = _vec30.as_ptr().cast::<u8>().cast_mut();
-                        let _len32 = _vec30.len();
-                        *_base23.add(12).cast::<usize>() = _len32;
-                        *_base23.add(8).cast::<*mut u8>() = _ptr31;
-                    }
-                    let _vec42 = nested;
-                    let _len43 = _vec42.len();
-                    let _array44 = ::witbind::rt::alloc(_len43 * 8, 4);
-                    for (i, _e36) in ::core::iter::IntoIterator::into_iter(_vec42).enumerate() {
-                        let _base37 = _array44.add(i * 8);
-                        let _vec39 = _e36;
-                        let _ptr40 = _vec39.as_ptr().cast::<u8>().cast_mut();
-                        let _len41 = _vec39.len();
-                        *_base37.add(4).cast::<usize>() = _len41;
-                        *_base37.cast::<*mut u8>() = _ptr40;
-                    }
-                    let _ptr45 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
                     unsafe extern "C" {
@@ -830,35 +767,83 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec3 = data;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    let (_v7, _v8, _v9) = match maybe {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e5) => {
+                            let _vec6 = _e5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            (1i32, _ptr6, _len6)
+                        }
+                    };
+                    let _vec15 = pairs;
+                    let _len15 = _vec15.len();
+                    let _array15 = ::witbind::rt::alloc(_len15 * 16, 4);
+                    for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec15).enumerate() {
+                        let _base10 = _array15.add(i * 16);
+                        let (_t11, _t12) = _e10;
+                        let _vec13 = _t11;
+                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                        let _len13 = _vec13.len();
+                        *_base10.add(4).cast::<usize>() = _len13;
+                        *_base10.cast::<*mut u8>() = _ptr13;
+                        let _vec14 = _t12;
+                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                        let _len14 = _vec14.len();
+                        *_base10.add(12).cast::<usize>() = _len14;
+                        *_base10.add(8).cast::<*mut u8>() = _ptr14;
+                    }
+                    let _vec18 = nested;
+                    let _len18 = _vec18.len();
+                    let _array18 = ::witbind::rt::alloc(_len18 * 8, 4);
+                    for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec18).enumerate() {
+                        let _base16 = _array18.add(i * 8);
+                        let _vec17 = _e16;
+                        let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                        let _len17 = _vec17.len();
+                        *_base16.add(4).cast::<usize>() = _len17;
+                        *_base16.cast::<*mut u8>() = _ptr17;
+                    }
+                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        _ptr5,
-                        _len6,
-                        _ptr8,
-                        _len9,
-                        _v19,
-                        _v20,
-                        _v21,
+                        _ptr2,
+                        _len2,
+                        _ptr3,
+                        _len3,
+                        _v7,
+                        _v8,
+                        _v9,
                         ::witbind::rt::as_i64(count),
-                        _array35,
-                        _len34,
+                        _array15,
+                        _len15,
                         ::witbind::rt::as_i32(flag),
-                        _array44,
-                        _len43,
+                        _array18,
+                        _len18,
                         ::witbind::rt::as_i32(last),
-                        _ptr45,
+                        _ptr19,
                     );
-                    ::witbind::rt::cabi_dealloc(_array35, _len34 * 16, 4);
-                    ::witbind::rt::cabi_dealloc(_array44, _len43 * 8, 4);
-                    let _l46 = *_ptr45.cast::<*mut u8>();
-                    let _l47 = *_ptr45.add(4).cast::<usize>();
-                    let _len48 = _l47;
-                    let _string49 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l46.cast::<u8>(),
-                        _len48,
-                        _len48,
+                    ::witbind::rt::cabi_dealloc(_array15, _len15 * 16, 4);
+                    ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4);
+                    let _l20 = *_ptr19.cast::<*mut u8>();
+                    let _l21 = *_ptr19.add(4).cast::<usize>();
+                    let _string22 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l20.cast::<u8>(),
+                        _l21,
+                        _l21,
                     ));
-                    let _l50 = *_ptr45.add(8).cast::<i64>();
-                    (_string49, _l50 as u64)
+                    let _l23 = *_ptr19.add(8).cast::<i64>();
+                    (_string22, _l23 as u64)
                 }
             }
         }

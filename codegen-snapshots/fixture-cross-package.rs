@@ -4,10 +4,6 @@ pub type Thing = witbind_deps::types::things::Thing;
 /// A world-level function returning a type from another package.
 pub fn first_thing() -> ::core::option::Option<Thing> {
     unsafe {
-        #[repr(align(8))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -18,31 +14,34 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
         unsafe extern "C" fn _wit_import(_: *mut u8) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        _wit_import(_ptr4);
-        let _l5 = *_ptr4.cast::<u8>();
-        match i32::from(_l5) {
+        #[repr(align(8))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        _wit_import(_ptr2);
+        let _l3 = *_ptr2.cast::<u8>();
+        match i32::from(_l3) {
             0 => ::core::option::Option::None,
             1 => {
-                let _l12 = *_ptr4.add(8).cast::<i64>();
-                let _l13 = *_ptr4.add(16).cast::<*mut u8>();
-                let _l14 = *_ptr4.add(20).cast::<usize>();
-                let _len15 = _l14;
-                let _string16 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                    _l13.cast::<u8>(),
-                    _len15,
-                    _len15,
+                let _l6 = *_ptr2.add(8).cast::<i64>();
+                let _l7 = *_ptr2.add(16).cast::<*mut u8>();
+                let _l8 = *_ptr2.add(20).cast::<usize>();
+                let _string9 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                    _l7.cast::<u8>(),
+                    _l8,
+                    _l8,
                 ));
-                let _l17 = *_ptr4.add(24).cast::<i64>();
-                let _l18 = *_ptr4.add(32).cast::<i64>();
-                let _l19 = *_ptr4.add(40).cast::<u8>();
+                let _l10 = *_ptr2.add(24).cast::<i64>();
+                let _l11 = *_ptr2.add(32).cast::<i64>();
+                let _l12 = *_ptr2.add(40).cast::<u8>();
                 ::core::option::Option::Some(witbind_deps::types::things::Thing {
-                    id: _l12 as u64,
-                    name: _string16,
+                    id: _l6 as u64,
+                    name: _string9,
                     created: witbind_deps::base::types::Stamp {
-                        by: _l17 as u64,
-                        at: _l18 as u64,
+                        by: _l10 as u64,
+                        at: _l11 as u64,
                     },
-                    level: witbind_deps::pre::preview::Level::_lift(i32::from(_l19) as u8),
+                    level: witbind_deps::pre::preview::Level::_lift(i32::from(_l12) as u8),
                 })
             }
             _ => ::witbind::rt::invalid_discriminant(),
@@ -62,8 +61,8 @@ pub fn count_things() -> u32 {
         unsafe extern "C" fn _wit_import() -> i32 {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        let _ret4 = _wit_import();
-        _ret4 as u32
+        let _ret2 = _wit_import();
+        _ret2 as u32
     }
 }
 pub mod witbind_deps {
@@ -83,10 +82,6 @@ pub mod witbind_deps {
             /// The current time as a stamp.
             pub fn now(by: Id) -> Stamp {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-deps:base/types")]
                     unsafe extern "C" {
@@ -97,12 +92,16 @@ pub mod witbind_deps {
                     unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i64(by), _ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i64>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::as_i64(by), _ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i64>();
                     Stamp {
-                        by: _l5 as u64,
-                        at: _l6 as u64,
+                        by: _l3 as u64,
+                        at: _l4 as u64,
                     }
                 }
             }
@@ -213,9 +212,9 @@ pub mod witbind_deps {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Registry {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -223,16 +222,6 @@ pub mod witbind_deps {
                 #[allow(clippy::clone_on_copy, clippy::should_implement_trait)]
                 pub fn add(&self, thing: &Thing) -> Id {
                     unsafe {
-                        let Thing {
-                            id: _f4,
-                            name: _f5,
-                            created: _f6,
-                            level: _f7,
-                        } = thing;
-                        let _vec8 = _f5;
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        let super::super::base::types::Stamp { by: _f11, at: _f12 } = _f6;
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
                         unsafe extern "C" {
@@ -259,25 +248,31 @@ pub mod witbind_deps {
                         ) -> i64 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret13 = _wit_import(
+                        let Thing {
+                            id: _f2,
+                            name: _f3,
+                            created: _f4,
+                            level: _f5,
+                        } = thing;
+                        let _vec6 = _f3;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        let super::super::base::types::Stamp { by: _f7, at: _f8 } = _f4;
+                        let _ret9 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::as_i64(_f4),
-                            _ptr9,
-                            _len10,
-                            ::witbind::rt::as_i64(_f11),
-                            ::witbind::rt::as_i64(_f12),
-                            _f7.clone() as i32,
+                            ::witbind::rt::as_i64(_f2),
+                            _ptr6,
+                            _len6,
+                            ::witbind::rt::as_i64(_f7),
+                            ::witbind::rt::as_i64(_f8),
+                            _f5.clone() as i32,
                         );
-                        _ret13 as u64
+                        _ret9 as u64
                     }
                 }
                 /// Looks a thing up.
                 pub fn get(&self, id: Id) -> ::core::option::Option<Thing> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
                         unsafe extern "C" {
@@ -288,37 +283,37 @@ pub mod witbind_deps {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(id),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<i64>();
-                                let _l13 = *_ptr4.add(16).cast::<*mut u8>();
-                                let _l14 = *_ptr4.add(20).cast::<usize>();
-                                let _len15 = _l14;
-                                let _string16 =
-                                    ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                        _l13.cast::<u8>(),
-                                        _len15,
-                                        _len15,
-                                    ));
-                                let _l17 = *_ptr4.add(24).cast::<i64>();
-                                let _l18 = *_ptr4.add(32).cast::<i64>();
-                                let _l19 = *_ptr4.add(40).cast::<u8>();
+                                let _l6 = *_ptr2.add(8).cast::<i64>();
+                                let _l7 = *_ptr2.add(16).cast::<*mut u8>();
+                                let _l8 = *_ptr2.add(20).cast::<usize>();
+                                let _string9 = ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
+                                );
+                                let _l10 = *_ptr2.add(24).cast::<i64>();
+                                let _l11 = *_ptr2.add(32).cast::<i64>();
+                                let _l12 = *_ptr2.add(40).cast::<u8>();
                                 ::core::option::Option::Some(Thing {
-                                    id: _l12 as u64,
-                                    name: _string16,
+                                    id: _l6 as u64,
+                                    name: _string9,
                                     created: super::super::base::types::Stamp {
-                                        by: _l17 as u64,
-                                        at: _l18 as u64,
+                                        by: _l10 as u64,
+                                        at: _l11 as u64,
                                     },
                                     level: super::super::pre::preview::Level::_lift(
-                                        i32::from(_l19) as u8,
+                                        i32::from(_l12) as u8,
                                     ),
                                 })
                             }
@@ -352,23 +347,6 @@ pub mod witbind_fixtures {
             #[allow(clippy::clone_on_copy)]
             pub fn wrap(thing: &Thing, registry: &Registry) -> Wrapper {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);
-                    let super::super::super::witbind_deps::types::things::Thing {
-                        id: _f4,
-                        name: _f5,
-                        created: _f6,
-                        level: _f7,
-                    } = thing;
-                    let _vec8 = _f5;
-                    let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len10 = _vec8.len();
-                    let super::super::super::witbind_deps::base::types::Stamp {
-                        by: _f11,
-                        at: _f12,
-                    } = _f6;
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:cross-package/types")]
                     unsafe extern "C" {
@@ -397,47 +375,61 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);
+                    let super::super::super::witbind_deps::types::things::Thing {
+                        id: _f2,
+                        name: _f3,
+                        created: _f4,
+                        level: _f5,
+                    } = thing;
+                    let _vec6 = _f3;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    let super::super::super::witbind_deps::base::types::Stamp { by: _f7, at: _f8 } =
+                        _f4;
+                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_i64(_f4),
-                        _ptr9,
-                        _len10,
-                        ::witbind::rt::as_i64(_f11),
-                        ::witbind::rt::as_i64(_f12),
-                        _f7.clone() as i32,
+                        ::witbind::rt::as_i64(_f2),
+                        _ptr6,
+                        _len6,
+                        ::witbind::rt::as_i64(_f7),
+                        ::witbind::rt::as_i64(_f8),
+                        _f5.clone() as i32,
                         ::witbind::rt::Resource::handle(&registry.handle) as i32,
-                        _ptr13,
+                        _ptr9,
                     );
-                    let _l14 = *_ptr13.cast::<i64>();
-                    let _l15 = *_ptr13.add(8).cast::<*mut u8>();
-                    let _l16 = *_ptr13.add(12).cast::<usize>();
-                    let _len17 = _l16;
-                    let _string18 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l15.cast::<u8>(),
-                        _len17,
-                        _len17,
+                    let _l10 = *_ptr9.cast::<i64>();
+                    let _l11 = *_ptr9.add(8).cast::<*mut u8>();
+                    let _l12 = *_ptr9.add(12).cast::<usize>();
+                    let _string13 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l11.cast::<u8>(),
+                        _l12,
+                        _l12,
                     ));
-                    let _l19 = *_ptr13.add(16).cast::<i64>();
-                    let _l20 = *_ptr13.add(24).cast::<i64>();
-                    let _l21 = *_ptr13.add(32).cast::<u8>();
-                    let _l22 = *_ptr13.add(40).cast::<i64>();
-                    let _l23 = *_ptr13.add(48).cast::<i64>();
-                    let _l24 = *_ptr13.add(56).cast::<i64>();
+                    let _l14 = *_ptr9.add(16).cast::<i64>();
+                    let _l15 = *_ptr9.add(24).cast::<i64>();
+                    let _l16 = *_ptr9.add(32).cast::<u8>();
+                    let _l17 = *_ptr9.add(40).cast::<i64>();
+                    let _l18 = *_ptr9.add(48).cast::<i64>();
+                    let _l19 = *_ptr9.add(56).cast::<i64>();
                     Wrapper {
                         thing: super::super::super::witbind_deps::types::things::Thing {
-                            id: _l14 as u64,
-                            name: _string18,
+                            id: _l10 as u64,
+                            name: _string13,
                             created: super::super::super::witbind_deps::base::types::Stamp {
-                                by: _l19 as u64,
-                                at: _l20 as u64,
+                                by: _l14 as u64,
+                                at: _l15 as u64,
                             },
                             level: super::super::super::witbind_deps::pre::preview::Level::_lift(
-                                i32::from(_l21) as u8,
+                                i32::from(_l16) as u8,
                             ),
                         },
-                        id: _l22 as u64,
+                        id: _l17 as u64,
                         stamp: super::super::super::witbind_deps::base::types::Stamp {
-                            by: _l23 as u64,
-                            at: _l24 as u64,
+                            by: _l18 as u64,
+                            at: _l19 as u64,
                         },
                     }
                 }

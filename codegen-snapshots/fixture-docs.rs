@@ -142,9 +142,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Handle {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -177,9 +177,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Handle {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -191,17 +191,6 @@ pub mod witbind_fixtures {
             /// Text after the heading.
             pub fn run(input: &Thing) -> Choice {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let Thing {
-                        field: _f4,
-                        other_field: _f5,
-                    } = input;
-                    let _vec6 = _f5;
-                    let _ptr7 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len8 = _vec6.len();
-                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
                     unsafe extern "C" {
@@ -212,24 +201,31 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i32(_f4), _ptr7, _len8, _ptr9);
-                    let _l10 = *_ptr9.cast::<u8>();
-                    match i32::from(_l10) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let Thing {
+                        field: _f2,
+                        other_field: _f3,
+                    } = input;
+                    let _vec4 = _f3;
+                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                    let _len4 = _vec4.len();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::as_i32(_f2), _ptr4, _len4, _ptr5);
+                    let _l6 = *_ptr5.cast::<u8>();
+                    match i32::from(_l6) {
                         0 => Choice::First,
                         1 => {
-                            let _l17 = *_ptr9.add(4).cast::<i32>();
-                            let _l18 = *_ptr9.add(8).cast::<*mut u8>();
-                            let _l19 = *_ptr9.add(12).cast::<usize>();
-                            let _len20 = _l19;
-                            let _string21 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l18.cast::<u8>(),
-                                    _len20,
-                                    _len20,
-                                ));
+                            let _l9 = *_ptr5.add(4).cast::<i32>();
+                            let _l10 = *_ptr5.add(8).cast::<*mut u8>();
+                            let _l11 = *_ptr5.add(12).cast::<usize>();
+                            let _string12 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u8>(), _l11, _l11),
+                            );
                             Choice::Second(Thing {
-                                field: _l17 as u32,
-                                other_field: _string21,
+                                field: _l9 as u32,
+                                other_field: _string12,
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),

@@ -101,8 +101,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    One::from_bits_retain(_ret4 as u8)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    One::from_bits_retain(_ret2 as u8)
                 }
             }
             /// Echoes eight-member flags.
@@ -118,8 +118,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    Eight::from_bits_retain(_ret4 as u8)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    Eight::from_bits_retain(_ret2 as u8)
                 }
             }
             /// Echoes nine-member flags.
@@ -135,8 +135,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    Nine::from_bits_retain(_ret4 as u16)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    Nine::from_bits_retain(_ret2 as u16)
                 }
             }
             /// Echoes sixteen-member flags.
@@ -152,8 +152,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    Sixteen::from_bits_retain(_ret4 as u16)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    Sixteen::from_bits_retain(_ret2 as u16)
                 }
             }
             /// Echoes seventeen-member flags.
@@ -169,8 +169,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    Seventeen::from_bits_retain(_ret4 as u32)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    Seventeen::from_bits_retain(_ret2 as u32)
                 }
             }
             /// Echoes thirty-two-member flags.
@@ -186,8 +186,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    ThirtyTwo::from_bits_retain(_ret4 as u32)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    ThirtyTwo::from_bits_retain(_ret2 as u32)
                 }
             }
             /// Echoes multi-word flags.
@@ -203,8 +203,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.bits() as i32);
-                    Access::from_bits_retain(_ret4 as u8)
+                    let _ret2 = _wit_import(x.bits() as i32);
+                    Access::from_bits_retain(_ret2 as u8)
                 }
             }
             /// All of them at once, inside containers too.
@@ -220,21 +220,6 @@ pub mod witbind_fixtures {
                 h: ::core::option::Option<Nine>,
             ) -> (One, ThirtyTwo) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = g;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8, 1);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i);
-                        *_base5.cast::<u8>() = _e4.bits() as i32 as u8;
-                    }
-                    let (_v16, _v17) = match h {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e15) => (1i32, _e15.bits() as i32),
-                    };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
                     unsafe extern "C" {
@@ -269,6 +254,21 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = g;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3, 1);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i);
+                        *_base2.cast::<u8>() = _e2.bits() as i32 as u8;
+                    }
+                    let (_v6, _v7) = match h {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e5) => (1i32, _e5.bits() as i32),
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         a.bits() as i32,
                         b.bits() as i32,
@@ -276,18 +276,18 @@ pub mod witbind_fixtures {
                         d.bits() as i32,
                         e.bits() as i32,
                         f.bits() as i32,
-                        _array9,
-                        _len8,
-                        _v16,
-                        _v17,
-                        _ptr18,
+                        _array3,
+                        _len3,
+                        _v6,
+                        _v7,
+                        _ptr8,
                     );
-                    ::witbind::rt::cabi_dealloc(_array9, _len8, 1);
-                    let _l19 = *_ptr18.cast::<u8>();
-                    let _l20 = *_ptr18.add(4).cast::<i32>();
+                    ::witbind::rt::cabi_dealloc(_array3, _len3, 1);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    let _l10 = *_ptr8.add(4).cast::<i32>();
                     (
-                        One::from_bits_retain(i32::from(_l19) as u8),
-                        ThirtyTwo::from_bits_retain(_l20 as u32),
+                        One::from_bits_retain(i32::from(_l9) as u8),
+                        ThirtyTwo::from_bits_retain(_l10 as u32),
                     )
                 }
             }

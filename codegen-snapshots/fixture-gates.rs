@@ -85,9 +85,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Widget {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -95,7 +95,6 @@ pub mod witbind_fixtures {
             /// A function available since 1.0.0.
             pub fn configure(config: Config) {
                 unsafe {
-                    let Config { level: _f4 } = config;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
                     unsafe extern "C" {
@@ -106,7 +105,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i32(_f4));
+                    let Config { level: _f2 } = config;
+                    _wit_import(::witbind::rt::as_i32(_f2));
                 }
             }
             /// A function that is deprecated but still generated.

@@ -15,8 +15,8 @@ pub fn fn_(type_: Async) -> Async {
         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        let _ret4 = _wit_import(::witbind::rt::as_i32(type_));
-        _ret4 as u32
+        let _ret2 = _wit_import(::witbind::rt::as_i32(type_));
+        _ret2 as u32
     }
 }
 pub mod witbind_fixtures {
@@ -245,9 +245,6 @@ pub mod witbind_fixtures {
                 /// A constructor with parameters named `self` and `type`.
                 pub fn new(self_: u8, type_: &str) -> Self {
                     unsafe {
-                        let _vec4 = type_;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
                         unsafe extern "C" {
@@ -258,9 +255,12 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret7 = _wit_import(::witbind::rt::as_i32(self_), _ptr5, _len6);
+                        let _vec2 = type_;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ret3 = _wit_import(::witbind::rt::as_i32(self_), _ptr2, _len2);
                         Fn {
-                            handle: ::witbind::rt::Resource::from_handle(_ret7 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret3 as u32),
                         }
                     }
                 }
@@ -277,11 +277,11 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                         );
-                        _ret4 as u32
+                        _ret2 as u32
                     }
                 }
                 /// A method named `type`.
@@ -297,9 +297,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Type::from_bits_retain(_ret4 as u8)
+                        Type::from_bits_retain(_ret2 as u8)
                     }
                 }
                 /// A method named `match` borrowing another `fn`.
@@ -315,11 +315,11 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&other.handle) as i32,
                         );
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// A static function named `super`.
@@ -336,9 +336,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(crate_.clone() as i32);
+                        let _ret2 = _wit_import(crate_.clone() as i32);
                         Fn {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -371,280 +371,6 @@ pub mod witbind_fixtures {
                 mut_: ::core::option::Option<u32>,
             ) -> Self_ {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 148]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 148]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Self_ {
-                        as_: _f5,
-                        break_: _f6,
-                        const_: _f7,
-                        continue_: _f8,
-                        crate_: _f9,
-                        else_: _f10,
-                        enum_: _f11,
-                        extern_: _f12,
-                        false_: _f13,
-                        fn_: _f14,
-                        for_: _f15,
-                        if_: _f16,
-                        impl_: _f17,
-                        in_: _f18,
-                        let_: _f19,
-                        loop_: _f20,
-                        match_: _f21,
-                        mod_: _f22,
-                        move_: _f23,
-                        mut_: _f24,
-                        pub_: _f25,
-                        ref_: _f26,
-                        return_: _f27,
-                        self_: _f28,
-                        static_: _f29,
-                        struct_: _f30,
-                        super_: _f31,
-                        trait_: _f32,
-                        true_: _f33,
-                        type_: _f34,
-                        unsafe_: _f35,
-                        use_: _f36,
-                        where_: _f37,
-                        while_: _f38,
-                        async_: _f39,
-                        await_: _f40,
-                        dyn_: _f41,
-                        abstract_: _f42,
-                        become_: _f43,
-                        box_: _f44,
-                        do_: _f45,
-                        final_: _f46,
-                        macro_: _f47,
-                        override_: _f48,
-                        priv_: _f49,
-                        typeof_: _f50,
-                        unsized_: _f51,
-                        virtual_: _f52,
-                        yield_: _f53,
-                        try_: _f54,
-                        r#gen: _f55,
-                        union: _f56,
-                        macro_rules: _f57,
-                        raw: _f58,
-                        safe: _f59,
-                    } = self_;
-                    *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
-                    *_ptr4.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
-                    *_ptr4.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
-                    *_ptr4.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
-                    *_ptr4.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
-                    *_ptr4.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
-                    *_ptr4.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
-                    *_ptr4.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
-                    *_ptr4.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
-                    *_ptr4.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
-                    *_ptr4.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
-                    *_ptr4.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
-                    *_ptr4.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
-                    *_ptr4.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
-                    *_ptr4.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
-                    *_ptr4.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
-                    *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
-                    *_ptr4.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
-                    *_ptr4.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
-                    *_ptr4.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
-                    *_ptr4.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
-                    *_ptr4.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
-                    *_ptr4.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
-                    *_ptr4.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
-                    *_ptr4.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
-                    *_ptr4.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
-                    *_ptr4.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
-                    *_ptr4.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
-                    *_ptr4.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
-                    *_ptr4.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
-                    *_ptr4.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
-                    *_ptr4.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
-                    *_ptr4.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
-                    *_ptr4.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
-                    *_ptr4.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
-                    *_ptr4.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
-                    *_ptr4.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
-                    *_ptr4.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
-                    *_ptr4.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
-                    *_ptr4.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
-                    *_ptr4.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
-                    *_ptr4.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
-                    *_ptr4.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
-                    *_ptr4.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
-                    *_ptr4.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
-                    *_ptr4.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
-                    *_ptr4.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
-                    *_ptr4.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
-                    *_ptr4.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
-                    *_ptr4.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
-                    *_ptr4.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
-                    *_ptr4.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
-                    *_ptr4.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
-                    *_ptr4.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f58) as u8;
-                    *_ptr4.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f59) as u8;
-                    match super_ {
-                        Super::Self_(_e62) => {
-                            *_ptr4.add(56).cast::<u8>() = 0i32 as u8;
-                            let Self_ {
-                                as_: _f63,
-                                break_: _f64,
-                                const_: _f65,
-                                continue_: _f66,
-                                crate_: _f67,
-                                else_: _f68,
-                                enum_: _f69,
-                                extern_: _f70,
-                                false_: _f71,
-                                fn_: _f72,
-                                for_: _f73,
-                                if_: _f74,
-                                impl_: _f75,
-                                in_: _f76,
-                                let_: _f77,
-                                loop_: _f78,
-                                match_: _f79,
-                                mod_: _f80,
-                                move_: _f81,
-                                mut_: _f82,
-                                pub_: _f83,
-                                ref_: _f84,
-                                return_: _f85,
-                                self_: _f86,
-                                static_: _f87,
-                                struct_: _f88,
-                                super_: _f89,
-                                trait_: _f90,
-                                true_: _f91,
-                                type_: _f92,
-                                unsafe_: _f93,
-                                use_: _f94,
-                                where_: _f95,
-                                while_: _f96,
-                                async_: _f97,
-                                await_: _f98,
-                                dyn_: _f99,
-                                abstract_: _f100,
-                                become_: _f101,
-                                box_: _f102,
-                                do_: _f103,
-                                final_: _f104,
-                                macro_: _f105,
-                                override_: _f106,
-                                priv_: _f107,
-                                typeof_: _f108,
-                                unsized_: _f109,
-                                virtual_: _f110,
-                                yield_: _f111,
-                                try_: _f112,
-                                r#gen: _f113,
-                                union: _f114,
-                                macro_rules: _f115,
-                                raw: _f116,
-                                safe: _f117,
-                            } = _e62;
-                            *_ptr4.add(60).cast::<u8>() = ::witbind::rt::as_i32(_f63) as u8;
-                            *_ptr4.add(61).cast::<u8>() = ::witbind::rt::as_i32(_f64) as u8;
-                            *_ptr4.add(62).cast::<u8>() = ::witbind::rt::as_i32(_f65) as u8;
-                            *_ptr4.add(63).cast::<u8>() = ::witbind::rt::as_i32(_f66) as u8;
-                            *_ptr4.add(64).cast::<u8>() = ::witbind::rt::as_i32(_f67) as u8;
-                            *_ptr4.add(65).cast::<u8>() = ::witbind::rt::as_i32(_f68) as u8;
-                            *_ptr4.add(66).cast::<u8>() = ::witbind::rt::as_i32(_f69) as u8;
-                            *_ptr4.add(67).cast::<u8>() = ::witbind::rt::as_i32(_f70) as u8;
-                            *_ptr4.add(68).cast::<u8>() = ::witbind::rt::as_i32(_f71) as u8;
-                            *_ptr4.add(69).cast::<u8>() = ::witbind::rt::as_i32(_f72) as u8;
-                            *_ptr4.add(70).cast::<u8>() = ::witbind::rt::as_i32(_f73) as u8;
-                            *_ptr4.add(71).cast::<u8>() = ::witbind::rt::as_i32(_f74) as u8;
-                            *_ptr4.add(72).cast::<u8>() = ::witbind::rt::as_i32(_f75) as u8;
-                            *_ptr4.add(73).cast::<u8>() = ::witbind::rt::as_i32(_f76) as u8;
-                            *_ptr4.add(74).cast::<u8>() = ::witbind::rt::as_i32(_f77) as u8;
-                            *_ptr4.add(75).cast::<u8>() = ::witbind::rt::as_i32(_f78) as u8;
-                            *_ptr4.add(76).cast::<u8>() = ::witbind::rt::as_i32(_f79) as u8;
-                            *_ptr4.add(77).cast::<u8>() = ::witbind::rt::as_i32(_f80) as u8;
-                            *_ptr4.add(78).cast::<u8>() = ::witbind::rt::as_i32(_f81) as u8;
-                            *_ptr4.add(79).cast::<u8>() = ::witbind::rt::as_i32(_f82) as u8;
-                            *_ptr4.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f83) as u8;
-                            *_ptr4.add(81).cast::<u8>() = ::witbind::rt::as_i32(_f84) as u8;
-                            *_ptr4.add(82).cast::<u8>() = ::witbind::rt::as_i32(_f85) as u8;
-                            *_ptr4.add(83).cast::<u8>() = ::witbind::rt::as_i32(_f86) as u8;
-                            *_ptr4.add(84).cast::<u8>() = ::witbind::rt::as_i32(_f87) as u8;
-                            *_ptr4.add(85).cast::<u8>() = ::witbind::rt::as_i32(_f88) as u8;
-                            *_ptr4.add(86).cast::<u8>() = ::witbind::rt::as_i32(_f89) as u8;
-                            *_ptr4.add(87).cast::<u8>() = ::witbind::rt::as_i32(_f90) as u8;
-                            *_ptr4.add(88).cast::<u8>() = ::witbind::rt::as_i32(_f91) as u8;
-                            *_ptr4.add(89).cast::<u8>() = ::witbind::rt::as_i32(_f92) as u8;
-                            *_ptr4.add(90).cast::<u8>() = ::witbind::rt::as_i32(_f93) as u8;
-                            *_ptr4.add(91).cast::<u8>() = ::witbind::rt::as_i32(_f94) as u8;
-                            *_ptr4.add(92).cast::<u8>() = ::witbind::rt::as_i32(_f95) as u8;
-                            *_ptr4.add(93).cast::<u8>() = ::witbind::rt::as_i32(_f96) as u8;
-                            *_ptr4.add(94).cast::<u8>() = ::witbind::rt::as_i32(_f97) as u8;
-                            *_ptr4.add(95).cast::<u8>() = ::witbind::rt::as_i32(_f98) as u8;
-                            *_ptr4.add(96).cast::<u8>() = ::witbind::rt::as_i32(_f99) as u8;
-                            *_ptr4.add(97).cast::<u8>() = ::witbind::rt::as_i32(_f100) as u8;
-                            *_ptr4.add(98).cast::<u8>() = ::witbind::rt::as_i32(_f101) as u8;
-                            *_ptr4.add(99).cast::<u8>() = ::witbind::rt::as_i32(_f102) as u8;
-                            *_ptr4.add(100).cast::<u8>() = ::witbind::rt::as_i32(_f103) as u8;
-                            *_ptr4.add(101).cast::<u8>() = ::witbind::rt::as_i32(_f104) as u8;
-                            *_ptr4.add(102).cast::<u8>() = ::witbind::rt::as_i32(_f105) as u8;
-                            *_ptr4.add(103).cast::<u8>() = ::witbind::rt::as_i32(_f106) as u8;
-                            *_ptr4.add(104).cast::<u8>() = ::witbind::rt::as_i32(_f107) as u8;
-                            *_ptr4.add(105).cast::<u8>() = ::witbind::rt::as_i32(_f108) as u8;
-                            *_ptr4.add(106).cast::<u8>() = ::witbind::rt::as_i32(_f109) as u8;
-                            *_ptr4.add(107).cast::<u8>() = ::witbind::rt::as_i32(_f110) as u8;
-                            *_ptr4.add(108).cast::<u8>() = ::witbind::rt::as_i32(_f111) as u8;
-                            *_ptr4.add(109).cast::<u8>() = ::witbind::rt::as_i32(_f112) as u8;
-                            *_ptr4.add(110).cast::<u8>() = ::witbind::rt::as_i32(_f113) as u8;
-                            *_ptr4.add(111).cast::<u8>() = ::witbind::rt::as_i32(_f114) as u8;
-                            *_ptr4.add(112).cast::<u8>() = ::witbind::rt::as_i32(_f115) as u8;
-                            *_ptr4.add(113).cast::<u8>() = ::witbind::rt::as_i32(_f116) as u8;
-                            *_ptr4.add(114).cast::<u8>() = ::witbind::rt::as_i32(_f117) as u8;
-                        }
-                        Super::Crate => {
-                            *_ptr4.add(56).cast::<u8>() = 1i32 as u8;
-                        }
-                        Super::Super(_e123) => {
-                            *_ptr4.add(56).cast::<u8>() = 2i32 as u8;
-                            *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(_e123);
-                        }
-                        Super::Fn(_e126) => {
-                            *_ptr4.add(56).cast::<u8>() = 3i32 as u8;
-                            let _vec127 = _e126;
-                            let _ptr128 = _vec127.as_ptr().cast::<u8>().cast_mut();
-                            let _len129 = _vec127.len();
-                            *_ptr4.add(64).cast::<usize>() = _len129;
-                            *_ptr4.add(60).cast::<*mut u8>() = _ptr128;
-                        }
-                        Super::Type => {
-                            *_ptr4.add(56).cast::<u8>() = 4i32 as u8;
-                        }
-                    };
-                    *_ptr4.add(116).cast::<u8>() = crate_.clone() as i32 as u8;
-                    *_ptr4.add(120).cast::<i32>() =
-                        ::witbind::rt::Resource::handle(&fn_.handle) as i32;
-                    let _vec133 = in_;
-                    let _ptr134 = _vec133.as_ptr().cast::<u8>().cast_mut();
-                    let _len135 = _vec133.len();
-                    *_ptr4.add(128).cast::<usize>() = _len135;
-                    *_ptr4.add(124).cast::<*mut u8>() = _ptr134;
-                    let _vec136 = ref_;
-                    let _ptr137 = _vec136.as_ptr().cast::<u8>().cast_mut();
-                    let _len138 = _vec136.len();
-                    *_ptr4.add(136).cast::<usize>() = _len138;
-                    *_ptr4.add(132).cast::<*mut u8>() = _ptr137;
-                    match mut_ {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(140).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e144) => {
-                            *_ptr4.add(140).cast::<u8>() = 1i32 as u8;
-                            *_ptr4.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e144);
-                        }
-                    };
-                    let _ptr145 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
                     unsafe extern "C" {
@@ -655,118 +381,392 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr145);
-                    let _l146 = *_ptr145.cast::<u8>();
-                    let _l147 = *_ptr145.add(1).cast::<u8>();
-                    let _l148 = *_ptr145.add(2).cast::<u8>();
-                    let _l149 = *_ptr145.add(3).cast::<u8>();
-                    let _l150 = *_ptr145.add(4).cast::<u8>();
-                    let _l151 = *_ptr145.add(5).cast::<u8>();
-                    let _l152 = *_ptr145.add(6).cast::<u8>();
-                    let _l153 = *_ptr145.add(7).cast::<u8>();
-                    let _l154 = *_ptr145.add(8).cast::<u8>();
-                    let _l155 = *_ptr145.add(9).cast::<u8>();
-                    let _l156 = *_ptr145.add(10).cast::<u8>();
-                    let _l157 = *_ptr145.add(11).cast::<u8>();
-                    let _l158 = *_ptr145.add(12).cast::<u8>();
-                    let _l159 = *_ptr145.add(13).cast::<u8>();
-                    let _l160 = *_ptr145.add(14).cast::<u8>();
-                    let _l161 = *_ptr145.add(15).cast::<u8>();
-                    let _l162 = *_ptr145.add(16).cast::<u8>();
-                    let _l163 = *_ptr145.add(17).cast::<u8>();
-                    let _l164 = *_ptr145.add(18).cast::<u8>();
-                    let _l165 = *_ptr145.add(19).cast::<u8>();
-                    let _l166 = *_ptr145.add(20).cast::<u8>();
-                    let _l167 = *_ptr145.add(21).cast::<u8>();
-                    let _l168 = *_ptr145.add(22).cast::<u8>();
-                    let _l169 = *_ptr145.add(23).cast::<u8>();
-                    let _l170 = *_ptr145.add(24).cast::<u8>();
-                    let _l171 = *_ptr145.add(25).cast::<u8>();
-                    let _l172 = *_ptr145.add(26).cast::<u8>();
-                    let _l173 = *_ptr145.add(27).cast::<u8>();
-                    let _l174 = *_ptr145.add(28).cast::<u8>();
-                    let _l175 = *_ptr145.add(29).cast::<u8>();
-                    let _l176 = *_ptr145.add(30).cast::<u8>();
-                    let _l177 = *_ptr145.add(31).cast::<u8>();
-                    let _l178 = *_ptr145.add(32).cast::<u8>();
-                    let _l179 = *_ptr145.add(33).cast::<u8>();
-                    let _l180 = *_ptr145.add(34).cast::<u8>();
-                    let _l181 = *_ptr145.add(35).cast::<u8>();
-                    let _l182 = *_ptr145.add(36).cast::<u8>();
-                    let _l183 = *_ptr145.add(37).cast::<u8>();
-                    let _l184 = *_ptr145.add(38).cast::<u8>();
-                    let _l185 = *_ptr145.add(39).cast::<u8>();
-                    let _l186 = *_ptr145.add(40).cast::<u8>();
-                    let _l187 = *_ptr145.add(41).cast::<u8>();
-                    let _l188 = *_ptr145.add(42).cast::<u8>();
-                    let _l189 = *_ptr145.add(43).cast::<u8>();
-                    let _l190 = *_ptr145.add(44).cast::<u8>();
-                    let _l191 = *_ptr145.add(45).cast::<u8>();
-                    let _l192 = *_ptr145.add(46).cast::<u8>();
-                    let _l193 = *_ptr145.add(47).cast::<u8>();
-                    let _l194 = *_ptr145.add(48).cast::<u8>();
-                    let _l195 = *_ptr145.add(49).cast::<u8>();
-                    let _l196 = *_ptr145.add(50).cast::<u8>();
-                    let _l197 = *_ptr145.add(51).cast::<u8>();
-                    let _l198 = *_ptr145.add(52).cast::<u8>();
-                    let _l199 = *_ptr145.add(53).cast::<u8>();
-                    let _l200 = *_ptr145.add(54).cast::<u8>();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 148]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 148]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Self_ {
+                        as_: _f3,
+                        break_: _f4,
+                        const_: _f5,
+                        continue_: _f6,
+                        crate_: _f7,
+                        else_: _f8,
+                        enum_: _f9,
+                        extern_: _f10,
+                        false_: _f11,
+                        fn_: _f12,
+                        for_: _f13,
+                        if_: _f14,
+                        impl_: _f15,
+                        in_: _f16,
+                        let_: _f17,
+                        loop_: _f18,
+                        match_: _f19,
+                        mod_: _f20,
+                        move_: _f21,
+                        mut_: _f22,
+                        pub_: _f23,
+                        ref_: _f24,
+                        return_: _f25,
+                        self_: _f26,
+                        static_: _f27,
+                        struct_: _f28,
+                        super_: _f29,
+                        trait_: _f30,
+                        true_: _f31,
+                        type_: _f32,
+                        unsafe_: _f33,
+                        use_: _f34,
+                        where_: _f35,
+                        while_: _f36,
+                        async_: _f37,
+                        await_: _f38,
+                        dyn_: _f39,
+                        abstract_: _f40,
+                        become_: _f41,
+                        box_: _f42,
+                        do_: _f43,
+                        final_: _f44,
+                        macro_: _f45,
+                        override_: _f46,
+                        priv_: _f47,
+                        typeof_: _f48,
+                        unsized_: _f49,
+                        virtual_: _f50,
+                        yield_: _f51,
+                        try_: _f52,
+                        r#gen: _f53,
+                        union: _f54,
+                        macro_rules: _f55,
+                        raw: _f56,
+                        safe: _f57,
+                    } = self_;
+                    *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                    *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
+                    *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
+                    *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
+                    *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
+                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
+                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
+                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
+                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
+                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
+                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
+                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
+                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
+                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
+                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
+                    *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
+                    *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
+                    *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
+                    *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
+                    *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
+                    *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
+                    *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
+                    *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
+                    *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
+                    *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
+                    *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
+                    *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
+                    *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
+                    *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
+                    *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
+                    *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
+                    *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
+                    *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
+                    *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
+                    *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
+                    *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
+                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
+                    *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
+                    *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
+                    *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
+                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
+                    *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
+                    *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
+                    *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
+                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
+                    *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
+                    *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
+                    *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
+                    *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
+                    *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
+                    *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
+                    match super_ {
+                        Super::Self_(_e58) => {
+                            *_ptr2.add(56).cast::<u8>() = 0i32 as u8;
+                            let Self_ {
+                                as_: _f59,
+                                break_: _f60,
+                                const_: _f61,
+                                continue_: _f62,
+                                crate_: _f63,
+                                else_: _f64,
+                                enum_: _f65,
+                                extern_: _f66,
+                                false_: _f67,
+                                fn_: _f68,
+                                for_: _f69,
+                                if_: _f70,
+                                impl_: _f71,
+                                in_: _f72,
+                                let_: _f73,
+                                loop_: _f74,
+                                match_: _f75,
+                                mod_: _f76,
+                                move_: _f77,
+                                mut_: _f78,
+                                pub_: _f79,
+                                ref_: _f80,
+                                return_: _f81,
+                                self_: _f82,
+                                static_: _f83,
+                                struct_: _f84,
+                                super_: _f85,
+                                trait_: _f86,
+                                true_: _f87,
+                                type_: _f88,
+                                unsafe_: _f89,
+                                use_: _f90,
+                                where_: _f91,
+                                while_: _f92,
+                                async_: _f93,
+                                await_: _f94,
+                                dyn_: _f95,
+                                abstract_: _f96,
+                                become_: _f97,
+                                box_: _f98,
+                                do_: _f99,
+                                final_: _f100,
+                                macro_: _f101,
+                                override_: _f102,
+                                priv_: _f103,
+                                typeof_: _f104,
+                                unsized_: _f105,
+                                virtual_: _f106,
+                                yield_: _f107,
+                                try_: _f108,
+                                r#gen: _f109,
+                                union: _f110,
+                                macro_rules: _f111,
+                                raw: _f112,
+                                safe: _f113,
+                            } = _e58;
+                            *_ptr2.add(60).cast::<u8>() = ::witbind::rt::as_i32(_f59) as u8;
+                            *_ptr2.add(61).cast::<u8>() = ::witbind::rt::as_i32(_f60) as u8;
+                            *_ptr2.add(62).cast::<u8>() = ::witbind::rt::as_i32(_f61) as u8;
+                            *_ptr2.add(63).cast::<u8>() = ::witbind::rt::as_i32(_f62) as u8;
+                            *_ptr2.add(64).cast::<u8>() = ::witbind::rt::as_i32(_f63) as u8;
+                            *_ptr2.add(65).cast::<u8>() = ::witbind::rt::as_i32(_f64) as u8;
+                            *_ptr2.add(66).cast::<u8>() = ::witbind::rt::as_i32(_f65) as u8;
+                            *_ptr2.add(67).cast::<u8>() = ::witbind::rt::as_i32(_f66) as u8;
+                            *_ptr2.add(68).cast::<u8>() = ::witbind::rt::as_i32(_f67) as u8;
+                            *_ptr2.add(69).cast::<u8>() = ::witbind::rt::as_i32(_f68) as u8;
+                            *_ptr2.add(70).cast::<u8>() = ::witbind::rt::as_i32(_f69) as u8;
+                            *_ptr2.add(71).cast::<u8>() = ::witbind::rt::as_i32(_f70) as u8;
+                            *_ptr2.add(72).cast::<u8>() = ::witbind::rt::as_i32(_f71) as u8;
+                            *_ptr2.add(73).cast::<u8>() = ::witbind::rt::as_i32(_f72) as u8;
+                            *_ptr2.add(74).cast::<u8>() = ::witbind::rt::as_i32(_f73) as u8;
+                            *_ptr2.add(75).cast::<u8>() = ::witbind::rt::as_i32(_f74) as u8;
+                            *_ptr2.add(76).cast::<u8>() = ::witbind::rt::as_i32(_f75) as u8;
+                            *_ptr2.add(77).cast::<u8>() = ::witbind::rt::as_i32(_f76) as u8;
+                            *_ptr2.add(78).cast::<u8>() = ::witbind::rt::as_i32(_f77) as u8;
+                            *_ptr2.add(79).cast::<u8>() = ::witbind::rt::as_i32(_f78) as u8;
+                            *_ptr2.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f79) as u8;
+                            *_ptr2.add(81).cast::<u8>() = ::witbind::rt::as_i32(_f80) as u8;
+                            *_ptr2.add(82).cast::<u8>() = ::witbind::rt::as_i32(_f81) as u8;
+                            *_ptr2.add(83).cast::<u8>() = ::witbind::rt::as_i32(_f82) as u8;
+                            *_ptr2.add(84).cast::<u8>() = ::witbind::rt::as_i32(_f83) as u8;
+                            *_ptr2.add(85).cast::<u8>() = ::witbind::rt::as_i32(_f84) as u8;
+                            *_ptr2.add(86).cast::<u8>() = ::witbind::rt::as_i32(_f85) as u8;
+                            *_ptr2.add(87).cast::<u8>() = ::witbind::rt::as_i32(_f86) as u8;
+                            *_ptr2.add(88).cast::<u8>() = ::witbind::rt::as_i32(_f87) as u8;
+                            *_ptr2.add(89).cast::<u8>() = ::witbind::rt::as_i32(_f88) as u8;
+                            *_ptr2.add(90).cast::<u8>() = ::witbind::rt::as_i32(_f89) as u8;
+                            *_ptr2.add(91).cast::<u8>() = ::witbind::rt::as_i32(_f90) as u8;
+                            *_ptr2.add(92).cast::<u8>() = ::witbind::rt::as_i32(_f91) as u8;
+                            *_ptr2.add(93).cast::<u8>() = ::witbind::rt::as_i32(_f92) as u8;
+                            *_ptr2.add(94).cast::<u8>() = ::witbind::rt::as_i32(_f93) as u8;
+                            *_ptr2.add(95).cast::<u8>() = ::witbind::rt::as_i32(_f94) as u8;
+                            *_ptr2.add(96).cast::<u8>() = ::witbind::rt::as_i32(_f95) as u8;
+                            *_ptr2.add(97).cast::<u8>() = ::witbind::rt::as_i32(_f96) as u8;
+                            *_ptr2.add(98).cast::<u8>() = ::witbind::rt::as_i32(_f97) as u8;
+                            *_ptr2.add(99).cast::<u8>() = ::witbind::rt::as_i32(_f98) as u8;
+                            *_ptr2.add(100).cast::<u8>() = ::witbind::rt::as_i32(_f99) as u8;
+                            *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(_f100) as u8;
+                            *_ptr2.add(102).cast::<u8>() = ::witbind::rt::as_i32(_f101) as u8;
+                            *_ptr2.add(103).cast::<u8>() = ::witbind::rt::as_i32(_f102) as u8;
+                            *_ptr2.add(104).cast::<u8>() = ::witbind::rt::as_i32(_f103) as u8;
+                            *_ptr2.add(105).cast::<u8>() = ::witbind::rt::as_i32(_f104) as u8;
+                            *_ptr2.add(106).cast::<u8>() = ::witbind::rt::as_i32(_f105) as u8;
+                            *_ptr2.add(107).cast::<u8>() = ::witbind::rt::as_i32(_f106) as u8;
+                            *_ptr2.add(108).cast::<u8>() = ::witbind::rt::as_i32(_f107) as u8;
+                            *_ptr2.add(109).cast::<u8>() = ::witbind::rt::as_i32(_f108) as u8;
+                            *_ptr2.add(110).cast::<u8>() = ::witbind::rt::as_i32(_f109) as u8;
+                            *_ptr2.add(111).cast::<u8>() = ::witbind::rt::as_i32(_f110) as u8;
+                            *_ptr2.add(112).cast::<u8>() = ::witbind::rt::as_i32(_f111) as u8;
+                            *_ptr2.add(113).cast::<u8>() = ::witbind::rt::as_i32(_f112) as u8;
+                            *_ptr2.add(114).cast::<u8>() = ::witbind::rt::as_i32(_f113) as u8;
+                        }
+                        Super::Crate => {
+                            *_ptr2.add(56).cast::<u8>() = 1i32 as u8;
+                        }
+                        Super::Super(_e115) => {
+                            *_ptr2.add(56).cast::<u8>() = 2i32 as u8;
+                            *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_e115);
+                        }
+                        Super::Fn(_e116) => {
+                            *_ptr2.add(56).cast::<u8>() = 3i32 as u8;
+                            let _vec117 = _e116;
+                            let _ptr117 = _vec117.as_ptr().cast::<u8>().cast_mut();
+                            let _len117 = _vec117.len();
+                            *_ptr2.add(64).cast::<usize>() = _len117;
+                            *_ptr2.add(60).cast::<*mut u8>() = _ptr117;
+                        }
+                        Super::Type => {
+                            *_ptr2.add(56).cast::<u8>() = 4i32 as u8;
+                        }
+                    };
+                    *_ptr2.add(116).cast::<u8>() = crate_.clone() as i32 as u8;
+                    *_ptr2.add(120).cast::<i32>() =
+                        ::witbind::rt::Resource::handle(&fn_.handle) as i32;
+                    let _vec119 = in_;
+                    let _ptr119 = _vec119.as_ptr().cast::<u8>().cast_mut();
+                    let _len119 = _vec119.len();
+                    *_ptr2.add(128).cast::<usize>() = _len119;
+                    *_ptr2.add(124).cast::<*mut u8>() = _ptr119;
+                    let _vec120 = ref_;
+                    let _ptr120 = _vec120.as_ptr().cast::<u8>().cast_mut();
+                    let _len120 = _vec120.len();
+                    *_ptr2.add(136).cast::<usize>() = _len120;
+                    *_ptr2.add(132).cast::<*mut u8>() = _ptr120;
+                    match mut_ {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(140).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e122) => {
+                            *_ptr2.add(140).cast::<u8>() = 1i32 as u8;
+                            *_ptr2.add(144).cast::<i32>() = ::witbind::rt::as_i32(_e122);
+                        }
+                    };
+                    let _ptr123 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr123);
+                    let _l124 = *_ptr123.cast::<u8>();
+                    let _l125 = *_ptr123.add(1).cast::<u8>();
+                    let _l126 = *_ptr123.add(2).cast::<u8>();
+                    let _l127 = *_ptr123.add(3).cast::<u8>();
+                    let _l128 = *_ptr123.add(4).cast::<u8>();
+                    let _l129 = *_ptr123.add(5).cast::<u8>();
+                    let _l130 = *_ptr123.add(6).cast::<u8>();
+                    let _l131 = *_ptr123.add(7).cast::<u8>();
+                    let _l132 = *_ptr123.add(8).cast::<u8>();
+                    let _l133 = *_ptr123.add(9).cast::<u8>();
+                    let _l134 = *_ptr123.add(10).cast::<u8>();
+                    let _l135 = *_ptr123.add(11).cast::<u8>();
+                    let _l136 = *_ptr123.add(12).cast::<u8>();
+                    let _l137 = *_ptr123.add(13).cast::<u8>();
+                    let _l138 = *_ptr123.add(14).cast::<u8>();
+                    let _l139 = *_ptr123.add(15).cast::<u8>();
+                    let _l140 = *_ptr123.add(16).cast::<u8>();
+                    let _l141 = *_ptr123.add(17).cast::<u8>();
+                    let _l142 = *_ptr123.add(18).cast::<u8>();
+                    let _l143 = *_ptr123.add(19).cast::<u8>();
+                    let _l144 = *_ptr123.add(20).cast::<u8>();
+                    let _l145 = *_ptr123.add(21).cast::<u8>();
+                    let _l146 = *_ptr123.add(22).cast::<u8>();
+                    let _l147 = *_ptr123.add(23).cast::<u8>();
+                    let _l148 = *_ptr123.add(24).cast::<u8>();
+                    let _l149 = *_ptr123.add(25).cast::<u8>();
+                    let _l150 = *_ptr123.add(26).cast::<u8>();
+                    let _l151 = *_ptr123.add(27).cast::<u8>();
+                    let _l152 = *_ptr123.add(28).cast::<u8>();
+                    let _l153 = *_ptr123.add(29).cast::<u8>();
+                    let _l154 = *_ptr123.add(30).cast::<u8>();
+                    let _l155 = *_ptr123.add(31).cast::<u8>();
+                    let _l156 = *_ptr123.add(32).cast::<u8>();
+                    let _l157 = *_ptr123.add(33).cast::<u8>();
+                    let _l158 = *_ptr123.add(34).cast::<u8>();
+                    let _l159 = *_ptr123.add(35).cast::<u8>();
+                    let _l160 = *_ptr123.add(36).cast::<u8>();
+                    let _l161 = *_ptr123.add(37).cast::<u8>();
+                    let _l162 = *_ptr123.add(38).cast::<u8>();
+                    let _l163 = *_ptr123.add(39).cast::<u8>();
+                    let _l164 = *_ptr123.add(40).cast::<u8>();
+                    let _l165 = *_ptr123.add(41).cast::<u8>();
+                    let _l166 = *_ptr123.add(42).cast::<u8>();
+                    let _l167 = *_ptr123.add(43).cast::<u8>();
+                    let _l168 = *_ptr123.add(44).cast::<u8>();
+                    let _l169 = *_ptr123.add(45).cast::<u8>();
+                    let _l170 = *_ptr123.add(46).cast::<u8>();
+                    let _l171 = *_ptr123.add(47).cast::<u8>();
+                    let _l172 = *_ptr123.add(48).cast::<u8>();
+                    let _l173 = *_ptr123.add(49).cast::<u8>();
+                    let _l174 = *_ptr123.add(50).cast::<u8>();
+                    let _l175 = *_ptr123.add(51).cast::<u8>();
+                    let _l176 = *_ptr123.add(52).cast::<u8>();
+                    let _l177 = *_ptr123.add(53).cast::<u8>();
+                    let _l178 = *_ptr123.add(54).cast::<u8>();
                     Self_ {
-                        as_: i32::from(_l146) as u8,
-                        break_: i32::from(_l147) as u8,
-                        const_: i32::from(_l148) as u8,
-                        continue_: i32::from(_l149) as u8,
-                        crate_: i32::from(_l150) as u8,
-                        else_: i32::from(_l151) as u8,
-                        enum_: i32::from(_l152) as u8,
-                        extern_: i32::from(_l153) as u8,
-                        false_: ::witbind::rt::bool_lift(i32::from(_l154) as u8),
-                        fn_: i32::from(_l155) as u8,
-                        for_: i32::from(_l156) as u8,
-                        if_: i32::from(_l157) as u8,
-                        impl_: i32::from(_l158) as u8,
-                        in_: i32::from(_l159) as u8,
-                        let_: i32::from(_l160) as u8,
-                        loop_: i32::from(_l161) as u8,
-                        match_: i32::from(_l162) as u8,
-                        mod_: i32::from(_l163) as u8,
-                        move_: i32::from(_l164) as u8,
-                        mut_: i32::from(_l165) as u8,
-                        pub_: i32::from(_l166) as u8,
-                        ref_: i32::from(_l167) as u8,
-                        return_: i32::from(_l168) as u8,
-                        self_: i32::from(_l169) as u8,
-                        static_: i32::from(_l170) as u8,
-                        struct_: i32::from(_l171) as u8,
-                        super_: i32::from(_l172) as u8,
-                        trait_: i32::from(_l173) as u8,
-                        true_: ::witbind::rt::bool_lift(i32::from(_l174) as u8),
-                        type_: i32::from(_l175) as u8,
-                        unsafe_: i32::from(_l176) as u8,
-                        use_: i32::from(_l177) as u8,
-                        where_: i32::from(_l178) as u8,
-                        while_: i32::from(_l179) as u8,
-                        async_: i32::from(_l180) as u8,
-                        await_: i32::from(_l181) as u8,
-                        dyn_: i32::from(_l182) as u8,
-                        abstract_: i32::from(_l183) as u8,
-                        become_: i32::from(_l184) as u8,
-                        box_: i32::from(_l185) as u8,
-                        do_: i32::from(_l186) as u8,
-                        final_: i32::from(_l187) as u8,
-                        macro_: i32::from(_l188) as u8,
-                        override_: i32::from(_l189) as u8,
-                        priv_: i32::from(_l190) as u8,
-                        typeof_: i32::from(_l191) as u8,
-                        unsized_: i32::from(_l192) as u8,
-                        virtual_: i32::from(_l193) as u8,
-                        yield_: i32::from(_l194) as u8,
-                        try_: i32::from(_l195) as u8,
-                        r#gen: i32::from(_l196) as u8,
-                        union: i32::from(_l197) as u8,
-                        macro_rules: i32::from(_l198) as u8,
-                        raw: i32::from(_l199) as u8,
-                        safe: i32::from(_l200) as u8,
+                        as_: i32::from(_l124) as u8,
+                        break_: i32::from(_l125) as u8,
+                        const_: i32::from(_l126) as u8,
+                        continue_: i32::from(_l127) as u8,
+                        crate_: i32::from(_l128) as u8,
+                        else_: i32::from(_l129) as u8,
+                        enum_: i32::from(_l130) as u8,
+                        extern_: i32::from(_l131) as u8,
+                        false_: ::witbind::rt::bool_lift(i32::from(_l132) as u8),
+                        fn_: i32::from(_l133) as u8,
+                        for_: i32::from(_l134) as u8,
+                        if_: i32::from(_l135) as u8,
+                        impl_: i32::from(_l136) as u8,
+                        in_: i32::from(_l137) as u8,
+                        let_: i32::from(_l138) as u8,
+                        loop_: i32::from(_l139) as u8,
+                        match_: i32::from(_l140) as u8,
+                        mod_: i32::from(_l141) as u8,
+                        move_: i32::from(_l142) as u8,
+                        mut_: i32::from(_l143) as u8,
+                        pub_: i32::from(_l144) as u8,
+                        ref_: i32::from(_l145) as u8,
+                        return_: i32::from(_l146) as u8,
+                        self_: i32::from(_l147) as u8,
+                        static_: i32::from(_l148) as u8,
+                        struct_: i32::from(_l149) as u8,
+                        super_: i32::from(_l150) as u8,
+                        trait_: i32::from(_l151) as u8,
+                        true_: ::witbind::rt::bool_lift(i32::from(_l152) as u8),
+                        type_: i32::from(_l153) as u8,
+                        unsafe_: i32::from(_l154) as u8,
+                        use_: i32::from(_l155) as u8,
+                        where_: i32::from(_l156) as u8,
+                        while_: i32::from(_l157) as u8,
+                        async_: i32::from(_l158) as u8,
+                        await_: i32::from(_l159) as u8,
+                        dyn_: i32::from(_l160) as u8,
+                        abstract_: i32::from(_l161) as u8,
+                        become_: i32::from(_l162) as u8,
+                        box_: i32::from(_l163) as u8,
+                        do_: i32::from(_l164) as u8,
+                        final_: i32::from(_l165) as u8,
+                        macro_: i32::from(_l166) as u8,
+                        override_: i32::from(_l167) as u8,
+                        priv_: i32::from(_l168) as u8,
+                        typeof_: i32::from(_l169) as u8,
+                        unsized_: i32::from(_l170) as u8,
+                        virtual_: i32::from(_l171) as u8,
+                        yield_: i32::from(_l172) as u8,
+                        try_: i32::from(_l173) as u8,
+                        r#gen: i32::from(_l174) as u8,
+                        union: i32::from(_l175) as u8,
+                        macro_rules: i32::from(_l176) as u8,
+                        raw: i32::from(_l177) as u8,
+                        safe: i32::from(_l178) as u8,
                     }
                 }
             }
@@ -774,154 +774,6 @@ pub mod witbind_fixtures {
             #[allow(clippy::clone_on_copy)]
             pub fn loop_(dyn_: &Dyn, use_: &[Crate]) -> Type {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    match dyn_ {
-                        Super::Self_(_e7) => {
-                            *_ptr4.cast::<u8>() = 0i32 as u8;
-                            let Self_ {
-                                as_: _f8,
-                                break_: _f9,
-                                const_: _f10,
-                                continue_: _f11,
-                                crate_: _f12,
-                                else_: _f13,
-                                enum_: _f14,
-                                extern_: _f15,
-                                false_: _f16,
-                                fn_: _f17,
-                                for_: _f18,
-                                if_: _f19,
-                                impl_: _f20,
-                                in_: _f21,
-                                let_: _f22,
-                                loop_: _f23,
-                                match_: _f24,
-                                mod_: _f25,
-                                move_: _f26,
-                                mut_: _f27,
-                                pub_: _f28,
-                                ref_: _f29,
-                                return_: _f30,
-                                self_: _f31,
-                                static_: _f32,
-                                struct_: _f33,
-                                super_: _f34,
-                                trait_: _f35,
-                                true_: _f36,
-                                type_: _f37,
-                                unsafe_: _f38,
-                                use_: _f39,
-                                where_: _f40,
-                                while_: _f41,
-                                async_: _f42,
-                                await_: _f43,
-                                dyn_: _f44,
-                                abstract_: _f45,
-                                become_: _f46,
-                                box_: _f47,
-                                do_: _f48,
-                                final_: _f49,
-                                macro_: _f50,
-                                override_: _f51,
-                                priv_: _f52,
-                                typeof_: _f53,
-                                unsized_: _f54,
-                                virtual_: _f55,
-                                yield_: _f56,
-                                try_: _f57,
-                                r#gen: _f58,
-                                union: _f59,
-                                macro_rules: _f60,
-                                raw: _f61,
-                                safe: _f62,
-                            } = _e7;
-                            *_ptr4.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
-                            *_ptr4.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
-                            *_ptr4.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
-                            *_ptr4.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
-                            *_ptr4.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
-                            *_ptr4.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
-                            *_ptr4.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
-                            *_ptr4.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
-                            *_ptr4.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
-                            *_ptr4.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
-                            *_ptr4.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
-                            *_ptr4.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
-                            *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
-                            *_ptr4.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
-                            *_ptr4.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
-                            *_ptr4.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
-                            *_ptr4.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
-                            *_ptr4.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
-                            *_ptr4.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
-                            *_ptr4.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
-                            *_ptr4.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
-                            *_ptr4.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
-                            *_ptr4.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
-                            *_ptr4.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
-                            *_ptr4.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
-                            *_ptr4.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
-                            *_ptr4.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
-                            *_ptr4.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
-                            *_ptr4.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
-                            *_ptr4.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
-                            *_ptr4.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
-                            *_ptr4.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
-                            *_ptr4.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
-                            *_ptr4.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
-                            *_ptr4.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
-                            *_ptr4.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
-                            *_ptr4.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
-                            *_ptr4.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
-                            *_ptr4.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
-                            *_ptr4.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
-                            *_ptr4.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
-                            *_ptr4.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
-                            *_ptr4.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
-                            *_ptr4.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
-                            *_ptr4.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
-                            *_ptr4.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
-                            *_ptr4.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
-                            *_ptr4.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
-                            *_ptr4.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
-                            *_ptr4.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
-                            *_ptr4.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f58) as u8;
-                            *_ptr4.add(55).cast::<u8>() = ::witbind::rt::as_i32(_f59) as u8;
-                            *_ptr4.add(56).cast::<u8>() = ::witbind::rt::as_i32(_f60) as u8;
-                            *_ptr4.add(57).cast::<u8>() = ::witbind::rt::as_i32(_f61) as u8;
-                            *_ptr4.add(58).cast::<u8>() = ::witbind::rt::as_i32(_f62) as u8;
-                        }
-                        Super::Crate => {
-                            *_ptr4.cast::<u8>() = 1i32 as u8;
-                        }
-                        Super::Super(_e68) => {
-                            *_ptr4.cast::<u8>() = 2i32 as u8;
-                            *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e68);
-                        }
-                        Super::Fn(_e71) => {
-                            *_ptr4.cast::<u8>() = 3i32 as u8;
-                            let _vec72 = _e71;
-                            let _ptr73 = _vec72.as_ptr().cast::<u8>().cast_mut();
-                            let _len74 = _vec72.len();
-                            *_ptr4.add(8).cast::<usize>() = _len74;
-                            *_ptr4.add(4).cast::<*mut u8>() = _ptr73;
-                        }
-                        Super::Type => {
-                            *_ptr4.cast::<u8>() = 4i32 as u8;
-                        }
-                    };
-                    let _vec81 = use_;
-                    let _len82 = _vec81.len();
-                    let _array83 = ::witbind::rt::alloc(_len82, 1);
-                    for (i, _e78) in ::core::iter::IntoIterator::into_iter(_vec81).enumerate() {
-                        let _base79 = _array83.add(i);
-                        *_base79.cast::<u8>() = _e78.clone() as i32 as u8;
-                    }
-                    *_ptr4.add(64).cast::<usize>() = _len82;
-                    *_ptr4.add(60).cast::<*mut u8>() = _array83;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
                     unsafe extern "C" {
@@ -932,9 +784,157 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret84 = _wit_import(_ptr4);
-                    ::witbind::rt::cabi_dealloc(_array83, _len82, 1);
-                    Type::from_bits_retain(_ret84 as u8)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    match dyn_ {
+                        Super::Self_(_e3) => {
+                            *_ptr2.cast::<u8>() = 0i32 as u8;
+                            let Self_ {
+                                as_: _f4,
+                                break_: _f5,
+                                const_: _f6,
+                                continue_: _f7,
+                                crate_: _f8,
+                                else_: _f9,
+                                enum_: _f10,
+                                extern_: _f11,
+                                false_: _f12,
+                                fn_: _f13,
+                                for_: _f14,
+                                if_: _f15,
+                                impl_: _f16,
+                                in_: _f17,
+                                let_: _f18,
+                                loop_: _f19,
+                                match_: _f20,
+                                mod_: _f21,
+                                move_: _f22,
+                                mut_: _f23,
+                                pub_: _f24,
+                                ref_: _f25,
+                                return_: _f26,
+                                self_: _f27,
+                                static_: _f28,
+                                struct_: _f29,
+                                super_: _f30,
+                                trait_: _f31,
+                                true_: _f32,
+                                type_: _f33,
+                                unsafe_: _f34,
+                                use_: _f35,
+                                where_: _f36,
+                                while_: _f37,
+                                async_: _f38,
+                                await_: _f39,
+                                dyn_: _f40,
+                                abstract_: _f41,
+                                become_: _f42,
+                                box_: _f43,
+                                do_: _f44,
+                                final_: _f45,
+                                macro_: _f46,
+                                override_: _f47,
+                                priv_: _f48,
+                                typeof_: _f49,
+                                unsized_: _f50,
+                                virtual_: _f51,
+                                yield_: _f52,
+                                try_: _f53,
+                                r#gen: _f54,
+                                union: _f55,
+                                macro_rules: _f56,
+                                raw: _f57,
+                                safe: _f58,
+                            } = _e3;
+                            *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                            *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
+                            *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
+                            *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                            *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
+                            *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                            *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
+                            *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
+                            *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
+                            *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
+                            *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
+                            *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
+                            *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
+                            *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
+                            *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
+                            *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
+                            *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                            *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
+                            *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
+                            *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
+                            *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
+                            *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
+                            *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
+                            *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
+                            *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
+                            *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
+                            *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
+                            *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
+                            *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
+                            *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
+                            *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
+                            *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
+                            *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
+                            *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
+                            *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
+                            *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
+                            *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
+                            *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
+                            *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
+                            *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
+                            *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
+                            *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
+                            *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
+                            *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
+                            *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
+                            *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
+                            *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
+                            *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
+                            *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
+                            *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
+                            *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
+                            *_ptr2.add(55).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
+                            *_ptr2.add(56).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
+                            *_ptr2.add(57).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
+                            *_ptr2.add(58).cast::<u8>() = ::witbind::rt::as_i32(_f58) as u8;
+                        }
+                        Super::Crate => {
+                            *_ptr2.cast::<u8>() = 1i32 as u8;
+                        }
+                        Super::Super(_e60) => {
+                            *_ptr2.cast::<u8>() = 2i32 as u8;
+                            *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e60);
+                        }
+                        Super::Fn(_e61) => {
+                            *_ptr2.cast::<u8>() = 3i32 as u8;
+                            let _vec62 = _e61;
+                            let _ptr62 = _vec62.as_ptr().cast::<u8>().cast_mut();
+                            let _len62 = _vec62.len();
+                            *_ptr2.add(8).cast::<usize>() = _len62;
+                            *_ptr2.add(4).cast::<*mut u8>() = _ptr62;
+                        }
+                        Super::Type => {
+                            *_ptr2.cast::<u8>() = 4i32 as u8;
+                        }
+                    };
+                    let _vec65 = use_;
+                    let _len65 = _vec65.len();
+                    let _array65 = ::witbind::rt::alloc(_len65, 1);
+                    for (i, _e64) in ::core::iter::IntoIterator::into_iter(_vec65).enumerate() {
+                        let _base64 = _array65.add(i);
+                        *_base64.cast::<u8>() = _e64.clone() as i32 as u8;
+                    }
+                    *_ptr2.add(64).cast::<usize>() = _len65;
+                    *_ptr2.add(60).cast::<*mut u8>() = _array65;
+                    let _ret66 = _wit_import(_ptr2);
+                    ::witbind::rt::cabi_dealloc(_array65, _len65, 1);
+                    Type::from_bits_retain(_ret66 as u8)
                 }
             }
             /// A function named `async`.
@@ -972,10 +972,6 @@ pub mod witbind_fixtures {
             /// A function named `try`.
             pub fn try_() -> ::core::result::Result<u8, ::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
                     unsafe extern "C" {
@@ -986,23 +982,22 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<u8>();
-                            ::core::result::Result::Ok(i32::from(_l9) as u8)
+                            let _l5 = *_ptr2.add(4).cast::<u8>();
+                            ::core::result::Result::Ok(i32::from(_l5) as u8)
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<*mut u8>();
-                            let _l14 = *_ptr4.add(8).cast::<usize>();
-                            let _len15 = _l14;
+                            let _l7 = *_ptr2.add(4).cast::<*mut u8>();
+                            let _l8 = *_ptr2.add(8).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l13.cast::<u8>(),
-                                    _len15,
-                                    _len15,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -1163,126 +1158,6 @@ pub mod witbind_fixtures {
             #[allow(clippy::clone_on_copy)]
             pub fn use_all(self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let super::self_::Self_ {
-                        as_: _f5,
-                        break_: _f6,
-                        const_: _f7,
-                        continue_: _f8,
-                        crate_: _f9,
-                        else_: _f10,
-                        enum_: _f11,
-                        extern_: _f12,
-                        false_: _f13,
-                        fn_: _f14,
-                        for_: _f15,
-                        if_: _f16,
-                        impl_: _f17,
-                        in_: _f18,
-                        let_: _f19,
-                        loop_: _f20,
-                        match_: _f21,
-                        mod_: _f22,
-                        move_: _f23,
-                        mut_: _f24,
-                        pub_: _f25,
-                        ref_: _f26,
-                        return_: _f27,
-                        self_: _f28,
-                        static_: _f29,
-                        struct_: _f30,
-                        super_: _f31,
-                        trait_: _f32,
-                        true_: _f33,
-                        type_: _f34,
-                        unsafe_: _f35,
-                        use_: _f36,
-                        where_: _f37,
-                        while_: _f38,
-                        async_: _f39,
-                        await_: _f40,
-                        dyn_: _f41,
-                        abstract_: _f42,
-                        become_: _f43,
-                        box_: _f44,
-                        do_: _f45,
-                        final_: _f46,
-                        macro_: _f47,
-                        override_: _f48,
-                        priv_: _f49,
-                        typeof_: _f50,
-                        unsized_: _f51,
-                        virtual_: _f52,
-                        yield_: _f53,
-                        try_: _f54,
-                        r#gen: _f55,
-                        union: _f56,
-                        macro_rules: _f57,
-                        raw: _f58,
-                        safe: _f59,
-                    } = self_;
-                    *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
-                    *_ptr4.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
-                    *_ptr4.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
-                    *_ptr4.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
-                    *_ptr4.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
-                    *_ptr4.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
-                    *_ptr4.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
-                    *_ptr4.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
-                    *_ptr4.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
-                    *_ptr4.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
-                    *_ptr4.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
-                    *_ptr4.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
-                    *_ptr4.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
-                    *_ptr4.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
-                    *_ptr4.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
-                    *_ptr4.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
-                    *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
-                    *_ptr4.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
-                    *_ptr4.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
-                    *_ptr4.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
-                    *_ptr4.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
-                    *_ptr4.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
-                    *_ptr4.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
-                    *_ptr4.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
-                    *_ptr4.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
-                    *_ptr4.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
-                    *_ptr4.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
-                    *_ptr4.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
-                    *_ptr4.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
-                    *_ptr4.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
-                    *_ptr4.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
-                    *_ptr4.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
-                    *_ptr4.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
-                    *_ptr4.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
-                    *_ptr4.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
-                    *_ptr4.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
-                    *_ptr4.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
-                    *_ptr4.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
-                    *_ptr4.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
-                    *_ptr4.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
-                    *_ptr4.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
-                    *_ptr4.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
-                    *_ptr4.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
-                    *_ptr4.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
-                    *_ptr4.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
-                    *_ptr4.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
-                    *_ptr4.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
-                    *_ptr4.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
-                    *_ptr4.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
-                    *_ptr4.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
-                    *_ptr4.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
-                    *_ptr4.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
-                    *_ptr4.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
-                    *_ptr4.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f58) as u8;
-                    *_ptr4.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f59) as u8;
-                    *_ptr4.add(55).cast::<u8>() = crate_.clone() as i32 as u8;
-                    *_ptr4.add(56).cast::<i32>() =
-                        ::witbind::rt::Resource::take_handle(&fn_.handle) as i32;
-                    let _ptr60 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:keywords/super")]
                     unsafe extern "C" {
@@ -1293,118 +1168,238 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr60);
-                    let _l61 = *_ptr60.cast::<u8>();
-                    let _l62 = *_ptr60.add(1).cast::<u8>();
-                    let _l63 = *_ptr60.add(2).cast::<u8>();
-                    let _l64 = *_ptr60.add(3).cast::<u8>();
-                    let _l65 = *_ptr60.add(4).cast::<u8>();
-                    let _l66 = *_ptr60.add(5).cast::<u8>();
-                    let _l67 = *_ptr60.add(6).cast::<u8>();
-                    let _l68 = *_ptr60.add(7).cast::<u8>();
-                    let _l69 = *_ptr60.add(8).cast::<u8>();
-                    let _l70 = *_ptr60.add(9).cast::<u8>();
-                    let _l71 = *_ptr60.add(10).cast::<u8>();
-                    let _l72 = *_ptr60.add(11).cast::<u8>();
-                    let _l73 = *_ptr60.add(12).cast::<u8>();
-                    let _l74 = *_ptr60.add(13).cast::<u8>();
-                    let _l75 = *_ptr60.add(14).cast::<u8>();
-                    let _l76 = *_ptr60.add(15).cast::<u8>();
-                    let _l77 = *_ptr60.add(16).cast::<u8>();
-                    let _l78 = *_ptr60.add(17).cast::<u8>();
-                    let _l79 = *_ptr60.add(18).cast::<u8>();
-                    let _l80 = *_ptr60.add(19).cast::<u8>();
-                    let _l81 = *_ptr60.add(20).cast::<u8>();
-                    let _l82 = *_ptr60.add(21).cast::<u8>();
-                    let _l83 = *_ptr60.add(22).cast::<u8>();
-                    let _l84 = *_ptr60.add(23).cast::<u8>();
-                    let _l85 = *_ptr60.add(24).cast::<u8>();
-                    let _l86 = *_ptr60.add(25).cast::<u8>();
-                    let _l87 = *_ptr60.add(26).cast::<u8>();
-                    let _l88 = *_ptr60.add(27).cast::<u8>();
-                    let _l89 = *_ptr60.add(28).cast::<u8>();
-                    let _l90 = *_ptr60.add(29).cast::<u8>();
-                    let _l91 = *_ptr60.add(30).cast::<u8>();
-                    let _l92 = *_ptr60.add(31).cast::<u8>();
-                    let _l93 = *_ptr60.add(32).cast::<u8>();
-                    let _l94 = *_ptr60.add(33).cast::<u8>();
-                    let _l95 = *_ptr60.add(34).cast::<u8>();
-                    let _l96 = *_ptr60.add(35).cast::<u8>();
-                    let _l97 = *_ptr60.add(36).cast::<u8>();
-                    let _l98 = *_ptr60.add(37).cast::<u8>();
-                    let _l99 = *_ptr60.add(38).cast::<u8>();
-                    let _l100 = *_ptr60.add(39).cast::<u8>();
-                    let _l101 = *_ptr60.add(40).cast::<u8>();
-                    let _l102 = *_ptr60.add(41).cast::<u8>();
-                    let _l103 = *_ptr60.add(42).cast::<u8>();
-                    let _l104 = *_ptr60.add(43).cast::<u8>();
-                    let _l105 = *_ptr60.add(44).cast::<u8>();
-                    let _l106 = *_ptr60.add(45).cast::<u8>();
-                    let _l107 = *_ptr60.add(46).cast::<u8>();
-                    let _l108 = *_ptr60.add(47).cast::<u8>();
-                    let _l109 = *_ptr60.add(48).cast::<u8>();
-                    let _l110 = *_ptr60.add(49).cast::<u8>();
-                    let _l111 = *_ptr60.add(50).cast::<u8>();
-                    let _l112 = *_ptr60.add(51).cast::<u8>();
-                    let _l113 = *_ptr60.add(52).cast::<u8>();
-                    let _l114 = *_ptr60.add(53).cast::<u8>();
-                    let _l115 = *_ptr60.add(54).cast::<u8>();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let super::self_::Self_ {
+                        as_: _f3,
+                        break_: _f4,
+                        const_: _f5,
+                        continue_: _f6,
+                        crate_: _f7,
+                        else_: _f8,
+                        enum_: _f9,
+                        extern_: _f10,
+                        false_: _f11,
+                        fn_: _f12,
+                        for_: _f13,
+                        if_: _f14,
+                        impl_: _f15,
+                        in_: _f16,
+                        let_: _f17,
+                        loop_: _f18,
+                        match_: _f19,
+                        mod_: _f20,
+                        move_: _f21,
+                        mut_: _f22,
+                        pub_: _f23,
+                        ref_: _f24,
+                        return_: _f25,
+                        self_: _f26,
+                        static_: _f27,
+                        struct_: _f28,
+                        super_: _f29,
+                        trait_: _f30,
+                        true_: _f31,
+                        type_: _f32,
+                        unsafe_: _f33,
+                        use_: _f34,
+                        where_: _f35,
+                        while_: _f36,
+                        async_: _f37,
+                        await_: _f38,
+                        dyn_: _f39,
+                        abstract_: _f40,
+                        become_: _f41,
+                        box_: _f42,
+                        do_: _f43,
+                        final_: _f44,
+                        macro_: _f45,
+                        override_: _f46,
+                        priv_: _f47,
+                        typeof_: _f48,
+                        unsized_: _f49,
+                        virtual_: _f50,
+                        yield_: _f51,
+                        try_: _f52,
+                        r#gen: _f53,
+                        union: _f54,
+                        macro_rules: _f55,
+                        raw: _f56,
+                        safe: _f57,
+                    } = self_;
+                    *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                    *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
+                    *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
+                    *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
+                    *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
+                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
+                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
+                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
+                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
+                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
+                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
+                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
+                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
+                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
+                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
+                    *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
+                    *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
+                    *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8;
+                    *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8;
+                    *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8;
+                    *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
+                    *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8;
+                    *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8;
+                    *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8;
+                    *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8;
+                    *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8;
+                    *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8;
+                    *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8;
+                    *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8;
+                    *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
+                    *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8;
+                    *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8;
+                    *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8;
+                    *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8;
+                    *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8;
+                    *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8;
+                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8;
+                    *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8;
+                    *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
+                    *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8;
+                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
+                    *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
+                    *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8;
+                    *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8;
+                    *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8;
+                    *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8;
+                    *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
+                    *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8;
+                    *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8;
+                    *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8;
+                    *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8;
+                    *_ptr2.add(55).cast::<u8>() = crate_.clone() as i32 as u8;
+                    *_ptr2.add(56).cast::<i32>() =
+                        ::witbind::rt::Resource::take_handle(&fn_.handle) as i32;
+                    let _ptr58 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr58);
+                    let _l59 = *_ptr58.cast::<u8>();
+                    let _l60 = *_ptr58.add(1).cast::<u8>();
+                    let _l61 = *_ptr58.add(2).cast::<u8>();
+                    let _l62 = *_ptr58.add(3).cast::<u8>();
+                    let _l63 = *_ptr58.add(4).cast::<u8>();
+                    let _l64 = *_ptr58.add(5).cast::<u8>();
+                    let _l65 = *_ptr58.add(6).cast::<u8>();
+                    let _l66 = *_ptr58.add(7).cast::<u8>();
+                    let _l67 = *_ptr58.add(8).cast::<u8>();
+                    let _l68 = *_ptr58.add(9).cast::<u8>();
+                    let _l69 = *_ptr58.add(10).cast::<u8>();
+                    let _l70 = *_ptr58.add(11).cast::<u8>();
+                    let _l71 = *_ptr58.add(12).cast::<u8>();
+                    let _l72 = *_ptr58.add(13).cast::<u8>();
+                    let _l73 = *_ptr58.add(14).cast::<u8>();
+                    let _l74 = *_ptr58.add(15).cast::<u8>();
+                    let _l75 = *_ptr58.add(16).cast::<u8>();
+                    let _l76 = *_ptr58.add(17).cast::<u8>();
+                    let _l77 = *_ptr58.add(18).cast::<u8>();
+                    let _l78 = *_ptr58.add(19).cast::<u8>();
+                    let _l79 = *_ptr58.add(20).cast::<u8>();
+                    let _l80 = *_ptr58.add(21).cast::<u8>();
+                    let _l81 = *_ptr58.add(22).cast::<u8>();
+                    let _l82 = *_ptr58.add(23).cast::<u8>();
+                    let _l83 = *_ptr58.add(24).cast::<u8>();
+                    let _l84 = *_ptr58.add(25).cast::<u8>();
+                    let _l85 = *_ptr58.add(26).cast::<u8>();
+                    let _l86 = *_ptr58.add(27).cast::<u8>();
+                    let _l87 = *_ptr58.add(28).cast::<u8>();
+                    let _l88 = *_ptr58.add(29).cast::<u8>();
+                    let _l89 = *_ptr58.add(30).cast::<u8>();
+                    let _l90 = *_ptr58.add(31).cast::<u8>();
+                    let _l91 = *_ptr58.add(32).cast::<u8>();
+                    let _l92 = *_ptr58.add(33).cast::<u8>();
+                    let _l93 = *_ptr58.add(34).cast::<u8>();
+                    let _l94 = *_ptr58.add(35).cast::<u8>();
+                    let _l95 = *_ptr58.add(36).cast::<u8>();
+                    let _l96 = *_ptr58.add(37).cast::<u8>();
+                    let _l97 = *_ptr58.add(38).cast::<u8>();
+                    let _l98 = *_ptr58.add(39).cast::<u8>();
+                    let _l99 = *_ptr58.add(40).cast::<u8>();
+                    let _l100 = *_ptr58.add(41).cast::<u8>();
+                    let _l101 = *_ptr58.add(42).cast::<u8>();
+                    let _l102 = *_ptr58.add(43).cast::<u8>();
+                    let _l103 = *_ptr58.add(44).cast::<u8>();
+                    let _l104 = *_ptr58.add(45).cast::<u8>();
+                    let _l105 = *_ptr58.add(46).cast::<u8>();
+                    let _l106 = *_ptr58.add(47).cast::<u8>();
+                    let _l107 = *_ptr58.add(48).cast::<u8>();
+                    let _l108 = *_ptr58.add(49).cast::<u8>();
+                    let _l109 = *_ptr58.add(50).cast::<u8>();
+                    let _l110 = *_ptr58.add(51).cast::<u8>();
+                    let _l111 = *_ptr58.add(52).cast::<u8>();
+                    let _l112 = *_ptr58.add(53).cast::<u8>();
+                    let _l113 = *_ptr58.add(54).cast::<u8>();
                     super::self_::Self_ {
-                        as_: i32::from(_l61) as u8,
-                        break_: i32::from(_l62) as u8,
-                        const_: i32::from(_l63) as u8,
-                        continue_: i32::from(_l64) as u8,
-                        crate_: i32::from(_l65) as u8,
-                        else_: i32::from(_l66) as u8,
-                        enum_: i32::from(_l67) as u8,
-                        extern_: i32::from(_l68) as u8,
-                        false_: ::witbind::rt::bool_lift(i32::from(_l69) as u8),
-                        fn_: i32::from(_l70) as u8,
-                        for_: i32::from(_l71) as u8,
-                        if_: i32::from(_l72) as u8,
-                        impl_: i32::from(_l73) as u8,
-                        in_: i32::from(_l74) as u8,
-                        let_: i32::from(_l75) as u8,
-                        loop_: i32::from(_l76) as u8,
-                        match_: i32::from(_l77) as u8,
-                        mod_: i32::from(_l78) as u8,
-                        move_: i32::from(_l79) as u8,
-                        mut_: i32::from(_l80) as u8,
-                        pub_: i32::from(_l81) as u8,
-                        ref_: i32::from(_l82) as u8,
-                        return_: i32::from(_l83) as u8,
-                        self_: i32::from(_l84) as u8,
-                        static_: i32::from(_l85) as u8,
-                        struct_: i32::from(_l86) as u8,
-                        super_: i32::from(_l87) as u8,
-                        trait_: i32::from(_l88) as u8,
-                        true_: ::witbind::rt::bool_lift(i32::from(_l89) as u8),
-                        type_: i32::from(_l90) as u8,
-                        unsafe_: i32::from(_l91) as u8,
-                        use_: i32::from(_l92) as u8,
-                        where_: i32::from(_l93) as u8,
-                        while_: i32::from(_l94) as u8,
-                        async_: i32::from(_l95) as u8,
-                        await_: i32::from(_l96) as u8,
-                        dyn_: i32::from(_l97) as u8,
-                        abstract_: i32::from(_l98) as u8,
-                        become_: i32::from(_l99) as u8,
-                        box_: i32::from(_l100) as u8,
-                        do_: i32::from(_l101) as u8,
-                        final_: i32::from(_l102) as u8,
-                        macro_: i32::from(_l103) as u8,
-                        override_: i32::from(_l104) as u8,
-                        priv_: i32::from(_l105) as u8,
-                        typeof_: i32::from(_l106) as u8,
-                        unsized_: i32::from(_l107) as u8,
-                        virtual_: i32::from(_l108) as u8,
-                        yield_: i32::from(_l109) as u8,
-                        try_: i32::from(_l110) as u8,
-                        r#gen: i32::from(_l111) as u8,
-                        union: i32::from(_l112) as u8,
-                        macro_rules: i32::from(_l113) as u8,
-                        raw: i32::from(_l114) as u8,
-                        safe: i32::from(_l115) as u8,
+                        as_: i32::from(_l59) as u8,
+                        break_: i32::from(_l60) as u8,
+                        const_: i32::from(_l61) as u8,
+                        continue_: i32::from(_l62) as u8,
+                        crate_: i32::from(_l63) as u8,
+                        else_: i32::from(_l64) as u8,
+                        enum_: i32::from(_l65) as u8,
+                        extern_: i32::from(_l66) as u8,
+                        false_: ::witbind::rt::bool_lift(i32::from(_l67) as u8),
+                        fn_: i32::from(_l68) as u8,
+                        for_: i32::from(_l69) as u8,
+                        if_: i32::from(_l70) as u8,
+                        impl_: i32::from(_l71) as u8,
+                        in_: i32::from(_l72) as u8,
+                        let_: i32::from(_l73) as u8,
+                        loop_: i32::from(_l74) as u8,
+                        match_: i32::from(_l75) as u8,
+                        mod_: i32::from(_l76) as u8,
+                        move_: i32::from(_l77) as u8,
+                        mut_: i32::from(_l78) as u8,
+                        pub_: i32::from(_l79) as u8,
+                        ref_: i32::from(_l80) as u8,
+                        return_: i32::from(_l81) as u8,
+                        self_: i32::from(_l82) as u8,
+                        static_: i32::from(_l83) as u8,
+                        struct_: i32::from(_l84) as u8,
+                        super_: i32::from(_l85) as u8,
+                        trait_: i32::from(_l86) as u8,
+                        true_: ::witbind::rt::bool_lift(i32::from(_l87) as u8),
+                        type_: i32::from(_l88) as u8,
+                        unsafe_: i32::from(_l89) as u8,
+                        use_: i32::from(_l90) as u8,
+                        where_: i32::from(_l91) as u8,
+                        while_: i32::from(_l92) as u8,
+                        async_: i32::from(_l93) as u8,
+                        await_: i32::from(_l94) as u8,
+                        dyn_: i32::from(_l95) as u8,
+                        abstract_: i32::from(_l96) as u8,
+                        become_: i32::from(_l97) as u8,
+                        box_: i32::from(_l98) as u8,
+                        do_: i32::from(_l99) as u8,
+                        final_: i32::from(_l100) as u8,
+                        macro_: i32::from(_l101) as u8,
+                        override_: i32::from(_l102) as u8,
+                        priv_: i32::from(_l103) as u8,
+                        typeof_: i32::from(_l104) as u8,
+                        unsized_: i32::from(_l105) as u8,
+                        virtual_: i32::from(_l106) as u8,
+                        yield_: i32::from(_l107) as u8,
+                        try_: i32::from(_l108) as u8,
+                        r#gen: i32::from(_l109) as u8,
+                        union: i32::from(_l110) as u8,
+                        macro_rules: i32::from(_l111) as u8,
+                        raw: i32::from(_l112) as u8,
+                        safe: i32::from(_l113) as u8,
                     }
                 }
             }
@@ -1420,7 +1415,6 @@ pub mod witbind_fixtures {
             /// A function named `crate` in an interface named `crate`.
             pub fn crate_(crate_: Super) -> Super {
                 unsafe {
-                    let Super { crate_: _f4 } = crate_;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:keywords/crate")]
                     unsafe extern "C" {
@@ -1431,9 +1425,10 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret5 = _wit_import(::witbind::rt::as_i32(_f4));
+                    let Super { crate_: _f2 } = crate_;
+                    let _ret3 = _wit_import(::witbind::rt::as_i32(_f2));
                     Super {
-                        crate_: _ret5 as u32,
+                        crate_: _ret3 as u32,
                     }
                 }
             }
@@ -1453,8 +1448,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(type_));
-                    _ret4 as u8
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(type_));
+                    _ret2 as u8
                 }
             }
         }

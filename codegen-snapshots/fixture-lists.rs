@@ -35,13 +35,6 @@ pub mod witbind_fixtures {
             /// Bytes in, bytes out (`list<u8>` is special-cased by most bindings).
             pub fn echo_bytes(x: &[u8]) -> ::witbind::rt::Vec<u8> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = x;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -52,11 +45,17 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _len10, _len10)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = x;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
                 }
             }
             /// Strings in, strings out.
@@ -64,21 +63,6 @@ pub mod witbind_fixtures {
                 x: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec10 = x;
-                    let _len11 = _vec10.len();
-                    let _array12 = ::witbind::rt::alloc(_len11 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
-                        let _base5 = _array12.add(i * 8);
-                        let _vec7 = _e4;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        *_base5.add(4).cast::<usize>() = _len9;
-                        *_base5.cast::<*mut u8>() = _ptr8;
-                    }
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -89,42 +73,43 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array12, _len11, _ptr13);
-                    ::witbind::rt::cabi_dealloc(_array12, _len11 * 8, 4);
-                    let _l14 = *_ptr13.cast::<*mut u8>();
-                    let _l15 = *_ptr13.add(4).cast::<usize>();
-                    let _array23 = _l14;
-                    let _len24 = _l15;
-                    let mut _list25 = ::witbind::rt::Vec::with_capacity(_len24);
-                    for i in 0.._len24 {
-                        let _base17 = _array23.add(i * 8);
-                        let _l19 = *_base17.cast::<*mut u8>();
-                        let _l20 = *_base17.add(4).cast::<usize>();
-                        let _len21 = _l20;
-                        _list25.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _len21, _len21),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec4 = x;
+                    let _len4 = _vec4.len();
+                    let _array4 = ::witbind::rt::alloc(_len4 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
+                        let _base2 = _array4.add(i * 8);
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        *_base2.add(4).cast::<usize>() = _len3;
+                        *_base2.cast::<*mut u8>() = _ptr3;
+                    }
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array4, _len4, _ptr5);
+                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4);
+                    let _l6 = *_ptr5.cast::<*mut u8>();
+                    let _l7 = *_ptr5.add(4).cast::<usize>();
+                    let _array12 = _l6;
+                    let _len12 = _l7;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base8 = _array12.add(i * 8);
+                        let _l9 = *_base8.cast::<*mut u8>();
+                        let _l10 = *_base8.add(4).cast::<usize>();
+                        _list12.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array23, _len24 * 8, 4);
-                    _list25
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
+                    _list12
                 }
             }
             /// Records in, records out.
             pub fn echo_points(x: &[Point]) -> ::witbind::rt::Vec<Point> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec9 = x;
-                    let _len10 = _vec9.len();
-                    let _array11 = ::witbind::rt::alloc(_len10 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
-                        let _base5 = _array11.add(i * 8);
-                        let Point { x: _f7, y: _f8 } = _e4;
-                        *_base5.cast::<i32>() = ::witbind::rt::as_i32(_f7);
-                        *_base5.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f8);
-                    }
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -135,73 +120,39 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array11, _len10, _ptr12);
-                    ::witbind::rt::cabi_dealloc(_array11, _len10 * 8, 4);
-                    let _l13 = *_ptr12.cast::<*mut u8>();
-                    let _l14 = *_ptr12.add(4).cast::<usize>();
-                    let _array20 = _l13;
-                    let _len21 = _l14;
-                    let mut _list22 = ::witbind::rt::Vec::with_capacity(_len21);
-                    for i in 0.._len21 {
-                        let _base16 = _array20.add(i * 8);
-                        let _l18 = *_base16.cast::<i32>();
-                        let _l19 = *_base16.add(4).cast::<i32>();
-                        _list22.push(Point { x: _l18, y: _l19 });
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec5 = x;
+                    let _len5 = _vec5.len();
+                    let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                        let _base2 = _array5.add(i * 8);
+                        let Point { x: _f3, y: _f4 } = _e2;
+                        *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
                     }
-                    ::witbind::rt::cabi_dealloc(_array20, _len21 * 8, 4);
-                    _list22
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array5, _len5, _ptr6);
+                    ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                    let _l7 = *_ptr6.cast::<*mut u8>();
+                    let _l8 = *_ptr6.add(4).cast::<usize>();
+                    let _array12 = _l7;
+                    let _len12 = _l8;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base9 = _array12.add(i * 8);
+                        let _l10 = *_base9.cast::<i32>();
+                        let _l11 = *_base9.add(4).cast::<i32>();
+                        _list12.push(Point { x: _l10, y: _l11 });
+                    }
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
+                    _list12
                 }
             }
             /// Records that themselves hold lists.
             pub fn echo_polygons(x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec30 = x;
-                    let _len31 = _vec30.len();
-                    let _array32 = ::witbind::rt::alloc(_len31 * 24, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec30).enumerate() {
-                        let _base5 = _array32.add(i * 24);
-                        let Polygon {
-                            name: _f7,
-                            corners: _f8,
-                            tags: _f9,
-                        } = _e4;
-                        let _vec10 = _f7;
-                        let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec10.len();
-                        *_base5.add(4).cast::<usize>() = _len12;
-                        *_base5.cast::<*mut u8>() = _ptr11;
-                        let _vec18 = _f8;
-                        let _len19 = _vec18.len();
-                        let _array20 = ::witbind::rt::alloc(_len19 * 8, 4);
-                        for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec18).enumerate() {
-                            let _base14 = _array20.add(i * 8);
-                            let Point { x: _f16, y: _f17 } = _e13;
-                            *_base14.cast::<i32>() = ::witbind::rt::as_i32(_f16);
-                            *_base14.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f17);
-                        }
-                        _cleanup_list.push((_array20, _len19 * 8, 4));
-                        *_base5.add(12).cast::<usize>() = _len19;
-                        *_base5.add(8).cast::<*mut u8>() = _array20;
-                        let _vec27 = _f9;
-                        let _len28 = _vec27.len();
-                        let _array29 = ::witbind::rt::alloc(_len28 * 8, 4);
-                        for (i, _e21) in ::core::iter::IntoIterator::into_iter(_vec27).enumerate() {
-                            let _base22 = _array29.add(i * 8);
-                            let _vec24 = _e21;
-                            let _ptr25 = _vec24.as_ptr().cast::<u8>().cast_mut();
-                            let _len26 = _vec24.len();
-                            *_base22.add(4).cast::<usize>() = _len26;
-                            *_base22.cast::<*mut u8>() = _ptr25;
-                        }
-                        _cleanup_list.push((_array29, _len28 * 8, 4));
-                        *_base5.add(20).cast::<usize>() = _len28;
-                        *_base5.add(16).cast::<*mut u8>() = _array29;
-                    }
-                    let _ptr33 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -212,63 +163,104 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array32, _len31, _ptr33);
-                    ::witbind::rt::cabi_dealloc(_array32, _len31 * 24, 4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _vec14 = x;
+                    let _len14 = _vec14.len();
+                    let _array14 = ::witbind::rt::alloc(_len14 * 24, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec14).enumerate() {
+                        let _base2 = _array14.add(i * 24);
+                        let Polygon {
+                            name: _f3,
+                            corners: _f4,
+                            tags: _f5,
+                        } = _e2;
+                        let _vec6 = _f3;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        *_base2.add(4).cast::<usize>() = _len6;
+                        *_base2.cast::<*mut u8>() = _ptr6;
+                        let _vec10 = _f4;
+                        let _len10 = _vec10.len();
+                        let _array10 = ::witbind::rt::alloc(_len10 * 8, 4);
+                        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
+                            let _base7 = _array10.add(i * 8);
+                            let Point { x: _f8, y: _f9 } = _e7;
+                            *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8);
+                            *_base7.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                        }
+                        _cleanup_list.push((_array10, _len10 * 8, 4));
+                        *_base2.add(12).cast::<usize>() = _len10;
+                        *_base2.add(8).cast::<*mut u8>() = _array10;
+                        let _vec13 = _f5;
+                        let _len13 = _vec13.len();
+                        let _array13 = ::witbind::rt::alloc(_len13 * 8, 4);
+                        for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec13).enumerate() {
+                            let _base11 = _array13.add(i * 8);
+                            let _vec12 = _e11;
+                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                            let _len12 = _vec12.len();
+                            *_base11.add(4).cast::<usize>() = _len12;
+                            *_base11.cast::<*mut u8>() = _ptr12;
+                        }
+                        _cleanup_list.push((_array13, _len13 * 8, 4));
+                        *_base2.add(20).cast::<usize>() = _len13;
+                        *_base2.add(16).cast::<*mut u8>() = _array13;
+                    }
+                    let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array14, _len14, _ptr15);
+                    ::witbind::rt::cabi_dealloc(_array14, _len14 * 24, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l34 = *_ptr33.cast::<*mut u8>();
-                    let _l35 = *_ptr33.add(4).cast::<usize>();
-                    let _array65 = _l34;
-                    let _len66 = _l35;
-                    let mut _list67 = ::witbind::rt::Vec::with_capacity(_len66);
-                    for i in 0.._len66 {
-                        let _base37 = _array65.add(i * 24);
-                        let _l39 = *_base37.cast::<*mut u8>();
-                        let _l40 = *_base37.add(4).cast::<usize>();
-                        let _len41 = _l40;
-                        let _string42 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l39.cast::<u8>(), _len41, _len41),
+                    let _l16 = *_ptr15.cast::<*mut u8>();
+                    let _l17 = *_ptr15.add(4).cast::<usize>();
+                    let _array35 = _l16;
+                    let _len35 = _l17;
+                    let mut _list35 = ::witbind::rt::Vec::with_capacity(_len35);
+                    for i in 0.._len35 {
+                        let _base18 = _array35.add(i * 24);
+                        let _l19 = *_base18.cast::<*mut u8>();
+                        let _l20 = *_base18.add(4).cast::<usize>();
+                        let _string21 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
                         );
-                        let _l43 = *_base37.add(8).cast::<*mut u8>();
-                        let _l44 = *_base37.add(12).cast::<usize>();
-                        let _array50 = _l43;
-                        let _len51 = _l44;
-                        let mut _list52 = ::witbind::rt::Vec::with_capacity(_len51);
-                        for i in 0.._len51 {
-                            let _base46 = _array50.add(i * 8);
-                            let _l48 = *_base46.cast::<i32>();
-                            let _l49 = *_base46.add(4).cast::<i32>();
-                            _list52.push(Point { x: _l48, y: _l49 });
+                        let _l22 = *_base18.add(8).cast::<*mut u8>();
+                        let _l23 = *_base18.add(12).cast::<usize>();
+                        let _array27 = _l22;
+                        let _len27 = _l23;
+                        let mut _list27 = ::witbind::rt::Vec::with_capacity(_len27);
+                        for i in 0.._len27 {
+                            let _base24 = _array27.add(i * 8);
+                            let _l25 = *_base24.cast::<i32>();
+                            let _l26 = *_base24.add(4).cast::<i32>();
+                            _list27.push(Point { x: _l25, y: _l26 });
                         }
-                        ::witbind::rt::cabi_dealloc(_array50, _len51 * 8, 4);
-                        let _l53 = *_base37.add(16).cast::<*mut u8>();
-                        let _l54 = *_base37.add(20).cast::<usize>();
-                        let _array62 = _l53;
-                        let _len63 = _l54;
-                        let mut _list64 = ::witbind::rt::Vec::with_capacity(_len63);
-                        for i in 0.._len63 {
-                            let _base56 = _array62.add(i * 8);
-                            let _l58 = *_base56.cast::<*mut u8>();
-                            let _l59 = *_base56.add(4).cast::<usize>();
-                            let _len60 = _l59;
-                            _list64.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l58.cast::<u8>(),
-                                    _len60,
-                                    _len60,
-                                ),
+                        ::witbind::rt::cabi_dealloc(_array27, _len27 * 8, 4);
+                        let _l28 = *_base18.add(16).cast::<*mut u8>();
+                        let _l29 = *_base18.add(20).cast::<usize>();
+                        let _array34 = _l28;
+                        let _len34 = _l29;
+                        let mut _list34 = ::witbind::rt::Vec::with_capacity(_len34);
+                        for i in 0.._len34 {
+                            let _base30 = _array34.add(i * 8);
+                            let _l31 = *_base30.cast::<*mut u8>();
+                            let _l32 = *_base30.add(4).cast::<usize>();
+                            _list34.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l31.cast::<u8>(), _l32, _l32),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array62, _len63 * 8, 4);
-                        _list67.push(Polygon {
-                            name: _string42,
-                            corners: _list52,
-                            tags: _list64,
+                        ::witbind::rt::cabi_dealloc(_array34, _len34 * 8, 4);
+                        _list35.push(Polygon {
+                            name: _string21,
+                            corners: _list27,
+                            tags: _list34,
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array65, _len66 * 24, 4);
-                    _list67
+                    ::witbind::rt::cabi_dealloc(_array35, _len35 * 24, 4);
+                    _list35
                 }
             }
             /// Lists of lists.
@@ -276,21 +268,6 @@ pub mod witbind_fixtures {
                 x: &[::witbind::rt::Vec<f64>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<f64>> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec10 = x;
-                    let _len11 = _vec10.len();
-                    let _array12 = ::witbind::rt::alloc(_len11 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
-                        let _base5 = _array12.add(i * 8);
-                        let _vec7 = _e4;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        *_base5.add(4).cast::<usize>() = _len9;
-                        *_base5.cast::<*mut u8>() = _ptr8;
-                    }
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -301,26 +278,40 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array12, _len11, _ptr13);
-                    ::witbind::rt::cabi_dealloc(_array12, _len11 * 8, 4);
-                    let _l14 = *_ptr13.cast::<*mut u8>();
-                    let _l15 = *_ptr13.add(4).cast::<usize>();
-                    let _array23 = _l14;
-                    let _len24 = _l15;
-                    let mut _list25 = ::witbind::rt::Vec::with_capacity(_len24);
-                    for i in 0.._len24 {
-                        let _base17 = _array23.add(i * 8);
-                        let _l19 = *_base17.cast::<*mut u8>();
-                        let _l20 = *_base17.add(4).cast::<usize>();
-                        let _len21 = _l20;
-                        _list25.push(::witbind::rt::Vec::from_raw_parts(
-                            _l19.cast::<f64>(),
-                            _len21,
-                            _len21,
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec4 = x;
+                    let _len4 = _vec4.len();
+                    let _array4 = ::witbind::rt::alloc(_len4 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
+                        let _base2 = _array4.add(i * 8);
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        *_base2.add(4).cast::<usize>() = _len3;
+                        *_base2.cast::<*mut u8>() = _ptr3;
+                    }
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array4, _len4, _ptr5);
+                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4);
+                    let _l6 = *_ptr5.cast::<*mut u8>();
+                    let _l7 = *_ptr5.add(4).cast::<usize>();
+                    let _array12 = _l6;
+                    let _len12 = _l7;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base8 = _array12.add(i * 8);
+                        let _l9 = *_base8.cast::<*mut u8>();
+                        let _l10 = *_base8.add(4).cast::<usize>();
+                        _list12.push(::witbind::rt::Vec::from_raw_parts(
+                            _l9.cast::<f64>(),
+                            _l10,
+                            _l10,
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array23, _len24 * 8, 4);
-                    _list25
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
+                    _list12
                 }
             }
             /// Three levels deep, with strings at the bottom.
@@ -329,42 +320,6 @@ pub mod witbind_fixtures {
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>>
             {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec22 = x;
-                    let _len23 = _vec22.len();
-                    let _array24 = ::witbind::rt::alloc(_len23 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec22).enumerate() {
-                        let _base5 = _array24.add(i * 8);
-                        let _vec19 = _e4;
-                        let _len20 = _vec19.len();
-                        let _array21 = ::witbind::rt::alloc(_len20 * 8, 4);
-                        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec19).enumerate() {
-                            let _base8 = _array21.add(i * 8);
-                            let _vec16 = _e7;
-                            let _len17 = _vec16.len();
-                            let _array18 = ::witbind::rt::alloc(_len17 * 8, 4);
-                            for (i, _e10) in
-                                ::core::iter::IntoIterator::into_iter(_vec16).enumerate()
-                            {
-                                let _base11 = _array18.add(i * 8);
-                                let _vec13 = _e10;
-                                let _ptr14 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                                let _len15 = _vec13.len();
-                                *_base11.add(4).cast::<usize>() = _len15;
-                                *_base11.cast::<*mut u8>() = _ptr14;
-                            }
-                            _cleanup_list.push((_array18, _len17 * 8, 4));
-                            *_base8.add(4).cast::<usize>() = _len17;
-                            *_base8.cast::<*mut u8>() = _array18;
-                        }
-                        _cleanup_list.push((_array21, _len20 * 8, 4));
-                        *_base5.add(4).cast::<usize>() = _len20;
-                        *_base5.cast::<*mut u8>() = _array21;
-                    }
-                    let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -375,51 +330,85 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array24, _len23, _ptr25);
-                    ::witbind::rt::cabi_dealloc(_array24, _len23 * 8, 4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _vec8 = x;
+                    let _len8 = _vec8.len();
+                    let _array8 = ::witbind::rt::alloc(_len8 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate() {
+                        let _base2 = _array8.add(i * 8);
+                        let _vec7 = _e2;
+                        let _len7 = _vec7.len();
+                        let _array7 = ::witbind::rt::alloc(_len7 * 8, 4);
+                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
+                            let _base3 = _array7.add(i * 8);
+                            let _vec6 = _e3;
+                            let _len6 = _vec6.len();
+                            let _array6 = ::witbind::rt::alloc(_len6 * 8, 4);
+                            for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate()
+                            {
+                                let _base4 = _array6.add(i * 8);
+                                let _vec5 = _e4;
+                                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                                let _len5 = _vec5.len();
+                                *_base4.add(4).cast::<usize>() = _len5;
+                                *_base4.cast::<*mut u8>() = _ptr5;
+                            }
+                            _cleanup_list.push((_array6, _len6 * 8, 4));
+                            *_base3.add(4).cast::<usize>() = _len6;
+                            *_base3.cast::<*mut u8>() = _array6;
+                        }
+                        _cleanup_list.push((_array7, _len7 * 8, 4));
+                        *_base2.add(4).cast::<usize>() = _len7;
+                        *_base2.cast::<*mut u8>() = _array7;
+                    }
+                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array8, _len8, _ptr9);
+                    ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l26 = *_ptr25.cast::<*mut u8>();
-                    let _l27 = *_ptr25.add(4).cast::<usize>();
-                    let _array51 = _l26;
-                    let _len52 = _l27;
-                    let mut _list53 = ::witbind::rt::Vec::with_capacity(_len52);
-                    for i in 0.._len52 {
-                        let _base29 = _array51.add(i * 8);
-                        let _l31 = *_base29.cast::<*mut u8>();
-                        let _l32 = *_base29.add(4).cast::<usize>();
-                        let _array48 = _l31;
-                        let _len49 = _l32;
-                        let mut _list50 = ::witbind::rt::Vec::with_capacity(_len49);
-                        for i in 0.._len49 {
-                            let _base34 = _array48.add(i * 8);
-                            let _l36 = *_base34.cast::<*mut u8>();
-                            let _l37 = *_base34.add(4).cast::<usize>();
-                            let _array45 = _l36;
-                            let _len46 = _l37;
-                            let mut _list47 = ::witbind::rt::Vec::with_capacity(_len46);
-                            for i in 0.._len46 {
-                                let _base39 = _array45.add(i * 8);
-                                let _l41 = *_base39.cast::<*mut u8>();
-                                let _l42 = *_base39.add(4).cast::<usize>();
-                                let _len43 = _l42;
-                                _list47.push(::witbind::rt::string_lift(
+                    let _l10 = *_ptr9.cast::<*mut u8>();
+                    let _l11 = *_ptr9.add(4).cast::<usize>();
+                    let _array24 = _l10;
+                    let _len24 = _l11;
+                    let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
+                    for i in 0.._len24 {
+                        let _base12 = _array24.add(i * 8);
+                        let _l13 = *_base12.cast::<*mut u8>();
+                        let _l14 = *_base12.add(4).cast::<usize>();
+                        let _array23 = _l13;
+                        let _len23 = _l14;
+                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
+                        for i in 0.._len23 {
+                            let _base15 = _array23.add(i * 8);
+                            let _l16 = *_base15.cast::<*mut u8>();
+                            let _l17 = *_base15.add(4).cast::<usize>();
+                            let _array22 = _l16;
+                            let _len22 = _l17;
+                            let mut _list22 = ::witbind::rt::Vec::with_capacity(_len22);
+                            for i in 0.._len22 {
+                                let _base18 = _array22.add(i * 8);
+                                let _l19 = *_base18.cast::<*mut u8>();
+                                let _l20 = *_base18.add(4).cast::<usize>();
+                                _list22.push(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l41.cast::<u8>(),
-                                        _len43,
-                                        _len43,
+                                        _l19.cast::<u8>(),
+                                        _l20,
+                                        _l20,
                                     ),
                                 ));
                             }
-                            ::witbind::rt::cabi_dealloc(_array45, _len46 * 8, 4);
-                            _list50.push(_list47);
+                            ::witbind::rt::cabi_dealloc(_array22, _len22 * 8, 4);
+                            _list23.push(_list22);
                         }
-                        ::witbind::rt::cabi_dealloc(_array48, _len49 * 8, 4);
-                        _list53.push(_list50);
+                        ::witbind::rt::cabi_dealloc(_array23, _len23 * 8, 4);
+                        _list24.push(_list23);
                     }
-                    ::witbind::rt::cabi_dealloc(_array51, _len52 * 8, 4);
-                    _list53
+                    ::witbind::rt::cabi_dealloc(_array24, _len24 * 8, 4);
+                    _list24
                 }
             }
             /// Lists of every scalar, each with its own element size and alignment.
@@ -437,68 +426,6 @@ pub mod witbind_fixtures {
                 j: &[char],
             ) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let _vec8 = a;
-                    let _len9 = _vec8.len();
-                    let _array10 = ::witbind::rt::alloc(_len9, 1);
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate() {
-                        let _base6 = _array10.add(i);
-                        *_base6.cast::<u8>() = ::witbind::rt::as_i32(_e5) as u8;
-                    }
-                    *_ptr4.add(4).cast::<usize>() = _len9;
-                    *_ptr4.cast::<*mut u8>() = _array10;
-                    let _vec11 = b;
-                    let _ptr12 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                    let _len13 = _vec11.len();
-                    *_ptr4.add(12).cast::<usize>() = _len13;
-                    *_ptr4.add(8).cast::<*mut u8>() = _ptr12;
-                    let _vec14 = c;
-                    let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                    let _len16 = _vec14.len();
-                    *_ptr4.add(20).cast::<usize>() = _len16;
-                    *_ptr4.add(16).cast::<*mut u8>() = _ptr15;
-                    let _vec17 = d;
-                    let _ptr18 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len19 = _vec17.len();
-                    *_ptr4.add(28).cast::<usize>() = _len19;
-                    *_ptr4.add(24).cast::<*mut u8>() = _ptr18;
-                    let _vec20 = e;
-                    let _ptr21 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                    let _len22 = _vec20.len();
-                    *_ptr4.add(36).cast::<usize>() = _len22;
-                    *_ptr4.add(32).cast::<*mut u8>() = _ptr21;
-                    let _vec23 = f;
-                    let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                    let _len25 = _vec23.len();
-                    *_ptr4.add(44).cast::<usize>() = _len25;
-                    *_ptr4.add(40).cast::<*mut u8>() = _ptr24;
-                    let _vec26 = g;
-                    let _ptr27 = _vec26.as_ptr().cast::<u8>().cast_mut();
-                    let _len28 = _vec26.len();
-                    *_ptr4.add(52).cast::<usize>() = _len28;
-                    *_ptr4.add(48).cast::<*mut u8>() = _ptr27;
-                    let _vec29 = h;
-                    let _ptr30 = _vec29.as_ptr().cast::<u8>().cast_mut();
-                    let _len31 = _vec29.len();
-                    *_ptr4.add(60).cast::<usize>() = _len31;
-                    *_ptr4.add(56).cast::<*mut u8>() = _ptr30;
-                    let _vec32 = i;
-                    let _ptr33 = _vec32.as_ptr().cast::<u8>().cast_mut();
-                    let _len34 = _vec32.len();
-                    *_ptr4.add(68).cast::<usize>() = _len34;
-                    *_ptr4.add(64).cast::<*mut u8>() = _ptr33;
-                    let _vec38 = j;
-                    let _len39 = _vec38.len();
-                    let _array40 = ::witbind::rt::alloc(_len39 * 4, 4);
-                    for (i, _e35) in ::core::iter::IntoIterator::into_iter(_vec38).enumerate() {
-                        let _base36 = _array40.add(i * 4);
-                        *_base36.cast::<i32>() = ::witbind::rt::as_i32(_e35);
-                    }
-                    *_ptr4.add(76).cast::<usize>() = _len39;
-                    *_ptr4.add(72).cast::<*mut u8>() = _array40;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -509,9 +436,71 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    ::witbind::rt::cabi_dealloc(_array10, _len9, 1);
-                    ::witbind::rt::cabi_dealloc(_array40, _len39 * 4, 4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec4 = a;
+                    let _len4 = _vec4.len();
+                    let _array4 = ::witbind::rt::alloc(_len4, 1);
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
+                        let _base3 = _array4.add(i);
+                        *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8;
+                    }
+                    *_ptr2.add(4).cast::<usize>() = _len4;
+                    *_ptr2.cast::<*mut u8>() = _array4;
+                    let _vec5 = b;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    *_ptr2.add(12).cast::<usize>() = _len5;
+                    *_ptr2.add(8).cast::<*mut u8>() = _ptr5;
+                    let _vec6 = c;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    *_ptr2.add(20).cast::<usize>() = _len6;
+                    *_ptr2.add(16).cast::<*mut u8>() = _ptr6;
+                    let _vec7 = d;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    *_ptr2.add(28).cast::<usize>() = _len7;
+                    *_ptr2.add(24).cast::<*mut u8>() = _ptr7;
+                    let _vec8 = e;
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    *_ptr2.add(36).cast::<usize>() = _len8;
+                    *_ptr2.add(32).cast::<*mut u8>() = _ptr8;
+                    let _vec9 = f;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    *_ptr2.add(44).cast::<usize>() = _len9;
+                    *_ptr2.add(40).cast::<*mut u8>() = _ptr9;
+                    let _vec10 = g;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    *_ptr2.add(52).cast::<usize>() = _len10;
+                    *_ptr2.add(48).cast::<*mut u8>() = _ptr10;
+                    let _vec11 = h;
+                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                    let _len11 = _vec11.len();
+                    *_ptr2.add(60).cast::<usize>() = _len11;
+                    *_ptr2.add(56).cast::<*mut u8>() = _ptr11;
+                    let _vec12 = i;
+                    let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                    let _len12 = _vec12.len();
+                    *_ptr2.add(68).cast::<usize>() = _len12;
+                    *_ptr2.add(64).cast::<*mut u8>() = _ptr12;
+                    let _vec14 = j;
+                    let _len14 = _vec14.len();
+                    let _array14 = ::witbind::rt::alloc(_len14 * 4, 4);
+                    for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec14).enumerate() {
+                        let _base13 = _array14.add(i * 4);
+                        *_base13.cast::<i32>() = ::witbind::rt::as_i32(_e13);
+                    }
+                    *_ptr2.add(76).cast::<usize>() = _len14;
+                    *_ptr2.add(72).cast::<*mut u8>() = _array14;
+                    _wit_import(_ptr2);
+                    ::witbind::rt::cabi_dealloc(_array4, _len4, 1);
+                    ::witbind::rt::cabi_dealloc(_array14, _len14 * 4, 4);
                 }
             }
             /// Lists of compound elements.
@@ -522,97 +511,6 @@ pub mod witbind_fixtures {
                 d: &[Chunk],
             ) -> ::witbind::rt::Vec<Chunk> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec12 = a;
-                    let _len13 = _vec12.len();
-                    let _array14 = ::witbind::rt::alloc(_len13 * 12, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec12).enumerate() {
-                        let _base5 = _array14.add(i * 12);
-                        let (_t7, _t8) = _e4;
-                        *_base5.cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8;
-                        let _vec9 = _t8;
-                        let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len11 = _vec9.len();
-                        *_base5.add(8).cast::<usize>() = _len11;
-                        *_base5.add(4).cast::<*mut u8>() = _ptr10;
-                    }
-                    let _vec24 = b;
-                    let _len25 = _vec24.len();
-                    let _array26 = ::witbind::rt::alloc(_len25 * 8, 4);
-                    for (i, _e15) in ::core::iter::IntoIterator::into_iter(_vec24).enumerate() {
-                        let _base16 = _array26.add(i * 8);
-                        match _e15 {
-                            ::core::option::Option::None => {
-                                *_base16.cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e23) => {
-                                *_base16.cast::<u8>() = 1i32 as u8;
-                                *_base16.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e23);
-                            }
-                        };
-                    }
-                    let _vec39 = c;
-                    let _len40 = _vec39.len();
-                    let _array41 = ::witbind::rt::alloc(_len40 * 12, 4);
-                    for (i, _e27) in ::core::iter::IntoIterator::into_iter(_vec39).enumerate() {
-                        let _base28 = _array41.add(i * 12);
-                        match _e27 {
-                            ::core::result::Result::Ok(_e32) => {
-                                *_base28.cast::<u8>() = 0i32 as u8;
-                                let _vec33 = _e32;
-                                let _ptr34 = _vec33.as_ptr().cast::<u8>().cast_mut();
-                                let _len35 = _vec33.len();
-                                *_base28.add(8).cast::<usize>() = _len35;
-                                *_base28.add(4).cast::<*mut u8>() = _ptr34;
-                            }
-                            ::core::result::Result::Err(_e38) => {
-                                *_base28.cast::<u8>() = 1i32 as u8;
-                                *_base28.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e38) as u8;
-                            }
-                        };
-                    }
-                    let _vec66 = d;
-                    let _len67 = _vec66.len();
-                    let _array68 = ::witbind::rt::alloc(_len67 * 12, 4);
-                    for (i, _e42) in ::core::iter::IntoIterator::into_iter(_vec66).enumerate() {
-                        let _base43 = _array68.add(i * 12);
-                        match _e42 {
-                            Chunk::Bytes(_e47) => {
-                                *_base43.cast::<u8>() = 0i32 as u8;
-                                let _vec48 = _e47;
-                                let _ptr49 = _vec48.as_ptr().cast::<u8>().cast_mut();
-                                let _len50 = _vec48.len();
-                                *_base43.add(8).cast::<usize>() = _len50;
-                                *_base43.add(4).cast::<*mut u8>() = _ptr49;
-                            }
-                            Chunk::Lines(_e53) => {
-                                *_base43.cast::<u8>() = 1i32 as u8;
-                                let _vec60 = _e53;
-                                let _len61 = _vec60.len();
-                                let _array62 = ::witbind::rt::alloc(_len61 * 8, 4);
-                                for (i, _e54) in
-                                    ::core::iter::IntoIterator::into_iter(_vec60).enumerate()
-                                {
-                                    let _base55 = _array62.add(i * 8);
-                                    let _vec57 = _e54;
-                                    let _ptr58 = _vec57.as_ptr().cast::<u8>().cast_mut();
-                                    let _len59 = _vec57.len();
-                                    *_base55.add(4).cast::<usize>() = _len59;
-                                    *_base55.cast::<*mut u8>() = _ptr58;
-                                }
-                                _cleanup_list.push((_array62, _len61 * 8, 4));
-                                *_base43.add(8).cast::<usize>() = _len61;
-                                *_base43.add(4).cast::<*mut u8>() = _array62;
-                            }
-                            Chunk::Empty => {
-                                *_base43.cast::<u8>() = 2i32 as u8;
-                            }
-                        };
-                    }
-                    let _ptr69 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -643,73 +541,158 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _vec6 = a;
+                    let _len6 = _vec6.len();
+                    let _array6 = ::witbind::rt::alloc(_len6 * 12, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate() {
+                        let _base2 = _array6.add(i * 12);
+                        let (_t3, _t4) = _e2;
+                        *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3) as u8;
+                        let _vec5 = _t4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        *_base2.add(8).cast::<usize>() = _len5;
+                        *_base2.add(4).cast::<*mut u8>() = _ptr5;
+                    }
+                    let _vec10 = b;
+                    let _len10 = _vec10.len();
+                    let _array10 = ::witbind::rt::alloc(_len10 * 8, 4);
+                    for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
+                        let _base7 = _array10.add(i * 8);
+                        match _e7 {
+                            ::core::option::Option::None => {
+                                *_base7.cast::<u8>() = 0i32 as u8;
+                            }
+                            ::core::option::Option::Some(_e9) => {
+                                *_base7.cast::<u8>() = 1i32 as u8;
+                                *_base7.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e9);
+                            }
+                        };
+                    }
+                    let _vec15 = c;
+                    let _len15 = _vec15.len();
+                    let _array15 = ::witbind::rt::alloc(_len15 * 12, 4);
+                    for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec15).enumerate() {
+                        let _base11 = _array15.add(i * 12);
+                        match _e11 {
+                            ::core::result::Result::Ok(_e12) => {
+                                *_base11.cast::<u8>() = 0i32 as u8;
+                                let _vec13 = _e12;
+                                let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                                let _len13 = _vec13.len();
+                                *_base11.add(8).cast::<usize>() = _len13;
+                                *_base11.add(4).cast::<*mut u8>() = _ptr13;
+                            }
+                            ::core::result::Result::Err(_e14) => {
+                                *_base11.cast::<u8>() = 1i32 as u8;
+                                *_base11.add(4).cast::<u8>() = ::witbind::rt::as_i32(_e14) as u8;
+                            }
+                        };
+                    }
+                    let _vec24 = d;
+                    let _len24 = _vec24.len();
+                    let _array24 = ::witbind::rt::alloc(_len24 * 12, 4);
+                    for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec24).enumerate() {
+                        let _base16 = _array24.add(i * 12);
+                        match _e16 {
+                            Chunk::Bytes(_e17) => {
+                                *_base16.cast::<u8>() = 0i32 as u8;
+                                let _vec18 = _e17;
+                                let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                                let _len18 = _vec18.len();
+                                *_base16.add(8).cast::<usize>() = _len18;
+                                *_base16.add(4).cast::<*mut u8>() = _ptr18;
+                            }
+                            Chunk::Lines(_e19) => {
+                                *_base16.cast::<u8>() = 1i32 as u8;
+                                let _vec22 = _e19;
+                                let _len22 = _vec22.len();
+                                let _array22 = ::witbind::rt::alloc(_len22 * 8, 4);
+                                for (i, _e20) in
+                                    ::core::iter::IntoIterator::into_iter(_vec22).enumerate()
+                                {
+                                    let _base20 = _array22.add(i * 8);
+                                    let _vec21 = _e20;
+                                    let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                                    let _len21 = _vec21.len();
+                                    *_base20.add(4).cast::<usize>() = _len21;
+                                    *_base20.cast::<*mut u8>() = _ptr21;
+                                }
+                                _cleanup_list.push((_array22, _len22 * 8, 4));
+                                *_base16.add(8).cast::<usize>() = _len22;
+                                *_base16.add(4).cast::<*mut u8>() = _array22;
+                            }
+                            Chunk::Empty => {
+                                *_base16.cast::<u8>() = 2i32 as u8;
+                            }
+                        };
+                    }
+                    let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        _array14, _len13, _array26, _len25, _array41, _len40, _array68, _len67,
-                        _ptr69,
+                        _array6, _len6, _array10, _len10, _array15, _len15, _array24, _len24,
+                        _ptr25,
                     );
-                    ::witbind::rt::cabi_dealloc(_array14, _len13 * 12, 4);
-                    ::witbind::rt::cabi_dealloc(_array26, _len25 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array41, _len40 * 12, 4);
-                    ::witbind::rt::cabi_dealloc(_array68, _len67 * 12, 4);
+                    ::witbind::rt::cabi_dealloc(_array6, _len6 * 12, 4);
+                    ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                    ::witbind::rt::cabi_dealloc(_array15, _len15 * 12, 4);
+                    ::witbind::rt::cabi_dealloc(_array24, _len24 * 12, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l70 = *_ptr69.cast::<*mut u8>();
-                    let _l71 = *_ptr69.add(4).cast::<usize>();
-                    let _array102 = _l70;
-                    let _len103 = _l71;
-                    let mut _list104 = ::witbind::rt::Vec::with_capacity(_len103);
-                    for i in 0.._len103 {
-                        let _base73 = _array102.add(i * 12);
-                        let _l75 = *_base73.cast::<u8>();
-                        _list104.push(match i32::from(_l75) {
+                    let _l26 = *_ptr25.cast::<*mut u8>();
+                    let _l27 = *_ptr25.add(4).cast::<usize>();
+                    let _array44 = _l26;
+                    let _len44 = _l27;
+                    let mut _list44 = ::witbind::rt::Vec::with_capacity(_len44);
+                    for i in 0.._len44 {
+                        let _base28 = _array44.add(i * 12);
+                        let _l29 = *_base28.cast::<u8>();
+                        _list44.push(match i32::from(_l29) {
                             0 => {
-                                let _l79 = *_base73.add(4).cast::<*mut u8>();
-                                let _l80 = *_base73.add(8).cast::<usize>();
-                                let _len81 = _l80;
+                                let _l31 = *_base28.add(4).cast::<*mut u8>();
+                                let _l32 = *_base28.add(8).cast::<usize>();
                                 Chunk::Bytes(::witbind::rt::Vec::from_raw_parts(
-                                    _l79.cast::<u8>(),
-                                    _len81,
-                                    _len81,
+                                    _l31.cast::<u8>(),
+                                    _l32,
+                                    _l32,
                                 ))
                             }
                             1 => {
-                                let _l86 = *_base73.add(4).cast::<*mut u8>();
-                                let _l87 = *_base73.add(8).cast::<usize>();
-                                let _array95 = _l86;
-                                let _len96 = _l87;
-                                let mut _list97 = ::witbind::rt::Vec::with_capacity(_len96);
-                                for i in 0.._len96 {
-                                    let _base89 = _array95.add(i * 8);
-                                    let _l91 = *_base89.cast::<*mut u8>();
-                                    let _l92 = *_base89.add(4).cast::<usize>();
-                                    let _len93 = _l92;
-                                    _list97.push(::witbind::rt::string_lift(
+                                let _l35 = *_base28.add(4).cast::<*mut u8>();
+                                let _l36 = *_base28.add(8).cast::<usize>();
+                                let _array41 = _l35;
+                                let _len41 = _l36;
+                                let mut _list41 = ::witbind::rt::Vec::with_capacity(_len41);
+                                for i in 0.._len41 {
+                                    let _base37 = _array41.add(i * 8);
+                                    let _l38 = *_base37.cast::<*mut u8>();
+                                    let _l39 = *_base37.add(4).cast::<usize>();
+                                    _list41.push(::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l91.cast::<u8>(),
-                                            _len93,
-                                            _len93,
+                                            _l38.cast::<u8>(),
+                                            _l39,
+                                            _l39,
                                         ),
                                     ));
                                 }
-                                ::witbind::rt::cabi_dealloc(_array95, _len96 * 8, 4);
-                                Chunk::Lines(_list97)
+                                ::witbind::rt::cabi_dealloc(_array41, _len41 * 8, 4);
+                                Chunk::Lines(_list41)
                             }
                             2 => Chunk::Empty,
                             _ => ::witbind::rt::invalid_discriminant(),
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array102, _len103 * 12, 4);
-                    _list104
+                    ::witbind::rt::cabi_dealloc(_array44, _len44 * 12, 4);
+                    _list44
                 }
             }
             /// An empty list is a valid result too.
             pub fn nothing_listed() -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:lists/sequences")]
                     unsafe extern "C" {
@@ -720,11 +703,14 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _len7, _len7)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
                 }
             }
         }

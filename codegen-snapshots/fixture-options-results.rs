@@ -21,14 +21,6 @@ pub mod witbind_fixtures {
             /// An optional scalar.
             pub fn echo_option(x: ::core::option::Option<u32>) -> ::core::option::Option<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let (_v10, _v11) = match x {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e9) => (1i32, ::witbind::rt::as_i32(_e9)),
-                    };
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -39,13 +31,21 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v10, _v11, _ptr12);
-                    let _l13 = *_ptr12.cast::<u8>();
-                    match i32::from(_l13) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let (_v4, _v5) = match x {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i32(_e3)),
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v4, _v5, _ptr6);
+                    let _l7 = *_ptr6.cast::<u8>();
+                    match i32::from(_l7) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l20 = *_ptr12.add(4).cast::<i32>();
-                            ::core::option::Option::Some(_l20 as u32)
+                            let _l10 = *_ptr6.add(4).cast::<i32>();
+                            ::core::option::Option::Some(_l10 as u32)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -56,21 +56,6 @@ pub mod witbind_fixtures {
                 x: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v13, _v14, _v15) = match x {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e9) => {
-                            let _vec10 = _e9;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            (1i32, _ptr11, _len12)
-                        }
-                    };
-                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -81,20 +66,30 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v13, _v14, _v15, _ptr16);
-                    let _l17 = *_ptr16.cast::<u8>();
-                    match i32::from(_l17) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v5, _v6, _v7) = match x {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e3) => {
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            (1i32, _ptr4, _len4)
+                        }
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v5, _v6, _v7, _ptr8);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l24 = *_ptr16.add(4).cast::<*mut u8>();
-                            let _l25 = *_ptr16.add(8).cast::<usize>();
-                            let _len26 = _l25;
+                            let _l12 = *_ptr8.add(4).cast::<*mut u8>();
+                            let _l13 = *_ptr8.add(8).cast::<usize>();
                             ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l24.cast::<u8>(),
-                                    _len26,
-                                    _len26,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -106,22 +101,6 @@ pub mod witbind_fixtures {
                 x: ::core::option::Option<::core::option::Option<u8>>,
             ) -> ::core::option::Option<::core::option::Option<u8>> {
                 unsafe {
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 3]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 3]);
-                    let (_v18, _v19, _v20) = match x {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e9) => {
-                            let (_v16, _v17) = match _e9 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e15) => {
-                                    (1i32, ::witbind::rt::as_i32(_e15))
-                                }
-                            };
-                            (1i32, _v16, _v17)
-                        }
-                    };
-                    let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -132,17 +111,33 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v18, _v19, _v20, _ptr21);
-                    let _l22 = *_ptr21.cast::<u8>();
-                    match i32::from(_l22) {
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 3]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 3]);
+                    let (_v8, _v9, _v10) = match x {
+                        ::core::option::Option::None => (0i32, 0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => {
+                            let (_v6, _v7) = match _e3 {
+                                ::core::option::Option::None => (0i32, 0i32),
+                                ::core::option::Option::Some(_e5) => {
+                                    (1i32, ::witbind::rt::as_i32(_e5))
+                                }
+                            };
+                            (1i32, _v6, _v7)
+                        }
+                    };
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v8, _v9, _v10, _ptr11);
+                    let _l12 = *_ptr11.cast::<u8>();
+                    match i32::from(_l12) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l29 = *_ptr21.add(1).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l29) {
+                            let _l15 = *_ptr11.add(1).cast::<u8>();
+                            ::core::option::Option::Some(match i32::from(_l15) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l36 = *_ptr21.add(2).cast::<u8>();
-                                    ::core::option::Option::Some(i32::from(_l36) as u8)
+                                    let _l18 = *_ptr11.add(2).cast::<u8>();
+                                    ::core::option::Option::Some(i32::from(_l18) as u8)
                                 }
                                 _ => ::witbind::rt::invalid_discriminant(),
                             })
@@ -155,10 +150,6 @@ pub mod witbind_fixtures {
             #[allow(clippy::result_unit_err)]
             pub fn plain(x: ::core::result::Result<(), ()>) -> ::core::result::Result<(), ()> {
                 unsafe {
-                    let _v10 = match x {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -169,8 +160,12 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret11 = _wit_import(_v10);
-                    match _ret11 {
+                    let _v4 = match x {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
+                    };
+                    let _ret5 = _wit_import(_v4);
+                    match _ret5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -183,21 +178,6 @@ pub mod witbind_fixtures {
                 x: ::core::result::Result<&str, ()>,
             ) -> ::core::result::Result<::witbind::rt::String, ()> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v13, _v14, _v15) = match x {
-                        ::core::result::Result::Ok(_e6) => {
-                            let _vec7 = _e6;
-                            let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec7.len();
-                            (0i32, _ptr8, _len9)
-                        }
-                        ::core::result::Result::Err(_) => {
-                            (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                    };
-                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -208,19 +188,29 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v13, _v14, _v15, _ptr16);
-                    let _l17 = *_ptr16.cast::<u8>();
-                    match i32::from(_l17) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v5, _v6, _v7) = match x {
+                        ::core::result::Result::Ok(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (0i32, _ptr3, _len3)
+                        }
+                        ::core::result::Result::Err(_) => {
+                            (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v5, _v6, _v7, _ptr8);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => {
-                            let _l21 = *_ptr16.add(4).cast::<*mut u8>();
-                            let _l22 = *_ptr16.add(8).cast::<usize>();
-                            let _len23 = _l22;
+                            let _l11 = *_ptr8.add(4).cast::<*mut u8>();
+                            let _l12 = *_ptr8.add(8).cast::<usize>();
                             ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l21.cast::<u8>(),
-                                    _len23,
-                                    _len23,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
                             ))
                         }
                         1 => ::core::result::Result::Err(()),
@@ -233,25 +223,6 @@ pub mod witbind_fixtures {
                 x: ::core::result::Result<(), &Failure>,
             ) -> ::core::result::Result<(), Failure> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v15, _v16, _v17, _v18) = match x {
-                        ::core::result::Result::Ok(_) => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::result::Result::Err(_e9) => {
-                            let Failure {
-                                code: _f10,
-                                message: _f11,
-                            } = _e9;
-                            let _vec12 = _f11;
-                            let _ptr13 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len14 = _vec12.len();
-                            (1i32, ::witbind::rt::as_i32(_f10), _ptr13, _len14)
-                        }
-                    };
-                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -268,24 +239,39 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v15, _v16, _v17, _v18, _ptr19);
-                    let _l20 = *_ptr19.cast::<u8>();
-                    match i32::from(_l20) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_v7, _v8, _v9, _v10) = match x {
+                        ::core::result::Result::Ok(_) => {
+                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::result::Result::Err(_e3) => {
+                            let Failure {
+                                code: _f4,
+                                message: _f5,
+                            } = _e3;
+                            let _vec6 = _f5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            (1i32, ::witbind::rt::as_i32(_f4), _ptr6, _len6)
+                        }
+                    };
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v7, _v8, _v9, _v10, _ptr11);
+                    let _l12 = *_ptr11.cast::<u8>();
+                    match i32::from(_l12) {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l27 = *_ptr19.add(4).cast::<u16>();
-                            let _l28 = *_ptr19.add(8).cast::<*mut u8>();
-                            let _l29 = *_ptr19.add(12).cast::<usize>();
-                            let _len30 = _l29;
-                            let _string31 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l28.cast::<u8>(),
-                                    _len30,
-                                    _len30,
-                                ));
+                            let _l15 = *_ptr11.add(4).cast::<u16>();
+                            let _l16 = *_ptr11.add(8).cast::<*mut u8>();
+                            let _l17 = *_ptr11.add(12).cast::<usize>();
+                            let _string18 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l16.cast::<u8>(), _l17, _l17),
+                            );
                             ::core::result::Result::Err(Failure {
-                                code: i32::from(_l27) as u16,
-                                message: _string31,
+                                code: i32::from(_l15) as u16,
+                                message: _string18,
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -297,28 +283,6 @@ pub mod witbind_fixtures {
                 x: ::core::result::Result<u64, &Failure>,
             ) -> ::core::result::Result<u64, Failure> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let (_v15, _v16, _v17, _v18) = match x {
-                        ::core::result::Result::Ok(_e6) => (
-                            0i32,
-                            ::witbind::rt::as_i64(_e6),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        ),
-                        ::core::result::Result::Err(_e9) => {
-                            let Failure {
-                                code: _f10,
-                                message: _f11,
-                            } = _e9;
-                            let _vec12 = _f11;
-                            let _ptr13 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len14 = _vec12.len();
-                            (1i32, i64::from(::witbind::rt::as_i32(_f10)), _ptr13, _len14)
-                        }
-                    };
-                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -335,27 +299,45 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v15, _v16, _v17, _v18, _ptr19);
-                    let _l20 = *_ptr19.cast::<u8>();
-                    match i32::from(_l20) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                    let (_v7, _v8, _v9, _v10) = match x {
+                        ::core::result::Result::Ok(_e2) => (
+                            0i32,
+                            ::witbind::rt::as_i64(_e2),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        ),
+                        ::core::result::Result::Err(_e3) => {
+                            let Failure {
+                                code: _f4,
+                                message: _f5,
+                            } = _e3;
+                            let _vec6 = _f5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            (1i32, i64::from(::witbind::rt::as_i32(_f4)), _ptr6, _len6)
+                        }
+                    };
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v7, _v8, _v9, _v10, _ptr11);
+                    let _l12 = *_ptr11.cast::<u8>();
+                    match i32::from(_l12) {
                         0 => {
-                            let _l24 = *_ptr19.add(8).cast::<i64>();
-                            ::core::result::Result::Ok(_l24 as u64)
+                            let _l14 = *_ptr11.add(8).cast::<i64>();
+                            ::core::result::Result::Ok(_l14 as u64)
                         }
                         1 => {
-                            let _l28 = *_ptr19.add(8).cast::<u16>();
-                            let _l29 = *_ptr19.add(12).cast::<*mut u8>();
-                            let _l30 = *_ptr19.add(16).cast::<usize>();
-                            let _len31 = _l30;
-                            let _string32 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l29.cast::<u8>(),
-                                    _len31,
-                                    _len31,
-                                ));
+                            let _l16 = *_ptr11.add(8).cast::<u16>();
+                            let _l17 = *_ptr11.add(12).cast::<*mut u8>();
+                            let _l18 = *_ptr11.add(16).cast::<usize>();
+                            let _string19 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
+                            );
                             ::core::result::Result::Err(Failure {
-                                code: i32::from(_l28) as u16,
-                                message: _string32,
+                                code: i32::from(_l16) as u16,
+                                message: _string19,
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -365,18 +347,6 @@ pub mod witbind_fixtures {
             /// Payloads of different sizes and alignments on each side.
             pub fn uneven(x: ::core::result::Result<u8, f64>) -> ::core::result::Result<f64, u8> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v10, _v11) = match x {
-                        ::core::result::Result::Ok(_e6) => {
-                            (0i32, i64::from(::witbind::rt::as_i32(_e6)))
-                        }
-                        ::core::result::Result::Err(_e9) => {
-                            (1i32, (::witbind::rt::as_f64(_e9)).to_bits() as i64)
-                        }
-                    };
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -387,13 +357,25 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v10, _v11, _ptr12);
-                    let _l13 = *_ptr12.cast::<u8>();
-                    match i32::from(_l13) {
-                        0 => ::core::result::Result::Ok(*_ptr12.add(8).cast::<f64>()),
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_v4, _v5) = match x {
+                        ::core::result::Result::Ok(_e2) => {
+                            (0i32, i64::from(::witbind::rt::as_i32(_e2)))
+                        }
+                        ::core::result::Result::Err(_e3) => {
+                            (1i32, (::witbind::rt::as_f64(_e3)).to_bits() as i64)
+                        }
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v4, _v5, _ptr6);
+                    let _l7 = *_ptr6.cast::<u8>();
+                    match i32::from(_l7) {
+                        0 => ::core::result::Result::Ok(*_ptr6.add(8).cast::<f64>()),
                         1 => {
-                            let _l21 = *_ptr12.add(8).cast::<u8>();
-                            ::core::result::Result::Err(i32::from(_l21) as u8)
+                            let _l11 = *_ptr6.add(8).cast::<u8>();
+                            ::core::result::Result::Err(i32::from(_l11) as u8)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -412,57 +394,6 @@ pub mod witbind_fixtures {
                 ::witbind::rt::String,
             > {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v48, _v49, _v50, _v51, _v52, _v53) = match x {
-                        ::core::option::Option::None => (
-                            0i32,
-                            0i32,
-                            0i32,
-                            ::core::ptr::null_mut::<u8>(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        ),
-                        ::core::option::Option::Some(_e9) => {
-                            let (_v43, _v44, _v45, _v46, _v47) = match _e9 {
-                                ::core::result::Result::Ok(_e12) => {
-                                    let (_v22, _v23, _v24) = match _e12 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e18) => {
-                                            let _vec19 = _e18;
-                                            let _ptr20 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                                            let _len21 = _vec19.len();
-                                            (1i32, _ptr20, _len21)
-                                        }
-                                    };
-                                    (0i32, _v22, _v23, (_v24) as *mut u8, 0usize)
-                                }
-                                ::core::result::Result::Err(_e27) => {
-                                    let (_v39, _v40, _v41, _v42) = match _e27 {
-                                        ::core::option::Option::None => {
-                                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e33) => {
-                                            let Failure {
-                                                code: _f34,
-                                                message: _f35,
-                                            } = _e33;
-                                            let _vec36 = _f35;
-                                            let _ptr37 = _vec36.as_ptr().cast::<u8>().cast_mut();
-                                            let _len38 = _vec36.len();
-                                            (1i32, ::witbind::rt::as_i32(_f34), _ptr37, _len38)
-                                        }
-                                    };
-                                    (1i32, _v39, (_v40) as usize as *mut u8, _v41, _v42)
-                                }
-                            };
-                            (1i32, _v43, _v44, _v45, _v46, _v47)
-                        }
-                    };
-                    let _ptr54 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -489,19 +420,70 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v48, _v49, _v50, _v51, _v52, _v53, _ptr54);
-                    let _l55 = *_ptr54.cast::<u8>();
-                    match i32::from(_l55) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_v26, _v27, _v28, _v29, _v30, _v31) = match x {
+                        ::core::option::Option::None => (
+                            0i32,
+                            0i32,
+                            0i32,
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        ),
+                        ::core::option::Option::Some(_e3) => {
+                            let (_v21, _v22, _v23, _v24, _v25) = match _e3 {
+                                ::core::result::Result::Ok(_e4) => {
+                                    let (_v8, _v9, _v10) = match _e4 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e6) => {
+                                            let _vec7 = _e6;
+                                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                                            let _len7 = _vec7.len();
+                                            (1i32, _ptr7, _len7)
+                                        }
+                                    };
+                                    (0i32, _v8, _v9, (_v10) as *mut u8, 0usize)
+                                }
+                                ::core::result::Result::Err(_e11) => {
+                                    let (_v17, _v18, _v19, _v20) = match _e11 {
+                                        ::core::option::Option::None => {
+                                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e13) => {
+                                            let Failure {
+                                                code: _f14,
+                                                message: _f15,
+                                            } = _e13;
+                                            let _vec16 = _f15;
+                                            let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                                            let _len16 = _vec16.len();
+                                            (1i32, ::witbind::rt::as_i32(_f14), _ptr16, _len16)
+                                        }
+                                    };
+                                    (1i32, _v17, (_v18) as usize as *mut u8, _v19, _v20)
+                                }
+                            };
+                            (1i32, _v21, _v22, _v23, _v24, _v25)
+                        }
+                    };
+                    let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v26, _v27, _v28, _v29, _v30, _v31, _ptr32);
+                    let _l33 = *_ptr32.cast::<u8>();
+                    match i32::from(_l33) {
                         0 => {
-                            let _l59 = *_ptr54.add(4).cast::<u8>();
-                            ::core::result::Result::Ok(match i32::from(_l59) {
+                            let _l35 = *_ptr32.add(4).cast::<u8>();
+                            ::core::result::Result::Ok(match i32::from(_l35) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l66 = *_ptr54.add(8).cast::<u8>();
-                                    ::core::option::Option::Some(match i32::from(_l66) {
+                                    let _l38 = *_ptr32.add(8).cast::<u8>();
+                                    ::core::option::Option::Some(match i32::from(_l38) {
                                         0 => {
-                                            let _l70 = *_ptr54.add(12).cast::<i32>();
-                                            ::core::result::Result::Ok(_l70 as u32)
+                                            let _l40 = *_ptr32.add(12).cast::<i32>();
+                                            ::core::result::Result::Ok(_l40 as u32)
                                         }
                                         1 => ::core::result::Result::Err(()),
                                         _ => ::witbind::rt::invalid_discriminant(),
@@ -511,15 +493,10 @@ pub mod witbind_fixtures {
                             })
                         }
                         1 => {
-                            let _l79 = *_ptr54.add(4).cast::<*mut u8>();
-                            let _l80 = *_ptr54.add(8).cast::<usize>();
-                            let _len81 = _l80;
+                            let _l45 = *_ptr32.add(4).cast::<*mut u8>();
+                            let _l46 = *_ptr32.add(8).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l79.cast::<u8>(),
-                                    _len81,
-                                    _len81,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l45.cast::<u8>(), _l46, _l46),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -529,13 +506,6 @@ pub mod witbind_fixtures {
             /// A fallible function whose error is a plain string.
             pub fn parse(text: &str) -> ::core::result::Result<i64, ::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _vec4 = text;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
                     unsafe extern "C" {
@@ -546,20 +516,22 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<u8>();
-                    match i32::from(_l8) {
-                        0 => ::core::result::Result::Ok(*_ptr7.add(8).cast::<i64>()),
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _vec2 = text;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<u8>();
+                    match i32::from(_l4) {
+                        0 => ::core::result::Result::Ok(*_ptr3.add(8).cast::<i64>()),
                         1 => {
-                            let _l16 = *_ptr7.add(8).cast::<*mut u8>();
-                            let _l17 = *_ptr7.add(12).cast::<usize>();
-                            let _len18 = _l17;
+                            let _l8 = *_ptr3.add(8).cast::<*mut u8>();
+                            let _l9 = *_ptr3.add(12).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l16.cast::<u8>(),
-                                    _len18,
-                                    _len18,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),

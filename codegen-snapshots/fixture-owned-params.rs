@@ -60,9 +60,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Token {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -85,100 +85,6 @@ pub mod witbind_fixtures {
                 many: ::witbind::rt::Vec<Holder>,
             ) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let Holder {
-                        token: _f4,
-                        name: _f5,
-                        tags: _f6,
-                    } = &single;
-                    let _vec7 = _f5;
-                    let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec7.len();
-                    let _vec16 = _f6;
-                    let _len17 = _vec16.len();
-                    let _array18 = ::witbind::rt::alloc(_len17 * 8, 4);
-                    for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec16).enumerate() {
-                        let _base11 = _array18.add(i * 8);
-                        let _vec13 = _e10;
-                        let _ptr14 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len15 = _vec13.len();
-                        *_base11.add(4).cast::<usize>() = _len15;
-                        *_base11.cast::<*mut u8>() = _ptr14;
-                    }
-                    let (_v30, _v31, _v32, _v33) = match &maybe {
-                        ::core::option::Option::None => {
-                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e24) => {
-                            let (_t25, _t26) = _e24;
-                            let _vec27 = _t26;
-                            let _ptr28 = _vec27.as_ptr().cast::<u8>().cast_mut();
-                            let _len29 = _vec27.len();
-                            (
-                                1i32,
-                                ::witbind::rt::Resource::take_handle(&_t25.handle) as i32,
-                                _ptr28,
-                                _len29,
-                            )
-                        }
-                    };
-                    let (_v48, _v49, _v50, _v51) = match &choice {
-                        Payload::Pair(_e36) => {
-                            let (_t37, _t38) = _e36;
-                            let _vec39 = _t38;
-                            let _ptr40 = _vec39.as_ptr().cast::<u8>().cast_mut();
-                            let _len41 = _vec39.len();
-                            (
-                                0i32,
-                                (::witbind::rt::Resource::take_handle(&_t37.handle) as i32) as usize
-                                    as *mut u8,
-                                _ptr40,
-                                _len41,
-                            )
-                        }
-                        Payload::Text(_e44) => {
-                            let _vec45 = _e44;
-                            let _ptr46 = _vec45.as_ptr().cast::<u8>().cast_mut();
-                            let _len47 = _vec45.len();
-                            (1i32, _ptr46, (_len47) as *mut u8, 0usize)
-                        }
-                    };
-                    let _vec70 = &many;
-                    let _len71 = _vec70.len();
-                    let _array72 = ::witbind::rt::alloc(_len71 * 20, 4);
-                    for (i, _e52) in ::core::iter::IntoIterator::into_iter(_vec70).enumerate() {
-                        let _base53 = _array72.add(i * 20);
-                        let Holder {
-                            token: _f55,
-                            name: _f56,
-                            tags: _f57,
-                        } = _e52;
-                        *_base53.cast::<i32>() =
-                            ::witbind::rt::Resource::take_handle(&_f55.handle) as i32;
-                        let _vec58 = _f56;
-                        let _ptr59 = _vec58.as_ptr().cast::<u8>().cast_mut();
-                        let _len60 = _vec58.len();
-                        *_base53.add(8).cast::<usize>() = _len60;
-                        *_base53.add(4).cast::<*mut u8>() = _ptr59;
-                        let _vec67 = _f57;
-                        let _len68 = _vec67.len();
-                        let _array69 = ::witbind::rt::alloc(_len68 * 8, 4);
-                        for (i, _e61) in ::core::iter::IntoIterator::into_iter(_vec67).enumerate() {
-                            let _base62 = _array69.add(i * 8);
-                            let _vec64 = _e61;
-                            let _ptr65 = _vec64.as_ptr().cast::<u8>().cast_mut();
-                            let _len66 = _vec64.len();
-                            *_base62.add(4).cast::<usize>() = _len66;
-                            *_base62.cast::<*mut u8>() = _ptr65;
-                        }
-                        _cleanup_list.push((_array69, _len68 * 8, 4));
-                        *_base53.add(16).cast::<usize>() = _len68;
-                        *_base53.add(12).cast::<*mut u8>() = _array69;
-                    }
-                    let _ptr73 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:owned-params/owned")]
                     unsafe extern "C" {
@@ -223,36 +129,129 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let Holder {
+                        token: _f2,
+                        name: _f3,
+                        tags: _f4,
+                    } = &single;
+                    let _vec5 = _f3;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    let _vec8 = _f4;
+                    let _len8 = _vec8.len();
+                    let _array8 = ::witbind::rt::alloc(_len8 * 8, 4);
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate() {
+                        let _base6 = _array8.add(i * 8);
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        *_base6.add(4).cast::<usize>() = _len7;
+                        *_base6.cast::<*mut u8>() = _ptr7;
+                    }
+                    let (_v14, _v15, _v16, _v17) = match &maybe {
+                        ::core::option::Option::None => {
+                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e10) => {
+                            let (_t11, _t12) = _e10;
+                            let _vec13 = _t12;
+                            let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                            let _len13 = _vec13.len();
+                            (
+                                1i32,
+                                ::witbind::rt::Resource::take_handle(&_t11.handle) as i32,
+                                _ptr13,
+                                _len13,
+                            )
+                        }
+                    };
+                    let (_v24, _v25, _v26, _v27) = match &choice {
+                        Payload::Pair(_e18) => {
+                            let (_t19, _t20) = _e18;
+                            let _vec21 = _t20;
+                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                            let _len21 = _vec21.len();
+                            (
+                                0i32,
+                                (::witbind::rt::Resource::take_handle(&_t19.handle) as i32) as usize
+                                    as *mut u8,
+                                _ptr21,
+                                _len21,
+                            )
+                        }
+                        Payload::Text(_e22) => {
+                            let _vec23 = _e22;
+                            let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
+                            let _len23 = _vec23.len();
+                            (1i32, _ptr23, (_len23) as *mut u8, 0usize)
+                        }
+                    };
+                    let _vec36 = &many;
+                    let _len36 = _vec36.len();
+                    let _array36 = ::witbind::rt::alloc(_len36 * 20, 4);
+                    for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec36).enumerate() {
+                        let _base28 = _array36.add(i * 20);
+                        let Holder {
+                            token: _f29,
+                            name: _f30,
+                            tags: _f31,
+                        } = _e28;
+                        *_base28.cast::<i32>() =
+                            ::witbind::rt::Resource::take_handle(&_f29.handle) as i32;
+                        let _vec32 = _f30;
+                        let _ptr32 = _vec32.as_ptr().cast::<u8>().cast_mut();
+                        let _len32 = _vec32.len();
+                        *_base28.add(8).cast::<usize>() = _len32;
+                        *_base28.add(4).cast::<*mut u8>() = _ptr32;
+                        let _vec35 = _f31;
+                        let _len35 = _vec35.len();
+                        let _array35 = ::witbind::rt::alloc(_len35 * 8, 4);
+                        for (i, _e33) in ::core::iter::IntoIterator::into_iter(_vec35).enumerate() {
+                            let _base33 = _array35.add(i * 8);
+                            let _vec34 = _e33;
+                            let _ptr34 = _vec34.as_ptr().cast::<u8>().cast_mut();
+                            let _len34 = _vec34.len();
+                            *_base33.add(4).cast::<usize>() = _len34;
+                            *_base33.cast::<*mut u8>() = _ptr34;
+                        }
+                        _cleanup_list.push((_array35, _len35 * 8, 4));
+                        *_base28.add(16).cast::<usize>() = _len35;
+                        *_base28.add(12).cast::<*mut u8>() = _array35;
+                    }
+                    let _ptr37 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&_f4.handle) as i32,
-                        _ptr8,
-                        _len9,
-                        _array18,
-                        _len17,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _v33,
-                        _v48,
-                        _v49,
-                        _v50,
-                        _v51,
-                        _array72,
-                        _len71,
-                        _ptr73,
+                        ::witbind::rt::Resource::take_handle(&_f2.handle) as i32,
+                        _ptr5,
+                        _len5,
+                        _array8,
+                        _len8,
+                        _v14,
+                        _v15,
+                        _v16,
+                        _v17,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
+                        _array36,
+                        _len36,
+                        _ptr37,
                     );
-                    ::witbind::rt::cabi_dealloc(_array18, _len17 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array72, _len71 * 20, 4);
+                    ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4);
+                    ::witbind::rt::cabi_dealloc(_array36, _len36 * 20, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l74 = *_ptr73.cast::<*mut u8>();
-                    let _l75 = *_ptr73.add(4).cast::<usize>();
-                    let _len76 = _l75;
+                    let _l38 = *_ptr37.cast::<*mut u8>();
+                    let _l39 = *_ptr37.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l74.cast::<u8>(),
-                        _len76,
-                        _len76,
+                        _l38.cast::<u8>(),
+                        _l39,
+                        _l39,
                     ))
                 }
             }

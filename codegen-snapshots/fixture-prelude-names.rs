@@ -15,8 +15,8 @@ pub fn drop(x: Option) -> Option {
         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-        _ret4 as u32
+        let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+        _ret2 as u32
     }
 }
 /// A world-level function named `witbind`, like the runtime crate.
@@ -64,7 +64,6 @@ pub mod witbind_fixtures {
             /// A function named `rt`.
             pub fn get_rt(rt: Rt) -> Rt {
                 unsafe {
-                    let Rt { rt: _f4 } = rt;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/rt")]
                     unsafe extern "C" {
@@ -75,8 +74,9 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret5 = _wit_import(::witbind::rt::as_i32(_f4));
-                    Rt { rt: _ret5 as u8 }
+                    let Rt { rt: _f2 } = rt;
+                    let _ret3 = _wit_import(::witbind::rt::as_i32(_f2));
+                    Rt { rt: _ret3 as u8 }
                 }
             }
         }
@@ -301,173 +301,6 @@ pub mod witbind_fixtures {
                 i: None,
             ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 116]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 116]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Option {
-                        some: _f5,
-                        none: _f6,
-                    } = a;
-                    *_ptr4.cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                    *_ptr4.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
-                    match b {
-                        Result::Ok(_e9) => {
-                            *_ptr4.add(8).cast::<u8>() = 0i32 as u8;
-                            let _vec10 = _e9;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            *_ptr4.add(16).cast::<usize>() = _len12;
-                            *_ptr4.add(12).cast::<*mut u8>() = _ptr11;
-                        }
-                        Result::Err(_e15) => {
-                            *_ptr4.add(8).cast::<u8>() = 1i32 as u8;
-                            *_ptr4.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e15);
-                        }
-                    };
-                    let String {
-                        vec: _f16,
-                        len: _f17,
-                    } = c;
-                    let _vec18 = _f16;
-                    let _ptr19 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                    let _len20 = _vec18.len();
-                    *_ptr4.add(24).cast::<usize>() = _len20;
-                    *_ptr4.add(20).cast::<*mut u8>() = _ptr19;
-                    *_ptr4.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f17);
-                    let Vec {
-                        box_: _f21,
-                        ok: _f22,
-                        err: _f23,
-                    } = d;
-                    let _vec32 = _f21;
-                    let _len33 = _vec32.len();
-                    let _array34 = ::witbind::rt::alloc(_len33 * 12, 4);
-                    for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec32).enumerate() {
-                        let _base25 = _array34.add(i * 12);
-                        let String {
-                            vec: _f27,
-                            len: _f28,
-                        } = _e24;
-                        let _vec29 = _f27;
-                        let _ptr30 = _vec29.as_ptr().cast::<u8>().cast_mut();
-                        let _len31 = _vec29.len();
-                        *_base25.add(4).cast::<usize>() = _len31;
-                        *_base25.cast::<*mut u8>() = _ptr30;
-                        *_base25.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f28);
-                    }
-                    *_ptr4.add(36).cast::<usize>() = _len33;
-                    *_ptr4.add(32).cast::<*mut u8>() = _array34;
-                    let Option {
-                        some: _f35,
-                        none: _f36,
-                    } = _f22;
-                    *_ptr4.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f35);
-                    *_ptr4.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
-                    match _f23 {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(48).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e42) => {
-                            *_ptr4.add(48).cast::<u8>() = 1i32 as u8;
-                            match _e42 {
-                                Result::Ok(_e45) => {
-                                    *_ptr4.add(52).cast::<u8>() = 0i32 as u8;
-                                    let _vec46 = _e45;
-                                    let _ptr47 = _vec46.as_ptr().cast::<u8>().cast_mut();
-                                    let _len48 = _vec46.len();
-                                    *_ptr4.add(60).cast::<usize>() = _len48;
-                                    *_ptr4.add(56).cast::<*mut u8>() = _ptr47;
-                                }
-                                Result::Err(_e51) => {
-                                    *_ptr4.add(52).cast::<u8>() = 1i32 as u8;
-                                    *_ptr4.add(56).cast::<i32>() = ::witbind::rt::as_i32(_e51);
-                                }
-                            };
-                        }
-                    };
-                    match e {
-                        Box::Some(_e54) => {
-                            *_ptr4.add(64).cast::<u8>() = 0i32 as u8;
-                            let Vec {
-                                box_: _f55,
-                                ok: _f56,
-                                err: _f57,
-                            } = _e54;
-                            let _vec66 = _f55;
-                            let _len67 = _vec66.len();
-                            let _array68 = ::witbind::rt::alloc(_len67 * 12, 4);
-                            for (i, _e58) in
-                                ::core::iter::IntoIterator::into_iter(_vec66).enumerate()
-                            {
-                                let _base59 = _array68.add(i * 12);
-                                let String {
-                                    vec: _f61,
-                                    len: _f62,
-                                } = _e58;
-                                let _vec63 = _f61;
-                                let _ptr64 = _vec63.as_ptr().cast::<u8>().cast_mut();
-                                let _len65 = _vec63.len();
-                                *_base59.add(4).cast::<usize>() = _len65;
-                                *_base59.cast::<*mut u8>() = _ptr64;
-                                *_base59.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f62);
-                            }
-                            _cleanup_list.push((_array68, _len67 * 12, 4));
-                            *_ptr4.add(72).cast::<usize>() = _len67;
-                            *_ptr4.add(68).cast::<*mut u8>() = _array68;
-                            let Option {
-                                some: _f69,
-                                none: _f70,
-                            } = _f56;
-                            *_ptr4.add(76).cast::<i32>() = ::witbind::rt::as_i32(_f69);
-                            *_ptr4.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f70) as u8;
-                            match _f57 {
-                                ::core::option::Option::None => {
-                                    *_ptr4.add(84).cast::<u8>() = 0i32 as u8;
-                                }
-                                ::core::option::Option::Some(_e76) => {
-                                    *_ptr4.add(84).cast::<u8>() = 1i32 as u8;
-                                    match _e76 {
-                                        Result::Ok(_e79) => {
-                                            *_ptr4.add(88).cast::<u8>() = 0i32 as u8;
-                                            let _vec80 = _e79;
-                                            let _ptr81 = _vec80.as_ptr().cast::<u8>().cast_mut();
-                                            let _len82 = _vec80.len();
-                                            *_ptr4.add(96).cast::<usize>() = _len82;
-                                            *_ptr4.add(92).cast::<*mut u8>() = _ptr81;
-                                        }
-                                        Result::Err(_e85) => {
-                                            *_ptr4.add(88).cast::<u8>() = 1i32 as u8;
-                                            *_ptr4.add(92).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_e85);
-                                        }
-                                    };
-                                }
-                            };
-                        }
-                        Box::None => {
-                            *_ptr4.add(64).cast::<u8>() = 1i32 as u8;
-                        }
-                    };
-                    *_ptr4.add(100).cast::<u8>() = f.clone() as i32 as u8;
-                    *_ptr4.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8;
-                    let _vec94 = h;
-                    let _len95 = _vec94.len();
-                    let _array96 = ::witbind::rt::alloc(_len95 * 8, 4);
-                    for (i, _e89) in ::core::iter::IntoIterator::into_iter(_vec94).enumerate() {
-                        let _base90 = _array96.add(i * 8);
-                        let Option {
-                            some: _f92,
-                            none: _f93,
-                        } = _e89;
-                        *_base90.cast::<i32>() = ::witbind::rt::as_i32(_f92);
-                        *_base90.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f93) as u8;
-                    }
-                    *_ptr4.add(108).cast::<usize>() = _len95;
-                    *_ptr4.add(104).cast::<*mut u8>() = _array96;
-                    *_ptr4.add(112).cast::<u8>() = i.bits() as i32 as u8;
-                    let _ptr97 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
                     unsafe extern "C" {
@@ -478,139 +311,289 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr97);
-                    ::witbind::rt::cabi_dealloc(_array34, _len33 * 12, 4);
-                    ::witbind::rt::cabi_dealloc(_array96, _len95 * 8, 4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 116]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 116]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Option {
+                        some: _f3,
+                        none: _f4,
+                    } = a;
+                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                    *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                    match b {
+                        Result::Ok(_e5) => {
+                            *_ptr2.add(8).cast::<u8>() = 0i32 as u8;
+                            let _vec6 = _e5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            *_ptr2.add(16).cast::<usize>() = _len6;
+                            *_ptr2.add(12).cast::<*mut u8>() = _ptr6;
+                        }
+                        Result::Err(_e7) => {
+                            *_ptr2.add(8).cast::<u8>() = 1i32 as u8;
+                            *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_e7);
+                        }
+                    };
+                    let String { vec: _f8, len: _f9 } = c;
+                    let _vec10 = _f8;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    *_ptr2.add(24).cast::<usize>() = _len10;
+                    *_ptr2.add(20).cast::<*mut u8>() = _ptr10;
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                    let Vec {
+                        box_: _f11,
+                        ok: _f12,
+                        err: _f13,
+                    } = d;
+                    let _vec18 = _f11;
+                    let _len18 = _vec18.len();
+                    let _array18 = ::witbind::rt::alloc(_len18 * 12, 4);
+                    for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec18).enumerate() {
+                        let _base14 = _array18.add(i * 12);
+                        let String {
+                            vec: _f15,
+                            len: _f16,
+                        } = _e14;
+                        let _vec17 = _f15;
+                        let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                        let _len17 = _vec17.len();
+                        *_base14.add(4).cast::<usize>() = _len17;
+                        *_base14.cast::<*mut u8>() = _ptr17;
+                        *_base14.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f16);
+                    }
+                    *_ptr2.add(36).cast::<usize>() = _len18;
+                    *_ptr2.add(32).cast::<*mut u8>() = _array18;
+                    let Option {
+                        some: _f19,
+                        none: _f20,
+                    } = _f12;
+                    *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f19);
+                    *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                    match _f13 {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(48).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e22) => {
+                            *_ptr2.add(48).cast::<u8>() = 1i32 as u8;
+                            match _e22 {
+                                Result::Ok(_e23) => {
+                                    *_ptr2.add(52).cast::<u8>() = 0i32 as u8;
+                                    let _vec24 = _e23;
+                                    let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
+                                    let _len24 = _vec24.len();
+                                    *_ptr2.add(60).cast::<usize>() = _len24;
+                                    *_ptr2.add(56).cast::<*mut u8>() = _ptr24;
+                                }
+                                Result::Err(_e25) => {
+                                    *_ptr2.add(52).cast::<u8>() = 1i32 as u8;
+                                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(_e25);
+                                }
+                            };
+                        }
+                    };
+                    match e {
+                        Box::Some(_e26) => {
+                            *_ptr2.add(64).cast::<u8>() = 0i32 as u8;
+                            let Vec {
+                                box_: _f27,
+                                ok: _f28,
+                                err: _f29,
+                            } = _e26;
+                            let _vec34 = _f27;
+                            let _len34 = _vec34.len();
+                            let _array34 = ::witbind::rt::alloc(_len34 * 12, 4);
+                            for (i, _e30) in
+                                ::core::iter::IntoIterator::into_iter(_vec34).enumerate()
+                            {
+                                let _base30 = _array34.add(i * 12);
+                                let String {
+                                    vec: _f31,
+                                    len: _f32,
+                                } = _e30;
+                                let _vec33 = _f31;
+                                let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
+                                let _len33 = _vec33.len();
+                                *_base30.add(4).cast::<usize>() = _len33;
+                                *_base30.cast::<*mut u8>() = _ptr33;
+                                *_base30.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f32);
+                            }
+                            _cleanup_list.push((_array34, _len34 * 12, 4));
+                            *_ptr2.add(72).cast::<usize>() = _len34;
+                            *_ptr2.add(68).cast::<*mut u8>() = _array34;
+                            let Option {
+                                some: _f35,
+                                none: _f36,
+                            } = _f28;
+                            *_ptr2.add(76).cast::<i32>() = ::witbind::rt::as_i32(_f35);
+                            *_ptr2.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8;
+                            match _f29 {
+                                ::core::option::Option::None => {
+                                    *_ptr2.add(84).cast::<u8>() = 0i32 as u8;
+                                }
+                                ::core::option::Option::Some(_e38) => {
+                                    *_ptr2.add(84).cast::<u8>() = 1i32 as u8;
+                                    match _e38 {
+                                        Result::Ok(_e39) => {
+                                            *_ptr2.add(88).cast::<u8>() = 0i32 as u8;
+                                            let _vec40 = _e39;
+                                            let _ptr40 = _vec40.as_ptr().cast::<u8>().cast_mut();
+                                            let _len40 = _vec40.len();
+                                            *_ptr2.add(96).cast::<usize>() = _len40;
+                                            *_ptr2.add(92).cast::<*mut u8>() = _ptr40;
+                                        }
+                                        Result::Err(_e41) => {
+                                            *_ptr2.add(88).cast::<u8>() = 1i32 as u8;
+                                            *_ptr2.add(92).cast::<i32>() =
+                                                ::witbind::rt::as_i32(_e41);
+                                        }
+                                    };
+                                }
+                            };
+                        }
+                        Box::None => {
+                            *_ptr2.add(64).cast::<u8>() = 1i32 as u8;
+                        }
+                    };
+                    *_ptr2.add(100).cast::<u8>() = f.clone() as i32 as u8;
+                    *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8;
+                    let _vec46 = h;
+                    let _len46 = _vec46.len();
+                    let _array46 = ::witbind::rt::alloc(_len46 * 8, 4);
+                    for (i, _e43) in ::core::iter::IntoIterator::into_iter(_vec46).enumerate() {
+                        let _base43 = _array46.add(i * 8);
+                        let Option {
+                            some: _f44,
+                            none: _f45,
+                        } = _e43;
+                        *_base43.cast::<i32>() = ::witbind::rt::as_i32(_f44);
+                        *_base43.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8;
+                    }
+                    *_ptr2.add(108).cast::<usize>() = _len46;
+                    *_ptr2.add(104).cast::<*mut u8>() = _array46;
+                    *_ptr2.add(112).cast::<u8>() = i.bits() as i32 as u8;
+                    let _ptr47 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr47);
+                    ::witbind::rt::cabi_dealloc(_array18, _len18 * 12, 4);
+                    ::witbind::rt::cabi_dealloc(_array46, _len46 * 8, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l98 = *_ptr97.cast::<i32>();
-                    let _l99 = *_ptr97.add(4).cast::<u8>();
-                    let _l100 = *_ptr97.add(8).cast::<u8>();
-                    let _v112 = match i32::from(_l100) {
+                    let _l48 = *_ptr47.cast::<i32>();
+                    let _l49 = *_ptr47.add(4).cast::<u8>();
+                    let _l50 = *_ptr47.add(8).cast::<u8>();
+                    let _v57 = match i32::from(_l50) {
                         0 => {
-                            let _l104 = *_ptr97.add(12).cast::<*mut u8>();
-                            let _l105 = *_ptr97.add(16).cast::<usize>();
-                            let _len106 = _l105;
+                            let _l52 = *_ptr47.add(12).cast::<*mut u8>();
+                            let _l53 = *_ptr47.add(16).cast::<usize>();
                             Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l104.cast::<u8>(),
-                                    _len106,
-                                    _len106,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l52.cast::<u8>(), _l53, _l53),
                             ))
                         }
                         1 => {
-                            let _l111 = *_ptr97.add(12).cast::<i32>();
-                            Result::Err(_l111 as u32)
+                            let _l56 = *_ptr47.add(12).cast::<i32>();
+                            Result::Err(_l56 as u32)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l113 = *_ptr97.add(20).cast::<*mut u8>();
-                    let _l114 = *_ptr97.add(24).cast::<usize>();
-                    let _len115 = _l114;
-                    let _list116 =
-                        ::witbind::rt::Vec::from_raw_parts(_l113.cast::<u8>(), _len115, _len115);
-                    let _l117 = *_ptr97.add(28).cast::<i32>();
-                    let _l118 = *_ptr97.add(32).cast::<*mut u8>();
-                    let _l119 = *_ptr97.add(36).cast::<usize>();
-                    let _array128 = _l118;
-                    let _len129 = _l119;
-                    let mut _list130 = ::witbind::rt::Vec::with_capacity(_len129);
-                    for i in 0.._len129 {
-                        let _base121 = _array128.add(i * 12);
-                        let _l123 = *_base121.cast::<*mut u8>();
-                        let _l124 = *_base121.add(4).cast::<usize>();
-                        let _len125 = _l124;
-                        let _list126 = ::witbind::rt::Vec::from_raw_parts(
-                            _l123.cast::<u8>(),
-                            _len125,
-                            _len125,
-                        );
-                        let _l127 = *_base121.add(8).cast::<i32>();
-                        _list130.push(String {
-                            vec: _list126,
-                            len: _l127 as u32,
+                    let _l58 = *_ptr47.add(20).cast::<*mut u8>();
+                    let _l59 = *_ptr47.add(24).cast::<usize>();
+                    let _list60 = ::witbind::rt::Vec::from_raw_parts(_l58.cast::<u8>(), _l59, _l59);
+                    let _l61 = *_ptr47.add(28).cast::<i32>();
+                    let _l62 = *_ptr47.add(32).cast::<*mut u8>();
+                    let _l63 = *_ptr47.add(36).cast::<usize>();
+                    let _array69 = _l62;
+                    let _len69 = _l63;
+                    let mut _list69 = ::witbind::rt::Vec::with_capacity(_len69);
+                    for i in 0.._len69 {
+                        let _base64 = _array69.add(i * 12);
+                        let _l65 = *_base64.cast::<*mut u8>();
+                        let _l66 = *_base64.add(4).cast::<usize>();
+                        let _list67 =
+                            ::witbind::rt::Vec::from_raw_parts(_l65.cast::<u8>(), _l66, _l66);
+                        let _l68 = *_base64.add(8).cast::<i32>();
+                        _list69.push(String {
+                            vec: _list67,
+                            len: _l68 as u32,
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array128, _len129 * 12, 4);
-                    let _l131 = *_ptr97.add(40).cast::<i32>();
-                    let _l132 = *_ptr97.add(44).cast::<u8>();
-                    let _l133 = *_ptr97.add(48).cast::<u8>();
-                    let _v153 = match i32::from(_l133) {
+                    ::witbind::rt::cabi_dealloc(_array69, _len69 * 12, 4);
+                    let _l70 = *_ptr47.add(40).cast::<i32>();
+                    let _l71 = *_ptr47.add(44).cast::<u8>();
+                    let _l72 = *_ptr47.add(48).cast::<u8>();
+                    let _v83 = match i32::from(_l72) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l140 = *_ptr97.add(52).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l140) {
+                            let _l75 = *_ptr47.add(52).cast::<u8>();
+                            ::core::option::Option::Some(match i32::from(_l75) {
                                 0 => {
-                                    let _l144 = *_ptr97.add(56).cast::<*mut u8>();
-                                    let _l145 = *_ptr97.add(60).cast::<usize>();
-                                    let _len146 = _l145;
+                                    let _l77 = *_ptr47.add(56).cast::<*mut u8>();
+                                    let _l78 = *_ptr47.add(60).cast::<usize>();
                                     Result::Ok(::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l144.cast::<u8>(),
-                                            _len146,
-                                            _len146,
+                                            _l77.cast::<u8>(),
+                                            _l78,
+                                            _l78,
                                         ),
                                     ))
                                 }
                                 1 => {
-                                    let _l151 = *_ptr97.add(56).cast::<i32>();
-                                    Result::Err(_l151 as u32)
+                                    let _l81 = *_ptr47.add(56).cast::<i32>();
+                                    Result::Err(_l81 as u32)
                                 }
                                 _ => ::witbind::rt::invalid_discriminant(),
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l154 = *_ptr97.add(64).cast::<u8>();
-                    let _v197 = match i32::from(_l154) {
+                    let _l84 = *_ptr47.add(64).cast::<u8>();
+                    let _v109 = match i32::from(_l84) {
                         0 => {
-                            let _l158 = *_ptr97.add(68).cast::<*mut u8>();
-                            let _l159 = *_ptr97.add(72).cast::<usize>();
-                            let _array168 = _l158;
-                            let _len169 = _l159;
-                            let mut _list170 = ::witbind::rt::Vec::with_capacity(_len169);
-                            for i in 0.._len169 {
-                                let _base161 = _array168.add(i * 12);
-                                let _l163 = *_base161.cast::<*mut u8>();
-                                let _l164 = *_base161.add(4).cast::<usize>();
-                                let _len165 = _l164;
-                                let _list166 = ::witbind::rt::Vec::from_raw_parts(
-                                    _l163.cast::<u8>(),
-                                    _len165,
-                                    _len165,
+                            let _l86 = *_ptr47.add(68).cast::<*mut u8>();
+                            let _l87 = *_ptr47.add(72).cast::<usize>();
+                            let _array93 = _l86;
+                            let _len93 = _l87;
+                            let mut _list93 = ::witbind::rt::Vec::with_capacity(_len93);
+                            for i in 0.._len93 {
+                                let _base88 = _array93.add(i * 12);
+                                let _l89 = *_base88.cast::<*mut u8>();
+                                let _l90 = *_base88.add(4).cast::<usize>();
+                                let _list91 = ::witbind::rt::Vec::from_raw_parts(
+                                    _l89.cast::<u8>(),
+                                    _l90,
+                                    _l90,
                                 );
-                                let _l167 = *_base161.add(8).cast::<i32>();
-                                _list170.push(String {
-                                    vec: _list166,
-                                    len: _l167 as u32,
+                                let _l92 = *_base88.add(8).cast::<i32>();
+                                _list93.push(String {
+                                    vec: _list91,
+                                    len: _l92 as u32,
                                 });
                             }
-                            ::witbind::rt::cabi_dealloc(_array168, _len169 * 12, 4);
-                            let _l171 = *_ptr97.add(76).cast::<i32>();
-                            let _l172 = *_ptr97.add(80).cast::<u8>();
-                            let _l173 = *_ptr97.add(84).cast::<u8>();
-                            let _v193 = match i32::from(_l173) {
+                            ::witbind::rt::cabi_dealloc(_array93, _len93 * 12, 4);
+                            let _l94 = *_ptr47.add(76).cast::<i32>();
+                            let _l95 = *_ptr47.add(80).cast::<u8>();
+                            let _l96 = *_ptr47.add(84).cast::<u8>();
+                            let _v107 = match i32::from(_l96) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l180 = *_ptr97.add(88).cast::<u8>();
-                                    ::core::option::Option::Some(match i32::from(_l180) {
+                                    let _l99 = *_ptr47.add(88).cast::<u8>();
+                                    ::core::option::Option::Some(match i32::from(_l99) {
                                         0 => {
-                                            let _l184 = *_ptr97.add(92).cast::<*mut u8>();
-                                            let _l185 = *_ptr97.add(96).cast::<usize>();
-                                            let _len186 = _l185;
+                                            let _l101 = *_ptr47.add(92).cast::<*mut u8>();
+                                            let _l102 = *_ptr47.add(96).cast::<usize>();
                                             Result::Ok(::witbind::rt::string_lift(
                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                    _l184.cast::<u8>(),
-                                                    _len186,
-                                                    _len186,
+                                                    _l101.cast::<u8>(),
+                                                    _l102,
+                                                    _l102,
                                                 ),
                                             ))
                                         }
                                         1 => {
-                                            let _l191 = *_ptr97.add(92).cast::<i32>();
-                                            Result::Err(_l191 as u32)
+                                            let _l105 = *_ptr47.add(92).cast::<i32>();
+                                            Result::Err(_l105 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     })
@@ -618,58 +601,58 @@ pub mod witbind_fixtures {
                                 _ => ::witbind::rt::invalid_discriminant(),
                             };
                             Box::Some(Vec {
-                                box_: _list170,
+                                box_: _list93,
                                 ok: Option {
-                                    some: _l171 as u32,
-                                    none: ::witbind::rt::bool_lift(i32::from(_l172) as u8),
+                                    some: _l94 as u32,
+                                    none: ::witbind::rt::bool_lift(i32::from(_l95) as u8),
                                 },
-                                err: _v193,
+                                err: _v107,
                             })
                         }
                         1 => Box::None,
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l198 = *_ptr97.add(100).cast::<u8>();
-                    let _l199 = *_ptr97.add(101).cast::<u8>();
-                    let _l200 = *_ptr97.add(104).cast::<*mut u8>();
-                    let _l201 = *_ptr97.add(108).cast::<usize>();
-                    let _array207 = _l200;
-                    let _len208 = _l201;
-                    let mut _list209 = ::witbind::rt::Vec::with_capacity(_len208);
-                    for i in 0.._len208 {
-                        let _base203 = _array207.add(i * 8);
-                        let _l205 = *_base203.cast::<i32>();
-                        let _l206 = *_base203.add(4).cast::<u8>();
-                        _list209.push(Option {
-                            some: _l205 as u32,
-                            none: ::witbind::rt::bool_lift(i32::from(_l206) as u8),
+                    let _l110 = *_ptr47.add(100).cast::<u8>();
+                    let _l111 = *_ptr47.add(101).cast::<u8>();
+                    let _l112 = *_ptr47.add(104).cast::<*mut u8>();
+                    let _l113 = *_ptr47.add(108).cast::<usize>();
+                    let _array117 = _l112;
+                    let _len117 = _l113;
+                    let mut _list117 = ::witbind::rt::Vec::with_capacity(_len117);
+                    for i in 0.._len117 {
+                        let _base114 = _array117.add(i * 8);
+                        let _l115 = *_base114.cast::<i32>();
+                        let _l116 = *_base114.add(4).cast::<u8>();
+                        _list117.push(Option {
+                            some: _l115 as u32,
+                            none: ::witbind::rt::bool_lift(i32::from(_l116) as u8),
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array207, _len208 * 8, 4);
-                    let _l210 = *_ptr97.add(112).cast::<u8>();
+                    ::witbind::rt::cabi_dealloc(_array117, _len117 * 8, 4);
+                    let _l118 = *_ptr47.add(112).cast::<u8>();
                     (
                         Option {
-                            some: _l98 as u32,
-                            none: ::witbind::rt::bool_lift(i32::from(_l99) as u8),
+                            some: _l48 as u32,
+                            none: ::witbind::rt::bool_lift(i32::from(_l49) as u8),
                         },
-                        _v112,
+                        _v57,
                         String {
-                            vec: _list116,
-                            len: _l117 as u32,
+                            vec: _list60,
+                            len: _l61 as u32,
                         },
                         Vec {
-                            box_: _list130,
+                            box_: _list69,
                             ok: Option {
-                                some: _l131 as u32,
-                                none: ::witbind::rt::bool_lift(i32::from(_l132) as u8),
+                                some: _l70 as u32,
+                                none: ::witbind::rt::bool_lift(i32::from(_l71) as u8),
                             },
-                            err: _v153,
+                            err: _v83,
                         },
-                        _v197,
-                        Ok::_lift(i32::from(_l198) as u8),
-                        i32::from(_l199) as u8,
-                        _list209,
-                        None::from_bits_retain(i32::from(_l210) as u8),
+                        _v109,
+                        Ok::_lift(i32::from(_l110) as u8),
+                        i32::from(_l111) as u8,
+                        _list117,
+                        None::from_bits_retain(i32::from(_l118) as u8),
                     )
                 }
             }
@@ -697,51 +680,6 @@ pub mod witbind_fixtures {
                 s: FnOnce,
             ) -> ::core::result::Result<Drop, Error> {
                 unsafe {
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 19]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 19]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Drop { clone: _f5 } = a;
-                    *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
-                    let Clone { copy: _f6 } = b;
-                    *_ptr4.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
-                    let Copy { default: _f7 } = c;
-                    *_ptr4.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
-                    let Default { debug: _f8 } = d;
-                    *_ptr4.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
-                    let Debug { fmt: _f9 } = e;
-                    *_ptr4.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
-                    let PartialEq { eq: _f10 } = f;
-                    *_ptr4.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
-                    let Eq { hash: _f11 } = g;
-                    *_ptr4.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
-                    let Send { sync: _f12 } = h;
-                    *_ptr4.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
-                    let Sized { into: _f13 } = i;
-                    *_ptr4.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
-                    let Into { from: _f14 } = j;
-                    *_ptr4.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
-                    let From { iterator: _f15 } = k;
-                    *_ptr4.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
-                    let Iterator { to_string: _f16 } = l;
-                    *_ptr4.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
-                    let Error { source: _f17 } = m;
-                    *_ptr4.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
-                    let Display { formatter: _f18 } = n;
-                    *_ptr4.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
-                    let Formatter { layout: _f19 } = o;
-                    *_ptr4.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
-                    let Layout { maybe_uninit: _f20 } = p;
-                    *_ptr4.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
-                    let MaybeUninit {
-                        manually_drop: _f21,
-                    } = q;
-                    *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
-                    let ManuallyDrop { ptr: _f22 } = r;
-                    *_ptr4.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8;
-                    let FnOnce { str: _f23 } = s;
-                    *_ptr4.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8;
-                    let _ptr24 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
                     unsafe extern "C" {
@@ -752,19 +690,64 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr24);
-                    let _l25 = *_ptr24.cast::<u8>();
-                    match i32::from(_l25) {
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 19]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 19]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Drop { clone: _f3 } = a;
+                    *_ptr2.cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8;
+                    let Clone { copy: _f4 } = b;
+                    *_ptr2.add(1).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8;
+                    let Copy { default: _f5 } = c;
+                    *_ptr2.add(2).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8;
+                    let Default { debug: _f6 } = d;
+                    *_ptr2.add(3).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8;
+                    let Debug { fmt: _f7 } = e;
+                    *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8;
+                    let PartialEq { eq: _f8 } = f;
+                    *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8;
+                    let Eq { hash: _f9 } = g;
+                    *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                    let Send { sync: _f10 } = h;
+                    *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8;
+                    let Sized { into: _f11 } = i;
+                    *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8;
+                    let Into { from: _f12 } = j;
+                    *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8;
+                    let From { iterator: _f13 } = k;
+                    *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
+                    let Iterator { to_string: _f14 } = l;
+                    *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8;
+                    let Error { source: _f15 } = m;
+                    *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8;
+                    let Display { formatter: _f16 } = n;
+                    *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8;
+                    let Formatter { layout: _f17 } = o;
+                    *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8;
+                    let Layout { maybe_uninit: _f18 } = p;
+                    *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8;
+                    let MaybeUninit {
+                        manually_drop: _f19,
+                    } = q;
+                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8;
+                    let ManuallyDrop { ptr: _f20 } = r;
+                    *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8;
+                    let FnOnce { str: _f21 } = s;
+                    *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8;
+                    let _ptr22 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr22);
+                    let _l23 = *_ptr22.cast::<u8>();
+                    match i32::from(_l23) {
                         0 => {
-                            let _l29 = *_ptr24.add(1).cast::<u8>();
+                            let _l25 = *_ptr22.add(1).cast::<u8>();
                             ::core::result::Result::Ok(Drop {
-                                clone: i32::from(_l29) as u8,
+                                clone: i32::from(_l25) as u8,
                             })
                         }
                         1 => {
-                            let _l33 = *_ptr24.add(1).cast::<u8>();
+                            let _l27 = *_ptr22.add(1).cast::<u8>();
                             ::core::result::Result::Err(Error {
-                                source: i32::from(_l33) as u8,
+                                source: i32::from(_l27) as u8,
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -777,58 +760,6 @@ pub mod witbind_fixtures {
                 y: ::core::result::Result<&Result, &Result>,
             ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let (_v12, _v13, _v14) = match x {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e9) => {
-                            let Option {
-                                some: _f10,
-                                none: _f11,
-                            } = _e9;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                            )
-                        }
-                    };
-                    let (_v45, _v46, _v47, _v48) = match y {
-                        ::core::result::Result::Ok(_e17) => {
-                            let (_v27, _v28, _v29) = match _e17 {
-                                Result::Ok(_e20) => {
-                                    let _vec21 = _e20;
-                                    let _ptr22 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                    let _len23 = _vec21.len();
-                                    (0i32, _ptr22, _len23)
-                                }
-                                Result::Err(_e26) => (
-                                    1i32,
-                                    (::witbind::rt::as_i32(_e26)) as usize as *mut u8,
-                                    0usize,
-                                ),
-                            };
-                            (0i32, _v27, _v28, _v29)
-                        }
-                        ::core::result::Result::Err(_e32) => {
-                            let (_v42, _v43, _v44) = match _e32 {
-                                Result::Ok(_e35) => {
-                                    let _vec36 = _e35;
-                                    let _ptr37 = _vec36.as_ptr().cast::<u8>().cast_mut();
-                                    let _len38 = _vec36.len();
-                                    (0i32, _ptr37, _len38)
-                                }
-                                Result::Err(_e41) => (
-                                    1i32,
-                                    (::witbind::rt::as_i32(_e41)) as usize as *mut u8,
-                                    0usize,
-                                ),
-                            };
-                            (1i32, _v42, _v43, _v44)
-                        }
-                    };
-                    let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
                     unsafe extern "C" {
@@ -857,74 +788,119 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v12, _v13, _v14, _v45, _v46, _v47, _v48, _ptr49);
-                    let _l50 = *_ptr49.cast::<u8>();
-                    match i32::from(_l50) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                    let (_v6, _v7, _v8) = match x {
+                        ::core::option::Option::None => (0i32, 0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => {
+                            let Option {
+                                some: _f4,
+                                none: _f5,
+                            } = _e3;
+                            (1i32, ::witbind::rt::as_i32(_f4), ::witbind::rt::as_i32(_f5))
+                        }
+                    };
+                    let (_v23, _v24, _v25, _v26) = match y {
+                        ::core::result::Result::Ok(_e9) => {
+                            let (_v13, _v14, _v15) = match _e9 {
+                                Result::Ok(_e10) => {
+                                    let _vec11 = _e10;
+                                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                                    let _len11 = _vec11.len();
+                                    (0i32, _ptr11, _len11)
+                                }
+                                Result::Err(_e12) => (
+                                    1i32,
+                                    (::witbind::rt::as_i32(_e12)) as usize as *mut u8,
+                                    0usize,
+                                ),
+                            };
+                            (0i32, _v13, _v14, _v15)
+                        }
+                        ::core::result::Result::Err(_e16) => {
+                            let (_v20, _v21, _v22) = match _e16 {
+                                Result::Ok(_e17) => {
+                                    let _vec18 = _e17;
+                                    let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                                    let _len18 = _vec18.len();
+                                    (0i32, _ptr18, _len18)
+                                }
+                                Result::Err(_e19) => (
+                                    1i32,
+                                    (::witbind::rt::as_i32(_e19)) as usize as *mut u8,
+                                    0usize,
+                                ),
+                            };
+                            (1i32, _v20, _v21, _v22)
+                        }
+                    };
+                    let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v6, _v7, _v8, _v23, _v24, _v25, _v26, _ptr27);
+                    let _l28 = *_ptr27.cast::<u8>();
+                    match i32::from(_l28) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l57 = *_ptr49.add(4).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l57) {
+                            let _l31 = *_ptr27.add(4).cast::<u8>();
+                            ::core::option::Option::Some(match i32::from(_l31) {
                                 0 => {
-                                    let _l61 = *_ptr49.add(8).cast::<*mut u8>();
-                                    let _l62 = *_ptr49.add(12).cast::<usize>();
-                                    let _len63 = _l62;
-                                    let _list64 = ::witbind::rt::Vec::from_raw_parts(
-                                        _l61.cast::<u8>(),
-                                        _len63,
-                                        _len63,
+                                    let _l33 = *_ptr27.add(8).cast::<*mut u8>();
+                                    let _l34 = *_ptr27.add(12).cast::<usize>();
+                                    let _list35 = ::witbind::rt::Vec::from_raw_parts(
+                                        _l33.cast::<u8>(),
+                                        _l34,
+                                        _l34,
                                     );
-                                    let _l65 = *_ptr49.add(16).cast::<i32>();
+                                    let _l36 = *_ptr27.add(16).cast::<i32>();
                                     ::core::result::Result::Ok(String {
-                                        vec: _list64,
-                                        len: _l65 as u32,
+                                        vec: _list35,
+                                        len: _l36 as u32,
                                     })
                                 }
                                 1 => {
-                                    let _l69 = *_ptr49.add(8).cast::<*mut u8>();
-                                    let _l70 = *_ptr49.add(12).cast::<usize>();
-                                    let _array79 = _l69;
-                                    let _len80 = _l70;
-                                    let mut _list81 = ::witbind::rt::Vec::with_capacity(_len80);
-                                    for i in 0.._len80 {
-                                        let _base72 = _array79.add(i * 12);
-                                        let _l74 = *_base72.cast::<*mut u8>();
-                                        let _l75 = *_base72.add(4).cast::<usize>();
-                                        let _len76 = _l75;
-                                        let _list77 = ::witbind::rt::Vec::from_raw_parts(
-                                            _l74.cast::<u8>(),
-                                            _len76,
-                                            _len76,
+                                    let _l38 = *_ptr27.add(8).cast::<*mut u8>();
+                                    let _l39 = *_ptr27.add(12).cast::<usize>();
+                                    let _array45 = _l38;
+                                    let _len45 = _l39;
+                                    let mut _list45 = ::witbind::rt::Vec::with_capacity(_len45);
+                                    for i in 0.._len45 {
+                                        let _base40 = _array45.add(i * 12);
+                                        let _l41 = *_base40.cast::<*mut u8>();
+                                        let _l42 = *_base40.add(4).cast::<usize>();
+                                        let _list43 = ::witbind::rt::Vec::from_raw_parts(
+                                            _l41.cast::<u8>(),
+                                            _l42,
+                                            _l42,
                                         );
-                                        let _l78 = *_base72.add(8).cast::<i32>();
-                                        _list81.push(String {
-                                            vec: _list77,
-                                            len: _l78 as u32,
+                                        let _l44 = *_base40.add(8).cast::<i32>();
+                                        _list45.push(String {
+                                            vec: _list43,
+                                            len: _l44 as u32,
                                         });
                                     }
-                                    ::witbind::rt::cabi_dealloc(_array79, _len80 * 12, 4);
-                                    let _l82 = *_ptr49.add(16).cast::<i32>();
-                                    let _l83 = *_ptr49.add(20).cast::<u8>();
-                                    let _l84 = *_ptr49.add(24).cast::<u8>();
-                                    let _v104 = match i32::from(_l84) {
+                                    ::witbind::rt::cabi_dealloc(_array45, _len45 * 12, 4);
+                                    let _l46 = *_ptr27.add(16).cast::<i32>();
+                                    let _l47 = *_ptr27.add(20).cast::<u8>();
+                                    let _l48 = *_ptr27.add(24).cast::<u8>();
+                                    let _v59 = match i32::from(_l48) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l91 = *_ptr49.add(28).cast::<u8>();
-                                            ::core::option::Option::Some(match i32::from(_l91) {
+                                            let _l51 = *_ptr27.add(28).cast::<u8>();
+                                            ::core::option::Option::Some(match i32::from(_l51) {
                                                 0 => {
-                                                    let _l95 = *_ptr49.add(32).cast::<*mut u8>();
-                                                    let _l96 = *_ptr49.add(36).cast::<usize>();
-                                                    let _len97 = _l96;
+                                                    let _l53 = *_ptr27.add(32).cast::<*mut u8>();
+                                                    let _l54 = *_ptr27.add(36).cast::<usize>();
                                                     Result::Ok(::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l95.cast::<u8>(),
-                                                            _len97,
-                                                            _len97,
+                                                            _l53.cast::<u8>(),
+                                                            _l54,
+                                                            _l54,
                                                         ),
                                                     ))
                                                 }
                                                 1 => {
-                                                    let _l102 = *_ptr49.add(32).cast::<i32>();
-                                                    Result::Err(_l102 as u32)
+                                                    let _l57 = *_ptr27.add(32).cast::<i32>();
+                                                    Result::Err(_l57 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             })
@@ -932,12 +908,12 @@ pub mod witbind_fixtures {
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ::core::result::Result::Err(Vec {
-                                        box_: _list81,
+                                        box_: _list45,
                                         ok: Option {
-                                            some: _l82 as u32,
-                                            none: ::witbind::rt::bool_lift(i32::from(_l83) as u8),
+                                            some: _l46 as u32,
+                                            none: ::witbind::rt::bool_lift(i32::from(_l47) as u8),
                                         },
-                                        err: _v104,
+                                        err: _v59,
                                     })
                                 }
                                 _ => ::witbind::rt::invalid_discriminant(),
@@ -986,9 +962,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u32
+                        _ret2 as u32
                     }
                 }
                 /// A method named `take-handle`.
@@ -1004,9 +980,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u32
+                        _ret2 as u32
                     }
                 }
                 /// A method named `from-handle`.
@@ -1058,9 +1034,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u32
+                        _ret2 as u32
                     }
                 }
                 /// A static function named `new`, without a constructor.
@@ -1077,9 +1053,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Helper {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -1142,18 +1118,15 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(::witbind::rt::as_i32(x));
+                        let _ret2 = _wit_import(::witbind::rt::as_i32(x));
                         Twice {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
                 /// A static function also named `new`.
                 pub fn new_(y: &str) -> Twice {
                     unsafe {
-                        let _vec4 = y;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
                         unsafe extern "C" {
@@ -1164,9 +1137,12 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret7 = _wit_import(_ptr5, _len6);
+                        let _vec2 = y;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ret3 = _wit_import(_ptr2, _len2);
                         Twice {
-                            handle: ::witbind::rt::Resource::from_handle(_ret7 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret3 as u32),
                         }
                     }
                 }
@@ -1194,102 +1170,6 @@ pub mod witbind_fixtures {
                 t: &str,
             ) -> (::witbind::rt::String, u32) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let _vec5 = ptr;
-                    let _ptr6 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec5.len();
-                    *_ptr4.add(4).cast::<usize>() = _len7;
-                    *_ptr4.cast::<*mut u8>() = _ptr6;
-                    let _vec8 = len;
-                    let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                    let _len10 = _vec8.len();
-                    *_ptr4.add(12).cast::<usize>() = _len10;
-                    *_ptr4.add(8).cast::<*mut u8>() = _ptr9;
-                    let _vec11 = ptr0;
-                    let _ptr12 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                    let _len13 = _vec11.len();
-                    *_ptr4.add(20).cast::<usize>() = _len13;
-                    *_ptr4.add(16).cast::<*mut u8>() = _ptr12;
-                    let _vec20 = len0;
-                    let _len21 = _vec20.len();
-                    let _array22 = ::witbind::rt::alloc(_len21 * 8, 4);
-                    for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec20).enumerate() {
-                        let _base15 = _array22.add(i * 8);
-                        let _vec17 = _e14;
-                        let _ptr18 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                        let _len19 = _vec17.len();
-                        *_base15.add(4).cast::<usize>() = _len19;
-                        *_base15.cast::<*mut u8>() = _ptr18;
-                    }
-                    *_ptr4.add(28).cast::<usize>() = _len21;
-                    *_ptr4.add(24).cast::<*mut u8>() = _array22;
-                    let _vec23 = vec;
-                    let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                    let _len25 = _vec23.len();
-                    *_ptr4.add(36).cast::<usize>() = _len25;
-                    *_ptr4.add(32).cast::<*mut u8>() = _ptr24;
-                    let _vec26 = vec0;
-                    let _ptr27 = _vec26.as_ptr().cast::<u8>().cast_mut();
-                    let _len28 = _vec26.len();
-                    *_ptr4.add(44).cast::<usize>() = _len28;
-                    *_ptr4.add(40).cast::<*mut u8>() = _ptr27;
-                    match result {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(48).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e34) => {
-                            *_ptr4.add(48).cast::<u8>() = 1i32 as u8;
-                            let _vec35 = _e34;
-                            let _ptr36 = _vec35.as_ptr().cast::<u8>().cast_mut();
-                            let _len37 = _vec35.len();
-                            *_ptr4.add(56).cast::<usize>() = _len37;
-                            *_ptr4.add(52).cast::<*mut u8>() = _ptr36;
-                        }
-                    };
-                    *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0);
-                    let _vec38 = ret;
-                    let _ptr39 = _vec38.as_ptr().cast::<u8>().cast_mut();
-                    let _len40 = _vec38.len();
-                    *_ptr4.add(68).cast::<usize>() = _len40;
-                    *_ptr4.add(64).cast::<*mut u8>() = _ptr39;
-                    let _vec41 = ret_area;
-                    let _ptr42 = _vec41.as_ptr().cast::<u8>().cast_mut();
-                    let _len43 = _vec41.len();
-                    *_ptr4.add(76).cast::<usize>() = _len43;
-                    *_ptr4.add(72).cast::<*mut u8>() = _ptr42;
-                    *_ptr4.add(80).cast::<i32>() = ::witbind::rt::as_i32(base);
-                    *_ptr4.add(88).cast::<i64>() = ::witbind::rt::as_i64(address);
-                    *_ptr4.add(96).cast::<i32>() =
-                        ::witbind::rt::Resource::handle(&handle.handle) as i32;
-                    let _vec44 = layout;
-                    let _ptr45 = _vec44.as_ptr().cast::<u8>().cast_mut();
-                    let _len46 = _vec44.len();
-                    *_ptr4.add(104).cast::<usize>() = _len46;
-                    *_ptr4.add(100).cast::<*mut u8>() = _ptr45;
-                    let _vec53 = cleanup;
-                    let _len54 = _vec53.len();
-                    let _array55 = ::witbind::rt::alloc(_len54 * 8, 4);
-                    for (i, _e47) in ::core::iter::IntoIterator::into_iter(_vec53).enumerate() {
-                        let _base48 = _array55.add(i * 8);
-                        let _vec50 = _e47;
-                        let _ptr51 = _vec50.as_ptr().cast::<u8>().cast_mut();
-                        let _len52 = _vec50.len();
-                        *_base48.add(4).cast::<usize>() = _len52;
-                        *_base48.cast::<*mut u8>() = _ptr51;
-                    }
-                    *_ptr4.add(112).cast::<usize>() = _len54;
-                    *_ptr4.add(108).cast::<*mut u8>() = _array55;
-                    *_ptr4.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8;
-                    *_ptr4.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1);
-                    let _vec56 = t;
-                    let _ptr57 = _vec56.as_ptr().cast::<u8>().cast_mut();
-                    let _len58 = _vec56.len();
-                    *_ptr4.add(128).cast::<usize>() = _len58;
-                    *_ptr4.add(124).cast::<*mut u8>() = _ptr57;
-                    let _ptr59 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
                     unsafe extern "C" {
@@ -1300,19 +1180,114 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr59);
-                    ::witbind::rt::cabi_dealloc(_array22, _len21 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array55, _len54 * 8, 4);
-                    let _l60 = *_ptr59.cast::<*mut u8>();
-                    let _l61 = *_ptr59.add(4).cast::<usize>();
-                    let _len62 = _l61;
-                    let _string63 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l60.cast::<u8>(),
-                        _len62,
-                        _len62,
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let _vec3 = ptr;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    *_ptr2.add(4).cast::<usize>() = _len3;
+                    *_ptr2.cast::<*mut u8>() = _ptr3;
+                    let _vec4 = len;
+                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                    let _len4 = _vec4.len();
+                    *_ptr2.add(12).cast::<usize>() = _len4;
+                    *_ptr2.add(8).cast::<*mut u8>() = _ptr4;
+                    let _vec5 = ptr0;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    *_ptr2.add(20).cast::<usize>() = _len5;
+                    *_ptr2.add(16).cast::<*mut u8>() = _ptr5;
+                    let _vec8 = len0;
+                    let _len8 = _vec8.len();
+                    let _array8 = ::witbind::rt::alloc(_len8 * 8, 4);
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate() {
+                        let _base6 = _array8.add(i * 8);
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        *_base6.add(4).cast::<usize>() = _len7;
+                        *_base6.cast::<*mut u8>() = _ptr7;
+                    }
+                    *_ptr2.add(28).cast::<usize>() = _len8;
+                    *_ptr2.add(24).cast::<*mut u8>() = _array8;
+                    let _vec9 = vec;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    *_ptr2.add(36).cast::<usize>() = _len9;
+                    *_ptr2.add(32).cast::<*mut u8>() = _ptr9;
+                    let _vec10 = vec0;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    *_ptr2.add(44).cast::<usize>() = _len10;
+                    *_ptr2.add(40).cast::<*mut u8>() = _ptr10;
+                    match result {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(48).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e12) => {
+                            *_ptr2.add(48).cast::<u8>() = 1i32 as u8;
+                            let _vec13 = _e12;
+                            let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                            let _len13 = _vec13.len();
+                            *_ptr2.add(56).cast::<usize>() = _len13;
+                            *_ptr2.add(52).cast::<*mut u8>() = _ptr13;
+                        }
+                    };
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(result0);
+                    let _vec14 = ret;
+                    let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                    let _len14 = _vec14.len();
+                    *_ptr2.add(68).cast::<usize>() = _len14;
+                    *_ptr2.add(64).cast::<*mut u8>() = _ptr14;
+                    let _vec15 = ret_area;
+                    let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                    let _len15 = _vec15.len();
+                    *_ptr2.add(76).cast::<usize>() = _len15;
+                    *_ptr2.add(72).cast::<*mut u8>() = _ptr15;
+                    *_ptr2.add(80).cast::<i32>() = ::witbind::rt::as_i32(base);
+                    *_ptr2.add(88).cast::<i64>() = ::witbind::rt::as_i64(address);
+                    *_ptr2.add(96).cast::<i32>() =
+                        ::witbind::rt::Resource::handle(&handle.handle) as i32;
+                    let _vec16 = layout;
+                    let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                    let _len16 = _vec16.len();
+                    *_ptr2.add(104).cast::<usize>() = _len16;
+                    *_ptr2.add(100).cast::<*mut u8>() = _ptr16;
+                    let _vec19 = cleanup;
+                    let _len19 = _vec19.len();
+                    let _array19 = ::witbind::rt::alloc(_len19 * 8, 4);
+                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec19).enumerate() {
+                        let _base17 = _array19.add(i * 8);
+                        let _vec18 = _e17;
+                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                        let _len18 = _vec18.len();
+                        *_base17.add(4).cast::<usize>() = _len18;
+                        *_base17.cast::<*mut u8>() = _ptr18;
+                    }
+                    *_ptr2.add(112).cast::<usize>() = _len19;
+                    *_ptr2.add(108).cast::<*mut u8>() = _array19;
+                    *_ptr2.add(116).cast::<u8>() = ::witbind::rt::as_i32(e) as u8;
+                    *_ptr2.add(120).cast::<i32>() = ::witbind::rt::as_i32(l1);
+                    let _vec20 = t;
+                    let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
+                    let _len20 = _vec20.len();
+                    *_ptr2.add(128).cast::<usize>() = _len20;
+                    *_ptr2.add(124).cast::<*mut u8>() = _ptr20;
+                    let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr21);
+                    ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4);
+                    ::witbind::rt::cabi_dealloc(_array19, _len19 * 8, 4);
+                    let _l22 = *_ptr21.cast::<*mut u8>();
+                    let _l23 = *_ptr21.add(4).cast::<usize>();
+                    let _string24 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l22.cast::<u8>(),
+                        _l23,
+                        _l23,
                     ));
-                    let _l64 = *_ptr59.add(8).cast::<i32>();
-                    (_string63, _l64 as u32)
+                    let _l25 = *_ptr21.add(8).cast::<i32>();
+                    (_string24, _l25 as u32)
                 }
             }
             /// Parameters named like the wrapper's other conventional names.
@@ -1333,56 +1308,6 @@ pub mod witbind_fixtures {
                 align: u32,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    *_ptr4.cast::<i32>() = ::witbind::rt::as_i32(self_ptr);
-                    let _vec11 = args;
-                    let _len12 = _vec11.len();
-                    let _array13 = ::witbind::rt::alloc(_len12 * 8, 4);
-                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                        let _base6 = _array13.add(i * 8);
-                        let _vec8 = _e5;
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        *_base6.add(4).cast::<usize>() = _len10;
-                        *_base6.cast::<*mut u8>() = _ptr9;
-                    }
-                    *_ptr4.add(8).cast::<usize>() = _len12;
-                    *_ptr4.add(4).cast::<*mut u8>() = _array13;
-                    let _vec14 = out;
-                    let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                    let _len16 = _vec14.len();
-                    *_ptr4.add(16).cast::<usize>() = _len16;
-                    *_ptr4.add(12).cast::<*mut u8>() = _ptr15;
-                    match value {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(24).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e22) => {
-                            *_ptr4.add(24).cast::<u8>() = 1i32 as u8;
-                            *_ptr4.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e22);
-                        }
-                    };
-                    *_ptr4.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8;
-                    *_ptr4.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits);
-                    let _vec23 = src;
-                    let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                    let _len25 = _vec23.len();
-                    *_ptr4.add(52).cast::<usize>() = _len25;
-                    *_ptr4.add(48).cast::<*mut u8>() = _ptr24;
-                    let _vec26 = dst;
-                    let _ptr27 = _vec26.as_ptr().cast::<u8>().cast_mut();
-                    let _len28 = _vec26.len();
-                    *_ptr4.add(60).cast::<usize>() = _len28;
-                    *_ptr4.add(56).cast::<*mut u8>() = _ptr27;
-                    *_ptr4.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc);
-                    *_ptr4.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc);
-                    *_ptr4.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc);
-                    *_ptr4.add(76).cast::<i32>() = ::witbind::rt::as_i32(size);
-                    *_ptr4.add(80).cast::<i32>() = ::witbind::rt::as_i32(align);
-                    let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
                     unsafe extern "C" {
@@ -1393,32 +1318,72 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr29);
-                    ::witbind::rt::cabi_dealloc(_array13, _len12 * 8, 4);
-                    let _l30 = *_ptr29.cast::<u8>();
-                    match i32::from(_l30) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(self_ptr);
+                    let _vec5 = args;
+                    let _len5 = _vec5.len();
+                    let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                        let _base3 = _array5.add(i * 8);
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        *_base3.add(4).cast::<usize>() = _len4;
+                        *_base3.cast::<*mut u8>() = _ptr4;
+                    }
+                    *_ptr2.add(8).cast::<usize>() = _len5;
+                    *_ptr2.add(4).cast::<*mut u8>() = _array5;
+                    let _vec6 = out;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    *_ptr2.add(16).cast::<usize>() = _len6;
+                    *_ptr2.add(12).cast::<*mut u8>() = _ptr6;
+                    match value {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(24).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e8) => {
+                            *_ptr2.add(24).cast::<u8>() = 1i32 as u8;
+                            *_ptr2.add(32).cast::<i64>() = ::witbind::rt::as_i64(_e8);
+                        }
+                    };
+                    *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(val) as u8;
+                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(bits);
+                    let _vec9 = src;
+                    let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                    let _len9 = _vec9.len();
+                    *_ptr2.add(52).cast::<usize>() = _len9;
+                    *_ptr2.add(48).cast::<*mut u8>() = _ptr9;
+                    let _vec10 = dst;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    *_ptr2.add(60).cast::<usize>() = _len10;
+                    *_ptr2.add(56).cast::<*mut u8>() = _ptr10;
+                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(alloc);
+                    *_ptr2.add(68).cast::<i32>() = ::witbind::rt::as_i32(realloc);
+                    *_ptr2.add(72).cast::<i32>() = ::witbind::rt::as_i32(dealloc);
+                    *_ptr2.add(76).cast::<i32>() = ::witbind::rt::as_i32(size);
+                    *_ptr2.add(80).cast::<i32>() = ::witbind::rt::as_i32(align);
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr11);
+                    ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                    let _l12 = *_ptr11.cast::<u8>();
+                    match i32::from(_l12) {
                         0 => {
-                            let _l34 = *_ptr29.add(4).cast::<*mut u8>();
-                            let _l35 = *_ptr29.add(8).cast::<usize>();
-                            let _len36 = _l35;
+                            let _l14 = *_ptr11.add(4).cast::<*mut u8>();
+                            let _l15 = *_ptr11.add(8).cast::<usize>();
                             ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l34.cast::<u8>(),
-                                    _len36,
-                                    _len36,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15),
                             ))
                         }
                         1 => {
-                            let _l41 = *_ptr29.add(4).cast::<*mut u8>();
-                            let _l42 = *_ptr29.add(8).cast::<usize>();
-                            let _len43 = _l42;
+                            let _l18 = *_ptr11.add(4).cast::<*mut u8>();
+                            let _l19 = *_ptr11.add(8).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l41.cast::<u8>(),
-                                    _len43,
-                                    _len43,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l18.cast::<u8>(), _l19, _l19),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),

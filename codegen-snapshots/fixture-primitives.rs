@@ -24,10 +24,6 @@ pub fn small(a: i8, b: u8, c: i16, d: u16) -> i32 {
 /// A world-level import returning a string.
 pub fn greeting() -> ::witbind::rt::String {
     unsafe {
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -38,14 +34,17 @@ pub fn greeting() -> ::witbind::rt::String {
         unsafe extern "C" fn _wit_import(_: *mut u8) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        _wit_import(_ptr4);
-        let _l5 = *_ptr4.cast::<*mut u8>();
-        let _l6 = *_ptr4.add(4).cast::<usize>();
-        let _len7 = _l6;
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        _wit_import(_ptr2);
+        let _l3 = *_ptr2.cast::<*mut u8>();
+        let _l4 = *_ptr2.add(4).cast::<usize>();
         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-            _l5.cast::<u8>(),
-            _len7,
-            _len7,
+            _l3.cast::<u8>(),
+            _l4,
+            _l4,
         ))
     }
 }
@@ -66,8 +65,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    ::witbind::rt::bool_lift(_ret4 as u8)
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
             }
             /// Echoes an `s8`.
@@ -83,8 +82,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    _ret4 as i8
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    _ret2 as i8
                 }
             }
             /// Echoes an `s16`.
@@ -100,8 +99,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    _ret4 as i16
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    _ret2 as i16
                 }
             }
             /// Echoes an `s32`.
@@ -149,8 +148,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    _ret4 as u8
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    _ret2 as u8
                 }
             }
             /// Echoes a `u16`.
@@ -166,8 +165,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    _ret4 as u16
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    _ret2 as u16
                 }
             }
             /// Echoes a `u32`.
@@ -183,8 +182,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    _ret4 as u32
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    _ret2 as u32
                 }
             }
             /// Echoes a `u64`.
@@ -200,8 +199,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i64) -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(x));
-                    _ret4 as u64
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(x));
+                    _ret2 as u64
                 }
             }
             /// Echoes an `f32` (NaN payloads need not survive).
@@ -249,20 +248,13 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(x));
-                    ::witbind::rt::char_lift(_ret4 as u32)
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(x));
+                    ::witbind::rt::char_lift(_ret2 as u32)
                 }
             }
             /// Echoes a `string`.
             pub fn echo_string(x: &str) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = x;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
                     unsafe extern "C" {
@@ -273,14 +265,20 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = x;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l8.cast::<u8>(),
-                        _len10,
-                        _len10,
+                        _l4.cast::<u8>(),
+                        _l5,
+                        _l5,
                     ))
                 }
             }
@@ -299,9 +297,6 @@ pub mod witbind_fixtures {
                 j: u32,
             ) {
                 unsafe {
-                    let _vec4 = i;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
                     unsafe extern "C" {
@@ -336,6 +331,9 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    let _vec2 = i;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
                     _wit_import(
                         ::witbind::rt::as_i32(a),
                         ::witbind::rt::as_i64(b),
@@ -345,8 +343,8 @@ pub mod witbind_fixtures {
                         ::witbind::rt::as_f64(f),
                         ::witbind::rt::as_i32(g),
                         ::witbind::rt::as_i32(h),
-                        _ptr5,
-                        _len6,
+                        _ptr2,
+                        _len2,
                         ::witbind::rt::as_i32(j),
                     );
                 }
@@ -380,8 +378,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
         }

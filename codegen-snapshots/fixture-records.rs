@@ -61,7 +61,6 @@ pub mod witbind_fixtures {
             /// Echoes a single-field record.
             pub fn echo_wrapper(x: Wrapper) -> Wrapper {
                 unsafe {
-                    let Wrapper { inner: _f4 } = x;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:records/people")]
                     unsafe extern "C" {
@@ -72,26 +71,16 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret5 = _wit_import(::witbind::rt::as_i32(_f4));
+                    let Wrapper { inner: _f2 } = x;
+                    let _ret3 = _wit_import(::witbind::rt::as_i32(_f2));
                     Wrapper {
-                        inner: _ret5 as u32,
+                        inner: _ret3 as u32,
                     }
                 }
             }
             /// Echoes a record of scalars.
             pub fn echo_scalars(x: Scalars) -> Scalars {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let Scalars {
-                        enabled: _f4,
-                        small: _f5,
-                        big: _f6,
-                        ratio: _f7,
-                        initial: _f8,
-                    } = x;
-                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:records/people")]
                     unsafe extern "C" {
@@ -109,78 +98,42 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                    let Scalars {
+                        enabled: _f2,
+                        small: _f3,
+                        big: _f4,
+                        ratio: _f5,
+                        initial: _f6,
+                    } = x;
+                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_i32(_f4),
-                        ::witbind::rt::as_i32(_f5),
-                        ::witbind::rt::as_i64(_f6),
-                        ::witbind::rt::as_f32(_f7),
-                        ::witbind::rt::as_i32(_f8),
-                        _ptr9,
+                        ::witbind::rt::as_i32(_f2),
+                        ::witbind::rt::as_i32(_f3),
+                        ::witbind::rt::as_i64(_f4),
+                        ::witbind::rt::as_f32(_f5),
+                        ::witbind::rt::as_i32(_f6),
+                        _ptr7,
                     );
-                    let _l10 = *_ptr9.cast::<u8>();
-                    let _l11 = *_ptr9.add(1).cast::<u8>();
-                    let _l12 = *_ptr9.add(8).cast::<i64>();
-                    let _l13 = *_ptr9.add(16).cast::<f32>();
-                    let _l14 = *_ptr9.add(20).cast::<i32>();
+                    let _l8 = *_ptr7.cast::<u8>();
+                    let _l9 = *_ptr7.add(1).cast::<u8>();
+                    let _l10 = *_ptr7.add(8).cast::<i64>();
+                    let _l11 = *_ptr7.add(16).cast::<f32>();
+                    let _l12 = *_ptr7.add(20).cast::<i32>();
                     Scalars {
-                        enabled: ::witbind::rt::bool_lift(i32::from(_l10) as u8),
-                        small: i32::from(_l11) as u8,
-                        big: _l12 as u64,
-                        ratio: _l13,
-                        initial: ::witbind::rt::char_lift(_l14 as u32),
+                        enabled: ::witbind::rt::bool_lift(i32::from(_l8) as u8),
+                        small: i32::from(_l9) as u8,
+                        big: _l10 as u64,
+                        ratio: _l11,
+                        initial: ::witbind::rt::char_lift(_l12 as u32),
                     }
                 }
             }
             /// Echoes a record holding owned data.
             pub fn echo_person(x: &Person) -> Person {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-                    let Person {
-                        name: _f4,
-                        age: _f5,
-                        emails: _f6,
-                        nickname: _f7,
-                        address: _f8,
-                    } = x;
-                    let _vec9 = _f4;
-                    let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len11 = _vec9.len();
-                    let _vec18 = _f6;
-                    let _len19 = _vec18.len();
-                    let _array20 = ::witbind::rt::alloc(_len19 * 8, 4);
-                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec18).enumerate() {
-                        let _base13 = _array20.add(i * 8);
-                        let _vec15 = _e12;
-                        let _ptr16 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                        let _len17 = _vec15.len();
-                        *_base13.add(4).cast::<usize>() = _len17;
-                        *_base13.cast::<*mut u8>() = _ptr16;
-                    }
-                    let (_v30, _v31, _v32) = match _f7 {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e26) => {
-                            let _vec27 = _e26;
-                            let _ptr28 = _vec27.as_ptr().cast::<u8>().cast_mut();
-                            let _len29 = _vec27.len();
-                            (1i32, _ptr28, _len29)
-                        }
-                    };
-                    let Address {
-                        street: _f33,
-                        postal_code: _f34,
-                    } = _f8;
-                    let _vec35 = _f33;
-                    let _ptr36 = _vec35.as_ptr().cast::<u8>().cast_mut();
-                    let _len37 = _vec35.len();
-                    let (_v44, _v45) = match _f34 {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e43) => (1i32, ::witbind::rt::as_i32(_e43)),
-                    };
-                    let _ptr46 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:records/people")]
                     unsafe extern "C" {
@@ -219,88 +172,127 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+                    let Person {
+                        name: _f2,
+                        age: _f3,
+                        emails: _f4,
+                        nickname: _f5,
+                        address: _f6,
+                    } = x;
+                    let _vec7 = _f2;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    let _vec10 = _f4;
+                    let _len10 = _vec10.len();
+                    let _array10 = ::witbind::rt::alloc(_len10 * 8, 4);
+                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
+                        let _base8 = _array10.add(i * 8);
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        *_base8.add(4).cast::<usize>() = _len9;
+                        *_base8.cast::<*mut u8>() = _ptr9;
+                    }
+                    let (_v14, _v15, _v16) = match _f5 {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e12) => {
+                            let _vec13 = _e12;
+                            let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                            let _len13 = _vec13.len();
+                            (1i32, _ptr13, _len13)
+                        }
+                    };
+                    let Address {
+                        street: _f17,
+                        postal_code: _f18,
+                    } = _f6;
+                    let _vec19 = _f17;
+                    let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                    let _len19 = _vec19.len();
+                    let (_v22, _v23) = match _f18 {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e21) => (1i32, ::witbind::rt::as_i32(_e21)),
+                    };
+                    let _ptr24 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        _ptr10,
-                        _len11,
-                        ::witbind::rt::as_i32(_f5),
-                        _array20,
+                        _ptr7,
+                        _len7,
+                        ::witbind::rt::as_i32(_f3),
+                        _array10,
+                        _len10,
+                        _v14,
+                        _v15,
+                        _v16,
+                        _ptr19,
                         _len19,
-                        _v30,
-                        _v31,
-                        _v32,
-                        _ptr36,
-                        _len37,
-                        _v44,
-                        _v45,
-                        _ptr46,
+                        _v22,
+                        _v23,
+                        _ptr24,
                     );
-                    ::witbind::rt::cabi_dealloc(_array20, _len19 * 8, 4);
-                    let _l47 = *_ptr46.cast::<*mut u8>();
-                    let _l48 = *_ptr46.add(4).cast::<usize>();
-                    let _len49 = _l48;
-                    let _string50 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l47.cast::<u8>(),
-                        _len49,
-                        _len49,
+                    ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                    let _l25 = *_ptr24.cast::<*mut u8>();
+                    let _l26 = *_ptr24.add(4).cast::<usize>();
+                    let _string27 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l25.cast::<u8>(),
+                        _l26,
+                        _l26,
                     ));
-                    let _l51 = *_ptr46.add(8).cast::<u8>();
-                    let _l52 = *_ptr46.add(12).cast::<*mut u8>();
-                    let _l53 = *_ptr46.add(16).cast::<usize>();
-                    let _array61 = _l52;
-                    let _len62 = _l53;
-                    let mut _list63 = ::witbind::rt::Vec::with_capacity(_len62);
-                    for i in 0.._len62 {
-                        let _base55 = _array61.add(i * 8);
-                        let _l57 = *_base55.cast::<*mut u8>();
-                        let _l58 = *_base55.add(4).cast::<usize>();
-                        let _len59 = _l58;
-                        _list63.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l57.cast::<u8>(), _len59, _len59),
+                    let _l28 = *_ptr24.add(8).cast::<u8>();
+                    let _l29 = *_ptr24.add(12).cast::<*mut u8>();
+                    let _l30 = *_ptr24.add(16).cast::<usize>();
+                    let _array35 = _l29;
+                    let _len35 = _l30;
+                    let mut _list35 = ::witbind::rt::Vec::with_capacity(_len35);
+                    for i in 0.._len35 {
+                        let _base31 = _array35.add(i * 8);
+                        let _l32 = *_base31.cast::<*mut u8>();
+                        let _l33 = *_base31.add(4).cast::<usize>();
+                        _list35.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l32.cast::<u8>(), _l33, _l33),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array61, _len62 * 8, 4);
-                    let _l64 = *_ptr46.add(20).cast::<u8>();
-                    let _v75 = match i32::from(_l64) {
+                    ::witbind::rt::cabi_dealloc(_array35, _len35 * 8, 4);
+                    let _l36 = *_ptr24.add(20).cast::<u8>();
+                    let _v42 = match i32::from(_l36) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l71 = *_ptr46.add(24).cast::<*mut u8>();
-                            let _l72 = *_ptr46.add(28).cast::<usize>();
-                            let _len73 = _l72;
+                            let _l39 = *_ptr24.add(24).cast::<*mut u8>();
+                            let _l40 = *_ptr24.add(28).cast::<usize>();
                             ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l71.cast::<u8>(),
-                                    _len73,
-                                    _len73,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l39.cast::<u8>(), _l40, _l40),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l76 = *_ptr46.add(32).cast::<*mut u8>();
-                    let _l77 = *_ptr46.add(36).cast::<usize>();
-                    let _len78 = _l77;
-                    let _string79 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l76.cast::<u8>(),
-                        _len78,
-                        _len78,
+                    let _l43 = *_ptr24.add(32).cast::<*mut u8>();
+                    let _l44 = *_ptr24.add(36).cast::<usize>();
+                    let _string45 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l43.cast::<u8>(),
+                        _l44,
+                        _l44,
                     ));
-                    let _l80 = *_ptr46.add(40).cast::<u8>();
-                    let _v88 = match i32::from(_l80) {
+                    let _l46 = *_ptr24.add(40).cast::<u8>();
+                    let _v50 = match i32::from(_l46) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l87 = *_ptr46.add(44).cast::<i32>();
-                            ::core::option::Option::Some(_l87 as u32)
+                            let _l49 = *_ptr24.add(44).cast::<i32>();
+                            ::core::option::Option::Some(_l49 as u32)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
                     Person {
-                        name: _string50,
-                        age: i32::from(_l51) as u8,
-                        emails: _list63,
-                        nickname: _v75,
+                        name: _string27,
+                        age: i32::from(_l28) as u8,
+                        emails: _list35,
+                        nickname: _v42,
                         address: Address {
-                            street: _string79,
-                            postal_code: _v88,
+                            street: _string45,
+                            postal_code: _v50,
                         },
                     }
                 }
@@ -308,168 +300,6 @@ pub mod witbind_fixtures {
             /// Echoes a deeply nested record.
             pub fn echo_team(x: &Team) -> Team {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let Team {
-                        name: _f5,
-                        lead: _f6,
-                        members: _f7,
-                        scores: _f8,
-                    } = x;
-                    let _vec9 = _f5;
-                    let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len11 = _vec9.len();
-                    *_ptr4.add(4).cast::<usize>() = _len11;
-                    *_ptr4.cast::<*mut u8>() = _ptr10;
-                    let Person {
-                        name: _f12,
-                        age: _f13,
-                        emails: _f14,
-                        nickname: _f15,
-                        address: _f16,
-                    } = _f6;
-                    let _vec17 = _f12;
-                    let _ptr18 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                    let _len19 = _vec17.len();
-                    *_ptr4.add(12).cast::<usize>() = _len19;
-                    *_ptr4.add(8).cast::<*mut u8>() = _ptr18;
-                    *_ptr4.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8;
-                    let _vec26 = _f14;
-                    let _len27 = _vec26.len();
-                    let _array28 = ::witbind::rt::alloc(_len27 * 8, 4);
-                    for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec26).enumerate() {
-                        let _base21 = _array28.add(i * 8);
-                        let _vec23 = _e20;
-                        let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                        let _len25 = _vec23.len();
-                        *_base21.add(4).cast::<usize>() = _len25;
-                        *_base21.cast::<*mut u8>() = _ptr24;
-                    }
-                    *_ptr4.add(24).cast::<usize>() = _len27;
-                    *_ptr4.add(20).cast::<*mut u8>() = _array28;
-                    match _f15 {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(28).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e34) => {
-                            *_ptr4.add(28).cast::<u8>() = 1i32 as u8;
-                            let _vec35 = _e34;
-                            let _ptr36 = _vec35.as_ptr().cast::<u8>().cast_mut();
-                            let _len37 = _vec35.len();
-                            *_ptr4.add(36).cast::<usize>() = _len37;
-                            *_ptr4.add(32).cast::<*mut u8>() = _ptr36;
-                        }
-                    };
-                    let Address {
-                        street: _f38,
-                        postal_code: _f39,
-                    } = _f16;
-                    let _vec40 = _f38;
-                    let _ptr41 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                    let _len42 = _vec40.len();
-                    *_ptr4.add(44).cast::<usize>() = _len42;
-                    *_ptr4.add(40).cast::<*mut u8>() = _ptr41;
-                    match _f39 {
-                        ::core::option::Option::None => {
-                            *_ptr4.add(48).cast::<u8>() = 0i32 as u8;
-                        }
-                        ::core::option::Option::Some(_e48) => {
-                            *_ptr4.add(48).cast::<u8>() = 1i32 as u8;
-                            *_ptr4.add(52).cast::<i32>() = ::witbind::rt::as_i32(_e48);
-                        }
-                    };
-                    let _vec89 = _f7;
-                    let _len90 = _vec89.len();
-                    let _array91 = ::witbind::rt::alloc(_len90 * 48, 4);
-                    for (i, _e49) in ::core::iter::IntoIterator::into_iter(_vec89).enumerate() {
-                        let _base50 = _array91.add(i * 48);
-                        let Person {
-                            name: _f52,
-                            age: _f53,
-                            emails: _f54,
-                            nickname: _f55,
-                            address: _f56,
-                        } = _e49;
-                        let _vec57 = _f52;
-                        let _ptr58 = _vec57.as_ptr().cast::<u8>().cast_mut();
-                        let _len59 = _vec57.len();
-                        *_base50.add(4).cast::<usize>() = _len59;
-                        *_base50.cast::<*mut u8>() = _ptr58;
-                        *_base50.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8;
-                        let _vec66 = _f54;
-                        let _len67 = _vec66.len();
-                        let _array68 = ::witbind::rt::alloc(_len67 * 8, 4);
-                        for (i, _e60) in ::core::iter::IntoIterator::into_iter(_vec66).enumerate() {
-                            let _base61 = _array68.add(i * 8);
-                            let _vec63 = _e60;
-                            let _ptr64 = _vec63.as_ptr().cast::<u8>().cast_mut();
-                            let _len65 = _vec63.len();
-                            *_base61.add(4).cast::<usize>() = _len65;
-                            *_base61.cast::<*mut u8>() = _ptr64;
-                        }
-                        _cleanup_list.push((_array68, _len67 * 8, 4));
-                        *_base50.add(16).cast::<usize>() = _len67;
-                        *_base50.add(12).cast::<*mut u8>() = _array68;
-                        match _f55 {
-                            ::core::option::Option::None => {
-                                *_base50.add(20).cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e74) => {
-                                *_base50.add(20).cast::<u8>() = 1i32 as u8;
-                                let _vec75 = _e74;
-                                let _ptr76 = _vec75.as_ptr().cast::<u8>().cast_mut();
-                                let _len77 = _vec75.len();
-                                *_base50.add(28).cast::<usize>() = _len77;
-                                *_base50.add(24).cast::<*mut u8>() = _ptr76;
-                            }
-                        };
-                        let Address {
-                            street: _f78,
-                            postal_code: _f79,
-                        } = _f56;
-                        let _vec80 = _f78;
-                        let _ptr81 = _vec80.as_ptr().cast::<u8>().cast_mut();
-                        let _len82 = _vec80.len();
-                        *_base50.add(36).cast::<usize>() = _len82;
-                        *_base50.add(32).cast::<*mut u8>() = _ptr81;
-                        match _f79 {
-                            ::core::option::Option::None => {
-                                *_base50.add(40).cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e88) => {
-                                *_base50.add(40).cast::<u8>() = 1i32 as u8;
-                                *_base50.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e88);
-                            }
-                        };
-                    }
-                    *_ptr4.add(60).cast::<usize>() = _len90;
-                    *_ptr4.add(56).cast::<*mut u8>() = _array91;
-                    let _vec102 = _f8;
-                    let _len103 = _vec102.len();
-                    let _array104 = ::witbind::rt::alloc(_len103 * 32, 8);
-                    for (i, _e92) in ::core::iter::IntoIterator::into_iter(_vec102).enumerate() {
-                        let _base93 = _array104.add(i * 32);
-                        let (_t95, _t96) = _e92;
-                        *_base93.cast::<i32>() = ::witbind::rt::as_i32(_t95);
-                        let Scalars {
-                            enabled: _f97,
-                            small: _f98,
-                            big: _f99,
-                            ratio: _f100,
-                            initial: _f101,
-                        } = _t96;
-                        *_base93.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f97) as u8;
-                        *_base93.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f98) as u8;
-                        *_base93.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f99);
-                        *_base93.add(24).cast::<f32>() = ::witbind::rt::as_f32(_f100);
-                        *_base93.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f101);
-                    }
-                    *_ptr4.add(68).cast::<usize>() = _len103;
-                    *_ptr4.add(64).cast::<*mut u8>() = _array104;
-                    let _ptr105 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:records/people")]
                     unsafe extern "C" {
@@ -480,199 +310,340 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr105);
-                    ::witbind::rt::cabi_dealloc(_array28, _len27 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array91, _len90 * 48, 4);
-                    ::witbind::rt::cabi_dealloc(_array104, _len103 * 32, 8);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    let Team {
+                        name: _f3,
+                        lead: _f4,
+                        members: _f5,
+                        scores: _f6,
+                    } = x;
+                    let _vec7 = _f3;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    *_ptr2.add(4).cast::<usize>() = _len7;
+                    *_ptr2.cast::<*mut u8>() = _ptr7;
+                    let Person {
+                        name: _f8,
+                        age: _f9,
+                        emails: _f10,
+                        nickname: _f11,
+                        address: _f12,
+                    } = _f4;
+                    let _vec13 = _f8;
+                    let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                    let _len13 = _vec13.len();
+                    *_ptr2.add(12).cast::<usize>() = _len13;
+                    *_ptr2.add(8).cast::<*mut u8>() = _ptr13;
+                    *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8;
+                    let _vec16 = _f10;
+                    let _len16 = _vec16.len();
+                    let _array16 = ::witbind::rt::alloc(_len16 * 8, 4);
+                    for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec16).enumerate() {
+                        let _base14 = _array16.add(i * 8);
+                        let _vec15 = _e14;
+                        let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                        let _len15 = _vec15.len();
+                        *_base14.add(4).cast::<usize>() = _len15;
+                        *_base14.cast::<*mut u8>() = _ptr15;
+                    }
+                    *_ptr2.add(24).cast::<usize>() = _len16;
+                    *_ptr2.add(20).cast::<*mut u8>() = _array16;
+                    match _f11 {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(28).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e18) => {
+                            *_ptr2.add(28).cast::<u8>() = 1i32 as u8;
+                            let _vec19 = _e18;
+                            let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                            let _len19 = _vec19.len();
+                            *_ptr2.add(36).cast::<usize>() = _len19;
+                            *_ptr2.add(32).cast::<*mut u8>() = _ptr19;
+                        }
+                    };
+                    let Address {
+                        street: _f20,
+                        postal_code: _f21,
+                    } = _f12;
+                    let _vec22 = _f20;
+                    let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
+                    let _len22 = _vec22.len();
+                    *_ptr2.add(44).cast::<usize>() = _len22;
+                    *_ptr2.add(40).cast::<*mut u8>() = _ptr22;
+                    match _f21 {
+                        ::core::option::Option::None => {
+                            *_ptr2.add(48).cast::<u8>() = 0i32 as u8;
+                        }
+                        ::core::option::Option::Some(_e24) => {
+                            *_ptr2.add(48).cast::<u8>() = 1i32 as u8;
+                            *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(_e24);
+                        }
+                    };
+                    let _vec43 = _f5;
+                    let _len43 = _vec43.len();
+                    let _array43 = ::witbind::rt::alloc(_len43 * 48, 4);
+                    for (i, _e25) in ::core::iter::IntoIterator::into_iter(_vec43).enumerate() {
+                        let _base25 = _array43.add(i * 48);
+                        let Person {
+                            name: _f26,
+                            age: _f27,
+                            emails: _f28,
+                            nickname: _f29,
+                            address: _f30,
+                        } = _e25;
+                        let _vec31 = _f26;
+                        let _ptr31 = _vec31.as_ptr().cast::<u8>().cast_mut();
+                        let _len31 = _vec31.len();
+                        *_base25.add(4).cast::<usize>() = _len31;
+                        *_base25.cast::<*mut u8>() = _ptr31;
+                        *_base25.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8;
+                        let _vec34 = _f28;
+                        let _len34 = _vec34.len();
+                        let _array34 = ::witbind::rt::alloc(_len34 * 8, 4);
+                        for (i, _e32) in ::core::iter::IntoIterator::into_iter(_vec34).enumerate() {
+                            let _base32 = _array34.add(i * 8);
+                            let _vec33 = _e32;
+                            let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
+                            let _len33 = _vec33.len();
+                            *_base32.add(4).cast::<usize>() = _len33;
+                            *_base32.cast::<*mut u8>() = _ptr33;
+                        }
+                        _cleanup_list.push((_array34, _len34 * 8, 4));
+                        *_base25.add(16).cast::<usize>() = _len34;
+                        *_base25.add(12).cast::<*mut u8>() = _array34;
+                        match _f29 {
+                            ::core::option::Option::None => {
+                                *_base25.add(20).cast::<u8>() = 0i32 as u8;
+                            }
+                            ::core::option::Option::Some(_e36) => {
+                                *_base25.add(20).cast::<u8>() = 1i32 as u8;
+                                let _vec37 = _e36;
+                                let _ptr37 = _vec37.as_ptr().cast::<u8>().cast_mut();
+                                let _len37 = _vec37.len();
+                                *_base25.add(28).cast::<usize>() = _len37;
+                                *_base25.add(24).cast::<*mut u8>() = _ptr37;
+                            }
+                        };
+                        let Address {
+                            street: _f38,
+                            postal_code: _f39,
+                        } = _f30;
+                        let _vec40 = _f38;
+                        let _ptr40 = _vec40.as_ptr().cast::<u8>().cast_mut();
+                        let _len40 = _vec40.len();
+                        *_base25.add(36).cast::<usize>() = _len40;
+                        *_base25.add(32).cast::<*mut u8>() = _ptr40;
+                        match _f39 {
+                            ::core::option::Option::None => {
+                                *_base25.add(40).cast::<u8>() = 0i32 as u8;
+                            }
+                            ::core::option::Option::Some(_e42) => {
+                                *_base25.add(40).cast::<u8>() = 1i32 as u8;
+                                *_base25.add(44).cast::<i32>() = ::witbind::rt::as_i32(_e42);
+                            }
+                        };
+                    }
+                    *_ptr2.add(60).cast::<usize>() = _len43;
+                    *_ptr2.add(56).cast::<*mut u8>() = _array43;
+                    let _vec52 = _f6;
+                    let _len52 = _vec52.len();
+                    let _array52 = ::witbind::rt::alloc(_len52 * 32, 8);
+                    for (i, _e44) in ::core::iter::IntoIterator::into_iter(_vec52).enumerate() {
+                        let _base44 = _array52.add(i * 32);
+                        let (_t45, _t46) = _e44;
+                        *_base44.cast::<i32>() = ::witbind::rt::as_i32(_t45);
+                        let Scalars {
+                            enabled: _f47,
+                            small: _f48,
+                            big: _f49,
+                            ratio: _f50,
+                            initial: _f51,
+                        } = _t46;
+                        *_base44.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8;
+                        *_base44.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8;
+                        *_base44.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f49);
+                        *_base44.add(24).cast::<f32>() = ::witbind::rt::as_f32(_f50);
+                        *_base44.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f51);
+                    }
+                    *_ptr2.add(68).cast::<usize>() = _len52;
+                    *_ptr2.add(64).cast::<*mut u8>() = _array52;
+                    let _ptr53 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr53);
+                    ::witbind::rt::cabi_dealloc(_array16, _len16 * 8, 4);
+                    ::witbind::rt::cabi_dealloc(_array43, _len43 * 48, 4);
+                    ::witbind::rt::cabi_dealloc(_array52, _len52 * 32, 8);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l106 = *_ptr105.cast::<*mut u8>();
-                    let _l107 = *_ptr105.add(4).cast::<usize>();
-                    let _len108 = _l107;
-                    let _string109 = ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l106.cast::<u8>(), _len108, _len108),
-                    );
-                    let _l110 = *_ptr105.add(8).cast::<*mut u8>();
-                    let _l111 = *_ptr105.add(12).cast::<usize>();
-                    let _len112 = _l111;
-                    let _string113 = ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l110.cast::<u8>(), _len112, _len112),
-                    );
-                    let _l114 = *_ptr105.add(16).cast::<u8>();
-                    let _l115 = *_ptr105.add(20).cast::<*mut u8>();
-                    let _l116 = *_ptr105.add(24).cast::<usize>();
-                    let _array124 = _l115;
-                    let _len125 = _l116;
-                    let mut _list126 = ::witbind::rt::Vec::with_capacity(_len125);
-                    for i in 0.._len125 {
-                        let _base118 = _array124.add(i * 8);
-                        let _l120 = *_base118.cast::<*mut u8>();
-                        let _l121 = *_base118.add(4).cast::<usize>();
-                        let _len122 = _l121;
-                        _list126.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l120.cast::<u8>(),
-                                _len122,
-                                _len122,
-                            ),
+                    let _l54 = *_ptr53.cast::<*mut u8>();
+                    let _l55 = *_ptr53.add(4).cast::<usize>();
+                    let _string56 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l54.cast::<u8>(),
+                        _l55,
+                        _l55,
+                    ));
+                    let _l57 = *_ptr53.add(8).cast::<*mut u8>();
+                    let _l58 = *_ptr53.add(12).cast::<usize>();
+                    let _string59 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l57.cast::<u8>(),
+                        _l58,
+                        _l58,
+                    ));
+                    let _l60 = *_ptr53.add(16).cast::<u8>();
+                    let _l61 = *_ptr53.add(20).cast::<*mut u8>();
+                    let _l62 = *_ptr53.add(24).cast::<usize>();
+                    let _array67 = _l61;
+                    let _len67 = _l62;
+                    let mut _list67 = ::witbind::rt::Vec::with_capacity(_len67);
+                    for i in 0.._len67 {
+                        let _base63 = _array67.add(i * 8);
+                        let _l64 = *_base63.cast::<*mut u8>();
+                        let _l65 = *_base63.add(4).cast::<usize>();
+                        _list67.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l64.cast::<u8>(), _l65, _l65),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array124, _len125 * 8, 4);
-                    let _l127 = *_ptr105.add(28).cast::<u8>();
-                    let _v138 = match i32::from(_l127) {
+                    ::witbind::rt::cabi_dealloc(_array67, _len67 * 8, 4);
+                    let _l68 = *_ptr53.add(28).cast::<u8>();
+                    let _v74 = match i32::from(_l68) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l134 = *_ptr105.add(32).cast::<*mut u8>();
-                            let _l135 = *_ptr105.add(36).cast::<usize>();
-                            let _len136 = _l135;
+                            let _l71 = *_ptr53.add(32).cast::<*mut u8>();
+                            let _l72 = *_ptr53.add(36).cast::<usize>();
                             ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l134.cast::<u8>(),
-                                    _len136,
-                                    _len136,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l71.cast::<u8>(), _l72, _l72),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l139 = *_ptr105.add(40).cast::<*mut u8>();
-                    let _l140 = *_ptr105.add(44).cast::<usize>();
-                    let _len141 = _l140;
-                    let _string142 = ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l139.cast::<u8>(), _len141, _len141),
-                    );
-                    let _l143 = *_ptr105.add(48).cast::<u8>();
-                    let _v151 = match i32::from(_l143) {
+                    let _l75 = *_ptr53.add(40).cast::<*mut u8>();
+                    let _l76 = *_ptr53.add(44).cast::<usize>();
+                    let _string77 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l75.cast::<u8>(),
+                        _l76,
+                        _l76,
+                    ));
+                    let _l78 = *_ptr53.add(48).cast::<u8>();
+                    let _v82 = match i32::from(_l78) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l150 = *_ptr105.add(52).cast::<i32>();
-                            ::core::option::Option::Some(_l150 as u32)
+                            let _l81 = *_ptr53.add(52).cast::<i32>();
+                            ::core::option::Option::Some(_l81 as u32)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l152 = *_ptr105.add(56).cast::<*mut u8>();
-                    let _l153 = *_ptr105.add(60).cast::<usize>();
-                    let _array199 = _l152;
-                    let _len200 = _l153;
-                    let mut _list201 = ::witbind::rt::Vec::with_capacity(_len200);
-                    for i in 0.._len200 {
-                        let _base155 = _array199.add(i * 48);
-                        let _l157 = *_base155.cast::<*mut u8>();
-                        let _l158 = *_base155.add(4).cast::<usize>();
-                        let _len159 = _l158;
-                        let _string160 =
-                            ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                _l157.cast::<u8>(),
-                                _len159,
-                                _len159,
-                            ));
-                        let _l161 = *_base155.add(8).cast::<u8>();
-                        let _l162 = *_base155.add(12).cast::<*mut u8>();
-                        let _l163 = *_base155.add(16).cast::<usize>();
-                        let _array171 = _l162;
-                        let _len172 = _l163;
-                        let mut _list173 = ::witbind::rt::Vec::with_capacity(_len172);
-                        for i in 0.._len172 {
-                            let _base165 = _array171.add(i * 8);
-                            let _l167 = *_base165.cast::<*mut u8>();
-                            let _l168 = *_base165.add(4).cast::<usize>();
-                            let _len169 = _l168;
-                            _list173.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l167.cast::<u8>(),
-                                    _len169,
-                                    _len169,
-                                ),
+                    let _l83 = *_ptr53.add(56).cast::<*mut u8>();
+                    let _l84 = *_ptr53.add(60).cast::<usize>();
+                    let _array112 = _l83;
+                    let _len112 = _l84;
+                    let mut _list112 = ::witbind::rt::Vec::with_capacity(_len112);
+                    for i in 0.._len112 {
+                        let _base85 = _array112.add(i * 48);
+                        let _l86 = *_base85.cast::<*mut u8>();
+                        let _l87 = *_base85.add(4).cast::<usize>();
+                        let _string88 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l86.cast::<u8>(), _l87, _l87),
+                        );
+                        let _l89 = *_base85.add(8).cast::<u8>();
+                        let _l90 = *_base85.add(12).cast::<*mut u8>();
+                        let _l91 = *_base85.add(16).cast::<usize>();
+                        let _array96 = _l90;
+                        let _len96 = _l91;
+                        let mut _list96 = ::witbind::rt::Vec::with_capacity(_len96);
+                        for i in 0.._len96 {
+                            let _base92 = _array96.add(i * 8);
+                            let _l93 = *_base92.cast::<*mut u8>();
+                            let _l94 = *_base92.add(4).cast::<usize>();
+                            _list96.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l93.cast::<u8>(), _l94, _l94),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array171, _len172 * 8, 4);
-                        let _l174 = *_base155.add(20).cast::<u8>();
-                        let _v185 = match i32::from(_l174) {
+                        ::witbind::rt::cabi_dealloc(_array96, _len96 * 8, 4);
+                        let _l97 = *_base85.add(20).cast::<u8>();
+                        let _v103 = match i32::from(_l97) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l181 = *_base155.add(24).cast::<*mut u8>();
-                                let _l182 = *_base155.add(28).cast::<usize>();
-                                let _len183 = _l182;
+                                let _l100 = *_base85.add(24).cast::<*mut u8>();
+                                let _l101 = *_base85.add(28).cast::<usize>();
                                 ::core::option::Option::Some(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l181.cast::<u8>(),
-                                        _len183,
-                                        _len183,
+                                        _l100.cast::<u8>(),
+                                        _l101,
+                                        _l101,
                                     ),
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _l186 = *_base155.add(32).cast::<*mut u8>();
-                        let _l187 = *_base155.add(36).cast::<usize>();
-                        let _len188 = _l187;
-                        let _string189 =
-                            ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                _l186.cast::<u8>(),
-                                _len188,
-                                _len188,
-                            ));
-                        let _l190 = *_base155.add(40).cast::<u8>();
-                        let _v198 = match i32::from(_l190) {
+                        let _l104 = *_base85.add(32).cast::<*mut u8>();
+                        let _l105 = *_base85.add(36).cast::<usize>();
+                        let _string106 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l104.cast::<u8>(), _l105, _l105),
+                        );
+                        let _l107 = *_base85.add(40).cast::<u8>();
+                        let _v111 = match i32::from(_l107) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l197 = *_base155.add(44).cast::<i32>();
-                                ::core::option::Option::Some(_l197 as u32)
+                                let _l110 = *_base85.add(44).cast::<i32>();
+                                ::core::option::Option::Some(_l110 as u32)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        _list201.push(Person {
-                            name: _string160,
-                            age: i32::from(_l161) as u8,
-                            emails: _list173,
-                            nickname: _v185,
+                        _list112.push(Person {
+                            name: _string88,
+                            age: i32::from(_l89) as u8,
+                            emails: _list96,
+                            nickname: _v103,
                             address: Address {
-                                street: _string189,
-                                postal_code: _v198,
+                                street: _string106,
+                                postal_code: _v111,
                             },
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array199, _len200 * 48, 4);
-                    let _l202 = *_ptr105.add(64).cast::<*mut u8>();
-                    let _l203 = *_ptr105.add(68).cast::<usize>();
-                    let _array213 = _l202;
-                    let _len214 = _l203;
-                    let mut _list215 = ::witbind::rt::Vec::with_capacity(_len214);
-                    for i in 0.._len214 {
-                        let _base205 = _array213.add(i * 32);
-                        let _l207 = *_base205.cast::<i32>();
-                        let _l208 = *_base205.add(8).cast::<u8>();
-                        let _l209 = *_base205.add(9).cast::<u8>();
-                        let _l210 = *_base205.add(16).cast::<i64>();
-                        let _l211 = *_base205.add(24).cast::<f32>();
-                        let _l212 = *_base205.add(28).cast::<i32>();
-                        _list215.push((
-                            _l207 as u32,
+                    ::witbind::rt::cabi_dealloc(_array112, _len112 * 48, 4);
+                    let _l113 = *_ptr53.add(64).cast::<*mut u8>();
+                    let _l114 = *_ptr53.add(68).cast::<usize>();
+                    let _array122 = _l113;
+                    let _len122 = _l114;
+                    let mut _list122 = ::witbind::rt::Vec::with_capacity(_len122);
+                    for i in 0.._len122 {
+                        let _base115 = _array122.add(i * 32);
+                        let _l116 = *_base115.cast::<i32>();
+                        let _l117 = *_base115.add(8).cast::<u8>();
+                        let _l118 = *_base115.add(9).cast::<u8>();
+                        let _l119 = *_base115.add(16).cast::<i64>();
+                        let _l120 = *_base115.add(24).cast::<f32>();
+                        let _l121 = *_base115.add(28).cast::<i32>();
+                        _list122.push((
+                            _l116 as u32,
                             Scalars {
-                                enabled: ::witbind::rt::bool_lift(i32::from(_l208) as u8),
-                                small: i32::from(_l209) as u8,
-                                big: _l210 as u64,
-                                ratio: _l211,
-                                initial: ::witbind::rt::char_lift(_l212 as u32),
+                                enabled: ::witbind::rt::bool_lift(i32::from(_l117) as u8),
+                                small: i32::from(_l118) as u8,
+                                big: _l119 as u64,
+                                ratio: _l120,
+                                initial: ::witbind::rt::char_lift(_l121 as u32),
                             },
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array213, _len214 * 32, 8);
+                    ::witbind::rt::cabi_dealloc(_array122, _len122 * 32, 8);
                     Team {
-                        name: _string109,
+                        name: _string56,
                         lead: Person {
-                            name: _string113,
-                            age: i32::from(_l114) as u8,
-                            emails: _list126,
-                            nickname: _v138,
+                            name: _string59,
+                            age: i32::from(_l60) as u8,
+                            emails: _list67,
+                            nickname: _v74,
                             address: Address {
-                                street: _string142,
-                                postal_code: _v151,
+                                street: _string77,
+                                postal_code: _v82,
                             },
                         },
-                        members: _list201,
-                        scores: _list215,
+                        members: _list112,
+                        scores: _list122,
                     }
                 }
             }
@@ -682,13 +653,6 @@ pub mod witbind_fixtures {
             ) -> ::core::result::Result<::core::option::Option<Person>, ::witbind::rt::String>
             {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                    let _vec4 = name;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:records/people")]
                     unsafe extern "C" {
@@ -699,90 +663,93 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<u8>();
-                    match i32::from(_l8) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<u8>();
+                    match i32::from(_l4) {
                         0 => {
-                            let _l12 = *_ptr7.add(4).cast::<u8>();
-                            ::core::result::Result::Ok(match i32::from(_l12) {
+                            let _l6 = *_ptr3.add(4).cast::<u8>();
+                            ::core::result::Result::Ok(match i32::from(_l6) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l19 = *_ptr7.add(8).cast::<*mut u8>();
-                                    let _l20 = *_ptr7.add(12).cast::<usize>();
-                                    let _len21 = _l20;
-                                    let _string22 = ::witbind::rt::string_lift(
+                                    let _l9 = *_ptr3.add(8).cast::<*mut u8>();
+                                    let _l10 = *_ptr3.add(12).cast::<usize>();
+                                    let _string11 = ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l19.cast::<u8>(),
-                                            _len21,
-                                            _len21,
+                                            _l9.cast::<u8>(),
+                                            _l10,
+                                            _l10,
                                         ),
                                     );
-                                    let _l23 = *_ptr7.add(16).cast::<u8>();
-                                    let _l24 = *_ptr7.add(20).cast::<*mut u8>();
-                                    let _l25 = *_ptr7.add(24).cast::<usize>();
-                                    let _array33 = _l24;
-                                    let _len34 = _l25;
-                                    let mut _list35 = ::witbind::rt::Vec::with_capacity(_len34);
-                                    for i in 0.._len34 {
-                                        let _base27 = _array33.add(i * 8);
-                                        let _l29 = *_base27.cast::<*mut u8>();
-                                        let _l30 = *_base27.add(4).cast::<usize>();
-                                        let _len31 = _l30;
-                                        _list35.push(::witbind::rt::string_lift(
+                                    let _l12 = *_ptr3.add(16).cast::<u8>();
+                                    let _l13 = *_ptr3.add(20).cast::<*mut u8>();
+                                    let _l14 = *_ptr3.add(24).cast::<usize>();
+                                    let _array19 = _l13;
+                                    let _len19 = _l14;
+                                    let mut _list19 = ::witbind::rt::Vec::with_capacity(_len19);
+                                    for i in 0.._len19 {
+                                        let _base15 = _array19.add(i * 8);
+                                        let _l16 = *_base15.cast::<*mut u8>();
+                                        let _l17 = *_base15.add(4).cast::<usize>();
+                                        _list19.push(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l29.cast::<u8>(),
-                                                _len31,
-                                                _len31,
+                                                _l16.cast::<u8>(),
+                                                _l17,
+                                                _l17,
                                             ),
                                         ));
                                     }
-                                    ::witbind::rt::cabi_dealloc(_array33, _len34 * 8, 4);
-                                    let _l36 = *_ptr7.add(28).cast::<u8>();
-                                    let _v47 = match i32::from(_l36) {
+                                    ::witbind::rt::cabi_dealloc(_array19, _len19 * 8, 4);
+                                    let _l20 = *_ptr3.add(28).cast::<u8>();
+                                    let _v26 = match i32::from(_l20) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l43 = *_ptr7.add(32).cast::<*mut u8>();
-                                            let _l44 = *_ptr7.add(36).cast::<usize>();
-                                            let _len45 = _l44;
+                                            let _l23 = *_ptr3.add(32).cast::<*mut u8>();
+                                            let _l24 = *_ptr3.add(36).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l43.cast::<u8>(),
-                                                        _len45,
-                                                        _len45,
+                                                        _l23.cast::<u8>(),
+                                                        _l24,
+                                                        _l24,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l48 = *_ptr7.add(40).cast::<*mut u8>();
-                                    let _l49 = *_ptr7.add(44).cast::<usize>();
-                                    let _len50 = _l49;
-                                    let _string51 = ::witbind::rt::string_lift(
+                                    let _l27 = *_ptr3.add(40).cast::<*mut u8>();
+                                    let _l28 = *_ptr3.add(44).cast::<usize>();
+                                    let _string29 = ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l48.cast::<u8>(),
-                                            _len50,
-                                            _len50,
+                                            _l27.cast::<u8>(),
+                                            _l28,
+                                            _l28,
                                         ),
                                     );
-                                    let _l52 = *_ptr7.add(48).cast::<u8>();
-                                    let _v60 = match i32::from(_l52) {
+                                    let _l30 = *_ptr3.add(48).cast::<u8>();
+                                    let _v34 = match i32::from(_l30) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l59 = *_ptr7.add(52).cast::<i32>();
-                                            ::core::option::Option::Some(_l59 as u32)
+                                            let _l33 = *_ptr3.add(52).cast::<i32>();
+                                            ::core::option::Option::Some(_l33 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ::core::option::Option::Some(Person {
-                                        name: _string22,
-                                        age: i32::from(_l23) as u8,
-                                        emails: _list35,
-                                        nickname: _v47,
+                                        name: _string11,
+                                        age: i32::from(_l12) as u8,
+                                        emails: _list19,
+                                        nickname: _v26,
                                         address: Address {
-                                            street: _string51,
-                                            postal_code: _v60,
+                                            street: _string29,
+                                            postal_code: _v34,
                                         },
                                     })
                                 }
@@ -790,15 +757,10 @@ pub mod witbind_fixtures {
                             })
                         }
                         1 => {
-                            let _l65 = *_ptr7.add(4).cast::<*mut u8>();
-                            let _l66 = *_ptr7.add(8).cast::<usize>();
-                            let _len67 = _l66;
+                            let _l37 = *_ptr3.add(4).cast::<*mut u8>();
+                            let _l38 = *_ptr3.add(8).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l65.cast::<u8>(),
-                                    _len67,
-                                    _len67,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l37.cast::<u8>(), _l38, _l38),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),

@@ -117,22 +117,15 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         File {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
                 /// Opens `path`; fails with an error code.
                 pub fn open(path: &str) -> ::core::result::Result<File, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -143,18 +136,25 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(_ptr5, _len6, _ptr7);
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(_ptr2, _len2, _ptr3);
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<i32>();
+                                let _l6 = *_ptr3.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(File {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -166,10 +166,6 @@ pub mod witbind_fixtures {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -180,26 +176,29 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -208,13 +207,6 @@ pub mod witbind_fixtures {
                 /// Writes bytes; returns how many were written.
                 pub fn write(&self, data: &[u8]) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec4 = data;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -225,21 +217,28 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _vec2 = data;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l12 as u64)
+                                let _l6 = *_ptr3.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l6 as u64)
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -258,9 +257,9 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i64 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u64
+                        _ret2 as u64
                     }
                 }
                 /// Makes an independent handle to the same file.
@@ -276,20 +275,16 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         File {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
                 /// Copies this file's contents into `other`.
                 pub fn copy_to(&self, other: &File) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -300,17 +295,21 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&other.handle) as i32,
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -348,11 +347,11 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&a.handle) as i32,
                             ::witbind::rt::Resource::handle(&b.handle) as i32,
                         );
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
             }
@@ -404,13 +403,6 @@ pub mod witbind_fixtures {
                 /// Opens the directory at `path`.
                 pub fn new(path: &str) -> ::core::result::Result<Self, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -421,18 +413,25 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(_ptr5, _len6, _ptr7);
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(_ptr2, _len2, _ptr3);
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<i32>();
+                                let _l6 = *_ptr3.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(Directory {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -441,13 +440,6 @@ pub mod witbind_fixtures {
                 /// Opens a file in this directory.
                 pub fn open_file(&self, name: &str) -> ::core::result::Result<File, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -458,23 +450,30 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<i32>();
+                                let _l6 = *_ptr3.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(File {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -483,10 +482,6 @@ pub mod witbind_fixtures {
                 /// Every file in this directory.
                 pub fn files(&self) -> ::witbind::rt::Vec<File> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -497,33 +492,30 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _array11 = _l5;
-                        let _len12 = _l6;
-                        let mut _list13 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base8 = _array11.add(i * 4);
-                            let _l10 = *_base8.cast::<i32>();
-                            _list13.push(File {
-                                handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
+                        let _array7 = _l3;
+                        let _len7 = _l4;
+                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
+                        for i in 0.._len7 {
+                            let _base5 = _array7.add(i * 4);
+                            let _l6 = *_base5.cast::<i32>();
+                            _list7.push(File {
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             });
                         }
-                        ::witbind::rt::cabi_dealloc(_array11, _len12 * 4, 4);
-                        _list13
+                        ::witbind::rt::cabi_dealloc(_array7, _len7 * 4, 4);
+                        _list7
                     }
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                         unsafe extern "C" {
@@ -534,19 +526,26 @@ pub mod witbind_fixtures {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<i32>();
+                                let _l7 = *_ptr3.add(4).cast::<i32>();
                                 ::core::option::Option::Some(File {
-                                    handle: ::witbind::rt::Resource::from_handle(_l15 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                 })
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -638,10 +637,6 @@ pub mod witbind_fixtures {
             /// Borrows a file.
             pub fn inspect(f: &File) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                     unsafe extern "C" {
@@ -652,14 +647,17 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::Resource::handle(&f.handle) as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::Resource::handle(&f.handle) as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l5.cast::<u8>(),
-                        _len7,
-                        _len7,
+                        _l3.cast::<u8>(),
+                        _l4,
+                        _l4,
                     ))
                 }
             }
@@ -676,9 +674,9 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     File {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -688,25 +686,6 @@ pub mod witbind_fixtures {
                 maybe: ::core::option::Option<File>,
             ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _vec7 = &files;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() =
-                            ::witbind::rt::Resource::take_handle(&_e4.handle) as i32;
-                    }
-                    let (_v16, _v17) = match &maybe {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e15) => (
-                            1i32,
-                            ::witbind::rt::Resource::take_handle(&_e15.handle) as i32,
-                        ),
-                    };
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                     unsafe extern "C" {
@@ -723,49 +702,57 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _v16, _v17, _ptr18);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l19 = *_ptr18.cast::<*mut u8>();
-                    let _l20 = *_ptr18.add(4).cast::<usize>();
-                    let _array25 = _l19;
-                    let _len26 = _l20;
-                    let mut _list27 = ::witbind::rt::Vec::with_capacity(_len26);
-                    for i in 0.._len26 {
-                        let _base22 = _array25.add(i * 4);
-                        let _l24 = *_base22.cast::<i32>();
-                        _list27.push(File {
-                            handle: ::witbind::rt::Resource::from_handle(_l24 as u32),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _vec3 = &files;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() =
+                            ::witbind::rt::Resource::take_handle(&_e2.handle) as i32;
+                    }
+                    let (_v6, _v7) = match &maybe {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e5) => (
+                            1i32,
+                            ::witbind::rt::Resource::take_handle(&_e5.handle) as i32,
+                        ),
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _v6, _v7, _ptr8);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l9 = *_ptr8.cast::<*mut u8>();
+                    let _l10 = *_ptr8.add(4).cast::<usize>();
+                    let _array13 = _l9;
+                    let _len13 = _l10;
+                    let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
+                    for i in 0.._len13 {
+                        let _base11 = _array13.add(i * 4);
+                        let _l12 = *_base11.cast::<i32>();
+                        _list13.push(File {
+                            handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array25, _len26 * 4, 4);
-                    let _l28 = *_ptr18.add(8).cast::<u8>();
-                    let _v36 = match i32::from(_l28) {
+                    ::witbind::rt::cabi_dealloc(_array13, _len13 * 4, 4);
+                    let _l14 = *_ptr8.add(8).cast::<u8>();
+                    let _v18 = match i32::from(_l14) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l35 = *_ptr18.add(12).cast::<i32>();
+                            let _l17 = *_ptr8.add(12).cast::<i32>();
                             ::core::option::Option::Some(File {
-                                handle: ::witbind::rt::Resource::from_handle(_l35 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l17 as u32),
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    (_list27, _v36)
+                    (_list13, _v18)
                 }
             }
             /// Borrowed handles in containers.
             pub fn inspect_all(files: &[&File]) -> ::witbind::rt::Vec<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = files;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                     unsafe extern "C" {
@@ -776,53 +763,39 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _array20 = _l11;
-                    let _len21 = _l12;
-                    let mut _list22 = ::witbind::rt::Vec::with_capacity(_len21);
-                    for i in 0.._len21 {
-                        let _base14 = _array20.add(i * 8);
-                        let _l16 = *_base14.cast::<*mut u8>();
-                        let _l17 = *_base14.add(4).cast::<usize>();
-                        let _len18 = _l17;
-                        _list22.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l16.cast::<u8>(), _len18, _len18),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = files;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    let _array11 = _l5;
+                    let _len11 = _l6;
+                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                    for i in 0.._len11 {
+                        let _base7 = _array11.add(i * 8);
+                        let _l8 = *_base7.cast::<*mut u8>();
+                        let _l9 = *_base7.add(4).cast::<usize>();
+                        _list11.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array20, _len21 * 8, 4);
-                    _list22
+                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
+                    _list11
                 }
             }
             /// Resources inside records and variants.
             pub fn unpack(b: Bundle) -> ::witbind::rt::Vec<Entry> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let Bundle {
-                        main: _f4,
-                        others: _f5,
-                        parent: _f6,
-                    } = &b;
-                    let _vec10 = _f5;
-                    let _len11 = _vec10.len();
-                    let _array12 = ::witbind::rt::alloc(_len11 * 4, 4);
-                    for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
-                        let _base8 = _array12.add(i * 4);
-                        *_base8.cast::<i32>() =
-                            ::witbind::rt::Resource::take_handle(&_e7.handle) as i32;
-                    }
-                    let (_v19, _v20) = match _f6 {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e18) => (
-                            1i32,
-                            ::witbind::rt::Resource::take_handle(&_e18.handle) as i32,
-                        ),
-                    };
-                    let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                     unsafe extern "C" {
@@ -840,42 +813,66 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let Bundle {
+                        main: _f2,
+                        others: _f3,
+                        parent: _f4,
+                    } = &b;
+                    let _vec6 = _f3;
+                    let _len6 = _vec6.len();
+                    let _array6 = ::witbind::rt::alloc(_len6 * 4, 4);
+                    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate() {
+                        let _base5 = _array6.add(i * 4);
+                        *_base5.cast::<i32>() =
+                            ::witbind::rt::Resource::take_handle(&_e5.handle) as i32;
+                    }
+                    let (_v9, _v10) = match _f4 {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e8) => (
+                            1i32,
+                            ::witbind::rt::Resource::take_handle(&_e8.handle) as i32,
+                        ),
+                    };
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::Resource::take_handle(&_f4.handle) as i32,
-                        _array12,
-                        _len11,
-                        _v19,
-                        _v20,
-                        _ptr21,
+                        ::witbind::rt::Resource::take_handle(&_f2.handle) as i32,
+                        _array6,
+                        _len6,
+                        _v9,
+                        _v10,
+                        _ptr11,
                     );
-                    ::witbind::rt::cabi_dealloc(_array12, _len11 * 4, 4);
-                    let _l22 = *_ptr21.cast::<*mut u8>();
-                    let _l23 = *_ptr21.add(4).cast::<usize>();
-                    let _array40 = _l22;
-                    let _len41 = _l23;
-                    let mut _list42 = ::witbind::rt::Vec::with_capacity(_len41);
-                    for i in 0.._len41 {
-                        let _base25 = _array40.add(i * 8);
-                        let _l27 = *_base25.cast::<u8>();
-                        _list42.push(match i32::from(_l27) {
+                    ::witbind::rt::cabi_dealloc(_array6, _len6 * 4, 4);
+                    let _l12 = *_ptr11.cast::<*mut u8>();
+                    let _l13 = *_ptr11.add(4).cast::<usize>();
+                    let _array22 = _l12;
+                    let _len22 = _l13;
+                    let mut _list22 = ::witbind::rt::Vec::with_capacity(_len22);
+                    for i in 0.._len22 {
+                        let _base14 = _array22.add(i * 8);
+                        let _l15 = *_base14.cast::<u8>();
+                        _list22.push(match i32::from(_l15) {
                             0 => {
-                                let _l31 = *_base25.add(4).cast::<i32>();
+                                let _l17 = *_base14.add(4).cast::<i32>();
                                 Entry::File(File {
-                                    handle: ::witbind::rt::Resource::from_handle(_l31 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l17 as u32),
                                 })
                             }
                             1 => {
-                                let _l35 = *_base25.add(4).cast::<i32>();
+                                let _l19 = *_base14.add(4).cast::<i32>();
                                 Entry::Dir(Directory {
-                                    handle: ::witbind::rt::Resource::from_handle(_l35 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l19 as u32),
                                 })
                             }
                             2 => Entry::Missing,
                             _ => ::witbind::rt::invalid_discriminant(),
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array40, _len41 * 8, 4);
-                    _list42
+                    ::witbind::rt::cabi_dealloc(_array22, _len22 * 8, 4);
+                    _list22
                 }
             }
             /// Handles in results, on both sides.
@@ -883,20 +880,6 @@ pub mod witbind_fixtures {
                 x: ::core::result::Result<Token, Token>,
             ) -> ::core::result::Result<Token, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let (_v10, _v11) = match &x {
-                        ::core::result::Result::Ok(_e6) => (
-                            0i32,
-                            ::witbind::rt::Resource::take_handle(&_e6.handle) as i32,
-                        ),
-                        ::core::result::Result::Err(_e9) => (
-                            1i32,
-                            ::witbind::rt::Resource::take_handle(&_e9.handle) as i32,
-                        ),
-                    };
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/files")]
                     unsafe extern "C" {
@@ -907,18 +890,32 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v10, _v11, _ptr12);
-                    let _l13 = *_ptr12.cast::<u8>();
-                    match i32::from(_l13) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let (_v4, _v5) = match &x {
+                        ::core::result::Result::Ok(_e2) => (
+                            0i32,
+                            ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
+                        ),
+                        ::core::result::Result::Err(_e3) => (
+                            1i32,
+                            ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                        ),
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v4, _v5, _ptr6);
+                    let _l7 = *_ptr6.cast::<u8>();
+                    match i32::from(_l7) {
                         0 => {
-                            let _l17 = *_ptr12.add(4).cast::<i32>();
+                            let _l9 = *_ptr6.add(4).cast::<i32>();
                             ::core::result::Result::Ok(Token {
-                                handle: ::witbind::rt::Resource::from_handle(_l17 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
                             })
                         }
                         1 => {
-                            let _l21 = *_ptr12.add(4).cast::<u8>();
-                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l21) as u8))
+                            let _l11 = *_ptr6.add(4).cast::<u8>();
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l11) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -933,10 +930,6 @@ pub mod witbind_fixtures {
             /// Packs a directory into a new file.
             pub fn pack(dir: &Directory) -> ::core::result::Result<File, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/archive")]
                     unsafe extern "C" {
@@ -947,19 +940,23 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::Resource::handle(&dir.handle) as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::Resource::handle(&dir.handle) as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<i32>();
+                            let _l5 = *_ptr2.add(4).cast::<i32>();
                             ::core::result::Result::Ok(super::files::File {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<u8>();
+                            let _l7 = *_ptr2.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::files::ErrorCode::_lift(i32::from(
-                                _l13,
+                                _l7,
                             )
                                 as u8))
                         }
@@ -973,10 +970,6 @@ pub mod witbind_fixtures {
                 into: &Directory,
             ) -> ::core::result::Result<(), ErrorCode> {
                 unsafe {
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:resources/archive")]
                     unsafe extern "C" {
@@ -987,18 +980,22 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::take_handle(&archive.handle) as i32,
                         ::witbind::rt::Resource::handle(&into.handle) as i32,
-                        _ptr4,
+                        _ptr2,
                     );
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l12 = *_ptr4.add(1).cast::<u8>();
+                            let _l6 = *_ptr2.add(1).cast::<u8>();
                             ::core::result::Result::Err(super::files::ErrorCode::_lift(i32::from(
-                                _l12,
+                                _l6,
                             )
                                 as u8))
                         }

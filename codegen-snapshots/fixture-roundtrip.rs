@@ -150,8 +150,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    ::witbind::rt::bool_lift(_ret4 as u8)
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
             }
             pub fn echo_s8(v: i8) -> i8 {
@@ -166,8 +166,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret4 as i8
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    _ret2 as i8
                 }
             }
             pub fn echo_u8(v: u8) -> u8 {
@@ -182,8 +182,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret4 as u8
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    _ret2 as u8
                 }
             }
             pub fn echo_s16(v: i16) -> i16 {
@@ -198,8 +198,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret4 as i16
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    _ret2 as i16
                 }
             }
             pub fn echo_u16(v: u16) -> u16 {
@@ -214,8 +214,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret4 as u16
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    _ret2 as u16
                 }
             }
             pub fn echo_s32(v: i32) -> i32 {
@@ -245,8 +245,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret4 as u32
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    _ret2 as u32
                 }
             }
             pub fn echo_s64(v: i64) -> i64 {
@@ -276,8 +276,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i64) -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(v));
-                    _ret4 as u64
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(v));
+                    _ret2 as u64
                 }
             }
             pub fn echo_f32(v: f32) -> f32 {
@@ -322,19 +322,12 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i32(v));
-                    ::witbind::rt::char_lift(_ret4 as u32)
+                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
+                    ::witbind::rt::char_lift(_ret2 as u32)
                 }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = v;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -345,26 +338,25 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = v;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
                     ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l8.cast::<u8>(),
-                        _len10,
-                        _len10,
+                        _l4.cast::<u8>(),
+                        _l5,
+                        _l5,
                     ))
                 }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = v;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -375,22 +367,21 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _len10, _len10)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = v;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
                 }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = v;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -401,22 +392,21 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u32>(), _len10, _len10)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = v;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
                 }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = v;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -427,32 +417,23 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr5, _len6, _ptr7);
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _len10 = _l9;
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<f64>(), _len10, _len10)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = v;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _len2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<f64>(), _l5, _l5)
                 }
             }
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec10 = v;
-                    let _len11 = _vec10.len();
-                    let _array12 = ::witbind::rt::alloc(_len11 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate() {
-                        let _base5 = _array12.add(i * 8);
-                        let _vec7 = _e4;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        *_base5.add(4).cast::<usize>() = _len9;
-                        *_base5.cast::<*mut u8>() = _ptr8;
-                    }
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -463,41 +444,42 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array12, _len11, _ptr13);
-                    ::witbind::rt::cabi_dealloc(_array12, _len11 * 8, 4);
-                    let _l14 = *_ptr13.cast::<*mut u8>();
-                    let _l15 = *_ptr13.add(4).cast::<usize>();
-                    let _array23 = _l14;
-                    let _len24 = _l15;
-                    let mut _list25 = ::witbind::rt::Vec::with_capacity(_len24);
-                    for i in 0.._len24 {
-                        let _base17 = _array23.add(i * 8);
-                        let _l19 = *_base17.cast::<*mut u8>();
-                        let _l20 = *_base17.add(4).cast::<usize>();
-                        let _len21 = _l20;
-                        _list25.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _len21, _len21),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec4 = v;
+                    let _len4 = _vec4.len();
+                    let _array4 = ::witbind::rt::alloc(_len4 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
+                        let _base2 = _array4.add(i * 8);
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        *_base2.add(4).cast::<usize>() = _len3;
+                        *_base2.cast::<*mut u8>() = _ptr3;
+                    }
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array4, _len4, _ptr5);
+                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4);
+                    let _l6 = *_ptr5.cast::<*mut u8>();
+                    let _l7 = *_ptr5.add(4).cast::<usize>();
+                    let _array12 = _l6;
+                    let _len12 = _l7;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base8 = _array12.add(i * 8);
+                        let _l9 = *_base8.cast::<*mut u8>();
+                        let _l10 = *_base8.add(4).cast::<usize>();
+                        _list12.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array23, _len24 * 8, 4);
-                    _list25
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
+                    _list12
                 }
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec9 = v;
-                    let _len10 = _vec9.len();
-                    let _array11 = ::witbind::rt::alloc(_len10 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
-                        let _base5 = _array11.add(i * 8);
-                        let super::types::Point { x: _f7, y: _f8 } = _e4;
-                        *_base5.cast::<i32>() = ::witbind::rt::as_i32(_f7);
-                        *_base5.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f8);
-                    }
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -508,52 +490,40 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array11, _len10, _ptr12);
-                    ::witbind::rt::cabi_dealloc(_array11, _len10 * 8, 4);
-                    let _l13 = *_ptr12.cast::<*mut u8>();
-                    let _l14 = *_ptr12.add(4).cast::<usize>();
-                    let _array20 = _l13;
-                    let _len21 = _l14;
-                    let mut _list22 = ::witbind::rt::Vec::with_capacity(_len21);
-                    for i in 0.._len21 {
-                        let _base16 = _array20.add(i * 8);
-                        let _l18 = *_base16.cast::<i32>();
-                        let _l19 = *_base16.add(4).cast::<i32>();
-                        _list22.push(super::types::Point { x: _l18, y: _l19 });
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec5 = v;
+                    let _len5 = _vec5.len();
+                    let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                        let _base2 = _array5.add(i * 8);
+                        let super::types::Point { x: _f3, y: _f4 } = _e2;
+                        *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
+                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
                     }
-                    ::witbind::rt::cabi_dealloc(_array20, _len21 * 8, 4);
-                    _list22
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array5, _len5, _ptr6);
+                    ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                    let _l7 = *_ptr6.cast::<*mut u8>();
+                    let _l8 = *_ptr6.add(4).cast::<usize>();
+                    let _array12 = _l7;
+                    let _len12 = _l8;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base9 = _array12.add(i * 8);
+                        let _l10 = *_base9.cast::<i32>();
+                        let _l11 = *_base9.add(4).cast::<i32>();
+                        _list12.push(super::types::Point { x: _l10, y: _l11 });
+                    }
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
+                    _list12
                 }
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec16 = v;
-                    let _len17 = _vec16.len();
-                    let _array18 = ::witbind::rt::alloc(_len17 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec16).enumerate() {
-                        let _base5 = _array18.add(i * 8);
-                        let _vec13 = _e4;
-                        let _len14 = _vec13.len();
-                        let _array15 = ::witbind::rt::alloc(_len14 * 8, 4);
-                        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec13).enumerate() {
-                            let _base8 = _array15.add(i * 8);
-                            let _vec10 = _e7;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            *_base8.add(4).cast::<usize>() = _len12;
-                            *_base8.cast::<*mut u8>() = _ptr11;
-                        }
-                        _cleanup_list.push((_array15, _len14 * 8, 4));
-                        *_base5.add(4).cast::<usize>() = _len14;
-                        *_base5.cast::<*mut u8>() = _array15;
-                    }
-                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -564,62 +534,67 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array18, _len17, _ptr19);
-                    ::witbind::rt::cabi_dealloc(_array18, _len17 * 8, 4);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _vec6 = v;
+                    let _len6 = _vec6.len();
+                    let _array6 = ::witbind::rt::alloc(_len6 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate() {
+                        let _base2 = _array6.add(i * 8);
+                        let _vec5 = _e2;
+                        let _len5 = _vec5.len();
+                        let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                            let _base3 = _array5.add(i * 8);
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            *_base3.add(4).cast::<usize>() = _len4;
+                            *_base3.cast::<*mut u8>() = _ptr4;
+                        }
+                        _cleanup_list.push((_array5, _len5 * 8, 4));
+                        *_base2.add(4).cast::<usize>() = _len5;
+                        *_base2.cast::<*mut u8>() = _array5;
+                    }
+                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array6, _len6, _ptr7);
+                    ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l20 = *_ptr19.cast::<*mut u8>();
-                    let _l21 = *_ptr19.add(4).cast::<usize>();
-                    let _array37 = _l20;
-                    let _len38 = _l21;
-                    let mut _list39 = ::witbind::rt::Vec::with_capacity(_len38);
-                    for i in 0.._len38 {
-                        let _base23 = _array37.add(i * 8);
-                        let _l25 = *_base23.cast::<*mut u8>();
-                        let _l26 = *_base23.add(4).cast::<usize>();
-                        let _array34 = _l25;
-                        let _len35 = _l26;
-                        let mut _list36 = ::witbind::rt::Vec::with_capacity(_len35);
-                        for i in 0.._len35 {
-                            let _base28 = _array34.add(i * 8);
-                            let _l30 = *_base28.cast::<*mut u8>();
-                            let _l31 = *_base28.add(4).cast::<usize>();
-                            let _len32 = _l31;
-                            _list36.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l30.cast::<u8>(),
-                                    _len32,
-                                    _len32,
-                                ),
+                    let _l8 = *_ptr7.cast::<*mut u8>();
+                    let _l9 = *_ptr7.add(4).cast::<usize>();
+                    let _array18 = _l8;
+                    let _len18 = _l9;
+                    let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
+                    for i in 0.._len18 {
+                        let _base10 = _array18.add(i * 8);
+                        let _l11 = *_base10.cast::<*mut u8>();
+                        let _l12 = *_base10.add(4).cast::<usize>();
+                        let _array17 = _l11;
+                        let _len17 = _l12;
+                        let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
+                        for i in 0.._len17 {
+                            let _base13 = _array17.add(i * 8);
+                            let _l14 = *_base13.cast::<*mut u8>();
+                            let _l15 = *_base13.add(4).cast::<usize>();
+                            _list17.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array34, _len35 * 8, 4);
-                        _list39.push(_list36);
+                        ::witbind::rt::cabi_dealloc(_array17, _len17 * 8, 4);
+                        _list18.push(_list17);
                     }
-                    ::witbind::rt::cabi_dealloc(_array37, _len38 * 8, 4);
-                    _list39
+                    ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4);
+                    _list18
                 }
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v13, _v14, _v15) = match v {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e9) => {
-                            let _vec10 = _e9;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            (1i32, _ptr11, _len12)
-                        }
-                    };
-                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -630,20 +605,30 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v13, _v14, _v15, _ptr16);
-                    let _l17 = *_ptr16.cast::<u8>();
-                    match i32::from(_l17) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v5, _v6, _v7) = match v {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e3) => {
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            (1i32, _ptr4, _len4)
+                        }
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v5, _v6, _v7, _ptr8);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l24 = *_ptr16.add(4).cast::<*mut u8>();
-                            let _l25 = *_ptr16.add(8).cast::<usize>();
-                            let _len26 = _l25;
+                            let _l12 = *_ptr8.add(4).cast::<*mut u8>();
+                            let _l13 = *_ptr8.add(8).cast::<usize>();
                             ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l24.cast::<u8>(),
-                                    _len26,
-                                    _len26,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -654,22 +639,6 @@ pub mod witbind_fixtures {
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v18, _v19, _v20) = match v {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e9) => {
-                            let (_v16, _v17) = match _e9 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e15) => {
-                                    (1i32, ::witbind::rt::as_i32(_e15))
-                                }
-                            };
-                            (1i32, _v16, _v17)
-                        }
-                    };
-                    let _ptr21 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -680,17 +649,33 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v18, _v19, _v20, _ptr21);
-                    let _l22 = *_ptr21.cast::<u8>();
-                    match i32::from(_l22) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v8, _v9, _v10) = match v {
+                        ::core::option::Option::None => (0i32, 0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => {
+                            let (_v6, _v7) = match _e3 {
+                                ::core::option::Option::None => (0i32, 0i32),
+                                ::core::option::Option::Some(_e5) => {
+                                    (1i32, ::witbind::rt::as_i32(_e5))
+                                }
+                            };
+                            (1i32, _v6, _v7)
+                        }
+                    };
+                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v8, _v9, _v10, _ptr11);
+                    let _l12 = *_ptr11.cast::<u8>();
+                    match i32::from(_l12) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l29 = *_ptr21.add(4).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l29) {
+                            let _l15 = *_ptr11.add(4).cast::<u8>();
+                            ::core::option::Option::Some(match i32::from(_l15) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l36 = *_ptr21.add(8).cast::<i32>();
-                                    ::core::option::Option::Some(_l36 as u32)
+                                    let _l18 = *_ptr11.add(8).cast::<i32>();
+                                    ::core::option::Option::Some(_l18 as u32)
                                 }
                                 _ => ::witbind::rt::invalid_discriminant(),
                             })
@@ -704,21 +689,6 @@ pub mod witbind_fixtures {
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v13, _v14, _v15) = match v {
-                        ::core::result::Result::Ok(_e6) => {
-                            let _vec7 = _e6;
-                            let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec7.len();
-                            (0i32, _ptr8, _len9)
-                        }
-                        ::core::result::Result::Err(_e12) => {
-                            (1i32, (_e12.clone() as i32) as usize as *mut u8, 0usize)
-                        }
-                    };
-                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -729,25 +699,35 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v13, _v14, _v15, _ptr16);
-                    let _l17 = *_ptr16.cast::<u8>();
-                    match i32::from(_l17) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v5, _v6, _v7) = match v {
+                        ::core::result::Result::Ok(_e2) => {
+                            let _vec3 = _e2;
+                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                            let _len3 = _vec3.len();
+                            (0i32, _ptr3, _len3)
+                        }
+                        ::core::result::Result::Err(_e4) => {
+                            (1i32, (_e4.clone() as i32) as usize as *mut u8, 0usize)
+                        }
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v5, _v6, _v7, _ptr8);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => {
-                            let _l21 = *_ptr16.add(4).cast::<*mut u8>();
-                            let _l22 = *_ptr16.add(8).cast::<usize>();
-                            let _len23 = _l22;
+                            let _l11 = *_ptr8.add(4).cast::<*mut u8>();
+                            let _l12 = *_ptr8.add(8).cast::<usize>();
                             ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l21.cast::<u8>(),
-                                    _len23,
-                                    _len23,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
                             ))
                         }
                         1 => {
-                            let _l28 = *_ptr16.add(4).cast::<u8>();
+                            let _l15 = *_ptr8.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::types::Color::_lift(
-                                i32::from(_l28) as u8
+                                i32::from(_l15) as u8
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -759,10 +739,6 @@ pub mod witbind_fixtures {
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
                 unsafe {
-                    let _v10 = match v {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -773,8 +749,12 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret11 = _wit_import(_v10);
-                    match _ret11 {
+                    let _v4 = match v {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
+                    };
+                    let _ret5 = _wit_import(_v4);
+                    match _ret5 {
                         0 => ::core::result::Result::Ok(()),
                         1 => ::core::result::Result::Err(()),
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -785,21 +765,6 @@ pub mod witbind_fixtures {
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v13, _v14, _v15) = match v {
-                        ::core::result::Result::Ok(_) => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::result::Result::Err(_e9) => {
-                            let _vec10 = _e9;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            (1i32, _ptr11, _len12)
-                        }
-                    };
-                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -810,20 +775,30 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v13, _v14, _v15, _ptr16);
-                    let _l17 = *_ptr16.cast::<u8>();
-                    match i32::from(_l17) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let (_v5, _v6, _v7) = match v {
+                        ::core::result::Result::Ok(_) => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::result::Result::Err(_e3) => {
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            (1i32, _ptr4, _len4)
+                        }
+                    };
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v5, _v6, _v7, _ptr8);
+                    let _l9 = *_ptr8.cast::<u8>();
+                    match i32::from(_l9) {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l24 = *_ptr16.add(4).cast::<*mut u8>();
-                            let _l25 = *_ptr16.add(8).cast::<usize>();
-                            let _len26 = _l25;
+                            let _l12 = *_ptr8.add(4).cast::<*mut u8>();
+                            let _l13 = *_ptr8.add(8).cast::<usize>();
                             ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l24.cast::<u8>(),
-                                    _len26,
-                                    _len26,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -835,14 +810,6 @@ pub mod witbind_fixtures {
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v10, _v11) = match v {
-                        ::core::result::Result::Ok(_e6) => (0i32, ::witbind::rt::as_i64(_e6)),
-                        ::core::result::Result::Err(_) => (1i32, 0i64),
-                    };
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -853,12 +820,20 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v10, _v11, _ptr12);
-                    let _l13 = *_ptr12.cast::<u8>();
-                    match i32::from(_l13) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_v4, _v5) = match v {
+                        ::core::result::Result::Ok(_e2) => (0i32, ::witbind::rt::as_i64(_e2)),
+                        ::core::result::Result::Err(_) => (1i32, 0i64),
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v4, _v5, _ptr6);
+                    let _l7 = *_ptr6.cast::<u8>();
+                    match i32::from(_l7) {
                         0 => {
-                            let _l17 = *_ptr12.add(8).cast::<i64>();
-                            ::core::result::Result::Ok(_l17 as u64)
+                            let _l9 = *_ptr6.add(8).cast::<i64>();
+                            ::core::result::Result::Ok(_l9 as u64)
                         }
                         1 => ::core::result::Result::Err(()),
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -867,14 +842,6 @@ pub mod witbind_fixtures {
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let (_t4, _t5, _t6) = v;
-                    let _vec7 = _t5;
-                    let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len9 = _vec7.len();
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -891,33 +858,35 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                    let (_t2, _t3, _t4) = v;
+                    let _vec5 = _t3;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_i32(_t4),
-                        _ptr8,
-                        _len9,
-                        ::witbind::rt::as_f64(_t6),
-                        _ptr10,
+                        ::witbind::rt::as_i32(_t2),
+                        _ptr5,
+                        _len5,
+                        ::witbind::rt::as_f64(_t4),
+                        _ptr6,
                     );
-                    let _l11 = *_ptr10.cast::<u8>();
-                    let _l12 = *_ptr10.add(4).cast::<*mut u8>();
-                    let _l13 = *_ptr10.add(8).cast::<usize>();
-                    let _len14 = _l13;
-                    let _string15 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l12.cast::<u8>(),
-                        _len14,
-                        _len14,
+                    let _l7 = *_ptr6.cast::<u8>();
+                    let _l8 = *_ptr6.add(4).cast::<*mut u8>();
+                    let _l9 = *_ptr6.add(8).cast::<usize>();
+                    let _string10 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l8.cast::<u8>(),
+                        _l9,
+                        _l9,
                     ));
-                    let _l16 = *_ptr10.add(16).cast::<f64>();
-                    (i32::from(_l11) as u8, _string15, _l16)
+                    let _l11 = *_ptr6.add(16).cast::<f64>();
+                    (i32::from(_l7) as u8, _string10, _l11)
                 }
             }
             pub fn echo_point(v: Point) -> Point {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let super::types::Point { x: _f4, y: _f5 } = v;
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -928,66 +897,23 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let super::types::Point { x: _f2, y: _f3 } = v;
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_i32(_f4),
-                        ::witbind::rt::as_i32(_f5),
-                        _ptr6,
+                        ::witbind::rt::as_i32(_f2),
+                        ::witbind::rt::as_i32(_f3),
+                        _ptr4,
                     );
-                    let _l7 = *_ptr6.cast::<i32>();
-                    let _l8 = *_ptr6.add(4).cast::<i32>();
-                    super::types::Point { x: _l7, y: _l8 }
+                    let _l5 = *_ptr4.cast::<i32>();
+                    let _l6 = *_ptr4.add(4).cast::<i32>();
+                    super::types::Point { x: _l5, y: _l6 }
                 }
             }
             pub fn echo_nested(v: &Nested) -> Nested {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                    let super::types::Nested {
-                        name: _f4,
-                        points: _f5,
-                        tags: _f6,
-                        inner: _f7,
-                        bytes: _f8,
-                    } = v;
-                    let _vec9 = _f4;
-                    let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                    let _len11 = _vec9.len();
-                    let _vec17 = _f5;
-                    let _len18 = _vec17.len();
-                    let _array19 = ::witbind::rt::alloc(_len18 * 8, 4);
-                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec17).enumerate() {
-                        let _base13 = _array19.add(i * 8);
-                        let super::types::Point { x: _f15, y: _f16 } = _e12;
-                        *_base13.cast::<i32>() = ::witbind::rt::as_i32(_f15);
-                        *_base13.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f16);
-                    }
-                    let _vec26 = _f6;
-                    let _len27 = _vec26.len();
-                    let _array28 = ::witbind::rt::alloc(_len27 * 8, 4);
-                    for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec26).enumerate() {
-                        let _base21 = _array28.add(i * 8);
-                        let _vec23 = _e20;
-                        let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                        let _len25 = _vec23.len();
-                        *_base21.add(4).cast::<usize>() = _len25;
-                        *_base21.cast::<*mut u8>() = _ptr24;
-                    }
-                    let (_v37, _v38, _v39) = match _f7 {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e34) => {
-                            let super::types::Point { x: _f35, y: _f36 } = _e34;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f35),
-                                ::witbind::rt::as_i32(_f36),
-                            )
-                        }
-                    };
-                    let _vec40 = _f8;
-                    let _ptr41 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                    let _len42 = _vec40.len();
-                    let _ptr43 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -1024,110 +950,117 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(
-                        _ptr10, _len11, _array19, _len18, _array28, _len27, _v37, _v38, _v39,
-                        _ptr41, _len42, _ptr43,
-                    );
-                    ::witbind::rt::cabi_dealloc(_array19, _len18 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array28, _len27 * 8, 4);
-                    let _l44 = *_ptr43.cast::<*mut u8>();
-                    let _l45 = *_ptr43.add(4).cast::<usize>();
-                    let _len46 = _l45;
-                    let _string47 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l44.cast::<u8>(),
-                        _len46,
-                        _len46,
-                    ));
-                    let _l48 = *_ptr43.add(8).cast::<*mut u8>();
-                    let _l49 = *_ptr43.add(12).cast::<usize>();
-                    let _array55 = _l48;
-                    let _len56 = _l49;
-                    let mut _list57 = ::witbind::rt::Vec::with_capacity(_len56);
-                    for i in 0.._len56 {
-                        let _base51 = _array55.add(i * 8);
-                        let _l53 = *_base51.cast::<i32>();
-                        let _l54 = *_base51.add(4).cast::<i32>();
-                        _list57.push(super::types::Point { x: _l53, y: _l54 });
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
+                    let super::types::Nested {
+                        name: _f2,
+                        points: _f3,
+                        tags: _f4,
+                        inner: _f5,
+                        bytes: _f6,
+                    } = v;
+                    let _vec7 = _f2;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    let _vec11 = _f3;
+                    let _len11 = _vec11.len();
+                    let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
+                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                        let _base8 = _array11.add(i * 8);
+                        let super::types::Point { x: _f9, y: _f10 } = _e8;
+                        *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                        *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
                     }
-                    ::witbind::rt::cabi_dealloc(_array55, _len56 * 8, 4);
-                    let _l58 = *_ptr43.add(16).cast::<*mut u8>();
-                    let _l59 = *_ptr43.add(20).cast::<usize>();
-                    let _array67 = _l58;
-                    let _len68 = _l59;
-                    let mut _list69 = ::witbind::rt::Vec::with_capacity(_len68);
-                    for i in 0.._len68 {
-                        let _base61 = _array67.add(i * 8);
-                        let _l63 = *_base61.cast::<*mut u8>();
-                        let _l64 = *_base61.add(4).cast::<usize>();
-                        let _len65 = _l64;
-                        _list69.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l63.cast::<u8>(), _len65, _len65),
+                    let _vec14 = _f4;
+                    let _len14 = _vec14.len();
+                    let _array14 = ::witbind::rt::alloc(_len14 * 8, 4);
+                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec14).enumerate() {
+                        let _base12 = _array14.add(i * 8);
+                        let _vec13 = _e12;
+                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                        let _len13 = _vec13.len();
+                        *_base12.add(4).cast::<usize>() = _len13;
+                        *_base12.cast::<*mut u8>() = _ptr13;
+                    }
+                    let (_v19, _v20, _v21) = match _f5 {
+                        ::core::option::Option::None => (0i32, 0i32, 0i32),
+                        ::core::option::Option::Some(_e16) => {
+                            let super::types::Point { x: _f17, y: _f18 } = _e16;
+                            (
+                                1i32,
+                                ::witbind::rt::as_i32(_f17),
+                                ::witbind::rt::as_i32(_f18),
+                            )
+                        }
+                    };
+                    let _vec22 = _f6;
+                    let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
+                    let _len22 = _vec22.len();
+                    let _ptr23 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(
+                        _ptr7, _len7, _array11, _len11, _array14, _len14, _v19, _v20, _v21, _ptr22,
+                        _len22, _ptr23,
+                    );
+                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
+                    ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4);
+                    let _l24 = *_ptr23.cast::<*mut u8>();
+                    let _l25 = *_ptr23.add(4).cast::<usize>();
+                    let _string26 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l24.cast::<u8>(),
+                        _l25,
+                        _l25,
+                    ));
+                    let _l27 = *_ptr23.add(8).cast::<*mut u8>();
+                    let _l28 = *_ptr23.add(12).cast::<usize>();
+                    let _array32 = _l27;
+                    let _len32 = _l28;
+                    let mut _list32 = ::witbind::rt::Vec::with_capacity(_len32);
+                    for i in 0.._len32 {
+                        let _base29 = _array32.add(i * 8);
+                        let _l30 = *_base29.cast::<i32>();
+                        let _l31 = *_base29.add(4).cast::<i32>();
+                        _list32.push(super::types::Point { x: _l30, y: _l31 });
+                    }
+                    ::witbind::rt::cabi_dealloc(_array32, _len32 * 8, 4);
+                    let _l33 = *_ptr23.add(16).cast::<*mut u8>();
+                    let _l34 = *_ptr23.add(20).cast::<usize>();
+                    let _array39 = _l33;
+                    let _len39 = _l34;
+                    let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
+                    for i in 0.._len39 {
+                        let _base35 = _array39.add(i * 8);
+                        let _l36 = *_base35.cast::<*mut u8>();
+                        let _l37 = *_base35.add(4).cast::<usize>();
+                        _list39.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l36.cast::<u8>(), _l37, _l37),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array67, _len68 * 8, 4);
-                    let _l70 = *_ptr43.add(24).cast::<u8>();
-                    let _v79 = match i32::from(_l70) {
+                    ::witbind::rt::cabi_dealloc(_array39, _len39 * 8, 4);
+                    let _l40 = *_ptr23.add(24).cast::<u8>();
+                    let _v45 = match i32::from(_l40) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l77 = *_ptr43.add(28).cast::<i32>();
-                            let _l78 = *_ptr43.add(32).cast::<i32>();
-                            ::core::option::Option::Some(super::types::Point { x: _l77, y: _l78 })
+                            let _l43 = *_ptr23.add(28).cast::<i32>();
+                            let _l44 = *_ptr23.add(32).cast::<i32>();
+                            ::core::option::Option::Some(super::types::Point { x: _l43, y: _l44 })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
-                    let _l80 = *_ptr43.add(36).cast::<*mut u8>();
-                    let _l81 = *_ptr43.add(40).cast::<usize>();
-                    let _len82 = _l81;
-                    let _list83 =
-                        ::witbind::rt::Vec::from_raw_parts(_l80.cast::<u8>(), _len82, _len82);
+                    let _l46 = *_ptr23.add(36).cast::<*mut u8>();
+                    let _l47 = *_ptr23.add(40).cast::<usize>();
+                    let _list48 = ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47);
                     super::types::Nested {
-                        name: _string47,
-                        points: _list57,
-                        tags: _list69,
-                        inner: _v79,
-                        bytes: _list83,
+                        name: _string26,
+                        points: _list32,
+                        tags: _list39,
+                        inner: _v45,
+                        bytes: _list48,
                     }
                 }
             }
             pub fn echo_shape(v: &Shape) -> Shape {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v24, _v25, _v26) = match v {
-                        super::types::Shape::Circle(_e6) => (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e6)).to_bits() as i64) as u64,
-                            ),
-                            0usize,
-                        ),
-                        super::types::Shape::Rect(_e9) => {
-                            let super::types::Point { x: _f10, y: _f11 } = _e9;
-                            (
-                                1i32,
-                                ::core::mem::MaybeUninit::new(
-                                    (i64::from(::witbind::rt::as_i32(_f10))) as u64,
-                                ),
-                                (::witbind::rt::as_i32(_f11)) as usize,
-                            )
-                        }
-                        super::types::Shape::Empty => {
-                            (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
-                        }
-                        super::types::Shape::Named(_e17) => {
-                            let _vec18 = _e17;
-                            let _ptr19 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                            let _len20 = _vec18.len();
-                            (3i32, ::witbind::rt::ptr_to_p64(_ptr19), _len20)
-                        }
-                        super::types::Shape::Big(_e23) => (
-                            4i32,
-                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e23)) as u64),
-                            0usize,
-                        ),
-                    };
-                    let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -1148,31 +1081,63 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v24, _v25, _v26, _ptr27);
-                    let _l28 = *_ptr27.cast::<u8>();
-                    match i32::from(_l28) {
-                        0 => super::types::Shape::Circle(*_ptr27.add(8).cast::<f64>()),
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_v10, _v11, _v12) = match v {
+                        super::types::Shape::Circle(_e2) => (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
+                            ),
+                            0usize,
+                        ),
+                        super::types::Shape::Rect(_e3) => {
+                            let super::types::Point { x: _f4, y: _f5 } = _e3;
+                            (
+                                1i32,
+                                ::core::mem::MaybeUninit::new(
+                                    (i64::from(::witbind::rt::as_i32(_f4))) as u64,
+                                ),
+                                (::witbind::rt::as_i32(_f5)) as usize,
+                            )
+                        }
+                        super::types::Shape::Empty => {
+                            (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
+                        }
+                        super::types::Shape::Named(_e7) => {
+                            let _vec8 = _e7;
+                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                            let _len8 = _vec8.len();
+                            (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
+                        }
+                        super::types::Shape::Big(_e9) => (
+                            4i32,
+                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e9)) as u64),
+                            0usize,
+                        ),
+                    };
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v10, _v11, _v12, _ptr13);
+                    let _l14 = *_ptr13.cast::<u8>();
+                    match i32::from(_l14) {
+                        0 => super::types::Shape::Circle(*_ptr13.add(8).cast::<f64>()),
                         1 => {
-                            let _l36 = *_ptr27.add(8).cast::<i32>();
-                            let _l37 = *_ptr27.add(12).cast::<i32>();
-                            super::types::Shape::Rect(super::types::Point { x: _l36, y: _l37 })
+                            let _l18 = *_ptr13.add(8).cast::<i32>();
+                            let _l19 = *_ptr13.add(12).cast::<i32>();
+                            super::types::Shape::Rect(super::types::Point { x: _l18, y: _l19 })
                         }
                         2 => super::types::Shape::Empty,
                         3 => {
-                            let _l44 = *_ptr27.add(8).cast::<*mut u8>();
-                            let _l45 = *_ptr27.add(12).cast::<usize>();
-                            let _len46 = _l45;
+                            let _l22 = *_ptr13.add(8).cast::<*mut u8>();
+                            let _l23 = *_ptr13.add(12).cast::<usize>();
                             super::types::Shape::Named(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l44.cast::<u8>(),
-                                    _len46,
-                                    _len46,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
                             ))
                         }
                         4 => {
-                            let _l51 = *_ptr27.add(8).cast::<i64>();
-                            super::types::Shape::Big(_l51 as u64)
+                            let _l26 = *_ptr13.add(8).cast::<i64>();
+                            super::types::Shape::Big(_l26 as u64)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -1180,43 +1145,6 @@ pub mod witbind_fixtures {
             }
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec27 = v;
-                    let _len28 = _vec27.len();
-                    let _array29 = ::witbind::rt::alloc(_len28 * 16, 8);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec27).enumerate() {
-                        let _base5 = _array29.add(i * 16);
-                        match _e4 {
-                            super::types::Shape::Circle(_e9) => {
-                                *_base5.cast::<u8>() = 0i32 as u8;
-                                *_base5.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e9);
-                            }
-                            super::types::Shape::Rect(_e12) => {
-                                *_base5.cast::<u8>() = 1i32 as u8;
-                                let super::types::Point { x: _f13, y: _f14 } = _e12;
-                                *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13);
-                                *_base5.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f14);
-                            }
-                            super::types::Shape::Empty => {
-                                *_base5.cast::<u8>() = 2i32 as u8;
-                            }
-                            super::types::Shape::Named(_e20) => {
-                                *_base5.cast::<u8>() = 3i32 as u8;
-                                let _vec21 = _e20;
-                                let _ptr22 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                let _len23 = _vec21.len();
-                                *_base5.add(12).cast::<usize>() = _len23;
-                                *_base5.add(8).cast::<*mut u8>() = _ptr22;
-                            }
-                            super::types::Shape::Big(_e26) => {
-                                *_base5.cast::<u8>() = 4i32 as u8;
-                                *_base5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e26);
-                            }
-                        };
-                    }
-                    let _ptr30 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -1227,45 +1155,81 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array29, _len28, _ptr30);
-                    ::witbind::rt::cabi_dealloc(_array29, _len28 * 16, 8);
-                    let _l31 = *_ptr30.cast::<*mut u8>();
-                    let _l32 = *_ptr30.add(4).cast::<usize>();
-                    let _array61 = _l31;
-                    let _len62 = _l32;
-                    let mut _list63 = ::witbind::rt::Vec::with_capacity(_len62);
-                    for i in 0.._len62 {
-                        let _base34 = _array61.add(i * 16);
-                        let _l36 = *_base34.cast::<u8>();
-                        _list63.push(match i32::from(_l36) {
-                            0 => super::types::Shape::Circle(*_base34.add(8).cast::<f64>()),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec11 = v;
+                    let _len11 = _vec11.len();
+                    let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                        let _base2 = _array11.add(i * 16);
+                        match _e2 {
+                            super::types::Shape::Circle(_e3) => {
+                                *_base2.cast::<u8>() = 0i32 as u8;
+                                *_base2.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e3);
+                            }
+                            super::types::Shape::Rect(_e4) => {
+                                *_base2.cast::<u8>() = 1i32 as u8;
+                                let super::types::Point { x: _f5, y: _f6 } = _e4;
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                                *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6);
+                            }
+                            super::types::Shape::Empty => {
+                                *_base2.cast::<u8>() = 2i32 as u8;
+                            }
+                            super::types::Shape::Named(_e8) => {
+                                *_base2.cast::<u8>() = 3i32 as u8;
+                                let _vec9 = _e8;
+                                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                                let _len9 = _vec9.len();
+                                *_base2.add(12).cast::<usize>() = _len9;
+                                *_base2.add(8).cast::<*mut u8>() = _ptr9;
+                            }
+                            super::types::Shape::Big(_e10) => {
+                                *_base2.cast::<u8>() = 4i32 as u8;
+                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e10);
+                            }
+                        };
+                    }
+                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array11, _len11, _ptr12);
+                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8);
+                    let _l13 = *_ptr12.cast::<*mut u8>();
+                    let _l14 = *_ptr12.add(4).cast::<usize>();
+                    let _array30 = _l13;
+                    let _len30 = _l14;
+                    let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
+                    for i in 0.._len30 {
+                        let _base15 = _array30.add(i * 16);
+                        let _l16 = *_base15.cast::<u8>();
+                        _list30.push(match i32::from(_l16) {
+                            0 => super::types::Shape::Circle(*_base15.add(8).cast::<f64>()),
                             1 => {
-                                let _l44 = *_base34.add(8).cast::<i32>();
-                                let _l45 = *_base34.add(12).cast::<i32>();
-                                super::types::Shape::Rect(super::types::Point { x: _l44, y: _l45 })
+                                let _l20 = *_base15.add(8).cast::<i32>();
+                                let _l21 = *_base15.add(12).cast::<i32>();
+                                super::types::Shape::Rect(super::types::Point { x: _l20, y: _l21 })
                             }
                             2 => super::types::Shape::Empty,
                             3 => {
-                                let _l52 = *_base34.add(8).cast::<*mut u8>();
-                                let _l53 = *_base34.add(12).cast::<usize>();
-                                let _len54 = _l53;
+                                let _l24 = *_base15.add(8).cast::<*mut u8>();
+                                let _l25 = *_base15.add(12).cast::<usize>();
                                 super::types::Shape::Named(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l52.cast::<u8>(),
-                                        _len54,
-                                        _len54,
+                                        _l24.cast::<u8>(),
+                                        _l25,
+                                        _l25,
                                     ),
                                 ))
                             }
                             4 => {
-                                let _l59 = *_base34.add(8).cast::<i64>();
-                                super::types::Shape::Big(_l59 as u64)
+                                let _l28 = *_base15.add(8).cast::<i64>();
+                                super::types::Shape::Big(_l28 as u64)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         });
                     }
-                    ::witbind::rt::cabi_dealloc(_array61, _len62 * 16, 8);
-                    _list63
+                    ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8);
+                    _list30
                 }
             }
             #[allow(clippy::clone_on_copy)]
@@ -1281,8 +1245,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(v.clone() as i32);
-                    super::types::Color::_lift(_ret4 as u8)
+                    let _ret2 = _wit_import(v.clone() as i32);
+                    super::types::Color::_lift(_ret2 as u8)
                 }
             }
             pub fn echo_small(v: Small) -> Small {
@@ -1297,8 +1261,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(v.bits() as i32);
-                    super::types::Small::from_bits_retain(_ret4 as u8)
+                    let _ret2 = _wit_import(v.bits() as i32);
+                    super::types::Small::from_bits_retain(_ret2 as u8)
                 }
             }
             pub fn echo_full(v: Full) -> Full {
@@ -1313,53 +1277,12 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(v.bits() as i32);
-                    super::types::Full::from_bits_retain(_ret4 as u32)
+                    let _ret2 = _wit_import(v.bits() as i32);
+                    super::types::Full::from_bits_retain(_ret2 as u32)
                 }
             }
             pub fn echo_mixed(v: &Mixed) -> Mixed {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let (_v24, _v25, _v26) = match v {
-                        super::types::Mixed::A(_e6) => (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e6))) as u64,
-                            ),
-                            0usize,
-                        ),
-                        super::types::Mixed::B(_e9) => (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from((::witbind::rt::as_f32(_e9)).to_bits())) as u64,
-                            ),
-                            0usize,
-                        ),
-                        super::types::Mixed::C(_e12) => (
-                            2i32,
-                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e12)) as u64),
-                            0usize,
-                        ),
-                        super::types::Mixed::D(_e15) => {
-                            let _vec16 = _e15;
-                            let _ptr17 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                            let _len18 = _vec16.len();
-                            (3i32, ::witbind::rt::ptr_to_p64(_ptr17), _len18)
-                        }
-                        super::types::Mixed::E(_e21) => {
-                            let (_t22, _t23) = _e21;
-                            (
-                                4i32,
-                                ::core::mem::MaybeUninit::new(
-                                    ((::witbind::rt::as_f64(_t22)).to_bits() as i64) as u64,
-                                ),
-                                (::witbind::rt::as_i32(_t23)) as usize,
-                            )
-                        }
-                    };
-                    let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -1380,34 +1303,70 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v24, _v25, _v26, _ptr27);
-                    let _l28 = *_ptr27.cast::<u8>();
-                    match i32::from(_l28) {
-                        0 => {
-                            let _l32 = *_ptr27.add(8).cast::<u8>();
-                            super::types::Mixed::A(i32::from(_l32) as u8)
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                    let (_v10, _v11, _v12) = match v {
+                        super::types::Mixed::A(_e2) => (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
+                            ),
+                            0usize,
+                        ),
+                        super::types::Mixed::B(_e3) => (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
+                            ),
+                            0usize,
+                        ),
+                        super::types::Mixed::C(_e4) => (
+                            2i32,
+                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e4)) as u64),
+                            0usize,
+                        ),
+                        super::types::Mixed::D(_e5) => {
+                            let _vec6 = _e5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
                         }
-                        1 => super::types::Mixed::B(*_ptr27.add(8).cast::<f32>()),
+                        super::types::Mixed::E(_e7) => {
+                            let (_t8, _t9) = _e7;
+                            (
+                                4i32,
+                                ::core::mem::MaybeUninit::new(
+                                    ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
+                                ),
+                                (::witbind::rt::as_i32(_t9)) as usize,
+                            )
+                        }
+                    };
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v10, _v11, _v12, _ptr13);
+                    let _l14 = *_ptr13.cast::<u8>();
+                    match i32::from(_l14) {
+                        0 => {
+                            let _l16 = *_ptr13.add(8).cast::<u8>();
+                            super::types::Mixed::A(i32::from(_l16) as u8)
+                        }
+                        1 => super::types::Mixed::B(*_ptr13.add(8).cast::<f32>()),
                         2 => {
-                            let _l40 = *_ptr27.add(8).cast::<i64>();
-                            super::types::Mixed::C(_l40 as u64)
+                            let _l20 = *_ptr13.add(8).cast::<i64>();
+                            super::types::Mixed::C(_l20 as u64)
                         }
                         3 => {
-                            let _l44 = *_ptr27.add(8).cast::<*mut u8>();
-                            let _l45 = *_ptr27.add(12).cast::<usize>();
-                            let _len46 = _l45;
+                            let _l22 = *_ptr13.add(8).cast::<*mut u8>();
+                            let _l23 = *_ptr13.add(12).cast::<usize>();
                             super::types::Mixed::D(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l44.cast::<u8>(),
-                                    _len46,
-                                    _len46,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
                             ))
                         }
                         4 => {
-                            let _l51 = *_ptr27.add(8).cast::<f64>();
-                            let _l52 = *_ptr27.add(16).cast::<i32>();
-                            super::types::Mixed::E((_l51, _l52 as u32))
+                            let _l26 = *_ptr13.add(8).cast::<f64>();
+                            let _l27 = *_ptr13.add(16).cast::<i32>();
+                            super::types::Mixed::E((_l26, _l27 as u32))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -1435,28 +1394,6 @@ pub mod witbind_fixtures {
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    *_ptr4.cast::<i32>() = ::witbind::rt::as_i32(a0);
-                    *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
-                    *_ptr4.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                    *_ptr4.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
-                    *_ptr4.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
-                    *_ptr4.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
-                    *_ptr4.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                    *_ptr4.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
-                    *_ptr4.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
-                    *_ptr4.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
-                    *_ptr4.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
-                    *_ptr4.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                    *_ptr4.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                    *_ptr4.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                    *_ptr4.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                    *_ptr4.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                    *_ptr4.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
                     unsafe extern "C" {
@@ -1467,11 +1404,32 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4, _ptr5);
-                    let _l6 = *_ptr5.cast::<*mut u8>();
-                    let _l7 = *_ptr5.add(4).cast::<usize>();
-                    let _len8 = _l7;
-                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u32>(), _len8, _len8)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(a0);
+                    *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
+                    *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
+                    *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
+                    *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
+                    *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
+                    *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
+                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
+                    *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
+                    *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
+                    *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
+                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
+                    *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
+                    *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
+                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
+                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
+                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2, _ptr3);
+                    let _l4 = *_ptr3.cast::<*mut u8>();
+                    let _l5 = *_ptr3.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
                 }
             }
         }
@@ -1731,8 +1689,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1741,8 +1699,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_s8(arg0 as i8);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_s8(arg0 as i8);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1751,8 +1709,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_u8(arg0 as u8);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_u8(arg0 as u8);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1761,8 +1719,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_s16(arg0 as i16);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_s16(arg0 as i16);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1771,8 +1729,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_u16(arg0 as u16);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_u16(arg0 as u16);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1781,8 +1739,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_s32(arg0);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_s32(arg0);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1791,8 +1749,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_u32(arg0 as u32);
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_u32(arg0 as u32);
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1801,8 +1759,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_s64(arg0);
-                        ::witbind::rt::as_i64(_ret4)
+                        let _ret2 = T::echo_s64(arg0);
+                        ::witbind::rt::as_i64(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1811,8 +1769,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_u64(arg0 as u64);
-                        ::witbind::rt::as_i64(_ret4)
+                        let _ret2 = T::echo_u64(arg0 as u64);
+                        ::witbind::rt::as_i64(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1821,8 +1779,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_f32(arg0);
-                        ::witbind::rt::as_f32(_ret4)
+                        let _ret2 = T::echo_f32(arg0);
+                        ::witbind::rt::as_f32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1831,8 +1789,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_f64(arg0);
-                        ::witbind::rt::as_f64(_ret4)
+                        let _ret2 = T::echo_f64(arg0);
+                        ::witbind::rt::as_f64(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1841,8 +1799,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_char(::witbind::rt::char_lift(arg0 as u32));
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::echo_char(::witbind::rt::char_lift(arg0 as u32));
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -1858,28 +1816,27 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _len4 = arg1;
-                        let _string5 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), _len4, _len4),
+                        let _string2 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
                         );
-                        let _ret6 = T::echo_string(_string5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec8 = (_ret6).into_bytes().into_boxed_slice();
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        ::core::mem::forget(_vec8);
-                        *_ptr7.add(4).cast::<usize>() = _len10;
-                        *_ptr7.cast::<*mut u8>() = _ptr9;
-                        _ptr7
+                        let _ret3 = T::echo_string(_string2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec5 = (_ret3).into_bytes().into_boxed_slice();
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        ::core::mem::forget(_vec5);
+                        *_ptr4.add(4).cast::<usize>() = _len5;
+                        *_ptr4.cast::<*mut u8>() = _ptr5;
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_string<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l4, _l5, 1);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
                     }
                 }
                 #[doc(hidden)]
@@ -1895,32 +1852,31 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _len4 = arg1;
-                        let _list5 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), _len4, _len4);
-                        let _ret6 = T::echo_bytes(_list5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec8 = (_ret6).into_boxed_slice();
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        ::core::mem::forget(_vec8);
-                        *_ptr7.add(4).cast::<usize>() = _len10;
-                        *_ptr7.cast::<*mut u8>() = _ptr9;
-                        _ptr7
+                        let _list2 =
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1);
+                        let _ret3 = T::echo_bytes(_list2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec5 = (_ret3).into_boxed_slice();
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        ::core::mem::forget(_vec5);
+                        *_ptr4.add(4).cast::<usize>() = _len5;
+                        *_ptr4.cast::<*mut u8>() = _ptr5;
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_bytes<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base9 = _l4;
-                        let _len10 = _l5;
-                        for i in 0.._len10 {
-                            let _base7 = _base9.add(i);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base5 = _l2;
+                        let _len5 = _l3;
+                        for i in 0.._len5 {
+                            let _base4 = _base5.add(i);
                         }
-                        ::witbind::rt::cabi_dealloc(_base9, _len10, 1);
+                        ::witbind::rt::cabi_dealloc(_base5, _len5, 1);
                     }
                 }
                 #[doc(hidden)]
@@ -1936,32 +1892,31 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _len4 = arg1;
-                        let _list5 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u32>(), _len4, _len4);
-                        let _ret6 = T::echo_u32s(_list5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec8 = (_ret6).into_boxed_slice();
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        ::core::mem::forget(_vec8);
-                        *_ptr7.add(4).cast::<usize>() = _len10;
-                        *_ptr7.cast::<*mut u8>() = _ptr9;
-                        _ptr7
+                        let _list2 =
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u32>(), arg1, arg1);
+                        let _ret3 = T::echo_u32s(_list2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec5 = (_ret3).into_boxed_slice();
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        ::core::mem::forget(_vec5);
+                        *_ptr4.add(4).cast::<usize>() = _len5;
+                        *_ptr4.cast::<*mut u8>() = _ptr5;
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_u32s<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base9 = _l4;
-                        let _len10 = _l5;
-                        for i in 0.._len10 {
-                            let _base7 = _base9.add(i * 4);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base5 = _l2;
+                        let _len5 = _l3;
+                        for i in 0.._len5 {
+                            let _base4 = _base5.add(i * 4);
                         }
-                        ::witbind::rt::cabi_dealloc(_base9, _len10 * 4, 4);
+                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4);
                     }
                 }
                 #[doc(hidden)]
@@ -1977,32 +1932,31 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _len4 = arg1;
-                        let _list5 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<f64>(), _len4, _len4);
-                        let _ret6 = T::echo_f64s(_list5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec8 = (_ret6).into_boxed_slice();
-                        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len10 = _vec8.len();
-                        ::core::mem::forget(_vec8);
-                        *_ptr7.add(4).cast::<usize>() = _len10;
-                        *_ptr7.cast::<*mut u8>() = _ptr9;
-                        _ptr7
+                        let _list2 =
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<f64>(), arg1, arg1);
+                        let _ret3 = T::echo_f64s(_list2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec5 = (_ret3).into_boxed_slice();
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        ::core::mem::forget(_vec5);
+                        *_ptr4.add(4).cast::<usize>() = _len5;
+                        *_ptr4.cast::<*mut u8>() = _ptr5;
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_f64s<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base9 = _l4;
-                        let _len10 = _l5;
-                        for i in 0.._len10 {
-                            let _base7 = _base9.add(i * 8);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base5 = _l2;
+                        let _len5 = _l3;
+                        for i in 0.._len5 {
+                            let _base4 = _base5.add(i * 8);
                         }
-                        ::witbind::rt::cabi_dealloc(_base9, _len10 * 8, 8);
+                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 8);
                     }
                 }
                 #[doc(hidden)]
@@ -2018,53 +1972,52 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array11 = arg0;
-                        let _len12 = arg1;
-                        let mut _list13 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base5 = _array11.add(i * 8);
-                            let _l7 = *_base5.cast::<*mut u8>();
-                            let _l8 = *_base5.add(4).cast::<usize>();
-                            let _len9 = _l8;
-                            _list13.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _len9, _len9),
+                        let _array6 = arg0;
+                        let _len6 = arg1;
+                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                        for i in 0.._len6 {
+                            let _base2 = _array6.add(i * 8);
+                            let _l3 = *_base2.cast::<*mut u8>();
+                            let _l4 = *_base2.add(4).cast::<usize>();
+                            _list6.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array11, _len12 * 8, 4);
-                        let _ret14 = T::echo_strings(_list13);
-                        let _ptr15 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec22 = _ret14;
-                        let _len23 = _vec22.len();
-                        let _array24 = ::witbind::rt::alloc(_len23 * 8, 4);
-                        for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec22).enumerate() {
-                            let _base17 = _array24.add(i * 8);
-                            let _vec19 = (_e16).into_bytes().into_boxed_slice();
-                            let _ptr20 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                            let _len21 = _vec19.len();
-                            ::core::mem::forget(_vec19);
-                            *_base17.add(4).cast::<usize>() = _len21;
-                            *_base17.cast::<*mut u8>() = _ptr20;
+                        ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
+                        let _ret7 = T::echo_strings(_list6);
+                        let _ptr8 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec11 = _ret7;
+                        let _len11 = _vec11.len();
+                        let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
+                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                            let _base9 = _array11.add(i * 8);
+                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                            let _len10 = _vec10.len();
+                            ::core::mem::forget(_vec10);
+                            *_base9.add(4).cast::<usize>() = _len10;
+                            *_base9.cast::<*mut u8>() = _ptr10;
                         }
-                        *_ptr15.add(4).cast::<usize>() = _len23;
-                        *_ptr15.cast::<*mut u8>() = _array24;
-                        _ptr15
+                        *_ptr8.add(4).cast::<usize>() = _len11;
+                        *_ptr8.cast::<*mut u8>() = _array11;
+                        _ptr8
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_strings<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base11 = _l4;
-                        let _len12 = _l5;
-                        for i in 0.._len12 {
-                            let _base7 = _base11.add(i * 8);
-                            let _l9 = *_base7.cast::<*mut u8>();
-                            let _l10 = *_base7.add(4).cast::<usize>();
-                            ::witbind::rt::cabi_dealloc(_l9, _l10, 1);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base7 = _l2;
+                        let _len7 = _l3;
+                        for i in 0.._len7 {
+                            let _base4 = _base7.add(i * 8);
+                            let _l5 = *_base4.cast::<*mut u8>();
+                            let _l6 = *_base4.add(4).cast::<usize>();
+                            ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
                         }
-                        ::witbind::rt::cabi_dealloc(_base11, _len12 * 8, 4);
+                        ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4);
                     }
                 }
                 #[doc(hidden)]
@@ -2080,51 +2033,51 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array9 = arg0;
-                        let _len10 = arg1;
-                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len10);
-                        for i in 0.._len10 {
-                            let _base5 = _array9.add(i * 8);
-                            let _l7 = *_base5.cast::<i32>();
-                            let _l8 = *_base5.add(4).cast::<i32>();
-                            _list11
+                        let _array5 = arg0;
+                        let _len5 = arg1;
+                        let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                        for i in 0.._len5 {
+                            let _base2 = _array5.add(i * 8);
+                            let _l3 = *_base2.cast::<i32>();
+                            let _l4 = *_base2.add(4).cast::<i32>();
+                            _list5
                                 .push(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _l7,
-                                    y: _l8,
+                                    x: _l3,
+                                    y: _l4,
                                 });
                         }
-                        ::witbind::rt::cabi_dealloc(_array9, _len10 * 8, 4);
-                        let _ret12 = T::echo_points(_list11);
-                        let _ptr13 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec19 = _ret12;
-                        let _len20 = _vec19.len();
-                        let _array21 = ::witbind::rt::alloc(_len20 * 8, 4);
-                        for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec19).enumerate() {
-                            let _base15 = _array21.add(i * 8);
+                        ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                        let _ret6 = T::echo_points(_list5);
+                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec11 = _ret6;
+                        let _len11 = _vec11.len();
+                        let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
+                        for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
+                            let _base8 = _array11.add(i * 8);
                             let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                x: _f17,
-                                y: _f18,
-                            } = _e14;
-                            *_base15.cast::<i32>() = ::witbind::rt::as_i32(_f17);
-                            *_base15.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f18);
+                                x: _f9,
+                                y: _f10,
+                            } = _e8;
+                            *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
+                            *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
                         }
-                        *_ptr13.add(4).cast::<usize>() = _len20;
-                        *_ptr13.cast::<*mut u8>() = _array21;
-                        _ptr13
+                        *_ptr7.add(4).cast::<usize>() = _len11;
+                        *_ptr7.cast::<*mut u8>() = _array11;
+                        _ptr7
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_points<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base9 = _l4;
-                        let _len10 = _l5;
-                        for i in 0.._len10 {
-                            let _base7 = _base9.add(i * 8);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base5 = _l2;
+                        let _len5 = _l3;
+                        for i in 0.._len5 {
+                            let _base4 = _base5.add(i * 8);
                         }
-                        ::witbind::rt::cabi_dealloc(_base9, _len10 * 8, 4);
+                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4);
                     }
                 }
                 #[doc(hidden)]
@@ -2140,85 +2093,80 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array19 = arg0;
-                        let _len20 = arg1;
-                        let mut _list21 = ::witbind::rt::Vec::with_capacity(_len20);
-                        for i in 0.._len20 {
-                            let _base5 = _array19.add(i * 8);
-                            let _l7 = *_base5.cast::<*mut u8>();
-                            let _l8 = *_base5.add(4).cast::<usize>();
-                            let _array16 = _l7;
-                            let _len17 = _l8;
-                            let mut _list18 = ::witbind::rt::Vec::with_capacity(_len17);
-                            for i in 0.._len17 {
-                                let _base10 = _array16.add(i * 8);
-                                let _l12 = *_base10.cast::<*mut u8>();
-                                let _l13 = *_base10.add(4).cast::<usize>();
-                                let _len14 = _l13;
-                                _list18.push(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                        let _array10 = arg0;
+                        let _len10 = arg1;
+                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                        for i in 0.._len10 {
+                            let _base2 = _array10.add(i * 8);
+                            let _l3 = *_base2.cast::<*mut u8>();
+                            let _l4 = *_base2.add(4).cast::<usize>();
+                            let _array9 = _l3;
+                            let _len9 = _l4;
+                            let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                            for i in 0.._len9 {
+                                let _base5 = _array9.add(i * 8);
+                                let _l6 = *_base5.cast::<*mut u8>();
+                                let _l7 = *_base5.add(4).cast::<usize>();
+                                _list9.push(::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ));
                             }
-                            ::witbind::rt::cabi_dealloc(_array16, _len17 * 8, 4);
-                            _list21.push(_list18);
+                            ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
+                            _list10.push(_list9);
                         }
-                        ::witbind::rt::cabi_dealloc(_array19, _len20 * 8, 4);
-                        let _ret22 = T::echo_nested_lists(_list21);
-                        let _ptr23 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec36 = _ret22;
-                        let _len37 = _vec36.len();
-                        let _array38 = ::witbind::rt::alloc(_len37 * 8, 4);
-                        for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec36).enumerate() {
-                            let _base25 = _array38.add(i * 8);
-                            let _vec33 = _e24;
-                            let _len34 = _vec33.len();
-                            let _array35 = ::witbind::rt::alloc(_len34 * 8, 4);
-                            for (i, _e27) in
-                                ::core::iter::IntoIterator::into_iter(_vec33).enumerate()
+                        ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                        let _ret11 = T::echo_nested_lists(_list10);
+                        let _ptr12 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec17 = _ret11;
+                        let _len17 = _vec17.len();
+                        let _array17 = ::witbind::rt::alloc(_len17 * 8, 4);
+                        for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec17).enumerate() {
+                            let _base13 = _array17.add(i * 8);
+                            let _vec16 = _e13;
+                            let _len16 = _vec16.len();
+                            let _array16 = ::witbind::rt::alloc(_len16 * 8, 4);
+                            for (i, _e14) in
+                                ::core::iter::IntoIterator::into_iter(_vec16).enumerate()
                             {
-                                let _base28 = _array35.add(i * 8);
-                                let _vec30 = (_e27).into_bytes().into_boxed_slice();
-                                let _ptr31 = _vec30.as_ptr().cast::<u8>().cast_mut();
-                                let _len32 = _vec30.len();
-                                ::core::mem::forget(_vec30);
-                                *_base28.add(4).cast::<usize>() = _len32;
-                                *_base28.cast::<*mut u8>() = _ptr31;
+                                let _base14 = _array16.add(i * 8);
+                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
+                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                                let _len15 = _vec15.len();
+                                ::core::mem::forget(_vec15);
+                                *_base14.add(4).cast::<usize>() = _len15;
+                                *_base14.cast::<*mut u8>() = _ptr15;
                             }
-                            *_base25.add(4).cast::<usize>() = _len34;
-                            *_base25.cast::<*mut u8>() = _array35;
+                            *_base13.add(4).cast::<usize>() = _len16;
+                            *_base13.cast::<*mut u8>() = _array16;
                         }
-                        *_ptr23.add(4).cast::<usize>() = _len37;
-                        *_ptr23.cast::<*mut u8>() = _array38;
-                        _ptr23
+                        *_ptr12.add(4).cast::<usize>() = _len17;
+                        *_ptr12.cast::<*mut u8>() = _array17;
+                        _ptr12
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_nested_lists<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base18 = _l4;
-                        let _len19 = _l5;
-                        for i in 0.._len19 {
-                            let _base7 = _base18.add(i * 8);
-                            let _l9 = *_base7.cast::<*mut u8>();
-                            let _l10 = *_base7.add(4).cast::<usize>();
-                            let _base16 = _l9;
-                            let _len17 = _l10;
-                            for i in 0.._len17 {
-                                let _base12 = _base16.add(i * 8);
-                                let _l14 = *_base12.cast::<*mut u8>();
-                                let _l15 = *_base12.add(4).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l14, _l15, 1);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base11 = _l2;
+                        let _len11 = _l3;
+                        for i in 0.._len11 {
+                            let _base4 = _base11.add(i * 8);
+                            let _l5 = *_base4.cast::<*mut u8>();
+                            let _l6 = *_base4.add(4).cast::<usize>();
+                            let _base10 = _l5;
+                            let _len10 = _l6;
+                            for i in 0.._len10 {
+                                let _base7 = _base10.add(i * 8);
+                                let _l8 = *_base7.cast::<*mut u8>();
+                                let _l9 = *_base7.add(4).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l8, _l9, 1);
                             }
-                            ::witbind::rt::cabi_dealloc(_base16, _len17 * 8, 4);
+                            ::witbind::rt::cabi_dealloc(_base10, _len10 * 8, 4);
                         }
-                        ::witbind::rt::cabi_dealloc(_base18, _len19 * 8, 4);
+                        ::witbind::rt::cabi_dealloc(_base11, _len11 * 8, 4);
                     }
                 }
                 #[doc(hidden)]
@@ -2235,50 +2183,43 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v12 = match arg0 {
+                        let _v5 = match arg0 {
                             0 => ::core::option::Option::None,
-                            1 => {
-                                let _len10 = arg2;
-                                ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        _len10,
-                                        _len10,
-                                    ),
-                                ))
-                            }
+                            1 => ::core::option::Option::Some(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
+                            )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret13 = T::echo_opt_string(_v12);
-                        let _ptr14 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret13 {
+                        let _ret6 = T::echo_opt_string(_v5);
+                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret6 {
                             ::core::option::Option::None => {
-                                *_ptr14.cast::<u8>() = 0i32 as u8;
+                                *_ptr7.cast::<u8>() = 0i32 as u8;
                             }
-                            ::core::option::Option::Some(_e20) => {
-                                *_ptr14.cast::<u8>() = 1i32 as u8;
-                                let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                let _ptr22 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                let _len23 = _vec21.len();
-                                ::core::mem::forget(_vec21);
-                                *_ptr14.add(8).cast::<usize>() = _len23;
-                                *_ptr14.add(4).cast::<*mut u8>() = _ptr22;
+                            ::core::option::Option::Some(_e9) => {
+                                *_ptr7.cast::<u8>() = 1i32 as u8;
+                                let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                                let _len10 = _vec10.len();
+                                ::core::mem::forget(_vec10);
+                                *_ptr7.add(8).cast::<usize>() = _len10;
+                                *_ptr7.add(4).cast::<*mut u8>() = _ptr10;
                             }
                         };
-                        _ptr14
+                        _ptr7
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_opt_string<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {}
                             1 => {
-                                let _l11 = *arg0.add(4).cast::<*mut u8>();
-                                let _l12 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l11, _l12, 1);
+                                let _l5 = *arg0.add(4).cast::<*mut u8>();
+                                let _l6 = *arg0.add(8).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
                             }
                             _ => {}
                         }
@@ -2298,7 +2239,7 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v17 = match arg0 {
+                        let _v7 = match arg0 {
                             0 => ::core::option::Option::None,
                             1 => ::core::option::Option::Some(match arg1 {
                                 0 => ::core::option::Option::None,
@@ -2307,26 +2248,26 @@ pub mod exports {
                             }),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret18 = T::echo_opt_opt(_v17);
-                        let _ptr19 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret18 {
+                        let _ret8 = T::echo_opt_opt(_v7);
+                        let _ptr9 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret8 {
                             ::core::option::Option::None => {
-                                *_ptr19.cast::<u8>() = 0i32 as u8;
+                                *_ptr9.cast::<u8>() = 0i32 as u8;
                             }
-                            ::core::option::Option::Some(_e25) => {
-                                *_ptr19.cast::<u8>() = 1i32 as u8;
-                                match _e25 {
+                            ::core::option::Option::Some(_e11) => {
+                                *_ptr9.cast::<u8>() = 1i32 as u8;
+                                match _e11 {
                                     ::core::option::Option::None => {
-                                        *_ptr19.add(4).cast::<u8>() = 0i32 as u8;
+                                        *_ptr9.add(4).cast::<u8>() = 0i32 as u8;
                                     }
-                                    ::core::option::Option::Some(_e31) => {
-                                        *_ptr19.add(4).cast::<u8>() = 1i32 as u8;
-                                        *_ptr19.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e31);
+                                    ::core::option::Option::Some(_e13) => {
+                                        *_ptr9.add(4).cast::<u8>() = 1i32 as u8;
+                                        *_ptr9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13);
                                     }
                                 };
                             }
                         };
-                        _ptr19
+                        _ptr9
                     }
                 }
                 #[doc(hidden)]
@@ -2343,15 +2284,14 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v12 = match arg0 {
+                        let _v5 = match arg0 {
                             0 => {
-                                let _len7 = arg2;
                                 ::core::result::Result::Ok(
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
                                             arg1.cast::<u8>(),
-                                            _len7,
-                                            _len7,
+                                            arg2,
+                                            arg2,
                                         ),
                                     ),
                                 )
@@ -2365,36 +2305,36 @@ pub mod exports {
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret13 = T::echo_res_full(_v12);
-                        let _ptr14 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret13 {
-                            ::core::result::Result::Ok(_e17) => {
-                                *_ptr14.cast::<u8>() = 0i32 as u8;
-                                let _vec18 = (_e17).into_bytes().into_boxed_slice();
-                                let _ptr19 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                                let _len20 = _vec18.len();
-                                ::core::mem::forget(_vec18);
-                                *_ptr14.add(8).cast::<usize>() = _len20;
-                                *_ptr14.add(4).cast::<*mut u8>() = _ptr19;
+                        let _ret6 = T::echo_res_full(_v5);
+                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret6 {
+                            ::core::result::Result::Ok(_e8) => {
+                                *_ptr7.cast::<u8>() = 0i32 as u8;
+                                let _vec9 = (_e8).into_bytes().into_boxed_slice();
+                                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                                let _len9 = _vec9.len();
+                                ::core::mem::forget(_vec9);
+                                *_ptr7.add(8).cast::<usize>() = _len9;
+                                *_ptr7.add(4).cast::<*mut u8>() = _ptr9;
                             }
-                            ::core::result::Result::Err(_e23) => {
-                                *_ptr14.cast::<u8>() = 1i32 as u8;
-                                *_ptr14.add(4).cast::<u8>() = _e23.clone() as i32 as u8;
+                            ::core::result::Result::Err(_e10) => {
+                                *_ptr7.cast::<u8>() = 1i32 as u8;
+                                *_ptr7.add(4).cast::<u8>() = _e10.clone() as i32 as u8;
                             }
                         };
-                        _ptr14
+                        _ptr7
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_res_full<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {
-                                let _l8 = *arg0.add(4).cast::<*mut u8>();
-                                let _l9 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l8, _l9, 1);
+                                let _l4 = *arg0.add(4).cast::<*mut u8>();
+                                let _l5 = *arg0.add(8).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l4, _l5, 1);
                             }
                             1 => {}
                             _ => {}
@@ -2407,13 +2347,13 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _v10 = match arg0 {
+                        let _v4 = match arg0 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret11 = T::echo_res_unit(_v10);
-                        match _ret11 {
+                        let _ret5 = T::echo_res_unit(_v4);
+                        match _ret5 {
                             ::core::result::Result::Ok(_) => 0i32,
                             ::core::result::Result::Err(_) => 1i32,
                         }
@@ -2433,50 +2373,43 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v12 = match arg0 {
+                        let _v5 = match arg0 {
                             0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _len10 = arg2;
-                                ::core::result::Result::Err(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        _len10,
-                                        _len10,
-                                    ),
-                                ))
-                            }
+                            1 => ::core::result::Result::Err(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
+                            )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret13 = T::echo_res_err(_v12);
-                        let _ptr14 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret13 {
+                        let _ret6 = T::echo_res_err(_v5);
+                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret6 {
                             ::core::result::Result::Ok(_) => {
-                                *_ptr14.cast::<u8>() = 0i32 as u8;
+                                *_ptr7.cast::<u8>() = 0i32 as u8;
                             }
-                            ::core::result::Result::Err(_e20) => {
-                                *_ptr14.cast::<u8>() = 1i32 as u8;
-                                let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                let _ptr22 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                let _len23 = _vec21.len();
-                                ::core::mem::forget(_vec21);
-                                *_ptr14.add(8).cast::<usize>() = _len23;
-                                *_ptr14.add(4).cast::<*mut u8>() = _ptr22;
+                            ::core::result::Result::Err(_e9) => {
+                                *_ptr7.cast::<u8>() = 1i32 as u8;
+                                let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                                let _len10 = _vec10.len();
+                                ::core::mem::forget(_vec10);
+                                *_ptr7.add(8).cast::<usize>() = _len10;
+                                *_ptr7.add(4).cast::<*mut u8>() = _ptr10;
                             }
                         };
-                        _ptr14
+                        _ptr7
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_res_err<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {}
                             1 => {
-                                let _l11 = *arg0.add(4).cast::<*mut u8>();
-                                let _l12 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l11, _l12, 1);
+                                let _l5 = *arg0.add(4).cast::<*mut u8>();
+                                let _l6 = *arg0.add(8).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
                             }
                             _ => {}
                         }
@@ -2492,23 +2425,23 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _v10 = match arg0 {
+                        let _v4 = match arg0 {
                             0 => ::core::result::Result::Ok(arg1 as u64),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret11 = T::echo_res_ok(_v10);
-                        let _ptr12 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret11 {
-                            ::core::result::Result::Ok(_e15) => {
-                                *_ptr12.cast::<u8>() = 0i32 as u8;
-                                *_ptr12.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e15);
+                        let _ret5 = T::echo_res_ok(_v4);
+                        let _ptr6 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret5 {
+                            ::core::result::Result::Ok(_e7) => {
+                                *_ptr6.cast::<u8>() = 0i32 as u8;
+                                *_ptr6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7);
                             }
                             ::core::result::Result::Err(_) => {
-                                *_ptr12.cast::<u8>() = 1i32 as u8;
+                                *_ptr6.cast::<u8>() = 1i32 as u8;
                             }
                         };
-                        _ptr12
+                        _ptr6
                     }
                 }
                 #[doc(hidden)]
@@ -2526,31 +2459,30 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _len4 = arg2;
-                        let _string5 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), _len4, _len4),
+                        let _string2 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
                         );
-                        let _ret6 = T::echo_tuple((arg0 as u8, _string5, arg3));
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let (_t8, _t9, _t10) = _ret6;
-                        *_ptr7.cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8;
-                        let _vec11 = (_t9).into_bytes().into_boxed_slice();
-                        let _ptr12 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec11.len();
-                        ::core::mem::forget(_vec11);
-                        *_ptr7.add(8).cast::<usize>() = _len13;
-                        *_ptr7.add(4).cast::<*mut u8>() = _ptr12;
-                        *_ptr7.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t10);
-                        _ptr7
+                        let _ret3 = T::echo_tuple((arg0 as u8, _string2, arg3));
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let (_t5, _t6, _t7) = _ret3;
+                        *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8;
+                        let _vec8 = (_t6).into_bytes().into_boxed_slice();
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        ::core::mem::forget(_vec8);
+                        *_ptr4.add(8).cast::<usize>() = _len8;
+                        *_ptr4.add(4).cast::<*mut u8>() = _ptr8;
+                        *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7);
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_tuple<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.add(4).cast::<*mut u8>();
-                        let _l5 = *arg0.add(8).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l4, _l5, 1);
+                        let _l2 = *arg0.add(4).cast::<*mut u8>();
+                        let _l3 = *arg0.add(8).cast::<usize>();
+                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
                     }
                 }
                 #[doc(hidden)]
@@ -2563,20 +2495,20 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ret4 = T::echo_point(
+                        let _ret2 = T::echo_point(
                             super::super::super::super::witbind_fixtures::roundtrip::types::Point {
                                 x: arg0,
                                 y: arg1,
                             },
                         );
-                        let _ptr5 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                            x: _f6,
-                            y: _f7,
-                        } = _ret4;
-                        *_ptr5.cast::<i32>() = ::witbind::rt::as_i32(_f6);
-                        *_ptr5.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f7);
-                        _ptr5
+                            x: _f4,
+                            y: _f5,
+                        } = _ret2;
+                        *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4);
+                        *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f5);
+                        _ptr3
                     }
                 }
                 #[doc(hidden)]
@@ -2601,42 +2533,36 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                        let _len4 = arg1;
-                        let _string5 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), _len4, _len4),
+                        let _string2 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
                         );
-                        let _array11 = arg2;
-                        let _len12 = arg3;
-                        let mut _list13 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base7 = _array11.add(i * 8);
-                            let _l9 = *_base7.cast::<i32>();
-                            let _l10 = *_base7.add(4).cast::<i32>();
-                            _list13
+                        let _array6 = arg2;
+                        let _len6 = arg3;
+                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                        for i in 0.._len6 {
+                            let _base3 = _array6.add(i * 8);
+                            let _l4 = *_base3.cast::<i32>();
+                            let _l5 = *_base3.add(4).cast::<i32>();
+                            _list6
                                 .push(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _l9,
-                                    y: _l10,
+                                    x: _l4,
+                                    y: _l5,
                                 });
                         }
-                        ::witbind::rt::cabi_dealloc(_array11, _len12 * 8, 4);
-                        let _array21 = arg4;
-                        let _len22 = arg5;
-                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len22);
-                        for i in 0.._len22 {
-                            let _base15 = _array21.add(i * 8);
-                            let _l17 = *_base15.cast::<*mut u8>();
-                            let _l18 = *_base15.add(4).cast::<usize>();
-                            let _len19 = _l18;
-                            _list23.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l17.cast::<u8>(),
-                                    _len19,
-                                    _len19,
-                                ),
+                        ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
+                        let _array11 = arg4;
+                        let _len11 = arg5;
+                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                        for i in 0.._len11 {
+                            let _base7 = _array11.add(i * 8);
+                            let _l8 = *_base7.cast::<*mut u8>();
+                            let _l9 = *_base7.add(4).cast::<usize>();
+                            _list11.push(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array21, _len22 * 8, 4);
-                        let _v30 = match arg6 {
+                        ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
+                        let _v14 = match arg6 {
                             0 => ::core::option::Option::None,
                             1 => {
                                 ::core::option::Option::Some(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
@@ -2646,115 +2572,114 @@ pub mod exports {
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _len31 = arg10;
-                        let _list32 =
-                            ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), _len31, _len31);
-                        let _ret33 = T::echo_nested(super::super::super::super::witbind_fixtures::roundtrip::types::Nested {
-                            name: _string5,
-                            points: _list13,
-                            tags: _list23,
-                            inner: _v30,
-                            bytes: _list32,
+                        let _list15 =
+                            ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10);
+                        let _ret16 = T::echo_nested(super::super::super::super::witbind_fixtures::roundtrip::types::Nested {
+                            name: _string2,
+                            points: _list6,
+                            tags: _list11,
+                            inner: _v14,
+                            bytes: _list15,
                         });
-                        let _ptr34 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _ptr17 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let super::super::super::super::witbind_fixtures::roundtrip::types::Nested {
-                            name: _f35,
-                            points: _f36,
-                            tags: _f37,
-                            inner: _f38,
-                            bytes: _f39,
-                        } = _ret33;
-                        let _vec40 = (_f35).into_bytes().into_boxed_slice();
-                        let _ptr41 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                        let _len42 = _vec40.len();
-                        ::core::mem::forget(_vec40);
-                        *_ptr34.add(4).cast::<usize>() = _len42;
-                        *_ptr34.cast::<*mut u8>() = _ptr41;
-                        let _vec48 = _f36;
-                        let _len49 = _vec48.len();
-                        let _array50 = ::witbind::rt::alloc(_len49 * 8, 4);
-                        for (i, _e43) in ::core::iter::IntoIterator::into_iter(_vec48).enumerate() {
-                            let _base44 = _array50.add(i * 8);
+                            name: _f18,
+                            points: _f19,
+                            tags: _f20,
+                            inner: _f21,
+                            bytes: _f22,
+                        } = _ret16;
+                        let _vec23 = (_f18).into_bytes().into_boxed_slice();
+                        let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
+                        let _len23 = _vec23.len();
+                        ::core::mem::forget(_vec23);
+                        *_ptr17.add(4).cast::<usize>() = _len23;
+                        *_ptr17.cast::<*mut u8>() = _ptr23;
+                        let _vec27 = _f19;
+                        let _len27 = _vec27.len();
+                        let _array27 = ::witbind::rt::alloc(_len27 * 8, 4);
+                        for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec27).enumerate() {
+                            let _base24 = _array27.add(i * 8);
                             let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                x: _f46,
-                                y: _f47,
-                            } = _e43;
-                            *_base44.cast::<i32>() = ::witbind::rt::as_i32(_f46);
-                            *_base44.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f47);
+                                x: _f25,
+                                y: _f26,
+                            } = _e24;
+                            *_base24.cast::<i32>() = ::witbind::rt::as_i32(_f25);
+                            *_base24.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f26);
                         }
-                        *_ptr34.add(12).cast::<usize>() = _len49;
-                        *_ptr34.add(8).cast::<*mut u8>() = _array50;
-                        let _vec57 = _f37;
-                        let _len58 = _vec57.len();
-                        let _array59 = ::witbind::rt::alloc(_len58 * 8, 4);
-                        for (i, _e51) in ::core::iter::IntoIterator::into_iter(_vec57).enumerate() {
-                            let _base52 = _array59.add(i * 8);
-                            let _vec54 = (_e51).into_bytes().into_boxed_slice();
-                            let _ptr55 = _vec54.as_ptr().cast::<u8>().cast_mut();
-                            let _len56 = _vec54.len();
-                            ::core::mem::forget(_vec54);
-                            *_base52.add(4).cast::<usize>() = _len56;
-                            *_base52.cast::<*mut u8>() = _ptr55;
+                        *_ptr17.add(12).cast::<usize>() = _len27;
+                        *_ptr17.add(8).cast::<*mut u8>() = _array27;
+                        let _vec30 = _f20;
+                        let _len30 = _vec30.len();
+                        let _array30 = ::witbind::rt::alloc(_len30 * 8, 4);
+                        for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec30).enumerate() {
+                            let _base28 = _array30.add(i * 8);
+                            let _vec29 = (_e28).into_bytes().into_boxed_slice();
+                            let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
+                            let _len29 = _vec29.len();
+                            ::core::mem::forget(_vec29);
+                            *_base28.add(4).cast::<usize>() = _len29;
+                            *_base28.cast::<*mut u8>() = _ptr29;
                         }
-                        *_ptr34.add(20).cast::<usize>() = _len58;
-                        *_ptr34.add(16).cast::<*mut u8>() = _array59;
-                        match _f38 {
+                        *_ptr17.add(20).cast::<usize>() = _len30;
+                        *_ptr17.add(16).cast::<*mut u8>() = _array30;
+                        match _f21 {
                             ::core::option::Option::None => {
-                                *_ptr34.add(24).cast::<u8>() = 0i32 as u8;
+                                *_ptr17.add(24).cast::<u8>() = 0i32 as u8;
                             }
-                            ::core::option::Option::Some(_e65) => {
-                                *_ptr34.add(24).cast::<u8>() = 1i32 as u8;
+                            ::core::option::Option::Some(_e32) => {
+                                *_ptr17.add(24).cast::<u8>() = 1i32 as u8;
                                 let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _f66,
-                                    y: _f67,
-                                } = _e65;
-                                *_ptr34.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f66);
-                                *_ptr34.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f67);
+                                    x: _f33,
+                                    y: _f34,
+                                } = _e32;
+                                *_ptr17.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f33);
+                                *_ptr17.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f34);
                             }
                         };
-                        let _vec68 = (_f39).into_boxed_slice();
-                        let _ptr69 = _vec68.as_ptr().cast::<u8>().cast_mut();
-                        let _len70 = _vec68.len();
-                        ::core::mem::forget(_vec68);
-                        *_ptr34.add(40).cast::<usize>() = _len70;
-                        *_ptr34.add(36).cast::<*mut u8>() = _ptr69;
-                        _ptr34
+                        let _vec35 = (_f22).into_boxed_slice();
+                        let _ptr35 = _vec35.as_ptr().cast::<u8>().cast_mut();
+                        let _len35 = _vec35.len();
+                        ::core::mem::forget(_vec35);
+                        *_ptr17.add(40).cast::<usize>() = _len35;
+                        *_ptr17.add(36).cast::<*mut u8>() = _ptr35;
+                        _ptr17
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_nested<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l4, _l5, 1);
-                        let _l6 = *arg0.add(8).cast::<*mut u8>();
-                        let _l7 = *arg0.add(12).cast::<usize>();
-                        let _base11 = _l6;
-                        let _len12 = _l7;
-                        for i in 0.._len12 {
-                            let _base9 = _base11.add(i * 8);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
+                        let _l4 = *arg0.add(8).cast::<*mut u8>();
+                        let _l5 = *arg0.add(12).cast::<usize>();
+                        let _base7 = _l4;
+                        let _len7 = _l5;
+                        for i in 0.._len7 {
+                            let _base6 = _base7.add(i * 8);
                         }
-                        ::witbind::rt::cabi_dealloc(_base11, _len12 * 8, 4);
-                        let _l13 = *arg0.add(16).cast::<*mut u8>();
-                        let _l14 = *arg0.add(20).cast::<usize>();
-                        let _base20 = _l13;
-                        let _len21 = _l14;
-                        for i in 0.._len21 {
-                            let _base16 = _base20.add(i * 8);
-                            let _l18 = *_base16.cast::<*mut u8>();
-                            let _l19 = *_base16.add(4).cast::<usize>();
-                            ::witbind::rt::cabi_dealloc(_l18, _l19, 1);
+                        ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4);
+                        let _l8 = *arg0.add(16).cast::<*mut u8>();
+                        let _l9 = *arg0.add(20).cast::<usize>();
+                        let _base13 = _l8;
+                        let _len13 = _l9;
+                        for i in 0.._len13 {
+                            let _base10 = _base13.add(i * 8);
+                            let _l11 = *_base10.cast::<*mut u8>();
+                            let _l12 = *_base10.add(4).cast::<usize>();
+                            ::witbind::rt::cabi_dealloc(_l11, _l12, 1);
                         }
-                        ::witbind::rt::cabi_dealloc(_base20, _len21 * 8, 4);
-                        let _l22 = *arg0.add(36).cast::<*mut u8>();
-                        let _l23 = *arg0.add(40).cast::<usize>();
-                        let _base27 = _l22;
-                        let _len28 = _l23;
-                        for i in 0.._len28 {
-                            let _base25 = _base27.add(i);
+                        ::witbind::rt::cabi_dealloc(_base13, _len13 * 8, 4);
+                        let _l14 = *arg0.add(36).cast::<*mut u8>();
+                        let _l15 = *arg0.add(40).cast::<usize>();
+                        let _base17 = _l14;
+                        let _len17 = _l15;
+                        for i in 0.._len17 {
+                            let _base16 = _base17.add(i);
                         }
-                        ::witbind::rt::cabi_dealloc(_base27, _len28, 1);
+                        ::witbind::rt::cabi_dealloc(_base17, _len17, 1);
                     }
                 }
                 #[doc(hidden)]
@@ -2771,7 +2696,7 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _v21 = match arg0 {
+                        let _v8 = match arg0 {
                             0 => {
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
                                     f64::from_bits(((arg1).assume_init() as i64) as u64),
@@ -2787,13 +2712,12 @@ pub mod exports {
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty
                             }
                             3 => {
-                                let _len16 = arg2;
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
                                             ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                            _len16,
-                                            _len16,
+                                            arg2,
+                                            arg2,
                                         ),
                                     ),
                                 )
@@ -2805,63 +2729,63 @@ pub mod exports {
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret22 = T::echo_shape(_v21);
-                        let _ptr23 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret22 {
+                        let _ret9 = T::echo_shape(_v8);
+                        let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret9 {
                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                _e26,
+                                _e11,
                             ) => {
-                                *_ptr23.cast::<u8>() = 0i32 as u8;
-                                *_ptr23.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e26);
+                                *_ptr10.cast::<u8>() = 0i32 as u8;
+                                *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e11);
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(
-                                _e29,
+                                _e12,
                             ) => {
-                                *_ptr23.cast::<u8>() = 1i32 as u8;
+                                *_ptr10.cast::<u8>() = 1i32 as u8;
                                 let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _f30,
-                                    y: _f31,
-                                } = _e29;
-                                *_ptr23.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f30);
-                                *_ptr23.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f31);
+                                    x: _f13,
+                                    y: _f14,
+                                } = _e12;
+                                *_ptr10.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13);
+                                *_ptr10.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f14);
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty => {
-                                *_ptr23.cast::<u8>() = 2i32 as u8;
+                                *_ptr10.cast::<u8>() = 2i32 as u8;
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                _e37,
+                                _e16,
                             ) => {
-                                *_ptr23.cast::<u8>() = 3i32 as u8;
-                                let _vec38 = (_e37).into_bytes().into_boxed_slice();
-                                let _ptr39 = _vec38.as_ptr().cast::<u8>().cast_mut();
-                                let _len40 = _vec38.len();
-                                ::core::mem::forget(_vec38);
-                                *_ptr23.add(12).cast::<usize>() = _len40;
-                                *_ptr23.add(8).cast::<*mut u8>() = _ptr39;
+                                *_ptr10.cast::<u8>() = 3i32 as u8;
+                                let _vec17 = (_e16).into_bytes().into_boxed_slice();
+                                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                                let _len17 = _vec17.len();
+                                ::core::mem::forget(_vec17);
+                                *_ptr10.add(12).cast::<usize>() = _len17;
+                                *_ptr10.add(8).cast::<*mut u8>() = _ptr17;
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                _e43,
+                                _e18,
                             ) => {
-                                *_ptr23.cast::<u8>() = 4i32 as u8;
-                                *_ptr23.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e43);
+                                *_ptr10.cast::<u8>() = 4i32 as u8;
+                                *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e18);
                             }
                         };
-                        _ptr23
+                        _ptr10
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_shape<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {}
                             1 => {}
                             2 => {}
                             3 => {
-                                let _l17 = *arg0.add(8).cast::<*mut u8>();
-                                let _l18 = *arg0.add(12).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l17, _l18, 1);
+                                let _l7 = *arg0.add(8).cast::<*mut u8>();
+                                let _l8 = *arg0.add(12).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l7, _l8, 1);
                             }
                             4 => {}
                             _ => {}
@@ -2881,135 +2805,134 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array32 = arg0;
-                        let _len33 = arg1;
-                        let mut _list34 = ::witbind::rt::Vec::with_capacity(_len33);
-                        for i in 0.._len33 {
-                            let _base5 = _array32.add(i * 16);
-                            let _l7 = *_base5.cast::<u8>();
-                            _list34
+                        let _array17 = arg0;
+                        let _len17 = arg1;
+                        let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
+                        for i in 0.._len17 {
+                            let _base2 = _array17.add(i * 16);
+                            let _l3 = *_base2.cast::<u8>();
+                            _list17
                                 .push(
-                                    match i32::from(_l7) {
+                                    match i32::from(_l3) {
                                         0 => {
                                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                                *_base5.add(8).cast::<f64>(),
+                                                *_base2.add(8).cast::<f64>(),
                                             )
                                         }
                                         1 => {
-                                            let _l15 = *_base5.add(8).cast::<i32>();
-                                            let _l16 = *_base5.add(12).cast::<i32>();
+                                            let _l7 = *_base2.add(8).cast::<i32>();
+                                            let _l8 = *_base2.add(12).cast::<i32>();
                                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                                x: _l15,
-                                                y: _l16,
+                                                x: _l7,
+                                                y: _l8,
                                             })
                                         }
                                         2 => {
                                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty
                                         }
                                         3 => {
-                                            let _l23 = *_base5.add(8).cast::<*mut u8>();
-                                            let _l24 = *_base5.add(12).cast::<usize>();
-                                            let _len25 = _l24;
+                                            let _l11 = *_base2.add(8).cast::<*mut u8>();
+                                            let _l12 = *_base2.add(12).cast::<usize>();
                                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l23.cast::<u8>(),
-                                                        _len25,
-                                                        _len25,
+                                                        _l11.cast::<u8>(),
+                                                        _l12,
+                                                        _l12,
                                                     ),
                                                 ),
                                             )
                                         }
                                         4 => {
-                                            let _l30 = *_base5.add(8).cast::<i64>();
+                                            let _l15 = *_base2.add(8).cast::<i64>();
                                             super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                                _l30 as u64,
+                                                _l15 as u64,
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     },
                                 );
                         }
-                        ::witbind::rt::cabi_dealloc(_array32, _len33 * 16, 8);
-                        let _ret35 = T::echo_shapes(_list34);
-                        let _ptr36 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec60 = _ret35;
-                        let _len61 = _vec60.len();
-                        let _array62 = ::witbind::rt::alloc(_len61 * 16, 8);
-                        for (i, _e37) in ::core::iter::IntoIterator::into_iter(_vec60).enumerate() {
-                            let _base38 = _array62.add(i * 16);
-                            match _e37 {
+                        ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8);
+                        let _ret18 = T::echo_shapes(_list17);
+                        let _ptr19 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec29 = _ret18;
+                        let _len29 = _vec29.len();
+                        let _array29 = ::witbind::rt::alloc(_len29 * 16, 8);
+                        for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29).enumerate() {
+                            let _base20 = _array29.add(i * 16);
+                            match _e20 {
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                    _e42,
+                                    _e21,
                                 ) => {
-                                    *_base38.cast::<u8>() = 0i32 as u8;
-                                    *_base38.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e42);
+                                    *_base20.cast::<u8>() = 0i32 as u8;
+                                    *_base20.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e21);
                                 }
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(
-                                    _e45,
+                                    _e22,
                                 ) => {
-                                    *_base38.cast::<u8>() = 1i32 as u8;
+                                    *_base20.cast::<u8>() = 1i32 as u8;
                                     let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                        x: _f46,
-                                        y: _f47,
-                                    } = _e45;
-                                    *_base38.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f46);
-                                    *_base38.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                        _f47,
+                                        x: _f23,
+                                        y: _f24,
+                                    } = _e22;
+                                    *_base20.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f23);
+                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(
+                                        _f24,
                                     );
                                 }
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty => {
-                                    *_base38.cast::<u8>() = 2i32 as u8;
+                                    *_base20.cast::<u8>() = 2i32 as u8;
                                 }
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                    _e53,
+                                    _e26,
                                 ) => {
-                                    *_base38.cast::<u8>() = 3i32 as u8;
-                                    let _vec54 = (_e53).into_bytes().into_boxed_slice();
-                                    let _ptr55 = _vec54.as_ptr().cast::<u8>().cast_mut();
-                                    let _len56 = _vec54.len();
-                                    ::core::mem::forget(_vec54);
-                                    *_base38.add(12).cast::<usize>() = _len56;
-                                    *_base38.add(8).cast::<*mut u8>() = _ptr55;
+                                    *_base20.cast::<u8>() = 3i32 as u8;
+                                    let _vec27 = (_e26).into_bytes().into_boxed_slice();
+                                    let _ptr27 = _vec27.as_ptr().cast::<u8>().cast_mut();
+                                    let _len27 = _vec27.len();
+                                    ::core::mem::forget(_vec27);
+                                    *_base20.add(12).cast::<usize>() = _len27;
+                                    *_base20.add(8).cast::<*mut u8>() = _ptr27;
                                 }
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                    _e59,
+                                    _e28,
                                 ) => {
-                                    *_base38.cast::<u8>() = 4i32 as u8;
-                                    *_base38.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e59);
+                                    *_base20.cast::<u8>() = 4i32 as u8;
+                                    *_base20.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e28);
                                 }
                             };
                         }
-                        *_ptr36.add(4).cast::<usize>() = _len61;
-                        *_ptr36.cast::<*mut u8>() = _array62;
-                        _ptr36
+                        *_ptr19.add(4).cast::<usize>() = _len29;
+                        *_ptr19.cast::<*mut u8>() = _array29;
+                        _ptr19
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_shapes<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base27 = _l4;
-                        let _len28 = _l5;
-                        for i in 0.._len28 {
-                            let _base7 = _base27.add(i * 16);
-                            let _l9 = *_base7.cast::<u8>();
-                            match i32::from(_l9) {
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base13 = _l2;
+                        let _len13 = _l3;
+                        for i in 0.._len13 {
+                            let _base4 = _base13.add(i * 16);
+                            let _l5 = *_base4.cast::<u8>();
+                            match i32::from(_l5) {
                                 0 => {}
                                 1 => {}
                                 2 => {}
                                 3 => {
-                                    let _l22 = *_base7.add(8).cast::<*mut u8>();
-                                    let _l23 = *_base7.add(12).cast::<usize>();
-                                    ::witbind::rt::cabi_dealloc(_l22, _l23, 1);
+                                    let _l10 = *_base4.add(8).cast::<*mut u8>();
+                                    let _l11 = *_base4.add(12).cast::<usize>();
+                                    ::witbind::rt::cabi_dealloc(_l10, _l11, 1);
                                 }
                                 4 => {}
                                 _ => {}
                             }
                         }
-                        ::witbind::rt::cabi_dealloc(_base27, _len28 * 16, 8);
+                        ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 8);
                     }
                 }
                 #[doc(hidden)]
@@ -3018,12 +2941,12 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_color(
+                        let _ret2 = T::echo_color(
                             super::super::super::super::witbind_fixtures::roundtrip::types::Color::_lift(
                                 arg0 as u8,
                             ),
                         );
-                        _ret4.clone() as i32
+                        _ret2.clone() as i32
                     }
                 }
                 #[doc(hidden)]
@@ -3032,12 +2955,12 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_small(
+                        let _ret2 = T::echo_small(
                             super::super::super::super::witbind_fixtures::roundtrip::types::Small::from_bits_retain(
                                 arg0 as u8,
                             ),
                         );
-                        _ret4.bits() as i32
+                        _ret2.bits() as i32
                     }
                 }
                 #[doc(hidden)]
@@ -3046,12 +2969,12 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::echo_full(
+                        let _ret2 = T::echo_full(
                             super::super::super::super::witbind_fixtures::roundtrip::types::Full::from_bits_retain(
                                 arg0 as u32,
                             ),
                         );
-                        _ret4.bits() as i32
+                        _ret2.bits() as i32
                     }
                 }
                 #[doc(hidden)]
@@ -3068,7 +2991,7 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _v21 = match arg0 {
+                        let _v8 = match arg0 {
                             0 => {
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::A(
                                     ((arg1).assume_init() as i64) as i32 as u8,
@@ -3085,13 +3008,12 @@ pub mod exports {
                                 )
                             }
                             3 => {
-                                let _len16 = arg2;
                                 super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::D(
                                     ::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
                                             ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                            _len16,
-                                            _len16,
+                                            arg2,
+                                            arg2,
                                         ),
                                     ),
                                 )
@@ -3104,64 +3026,64 @@ pub mod exports {
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret22 = T::echo_mixed(_v21);
-                        let _ptr23 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret22 {
+                        let _ret9 = T::echo_mixed(_v8);
+                        let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret9 {
                             super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::A(
-                                _e26,
+                                _e11,
                             ) => {
-                                *_ptr23.cast::<u8>() = 0i32 as u8;
-                                *_ptr23.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e26)
+                                *_ptr10.cast::<u8>() = 0i32 as u8;
+                                *_ptr10.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e11)
                                     as u8;
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::B(
-                                _e29,
+                                _e12,
                             ) => {
-                                *_ptr23.cast::<u8>() = 1i32 as u8;
-                                *_ptr23.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e29);
+                                *_ptr10.cast::<u8>() = 1i32 as u8;
+                                *_ptr10.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e12);
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::C(
-                                _e32,
+                                _e13,
                             ) => {
-                                *_ptr23.cast::<u8>() = 2i32 as u8;
-                                *_ptr23.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e32);
+                                *_ptr10.cast::<u8>() = 2i32 as u8;
+                                *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e13);
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::D(
-                                _e35,
+                                _e14,
                             ) => {
-                                *_ptr23.cast::<u8>() = 3i32 as u8;
-                                let _vec36 = (_e35).into_bytes().into_boxed_slice();
-                                let _ptr37 = _vec36.as_ptr().cast::<u8>().cast_mut();
-                                let _len38 = _vec36.len();
-                                ::core::mem::forget(_vec36);
-                                *_ptr23.add(12).cast::<usize>() = _len38;
-                                *_ptr23.add(8).cast::<*mut u8>() = _ptr37;
+                                *_ptr10.cast::<u8>() = 3i32 as u8;
+                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
+                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                                let _len15 = _vec15.len();
+                                ::core::mem::forget(_vec15);
+                                *_ptr10.add(12).cast::<usize>() = _len15;
+                                *_ptr10.add(8).cast::<*mut u8>() = _ptr15;
                             }
                             super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::E(
-                                _e41,
+                                _e16,
                             ) => {
-                                *_ptr23.cast::<u8>() = 4i32 as u8;
-                                let (_t42, _t43) = _e41;
-                                *_ptr23.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t42);
-                                *_ptr23.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t43);
+                                *_ptr10.cast::<u8>() = 4i32 as u8;
+                                let (_t17, _t18) = _e16;
+                                *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t17);
+                                *_ptr10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t18);
                             }
                         };
-                        _ptr23
+                        _ptr10
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_mixed<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {}
                             1 => {}
                             2 => {}
                             3 => {
-                                let _l17 = *arg0.add(8).cast::<*mut u8>();
-                                let _l18 = *arg0.add(12).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l17, _l18, 1);
+                                let _l7 = *arg0.add(8).cast::<*mut u8>();
+                                let _l8 = *arg0.add(12).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l7, _l8, 1);
                             }
                             4 => {}
                             _ => {}
@@ -3178,24 +3100,26 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _l4 = *arg0.cast::<i32>();
-                        let _l5 = *arg0.add(4).cast::<i32>();
-                        let _l6 = *arg0.add(8).cast::<i32>();
-                        let _l7 = *arg0.add(12).cast::<i32>();
-                        let _l8 = *arg0.add(16).cast::<i32>();
-                        let _l9 = *arg0.add(20).cast::<i32>();
-                        let _l10 = *arg0.add(24).cast::<i32>();
-                        let _l11 = *arg0.add(28).cast::<i32>();
-                        let _l12 = *arg0.add(32).cast::<i32>();
-                        let _l13 = *arg0.add(36).cast::<i32>();
-                        let _l14 = *arg0.add(40).cast::<i32>();
-                        let _l15 = *arg0.add(44).cast::<i32>();
-                        let _l16 = *arg0.add(48).cast::<i32>();
-                        let _l17 = *arg0.add(52).cast::<i32>();
-                        let _l18 = *arg0.add(56).cast::<i32>();
-                        let _l19 = *arg0.add(60).cast::<i32>();
-                        let _l20 = *arg0.add(64).cast::<i32>();
-                        let _ret21 = T::echo_many(
+                        let _l2 = *arg0.cast::<i32>();
+                        let _l3 = *arg0.add(4).cast::<i32>();
+                        let _l4 = *arg0.add(8).cast::<i32>();
+                        let _l5 = *arg0.add(12).cast::<i32>();
+                        let _l6 = *arg0.add(16).cast::<i32>();
+                        let _l7 = *arg0.add(20).cast::<i32>();
+                        let _l8 = *arg0.add(24).cast::<i32>();
+                        let _l9 = *arg0.add(28).cast::<i32>();
+                        let _l10 = *arg0.add(32).cast::<i32>();
+                        let _l11 = *arg0.add(36).cast::<i32>();
+                        let _l12 = *arg0.add(40).cast::<i32>();
+                        let _l13 = *arg0.add(44).cast::<i32>();
+                        let _l14 = *arg0.add(48).cast::<i32>();
+                        let _l15 = *arg0.add(52).cast::<i32>();
+                        let _l16 = *arg0.add(56).cast::<i32>();
+                        let _l17 = *arg0.add(60).cast::<i32>();
+                        let _l18 = *arg0.add(64).cast::<i32>();
+                        let _ret19 = T::echo_many(
+                            _l2 as u32,
+                            _l3 as u32,
                             _l4 as u32,
                             _l5 as u32,
                             _l6 as u32,
@@ -3211,32 +3135,30 @@ pub mod exports {
                             _l16 as u32,
                             _l17 as u32,
                             _l18 as u32,
-                            _l19 as u32,
-                            _l20 as u32,
                         );
                         ::witbind::rt::cabi_dealloc(arg0, 68, 4);
-                        let _ptr22 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec23 = (_ret21).into_boxed_slice();
-                        let _ptr24 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                        let _len25 = _vec23.len();
-                        ::core::mem::forget(_vec23);
-                        *_ptr22.add(4).cast::<usize>() = _len25;
-                        *_ptr22.cast::<*mut u8>() = _ptr24;
-                        _ptr22
+                        let _ptr20 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        let _vec21 = (_ret19).into_boxed_slice();
+                        let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                        let _len21 = _vec21.len();
+                        ::core::mem::forget(_vec21);
+                        *_ptr20.add(4).cast::<usize>() = _len21;
+                        *_ptr20.cast::<*mut u8>() = _ptr21;
+                        _ptr20
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_echo_many<T: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<*mut u8>();
-                        let _l5 = *arg0.add(4).cast::<usize>();
-                        let _base9 = _l4;
-                        let _len10 = _l5;
-                        for i in 0.._len10 {
-                            let _base7 = _base9.add(i * 4);
+                        let _l2 = *arg0.cast::<*mut u8>();
+                        let _l3 = *arg0.add(4).cast::<usize>();
+                        let _base5 = _l2;
+                        let _len5 = _l3;
+                        for i in 0.._len5 {
+                            let _base4 = _base5.add(i * 4);
                         }
-                        ::witbind::rt::cabi_dealloc(_base9, _len10 * 4, 4);
+                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4);
                     }
                 }
                 #[doc(hidden)]
@@ -3245,8 +3167,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = Counter::new(T::new(arg0 as u32));
-                        ::witbind::rt::Resource::take_handle(&_ret4.handle) as i32
+                        let _ret2 = Counter::new(T::new(arg0 as u32));
+                        ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
                     }
                 }
                 #[doc(hidden)]
@@ -3257,13 +3179,13 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::increment(
+                        let _ret2 = T::increment(
                             (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
                                 arg0 as u32 as usize,
                             )))
                             .get(),
                         );
-                        ::witbind::rt::as_i32(_ret4)
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -3274,13 +3196,13 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::value(
+                        let _ret2 = T::value(
                             (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
                                 arg0 as u32 as usize,
                             )))
                             .get(),
                         );
-                        ::witbind::rt::as_i32(_ret4)
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -3312,7 +3234,7 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::merge(
+                        let _ret2 = T::merge(
                             Counter {
                                 handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
                             },
@@ -3320,7 +3242,7 @@ pub mod exports {
                                 handle: ::witbind::rt::Resource::from_handle(arg1 as u32),
                             },
                         );
-                        ::witbind::rt::Resource::take_handle(&_ret4.handle) as i32
+                        ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
                     }
                 }
                 #[doc(hidden)]
@@ -3336,42 +3258,41 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _len4 = arg1;
-                        let _string5 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), _len4, _len4),
+                        let _string2 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
                         );
-                        let _ret6 = T::parse(_string5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret6 {
-                            ::core::result::Result::Ok(_e10) => {
-                                *_ptr7.cast::<u8>() = 0i32 as u8;
-                                *_ptr7.add(4).cast::<i32>() =
-                                    ::witbind::rt::Resource::take_handle(&_e10.handle) as i32;
+                        let _ret3 = T::parse(_string2);
+                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret3 {
+                            ::core::result::Result::Ok(_e5) => {
+                                *_ptr4.cast::<u8>() = 0i32 as u8;
+                                *_ptr4.add(4).cast::<i32>() =
+                                    ::witbind::rt::Resource::take_handle(&_e5.handle) as i32;
                             }
-                            ::core::result::Result::Err(_e13) => {
-                                *_ptr7.cast::<u8>() = 1i32 as u8;
-                                let _vec14 = (_e13).into_bytes().into_boxed_slice();
-                                let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                                let _len16 = _vec14.len();
-                                ::core::mem::forget(_vec14);
-                                *_ptr7.add(8).cast::<usize>() = _len16;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr15;
+                            ::core::result::Result::Err(_e6) => {
+                                *_ptr4.cast::<u8>() = 1i32 as u8;
+                                let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                                let _len7 = _vec7.len();
+                                ::core::mem::forget(_vec7);
+                                *_ptr4.add(8).cast::<usize>() = _len7;
+                                *_ptr4.add(4).cast::<*mut u8>() = _ptr7;
                             }
                         };
-                        _ptr7
+                        _ptr4
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_static_counter_parse<T: GuestCounter>(arg0: *mut u8) {
                     unsafe {
-                        let _l4 = *arg0.cast::<u8>();
-                        match i32::from(_l4) {
+                        let _l2 = *arg0.cast::<u8>();
+                        match i32::from(_l2) {
                             0 => {}
                             1 => {
-                                let _l11 = *arg0.add(4).cast::<*mut u8>();
-                                let _l12 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l11, _l12, 1);
+                                let _l5 = *arg0.add(4).cast::<*mut u8>();
+                                let _l6 = *arg0.add(8).cast::<usize>();
+                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
                             }
                             _ => {}
                         }
@@ -3383,8 +3304,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::dropped_counters();
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::dropped_counters();
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -3393,8 +3314,8 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret4 = T::memory_pages();
-                        ::witbind::rt::as_i32(_ret4)
+                        let _ret2 = T::memory_pages();
+                        ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]

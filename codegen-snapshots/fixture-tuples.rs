@@ -13,7 +13,6 @@ pub mod witbind_fixtures {
             /// Echoes a one-element tuple.
             pub fn echo_single(x: Single) -> Single {
                 unsafe {
-                    let (_t4,) = x;
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
                     unsafe extern "C" {
@@ -24,21 +23,14 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret5 = _wit_import(::witbind::rt::as_i32(_t4));
-                    (_ret5 as u32,)
+                    let (_t2,) = x;
+                    let _ret3 = _wit_import(::witbind::rt::as_i32(_t2));
+                    (_ret3 as u32,)
                 }
             }
             /// Echoes a pair.
             pub fn echo_pair(x: &Pair) -> Pair {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_t4, _t5) = x;
-                    let _vec6 = _t4;
-                    let _ptr7 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                    let _len8 = _vec6.len();
-                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
                     unsafe extern "C" {
@@ -49,33 +41,29 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: f64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr7, _len8, ::witbind::rt::as_f64(_t5), _ptr9);
-                    let _l10 = *_ptr9.cast::<*mut u8>();
-                    let _l11 = *_ptr9.add(4).cast::<usize>();
-                    let _len12 = _l11;
-                    let _string13 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l10.cast::<u8>(),
-                        _len12,
-                        _len12,
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_t2, _t3) = x;
+                    let _vec4 = _t2;
+                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                    let _len4 = _vec4.len();
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr4, _len4, ::witbind::rt::as_f64(_t3), _ptr5);
+                    let _l6 = *_ptr5.cast::<*mut u8>();
+                    let _l7 = *_ptr5.add(4).cast::<usize>();
+                    let _string8 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l6.cast::<u8>(),
+                        _l7,
+                        _l7,
                     ));
-                    let _l14 = *_ptr9.add(8).cast::<f64>();
-                    (_string13, _l14)
+                    let _l9 = *_ptr5.add(8).cast::<f64>();
+                    (_string8, _l9)
                 }
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_t4, _t5) = x;
-                    let (_t6, _t7) = _t4;
-                    let (_t8, _t9) = _t5;
-                    let _vec10 = _t8;
-                    let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                    let _len12 = _vec10.len();
-                    let (_t13,) = _t9;
-                    let _ptr14 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
                     unsafe extern "C" {
@@ -93,30 +81,40 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let (_t2, _t3) = x;
+                    let (_t4, _t5) = _t2;
+                    let (_t6, _t7) = _t3;
+                    let _vec8 = _t6;
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    let (_t9,) = _t7;
+                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
-                        ::witbind::rt::as_i32(_t6),
-                        ::witbind::rt::as_i32(_t7),
-                        _ptr11,
-                        _len12,
-                        ::witbind::rt::as_i32(_t13),
-                        _ptr14,
+                        ::witbind::rt::as_i32(_t4),
+                        ::witbind::rt::as_i32(_t5),
+                        _ptr8,
+                        _len8,
+                        ::witbind::rt::as_i32(_t9),
+                        _ptr10,
                     );
-                    let _l15 = *_ptr14.cast::<u8>();
-                    let _l16 = *_ptr14.add(2).cast::<u16>();
-                    let _l17 = *_ptr14.add(4).cast::<*mut u8>();
-                    let _l18 = *_ptr14.add(8).cast::<usize>();
-                    let _len19 = _l18;
-                    let _string20 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l17.cast::<u8>(),
-                        _len19,
-                        _len19,
+                    let _l11 = *_ptr10.cast::<u8>();
+                    let _l12 = *_ptr10.add(2).cast::<u16>();
+                    let _l13 = *_ptr10.add(4).cast::<*mut u8>();
+                    let _l14 = *_ptr10.add(8).cast::<usize>();
+                    let _string15 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l13.cast::<u8>(),
+                        _l14,
+                        _l14,
                     ));
-                    let _l21 = *_ptr14.add(12).cast::<u8>();
+                    let _l16 = *_ptr10.add(12).cast::<u8>();
                     (
-                        (i32::from(_l15) as u8, i32::from(_l16) as u16),
+                        (i32::from(_l11) as u8, i32::from(_l12) as u16),
                         (
-                            _string20,
-                            (::witbind::rt::bool_lift(i32::from(_l21) as u8),),
+                            _string15,
+                            (::witbind::rt::bool_lift(i32::from(_l16) as u8),),
                         ),
                     )
                 }
@@ -135,17 +133,6 @@ pub mod witbind_fixtures {
                 ::witbind::rt::Vec<u8>,
             ) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
-                    let (_t4, _t5, _t6, _t7, _t8, _t9, _t10, _t11) = x;
-                    let _vec12 = _t10;
-                    let _ptr13 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                    let _len14 = _vec12.len();
-                    let _vec15 = _t11;
-                    let _ptr16 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                    let _len17 = _vec15.len();
-                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
                     unsafe extern "C" {
@@ -180,47 +167,55 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
+                    let (_t2, _t3, _t4, _t5, _t6, _t7, _t8, _t9) = x;
+                    let _vec10 = _t8;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    let _vec11 = _t9;
+                    let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                    let _len11 = _vec11.len();
+                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
+                        ::witbind::rt::as_i32(_t2),
+                        ::witbind::rt::as_i64(_t3),
                         ::witbind::rt::as_i32(_t4),
-                        ::witbind::rt::as_i64(_t5),
+                        ::witbind::rt::as_f32(_t5),
                         ::witbind::rt::as_i32(_t6),
-                        ::witbind::rt::as_f32(_t7),
-                        ::witbind::rt::as_i32(_t8),
-                        ::witbind::rt::as_i32(_t9),
-                        _ptr13,
-                        _len14,
-                        _ptr16,
-                        _len17,
-                        _ptr18,
+                        ::witbind::rt::as_i32(_t7),
+                        _ptr10,
+                        _len10,
+                        _ptr11,
+                        _len11,
+                        _ptr12,
                     );
-                    let _l19 = *_ptr18.cast::<u8>();
-                    let _l20 = *_ptr18.add(8).cast::<i64>();
-                    let _l21 = *_ptr18.add(16).cast::<i16>();
-                    let _l22 = *_ptr18.add(20).cast::<f32>();
-                    let _l23 = *_ptr18.add(24).cast::<i32>();
-                    let _l24 = *_ptr18.add(28).cast::<u8>();
-                    let _l25 = *_ptr18.add(32).cast::<*mut u8>();
-                    let _l26 = *_ptr18.add(36).cast::<usize>();
-                    let _len27 = _l26;
-                    let _string28 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l25.cast::<u8>(),
-                        _len27,
-                        _len27,
+                    let _l13 = *_ptr12.cast::<u8>();
+                    let _l14 = *_ptr12.add(8).cast::<i64>();
+                    let _l15 = *_ptr12.add(16).cast::<i16>();
+                    let _l16 = *_ptr12.add(20).cast::<f32>();
+                    let _l17 = *_ptr12.add(24).cast::<i32>();
+                    let _l18 = *_ptr12.add(28).cast::<u8>();
+                    let _l19 = *_ptr12.add(32).cast::<*mut u8>();
+                    let _l20 = *_ptr12.add(36).cast::<usize>();
+                    let _string21 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
+                        _l19.cast::<u8>(),
+                        _l20,
+                        _l20,
                     ));
-                    let _l29 = *_ptr18.add(40).cast::<*mut u8>();
-                    let _l30 = *_ptr18.add(44).cast::<usize>();
-                    let _len31 = _l30;
-                    let _list32 =
-                        ::witbind::rt::Vec::from_raw_parts(_l29.cast::<u8>(), _len31, _len31);
+                    let _l22 = *_ptr12.add(40).cast::<*mut u8>();
+                    let _l23 = *_ptr12.add(44).cast::<usize>();
+                    let _list24 = ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23);
                     (
-                        i32::from(_l19) as u8,
-                        _l20 as u64,
-                        i32::from(_l21) as i16,
-                        _l22,
-                        ::witbind::rt::char_lift(_l23 as u32),
-                        ::witbind::rt::bool_lift(i32::from(_l24) as u8),
-                        _string28,
-                        _list32,
+                        i32::from(_l13) as u8,
+                        _l14 as u64,
+                        i32::from(_l15) as i16,
+                        _l16,
+                        ::witbind::rt::char_lift(_l17 as u32),
+                        ::witbind::rt::bool_lift(i32::from(_l18) as u8),
+                        _string21,
+                        _list24,
                     )
                 }
             }
@@ -230,31 +225,6 @@ pub mod witbind_fixtures {
                 y: ::core::option::Option<(&str,)>,
             ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _vec9 = x;
-                    let _len10 = _vec9.len();
-                    let _array11 = ::witbind::rt::alloc(_len10 * 8, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
-                        let _base5 = _array11.add(i * 8);
-                        let (_t7, _t8) = _e4;
-                        *_base5.cast::<i32>() = ::witbind::rt::as_i32(_t7);
-                        *_base5.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t8);
-                    }
-                    let (_v22, _v23, _v24) = match y {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e17) => {
-                            let (_t18,) = _e17;
-                            let _vec19 = _t18;
-                            let _ptr20 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                            let _len21 = _vec19.len();
-                            (1i32, _ptr20, _len21)
-                        }
-                    };
-                    let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
                     unsafe extern "C" {
@@ -279,30 +249,51 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array11, _len10, _v22, _v23, _v24, _ptr25);
-                    ::witbind::rt::cabi_dealloc(_array11, _len10 * 8, 4);
-                    let _l26 = *_ptr25.cast::<u8>();
-                    match i32::from(_l26) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _vec5 = x;
+                    let _len5 = _vec5.len();
+                    let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                        let _base2 = _array5.add(i * 8);
+                        let (_t3, _t4) = _e2;
+                        *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3);
+                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_t4);
+                    }
+                    let (_v10, _v11, _v12) = match y {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                        }
+                        ::core::option::Option::Some(_e7) => {
+                            let (_t8,) = _e7;
+                            let _vec9 = _t8;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            (1i32, _ptr9, _len9)
+                        }
+                    };
+                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array5, _len5, _v10, _v11, _v12, _ptr13);
+                    ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                    let _l14 = *_ptr13.cast::<u8>();
+                    match i32::from(_l14) {
                         0 => {
-                            let _l30 = *_ptr25.add(4).cast::<i8>();
-                            let _l31 = *_ptr25.add(5).cast::<i8>();
+                            let _l16 = *_ptr13.add(4).cast::<i8>();
+                            let _l17 = *_ptr13.add(5).cast::<i8>();
                             ::core::result::Result::Ok((
-                                i32::from(_l30) as i8,
-                                i32::from(_l31) as i8,
+                                i32::from(_l16) as i8,
+                                i32::from(_l17) as i8,
                             ))
                         }
                         1 => {
-                            let _l35 = *_ptr25.add(4).cast::<*mut u8>();
-                            let _l36 = *_ptr25.add(8).cast::<usize>();
-                            let _len37 = _l36;
-                            let _string38 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l35.cast::<u8>(),
-                                    _len37,
-                                    _len37,
-                                ));
-                            let _l39 = *_ptr25.add(12).cast::<i32>();
-                            ::core::result::Result::Err((_string38, _l39 as u32))
+                            let _l19 = *_ptr13.add(4).cast::<*mut u8>();
+                            let _l20 = *_ptr13.add(8).cast::<usize>();
+                            let _string21 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
+                            );
+                            let _l22 = *_ptr13.add(12).cast::<i32>();
+                            ::core::result::Result::Err((_string21, _l22 as u32))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

@@ -131,48 +131,6 @@ pub mod witbind_fixtures {
             /// Echoes a variant with payloads.
             pub fn echo_shape(x: &Shape) -> Shape {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let (_v29, _v30, _v31) = match x {
-                        Shape::Circle(_e6) => (
-                            0i32,
-                            ((::witbind::rt::as_f32(_e6)).to_bits() as i32) as usize as *mut u8,
-                            0usize,
-                        ),
-                        Shape::Rectangle(_e9) => {
-                            let (_t10, _t11) = _e9;
-                            (
-                                1i32,
-                                ((::witbind::rt::as_f32(_t10)).to_bits() as i32) as usize
-                                    as *mut u8,
-                                ((::witbind::rt::as_f32(_t11)).to_bits() as i32) as usize,
-                            )
-                        }
-                        Shape::Polygon(_e14) => {
-                            let _vec20 = _e14;
-                            let _len21 = _vec20.len();
-                            let _array22 = ::witbind::rt::alloc(_len21 * 8, 4);
-                            for (i, _e15) in
-                                ::core::iter::IntoIterator::into_iter(_vec20).enumerate()
-                            {
-                                let _base16 = _array22.add(i * 8);
-                                let (_t18, _t19) = _e15;
-                                *_base16.cast::<f32>() = ::witbind::rt::as_f32(_t18);
-                                *_base16.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t19);
-                            }
-                            _cleanup_list.push((_array22, _len21 * 8, 4));
-                            (2i32, _array22, _len21)
-                        }
-                        Shape::Named(_e25) => {
-                            let _vec26 = _e25;
-                            let _ptr27 = _vec26.as_ptr().cast::<u8>().cast_mut();
-                            let _len28 = _vec26.len();
-                            (3i32, _ptr27, _len28)
-                        }
-                    };
-                    let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
                     unsafe extern "C" {
@@ -183,43 +141,79 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v29, _v30, _v31, _ptr32);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let (_v13, _v14, _v15) = match x {
+                        Shape::Circle(_e2) => (
+                            0i32,
+                            ((::witbind::rt::as_f32(_e2)).to_bits() as i32) as usize as *mut u8,
+                            0usize,
+                        ),
+                        Shape::Rectangle(_e3) => {
+                            let (_t4, _t5) = _e3;
+                            (
+                                1i32,
+                                ((::witbind::rt::as_f32(_t4)).to_bits() as i32) as usize as *mut u8,
+                                ((::witbind::rt::as_f32(_t5)).to_bits() as i32) as usize,
+                            )
+                        }
+                        Shape::Polygon(_e6) => {
+                            let _vec10 = _e6;
+                            let _len10 = _vec10.len();
+                            let _array10 = ::witbind::rt::alloc(_len10 * 8, 4);
+                            for (i, _e7) in
+                                ::core::iter::IntoIterator::into_iter(_vec10).enumerate()
+                            {
+                                let _base7 = _array10.add(i * 8);
+                                let (_t8, _t9) = _e7;
+                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8);
+                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9);
+                            }
+                            _cleanup_list.push((_array10, _len10 * 8, 4));
+                            (2i32, _array10, _len10)
+                        }
+                        Shape::Named(_e11) => {
+                            let _vec12 = _e11;
+                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                            let _len12 = _vec12.len();
+                            (3i32, _ptr12, _len12)
+                        }
+                    };
+                    let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v13, _v14, _v15, _ptr16);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l33 = *_ptr32.cast::<u8>();
-                    match i32::from(_l33) {
-                        0 => Shape::Circle(*_ptr32.add(4).cast::<f32>()),
+                    let _l17 = *_ptr16.cast::<u8>();
+                    match i32::from(_l17) {
+                        0 => Shape::Circle(*_ptr16.add(4).cast::<f32>()),
                         1 => {
-                            let _l41 = *_ptr32.add(4).cast::<f32>();
-                            let _l42 = *_ptr32.add(8).cast::<f32>();
-                            Shape::Rectangle((_l41, _l42))
+                            let _l21 = *_ptr16.add(4).cast::<f32>();
+                            let _l22 = *_ptr16.add(8).cast::<f32>();
+                            Shape::Rectangle((_l21, _l22))
                         }
                         2 => {
-                            let _l46 = *_ptr32.add(4).cast::<*mut u8>();
-                            let _l47 = *_ptr32.add(8).cast::<usize>();
-                            let _array53 = _l46;
-                            let _len54 = _l47;
-                            let mut _list55 = ::witbind::rt::Vec::with_capacity(_len54);
-                            for i in 0.._len54 {
-                                let _base49 = _array53.add(i * 8);
-                                let _l51 = *_base49.cast::<f32>();
-                                let _l52 = *_base49.add(4).cast::<f32>();
-                                _list55.push((_l51, _l52));
+                            let _l24 = *_ptr16.add(4).cast::<*mut u8>();
+                            let _l25 = *_ptr16.add(8).cast::<usize>();
+                            let _array29 = _l24;
+                            let _len29 = _l25;
+                            let mut _list29 = ::witbind::rt::Vec::with_capacity(_len29);
+                            for i in 0.._len29 {
+                                let _base26 = _array29.add(i * 8);
+                                let _l27 = *_base26.cast::<f32>();
+                                let _l28 = *_base26.add(4).cast::<f32>();
+                                _list29.push((_l27, _l28));
                             }
-                            ::witbind::rt::cabi_dealloc(_array53, _len54 * 8, 4);
-                            Shape::Polygon(_list55)
+                            ::witbind::rt::cabi_dealloc(_array29, _len29 * 8, 4);
+                            Shape::Polygon(_list29)
                         }
                         3 => {
-                            let _l59 = *_ptr32.add(4).cast::<*mut u8>();
-                            let _l60 = *_ptr32.add(8).cast::<usize>();
-                            let _len61 = _l60;
+                            let _l31 = *_ptr16.add(4).cast::<*mut u8>();
+                            let _l32 = *_ptr16.add(8).cast::<usize>();
                             Shape::Named(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l59.cast::<u8>(),
-                                    _len61,
-                                    _len61,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l31.cast::<u8>(), _l32, _l32),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -229,10 +223,6 @@ pub mod witbind_fixtures {
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
                 unsafe {
-                    let _v10 = match x {
-                        Signal::Go => 0i32,
-                        Signal::Halt => 1i32,
-                    };
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
                     unsafe extern "C" {
@@ -243,8 +233,12 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret11 = _wit_import(_v10);
-                    match _ret11 {
+                    let _v4 = match x {
+                        Signal::Go => 0i32,
+                        Signal::Halt => 1i32,
+                    };
+                    let _ret5 = _wit_import(_v4);
+                    match _ret5 {
                         0 => Signal::Go,
                         1 => Signal::Halt,
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -254,96 +248,6 @@ pub mod witbind_fixtures {
             /// Echoes a mixed variant.
             pub fn echo_event(x: &Event) -> Event {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let (_v58, _v59, _v60, _v61) = match x {
-                        Event::Tick => (
-                            0i32,
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        ),
-                        Event::Timer(_e9) => (
-                            1i32,
-                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e9)) as u64),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        ),
-                        Event::Message(_e12) => {
-                            let _vec13 = _e12;
-                            let _ptr14 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                            let _len15 = _vec13.len();
-                            (
-                                2i32,
-                                ::witbind::rt::ptr_to_p64(_ptr14),
-                                (_len15) as *mut u8,
-                                0usize,
-                            )
-                        }
-                        Event::Nested(_e18) => {
-                            let (_v44, _v45, _v46) = match _e18 {
-                                Shape::Circle(_e21) => (
-                                    0i32,
-                                    ((::witbind::rt::as_f32(_e21)).to_bits() as i32) as usize
-                                        as *mut u8,
-                                    0usize,
-                                ),
-                                Shape::Rectangle(_e24) => {
-                                    let (_t25, _t26) = _e24;
-                                    (
-                                        1i32,
-                                        ((::witbind::rt::as_f32(_t25)).to_bits() as i32) as usize
-                                            as *mut u8,
-                                        ((::witbind::rt::as_f32(_t26)).to_bits() as i32) as usize,
-                                    )
-                                }
-                                Shape::Polygon(_e29) => {
-                                    let _vec35 = _e29;
-                                    let _len36 = _vec35.len();
-                                    let _array37 = ::witbind::rt::alloc(_len36 * 8, 4);
-                                    for (i, _e30) in
-                                        ::core::iter::IntoIterator::into_iter(_vec35).enumerate()
-                                    {
-                                        let _base31 = _array37.add(i * 8);
-                                        let (_t33, _t34) = _e30;
-                                        *_base31.cast::<f32>() = ::witbind::rt::as_f32(_t33);
-                                        *_base31.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t34);
-                                    }
-                                    _cleanup_list.push((_array37, _len36 * 8, 4));
-                                    (2i32, _array37, _len36)
-                                }
-                                Shape::Named(_e40) => {
-                                    let _vec41 = _e40;
-                                    let _ptr42 = _vec41.as_ptr().cast::<u8>().cast_mut();
-                                    let _len43 = _vec41.len();
-                                    (3i32, _ptr42, _len43)
-                                }
-                            };
-                            (
-                                3i32,
-                                ::core::mem::MaybeUninit::new((i64::from(_v44)) as u64),
-                                _v45,
-                                _v46,
-                            )
-                        }
-                        Event::Maybe(_e49) => {
-                            let (_v56, _v57) = match _e49 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e55) => {
-                                    (1i32, ::witbind::rt::as_i32(_e55))
-                                }
-                            };
-                            (
-                                4i32,
-                                ::core::mem::MaybeUninit::new((i64::from(_v56)) as u64),
-                                (_v57) as usize as *mut u8,
-                                0usize,
-                            )
-                        }
-                    };
-                    let _ptr62 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
                     unsafe extern "C" {
@@ -366,62 +270,146 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v58, _v59, _v60, _v61, _ptr62);
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let (_v26, _v27, _v28, _v29) = match x {
+                        Event::Tick => (
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        ),
+                        Event::Timer(_e3) => (
+                            1i32,
+                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e3)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        ),
+                        Event::Message(_e4) => {
+                            let _vec5 = _e4;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            (
+                                2i32,
+                                ::witbind::rt::ptr_to_p64(_ptr5),
+                                (_len5) as *mut u8,
+                                0usize,
+                            )
+                        }
+                        Event::Nested(_e6) => {
+                            let (_v18, _v19, _v20) = match _e6 {
+                                Shape::Circle(_e7) => (
+                                    0i32,
+                                    ((::witbind::rt::as_f32(_e7)).to_bits() as i32) as usize
+                                        as *mut u8,
+                                    0usize,
+                                ),
+                                Shape::Rectangle(_e8) => {
+                                    let (_t9, _t10) = _e8;
+                                    (
+                                        1i32,
+                                        ((::witbind::rt::as_f32(_t9)).to_bits() as i32) as usize
+                                            as *mut u8,
+                                        ((::witbind::rt::as_f32(_t10)).to_bits() as i32) as usize,
+                                    )
+                                }
+                                Shape::Polygon(_e11) => {
+                                    let _vec15 = _e11;
+                                    let _len15 = _vec15.len();
+                                    let _array15 = ::witbind::rt::alloc(_len15 * 8, 4);
+                                    for (i, _e12) in
+                                        ::core::iter::IntoIterator::into_iter(_vec15).enumerate()
+                                    {
+                                        let _base12 = _array15.add(i * 8);
+                                        let (_t13, _t14) = _e12;
+                                        *_base12.cast::<f32>() = ::witbind::rt::as_f32(_t13);
+                                        *_base12.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t14);
+                                    }
+                                    _cleanup_list.push((_array15, _len15 * 8, 4));
+                                    (2i32, _array15, _len15)
+                                }
+                                Shape::Named(_e16) => {
+                                    let _vec17 = _e16;
+                                    let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
+                                    let _len17 = _vec17.len();
+                                    (3i32, _ptr17, _len17)
+                                }
+                            };
+                            (
+                                3i32,
+                                ::core::mem::MaybeUninit::new((i64::from(_v18)) as u64),
+                                _v19,
+                                _v20,
+                            )
+                        }
+                        Event::Maybe(_e21) => {
+                            let (_v24, _v25) = match _e21 {
+                                ::core::option::Option::None => (0i32, 0i32),
+                                ::core::option::Option::Some(_e23) => {
+                                    (1i32, ::witbind::rt::as_i32(_e23))
+                                }
+                            };
+                            (
+                                4i32,
+                                ::core::mem::MaybeUninit::new((i64::from(_v24)) as u64),
+                                (_v25) as usize as *mut u8,
+                                0usize,
+                            )
+                        }
+                    };
+                    let _ptr30 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v26, _v27, _v28, _v29, _ptr30);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l63 = *_ptr62.cast::<u8>();
-                    match i32::from(_l63) {
+                    let _l31 = *_ptr30.cast::<u8>();
+                    match i32::from(_l31) {
                         0 => Event::Tick,
                         1 => {
-                            let _l70 = *_ptr62.add(8).cast::<i64>();
-                            Event::Timer(_l70 as u64)
+                            let _l34 = *_ptr30.add(8).cast::<i64>();
+                            Event::Timer(_l34 as u64)
                         }
                         2 => {
-                            let _l74 = *_ptr62.add(8).cast::<*mut u8>();
-                            let _l75 = *_ptr62.add(12).cast::<usize>();
-                            let _len76 = _l75;
+                            let _l36 = *_ptr30.add(8).cast::<*mut u8>();
+                            let _l37 = *_ptr30.add(12).cast::<usize>();
                             Event::Message(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l74.cast::<u8>(),
-                                    _len76,
-                                    _len76,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l36.cast::<u8>(), _l37, _l37),
                             ))
                         }
                         3 => {
-                            let _l81 = *_ptr62.add(8).cast::<u8>();
-                            Event::Nested(match i32::from(_l81) {
-                                0 => Shape::Circle(*_ptr62.add(12).cast::<f32>()),
+                            let _l40 = *_ptr30.add(8).cast::<u8>();
+                            Event::Nested(match i32::from(_l40) {
+                                0 => Shape::Circle(*_ptr30.add(12).cast::<f32>()),
                                 1 => {
-                                    let _l89 = *_ptr62.add(12).cast::<f32>();
-                                    let _l90 = *_ptr62.add(16).cast::<f32>();
-                                    Shape::Rectangle((_l89, _l90))
+                                    let _l44 = *_ptr30.add(12).cast::<f32>();
+                                    let _l45 = *_ptr30.add(16).cast::<f32>();
+                                    Shape::Rectangle((_l44, _l45))
                                 }
                                 2 => {
-                                    let _l94 = *_ptr62.add(12).cast::<*mut u8>();
-                                    let _l95 = *_ptr62.add(16).cast::<usize>();
-                                    let _array101 = _l94;
-                                    let _len102 = _l95;
-                                    let mut _list103 = ::witbind::rt::Vec::with_capacity(_len102);
-                                    for i in 0.._len102 {
-                                        let _base97 = _array101.add(i * 8);
-                                        let _l99 = *_base97.cast::<f32>();
-                                        let _l100 = *_base97.add(4).cast::<f32>();
-                                        _list103.push((_l99, _l100));
+                                    let _l47 = *_ptr30.add(12).cast::<*mut u8>();
+                                    let _l48 = *_ptr30.add(16).cast::<usize>();
+                                    let _array52 = _l47;
+                                    let _len52 = _l48;
+                                    let mut _list52 = ::witbind::rt::Vec::with_capacity(_len52);
+                                    for i in 0.._len52 {
+                                        let _base49 = _array52.add(i * 8);
+                                        let _l50 = *_base49.cast::<f32>();
+                                        let _l51 = *_base49.add(4).cast::<f32>();
+                                        _list52.push((_l50, _l51));
                                     }
-                                    ::witbind::rt::cabi_dealloc(_array101, _len102 * 8, 4);
-                                    Shape::Polygon(_list103)
+                                    ::witbind::rt::cabi_dealloc(_array52, _len52 * 8, 4);
+                                    Shape::Polygon(_list52)
                                 }
                                 3 => {
-                                    let _l107 = *_ptr62.add(12).cast::<*mut u8>();
-                                    let _l108 = *_ptr62.add(16).cast::<usize>();
-                                    let _len109 = _l108;
+                                    let _l54 = *_ptr30.add(12).cast::<*mut u8>();
+                                    let _l55 = *_ptr30.add(16).cast::<usize>();
                                     Shape::Named(::witbind::rt::string_lift(
                                         ::witbind::rt::Vec::from_raw_parts(
-                                            _l107.cast::<u8>(),
-                                            _len109,
-                                            _len109,
+                                            _l54.cast::<u8>(),
+                                            _l55,
+                                            _l55,
                                         ),
                                     ))
                                 }
@@ -429,12 +417,12 @@ pub mod witbind_fixtures {
                             })
                         }
                         4 => {
-                            let _l115 = *_ptr62.add(8).cast::<u8>();
-                            Event::Maybe(match i32::from(_l115) {
+                            let _l59 = *_ptr30.add(8).cast::<u8>();
+                            Event::Maybe(match i32::from(_l59) {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l122 = *_ptr62.add(9).cast::<u8>();
-                                    ::core::option::Option::Some(i32::from(_l122) as u8)
+                                    let _l62 = *_ptr30.add(9).cast::<u8>();
+                                    ::core::option::Option::Some(i32::from(_l62) as u8)
                                 }
                                 _ => ::witbind::rt::invalid_discriminant(),
                             })
@@ -446,13 +434,6 @@ pub mod witbind_fixtures {
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let (_v7, _v8) = match x {
-                        Only::It(_e6) => (0i32, ::witbind::rt::as_i32(_e6)),
-                    };
-                    let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
                     unsafe extern "C" {
@@ -463,12 +444,19 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v7, _v8, _ptr9);
-                    let _l10 = *_ptr9.cast::<u8>();
-                    match i32::from(_l10) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let (_v3, _v4) = match x {
+                        Only::It(_e2) => (0i32, ::witbind::rt::as_i32(_e2)),
+                    };
+                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_v3, _v4, _ptr5);
+                    let _l6 = *_ptr5.cast::<u8>();
+                    match i32::from(_l6) {
                         0 => {
-                            let _l14 = *_ptr9.add(4).cast::<i32>();
-                            Only::It(_l14 as u32)
+                            let _l8 = *_ptr5.add(4).cast::<i32>();
+                            Only::It(_l8 as u32)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -488,8 +476,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.clone() as i32);
-                    Unit::_lift(_ret4 as u8)
+                    let _ret2 = _wit_import(x.clone() as i32);
+                    Unit::_lift(_ret2 as u8)
                 }
             }
             /// Echoes an enum.
@@ -506,8 +494,8 @@ pub mod witbind_fixtures {
                     unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(x.clone() as i32);
-                    Color::_lift(_ret4 as u8)
+                    let _ret2 = _wit_import(x.clone() as i32);
+                    Color::_lift(_ret2 as u8)
                 }
             }
             /// Variants and enums inside containers.
@@ -517,93 +505,6 @@ pub mod witbind_fixtures {
                 y: ::core::option::Option<Color>,
             ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec56 = x;
-                    let _len57 = _vec56.len();
-                    let _array58 = ::witbind::rt::alloc(_len57 * 24, 8);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec56).enumerate() {
-                        let _base5 = _array58.add(i * 24);
-                        match _e4 {
-                            Event::Tick => {
-                                *_base5.cast::<u8>() = 0i32 as u8;
-                            }
-                            Event::Timer(_e12) => {
-                                *_base5.cast::<u8>() = 1i32 as u8;
-                                *_base5.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e12);
-                            }
-                            Event::Message(_e15) => {
-                                *_base5.cast::<u8>() = 2i32 as u8;
-                                let _vec16 = _e15;
-                                let _ptr17 = _vec16.as_ptr().cast::<u8>().cast_mut();
-                                let _len18 = _vec16.len();
-                                *_base5.add(12).cast::<usize>() = _len18;
-                                *_base5.add(8).cast::<*mut u8>() = _ptr17;
-                            }
-                            Event::Nested(_e21) => {
-                                *_base5.cast::<u8>() = 3i32 as u8;
-                                match _e21 {
-                                    Shape::Circle(_e24) => {
-                                        *_base5.add(8).cast::<u8>() = 0i32 as u8;
-                                        *_base5.add(12).cast::<f32>() = ::witbind::rt::as_f32(_e24);
-                                    }
-                                    Shape::Rectangle(_e27) => {
-                                        *_base5.add(8).cast::<u8>() = 1i32 as u8;
-                                        let (_t28, _t29) = _e27;
-                                        *_base5.add(12).cast::<f32>() = ::witbind::rt::as_f32(_t28);
-                                        *_base5.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t29);
-                                    }
-                                    Shape::Polygon(_e32) => {
-                                        *_base5.add(8).cast::<u8>() = 2i32 as u8;
-                                        let _vec38 = _e32;
-                                        let _len39 = _vec38.len();
-                                        let _array40 = ::witbind::rt::alloc(_len39 * 8, 4);
-                                        for (i, _e33) in
-                                            ::core::iter::IntoIterator::into_iter(_vec38)
-                                                .enumerate()
-                                        {
-                                            let _base34 = _array40.add(i * 8);
-                                            let (_t36, _t37) = _e33;
-                                            *_base34.cast::<f32>() = ::witbind::rt::as_f32(_t36);
-                                            *_base34.add(4).cast::<f32>() =
-                                                ::witbind::rt::as_f32(_t37);
-                                        }
-                                        _cleanup_list.push((_array40, _len39 * 8, 4));
-                                        *_base5.add(16).cast::<usize>() = _len39;
-                                        *_base5.add(12).cast::<*mut u8>() = _array40;
-                                    }
-                                    Shape::Named(_e43) => {
-                                        *_base5.add(8).cast::<u8>() = 3i32 as u8;
-                                        let _vec44 = _e43;
-                                        let _ptr45 = _vec44.as_ptr().cast::<u8>().cast_mut();
-                                        let _len46 = _vec44.len();
-                                        *_base5.add(16).cast::<usize>() = _len46;
-                                        *_base5.add(12).cast::<*mut u8>() = _ptr45;
-                                    }
-                                };
-                            }
-                            Event::Maybe(_e49) => {
-                                *_base5.cast::<u8>() = 4i32 as u8;
-                                match _e49 {
-                                    ::core::option::Option::None => {
-                                        *_base5.add(8).cast::<u8>() = 0i32 as u8;
-                                    }
-                                    ::core::option::Option::Some(_e55) => {
-                                        *_base5.add(8).cast::<u8>() = 1i32 as u8;
-                                        *_base5.add(9).cast::<u8>() =
-                                            ::witbind::rt::as_i32(_e55) as u8;
-                                    }
-                                };
-                            }
-                        };
-                    }
-                    let (_v65, _v66) = match y {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e64) => (1i32, _e64.clone() as i32),
-                    };
-                    let _ptr67 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
                     unsafe extern "C" {
@@ -620,65 +521,151 @@ pub mod witbind_fixtures {
                     ) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array58, _len57, _v65, _v66, _ptr67);
-                    ::witbind::rt::cabi_dealloc(_array58, _len57 * 24, 8);
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
+                    let _vec22 = x;
+                    let _len22 = _vec22.len();
+                    let _array22 = ::witbind::rt::alloc(_len22 * 24, 8);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec22).enumerate() {
+                        let _base2 = _array22.add(i * 24);
+                        match _e2 {
+                            Event::Tick => {
+                                *_base2.cast::<u8>() = 0i32 as u8;
+                            }
+                            Event::Timer(_e4) => {
+                                *_base2.cast::<u8>() = 1i32 as u8;
+                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4);
+                            }
+                            Event::Message(_e5) => {
+                                *_base2.cast::<u8>() = 2i32 as u8;
+                                let _vec6 = _e5;
+                                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                                let _len6 = _vec6.len();
+                                *_base2.add(12).cast::<usize>() = _len6;
+                                *_base2.add(8).cast::<*mut u8>() = _ptr6;
+                            }
+                            Event::Nested(_e7) => {
+                                *_base2.cast::<u8>() = 3i32 as u8;
+                                match _e7 {
+                                    Shape::Circle(_e8) => {
+                                        *_base2.add(8).cast::<u8>() = 0i32 as u8;
+                                        *_base2.add(12).cast::<f32>() = ::witbind::rt::as_f32(_e8);
+                                    }
+                                    Shape::Rectangle(_e9) => {
+                                        *_base2.add(8).cast::<u8>() = 1i32 as u8;
+                                        let (_t10, _t11) = _e9;
+                                        *_base2.add(12).cast::<f32>() = ::witbind::rt::as_f32(_t10);
+                                        *_base2.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t11);
+                                    }
+                                    Shape::Polygon(_e12) => {
+                                        *_base2.add(8).cast::<u8>() = 2i32 as u8;
+                                        let _vec16 = _e12;
+                                        let _len16 = _vec16.len();
+                                        let _array16 = ::witbind::rt::alloc(_len16 * 8, 4);
+                                        for (i, _e13) in
+                                            ::core::iter::IntoIterator::into_iter(_vec16)
+                                                .enumerate()
+                                        {
+                                            let _base13 = _array16.add(i * 8);
+                                            let (_t14, _t15) = _e13;
+                                            *_base13.cast::<f32>() = ::witbind::rt::as_f32(_t14);
+                                            *_base13.add(4).cast::<f32>() =
+                                                ::witbind::rt::as_f32(_t15);
+                                        }
+                                        _cleanup_list.push((_array16, _len16 * 8, 4));
+                                        *_base2.add(16).cast::<usize>() = _len16;
+                                        *_base2.add(12).cast::<*mut u8>() = _array16;
+                                    }
+                                    Shape::Named(_e17) => {
+                                        *_base2.add(8).cast::<u8>() = 3i32 as u8;
+                                        let _vec18 = _e17;
+                                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                                        let _len18 = _vec18.len();
+                                        *_base2.add(16).cast::<usize>() = _len18;
+                                        *_base2.add(12).cast::<*mut u8>() = _ptr18;
+                                    }
+                                };
+                            }
+                            Event::Maybe(_e19) => {
+                                *_base2.cast::<u8>() = 4i32 as u8;
+                                match _e19 {
+                                    ::core::option::Option::None => {
+                                        *_base2.add(8).cast::<u8>() = 0i32 as u8;
+                                    }
+                                    ::core::option::Option::Some(_e21) => {
+                                        *_base2.add(8).cast::<u8>() = 1i32 as u8;
+                                        *_base2.add(9).cast::<u8>() =
+                                            ::witbind::rt::as_i32(_e21) as u8;
+                                    }
+                                };
+                            }
+                        };
+                    }
+                    let (_v25, _v26) = match y {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e24) => (1i32, _e24.clone() as i32),
+                    };
+                    let _ptr27 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array22, _len22, _v25, _v26, _ptr27);
+                    ::witbind::rt::cabi_dealloc(_array22, _len22 * 24, 8);
                     for (ptr, size, align) in _cleanup_list {
                         ::witbind::rt::cabi_dealloc(ptr, size, align);
                     }
-                    let _l68 = *_ptr67.cast::<u8>();
-                    match i32::from(_l68) {
+                    let _l28 = *_ptr27.cast::<u8>();
+                    match i32::from(_l28) {
                         0 => {
-                            let _l72 = *_ptr67.add(4).cast::<*mut u8>();
-                            let _l73 = *_ptr67.add(8).cast::<usize>();
-                            let _array108 = _l72;
-                            let _len109 = _l73;
-                            let mut _list110 = ::witbind::rt::Vec::with_capacity(_len109);
-                            for i in 0.._len109 {
-                                let _base75 = _array108.add(i * 12);
-                                let _l77 = *_base75.cast::<u8>();
-                                _list110.push(match i32::from(_l77) {
-                                    0 => Shape::Circle(*_base75.add(4).cast::<f32>()),
+                            let _l30 = *_ptr27.add(4).cast::<*mut u8>();
+                            let _l31 = *_ptr27.add(8).cast::<usize>();
+                            let _array51 = _l30;
+                            let _len51 = _l31;
+                            let mut _list51 = ::witbind::rt::Vec::with_capacity(_len51);
+                            for i in 0.._len51 {
+                                let _base32 = _array51.add(i * 12);
+                                let _l33 = *_base32.cast::<u8>();
+                                _list51.push(match i32::from(_l33) {
+                                    0 => Shape::Circle(*_base32.add(4).cast::<f32>()),
                                     1 => {
-                                        let _l85 = *_base75.add(4).cast::<f32>();
-                                        let _l86 = *_base75.add(8).cast::<f32>();
-                                        Shape::Rectangle((_l85, _l86))
+                                        let _l37 = *_base32.add(4).cast::<f32>();
+                                        let _l38 = *_base32.add(8).cast::<f32>();
+                                        Shape::Rectangle((_l37, _l38))
                                     }
                                     2 => {
-                                        let _l90 = *_base75.add(4).cast::<*mut u8>();
-                                        let _l91 = *_base75.add(8).cast::<usize>();
-                                        let _array97 = _l90;
-                                        let _len98 = _l91;
-                                        let mut _list99 = ::witbind::rt::Vec::with_capacity(_len98);
-                                        for i in 0.._len98 {
-                                            let _base93 = _array97.add(i * 8);
-                                            let _l95 = *_base93.cast::<f32>();
-                                            let _l96 = *_base93.add(4).cast::<f32>();
-                                            _list99.push((_l95, _l96));
+                                        let _l40 = *_base32.add(4).cast::<*mut u8>();
+                                        let _l41 = *_base32.add(8).cast::<usize>();
+                                        let _array45 = _l40;
+                                        let _len45 = _l41;
+                                        let mut _list45 = ::witbind::rt::Vec::with_capacity(_len45);
+                                        for i in 0.._len45 {
+                                            let _base42 = _array45.add(i * 8);
+                                            let _l43 = *_base42.cast::<f32>();
+                                            let _l44 = *_base42.add(4).cast::<f32>();
+                                            _list45.push((_l43, _l44));
                                         }
-                                        ::witbind::rt::cabi_dealloc(_array97, _len98 * 8, 4);
-                                        Shape::Polygon(_list99)
+                                        ::witbind::rt::cabi_dealloc(_array45, _len45 * 8, 4);
+                                        Shape::Polygon(_list45)
                                     }
                                     3 => {
-                                        let _l103 = *_base75.add(4).cast::<*mut u8>();
-                                        let _l104 = *_base75.add(8).cast::<usize>();
-                                        let _len105 = _l104;
+                                        let _l47 = *_base32.add(4).cast::<*mut u8>();
+                                        let _l48 = *_base32.add(8).cast::<usize>();
                                         Shape::Named(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l103.cast::<u8>(),
-                                                _len105,
-                                                _len105,
+                                                _l47.cast::<u8>(),
+                                                _l48,
+                                                _l48,
                                             ),
                                         ))
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 });
                             }
-                            ::witbind::rt::cabi_dealloc(_array108, _len109 * 12, 4);
-                            ::core::result::Result::Ok(_list110)
+                            ::witbind::rt::cabi_dealloc(_array51, _len51 * 12, 4);
+                            ::core::result::Result::Ok(_list51)
                         }
                         1 => {
-                            let _l114 = *_ptr67.add(4).cast::<u8>();
-                            ::core::result::Result::Err(Color::_lift(i32::from(_l114) as u8))
+                            let _l53 = *_ptr27.add(4).cast::<u8>();
+                            ::core::result::Result::Err(Color::_lift(i32::from(_l53) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

@@ -82,28 +82,6 @@ impl Session {
     /// Starts a session.
     pub fn new(settings: &Settings) -> Self {
         unsafe {
-            let Settings {
-                config: _f4,
-                extras: _f5,
-            } = settings;
-            let witbind_fixtures::world_items::shared::Config {
-                verbosity: _f6,
-                caller: _f7,
-            } = _f4;
-            let _vec8 = _f7;
-            let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-            let _len10 = _vec8.len();
-            let _vec17 = _f5;
-            let _len18 = _vec17.len();
-            let _array19 = ::witbind::rt::alloc(_len18 * 8, 4);
-            for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec17).enumerate() {
-                let _base12 = _array19.add(i * 8);
-                let _vec14 = _e11;
-                let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                let _len16 = _vec14.len();
-                *_base12.add(4).cast::<usize>() = _len16;
-                *_base12.cast::<*mut u8>() = _ptr15;
-            }
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "$root")]
             unsafe extern "C" {
@@ -120,10 +98,32 @@ impl Session {
             ) -> i32 {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
-            let _ret20 = _wit_import(::witbind::rt::as_i32(_f6), _ptr9, _len10, _array19, _len18);
-            ::witbind::rt::cabi_dealloc(_array19, _len18 * 8, 4);
+            let Settings {
+                config: _f2,
+                extras: _f3,
+            } = settings;
+            let witbind_fixtures::world_items::shared::Config {
+                verbosity: _f4,
+                caller: _f5,
+            } = _f2;
+            let _vec6 = _f5;
+            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+            let _len6 = _vec6.len();
+            let _vec9 = _f3;
+            let _len9 = _vec9.len();
+            let _array9 = ::witbind::rt::alloc(_len9 * 8, 4);
+            for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
+                let _base7 = _array9.add(i * 8);
+                let _vec8 = _e7;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                *_base7.add(4).cast::<usize>() = _len8;
+                *_base7.cast::<*mut u8>() = _ptr8;
+            }
+            let _ret10 = _wit_import(::witbind::rt::as_i32(_f4), _ptr6, _len6, _array9, _len9);
+            ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
             Session {
-                handle: ::witbind::rt::Resource::from_handle(_ret20 as u32),
+                handle: ::witbind::rt::Resource::from_handle(_ret10 as u32),
             }
         }
     }
@@ -140,8 +140,8 @@ impl Session {
             unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
-            let _ret4 = _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-            Mode::_lift(_ret4 as u8)
+            let _ret2 = _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
+            Mode::_lift(_ret2 as u8)
         }
     }
 }
@@ -152,32 +152,6 @@ pub fn configure(
     mode: Mode,
 ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
     unsafe {
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-        let Settings {
-            config: _f4,
-            extras: _f5,
-        } = settings;
-        let witbind_fixtures::world_items::shared::Config {
-            verbosity: _f6,
-            caller: _f7,
-        } = _f4;
-        let _vec8 = _f7;
-        let _ptr9 = _vec8.as_ptr().cast::<u8>().cast_mut();
-        let _len10 = _vec8.len();
-        let _vec17 = _f5;
-        let _len18 = _vec17.len();
-        let _array19 = ::witbind::rt::alloc(_len18 * 8, 4);
-        for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec17).enumerate() {
-            let _base12 = _array19.add(i * 8);
-            let _vec14 = _e11;
-            let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-            let _len16 = _vec14.len();
-            *_base12.add(4).cast::<usize>() = _len16;
-            *_base12.cast::<*mut u8>() = _ptr15;
-        }
-        let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -196,32 +170,56 @@ pub fn configure(
         ) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+        let Settings {
+            config: _f2,
+            extras: _f3,
+        } = settings;
+        let witbind_fixtures::world_items::shared::Config {
+            verbosity: _f4,
+            caller: _f5,
+        } = _f2;
+        let _vec6 = _f5;
+        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+        let _len6 = _vec6.len();
+        let _vec9 = _f3;
+        let _len9 = _vec9.len();
+        let _array9 = ::witbind::rt::alloc(_len9 * 8, 4);
+        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
+            let _base7 = _array9.add(i * 8);
+            let _vec8 = _e7;
+            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+            let _len8 = _vec8.len();
+            *_base7.add(4).cast::<usize>() = _len8;
+            *_base7.cast::<*mut u8>() = _ptr8;
+        }
+        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
         _wit_import(
-            ::witbind::rt::as_i32(_f6),
-            _ptr9,
-            _len10,
-            _array19,
-            _len18,
+            ::witbind::rt::as_i32(_f4),
+            _ptr6,
+            _len6,
+            _array9,
+            _len9,
             mode.clone() as i32,
-            _ptr20,
+            _ptr10,
         );
-        ::witbind::rt::cabi_dealloc(_array19, _len18 * 8, 4);
-        let _l21 = *_ptr20.cast::<u8>();
-        match i32::from(_l21) {
+        ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
+        let _l11 = *_ptr10.cast::<u8>();
+        match i32::from(_l11) {
             0 => {
-                let _l25 = *_ptr20.add(4).cast::<*mut u8>();
-                let _l26 = *_ptr20.add(8).cast::<usize>();
-                let _len27 = _l26;
+                let _l13 = *_ptr10.add(4).cast::<*mut u8>();
+                let _l14 = *_ptr10.add(8).cast::<usize>();
                 ::core::result::Result::Ok(::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l25.cast::<u8>(), _len27, _len27),
+                    ::witbind::rt::Vec::from_raw_parts(_l13.cast::<u8>(), _l14, _l14),
                 ))
             }
             1 => {
-                let _l32 = *_ptr20.add(4).cast::<*mut u8>();
-                let _l33 = *_ptr20.add(8).cast::<usize>();
-                let _len34 = _l33;
+                let _l17 = *_ptr10.add(4).cast::<*mut u8>();
+                let _l18 = *_ptr10.add(8).cast::<usize>();
                 ::core::result::Result::Err(::witbind::rt::string_lift(
-                    ::witbind::rt::Vec::from_raw_parts(_l32.cast::<u8>(), _len34, _len34),
+                    ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
                 ))
             }
             _ => ::witbind::rt::invalid_discriminant(),
@@ -231,9 +229,6 @@ pub fn configure(
 /// A world-level import with a world-level resource.
 pub fn open_session(tag: &str) -> Session {
     unsafe {
-        let _vec4 = tag;
-        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-        let _len6 = _vec4.len();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -244,19 +239,18 @@ pub fn open_session(tag: &str) -> Session {
         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
-        let _ret7 = _wit_import(_ptr5, _len6);
+        let _vec2 = tag;
+        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+        let _len2 = _vec2.len();
+        let _ret3 = _wit_import(_ptr2, _len2);
         Session {
-            handle: ::witbind::rt::Resource::from_handle(_ret7 as u32),
+            handle: ::witbind::rt::Resource::from_handle(_ret3 as u32),
         }
     }
 }
 /// A world-level import borrowing a world-level resource.
 pub fn describe(session: &Session) -> ::witbind::rt::String {
     unsafe {
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = "$root")]
         unsafe extern "C" {
@@ -267,17 +261,20 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
             ::core::unreachable!("imported functions are only available on wasm32")
         }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
         _wit_import(
             ::witbind::rt::Resource::handle(&session.handle) as i32,
-            _ptr4,
+            _ptr2,
         );
-        let _l5 = *_ptr4.cast::<*mut u8>();
-        let _l6 = *_ptr4.add(4).cast::<usize>();
-        let _len7 = _l6;
+        let _l3 = *_ptr2.cast::<*mut u8>();
+        let _l4 = *_ptr2.add(4).cast::<usize>();
         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-            _l5.cast::<u8>(),
-            _len7,
-            _len7,
+            _l3.cast::<u8>(),
+            _l4,
+            _l4,
         ))
     }
 }
@@ -294,10 +291,6 @@ pub mod clock {
     /// The current time.
     pub fn now() -> Instant {
         unsafe {
-            #[repr(align(8))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "clock")]
             unsafe extern "C" {
@@ -308,12 +301,16 @@ pub mod clock {
             unsafe extern "C" fn _wit_import(_: *mut u8) {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
-            _wit_import(_ptr4);
-            let _l5 = *_ptr4.cast::<i64>();
-            let _l6 = *_ptr4.add(8).cast::<i32>();
+            #[repr(align(8))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            _wit_import(_ptr2);
+            let _l3 = *_ptr2.cast::<i64>();
+            let _l4 = *_ptr2.add(8).cast::<i32>();
             Instant {
-                seconds: _l5 as u64,
-                nanos: _l6 as u32,
+                seconds: _l3 as u64,
+                nanos: _l4 as u32,
             }
         }
     }

@@ -14,10 +14,6 @@ pub mod wasi {
             pub fn get_environment(
             ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
                     unsafe extern "C" {
@@ -28,39 +24,37 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _array18 = _l5;
-                    let _len19 = _l6;
-                    let mut _list20 = ::witbind::rt::Vec::with_capacity(_len19);
-                    for i in 0.._len19 {
-                        let _base8 = _array18.add(i * 16);
-                        let _l10 = *_base8.cast::<*mut u8>();
-                        let _l11 = *_base8.add(4).cast::<usize>();
-                        let _len12 = _l11;
-                        let _string13 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u8>(), _len12, _len12),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    let _array12 = _l3;
+                    let _len12 = _l4;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base5 = _array12.add(i * 16);
+                        let _l6 = *_base5.cast::<*mut u8>();
+                        let _l7 = *_base5.add(4).cast::<usize>();
+                        let _string8 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                         );
-                        let _l14 = *_base8.add(8).cast::<*mut u8>();
-                        let _l15 = *_base8.add(12).cast::<usize>();
-                        let _len16 = _l15;
-                        let _string17 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _len16, _len16),
+                        let _l9 = *_base5.add(8).cast::<*mut u8>();
+                        let _l10 = *_base5.add(12).cast::<usize>();
+                        let _string11 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
                         );
-                        _list20.push((_string13, _string17));
+                        _list12.push((_string8, _string11));
                     }
-                    ::witbind::rt::cabi_dealloc(_array18, _len19 * 16, 4);
-                    _list20
+                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4);
+                    _list12
                 }
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
                     unsafe extern "C" {
@@ -71,33 +65,32 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _array14 = _l5;
-                    let _len15 = _l6;
-                    let mut _list16 = ::witbind::rt::Vec::with_capacity(_len15);
-                    for i in 0.._len15 {
-                        let _base8 = _array14.add(i * 8);
-                        let _l10 = *_base8.cast::<*mut u8>();
-                        let _l11 = *_base8.add(4).cast::<usize>();
-                        let _len12 = _l11;
-                        _list16.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u8>(), _len12, _len12),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    let _array9 = _l3;
+                    let _len9 = _l4;
+                    let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                    for i in 0.._len9 {
+                        let _base5 = _array9.add(i * 8);
+                        let _l6 = *_base5.cast::<*mut u8>();
+                        let _l7 = *_base5.add(4).cast::<usize>();
+                        _list9.push(::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array14, _len15 * 8, 4);
-                    _list16
+                    ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
+                    _list9
                 }
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
                     unsafe extern "C" {
@@ -108,20 +101,19 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(4).cast::<*mut u8>();
-                            let _l13 = *_ptr4.add(8).cast::<usize>();
-                            let _len14 = _l13;
+                            let _l6 = *_ptr2.add(4).cast::<*mut u8>();
+                            let _l7 = *_ptr2.add(8).cast::<usize>();
                             ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l12.cast::<u8>(),
-                                    _len14,
-                                    _len14,
-                                ),
+                                ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -133,10 +125,6 @@ pub mod wasi {
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
                 unsafe {
-                    let _v10 = match status {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
                     unsafe extern "C" {
@@ -147,7 +135,11 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_v10);
+                    let _v4 = match status {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
+                    };
+                    _wit_import(_v4);
                 }
             }
             /// Exit the current instance and any linked instances, reporting the
@@ -188,9 +180,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::InputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -209,9 +201,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -230,9 +222,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -349,10 +341,6 @@ pub mod wasi {
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.2.12")]
                     unsafe extern "C" {
@@ -363,14 +351,18 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(4).cast::<i32>();
+                            let _l6 = *_ptr2.add(4).cast::<i32>();
                             ::core::option::Option::Some(super::terminal_input::TerminalInput {
-                                handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -386,10 +378,6 @@ pub mod wasi {
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.2.12")]
                     unsafe extern "C" {
@@ -400,14 +388,18 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(4).cast::<i32>();
+                            let _l6 = *_ptr2.add(4).cast::<i32>();
                             ::core::option::Option::Some(super::terminal_output::TerminalOutput {
-                                handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -423,10 +415,6 @@ pub mod wasi {
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.2.12")]
                     unsafe extern "C" {
@@ -437,14 +425,18 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(4).cast::<i32>();
+                            let _l6 = *_ptr2.add(4).cast::<i32>();
                             ::core::option::Option::Some(super::terminal_output::TerminalOutput {
-                                handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -525,10 +517,6 @@ pub mod wasi {
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/error@0.2.12")]
                         unsafe extern "C" {
@@ -539,14 +527,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _len7 = _l6;
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
                         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l5.cast::<u8>(),
-                            _len7,
-                            _len7,
+                            _l3.cast::<u8>(),
+                            _l4,
+                            _l4,
                         ))
                     }
                 }
@@ -615,9 +606,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -662,17 +653,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -683,12 +663,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -804,10 +794,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -818,31 +804,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -861,10 +850,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -875,31 +860,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -917,10 +905,6 @@ pub mod wasi {
                 /// of bytes, returns the number of bytes consumed from the stream.
                 pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -931,25 +915,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -965,10 +953,6 @@ pub mod wasi {
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
                 pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -979,25 +963,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1027,10 +1015,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -1102,10 +1090,6 @@ pub mod wasi {
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1116,21 +1100,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1157,13 +1145,6 @@ pub mod wasi {
                 /// the last call to check-write provided a permit.
                 pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1174,23 +1155,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1217,13 +1205,6 @@ pub mod wasi {
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1234,23 +1215,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1274,10 +1262,6 @@ pub mod wasi {
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1288,18 +1272,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1315,10 +1303,6 @@ pub mod wasi {
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1329,18 +1313,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1374,10 +1362,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -1389,10 +1377,6 @@ pub mod wasi {
                 /// that should be written.
                 pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1403,22 +1387,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1441,10 +1429,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1455,22 +1439,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1501,10 +1489,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1515,26 +1499,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1557,10 +1545,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1571,26 +1555,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1643,8 +1631,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Query the resolution of the clock. Returns the duration of time
@@ -1661,8 +1649,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Create a `pollable` which will resolve once the specified instant
@@ -1679,9 +1667,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1699,9 +1687,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1742,10 +1730,6 @@ pub mod wasi {
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1756,12 +1740,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -1770,10 +1758,6 @@ pub mod wasi {
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1784,12 +1768,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -2394,10 +2382,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2408,22 +2392,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(super::super::io::streams::InputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2440,10 +2428,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2454,24 +2438,28 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                 )
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2485,10 +2473,6 @@ pub mod wasi {
                 /// `O_APPEND` in POSIX.
                 pub fn append_via_stream(&self) -> ::core::result::Result<OutputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2499,20 +2483,24 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                 )
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2529,10 +2517,6 @@ pub mod wasi {
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2549,19 +2533,23 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2575,10 +2563,6 @@ pub mod wasi {
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2589,13 +2573,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2609,10 +2597,6 @@ pub mod wasi {
                 /// from `fdstat_get` in earlier versions of WASI.
                 pub fn get_flags(&self) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2623,18 +2607,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(DescriptorFlags::from_bits_retain(
-                                    i32::from(_l9) as u8,
+                                    i32::from(_l5) as u8,
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2652,10 +2640,6 @@ pub mod wasi {
                 /// from `fdstat_get` in earlier versions of WASI.
                 pub fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2666,18 +2650,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(DescriptorType::_lift(
-                                    i32::from(_l9) as u8
+                                    i32::from(_l5) as u8
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2689,10 +2677,6 @@ pub mod wasi {
                 /// Note: This was called `fd_filestat_set_size` in earlier versions of WASI.
                 pub fn set_size(&self, size: Filesize) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2703,17 +2687,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2730,40 +2718,6 @@ pub mod wasi {
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (_v15, _v16, _v17) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e12) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f13,
-                                    nanoseconds: _f14,
-                                } = _e12;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f13),
-                                    ::witbind::rt::as_i32(_f14),
-                                )
-                            }
-                        };
-                        let (_v29, _v30, _v31) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e26) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f27,
-                                    nanoseconds: _f28,
-                                } = _e26;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f27),
-                                    ::witbind::rt::as_i32(_f28),
-                                )
-                            }
-                        };
-                        let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2792,22 +2746,52 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (_v7, _v8, _v9) = match data_access_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e4) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f5,
+                                    nanoseconds: _f6,
+                                } = _e4;
+                                (2i32, ::witbind::rt::as_i64(_f5), ::witbind::rt::as_i32(_f6))
+                            }
+                        };
+                        let (_v15, _v16, _v17) = match data_modification_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e12) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f13,
+                                    nanoseconds: _f14,
+                                } = _e12;
+                                (
+                                    2i32,
+                                    ::witbind::rt::as_i64(_f13),
+                                    ::witbind::rt::as_i32(_f14),
+                                )
+                            }
+                        };
+                        let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _v7,
+                            _v8,
+                            _v9,
                             _v15,
                             _v16,
                             _v17,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _ptr32,
+                            _ptr18,
                         );
-                        let _l33 = *_ptr32.cast::<u8>();
-                        match i32::from(_l33) {
+                        let _l19 = *_ptr18.cast::<u8>();
+                        match i32::from(_l19) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l40 = *_ptr32.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l40) as u8))
+                                let _l22 = *_ptr18.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l22) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2831,10 +2815,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2845,32 +2825,32 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
-                                let _list12 = ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
-                                );
-                                let _l13 = *_ptr4.add(12).cast::<u8>();
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
+                                let _list7 =
+                                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6);
+                                let _l8 = *_ptr2.add(12).cast::<u8>();
                                 ::core::result::Result::Ok((
-                                    _list12,
-                                    ::witbind::rt::bool_lift(i32::from(_l13) as u8),
+                                    _list7,
+                                    ::witbind::rt::bool_lift(i32::from(_l8) as u8),
                                 ))
                             }
                             1 => {
-                                let _l17 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l17) as u8))
+                                let _l10 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2891,13 +2871,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec4 = buffer;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2914,22 +2887,29 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _vec2 = buffer;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::as_i64(offset),
-                            _ptr7,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l12 as u64)
+                                let _l6 = *_ptr3.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l6 as u64)
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2948,10 +2928,6 @@ pub mod wasi {
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2962,18 +2938,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(DirectoryEntryStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2987,10 +2967,6 @@ pub mod wasi {
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3001,13 +2977,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3021,13 +3001,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3038,18 +3011,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3066,10 +3046,6 @@ pub mod wasi {
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3080,70 +3056,74 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<u8>();
-                                let _l10 = *_ptr4.add(16).cast::<i64>();
-                                let _l11 = *_ptr4.add(24).cast::<i64>();
-                                let _l12 = *_ptr4.add(32).cast::<u8>();
-                                let _v21 = match i32::from(_l12) {
+                                let _l5 = *_ptr2.add(8).cast::<u8>();
+                                let _l6 = *_ptr2.add(16).cast::<i64>();
+                                let _l7 = *_ptr2.add(24).cast::<i64>();
+                                let _l8 = *_ptr2.add(32).cast::<u8>();
+                                let _v13 = match i32::from(_l8) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l19 = *_ptr4.add(40).cast::<i64>();
-                                        let _l20 = *_ptr4.add(48).cast::<i32>();
+                                        let _l11 = *_ptr2.add(40).cast::<i64>();
+                                        let _l12 = *_ptr2.add(48).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l19 as u64,
-                                                nanoseconds: _l20 as u32,
+                                                seconds: _l11 as u64,
+                                                nanoseconds: _l12 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l22 = *_ptr4.add(56).cast::<u8>();
-                                let _v31 = match i32::from(_l22) {
+                                let _l14 = *_ptr2.add(56).cast::<u8>();
+                                let _v19 = match i32::from(_l14) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l29 = *_ptr4.add(64).cast::<i64>();
-                                        let _l30 = *_ptr4.add(72).cast::<i32>();
+                                        let _l17 = *_ptr2.add(64).cast::<i64>();
+                                        let _l18 = *_ptr2.add(72).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l29 as u64,
-                                                nanoseconds: _l30 as u32,
+                                                seconds: _l17 as u64,
+                                                nanoseconds: _l18 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l32 = *_ptr4.add(80).cast::<u8>();
-                                let _v41 = match i32::from(_l32) {
+                                let _l20 = *_ptr2.add(80).cast::<u8>();
+                                let _v25 = match i32::from(_l20) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l39 = *_ptr4.add(88).cast::<i64>();
-                                        let _l40 = *_ptr4.add(96).cast::<i32>();
+                                        let _l23 = *_ptr2.add(88).cast::<i64>();
+                                        let _l24 = *_ptr2.add(96).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l39 as u64,
-                                                nanoseconds: _l40 as u32,
+                                                seconds: _l23 as u64,
+                                                nanoseconds: _l24 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
                                 ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l9) as u8),
-                                    link_count: _l10 as u64,
-                                    size: _l11 as u64,
-                                    data_access_timestamp: _v21,
-                                    data_modification_timestamp: _v31,
-                                    status_change_timestamp: _v41,
+                                    type_: DescriptorType::_lift(i32::from(_l5) as u8),
+                                    link_count: _l6 as u64,
+                                    size: _l7 as u64,
+                                    data_access_timestamp: _v13,
+                                    data_modification_timestamp: _v19,
+                                    status_change_timestamp: _v25,
                                 })
                             }
                             1 => {
-                                let _l45 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l45) as u8))
+                                let _l27 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l27) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3162,13 +3142,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3185,76 +3158,83 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<u8>();
-                                let _l13 = *_ptr7.add(16).cast::<i64>();
-                                let _l14 = *_ptr7.add(24).cast::<i64>();
-                                let _l15 = *_ptr7.add(32).cast::<u8>();
-                                let _v24 = match i32::from(_l15) {
+                                let _l6 = *_ptr3.add(8).cast::<u8>();
+                                let _l7 = *_ptr3.add(16).cast::<i64>();
+                                let _l8 = *_ptr3.add(24).cast::<i64>();
+                                let _l9 = *_ptr3.add(32).cast::<u8>();
+                                let _v14 = match i32::from(_l9) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l22 = *_ptr7.add(40).cast::<i64>();
-                                        let _l23 = *_ptr7.add(48).cast::<i32>();
+                                        let _l12 = *_ptr3.add(40).cast::<i64>();
+                                        let _l13 = *_ptr3.add(48).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l22 as u64,
-                                                nanoseconds: _l23 as u32,
+                                                seconds: _l12 as u64,
+                                                nanoseconds: _l13 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l25 = *_ptr7.add(56).cast::<u8>();
-                                let _v34 = match i32::from(_l25) {
+                                let _l15 = *_ptr3.add(56).cast::<u8>();
+                                let _v20 = match i32::from(_l15) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l32 = *_ptr7.add(64).cast::<i64>();
-                                        let _l33 = *_ptr7.add(72).cast::<i32>();
+                                        let _l18 = *_ptr3.add(64).cast::<i64>();
+                                        let _l19 = *_ptr3.add(72).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l32 as u64,
-                                                nanoseconds: _l33 as u32,
+                                                seconds: _l18 as u64,
+                                                nanoseconds: _l19 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l35 = *_ptr7.add(80).cast::<u8>();
-                                let _v44 = match i32::from(_l35) {
+                                let _l21 = *_ptr3.add(80).cast::<u8>();
+                                let _v26 = match i32::from(_l21) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l42 = *_ptr7.add(88).cast::<i64>();
-                                        let _l43 = *_ptr7.add(96).cast::<i32>();
+                                        let _l24 = *_ptr3.add(88).cast::<i64>();
+                                        let _l25 = *_ptr3.add(96).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l42 as u64,
-                                                nanoseconds: _l43 as u32,
+                                                seconds: _l24 as u64,
+                                                nanoseconds: _l25 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
                                 ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l12) as u8),
-                                    link_count: _l13 as u64,
-                                    size: _l14 as u64,
-                                    data_access_timestamp: _v24,
-                                    data_modification_timestamp: _v34,
-                                    status_change_timestamp: _v44,
+                                    type_: DescriptorType::_lift(i32::from(_l6) as u8),
+                                    link_count: _l7 as u64,
+                                    size: _l8 as u64,
+                                    data_access_timestamp: _v14,
+                                    data_modification_timestamp: _v20,
+                                    status_change_timestamp: _v26,
                                 })
                             }
                             1 => {
-                                let _l48 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l48) as u8))
+                                let _l28 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l28) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3274,43 +3254,6 @@ pub mod wasi {
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let (_v18, _v19, _v20) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e15) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f16,
-                                    nanoseconds: _f17,
-                                } = _e15;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                )
-                            }
-                        };
-                        let (_v32, _v33, _v34) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e29) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f30,
-                                    nanoseconds: _f31,
-                                } = _e29;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f30),
-                                    ::witbind::rt::as_i32(_f31),
-                                )
-                            }
-                        };
-                        let _ptr35 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3345,25 +3288,58 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let (_v8, _v9, _v10) = match data_access_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e5) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f6,
+                                    nanoseconds: _f7,
+                                } = _e5;
+                                (2i32, ::witbind::rt::as_i64(_f6), ::witbind::rt::as_i32(_f7))
+                            }
+                        };
+                        let (_v16, _v17, _v18) = match data_modification_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e13) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f14,
+                                    nanoseconds: _f15,
+                                } = _e13;
+                                (
+                                    2i32,
+                                    ::witbind::rt::as_i64(_f14),
+                                    ::witbind::rt::as_i32(_f15),
+                                )
+                            }
+                        };
+                        let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v16,
+                            _v17,
                             _v18,
-                            _v19,
-                            _v20,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _ptr35,
+                            _ptr19,
                         );
-                        let _l36 = *_ptr35.cast::<u8>();
-                        match i32::from(_l36) {
+                        let _l20 = *_ptr19.cast::<u8>();
+                        match i32::from(_l20) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l43 = *_ptr35.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l43) as u8))
+                                let _l23 = *_ptr19.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l23) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3384,16 +3360,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3422,22 +3388,32 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3463,13 +3439,6 @@ pub mod wasi {
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3496,26 +3465,33 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             open_flags.bits() as i32,
                             flags.bits() as i32,
-                            _ptr7,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<i32>();
+                                let _l6 = *_ptr3.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(Descriptor {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3532,13 +3508,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3549,29 +3518,31 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr7.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr3.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr3.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             1 => {
-                                let _l19 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l19) as u8))
+                                let _l10 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3587,13 +3558,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3604,18 +3568,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3631,16 +3602,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3667,21 +3628,31 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3699,16 +3670,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3733,20 +3694,30 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3758,13 +3729,6 @@ pub mod wasi {
                 /// Note: This is similar to `unlinkat(fd, path, 0)` in POSIX.
                 pub fn unlink_file_at(&self, path: &str) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3775,18 +3739,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3810,11 +3781,11 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&other.handle) as i32,
                         );
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -3840,10 +3811,6 @@ pub mod wasi {
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3854,20 +3821,24 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                let _l10 = *_ptr4.add(16).cast::<i64>();
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                let _l6 = *_ptr2.add(16).cast::<i64>();
                                 ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l9 as u64,
-                                    upper: _l10 as u64,
+                                    lower: _l5 as u64,
+                                    upper: _l6 as u64,
                                 })
                             }
                             1 => {
-                                let _l14 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l14) as u8))
+                                let _l8 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3883,13 +3854,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3906,26 +3870,33 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i64>();
-                                let _l13 = *_ptr7.add(16).cast::<i64>();
+                                let _l6 = *_ptr3.add(8).cast::<i64>();
+                                let _l7 = *_ptr3.add(16).cast::<i64>();
                                 ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l12 as u64,
-                                    upper: _l13 as u64,
+                                    lower: _l6 as u64,
+                                    upper: _l7 as u64,
                                 })
                             }
                             1 => {
-                                let _l17 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l17) as u8))
+                                let _l9 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3983,10 +3954,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::core::option::Option<DirectoryEntry>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 20]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3997,36 +3964,39 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 20]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l16 = *_ptr4.add(8).cast::<u8>();
-                                        let _l17 = *_ptr4.add(12).cast::<*mut u8>();
-                                        let _l18 = *_ptr4.add(16).cast::<usize>();
-                                        let _len19 = _l18;
-                                        let _string20 = ::witbind::rt::string_lift(
+                                        let _l8 = *_ptr2.add(8).cast::<u8>();
+                                        let _l9 = *_ptr2.add(12).cast::<*mut u8>();
+                                        let _l10 = *_ptr2.add(16).cast::<usize>();
+                                        let _string11 = ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l17.cast::<u8>(),
-                                                _len19,
-                                                _len19,
+                                                _l9.cast::<u8>(),
+                                                _l10,
+                                                _l10,
                                             ),
                                         );
                                         ::core::option::Option::Some(DirectoryEntry {
-                                            type_: DescriptorType::_lift(i32::from(_l16) as u8),
-                                            name: _string20,
+                                            type_: DescriptorType::_lift(i32::from(_l8) as u8),
+                                            name: _string11,
                                         })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
-                                let _l25 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l25) as u8))
+                                let _l14 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l14) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4045,10 +4015,6 @@ pub mod wasi {
             /// errors are filesystem-related errors.
             pub fn filesystem_error_code(err: &Error) -> ::core::option::Option<ErrorCode> {
                 unsafe {
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                     unsafe extern "C" {
@@ -4059,13 +4025,17 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(1).cast::<u8>();
-                            ::core::option::Option::Some(ErrorCode::_lift(i32::from(_l12) as u8))
+                            let _l6 = *_ptr2.add(1).cast::<u8>();
+                            ::core::option::Option::Some(ErrorCode::_lift(i32::from(_l6) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -4077,10 +4047,6 @@ pub mod wasi {
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
                     unsafe extern "C" {
@@ -4091,30 +4057,33 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _array15 = _l5;
-                    let _len16 = _l6;
-                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len16);
-                    for i in 0.._len16 {
-                        let _base8 = _array15.add(i * 12);
-                        let _l10 = *_base8.cast::<i32>();
-                        let _l11 = *_base8.add(4).cast::<*mut u8>();
-                        let _l12 = *_base8.add(8).cast::<usize>();
-                        let _len13 = _l12;
-                        let _string14 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _len13, _len13),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    let _array10 = _l3;
+                    let _len10 = _l4;
+                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    for i in 0.._len10 {
+                        let _base5 = _array10.add(i * 12);
+                        let _l6 = *_base5.cast::<i32>();
+                        let _l7 = *_base5.add(4).cast::<*mut u8>();
+                        let _l8 = *_base5.add(8).cast::<usize>();
+                        let _string9 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                         );
-                        _list17.push((
+                        _list10.push((
                             super::types::Descriptor {
-                                handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             },
-                            _string14,
+                            _string9,
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array15, _len16 * 12, 4);
-                    _list17
+                    ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4);
+                    _list10
                 }
             }
         }
@@ -4450,9 +4419,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::network::Network {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -4568,69 +4537,6 @@ pub mod wasi {
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -4673,30 +4579,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match local_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4705,10 +4674,6 @@ pub mod wasi {
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -4719,14 +4684,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4781,95 +4750,6 @@ pub mod wasi {
                     ErrorCode,
                 > {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let (
-                            _v46,
-                            _v47,
-                            _v48,
-                            _v49,
-                            _v50,
-                            _v51,
-                            _v52,
-                            _v53,
-                            _v54,
-                            _v55,
-                            _v56,
-                            _v57,
-                            _v58,
-                        ) = match remote_address {
-                            ::core::option::Option::None => (
-                                0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32,
-                                0i32, 0i32,
-                            ),
-                            ::core::option::Option::Some(_e9) => {
-                                let (
-                                    _v34,
-                                    _v35,
-                                    _v36,
-                                    _v37,
-                                    _v38,
-                                    _v39,
-                                    _v40,
-                                    _v41,
-                                    _v42,
-                                    _v43,
-                                    _v44,
-                                    _v45,
-                                ) = match _e9 {
-                                    super::network::IpSocketAddress::Ipv4(_e12) => {
-                                        let super::network::Ipv4SocketAddress {
-                                            port: _f13,
-                                            address: _f14,
-                                        } = _e12;
-                                        let (_t15, _t16, _t17, _t18) = _f14;
-                                        (
-                                            0i32,
-                                            ::witbind::rt::as_i32(_f13),
-                                            ::witbind::rt::as_i32(_t15),
-                                            ::witbind::rt::as_i32(_t16),
-                                            ::witbind::rt::as_i32(_t17),
-                                            ::witbind::rt::as_i32(_t18),
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                        )
-                                    }
-                                    super::network::IpSocketAddress::Ipv6(_e21) => {
-                                        let super::network::Ipv6SocketAddress {
-                                            port: _f22,
-                                            flow_info: _f23,
-                                            address: _f24,
-                                            scope_id: _f25,
-                                        } = _e21;
-                                        let (_t26, _t27, _t28, _t29, _t30, _t31, _t32, _t33) = _f24;
-                                        (
-                                            1i32,
-                                            ::witbind::rt::as_i32(_f22),
-                                            ::witbind::rt::as_i32(_f23),
-                                            ::witbind::rt::as_i32(_t26),
-                                            ::witbind::rt::as_i32(_t27),
-                                            ::witbind::rt::as_i32(_t28),
-                                            ::witbind::rt::as_i32(_t29),
-                                            ::witbind::rt::as_i32(_t30),
-                                            ::witbind::rt::as_i32(_t31),
-                                            ::witbind::rt::as_i32(_t32),
-                                            ::witbind::rt::as_i32(_t33),
-                                            ::witbind::rt::as_i32(_f25),
-                                        )
-                                    }
-                                };
-                                (
-                                    1i32, _v34, _v35, _v36, _v37, _v38, _v39, _v40, _v41, _v42,
-                                    _v43, _v44, _v45,
-                                )
-                            }
-                        };
-                        let _ptr59 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -4912,41 +4792,130 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let (
+                            _v36,
+                            _v37,
+                            _v38,
+                            _v39,
+                            _v40,
+                            _v41,
+                            _v42,
+                            _v43,
+                            _v44,
+                            _v45,
                             _v46,
                             _v47,
                             _v48,
-                            _v49,
-                            _v50,
-                            _v51,
-                            _v52,
-                            _v53,
-                            _v54,
-                            _v55,
-                            _v56,
-                            _v57,
-                            _v58,
-                            _ptr59,
+                        ) = match remote_address {
+                            ::core::option::Option::None => (
+                                0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32,
+                                0i32, 0i32,
+                            ),
+                            ::core::option::Option::Some(_e3) => {
+                                let (
+                                    _v24,
+                                    _v25,
+                                    _v26,
+                                    _v27,
+                                    _v28,
+                                    _v29,
+                                    _v30,
+                                    _v31,
+                                    _v32,
+                                    _v33,
+                                    _v34,
+                                    _v35,
+                                ) = match _e3 {
+                                    super::network::IpSocketAddress::Ipv4(_e4) => {
+                                        let super::network::Ipv4SocketAddress {
+                                            port: _f5,
+                                            address: _f6,
+                                        } = _e4;
+                                        let (_t7, _t8, _t9, _t10) = _f6;
+                                        (
+                                            0i32,
+                                            ::witbind::rt::as_i32(_f5),
+                                            ::witbind::rt::as_i32(_t7),
+                                            ::witbind::rt::as_i32(_t8),
+                                            ::witbind::rt::as_i32(_t9),
+                                            ::witbind::rt::as_i32(_t10),
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                        )
+                                    }
+                                    super::network::IpSocketAddress::Ipv6(_e11) => {
+                                        let super::network::Ipv6SocketAddress {
+                                            port: _f12,
+                                            flow_info: _f13,
+                                            address: _f14,
+                                            scope_id: _f15,
+                                        } = _e11;
+                                        let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
+                                        (
+                                            1i32,
+                                            ::witbind::rt::as_i32(_f12),
+                                            ::witbind::rt::as_i32(_f13),
+                                            ::witbind::rt::as_i32(_t16),
+                                            ::witbind::rt::as_i32(_t17),
+                                            ::witbind::rt::as_i32(_t18),
+                                            ::witbind::rt::as_i32(_t19),
+                                            ::witbind::rt::as_i32(_t20),
+                                            ::witbind::rt::as_i32(_t21),
+                                            ::witbind::rt::as_i32(_t22),
+                                            ::witbind::rt::as_i32(_t23),
+                                            ::witbind::rt::as_i32(_f15),
+                                        )
+                                    }
+                                };
+                                (
+                                    1i32, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32,
+                                    _v33, _v34, _v35,
+                                )
+                            }
+                        };
+                        let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _v36,
+                            _v37,
+                            _v38,
+                            _v39,
+                            _v40,
+                            _v41,
+                            _v42,
+                            _v43,
+                            _v44,
+                            _v45,
+                            _v46,
+                            _v47,
+                            _v48,
+                            _ptr49,
                         );
-                        let _l60 = *_ptr59.cast::<u8>();
-                        match i32::from(_l60) {
+                        let _l50 = *_ptr49.cast::<u8>();
+                        match i32::from(_l50) {
                             0 => {
-                                let _l64 = *_ptr59.add(4).cast::<i32>();
-                                let _l65 = *_ptr59.add(8).cast::<i32>();
+                                let _l52 = *_ptr49.add(4).cast::<i32>();
+                                let _l53 = *_ptr49.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     IncomingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l64 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l52 as u32),
                                     },
                                     OutgoingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l65 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l53 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l69 = *_ptr59.add(4).cast::<u8>();
+                                let _l55 = *_ptr49.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l69) as u8,
+                                    i32::from(_l55) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4971,10 +4940,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -4985,57 +4950,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -5043,9 +5012,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5064,10 +5033,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5078,57 +5043,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -5136,9 +5105,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5160,9 +5129,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret4 as u8)
+                        super::network::IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -5173,10 +5142,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5187,17 +5152,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l9) as u8)
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Ok(i32::from(_l5) as u8)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5209,10 +5178,6 @@ pub mod wasi {
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5223,18 +5188,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5253,10 +5222,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5267,17 +5232,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5289,10 +5258,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5303,18 +5268,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5323,10 +5292,6 @@ pub mod wasi {
                 }
                 pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5337,17 +5302,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5359,10 +5328,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5373,18 +5338,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5407,10 +5376,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -5488,10 +5457,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::witbind::rt::Vec<IncomingDatagram>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5502,93 +5467,96 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _array42 = _l9;
-                                let _len43 = _l10;
-                                let mut _list44 = ::witbind::rt::Vec::with_capacity(_len43);
-                                for i in 0.._len43 {
-                                    let _base12 = _array42.add(i * 40);
-                                    let _l14 = *_base12.cast::<*mut u8>();
-                                    let _l15 = *_base12.add(4).cast::<usize>();
-                                    let _len16 = _l15;
-                                    let _list17 = ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _len16,
-                                        _len16,
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
+                                let _array31 = _l5;
+                                let _len31 = _l6;
+                                let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
+                                for i in 0.._len31 {
+                                    let _base7 = _array31.add(i * 40);
+                                    let _l8 = *_base7.cast::<*mut u8>();
+                                    let _l9 = *_base7.add(4).cast::<usize>();
+                                    let _list10 = ::witbind::rt::Vec::from_raw_parts(
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
                                     );
-                                    let _l18 = *_base12.add(8).cast::<u8>();
-                                    let _v41 = match i32::from(_l18) {
+                                    let _l11 = *_base7.add(8).cast::<u8>();
+                                    let _v30 = match i32::from(_l11) {
                                         0 => {
-                                            let _l22 = *_base12.add(12).cast::<u16>();
-                                            let _l23 = *_base12.add(14).cast::<u8>();
-                                            let _l24 = *_base12.add(15).cast::<u8>();
-                                            let _l25 = *_base12.add(16).cast::<u8>();
-                                            let _l26 = *_base12.add(17).cast::<u8>();
+                                            let _l13 = *_base7.add(12).cast::<u16>();
+                                            let _l14 = *_base7.add(14).cast::<u8>();
+                                            let _l15 = *_base7.add(15).cast::<u8>();
+                                            let _l16 = *_base7.add(16).cast::<u8>();
+                                            let _l17 = *_base7.add(17).cast::<u8>();
                                             super::network::IpSocketAddress::Ipv4(
                                                 super::network::Ipv4SocketAddress {
-                                                    port: i32::from(_l22) as u16,
+                                                    port: i32::from(_l13) as u16,
                                                     address: (
-                                                        i32::from(_l23) as u8,
-                                                        i32::from(_l24) as u8,
-                                                        i32::from(_l25) as u8,
-                                                        i32::from(_l26) as u8,
+                                                        i32::from(_l14) as u8,
+                                                        i32::from(_l15) as u8,
+                                                        i32::from(_l16) as u8,
+                                                        i32::from(_l17) as u8,
                                                     ),
                                                 },
                                             )
                                         }
                                         1 => {
-                                            let _l30 = *_base12.add(12).cast::<u16>();
-                                            let _l31 = *_base12.add(16).cast::<i32>();
-                                            let _l32 = *_base12.add(20).cast::<u16>();
-                                            let _l33 = *_base12.add(22).cast::<u16>();
-                                            let _l34 = *_base12.add(24).cast::<u16>();
-                                            let _l35 = *_base12.add(26).cast::<u16>();
-                                            let _l36 = *_base12.add(28).cast::<u16>();
-                                            let _l37 = *_base12.add(30).cast::<u16>();
-                                            let _l38 = *_base12.add(32).cast::<u16>();
-                                            let _l39 = *_base12.add(34).cast::<u16>();
-                                            let _l40 = *_base12.add(36).cast::<i32>();
+                                            let _l19 = *_base7.add(12).cast::<u16>();
+                                            let _l20 = *_base7.add(16).cast::<i32>();
+                                            let _l21 = *_base7.add(20).cast::<u16>();
+                                            let _l22 = *_base7.add(22).cast::<u16>();
+                                            let _l23 = *_base7.add(24).cast::<u16>();
+                                            let _l24 = *_base7.add(26).cast::<u16>();
+                                            let _l25 = *_base7.add(28).cast::<u16>();
+                                            let _l26 = *_base7.add(30).cast::<u16>();
+                                            let _l27 = *_base7.add(32).cast::<u16>();
+                                            let _l28 = *_base7.add(34).cast::<u16>();
+                                            let _l29 = *_base7.add(36).cast::<i32>();
                                             super::network::IpSocketAddress::Ipv6(
                                                 super::network::Ipv6SocketAddress {
-                                                    port: i32::from(_l30) as u16,
-                                                    flow_info: _l31 as u32,
+                                                    port: i32::from(_l19) as u16,
+                                                    flow_info: _l20 as u32,
                                                     address: (
-                                                        i32::from(_l32) as u16,
-                                                        i32::from(_l33) as u16,
-                                                        i32::from(_l34) as u16,
-                                                        i32::from(_l35) as u16,
-                                                        i32::from(_l36) as u16,
-                                                        i32::from(_l37) as u16,
-                                                        i32::from(_l38) as u16,
-                                                        i32::from(_l39) as u16,
+                                                        i32::from(_l21) as u16,
+                                                        i32::from(_l22) as u16,
+                                                        i32::from(_l23) as u16,
+                                                        i32::from(_l24) as u16,
+                                                        i32::from(_l25) as u16,
+                                                        i32::from(_l26) as u16,
+                                                        i32::from(_l27) as u16,
+                                                        i32::from(_l28) as u16,
                                                     ),
-                                                    scope_id: _l40 as u32,
+                                                    scope_id: _l29 as u32,
                                                 },
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    _list44.push(IncomingDatagram {
-                                        data: _list17,
-                                        remote_address: _v41,
+                                    _list31.push(IncomingDatagram {
+                                        data: _list10,
+                                        remote_address: _v30,
                                     });
                                 }
-                                ::witbind::rt::cabi_dealloc(_array42, _len43 * 40, 4);
-                                ::core::result::Result::Ok(_list44)
+                                ::witbind::rt::cabi_dealloc(_array31, _len31 * 40, 4);
+                                ::core::result::Result::Ok(_list31)
                             }
                             1 => {
-                                let _l48 = *_ptr4.add(4).cast::<u8>();
+                                let _l33 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l33) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5611,10 +5579,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -5676,10 +5644,6 @@ pub mod wasi {
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5690,17 +5654,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5746,86 +5714,6 @@ pub mod wasi {
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec42 = datagrams;
-                        let _len43 = _vec42.len();
-                        let _array44 = ::witbind::rt::alloc(_len43 * 44, 4);
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec42).enumerate() {
-                            let _base5 = _array44.add(i * 44);
-                            let OutgoingDatagram {
-                                data: _f7,
-                                remote_address: _f8,
-                            } = _e4;
-                            let _vec9 = _f7;
-                            let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec9.len();
-                            *_base5.add(4).cast::<usize>() = _len11;
-                            *_base5.cast::<*mut u8>() = _ptr10;
-                            match _f8 {
-                                ::core::option::Option::None => {
-                                    *_base5.add(8).cast::<u8>() = 0i32 as u8;
-                                }
-                                ::core::option::Option::Some(_e17) => {
-                                    *_base5.add(8).cast::<u8>() = 1i32 as u8;
-                                    match _e17 {
-                                        super::network::IpSocketAddress::Ipv4(_e20) => {
-                                            *_base5.add(12).cast::<u8>() = 0i32 as u8;
-                                            let super::network::Ipv4SocketAddress {
-                                                port: _f21,
-                                                address: _f22,
-                                            } = _e20;
-                                            *_base5.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f21) as u16;
-                                            let (_t23, _t24, _t25, _t26) = _f22;
-                                            *_base5.add(18).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t23) as u8;
-                                            *_base5.add(19).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t24) as u8;
-                                            *_base5.add(20).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t25) as u8;
-                                            *_base5.add(21).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t26) as u8;
-                                        }
-                                        super::network::IpSocketAddress::Ipv6(_e29) => {
-                                            *_base5.add(12).cast::<u8>() = 1i32 as u8;
-                                            let super::network::Ipv6SocketAddress {
-                                                port: _f30,
-                                                flow_info: _f31,
-                                                address: _f32,
-                                                scope_id: _f33,
-                                            } = _e29;
-                                            *_base5.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f30) as u16;
-                                            *_base5.add(20).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f31);
-                                            let (_t34, _t35, _t36, _t37, _t38, _t39, _t40, _t41) =
-                                                _f32;
-                                            *_base5.add(24).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t34) as u16;
-                                            *_base5.add(26).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t35) as u16;
-                                            *_base5.add(28).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t36) as u16;
-                                            *_base5.add(30).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t37) as u16;
-                                            *_base5.add(32).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t38) as u16;
-                                            *_base5.add(34).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t39) as u16;
-                                            *_base5.add(36).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t40) as u16;
-                                            *_base5.add(38).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t41) as u16;
-                                            *_base5.add(40).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f33);
-                                        }
-                                    };
-                                }
-                            };
-                        }
-                        let _ptr45 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -5836,23 +5724,103 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _vec28 = datagrams;
+                        let _len28 = _vec28.len();
+                        let _array28 = ::witbind::rt::alloc(_len28 * 44, 4);
+                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec28).enumerate() {
+                            let _base2 = _array28.add(i * 44);
+                            let OutgoingDatagram {
+                                data: _f3,
+                                remote_address: _f4,
+                            } = _e2;
+                            let _vec5 = _f3;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            *_base2.add(4).cast::<usize>() = _len5;
+                            *_base2.cast::<*mut u8>() = _ptr5;
+                            match _f4 {
+                                ::core::option::Option::None => {
+                                    *_base2.add(8).cast::<u8>() = 0i32 as u8;
+                                }
+                                ::core::option::Option::Some(_e7) => {
+                                    *_base2.add(8).cast::<u8>() = 1i32 as u8;
+                                    match _e7 {
+                                        super::network::IpSocketAddress::Ipv4(_e8) => {
+                                            *_base2.add(12).cast::<u8>() = 0i32 as u8;
+                                            let super::network::Ipv4SocketAddress {
+                                                port: _f9,
+                                                address: _f10,
+                                            } = _e8;
+                                            *_base2.add(16).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_f9) as u16;
+                                            let (_t11, _t12, _t13, _t14) = _f10;
+                                            *_base2.add(18).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t11) as u8;
+                                            *_base2.add(19).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t12) as u8;
+                                            *_base2.add(20).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t13) as u8;
+                                            *_base2.add(21).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t14) as u8;
+                                        }
+                                        super::network::IpSocketAddress::Ipv6(_e15) => {
+                                            *_base2.add(12).cast::<u8>() = 1i32 as u8;
+                                            let super::network::Ipv6SocketAddress {
+                                                port: _f16,
+                                                flow_info: _f17,
+                                                address: _f18,
+                                                scope_id: _f19,
+                                            } = _e15;
+                                            *_base2.add(16).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_f16) as u16;
+                                            *_base2.add(20).cast::<i32>() =
+                                                ::witbind::rt::as_i32(_f17);
+                                            let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) =
+                                                _f18;
+                                            *_base2.add(24).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t20) as u16;
+                                            *_base2.add(26).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t21) as u16;
+                                            *_base2.add(28).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t22) as u16;
+                                            *_base2.add(30).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t23) as u16;
+                                            *_base2.add(32).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t24) as u16;
+                                            *_base2.add(34).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t25) as u16;
+                                            *_base2.add(36).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t26) as u16;
+                                            *_base2.add(38).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t27) as u16;
+                                            *_base2.add(40).cast::<i32>() =
+                                                ::witbind::rt::as_i32(_f19);
+                                        }
+                                    };
+                                }
+                            };
+                        }
+                        let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _array44,
-                            _len43,
-                            _ptr45,
+                            _array28,
+                            _len28,
+                            _ptr29,
                         );
-                        ::witbind::rt::cabi_dealloc(_array44, _len43 * 44, 4);
-                        let _l46 = *_ptr45.cast::<u8>();
-                        match i32::from(_l46) {
+                        ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4);
+                        let _l30 = *_ptr29.cast::<u8>();
+                        match i32::from(_l30) {
                             0 => {
-                                let _l50 = *_ptr45.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l50 as u64)
+                                let _l32 = *_ptr29.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l32 as u64)
                             }
                             1 => {
-                                let _l54 = *_ptr45.add(8).cast::<u8>();
+                                let _l34 = *_ptr29.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l54) as u8,
+                                    i32::from(_l34) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5875,10 +5843,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -5914,10 +5882,6 @@ pub mod wasi {
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/udp-create-socket@0.2.12")]
                     unsafe extern "C" {
@@ -5928,19 +5892,23 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(address_family.clone() as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(address_family.clone() as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<i32>();
+                            let _l5 = *_ptr2.add(4).cast::<i32>();
                             ::core::result::Result::Ok(super::udp::UdpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<u8>();
+                            let _l7 = *_ptr2.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l13) as u8,
+                                i32::from(_l7) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -6091,69 +6059,6 @@ pub mod wasi {
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6196,30 +6101,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match local_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6228,10 +6196,6 @@ pub mod wasi {
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6242,14 +6206,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6304,69 +6272,6 @@ pub mod wasi {
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match remote_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6409,30 +6314,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match remote_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6444,10 +6412,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6458,25 +6422,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                let _l10 = *_ptr4.add(8).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                let _l6 = *_ptr2.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     super::super::io::streams::InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l14 = *_ptr4.add(4).cast::<u8>();
+                                let _l8 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l14) as u8,
+                                    i32::from(_l8) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6510,10 +6478,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6524,14 +6488,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6540,10 +6508,6 @@ pub mod wasi {
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6554,14 +6518,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6599,10 +6567,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(TcpSocket, InputStream, OutputStream), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6613,29 +6577,33 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                let _l10 = *_ptr4.add(8).cast::<i32>();
-                                let _l11 = *_ptr4.add(12).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                let _l6 = *_ptr2.add(8).cast::<i32>();
+                                let _l7 = *_ptr2.add(12).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     TcpSocket {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                     super::super::io::streams::InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l11 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l15 = *_ptr4.add(4).cast::<u8>();
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l15) as u8,
+                                    i32::from(_l9) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6660,10 +6628,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6674,57 +6638,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -6732,9 +6700,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6753,10 +6721,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6767,57 +6731,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -6825,9 +6793,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6849,9 +6817,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
@@ -6869,9 +6837,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret4 as u8)
+                        super::network::IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -6888,10 +6856,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6902,18 +6866,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6931,10 +6899,6 @@ pub mod wasi {
                 /// Equivalent to the SO_KEEPALIVE socket option.
                 pub fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6945,19 +6909,23 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(::witbind::rt::bool_lift(
-                                    i32::from(_l9) as u8
+                                    i32::from(_l5) as u8
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -6969,10 +6937,6 @@ pub mod wasi {
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -6983,18 +6947,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7013,10 +6981,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_idle_time(&self) -> ::core::result::Result<Duration, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7027,17 +6991,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7049,10 +7017,6 @@ pub mod wasi {
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7063,18 +7027,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7093,10 +7061,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_interval(&self) -> ::core::result::Result<Duration, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7107,17 +7071,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7129,10 +7097,6 @@ pub mod wasi {
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7143,18 +7107,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7173,10 +7141,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7187,17 +7151,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(_l9 as u32)
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                ::core::result::Result::Ok(_l5 as u32)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7209,10 +7177,6 @@ pub mod wasi {
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7223,18 +7187,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7249,10 +7217,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7263,17 +7227,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l9) as u8)
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Ok(i32::from(_l5) as u8)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7282,10 +7250,6 @@ pub mod wasi {
                 }
                 pub fn set_hop_limit(&self, value: u8) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7296,18 +7260,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7326,10 +7294,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7340,17 +7304,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7362,10 +7330,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7376,18 +7340,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7396,10 +7364,6 @@ pub mod wasi {
                 }
                 pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7410,17 +7374,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7432,10 +7400,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7446,18 +7410,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7493,10 +7461,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -7529,10 +7497,6 @@ pub mod wasi {
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -7543,18 +7507,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7593,10 +7561,6 @@ pub mod wasi {
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/tcp-create-socket@0.2.12")]
                     unsafe extern "C" {
@@ -7607,19 +7571,23 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(address_family.clone() as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(address_family.clone() as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<i32>();
+                            let _l5 = *_ptr2.add(4).cast::<i32>();
                             ::core::result::Result::Ok(super::tcp::TcpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<u8>();
+                            let _l7 = *_ptr2.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l13) as u8,
+                                i32::from(_l7) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -7694,10 +7662,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::core::option::Option<IpAddress>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(2))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 22]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
                         unsafe extern "C" {
@@ -7708,46 +7672,50 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(2))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 22]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(2).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(2).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l16 = *_ptr4.add(4).cast::<u8>();
-                                        ::core::option::Option::Some(match i32::from(_l16) {
+                                        let _l8 = *_ptr2.add(4).cast::<u8>();
+                                        ::core::option::Option::Some(match i32::from(_l8) {
                                             0 => {
-                                                let _l20 = *_ptr4.add(6).cast::<u8>();
-                                                let _l21 = *_ptr4.add(7).cast::<u8>();
-                                                let _l22 = *_ptr4.add(8).cast::<u8>();
-                                                let _l23 = *_ptr4.add(9).cast::<u8>();
+                                                let _l10 = *_ptr2.add(6).cast::<u8>();
+                                                let _l11 = *_ptr2.add(7).cast::<u8>();
+                                                let _l12 = *_ptr2.add(8).cast::<u8>();
+                                                let _l13 = *_ptr2.add(9).cast::<u8>();
                                                 super::network::IpAddress::Ipv4((
-                                                    i32::from(_l20) as u8,
-                                                    i32::from(_l21) as u8,
-                                                    i32::from(_l22) as u8,
-                                                    i32::from(_l23) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
+                                                    i32::from(_l12) as u8,
+                                                    i32::from(_l13) as u8,
                                                 ))
                                             }
                                             1 => {
-                                                let _l27 = *_ptr4.add(6).cast::<u16>();
-                                                let _l28 = *_ptr4.add(8).cast::<u16>();
-                                                let _l29 = *_ptr4.add(10).cast::<u16>();
-                                                let _l30 = *_ptr4.add(12).cast::<u16>();
-                                                let _l31 = *_ptr4.add(14).cast::<u16>();
-                                                let _l32 = *_ptr4.add(16).cast::<u16>();
-                                                let _l33 = *_ptr4.add(18).cast::<u16>();
-                                                let _l34 = *_ptr4.add(20).cast::<u16>();
+                                                let _l15 = *_ptr2.add(6).cast::<u16>();
+                                                let _l16 = *_ptr2.add(8).cast::<u16>();
+                                                let _l17 = *_ptr2.add(10).cast::<u16>();
+                                                let _l18 = *_ptr2.add(12).cast::<u16>();
+                                                let _l19 = *_ptr2.add(14).cast::<u16>();
+                                                let _l20 = *_ptr2.add(16).cast::<u16>();
+                                                let _l21 = *_ptr2.add(18).cast::<u16>();
+                                                let _l22 = *_ptr2.add(20).cast::<u16>();
                                                 super::network::IpAddress::Ipv6((
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
-                                                    i32::from(_l31) as u16,
-                                                    i32::from(_l32) as u16,
-                                                    i32::from(_l33) as u16,
-                                                    i32::from(_l34) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ))
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7757,9 +7725,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l40 = *_ptr4.add(2).cast::<u8>();
+                                let _l26 = *_ptr2.add(2).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l40) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -7782,10 +7750,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -7815,13 +7783,6 @@ pub mod wasi {
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = name;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
                     unsafe extern "C" {
@@ -7832,24 +7793,31 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::handle(&network.handle) as i32,
-                        _ptr5,
-                        _len6,
-                        _ptr7,
+                        _ptr2,
+                        _len2,
+                        _ptr3,
                     );
-                    let _l8 = *_ptr7.cast::<u8>();
-                    match i32::from(_l8) {
+                    let _l4 = *_ptr3.cast::<u8>();
+                    match i32::from(_l4) {
                         0 => {
-                            let _l12 = *_ptr7.add(4).cast::<i32>();
+                            let _l6 = *_ptr3.add(4).cast::<i32>();
                             ::core::result::Result::Ok(ResolveAddressStream {
-                                handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
                         1 => {
-                            let _l16 = *_ptr7.add(4).cast::<u8>();
+                            let _l8 = *_ptr3.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l16) as u8,
+                                i32::from(_l8) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -7879,10 +7847,6 @@ pub mod wasi {
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:random/random@0.2.12")]
                     unsafe extern "C" {
@@ -7893,11 +7857,14 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i64(len), _ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _len7, _len7)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
                 }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
@@ -7916,8 +7883,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
         }
@@ -7936,10 +7903,6 @@ pub mod wasi {
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
                     unsafe extern "C" {
@@ -7950,11 +7913,14 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i64(len), _ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _len7, _len7)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
                 }
             }
             /// Return an insecure pseudo-random `u64` value.
@@ -7973,8 +7939,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
         }
@@ -8002,10 +7968,6 @@ pub mod wasi {
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:random/insecure-seed@0.2.12")]
                     unsafe extern "C" {
@@ -8016,10 +7978,14 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i64>();
-                    (_l5 as u64, _l6 as u64)
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i64>();
+                    (_l3 as u64, _l4 as u64)
                 }
             }
         }

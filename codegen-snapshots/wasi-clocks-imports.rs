@@ -65,9 +65,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -112,17 +112,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -133,12 +122,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -181,8 +180,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Query the resolution of the clock. Returns the duration of time
@@ -199,8 +198,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Create a `pollable` which will resolve once the specified instant
@@ -217,9 +216,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -237,9 +236,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -280,10 +279,6 @@ pub mod wasi {
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -294,12 +289,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -308,10 +307,6 @@ pub mod wasi {
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -322,12 +317,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }

@@ -73,10 +73,6 @@ pub mod wasi {
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/error@0.2.12")]
                         unsafe extern "C" {
@@ -87,14 +83,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _len7 = _l6;
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
                         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l5.cast::<u8>(),
-                            _len7,
-                            _len7,
+                            _l3.cast::<u8>(),
+                            _l4,
+                            _l4,
                         ))
                     }
                 }
@@ -163,9 +162,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -210,17 +209,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -231,12 +219,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -352,10 +350,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -366,31 +360,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -409,10 +406,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -423,31 +416,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -465,10 +461,6 @@ pub mod wasi {
                 /// of bytes, returns the number of bytes consumed from the stream.
                 pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -479,25 +471,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -513,10 +509,6 @@ pub mod wasi {
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
                 pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -527,25 +519,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -575,10 +571,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -650,10 +646,6 @@ pub mod wasi {
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -664,21 +656,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -705,13 +701,6 @@ pub mod wasi {
                 /// the last call to check-write provided a permit.
                 pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -722,23 +711,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -765,13 +761,6 @@ pub mod wasi {
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -782,23 +771,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -822,10 +818,6 @@ pub mod wasi {
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -836,18 +828,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -863,10 +859,6 @@ pub mod wasi {
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -877,18 +869,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -922,10 +918,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -937,10 +933,6 @@ pub mod wasi {
                 /// that should be written.
                 pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -951,22 +943,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -989,10 +985,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1003,22 +995,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1049,10 +1045,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1063,26 +1055,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1105,10 +1101,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1119,26 +1111,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1190,10 +1186,6 @@ pub mod wasi {
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1204,12 +1196,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -1218,10 +1214,6 @@ pub mod wasi {
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1232,12 +1224,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -1842,10 +1838,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -1856,22 +1848,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(super::super::io::streams::InputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -1888,10 +1884,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -1902,24 +1894,28 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                 )
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -1933,10 +1929,6 @@ pub mod wasi {
                 /// `O_APPEND` in POSIX.
                 pub fn append_via_stream(&self) -> ::core::result::Result<OutputStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -1947,20 +1939,24 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                 )
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -1977,10 +1973,6 @@ pub mod wasi {
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -1997,19 +1989,23 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2023,10 +2019,6 @@ pub mod wasi {
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2037,13 +2029,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2057,10 +2053,6 @@ pub mod wasi {
                 /// from `fdstat_get` in earlier versions of WASI.
                 pub fn get_flags(&self) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2071,18 +2063,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(DescriptorFlags::from_bits_retain(
-                                    i32::from(_l9) as u8,
+                                    i32::from(_l5) as u8,
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2100,10 +2096,6 @@ pub mod wasi {
                 /// from `fdstat_get` in earlier versions of WASI.
                 pub fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2114,18 +2106,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(DescriptorType::_lift(
-                                    i32::from(_l9) as u8
+                                    i32::from(_l5) as u8
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2137,10 +2133,6 @@ pub mod wasi {
                 /// Note: This was called `fd_filestat_set_size` in earlier versions of WASI.
                 pub fn set_size(&self, size: Filesize) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2151,17 +2143,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2178,40 +2174,6 @@ pub mod wasi {
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (_v15, _v16, _v17) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e12) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f13,
-                                    nanoseconds: _f14,
-                                } = _e12;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f13),
-                                    ::witbind::rt::as_i32(_f14),
-                                )
-                            }
-                        };
-                        let (_v29, _v30, _v31) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e26) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f27,
-                                    nanoseconds: _f28,
-                                } = _e26;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f27),
-                                    ::witbind::rt::as_i32(_f28),
-                                )
-                            }
-                        };
-                        let _ptr32 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2240,22 +2202,52 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (_v7, _v8, _v9) = match data_access_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e4) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f5,
+                                    nanoseconds: _f6,
+                                } = _e4;
+                                (2i32, ::witbind::rt::as_i64(_f5), ::witbind::rt::as_i32(_f6))
+                            }
+                        };
+                        let (_v15, _v16, _v17) = match data_modification_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e12) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f13,
+                                    nanoseconds: _f14,
+                                } = _e12;
+                                (
+                                    2i32,
+                                    ::witbind::rt::as_i64(_f13),
+                                    ::witbind::rt::as_i32(_f14),
+                                )
+                            }
+                        };
+                        let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _v7,
+                            _v8,
+                            _v9,
                             _v15,
                             _v16,
                             _v17,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _ptr32,
+                            _ptr18,
                         );
-                        let _l33 = *_ptr32.cast::<u8>();
-                        match i32::from(_l33) {
+                        let _l19 = *_ptr18.cast::<u8>();
+                        match i32::from(_l19) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l40 = *_ptr32.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l40) as u8))
+                                let _l22 = *_ptr18.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l22) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2279,10 +2271,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2293,32 +2281,32 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
-                                let _list12 = ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
-                                );
-                                let _l13 = *_ptr4.add(12).cast::<u8>();
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
+                                let _list7 =
+                                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6);
+                                let _l8 = *_ptr2.add(12).cast::<u8>();
                                 ::core::result::Result::Ok((
-                                    _list12,
-                                    ::witbind::rt::bool_lift(i32::from(_l13) as u8),
+                                    _list7,
+                                    ::witbind::rt::bool_lift(i32::from(_l8) as u8),
                                 ))
                             }
                             1 => {
-                                let _l17 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l17) as u8))
+                                let _l10 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2339,13 +2327,6 @@ pub mod wasi {
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec4 = buffer;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2362,22 +2343,29 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _vec2 = buffer;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::as_i64(offset),
-                            _ptr7,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l12 as u64)
+                                let _l6 = *_ptr3.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l6 as u64)
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2396,10 +2384,6 @@ pub mod wasi {
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2410,18 +2394,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(DirectoryEntryStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l13) as u8))
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2435,10 +2423,6 @@ pub mod wasi {
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2449,13 +2433,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l12) as u8))
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2469,13 +2457,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2486,18 +2467,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2514,10 +2502,6 @@ pub mod wasi {
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2528,70 +2512,74 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<u8>();
-                                let _l10 = *_ptr4.add(16).cast::<i64>();
-                                let _l11 = *_ptr4.add(24).cast::<i64>();
-                                let _l12 = *_ptr4.add(32).cast::<u8>();
-                                let _v21 = match i32::from(_l12) {
+                                let _l5 = *_ptr2.add(8).cast::<u8>();
+                                let _l6 = *_ptr2.add(16).cast::<i64>();
+                                let _l7 = *_ptr2.add(24).cast::<i64>();
+                                let _l8 = *_ptr2.add(32).cast::<u8>();
+                                let _v13 = match i32::from(_l8) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l19 = *_ptr4.add(40).cast::<i64>();
-                                        let _l20 = *_ptr4.add(48).cast::<i32>();
+                                        let _l11 = *_ptr2.add(40).cast::<i64>();
+                                        let _l12 = *_ptr2.add(48).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l19 as u64,
-                                                nanoseconds: _l20 as u32,
+                                                seconds: _l11 as u64,
+                                                nanoseconds: _l12 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l22 = *_ptr4.add(56).cast::<u8>();
-                                let _v31 = match i32::from(_l22) {
+                                let _l14 = *_ptr2.add(56).cast::<u8>();
+                                let _v19 = match i32::from(_l14) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l29 = *_ptr4.add(64).cast::<i64>();
-                                        let _l30 = *_ptr4.add(72).cast::<i32>();
+                                        let _l17 = *_ptr2.add(64).cast::<i64>();
+                                        let _l18 = *_ptr2.add(72).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l29 as u64,
-                                                nanoseconds: _l30 as u32,
+                                                seconds: _l17 as u64,
+                                                nanoseconds: _l18 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l32 = *_ptr4.add(80).cast::<u8>();
-                                let _v41 = match i32::from(_l32) {
+                                let _l20 = *_ptr2.add(80).cast::<u8>();
+                                let _v25 = match i32::from(_l20) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l39 = *_ptr4.add(88).cast::<i64>();
-                                        let _l40 = *_ptr4.add(96).cast::<i32>();
+                                        let _l23 = *_ptr2.add(88).cast::<i64>();
+                                        let _l24 = *_ptr2.add(96).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l39 as u64,
-                                                nanoseconds: _l40 as u32,
+                                                seconds: _l23 as u64,
+                                                nanoseconds: _l24 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
                                 ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l9) as u8),
-                                    link_count: _l10 as u64,
-                                    size: _l11 as u64,
-                                    data_access_timestamp: _v21,
-                                    data_modification_timestamp: _v31,
-                                    status_change_timestamp: _v41,
+                                    type_: DescriptorType::_lift(i32::from(_l5) as u8),
+                                    link_count: _l6 as u64,
+                                    size: _l7 as u64,
+                                    data_access_timestamp: _v13,
+                                    data_modification_timestamp: _v19,
+                                    status_change_timestamp: _v25,
                                 })
                             }
                             1 => {
-                                let _l45 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l45) as u8))
+                                let _l27 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l27) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2610,13 +2598,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2633,76 +2614,83 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<u8>();
-                                let _l13 = *_ptr7.add(16).cast::<i64>();
-                                let _l14 = *_ptr7.add(24).cast::<i64>();
-                                let _l15 = *_ptr7.add(32).cast::<u8>();
-                                let _v24 = match i32::from(_l15) {
+                                let _l6 = *_ptr3.add(8).cast::<u8>();
+                                let _l7 = *_ptr3.add(16).cast::<i64>();
+                                let _l8 = *_ptr3.add(24).cast::<i64>();
+                                let _l9 = *_ptr3.add(32).cast::<u8>();
+                                let _v14 = match i32::from(_l9) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l22 = *_ptr7.add(40).cast::<i64>();
-                                        let _l23 = *_ptr7.add(48).cast::<i32>();
+                                        let _l12 = *_ptr3.add(40).cast::<i64>();
+                                        let _l13 = *_ptr3.add(48).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l22 as u64,
-                                                nanoseconds: _l23 as u32,
+                                                seconds: _l12 as u64,
+                                                nanoseconds: _l13 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l25 = *_ptr7.add(56).cast::<u8>();
-                                let _v34 = match i32::from(_l25) {
+                                let _l15 = *_ptr3.add(56).cast::<u8>();
+                                let _v20 = match i32::from(_l15) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l32 = *_ptr7.add(64).cast::<i64>();
-                                        let _l33 = *_ptr7.add(72).cast::<i32>();
+                                        let _l18 = *_ptr3.add(64).cast::<i64>();
+                                        let _l19 = *_ptr3.add(72).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l32 as u64,
-                                                nanoseconds: _l33 as u32,
+                                                seconds: _l18 as u64,
+                                                nanoseconds: _l19 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
-                                let _l35 = *_ptr7.add(80).cast::<u8>();
-                                let _v44 = match i32::from(_l35) {
+                                let _l21 = *_ptr3.add(80).cast::<u8>();
+                                let _v26 = match i32::from(_l21) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l42 = *_ptr7.add(88).cast::<i64>();
-                                        let _l43 = *_ptr7.add(96).cast::<i32>();
+                                        let _l24 = *_ptr3.add(88).cast::<i64>();
+                                        let _l25 = *_ptr3.add(96).cast::<i32>();
                                         ::core::option::Option::Some(
                                             super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l42 as u64,
-                                                nanoseconds: _l43 as u32,
+                                                seconds: _l24 as u64,
+                                                nanoseconds: _l25 as u32,
                                             },
                                         )
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
                                 ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l12) as u8),
-                                    link_count: _l13 as u64,
-                                    size: _l14 as u64,
-                                    data_access_timestamp: _v24,
-                                    data_modification_timestamp: _v34,
-                                    status_change_timestamp: _v44,
+                                    type_: DescriptorType::_lift(i32::from(_l6) as u8),
+                                    link_count: _l7 as u64,
+                                    size: _l8 as u64,
+                                    data_access_timestamp: _v14,
+                                    data_modification_timestamp: _v20,
+                                    status_change_timestamp: _v26,
                                 })
                             }
                             1 => {
-                                let _l48 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l48) as u8))
+                                let _l28 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l28) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2722,43 +2710,6 @@ pub mod wasi {
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let (_v18, _v19, _v20) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e15) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f16,
-                                    nanoseconds: _f17,
-                                } = _e15;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                )
-                            }
-                        };
-                        let (_v32, _v33, _v34) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e29) => {
-                                let super::super::clocks::wall_clock::Datetime {
-                                    seconds: _f30,
-                                    nanoseconds: _f31,
-                                } = _e29;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f30),
-                                    ::witbind::rt::as_i32(_f31),
-                                )
-                            }
-                        };
-                        let _ptr35 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2793,25 +2744,58 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let (_v8, _v9, _v10) = match data_access_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e5) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f6,
+                                    nanoseconds: _f7,
+                                } = _e5;
+                                (2i32, ::witbind::rt::as_i64(_f6), ::witbind::rt::as_i32(_f7))
+                            }
+                        };
+                        let (_v16, _v17, _v18) = match data_modification_timestamp {
+                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                            NewTimestamp::Now => (1i32, 0i64, 0i32),
+                            NewTimestamp::Timestamp(_e13) => {
+                                let super::super::clocks::wall_clock::Datetime {
+                                    seconds: _f14,
+                                    nanoseconds: _f15,
+                                } = _e13;
+                                (
+                                    2i32,
+                                    ::witbind::rt::as_i64(_f14),
+                                    ::witbind::rt::as_i32(_f15),
+                                )
+                            }
+                        };
+                        let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
+                            _v8,
+                            _v9,
+                            _v10,
+                            _v16,
+                            _v17,
                             _v18,
-                            _v19,
-                            _v20,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _ptr35,
+                            _ptr19,
                         );
-                        let _l36 = *_ptr35.cast::<u8>();
-                        match i32::from(_l36) {
+                        let _l20 = *_ptr19.cast::<u8>();
+                        match i32::from(_l20) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l43 = *_ptr35.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l43) as u8))
+                                let _l23 = *_ptr19.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l23) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2832,16 +2816,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2870,22 +2844,32 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2911,13 +2895,6 @@ pub mod wasi {
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2944,26 +2921,33 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             open_flags.bits() as i32,
                             flags.bits() as i32,
-                            _ptr7,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<i32>();
+                                let _l6 = *_ptr3.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(Descriptor {
-                                    handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                 })
                             }
                             1 => {
-                                let _l16 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l16) as u8))
+                                let _l8 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2980,13 +2964,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -2997,29 +2974,31 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr7.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr3.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr3.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             1 => {
-                                let _l19 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l19) as u8))
+                                let _l10 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3035,13 +3014,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3052,18 +3024,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3079,16 +3058,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3115,21 +3084,31 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                             ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3147,16 +3126,6 @@ pub mod wasi {
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = old_path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = new_path;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3181,20 +3150,30 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = old_path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = new_path;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l18) as u8))
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3206,13 +3185,6 @@ pub mod wasi {
                 /// Note: This is similar to `unlinkat(fd, path, 0)` in POSIX.
                 pub fn unlink_file_at(&self, path: &str) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3223,18 +3195,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l15) as u8))
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3258,11 +3237,11 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&other.handle) as i32,
                         );
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -3288,10 +3267,6 @@ pub mod wasi {
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3302,20 +3277,24 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                let _l10 = *_ptr4.add(16).cast::<i64>();
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                let _l6 = *_ptr2.add(16).cast::<i64>();
                                 ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l9 as u64,
-                                    upper: _l10 as u64,
+                                    lower: _l5 as u64,
+                                    upper: _l6 as u64,
                                 })
                             }
                             1 => {
-                                let _l14 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l14) as u8))
+                                let _l8 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3331,13 +3310,6 @@ pub mod wasi {
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _vec4 = path;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3354,26 +3326,33 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                        let _vec2 = path;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => {
-                                let _l12 = *_ptr7.add(8).cast::<i64>();
-                                let _l13 = *_ptr7.add(16).cast::<i64>();
+                                let _l6 = *_ptr3.add(8).cast::<i64>();
+                                let _l7 = *_ptr3.add(16).cast::<i64>();
                                 ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l12 as u64,
-                                    upper: _l13 as u64,
+                                    lower: _l6 as u64,
+                                    upper: _l7 as u64,
                                 })
                             }
                             1 => {
-                                let _l17 = *_ptr7.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l17) as u8))
+                                let _l9 = *_ptr3.add(8).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3431,10 +3410,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::core::option::Option<DirectoryEntry>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 20]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                         unsafe extern "C" {
@@ -3445,36 +3420,39 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 20]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l16 = *_ptr4.add(8).cast::<u8>();
-                                        let _l17 = *_ptr4.add(12).cast::<*mut u8>();
-                                        let _l18 = *_ptr4.add(16).cast::<usize>();
-                                        let _len19 = _l18;
-                                        let _string20 = ::witbind::rt::string_lift(
+                                        let _l8 = *_ptr2.add(8).cast::<u8>();
+                                        let _l9 = *_ptr2.add(12).cast::<*mut u8>();
+                                        let _l10 = *_ptr2.add(16).cast::<usize>();
+                                        let _string11 = ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l17.cast::<u8>(),
-                                                _len19,
-                                                _len19,
+                                                _l9.cast::<u8>(),
+                                                _l10,
+                                                _l10,
                                             ),
                                         );
                                         ::core::option::Option::Some(DirectoryEntry {
-                                            type_: DescriptorType::_lift(i32::from(_l16) as u8),
-                                            name: _string20,
+                                            type_: DescriptorType::_lift(i32::from(_l8) as u8),
+                                            name: _string11,
                                         })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
-                                let _l25 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l25) as u8))
+                                let _l14 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l14) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3493,10 +3471,6 @@ pub mod wasi {
             /// errors are filesystem-related errors.
             pub fn filesystem_error_code(err: &Error) -> ::core::option::Option<ErrorCode> {
                 unsafe {
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
                     unsafe extern "C" {
@@ -3507,13 +3481,17 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(1).cast::<u8>();
-                            ::core::option::Option::Some(ErrorCode::_lift(i32::from(_l12) as u8))
+                            let _l6 = *_ptr2.add(1).cast::<u8>();
+                            ::core::option::Option::Some(ErrorCode::_lift(i32::from(_l6) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -3525,10 +3503,6 @@ pub mod wasi {
             /// Return the set of preopened directories, and their paths.
             pub fn get_directories() -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
                     unsafe extern "C" {
@@ -3539,30 +3513,33 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _array15 = _l5;
-                    let _len16 = _l6;
-                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len16);
-                    for i in 0.._len16 {
-                        let _base8 = _array15.add(i * 12);
-                        let _l10 = *_base8.cast::<i32>();
-                        let _l11 = *_base8.add(4).cast::<*mut u8>();
-                        let _l12 = *_base8.add(8).cast::<usize>();
-                        let _len13 = _l12;
-                        let _string14 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _len13, _len13),
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    let _array10 = _l3;
+                    let _len10 = _l4;
+                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    for i in 0.._len10 {
+                        let _base5 = _array10.add(i * 12);
+                        let _l6 = *_base5.cast::<i32>();
+                        let _l7 = *_base5.add(4).cast::<*mut u8>();
+                        let _l8 = *_base5.add(8).cast::<usize>();
+                        let _string9 = ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                         );
-                        _list17.push((
+                        _list10.push((
                             super::types::Descriptor {
-                                handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             },
-                            _string14,
+                            _string9,
                         ));
                     }
-                    ::witbind::rt::cabi_dealloc(_array15, _len16 * 12, 4);
-                    _list17
+                    ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4);
+                    _list10
                 }
             }
         }

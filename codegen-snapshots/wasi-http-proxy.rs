@@ -83,9 +83,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -130,17 +130,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -151,12 +140,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -231,10 +230,6 @@ pub mod wasi {
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/error@0.2.12")]
                         unsafe extern "C" {
@@ -245,14 +240,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _len7 = _l6;
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
                         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l5.cast::<u8>(),
-                            _len7,
-                            _len7,
+                            _l3.cast::<u8>(),
+                            _l4,
+                            _l4,
                         ))
                     }
                 }
@@ -370,10 +368,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -384,31 +378,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -427,10 +424,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -441,31 +434,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -483,10 +479,6 @@ pub mod wasi {
                 /// of bytes, returns the number of bytes consumed from the stream.
                 pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -497,25 +489,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -531,10 +527,6 @@ pub mod wasi {
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
                 pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -545,25 +537,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -593,10 +589,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -668,10 +664,6 @@ pub mod wasi {
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -682,21 +674,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -723,13 +719,6 @@ pub mod wasi {
                 /// the last call to check-write provided a permit.
                 pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -740,23 +729,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -783,13 +779,6 @@ pub mod wasi {
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -800,23 +789,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -840,10 +836,6 @@ pub mod wasi {
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -854,18 +846,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -881,10 +877,6 @@ pub mod wasi {
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -895,18 +887,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -940,10 +936,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -955,10 +951,6 @@ pub mod wasi {
                 /// that should be written.
                 pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -969,22 +961,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1007,10 +1003,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1021,22 +1013,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1067,10 +1063,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1081,26 +1073,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1123,10 +1119,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1137,26 +1129,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1209,8 +1205,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Query the resolution of the clock. Returns the duration of time
@@ -1227,8 +1223,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Create a `pollable` which will resolve once the specified instant
@@ -1245,9 +1241,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1265,9 +1261,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1308,10 +1304,6 @@ pub mod wasi {
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1322,12 +1314,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -1336,10 +1332,6 @@ pub mod wasi {
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
                     unsafe extern "C" {
@@ -1350,12 +1342,16 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_ptr4);
-                    let _l5 = *_ptr4.cast::<i64>();
-                    let _l6 = *_ptr4.add(8).cast::<i32>();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_ptr2);
+                    let _l3 = *_ptr2.cast::<i64>();
+                    let _l4 = *_ptr2.add(8).cast::<i32>();
                     Datetime {
-                        seconds: _l5 as u64,
-                        nanoseconds: _l6 as u32,
+                        seconds: _l3 as u64,
+                        nanoseconds: _l4 as u32,
                     }
                 }
             }
@@ -1382,10 +1378,6 @@ pub mod wasi {
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:random/random@0.2.12")]
                     unsafe extern "C" {
@@ -1396,11 +1388,14 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::as_i64(len), _ptr4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
-                    let _len7 = _l6;
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _len7, _len7)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
+                    let _l3 = *_ptr2.cast::<*mut u8>();
+                    let _l4 = *_ptr2.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
                 }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
@@ -1419,8 +1414,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
         }
@@ -1440,9 +1435,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1461,9 +1456,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1482,9 +1477,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::super::io::streams::InputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1703,9 +1698,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -1726,27 +1721,6 @@ pub mod wasi {
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec15 = entries;
-                        let _len16 = _vec15.len();
-                        let _array17 = ::witbind::rt::alloc(_len16 * 16, 4);
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec15).enumerate() {
-                            let _base5 = _array17.add(i * 16);
-                            let (_t7, _t8) = _e4;
-                            let _vec9 = _t7;
-                            let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec9.len();
-                            *_base5.add(4).cast::<usize>() = _len11;
-                            *_base5.cast::<*mut u8>() = _ptr10;
-                            let _vec12 = _t8;
-                            let _ptr13 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len14 = _vec12.len();
-                            *_base5.add(12).cast::<usize>() = _len14;
-                            *_base5.add(8).cast::<*mut u8>() = _ptr13;
-                        }
-                        let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -1757,19 +1731,40 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(_array17, _len16, _ptr18);
-                        ::witbind::rt::cabi_dealloc(_array17, _len16 * 16, 4);
-                        let _l19 = *_ptr18.cast::<u8>();
-                        match i32::from(_l19) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec7 = entries;
+                        let _len7 = _vec7.len();
+                        let _array7 = ::witbind::rt::alloc(_len7 * 16, 4);
+                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
+                            let _base2 = _array7.add(i * 16);
+                            let (_t3, _t4) = _e2;
+                            let _vec5 = _t3;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            *_base2.add(4).cast::<usize>() = _len5;
+                            *_base2.cast::<*mut u8>() = _ptr5;
+                            let _vec6 = _t4;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            *_base2.add(12).cast::<usize>() = _len6;
+                            *_base2.add(8).cast::<*mut u8>() = _ptr6;
+                        }
+                        let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(_array7, _len7, _ptr8);
+                        ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4);
+                        let _l9 = *_ptr8.cast::<u8>();
+                        match i32::from(_l9) {
                             0 => {
-                                let _l23 = *_ptr18.add(4).cast::<i32>();
+                                let _l11 = *_ptr8.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(Fields {
-                                    handle: ::witbind::rt::Resource::from_handle(_l23 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l11 as u32),
                                 })
                             }
                             1 => {
-                                let _l27 = *_ptr18.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l27) {
+                                let _l13 = *_ptr8.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l13) {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
@@ -1786,13 +1781,6 @@ pub mod wasi {
                 /// with one or more empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -1803,39 +1791,42 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<*mut u8>();
-                        let _l9 = *_ptr7.add(4).cast::<usize>();
-                        let _array17 = _l8;
-                        let _len18 = _l9;
-                        let mut _list19 = ::witbind::rt::Vec::with_capacity(_len18);
-                        for i in 0.._len18 {
-                            let _base11 = _array17.add(i * 8);
-                            let _l13 = *_base11.cast::<*mut u8>();
-                            let _l14 = *_base11.add(4).cast::<usize>();
-                            let _len15 = _l14;
-                            _list19.push(::witbind::rt::Vec::from_raw_parts(
-                                _l13.cast::<u8>(),
-                                _len15,
-                                _len15,
+                        let _l4 = *_ptr3.cast::<*mut u8>();
+                        let _l5 = *_ptr3.add(4).cast::<usize>();
+                        let _array10 = _l4;
+                        let _len10 = _l5;
+                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                        for i in 0.._len10 {
+                            let _base6 = _array10.add(i * 8);
+                            let _l7 = *_base6.cast::<*mut u8>();
+                            let _l8 = *_base6.add(4).cast::<usize>();
+                            _list10.push(::witbind::rt::Vec::from_raw_parts(
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
                             ));
                         }
-                        ::witbind::rt::cabi_dealloc(_array17, _len18 * 8, 4);
-                        _list19
+                        ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                        _list10
                     }
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
                     unsafe {
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -1846,12 +1837,15 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret7 = _wit_import(
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ret3 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
+                            _ptr2,
+                            _len2,
                         );
-                        ::witbind::rt::bool_lift(_ret7 as u8)
+                        ::witbind::rt::bool_lift(_ret3 as u8)
                     }
                 }
                 /// Set all of the values for a name. Clears any existing values for that
@@ -1867,24 +1861,6 @@ pub mod wasi {
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec13 = value;
-                        let _len14 = _vec13.len();
-                        let _array15 = ::witbind::rt::alloc(_len14 * 8, 4);
-                        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec13).enumerate() {
-                            let _base8 = _array15.add(i * 8);
-                            let _vec10 = _e7;
-                            let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec10.len();
-                            *_base8.add(4).cast::<usize>() = _len12;
-                            *_base8.cast::<*mut u8>() = _ptr11;
-                        }
-                        let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -1909,21 +1885,39 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec5 = value;
+                        let _len5 = _vec5.len();
+                        let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
+                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
+                            let _base3 = _array5.add(i * 8);
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            *_base3.add(4).cast::<usize>() = _len4;
+                            *_base3.cast::<*mut u8>() = _ptr4;
+                        }
+                        let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _array15,
-                            _len14,
-                            _ptr16,
+                            _ptr2,
+                            _len2,
+                            _array5,
+                            _len5,
+                            _ptr6,
                         );
-                        ::witbind::rt::cabi_dealloc(_array15, _len14 * 8, 4);
-                        let _l17 = *_ptr16.cast::<u8>();
-                        match i32::from(_l17) {
+                        ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
+                        let _l7 = *_ptr6.cast::<u8>();
+                        match i32::from(_l7) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l24 = *_ptr16.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l24) {
+                                let _l10 = *_ptr6.add(1).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l10) {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
@@ -1943,13 +1937,6 @@ pub mod wasi {
                 /// syntactically invalid.
                 pub fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -1960,18 +1947,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(1).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
@@ -1995,16 +1989,6 @@ pub mod wasi {
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec4 = name;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _vec7 = value;
-                        let _ptr8 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec7.len();
-                        let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2029,20 +2013,30 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _vec2 = name;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _vec3 = value;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr8,
-                            _len9,
-                            _ptr10,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
+                            _len3,
+                            _ptr4,
                         );
-                        let _l11 = *_ptr10.cast::<u8>();
-                        match i32::from(_l11) {
+                        let _l5 = *_ptr4.cast::<u8>();
+                        match i32::from(_l5) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l18 = *_ptr10.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l18) {
+                                let _l8 = *_ptr4.add(1).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l8) {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
@@ -2064,10 +2058,6 @@ pub mod wasi {
                 /// the order in which they will be serialized for transport.
                 pub fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2078,35 +2068,31 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _array18 = _l5;
-                        let _len19 = _l6;
-                        let mut _list20 = ::witbind::rt::Vec::with_capacity(_len19);
-                        for i in 0.._len19 {
-                            let _base8 = _array18.add(i * 16);
-                            let _l10 = *_base8.cast::<*mut u8>();
-                            let _l11 = *_base8.add(4).cast::<usize>();
-                            let _len12 = _l11;
-                            let _string13 =
-                                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _len12,
-                                    _len12,
-                                ));
-                            let _l14 = *_base8.add(8).cast::<*mut u8>();
-                            let _l15 = *_base8.add(12).cast::<usize>();
-                            let _len16 = _l15;
-                            let _list17 = ::witbind::rt::Vec::from_raw_parts(
-                                _l14.cast::<u8>(),
-                                _len16,
-                                _len16,
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
+                        let _array12 = _l3;
+                        let _len12 = _l4;
+                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                        for i in 0.._len12 {
+                            let _base5 = _array12.add(i * 16);
+                            let _l6 = *_base5.cast::<*mut u8>();
+                            let _l7 = *_base5.add(4).cast::<usize>();
+                            let _string8 = ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                             );
-                            _list20.push((_string13, _list17));
+                            let _l9 = *_base5.add(8).cast::<*mut u8>();
+                            let _l10 = *_base5.add(12).cast::<usize>();
+                            let _list11 =
+                                ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10);
+                            _list12.push((_string8, _list11));
                         }
-                        ::witbind::rt::cabi_dealloc(_array18, _len19 * 16, 4);
-                        _list20
+                        ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4);
+                        _list12
                     }
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
@@ -2125,10 +2111,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2185,10 +2171,6 @@ pub mod wasi {
                 /// Returns the method of the incoming request.
                 pub fn method(&self) -> Method {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2199,9 +2181,13 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => Method::Get,
                             1 => Method::Head,
                             2 => Method::Post,
@@ -2212,14 +2198,13 @@ pub mod wasi {
                             7 => Method::Trace,
                             8 => Method::Patch,
                             9 => {
-                                let _l36 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l37 = *_ptr4.add(8).cast::<usize>();
-                                let _len38 = _l37;
+                                let _l14 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l15 = *_ptr2.add(8).cast::<usize>();
                                 Method::Other(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l36.cast::<u8>(),
-                                        _len38,
-                                        _len38,
+                                        _l14.cast::<u8>(),
+                                        _l15,
+                                        _l15,
                                     ),
                                 ))
                             }
@@ -2230,10 +2215,6 @@ pub mod wasi {
                 /// Returns the path with query parameters from the request, as a string.
                 pub fn path_with_query(&self) -> ::core::option::Option<::witbind::rt::String> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2244,20 +2225,19 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr4.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr2.add(8).cast::<usize>();
                                 ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2267,10 +2247,6 @@ pub mod wasi {
                 /// Returns the protocol scheme from the request.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2281,24 +2257,27 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::option::Option::Some(match i32::from(_l6) {
                                     0 => Scheme::Http,
                                     1 => Scheme::Https,
                                     2 => {
-                                        let _l22 = *_ptr4.add(8).cast::<*mut u8>();
-                                        let _l23 = *_ptr4.add(12).cast::<usize>();
-                                        let _len24 = _l23;
+                                        let _l10 = *_ptr2.add(8).cast::<*mut u8>();
+                                        let _l11 = *_ptr2.add(12).cast::<usize>();
                                         Scheme::Other(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l22.cast::<u8>(),
-                                                _len24,
-                                                _len24,
+                                                _l10.cast::<u8>(),
+                                                _l11,
+                                                _l11,
                                             ),
                                         ))
                                     }
@@ -2312,10 +2291,6 @@ pub mod wasi {
                 /// Returns the authority of the Request's target URI, if present.
                 pub fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2326,20 +2301,19 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr4.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr2.add(8).cast::<usize>();
                                 ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2366,10 +2340,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2378,10 +2352,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2392,13 +2362,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(IncomingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => ::core::result::Result::Err(()),
@@ -2474,11 +2448,11 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(::witbind::rt::Resource::take_handle(
+                        let _ret2 = _wit_import(::witbind::rt::Resource::take_handle(
                             &headers.handle,
                         ) as i32);
                         OutgoingRequest {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2491,10 +2465,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2505,13 +2475,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(OutgoingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => ::core::result::Result::Err(()),
@@ -2522,10 +2496,6 @@ pub mod wasi {
                 /// Get the Method for the Request.
                 pub fn method(&self) -> Method {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2536,9 +2506,13 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => Method::Get,
                             1 => Method::Head,
                             2 => Method::Post,
@@ -2549,14 +2523,13 @@ pub mod wasi {
                             7 => Method::Trace,
                             8 => Method::Patch,
                             9 => {
-                                let _l36 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l37 = *_ptr4.add(8).cast::<usize>();
-                                let _len38 = _l37;
+                                let _l14 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l15 = *_ptr2.add(8).cast::<usize>();
                                 Method::Other(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l36.cast::<u8>(),
-                                        _len38,
-                                        _len38,
+                                        _l14.cast::<u8>(),
+                                        _l15,
+                                        _l15,
                                     ),
                                 ))
                             }
@@ -2569,23 +2542,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v37, _v38, _v39) = match method {
-                            Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Other(_e33) => {
-                                let _vec34 = _e33;
-                                let _ptr35 = _vec34.as_ptr().cast::<u8>().cast_mut();
-                                let _len36 = _vec34.len();
-                                (9i32, _ptr35, _len36)
-                            }
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2601,13 +2557,30 @@ pub mod wasi {
                         ) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret40 = _wit_import(
+                        let (_v13, _v14, _v15) = match method {
+                            Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                            Method::Other(_e11) => {
+                                let _vec12 = _e11;
+                                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                                let _len12 = _vec12.len();
+                                (9i32, _ptr12, _len12)
+                            }
+                        };
+                        let _ret16 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v37,
-                            _v38,
-                            _v39,
+                            _v13,
+                            _v14,
+                            _v15,
                         );
-                        match _ret40 {
+                        match _ret16 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2618,10 +2591,6 @@ pub mod wasi {
                 /// When `none`, this represents an empty Path and empty Query.
                 pub fn path_with_query(&self) -> ::core::option::Option<::witbind::rt::String> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2632,20 +2601,19 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr4.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr2.add(8).cast::<usize>();
                                 ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2661,17 +2629,6 @@ pub mod wasi {
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v13, _v14, _v15) = match path_with_query {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e9) => {
-                                let _vec10 = _e9;
-                                let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                let _len12 = _vec10.len();
-                                (1i32, _ptr11, _len12)
-                            }
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2687,13 +2644,24 @@ pub mod wasi {
                         ) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret16 = _wit_import(
+                        let (_v5, _v6, _v7) = match path_with_query {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e3) => {
+                                let _vec4 = _e3;
+                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                                let _len4 = _vec4.len();
+                                (1i32, _ptr4, _len4)
+                            }
+                        };
+                        let _ret8 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v13,
-                            _v14,
-                            _v15,
+                            _v5,
+                            _v6,
+                            _v7,
                         );
-                        match _ret16 {
+                        match _ret8 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2704,10 +2672,6 @@ pub mod wasi {
                 /// implementation may choose an appropriate default scheme.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2718,24 +2682,27 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::option::Option::Some(match i32::from(_l6) {
                                     0 => Scheme::Http,
                                     1 => Scheme::Https,
                                     2 => {
-                                        let _l22 = *_ptr4.add(8).cast::<*mut u8>();
-                                        let _l23 = *_ptr4.add(12).cast::<usize>();
-                                        let _len24 = _l23;
+                                        let _l10 = *_ptr2.add(8).cast::<*mut u8>();
+                                        let _l11 = *_ptr2.add(12).cast::<usize>();
                                         Scheme::Other(::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l22.cast::<u8>(),
-                                                _len24,
-                                                _len24,
+                                                _l10.cast::<u8>(),
+                                                _l11,
+                                                _l11,
                                             ),
                                         ))
                                     }
@@ -2755,24 +2722,6 @@ pub mod wasi {
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v25, _v26, _v27, _v28) = match scheme {
-                            ::core::option::Option::None => {
-                                (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e9) => {
-                                let (_v22, _v23, _v24) = match _e9 {
-                                    Scheme::Http => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                                    Scheme::Https => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                                    Scheme::Other(_e18) => {
-                                        let _vec19 = _e18;
-                                        let _ptr20 = _vec19.as_ptr().cast::<u8>().cast_mut();
-                                        let _len21 = _vec19.len();
-                                        (2i32, _ptr20, _len21)
-                                    }
-                                };
-                                (1i32, _v22, _v23, _v24)
-                            }
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2789,14 +2738,32 @@ pub mod wasi {
                         ) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret29 = _wit_import(
+                        let (_v11, _v12, _v13, _v14) = match scheme {
+                            ::core::option::Option::None => {
+                                (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e3) => {
+                                let (_v8, _v9, _v10) = match _e3 {
+                                    Scheme::Http => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                                    Scheme::Https => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                                    Scheme::Other(_e6) => {
+                                        let _vec7 = _e6;
+                                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                                        let _len7 = _vec7.len();
+                                        (2i32, _ptr7, _len7)
+                                    }
+                                };
+                                (1i32, _v8, _v9, _v10)
+                            }
+                        };
+                        let _ret15 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
+                            _v11,
+                            _v12,
+                            _v13,
+                            _v14,
                         );
-                        match _ret29 {
+                        match _ret15 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2808,10 +2775,6 @@ pub mod wasi {
                 /// HTTPS schemes always require an authority.
                 pub fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2822,20 +2785,19 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l13 = *_ptr4.add(8).cast::<usize>();
-                                let _len14 = _l13;
+                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l7 = *_ptr2.add(8).cast::<usize>();
                                 ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l12.cast::<u8>(),
-                                        _len14,
-                                        _len14,
-                                    ),
+                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2852,17 +2814,6 @@ pub mod wasi {
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v13, _v14, _v15) = match authority {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e9) => {
-                                let _vec10 = _e9;
-                                let _ptr11 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                let _len12 = _vec10.len();
-                                (1i32, _ptr11, _len12)
-                            }
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -2878,13 +2829,24 @@ pub mod wasi {
                         ) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret16 = _wit_import(
+                        let (_v5, _v6, _v7) = match authority {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e3) => {
+                                let _vec4 = _e3;
+                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                                let _len4 = _vec4.len();
+                                (1i32, _ptr4, _len4)
+                            }
+                        };
+                        let _ret8 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v13,
-                            _v14,
-                            _v15,
+                            _v5,
+                            _v6,
+                            _v7,
                         );
-                        match _ret16 {
+                        match _ret8 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2911,10 +2873,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2983,19 +2945,15 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import() -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import();
+                        let _ret2 = _wit_import();
                         RequestOptions {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn connect_timeout(&self) -> ::core::option::Option<Duration> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3006,13 +2964,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l12 as u64)
+                                let _l6 = *_ptr2.add(8).cast::<i64>();
+                                ::core::option::Option::Some(_l6 as u64)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3026,10 +2988,6 @@ pub mod wasi {
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v10, _v11) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e9) => (1i32, ::witbind::rt::as_i64(_e9)),
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3040,12 +2998,16 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret12 = _wit_import(
+                        let (_v4, _v5) = match duration {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
+                        };
+                        let _ret6 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v10,
-                            _v11,
+                            _v4,
+                            _v5,
                         );
-                        match _ret12 {
+                        match _ret6 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3055,10 +3017,6 @@ pub mod wasi {
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3069,13 +3027,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l12 as u64)
+                                let _l6 = *_ptr2.add(8).cast::<i64>();
+                                ::core::option::Option::Some(_l6 as u64)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3089,10 +3051,6 @@ pub mod wasi {
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v10, _v11) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e9) => (1i32, ::witbind::rt::as_i64(_e9)),
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3103,12 +3061,16 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret12 = _wit_import(
+                        let (_v4, _v5) = match duration {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
+                        };
+                        let _ret6 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v10,
-                            _v11,
+                            _v4,
+                            _v5,
                         );
-                        match _ret12 {
+                        match _ret6 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3119,10 +3081,6 @@ pub mod wasi {
                 /// body stream.
                 pub fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3133,13 +3091,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l12 as u64)
+                                let _l6 = *_ptr2.add(8).cast::<i64>();
+                                ::core::option::Option::Some(_l6 as u64)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3154,10 +3116,6 @@ pub mod wasi {
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
                     unsafe {
-                        let (_v10, _v11) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e9) => (1i32, ::witbind::rt::as_i64(_e9)),
-                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -3168,12 +3126,16 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret12 = _wit_import(
+                        let (_v4, _v5) = match duration {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
+                        };
+                        let _ret6 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _v10,
-                            _v11,
+                            _v4,
+                            _v5,
                         );
-                        match _ret12 {
+                        match _ret6 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3244,11 +3206,41 @@ pub mod wasi {
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
                     unsafe {
-                        let (_v362, _v363, _v364, _v365, _v366, _v367, _v368, _v369) =
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                        unsafe extern "C" {
+                            #[link_name = "[static]response-outparam.set"]
+                            fn _wit_import(
+                                _: i32,
+                                _: i32,
+                                _: i32,
+                                _: i32,
+                                _: ::core::mem::MaybeUninit<u64>,
+                                _: *mut u8,
+                                _: *mut u8,
+                                _: usize,
+                                _: i32,
+                            );
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(
+                            _: i32,
+                            _: i32,
+                            _: i32,
+                            _: i32,
+                            _: ::core::mem::MaybeUninit<u64>,
+                            _: *mut u8,
+                            _: *mut u8,
+                            _: usize,
+                            _: i32,
+                        ) {
+                            ::core::unreachable!("imported functions are only available on wasm32")
+                        }
+                        let (_v172, _v173, _v174, _v175, _v176, _v177, _v178, _v179) =
                             match &response {
-                                ::core::result::Result::Ok(_e6) => (
+                                ::core::result::Result::Ok(_e2) => (
                                     0i32,
-                                    ::witbind::rt::Resource::take_handle(&_e6.handle) as i32,
+                                    ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
                                     0i32,
                                     ::core::mem::MaybeUninit::<u64>::zeroed(),
                                     ::core::ptr::null_mut::<u8>(),
@@ -3256,9 +3248,9 @@ pub mod wasi {
                                     0usize,
                                     0i32,
                                 ),
-                                ::core::result::Result::Err(_e9) => {
-                                    let (_v355, _v356, _v357, _v358, _v359, _v360, _v361) =
-                                        match _e9 {
+                                ::core::result::Result::Err(_e3) => {
+                                    let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) =
+                                        match _e3 {
                                             ErrorCode::DnsTimeout => (
                                                 0i32,
                                                 0i32,
@@ -3268,38 +3260,38 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::DnsError(_e15) => {
+                                            ErrorCode::DnsError(_e5) => {
                                                 let DnsErrorPayload {
-                                                    rcode: _f16,
-                                                    info_code: _f17,
-                                                } = _e15;
-                                                let (_v27, _v28, _v29) = match _f16 {
+                                                    rcode: _f6,
+                                                    info_code: _f7,
+                                                } = _e5;
+                                                let (_v11, _v12, _v13) = match _f6 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e23) => {
-                                                        let _vec24 = _e23;
-                                                        let _ptr25 =
-                                                            _vec24.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len26 = _vec24.len();
-                                                        (1i32, _ptr25, _len26)
+                                                    ::core::option::Option::Some(_e9) => {
+                                                        let _vec10 = _e9;
+                                                        let _ptr10 =
+                                                            _vec10.as_ptr().cast::<u8>().cast_mut();
+                                                        let _len10 = _vec10.len();
+                                                        (1i32, _ptr10, _len10)
                                                     }
                                                 };
-                                                let (_v36, _v37) = match _f17 {
+                                                let (_v16, _v17) = match _f7 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e35) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e35))
+                                                    ::core::option::Option::Some(_e15) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e15))
                                                     }
                                                 };
                                                 (
                                                     1i32,
-                                                    _v27,
-                                                    ::witbind::rt::ptr_to_p64(_v28),
-                                                    (_v29) as *mut u8,
-                                                    (_v36) as usize as *mut u8,
-                                                    (_v37) as usize,
+                                                    _v11,
+                                                    ::witbind::rt::ptr_to_p64(_v12),
+                                                    (_v13) as *mut u8,
+                                                    (_v16) as usize as *mut u8,
+                                                    (_v17) as usize,
                                                     0i32,
                                                 )
                                             }
@@ -3411,40 +3403,40 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::TlsAlertReceived(_e76) => {
+                                            ErrorCode::TlsAlertReceived(_e30) => {
                                                 let TlsAlertReceivedPayload {
-                                                    alert_id: _f77,
-                                                    alert_message: _f78,
-                                                } = _e76;
-                                                let (_v85, _v86) = match _f77 {
+                                                    alert_id: _f31,
+                                                    alert_message: _f32,
+                                                } = _e30;
+                                                let (_v35, _v36) = match _f31 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e84) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e84))
+                                                    ::core::option::Option::Some(_e34) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e34))
                                                     }
                                                 };
-                                                let (_v96, _v97, _v98) = match _f78 {
+                                                let (_v40, _v41, _v42) = match _f32 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e92) => {
-                                                        let _vec93 = _e92;
-                                                        let _ptr94 =
-                                                            _vec93.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len95 = _vec93.len();
-                                                        (1i32, _ptr94, _len95)
+                                                    ::core::option::Option::Some(_e38) => {
+                                                        let _vec39 = _e38;
+                                                        let _ptr39 =
+                                                            _vec39.as_ptr().cast::<u8>().cast_mut();
+                                                        let _len39 = _vec39.len();
+                                                        (1i32, _ptr39, _len39)
                                                     }
                                                 };
                                                 (
                                                     14i32,
-                                                    _v85,
+                                                    _v35,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v86)) as u64,
+                                                        (i64::from(_v36)) as u64,
                                                     ),
-                                                    (_v96) as usize as *mut u8,
-                                                    _v97,
-                                                    _v98,
+                                                    (_v40) as usize as *mut u8,
+                                                    _v41,
+                                                    _v42,
                                                     0i32,
                                                 )
                                             }
@@ -3466,17 +3458,17 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::HttpRequestBodySize(_e107) => {
-                                                let (_v114, _v115) = match _e107 {
+                                            ErrorCode::HttpRequestBodySize(_e45) => {
+                                                let (_v48, _v49) = match _e45 {
                                                     ::core::option::Option::None => (0i32, 0i64),
-                                                    ::core::option::Option::Some(_e113) => {
-                                                        (1i32, ::witbind::rt::as_i64(_e113))
+                                                    ::core::option::Option::Some(_e47) => {
+                                                        (1i32, ::witbind::rt::as_i64(_e47))
                                                     }
                                                 };
                                                 (
                                                     17i32,
-                                                    _v114,
-                                                    ::core::mem::MaybeUninit::new((_v115) as u64),
+                                                    _v48,
+                                                    ::core::mem::MaybeUninit::new((_v49) as u64),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     0usize,
@@ -3510,18 +3502,18 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::HttpRequestHeaderSectionSize(_e127) => {
-                                                let (_v134, _v135) = match _e127 {
+                                            ErrorCode::HttpRequestHeaderSectionSize(_e53) => {
+                                                let (_v56, _v57) = match _e53 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e133) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e133))
+                                                    ::core::option::Option::Some(_e55) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e55))
                                                     }
                                                 };
                                                 (
                                                     21i32,
-                                                    _v134,
+                                                    _v56,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v135)) as u64,
+                                                        (i64::from(_v57)) as u64,
                                                     ),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
@@ -3529,9 +3521,9 @@ pub mod wasi {
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpRequestHeaderSize(_e138) => {
-                                                let (_v167, _v168, _v169, _v170, _v171, _v172) =
-                                                    match _e138 {
+                                            ErrorCode::HttpRequestHeaderSize(_e58) => {
+                                                let (_v73, _v74, _v75, _v76, _v77, _v78) =
+                                                    match _e58 {
                                                         ::core::option::Option::None => (
                                                             0i32,
                                                             0i32,
@@ -3540,71 +3532,67 @@ pub mod wasi {
                                                             0i32,
                                                             0i32,
                                                         ),
-                                                        ::core::option::Option::Some(_e144) => {
+                                                        ::core::option::Option::Some(_e60) => {
                                                             let FieldSizePayload {
-                                                                field_name: _f145,
-                                                                field_size: _f146,
-                                                            } = _e144;
-                                                            let (_v156, _v157, _v158) = match _f145
-                                                            {
+                                                                field_name: _f61,
+                                                                field_size: _f62,
+                                                            } = _e60;
+                                                            let (_v66, _v67, _v68) = match _f61 {
                                                                 ::core::option::Option::None => (
                                                                     0i32,
                                                                     ::core::ptr::null_mut::<u8>(),
                                                                     0usize,
                                                                 ),
                                                                 ::core::option::Option::Some(
-                                                                    _e152,
+                                                                    _e64,
                                                                 ) => {
-                                                                    let _vec153 = _e152;
-                                                                    let _ptr154 = _vec153
+                                                                    let _vec65 = _e64;
+                                                                    let _ptr65 = _vec65
                                                                         .as_ptr()
                                                                         .cast::<u8>()
                                                                         .cast_mut();
-                                                                    let _len155 = _vec153.len();
-                                                                    (1i32, _ptr154, _len155)
+                                                                    let _len65 = _vec65.len();
+                                                                    (1i32, _ptr65, _len65)
                                                                 }
                                                             };
-                                                            let (_v165, _v166) = match _f146 {
+                                                            let (_v71, _v72) = match _f62 {
                                                                 ::core::option::Option::None => {
                                                                     (0i32, 0i32)
                                                                 }
                                                                 ::core::option::Option::Some(
-                                                                    _e164,
+                                                                    _e70,
                                                                 ) => (
                                                                     1i32,
-                                                                    ::witbind::rt::as_i32(_e164),
+                                                                    ::witbind::rt::as_i32(_e70),
                                                                 ),
                                                             };
-                                                            (
-                                                                1i32, _v156, _v157, _v158, _v165,
-                                                                _v166,
-                                                            )
+                                                            (1i32, _v66, _v67, _v68, _v71, _v72)
                                                         }
                                                     };
                                                 (
                                                     22i32,
-                                                    _v167,
+                                                    _v73,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v168)) as u64,
+                                                        (i64::from(_v74)) as u64,
                                                     ),
-                                                    _v169,
-                                                    (_v170) as *mut u8,
-                                                    (_v171) as usize,
-                                                    _v172,
+                                                    _v75,
+                                                    (_v76) as *mut u8,
+                                                    (_v77) as usize,
+                                                    _v78,
                                                 )
                                             }
-                                            ErrorCode::HttpRequestTrailerSectionSize(_e175) => {
-                                                let (_v182, _v183) = match _e175 {
+                                            ErrorCode::HttpRequestTrailerSectionSize(_e79) => {
+                                                let (_v82, _v83) = match _e79 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e181) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e181))
+                                                    ::core::option::Option::Some(_e81) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e81))
                                                     }
                                                 };
                                                 (
                                                     23i32,
-                                                    _v182,
+                                                    _v82,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v183)) as u64,
+                                                        (i64::from(_v83)) as u64,
                                                     ),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
@@ -3612,40 +3600,38 @@ pub mod wasi {
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpRequestTrailerSize(_e186) => {
+                                            ErrorCode::HttpRequestTrailerSize(_e84) => {
                                                 let FieldSizePayload {
-                                                    field_name: _f187,
-                                                    field_size: _f188,
-                                                } = _e186;
-                                                let (_v198, _v199, _v200) = match _f187 {
+                                                    field_name: _f85,
+                                                    field_size: _f86,
+                                                } = _e84;
+                                                let (_v90, _v91, _v92) = match _f85 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e194) => {
-                                                        let _vec195 = _e194;
-                                                        let _ptr196 = _vec195
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len197 = _vec195.len();
-                                                        (1i32, _ptr196, _len197)
+                                                    ::core::option::Option::Some(_e88) => {
+                                                        let _vec89 = _e88;
+                                                        let _ptr89 =
+                                                            _vec89.as_ptr().cast::<u8>().cast_mut();
+                                                        let _len89 = _vec89.len();
+                                                        (1i32, _ptr89, _len89)
                                                     }
                                                 };
-                                                let (_v207, _v208) = match _f188 {
+                                                let (_v95, _v96) = match _f86 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e206) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e206))
+                                                    ::core::option::Option::Some(_e94) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e94))
                                                     }
                                                 };
                                                 (
                                                     24i32,
-                                                    _v198,
-                                                    ::witbind::rt::ptr_to_p64(_v199),
-                                                    (_v200) as *mut u8,
-                                                    (_v207) as usize as *mut u8,
-                                                    (_v208) as usize,
+                                                    _v90,
+                                                    ::witbind::rt::ptr_to_p64(_v91),
+                                                    (_v92) as *mut u8,
+                                                    (_v95) as usize as *mut u8,
+                                                    (_v96) as usize,
                                                     0i32,
                                                 )
                                             }
@@ -3658,18 +3644,18 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::HttpResponseHeaderSectionSize(_e214) => {
-                                                let (_v221, _v222) = match _e214 {
+                                            ErrorCode::HttpResponseHeaderSectionSize(_e98) => {
+                                                let (_v101, _v102) = match _e98 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e220) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e220))
+                                                    ::core::option::Option::Some(_e100) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e100))
                                                     }
                                                 };
                                                 (
                                                     26i32,
-                                                    _v221,
+                                                    _v101,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v222)) as u64,
+                                                        (i64::from(_v102)) as u64,
                                                     ),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
@@ -3677,72 +3663,72 @@ pub mod wasi {
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseHeaderSize(_e225) => {
+                                            ErrorCode::HttpResponseHeaderSize(_e103) => {
                                                 let FieldSizePayload {
-                                                    field_name: _f226,
-                                                    field_size: _f227,
-                                                } = _e225;
-                                                let (_v237, _v238, _v239) = match _f226 {
+                                                    field_name: _f104,
+                                                    field_size: _f105,
+                                                } = _e103;
+                                                let (_v109, _v110, _v111) = match _f104 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e233) => {
-                                                        let _vec234 = _e233;
-                                                        let _ptr235 = _vec234
+                                                    ::core::option::Option::Some(_e107) => {
+                                                        let _vec108 = _e107;
+                                                        let _ptr108 = _vec108
                                                             .as_ptr()
                                                             .cast::<u8>()
                                                             .cast_mut();
-                                                        let _len236 = _vec234.len();
-                                                        (1i32, _ptr235, _len236)
+                                                        let _len108 = _vec108.len();
+                                                        (1i32, _ptr108, _len108)
                                                     }
                                                 };
-                                                let (_v246, _v247) = match _f227 {
+                                                let (_v114, _v115) = match _f105 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e245) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e245))
+                                                    ::core::option::Option::Some(_e113) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e113))
                                                     }
                                                 };
                                                 (
                                                     27i32,
-                                                    _v237,
-                                                    ::witbind::rt::ptr_to_p64(_v238),
-                                                    (_v239) as *mut u8,
-                                                    (_v246) as usize as *mut u8,
-                                                    (_v247) as usize,
+                                                    _v109,
+                                                    ::witbind::rt::ptr_to_p64(_v110),
+                                                    (_v111) as *mut u8,
+                                                    (_v114) as usize as *mut u8,
+                                                    (_v115) as usize,
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseBodySize(_e250) => {
-                                                let (_v257, _v258) = match _e250 {
+                                            ErrorCode::HttpResponseBodySize(_e116) => {
+                                                let (_v119, _v120) = match _e116 {
                                                     ::core::option::Option::None => (0i32, 0i64),
-                                                    ::core::option::Option::Some(_e256) => {
-                                                        (1i32, ::witbind::rt::as_i64(_e256))
+                                                    ::core::option::Option::Some(_e118) => {
+                                                        (1i32, ::witbind::rt::as_i64(_e118))
                                                     }
                                                 };
                                                 (
                                                     28i32,
-                                                    _v257,
-                                                    ::core::mem::MaybeUninit::new((_v258) as u64),
+                                                    _v119,
+                                                    ::core::mem::MaybeUninit::new((_v120) as u64),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     0usize,
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseTrailerSectionSize(_e261) => {
-                                                let (_v268, _v269) = match _e261 {
+                                            ErrorCode::HttpResponseTrailerSectionSize(_e121) => {
+                                                let (_v124, _v125) = match _e121 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e267) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e267))
+                                                    ::core::option::Option::Some(_e123) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e123))
                                                     }
                                                 };
                                                 (
                                                     29i32,
-                                                    _v268,
+                                                    _v124,
                                                     ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v269)) as u64,
+                                                        (i64::from(_v125)) as u64,
                                                     ),
                                                     ::core::ptr::null_mut::<u8>(),
                                                     ::core::ptr::null_mut::<u8>(),
@@ -3750,92 +3736,92 @@ pub mod wasi {
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseTrailerSize(_e272) => {
+                                            ErrorCode::HttpResponseTrailerSize(_e126) => {
                                                 let FieldSizePayload {
-                                                    field_name: _f273,
-                                                    field_size: _f274,
-                                                } = _e272;
-                                                let (_v284, _v285, _v286) = match _f273 {
+                                                    field_name: _f127,
+                                                    field_size: _f128,
+                                                } = _e126;
+                                                let (_v132, _v133, _v134) = match _f127 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e280) => {
-                                                        let _vec281 = _e280;
-                                                        let _ptr282 = _vec281
+                                                    ::core::option::Option::Some(_e130) => {
+                                                        let _vec131 = _e130;
+                                                        let _ptr131 = _vec131
                                                             .as_ptr()
                                                             .cast::<u8>()
                                                             .cast_mut();
-                                                        let _len283 = _vec281.len();
-                                                        (1i32, _ptr282, _len283)
+                                                        let _len131 = _vec131.len();
+                                                        (1i32, _ptr131, _len131)
                                                     }
                                                 };
-                                                let (_v293, _v294) = match _f274 {
+                                                let (_v137, _v138) = match _f128 {
                                                     ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e292) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e292))
+                                                    ::core::option::Option::Some(_e136) => {
+                                                        (1i32, ::witbind::rt::as_i32(_e136))
                                                     }
                                                 };
                                                 (
                                                     30i32,
-                                                    _v284,
-                                                    ::witbind::rt::ptr_to_p64(_v285),
-                                                    (_v286) as *mut u8,
-                                                    (_v293) as usize as *mut u8,
-                                                    (_v294) as usize,
+                                                    _v132,
+                                                    ::witbind::rt::ptr_to_p64(_v133),
+                                                    (_v134) as *mut u8,
+                                                    (_v137) as usize as *mut u8,
+                                                    (_v138) as usize,
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseTransferCoding(_e297) => {
-                                                let (_v307, _v308, _v309) = match _e297 {
+                                            ErrorCode::HttpResponseTransferCoding(_e139) => {
+                                                let (_v143, _v144, _v145) = match _e139 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e303) => {
-                                                        let _vec304 = _e303;
-                                                        let _ptr305 = _vec304
+                                                    ::core::option::Option::Some(_e141) => {
+                                                        let _vec142 = _e141;
+                                                        let _ptr142 = _vec142
                                                             .as_ptr()
                                                             .cast::<u8>()
                                                             .cast_mut();
-                                                        let _len306 = _vec304.len();
-                                                        (1i32, _ptr305, _len306)
+                                                        let _len142 = _vec142.len();
+                                                        (1i32, _ptr142, _len142)
                                                     }
                                                 };
                                                 (
                                                     31i32,
-                                                    _v307,
-                                                    ::witbind::rt::ptr_to_p64(_v308),
-                                                    (_v309) as *mut u8,
+                                                    _v143,
+                                                    ::witbind::rt::ptr_to_p64(_v144),
+                                                    (_v145) as *mut u8,
                                                     ::core::ptr::null_mut::<u8>(),
                                                     0usize,
                                                     0i32,
                                                 )
                                             }
-                                            ErrorCode::HttpResponseContentCoding(_e312) => {
-                                                let (_v322, _v323, _v324) = match _e312 {
+                                            ErrorCode::HttpResponseContentCoding(_e146) => {
+                                                let (_v150, _v151, _v152) = match _e146 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e318) => {
-                                                        let _vec319 = _e318;
-                                                        let _ptr320 = _vec319
+                                                    ::core::option::Option::Some(_e148) => {
+                                                        let _vec149 = _e148;
+                                                        let _ptr149 = _vec149
                                                             .as_ptr()
                                                             .cast::<u8>()
                                                             .cast_mut();
-                                                        let _len321 = _vec319.len();
-                                                        (1i32, _ptr320, _len321)
+                                                        let _len149 = _vec149.len();
+                                                        (1i32, _ptr149, _len149)
                                                     }
                                                 };
                                                 (
                                                     32i32,
-                                                    _v322,
-                                                    ::witbind::rt::ptr_to_p64(_v323),
-                                                    (_v324) as *mut u8,
+                                                    _v150,
+                                                    ::witbind::rt::ptr_to_p64(_v151),
+                                                    (_v152) as *mut u8,
                                                     ::core::ptr::null_mut::<u8>(),
                                                     0usize,
                                                     0i32,
@@ -3886,77 +3872,47 @@ pub mod wasi {
                                                 0usize,
                                                 0i32,
                                             ),
-                                            ErrorCode::InternalError(_e342) => {
-                                                let (_v352, _v353, _v354) = match _e342 {
+                                            ErrorCode::InternalError(_e158) => {
+                                                let (_v162, _v163, _v164) = match _e158 {
                                                     ::core::option::Option::None => (
                                                         0i32,
                                                         ::core::ptr::null_mut::<u8>(),
                                                         0usize,
                                                     ),
-                                                    ::core::option::Option::Some(_e348) => {
-                                                        let _vec349 = _e348;
-                                                        let _ptr350 = _vec349
+                                                    ::core::option::Option::Some(_e160) => {
+                                                        let _vec161 = _e160;
+                                                        let _ptr161 = _vec161
                                                             .as_ptr()
                                                             .cast::<u8>()
                                                             .cast_mut();
-                                                        let _len351 = _vec349.len();
-                                                        (1i32, _ptr350, _len351)
+                                                        let _len161 = _vec161.len();
+                                                        (1i32, _ptr161, _len161)
                                                     }
                                                 };
                                                 (
                                                     38i32,
-                                                    _v352,
-                                                    ::witbind::rt::ptr_to_p64(_v353),
-                                                    (_v354) as *mut u8,
+                                                    _v162,
+                                                    ::witbind::rt::ptr_to_p64(_v163),
+                                                    (_v164) as *mut u8,
                                                     ::core::ptr::null_mut::<u8>(),
                                                     0usize,
                                                     0i32,
                                                 )
                                             }
                                         };
-                                    (1i32, _v355, _v356, _v357, _v358, _v359, _v360, _v361)
+                                    (1i32, _v165, _v166, _v167, _v168, _v169, _v170, _v171)
                                 }
                             };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]response-outparam.set"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: ::core::mem::MaybeUninit<u64>,
-                                _: *mut u8,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: ::core::mem::MaybeUninit<u64>,
-                            _: *mut u8,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&param.handle) as i32,
-                            _v362,
-                            _v363,
-                            _v364,
-                            _v365,
-                            _v366,
-                            _v367,
-                            _v368,
-                            _v369,
+                            _v172,
+                            _v173,
+                            _v174,
+                            _v175,
+                            _v176,
+                            _v177,
+                            _v178,
+                            _v179,
                         );
                     }
                 }
@@ -4021,9 +3977,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u16
+                        _ret2 as u16
                     }
                 }
                 /// Returns the headers from the incoming response.
@@ -4045,10 +4001,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4057,10 +4013,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -4071,13 +4023,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(IncomingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => ::core::result::Result::Err(()),
@@ -4156,10 +4112,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn stream(&self) -> ::core::result::Result<InputStream, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -4170,13 +4122,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(super::super::io::streams::InputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => ::core::result::Result::Err(()),
@@ -4198,10 +4154,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::take_handle(&this.handle) as i32);
                         FutureTrailers {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4270,10 +4226,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4305,10 +4261,6 @@ pub mod wasi {
                     >,
                 > {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -4319,26 +4271,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(8).cast::<u8>();
+                                ::core::option::Option::Some(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(16).cast::<u8>();
-                                        ::core::result::Result::Ok(match i32::from(_l16) {
+                                        let _l8 = *_ptr2.add(16).cast::<u8>();
+                                        ::core::result::Result::Ok(match i32::from(_l8) {
                                             0 => {
-                                                let _l20 = *_ptr4.add(24).cast::<u8>();
-                                                ::core::result::Result::Ok(match i32::from(_l20) {
+                                                let _l10 = *_ptr2.add(24).cast::<u8>();
+                                                ::core::result::Result::Ok(match i32::from(_l10) {
                                                     0 => ::core::option::Option::None,
                                                     1 => {
-                                                        let _l27 = *_ptr4.add(28).cast::<i32>();
+                                                        let _l13 = *_ptr2.add(28).cast::<i32>();
                                                         ::core::option::Option::Some(Fields {
                                                             handle:
                                                                 ::witbind::rt::Resource::from_handle(
-                                                                    _l27 as u32,
+                                                                    _l13 as u32,
                                                                 ),
                                                         })
                                                     }
@@ -4346,26 +4302,25 @@ pub mod wasi {
                                                 })
                                             }
                                             1 => {
-                                                let _l32 = *_ptr4.add(24).cast::<u8>();
-                                                ::core::result::Result::Err(match i32::from(_l32) {
+                                                let _l16 = *_ptr2.add(24).cast::<u8>();
+                                                ::core::result::Result::Err(match i32::from(_l16) {
                                                     0 => ErrorCode::DnsTimeout,
                                                     1 => {
-                                                        let _l39 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v50 = match i32::from(_l39) {
+                                                        let _l19 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v25 = match i32::from(_l19) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l46 = *_ptr4
+                                                                let _l22 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l47 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len48 = _l47;
+                                                                let _l23 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l46.cast::<u8>(),
-                                                                                        _len48,
-                                                                                        _len48,
+                                                                                        _l22.cast::<u8>(),
+                                                                                        _l23,
+                                                                                        _l23,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -4375,14 +4330,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l51 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v59 = match i32::from(_l51) {
+                                                        let _l26 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v30 = match i32::from(_l26) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l58 =
-                                                                    *_ptr4.add(46).cast::<u16>();
+                                                                let _l29 =
+                                                                    *_ptr2.add(46).cast::<u16>();
                                                                 ::core::option::Option::Some(
-                                                                    i32::from(_l58) as u16,
+                                                                    i32::from(_l29) as u16,
                                                                 )
                                                             }
                                                             _ => {
@@ -4391,8 +4346,8 @@ pub mod wasi {
                                                             }
                                                         };
                                                         ErrorCode::DnsError(DnsErrorPayload {
-                                                            rcode: _v50,
-                                                            info_code: _v59,
+                                                            rcode: _v25,
+                                                            info_code: _v30,
                                                         })
                                                     }
                                                     2 => ErrorCode::DestinationNotFound,
@@ -4408,14 +4363,14 @@ pub mod wasi {
                                                     12 => ErrorCode::TlsProtocolError,
                                                     13 => ErrorCode::TlsCertificateError,
                                                     14 => {
-                                                        let _l99 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v107 = match i32::from(_l99) {
+                                                        let _l44 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v48 = match i32::from(_l44) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l106 =
-                                                                    *_ptr4.add(33).cast::<u8>();
+                                                                let _l47 =
+                                                                    *_ptr2.add(33).cast::<u8>();
                                                                 ::core::option::Option::Some(
-                                                                    i32::from(_l106) as u8,
+                                                                    i32::from(_l47) as u8,
                                                                 )
                                                             }
                                                             _ => {
@@ -4423,22 +4378,21 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l108 = *_ptr4.add(36).cast::<u8>();
-                                                        let _v119 = match i32::from(_l108) {
+                                                        let _l49 = *_ptr2.add(36).cast::<u8>();
+                                                        let _v55 = match i32::from(_l49) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l115 = *_ptr4
+                                                                let _l52 = *_ptr2
                                                                     .add(40)
                                                                     .cast::<*mut u8>();
-                                                                let _l116 =
-                                                                    *_ptr4.add(44).cast::<usize>();
-                                                                let _len117 = _l116;
+                                                                let _l53 =
+                                                                    *_ptr2.add(44).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l115.cast::<u8>(),
-                                                                                        _len117,
-                                                                                        _len117,
+                                                                                        _l52.cast::<u8>(),
+                                                                                        _l53,
+                                                                                        _l53,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -4450,21 +4404,21 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::TlsAlertReceived(
                                                             TlsAlertReceivedPayload {
-                                                                alert_id: _v107,
-                                                                alert_message: _v119,
+                                                                alert_id: _v48,
+                                                                alert_message: _v55,
                                                             },
                                                         )
                                                     }
                                                     15 => ErrorCode::HttpRequestDenied,
                                                     16 => ErrorCode::HttpRequestLengthRequired,
                                                     17 => {
-                                                        let _l129 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l59 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestBodySize(
-                                                                        match i32::from(_l129) {
+                                                                        match i32::from(_l59) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l136 = *_ptr4.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l136 as u64)
+                                                                                let _l62 = *_ptr2.add(40).cast::<i64>();
+                                                                                ::core::option::Option::Some(_l62 as u64)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
@@ -4474,55 +4428,54 @@ pub mod wasi {
                                                     19 => ErrorCode::HttpRequestUriInvalid,
                                                     20 => ErrorCode::HttpRequestUriTooLong,
                                                     21 => {
-                                                        let _l150 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l68 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestHeaderSectionSize(
-                                                                        match i32::from(_l150) {
+                                                                        match i32::from(_l68) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l157 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l157 as u32)
+                                                                                let _l71 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l71 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     22 => {
-                                                        let _l162 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l74 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestHeaderSize(
-                                                                        match i32::from(_l162) {
+                                                                        match i32::from(_l74) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l169 = *_ptr4.add(36).cast::<u8>();
-                                                                                let _v180 = match i32::from(_l169) {
+                                                                                let _l77 = *_ptr2.add(36).cast::<u8>();
+                                                                                let _v83 = match i32::from(_l77) {
                                                                                     0 => ::core::option::Option::None,
                                                                                     1 => {
-                                                                                        let _l176 = *_ptr4.add(40).cast::<*mut u8>();
-                                                                                        let _l177 = *_ptr4.add(44).cast::<usize>();
-                                                                                        let _len178 = _l177;
+                                                                                        let _l80 = *_ptr2.add(40).cast::<*mut u8>();
+                                                                                        let _l81 = *_ptr2.add(44).cast::<usize>();
                                                                                         ::core::option::Option::Some(
                                                                                             ::witbind::rt::string_lift(
                                                                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                                                                    _l176.cast::<u8>(),
-                                                                                                    _len178,
-                                                                                                    _len178,
+                                                                                                    _l80.cast::<u8>(),
+                                                                                                    _l81,
+                                                                                                    _l81,
                                                                                                 ),
                                                                                             ),
                                                                                         )
                                                                                     }
                                                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                                                 };
-                                                                                let _l181 = *_ptr4.add(48).cast::<u8>();
-                                                                                let _v189 = match i32::from(_l181) {
+                                                                                let _l84 = *_ptr2.add(48).cast::<u8>();
+                                                                                let _v88 = match i32::from(_l84) {
                                                                                     0 => ::core::option::Option::None,
                                                                                     1 => {
-                                                                                        let _l188 = *_ptr4.add(52).cast::<i32>();
-                                                                                        ::core::option::Option::Some(_l188 as u32)
+                                                                                        let _l87 = *_ptr2.add(52).cast::<i32>();
+                                                                                        ::core::option::Option::Some(_l87 as u32)
                                                                                     }
                                                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                                                 };
                                                                                 ::core::option::Option::Some(FieldSizePayload {
-                                                                                    field_name: _v180,
-                                                                                    field_size: _v189,
+                                                                                    field_name: _v83,
+                                                                                    field_size: _v88,
                                                                                 })
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4530,35 +4483,34 @@ pub mod wasi {
                                                                     )
                                                     }
                                                     23 => {
-                                                        let _l194 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l91 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestTrailerSectionSize(
-                                                                        match i32::from(_l194) {
+                                                                        match i32::from(_l91) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l201 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l201 as u32)
+                                                                                let _l94 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l94 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     24 => {
-                                                        let _l206 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v217 = match i32::from(_l206) {
+                                                        let _l97 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v103 = match i32::from(_l97) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l213 = *_ptr4
+                                                                let _l100 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l214 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len215 = _l214;
+                                                                let _l101 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l213.cast::<u8>(),
-                                                                                        _len215,
-                                                                                        _len215,
+                                                                                        _l100.cast::<u8>(),
+                                                                                        _l101,
+                                                                                        _l101,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -4568,14 +4520,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l218 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v226 = match i32::from(_l218) {
+                                                        let _l104 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v108 = match i32::from(_l104) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l225 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l107 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l225 as u32,
+                                                                    _l107 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -4585,42 +4537,41 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpRequestTrailerSize(
                                                             FieldSizePayload {
-                                                                field_name: _v217,
-                                                                field_size: _v226,
+                                                                field_name: _v103,
+                                                                field_size: _v108,
                                                             },
                                                         )
                                                     }
                                                     25 => ErrorCode::HttpResponseIncomplete,
                                                     26 => {
-                                                        let _l233 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l111 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseHeaderSectionSize(
-                                                                        match i32::from(_l233) {
+                                                                        match i32::from(_l111) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l240 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l240 as u32)
+                                                                                let _l114 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l114 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     27 => {
-                                                        let _l245 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v256 = match i32::from(_l245) {
+                                                        let _l117 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v123 = match i32::from(_l117) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l252 = *_ptr4
+                                                                let _l120 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l253 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len254 = _l253;
+                                                                let _l121 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l252.cast::<u8>(),
-                                                                                        _len254,
-                                                                                        _len254,
+                                                                                        _l120.cast::<u8>(),
+                                                                                        _l121,
+                                                                                        _l121,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -4630,14 +4581,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l257 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v265 = match i32::from(_l257) {
+                                                        let _l124 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v128 = match i32::from(_l124) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l264 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l127 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l264 as u32,
+                                                                    _l127 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -4647,54 +4598,53 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpResponseHeaderSize(
                                                             FieldSizePayload {
-                                                                field_name: _v256,
-                                                                field_size: _v265,
+                                                                field_name: _v123,
+                                                                field_size: _v128,
                                                             },
                                                         )
                                                     }
                                                     28 => {
-                                                        let _l269 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l130 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseBodySize(
-                                                                        match i32::from(_l269) {
+                                                                        match i32::from(_l130) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l276 = *_ptr4.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l276 as u64)
+                                                                                let _l133 = *_ptr2.add(40).cast::<i64>();
+                                                                                ::core::option::Option::Some(_l133 as u64)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     29 => {
-                                                        let _l281 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l136 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseTrailerSectionSize(
-                                                                        match i32::from(_l281) {
+                                                                        match i32::from(_l136) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l288 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l288 as u32)
+                                                                                let _l139 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l139 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     30 => {
-                                                        let _l293 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v304 = match i32::from(_l293) {
+                                                        let _l142 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v148 = match i32::from(_l142) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l300 = *_ptr4
+                                                                let _l145 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l301 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len302 = _l301;
+                                                                let _l146 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l300.cast::<u8>(),
-                                                                                        _len302,
-                                                                                        _len302,
+                                                                                        _l145.cast::<u8>(),
+                                                                                        _l146,
+                                                                                        _l146,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -4704,14 +4654,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l305 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v313 = match i32::from(_l305) {
+                                                        let _l149 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v153 = match i32::from(_l149) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l312 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l152 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l312 as u32,
+                                                                    _l152 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -4721,26 +4671,25 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpResponseTrailerSize(
                                                             FieldSizePayload {
-                                                                field_name: _v304,
-                                                                field_size: _v313,
+                                                                field_name: _v148,
+                                                                field_size: _v153,
                                                             },
                                                         )
                                                     }
                                                     31 => {
-                                                        let _l317 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l155 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseTransferCoding(
-                                                                        match i32::from(_l317) {
+                                                                        match i32::from(_l155) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l324 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l325 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len326 = _l325;
+                                                                                let _l158 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l159 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l324.cast::<u8>(),
-                                                                                            _len326,
-                                                                                            _len326,
+                                                                                            _l158.cast::<u8>(),
+                                                                                            _l159,
+                                                                                            _l159,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -4750,20 +4699,19 @@ pub mod wasi {
                                                                     )
                                                     }
                                                     32 => {
-                                                        let _l332 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l163 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseContentCoding(
-                                                                        match i32::from(_l332) {
+                                                                        match i32::from(_l163) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l339 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l340 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len341 = _l340;
+                                                                                let _l166 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l167 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l339.cast::<u8>(),
-                                                                                            _len341,
-                                                                                            _len341,
+                                                                                            _l166.cast::<u8>(),
+                                                                                            _l167,
+                                                                                            _l167,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -4778,20 +4726,19 @@ pub mod wasi {
                                                     36 => ErrorCode::LoopDetected,
                                                     37 => ErrorCode::ConfigurationError,
                                                     38 => {
-                                                        let _l362 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l176 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::InternalError(
-                                                                        match i32::from(_l362) {
+                                                                        match i32::from(_l176) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l369 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l370 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len371 = _l370;
+                                                                                let _l179 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l180 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l369.cast::<u8>(),
-                                                                                            _len371,
-                                                                                            _len371,
+                                                                                            _l179.cast::<u8>(),
+                                                                                            _l180,
+                                                                                            _l180,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -4877,11 +4824,11 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(::witbind::rt::Resource::take_handle(
+                        let _ret2 = _wit_import(::witbind::rt::Resource::take_handle(
                             &headers.handle,
                         ) as i32);
                         OutgoingResponse {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4898,9 +4845,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret4 as u16
+                        _ret2 as u16
                     }
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
@@ -4921,11 +4868,11 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 = _wit_import(
+                        let _ret2 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
                         );
-                        match _ret4 {
+                        match _ret2 {
                             0 => ::core::result::Result::Ok(()),
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4952,10 +4899,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4967,10 +4914,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -4981,13 +4924,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(OutgoingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
                             1 => ::core::result::Result::Err(()),
@@ -5068,10 +5015,6 @@ pub mod wasi {
                 #[allow(clippy::result_unit_err)]
                 pub fn write(&self) -> ::core::result::Result<OutputStream, ()> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -5082,14 +5025,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
                                 ::core::result::Result::Ok(
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                 )
                             }
@@ -5112,17 +5059,6 @@ pub mod wasi {
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                        let (_v10, _v11) = match &trailers {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e9) => (
-                                1i32,
-                                ::witbind::rt::Resource::take_handle(&_e9.handle) as i32,
-                            ),
-                        };
-                        let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -5133,51 +5069,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                        let (_v4, _v5) = match &trailers {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e3) => (
+                                1i32,
+                                ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                            ),
+                        };
+                        let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&this.handle) as i32,
-                            _v10,
-                            _v11,
-                            _ptr12,
+                            _v4,
+                            _v5,
+                            _ptr6,
                         );
-                        let _l13 = *_ptr12.cast::<u8>();
-                        match i32::from(_l13) {
+                        let _l7 = *_ptr6.cast::<u8>();
+                        match i32::from(_l7) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l20 = *_ptr12.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l20) {
+                                let _l10 = *_ptr6.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l10) {
                                     0 => ErrorCode::DnsTimeout,
                                     1 => {
-                                        let _l27 = *_ptr12.add(16).cast::<u8>();
-                                        let _v38 = match i32::from(_l27) {
+                                        let _l13 = *_ptr6.add(16).cast::<u8>();
+                                        let _v19 = match i32::from(_l13) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l34 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l35 = *_ptr12.add(24).cast::<usize>();
-                                                let _len36 = _l35;
+                                                let _l16 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l17 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l34.cast::<u8>(),
-                                                            _len36,
-                                                            _len36,
+                                                            _l16.cast::<u8>(),
+                                                            _l17,
+                                                            _l17,
                                                         ),
                                                     ),
                                                 )
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
-                                        let _l39 = *_ptr12.add(28).cast::<u8>();
-                                        let _v47 = match i32::from(_l39) {
+                                        let _l20 = *_ptr6.add(28).cast::<u8>();
+                                        let _v24 = match i32::from(_l20) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l46 = *_ptr12.add(30).cast::<u16>();
-                                                ::core::option::Option::Some(i32::from(_l46) as u16)
+                                                let _l23 = *_ptr6.add(30).cast::<u16>();
+                                                ::core::option::Option::Some(i32::from(_l23) as u16)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ErrorCode::DnsError(DnsErrorPayload {
-                                            rcode: _v38,
-                                            info_code: _v47,
+                                            rcode: _v19,
+                                            info_code: _v24,
                                         })
                                     }
                                     2 => ErrorCode::DestinationNotFound,
@@ -5193,28 +5139,27 @@ pub mod wasi {
                                     12 => ErrorCode::TlsProtocolError,
                                     13 => ErrorCode::TlsCertificateError,
                                     14 => {
-                                        let _l87 = *_ptr12.add(16).cast::<u8>();
-                                        let _v95 = match i32::from(_l87) {
+                                        let _l38 = *_ptr6.add(16).cast::<u8>();
+                                        let _v42 = match i32::from(_l38) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l94 = *_ptr12.add(17).cast::<u8>();
-                                                ::core::option::Option::Some(i32::from(_l94) as u8)
+                                                let _l41 = *_ptr6.add(17).cast::<u8>();
+                                                ::core::option::Option::Some(i32::from(_l41) as u8)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
-                                        let _l96 = *_ptr12.add(20).cast::<u8>();
-                                        let _v107 = match i32::from(_l96) {
+                                        let _l43 = *_ptr6.add(20).cast::<u8>();
+                                        let _v49 = match i32::from(_l43) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l103 = *_ptr12.add(24).cast::<*mut u8>();
-                                                let _l104 = *_ptr12.add(28).cast::<usize>();
-                                                let _len105 = _l104;
+                                                let _l46 = *_ptr6.add(24).cast::<*mut u8>();
+                                                let _l47 = *_ptr6.add(28).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l103.cast::<u8>(),
-                                                            _len105,
-                                                            _len105,
+                                                            _l46.cast::<u8>(),
+                                                            _l47,
+                                                            _l47,
                                                         ),
                                                     ),
                                                 )
@@ -5222,19 +5167,19 @@ pub mod wasi {
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                            alert_id: _v95,
-                                            alert_message: _v107,
+                                            alert_id: _v42,
+                                            alert_message: _v49,
                                         })
                                     }
                                     15 => ErrorCode::HttpRequestDenied,
                                     16 => ErrorCode::HttpRequestLengthRequired,
                                     17 => {
-                                        let _l117 = *_ptr12.add(16).cast::<u8>();
-                                        ErrorCode::HttpRequestBodySize(match i32::from(_l117) {
+                                        let _l53 = *_ptr6.add(16).cast::<u8>();
+                                        ErrorCode::HttpRequestBodySize(match i32::from(_l53) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l124 = *_ptr12.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l124 as u64)
+                                                let _l56 = *_ptr6.add(24).cast::<i64>();
+                                                ::core::option::Option::Some(_l56 as u64)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         })
@@ -5243,228 +5188,222 @@ pub mod wasi {
                                     19 => ErrorCode::HttpRequestUriInvalid,
                                     20 => ErrorCode::HttpRequestUriTooLong,
                                     21 => {
-                                        let _l138 = *_ptr12.add(16).cast::<u8>();
+                                        let _l62 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpRequestHeaderSectionSize(
-                                            match i32::from(_l138) {
+                                            match i32::from(_l62) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l145 = *_ptr12.add(20).cast::<i32>();
-                                                    ::core::option::Option::Some(_l145 as u32)
+                                                    let _l65 = *_ptr6.add(20).cast::<i32>();
+                                                    ::core::option::Option::Some(_l65 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             },
                                         )
                                     }
                                     22 => {
-                                        let _l150 = *_ptr12.add(16).cast::<u8>();
-                                        ErrorCode::HttpRequestHeaderSize(match i32::from(_l150) {
+                                        let _l68 = *_ptr6.add(16).cast::<u8>();
+                                        ErrorCode::HttpRequestHeaderSize(match i32::from(_l68) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l157 = *_ptr12.add(20).cast::<u8>();
-                                                let _v168 = match i32::from(_l157) {
+                                                let _l71 = *_ptr6.add(20).cast::<u8>();
+                                                let _v77 = match i32::from(_l71) {
                                                     0 => ::core::option::Option::None,
                                                     1 => {
-                                                        let _l164 =
-                                                            *_ptr12.add(24).cast::<*mut u8>();
-                                                        let _l165 = *_ptr12.add(28).cast::<usize>();
-                                                        let _len166 = _l165;
+                                                        let _l74 = *_ptr6.add(24).cast::<*mut u8>();
+                                                        let _l75 = *_ptr6.add(28).cast::<usize>();
                                                         ::core::option::Option::Some(
                                                             ::witbind::rt::string_lift(
                                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l164.cast::<u8>(),
-                                                                    _len166,
-                                                                    _len166,
+                                                                    _l74.cast::<u8>(),
+                                                                    _l75,
+                                                                    _l75,
                                                                 ),
                                                             ),
                                                         )
                                                     }
                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                 };
-                                                let _l169 = *_ptr12.add(32).cast::<u8>();
-                                                let _v177 = match i32::from(_l169) {
+                                                let _l78 = *_ptr6.add(32).cast::<u8>();
+                                                let _v82 = match i32::from(_l78) {
                                                     0 => ::core::option::Option::None,
                                                     1 => {
-                                                        let _l176 = *_ptr12.add(36).cast::<i32>();
-                                                        ::core::option::Option::Some(_l176 as u32)
+                                                        let _l81 = *_ptr6.add(36).cast::<i32>();
+                                                        ::core::option::Option::Some(_l81 as u32)
                                                     }
                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                 };
                                                 ::core::option::Option::Some(FieldSizePayload {
-                                                    field_name: _v168,
-                                                    field_size: _v177,
+                                                    field_name: _v77,
+                                                    field_size: _v82,
                                                 })
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         })
                                     }
                                     23 => {
-                                        let _l182 = *_ptr12.add(16).cast::<u8>();
+                                        let _l85 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpRequestTrailerSectionSize(
-                                            match i32::from(_l182) {
+                                            match i32::from(_l85) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l189 = *_ptr12.add(20).cast::<i32>();
-                                                    ::core::option::Option::Some(_l189 as u32)
+                                                    let _l88 = *_ptr6.add(20).cast::<i32>();
+                                                    ::core::option::Option::Some(_l88 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             },
                                         )
                                     }
                                     24 => {
-                                        let _l194 = *_ptr12.add(16).cast::<u8>();
-                                        let _v205 = match i32::from(_l194) {
+                                        let _l91 = *_ptr6.add(16).cast::<u8>();
+                                        let _v97 = match i32::from(_l91) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l201 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l202 = *_ptr12.add(24).cast::<usize>();
-                                                let _len203 = _l202;
+                                                let _l94 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l95 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l201.cast::<u8>(),
-                                                            _len203,
-                                                            _len203,
+                                                            _l94.cast::<u8>(),
+                                                            _l95,
+                                                            _l95,
                                                         ),
                                                     ),
                                                 )
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
-                                        let _l206 = *_ptr12.add(28).cast::<u8>();
-                                        let _v214 = match i32::from(_l206) {
+                                        let _l98 = *_ptr6.add(28).cast::<u8>();
+                                        let _v102 = match i32::from(_l98) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l213 = *_ptr12.add(32).cast::<i32>();
-                                                ::core::option::Option::Some(_l213 as u32)
+                                                let _l101 = *_ptr6.add(32).cast::<i32>();
+                                                ::core::option::Option::Some(_l101 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                            field_name: _v205,
-                                            field_size: _v214,
+                                            field_name: _v97,
+                                            field_size: _v102,
                                         })
                                     }
                                     25 => ErrorCode::HttpResponseIncomplete,
                                     26 => {
-                                        let _l221 = *_ptr12.add(16).cast::<u8>();
+                                        let _l105 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpResponseHeaderSectionSize(
-                                            match i32::from(_l221) {
+                                            match i32::from(_l105) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l228 = *_ptr12.add(20).cast::<i32>();
-                                                    ::core::option::Option::Some(_l228 as u32)
+                                                    let _l108 = *_ptr6.add(20).cast::<i32>();
+                                                    ::core::option::Option::Some(_l108 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             },
                                         )
                                     }
                                     27 => {
-                                        let _l233 = *_ptr12.add(16).cast::<u8>();
-                                        let _v244 = match i32::from(_l233) {
+                                        let _l111 = *_ptr6.add(16).cast::<u8>();
+                                        let _v117 = match i32::from(_l111) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l240 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l241 = *_ptr12.add(24).cast::<usize>();
-                                                let _len242 = _l241;
+                                                let _l114 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l115 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l240.cast::<u8>(),
-                                                            _len242,
-                                                            _len242,
+                                                            _l114.cast::<u8>(),
+                                                            _l115,
+                                                            _l115,
                                                         ),
                                                     ),
                                                 )
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
-                                        let _l245 = *_ptr12.add(28).cast::<u8>();
-                                        let _v253 = match i32::from(_l245) {
+                                        let _l118 = *_ptr6.add(28).cast::<u8>();
+                                        let _v122 = match i32::from(_l118) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l252 = *_ptr12.add(32).cast::<i32>();
-                                                ::core::option::Option::Some(_l252 as u32)
+                                                let _l121 = *_ptr6.add(32).cast::<i32>();
+                                                ::core::option::Option::Some(_l121 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                            field_name: _v244,
-                                            field_size: _v253,
+                                            field_name: _v117,
+                                            field_size: _v122,
                                         })
                                     }
                                     28 => {
-                                        let _l257 = *_ptr12.add(16).cast::<u8>();
-                                        ErrorCode::HttpResponseBodySize(match i32::from(_l257) {
+                                        let _l124 = *_ptr6.add(16).cast::<u8>();
+                                        ErrorCode::HttpResponseBodySize(match i32::from(_l124) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l264 = *_ptr12.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l264 as u64)
+                                                let _l127 = *_ptr6.add(24).cast::<i64>();
+                                                ::core::option::Option::Some(_l127 as u64)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         })
                                     }
                                     29 => {
-                                        let _l269 = *_ptr12.add(16).cast::<u8>();
+                                        let _l130 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpResponseTrailerSectionSize(
-                                            match i32::from(_l269) {
+                                            match i32::from(_l130) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l276 = *_ptr12.add(20).cast::<i32>();
-                                                    ::core::option::Option::Some(_l276 as u32)
+                                                    let _l133 = *_ptr6.add(20).cast::<i32>();
+                                                    ::core::option::Option::Some(_l133 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             },
                                         )
                                     }
                                     30 => {
-                                        let _l281 = *_ptr12.add(16).cast::<u8>();
-                                        let _v292 = match i32::from(_l281) {
+                                        let _l136 = *_ptr6.add(16).cast::<u8>();
+                                        let _v142 = match i32::from(_l136) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l288 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l289 = *_ptr12.add(24).cast::<usize>();
-                                                let _len290 = _l289;
+                                                let _l139 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l140 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l288.cast::<u8>(),
-                                                            _len290,
-                                                            _len290,
+                                                            _l139.cast::<u8>(),
+                                                            _l140,
+                                                            _l140,
                                                         ),
                                                     ),
                                                 )
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
-                                        let _l293 = *_ptr12.add(28).cast::<u8>();
-                                        let _v301 = match i32::from(_l293) {
+                                        let _l143 = *_ptr6.add(28).cast::<u8>();
+                                        let _v147 = match i32::from(_l143) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l300 = *_ptr12.add(32).cast::<i32>();
-                                                ::core::option::Option::Some(_l300 as u32)
+                                                let _l146 = *_ptr6.add(32).cast::<i32>();
+                                                ::core::option::Option::Some(_l146 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         };
                                         ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                            field_name: _v292,
-                                            field_size: _v301,
+                                            field_name: _v142,
+                                            field_size: _v147,
                                         })
                                     }
                                     31 => {
-                                        let _l305 = *_ptr12.add(16).cast::<u8>();
+                                        let _l149 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpResponseTransferCoding(
-                                            match i32::from(_l305) {
+                                            match i32::from(_l149) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l312 = *_ptr12.add(20).cast::<*mut u8>();
-                                                    let _l313 = *_ptr12.add(24).cast::<usize>();
-                                                    let _len314 = _l313;
+                                                    let _l152 = *_ptr6.add(20).cast::<*mut u8>();
+                                                    let _l153 = *_ptr6.add(24).cast::<usize>();
                                                     ::core::option::Option::Some(
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l312.cast::<u8>(),
-                                                                _len314,
-                                                                _len314,
+                                                                _l152.cast::<u8>(),
+                                                                _l153,
+                                                                _l153,
                                                             ),
                                                         ),
                                                     )
@@ -5474,20 +5413,19 @@ pub mod wasi {
                                         )
                                     }
                                     32 => {
-                                        let _l320 = *_ptr12.add(16).cast::<u8>();
+                                        let _l157 = *_ptr6.add(16).cast::<u8>();
                                         ErrorCode::HttpResponseContentCoding(
-                                            match i32::from(_l320) {
+                                            match i32::from(_l157) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l327 = *_ptr12.add(20).cast::<*mut u8>();
-                                                    let _l328 = *_ptr12.add(24).cast::<usize>();
-                                                    let _len329 = _l328;
+                                                    let _l160 = *_ptr6.add(20).cast::<*mut u8>();
+                                                    let _l161 = *_ptr6.add(24).cast::<usize>();
                                                     ::core::option::Option::Some(
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l327.cast::<u8>(),
-                                                                _len329,
-                                                                _len329,
+                                                                _l160.cast::<u8>(),
+                                                                _l161,
+                                                                _l161,
                                                             ),
                                                         ),
                                                     )
@@ -5502,19 +5440,18 @@ pub mod wasi {
                                     36 => ErrorCode::LoopDetected,
                                     37 => ErrorCode::ConfigurationError,
                                     38 => {
-                                        let _l350 = *_ptr12.add(16).cast::<u8>();
-                                        ErrorCode::InternalError(match i32::from(_l350) {
+                                        let _l170 = *_ptr6.add(16).cast::<u8>();
+                                        ErrorCode::InternalError(match i32::from(_l170) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l357 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l358 = *_ptr12.add(24).cast::<usize>();
-                                                let _len359 = _l358;
+                                                let _l173 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l174 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l357.cast::<u8>(),
-                                                            _len359,
-                                                            _len359,
+                                                            _l173.cast::<u8>(),
+                                                            _l174,
+                                                            _l174,
                                                         ),
                                                     ),
                                                 )
@@ -5594,10 +5531,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -5621,10 +5558,6 @@ pub mod wasi {
                     ::core::result::Result<::core::result::Result<IncomingResponse, ErrorCode>, ()>,
                 > {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                         unsafe extern "C" {
@@ -5635,45 +5568,48 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::option::Option::None,
                             1 => {
-                                let _l12 = *_ptr4.add(8).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(8).cast::<u8>();
+                                ::core::option::Option::Some(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(16).cast::<u8>();
-                                        ::core::result::Result::Ok(match i32::from(_l16) {
+                                        let _l8 = *_ptr2.add(16).cast::<u8>();
+                                        ::core::result::Result::Ok(match i32::from(_l8) {
                                             0 => {
-                                                let _l20 = *_ptr4.add(24).cast::<i32>();
+                                                let _l10 = *_ptr2.add(24).cast::<i32>();
                                                 ::core::result::Result::Ok(IncomingResponse {
                                                     handle: ::witbind::rt::Resource::from_handle(
-                                                        _l20 as u32,
+                                                        _l10 as u32,
                                                     ),
                                                 })
                                             }
                                             1 => {
-                                                let _l24 = *_ptr4.add(24).cast::<u8>();
-                                                ::core::result::Result::Err(match i32::from(_l24) {
+                                                let _l12 = *_ptr2.add(24).cast::<u8>();
+                                                ::core::result::Result::Err(match i32::from(_l12) {
                                                     0 => ErrorCode::DnsTimeout,
                                                     1 => {
-                                                        let _l31 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v42 = match i32::from(_l31) {
+                                                        let _l15 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v21 = match i32::from(_l15) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l38 = *_ptr4
+                                                                let _l18 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l39 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len40 = _l39;
+                                                                let _l19 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l38.cast::<u8>(),
-                                                                                        _len40,
-                                                                                        _len40,
+                                                                                        _l18.cast::<u8>(),
+                                                                                        _l19,
+                                                                                        _l19,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -5683,14 +5619,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l43 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v51 = match i32::from(_l43) {
+                                                        let _l22 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v26 = match i32::from(_l22) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l50 =
-                                                                    *_ptr4.add(46).cast::<u16>();
+                                                                let _l25 =
+                                                                    *_ptr2.add(46).cast::<u16>();
                                                                 ::core::option::Option::Some(
-                                                                    i32::from(_l50) as u16,
+                                                                    i32::from(_l25) as u16,
                                                                 )
                                                             }
                                                             _ => {
@@ -5699,8 +5635,8 @@ pub mod wasi {
                                                             }
                                                         };
                                                         ErrorCode::DnsError(DnsErrorPayload {
-                                                            rcode: _v42,
-                                                            info_code: _v51,
+                                                            rcode: _v21,
+                                                            info_code: _v26,
                                                         })
                                                     }
                                                     2 => ErrorCode::DestinationNotFound,
@@ -5716,14 +5652,14 @@ pub mod wasi {
                                                     12 => ErrorCode::TlsProtocolError,
                                                     13 => ErrorCode::TlsCertificateError,
                                                     14 => {
-                                                        let _l91 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v99 = match i32::from(_l91) {
+                                                        let _l40 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v44 = match i32::from(_l40) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l98 =
-                                                                    *_ptr4.add(33).cast::<u8>();
+                                                                let _l43 =
+                                                                    *_ptr2.add(33).cast::<u8>();
                                                                 ::core::option::Option::Some(
-                                                                    i32::from(_l98) as u8,
+                                                                    i32::from(_l43) as u8,
                                                                 )
                                                             }
                                                             _ => {
@@ -5731,22 +5667,21 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l100 = *_ptr4.add(36).cast::<u8>();
-                                                        let _v111 = match i32::from(_l100) {
+                                                        let _l45 = *_ptr2.add(36).cast::<u8>();
+                                                        let _v51 = match i32::from(_l45) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l107 = *_ptr4
+                                                                let _l48 = *_ptr2
                                                                     .add(40)
                                                                     .cast::<*mut u8>();
-                                                                let _l108 =
-                                                                    *_ptr4.add(44).cast::<usize>();
-                                                                let _len109 = _l108;
+                                                                let _l49 =
+                                                                    *_ptr2.add(44).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l107.cast::<u8>(),
-                                                                                        _len109,
-                                                                                        _len109,
+                                                                                        _l48.cast::<u8>(),
+                                                                                        _l49,
+                                                                                        _l49,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -5758,21 +5693,21 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::TlsAlertReceived(
                                                             TlsAlertReceivedPayload {
-                                                                alert_id: _v99,
-                                                                alert_message: _v111,
+                                                                alert_id: _v44,
+                                                                alert_message: _v51,
                                                             },
                                                         )
                                                     }
                                                     15 => ErrorCode::HttpRequestDenied,
                                                     16 => ErrorCode::HttpRequestLengthRequired,
                                                     17 => {
-                                                        let _l121 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l55 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestBodySize(
-                                                                        match i32::from(_l121) {
+                                                                        match i32::from(_l55) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l128 = *_ptr4.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l128 as u64)
+                                                                                let _l58 = *_ptr2.add(40).cast::<i64>();
+                                                                                ::core::option::Option::Some(_l58 as u64)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
@@ -5782,55 +5717,54 @@ pub mod wasi {
                                                     19 => ErrorCode::HttpRequestUriInvalid,
                                                     20 => ErrorCode::HttpRequestUriTooLong,
                                                     21 => {
-                                                        let _l142 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l64 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestHeaderSectionSize(
-                                                                        match i32::from(_l142) {
+                                                                        match i32::from(_l64) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l149 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l149 as u32)
+                                                                                let _l67 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l67 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     22 => {
-                                                        let _l154 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l70 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestHeaderSize(
-                                                                        match i32::from(_l154) {
+                                                                        match i32::from(_l70) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l161 = *_ptr4.add(36).cast::<u8>();
-                                                                                let _v172 = match i32::from(_l161) {
+                                                                                let _l73 = *_ptr2.add(36).cast::<u8>();
+                                                                                let _v79 = match i32::from(_l73) {
                                                                                     0 => ::core::option::Option::None,
                                                                                     1 => {
-                                                                                        let _l168 = *_ptr4.add(40).cast::<*mut u8>();
-                                                                                        let _l169 = *_ptr4.add(44).cast::<usize>();
-                                                                                        let _len170 = _l169;
+                                                                                        let _l76 = *_ptr2.add(40).cast::<*mut u8>();
+                                                                                        let _l77 = *_ptr2.add(44).cast::<usize>();
                                                                                         ::core::option::Option::Some(
                                                                                             ::witbind::rt::string_lift(
                                                                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                                                                    _l168.cast::<u8>(),
-                                                                                                    _len170,
-                                                                                                    _len170,
+                                                                                                    _l76.cast::<u8>(),
+                                                                                                    _l77,
+                                                                                                    _l77,
                                                                                                 ),
                                                                                             ),
                                                                                         )
                                                                                     }
                                                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                                                 };
-                                                                                let _l173 = *_ptr4.add(48).cast::<u8>();
-                                                                                let _v181 = match i32::from(_l173) {
+                                                                                let _l80 = *_ptr2.add(48).cast::<u8>();
+                                                                                let _v84 = match i32::from(_l80) {
                                                                                     0 => ::core::option::Option::None,
                                                                                     1 => {
-                                                                                        let _l180 = *_ptr4.add(52).cast::<i32>();
-                                                                                        ::core::option::Option::Some(_l180 as u32)
+                                                                                        let _l83 = *_ptr2.add(52).cast::<i32>();
+                                                                                        ::core::option::Option::Some(_l83 as u32)
                                                                                     }
                                                                                     _ => ::witbind::rt::invalid_discriminant(),
                                                                                 };
                                                                                 ::core::option::Option::Some(FieldSizePayload {
-                                                                                    field_name: _v172,
-                                                                                    field_size: _v181,
+                                                                                    field_name: _v79,
+                                                                                    field_size: _v84,
                                                                                 })
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5838,35 +5772,34 @@ pub mod wasi {
                                                                     )
                                                     }
                                                     23 => {
-                                                        let _l186 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l87 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpRequestTrailerSectionSize(
-                                                                        match i32::from(_l186) {
+                                                                        match i32::from(_l87) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l193 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l193 as u32)
+                                                                                let _l90 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l90 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     24 => {
-                                                        let _l198 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v209 = match i32::from(_l198) {
+                                                        let _l93 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v99 = match i32::from(_l93) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l205 = *_ptr4
+                                                                let _l96 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l206 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len207 = _l206;
+                                                                let _l97 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l205.cast::<u8>(),
-                                                                                        _len207,
-                                                                                        _len207,
+                                                                                        _l96.cast::<u8>(),
+                                                                                        _l97,
+                                                                                        _l97,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -5876,14 +5809,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l210 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v218 = match i32::from(_l210) {
+                                                        let _l100 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v104 = match i32::from(_l100) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l217 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l103 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l217 as u32,
+                                                                    _l103 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -5893,42 +5826,41 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpRequestTrailerSize(
                                                             FieldSizePayload {
-                                                                field_name: _v209,
-                                                                field_size: _v218,
+                                                                field_name: _v99,
+                                                                field_size: _v104,
                                                             },
                                                         )
                                                     }
                                                     25 => ErrorCode::HttpResponseIncomplete,
                                                     26 => {
-                                                        let _l225 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l107 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseHeaderSectionSize(
-                                                                        match i32::from(_l225) {
+                                                                        match i32::from(_l107) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l232 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l232 as u32)
+                                                                                let _l110 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l110 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     27 => {
-                                                        let _l237 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v248 = match i32::from(_l237) {
+                                                        let _l113 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v119 = match i32::from(_l113) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l244 = *_ptr4
+                                                                let _l116 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l245 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len246 = _l245;
+                                                                let _l117 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l244.cast::<u8>(),
-                                                                                        _len246,
-                                                                                        _len246,
+                                                                                        _l116.cast::<u8>(),
+                                                                                        _l117,
+                                                                                        _l117,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -5938,14 +5870,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l249 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v257 = match i32::from(_l249) {
+                                                        let _l120 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v124 = match i32::from(_l120) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l256 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l123 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l256 as u32,
+                                                                    _l123 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -5955,54 +5887,53 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpResponseHeaderSize(
                                                             FieldSizePayload {
-                                                                field_name: _v248,
-                                                                field_size: _v257,
+                                                                field_name: _v119,
+                                                                field_size: _v124,
                                                             },
                                                         )
                                                     }
                                                     28 => {
-                                                        let _l261 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l126 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseBodySize(
-                                                                        match i32::from(_l261) {
+                                                                        match i32::from(_l126) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l268 = *_ptr4.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l268 as u64)
+                                                                                let _l129 = *_ptr2.add(40).cast::<i64>();
+                                                                                ::core::option::Option::Some(_l129 as u64)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     29 => {
-                                                        let _l273 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l132 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseTrailerSectionSize(
-                                                                        match i32::from(_l273) {
+                                                                        match i32::from(_l132) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l280 = *_ptr4.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l280 as u32)
+                                                                                let _l135 = *_ptr2.add(36).cast::<i32>();
+                                                                                ::core::option::Option::Some(_l135 as u32)
                                                                             }
                                                                             _ => ::witbind::rt::invalid_discriminant(),
                                                                         },
                                                                     )
                                                     }
                                                     30 => {
-                                                        let _l285 = *_ptr4.add(32).cast::<u8>();
-                                                        let _v296 = match i32::from(_l285) {
+                                                        let _l138 = *_ptr2.add(32).cast::<u8>();
+                                                        let _v144 = match i32::from(_l138) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l292 = *_ptr4
+                                                                let _l141 = *_ptr2
                                                                     .add(36)
                                                                     .cast::<*mut u8>();
-                                                                let _l293 =
-                                                                    *_ptr4.add(40).cast::<usize>();
-                                                                let _len294 = _l293;
+                                                                let _l142 =
+                                                                    *_ptr2.add(40).cast::<usize>();
                                                                 ::core::option::Option::Some(
                                                                                 ::witbind::rt::string_lift(
                                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l292.cast::<u8>(),
-                                                                                        _len294,
-                                                                                        _len294,
+                                                                                        _l141.cast::<u8>(),
+                                                                                        _l142,
+                                                                                        _l142,
                                                                                     ),
                                                                                 ),
                                                                             )
@@ -6012,14 +5943,14 @@ pub mod wasi {
                                                                 )
                                                             }
                                                         };
-                                                        let _l297 = *_ptr4.add(44).cast::<u8>();
-                                                        let _v305 = match i32::from(_l297) {
+                                                        let _l145 = *_ptr2.add(44).cast::<u8>();
+                                                        let _v149 = match i32::from(_l145) {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l304 =
-                                                                    *_ptr4.add(48).cast::<i32>();
+                                                                let _l148 =
+                                                                    *_ptr2.add(48).cast::<i32>();
                                                                 ::core::option::Option::Some(
-                                                                    _l304 as u32,
+                                                                    _l148 as u32,
                                                                 )
                                                             }
                                                             _ => {
@@ -6029,26 +5960,25 @@ pub mod wasi {
                                                         };
                                                         ErrorCode::HttpResponseTrailerSize(
                                                             FieldSizePayload {
-                                                                field_name: _v296,
-                                                                field_size: _v305,
+                                                                field_name: _v144,
+                                                                field_size: _v149,
                                                             },
                                                         )
                                                     }
                                                     31 => {
-                                                        let _l309 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l151 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseTransferCoding(
-                                                                        match i32::from(_l309) {
+                                                                        match i32::from(_l151) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l316 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l317 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len318 = _l317;
+                                                                                let _l154 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l155 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l316.cast::<u8>(),
-                                                                                            _len318,
-                                                                                            _len318,
+                                                                                            _l154.cast::<u8>(),
+                                                                                            _l155,
+                                                                                            _l155,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -6058,20 +5988,19 @@ pub mod wasi {
                                                                     )
                                                     }
                                                     32 => {
-                                                        let _l324 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l159 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::HttpResponseContentCoding(
-                                                                        match i32::from(_l324) {
+                                                                        match i32::from(_l159) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l331 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l332 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len333 = _l332;
+                                                                                let _l162 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l163 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l331.cast::<u8>(),
-                                                                                            _len333,
-                                                                                            _len333,
+                                                                                            _l162.cast::<u8>(),
+                                                                                            _l163,
+                                                                                            _l163,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -6086,20 +6015,19 @@ pub mod wasi {
                                                     36 => ErrorCode::LoopDetected,
                                                     37 => ErrorCode::ConfigurationError,
                                                     38 => {
-                                                        let _l354 = *_ptr4.add(32).cast::<u8>();
+                                                        let _l172 = *_ptr2.add(32).cast::<u8>();
                                                         ErrorCode::InternalError(
-                                                                        match i32::from(_l354) {
+                                                                        match i32::from(_l172) {
                                                                             0 => ::core::option::Option::None,
                                                                             1 => {
-                                                                                let _l361 = *_ptr4.add(36).cast::<*mut u8>();
-                                                                                let _l362 = *_ptr4.add(40).cast::<usize>();
-                                                                                let _len363 = _l362;
+                                                                                let _l175 = *_ptr2.add(36).cast::<*mut u8>();
+                                                                                let _l176 = *_ptr2.add(40).cast::<usize>();
                                                                                 ::core::option::Option::Some(
                                                                                     ::witbind::rt::string_lift(
                                                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l361.cast::<u8>(),
-                                                                                            _len363,
-                                                                                            _len363,
+                                                                                            _l175.cast::<u8>(),
+                                                                                            _l176,
+                                                                                            _l176,
                                                                                         ),
                                                                                     ),
                                                                                 )
@@ -6136,10 +6064,6 @@ pub mod wasi {
             /// http-related errors.
             pub fn http_error_code(err: &IoError) -> ::core::option::Option<ErrorCode> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:http/types@0.2.12")]
                     unsafe extern "C" {
@@ -6150,46 +6074,49 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => ::core::option::Option::None,
                         1 => {
-                            let _l12 = *_ptr4.add(8).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l12) {
+                            let _l6 = *_ptr2.add(8).cast::<u8>();
+                            ::core::option::Option::Some(match i32::from(_l6) {
                                 0 => ErrorCode::DnsTimeout,
                                 1 => {
-                                    let _l19 = *_ptr4.add(16).cast::<u8>();
-                                    let _v30 = match i32::from(_l19) {
+                                    let _l9 = *_ptr2.add(16).cast::<u8>();
+                                    let _v15 = match i32::from(_l9) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l26 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l27 = *_ptr4.add(24).cast::<usize>();
-                                            let _len28 = _l27;
+                                            let _l12 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l13 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l26.cast::<u8>(),
-                                                        _len28,
-                                                        _len28,
+                                                        _l12.cast::<u8>(),
+                                                        _l13,
+                                                        _l13,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l31 = *_ptr4.add(28).cast::<u8>();
-                                    let _v39 = match i32::from(_l31) {
+                                    let _l16 = *_ptr2.add(28).cast::<u8>();
+                                    let _v20 = match i32::from(_l16) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l38 = *_ptr4.add(30).cast::<u16>();
-                                            ::core::option::Option::Some(i32::from(_l38) as u16)
+                                            let _l19 = *_ptr2.add(30).cast::<u16>();
+                                            ::core::option::Option::Some(i32::from(_l19) as u16)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ErrorCode::DnsError(DnsErrorPayload {
-                                        rcode: _v30,
-                                        info_code: _v39,
+                                        rcode: _v15,
+                                        info_code: _v20,
                                     })
                                 }
                                 2 => ErrorCode::DestinationNotFound,
@@ -6205,28 +6132,27 @@ pub mod wasi {
                                 12 => ErrorCode::TlsProtocolError,
                                 13 => ErrorCode::TlsCertificateError,
                                 14 => {
-                                    let _l79 = *_ptr4.add(16).cast::<u8>();
-                                    let _v87 = match i32::from(_l79) {
+                                    let _l34 = *_ptr2.add(16).cast::<u8>();
+                                    let _v38 = match i32::from(_l34) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l86 = *_ptr4.add(17).cast::<u8>();
-                                            ::core::option::Option::Some(i32::from(_l86) as u8)
+                                            let _l37 = *_ptr2.add(17).cast::<u8>();
+                                            ::core::option::Option::Some(i32::from(_l37) as u8)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l88 = *_ptr4.add(20).cast::<u8>();
-                                    let _v99 = match i32::from(_l88) {
+                                    let _l39 = *_ptr2.add(20).cast::<u8>();
+                                    let _v45 = match i32::from(_l39) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l95 = *_ptr4.add(24).cast::<*mut u8>();
-                                            let _l96 = *_ptr4.add(28).cast::<usize>();
-                                            let _len97 = _l96;
+                                            let _l42 = *_ptr2.add(24).cast::<*mut u8>();
+                                            let _l43 = *_ptr2.add(28).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l95.cast::<u8>(),
-                                                        _len97,
-                                                        _len97,
+                                                        _l42.cast::<u8>(),
+                                                        _l43,
+                                                        _l43,
                                                     ),
                                                 ),
                                             )
@@ -6234,19 +6160,19 @@ pub mod wasi {
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                        alert_id: _v87,
-                                        alert_message: _v99,
+                                        alert_id: _v38,
+                                        alert_message: _v45,
                                     })
                                 }
                                 15 => ErrorCode::HttpRequestDenied,
                                 16 => ErrorCode::HttpRequestLengthRequired,
                                 17 => {
-                                    let _l109 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestBodySize(match i32::from(_l109) {
+                                    let _l49 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpRequestBodySize(match i32::from(_l49) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l116 = *_ptr4.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l116 as u64)
+                                            let _l52 = *_ptr2.add(24).cast::<i64>();
+                                            ::core::option::Option::Some(_l52 as u64)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     })
@@ -6255,226 +6181,219 @@ pub mod wasi {
                                 19 => ErrorCode::HttpRequestUriInvalid,
                                 20 => ErrorCode::HttpRequestUriTooLong,
                                 21 => {
-                                    let _l130 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSectionSize(
-                                        match i32::from(_l130) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l137 = *_ptr4.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l137 as u32)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
-                                }
-                                22 => {
-                                    let _l142 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSize(match i32::from(_l142) {
+                                    let _l58 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpRequestHeaderSectionSize(match i32::from(_l58) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l149 = *_ptr4.add(20).cast::<u8>();
-                                            let _v160 = match i32::from(_l149) {
+                                            let _l61 = *_ptr2.add(20).cast::<i32>();
+                                            ::core::option::Option::Some(_l61 as u32)
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
+                                }
+                                22 => {
+                                    let _l64 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpRequestHeaderSize(match i32::from(_l64) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l67 = *_ptr2.add(20).cast::<u8>();
+                                            let _v73 = match i32::from(_l67) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l156 = *_ptr4.add(24).cast::<*mut u8>();
-                                                    let _l157 = *_ptr4.add(28).cast::<usize>();
-                                                    let _len158 = _l157;
+                                                    let _l70 = *_ptr2.add(24).cast::<*mut u8>();
+                                                    let _l71 = *_ptr2.add(28).cast::<usize>();
                                                     ::core::option::Option::Some(
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l156.cast::<u8>(),
-                                                                _len158,
-                                                                _len158,
+                                                                _l70.cast::<u8>(),
+                                                                _l71,
+                                                                _l71,
                                                             ),
                                                         ),
                                                     )
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             };
-                                            let _l161 = *_ptr4.add(32).cast::<u8>();
-                                            let _v169 = match i32::from(_l161) {
+                                            let _l74 = *_ptr2.add(32).cast::<u8>();
+                                            let _v78 = match i32::from(_l74) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l168 = *_ptr4.add(36).cast::<i32>();
-                                                    ::core::option::Option::Some(_l168 as u32)
+                                                    let _l77 = *_ptr2.add(36).cast::<i32>();
+                                                    ::core::option::Option::Some(_l77 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             };
                                             ::core::option::Option::Some(FieldSizePayload {
-                                                field_name: _v160,
-                                                field_size: _v169,
+                                                field_name: _v73,
+                                                field_size: _v78,
                                             })
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     })
                                 }
                                 23 => {
-                                    let _l174 = *_ptr4.add(16).cast::<u8>();
+                                    let _l81 = *_ptr2.add(16).cast::<u8>();
                                     ErrorCode::HttpRequestTrailerSectionSize(
-                                        match i32::from(_l174) {
+                                        match i32::from(_l81) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l181 = *_ptr4.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l181 as u32)
+                                                let _l84 = *_ptr2.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l84 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 24 => {
-                                    let _l186 = *_ptr4.add(16).cast::<u8>();
-                                    let _v197 = match i32::from(_l186) {
+                                    let _l87 = *_ptr2.add(16).cast::<u8>();
+                                    let _v93 = match i32::from(_l87) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l193 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l194 = *_ptr4.add(24).cast::<usize>();
-                                            let _len195 = _l194;
+                                            let _l90 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l91 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l193.cast::<u8>(),
-                                                        _len195,
-                                                        _len195,
+                                                        _l90.cast::<u8>(),
+                                                        _l91,
+                                                        _l91,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l198 = *_ptr4.add(28).cast::<u8>();
-                                    let _v206 = match i32::from(_l198) {
+                                    let _l94 = *_ptr2.add(28).cast::<u8>();
+                                    let _v98 = match i32::from(_l94) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l205 = *_ptr4.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l205 as u32)
+                                            let _l97 = *_ptr2.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l97 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                        field_name: _v197,
-                                        field_size: _v206,
+                                        field_name: _v93,
+                                        field_size: _v98,
                                     })
                                 }
                                 25 => ErrorCode::HttpResponseIncomplete,
                                 26 => {
-                                    let _l213 = *_ptr4.add(16).cast::<u8>();
+                                    let _l101 = *_ptr2.add(16).cast::<u8>();
                                     ErrorCode::HttpResponseHeaderSectionSize(
-                                        match i32::from(_l213) {
+                                        match i32::from(_l101) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l220 = *_ptr4.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l220 as u32)
+                                                let _l104 = *_ptr2.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l104 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 27 => {
-                                    let _l225 = *_ptr4.add(16).cast::<u8>();
-                                    let _v236 = match i32::from(_l225) {
+                                    let _l107 = *_ptr2.add(16).cast::<u8>();
+                                    let _v113 = match i32::from(_l107) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l232 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l233 = *_ptr4.add(24).cast::<usize>();
-                                            let _len234 = _l233;
+                                            let _l110 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l111 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l232.cast::<u8>(),
-                                                        _len234,
-                                                        _len234,
+                                                        _l110.cast::<u8>(),
+                                                        _l111,
+                                                        _l111,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l237 = *_ptr4.add(28).cast::<u8>();
-                                    let _v245 = match i32::from(_l237) {
+                                    let _l114 = *_ptr2.add(28).cast::<u8>();
+                                    let _v118 = match i32::from(_l114) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l244 = *_ptr4.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l244 as u32)
+                                            let _l117 = *_ptr2.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l117 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                        field_name: _v236,
-                                        field_size: _v245,
+                                        field_name: _v113,
+                                        field_size: _v118,
                                     })
                                 }
                                 28 => {
-                                    let _l249 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseBodySize(match i32::from(_l249) {
+                                    let _l120 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpResponseBodySize(match i32::from(_l120) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l256 = *_ptr4.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l256 as u64)
+                                            let _l123 = *_ptr2.add(24).cast::<i64>();
+                                            ::core::option::Option::Some(_l123 as u64)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     })
                                 }
                                 29 => {
-                                    let _l261 = *_ptr4.add(16).cast::<u8>();
+                                    let _l126 = *_ptr2.add(16).cast::<u8>();
                                     ErrorCode::HttpResponseTrailerSectionSize(
-                                        match i32::from(_l261) {
+                                        match i32::from(_l126) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l268 = *_ptr4.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l268 as u32)
+                                                let _l129 = *_ptr2.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l129 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 30 => {
-                                    let _l273 = *_ptr4.add(16).cast::<u8>();
-                                    let _v284 = match i32::from(_l273) {
+                                    let _l132 = *_ptr2.add(16).cast::<u8>();
+                                    let _v138 = match i32::from(_l132) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l280 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l281 = *_ptr4.add(24).cast::<usize>();
-                                            let _len282 = _l281;
+                                            let _l135 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l136 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l280.cast::<u8>(),
-                                                        _len282,
-                                                        _len282,
+                                                        _l135.cast::<u8>(),
+                                                        _l136,
+                                                        _l136,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l285 = *_ptr4.add(28).cast::<u8>();
-                                    let _v293 = match i32::from(_l285) {
+                                    let _l139 = *_ptr2.add(28).cast::<u8>();
+                                    let _v143 = match i32::from(_l139) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l292 = *_ptr4.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l292 as u32)
+                                            let _l142 = *_ptr2.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l142 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                        field_name: _v284,
-                                        field_size: _v293,
+                                        field_name: _v138,
+                                        field_size: _v143,
                                     })
                                 }
                                 31 => {
-                                    let _l297 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseTransferCoding(match i32::from(_l297) {
+                                    let _l145 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpResponseTransferCoding(match i32::from(_l145) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l304 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l305 = *_ptr4.add(24).cast::<usize>();
-                                            let _len306 = _l305;
+                                            let _l148 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l149 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l304.cast::<u8>(),
-                                                        _len306,
-                                                        _len306,
+                                                        _l148.cast::<u8>(),
+                                                        _l149,
+                                                        _l149,
                                                     ),
                                                 ),
                                             )
@@ -6483,19 +6402,18 @@ pub mod wasi {
                                     })
                                 }
                                 32 => {
-                                    let _l312 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseContentCoding(match i32::from(_l312) {
+                                    let _l153 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::HttpResponseContentCoding(match i32::from(_l153) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l319 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l320 = *_ptr4.add(24).cast::<usize>();
-                                            let _len321 = _l320;
+                                            let _l156 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l157 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l319.cast::<u8>(),
-                                                        _len321,
-                                                        _len321,
+                                                        _l156.cast::<u8>(),
+                                                        _l157,
+                                                        _l157,
                                                     ),
                                                 ),
                                             )
@@ -6509,19 +6427,18 @@ pub mod wasi {
                                 36 => ErrorCode::LoopDetected,
                                 37 => ErrorCode::ConfigurationError,
                                 38 => {
-                                    let _l342 = *_ptr4.add(16).cast::<u8>();
-                                    ErrorCode::InternalError(match i32::from(_l342) {
+                                    let _l166 = *_ptr2.add(16).cast::<u8>();
+                                    ErrorCode::InternalError(match i32::from(_l166) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l349 = *_ptr4.add(20).cast::<*mut u8>();
-                                            let _l350 = *_ptr4.add(24).cast::<usize>();
-                                            let _len351 = _l350;
+                                            let _l169 = *_ptr2.add(20).cast::<*mut u8>();
+                                            let _l170 = *_ptr2.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l349.cast::<u8>(),
-                                                        _len351,
-                                                        _len351,
+                                                        _l169.cast::<u8>(),
+                                                        _l170,
+                                                        _l170,
                                                     ),
                                                 ),
                                             )
@@ -6559,17 +6476,6 @@ pub mod wasi {
                 options: ::core::option::Option<RequestOptions>,
             ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
                 unsafe {
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let (_v10, _v11) = match &options {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e9) => (
-                            1i32,
-                            ::witbind::rt::Resource::take_handle(&_e9.handle) as i32,
-                        ),
-                    };
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:http/outgoing-handler@0.2.12")]
                     unsafe extern "C" {
@@ -6580,57 +6486,67 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                    let (_v4, _v5) = match &options {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => (
+                            1i32,
+                            ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
+                        ),
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::take_handle(&request.handle) as i32,
-                        _v10,
-                        _v11,
-                        _ptr12,
+                        _v4,
+                        _v5,
+                        _ptr6,
                     );
-                    let _l13 = *_ptr12.cast::<u8>();
-                    match i32::from(_l13) {
+                    let _l7 = *_ptr6.cast::<u8>();
+                    match i32::from(_l7) {
                         0 => {
-                            let _l17 = *_ptr12.add(8).cast::<i32>();
+                            let _l9 = *_ptr6.add(8).cast::<i32>();
                             ::core::result::Result::Ok(super::types::FutureIncomingResponse {
-                                handle: ::witbind::rt::Resource::from_handle(_l17 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
                             })
                         }
                         1 => {
-                            let _l21 = *_ptr12.add(8).cast::<u8>();
-                            ::core::result::Result::Err(match i32::from(_l21) {
+                            let _l11 = *_ptr6.add(8).cast::<u8>();
+                            ::core::result::Result::Err(match i32::from(_l11) {
                                 0 => super::types::ErrorCode::DnsTimeout,
                                 1 => {
-                                    let _l28 = *_ptr12.add(16).cast::<u8>();
-                                    let _v39 = match i32::from(_l28) {
+                                    let _l14 = *_ptr6.add(16).cast::<u8>();
+                                    let _v20 = match i32::from(_l14) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l35 = *_ptr12.add(20).cast::<*mut u8>();
-                                            let _l36 = *_ptr12.add(24).cast::<usize>();
-                                            let _len37 = _l36;
+                                            let _l17 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l18 = *_ptr6.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l35.cast::<u8>(),
-                                                        _len37,
-                                                        _len37,
+                                                        _l17.cast::<u8>(),
+                                                        _l18,
+                                                        _l18,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l40 = *_ptr12.add(28).cast::<u8>();
-                                    let _v48 = match i32::from(_l40) {
+                                    let _l21 = *_ptr6.add(28).cast::<u8>();
+                                    let _v25 = match i32::from(_l21) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l47 = *_ptr12.add(30).cast::<u16>();
-                                            ::core::option::Option::Some(i32::from(_l47) as u16)
+                                            let _l24 = *_ptr6.add(30).cast::<u16>();
+                                            ::core::option::Option::Some(i32::from(_l24) as u16)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     super::types::ErrorCode::DnsError(
                                         super::types::DnsErrorPayload {
-                                            rcode: _v39,
-                                            info_code: _v48,
+                                            rcode: _v20,
+                                            info_code: _v25,
                                         },
                                     )
                                 }
@@ -6647,28 +6563,27 @@ pub mod wasi {
                                 12 => super::types::ErrorCode::TlsProtocolError,
                                 13 => super::types::ErrorCode::TlsCertificateError,
                                 14 => {
-                                    let _l88 = *_ptr12.add(16).cast::<u8>();
-                                    let _v96 = match i32::from(_l88) {
+                                    let _l39 = *_ptr6.add(16).cast::<u8>();
+                                    let _v43 = match i32::from(_l39) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l95 = *_ptr12.add(17).cast::<u8>();
-                                            ::core::option::Option::Some(i32::from(_l95) as u8)
+                                            let _l42 = *_ptr6.add(17).cast::<u8>();
+                                            ::core::option::Option::Some(i32::from(_l42) as u8)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l97 = *_ptr12.add(20).cast::<u8>();
-                                    let _v108 = match i32::from(_l97) {
+                                    let _l44 = *_ptr6.add(20).cast::<u8>();
+                                    let _v50 = match i32::from(_l44) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l104 = *_ptr12.add(24).cast::<*mut u8>();
-                                            let _l105 = *_ptr12.add(28).cast::<usize>();
-                                            let _len106 = _l105;
+                                            let _l47 = *_ptr6.add(24).cast::<*mut u8>();
+                                            let _l48 = *_ptr6.add(28).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l104.cast::<u8>(),
-                                                        _len106,
-                                                        _len106,
+                                                        _l47.cast::<u8>(),
+                                                        _l48,
+                                                        _l48,
                                                     ),
                                                 ),
                                             )
@@ -6677,21 +6592,21 @@ pub mod wasi {
                                     };
                                     super::types::ErrorCode::TlsAlertReceived(
                                         super::types::TlsAlertReceivedPayload {
-                                            alert_id: _v96,
-                                            alert_message: _v108,
+                                            alert_id: _v43,
+                                            alert_message: _v50,
                                         },
                                     )
                                 }
                                 15 => super::types::ErrorCode::HttpRequestDenied,
                                 16 => super::types::ErrorCode::HttpRequestLengthRequired,
                                 17 => {
-                                    let _l118 = *_ptr12.add(16).cast::<u8>();
+                                    let _l54 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpRequestBodySize(
-                                        match i32::from(_l118) {
+                                        match i32::from(_l54) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l125 = *_ptr12.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l125 as u64)
+                                                let _l57 = *_ptr6.add(24).cast::<i64>();
+                                                ::core::option::Option::Some(_l57 as u64)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
@@ -6701,57 +6616,56 @@ pub mod wasi {
                                 19 => super::types::ErrorCode::HttpRequestUriInvalid,
                                 20 => super::types::ErrorCode::HttpRequestUriTooLong,
                                 21 => {
-                                    let _l139 = *_ptr12.add(16).cast::<u8>();
+                                    let _l63 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpRequestHeaderSectionSize(
-                                        match i32::from(_l139) {
+                                        match i32::from(_l63) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l146 = *_ptr12.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l146 as u32)
+                                                let _l66 = *_ptr6.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l66 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 22 => {
-                                    let _l151 = *_ptr12.add(16).cast::<u8>();
+                                    let _l69 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpRequestHeaderSize(match i32::from(
-                                        _l151,
+                                        _l69,
                                     ) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l158 = *_ptr12.add(20).cast::<u8>();
-                                            let _v169 = match i32::from(_l158) {
+                                            let _l72 = *_ptr6.add(20).cast::<u8>();
+                                            let _v78 = match i32::from(_l72) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l165 = *_ptr12.add(24).cast::<*mut u8>();
-                                                    let _l166 = *_ptr12.add(28).cast::<usize>();
-                                                    let _len167 = _l166;
+                                                    let _l75 = *_ptr6.add(24).cast::<*mut u8>();
+                                                    let _l76 = *_ptr6.add(28).cast::<usize>();
                                                     ::core::option::Option::Some(
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l165.cast::<u8>(),
-                                                                _len167,
-                                                                _len167,
+                                                                _l75.cast::<u8>(),
+                                                                _l76,
+                                                                _l76,
                                                             ),
                                                         ),
                                                     )
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             };
-                                            let _l170 = *_ptr12.add(32).cast::<u8>();
-                                            let _v178 = match i32::from(_l170) {
+                                            let _l79 = *_ptr6.add(32).cast::<u8>();
+                                            let _v83 = match i32::from(_l79) {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l177 = *_ptr12.add(36).cast::<i32>();
-                                                    ::core::option::Option::Some(_l177 as u32)
+                                                    let _l82 = *_ptr6.add(36).cast::<i32>();
+                                                    ::core::option::Option::Some(_l82 as u32)
                                                 }
                                                 _ => ::witbind::rt::invalid_discriminant(),
                                             };
                                             ::core::option::Option::Some(
                                                 super::types::FieldSizePayload {
-                                                    field_name: _v169,
-                                                    field_size: _v178,
+                                                    field_name: _v78,
+                                                    field_size: _v83,
                                                 },
                                             )
                                         }
@@ -6759,181 +6673,177 @@ pub mod wasi {
                                     })
                                 }
                                 23 => {
-                                    let _l183 = *_ptr12.add(16).cast::<u8>();
+                                    let _l86 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpRequestTrailerSectionSize(
-                                        match i32::from(_l183) {
+                                        match i32::from(_l86) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l190 = *_ptr12.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l190 as u32)
+                                                let _l89 = *_ptr6.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l89 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 24 => {
-                                    let _l195 = *_ptr12.add(16).cast::<u8>();
-                                    let _v206 = match i32::from(_l195) {
+                                    let _l92 = *_ptr6.add(16).cast::<u8>();
+                                    let _v98 = match i32::from(_l92) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l202 = *_ptr12.add(20).cast::<*mut u8>();
-                                            let _l203 = *_ptr12.add(24).cast::<usize>();
-                                            let _len204 = _l203;
+                                            let _l95 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l96 = *_ptr6.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l202.cast::<u8>(),
-                                                        _len204,
-                                                        _len204,
+                                                        _l95.cast::<u8>(),
+                                                        _l96,
+                                                        _l96,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l207 = *_ptr12.add(28).cast::<u8>();
-                                    let _v215 = match i32::from(_l207) {
+                                    let _l99 = *_ptr6.add(28).cast::<u8>();
+                                    let _v103 = match i32::from(_l99) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l214 = *_ptr12.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l214 as u32)
+                                            let _l102 = *_ptr6.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l102 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     super::types::ErrorCode::HttpRequestTrailerSize(
                                         super::types::FieldSizePayload {
-                                            field_name: _v206,
-                                            field_size: _v215,
+                                            field_name: _v98,
+                                            field_size: _v103,
                                         },
                                     )
                                 }
                                 25 => super::types::ErrorCode::HttpResponseIncomplete,
                                 26 => {
-                                    let _l222 = *_ptr12.add(16).cast::<u8>();
+                                    let _l106 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpResponseHeaderSectionSize(
-                                        match i32::from(_l222) {
+                                        match i32::from(_l106) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l229 = *_ptr12.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l229 as u32)
+                                                let _l109 = *_ptr6.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l109 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 27 => {
-                                    let _l234 = *_ptr12.add(16).cast::<u8>();
-                                    let _v245 = match i32::from(_l234) {
+                                    let _l112 = *_ptr6.add(16).cast::<u8>();
+                                    let _v118 = match i32::from(_l112) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l241 = *_ptr12.add(20).cast::<*mut u8>();
-                                            let _l242 = *_ptr12.add(24).cast::<usize>();
-                                            let _len243 = _l242;
+                                            let _l115 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l116 = *_ptr6.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l241.cast::<u8>(),
-                                                        _len243,
-                                                        _len243,
+                                                        _l115.cast::<u8>(),
+                                                        _l116,
+                                                        _l116,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l246 = *_ptr12.add(28).cast::<u8>();
-                                    let _v254 = match i32::from(_l246) {
+                                    let _l119 = *_ptr6.add(28).cast::<u8>();
+                                    let _v123 = match i32::from(_l119) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l253 = *_ptr12.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l253 as u32)
+                                            let _l122 = *_ptr6.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l122 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     super::types::ErrorCode::HttpResponseHeaderSize(
                                         super::types::FieldSizePayload {
-                                            field_name: _v245,
-                                            field_size: _v254,
+                                            field_name: _v118,
+                                            field_size: _v123,
                                         },
                                     )
                                 }
                                 28 => {
-                                    let _l258 = *_ptr12.add(16).cast::<u8>();
+                                    let _l125 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpResponseBodySize(
-                                        match i32::from(_l258) {
+                                        match i32::from(_l125) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l265 = *_ptr12.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l265 as u64)
+                                                let _l128 = *_ptr6.add(24).cast::<i64>();
+                                                ::core::option::Option::Some(_l128 as u64)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 29 => {
-                                    let _l270 = *_ptr12.add(16).cast::<u8>();
+                                    let _l131 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpResponseTrailerSectionSize(
-                                        match i32::from(_l270) {
+                                        match i32::from(_l131) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l277 = *_ptr12.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l277 as u32)
+                                                let _l134 = *_ptr6.add(20).cast::<i32>();
+                                                ::core::option::Option::Some(_l134 as u32)
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
                                         },
                                     )
                                 }
                                 30 => {
-                                    let _l282 = *_ptr12.add(16).cast::<u8>();
-                                    let _v293 = match i32::from(_l282) {
+                                    let _l137 = *_ptr6.add(16).cast::<u8>();
+                                    let _v143 = match i32::from(_l137) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l289 = *_ptr12.add(20).cast::<*mut u8>();
-                                            let _l290 = *_ptr12.add(24).cast::<usize>();
-                                            let _len291 = _l290;
+                                            let _l140 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l141 = *_ptr6.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l289.cast::<u8>(),
-                                                        _len291,
-                                                        _len291,
+                                                        _l140.cast::<u8>(),
+                                                        _l141,
+                                                        _l141,
                                                     ),
                                                 ),
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    let _l294 = *_ptr12.add(28).cast::<u8>();
-                                    let _v302 = match i32::from(_l294) {
+                                    let _l144 = *_ptr6.add(28).cast::<u8>();
+                                    let _v148 = match i32::from(_l144) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l301 = *_ptr12.add(32).cast::<i32>();
-                                            ::core::option::Option::Some(_l301 as u32)
+                                            let _l147 = *_ptr6.add(32).cast::<i32>();
+                                            ::core::option::Option::Some(_l147 as u32)
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
                                     super::types::ErrorCode::HttpResponseTrailerSize(
                                         super::types::FieldSizePayload {
-                                            field_name: _v293,
-                                            field_size: _v302,
+                                            field_name: _v143,
+                                            field_size: _v148,
                                         },
                                     )
                                 }
                                 31 => {
-                                    let _l306 = *_ptr12.add(16).cast::<u8>();
+                                    let _l150 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpResponseTransferCoding(
-                                        match i32::from(_l306) {
+                                        match i32::from(_l150) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l313 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l314 = *_ptr12.add(24).cast::<usize>();
-                                                let _len315 = _l314;
+                                                let _l153 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l154 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l313.cast::<u8>(),
-                                                            _len315,
-                                                            _len315,
+                                                            _l153.cast::<u8>(),
+                                                            _l154,
+                                                            _l154,
                                                         ),
                                                     ),
                                                 )
@@ -6943,20 +6853,19 @@ pub mod wasi {
                                     )
                                 }
                                 32 => {
-                                    let _l321 = *_ptr12.add(16).cast::<u8>();
+                                    let _l158 = *_ptr6.add(16).cast::<u8>();
                                     super::types::ErrorCode::HttpResponseContentCoding(
-                                        match i32::from(_l321) {
+                                        match i32::from(_l158) {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l328 = *_ptr12.add(20).cast::<*mut u8>();
-                                                let _l329 = *_ptr12.add(24).cast::<usize>();
-                                                let _len330 = _l329;
+                                                let _l161 = *_ptr6.add(20).cast::<*mut u8>();
+                                                let _l162 = *_ptr6.add(24).cast::<usize>();
                                                 ::core::option::Option::Some(
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
-                                                            _l328.cast::<u8>(),
-                                                            _len330,
-                                                            _len330,
+                                                            _l161.cast::<u8>(),
+                                                            _l162,
+                                                            _l162,
                                                         ),
                                                     ),
                                                 )
@@ -6971,19 +6880,18 @@ pub mod wasi {
                                 36 => super::types::ErrorCode::LoopDetected,
                                 37 => super::types::ErrorCode::ConfigurationError,
                                 38 => {
-                                    let _l351 = *_ptr12.add(16).cast::<u8>();
-                                    super::types::ErrorCode::InternalError(match i32::from(_l351) {
+                                    let _l171 = *_ptr6.add(16).cast::<u8>();
+                                    super::types::ErrorCode::InternalError(match i32::from(_l171) {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l358 = *_ptr12.add(20).cast::<*mut u8>();
-                                            let _l359 = *_ptr12.add(24).cast::<usize>();
-                                            let _len360 = _l359;
+                                            let _l174 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l175 = *_ptr6.add(24).cast::<usize>();
                                             ::core::option::Option::Some(
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                        _l358.cast::<u8>(),
-                                                        _len360,
-                                                        _len360,
+                                                        _l174.cast::<u8>(),
+                                                        _l175,
+                                                        _l175,
                                                     ),
                                                 ),
                                             )

@@ -73,10 +73,6 @@ pub mod wasi {
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/error@0.2.12")]
                         unsafe extern "C" {
@@ -87,14 +83,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _len7 = _l6;
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
                         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l5.cast::<u8>(),
-                            _len7,
-                            _len7,
+                            _l3.cast::<u8>(),
+                            _l4,
+                            _l4,
                         ))
                     }
                 }
@@ -163,9 +162,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -210,17 +209,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -231,12 +219,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -352,10 +350,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -366,31 +360,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -409,10 +406,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -423,31 +416,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -465,10 +461,6 @@ pub mod wasi {
                 /// of bytes, returns the number of bytes consumed from the stream.
                 pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -479,25 +471,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -513,10 +509,6 @@ pub mod wasi {
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
                 pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -527,25 +519,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -575,10 +571,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -650,10 +646,6 @@ pub mod wasi {
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -664,21 +656,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -705,13 +701,6 @@ pub mod wasi {
                 /// the last call to check-write provided a permit.
                 pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -722,23 +711,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -765,13 +761,6 @@ pub mod wasi {
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -782,23 +771,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -822,10 +818,6 @@ pub mod wasi {
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -836,18 +828,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -863,10 +859,6 @@ pub mod wasi {
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -877,18 +869,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -922,10 +918,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -937,10 +933,6 @@ pub mod wasi {
                 /// that should be written.
                 pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -951,22 +943,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -989,10 +985,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1003,22 +995,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1049,10 +1045,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1063,26 +1055,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1105,10 +1101,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1119,26 +1111,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }

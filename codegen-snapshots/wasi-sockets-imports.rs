@@ -73,10 +73,6 @@ pub mod wasi {
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/error@0.2.12")]
                         unsafe extern "C" {
@@ -87,14 +83,17 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<*mut u8>();
-                        let _l6 = *_ptr4.add(4).cast::<usize>();
-                        let _len7 = _l6;
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<*mut u8>();
+                        let _l4 = *_ptr2.add(4).cast::<usize>();
                         ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l5.cast::<u8>(),
-                            _len7,
-                            _len7,
+                            _l3.cast::<u8>(),
+                            _l4,
+                            _l4,
                         ))
                     }
                 }
@@ -163,9 +162,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
@@ -210,17 +209,6 @@ pub mod wasi {
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec7 = in_;
-                    let _len8 = _vec7.len();
-                    let _array9 = ::witbind::rt::alloc(_len8 * 4, 4);
-                    for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                        let _base5 = _array9.add(i * 4);
-                        *_base5.cast::<i32>() = ::witbind::rt::Resource::handle(&_e4.handle) as i32;
-                    }
-                    let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
                     unsafe extern "C" {
@@ -231,12 +219,22 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(_array9, _len8, _ptr10);
-                    ::witbind::rt::cabi_dealloc(_array9, _len8 * 4, 4);
-                    let _l11 = *_ptr10.cast::<*mut u8>();
-                    let _l12 = *_ptr10.add(4).cast::<usize>();
-                    let _len13 = _l12;
-                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u32>(), _len13, _len13)
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec3 = in_;
+                    let _len3 = _vec3.len();
+                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
+                        let _base2 = _array3.add(i * 4);
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
+                    }
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(_array3, _len3, _ptr4);
+                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
+                    let _l5 = *_ptr4.cast::<*mut u8>();
+                    let _l6 = *_ptr4.add(4).cast::<usize>();
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
         }
@@ -352,10 +350,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -366,31 +360,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -409,10 +406,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -423,31 +416,34 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _len11 = _l10;
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
                                 ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _len11,
-                                    _len11,
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
                                 ))
                             }
                             1 => {
-                                let _l16 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l16) {
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
-                                        let _l20 = *_ptr4.add(8).cast::<i32>();
+                                        let _l11 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l20 as u32,
+                                                _l11 as u32,
                                             ),
                                         })
                                     }
@@ -465,10 +461,6 @@ pub mod wasi {
                 /// of bytes, returns the number of bytes consumed from the stream.
                 pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -479,25 +471,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -513,10 +509,6 @@ pub mod wasi {
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
                 pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -527,25 +519,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -575,10 +571,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -650,10 +646,6 @@ pub mod wasi {
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -664,21 +656,25 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -705,13 +701,6 @@ pub mod wasi {
                 /// the last call to check-write provided a permit.
                 pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -722,23 +711,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -765,13 +761,6 @@ pub mod wasi {
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec4 = contents;
-                        let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec4.len();
-                        let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -782,23 +771,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _vec2 = contents;
+                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec2.len();
+                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _ptr5,
-                            _len6,
-                            _ptr7,
+                            _ptr2,
+                            _len2,
+                            _ptr3,
                         );
-                        let _l8 = *_ptr7.cast::<u8>();
-                        match i32::from(_l8) {
+                        let _l4 = *_ptr3.cast::<u8>();
+                        match i32::from(_l4) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l15 = *_ptr7.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l15) {
+                                let _l7 = *_ptr3.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l19 = *_ptr7.add(8).cast::<i32>();
+                                        let _l9 = *_ptr3.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l19 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -822,10 +818,6 @@ pub mod wasi {
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -836,18 +828,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -863,10 +859,6 @@ pub mod wasi {
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -877,18 +869,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -922,10 +918,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -937,10 +933,6 @@ pub mod wasi {
                 /// that should be written.
                 pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -951,22 +943,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -989,10 +985,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1003,22 +995,26 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l12) {
+                                let _l6 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
-                                        let _l16 = *_ptr4.add(8).cast::<i32>();
+                                        let _l8 = *_ptr2.add(8).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l16 as u32,
+                                                _l8 as u32,
                                             ),
                                         })
                                     }
@@ -1049,10 +1045,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1063,26 +1055,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1105,10 +1101,6 @@ pub mod wasi {
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
                         unsafe extern "C" {
@@ -1119,26 +1111,30 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
+                                ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
-                                        let _l17 = *_ptr4.add(12).cast::<i32>();
+                                        let _l9 = *_ptr2.add(12).cast::<i32>();
                                         StreamError::LastOperationFailed(super::error::Error {
                                             handle: ::witbind::rt::Resource::from_handle(
-                                                _l17 as u32,
+                                                _l9 as u32,
                                             ),
                                         })
                                     }
@@ -1484,9 +1480,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
+                    let _ret2 = _wit_import();
                     super::network::Network {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -1602,69 +1598,6 @@ pub mod wasi {
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -1707,30 +1640,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match local_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -1739,10 +1735,6 @@ pub mod wasi {
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -1753,14 +1745,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -1815,95 +1811,6 @@ pub mod wasi {
                     ErrorCode,
                 > {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let (
-                            _v46,
-                            _v47,
-                            _v48,
-                            _v49,
-                            _v50,
-                            _v51,
-                            _v52,
-                            _v53,
-                            _v54,
-                            _v55,
-                            _v56,
-                            _v57,
-                            _v58,
-                        ) = match remote_address {
-                            ::core::option::Option::None => (
-                                0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32,
-                                0i32, 0i32,
-                            ),
-                            ::core::option::Option::Some(_e9) => {
-                                let (
-                                    _v34,
-                                    _v35,
-                                    _v36,
-                                    _v37,
-                                    _v38,
-                                    _v39,
-                                    _v40,
-                                    _v41,
-                                    _v42,
-                                    _v43,
-                                    _v44,
-                                    _v45,
-                                ) = match _e9 {
-                                    super::network::IpSocketAddress::Ipv4(_e12) => {
-                                        let super::network::Ipv4SocketAddress {
-                                            port: _f13,
-                                            address: _f14,
-                                        } = _e12;
-                                        let (_t15, _t16, _t17, _t18) = _f14;
-                                        (
-                                            0i32,
-                                            ::witbind::rt::as_i32(_f13),
-                                            ::witbind::rt::as_i32(_t15),
-                                            ::witbind::rt::as_i32(_t16),
-                                            ::witbind::rt::as_i32(_t17),
-                                            ::witbind::rt::as_i32(_t18),
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                        )
-                                    }
-                                    super::network::IpSocketAddress::Ipv6(_e21) => {
-                                        let super::network::Ipv6SocketAddress {
-                                            port: _f22,
-                                            flow_info: _f23,
-                                            address: _f24,
-                                            scope_id: _f25,
-                                        } = _e21;
-                                        let (_t26, _t27, _t28, _t29, _t30, _t31, _t32, _t33) = _f24;
-                                        (
-                                            1i32,
-                                            ::witbind::rt::as_i32(_f22),
-                                            ::witbind::rt::as_i32(_f23),
-                                            ::witbind::rt::as_i32(_t26),
-                                            ::witbind::rt::as_i32(_t27),
-                                            ::witbind::rt::as_i32(_t28),
-                                            ::witbind::rt::as_i32(_t29),
-                                            ::witbind::rt::as_i32(_t30),
-                                            ::witbind::rt::as_i32(_t31),
-                                            ::witbind::rt::as_i32(_t32),
-                                            ::witbind::rt::as_i32(_t33),
-                                            ::witbind::rt::as_i32(_f25),
-                                        )
-                                    }
-                                };
-                                (
-                                    1i32, _v34, _v35, _v36, _v37, _v38, _v39, _v40, _v41, _v42,
-                                    _v43, _v44, _v45,
-                                )
-                            }
-                        };
-                        let _ptr59 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -1946,41 +1853,130 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let (
+                            _v36,
+                            _v37,
+                            _v38,
+                            _v39,
+                            _v40,
+                            _v41,
+                            _v42,
+                            _v43,
+                            _v44,
+                            _v45,
                             _v46,
                             _v47,
                             _v48,
-                            _v49,
-                            _v50,
-                            _v51,
-                            _v52,
-                            _v53,
-                            _v54,
-                            _v55,
-                            _v56,
-                            _v57,
-                            _v58,
-                            _ptr59,
+                        ) = match remote_address {
+                            ::core::option::Option::None => (
+                                0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32,
+                                0i32, 0i32,
+                            ),
+                            ::core::option::Option::Some(_e3) => {
+                                let (
+                                    _v24,
+                                    _v25,
+                                    _v26,
+                                    _v27,
+                                    _v28,
+                                    _v29,
+                                    _v30,
+                                    _v31,
+                                    _v32,
+                                    _v33,
+                                    _v34,
+                                    _v35,
+                                ) = match _e3 {
+                                    super::network::IpSocketAddress::Ipv4(_e4) => {
+                                        let super::network::Ipv4SocketAddress {
+                                            port: _f5,
+                                            address: _f6,
+                                        } = _e4;
+                                        let (_t7, _t8, _t9, _t10) = _f6;
+                                        (
+                                            0i32,
+                                            ::witbind::rt::as_i32(_f5),
+                                            ::witbind::rt::as_i32(_t7),
+                                            ::witbind::rt::as_i32(_t8),
+                                            ::witbind::rt::as_i32(_t9),
+                                            ::witbind::rt::as_i32(_t10),
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                            0i32,
+                                        )
+                                    }
+                                    super::network::IpSocketAddress::Ipv6(_e11) => {
+                                        let super::network::Ipv6SocketAddress {
+                                            port: _f12,
+                                            flow_info: _f13,
+                                            address: _f14,
+                                            scope_id: _f15,
+                                        } = _e11;
+                                        let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
+                                        (
+                                            1i32,
+                                            ::witbind::rt::as_i32(_f12),
+                                            ::witbind::rt::as_i32(_f13),
+                                            ::witbind::rt::as_i32(_t16),
+                                            ::witbind::rt::as_i32(_t17),
+                                            ::witbind::rt::as_i32(_t18),
+                                            ::witbind::rt::as_i32(_t19),
+                                            ::witbind::rt::as_i32(_t20),
+                                            ::witbind::rt::as_i32(_t21),
+                                            ::witbind::rt::as_i32(_t22),
+                                            ::witbind::rt::as_i32(_t23),
+                                            ::witbind::rt::as_i32(_f15),
+                                        )
+                                    }
+                                };
+                                (
+                                    1i32, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32,
+                                    _v33, _v34, _v35,
+                                )
+                            }
+                        };
+                        let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _v36,
+                            _v37,
+                            _v38,
+                            _v39,
+                            _v40,
+                            _v41,
+                            _v42,
+                            _v43,
+                            _v44,
+                            _v45,
+                            _v46,
+                            _v47,
+                            _v48,
+                            _ptr49,
                         );
-                        let _l60 = *_ptr59.cast::<u8>();
-                        match i32::from(_l60) {
+                        let _l50 = *_ptr49.cast::<u8>();
+                        match i32::from(_l50) {
                             0 => {
-                                let _l64 = *_ptr59.add(4).cast::<i32>();
-                                let _l65 = *_ptr59.add(8).cast::<i32>();
+                                let _l52 = *_ptr49.add(4).cast::<i32>();
+                                let _l53 = *_ptr49.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     IncomingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l64 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l52 as u32),
                                     },
                                     OutgoingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l65 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l53 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l69 = *_ptr59.add(4).cast::<u8>();
+                                let _l55 = *_ptr49.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l69) as u8,
+                                    i32::from(_l55) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2005,10 +2001,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2019,57 +2011,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -2077,9 +2073,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2098,10 +2094,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2112,57 +2104,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -2170,9 +2166,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2194,9 +2190,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret4 as u8)
+                        super::network::IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -2207,10 +2203,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2221,17 +2213,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l9) as u8)
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Ok(i32::from(_l5) as u8)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2243,10 +2239,6 @@ pub mod wasi {
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2257,18 +2249,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2287,10 +2283,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2301,17 +2293,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2323,10 +2319,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2337,18 +2329,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2357,10 +2353,6 @@ pub mod wasi {
                 }
                 pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2371,17 +2363,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2393,10 +2389,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2407,18 +2399,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2441,10 +2437,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2522,10 +2518,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::witbind::rt::Vec<IncomingDatagram>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2536,93 +2528,96 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<*mut u8>();
-                                let _l10 = *_ptr4.add(8).cast::<usize>();
-                                let _array42 = _l9;
-                                let _len43 = _l10;
-                                let mut _list44 = ::witbind::rt::Vec::with_capacity(_len43);
-                                for i in 0.._len43 {
-                                    let _base12 = _array42.add(i * 40);
-                                    let _l14 = *_base12.cast::<*mut u8>();
-                                    let _l15 = *_base12.add(4).cast::<usize>();
-                                    let _len16 = _l15;
-                                    let _list17 = ::witbind::rt::Vec::from_raw_parts(
-                                        _l14.cast::<u8>(),
-                                        _len16,
-                                        _len16,
+                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
+                                let _l6 = *_ptr2.add(8).cast::<usize>();
+                                let _array31 = _l5;
+                                let _len31 = _l6;
+                                let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
+                                for i in 0.._len31 {
+                                    let _base7 = _array31.add(i * 40);
+                                    let _l8 = *_base7.cast::<*mut u8>();
+                                    let _l9 = *_base7.add(4).cast::<usize>();
+                                    let _list10 = ::witbind::rt::Vec::from_raw_parts(
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
                                     );
-                                    let _l18 = *_base12.add(8).cast::<u8>();
-                                    let _v41 = match i32::from(_l18) {
+                                    let _l11 = *_base7.add(8).cast::<u8>();
+                                    let _v30 = match i32::from(_l11) {
                                         0 => {
-                                            let _l22 = *_base12.add(12).cast::<u16>();
-                                            let _l23 = *_base12.add(14).cast::<u8>();
-                                            let _l24 = *_base12.add(15).cast::<u8>();
-                                            let _l25 = *_base12.add(16).cast::<u8>();
-                                            let _l26 = *_base12.add(17).cast::<u8>();
+                                            let _l13 = *_base7.add(12).cast::<u16>();
+                                            let _l14 = *_base7.add(14).cast::<u8>();
+                                            let _l15 = *_base7.add(15).cast::<u8>();
+                                            let _l16 = *_base7.add(16).cast::<u8>();
+                                            let _l17 = *_base7.add(17).cast::<u8>();
                                             super::network::IpSocketAddress::Ipv4(
                                                 super::network::Ipv4SocketAddress {
-                                                    port: i32::from(_l22) as u16,
+                                                    port: i32::from(_l13) as u16,
                                                     address: (
-                                                        i32::from(_l23) as u8,
-                                                        i32::from(_l24) as u8,
-                                                        i32::from(_l25) as u8,
-                                                        i32::from(_l26) as u8,
+                                                        i32::from(_l14) as u8,
+                                                        i32::from(_l15) as u8,
+                                                        i32::from(_l16) as u8,
+                                                        i32::from(_l17) as u8,
                                                     ),
                                                 },
                                             )
                                         }
                                         1 => {
-                                            let _l30 = *_base12.add(12).cast::<u16>();
-                                            let _l31 = *_base12.add(16).cast::<i32>();
-                                            let _l32 = *_base12.add(20).cast::<u16>();
-                                            let _l33 = *_base12.add(22).cast::<u16>();
-                                            let _l34 = *_base12.add(24).cast::<u16>();
-                                            let _l35 = *_base12.add(26).cast::<u16>();
-                                            let _l36 = *_base12.add(28).cast::<u16>();
-                                            let _l37 = *_base12.add(30).cast::<u16>();
-                                            let _l38 = *_base12.add(32).cast::<u16>();
-                                            let _l39 = *_base12.add(34).cast::<u16>();
-                                            let _l40 = *_base12.add(36).cast::<i32>();
+                                            let _l19 = *_base7.add(12).cast::<u16>();
+                                            let _l20 = *_base7.add(16).cast::<i32>();
+                                            let _l21 = *_base7.add(20).cast::<u16>();
+                                            let _l22 = *_base7.add(22).cast::<u16>();
+                                            let _l23 = *_base7.add(24).cast::<u16>();
+                                            let _l24 = *_base7.add(26).cast::<u16>();
+                                            let _l25 = *_base7.add(28).cast::<u16>();
+                                            let _l26 = *_base7.add(30).cast::<u16>();
+                                            let _l27 = *_base7.add(32).cast::<u16>();
+                                            let _l28 = *_base7.add(34).cast::<u16>();
+                                            let _l29 = *_base7.add(36).cast::<i32>();
                                             super::network::IpSocketAddress::Ipv6(
                                                 super::network::Ipv6SocketAddress {
-                                                    port: i32::from(_l30) as u16,
-                                                    flow_info: _l31 as u32,
+                                                    port: i32::from(_l19) as u16,
+                                                    flow_info: _l20 as u32,
                                                     address: (
-                                                        i32::from(_l32) as u16,
-                                                        i32::from(_l33) as u16,
-                                                        i32::from(_l34) as u16,
-                                                        i32::from(_l35) as u16,
-                                                        i32::from(_l36) as u16,
-                                                        i32::from(_l37) as u16,
-                                                        i32::from(_l38) as u16,
-                                                        i32::from(_l39) as u16,
+                                                        i32::from(_l21) as u16,
+                                                        i32::from(_l22) as u16,
+                                                        i32::from(_l23) as u16,
+                                                        i32::from(_l24) as u16,
+                                                        i32::from(_l25) as u16,
+                                                        i32::from(_l26) as u16,
+                                                        i32::from(_l27) as u16,
+                                                        i32::from(_l28) as u16,
                                                     ),
-                                                    scope_id: _l40 as u32,
+                                                    scope_id: _l29 as u32,
                                                 },
                                             )
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    _list44.push(IncomingDatagram {
-                                        data: _list17,
-                                        remote_address: _v41,
+                                    _list31.push(IncomingDatagram {
+                                        data: _list10,
+                                        remote_address: _v30,
                                     });
                                 }
-                                ::witbind::rt::cabi_dealloc(_array42, _len43 * 40, 4);
-                                ::core::result::Result::Ok(_list44)
+                                ::witbind::rt::cabi_dealloc(_array31, _len31 * 40, 4);
+                                ::core::result::Result::Ok(_list31)
                             }
                             1 => {
-                                let _l48 = *_ptr4.add(4).cast::<u8>();
+                                let _l33 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l33) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2645,10 +2640,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2710,10 +2705,6 @@ pub mod wasi {
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2724,17 +2715,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2780,86 +2775,6 @@ pub mod wasi {
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec42 = datagrams;
-                        let _len43 = _vec42.len();
-                        let _array44 = ::witbind::rt::alloc(_len43 * 44, 4);
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec42).enumerate() {
-                            let _base5 = _array44.add(i * 44);
-                            let OutgoingDatagram {
-                                data: _f7,
-                                remote_address: _f8,
-                            } = _e4;
-                            let _vec9 = _f7;
-                            let _ptr10 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len11 = _vec9.len();
-                            *_base5.add(4).cast::<usize>() = _len11;
-                            *_base5.cast::<*mut u8>() = _ptr10;
-                            match _f8 {
-                                ::core::option::Option::None => {
-                                    *_base5.add(8).cast::<u8>() = 0i32 as u8;
-                                }
-                                ::core::option::Option::Some(_e17) => {
-                                    *_base5.add(8).cast::<u8>() = 1i32 as u8;
-                                    match _e17 {
-                                        super::network::IpSocketAddress::Ipv4(_e20) => {
-                                            *_base5.add(12).cast::<u8>() = 0i32 as u8;
-                                            let super::network::Ipv4SocketAddress {
-                                                port: _f21,
-                                                address: _f22,
-                                            } = _e20;
-                                            *_base5.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f21) as u16;
-                                            let (_t23, _t24, _t25, _t26) = _f22;
-                                            *_base5.add(18).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t23) as u8;
-                                            *_base5.add(19).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t24) as u8;
-                                            *_base5.add(20).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t25) as u8;
-                                            *_base5.add(21).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t26) as u8;
-                                        }
-                                        super::network::IpSocketAddress::Ipv6(_e29) => {
-                                            *_base5.add(12).cast::<u8>() = 1i32 as u8;
-                                            let super::network::Ipv6SocketAddress {
-                                                port: _f30,
-                                                flow_info: _f31,
-                                                address: _f32,
-                                                scope_id: _f33,
-                                            } = _e29;
-                                            *_base5.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f30) as u16;
-                                            *_base5.add(20).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f31);
-                                            let (_t34, _t35, _t36, _t37, _t38, _t39, _t40, _t41) =
-                                                _f32;
-                                            *_base5.add(24).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t34) as u16;
-                                            *_base5.add(26).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t35) as u16;
-                                            *_base5.add(28).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t36) as u16;
-                                            *_base5.add(30).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t37) as u16;
-                                            *_base5.add(32).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t38) as u16;
-                                            *_base5.add(34).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t39) as u16;
-                                            *_base5.add(36).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t40) as u16;
-                                            *_base5.add(38).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t41) as u16;
-                                            *_base5.add(40).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f33);
-                                        }
-                                    };
-                                }
-                            };
-                        }
-                        let _ptr45 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
                         unsafe extern "C" {
@@ -2870,23 +2785,103 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _vec28 = datagrams;
+                        let _len28 = _vec28.len();
+                        let _array28 = ::witbind::rt::alloc(_len28 * 44, 4);
+                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec28).enumerate() {
+                            let _base2 = _array28.add(i * 44);
+                            let OutgoingDatagram {
+                                data: _f3,
+                                remote_address: _f4,
+                            } = _e2;
+                            let _vec5 = _f3;
+                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                            let _len5 = _vec5.len();
+                            *_base2.add(4).cast::<usize>() = _len5;
+                            *_base2.cast::<*mut u8>() = _ptr5;
+                            match _f4 {
+                                ::core::option::Option::None => {
+                                    *_base2.add(8).cast::<u8>() = 0i32 as u8;
+                                }
+                                ::core::option::Option::Some(_e7) => {
+                                    *_base2.add(8).cast::<u8>() = 1i32 as u8;
+                                    match _e7 {
+                                        super::network::IpSocketAddress::Ipv4(_e8) => {
+                                            *_base2.add(12).cast::<u8>() = 0i32 as u8;
+                                            let super::network::Ipv4SocketAddress {
+                                                port: _f9,
+                                                address: _f10,
+                                            } = _e8;
+                                            *_base2.add(16).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_f9) as u16;
+                                            let (_t11, _t12, _t13, _t14) = _f10;
+                                            *_base2.add(18).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t11) as u8;
+                                            *_base2.add(19).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t12) as u8;
+                                            *_base2.add(20).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t13) as u8;
+                                            *_base2.add(21).cast::<u8>() =
+                                                ::witbind::rt::as_i32(_t14) as u8;
+                                        }
+                                        super::network::IpSocketAddress::Ipv6(_e15) => {
+                                            *_base2.add(12).cast::<u8>() = 1i32 as u8;
+                                            let super::network::Ipv6SocketAddress {
+                                                port: _f16,
+                                                flow_info: _f17,
+                                                address: _f18,
+                                                scope_id: _f19,
+                                            } = _e15;
+                                            *_base2.add(16).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_f16) as u16;
+                                            *_base2.add(20).cast::<i32>() =
+                                                ::witbind::rt::as_i32(_f17);
+                                            let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) =
+                                                _f18;
+                                            *_base2.add(24).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t20) as u16;
+                                            *_base2.add(26).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t21) as u16;
+                                            *_base2.add(28).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t22) as u16;
+                                            *_base2.add(30).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t23) as u16;
+                                            *_base2.add(32).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t24) as u16;
+                                            *_base2.add(34).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t25) as u16;
+                                            *_base2.add(36).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t26) as u16;
+                                            *_base2.add(38).cast::<u16>() =
+                                                ::witbind::rt::as_i32(_t27) as u16;
+                                            *_base2.add(40).cast::<i32>() =
+                                                ::witbind::rt::as_i32(_f19);
+                                        }
+                                    };
+                                }
+                            };
+                        }
+                        let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            _array44,
-                            _len43,
-                            _ptr45,
+                            _array28,
+                            _len28,
+                            _ptr29,
                         );
-                        ::witbind::rt::cabi_dealloc(_array44, _len43 * 44, 4);
-                        let _l46 = *_ptr45.cast::<u8>();
-                        match i32::from(_l46) {
+                        ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4);
+                        let _l30 = *_ptr29.cast::<u8>();
+                        match i32::from(_l30) {
                             0 => {
-                                let _l50 = *_ptr45.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l50 as u64)
+                                let _l32 = *_ptr29.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l32 as u64)
                             }
                             1 => {
-                                let _l54 = *_ptr45.add(8).cast::<u8>();
+                                let _l34 = *_ptr29.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l54) as u8,
+                                    i32::from(_l34) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -2909,10 +2904,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -2948,10 +2943,6 @@ pub mod wasi {
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/udp-create-socket@0.2.12")]
                     unsafe extern "C" {
@@ -2962,19 +2953,23 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(address_family.clone() as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(address_family.clone() as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<i32>();
+                            let _l5 = *_ptr2.add(4).cast::<i32>();
                             ::core::result::Result::Ok(super::udp::UdpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<u8>();
+                            let _l7 = *_ptr2.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l13) as u8,
+                                i32::from(_l7) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -3125,69 +3120,6 @@ pub mod wasi {
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3230,30 +3162,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match local_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3262,10 +3257,6 @@ pub mod wasi {
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3276,14 +3267,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3338,69 +3333,6 @@ pub mod wasi {
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                        ) = match remote_address {
-                            super::network::IpSocketAddress::Ipv4(_e6) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f7,
-                                    address: _f8,
-                                } = _e6;
-                                let (_t9, _t10, _t11, _t12) = _f8;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f7),
-                                    ::witbind::rt::as_i32(_t9),
-                                    ::witbind::rt::as_i32(_t10),
-                                    ::witbind::rt::as_i32(_t11),
-                                    ::witbind::rt::as_i32(_t12),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            super::network::IpSocketAddress::Ipv6(_e15) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f16,
-                                    flow_info: _f17,
-                                    address: _f18,
-                                    scope_id: _f19,
-                                } = _e15;
-                                let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f16),
-                                    ::witbind::rt::as_i32(_f17),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_t22),
-                                    ::witbind::rt::as_i32(_t23),
-                                    ::witbind::rt::as_i32(_t24),
-                                    ::witbind::rt::as_i32(_t25),
-                                    ::witbind::rt::as_i32(_t26),
-                                    ::witbind::rt::as_i32(_t27),
-                                    ::witbind::rt::as_i32(_f19),
-                                )
-                            }
-                        };
-                        let _ptr40 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3443,30 +3375,93 @@ pub mod wasi {
                         ) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(
-                            ::witbind::rt::Resource::handle(&self.handle) as i32,
-                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let (
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
                             _v28,
                             _v29,
                             _v30,
                             _v31,
                             _v32,
                             _v33,
-                            _v34,
-                            _v35,
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _ptr40,
+                        ) = match remote_address {
+                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                                let super::network::Ipv4SocketAddress {
+                                    port: _f3,
+                                    address: _f4,
+                                } = _e2;
+                                let (_t5, _t6, _t7, _t8) = _f4;
+                                (
+                                    0i32,
+                                    ::witbind::rt::as_i32(_f3),
+                                    ::witbind::rt::as_i32(_t5),
+                                    ::witbind::rt::as_i32(_t6),
+                                    ::witbind::rt::as_i32(_t7),
+                                    ::witbind::rt::as_i32(_t8),
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                                let super::network::Ipv6SocketAddress {
+                                    port: _f10,
+                                    flow_info: _f11,
+                                    address: _f12,
+                                    scope_id: _f13,
+                                } = _e9;
+                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                                (
+                                    1i32,
+                                    ::witbind::rt::as_i32(_f10),
+                                    ::witbind::rt::as_i32(_f11),
+                                    ::witbind::rt::as_i32(_t14),
+                                    ::witbind::rt::as_i32(_t15),
+                                    ::witbind::rt::as_i32(_t16),
+                                    ::witbind::rt::as_i32(_t17),
+                                    ::witbind::rt::as_i32(_t18),
+                                    ::witbind::rt::as_i32(_t19),
+                                    ::witbind::rt::as_i32(_t20),
+                                    ::witbind::rt::as_i32(_t21),
+                                    ::witbind::rt::as_i32(_f13),
+                                )
+                            }
+                        };
+                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::Resource::handle(&network.handle) as i32,
+                            _v22,
+                            _v23,
+                            _v24,
+                            _v25,
+                            _v26,
+                            _v27,
+                            _v28,
+                            _v29,
+                            _v30,
+                            _v31,
+                            _v32,
+                            _v33,
+                            _ptr34,
                         );
-                        let _l41 = *_ptr40.cast::<u8>();
-                        match i32::from(_l41) {
+                        let _l35 = *_ptr34.cast::<u8>();
+                        match i32::from(_l35) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l48 = *_ptr40.add(1).cast::<u8>();
+                                let _l38 = *_ptr34.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l48) as u8,
+                                    i32::from(_l38) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3478,10 +3473,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3492,25 +3483,29 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                let _l10 = *_ptr4.add(8).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                let _l6 = *_ptr2.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     super::super::io::streams::InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l14 = *_ptr4.add(4).cast::<u8>();
+                                let _l8 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l14) as u8,
+                                    i32::from(_l8) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3544,10 +3539,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3558,14 +3549,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3574,10 +3569,6 @@ pub mod wasi {
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3588,14 +3579,18 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3633,10 +3628,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<(TcpSocket, InputStream, OutputStream), ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3647,29 +3638,33 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                let _l10 = *_ptr4.add(8).cast::<i32>();
-                                let _l11 = *_ptr4.add(12).cast::<i32>();
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                let _l6 = *_ptr2.add(8).cast::<i32>();
+                                let _l7 = *_ptr2.add(12).cast::<i32>();
                                 ::core::result::Result::Ok((
                                     TcpSocket {
-                                        handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
                                     super::super::io::streams::InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l10 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                     super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l11 as u32),
+                                        handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                     },
                                 ))
                             }
                             1 => {
-                                let _l15 = *_ptr4.add(4).cast::<u8>();
+                                let _l9 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l15) as u8,
+                                    i32::from(_l9) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3694,10 +3689,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
                 pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3708,57 +3699,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -3766,9 +3761,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3787,10 +3782,6 @@ pub mod wasi {
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
                 pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3801,57 +3792,61 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(4).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => {
-                                        let _l13 = *_ptr4.add(8).cast::<u16>();
-                                        let _l14 = *_ptr4.add(10).cast::<u8>();
-                                        let _l15 = *_ptr4.add(11).cast::<u8>();
-                                        let _l16 = *_ptr4.add(12).cast::<u8>();
-                                        let _l17 = *_ptr4.add(13).cast::<u8>();
+                                        let _l7 = *_ptr2.add(8).cast::<u16>();
+                                        let _l8 = *_ptr2.add(10).cast::<u8>();
+                                        let _l9 = *_ptr2.add(11).cast::<u8>();
+                                        let _l10 = *_ptr2.add(12).cast::<u8>();
+                                        let _l11 = *_ptr2.add(13).cast::<u8>();
                                         super::network::IpSocketAddress::Ipv4(
                                             super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l13) as u16,
+                                                port: i32::from(_l7) as u16,
                                                 address: (
-                                                    i32::from(_l14) as u8,
-                                                    i32::from(_l15) as u8,
-                                                    i32::from(_l16) as u8,
-                                                    i32::from(_l17) as u8,
+                                                    i32::from(_l8) as u8,
+                                                    i32::from(_l9) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
                                                 ),
                                             },
                                         )
                                     }
                                     1 => {
-                                        let _l21 = *_ptr4.add(8).cast::<u16>();
-                                        let _l22 = *_ptr4.add(12).cast::<i32>();
-                                        let _l23 = *_ptr4.add(16).cast::<u16>();
-                                        let _l24 = *_ptr4.add(18).cast::<u16>();
-                                        let _l25 = *_ptr4.add(20).cast::<u16>();
-                                        let _l26 = *_ptr4.add(22).cast::<u16>();
-                                        let _l27 = *_ptr4.add(24).cast::<u16>();
-                                        let _l28 = *_ptr4.add(26).cast::<u16>();
-                                        let _l29 = *_ptr4.add(28).cast::<u16>();
-                                        let _l30 = *_ptr4.add(30).cast::<u16>();
-                                        let _l31 = *_ptr4.add(32).cast::<i32>();
+                                        let _l13 = *_ptr2.add(8).cast::<u16>();
+                                        let _l14 = *_ptr2.add(12).cast::<i32>();
+                                        let _l15 = *_ptr2.add(16).cast::<u16>();
+                                        let _l16 = *_ptr2.add(18).cast::<u16>();
+                                        let _l17 = *_ptr2.add(20).cast::<u16>();
+                                        let _l18 = *_ptr2.add(22).cast::<u16>();
+                                        let _l19 = *_ptr2.add(24).cast::<u16>();
+                                        let _l20 = *_ptr2.add(26).cast::<u16>();
+                                        let _l21 = *_ptr2.add(28).cast::<u16>();
+                                        let _l22 = *_ptr2.add(30).cast::<u16>();
+                                        let _l23 = *_ptr2.add(32).cast::<i32>();
                                         super::network::IpSocketAddress::Ipv6(
                                             super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l21) as u16,
-                                                flow_info: _l22 as u32,
+                                                port: i32::from(_l13) as u16,
+                                                flow_info: _l14 as u32,
                                                 address: (
-                                                    i32::from(_l23) as u16,
-                                                    i32::from(_l24) as u16,
-                                                    i32::from(_l25) as u16,
-                                                    i32::from(_l26) as u16,
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ),
-                                                scope_id: _l31 as u32,
+                                                scope_id: _l23 as u32,
                                             },
                                         )
                                     }
@@ -3859,9 +3854,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l36 = *_ptr4.add(4).cast::<u8>();
+                                let _l26 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l36) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3883,9 +3878,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret4 as u8)
+                        ::witbind::rt::bool_lift(_ret2 as u8)
                     }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
@@ -3903,9 +3898,9 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret4 as u8)
+                        super::network::IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -3922,10 +3917,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3936,18 +3927,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -3965,10 +3960,6 @@ pub mod wasi {
                 /// Equivalent to the SO_KEEPALIVE socket option.
                 pub fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -3979,19 +3970,23 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Ok(::witbind::rt::bool_lift(
-                                    i32::from(_l9) as u8
+                                    i32::from(_l5) as u8
                                 ))
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4003,10 +3998,6 @@ pub mod wasi {
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4017,18 +4008,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4047,10 +4042,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_idle_time(&self) -> ::core::result::Result<Duration, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4061,17 +4052,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4083,10 +4078,6 @@ pub mod wasi {
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4097,18 +4088,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4127,10 +4122,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_interval(&self) -> ::core::result::Result<Duration, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4141,17 +4132,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4163,10 +4158,6 @@ pub mod wasi {
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4177,18 +4168,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4207,10 +4202,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
                     unsafe {
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4221,17 +4212,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(4))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(_l9 as u32)
+                                let _l5 = *_ptr2.add(4).cast::<i32>();
+                                ::core::result::Result::Ok(_l5 as u32)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(4).cast::<u8>();
+                                let _l7 = *_ptr2.add(4).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4243,10 +4238,6 @@ pub mod wasi {
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4257,18 +4248,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4283,10 +4278,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4297,17 +4288,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l9) as u8)
+                                let _l5 = *_ptr2.add(1).cast::<u8>();
+                                ::core::result::Result::Ok(i32::from(_l5) as u8)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(1).cast::<u8>();
+                                let _l7 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4316,10 +4311,6 @@ pub mod wasi {
                 }
                 pub fn set_hop_limit(&self, value: u8) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4330,18 +4321,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4360,10 +4355,6 @@ pub mod wasi {
                 /// - `invalid-argument`:     (set) The provided value was 0.
                 pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4374,17 +4365,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4396,10 +4391,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4410,18 +4401,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4430,10 +4425,6 @@ pub mod wasi {
                 }
                 pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
                     unsafe {
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4444,17 +4435,21 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(8))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l9 as u64)
+                                let _l5 = *_ptr2.add(8).cast::<i64>();
+                                ::core::result::Result::Ok(_l5 as u64)
                             }
                             1 => {
-                                let _l13 = *_ptr4.add(8).cast::<u8>();
+                                let _l7 = *_ptr2.add(8).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l13) as u8,
+                                    i32::from(_l7) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4466,10 +4461,6 @@ pub mod wasi {
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4480,18 +4471,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4527,10 +4522,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4563,10 +4558,6 @@ pub mod wasi {
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
                     unsafe {
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
                         unsafe extern "C" {
@@ -4577,18 +4568,22 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
+                        #[repr(align(1))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
-                            _ptr4,
+                            _ptr2,
                         );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
-                                let _l12 = *_ptr4.add(1).cast::<u8>();
+                                let _l6 = *_ptr2.add(1).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l12) as u8,
+                                    i32::from(_l6) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4627,10 +4622,6 @@ pub mod wasi {
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/tcp-create-socket@0.2.12")]
                     unsafe extern "C" {
@@ -4641,19 +4632,23 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    _wit_import(address_family.clone() as i32, _ptr4);
-                    let _l5 = *_ptr4.cast::<u8>();
-                    match i32::from(_l5) {
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    _wit_import(address_family.clone() as i32, _ptr2);
+                    let _l3 = *_ptr2.cast::<u8>();
+                    match i32::from(_l3) {
                         0 => {
-                            let _l9 = *_ptr4.add(4).cast::<i32>();
+                            let _l5 = *_ptr2.add(4).cast::<i32>();
                             ::core::result::Result::Ok(super::tcp::TcpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
-                            let _l13 = *_ptr4.add(4).cast::<u8>();
+                            let _l7 = *_ptr2.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l13) as u8,
+                                i32::from(_l7) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -4728,10 +4723,6 @@ pub mod wasi {
                 ) -> ::core::result::Result<::core::option::Option<IpAddress>, ErrorCode>
                 {
                     unsafe {
-                        #[repr(align(2))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 22]);
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
                         unsafe extern "C" {
@@ -4742,46 +4733,50 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr4);
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
+                        #[repr(align(2))]
+                        struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
+                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 22]);
+                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
+                        let _l3 = *_ptr2.cast::<u8>();
+                        match i32::from(_l3) {
                             0 => {
-                                let _l9 = *_ptr4.add(2).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l9) {
+                                let _l5 = *_ptr2.add(2).cast::<u8>();
+                                ::core::result::Result::Ok(match i32::from(_l5) {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l16 = *_ptr4.add(4).cast::<u8>();
-                                        ::core::option::Option::Some(match i32::from(_l16) {
+                                        let _l8 = *_ptr2.add(4).cast::<u8>();
+                                        ::core::option::Option::Some(match i32::from(_l8) {
                                             0 => {
-                                                let _l20 = *_ptr4.add(6).cast::<u8>();
-                                                let _l21 = *_ptr4.add(7).cast::<u8>();
-                                                let _l22 = *_ptr4.add(8).cast::<u8>();
-                                                let _l23 = *_ptr4.add(9).cast::<u8>();
+                                                let _l10 = *_ptr2.add(6).cast::<u8>();
+                                                let _l11 = *_ptr2.add(7).cast::<u8>();
+                                                let _l12 = *_ptr2.add(8).cast::<u8>();
+                                                let _l13 = *_ptr2.add(9).cast::<u8>();
                                                 super::network::IpAddress::Ipv4((
-                                                    i32::from(_l20) as u8,
-                                                    i32::from(_l21) as u8,
-                                                    i32::from(_l22) as u8,
-                                                    i32::from(_l23) as u8,
+                                                    i32::from(_l10) as u8,
+                                                    i32::from(_l11) as u8,
+                                                    i32::from(_l12) as u8,
+                                                    i32::from(_l13) as u8,
                                                 ))
                                             }
                                             1 => {
-                                                let _l27 = *_ptr4.add(6).cast::<u16>();
-                                                let _l28 = *_ptr4.add(8).cast::<u16>();
-                                                let _l29 = *_ptr4.add(10).cast::<u16>();
-                                                let _l30 = *_ptr4.add(12).cast::<u16>();
-                                                let _l31 = *_ptr4.add(14).cast::<u16>();
-                                                let _l32 = *_ptr4.add(16).cast::<u16>();
-                                                let _l33 = *_ptr4.add(18).cast::<u16>();
-                                                let _l34 = *_ptr4.add(20).cast::<u16>();
+                                                let _l15 = *_ptr2.add(6).cast::<u16>();
+                                                let _l16 = *_ptr2.add(8).cast::<u16>();
+                                                let _l17 = *_ptr2.add(10).cast::<u16>();
+                                                let _l18 = *_ptr2.add(12).cast::<u16>();
+                                                let _l19 = *_ptr2.add(14).cast::<u16>();
+                                                let _l20 = *_ptr2.add(16).cast::<u16>();
+                                                let _l21 = *_ptr2.add(18).cast::<u16>();
+                                                let _l22 = *_ptr2.add(20).cast::<u16>();
                                                 super::network::IpAddress::Ipv6((
-                                                    i32::from(_l27) as u16,
-                                                    i32::from(_l28) as u16,
-                                                    i32::from(_l29) as u16,
-                                                    i32::from(_l30) as u16,
-                                                    i32::from(_l31) as u16,
-                                                    i32::from(_l32) as u16,
-                                                    i32::from(_l33) as u16,
-                                                    i32::from(_l34) as u16,
+                                                    i32::from(_l15) as u16,
+                                                    i32::from(_l16) as u16,
+                                                    i32::from(_l17) as u16,
+                                                    i32::from(_l18) as u16,
+                                                    i32::from(_l19) as u16,
+                                                    i32::from(_l20) as u16,
+                                                    i32::from(_l21) as u16,
+                                                    i32::from(_l22) as u16,
                                                 ))
                                             }
                                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4791,9 +4786,9 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l40 = *_ptr4.add(2).cast::<u8>();
+                                let _l26 = *_ptr2.add(2).cast::<u8>();
                                 ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l40) as u8,
+                                    i32::from(_l26) as u8,
                                 ))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -4816,10 +4811,10 @@ pub mod wasi {
                         unsafe extern "C" fn _wit_import(_: i32) -> i32 {
                             ::core::unreachable!("imported functions are only available on wasm32")
                         }
-                        let _ret4 =
+                        let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
                         super::super::io::poll::Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
                 }
@@ -4849,13 +4844,6 @@ pub mod wasi {
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
                 unsafe {
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = name;
-                    let _ptr5 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                    let _len6 = _vec4.len();
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
                     unsafe extern "C" {
@@ -4866,24 +4854,31 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::handle(&network.handle) as i32,
-                        _ptr5,
-                        _len6,
-                        _ptr7,
+                        _ptr2,
+                        _len2,
+                        _ptr3,
                     );
-                    let _l8 = *_ptr7.cast::<u8>();
-                    match i32::from(_l8) {
+                    let _l4 = *_ptr3.cast::<u8>();
+                    match i32::from(_l4) {
                         0 => {
-                            let _l12 = *_ptr7.add(4).cast::<i32>();
+                            let _l6 = *_ptr3.add(4).cast::<i32>();
                             ::core::result::Result::Ok(ResolveAddressStream {
-                                handle: ::witbind::rt::Resource::from_handle(_l12 as u32),
+                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
                         1 => {
-                            let _l16 = *_ptr7.add(4).cast::<u8>();
+                            let _l8 = *_ptr3.add(4).cast::<u8>();
                             ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l16) as u8,
+                                i32::from(_l8) as u8,
                             ))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
@@ -4930,8 +4925,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Query the resolution of the clock. Returns the duration of time
@@ -4948,8 +4943,8 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import() -> i64 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import();
-                    _ret4 as u64
+                    let _ret2 = _wit_import();
+                    _ret2 as u64
                 }
             }
             /// Create a `pollable` which will resolve once the specified instant
@@ -4966,9 +4961,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }
@@ -4986,9 +4981,9 @@ pub mod wasi {
                     unsafe extern "C" fn _wit_import(_: i64) -> i32 {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
-                    let _ret4 = _wit_import(::witbind::rt::as_i64(when));
+                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
                     super::super::io::poll::Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret4 as u32),
+                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
             }

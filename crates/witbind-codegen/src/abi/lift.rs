@@ -34,7 +34,7 @@ impl FnBindgen<'_, '_> {
             Instruction::BoolFromI32 => results.push(quote!(#rt::bool_lift(#op as u8))),
             Instruction::ListCanonLift { element, .. } => {
                 let element = self.ty(element);
-                let len = self.bind("len", operands[1].clone());
+                let len = self.simple("len", &operands[1]);
                 let list = self.bind(
                     "list",
                     quote!(#rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len)),
@@ -42,7 +42,7 @@ impl FnBindgen<'_, '_> {
                 results.push(list);
             }
             Instruction::StringLift => {
-                let len = self.bind("len", operands[1].clone());
+                let len = self.simple("len", &operands[1]);
                 let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
                 let string = self.bind("string", quote!(#rt::string_lift(#bytes)));
                 results.push(string);
@@ -163,9 +163,7 @@ impl FnBindgen<'_, '_> {
         let block = self.pop_blocks(1).remove(0);
         let (size, align) = (self.size(element), self.align(element));
         let align = Literal::usize_unsuffixed(align);
-        let array = self.tmp("array");
-        let len_var = self.tmp("len");
-        let list = self.tmp("list");
+        let [array, len_var, list] = self.tmps(&["array", "len", "list"]);
         let offset = super::scaled(&quote!(i), size);
         let bytes = super::scaled(&quote!(#len_var), size);
         let Block {

@@ -195,9 +195,7 @@ impl FnBindgen<'_, '_> {
         string: bool,
         results: &mut Vec<TokenStream>,
     ) {
-        let vec = self.tmp("vec");
-        let ptr = self.tmp("ptr");
-        let len = self.tmp("len");
+        let [vec, ptr, len] = self.tmps(&["vec", "ptr", "len"]);
         if owned {
             let boxed = if string {
                 quote!((#value).into_bytes().into_boxed_slice())
@@ -233,9 +231,7 @@ impl FnBindgen<'_, '_> {
         let block = self.pop_blocks(1).remove(0);
         let rt = self.rt().clone();
         let (size, align) = (self.size(element), self.align(element));
-        let vec = self.tmp("vec");
-        let len = self.tmp("len");
-        let array = self.tmp("array");
+        let [vec, len, array] = self.tmps(&["vec", "len", "array"]);
         let align_lit = Literal::usize_unsuffixed(align);
         let bytes = super::scaled(&quote!(#len), size);
         let offset = super::scaled(&quote!(i), size);

@@ -82,6 +82,8 @@ pub(crate) struct FnBindgen<'a, 'b> {
     needs_cleanup_list: bool,
     /// Largest return area requested (size, align) on wasm32.
     ret_area: Option<(usize, usize)>,
+    /// The `_wit_import` declaration, emitted first in the function body.
+    import_decl: TokenStream,
     /// Whether exports need a static return area instead of a stack one.
     pub(crate) static_ret_area: bool,
     pub(crate) ret: Vec<TokenStream>,
@@ -109,6 +111,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             cleanup: Vec::new(),
             needs_cleanup_list: false,
             ret_area: None,
+            import_decl: TokenStream::new(),
             static_ret_area: false,
             ret: Vec::new(),
             clones_enums: false,
@@ -151,12 +154,20 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         } else {
             TokenStream::new()
         };
-        quote!(#area #cleanup_list #(#stmts)*)
+        let import_decl = &self.import_decl;
+        quote!(#import_decl #area #cleanup_list #(#stmts)*)
     }
 
     fn tmp(&mut self, prefix: &str) -> Ident {
+        self.tmps(&[prefix])[0].clone()
+    }
+
+    /// Fresh locals that belong together (`_vec3`, `_ptr3`, `_len3`):
+    /// one number, one prefix each.
+    fn tmps<const N: usize>(&mut self, prefixes: &[&str; N]) -> [Ident; N] {
         self.counter += 1;
-        format_ident!("_{}{}", prefix, self.counter)
+        let n = self.counter;
+        prefixes.map(|prefix| format_ident!("_{}{}", prefix, n))
     }
 
     fn push(&mut self, stmt: TokenStream) {
@@ -176,6 +187,15 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             .stmts
             .push(Stmt::Let(name.clone(), expr));
         quote!(#name)
+    }
+
+    /// `value` itself when it can be repeated, else a local bound to it.
+    fn simple(&mut self, prefix: &str, value: &TokenStream) -> TokenStream {
+        if is_simple(value) {
+            value.clone()
+        } else {
+            self.bind(prefix, value.clone())
+        }
     }
 
     /// `value`, or the expression of the block's last `let` when that `let`
@@ -255,9 +275,8 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         let Callee::Import { wasm_module } = &self.callee else {
             return Vec::new();
         };
-        let decl = extern_import(wasm_module, name, params, results);
+        self.import_decl = extern_import(wasm_module, name, params, results);
         let call = quote!(_wit_import(#(#args),*));
-        self.push(decl);
         let ret = if results.is_empty() {
             self.push(quote!(#call;));
             Vec::new()
@@ -535,8 +554,7 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let block = self.pop_blocks(1).remove(0);
                 let (size, align) = (self.size(element), self.align(element));
                 let (ptr, len) = (&operands[0], &operands[1]);
-                let base = self.tmp("base");
-                let len_var = self.tmp("len");
+                let [base, len_var] = self.tmps(&["base", "len"]);
                 let Block {
                     body,
                     base: elem_base,
@@ -608,9 +626,8 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn push_block(&mut self) {
-        let elem = self.tmp("e");
-        let base = self.tmp("base");
-        let payload = self.tmp("e");
+        let [elem, base] = self.tmps(&["e", "base"]);
+        let payload = elem.clone();
         self.open.push(OpenBlock {
             stmts: Vec::new(),
             elem,
