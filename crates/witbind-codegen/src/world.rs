@@ -111,6 +111,7 @@ impl Cx<'_> {
             TypeDefKind::Future(_) => Some("future"),
             TypeDefKind::Stream(_) => Some("stream"),
             TypeDefKind::Map(..) => Some("map"),
+            TypeDefKind::FixedLengthList(..) => Some("fixed-length list"),
             TypeDefKind::Unknown => Some("unknown"),
             TypeDefKind::Type(Type::ErrorContext) => Some("error-context"),
             _ => None,
