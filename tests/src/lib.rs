@@ -329,4 +329,4 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 }
 
 pub mod run;
-pub use run::{component_imports, run_command, Guest, Host, Output, Run};
+pub use run::{component_imports, decode_component, run_command, Guest, Host, Output, Run};

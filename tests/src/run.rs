@@ -1,8 +1,9 @@
 //! Running guest components in wasmtime with WASI 0.2 (and `wasi:http`), with
-//! captured stdio, and reading a component's imports.
+//! captured stdio, and decoding the type (imports, exports) of a component.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -11,9 +12,11 @@ use wasmtime::{bail, Engine, Result, Store};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{
-    Deterministic, FsPerms, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
+    Deterministic, FsPerms, HostMonotonicClock, HostWallClock, I32Exit, WasiCtx, WasiCtxView,
+    WasiView,
 };
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+use witbind_codegen::wit_parser::{Resolve, WorldId};
 
 /// How to run a command component: its arguments, environment, stdin and
 /// preopened directory. With [`Run::deterministic`], clocks and random
@@ -132,8 +135,12 @@ pub struct Output {
     pub stdout: String,
     /// Everything written to stderr, lossily decoded as UTF-8.
     pub stderr: String,
-    /// `wasi:cli/run.run` returned `ok`.
+    /// `wasi:cli/run.run` returned `ok`, or the guest exited with status 0.
     pub success: bool,
+    /// The status the guest exited with through `wasi:cli/exit` (`exit(ok)`
+    /// is 0, `exit(err)` 1, `exit-with-code(n)` n); `None` when `run`
+    /// returned.
+    pub exit_code: Option<i32>,
 }
 
 impl Output {
@@ -177,6 +184,23 @@ fn engine() -> &'static Engine {
     ENGINE.get_or_init(Engine::default)
 }
 
+/// `wasm` compiled, once per test process: compiling a debug guest takes
+/// seconds, and tests running in parallel often load the same one.
+fn compile(wasm: &Path) -> Result<Component> {
+    static COMPILED: OnceLock<Mutex<HashMap<PathBuf, Component>>> = OnceLock::new();
+    let mut compiled = COMPILED
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(component) = compiled.get(wasm) {
+        return Ok(component.clone());
+    }
+    let component = Component::from_file(engine(), wasm)
+        .with_context(|| format!("compiling {}", wasm.display()))?;
+    compiled.insert(wasm.to_path_buf(), component.clone());
+    Ok(component)
+}
+
 const MAX_OUTPUT: usize = 1 << 20;
 
 /// A compiled component with a fresh store and a linker that already has
@@ -194,11 +218,11 @@ pub struct Guest<T: 'static> {
 }
 
 impl<T: Send + 'static> Guest<T> {
-    /// Compiles `wasm` and sets up its host as configured by `run`.
+    /// Compiles `wasm` (or takes it from this process's cache) and sets up
+    /// its host as configured by `run`.
     pub fn load(wasm: &Path, run: &Run, data: T) -> Result<Self> {
         let engine = engine();
-        let component = Component::from_file(engine, wasm)
-            .with_context(|| format!("compiling {}", wasm.display()))?;
+        let component = compile(wasm)?;
         let mut linker = Linker::<Host<T>>::new(engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
@@ -232,7 +256,8 @@ impl<T: Send + 'static> Guest<T> {
 
 /// Runs the command component `wasm` (`wasi:cli/run`) as configured by
 /// `run`. A trap is an error (with whatever the guest wrote); a guest
-/// returning `err` is an [`Output`] with `success: false`.
+/// returning `err` is an [`Output`] with `success: false`, one calling
+/// `wasi:cli/exit` an [`Output`] with its `exit_code`.
 pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
     let mut guest = Guest::load(wasm, run, ())?;
     let command = Command::instantiate(&mut guest.store, &guest.component, &guest.linker)
@@ -243,25 +268,28 @@ pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
             stdout: guest.stdout(),
             stderr: guest.stderr(),
             success: status.is_ok(),
+            exit_code: None,
         }),
-        Err(trap) => bail!(
-            "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            wasm.display(),
-            guest.stdout(),
-            guest.stderr()
-        ),
+        Err(trap) => match trap.downcast_ref::<I32Exit>() {
+            Some(&I32Exit(code)) => Ok(Output {
+                stdout: guest.stdout(),
+                stderr: guest.stderr(),
+                success: code == 0,
+                exit_code: Some(code),
+            }),
+            None => bail!(
+                "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                wasm.display(),
+                guest.stdout(),
+                guest.stderr()
+            ),
+        },
     }
 }
 
 /// The interfaces a component imports, as `ns:pkg/iface@version`, sorted.
 pub fn component_imports(wasm: &Path) -> Result<Vec<String>> {
-    let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let decoded = wit_component::decode(&bytes).map_err(|e| {
-        wasmtime::format_err!("decoding the component type of {}: {e:#}", wasm.display())
-    })?;
-    let wit_component::DecodedWasm::Component(resolve, world) = decoded else {
-        bail!("{} is a WIT package, not a component", wasm.display());
-    };
+    let (resolve, world) = decode_component(wasm)?;
     let mut imports: Vec<String> = resolve.worlds[world]
         .imports
         .keys()
@@ -269,4 +297,18 @@ pub fn component_imports(wasm: &Path) -> Result<Vec<String>> {
         .collect();
     imports.sort();
     Ok(imports)
+}
+
+/// The world of a component's type, as `wit-component` decodes it.
+pub fn decode_component(wasm: &Path) -> Result<(Resolve, WorldId)> {
+    let bytes = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let decoded = wit_component::decode(&bytes).map_err(|e| {
+        wasmtime::format_err!("decoding the component type of {}: {e:#}", wasm.display())
+    })?;
+    match decoded {
+        wit_component::DecodedWasm::Component(resolve, world) => Ok((resolve, world)),
+        wit_component::DecodedWasm::WitPackage(..) => {
+            bail!("{} is a WIT package, not a component", wasm.display())
+        }
+    }
 }

@@ -55,6 +55,34 @@ fn exported_run_is_called_and_its_result_returned() {
             output.stderr
         );
         assert_eq!(output.success, success, "args {args:?}");
+        assert_eq!(output.exit_code, None, "args {args:?}");
+    }
+}
+
+/// A command written only with witbind's bindings (no `fn main`) prints
+/// through `wasi:cli/stdout` and exits with a chosen status through
+/// `wasi:cli/exit`: `exit-with-code(n)` ends with status n, `exit(err)`
+/// with 1, and neither returns to the guest.
+#[test]
+fn exported_run_exits_with_the_chosen_code() {
+    let wasm = build_guests().wasm("run_export");
+    for (arg, code, last_line) in [
+        ("exit=3", 3, "exiting with code 3"),
+        ("exit=255", 255, "exiting with code 255"),
+        ("exit=0", 0, "exiting with code 0"),
+        ("exit-err", 1, "exiting with err"),
+    ] {
+        let run = Run::new("run-export").args(&[arg]);
+        let output =
+            run_command(wasm, &run).unwrap_or_else(|e| panic!("running run-export {arg}: {e:?}"));
+        assert_eq!(
+            output.lines(),
+            ["run called with 2 argument(s)", last_line],
+            "{arg}: stderr:\n{}",
+            output.stderr
+        );
+        assert_eq!(output.exit_code, Some(code), "{arg}");
+        assert_eq!(output.success, code == 0, "{arg}");
     }
 }
 
@@ -83,6 +111,14 @@ fn roundtrip_through_witbind_guest_frees_its_memory() {
     roundtrip::no_leaks(&mut rt);
 }
 
+/// 10 000 calls of string- and list-returning exports in one instance:
+/// the guest's memory size stays the same after a warm-up.
+#[test]
+fn roundtrip_through_witbind_guest_does_not_leak_over_10_000_calls() {
+    let mut rt = roundtrip::Roundtripper::new("roundtrip_witbind");
+    roundtrip::no_leaks_over_many_calls(&mut rt);
+}
+
 /// The same checks against the same guest source built with wit-bindgen:
 /// proves the test itself (and that `roundtrip-common.rs` is wit-bindgen's
 /// API, which witbind must accept unchanged).
@@ -95,4 +131,5 @@ fn roundtrip_reference_wit_bindgen_guest_passes_the_same_checks() {
     roundtrip::records_variants_flags(&mut rt);
     roundtrip::resources(&mut rt);
     roundtrip::no_leaks(&mut rt);
+    roundtrip::no_leaks_over_many_calls(&mut rt);
 }
