@@ -1,5 +1,5 @@
 //! Pins the error messages of `witbind::generate!` (tests/ui/*.rs and their
-//! expected `.stderr`). After an intended change of a message, re-bless with
+//! expected `.stderr`), and checks that the inputs in tests/ui-pass/ compile. After an intended change of a message, re-bless with
 //! `TRYBUILD=overwrite cargo test -p witbind-tests --test ui` and review the
 //! diff of the `.stderr` files.
 
@@ -7,4 +7,5 @@
 fn ui() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/*.rs");
+    cases.pass("ui-pass/*.rs");
 }

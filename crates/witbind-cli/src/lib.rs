@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
-use witbind_codegen::{Features, Opts, Wit};
+use witbind_codegen::{Features, Opts, Wit, WithMapping};
 
 /// Generate Rust guest bindings for WebAssembly components from WIT.
 ///
@@ -117,8 +117,28 @@ struct BindgenArgs {
     #[arg(long)]
     with_cabi_realloc: bool,
 
+    /// Take an imported interface from existing Rust code instead of
+    /// generating it.
+    ///
+    /// `INTERFACE=PATH`, e.g. `wasi:io/streams=wasi::io::streams` (as
+    /// wit-bindgen's `with`). INTERFACE may omit the version or name a whole
+    /// package (`wasi:io=wasi::io`); PATH `generate` generates it.
+    #[arg(long, value_name = "INTERFACE=PATH", value_parser = parse_with)]
+    with: Vec<(String, WithMapping)>,
+
     #[command(flatten)]
     wit: WitArgs,
+}
+
+fn parse_with(value: &str) -> Result<(String, WithMapping), String> {
+    let (key, path) = value
+        .split_once('=')
+        .ok_or_else(|| format!("expected INTERFACE=PATH, got `{value}`"))?;
+    let mapping = match path.trim() {
+        "generate" => WithMapping::Generate,
+        path => WithMapping::Path(path.to_string()),
+    };
+    Ok((key.trim().to_string(), mapping))
 }
 
 impl BindgenArgs {
@@ -128,6 +148,7 @@ impl BindgenArgs {
         opts.derive_eq = self.derive_eq;
         opts.additional_derives = self.additional_derive.clone();
         opts.with_cabi_realloc = self.with_cabi_realloc;
+        opts.with = self.with.clone();
         opts.all_features = self.wit.all_features;
         opts.features = self.wit.features.clone();
         opts

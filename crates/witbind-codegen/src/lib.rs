@@ -34,7 +34,7 @@ mod world;
 pub use error::Error;
 pub use format::format_file;
 pub use load::{Features, Wit};
-pub use opts::Opts;
+pub use opts::{Opts, WithMapping};
 /// The WIT parser witbind is built on, re-exported so callers share one
 /// `Resolve` type.
 pub use wit_bindgen_core::wit_parser;

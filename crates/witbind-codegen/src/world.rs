@@ -127,8 +127,10 @@ impl Cx<'_> {
     pub(crate) fn expand_imports(&self, tree: &mut ModuleTree) {
         let world = &self.resolve.worlds[self.world];
         let root = ModulePath::root();
+        tree.insert(&root, TokenStream::new(), self.expand_with_aliases());
         for (key, item) in &world.imports {
             match item {
+                WorldItem::Interface { id, .. } if self.is_remapped(*id) => {}
                 WorldItem::Interface { id, .. } => {
                     let module = self.import_module_of_interface(*id);
                     let docs = self.docs(&self.resolve.interfaces[*id].docs);

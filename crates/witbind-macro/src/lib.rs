@@ -40,7 +40,7 @@ use syn::parse::{Parse, ParseStream, Parser as _};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitBool, LitStr, Token};
 use witbind_codegen::wit_parser::WorldId;
-use witbind_codegen::{Opts, Wit};
+use witbind_codegen::{Opts, Wit, WithMapping};
 
 /// Generates Rust bindings for a WIT world. See the `witbind` crate for
 /// documentation and examples.
@@ -69,12 +69,12 @@ const SUPPORTED_KEYS: &[&str] = &[
     "all_features",
     "generate_all",
     "debug",
+    "with",
 ];
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
 /// They are recognised so the error says so, instead of "unknown option".
 const UNSUPPORTED_WIT_BINDGEN_KEYS: &[&str] = &[
-    "with",
     "ownership",
     "skip",
     "stubs",
@@ -240,6 +240,7 @@ impl Input {
                         .map(LitStr::value)
                         .collect();
             }
+            "with" => self.opts.with = parse_with(key, required(entry)?)?,
             "derive_eq" => self.opts.derive_eq = parse_bool(entry)?,
             "with_cabi_realloc" => self.opts.with_cabi_realloc = parse_bool(entry)?,
             "all_features" => self.opts.all_features = parse_bool(entry)?,
@@ -292,6 +293,40 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// `with: { "ns:pkg/iface": path::to::module, "ns:pkg/other": generate }`.
+fn parse_with(key: &Ident, value: &TokenStream) -> syn::Result<Vec<(String, WithMapping)>> {
+    struct WithEntry(LitStr, syn::Path);
+    impl Parse for WithEntry {
+        fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+            let name: LitStr = input.parse()?;
+            input.parse::<Token![:]>()?;
+            Ok(WithEntry(name, input.parse()?))
+        }
+    }
+    let expected =
+        "a map of interfaces to Rust paths: `with: { \"ns:pkg/iface\": path::to::module }`";
+    let group = match value.clone().into_iter().collect::<Vec<_>>().as_slice() {
+        [TokenTree::Group(group)] if group.delimiter() == proc_macro2::Delimiter::Brace => {
+            group.clone()
+        }
+        _ => return Err(type_error(key, value, expected)),
+    };
+    let entries = Punctuated::<WithEntry, Token![,]>::parse_terminated
+        .parse2(group.stream())
+        .map_err(|e| syn::Error::new(e.span(), format!("option `{key}` expects {expected}")))?;
+    Ok(entries
+        .into_iter()
+        .map(|WithEntry(name, path)| {
+            let mapping = if path.is_ident("generate") {
+                WithMapping::Generate
+            } else {
+                WithMapping::Path(path_to_string(&path))
+            };
+            (name.value(), mapping)
+        })
+        .collect())
 }
 
 /// The value of an entry that needs one.

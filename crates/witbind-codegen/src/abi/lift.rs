@@ -191,6 +191,19 @@ impl FnBindgen<'_, '_> {
         let resource = self.cx.resource_of(*resource);
         let path = self.cx.type_path(resource, self.module);
         let exported = self.cx.is_exported_resource(resource);
+        if self.cx.is_remapped_type(resource) {
+            // Types from elsewhere only offer wit-bindgen's methods.
+            return match handle {
+                Handle::Own(_) => quote!(#path::from_handle(#op as u32)),
+                Handle::Borrow(_) => {
+                    let held = self.bind(
+                        "handle",
+                        quote!(::core::mem::ManuallyDrop::new(#path::from_handle(#op as u32))),
+                    );
+                    quote!(&*#held)
+                }
+            };
+        }
         match (handle, exported) {
             (Handle::Own(_), _) => {
                 let rt = self.rt();

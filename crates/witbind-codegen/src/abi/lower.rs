@@ -79,9 +79,16 @@ impl FnBindgen<'_, '_> {
                 // Field access auto-dereferences: `&value` needs no borrow.
                 let op = super::strip_borrow(&operands[0]);
                 let op = super::receiver(&op);
-                results.push(match handle {
-                    Handle::Own(_) => quote!(#rt::Resource::take_handle(&#op.handle) as i32),
-                    Handle::Borrow(_) => quote!(#rt::Resource::handle(&#op.handle) as i32),
+                let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+                let remapped = self.cx.is_remapped_type(*resource);
+                results.push(match (handle, remapped) {
+                    (Handle::Own(_), false) => {
+                        quote!(#rt::Resource::take_handle(&#op.handle) as i32)
+                    }
+                    (Handle::Borrow(_), false) => quote!(#rt::Resource::handle(&#op.handle) as i32),
+                    // Types from elsewhere only offer wit-bindgen's methods.
+                    (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
+                    (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
                 });
             }
             Instruction::EnumLower { .. } => {
