@@ -32,7 +32,7 @@ pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
     ptr
 }
 
-/// Frees memory that was allocated by [`alloc`] or by `cabi_realloc` on
+/// Frees memory that was allocated by [`alloc()`] or by `cabi_realloc` on
 /// behalf of the host. Zero sizes are a no-op.
 ///
 /// # Safety
