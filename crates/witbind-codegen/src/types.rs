@@ -154,52 +154,7 @@ impl Cx<'_> {
             let lifetime = mode.borrowed.then(|| quote!(<'_>));
             return quote!(#reference #path #lifetime);
         }
-        match &def.kind {
-            TypeDefKind::Type(t) => self.print_ty(t, mode, from),
-            TypeDefKind::Handle(Handle::Own(resource)) => {
-                self.print_ty(&Type::Id(*resource), mode, from)
-            }
-            TypeDefKind::Handle(Handle::Borrow(resource)) => {
-                if self.is_exported_resource(*resource) {
-                    let name = self.resolve.types[self.resource_of(*resource)]
-                        .name
-                        .as_deref()
-                        .unwrap_or_default();
-                    let borrow = format_ident!("{}Borrow", names::camel(name));
-                    let path = self.module_of_type(self.resource_of(*resource));
-                    let path = from.path_to(&path, &borrow);
-                    quote!(#path<'_>)
-                } else {
-                    let inner = Type::Id(*resource);
-                    let inner = self.print_ty(&inner, self.inner_mode(&inner, mode), from);
-                    quote!(&#inner)
-                }
-            }
-            TypeDefKind::Tuple(tuple) => {
-                let types = tuple
-                    .types
-                    .iter()
-                    .map(|t| self.print_ty(t, self.payload_mode(t, mode), from));
-                quote!((#(#types,)*))
-            }
-            TypeDefKind::Option(t) => {
-                let inner = self.print_ty(t, self.payload_mode(t, mode), from);
-                quote!(::core::option::Option<#inner>)
-            }
-            TypeDefKind::Result(r) => {
-                let ok = self.print_optional(r.ok.as_ref(), mode, from);
-                let err = self.print_optional(r.err.as_ref(), mode, from);
-                quote!(::core::result::Result<#ok, #err>)
-            }
-            TypeDefKind::List(element) => self.print_list(element, mode, from),
-            TypeDefKind::FixedLengthList(element, size) => {
-                let inner = self.print_ty(element, OWNED, from);
-                let size = Literal::usize_unsuffixed(*size as usize);
-                quote!([#inner; #size])
-            }
-            // Rejected before generation starts (see `world::check_supported`).
-            _ => quote!(()),
-        }
+        self.print_anonymous_kind(&def.kind, mode, from, None)
     }
 
     fn print_optional(&self, ty: Option<&Type>, mode: Mode, from: &ModulePath) -> TokenStream {
@@ -245,34 +200,54 @@ impl Cx<'_> {
         }
     }
 
+    /// The right-hand side of `type X = ...;` for a named non-nominal type:
+    /// spelled through its kind so that `type a = list<u8>` is `Vec<u8>`,
+    /// not `A`.
     fn print_anonymous(&self, id: TypeId, from: &ModulePath) -> TokenStream {
         let mode = Mode {
             borrowed: self.info(id).has_borrow_handle,
             style: Style::Owned,
         };
-        let def = &self.resolve.types[id];
-        match &def.kind {
-            TypeDefKind::Type(t) => self.print_ty(t, mode, from),
-            _ => {
-                // Temporarily treat the named type as anonymous.
-                let mut anon = def.clone();
-                anon.name = None;
-                self.print_anonymous_kind(&anon.kind, mode, from)
-            }
-        }
+        self.print_anonymous_kind(&self.resolve.types[id].kind, mode, from, Some(quote!('a)))
     }
 
+    /// An anonymous type: tuple, option, result, list, handle or alias.
+    /// `lifetime` names the lifetime of borrowed handles (elided when `None`).
     fn print_anonymous_kind(
         &self,
         kind: &TypeDefKind,
         mode: Mode,
         from: &ModulePath,
+        lifetime: Option<TokenStream>,
     ) -> TokenStream {
-        let rt = &self.rt;
         match kind {
-            TypeDefKind::List(element) => {
-                let inner = self.print_ty(element, self.inner_mode(element, mode), from);
-                quote!(#rt::Vec<#inner>)
+            TypeDefKind::Type(t) => self.print_ty(t, mode, from),
+            TypeDefKind::Handle(Handle::Own(resource)) => {
+                self.print_ty(&Type::Id(*resource), mode, from)
+            }
+            TypeDefKind::Handle(Handle::Borrow(resource)) => {
+                if self.is_exported_resource(*resource) {
+                    let resource = self.resource_of(*resource);
+                    let name = self.resolve.types[resource]
+                        .name
+                        .as_deref()
+                        .unwrap_or_default();
+                    let borrow = format_ident!("{}Borrow", names::camel(name));
+                    let path = from.path_to(&self.module_of_type(resource), &borrow);
+                    let lifetime = lifetime.unwrap_or_else(|| quote!('_));
+                    quote!(#path<#lifetime>)
+                } else {
+                    let inner = Type::Id(*resource);
+                    let inner = self.print_ty(&inner, self.inner_mode(&inner, mode), from);
+                    quote!(& #lifetime #inner)
+                }
+            }
+            TypeDefKind::Tuple(tuple) => {
+                let types = tuple
+                    .types
+                    .iter()
+                    .map(|t| self.print_ty(t, self.payload_mode(t, mode), from));
+                quote!((#(#types,)*))
             }
             TypeDefKind::Option(t) => {
                 let inner = self.print_ty(t, self.payload_mode(t, mode), from);
@@ -283,25 +258,13 @@ impl Cx<'_> {
                 let err = self.print_optional(r.err.as_ref(), mode, from);
                 quote!(::core::result::Result<#ok, #err>)
             }
-            TypeDefKind::Tuple(tuple) => {
-                let types = tuple
-                    .types
-                    .iter()
-                    .map(|t| self.print_ty(t, self.payload_mode(t, mode), from));
-                quote!((#(#types,)*))
-            }
+            TypeDefKind::List(element) => self.print_list(element, mode, from),
             TypeDefKind::FixedLengthList(element, size) => {
                 let inner = self.print_ty(element, OWNED, from);
                 let size = Literal::usize_unsuffixed(*size as usize);
                 quote!([#inner; #size])
             }
-            TypeDefKind::Handle(Handle::Own(resource)) => {
-                self.print_ty(&Type::Id(*resource), OWNED, from)
-            }
-            TypeDefKind::Handle(Handle::Borrow(resource)) => {
-                let inner = self.print_ty(&Type::Id(*resource), OWNED, from);
-                quote!(&'a #inner)
-            }
+            // Rejected before generation starts (see `world::check_supported`).
             _ => quote!(()),
         }
     }
