@@ -269,9 +269,13 @@ pub fn scalars(rt: &mut Roundtripper) {
     assert!(nan.is_nan(), "{}: NaN came back as {nan}", rt.name);
 }
 
-/// Strings and lists, empty, non-ASCII, nested and large.
+/// At least 1 MiB of payload.
+const MIB: usize = 1 << 20;
+
+/// Strings and lists, empty, non-ASCII, nested and large (1 MiB and more).
 pub fn strings_and_lists(rt: &mut Roundtripper) {
-    let long: String = "witbind ✓ ".repeat(10_000);
+    let long: String = "witbind ✓ ".repeat(MIB / 10 + 1);
+    assert!(long.len() >= MIB);
     assert_roundtrips!(
         rt,
         call_echo_string,
@@ -282,21 +286,38 @@ pub fn strings_and_lists(rt: &mut Roundtripper) {
             long
         ]
     );
-    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..MIB as u32 + 7).map(|i| (i % 251) as u8).collect();
     assert_roundtrips!(rt, call_echo_bytes, &[Vec::new(), vec![0u8, 255, 10], big]);
-    assert_roundtrips!(rt, call_echo_u32s, &[Vec::new(), vec![0, u32::MAX, 7]]);
+    let many_u32s: Vec<u32> = (0..(MIB / 4) as u32)
+        .map(|i| i.wrapping_mul(2_654_435_761))
+        .collect();
+    assert_roundtrips!(
+        rt,
+        call_echo_u32s,
+        &[Vec::new(), vec![0, u32::MAX, 7], many_u32s]
+    );
     assert_roundtrips!(rt, call_echo_f64s, &[vec![1.0, -0.5, f64::MAX]]);
+    // 65,536 strings of 16 bytes: 1 MiB of text.
+    let many_strings: Vec<String> = (0..MIB / 16).map(|i| format!("{i:>16}")).collect();
     assert_roundtrips!(
         rt,
         call_echo_strings,
-        &[Vec::new(), vec![String::new(), "a".into(), "ü".into()]]
+        &[
+            Vec::new(),
+            vec![String::new(), "a".into(), "ü".into()],
+            many_strings
+        ]
     );
     assert_roundtrips!(
         rt,
         call_echo_points,
         &[
             Vec::new(),
-            vec![Point { x: -1, y: i32::MAX }, Point { x: 0, y: 0 }]
+            vec![Point { x: -1, y: i32::MAX }, Point { x: 0, y: 0 }],
+            // 8 bytes each: 1 MiB of records.
+            (0..(MIB / 8) as i32)
+                .map(|i| Point { x: i, y: -i })
+                .collect::<Vec<_>>(),
         ]
     );
     assert_roundtrips!(
