@@ -1,7 +1,8 @@
-//! Property test: for random valid WIT (from `wit-smith`), generation never
-//! panics, and every world it accepts yields code that parses as Rust and
-//! formats. Worlds using features witbind rejects (async, streams, ...)
-//! must be rejected with an error, not a panic.
+//! Property tests: for random valid WIT (from `wit-smith`), generation never
+//! panics, every world it accepts yields code that parses as Rust and
+//! formats, and a sample of them type-checks for `wasm32-wasip2` under
+//! `#![deny(warnings)]`. Worlds using features witbind rejects (async,
+//! streams, ...) must be rejected with an error, not a panic.
 
 use arbitrary::Unstructured;
 use witbind_codegen::{format_file, generate, Opts};
@@ -20,18 +21,82 @@ impl XorShift {
     }
 }
 
-#[test]
-fn random_wit_generates_valid_rust_or_a_clean_error() {
+/// Random WIT documents, decoded: `count` attempts from a fixed seed.
+fn random_resolves(count: usize) -> Vec<wit_component::DecodedWasm> {
     let config = wit_smith::Config::default();
     let mut rng = XorShift(0x5eed_1234_abcd_ef01);
-    let (mut generated, mut rejected) = (0, 0);
-    for case in 0..150 {
+    let mut decoded = Vec::new();
+    for _ in 0..count {
         let mut bytes = vec![0u8; 4096];
         rng.fill(&mut bytes);
-        let Ok(wasm) = wit_smith::smith(&config, &mut Unstructured::new(&bytes)) else {
-            continue;
-        };
-        let decoded = wit_component::decode(&wasm).expect("wit-smith output decodes");
+        if let Ok(wasm) = wit_smith::smith(&config, &mut Unstructured::new(&bytes)) {
+            decoded.push(wit_component::decode(&wasm).expect("wit-smith output decodes"));
+        }
+    }
+    decoded
+}
+
+/// Generated code type-checks: a crate with one module per random world is
+/// checked for wasm32-wasip2 (`rustup target add wasm32-wasip2`).
+#[test]
+fn random_wit_bindings_type_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = root.join("target/smith-check");
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("create target/smith-check");
+    let mut lib = String::from("#![no_std]\n#![deny(warnings)]\nextern crate alloc;\n");
+    let mut count = 0;
+    for (case, decoded) in random_resolves(60).iter().enumerate() {
+        let resolve = decoded.resolve();
+        for (world, _) in resolve.worlds.iter() {
+            let Ok(tokens) = generate(resolve, world, &Opts::default()) else {
+                continue;
+            };
+            let text = format_file(resolve, world, &tokens).expect("generated code parses");
+            let name = format!("case{case}_{}", world.index());
+            std::fs::write(src.join(format!("{name}.rs")), text).expect("write module");
+            lib.push_str(&format!("pub mod {name};\n"));
+            count += 1;
+        }
+    }
+    assert!(count > 10, "too few worlds generated: {count}");
+    std::fs::write(src.join("lib.rs"), lib).expect("write lib.rs");
+    let witbind = root.join("crates/witbind");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"smith-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             [dependencies]\nwitbind = {{ path = {:?}, default-features = false }}\n[workspace]\n",
+            witbind.display().to_string()
+        ),
+    )
+    .expect("write Cargo.toml");
+    // Same dependency versions as the workspace.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "check",
+            "--quiet",
+            "--target",
+            "wasm32-wasip2",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("run cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "generated code for random WIT does not type-check:\n{stderr}"
+    );
+}
+
+#[test]
+fn random_wit_generates_valid_rust_or_a_clean_error() {
+    let (mut generated, mut rejected) = (0, 0);
+    for (case, decoded) in random_resolves(150).iter().enumerate() {
         let resolve = decoded.resolve();
         for (world, _) in resolve.worlds.iter() {
             let result = std::panic::catch_unwind(|| generate(resolve, world, &Opts::default()));
