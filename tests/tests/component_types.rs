@@ -194,3 +194,21 @@ fn an_import_outside_the_world_fails_the_check() {
     proxy.imports.remove("wasi:http/types@0.2.12");
     assert_component_has_world_type("http_proxy", &proxy);
 }
+
+/// Nine WASI worlds generated side by side and linked into one component:
+/// their component-type sections merge, so the component exports both
+/// command and proxy entry points and imports only what those worlds do.
+#[test]
+fn nine_worlds_in_one_component_merge_their_types() {
+    let command = Shape::of_wit(wasip2_wit_dir(), Some("wasi:cli/command"));
+    let proxy = Shape::of_wit(wasip2_wit_dir(), Some("wasi:http/proxy"));
+    let mut merged = command;
+    merged.exports.extend(proxy.exports);
+    for world in witbind_tests::WASI_WORLDS {
+        let shape = Shape::of_wit(wasip2_wit_dir(), Some(world));
+        for (name, functions) in shape.imports {
+            merged.imports.entry(name).or_default().extend(functions);
+        }
+    }
+    assert_component_has_world_type("macro_wasi_worlds", &merged);
+}

@@ -2,8 +2,8 @@
 //! (every import world, plus `wasi:cli/command` and `wasi:http/proxy`), side
 //! by side in one crate built for wasm32-wasip2 under `#![deny(warnings)]`:
 //! proves that the macro's output compiles, warning-free, for every world,
-//! and that several worlds can live in one crate. The export worlds'
-//! `export!` macros are not invoked here (`run-export` does that).
+//! and that several worlds can live in one component: the crate is linked
+//! into a single component whose component-type sections are merged.
 #![deny(warnings)]
 
 /// The `wasi:cli/imports` world.
@@ -69,20 +69,44 @@ pub mod io_imports {
     });
 }
 
-/// The `wasi:cli/command` world.
+/// The `wasi:cli/command` world. A linked component must export what its
+/// worlds export, so `run` is implemented (it does nothing).
 pub mod cli_command {
     witbind::generate!({
         path: "../.wasi-wit",
         world: "wasi:cli/command",
         generate_all,
     });
+
+    struct Command;
+
+    impl exports::wasi::cli::run::Guest for Command {
+        fn run() -> Result<(), ()> {
+            Ok(())
+        }
+    }
+
+    export!(Command);
 }
 
-/// The `wasi:http/proxy` world.
+/// The `wasi:http/proxy` world, with a handler that drops the request
+/// (the host then reports that no response was sent).
 pub mod http_proxy {
     witbind::generate!({
         path: "../.wasi-wit",
         world: "wasi:http/proxy",
         generate_all,
     });
+
+    struct Proxy;
+
+    impl exports::wasi::http::incoming_handler::Guest for Proxy {
+        fn handle(
+            _request: wasi::http::types::IncomingRequest,
+            _response_out: wasi::http::types::ResponseOutparam,
+        ) {
+        }
+    }
+
+    export!(Proxy);
 }
