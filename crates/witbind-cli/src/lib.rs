@@ -126,6 +126,21 @@ struct BindgenArgs {
     #[arg(long, value_name = "INTERFACE=PATH", value_parser = parse_with)]
     with: Vec<(String, WithMapping)>,
 
+    /// Name of the generated export macro (default `export`).
+    #[arg(long, value_name = "NAME")]
+    export_macro_name: Option<String>,
+
+    /// Make the export macros public (`#[macro_export]`), so that other
+    /// crates can export through these bindings.
+    #[arg(long)]
+    pub_export_macro: bool,
+
+    /// Module where `export!(T)` finds the bindings, e.g. `crate::bindings`.
+    ///
+    /// Default: the module that invokes `export!`.
+    #[arg(long, value_name = "PATH")]
+    default_bindings_module: Option<String>,
+
     #[command(flatten)]
     wit: WitArgs,
 }
@@ -149,6 +164,9 @@ impl BindgenArgs {
         opts.additional_derives = self.additional_derive.clone();
         opts.with_cabi_realloc = self.with_cabi_realloc;
         opts.with = self.with.clone();
+        opts.export_macro_name = self.export_macro_name.clone();
+        opts.pub_export_macro = self.pub_export_macro;
+        opts.default_bindings_module = self.default_bindings_module.clone();
         opts.all_features = self.wit.all_features;
         opts.features = self.wit.features.clone();
         opts

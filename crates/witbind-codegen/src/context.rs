@@ -86,6 +86,20 @@ impl<'a> Cx<'a> {
                 )));
             }
         }
+        if let Some(name) = &opts.export_macro_name {
+            if syn::parse_str::<Ident>(name).is_err() {
+                return Err(Error::new(format!(
+                    "invalid export macro name `{name}`\n  help: give a Rust identifier such as `export_app`"
+                )));
+            }
+        }
+        if let Some(path) = &opts.default_bindings_module {
+            if syn::parse_str::<syn::Path>(path).is_err() {
+                return Err(Error::new(format!(
+                    "invalid default bindings module `{path}`\n  help: give a Rust path such as `crate::bindings`"
+                )));
+            }
+        }
         let mut sizes = SizeAlign::default();
         sizes
             .fill(resolve)

@@ -78,6 +78,15 @@ impl Cx<'_> {
     fn expand_export_macro(&self, macros: &[ExportMacro]) -> TokenStream {
         let world = &self.resolve.worlds[self.world];
         let impl_name = format_ident!("__export_{}_impl", world.name.to_snake_case());
+        let (macro_export, visibility) = self.export_macro_visibility();
+        let export_name = names::ident(self.opts.export_macro_name.as_deref().unwrap_or("export"));
+        let bindings: TokenStream = match &self.opts.default_bindings_module {
+            // Validated when the context is created.
+            Some(path) => syn::parse_str::<syn::Path>(path)
+                .map(|p| quote!(#p))
+                .unwrap_or_else(|_| quote!(self)),
+            None => quote!(self),
+        };
         let calls = macros.iter().map(|m| {
             let name = &m.name;
             let segments = &m.module.0;
@@ -89,15 +98,16 @@ impl Cx<'_> {
             /// exported `Guest` trait.
             #[allow(unused_macros)]
             #[doc(hidden)]
+            #macro_export
             macro_rules! #impl_name {
-                ($ty:ident) => (self::export!($ty with_types_in self););
+                ($ty:ident) => (#bindings::#export_name!($ty with_types_in #bindings););
                 ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
                     #(#calls)*
                 );
             }
             #[doc(inline)]
             #[allow(unused_imports)]
-            pub(crate) use #impl_name as export;
+            #visibility use #impl_name as #export_name;
         }
     }
 
@@ -178,6 +188,16 @@ impl Cx<'_> {
         (items, Some(macro_name))
     }
 
+    /// `#[macro_export]` and `pub` for public export macros
+    /// (`pub_export_macro`), else nothing and `pub(crate)`.
+    fn export_macro_visibility(&self) -> (TokenStream, TokenStream) {
+        if self.opts.pub_export_macro {
+            (quote!(#[macro_export]), quote!(pub))
+        } else {
+            (TokenStream::new(), quote!(pub(crate)))
+        }
+    }
+
     /// The trait method a user implements for `func`.
     fn expand_trait_fn(&self, func: &Function, module: &ModulePath) -> TokenStream {
         let docs = self.docs(&func.docs);
@@ -243,6 +263,7 @@ impl Cx<'_> {
         let mut items = TokenStream::new();
         let mut entry_points = Vec::new();
         let wasm_module = interface.map(|(key, _)| self.resolve.name_world_key(key));
+        let (macro_export, visibility) = self.export_macro_visibility();
         for func in funcs {
             let snake = cabi_snake(&func.name);
             let cabi = format_ident!("_export_{}_cabi", snake);
@@ -318,6 +339,7 @@ impl Cx<'_> {
         items.extend(quote! {
             #[doc(hidden)]
             #[allow(unused_macros)]
+            #macro_export
             macro_rules! #macro_name {
                 ($ty:ident with_types_in $($path_to_types:tt)*) => (const _: () = {
                     #(#entry_points)*
@@ -325,7 +347,7 @@ impl Cx<'_> {
             }
             #[doc(hidden)]
             #[allow(unused_imports)]
-            pub(crate) use #macro_name;
+            #visibility use #macro_name;
         });
         items
     }

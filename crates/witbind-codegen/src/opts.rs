@@ -30,6 +30,15 @@ pub struct Opts {
     /// `ns:pkg/iface@1.2.3`) or whole packages (`ns:pkg`). Every key must
     /// match an import of the world.
     pub with: Vec<(String, WithMapping)>,
+    /// Name of the export macro (default `export`).
+    pub export_macro_name: Option<String>,
+    /// Make the export macros public (`#[macro_export]`), so that other
+    /// crates can export with these bindings.
+    pub pub_export_macro: bool,
+    /// The module where `export!(T)` (without `with_types_in`) finds the
+    /// bindings, e.g. `crate::bindings` (default `self`: the module that
+    /// invokes it).
+    pub default_bindings_module: Option<String>,
 }
 
 /// Where the bindings of an imported interface come from.

@@ -70,6 +70,9 @@ const SUPPORTED_KEYS: &[&str] = &[
     "generate_all",
     "debug",
     "with",
+    "export_macro_name",
+    "pub_export_macro",
+    "default_bindings_module",
 ];
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
@@ -83,9 +86,6 @@ const UNSUPPORTED_WIT_BINDGEN_KEYS: &[&str] = &[
     "exports",
     "imports",
     "export_prefix",
-    "export_macro_name",
-    "pub_export_macro",
-    "default_bindings_module",
     "type_section_suffix",
     "std_feature",
     "raw_strings",
@@ -241,6 +241,15 @@ impl Input {
                         .collect();
             }
             "with" => self.opts.with = parse_with(key, required(entry)?)?,
+            "export_macro_name" => {
+                let name: LitStr = parse_value(key, required(entry)?, "a string literal")?;
+                self.opts.export_macro_name = Some(name.value());
+            }
+            "pub_export_macro" => self.opts.pub_export_macro = parse_bool(entry)?,
+            "default_bindings_module" => {
+                let path: LitStr = parse_value(key, required(entry)?, "a string literal")?;
+                self.opts.default_bindings_module = Some(path.value());
+            }
             "derive_eq" => self.opts.derive_eq = parse_bool(entry)?,
             "with_cabi_realloc" => self.opts.with_cabi_realloc = parse_bool(entry)?,
             "all_features" => self.opts.all_features = parse_bool(entry)?,
