@@ -113,7 +113,7 @@ pub mod witbind_fixtures {
                 pub region: Region,
             }
             /// Plans a trip.
-            pub fn plan(start: Waypoint, stops: &[super::base::Point]) -> Trip {
+            pub fn plan(start: Waypoint, stops: &[Point]) -> Trip {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "witbind-fixtures:aliases/routing")]
@@ -134,13 +134,13 @@ pub mod witbind_fixtures {
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let super::base::Point { x: _f2, y: _f3 } = start;
+                    let Point { x: _f2, y: _f3 } = start;
                     let _vec7 = stops;
                     let _len7 = _vec7.len();
                     let _array7 = ::witbind::rt::alloc(_len7 * 16, 8);
                     for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
                         let _base4 = _array7.add(i * 16);
-                        let super::base::Point { x: _f5, y: _f6 } = _e4;
+                        let Point { x: _f5, y: _f6 } = _e4;
                         *_base4.cast::<f64>() = ::witbind::rt::as_f64(_f5);
                         *_base4.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f6);
                     }
@@ -164,16 +164,16 @@ pub mod witbind_fixtures {
                         let _base13 = _array16.add(i * 16);
                         let _l14 = *_base13.cast::<f64>();
                         let _l15 = *_base13.add(8).cast::<f64>();
-                        _list16.push(super::base::Point { x: _l14, y: _l15 });
+                        _list16.push(Point { x: _l14, y: _l15 });
                     }
                     ::witbind::rt::cabi_dealloc(_array16, _len16 * 16, 8);
                     let _l17 = *_ptr8.add(24).cast::<f64>();
                     let _l18 = *_ptr8.add(32).cast::<u8>();
                     Trip {
-                        start: super::base::Point { x: _l9, y: _l10 },
+                        start: Point { x: _l9, y: _l10 },
                         legs: _list16,
                         max: _l17,
-                        region: super::base::Region::_lift(i32::from(_l18) as u8),
+                        region: Region::_lift(i32::from(_l18) as u8),
                     }
                 }
             }
@@ -216,13 +216,13 @@ pub mod witbind_fixtures {
                         max: _f4,
                         region: _f5,
                     } = trip;
-                    let super::base::Point { x: _f6, y: _f7 } = _f2;
+                    let Point { x: _f6, y: _f7 } = _f2;
                     let _vec11 = _f3;
                     let _len11 = _vec11.len();
                     let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
                     for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
                         let _base8 = _array11.add(i * 16);
-                        let super::base::Point { x: _f9, y: _f10 } = _e8;
+                        let Point { x: _f9, y: _f10 } = _e8;
                         *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9);
                         *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10);
                     }
@@ -298,26 +298,26 @@ pub mod witbind_fixtures {
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let super::routing::Trip {
+                    let Trip {
                         start: _f2,
                         legs: _f3,
                         max: _f4,
                         region: _f5,
                     } = trip;
-                    let super::base::Point { x: _f6, y: _f7 } = _f2;
+                    let Stop { x: _f6, y: _f7 } = _f2;
                     let _vec11 = _f3;
                     let _len11 = _vec11.len();
                     let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
                     for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
                         let _base8 = _array11.add(i * 16);
-                        let super::base::Point { x: _f9, y: _f10 } = _e8;
+                        let Stop { x: _f9, y: _f10 } = _e8;
                         *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9);
                         *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10);
                     }
                     let (_v16, _v17, _v18) = match highlight {
                         ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
                         ::core::option::Option::Some(_e13) => {
-                            let super::base::Point { x: _f14, y: _f15 } = _e13;
+                            let Stop { x: _f14, y: _f15 } = _e13;
                             (
                                 1i32,
                                 ::witbind::rt::as_f64(_f14),

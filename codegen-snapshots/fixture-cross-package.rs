@@ -257,7 +257,7 @@ pub mod witbind_deps {
                         let _vec6 = _f3;
                         let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                         let _len6 = _vec6.len();
-                        let super::super::base::types::Stamp { by: _f7, at: _f8 } = _f4;
+                        let Stamp { by: _f7, at: _f8 } = _f4;
                         let _ret9 = _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(_f2),
@@ -308,13 +308,11 @@ pub mod witbind_deps {
                                 ::core::option::Option::Some(Thing {
                                     id: _l6 as u64,
                                     name: _string9,
-                                    created: super::super::base::types::Stamp {
+                                    created: Stamp {
                                         by: _l10 as u64,
                                         at: _l11 as u64,
                                     },
-                                    level: super::super::pre::preview::Level::_lift(
-                                        i32::from(_l12) as u8,
-                                    ),
+                                    level: Level::_lift(i32::from(_l12) as u8),
                                 })
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -378,7 +376,7 @@ pub mod witbind_fixtures {
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);
-                    let super::super::super::witbind_deps::types::things::Thing {
+                    let Thing {
                         id: _f2,
                         name: _f3,
                         created: _f4,
@@ -387,8 +385,7 @@ pub mod witbind_fixtures {
                     let _vec6 = _f3;
                     let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                     let _len6 = _vec6.len();
-                    let super::super::super::witbind_deps::base::types::Stamp { by: _f7, at: _f8 } =
-                        _f4;
+                    let Stamp { by: _f7, at: _f8 } = _f4;
                     let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::as_i64(_f2),
@@ -415,10 +412,10 @@ pub mod witbind_fixtures {
                     let _l18 = *_ptr9.add(48).cast::<i64>();
                     let _l19 = *_ptr9.add(56).cast::<i64>();
                     Wrapper {
-                        thing: super::super::super::witbind_deps::types::things::Thing {
+                        thing: Thing {
                             id: _l10 as u64,
                             name: _string13,
-                            created: super::super::super::witbind_deps::base::types::Stamp {
+                            created: Stamp {
                                 by: _l14 as u64,
                                 at: _l15 as u64,
                             },
@@ -427,7 +424,7 @@ pub mod witbind_fixtures {
                             ),
                         },
                         id: _l17 as u64,
-                        stamp: super::super::super::witbind_deps::base::types::Stamp {
+                        stamp: Stamp {
                             by: _l18 as u64,
                             at: _l19 as u64,
                         },

@@ -1172,7 +1172,7 @@ pub mod witbind_fixtures {
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
                     let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    let super::self_::Self_ {
+                    let Self_ {
                         as_: _f3,
                         break_: _f4,
                         const_: _f5,
@@ -1344,7 +1344,7 @@ pub mod witbind_fixtures {
                     let _l111 = *_ptr58.add(52).cast::<u8>();
                     let _l112 = *_ptr58.add(53).cast::<u8>();
                     let _l113 = *_ptr58.add(54).cast::<u8>();
-                    super::self_::Self_ {
+                    Self_ {
                         as_: i32::from(_l59) as u8,
                         break_: i32::from(_l60) as u8,
                         const_: i32::from(_l61) as u8,

@@ -949,16 +949,13 @@ pub mod witbind_fixtures {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::files::File {
+                            ::core::result::Result::Ok(File {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::files::ErrorCode::_lift(i32::from(
-                                _l7,
-                            )
-                                as u8))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -994,10 +991,7 @@ pub mod witbind_fixtures {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
                             let _l6 = *_ptr2.add(1).cast::<u8>();
-                            ::core::result::Result::Err(super::files::ErrorCode::_lift(i32::from(
-                                _l6,
-                            )
-                                as u8))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

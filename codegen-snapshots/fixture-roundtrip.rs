@@ -498,7 +498,7 @@ pub mod witbind_fixtures {
                     let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
                     for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
                         let _base2 = _array5.add(i * 8);
-                        let super::types::Point { x: _f3, y: _f4 } = _e2;
+                        let Point { x: _f3, y: _f4 } = _e2;
                         *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
                         *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
                     }
@@ -514,7 +514,7 @@ pub mod witbind_fixtures {
                         let _base9 = _array12.add(i * 8);
                         let _l10 = *_base9.cast::<i32>();
                         let _l11 = *_base9.add(4).cast::<i32>();
-                        _list12.push(super::types::Point { x: _l10, y: _l11 });
+                        _list12.push(Point { x: _l10, y: _l11 });
                     }
                     ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
                     _list12
@@ -726,9 +726,7 @@ pub mod witbind_fixtures {
                         }
                         1 => {
                             let _l15 = *_ptr8.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::types::Color::_lift(
-                                i32::from(_l15) as u8
-                            ))
+                            ::core::result::Result::Err(Color::_lift(i32::from(_l15) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -900,7 +898,7 @@ pub mod witbind_fixtures {
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let super::types::Point { x: _f2, y: _f3 } = v;
+                    let Point { x: _f2, y: _f3 } = v;
                     let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::as_i32(_f2),
@@ -909,7 +907,7 @@ pub mod witbind_fixtures {
                     );
                     let _l5 = *_ptr4.cast::<i32>();
                     let _l6 = *_ptr4.add(4).cast::<i32>();
-                    super::types::Point { x: _l5, y: _l6 }
+                    Point { x: _l5, y: _l6 }
                 }
             }
             pub fn echo_nested(v: &Nested) -> Nested {
@@ -953,7 +951,7 @@ pub mod witbind_fixtures {
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                    let super::types::Nested {
+                    let Nested {
                         name: _f2,
                         points: _f3,
                         tags: _f4,
@@ -968,7 +966,7 @@ pub mod witbind_fixtures {
                     let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
                     for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
                         let _base8 = _array11.add(i * 8);
-                        let super::types::Point { x: _f9, y: _f10 } = _e8;
+                        let Point { x: _f9, y: _f10 } = _e8;
                         *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
                         *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
                     }
@@ -986,7 +984,7 @@ pub mod witbind_fixtures {
                     let (_v19, _v20, _v21) = match _f5 {
                         ::core::option::Option::None => (0i32, 0i32, 0i32),
                         ::core::option::Option::Some(_e16) => {
-                            let super::types::Point { x: _f17, y: _f18 } = _e16;
+                            let Point { x: _f17, y: _f18 } = _e16;
                             (
                                 1i32,
                                 ::witbind::rt::as_i32(_f17),
@@ -1020,7 +1018,7 @@ pub mod witbind_fixtures {
                         let _base29 = _array32.add(i * 8);
                         let _l30 = *_base29.cast::<i32>();
                         let _l31 = *_base29.add(4).cast::<i32>();
-                        _list32.push(super::types::Point { x: _l30, y: _l31 });
+                        _list32.push(Point { x: _l30, y: _l31 });
                     }
                     ::witbind::rt::cabi_dealloc(_array32, _len32 * 8, 4);
                     let _l33 = *_ptr23.add(16).cast::<*mut u8>();
@@ -1043,14 +1041,14 @@ pub mod witbind_fixtures {
                         1 => {
                             let _l43 = *_ptr23.add(28).cast::<i32>();
                             let _l44 = *_ptr23.add(32).cast::<i32>();
-                            ::core::option::Option::Some(super::types::Point { x: _l43, y: _l44 })
+                            ::core::option::Option::Some(Point { x: _l43, y: _l44 })
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     };
                     let _l46 = *_ptr23.add(36).cast::<*mut u8>();
                     let _l47 = *_ptr23.add(40).cast::<usize>();
                     let _list48 = ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47);
-                    super::types::Nested {
+                    Nested {
                         name: _string26,
                         points: _list32,
                         tags: _list39,
@@ -1085,15 +1083,15 @@ pub mod witbind_fixtures {
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                     let (_v10, _v11, _v12) = match v {
-                        super::types::Shape::Circle(_e2) => (
+                        Shape::Circle(_e2) => (
                             0i32,
                             ::core::mem::MaybeUninit::new(
                                 ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
                             ),
                             0usize,
                         ),
-                        super::types::Shape::Rect(_e3) => {
-                            let super::types::Point { x: _f4, y: _f5 } = _e3;
+                        Shape::Rect(_e3) => {
+                            let Point { x: _f4, y: _f5 } = _e3;
                             (
                                 1i32,
                                 ::core::mem::MaybeUninit::new(
@@ -1102,16 +1100,14 @@ pub mod witbind_fixtures {
                                 (::witbind::rt::as_i32(_f5)) as usize,
                             )
                         }
-                        super::types::Shape::Empty => {
-                            (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
-                        }
-                        super::types::Shape::Named(_e7) => {
+                        Shape::Empty => (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize),
+                        Shape::Named(_e7) => {
                             let _vec8 = _e7;
                             let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                             let _len8 = _vec8.len();
                             (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
                         }
-                        super::types::Shape::Big(_e9) => (
+                        Shape::Big(_e9) => (
                             4i32,
                             ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e9)) as u64),
                             0usize,
@@ -1121,23 +1117,23 @@ pub mod witbind_fixtures {
                     _wit_import(_v10, _v11, _v12, _ptr13);
                     let _l14 = *_ptr13.cast::<u8>();
                     match i32::from(_l14) {
-                        0 => super::types::Shape::Circle(*_ptr13.add(8).cast::<f64>()),
+                        0 => Shape::Circle(*_ptr13.add(8).cast::<f64>()),
                         1 => {
                             let _l18 = *_ptr13.add(8).cast::<i32>();
                             let _l19 = *_ptr13.add(12).cast::<i32>();
-                            super::types::Shape::Rect(super::types::Point { x: _l18, y: _l19 })
+                            Shape::Rect(Point { x: _l18, y: _l19 })
                         }
-                        2 => super::types::Shape::Empty,
+                        2 => Shape::Empty,
                         3 => {
                             let _l22 = *_ptr13.add(8).cast::<*mut u8>();
                             let _l23 = *_ptr13.add(12).cast::<usize>();
-                            super::types::Shape::Named(::witbind::rt::string_lift(
+                            Shape::Named(::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
                             ))
                         }
                         4 => {
                             let _l26 = *_ptr13.add(8).cast::<i64>();
-                            super::types::Shape::Big(_l26 as u64)
+                            Shape::Big(_l26 as u64)
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -1164,20 +1160,20 @@ pub mod witbind_fixtures {
                     for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
                         let _base2 = _array11.add(i * 16);
                         match _e2 {
-                            super::types::Shape::Circle(_e3) => {
+                            Shape::Circle(_e3) => {
                                 *_base2.cast::<u8>() = 0i32 as u8;
                                 *_base2.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e3);
                             }
-                            super::types::Shape::Rect(_e4) => {
+                            Shape::Rect(_e4) => {
                                 *_base2.cast::<u8>() = 1i32 as u8;
-                                let super::types::Point { x: _f5, y: _f6 } = _e4;
+                                let Point { x: _f5, y: _f6 } = _e4;
                                 *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5);
                                 *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6);
                             }
-                            super::types::Shape::Empty => {
+                            Shape::Empty => {
                                 *_base2.cast::<u8>() = 2i32 as u8;
                             }
-                            super::types::Shape::Named(_e8) => {
+                            Shape::Named(_e8) => {
                                 *_base2.cast::<u8>() = 3i32 as u8;
                                 let _vec9 = _e8;
                                 let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
@@ -1185,7 +1181,7 @@ pub mod witbind_fixtures {
                                 *_base2.add(12).cast::<usize>() = _len9;
                                 *_base2.add(8).cast::<*mut u8>() = _ptr9;
                             }
-                            super::types::Shape::Big(_e10) => {
+                            Shape::Big(_e10) => {
                                 *_base2.cast::<u8>() = 4i32 as u8;
                                 *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e10);
                             }
@@ -1203,17 +1199,17 @@ pub mod witbind_fixtures {
                         let _base15 = _array30.add(i * 16);
                         let _l16 = *_base15.cast::<u8>();
                         _list30.push(match i32::from(_l16) {
-                            0 => super::types::Shape::Circle(*_base15.add(8).cast::<f64>()),
+                            0 => Shape::Circle(*_base15.add(8).cast::<f64>()),
                             1 => {
                                 let _l20 = *_base15.add(8).cast::<i32>();
                                 let _l21 = *_base15.add(12).cast::<i32>();
-                                super::types::Shape::Rect(super::types::Point { x: _l20, y: _l21 })
+                                Shape::Rect(Point { x: _l20, y: _l21 })
                             }
-                            2 => super::types::Shape::Empty,
+                            2 => Shape::Empty,
                             3 => {
                                 let _l24 = *_base15.add(8).cast::<*mut u8>();
                                 let _l25 = *_base15.add(12).cast::<usize>();
-                                super::types::Shape::Named(::witbind::rt::string_lift(
+                                Shape::Named(::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
                                         _l24.cast::<u8>(),
                                         _l25,
@@ -1223,7 +1219,7 @@ pub mod witbind_fixtures {
                             }
                             4 => {
                                 let _l28 = *_base15.add(8).cast::<i64>();
-                                super::types::Shape::Big(_l28 as u64)
+                                Shape::Big(_l28 as u64)
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         });
@@ -1246,7 +1242,7 @@ pub mod witbind_fixtures {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(v.clone() as i32);
-                    super::types::Color::_lift(_ret2 as u8)
+                    Color::_lift(_ret2 as u8)
                 }
             }
             pub fn echo_small(v: Small) -> Small {
@@ -1262,7 +1258,7 @@ pub mod witbind_fixtures {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(v.bits() as i32);
-                    super::types::Small::from_bits_retain(_ret2 as u8)
+                    Small::from_bits_retain(_ret2 as u8)
                 }
             }
             pub fn echo_full(v: Full) -> Full {
@@ -1278,7 +1274,7 @@ pub mod witbind_fixtures {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(v.bits() as i32);
-                    super::types::Full::from_bits_retain(_ret2 as u32)
+                    Full::from_bits_retain(_ret2 as u32)
                 }
             }
             pub fn echo_mixed(v: &Mixed) -> Mixed {
@@ -1307,32 +1303,32 @@ pub mod witbind_fixtures {
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
                     let (_v10, _v11, _v12) = match v {
-                        super::types::Mixed::A(_e2) => (
+                        Mixed::A(_e2) => (
                             0i32,
                             ::core::mem::MaybeUninit::new(
                                 (i64::from(::witbind::rt::as_i32(_e2))) as u64,
                             ),
                             0usize,
                         ),
-                        super::types::Mixed::B(_e3) => (
+                        Mixed::B(_e3) => (
                             1i32,
                             ::core::mem::MaybeUninit::new(
                                 (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
                             ),
                             0usize,
                         ),
-                        super::types::Mixed::C(_e4) => (
+                        Mixed::C(_e4) => (
                             2i32,
                             ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e4)) as u64),
                             0usize,
                         ),
-                        super::types::Mixed::D(_e5) => {
+                        Mixed::D(_e5) => {
                             let _vec6 = _e5;
                             let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                             let _len6 = _vec6.len();
                             (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
                         }
-                        super::types::Mixed::E(_e7) => {
+                        Mixed::E(_e7) => {
                             let (_t8, _t9) = _e7;
                             (
                                 4i32,
@@ -1349,24 +1345,24 @@ pub mod witbind_fixtures {
                     match i32::from(_l14) {
                         0 => {
                             let _l16 = *_ptr13.add(8).cast::<u8>();
-                            super::types::Mixed::A(i32::from(_l16) as u8)
+                            Mixed::A(i32::from(_l16) as u8)
                         }
-                        1 => super::types::Mixed::B(*_ptr13.add(8).cast::<f32>()),
+                        1 => Mixed::B(*_ptr13.add(8).cast::<f32>()),
                         2 => {
                             let _l20 = *_ptr13.add(8).cast::<i64>();
-                            super::types::Mixed::C(_l20 as u64)
+                            Mixed::C(_l20 as u64)
                         }
                         3 => {
                             let _l22 = *_ptr13.add(8).cast::<*mut u8>();
                             let _l23 = *_ptr13.add(12).cast::<usize>();
-                            super::types::Mixed::D(::witbind::rt::string_lift(
+                            Mixed::D(::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
                             ))
                         }
                         4 => {
                             let _l26 = *_ptr13.add(8).cast::<f64>();
                             let _l27 = *_ptr13.add(16).cast::<i32>();
-                            super::types::Mixed::E((_l26, _l27 as u32))
+                            Mixed::E((_l26, _l27 as u32))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -2040,11 +2036,7 @@ pub mod exports {
                             let _base2 = _array5.add(i * 8);
                             let _l3 = *_base2.cast::<i32>();
                             let _l4 = *_base2.add(4).cast::<i32>();
-                            _list5
-                                .push(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _l3,
-                                    y: _l4,
-                                });
+                            _list5.push(Point { x: _l3, y: _l4 });
                         }
                         ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
                         let _ret6 = T::echo_points(_list5);
@@ -2054,10 +2046,7 @@ pub mod exports {
                         let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
                         for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
                             let _base8 = _array11.add(i * 8);
-                            let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                x: _f9,
-                                y: _f10,
-                            } = _e8;
+                            let Point { x: _f9, y: _f10 } = _e8;
                             *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
                             *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
                         }
@@ -2285,24 +2274,12 @@ pub mod exports {
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
                         let _v5 = match arg0 {
-                            0 => {
-                                ::core::result::Result::Ok(
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            arg1.cast::<u8>(),
-                                            arg2,
-                                            arg2,
-                                        ),
-                                    ),
-                                )
-                            }
-                            1 => {
-                                ::core::result::Result::Err(
-                                    super::super::super::super::witbind_fixtures::roundtrip::types::Color::_lift(
-                                        (arg1) as usize as i32 as u8,
-                                    ),
-                                )
-                            }
+                            0 => ::core::result::Result::Ok(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
+                            )),
+                            1 => ::core::result::Result::Err(Color::_lift(
+                                (arg1) as usize as i32 as u8,
+                            )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
                         let _ret6 = T::echo_res_full(_v5);
@@ -2495,17 +2472,9 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ret2 = T::echo_point(
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                x: arg0,
-                                y: arg1,
-                            },
-                        );
+                        let _ret2 = T::echo_point(Point { x: arg0, y: arg1 });
                         let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                            x: _f4,
-                            y: _f5,
-                        } = _ret2;
+                        let Point { x: _f4, y: _f5 } = _ret2;
                         *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4);
                         *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f5);
                         _ptr3
@@ -2543,11 +2512,7 @@ pub mod exports {
                             let _base3 = _array6.add(i * 8);
                             let _l4 = *_base3.cast::<i32>();
                             let _l5 = *_base3.add(4).cast::<i32>();
-                            _list6
-                                .push(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _l4,
-                                    y: _l5,
-                                });
+                            _list6.push(Point { x: _l4, y: _l5 });
                         }
                         ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
                         let _array11 = arg4;
@@ -2564,17 +2529,12 @@ pub mod exports {
                         ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
                         let _v14 = match arg6 {
                             0 => ::core::option::Option::None,
-                            1 => {
-                                ::core::option::Option::Some(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: arg7,
-                                    y: arg8,
-                                })
-                            }
+                            1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
                         let _list15 =
                             ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10);
-                        let _ret16 = T::echo_nested(super::super::super::super::witbind_fixtures::roundtrip::types::Nested {
+                        let _ret16 = T::echo_nested(Nested {
                             name: _string2,
                             points: _list6,
                             tags: _list11,
@@ -2582,7 +2542,7 @@ pub mod exports {
                             bytes: _list15,
                         });
                         let _ptr17 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let super::super::super::super::witbind_fixtures::roundtrip::types::Nested {
+                        let Nested {
                             name: _f18,
                             points: _f19,
                             tags: _f20,
@@ -2600,10 +2560,7 @@ pub mod exports {
                         let _array27 = ::witbind::rt::alloc(_len27 * 8, 4);
                         for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec27).enumerate() {
                             let _base24 = _array27.add(i * 8);
-                            let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                x: _f25,
-                                y: _f26,
-                            } = _e24;
+                            let Point { x: _f25, y: _f26 } = _e24;
                             *_base24.cast::<i32>() = ::witbind::rt::as_i32(_f25);
                             *_base24.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f26);
                         }
@@ -2629,10 +2586,7 @@ pub mod exports {
                             }
                             ::core::option::Option::Some(_e32) => {
                                 *_ptr17.add(24).cast::<u8>() = 1i32 as u8;
-                                let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _f33,
-                                    y: _f34,
-                                } = _e32;
+                                let Point { x: _f33, y: _f34 } = _e32;
                                 *_ptr17.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f33);
                                 *_ptr17.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f34);
                             }
@@ -2698,63 +2652,40 @@ pub mod exports {
                             _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                         let _v8 = match arg0 {
                             0 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                    f64::from_bits(((arg1).assume_init() as i64) as u64),
-                                )
+                                Shape::Circle(f64::from_bits(((arg1).assume_init() as i64) as u64))
                             }
-                            1 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: ((arg1).assume_init() as i64) as i32,
-                                    y: (arg2) as i32,
-                                })
-                            }
-                            2 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty
-                            }
-                            3 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                            arg2,
-                                            arg2,
-                                        ),
-                                    ),
-                                )
-                            }
-                            4 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                    (arg1).assume_init() as i64 as u64,
-                                )
-                            }
+                            1 => Shape::Rect(Point {
+                                x: ((arg1).assume_init() as i64) as i32,
+                                y: (arg2) as i32,
+                            }),
+                            2 => Shape::Empty,
+                            3 => Shape::Named(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )),
+                            4 => Shape::Big((arg1).assume_init() as i64 as u64),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
                         let _ret9 = T::echo_shape(_v8);
                         let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret9 {
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                _e11,
-                            ) => {
+                            Shape::Circle(_e11) => {
                                 *_ptr10.cast::<u8>() = 0i32 as u8;
                                 *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e11);
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(
-                                _e12,
-                            ) => {
+                            Shape::Rect(_e12) => {
                                 *_ptr10.cast::<u8>() = 1i32 as u8;
-                                let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                    x: _f13,
-                                    y: _f14,
-                                } = _e12;
+                                let Point { x: _f13, y: _f14 } = _e12;
                                 *_ptr10.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13);
                                 *_ptr10.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f14);
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty => {
+                            Shape::Empty => {
                                 *_ptr10.cast::<u8>() = 2i32 as u8;
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                _e16,
-                            ) => {
+                            Shape::Named(_e16) => {
                                 *_ptr10.cast::<u8>() = 3i32 as u8;
                                 let _vec17 = (_e16).into_bytes().into_boxed_slice();
                                 let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
@@ -2763,9 +2694,7 @@ pub mod exports {
                                 *_ptr10.add(12).cast::<usize>() = _len17;
                                 *_ptr10.add(8).cast::<*mut u8>() = _ptr17;
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                _e18,
-                            ) => {
+                            Shape::Big(_e18) => {
                                 *_ptr10.cast::<u8>() = 4i32 as u8;
                                 *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e18);
                             }
@@ -2811,47 +2740,31 @@ pub mod exports {
                         for i in 0.._len17 {
                             let _base2 = _array17.add(i * 16);
                             let _l3 = *_base2.cast::<u8>();
-                            _list17
-                                .push(
-                                    match i32::from(_l3) {
-                                        0 => {
-                                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                                *_base2.add(8).cast::<f64>(),
-                                            )
-                                        }
-                                        1 => {
-                                            let _l7 = *_base2.add(8).cast::<i32>();
-                                            let _l8 = *_base2.add(12).cast::<i32>();
-                                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                                x: _l7,
-                                                y: _l8,
-                                            })
-                                        }
-                                        2 => {
-                                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty
-                                        }
-                                        3 => {
-                                            let _l11 = *_base2.add(8).cast::<*mut u8>();
-                                            let _l12 = *_base2.add(12).cast::<usize>();
-                                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l11.cast::<u8>(),
-                                                        _l12,
-                                                        _l12,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        4 => {
-                                            let _l15 = *_base2.add(8).cast::<i64>();
-                                            super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                                _l15 as u64,
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    },
-                                );
+                            _list17.push(match i32::from(_l3) {
+                                0 => Shape::Circle(*_base2.add(8).cast::<f64>()),
+                                1 => {
+                                    let _l7 = *_base2.add(8).cast::<i32>();
+                                    let _l8 = *_base2.add(12).cast::<i32>();
+                                    Shape::Rect(Point { x: _l7, y: _l8 })
+                                }
+                                2 => Shape::Empty,
+                                3 => {
+                                    let _l11 = *_base2.add(8).cast::<*mut u8>();
+                                    let _l12 = *_base2.add(12).cast::<usize>();
+                                    Shape::Named(::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l11.cast::<u8>(),
+                                            _l12,
+                                            _l12,
+                                        ),
+                                    ))
+                                }
+                                4 => {
+                                    let _l15 = *_base2.add(8).cast::<i64>();
+                                    Shape::Big(_l15 as u64)
+                                }
+                                _ => ::witbind::rt::invalid_discriminant(),
+                            });
                         }
                         ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8);
                         let _ret18 = T::echo_shapes(_list17);
@@ -2862,31 +2775,20 @@ pub mod exports {
                         for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29).enumerate() {
                             let _base20 = _array29.add(i * 16);
                             match _e20 {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Circle(
-                                    _e21,
-                                ) => {
+                                Shape::Circle(_e21) => {
                                     *_base20.cast::<u8>() = 0i32 as u8;
                                     *_base20.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e21);
                                 }
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Rect(
-                                    _e22,
-                                ) => {
+                                Shape::Rect(_e22) => {
                                     *_base20.cast::<u8>() = 1i32 as u8;
-                                    let super::super::super::super::witbind_fixtures::roundtrip::types::Point {
-                                        x: _f23,
-                                        y: _f24,
-                                    } = _e22;
+                                    let Point { x: _f23, y: _f24 } = _e22;
                                     *_base20.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f23);
-                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(
-                                        _f24,
-                                    );
+                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f24);
                                 }
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Empty => {
+                                Shape::Empty => {
                                     *_base20.cast::<u8>() = 2i32 as u8;
                                 }
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Named(
-                                    _e26,
-                                ) => {
+                                Shape::Named(_e26) => {
                                     *_base20.cast::<u8>() = 3i32 as u8;
                                     let _vec27 = (_e26).into_bytes().into_boxed_slice();
                                     let _ptr27 = _vec27.as_ptr().cast::<u8>().cast_mut();
@@ -2895,9 +2797,7 @@ pub mod exports {
                                     *_base20.add(12).cast::<usize>() = _len27;
                                     *_base20.add(8).cast::<*mut u8>() = _ptr27;
                                 }
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Shape::Big(
-                                    _e28,
-                                ) => {
+                                Shape::Big(_e28) => {
                                     *_base20.cast::<u8>() = 4i32 as u8;
                                     *_base20.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e28);
                                 }
@@ -2941,11 +2841,7 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_color(
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Color::_lift(
-                                arg0 as u8,
-                            ),
-                        );
+                        let _ret2 = T::echo_color(Color::_lift(arg0 as u8));
                         _ret2.clone() as i32
                     }
                 }
@@ -2955,11 +2851,7 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_small(
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Small::from_bits_retain(
-                                arg0 as u8,
-                            ),
-                        );
+                        let _ret2 = T::echo_small(Small::from_bits_retain(arg0 as u8));
                         _ret2.bits() as i32
                     }
                 }
@@ -2969,11 +2861,7 @@ pub mod exports {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_full(
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Full::from_bits_retain(
-                                arg0 as u32,
-                            ),
-                        );
+                        let _ret2 = T::echo_full(Full::from_bits_retain(arg0 as u32));
                         _ret2.bits() as i32
                     }
                 }
@@ -2992,65 +2880,38 @@ pub mod exports {
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
                         let _v8 = match arg0 {
-                            0 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::A(
-                                    ((arg1).assume_init() as i64) as i32 as u8,
-                                )
-                            }
-                            1 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::B(
-                                    f32::from_bits(((arg1).assume_init() as i64) as u32),
-                                )
-                            }
-                            2 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::C(
-                                    (arg1).assume_init() as i64 as u64,
-                                )
-                            }
-                            3 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::D(
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                            arg2,
-                                            arg2,
-                                        ),
-                                    ),
-                                )
-                            }
-                            4 => {
-                                super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::E((
-                                    f64::from_bits(((arg1).assume_init() as i64) as u64),
-                                    (arg2) as i32 as u32,
-                                ))
-                            }
+                            0 => Mixed::A(((arg1).assume_init() as i64) as i32 as u8),
+                            1 => Mixed::B(f32::from_bits(((arg1).assume_init() as i64) as u32)),
+                            2 => Mixed::C((arg1).assume_init() as i64 as u64),
+                            3 => Mixed::D(::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )),
+                            4 => Mixed::E((
+                                f64::from_bits(((arg1).assume_init() as i64) as u64),
+                                (arg2) as i32 as u32,
+                            )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
                         let _ret9 = T::echo_mixed(_v8);
                         let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret9 {
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::A(
-                                _e11,
-                            ) => {
+                            Mixed::A(_e11) => {
                                 *_ptr10.cast::<u8>() = 0i32 as u8;
-                                *_ptr10.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e11)
-                                    as u8;
+                                *_ptr10.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e11) as u8;
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::B(
-                                _e12,
-                            ) => {
+                            Mixed::B(_e12) => {
                                 *_ptr10.cast::<u8>() = 1i32 as u8;
                                 *_ptr10.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e12);
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::C(
-                                _e13,
-                            ) => {
+                            Mixed::C(_e13) => {
                                 *_ptr10.cast::<u8>() = 2i32 as u8;
                                 *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e13);
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::D(
-                                _e14,
-                            ) => {
+                            Mixed::D(_e14) => {
                                 *_ptr10.cast::<u8>() = 3i32 as u8;
                                 let _vec15 = (_e14).into_bytes().into_boxed_slice();
                                 let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
@@ -3059,9 +2920,7 @@ pub mod exports {
                                 *_ptr10.add(12).cast::<usize>() = _len15;
                                 *_ptr10.add(8).cast::<*mut u8>() = _ptr15;
                             }
-                            super::super::super::super::witbind_fixtures::roundtrip::types::Mixed::E(
-                                _e16,
-                            ) => {
+                            Mixed::E(_e16) => {
                                 *_ptr10.cast::<u8>() = 4i32 as u8;
                                 let (_t17, _t18) = _e16;
                                 *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t17);

@@ -199,7 +199,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::InputStream {
+                    InputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -220,7 +220,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -241,7 +241,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -379,7 +379,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_input::TerminalInput {
+                            ::core::option::Option::Some(TerminalInput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -416,7 +416,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_output::TerminalOutput {
+                            ::core::option::Option::Some(TerminalOutput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -453,7 +453,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_output::TerminalOutput {
+                            ::core::option::Option::Some(TerminalOutput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -847,7 +847,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -903,7 +903,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -953,7 +953,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1001,7 +1001,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1035,7 +1035,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -1134,7 +1134,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1194,7 +1194,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1254,7 +1254,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1303,7 +1303,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1344,7 +1344,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1382,7 +1382,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -1422,7 +1422,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1474,7 +1474,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1538,7 +1538,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1594,7 +1594,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1686,7 +1686,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1706,7 +1706,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -2423,7 +2423,7 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(super::super::io::streams::InputStream {
+                                ::core::result::Result::Ok(InputStream {
                                     handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
@@ -2469,11 +2469,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -2510,11 +2508,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -2771,7 +2767,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e4) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f5,
                                     nanoseconds: _f6,
                                 } = _e4;
@@ -2782,7 +2778,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e12) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f13,
                                     nanoseconds: _f14,
                                 } = _e12;
@@ -3091,12 +3087,10 @@ pub mod wasi {
                                     1 => {
                                         let _l11 = *_ptr2.add(40).cast::<i64>();
                                         let _l12 = *_ptr2.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l11 as u64,
-                                                nanoseconds: _l12 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l11 as u64,
+                                            nanoseconds: _l12 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3106,12 +3100,10 @@ pub mod wasi {
                                     1 => {
                                         let _l17 = *_ptr2.add(64).cast::<i64>();
                                         let _l18 = *_ptr2.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l17 as u64,
-                                                nanoseconds: _l18 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l17 as u64,
+                                            nanoseconds: _l18 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3121,12 +3113,10 @@ pub mod wasi {
                                     1 => {
                                         let _l23 = *_ptr2.add(88).cast::<i64>();
                                         let _l24 = *_ptr2.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l23 as u64,
-                                                nanoseconds: _l24 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l23 as u64,
+                                            nanoseconds: _l24 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3202,12 +3192,10 @@ pub mod wasi {
                                     1 => {
                                         let _l12 = *_ptr3.add(40).cast::<i64>();
                                         let _l13 = *_ptr3.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l12 as u64,
-                                                nanoseconds: _l13 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l12 as u64,
+                                            nanoseconds: _l13 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3217,12 +3205,10 @@ pub mod wasi {
                                     1 => {
                                         let _l18 = *_ptr3.add(64).cast::<i64>();
                                         let _l19 = *_ptr3.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l18 as u64,
-                                                nanoseconds: _l19 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l18 as u64,
+                                            nanoseconds: _l19 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3232,12 +3218,10 @@ pub mod wasi {
                                     1 => {
                                         let _l24 = *_ptr3.add(88).cast::<i64>();
                                         let _l25 = *_ptr3.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l24 as u64,
-                                                nanoseconds: _l25 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l24 as u64,
+                                            nanoseconds: _l25 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3316,7 +3300,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e5) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f6,
                                     nanoseconds: _f7,
                                 } = _e5;
@@ -3327,7 +3311,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e13) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f14,
                                     nanoseconds: _f15,
                                 } = _e13;
@@ -4094,7 +4078,7 @@ pub mod wasi {
                             ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                         );
                         _list10.push((
-                            super::types::Descriptor {
+                            Descriptor {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             },
                             _string9,
@@ -4438,7 +4422,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::network::Network {
+                    Network {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -4614,7 +4598,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -4635,7 +4619,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -4682,9 +4666,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4712,9 +4694,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4847,7 +4827,7 @@ pub mod wasi {
                                     _v34,
                                     _v35,
                                 ) = match _e3 {
-                                    super::network::IpSocketAddress::Ipv4(_e4) => {
+                                    IpSocketAddress::Ipv4(_e4) => {
                                         let super::network::Ipv4SocketAddress {
                                             port: _f5,
                                             address: _f6,
@@ -4868,7 +4848,7 @@ pub mod wasi {
                                             0i32,
                                         )
                                     }
-                                    super::network::IpSocketAddress::Ipv6(_e11) => {
+                                    IpSocketAddress::Ipv6(_e11) => {
                                         let super::network::Ipv6SocketAddress {
                                             port: _f12,
                                             flow_info: _f13,
@@ -4932,9 +4912,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l55 = *_ptr49.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l55) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l55) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4984,17 +4962,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -5008,32 +4984,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5077,17 +5049,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -5101,32 +5071,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5149,7 +5115,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -5183,9 +5149,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5220,9 +5184,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5263,9 +5225,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5300,9 +5260,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5333,9 +5291,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5370,9 +5326,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5396,7 +5350,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5519,7 +5473,7 @@ pub mod wasi {
                                             let _l15 = *_base7.add(15).cast::<u8>();
                                             let _l16 = *_base7.add(16).cast::<u8>();
                                             let _l17 = *_base7.add(17).cast::<u8>();
-                                            super::network::IpSocketAddress::Ipv4(
+                                            IpSocketAddress::Ipv4(
                                                 super::network::Ipv4SocketAddress {
                                                     port: i32::from(_l13) as u16,
                                                     address: (
@@ -5543,7 +5497,7 @@ pub mod wasi {
                                             let _l27 = *_base7.add(32).cast::<u16>();
                                             let _l28 = *_base7.add(34).cast::<u16>();
                                             let _l29 = *_base7.add(36).cast::<i32>();
-                                            super::network::IpSocketAddress::Ipv6(
+                                            IpSocketAddress::Ipv6(
                                                 super::network::Ipv6SocketAddress {
                                                     port: i32::from(_l19) as u16,
                                                     flow_info: _l20 as u32,
@@ -5573,9 +5527,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l33 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l33) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l33) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5599,7 +5551,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5685,9 +5637,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5766,7 +5716,7 @@ pub mod wasi {
                                 ::core::option::Option::Some(_e7) => {
                                     *_base2.add(8).cast::<u8>() = 1i32 as u8;
                                     match _e7 {
-                                        super::network::IpSocketAddress::Ipv4(_e8) => {
+                                        IpSocketAddress::Ipv4(_e8) => {
                                             *_base2.add(12).cast::<u8>() = 0i32 as u8;
                                             let super::network::Ipv4SocketAddress {
                                                 port: _f9,
@@ -5784,7 +5734,7 @@ pub mod wasi {
                                             *_base2.add(21).cast::<u8>() =
                                                 ::witbind::rt::as_i32(_t14) as u8;
                                         }
-                                        super::network::IpSocketAddress::Ipv6(_e15) => {
+                                        IpSocketAddress::Ipv6(_e15) => {
                                             *_base2.add(12).cast::<u8>() = 1i32 as u8;
                                             let super::network::Ipv6SocketAddress {
                                                 port: _f16,
@@ -5837,9 +5787,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l34 = *_ptr29.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l34) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l34) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5863,7 +5811,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5919,15 +5867,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::udp::UdpSocket {
+                            ::core::result::Result::Ok(UdpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -6136,7 +6082,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -6157,7 +6103,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -6204,9 +6150,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6234,9 +6178,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6349,7 +6291,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match remote_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -6370,7 +6312,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -6417,9 +6359,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6451,19 +6391,17 @@ pub mod wasi {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
                                 let _l6 = *_ptr2.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l8 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l8) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6516,9 +6454,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6546,9 +6482,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6610,19 +6544,17 @@ pub mod wasi {
                                     TcpSocket {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l9) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6672,17 +6604,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -6696,32 +6626,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6765,17 +6691,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -6789,32 +6713,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6857,7 +6777,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -6898,9 +6818,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6942,9 +6860,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6979,9 +6895,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7022,9 +6936,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7059,9 +6971,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7102,9 +7012,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7139,9 +7047,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7182,9 +7088,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7219,9 +7123,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7258,9 +7160,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7292,9 +7192,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7335,9 +7233,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7372,9 +7268,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7405,9 +7299,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7442,9 +7334,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7481,7 +7371,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -7539,9 +7429,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7598,15 +7486,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::tcp::TcpSocket {
+                            ::core::result::Result::Ok(TcpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -7709,7 +7595,7 @@ pub mod wasi {
                                                 let _l11 = *_ptr2.add(7).cast::<u8>();
                                                 let _l12 = *_ptr2.add(8).cast::<u8>();
                                                 let _l13 = *_ptr2.add(9).cast::<u8>();
-                                                super::network::IpAddress::Ipv4((
+                                                IpAddress::Ipv4((
                                                     i32::from(_l10) as u8,
                                                     i32::from(_l11) as u8,
                                                     i32::from(_l12) as u8,
@@ -7725,7 +7611,7 @@ pub mod wasi {
                                                 let _l20 = *_ptr2.add(16).cast::<u16>();
                                                 let _l21 = *_ptr2.add(18).cast::<u16>();
                                                 let _l22 = *_ptr2.add(20).cast::<u16>();
-                                                super::network::IpAddress::Ipv6((
+                                                IpAddress::Ipv6((
                                                     i32::from(_l15) as u16,
                                                     i32::from(_l16) as u16,
                                                     i32::from(_l17) as u16,
@@ -7744,9 +7630,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(2).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7770,7 +7654,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -7834,9 +7718,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l8 = *_ptr3.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l8) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

@@ -181,7 +181,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::InputStream {
+                    InputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -202,7 +202,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -223,7 +223,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -361,7 +361,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_input::TerminalInput {
+                            ::core::option::Option::Some(TerminalInput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -398,7 +398,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_output::TerminalOutput {
+                            ::core::option::Option::Some(TerminalOutput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -435,7 +435,7 @@ pub mod wasi {
                         0 => ::core::option::Option::None,
                         1 => {
                             let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(super::terminal_output::TerminalOutput {
+                            ::core::option::Option::Some(TerminalOutput {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             })
                         }
@@ -829,7 +829,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -885,7 +885,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -935,7 +935,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -983,7 +983,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1017,7 +1017,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -1116,7 +1116,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1176,7 +1176,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1236,7 +1236,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1285,7 +1285,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1326,7 +1326,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1364,7 +1364,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -1404,7 +1404,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1456,7 +1456,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1520,7 +1520,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1576,7 +1576,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1668,7 +1668,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1688,7 +1688,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -2405,7 +2405,7 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(super::super::io::streams::InputStream {
+                                ::core::result::Result::Ok(InputStream {
                                     handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
@@ -2451,11 +2451,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -2492,11 +2490,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -2753,7 +2749,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e4) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f5,
                                     nanoseconds: _f6,
                                 } = _e4;
@@ -2764,7 +2760,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e12) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f13,
                                     nanoseconds: _f14,
                                 } = _e12;
@@ -3073,12 +3069,10 @@ pub mod wasi {
                                     1 => {
                                         let _l11 = *_ptr2.add(40).cast::<i64>();
                                         let _l12 = *_ptr2.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l11 as u64,
-                                                nanoseconds: _l12 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l11 as u64,
+                                            nanoseconds: _l12 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3088,12 +3082,10 @@ pub mod wasi {
                                     1 => {
                                         let _l17 = *_ptr2.add(64).cast::<i64>();
                                         let _l18 = *_ptr2.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l17 as u64,
-                                                nanoseconds: _l18 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l17 as u64,
+                                            nanoseconds: _l18 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3103,12 +3095,10 @@ pub mod wasi {
                                     1 => {
                                         let _l23 = *_ptr2.add(88).cast::<i64>();
                                         let _l24 = *_ptr2.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l23 as u64,
-                                                nanoseconds: _l24 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l23 as u64,
+                                            nanoseconds: _l24 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3184,12 +3174,10 @@ pub mod wasi {
                                     1 => {
                                         let _l12 = *_ptr3.add(40).cast::<i64>();
                                         let _l13 = *_ptr3.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l12 as u64,
-                                                nanoseconds: _l13 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l12 as u64,
+                                            nanoseconds: _l13 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3199,12 +3187,10 @@ pub mod wasi {
                                     1 => {
                                         let _l18 = *_ptr3.add(64).cast::<i64>();
                                         let _l19 = *_ptr3.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l18 as u64,
-                                                nanoseconds: _l19 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l18 as u64,
+                                            nanoseconds: _l19 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3214,12 +3200,10 @@ pub mod wasi {
                                     1 => {
                                         let _l24 = *_ptr3.add(88).cast::<i64>();
                                         let _l25 = *_ptr3.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l24 as u64,
-                                                nanoseconds: _l25 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l24 as u64,
+                                            nanoseconds: _l25 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -3298,7 +3282,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e5) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f6,
                                     nanoseconds: _f7,
                                 } = _e5;
@@ -3309,7 +3293,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e13) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f14,
                                     nanoseconds: _f15,
                                 } = _e13;
@@ -4076,7 +4060,7 @@ pub mod wasi {
                             ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                         );
                         _list10.push((
-                            super::types::Descriptor {
+                            Descriptor {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             },
                             _string9,
@@ -4420,7 +4404,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::network::Network {
+                    Network {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -4596,7 +4580,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -4617,7 +4601,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -4664,9 +4648,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4694,9 +4676,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4829,7 +4809,7 @@ pub mod wasi {
                                     _v34,
                                     _v35,
                                 ) = match _e3 {
-                                    super::network::IpSocketAddress::Ipv4(_e4) => {
+                                    IpSocketAddress::Ipv4(_e4) => {
                                         let super::network::Ipv4SocketAddress {
                                             port: _f5,
                                             address: _f6,
@@ -4850,7 +4830,7 @@ pub mod wasi {
                                             0i32,
                                         )
                                     }
-                                    super::network::IpSocketAddress::Ipv6(_e11) => {
+                                    IpSocketAddress::Ipv6(_e11) => {
                                         let super::network::Ipv6SocketAddress {
                                             port: _f12,
                                             flow_info: _f13,
@@ -4914,9 +4894,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l55 = *_ptr49.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l55) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l55) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4966,17 +4944,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -4990,32 +4966,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5059,17 +5031,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -5083,32 +5053,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5131,7 +5097,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -5165,9 +5131,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5202,9 +5166,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5245,9 +5207,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5282,9 +5242,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5315,9 +5273,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5352,9 +5308,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5378,7 +5332,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5501,7 +5455,7 @@ pub mod wasi {
                                             let _l15 = *_base7.add(15).cast::<u8>();
                                             let _l16 = *_base7.add(16).cast::<u8>();
                                             let _l17 = *_base7.add(17).cast::<u8>();
-                                            super::network::IpSocketAddress::Ipv4(
+                                            IpSocketAddress::Ipv4(
                                                 super::network::Ipv4SocketAddress {
                                                     port: i32::from(_l13) as u16,
                                                     address: (
@@ -5525,7 +5479,7 @@ pub mod wasi {
                                             let _l27 = *_base7.add(32).cast::<u16>();
                                             let _l28 = *_base7.add(34).cast::<u16>();
                                             let _l29 = *_base7.add(36).cast::<i32>();
-                                            super::network::IpSocketAddress::Ipv6(
+                                            IpSocketAddress::Ipv6(
                                                 super::network::Ipv6SocketAddress {
                                                     port: i32::from(_l19) as u16,
                                                     flow_info: _l20 as u32,
@@ -5555,9 +5509,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l33 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l33) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l33) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5581,7 +5533,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5667,9 +5619,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5748,7 +5698,7 @@ pub mod wasi {
                                 ::core::option::Option::Some(_e7) => {
                                     *_base2.add(8).cast::<u8>() = 1i32 as u8;
                                     match _e7 {
-                                        super::network::IpSocketAddress::Ipv4(_e8) => {
+                                        IpSocketAddress::Ipv4(_e8) => {
                                             *_base2.add(12).cast::<u8>() = 0i32 as u8;
                                             let super::network::Ipv4SocketAddress {
                                                 port: _f9,
@@ -5766,7 +5716,7 @@ pub mod wasi {
                                             *_base2.add(21).cast::<u8>() =
                                                 ::witbind::rt::as_i32(_t14) as u8;
                                         }
-                                        super::network::IpSocketAddress::Ipv6(_e15) => {
+                                        IpSocketAddress::Ipv6(_e15) => {
                                             *_base2.add(12).cast::<u8>() = 1i32 as u8;
                                             let super::network::Ipv6SocketAddress {
                                                 port: _f16,
@@ -5819,9 +5769,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l34 = *_ptr29.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l34) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l34) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -5845,7 +5793,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5901,15 +5849,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::udp::UdpSocket {
+                            ::core::result::Result::Ok(UdpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -6118,7 +6064,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -6139,7 +6085,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -6186,9 +6132,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6216,9 +6160,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6331,7 +6273,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match remote_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -6352,7 +6294,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -6399,9 +6341,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6433,19 +6373,17 @@ pub mod wasi {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
                                 let _l6 = *_ptr2.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l8 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l8) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6498,9 +6436,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6528,9 +6464,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6592,19 +6526,17 @@ pub mod wasi {
                                     TcpSocket {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l9) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6654,17 +6586,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -6678,32 +6608,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6747,17 +6673,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -6771,32 +6695,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6839,7 +6759,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -6880,9 +6800,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6924,9 +6842,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -6961,9 +6877,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7004,9 +6918,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7041,9 +6953,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7084,9 +6994,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7121,9 +7029,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7164,9 +7070,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7201,9 +7105,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7240,9 +7142,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7274,9 +7174,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7317,9 +7215,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7354,9 +7250,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7387,9 +7281,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7424,9 +7316,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7463,7 +7353,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -7521,9 +7411,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7580,15 +7468,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::tcp::TcpSocket {
+                            ::core::result::Result::Ok(TcpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -7691,7 +7577,7 @@ pub mod wasi {
                                                 let _l11 = *_ptr2.add(7).cast::<u8>();
                                                 let _l12 = *_ptr2.add(8).cast::<u8>();
                                                 let _l13 = *_ptr2.add(9).cast::<u8>();
-                                                super::network::IpAddress::Ipv4((
+                                                IpAddress::Ipv4((
                                                     i32::from(_l10) as u8,
                                                     i32::from(_l11) as u8,
                                                     i32::from(_l12) as u8,
@@ -7707,7 +7593,7 @@ pub mod wasi {
                                                 let _l20 = *_ptr2.add(16).cast::<u16>();
                                                 let _l21 = *_ptr2.add(18).cast::<u16>();
                                                 let _l22 = *_ptr2.add(20).cast::<u16>();
-                                                super::network::IpAddress::Ipv6((
+                                                IpAddress::Ipv6((
                                                     i32::from(_l15) as u16,
                                                     i32::from(_l16) as u16,
                                                     i32::from(_l17) as u16,
@@ -7726,9 +7612,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(2).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -7752,7 +7636,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -7816,9 +7700,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l8 = *_ptr3.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l8) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }

@@ -217,7 +217,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -237,7 +237,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }

@@ -385,7 +385,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -441,7 +441,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -491,7 +491,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -539,7 +539,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -573,7 +573,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -672,7 +672,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -732,7 +732,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -792,7 +792,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -841,7 +841,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -882,7 +882,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -920,7 +920,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -960,7 +960,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1012,7 +1012,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1076,7 +1076,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1132,7 +1132,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1861,7 +1861,7 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(super::super::io::streams::InputStream {
+                                ::core::result::Result::Ok(InputStream {
                                     handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
@@ -1907,11 +1907,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -1948,11 +1946,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
@@ -2209,7 +2205,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e4) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f5,
                                     nanoseconds: _f6,
                                 } = _e4;
@@ -2220,7 +2216,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e12) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f13,
                                     nanoseconds: _f14,
                                 } = _e12;
@@ -2529,12 +2525,10 @@ pub mod wasi {
                                     1 => {
                                         let _l11 = *_ptr2.add(40).cast::<i64>();
                                         let _l12 = *_ptr2.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l11 as u64,
-                                                nanoseconds: _l12 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l11 as u64,
+                                            nanoseconds: _l12 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2544,12 +2538,10 @@ pub mod wasi {
                                     1 => {
                                         let _l17 = *_ptr2.add(64).cast::<i64>();
                                         let _l18 = *_ptr2.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l17 as u64,
-                                                nanoseconds: _l18 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l17 as u64,
+                                            nanoseconds: _l18 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2559,12 +2551,10 @@ pub mod wasi {
                                     1 => {
                                         let _l23 = *_ptr2.add(88).cast::<i64>();
                                         let _l24 = *_ptr2.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l23 as u64,
-                                                nanoseconds: _l24 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l23 as u64,
+                                            nanoseconds: _l24 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2640,12 +2630,10 @@ pub mod wasi {
                                     1 => {
                                         let _l12 = *_ptr3.add(40).cast::<i64>();
                                         let _l13 = *_ptr3.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l12 as u64,
-                                                nanoseconds: _l13 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l12 as u64,
+                                            nanoseconds: _l13 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2655,12 +2643,10 @@ pub mod wasi {
                                     1 => {
                                         let _l18 = *_ptr3.add(64).cast::<i64>();
                                         let _l19 = *_ptr3.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l18 as u64,
-                                                nanoseconds: _l19 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l18 as u64,
+                                            nanoseconds: _l19 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2670,12 +2656,10 @@ pub mod wasi {
                                     1 => {
                                         let _l24 = *_ptr3.add(88).cast::<i64>();
                                         let _l25 = *_ptr3.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(
-                                            super::super::clocks::wall_clock::Datetime {
-                                                seconds: _l24 as u64,
-                                                nanoseconds: _l25 as u32,
-                                            },
-                                        )
+                                        ::core::option::Option::Some(Datetime {
+                                            seconds: _l24 as u64,
+                                            nanoseconds: _l25 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 };
@@ -2754,7 +2738,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e5) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f6,
                                     nanoseconds: _f7,
                                 } = _e5;
@@ -2765,7 +2749,7 @@ pub mod wasi {
                             NewTimestamp::NoChange => (0i32, 0i64, 0i32),
                             NewTimestamp::Now => (1i32, 0i64, 0i32),
                             NewTimestamp::Timestamp(_e13) => {
-                                let super::super::clocks::wall_clock::Datetime {
+                                let Datetime {
                                     seconds: _f14,
                                     nanoseconds: _f15,
                                 } = _e13;
@@ -3532,7 +3516,7 @@ pub mod wasi {
                             ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                         );
                         _list10.push((
-                            super::types::Descriptor {
+                            Descriptor {
                                 handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                             },
                             _string9,

@@ -403,7 +403,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -459,7 +459,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -509,7 +509,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -557,7 +557,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -591,7 +591,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -690,7 +690,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -750,7 +750,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -810,7 +810,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -859,7 +859,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -900,7 +900,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -938,7 +938,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -978,7 +978,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1030,7 +1030,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1094,7 +1094,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1150,7 +1150,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1242,7 +1242,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1262,7 +1262,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1436,7 +1436,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1457,7 +1457,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::OutputStream {
+                    OutputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1478,7 +1478,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::super::io::streams::InputStream {
+                    InputStream {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -4131,7 +4131,7 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(super::super::io::streams::InputStream {
+                                ::core::result::Result::Ok(InputStream {
                                     handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                 })
                             }
@@ -4228,7 +4228,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -5034,11 +5034,9 @@ pub mod wasi {
                         match i32::from(_l3) {
                             0 => {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(
-                                    super::super::io::streams::OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                    },
-                                )
+                                ::core::result::Result::Ok(OutputStream {
+                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                                })
                             }
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
@@ -5533,7 +5531,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -6507,14 +6505,14 @@ pub mod wasi {
                     match i32::from(_l7) {
                         0 => {
                             let _l9 = *_ptr6.add(8).cast::<i32>();
-                            ::core::result::Result::Ok(super::types::FutureIncomingResponse {
+                            ::core::result::Result::Ok(FutureIncomingResponse {
                                 handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
                             })
                         }
                         1 => {
                             let _l11 = *_ptr6.add(8).cast::<u8>();
                             ::core::result::Result::Err(match i32::from(_l11) {
-                                0 => super::types::ErrorCode::DnsTimeout,
+                                0 => ErrorCode::DnsTimeout,
                                 1 => {
                                     let _l14 = *_ptr6.add(16).cast::<u8>();
                                     let _v20 = match i32::from(_l14) {
@@ -6543,25 +6541,23 @@ pub mod wasi {
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    super::types::ErrorCode::DnsError(
-                                        super::types::DnsErrorPayload {
-                                            rcode: _v20,
-                                            info_code: _v25,
-                                        },
-                                    )
+                                    ErrorCode::DnsError(super::types::DnsErrorPayload {
+                                        rcode: _v20,
+                                        info_code: _v25,
+                                    })
                                 }
-                                2 => super::types::ErrorCode::DestinationNotFound,
-                                3 => super::types::ErrorCode::DestinationUnavailable,
-                                4 => super::types::ErrorCode::DestinationIpProhibited,
-                                5 => super::types::ErrorCode::DestinationIpUnroutable,
-                                6 => super::types::ErrorCode::ConnectionRefused,
-                                7 => super::types::ErrorCode::ConnectionTerminated,
-                                8 => super::types::ErrorCode::ConnectionTimeout,
-                                9 => super::types::ErrorCode::ConnectionReadTimeout,
-                                10 => super::types::ErrorCode::ConnectionWriteTimeout,
-                                11 => super::types::ErrorCode::ConnectionLimitReached,
-                                12 => super::types::ErrorCode::TlsProtocolError,
-                                13 => super::types::ErrorCode::TlsCertificateError,
+                                2 => ErrorCode::DestinationNotFound,
+                                3 => ErrorCode::DestinationUnavailable,
+                                4 => ErrorCode::DestinationIpProhibited,
+                                5 => ErrorCode::DestinationIpUnroutable,
+                                6 => ErrorCode::ConnectionRefused,
+                                7 => ErrorCode::ConnectionTerminated,
+                                8 => ErrorCode::ConnectionTimeout,
+                                9 => ErrorCode::ConnectionReadTimeout,
+                                10 => ErrorCode::ConnectionWriteTimeout,
+                                11 => ErrorCode::ConnectionLimitReached,
+                                12 => ErrorCode::TlsProtocolError,
+                                13 => ErrorCode::TlsCertificateError,
                                 14 => {
                                     let _l39 = *_ptr6.add(16).cast::<u8>();
                                     let _v43 = match i32::from(_l39) {
@@ -6590,49 +6586,43 @@ pub mod wasi {
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    super::types::ErrorCode::TlsAlertReceived(
+                                    ErrorCode::TlsAlertReceived(
                                         super::types::TlsAlertReceivedPayload {
                                             alert_id: _v43,
                                             alert_message: _v50,
                                         },
                                     )
                                 }
-                                15 => super::types::ErrorCode::HttpRequestDenied,
-                                16 => super::types::ErrorCode::HttpRequestLengthRequired,
+                                15 => ErrorCode::HttpRequestDenied,
+                                16 => ErrorCode::HttpRequestLengthRequired,
                                 17 => {
                                     let _l54 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpRequestBodySize(
-                                        match i32::from(_l54) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l57 = *_ptr6.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l57 as u64)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
+                                    ErrorCode::HttpRequestBodySize(match i32::from(_l54) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l57 = *_ptr6.add(24).cast::<i64>();
+                                            ::core::option::Option::Some(_l57 as u64)
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
                                 }
-                                18 => super::types::ErrorCode::HttpRequestMethodInvalid,
-                                19 => super::types::ErrorCode::HttpRequestUriInvalid,
-                                20 => super::types::ErrorCode::HttpRequestUriTooLong,
+                                18 => ErrorCode::HttpRequestMethodInvalid,
+                                19 => ErrorCode::HttpRequestUriInvalid,
+                                20 => ErrorCode::HttpRequestUriTooLong,
                                 21 => {
                                     let _l63 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpRequestHeaderSectionSize(
-                                        match i32::from(_l63) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l66 = *_ptr6.add(20).cast::<i32>();
-                                                ::core::option::Option::Some(_l66 as u32)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
+                                    ErrorCode::HttpRequestHeaderSectionSize(match i32::from(_l63) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l66 = *_ptr6.add(20).cast::<i32>();
+                                            ::core::option::Option::Some(_l66 as u32)
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
                                 }
                                 22 => {
                                     let _l69 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpRequestHeaderSize(match i32::from(
-                                        _l69,
-                                    ) {
+                                    ErrorCode::HttpRequestHeaderSize(match i32::from(_l69) {
                                         0 => ::core::option::Option::None,
                                         1 => {
                                             let _l72 = *_ptr6.add(20).cast::<u8>();
@@ -6674,7 +6664,7 @@ pub mod wasi {
                                 }
                                 23 => {
                                     let _l86 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpRequestTrailerSectionSize(
+                                    ErrorCode::HttpRequestTrailerSectionSize(
                                         match i32::from(_l86) {
                                             0 => ::core::option::Option::None,
                                             1 => {
@@ -6713,17 +6703,17 @@ pub mod wasi {
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    super::types::ErrorCode::HttpRequestTrailerSize(
+                                    ErrorCode::HttpRequestTrailerSize(
                                         super::types::FieldSizePayload {
                                             field_name: _v98,
                                             field_size: _v103,
                                         },
                                     )
                                 }
-                                25 => super::types::ErrorCode::HttpResponseIncomplete,
+                                25 => ErrorCode::HttpResponseIncomplete,
                                 26 => {
                                     let _l106 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpResponseHeaderSectionSize(
+                                    ErrorCode::HttpResponseHeaderSectionSize(
                                         match i32::from(_l106) {
                                             0 => ::core::option::Option::None,
                                             1 => {
@@ -6762,7 +6752,7 @@ pub mod wasi {
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    super::types::ErrorCode::HttpResponseHeaderSize(
+                                    ErrorCode::HttpResponseHeaderSize(
                                         super::types::FieldSizePayload {
                                             field_name: _v118,
                                             field_size: _v123,
@@ -6771,20 +6761,18 @@ pub mod wasi {
                                 }
                                 28 => {
                                     let _l125 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpResponseBodySize(
-                                        match i32::from(_l125) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l128 = *_ptr6.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l128 as u64)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
+                                    ErrorCode::HttpResponseBodySize(match i32::from(_l125) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l128 = *_ptr6.add(24).cast::<i64>();
+                                            ::core::option::Option::Some(_l128 as u64)
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
                                 }
                                 29 => {
                                     let _l131 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpResponseTrailerSectionSize(
+                                    ErrorCode::HttpResponseTrailerSectionSize(
                                         match i32::from(_l131) {
                                             0 => ::core::option::Option::None,
                                             1 => {
@@ -6823,7 +6811,7 @@ pub mod wasi {
                                         }
                                         _ => ::witbind::rt::invalid_discriminant(),
                                     };
-                                    super::types::ErrorCode::HttpResponseTrailerSize(
+                                    ErrorCode::HttpResponseTrailerSize(
                                         super::types::FieldSizePayload {
                                             field_name: _v143,
                                             field_size: _v148,
@@ -6832,56 +6820,52 @@ pub mod wasi {
                                 }
                                 31 => {
                                     let _l150 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpResponseTransferCoding(
-                                        match i32::from(_l150) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l153 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l154 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l153.cast::<u8>(),
-                                                            _l154,
-                                                            _l154,
-                                                        ),
+                                    ErrorCode::HttpResponseTransferCoding(match i32::from(_l150) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l153 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l154 = *_ptr6.add(24).cast::<usize>();
+                                            ::core::option::Option::Some(
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l153.cast::<u8>(),
+                                                        _l154,
+                                                        _l154,
                                                     ),
-                                                )
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
+                                                ),
+                                            )
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
                                 }
                                 32 => {
                                     let _l158 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::HttpResponseContentCoding(
-                                        match i32::from(_l158) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l161 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l162 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l161.cast::<u8>(),
-                                                            _l162,
-                                                            _l162,
-                                                        ),
+                                    ErrorCode::HttpResponseContentCoding(match i32::from(_l158) {
+                                        0 => ::core::option::Option::None,
+                                        1 => {
+                                            let _l161 = *_ptr6.add(20).cast::<*mut u8>();
+                                            let _l162 = *_ptr6.add(24).cast::<usize>();
+                                            ::core::option::Option::Some(
+                                                ::witbind::rt::string_lift(
+                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                        _l161.cast::<u8>(),
+                                                        _l162,
+                                                        _l162,
                                                     ),
-                                                )
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        },
-                                    )
+                                                ),
+                                            )
+                                        }
+                                        _ => ::witbind::rt::invalid_discriminant(),
+                                    })
                                 }
-                                33 => super::types::ErrorCode::HttpResponseTimeout,
-                                34 => super::types::ErrorCode::HttpUpgradeFailed,
-                                35 => super::types::ErrorCode::HttpProtocolError,
-                                36 => super::types::ErrorCode::LoopDetected,
-                                37 => super::types::ErrorCode::ConfigurationError,
+                                33 => ErrorCode::HttpResponseTimeout,
+                                34 => ErrorCode::HttpUpgradeFailed,
+                                35 => ErrorCode::HttpProtocolError,
+                                36 => ErrorCode::LoopDetected,
+                                37 => ErrorCode::ConfigurationError,
                                 38 => {
                                     let _l171 = *_ptr6.add(16).cast::<u8>();
-                                    super::types::ErrorCode::InternalError(match i32::from(_l171) {
+                                    ErrorCode::InternalError(match i32::from(_l171) {
                                         0 => ::core::option::Option::None,
                                         1 => {
                                             let _l174 = *_ptr6.add(20).cast::<*mut u8>();
@@ -6941,10 +6925,10 @@ pub mod exports {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
                         T::handle(
-                            super::super::super::super::wasi::http::types::IncomingRequest {
+                            IncomingRequest {
                                 handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
                             },
-                            super::super::super::super::wasi::http::types::ResponseOutparam {
+                            ResponseOutparam {
                                 handle: ::witbind::rt::Resource::from_handle(arg1 as u32),
                             },
                         );

@@ -385,7 +385,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -441,7 +441,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -491,7 +491,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -539,7 +539,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -573,7 +573,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -672,7 +672,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -732,7 +732,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -792,7 +792,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -841,7 +841,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -882,7 +882,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -920,7 +920,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -960,7 +960,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1012,7 +1012,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1076,7 +1076,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1132,7 +1132,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),

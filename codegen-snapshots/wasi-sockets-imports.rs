@@ -385,7 +385,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -441,7 +441,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l9) {
                                     0 => {
                                         let _l11 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l11 as u32,
                                             ),
@@ -491,7 +491,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -539,7 +539,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -573,7 +573,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -672,7 +672,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -732,7 +732,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -792,7 +792,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr3.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -841,7 +841,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -882,7 +882,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -920,7 +920,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -960,7 +960,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1012,7 +1012,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l6) {
                                     0 => {
                                         let _l8 = *_ptr2.add(8).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l8 as u32,
                                             ),
@@ -1076,7 +1076,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1132,7 +1132,7 @@ pub mod wasi {
                                 ::core::result::Result::Err(match i32::from(_l7) {
                                     0 => {
                                         let _l9 = *_ptr2.add(12).cast::<i32>();
-                                        StreamError::LastOperationFailed(super::error::Error {
+                                        StreamError::LastOperationFailed(Error {
                                             handle: ::witbind::rt::Resource::from_handle(
                                                 _l9 as u32,
                                             ),
@@ -1481,7 +1481,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import();
-                    super::network::Network {
+                    Network {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -1657,7 +1657,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -1678,7 +1678,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -1725,9 +1725,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -1755,9 +1753,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -1890,7 +1886,7 @@ pub mod wasi {
                                     _v34,
                                     _v35,
                                 ) = match _e3 {
-                                    super::network::IpSocketAddress::Ipv4(_e4) => {
+                                    IpSocketAddress::Ipv4(_e4) => {
                                         let super::network::Ipv4SocketAddress {
                                             port: _f5,
                                             address: _f6,
@@ -1911,7 +1907,7 @@ pub mod wasi {
                                             0i32,
                                         )
                                     }
-                                    super::network::IpSocketAddress::Ipv6(_e11) => {
+                                    IpSocketAddress::Ipv6(_e11) => {
                                         let super::network::Ipv6SocketAddress {
                                             port: _f12,
                                             flow_info: _f13,
@@ -1975,9 +1971,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l55 = *_ptr49.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l55) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l55) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2027,17 +2021,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -2051,32 +2043,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2120,17 +2108,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -2144,32 +2130,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2192,7 +2174,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -2226,9 +2208,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2263,9 +2243,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2306,9 +2284,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2343,9 +2319,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2376,9 +2350,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2413,9 +2385,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2439,7 +2409,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -2562,7 +2532,7 @@ pub mod wasi {
                                             let _l15 = *_base7.add(15).cast::<u8>();
                                             let _l16 = *_base7.add(16).cast::<u8>();
                                             let _l17 = *_base7.add(17).cast::<u8>();
-                                            super::network::IpSocketAddress::Ipv4(
+                                            IpSocketAddress::Ipv4(
                                                 super::network::Ipv4SocketAddress {
                                                     port: i32::from(_l13) as u16,
                                                     address: (
@@ -2586,7 +2556,7 @@ pub mod wasi {
                                             let _l27 = *_base7.add(32).cast::<u16>();
                                             let _l28 = *_base7.add(34).cast::<u16>();
                                             let _l29 = *_base7.add(36).cast::<i32>();
-                                            super::network::IpSocketAddress::Ipv6(
+                                            IpSocketAddress::Ipv6(
                                                 super::network::Ipv6SocketAddress {
                                                     port: i32::from(_l19) as u16,
                                                     flow_info: _l20 as u32,
@@ -2616,9 +2586,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l33 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l33) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l33) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2642,7 +2610,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -2728,9 +2696,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2809,7 +2775,7 @@ pub mod wasi {
                                 ::core::option::Option::Some(_e7) => {
                                     *_base2.add(8).cast::<u8>() = 1i32 as u8;
                                     match _e7 {
-                                        super::network::IpSocketAddress::Ipv4(_e8) => {
+                                        IpSocketAddress::Ipv4(_e8) => {
                                             *_base2.add(12).cast::<u8>() = 0i32 as u8;
                                             let super::network::Ipv4SocketAddress {
                                                 port: _f9,
@@ -2827,7 +2793,7 @@ pub mod wasi {
                                             *_base2.add(21).cast::<u8>() =
                                                 ::witbind::rt::as_i32(_t14) as u8;
                                         }
-                                        super::network::IpSocketAddress::Ipv6(_e15) => {
+                                        IpSocketAddress::Ipv6(_e15) => {
                                             *_base2.add(12).cast::<u8>() = 1i32 as u8;
                                             let super::network::Ipv6SocketAddress {
                                                 port: _f16,
@@ -2880,9 +2846,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l34 = *_ptr29.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l34) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l34) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -2906,7 +2870,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -2962,15 +2926,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::udp::UdpSocket {
+                            ::core::result::Result::Ok(UdpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -3179,7 +3141,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match local_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -3200,7 +3162,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -3247,9 +3209,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3277,9 +3237,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3392,7 +3350,7 @@ pub mod wasi {
                             _v32,
                             _v33,
                         ) = match remote_address {
-                            super::network::IpSocketAddress::Ipv4(_e2) => {
+                            IpSocketAddress::Ipv4(_e2) => {
                                 let super::network::Ipv4SocketAddress {
                                     port: _f3,
                                     address: _f4,
@@ -3413,7 +3371,7 @@ pub mod wasi {
                                     0i32,
                                 )
                             }
-                            super::network::IpSocketAddress::Ipv6(_e9) => {
+                            IpSocketAddress::Ipv6(_e9) => {
                                 let super::network::Ipv6SocketAddress {
                                     port: _f10,
                                     flow_info: _f11,
@@ -3460,9 +3418,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l38) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3494,19 +3450,17 @@ pub mod wasi {
                                 let _l5 = *_ptr2.add(4).cast::<i32>();
                                 let _l6 = *_ptr2.add(8).cast::<i32>();
                                 ::core::result::Result::Ok((
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l8 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l8) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3559,9 +3513,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3589,9 +3541,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3653,19 +3603,17 @@ pub mod wasi {
                                     TcpSocket {
                                         handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                                     },
-                                    super::super::io::streams::InputStream {
+                                    InputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
                                     },
-                                    super::super::io::streams::OutputStream {
+                                    OutputStream {
                                         handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
                                     },
                                 ))
                             }
                             1 => {
                                 let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l9) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3715,17 +3663,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -3739,32 +3685,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3808,17 +3750,15 @@ pub mod wasi {
                                         let _l9 = *_ptr2.add(11).cast::<u8>();
                                         let _l10 = *_ptr2.add(12).cast::<u8>();
                                         let _l11 = *_ptr2.add(13).cast::<u8>();
-                                        super::network::IpSocketAddress::Ipv4(
-                                            super::network::Ipv4SocketAddress {
-                                                port: i32::from(_l7) as u16,
-                                                address: (
-                                                    i32::from(_l8) as u8,
-                                                    i32::from(_l9) as u8,
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                ),
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: i32::from(_l7) as u16,
+                                            address: (
+                                                i32::from(_l8) as u8,
+                                                i32::from(_l9) as u8,
+                                                i32::from(_l10) as u8,
+                                                i32::from(_l11) as u8,
+                                            ),
+                                        })
                                     }
                                     1 => {
                                         let _l13 = *_ptr2.add(8).cast::<u16>();
@@ -3832,32 +3772,28 @@ pub mod wasi {
                                         let _l21 = *_ptr2.add(28).cast::<u16>();
                                         let _l22 = *_ptr2.add(30).cast::<u16>();
                                         let _l23 = *_ptr2.add(32).cast::<i32>();
-                                        super::network::IpSocketAddress::Ipv6(
-                                            super::network::Ipv6SocketAddress {
-                                                port: i32::from(_l13) as u16,
-                                                flow_info: _l14 as u32,
-                                                address: (
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ),
-                                                scope_id: _l23 as u32,
-                                            },
-                                        )
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: i32::from(_l13) as u16,
+                                            flow_info: _l14 as u32,
+                                            address: (
+                                                i32::from(_l15) as u16,
+                                                i32::from(_l16) as u16,
+                                                i32::from(_l17) as u16,
+                                                i32::from(_l18) as u16,
+                                                i32::from(_l19) as u16,
+                                                i32::from(_l20) as u16,
+                                                i32::from(_l21) as u16,
+                                                i32::from(_l22) as u16,
+                                            ),
+                                            scope_id: _l23 as u32,
+                                        })
                                     }
                                     _ => ::witbind::rt::invalid_discriminant(),
                                 })
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3900,7 +3836,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::network::IpAddressFamily::_lift(_ret2 as u8)
+                        IpAddressFamily::_lift(_ret2 as u8)
                     }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
@@ -3941,9 +3877,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -3985,9 +3919,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4022,9 +3954,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4065,9 +3995,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4102,9 +4030,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4145,9 +4071,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4182,9 +4106,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4225,9 +4147,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4262,9 +4182,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4301,9 +4219,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4335,9 +4251,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4378,9 +4292,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4415,9 +4327,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4448,9 +4358,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l7) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4485,9 +4393,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4524,7 +4430,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -4582,9 +4488,7 @@ pub mod wasi {
                             0 => ::core::result::Result::Ok(()),
                             1 => {
                                 let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l6) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4641,15 +4545,13 @@ pub mod wasi {
                     match i32::from(_l3) {
                         0 => {
                             let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(super::tcp::TcpSocket {
+                            ::core::result::Result::Ok(TcpSocket {
                                 handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
                             })
                         }
                         1 => {
                             let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l7) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -4752,7 +4654,7 @@ pub mod wasi {
                                                 let _l11 = *_ptr2.add(7).cast::<u8>();
                                                 let _l12 = *_ptr2.add(8).cast::<u8>();
                                                 let _l13 = *_ptr2.add(9).cast::<u8>();
-                                                super::network::IpAddress::Ipv4((
+                                                IpAddress::Ipv4((
                                                     i32::from(_l10) as u8,
                                                     i32::from(_l11) as u8,
                                                     i32::from(_l12) as u8,
@@ -4768,7 +4670,7 @@ pub mod wasi {
                                                 let _l20 = *_ptr2.add(16).cast::<u16>();
                                                 let _l21 = *_ptr2.add(18).cast::<u16>();
                                                 let _l22 = *_ptr2.add(20).cast::<u16>();
-                                                super::network::IpAddress::Ipv6((
+                                                IpAddress::Ipv6((
                                                     i32::from(_l15) as u16,
                                                     i32::from(_l16) as u16,
                                                     i32::from(_l17) as u16,
@@ -4787,9 +4689,7 @@ pub mod wasi {
                             }
                             1 => {
                                 let _l26 = *_ptr2.add(2).cast::<u8>();
-                                ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                    i32::from(_l26) as u8,
-                                ))
+                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
                             }
                             _ => ::witbind::rt::invalid_discriminant(),
                         }
@@ -4813,7 +4713,7 @@ pub mod wasi {
                         }
                         let _ret2 =
                             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        super::super::io::poll::Pollable {
+                        Pollable {
                             handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                         }
                     }
@@ -4877,9 +4777,7 @@ pub mod wasi {
                         }
                         1 => {
                             let _l8 = *_ptr3.add(4).cast::<u8>();
-                            ::core::result::Result::Err(super::network::ErrorCode::_lift(
-                                i32::from(_l8) as u8,
-                            ))
+                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
                         }
                         _ => ::witbind::rt::invalid_discriminant(),
                     }
@@ -4962,7 +4860,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }
@@ -4982,7 +4880,7 @@ pub mod wasi {
                         ::core::unreachable!("imported functions are only available on wasm32")
                     }
                     let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    super::super::io::poll::Pollable {
+                    Pollable {
                         handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
                     }
                 }

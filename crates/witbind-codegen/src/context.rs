@@ -62,6 +62,9 @@ pub(crate) struct Cx<'a> {
     /// Imported interfaces taken from elsewhere (`with`), and the `use`
     /// items that alias them at the root of the bindings.
     remapped: HashMap<InterfaceId, TokenStream>,
+    /// Local names of types `use`d into a module: (module, type) → alias,
+    /// so that code in that module says `Point`, not a long path.
+    local_aliases: HashMap<(Vec<String>, TypeId), Ident>,
     /// The exported interface being generated, if any: its own types are
     /// its export-side copies even when the world also imports it.
     exporting: Cell<Option<InterfaceId>>,
@@ -117,9 +120,11 @@ impl<'a> Cx<'a> {
             exports: HashMap::new(),
             exporting: Cell::new(None),
             remapped: HashMap::new(),
+            local_aliases: HashMap::new(),
         };
         cx.assign_modules();
         cx.apply_with()?;
+        cx.collect_local_aliases();
         Ok(cx)
     }
 
@@ -222,6 +227,34 @@ impl<'a> Cx<'a> {
             )));
         }
         Ok(())
+    }
+
+    fn collect_local_aliases(&mut self) {
+        let modules: Vec<(InterfaceId, ModulePath)> = self
+            .imports
+            .iter()
+            .filter(|(id, _)| !self.remapped.contains_key(id))
+            .chain(self.exports.iter())
+            .map(|(id, path)| (*id, path.clone()))
+            .collect();
+        for (iface, module) in modules {
+            let key: Vec<String> = module.0.iter().map(Ident::to_string).collect();
+            for (name, ty) in &self.resolve.interfaces[iface].types {
+                if let TypeDefKind::Type(Type::Id(target)) = self.resolve.types[*ty].kind {
+                    let target = wit_bindgen_core::dealias(self.resolve, target);
+                    self.local_aliases
+                        .entry((key.clone(), target))
+                        .or_insert_with(|| names::camel(name));
+                }
+            }
+        }
+    }
+
+    /// The local alias of type `id` in module `from`, if `from` `use`s it.
+    pub(crate) fn local_alias(&self, from: &ModulePath, id: TypeId) -> Option<&Ident> {
+        let key: Vec<String> = from.0.iter().map(Ident::to_string).collect();
+        self.local_aliases
+            .get(&(key, wit_bindgen_core::dealias(self.resolve, id)))
     }
 
     /// Whether interface `id` comes from elsewhere (`with`).

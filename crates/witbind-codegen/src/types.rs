@@ -168,7 +168,13 @@ impl Cx<'_> {
     pub(crate) fn type_path(&self, id: TypeId, from: &ModulePath) -> TokenStream {
         let def = &self.resolve.types[id];
         let name = names::camel(def.name.as_deref().unwrap_or_default());
-        from.path_to(&self.module_of_type(id), &name)
+        let module = self.module_of_type(id);
+        if module != *from {
+            if let Some(alias) = self.local_alias(from, id) {
+                return quote!(#alias);
+            }
+        }
+        from.path_to(&module, &name)
     }
 
     /// The definition of the named type `id`, emitted in module `module`.
@@ -191,8 +197,24 @@ impl Cx<'_> {
             | TypeDefKind::Type(_) => {
                 let lifetime = self.lifetime_param(id);
                 // Spell the right-hand side through its anonymous kind so
-                // that `type a = list<u8>` is `Vec<u8>`, not `A`.
-                let target = self.print_anonymous(id, module);
+                // that `type a = list<u8>` is `Vec<u8>`, not `A`; a `use` or
+                // alias of a named type is its full path (never itself).
+                let target = match &def.kind {
+                    TypeDefKind::Type(Type::Id(target))
+                        if self.resolve.types[*target].name.is_some() =>
+                    {
+                        let target_name = names::camel(
+                            self.resolve.types[*target]
+                                .name
+                                .as_deref()
+                                .unwrap_or_default(),
+                        );
+                        let path = module.path_to(&self.module_of_type(*target), &target_name);
+                        let generics = self.lifetime_param(*target);
+                        quote!(#path #generics)
+                    }
+                    _ => self.print_anonymous(id, module),
+                };
                 quote! { #docs pub type #name #lifetime = #target; }
             }
             // Rejected before generation starts (see `world::check_supported`).
