@@ -17,6 +17,7 @@ pub fn double(d: Distance) -> Distance {
         _wit_import(::witbind::rt::as_f64(d))
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod aliases {
         /// Types other interfaces refer to.

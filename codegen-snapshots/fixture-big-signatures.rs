@@ -61,6 +61,7 @@ pub fn wide_world_fn(
         (_l4 as u64, _l5 as u64, _l6 as u64)
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod big_signatures {
         /// Functions with large parameter lists and results.

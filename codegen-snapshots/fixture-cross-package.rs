@@ -65,6 +65,7 @@ pub fn count_things() -> u32 {
         _ret2 as u32
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_deps {
     pub mod base {
         /// Basic types shared by other packages.
@@ -323,6 +324,7 @@ pub mod witbind_deps {
         }
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod cross_package {
         /// A local interface named like one in `witbind-deps:base`.

@@ -51,6 +51,7 @@ pub fn witbind_fixtures() {
         _wit_import();
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod prelude_names {
         /// An interface named `rt`, like the runtime module.

@@ -48,6 +48,7 @@ pub fn greeting() -> ::witbind::rt::String {
         ))
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod primitives {
         /// One function per primitive, each returning its argument.

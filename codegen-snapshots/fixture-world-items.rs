@@ -279,6 +279,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     }
 }
 /// An interface defined inline, under an import name.
+#[allow(clippy::module_inception)]
 pub mod clock {
     /// A moment in time.
     #[derive(Clone, Copy, Debug)]
@@ -315,6 +316,7 @@ pub mod clock {
         }
     }
 }
+#[allow(clippy::module_inception)]
 pub mod witbind_fixtures {
     pub mod world_items {
         /// An interface the world uses types from.

@@ -18,6 +18,7 @@ macro_rules! __export_command_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_command_impl as export;
+#[allow(clippy::module_inception)]
 pub mod wasi {
     pub mod cli {
         pub mod environment {
@@ -7891,6 +7892,7 @@ pub mod wasi {
         }
     }
 }
+#[allow(clippy::module_inception)]
 pub mod exports {
     pub mod wasi {
         pub mod cli {

@@ -18,6 +18,7 @@ macro_rules! __export_proxy_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_proxy_impl as export;
+#[allow(clippy::module_inception)]
 pub mod wasi {
     pub mod io {
         /// A poll API intended to let users wait for I/O events on multiple handles
@@ -6893,6 +6894,7 @@ pub mod wasi {
         }
     }
 }
+#[allow(clippy::module_inception)]
 pub mod exports {
     pub mod wasi {
         pub mod http {

@@ -118,7 +118,7 @@ fn worlds_reads_several_paths() {
 }
 
 /// Every fixture loads and holds exactly one world of its own package,
-/// `witbind-fixtures:<name>` (the example: `witbind:example`), which is
+/// `witbind-fixtures:<name>` (the example: `example:kv`), which is
 /// selected when no world is named.
 #[test]
 fn every_fixture_has_exactly_one_world_of_its_own() {
@@ -129,7 +129,7 @@ fn every_fixture_has_exactly_one_world_of_its_own() {
         assert_eq!(out.code, 0, "{}: {out:#?}", case.wit.display());
         let package = match case.name.strip_prefix("fixture-") {
             Some(name) => format!("witbind-fixtures:{name}/"),
-            None => "witbind:example/".to_string(),
+            None => "example:kv/".to_string(),
         };
         let own: Vec<&str> = out
             .stdout
@@ -472,7 +472,7 @@ fn real_binary_smoke_test() {
     let (code, stdout, stderr) = run(&["worlds".as_ref(), example.as_ref()]);
     assert_eq!(
         (code, stdout.as_str(), stderr.as_str()),
-        (Some(0), "witbind:example/app@0.1.0\n", "")
+        (Some(0), "example:kv/app@0.1.0\n", "")
     );
 
     let missing = wit("no-such-file.wit");

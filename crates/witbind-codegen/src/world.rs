@@ -37,18 +37,25 @@ impl ModuleTree {
         node.items.extend(items);
     }
 
+    /// The tree as items. Top-level modules allow `module_inception`: the
+    /// bindings may be placed in a module of the same name (`mod wasi`).
     pub(crate) fn render(self) -> TokenStream {
+        self.render_level(true)
+    }
+
+    fn render_level(self, top: bool) -> TokenStream {
         let ModuleTree {
             items, children, ..
         } = self;
         let children = children.into_iter().map(|(name, child)| {
             let docs = child.docs.clone();
-            let inception = child
-                .children
-                .iter()
-                .any(|(grandchild, _)| *grandchild == name)
-                .then(|| quote!(#[allow(clippy::module_inception)]));
-            let body = child.render();
+            let inception = (top
+                || child
+                    .children
+                    .iter()
+                    .any(|(grandchild, _)| *grandchild == name))
+            .then(|| quote!(#[allow(clippy::module_inception)]));
+            let body = child.render_level(false);
             quote! {
                 #docs
                 #inception
