@@ -5,7 +5,6 @@ witbind::generate!({
     ownership: Borrowing { duplicate_if_necessary: false },
     skip: ["f"],
     async: true,
-    stubs,
 });
 
 fn main() {}

@@ -135,6 +135,11 @@ struct BindgenArgs {
     #[arg(long)]
     pub_export_macro: bool,
 
+    /// Generate `Stub`, implementing every export with functions that panic,
+    /// and export it: a starting point that builds.
+    #[arg(long)]
+    stubs: bool,
+
     /// Module where `export!(T)` finds the bindings, e.g. `crate::bindings`.
     ///
     /// Default: the module that invokes `export!`.
@@ -166,6 +171,7 @@ impl BindgenArgs {
         opts.with = self.with.clone();
         opts.export_macro_name = self.export_macro_name.clone();
         opts.pub_export_macro = self.pub_export_macro;
+        opts.stubs = self.stubs;
         opts.default_bindings_module = self.default_bindings_module.clone();
         opts.all_features = self.wit.all_features;
         opts.features = self.wit.features.clone();

@@ -70,6 +70,9 @@ impl Cx<'_> {
         }
         if !macros.is_empty() {
             tree.insert(&root, TokenStream::new(), self.expand_export_macro(&macros));
+            if self.opts.stubs {
+                tree.insert(&root, TokenStream::new(), self.expand_stubs(&world_funcs));
+            }
         }
         Ok(())
     }
@@ -200,7 +203,17 @@ impl Cx<'_> {
 
     /// The trait method a user implements for `func`.
     fn expand_trait_fn(&self, func: &Function, module: &ModulePath) -> TokenStream {
+        let signature = self.trait_fn_signature(func, module, false);
         let docs = self.docs(&func.docs);
+        quote! {
+            #docs
+            #signature;
+        }
+    }
+
+    /// `fn name(params) -> ret` of a trait method; `stub` prefixes the
+    /// parameters with `_`, for bodies that ignore them.
+    fn trait_fn_signature(&self, func: &Function, module: &ModulePath, stub: bool) -> TokenStream {
         let name = self.func_name(func);
         let mut params = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
@@ -209,6 +222,11 @@ impl Cx<'_> {
                 continue;
             }
             let ident = names::snake(&param.name);
+            let ident = if stub {
+                format_ident!("_{}", ident.to_string().trim_start_matches("r#"))
+            } else {
+                ident
+            };
             let ty = self.ty(&param.ty, Style::Owned, module);
             params.push(quote!(#ident: #ty));
         }
@@ -230,9 +248,78 @@ impl Cx<'_> {
         };
         let allow = self.fn_lint_allows(func, &name, params.len(), false);
         quote! {
-            #docs
             #allow
-            fn #name(#(#params),*) #ret;
+            fn #name(#(#params),*) #ret
+        }
+    }
+
+    /// `Stub`, implementing every export with functions that panic, and
+    /// exported with `export!` (the `stubs` option): a starting point that
+    /// builds.
+    fn expand_stubs(&self, world_funcs: &[&Function]) -> TokenStream {
+        let world = &self.resolve.worlds[self.world];
+        let root = ModulePath::root();
+        let body = quote!({ ::core::unimplemented!() });
+        let stub_fn = |func: &Function, module: &ModulePath| {
+            let signature = self.trait_fn_signature(func, module, true);
+            quote!(#signature #body)
+        };
+        let mut impls = TokenStream::new();
+        if !world_funcs.is_empty() {
+            let fns = world_funcs.iter().map(|f| stub_fn(f, &root));
+            impls.extend(quote!(impl Guest for Stub { #(#fns)* }));
+        }
+        for item in world.exports.values() {
+            let WorldItem::Interface { id, .. } = item else {
+                continue;
+            };
+            let iface = &self.resolve.interfaces[*id];
+            if iface.functions.is_empty()
+                && !iface
+                    .types
+                    .values()
+                    .any(|t| matches!(self.resolve.types[*t].kind, TypeDefKind::Resource))
+            {
+                continue;
+            }
+            impls.extend(self.exporting(*id, || {
+                let module = self.module_of_interface(*id);
+                let segments = &module.0;
+                let resources: Vec<TypeId> = iface
+                    .types
+                    .values()
+                    .copied()
+                    .filter(|t| matches!(self.resolve.types[*t].kind, TypeDefKind::Resource))
+                    .collect();
+                let types = resources.iter().map(|r| {
+                    let name = self.resource_ident(*r);
+                    quote!(type #name = Stub;)
+                });
+                let fns = iface
+                    .functions
+                    .values()
+                    .filter(|f| f.kind.resource().is_none())
+                    .map(|f| stub_fn(f, &root));
+                let mut out = quote!(impl #(#segments::)* Guest for Stub { #(#types)* #(#fns)* });
+                for r in &resources {
+                    let guest = format_ident!("Guest{}", self.resource_ident(*r));
+                    let fns = iface
+                        .functions
+                        .values()
+                        .filter(|f| f.kind.resource() == Some(*r))
+                        .map(|f| stub_fn(f, &root));
+                    out.extend(quote!(impl #(#segments::)* #guest for Stub { #(#fns)* }));
+                }
+                out
+            }));
+        }
+        let export_name = names::ident(self.opts.export_macro_name.as_deref().unwrap_or("export"));
+        quote! {
+            /// Implements every export with functions that panic (`stubs`).
+            #[derive(Debug)]
+            pub struct Stub;
+            #impls
+            #export_name!(Stub with_types_in self);
         }
     }
 

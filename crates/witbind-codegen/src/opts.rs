@@ -39,6 +39,9 @@ pub struct Opts {
     /// bindings, e.g. `crate::bindings` (default `self`: the module that
     /// invokes it).
     pub default_bindings_module: Option<String>,
+    /// Generate `Stub`, implementing every export with functions that
+    /// panic, and export it: a starting point that builds.
+    pub stubs: bool,
 }
 
 /// Where the bindings of an imported interface come from.

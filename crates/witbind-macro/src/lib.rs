@@ -73,6 +73,7 @@ const SUPPORTED_KEYS: &[&str] = &[
     "export_macro_name",
     "pub_export_macro",
     "default_bindings_module",
+    "stubs",
 ];
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
@@ -80,7 +81,6 @@ const SUPPORTED_KEYS: &[&str] = &[
 const UNSUPPORTED_WIT_BINDGEN_KEYS: &[&str] = &[
     "ownership",
     "skip",
-    "stubs",
     "async",
     "sync",
     "exports",
@@ -246,6 +246,7 @@ impl Input {
                 self.opts.export_macro_name = Some(name.value());
             }
             "pub_export_macro" => self.opts.pub_export_macro = parse_bool(entry)?,
+            "stubs" => self.opts.stubs = parse_bool(entry)?,
             "default_bindings_module" => {
                 let path: LitStr = parse_value(key, required(entry)?, "a string literal")?;
                 self.opts.default_bindings_module = Some(path.value());
