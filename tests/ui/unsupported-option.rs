@@ -3,7 +3,7 @@
 witbind::generate!({
     inline: "package a:b; world w {}",
     ownership: Borrowing { duplicate_if_necessary: false },
-    skip: ["f"],
+    std_feature,
     async: true,
 });
 

@@ -135,6 +135,11 @@ struct BindgenArgs {
     #[arg(long)]
     pub_export_macro: bool,
 
+    /// Leave out a function, by its WIT name (`f`, `[method]r.f`); repeat
+    /// or separate with commas.
+    #[arg(long, value_name = "FUNCTION", value_delimiter = ',')]
+    skip: Vec<String>,
+
     /// Generate `Stub`, implementing every export with functions that panic,
     /// and export it: a starting point that builds.
     #[arg(long)]
@@ -172,6 +177,7 @@ impl BindgenArgs {
         opts.export_macro_name = self.export_macro_name.clone();
         opts.pub_export_macro = self.pub_export_macro;
         opts.stubs = self.stubs;
+        opts.skip = self.skip.clone();
         opts.default_bindings_module = self.default_bindings_module.clone();
         opts.all_features = self.wit.all_features;
         opts.features = self.wit.features.clone();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::wit_parser::{
-    Docs, InterfaceId, Resolve, SizeAlign, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
+    Docs, Function, InterfaceId, Resolve, SizeAlign, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
     WorldItem, WorldKey,
 };
 use wit_bindgen_core::{name_package_module, TypeInfo, Types};
@@ -255,6 +255,11 @@ impl<'a> Cx<'a> {
         let key: Vec<String> = from.0.iter().map(Ident::to_string).collect();
         self.local_aliases
             .get(&(key, wit_bindgen_core::dealias(self.resolve, id)))
+    }
+
+    /// Whether `func` is left out (`skip`).
+    pub(crate) fn skipped(&self, func: &Function) -> bool {
+        self.opts.skip.iter().any(|name| *name == func.name)
     }
 
     /// Whether interface `id` comes from elsewhere (`with`).

@@ -46,7 +46,8 @@ impl Cx<'_> {
                         macros.push(ExportMacro { name, module });
                     }
                 }
-                WorldItem::Function(func) => world_funcs.push(func),
+                WorldItem::Function(func) if !self.skipped(func) => world_funcs.push(func),
+                WorldItem::Function(_) => {}
                 WorldItem::Type { .. } => {}
             }
         }
@@ -138,7 +139,11 @@ impl Cx<'_> {
                 items.extend(self.expand_typedef(*ty, module));
             }
         }
-        let funcs: Vec<&Function> = iface.functions.values().collect();
+        let funcs: Vec<&Function> = iface
+            .functions
+            .values()
+            .filter(|f| !self.skipped(f))
+            .collect();
         if funcs.is_empty() && resources.is_empty() {
             return (items, None);
         }
@@ -298,7 +303,7 @@ impl Cx<'_> {
                 let fns = iface
                     .functions
                     .values()
-                    .filter(|f| f.kind.resource().is_none())
+                    .filter(|f| !self.skipped(f) && f.kind.resource().is_none())
                     .map(|f| stub_fn(f, &root));
                 let mut out = quote!(impl #(#segments::)* Guest for Stub { #(#types)* #(#fns)* });
                 for r in &resources {
@@ -306,7 +311,7 @@ impl Cx<'_> {
                     let fns = iface
                         .functions
                         .values()
-                        .filter(|f| f.kind.resource() == Some(*r))
+                        .filter(|f| !self.skipped(f) && f.kind.resource() == Some(*r))
                         .map(|f| stub_fn(f, &root));
                     out.extend(quote!(impl #(#segments::)* #guest for Stub { #(#fns)* }));
                 }

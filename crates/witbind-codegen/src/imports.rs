@@ -52,6 +52,9 @@ impl Cx<'_> {
         wasm_module: &str,
         module: &ModulePath,
     ) -> TokenStream {
+        if self.skipped(func) {
+            return TokenStream::new();
+        }
         let docs = self.docs(&func.docs);
         let name = self.func_name(func);
         let mut params = Vec::new();

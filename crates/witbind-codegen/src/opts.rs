@@ -42,6 +42,9 @@ pub struct Opts {
     /// Generate `Stub`, implementing every export with functions that
     /// panic, and export it: a starting point that builds.
     pub stubs: bool,
+    /// Functions to leave out, by WIT name (`f`, `[method]r.f`,
+    /// `[constructor]r`), imports and exports alike.
+    pub skip: Vec<String>,
 }
 
 /// Where the bindings of an imported interface come from.

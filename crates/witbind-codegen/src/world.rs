@@ -92,10 +92,11 @@ impl Cx<'_> {
         };
         for (key, item) in world.imports.iter().chain(world.exports.iter()) {
             match item {
+                WorldItem::Function(func) if self.skipped(func) => {}
                 WorldItem::Function(func) => check_fn(func, &func.name, &mut errors),
                 WorldItem::Interface { id, .. } => {
                     let iface = &self.resolve.interfaces[*id];
-                    for func in iface.functions.values() {
+                    for func in iface.functions.values().filter(|f| !self.skipped(f)) {
                         let place = format!("{}#{}", self.resolve.name_world_key(key), func.name);
                         check_fn(func, &place, &mut errors);
                     }

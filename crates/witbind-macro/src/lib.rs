@@ -74,13 +74,13 @@ const SUPPORTED_KEYS: &[&str] = &[
     "pub_export_macro",
     "default_bindings_module",
     "stubs",
+    "skip",
 ];
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
 /// They are recognised so the error says so, instead of "unknown option".
 const UNSUPPORTED_WIT_BINDGEN_KEYS: &[&str] = &[
     "ownership",
-    "skip",
     "async",
     "sync",
     "exports",
@@ -247,6 +247,12 @@ impl Input {
             }
             "pub_export_macro" => self.opts.pub_export_macro = parse_bool(entry)?,
             "stubs" => self.opts.stubs = parse_bool(entry)?,
+            "skip" => {
+                self.opts.skip = parse_list::<LitStr>(key, required(entry)?, "string literals")?
+                    .iter()
+                    .map(LitStr::value)
+                    .collect();
+            }
             "default_bindings_module" => {
                 let path: LitStr = parse_value(key, required(entry)?, "a string literal")?;
                 self.opts.default_bindings_module = Some(path.value());

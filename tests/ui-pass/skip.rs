@@ -1,0 +1,17 @@
+// `skip` leaves functions out: here an async function, which witbind does
+// not support yet, so that the rest of the interface can be used.
+witbind::generate!({
+    inline: r#"
+        package my:skipping;
+        interface api {
+            now: func() -> u64;
+            fetch: async func(url: string) -> list<u8>;
+        }
+        world main { import api; }
+    "#,
+    skip: ["fetch"],
+});
+
+fn main() {
+    let _: fn() -> u64 = my::skipping::api::now;
+}
