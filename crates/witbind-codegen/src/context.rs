@@ -259,7 +259,7 @@ impl<'a> Cx<'a> {
 
     /// Whether `func` is left out (`skip`).
     pub(crate) fn skipped(&self, func: &Function) -> bool {
-        self.opts.skip.iter().any(|name| *name == func.name)
+        self.opts.skip.contains(&func.name)
     }
 
     /// Whether interface `id` comes from elsewhere (`with`).

@@ -86,7 +86,8 @@ impl Cx<'_> {
         let check_fn = |func: &Function, place: &str, errors: &mut Errors| {
             if func.kind.is_async() {
                 errors.push(format!(
-                    "`{place}`: async functions (WASI 0.3) are not supported by witbind yet\n  help: target a WASI 0.2 world, or remove `async` from the function"
+                    "`{place}`: async functions (WASI 0.3) are not supported by witbind yet\n  help: target a WASI 0.2 world, or leave the function out with `skip: [\"{}\"]` (CLI: `--skip`)",
+                    func.name
                 ));
             }
         };
