@@ -31,11 +31,15 @@ struct Mode {
     /// Whether a lifetime is threaded through this layer.
     borrowed: bool,
     style: Style,
+    /// Inside a type definition, where borrows name the lifetime `'a`
+    /// (elided elsewhere).
+    definition: bool,
 }
 
 const OWNED: Mode = Mode {
     borrowed: false,
     style: Style::Owned,
+    definition: false,
 };
 
 impl Cx<'_> {
@@ -61,6 +65,7 @@ impl Cx<'_> {
             Type::String if style != Style::Owned => Mode {
                 borrowed: true,
                 style,
+                definition: false,
             },
             _ => OWNED,
         }
@@ -77,15 +82,20 @@ impl Cx<'_> {
             } else {
                 style
             },
+            definition: false,
         }
     }
 
     /// The mode of an inner layer: below the top, `TopBorrowed` turns owned.
     fn inner_mode(&self, ty: &Type, mode: Mode) -> Mode {
-        if mode.borrowed {
+        let inner = if mode.borrowed {
             self.mode_for(ty, Style::Owned)
         } else {
             OWNED
+        };
+        Mode {
+            definition: mode.definition,
+            ..inner
         }
     }
 
@@ -151,7 +161,11 @@ impl Cx<'_> {
                 (TokenStream::new(), mode)
             };
             let path = self.type_path(id, from);
-            let lifetime = mode.borrowed.then(|| quote!(<'_>));
+            let lifetime = match (mode.borrowed, mode.definition) {
+                (false, _) => None,
+                (true, false) => Some(quote!(<'_>)),
+                (true, true) => Some(quote!(<'a>)),
+            };
             return quote!(#reference #path #lifetime);
         }
         self.print_anonymous_kind(&def.kind, mode, from, None)
@@ -229,8 +243,9 @@ impl Cx<'_> {
         let mode = Mode {
             borrowed: self.info(id).has_borrow_handle,
             style: Style::Owned,
+            definition: true,
         };
-        self.print_anonymous_kind(&self.resolve.types[id].kind, mode, from, Some(quote!('a)))
+        self.print_anonymous_kind(&self.resolve.types[id].kind, mode, from, None)
     }
 
     /// An anonymous type: tuple, option, result, list, handle or alias.
@@ -242,6 +257,7 @@ impl Cx<'_> {
         from: &ModulePath,
         lifetime: Option<TokenStream>,
     ) -> TokenStream {
+        let lifetime = lifetime.or_else(|| mode.definition.then(|| quote!('a)));
         match kind {
             TypeDefKind::Type(t) => self.print_ty(t, mode, from),
             TypeDefKind::Handle(Handle::Own(resource)) => {
@@ -345,6 +361,7 @@ impl Cx<'_> {
         let mode = Mode {
             borrowed: self.type_info(ty).has_borrow_handle,
             style: Style::Owned,
+            definition: true,
         };
         self.print_ty(ty, mode, module)
     }

@@ -190,33 +190,16 @@ impl FnBindgen<'_, '_> {
         let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
         let resource = self.cx.resource_of(*resource);
         let path = self.cx.type_path(resource, self.module);
-        let exported = self.cx.is_exported_resource(resource);
-        if self.cx.is_remapped_type(resource) {
-            // Types from elsewhere only offer wit-bindgen's methods.
-            return match handle {
-                Handle::Own(_) => quote!(#path::from_handle(#op as u32)),
-                Handle::Borrow(_) => {
-                    let held = self.bind(
-                        "handle",
-                        quote!(::core::mem::ManuallyDrop::new(#path::from_handle(#op as u32))),
-                    );
-                    quote!(&*#held)
-                }
-            };
-        }
-        match (handle, exported) {
-            (Handle::Own(_), _) => {
-                let rt = self.rt();
-                quote!(#path { handle: #rt::Resource::from_handle(#op as u32) })
-            }
-            (Handle::Borrow(_), false) => {
-                // A borrowed import handle must not be dropped by the guest.
-                let rt = self.rt();
-                let value = quote!(#path { handle: #rt::Resource::from_handle(#op as u32) });
-                let held = self.bind("handle", quote!(::core::mem::ManuallyDrop::new(#value)));
-                quote!(&*#held)
-            }
-            (Handle::Borrow(_), true) => {
+        let rt = self.rt().clone();
+        // Types from elsewhere (`with`) only offer wit-bindgen's methods.
+        let value = if self.cx.is_remapped_type(resource) {
+            quote!(#path::from_handle(#op as u32))
+        } else {
+            quote!(#path { handle: #rt::Resource::from_handle(#op as u32) })
+        };
+        match handle {
+            Handle::Own(_) => value,
+            Handle::Borrow(_) if self.cx.is_exported_resource(resource) => {
                 let def = &self.cx.resolve.types[resource];
                 let borrow = quote::format_ident!(
                     "{}Borrow",
@@ -226,6 +209,31 @@ impl FnBindgen<'_, '_> {
                 let path = self.module.path_to(&module, &borrow);
                 quote!(#path::lift(::core::ptr::with_exposed_provenance(#op as u32 as usize)))
             }
+            Handle::Borrow(_) => self.lift_imported_borrow(&path, value),
+        }
+    }
+
+    /// `&R` for a borrowed handle of an imported resource. The guest must
+    /// not drop it (`ManuallyDrop`), and it must outlive the call, so it is
+    /// held in a local of the whole function: a slot, or inside a list's
+    /// loop (several handles) boxes with stable addresses.
+    fn lift_imported_borrow(&mut self, path: &TokenStream, value: TokenStream) -> TokenStream {
+        let rt = self.rt().clone();
+        let held = quote!(::core::mem::ManuallyDrop<#path>);
+        if self.in_loop() {
+            let [arena, boxed, ptr] = self.tmps(&["borrows", "box", "ptr"]);
+            self.declare(quote!(let mut #arena = #rt::Vec::<#rt::Box<#held>>::new();));
+            self.push(quote! {
+                let #boxed = #rt::Box::new(::core::mem::ManuallyDrop::new(#value));
+                let #ptr: *const #path = &**#boxed;
+                #arena.push(#boxed);
+            });
+            quote!(&*#ptr)
+        } else {
+            let slot = self.tmp("handle");
+            self.declare(quote!(let #slot: #held;));
+            self.push(quote!(#slot = ::core::mem::ManuallyDrop::new(#value);));
+            quote!(&*#slot)
         }
     }
 }

@@ -62,6 +62,8 @@ impl quote::ToTokens for Stmt {
 /// A block being written.
 struct OpenBlock {
     stmts: Vec<Stmt>,
+    /// The block is the body of a list's loop.
+    in_loop: bool,
     elem: Ident,
     base: Ident,
     payload: Ident,
@@ -84,6 +86,8 @@ pub(crate) struct FnBindgen<'a, 'b> {
     ret_area: Option<(usize, usize)>,
     /// The `_wit_import` declaration, emitted first in the function body.
     import_decl: TokenStream,
+    /// Locals that must live for the whole function (borrowed handles).
+    decls: Vec<TokenStream>,
     /// Whether exports need a static return area instead of a stack one.
     pub(crate) static_ret_area: bool,
     pub(crate) ret: Vec<TokenStream>,
@@ -112,6 +116,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             needs_cleanup_list: false,
             ret_area: None,
             import_decl: TokenStream::new(),
+            decls: Vec::new(),
             static_ret_area: false,
             ret: Vec::new(),
             clones_enums: false,
@@ -155,7 +160,8 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             TokenStream::new()
         };
         let import_decl = &self.import_decl;
-        quote!(#import_decl #area #cleanup_list #(#stmts)*)
+        let decls = &self.decls;
+        quote!(#import_decl #area #cleanup_list #(#decls)* #(#stmts)*)
     }
 
     fn tmp(&mut self, prefix: &str) -> Ident {
@@ -210,6 +216,21 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             }
         }
         value
+    }
+
+    /// Declares a local at the top of the function.
+    fn declare(&mut self, decl: TokenStream) {
+        self.decls.push(decl);
+    }
+
+    /// Marks the current block as a list's loop body.
+    fn mark_loop(&mut self) {
+        self.open.last_mut().expect("a list block is open").in_loop = true;
+    }
+
+    /// Whether code is being emitted inside a list's loop.
+    fn in_loop(&self) -> bool {
+        self.open.iter().any(|block| block.in_loop)
     }
 
     fn pop_blocks(&mut self, n: usize) -> Vec<Block> {
@@ -484,10 +505,12 @@ impl Bindgen for FnBindgen<'_, '_> {
                 self.store(&operands[1], *offset, quote!(usize), operands[0].clone())
             }
             Instruction::IterElem { .. } => {
+                self.mark_loop();
                 let elem = &self.open.last().expect("a list block is open").elem;
                 results.push(quote!(#elem));
             }
             Instruction::IterBasePointer => {
+                self.mark_loop();
                 let base = &self.open.last().expect("a list block is open").base;
                 results.push(quote!(#base));
             }
@@ -630,6 +653,7 @@ impl Bindgen for FnBindgen<'_, '_> {
         let payload = elem.clone();
         self.open.push(OpenBlock {
             stmts: Vec::new(),
+            in_loop: false,
             elem,
             base,
             payload,
