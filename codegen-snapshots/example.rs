@@ -37,7 +37,7 @@ macro_rules! __export_app_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_app_impl as export;
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod example {
     pub mod kv {
         /// A key-value store provided by the host.
@@ -401,7 +401,7 @@ pub mod example {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod example {
         pub mod kv {

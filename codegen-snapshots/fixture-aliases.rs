@@ -17,7 +17,7 @@ pub fn double(d: Distance) -> Distance {
         _wit_import(::witbind::rt::as_f64(d))
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod aliases {
         /// Types other interfaces refer to.

@@ -61,7 +61,7 @@ pub fn wide_world_fn(
         (_l4 as u64, _l5 as u64, _l6 as u64)
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod big_signatures {
         /// Functions with large parameter lists and results.
@@ -614,6 +614,7 @@ pub mod witbind_fixtures {
                 }
             }
             /// A result with large payloads on both sides.
+            #[allow(clippy::type_complexity)]
             pub fn large_result(
                 x: &[::witbind::rt::String],
             ) -> ::core::result::Result<

@@ -19,7 +19,7 @@ macro_rules! __export_borrowed_imports_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_borrowed_imports_impl as export;
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod borrowed_imports {
         pub mod res {
@@ -107,7 +107,7 @@ pub mod witbind_fixtures {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod borrowed_imports {
@@ -134,6 +134,7 @@ pub mod exports {
                     fn maybe(x: ::core::option::Option<&HandleSource>) -> u32;
                     fn choose(x: Pick<'_>) -> u32;
                     fn many(x: ::witbind::rt::Vec<&HandleSource>) -> u32;
+                    #[allow(clippy::type_complexity)]
                     fn nested(x: ::witbind::rt::Vec<::core::option::Option<&HandleSource>>) -> u32;
                     fn wrapped(x: Wrapper<'_>, more: ::witbind::rt::Vec<Lent<'_>>) -> u32;
                 }

@@ -65,7 +65,7 @@ pub fn count_things() -> u32 {
         _ret2 as u32
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_deps {
     pub mod base {
         /// Basic types shared by other packages.
@@ -324,7 +324,7 @@ pub mod witbind_deps {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod cross_package {
         /// A local interface named like one in `witbind-deps:base`.

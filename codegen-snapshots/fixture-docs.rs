@@ -19,7 +19,7 @@ pub fn world_fn(level: Level, options: Options) {
         _wit_import(level.clone() as i32, options.bits() as i32);
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod docs {
         /// An interface doc.
@@ -283,7 +283,7 @@ pub mod witbind_fixtures {
     }
 }
 /// A doc on an inline interface import.
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod inline {
     /// A doc inside an inline interface.
     pub fn inner() {

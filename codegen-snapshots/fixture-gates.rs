@@ -16,7 +16,7 @@ pub fn newer_fn() {
         _wit_import();
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod gates {
         /// An interface available since the first version.

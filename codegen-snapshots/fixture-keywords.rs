@@ -19,7 +19,7 @@ pub fn fn_(type_: Async) -> Async {
         _ret2 as u32
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod keywords {
         /// An interface named `self`.
@@ -1540,7 +1540,7 @@ pub mod witbind_fixtures {
     }
 }
 /// An inline interface named `mod`.
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod mod_ {
     /// A function named `pub`.
     pub fn pub_(self_: u8) {

@@ -51,7 +51,7 @@ pub fn witbind_fixtures() {
         _wit_import();
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod prelude_names {
         /// An interface named `rt`, like the runtime module.

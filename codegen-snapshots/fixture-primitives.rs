@@ -48,7 +48,7 @@ pub fn greeting() -> ::witbind::rt::String {
         ))
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod primitives {
         /// One function per primitive, each returning its argument.

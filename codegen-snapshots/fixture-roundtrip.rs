@@ -19,7 +19,7 @@ macro_rules! __export_roundtrip_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_roundtrip_impl as export;
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod roundtrip {
         pub mod types {
@@ -1432,7 +1432,7 @@ pub mod witbind_fixtures {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod roundtrip {

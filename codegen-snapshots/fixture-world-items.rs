@@ -279,7 +279,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
     }
 }
 /// An interface defined inline, under an import name.
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod clock {
     /// A moment in time.
     #[derive(Clone, Copy, Debug)]
@@ -316,7 +316,7 @@ pub mod clock {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod world_items {
         /// An interface the world uses types from.

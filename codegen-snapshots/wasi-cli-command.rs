@@ -18,7 +18,7 @@ macro_rules! __export_command_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_command_impl as export;
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod cli {
         pub mod environment {
@@ -2823,6 +2823,7 @@ pub mod wasi {
                 /// In the future, this may change to return a `stream<u8, error-code>`.
                 ///
                 /// Note: This is similar to `pread` in POSIX.
+                #[allow(clippy::type_complexity)]
                 pub fn read(
                     &self,
                     length: Filesize,
@@ -4048,6 +4049,7 @@ pub mod wasi {
         pub mod preopens {
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
+            #[allow(clippy::type_complexity)]
             pub fn get_directories() -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
@@ -4741,6 +4743,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
+                #[allow(clippy::type_complexity)]
                 pub fn stream(
                     &self,
                     remote_address: ::core::option::Option<IpSocketAddress>,
@@ -6366,6 +6369,7 @@ pub mod wasi {
                         }
                     }
                 }
+                #[allow(clippy::type_complexity)]
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode>
@@ -6515,6 +6519,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
+                #[allow(clippy::type_complexity)]
                 pub fn accept(
                     &self,
                 ) -> ::core::result::Result<(TcpSocket, InputStream, OutputStream), ErrorCode>
@@ -7892,7 +7897,7 @@ pub mod wasi {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
         pub mod cli {

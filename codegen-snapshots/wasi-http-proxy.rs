@@ -18,7 +18,7 @@ macro_rules! __export_proxy_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub(crate) use __export_proxy_impl as export;
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod io {
         /// A poll API intended to let users wait for I/O events on multiple handles
@@ -4253,6 +4253,7 @@ pub mod wasi {
                 /// resource is immutable, and a child. Use of the `set`, `append`, or
                 /// `delete` methods will return an error, and the resource must be
                 /// dropped before the parent `future-trailers` is dropped.
+                #[allow(clippy::type_complexity)]
                 pub fn get(
                     &self,
                 ) -> ::core::option::Option<
@@ -5551,6 +5552,7 @@ pub mod wasi {
                 /// occurred. Errors may also occur while consuming the response body,
                 /// but those will be reported by the `incoming-body` and its
                 /// `output-stream` child.
+                #[allow(clippy::type_complexity)]
                 pub fn get(
                     &self,
                 ) -> ::core::option::Option<
@@ -6894,7 +6896,7 @@ pub mod wasi {
         }
     }
 }
-#[allow(clippy::module_inception)]
+#[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
         pub mod http {

@@ -122,6 +122,12 @@ impl Cx<'_> {
         if params > 7 {
             lints.push(quote!(clippy::too_many_arguments));
         }
+        // Inside interface modules the module allows it; world-level
+        // functions need it themselves.
+        let types = func.params.iter().map(|p| &p.ty).chain(func.result.iter());
+        if types.map(|ty| self.nesting(ty)).max().unwrap_or(0) >= 3 {
+            lints.push(quote!(clippy::type_complexity));
+        }
         if clones_enums {
             lints.push(quote!(clippy::clone_on_copy));
         }
@@ -144,6 +150,27 @@ impl Cx<'_> {
         } else {
             quote!(#[allow(#(#lints),*)])
         }
+    }
+
+    /// How deeply anonymous types (lists, options, results, tuples) nest in
+    /// `ty`; named types count as leaves.
+    fn nesting(&self, ty: &Type) -> usize {
+        let Type::Id(id) = ty else { return 0 };
+        let def = &self.resolve.types[*id];
+        if def.name.is_some() {
+            return 0;
+        }
+        let children: Vec<&Type> = match &def.kind {
+            TypeDefKind::List(t) | TypeDefKind::Option(t) | TypeDefKind::Type(t) => vec![t],
+            TypeDefKind::Result(r) => r.ok.iter().chain(r.err.iter()).collect(),
+            TypeDefKind::Tuple(t) => t.types.iter().collect(),
+            _ => Vec::new(),
+        };
+        1 + children
+            .into_iter()
+            .map(|t| self.nesting(t))
+            .max()
+            .unwrap_or(0)
     }
 
     /// [`fn_name`], except that a static function `new` next to a

@@ -37,8 +37,9 @@ impl ModuleTree {
         node.items.extend(items);
     }
 
-    /// The tree as items. Top-level modules allow `module_inception`: the
-    /// bindings may be placed in a module of the same name (`mod wasi`).
+    /// The tree as items. Top-level modules allow `module_inception` (the
+    /// bindings may be placed in a module of the same name, `mod wasi`) and
+    /// `type_complexity` (WIT decides the shape of signatures and fields).
     pub(crate) fn render(self) -> TokenStream {
         self.render_level(true)
     }
@@ -49,12 +50,17 @@ impl ModuleTree {
         } = self;
         let children = children.into_iter().map(|(name, child)| {
             let docs = child.docs.clone();
-            let inception = (top
-                || child
-                    .children
-                    .iter()
-                    .any(|(grandchild, _)| *grandchild == name))
-            .then(|| quote!(#[allow(clippy::module_inception)]));
+            let inception = if top {
+                quote!(#[allow(clippy::module_inception, clippy::type_complexity)])
+            } else if child
+                .children
+                .iter()
+                .any(|(grandchild, _)| *grandchild == name)
+            {
+                quote!(#[allow(clippy::module_inception)])
+            } else {
+                TokenStream::new()
+            };
             let body = child.render_level(false);
             quote! {
                 #docs
