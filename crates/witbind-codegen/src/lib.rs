@@ -10,6 +10,8 @@
 //! abi     canonical ABI lowering/lifting (driven by wit_bindgen_core::abi::call)
 //! imports extern "C" declarations + safe wrappers
 //! resources handles with Drop, constructors, methods, statics
+//! exports Guest traits, exported resources, export! and entry points
+//! with    imported interfaces taken from existing bindings
 //! world   the module tree, world-level items, component-type section
 //! format  prettyplease: the only place where tokens become a string
 //! ```
@@ -29,6 +31,7 @@ mod names;
 mod opts;
 mod resources;
 mod types;
+mod with;
 mod world;
 
 pub use error::Error;
