@@ -264,10 +264,11 @@ impl Cx<'_> {
     fn expand_stubs(&self, world_funcs: &[&Function]) -> TokenStream {
         let world = &self.resolve.worlds[self.world];
         let root = ModulePath::root();
-        let body = quote!({ ::core::unimplemented!() });
         let stub_fn = |func: &Function, module: &ModulePath| {
             let signature = self.trait_fn_signature(func, module, true);
-            quote!(#signature #body)
+            // Say which export the guest still has to implement.
+            let message = format!("`{}` is a generated stub: implement it", func.name);
+            quote!(#signature { ::core::panic!(#message) })
         };
         let mut impls = TokenStream::new();
         if !world_funcs.is_empty() {
