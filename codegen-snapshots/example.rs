@@ -42,6 +42,10 @@ pub mod example {
     pub mod kv {
         /// A key-value store provided by the host.
         pub mod store {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A stored value with its metadata.
             #[derive(Clone, Debug)]
             pub struct Entry {
@@ -407,6 +411,10 @@ pub mod exports {
         pub mod kv {
             /// The entry point a guest provides.
             pub mod handler {
+                #[used]
+                #[doc(hidden)]
+                static __FORCE_SECTION_REF: fn() =
+                    super::super::super::super::__link_custom_section_describing_imports;
                 /// The entry point a guest provides.
                 pub trait Guest {
                     /// Handles one request; returns the response body.
@@ -416,7 +424,10 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_handle_cabi<T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                pub unsafe fn _export_handle_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
@@ -426,7 +437,7 @@ pub mod exports {
                             _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
                         let _list2 =
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1);
-                        let _ret3 = T::handle(_list2);
+                        let _ret3 = __T::handle(_list2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret3 {
                             ::core::result::Result::Ok(_e5) => {
@@ -453,7 +464,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_handle<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_handle<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -498,7 +509,19 @@ pub mod exports {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:example:kv/app@0.1.0:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 535] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x03\x01A\x02\x01A\x06\x01B\x16\x01p}\x01ky\x01r\x03\x03keys\x05value\0\x03ttl\x01\x04\0\x05entry\x03\0\x02\x01q\x03\raccess-denied\0\0\x04full\x01w\0\x05other\x01s\0\x04\0\x0Bstore-error\x03\0\x04\x04\0\x06bucket\x03\x01\x01i\x06\x01j\x01\x07\x01\x05\x01@\x01\x04names\0\x08\x04\0\x13[static]bucket.open\x01\t\x01h\x06\x01k\x03\x01j\x01\x0B\x01\x05\x01@\x02\x04self\n\x03keys\0\x0C\x04\0\x12[method]bucket.get\x01\r\x01j\0\x01\x05\x01@\x02\x04self\n\x05entry\x03\0\x0E\x04\0\x12[method]bucket.set\x01\x0F\x01ps\x01@\x02\x04self\n\x06prefixs\0\x10\x04\0\x13[method]bucket.keys\x01\x11\x03\0\x16example:kv/store@0.1.0\x05\0\x01@\x01\x07messages\x01\0\x03\0\x03log\x01\x01\x01B\x04\x01p}\x01j\x01\0\x01s\x01@\x01\x07request\0\0\x01\x04\0\x06handle\x01\x02\x04\0\x18example:kv/handler@0.1.0\x05\x02\x04\0\x14example:kv/app@0.1.0\x04\0\x0B\t\x01\0\x03app\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 535] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x03\x01A\x02\x01A\x06\x01B\x16\x01p}\x01ky\x01r\x03\x03keys\x05value\0\x03ttl\x01\x04\0\x05entry\x03\0\x02\x01q\x03\raccess-denied\0\0\x04full\x01w\0\x05other\x01s\0\x04\0\x0Bstore-error\x03\0\x04\x04\0\x06bucket\x03\x01\x01i\x06\x01j\x01\x07\x01\x05\x01@\x01\x04names\0\x08\x04\0\x13[static]bucket.open\x01\t\x01h\x06\x01k\x03\x01j\x01\x0B\x01\x05\x01@\x02\x04self\n\x03keys\0\x0C\x04\0\x12[method]bucket.get\x01\r\x01j\0\x01\x05\x01@\x02\x04self\n\x05entry\x03\0\x0E\x04\0\x12[method]bucket.set\x01\x0F\x01ps\x01@\x02\x04self\n\x06prefixs\0\x10\x04\0\x13[method]bucket.keys\x01\x11\x03\0\x16example:kv/store@0.1.0\x05\0\x01@\x01\x07messages\x01\0\x03\0\x03log\x01\x01\x01B\x04\x01p}\x01j\x01\0\x01s\x01@\x01\x07request\0\0\x01\x04\0\x06handle\x01\x02\x04\0\x18example:kv/handler@0.1.0\x05\x02\x04\0\x14example:kv/app@0.1.0\x04\0\x0B\t\x01\0\x03app\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

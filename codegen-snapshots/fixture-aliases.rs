@@ -22,6 +22,10 @@ pub mod witbind_fixtures {
     pub mod aliases {
         /// Types other interfaces refer to.
         pub mod base {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A point in space.
             #[derive(Clone, Copy, Debug)]
             pub struct Point {
@@ -91,6 +95,10 @@ pub mod witbind_fixtures {
         }
         /// Uses types of `base`, some under another name.
         pub mod routing {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Point = super::base::Point;
             pub type Region = super::base::Region;
             pub type Range = super::base::Range;
@@ -255,6 +263,10 @@ pub mod witbind_fixtures {
         }
         /// Uses a type that `routing` itself used from `base`.
         pub mod reports {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Trip = super::routing::Trip;
             pub type Stop = super::routing::Waypoint;
             /// Summarizes a trip.
@@ -353,7 +365,19 @@ pub mod witbind_fixtures {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:aliases/aliases:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 839] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xE1\x05\x01A\x02\x01A\x12\x01B\x0F\x01r\x02\x01xu\x01yu\x04\0\x05point\x03\0\0\x01m\x02\x05north\x05south\x04\0\x06region\x03\0\x02\x01u\x04\0\x06meters\x03\0\x04\x04\0\x08distance\x03\0\x05\x04\0\x05range\x03\0\x06\x04\0\x08location\x03\0\x01\x01p\x01\x04\0\x04path\x03\0\t\x01j\x01\x07\x01s\x04\0\x07outcome\x03\0\x0B\x01@\x02\x01a\x08\x01b\x01\0\x06\x04\0\x07measure\x01\r\x03\0\x1Dwitbind-fixtures:aliases/base\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06region\x02\x03\0\0\x05range\x02\x03\0\0\x04path\x02\x03\0\0\x08location\x02\x03\0\0\x07outcome\x01B\x14\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06region\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05range\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05route\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x08location\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x07outcome\x03\0\n\x04\0\x08waypoint\x03\0\x01\x04\0\titinerary\x03\0\x07\x01r\x04\x05start\t\x04legs\r\x03max\x05\x06region\x03\x04\0\x04trip\x03\0\x0E\x01@\x02\x05start\x0C\x05stops\x07\0\x0F\x04\0\x04plan\x01\x10\x01@\x01\x04trip\x0F\0\x0B\x04\0\x06length\x01\x11\x03\0 witbind-fixtures:aliases/routing\x05\x07\x02\x03\0\x01\x04trip\x02\x03\0\x01\x08waypoint\x01B\x07\x02\x03\x02\x01\x08\x04\0\x04trip\x03\0\0\x02\x03\x02\x01\t\x04\0\x04stop\x03\0\x02\x01k\x03\x01@\x02\x04trip\x01\thighlight\x04\0s\x04\0\tsummarize\x01\x05\x03\0 witbind-fixtures:aliases/reports\x05\n\x02\x03\0\0\x08distance\x03\0\x08distance\x03\0\x0B\x01@\x01\x01d\x0C\0\x0C\x03\0\x06double\x01\r\x04\0 witbind-fixtures:aliases/aliases\x04\0\x0B\r\x01\0\x07aliases\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 839] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xE1\x05\x01A\x02\x01A\x12\x01B\x0F\x01r\x02\x01xu\x01yu\x04\0\x05point\x03\0\0\x01m\x02\x05north\x05south\x04\0\x06region\x03\0\x02\x01u\x04\0\x06meters\x03\0\x04\x04\0\x08distance\x03\0\x05\x04\0\x05range\x03\0\x06\x04\0\x08location\x03\0\x01\x01p\x01\x04\0\x04path\x03\0\t\x01j\x01\x07\x01s\x04\0\x07outcome\x03\0\x0B\x01@\x02\x01a\x08\x01b\x01\0\x06\x04\0\x07measure\x01\r\x03\0\x1Dwitbind-fixtures:aliases/base\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06region\x02\x03\0\0\x05range\x02\x03\0\0\x04path\x02\x03\0\0\x08location\x02\x03\0\0\x07outcome\x01B\x14\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06region\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05range\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05route\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x08location\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x07outcome\x03\0\n\x04\0\x08waypoint\x03\0\x01\x04\0\titinerary\x03\0\x07\x01r\x04\x05start\t\x04legs\r\x03max\x05\x06region\x03\x04\0\x04trip\x03\0\x0E\x01@\x02\x05start\x0C\x05stops\x07\0\x0F\x04\0\x04plan\x01\x10\x01@\x01\x04trip\x0F\0\x0B\x04\0\x06length\x01\x11\x03\0 witbind-fixtures:aliases/routing\x05\x07\x02\x03\0\x01\x04trip\x02\x03\0\x01\x08waypoint\x01B\x07\x02\x03\x02\x01\x08\x04\0\x04trip\x03\0\0\x02\x03\x02\x01\t\x04\0\x04stop\x03\0\x02\x01k\x03\x01@\x02\x04trip\x01\thighlight\x04\0s\x04\0\tsummarize\x01\x05\x03\0 witbind-fixtures:aliases/reports\x05\n\x02\x03\0\0\x08distance\x03\0\x08distance\x03\0\x0B\x01@\x01\x01d\x0C\0\x0C\x03\0\x06double\x01\r\x04\0 witbind-fixtures:aliases/aliases\x04\0\x0B\r\x01\0\x07aliases\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

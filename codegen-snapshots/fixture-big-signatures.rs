@@ -66,6 +66,10 @@ pub mod witbind_fixtures {
     pub mod big_signatures {
         /// Functions with large parameter lists and results.
         pub mod wide {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A record of 17 flat values: too many to pass as parameters.
             #[derive(Clone, Copy, Debug)]
             pub struct Seventeen {
@@ -852,7 +856,19 @@ pub mod witbind_fixtures {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:big-signatures/big-signatures:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 936] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBB\x06\x01A\x02\x01A\x05\x01B$\x01r\x11\x02f0y\x02f1y\x02f2y\x02f3y\x02f4y\x02f5y\x02f6y\x02f7y\x02f8y\x02f9y\x03f10y\x03f11y\x03f12y\x03f13y\x03f14y\x03f15y\x03f16y\x04\0\tseventeen\x03\0\0\x01@\x10\x02a0}\x02a1{\x02a2y\x02a3w\x02a4~\x02a5|\x02a6z\x02a7x\x02a8v\x02a9u\x03a10\x7F\x03a11t\x03a12y\x03a13y\x03a14y\x03a15y\x01\0\x04\0\x0Esixteen-params\x01\x02\x01@\x11\x02a0}\x02a1{\x02a2y\x02a3w\x02a4~\x02a5|\x02a6z\x02a7x\x02a8v\x02a9u\x03a10\x7F\x03a11t\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\x01\0\x04\0\x10seventeen-params\x01\x03\x01@\t\x01as\x01bs\x01cs\x01ds\x01es\x01fs\x01gs\x01hs\x01is\0s\x04\0\x0Cmany-strings\x01\x04\x01@\x01\x01x\x01\x01\0\x04\0\x0Crecord-param\x01\x05\x01@\0\0\x01\x04\0\rrecord-result\x01\x06\x01@\x01\x01x\x01\0\x01\x04\0\x0Eecho-seventeen\x01\x07\x01o\x02yy\x01@\0\0\x08\x04\0\x0Btwo-results\x01\t\x01kw\x01@\0\0\n\x04\0\roption-result\x01\x0B\x01@\0\0s\x04\0\rstring-result\x01\x0C\x01ps\x01p}\x01o\x03s\x0Ew\x01o\x02\x01s\x01j\x01\x0F\x01\x10\x01@\x01\x01x\r\0\x11\x04\0\x0Clarge-result\x01\x12\x01ks\x01o\x02ss\x01p\x14\x01p\x0E\x01o\x02sw\x01@\x08\x04names\x04data\x0E\x05maybe\x13\x05countw\x05pairs\x15\x04flag\x7F\x06nested\x16\x04lastt\0\x17\x04\0\x05mixed\x01\x18\x03\0$witbind-fixtures:big-signatures/wide\x05\0\x01o\x03www\x01@\x11\x02a0w\x02a1w\x02a2w\x02a3w\x02a4w\x02a5w\x02a6w\x02a7w\x02a8w\x02a9w\x03a10w\x03a11w\x03a12w\x03a13w\x03a14w\x03a15w\x03a16w\0\x01\x03\0\rwide-world-fn\x01\x02\x04\0.witbind-fixtures:big-signatures/big-signatures\x04\0\x0B\x14\x01\0\x0Ebig-signatures\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 936] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBB\x06\x01A\x02\x01A\x05\x01B$\x01r\x11\x02f0y\x02f1y\x02f2y\x02f3y\x02f4y\x02f5y\x02f6y\x02f7y\x02f8y\x02f9y\x03f10y\x03f11y\x03f12y\x03f13y\x03f14y\x03f15y\x03f16y\x04\0\tseventeen\x03\0\0\x01@\x10\x02a0}\x02a1{\x02a2y\x02a3w\x02a4~\x02a5|\x02a6z\x02a7x\x02a8v\x02a9u\x03a10\x7F\x03a11t\x03a12y\x03a13y\x03a14y\x03a15y\x01\0\x04\0\x0Esixteen-params\x01\x02\x01@\x11\x02a0}\x02a1{\x02a2y\x02a3w\x02a4~\x02a5|\x02a6z\x02a7x\x02a8v\x02a9u\x03a10\x7F\x03a11t\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\x01\0\x04\0\x10seventeen-params\x01\x03\x01@\t\x01as\x01bs\x01cs\x01ds\x01es\x01fs\x01gs\x01hs\x01is\0s\x04\0\x0Cmany-strings\x01\x04\x01@\x01\x01x\x01\x01\0\x04\0\x0Crecord-param\x01\x05\x01@\0\0\x01\x04\0\rrecord-result\x01\x06\x01@\x01\x01x\x01\0\x01\x04\0\x0Eecho-seventeen\x01\x07\x01o\x02yy\x01@\0\0\x08\x04\0\x0Btwo-results\x01\t\x01kw\x01@\0\0\n\x04\0\roption-result\x01\x0B\x01@\0\0s\x04\0\rstring-result\x01\x0C\x01ps\x01p}\x01o\x03s\x0Ew\x01o\x02\x01s\x01j\x01\x0F\x01\x10\x01@\x01\x01x\r\0\x11\x04\0\x0Clarge-result\x01\x12\x01ks\x01o\x02ss\x01p\x14\x01p\x0E\x01o\x02sw\x01@\x08\x04names\x04data\x0E\x05maybe\x13\x05countw\x05pairs\x15\x04flag\x7F\x06nested\x16\x04lastt\0\x17\x04\0\x05mixed\x01\x18\x03\0$witbind-fixtures:big-signatures/wide\x05\0\x01o\x03www\x01@\x11\x02a0w\x02a1w\x02a2w\x02a3w\x02a4w\x02a5w\x02a6w\x02a7w\x02a8w\x02a9w\x03a10w\x03a11w\x03a12w\x03a13w\x03a14w\x03a15w\x03a16w\0\x01\x03\0\rwide-world-fn\x01\x02\x04\0.witbind-fixtures:big-signatures/big-signatures\x04\0\x0B\x14\x01\0\x0Ebig-signatures\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

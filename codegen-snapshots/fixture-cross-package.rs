@@ -70,6 +70,10 @@ pub mod witbind_deps {
     pub mod base {
         /// Basic types shared by other packages.
         pub mod types {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// An identifier.
             pub type Id = u64;
             /// When something happened.
@@ -111,6 +115,10 @@ pub mod witbind_deps {
     pub mod pre {
         /// Preview types.
         pub mod preview {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// How important something is.
             #[repr(u8)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,6 +147,10 @@ pub mod witbind_deps {
     pub mod types {
         /// Things and a registry of them.
         pub mod things {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Id = super::super::base::types::Id;
             pub type Stamp = super::super::base::types::Stamp;
             pub type Level = super::super::pre::preview::Level;
@@ -329,6 +341,10 @@ pub mod witbind_fixtures {
     pub mod cross_package {
         /// A local interface named like one in `witbind-deps:base`.
         pub mod types {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Thing = super::super::super::witbind_deps::types::things::Thing;
             pub type Registry = super::super::super::witbind_deps::types::things::Registry;
             pub type BaseId = super::super::super::witbind_deps::base::types::Id;
@@ -437,7 +453,19 @@ pub mod witbind_fixtures {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:cross-package/cross-package:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 857] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xED\x05\x01A\x02\x01A\x13\x01B\x06\x01w\x04\0\x02id\x03\0\0\x01r\x02\x02by\x01\x02atw\x04\0\x05stamp\x03\0\x02\x01@\x01\x02by\x01\0\x03\x04\0\x03now\x01\x04\x03\0\x17witbind-deps:base/types\x05\0\x01B\x02\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\0\x03\0#witbind-deps:pre/preview@0.2.0-rc.1\x05\x01\x02\x03\0\0\x02id\x02\x03\0\0\x05stamp\x02\x03\0\x01\x05level\x01B\x12\x02\x03\x02\x01\x02\x04\0\x02id\x03\0\0\x02\x03\x02\x01\x03\x04\0\x05stamp\x03\0\x02\x02\x03\x02\x01\x04\x04\0\x05level\x03\0\x04\x01r\x04\x02id\x01\x04names\x07created\x03\x05level\x05\x04\0\x05thing\x03\0\x06\x04\0\x08registry\x03\x01\x01i\x08\x01@\0\0\t\x04\0\x15[constructor]registry\x01\n\x01h\x08\x01@\x02\x04self\x0B\x05thing\x07\0\x01\x04\0\x14[method]registry.add\x01\x0C\x01k\x07\x01@\x02\x04self\x0B\x02id\x01\0\r\x04\0\x14[method]registry.get\x01\x0E\x03\0\x1Fwitbind-deps:types/things@1.2.3\x05\x05\x02\x03\0\x02\x05thing\x02\x03\0\x02\x08registry\x01B\r\x02\x03\x02\x01\x06\x04\0\x05thing\x03\0\0\x02\x03\x02\x01\x07\x04\0\x08registry\x03\0\x02\x02\x03\x02\x01\x02\x04\0\x07base-id\x03\0\x04\x02\x03\x02\x01\x03\x04\0\x05stamp\x03\0\x06\x01r\x03\x05thing\x01\x02id\x05\x05stamp\x07\x04\0\x07wrapper\x03\0\x08\x01h\x03\x01@\x02\x05thing\x01\x08registry\n\0\t\x04\0\x04wrap\x01\x0B\x03\0$witbind-fixtures:cross-package/types\x05\x08\x03\0\x05thing\x03\0\x06\x01k\t\x01@\0\0\n\x03\0\x0Bfirst-thing\x01\x0B\x01@\0\0y\x03\0\x0Ccount-things\x01\x0C\x04\0,witbind-fixtures:cross-package/cross-package\x04\0\x0B\x13\x01\0\rcross-package\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 857] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xED\x05\x01A\x02\x01A\x13\x01B\x06\x01w\x04\0\x02id\x03\0\0\x01r\x02\x02by\x01\x02atw\x04\0\x05stamp\x03\0\x02\x01@\x01\x02by\x01\0\x03\x04\0\x03now\x01\x04\x03\0\x17witbind-deps:base/types\x05\0\x01B\x02\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\0\x03\0#witbind-deps:pre/preview@0.2.0-rc.1\x05\x01\x02\x03\0\0\x02id\x02\x03\0\0\x05stamp\x02\x03\0\x01\x05level\x01B\x12\x02\x03\x02\x01\x02\x04\0\x02id\x03\0\0\x02\x03\x02\x01\x03\x04\0\x05stamp\x03\0\x02\x02\x03\x02\x01\x04\x04\0\x05level\x03\0\x04\x01r\x04\x02id\x01\x04names\x07created\x03\x05level\x05\x04\0\x05thing\x03\0\x06\x04\0\x08registry\x03\x01\x01i\x08\x01@\0\0\t\x04\0\x15[constructor]registry\x01\n\x01h\x08\x01@\x02\x04self\x0B\x05thing\x07\0\x01\x04\0\x14[method]registry.add\x01\x0C\x01k\x07\x01@\x02\x04self\x0B\x02id\x01\0\r\x04\0\x14[method]registry.get\x01\x0E\x03\0\x1Fwitbind-deps:types/things@1.2.3\x05\x05\x02\x03\0\x02\x05thing\x02\x03\0\x02\x08registry\x01B\r\x02\x03\x02\x01\x06\x04\0\x05thing\x03\0\0\x02\x03\x02\x01\x07\x04\0\x08registry\x03\0\x02\x02\x03\x02\x01\x02\x04\0\x07base-id\x03\0\x04\x02\x03\x02\x01\x03\x04\0\x05stamp\x03\0\x06\x01r\x03\x05thing\x01\x02id\x05\x05stamp\x07\x04\0\x07wrapper\x03\0\x08\x01h\x03\x01@\x02\x05thing\x01\x08registry\n\0\t\x04\0\x04wrap\x01\x0B\x03\0$witbind-fixtures:cross-package/types\x05\x08\x03\0\x05thing\x03\0\x06\x01k\t\x01@\0\0\n\x03\0\x0Bfirst-thing\x01\x0B\x01@\0\0y\x03\0\x0Ccount-things\x01\x0C\x04\0,witbind-fixtures:cross-package/cross-package\x04\0\x0B\x13\x01\0\rcross-package\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

@@ -24,6 +24,10 @@ pub mod witbind_fixtures {
     pub mod keywords {
         /// An interface named `self`.
         pub mod self_ {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A record named `self`, with a field for every keyword.
             #[derive(Clone, Copy, Debug)]
             pub struct Self_ {
@@ -1152,6 +1156,10 @@ pub mod witbind_fixtures {
         }
         /// An interface named `super` using the types of `self`.
         pub mod super_ {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Self_ = super::self_::Self_;
             pub type Crate = super::self_::Crate;
             pub type Fn = super::self_::Fn;
@@ -1407,6 +1415,10 @@ pub mod witbind_fixtures {
         }
         /// An interface named `crate`.
         pub mod crate_ {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A record named `super` in an interface named `crate`.
             #[derive(Clone, Copy, Debug)]
             pub struct Super {
@@ -1436,6 +1448,10 @@ pub mod witbind_fixtures {
         }
         /// An interface named `type`.
         pub mod type_ {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A function named `type` in an interface named `type`.
             pub fn type_(type_: u8) -> u8 {
                 unsafe {
@@ -1456,6 +1472,10 @@ pub mod witbind_fixtures {
         }
         /// An interface named `dyn`.
         pub mod dyn_ {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A function named `dyn`.
             pub fn dyn_() {
                 unsafe {
@@ -1542,6 +1562,9 @@ pub mod witbind_fixtures {
 /// An inline interface named `mod`.
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod mod_ {
+    #[used]
+    #[doc(hidden)]
+    static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
     /// A function named `pub`.
     pub fn pub_(self_: u8) {
         unsafe {
@@ -1560,7 +1583,19 @@ pub mod mod_ {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:keywords/keywords:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 1624] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF1\x0B\x01A\x02\x01A\x13\x01B1\x01r7\x02as}\x05break}\x05const}\x08continue}\x05crate}\x04else}\x04enum}\x06extern}\x05false\x7F\x02fn}\x03for}\x02if}\x04impl}\x02in}\x03let}\x04loop}\x05match}\x03mod}\x04move}\x03mut}\x03pub}\x03ref}\x06return}\x04self}\x06static}\x06struct}\x05super}\x05trait}\x04true\x7F\x04type}\x06unsafe}\x03use}\x05where}\x05while}\x05async}\x05await}\x03dyn}\x08abstract}\x06become}\x03box}\x02do}\x05final}\x05macro}\x08override}\x04priv}\x06typeof}\x07unsized}\x07virtual}\x05yield}\x03try}\x03gen}\x05union}\x0Bmacro-rules}\x03raw}\x04safe}\x04\0\x04self\x03\0\0\x01q\x05\x04self\x01\x01\0\x05crate\0\0\x05super\x01y\0\x02fn\x01s\0\x04type\0\0\x04\0\x05super\x03\0\x02\x01m\x06\x04self\x05super\x05crate\x03dyn\x05await\x0Bmacro-rules\x04\0\x05crate\x03\0\x04\x01n\x05\x04self\x05super\x02fn\x05async\x03try\x04\0\x04type\x03\0\x06\x04\0\x03dyn\x03\0\x03\x01p\x05\x04\0\x03use\x03\0\t\x04\0\x02fn\x03\x01\x01i\x0B\x01@\x02\x04self}\x04types\0\x0C\x04\0\x0F[constructor]fn\x01\r\x01h\x0B\x01@\x02\x04self\x0E\x05valuey\0y\x04\0\x0F[method]fn.self\x01\x0F\x01@\x01\x04self\x0E\0\x07\x04\0\x0F[method]fn.type\x01\x10\x01@\x02\x04self\x0E\x05other\x0E\0\x7F\x04\0\x10[method]fn.match\x01\x11\x01@\x01\x05crate\x05\0\x0C\x04\0\x10[static]fn.super\x01\x12\x01@\0\x01\0\x04\0\x10[static]fn.async\x01\x13\x01p}\x01ky\x01@\x07\x04self\x01\x05super\x03\x05crate\x05\x02fn\x0E\x02ins\x03ref\x14\x03mut\x15\0\x01\x04\0\x05where\x01\x16\x01@\x02\x03dyn\x08\x03use\n\0\x07\x04\0\x04loop\x01\x17\x01@\x01\x05awaity\x01\0\x04\0\x05async\x01\x18\x04\0\x05await\x01\x13\x01j\x01}\x01s\x01@\0\0\x19\x04\0\x03try\x01\x1A\x04\0\x05union\x01\x13\x04\0\x0Bmacro-rules\x01\x13\x01@\x01\x03box}\x01\0\x04\0\x03box\x01\x1B\x04\0\x05yield\x01\x13\x04\0\x03gen\x01\x13\x04\0\x03raw\x01\x13\x04\0\x04safe\x01\x13\x04\0\x06static\x01\x13\x01@\x01\nimpl-trait}\x01\0\x04\0\x04impl\x01\x1C\x03\0\x1Ewitbind-fixtures:keywords/self\x05\0\x02\x03\0\0\x04self\x02\x03\0\0\x05crate\x02\x03\0\0\x02fn\x01B\t\x02\x03\x02\x01\x01\x04\0\x04self\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05crate\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x02fn\x03\0\x04\x01i\x05\x01@\x03\x04self\x01\x05crate\x03\x02fn\x06\0\x01\x04\0\x07use-all\x01\x07\x03\0\x1Fwitbind-fixtures:keywords/super\x05\x04\x01B\x04\x01r\x01\x05cratey\x04\0\x05super\x03\0\0\x01@\x01\x05crate\x01\0\x01\x04\0\x05crate\x01\x02\x03\0\x1Fwitbind-fixtures:keywords/crate\x05\x05\x01B\x02\x01@\x01\x04type}\0}\x04\0\x04type\x01\0\x03\0\x1Ewitbind-fixtures:keywords/type\x05\x06\x01B\x06\x01@\0\x01\0\x04\0\x03dyn\x01\0\x04\0\x04self\x01\0\x04\0\x05super\x01\0\x04\0\x05crate\x01\0\x04\0\x02fn\x01\0\x03\0\x1Dwitbind-fixtures:keywords/dyn\x05\x07\x01B\x02\x01@\x01\x04self}\x01\0\x04\0\x03pub\x01\0\x03\0\x03mod\x05\x08\x01y\x03\0\x05async\x03\0\t\x01@\x01\x04type\n\0\n\x03\0\x02fn\x01\x0B\x04\0\"witbind-fixtures:keywords/keywords\x04\0\x0B\x0E\x01\0\x08keywords\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 1624] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF1\x0B\x01A\x02\x01A\x13\x01B1\x01r7\x02as}\x05break}\x05const}\x08continue}\x05crate}\x04else}\x04enum}\x06extern}\x05false\x7F\x02fn}\x03for}\x02if}\x04impl}\x02in}\x03let}\x04loop}\x05match}\x03mod}\x04move}\x03mut}\x03pub}\x03ref}\x06return}\x04self}\x06static}\x06struct}\x05super}\x05trait}\x04true\x7F\x04type}\x06unsafe}\x03use}\x05where}\x05while}\x05async}\x05await}\x03dyn}\x08abstract}\x06become}\x03box}\x02do}\x05final}\x05macro}\x08override}\x04priv}\x06typeof}\x07unsized}\x07virtual}\x05yield}\x03try}\x03gen}\x05union}\x0Bmacro-rules}\x03raw}\x04safe}\x04\0\x04self\x03\0\0\x01q\x05\x04self\x01\x01\0\x05crate\0\0\x05super\x01y\0\x02fn\x01s\0\x04type\0\0\x04\0\x05super\x03\0\x02\x01m\x06\x04self\x05super\x05crate\x03dyn\x05await\x0Bmacro-rules\x04\0\x05crate\x03\0\x04\x01n\x05\x04self\x05super\x02fn\x05async\x03try\x04\0\x04type\x03\0\x06\x04\0\x03dyn\x03\0\x03\x01p\x05\x04\0\x03use\x03\0\t\x04\0\x02fn\x03\x01\x01i\x0B\x01@\x02\x04self}\x04types\0\x0C\x04\0\x0F[constructor]fn\x01\r\x01h\x0B\x01@\x02\x04self\x0E\x05valuey\0y\x04\0\x0F[method]fn.self\x01\x0F\x01@\x01\x04self\x0E\0\x07\x04\0\x0F[method]fn.type\x01\x10\x01@\x02\x04self\x0E\x05other\x0E\0\x7F\x04\0\x10[method]fn.match\x01\x11\x01@\x01\x05crate\x05\0\x0C\x04\0\x10[static]fn.super\x01\x12\x01@\0\x01\0\x04\0\x10[static]fn.async\x01\x13\x01p}\x01ky\x01@\x07\x04self\x01\x05super\x03\x05crate\x05\x02fn\x0E\x02ins\x03ref\x14\x03mut\x15\0\x01\x04\0\x05where\x01\x16\x01@\x02\x03dyn\x08\x03use\n\0\x07\x04\0\x04loop\x01\x17\x01@\x01\x05awaity\x01\0\x04\0\x05async\x01\x18\x04\0\x05await\x01\x13\x01j\x01}\x01s\x01@\0\0\x19\x04\0\x03try\x01\x1A\x04\0\x05union\x01\x13\x04\0\x0Bmacro-rules\x01\x13\x01@\x01\x03box}\x01\0\x04\0\x03box\x01\x1B\x04\0\x05yield\x01\x13\x04\0\x03gen\x01\x13\x04\0\x03raw\x01\x13\x04\0\x04safe\x01\x13\x04\0\x06static\x01\x13\x01@\x01\nimpl-trait}\x01\0\x04\0\x04impl\x01\x1C\x03\0\x1Ewitbind-fixtures:keywords/self\x05\0\x02\x03\0\0\x04self\x02\x03\0\0\x05crate\x02\x03\0\0\x02fn\x01B\t\x02\x03\x02\x01\x01\x04\0\x04self\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05crate\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x02fn\x03\0\x04\x01i\x05\x01@\x03\x04self\x01\x05crate\x03\x02fn\x06\0\x01\x04\0\x07use-all\x01\x07\x03\0\x1Fwitbind-fixtures:keywords/super\x05\x04\x01B\x04\x01r\x01\x05cratey\x04\0\x05super\x03\0\0\x01@\x01\x05crate\x01\0\x01\x04\0\x05crate\x01\x02\x03\0\x1Fwitbind-fixtures:keywords/crate\x05\x05\x01B\x02\x01@\x01\x04type}\0}\x04\0\x04type\x01\0\x03\0\x1Ewitbind-fixtures:keywords/type\x05\x06\x01B\x06\x01@\0\x01\0\x04\0\x03dyn\x01\0\x04\0\x04self\x01\0\x04\0\x05super\x01\0\x04\0\x05crate\x01\0\x04\0\x02fn\x01\0\x03\0\x1Dwitbind-fixtures:keywords/dyn\x05\x07\x01B\x02\x01@\x01\x04self}\x01\0\x04\0\x03pub\x01\0\x03\0\x03mod\x05\x08\x01y\x03\0\x05async\x03\0\t\x01@\x01\x04type\n\0\n\x03\0\x02fn\x01\x0B\x04\0\"witbind-fixtures:keywords/keywords\x04\0\x0B\x0E\x01\0\x08keywords\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

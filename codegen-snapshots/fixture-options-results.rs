@@ -5,6 +5,10 @@ pub mod witbind_fixtures {
     pub mod options_results {
         /// Functions taking and returning options and results.
         pub mod fallible {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// An error with a code and a message.
             #[derive(Clone, Debug)]
             pub struct Failure {
@@ -544,7 +548,19 @@ pub mod witbind_fixtures {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:options-results/options-results:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 546] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB4\x03\x01A\x02\x01A\x02\x01B'\x01r\x02\x04code{\x07messages\x04\0\x07failure\x03\0\0\x01ky\x01@\x01\x01x\x02\0\x02\x04\0\x0Becho-option\x01\x03\x01ks\x01@\x01\x01x\x04\0\x04\x04\0\x12echo-option-string\x01\x05\x01k}\x01k\x06\x01@\x01\x01x\x07\0\x07\x04\0\x12echo-option-option\x01\x08\x01j\0\0\x01@\x01\x01x\t\0\t\x04\0\x05plain\x01\n\x01j\x01s\0\x01@\x01\x01x\x0B\0\x0B\x04\0\x07ok-only\x01\x0C\x01j\0\x01\x01\x01@\x01\x01x\r\0\r\x04\0\x08err-only\x01\x0E\x01j\x01w\x01\x01\x01@\x01\x01x\x0F\0\x0F\x04\0\x04both\x01\x10\x01j\x01}\x01u\x01j\x01u\x01}\x01@\x01\x01x\x11\0\x12\x04\0\x06uneven\x01\x13\x01k\x01\x01j\x01\x04\x01\x14\x01k\x15\x01j\x01y\0\x01k\x17\x01j\x01\x18\x01s\x01@\x01\x01x\x16\0\x19\x04\0\x06nested\x01\x1A\x01j\x01x\x01s\x01@\x01\x04texts\0\x1B\x04\0\x05parse\x01\x1C\x03\0)witbind-fixtures:options-results/fallible\x05\0\x04\x000witbind-fixtures:options-results/options-results\x04\0\x0B\x15\x01\0\x0Foptions-results\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 546] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB4\x03\x01A\x02\x01A\x02\x01B'\x01r\x02\x04code{\x07messages\x04\0\x07failure\x03\0\0\x01ky\x01@\x01\x01x\x02\0\x02\x04\0\x0Becho-option\x01\x03\x01ks\x01@\x01\x01x\x04\0\x04\x04\0\x12echo-option-string\x01\x05\x01k}\x01k\x06\x01@\x01\x01x\x07\0\x07\x04\0\x12echo-option-option\x01\x08\x01j\0\0\x01@\x01\x01x\t\0\t\x04\0\x05plain\x01\n\x01j\x01s\0\x01@\x01\x01x\x0B\0\x0B\x04\0\x07ok-only\x01\x0C\x01j\0\x01\x01\x01@\x01\x01x\r\0\r\x04\0\x08err-only\x01\x0E\x01j\x01w\x01\x01\x01@\x01\x01x\x0F\0\x0F\x04\0\x04both\x01\x10\x01j\x01}\x01u\x01j\x01u\x01}\x01@\x01\x01x\x11\0\x12\x04\0\x06uneven\x01\x13\x01k\x01\x01j\x01\x04\x01\x14\x01k\x15\x01j\x01y\0\x01k\x17\x01j\x01\x18\x01s\x01@\x01\x01x\x16\0\x19\x04\0\x06nested\x01\x1A\x01j\x01x\x01s\x01@\x01\x04texts\0\x1B\x04\0\x05parse\x01\x1C\x03\0)witbind-fixtures:options-results/fallible\x05\0\x04\x000witbind-fixtures:options-results/options-results\x04\0\x0B\x15\x01\0\x0Foptions-results\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

@@ -23,6 +23,10 @@ pub(crate) use __export_roundtrip_impl as export;
 pub mod witbind_fixtures {
     pub mod roundtrip {
         pub mod types {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
             pub struct Point {
                 pub x: i32,
@@ -132,6 +136,10 @@ pub mod witbind_fixtures {
         }
         /// Implemented by the host; the guest calls it with the values it receives.
         pub mod host {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Point = super::types::Point;
             pub type Nested = super::types::Nested;
             pub type Shape = super::types::Shape;
@@ -1438,6 +1446,10 @@ pub mod exports {
         pub mod roundtrip {
             /// Implemented by the guest.
             pub mod guest {
+                #[used]
+                #[doc(hidden)]
+                static __FORCE_SECTION_REF: fn() =
+                    super::super::super::super::__link_custom_section_describing_imports;
                 pub type Point =
                     super::super::super::super::witbind_fixtures::roundtrip::types::Point;
                 pub type Nested =
@@ -1664,6 +1676,10 @@ pub mod exports {
                     fn dropped_counters() -> u32;
                     /// The guest's linear memory size, in 64 KiB pages.
                     fn memory_pages() -> u32;
+                    /// Bytes the guest's global allocator has handed out and not had back
+                    /// yet: allocations minus frees, negative when something was freed
+                    /// through it that it did not allocate.
+                    fn heap_balance() -> i64;
                 }
                 pub trait GuestCounter: 'static {
                     fn new(start: u32) -> Self
@@ -1683,127 +1699,127 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_bool_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_bool_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
+                        let _ret2 = __T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_s8_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_s8_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_s8(arg0 as i8);
+                        let _ret2 = __T::echo_s8(arg0 as i8);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_u8_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_u8_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_u8(arg0 as u8);
+                        let _ret2 = __T::echo_u8(arg0 as u8);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_s16_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_s16_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_s16(arg0 as i16);
+                        let _ret2 = __T::echo_s16(arg0 as i16);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_u16_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_u16_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_u16(arg0 as u16);
+                        let _ret2 = __T::echo_u16(arg0 as u16);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_s32_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_s32_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_s32(arg0);
+                        let _ret2 = __T::echo_s32(arg0);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_u32_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_u32_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_u32(arg0 as u32);
+                        let _ret2 = __T::echo_u32(arg0 as u32);
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_s64_cabi<T: Guest>(arg0: i64) -> i64 {
+                pub unsafe fn _export_echo_s64_cabi<__T: Guest>(arg0: i64) -> i64 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_s64(arg0);
+                        let _ret2 = __T::echo_s64(arg0);
                         ::witbind::rt::as_i64(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_u64_cabi<T: Guest>(arg0: i64) -> i64 {
+                pub unsafe fn _export_echo_u64_cabi<__T: Guest>(arg0: i64) -> i64 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_u64(arg0 as u64);
+                        let _ret2 = __T::echo_u64(arg0 as u64);
                         ::witbind::rt::as_i64(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_f32_cabi<T: Guest>(arg0: f32) -> f32 {
+                pub unsafe fn _export_echo_f32_cabi<__T: Guest>(arg0: f32) -> f32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_f32(arg0);
+                        let _ret2 = __T::echo_f32(arg0);
                         ::witbind::rt::as_f32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_f64_cabi<T: Guest>(arg0: f64) -> f64 {
+                pub unsafe fn _export_echo_f64_cabi<__T: Guest>(arg0: f64) -> f64 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_f64(arg0);
+                        let _ret2 = __T::echo_f64(arg0);
                         ::witbind::rt::as_f64(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_char_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_char_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_char(::witbind::rt::char_lift(arg0 as u32));
+                        let _ret2 = __T::echo_char(::witbind::rt::char_lift(arg0 as u32));
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_string_cabi<T: Guest>(
+                pub unsafe fn _export_echo_string_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -1817,7 +1833,7 @@ pub mod exports {
                         let _string2 = ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
                         );
-                        let _ret3 = T::echo_string(_string2);
+                        let _ret3 = __T::echo_string(_string2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec5 = (_ret3).into_bytes().into_boxed_slice();
                         let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
@@ -1830,7 +1846,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_string<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_string<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -1839,7 +1855,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_bytes_cabi<T: Guest>(
+                pub unsafe fn _export_echo_bytes_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -1852,7 +1868,7 @@ pub mod exports {
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                         let _list2 =
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1);
-                        let _ret3 = T::echo_bytes(_list2);
+                        let _ret3 = __T::echo_bytes(_list2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec5 = (_ret3).into_boxed_slice();
                         let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
@@ -1865,7 +1881,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_bytes<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_bytes<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -1879,7 +1895,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_u32s_cabi<T: Guest>(
+                pub unsafe fn _export_echo_u32s_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -1892,7 +1908,7 @@ pub mod exports {
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                         let _list2 =
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u32>(), arg1, arg1);
-                        let _ret3 = T::echo_u32s(_list2);
+                        let _ret3 = __T::echo_u32s(_list2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec5 = (_ret3).into_boxed_slice();
                         let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
@@ -1905,7 +1921,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_u32s<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_u32s<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -1919,7 +1935,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_f64s_cabi<T: Guest>(
+                pub unsafe fn _export_echo_f64s_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -1932,7 +1948,7 @@ pub mod exports {
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                         let _list2 =
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<f64>(), arg1, arg1);
-                        let _ret3 = T::echo_f64s(_list2);
+                        let _ret3 = __T::echo_f64s(_list2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec5 = (_ret3).into_boxed_slice();
                         let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
@@ -1945,7 +1961,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_f64s<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_f64s<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -1959,7 +1975,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_strings_cabi<T: Guest>(
+                pub unsafe fn _export_echo_strings_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -1982,7 +1998,7 @@ pub mod exports {
                             ));
                         }
                         ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
-                        let _ret7 = T::echo_strings(_list6);
+                        let _ret7 = __T::echo_strings(_list6);
                         let _ptr8 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec11 = _ret7;
                         let _len11 = _vec11.len();
@@ -2003,7 +2019,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_strings<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_strings<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -2020,7 +2036,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_points_cabi<T: Guest>(
+                pub unsafe fn _export_echo_points_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -2041,7 +2057,7 @@ pub mod exports {
                             _list5.push(Point { x: _l3, y: _l4 });
                         }
                         ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
-                        let _ret6 = T::echo_points(_list5);
+                        let _ret6 = __T::echo_points(_list5);
                         let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec11 = _ret6;
                         let _len11 = _vec11.len();
@@ -2059,7 +2075,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_points<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_points<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -2073,7 +2089,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_nested_lists_cabi<T: Guest>(
+                pub unsafe fn _export_echo_nested_lists_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -2106,7 +2122,7 @@ pub mod exports {
                             _list10.push(_list9);
                         }
                         ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
-                        let _ret11 = T::echo_nested_lists(_list10);
+                        let _ret11 = __T::echo_nested_lists(_list10);
                         let _ptr12 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec17 = _ret11;
                         let _len17 = _vec17.len();
@@ -2137,7 +2153,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_nested_lists<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -2162,7 +2178,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_opt_string_cabi<T: Guest>(
+                pub unsafe fn _export_echo_opt_string_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
@@ -2181,7 +2197,7 @@ pub mod exports {
                             )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret6 = T::echo_opt_string(_v5);
+                        let _ret6 = __T::echo_opt_string(_v5);
                         let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret6 {
                             ::core::option::Option::None => {
@@ -2202,7 +2218,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_opt_string<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -2218,7 +2234,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_opt_opt_cabi<T: Guest>(
+                pub unsafe fn _export_echo_opt_opt_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: i32,
                     arg2: i32,
@@ -2239,7 +2255,7 @@ pub mod exports {
                             }),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret8 = T::echo_opt_opt(_v7);
+                        let _ret8 = __T::echo_opt_opt(_v7);
                         let _ptr9 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret8 {
                             ::core::option::Option::None => {
@@ -2263,7 +2279,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_res_full_cabi<T: Guest>(
+                pub unsafe fn _export_echo_res_full_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
@@ -2284,7 +2300,7 @@ pub mod exports {
                             )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret6 = T::echo_res_full(_v5);
+                        let _ret6 = __T::echo_res_full(_v5);
                         let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret6 {
                             ::core::result::Result::Ok(_e8) => {
@@ -2306,7 +2322,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_res_full<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_res_full<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -2322,7 +2338,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_res_unit_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_res_unit_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
@@ -2331,7 +2347,7 @@ pub mod exports {
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret5 = T::echo_res_unit(_v4);
+                        let _ret5 = __T::echo_res_unit(_v4);
                         match _ret5 {
                             ::core::result::Result::Ok(_) => 0i32,
                             ::core::result::Result::Err(_) => 1i32,
@@ -2340,7 +2356,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_res_err_cabi<T: Guest>(
+                pub unsafe fn _export_echo_res_err_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
@@ -2359,7 +2375,7 @@ pub mod exports {
                             )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret6 = T::echo_res_err(_v5);
+                        let _ret6 = __T::echo_res_err(_v5);
                         let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret6 {
                             ::core::result::Result::Ok(_) => {
@@ -2380,7 +2396,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_res_err<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -2396,7 +2412,10 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_res_ok_cabi<T: Guest>(arg0: i32, arg1: i64) -> *mut u8 {
+                pub unsafe fn _export_echo_res_ok_cabi<__T: Guest>(
+                    arg0: i32,
+                    arg1: i64,
+                ) -> *mut u8 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
@@ -2409,7 +2428,7 @@ pub mod exports {
                             1 => ::core::result::Result::Err(()),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret5 = T::echo_res_ok(_v4);
+                        let _ret5 = __T::echo_res_ok(_v4);
                         let _ptr6 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret5 {
                             ::core::result::Result::Ok(_e7) => {
@@ -2425,7 +2444,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_tuple_cabi<T: Guest>(
+                pub unsafe fn _export_echo_tuple_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
@@ -2441,7 +2460,7 @@ pub mod exports {
                         let _string2 = ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
                         );
-                        let _ret3 = T::echo_tuple((arg0 as u8, _string2, arg3));
+                        let _ret3 = __T::echo_tuple((arg0 as u8, _string2, arg3));
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let (_t5, _t6, _t7) = _ret3;
                         *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8;
@@ -2457,7 +2476,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_tuple<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_tuple<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.add(4).cast::<*mut u8>();
                         let _l3 = *arg0.add(8).cast::<usize>();
@@ -2466,7 +2485,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_point_cabi<T: Guest>(arg0: i32, arg1: i32) -> *mut u8 {
+                pub unsafe fn _export_echo_point_cabi<__T: Guest>(arg0: i32, arg1: i32) -> *mut u8 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
@@ -2474,7 +2493,7 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ret2 = T::echo_point(Point { x: arg0, y: arg1 });
+                        let _ret2 = __T::echo_point(Point { x: arg0, y: arg1 });
                         let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let Point { x: _f4, y: _f5 } = _ret2;
                         *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4);
@@ -2484,7 +2503,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_nested_cabi<T: Guest>(
+                pub unsafe fn _export_echo_nested_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                     arg2: *mut u8,
@@ -2536,7 +2555,7 @@ pub mod exports {
                         };
                         let _list15 =
                             ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10);
-                        let _ret16 = T::echo_nested(Nested {
+                        let _ret16 = __T::echo_nested(Nested {
                             name: _string2,
                             points: _list6,
                             tags: _list11,
@@ -2604,7 +2623,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_nested<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_nested<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -2640,7 +2659,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_shape_cabi<T: Guest>(
+                pub unsafe fn _export_echo_shape_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: ::core::mem::MaybeUninit<u64>,
                     arg2: usize,
@@ -2671,7 +2690,7 @@ pub mod exports {
                             4 => Shape::Big((arg1).assume_init() as i64 as u64),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret9 = T::echo_shape(_v8);
+                        let _ret9 = __T::echo_shape(_v8);
                         let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret9 {
                             Shape::Circle(_e11) => {
@@ -2706,7 +2725,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_shape<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_shape<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -2725,7 +2744,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_shapes_cabi<T: Guest>(
+                pub unsafe fn _export_echo_shapes_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -2769,7 +2788,7 @@ pub mod exports {
                             });
                         }
                         ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8);
-                        let _ret18 = T::echo_shapes(_list17);
+                        let _ret18 = __T::echo_shapes(_list17);
                         let _ptr19 = (&raw mut _RET_AREA.0).cast::<u8>();
                         let _vec29 = _ret18;
                         let _len29 = _vec29.len();
@@ -2812,7 +2831,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_shapes<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -2839,37 +2858,37 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_color_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_color_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_color(Color::_lift(arg0 as u8));
+                        let _ret2 = __T::echo_color(Color::_lift(arg0 as u8));
                         _ret2.clone() as i32
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_small_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_small_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_small(Small::from_bits_retain(arg0 as u8));
+                        let _ret2 = __T::echo_small(Small::from_bits_retain(arg0 as u8));
                         _ret2.bits() as i32
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_full_cabi<T: Guest>(arg0: i32) -> i32 {
+                pub unsafe fn _export_echo_full_cabi<__T: Guest>(arg0: i32) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::echo_full(Full::from_bits_retain(arg0 as u32));
+                        let _ret2 = __T::echo_full(Full::from_bits_retain(arg0 as u32));
                         _ret2.bits() as i32
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_mixed_cabi<T: Guest>(
+                pub unsafe fn _export_echo_mixed_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: ::core::mem::MaybeUninit<u64>,
                     arg2: usize,
@@ -2898,7 +2917,7 @@ pub mod exports {
                             )),
                             _ => ::witbind::rt::invalid_discriminant(),
                         };
-                        let _ret9 = T::echo_mixed(_v8);
+                        let _ret9 = __T::echo_mixed(_v8);
                         let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret9 {
                             Mixed::A(_e11) => {
@@ -2934,7 +2953,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_mixed<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_mixed<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -2953,7 +2972,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_many_cabi<T: Guest>(arg0: *mut u8) -> *mut u8 {
+                pub unsafe fn _export_echo_many_cabi<__T: Guest>(arg0: *mut u8) -> *mut u8 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
@@ -2978,7 +2997,7 @@ pub mod exports {
                         let _l16 = *arg0.add(56).cast::<i32>();
                         let _l17 = *arg0.add(60).cast::<i32>();
                         let _l18 = *arg0.add(64).cast::<i32>();
-                        let _ret19 = T::echo_many(
+                        let _ret19 = __T::echo_many(
                             _l2 as u32,
                             _l3 as u32,
                             _l4 as u32,
@@ -3010,7 +3029,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_many<T: Guest>(arg0: *mut u8) {
+                pub unsafe fn __post_return_echo_many<__T: Guest>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<*mut u8>();
                         let _l3 = *arg0.add(4).cast::<usize>();
@@ -3024,23 +3043,25 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_constructor_counter_cabi<T: GuestCounter>(arg0: i32) -> i32 {
+                pub unsafe fn _export_constructor_counter_cabi<__T: GuestCounter>(
+                    arg0: i32,
+                ) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = Counter::new(T::new(arg0 as u32));
+                        let _ret2 = Counter::new(__T::new(arg0 as u32));
                         ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_method_counter_increment_cabi<T: GuestCounter>(
+                pub unsafe fn _export_method_counter_increment_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::increment(
+                        let _ret2 = __T::increment(
                             (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
                                 arg0 as u32 as usize,
                             )))
@@ -3051,13 +3072,13 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_method_counter_value_cabi<T: GuestCounter>(
+                pub unsafe fn _export_method_counter_value_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::value(
+                        let _ret2 = __T::value(
                             (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
                                 arg0 as u32 as usize,
                             )))
@@ -3068,14 +3089,14 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_method_counter_add_from_cabi<T: GuestCounter>(
+                pub unsafe fn _export_method_counter_add_from_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                     arg1: i32,
                 ) {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        T::add_from(
+                        __T::add_from(
                             (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
                                 arg0 as u32 as usize,
                             )))
@@ -3088,14 +3109,14 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_static_counter_merge_cabi<T: GuestCounter>(
+                pub unsafe fn _export_static_counter_merge_cabi<__T: GuestCounter>(
                     arg0: i32,
                     arg1: i32,
                 ) -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::merge(
+                        let _ret2 = __T::merge(
                             Counter {
                                 handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
                             },
@@ -3108,7 +3129,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_static_counter_parse_cabi<T: GuestCounter>(
+                pub unsafe fn _export_static_counter_parse_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
@@ -3122,7 +3143,7 @@ pub mod exports {
                         let _string2 = ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
                         );
-                        let _ret3 = T::parse(_string2);
+                        let _ret3 = __T::parse(_string2);
                         let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
                         match _ret3 {
                             ::core::result::Result::Ok(_e5) => {
@@ -3145,7 +3166,7 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_static_counter_parse<T: GuestCounter>(arg0: *mut u8) {
+                pub unsafe fn __post_return_static_counter_parse<__T: GuestCounter>(arg0: *mut u8) {
                     unsafe {
                         let _l2 = *arg0.cast::<u8>();
                         match i32::from(_l2) {
@@ -3161,22 +3182,32 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_dropped_counters_cabi<T: Guest>() -> i32 {
+                pub unsafe fn _export_dropped_counters_cabi<__T: Guest>() -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::dropped_counters();
+                        let _ret2 = __T::dropped_counters();
                         ::witbind::rt::as_i32(_ret2)
                     }
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_memory_pages_cabi<T: Guest>() -> i32 {
+                pub unsafe fn _export_memory_pages_cabi<__T: Guest>() -> i32 {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         ::witbind::rt::run_ctors_once();
-                        let _ret2 = T::memory_pages();
+                        let _ret2 = __T::memory_pages();
                         ::witbind::rt::as_i32(_ret2)
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
+                    unsafe {
+                        #[cfg(target_arch = "wasm32")]
+                        ::witbind::rt::run_ctors_once();
+                        let _ret2 = __T::heap_balance();
+                        ::witbind::rt::as_i64(_ret2)
                     }
                 }
                 #[doc(hidden)]
@@ -3448,10 +3479,14 @@ pub mod exports {
                         "witbind-fixtures:roundtrip/guest#memory-pages")] unsafe extern
                         "C" fn export_memory_pages() -> i32 { unsafe { $($path_to_types)*
                         ::_export_memory_pages_cabi:: < $ty > () } } #[unsafe
-                        (export_name = "witbind-fixtures:roundtrip/guest#[dtor]counter")]
-                        unsafe extern "C" fn dtor_counter(rep : * mut u8) { unsafe {
-                        $($path_to_types)* ::Counter::dtor:: << $ty as $($path_to_types)*
-                        ::Guest > ::Counter > (rep) } } };
+                        (export_name = "witbind-fixtures:roundtrip/guest#heap-balance")]
+                        unsafe extern "C" fn export_heap_balance() -> i64 { unsafe {
+                        $($path_to_types)* ::_export_heap_balance_cabi:: < $ty > () } }
+                        #[unsafe (export_name =
+                        "witbind-fixtures:roundtrip/guest#[dtor]counter")] unsafe extern
+                        "C" fn dtor_counter(rep : * mut u8) { unsafe { $($path_to_types)*
+                        ::Counter::dtor:: << $ty as $($path_to_types)* ::Guest >
+                        ::Counter > (rep) } } };
                     };
                 }
                 #[doc(hidden)]
@@ -3462,7 +3497,19 @@ pub mod exports {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:roundtrip/roundtrip:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 3087] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA7\x17\x01A\x02\x01A\r\x01B\x13\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01p\x01\x01ps\x01k\x01\x01p}\x01r\x05\x04names\x06points\x02\x04tags\x03\x05inner\x04\x05bytes\x05\x04\0\x06nested\x03\0\x06\x01q\x05\x06circle\x01u\0\x04rect\x01\x01\0\x05empty\0\0\x05named\x01s\0\x03big\x01w\0\x04\0\x05shape\x03\0\x08\x01o\x02uy\x01q\x05\x01a\x01}\0\x01b\x01v\0\x01c\x01w\0\x01d\x01s\0\x01e\x01\n\0\x04\0\x05mixed\x03\0\x0B\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\r\x01n\x03\x01a\x01b\x01c\x04\0\x05small\x03\0\x0F\x01n \x02f0\x02f1\x02f2\x02f3\x02f4\x02f5\x02f6\x02f7\x02f8\x02f9\x03f10\x03f11\x03f12\x03f13\x03f14\x03f15\x03f16\x03f17\x03f18\x03f19\x03f20\x03f21\x03f22\x03f23\x03f24\x03f25\x03f26\x03f27\x03f28\x03f29\x03f30\x03f31\x04\0\x04full\x03\0\x11\x03\0 witbind-fixtures:roundtrip/types\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06nested\x02\x03\0\0\x05shape\x02\x03\0\0\x05mixed\x02\x03\0\0\x05color\x02\x03\0\0\x05small\x02\x03\0\0\x04full\x01Bc\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x0E\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x0F\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x10\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x11\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x12\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x13\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x14\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x15\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x16\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01\x17\x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01\x18\x01@\x01\x01vt\0t\x04\0\techo-char\x01\x19\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01\x1A\x01p}\x01@\x01\x01v\x1B\0\x1B\x04\0\necho-bytes\x01\x1C\x01py\x01@\x01\x01v\x1D\0\x1D\x04\0\techo-u32s\x01\x1E\x01pu\x01@\x01\x01v\x1F\0\x1F\x04\0\techo-f64s\x01 \x01ps\x01@\x01\x01v!\0!\x04\0\x0Cecho-strings\x01\"\x01p\x01\x01@\x01\x01v#\0#\x04\0\x0Becho-points\x01$\x01p!\x01@\x01\x01v%\0%\x04\0\x11echo-nested-lists\x01&\x01ks\x01@\x01\x01v'\0'\x04\0\x0Fecho-opt-string\x01(\x01ky\x01k)\x01@\x01\x01v*\0*\x04\0\x0Cecho-opt-opt\x01+\x01j\x01s\x01\t\x01@\x01\x01v,\0,\x04\0\recho-res-full\x01-\x01j\0\0\x01@\x01\x01v.\0.\x04\0\recho-res-unit\x01/\x01j\0\x01s\x01@\x01\x01v0\x000\x04\0\x0Cecho-res-err\x011\x01j\x01w\0\x01@\x01\x01v2\x002\x04\0\x0Becho-res-ok\x013\x01o\x03}su\x01@\x01\x01v4\x004\x04\0\necho-tuple\x015\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x016\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x017\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x018\x01p\x05\x01@\x01\x01v9\09\x04\0\x0Becho-shapes\x01:\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01;\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01<\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01=\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01>\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0\x1D\x04\0\techo-many\x01?\x03\0\x1Fwitbind-fixtures:roundtrip/host\x05\x08\x01Bu\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x04\0\x07counter\x03\x01\x01i\x0E\x01@\x01\x05starty\0\x0F\x04\0\x14[constructor]counter\x01\x10\x01h\x0E\x01@\x01\x04self\x11\0y\x04\0\x19[method]counter.increment\x01\x12\x04\0\x15[method]counter.value\x01\x12\x01@\x02\x04self\x11\x05other\x11\x01\0\x04\0\x18[method]counter.add-from\x01\x13\x01@\x02\x01a\x0F\x01b\x0F\0\x0F\x04\0\x15[static]counter.merge\x01\x14\x01j\x01\x0F\x01s\x01@\x01\x04texts\0\x15\x04\0\x15[static]counter.parse\x01\x16\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x17\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x18\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x19\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x1A\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x1B\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x1C\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x1D\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x1E\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x1F\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01 \x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01!\x01@\x01\x01vt\0t\x04\0\techo-char\x01\"\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01#\x01p}\x01@\x01\x01v$\0$\x04\0\necho-bytes\x01%\x01py\x01@\x01\x01v&\0&\x04\0\techo-u32s\x01'\x01pu\x01@\x01\x01v(\0(\x04\0\techo-f64s\x01)\x01ps\x01@\x01\x01v*\0*\x04\0\x0Cecho-strings\x01+\x01p\x01\x01@\x01\x01v,\0,\x04\0\x0Becho-points\x01-\x01p*\x01@\x01\x01v.\0.\x04\0\x11echo-nested-lists\x01/\x01ks\x01@\x01\x01v0\x000\x04\0\x0Fecho-opt-string\x011\x01ky\x01k2\x01@\x01\x01v3\x003\x04\0\x0Cecho-opt-opt\x014\x01j\x01s\x01\t\x01@\x01\x01v5\x005\x04\0\recho-res-full\x016\x01j\0\0\x01@\x01\x01v7\x007\x04\0\recho-res-unit\x018\x01j\0\x01s\x01@\x01\x01v9\09\x04\0\x0Cecho-res-err\x01:\x01j\x01w\0\x01@\x01\x01v;\0;\x04\0\x0Becho-res-ok\x01<\x01o\x03}su\x01@\x01\x01v=\0=\x04\0\necho-tuple\x01>\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x01?\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x01@\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x01A\x01p\x05\x01@\x01\x01v\xC2\0\0\xC2\0\x04\0\x0Becho-shapes\x01C\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01D\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01E\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01F\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01G\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0&\x04\0\techo-many\x01H\x01@\0\0y\x04\0\x10dropped-counters\x01I\x04\0\x0Cmemory-pages\x01I\x04\0 witbind-fixtures:roundtrip/guest\x05\t\x04\0$witbind-fixtures:roundtrip/roundtrip\x04\0\x0B\x0F\x01\0\troundtrip\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 3109] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBD\x17\x01A\x02\x01A\r\x01B\x13\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01p\x01\x01ps\x01k\x01\x01p}\x01r\x05\x04names\x06points\x02\x04tags\x03\x05inner\x04\x05bytes\x05\x04\0\x06nested\x03\0\x06\x01q\x05\x06circle\x01u\0\x04rect\x01\x01\0\x05empty\0\0\x05named\x01s\0\x03big\x01w\0\x04\0\x05shape\x03\0\x08\x01o\x02uy\x01q\x05\x01a\x01}\0\x01b\x01v\0\x01c\x01w\0\x01d\x01s\0\x01e\x01\n\0\x04\0\x05mixed\x03\0\x0B\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\r\x01n\x03\x01a\x01b\x01c\x04\0\x05small\x03\0\x0F\x01n \x02f0\x02f1\x02f2\x02f3\x02f4\x02f5\x02f6\x02f7\x02f8\x02f9\x03f10\x03f11\x03f12\x03f13\x03f14\x03f15\x03f16\x03f17\x03f18\x03f19\x03f20\x03f21\x03f22\x03f23\x03f24\x03f25\x03f26\x03f27\x03f28\x03f29\x03f30\x03f31\x04\0\x04full\x03\0\x11\x03\0 witbind-fixtures:roundtrip/types\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06nested\x02\x03\0\0\x05shape\x02\x03\0\0\x05mixed\x02\x03\0\0\x05color\x02\x03\0\0\x05small\x02\x03\0\0\x04full\x01Bc\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x0E\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x0F\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x10\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x11\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x12\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x13\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x14\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x15\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x16\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01\x17\x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01\x18\x01@\x01\x01vt\0t\x04\0\techo-char\x01\x19\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01\x1A\x01p}\x01@\x01\x01v\x1B\0\x1B\x04\0\necho-bytes\x01\x1C\x01py\x01@\x01\x01v\x1D\0\x1D\x04\0\techo-u32s\x01\x1E\x01pu\x01@\x01\x01v\x1F\0\x1F\x04\0\techo-f64s\x01 \x01ps\x01@\x01\x01v!\0!\x04\0\x0Cecho-strings\x01\"\x01p\x01\x01@\x01\x01v#\0#\x04\0\x0Becho-points\x01$\x01p!\x01@\x01\x01v%\0%\x04\0\x11echo-nested-lists\x01&\x01ks\x01@\x01\x01v'\0'\x04\0\x0Fecho-opt-string\x01(\x01ky\x01k)\x01@\x01\x01v*\0*\x04\0\x0Cecho-opt-opt\x01+\x01j\x01s\x01\t\x01@\x01\x01v,\0,\x04\0\recho-res-full\x01-\x01j\0\0\x01@\x01\x01v.\0.\x04\0\recho-res-unit\x01/\x01j\0\x01s\x01@\x01\x01v0\x000\x04\0\x0Cecho-res-err\x011\x01j\x01w\0\x01@\x01\x01v2\x002\x04\0\x0Becho-res-ok\x013\x01o\x03}su\x01@\x01\x01v4\x004\x04\0\necho-tuple\x015\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x016\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x017\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x018\x01p\x05\x01@\x01\x01v9\09\x04\0\x0Becho-shapes\x01:\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01;\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01<\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01=\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01>\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0\x1D\x04\0\techo-many\x01?\x03\0\x1Fwitbind-fixtures:roundtrip/host\x05\x08\x01Bw\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x04\0\x07counter\x03\x01\x01i\x0E\x01@\x01\x05starty\0\x0F\x04\0\x14[constructor]counter\x01\x10\x01h\x0E\x01@\x01\x04self\x11\0y\x04\0\x19[method]counter.increment\x01\x12\x04\0\x15[method]counter.value\x01\x12\x01@\x02\x04self\x11\x05other\x11\x01\0\x04\0\x18[method]counter.add-from\x01\x13\x01@\x02\x01a\x0F\x01b\x0F\0\x0F\x04\0\x15[static]counter.merge\x01\x14\x01j\x01\x0F\x01s\x01@\x01\x04texts\0\x15\x04\0\x15[static]counter.parse\x01\x16\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x17\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x18\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x19\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x1A\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x1B\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x1C\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x1D\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x1E\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x1F\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01 \x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01!\x01@\x01\x01vt\0t\x04\0\techo-char\x01\"\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01#\x01p}\x01@\x01\x01v$\0$\x04\0\necho-bytes\x01%\x01py\x01@\x01\x01v&\0&\x04\0\techo-u32s\x01'\x01pu\x01@\x01\x01v(\0(\x04\0\techo-f64s\x01)\x01ps\x01@\x01\x01v*\0*\x04\0\x0Cecho-strings\x01+\x01p\x01\x01@\x01\x01v,\0,\x04\0\x0Becho-points\x01-\x01p*\x01@\x01\x01v.\0.\x04\0\x11echo-nested-lists\x01/\x01ks\x01@\x01\x01v0\x000\x04\0\x0Fecho-opt-string\x011\x01ky\x01k2\x01@\x01\x01v3\x003\x04\0\x0Cecho-opt-opt\x014\x01j\x01s\x01\t\x01@\x01\x01v5\x005\x04\0\recho-res-full\x016\x01j\0\0\x01@\x01\x01v7\x007\x04\0\recho-res-unit\x018\x01j\0\x01s\x01@\x01\x01v9\09\x04\0\x0Cecho-res-err\x01:\x01j\x01w\0\x01@\x01\x01v;\0;\x04\0\x0Becho-res-ok\x01<\x01o\x03}su\x01@\x01\x01v=\0=\x04\0\necho-tuple\x01>\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x01?\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x01@\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x01A\x01p\x05\x01@\x01\x01v\xC2\0\0\xC2\0\x04\0\x0Becho-shapes\x01C\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01D\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01E\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01F\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01G\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0&\x04\0\techo-many\x01H\x01@\0\0y\x04\0\x10dropped-counters\x01I\x04\0\x0Cmemory-pages\x01I\x01@\0\0x\x04\0\x0Cheap-balance\x01J\x04\0 witbind-fixtures:roundtrip/guest\x05\t\x04\0$witbind-fixtures:roundtrip/roundtrip\x04\0\x0B\x0F\x01\0\troundtrip\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

@@ -4,6 +4,10 @@
 pub mod wasi {
     pub mod cli {
         pub mod environment {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Get the POSIX-style environment variables.
             ///
             /// Each environment variable is provided as a pair of string variable names
@@ -123,6 +127,10 @@ pub mod wasi {
             }
         }
         pub mod exit {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
                 unsafe {
@@ -168,6 +176,10 @@ pub mod wasi {
             }
         }
         pub mod stdin {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
                 unsafe {
@@ -189,6 +201,10 @@ pub mod wasi {
             }
         }
         pub mod stdout {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
                 unsafe {
@@ -210,6 +226,10 @@ pub mod wasi {
             }
         }
         pub mod stderr {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
                 unsafe {
@@ -236,6 +256,10 @@ pub mod wasi {
         /// disabling input buffering so that keyboard events are sent through
         /// immediately, querying supported features, and so on.
         pub mod terminal_input {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// The input side of a terminal.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -288,6 +312,10 @@ pub mod wasi {
         /// size, being notified of terminal size changes, querying supported
         /// features, and so on.
         pub mod terminal_output {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// The output side of a terminal.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -337,6 +365,10 @@ pub mod wasi {
         /// An interface providing an optional `terminal-input` for stdin as a
         /// link-time authority.
         pub mod terminal_stdin {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type TerminalInput = super::terminal_input::TerminalInput;
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
@@ -374,6 +406,10 @@ pub mod wasi {
         /// An interface providing an optional `terminal-output` for stdout as a
         /// link-time authority.
         pub mod terminal_stdout {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
@@ -411,6 +447,10 @@ pub mod wasi {
         /// An interface providing an optional `terminal-output` for stderr as a
         /// link-time authority.
         pub mod terminal_stderr {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
@@ -448,6 +488,10 @@ pub mod wasi {
     }
     pub mod io {
         pub mod error {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -547,6 +591,10 @@ pub mod wasi {
         /// A poll API intended to let users wait for I/O events on multiple handles
         /// at once.
         pub mod poll {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -689,6 +737,10 @@ pub mod wasi {
         /// In the future, the component model is expected to add built-in stream types;
         /// when it does, they are expected to subsume this API.
         pub mod streams {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -1604,6 +1656,10 @@ pub mod wasi {
         /// A monotonic clock is a clock which has an unspecified initial value, and
         /// successive reads of the clock will produce non-decreasing values.
         pub mod monotonic_clock {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -1710,6 +1766,10 @@ pub mod wasi {
         ///
         /// It is intended for reporting the current date and time for humans.
         pub mod wall_clock {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             pub struct Datetime {
@@ -1810,6 +1870,10 @@ pub mod wasi {
         ///
         /// [WASI filesystem path resolution]: https://github.com/WebAssembly/wasi-filesystem/blob/main/path-resolution.md
         pub mod types {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Error = super::super::io::streams::Error;
@@ -4029,6 +4093,10 @@ pub mod wasi {
             }
         }
         pub mod preopens {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             #[allow(clippy::type_complexity)]
@@ -4077,6 +4145,10 @@ pub mod wasi {
     }
     pub mod sockets {
         pub mod network {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// An opaque resource that represents access to (a subset of) the network.
             /// This enables context-based security for networking.
             /// There is no need for this to map 1:1 to a physical network interface.
@@ -4392,6 +4464,10 @@ pub mod wasi {
         }
         /// This interface provides a value-export of the default network handle..
         pub mod instance_network {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
@@ -4414,6 +4490,10 @@ pub mod wasi {
             }
         }
         pub mod udp {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -5805,6 +5885,10 @@ pub mod wasi {
             }
         }
         pub mod udp_create_socket {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -5867,6 +5951,10 @@ pub mod wasi {
             }
         }
         pub mod tcp {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Pollable = super::super::io::poll::Pollable;
@@ -7426,6 +7514,10 @@ pub mod wasi {
             }
         }
         pub mod tcp_create_socket {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -7488,6 +7580,10 @@ pub mod wasi {
             }
         }
         pub mod ip_name_lookup {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -7721,6 +7817,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod random {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -7781,6 +7881,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod insecure {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return `len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -7837,6 +7941,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod insecure_seed {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -7880,7 +7988,19 @@ pub mod wasi {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:wasi:cli/imports@0.2.12:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 10771] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xADS\x01A\x02\x01AG\x01B\n\x01o\x02ss\x01p\0\x01@\0\0\x01\x04\0\x0Fget-environment\x01\x02\x01ps\x01@\0\0\x03\x04\0\rget-arguments\x01\x04\x01ks\x01@\0\0\x05\x04\0\x0Binitial-cwd\x01\x06\x03\0\x1Bwasi:cli/environment@0.2.12\x05\0\x01B\x05\x01j\0\0\x01@\x01\x06status\0\x01\0\x04\0\x04exit\x01\x01\x01@\x01\x0Bstatus-code}\x01\0\x04\0\x0Eexit-with-code\x01\x02\x03\0\x14wasi:cli/exit@0.2.12\x05\x01\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\x02\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x03\x02\x03\0\x02\x05error\x02\x03\0\x03\x08pollable\x01B(\x02\x03\x02\x01\x04\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x06\x02\x03\0\x04\x0Cinput-stream\x01B\x05\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\tget-stdin\x01\x03\x03\0\x15wasi:cli/stdin@0.2.12\x05\x08\x02\x03\0\x04\routput-stream\x01B\x05\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stdout\x01\x03\x03\0\x16wasi:cli/stdout@0.2.12\x05\n\x01B\x05\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stderr\x01\x03\x03\0\x16wasi:cli/stderr@0.2.12\x05\x0B\x01B\x01\x04\0\x0Eterminal-input\x03\x01\x03\0\x1Ewasi:cli/terminal-input@0.2.12\x05\x0C\x01B\x01\x04\0\x0Fterminal-output\x03\x01\x03\0\x1Fwasi:cli/terminal-output@0.2.12\x05\r\x02\x03\0\x08\x0Eterminal-input\x01B\x06\x02\x03\x02\x01\x0E\x04\0\x0Eterminal-input\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x12get-terminal-stdin\x01\x04\x03\0\x1Ewasi:cli/terminal-stdin@0.2.12\x05\x0F\x02\x03\0\t\x0Fterminal-output\x01B\x06\x02\x03\x02\x01\x10\x04\0\x0Fterminal-output\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stdout\x01\x04\x03\0\x1Fwasi:cli/terminal-stdout@0.2.12\x05\x11\x01B\x06\x02\x03\x02\x01\x10\x04\0\x0Fterminal-output\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stderr\x01\x04\x03\0\x1Fwasi:cli/terminal-stderr@0.2.12\x05\x12\x01B\x0F\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x13\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x14\x02\x03\0\x04\x05error\x02\x03\0\x0E\x08datetime\x01Br\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x15\x04\0\x05error\x03\0\x04\x02\x03\x02\x01\x16\x04\0\x08datetime\x03\0\x06\x01w\x04\0\x08filesize\x03\0\x08\x01m\x08\x07unknown\x0Cblock-device\x10character-device\tdirectory\x04fifo\rsymbolic-link\x0Cregular-file\x06socket\x04\0\x0Fdescriptor-type\x03\0\n\x01n\x06\x04read\x05write\x13file-integrity-sync\x13data-integrity-sync\x14requested-write-sync\x10mutate-directory\x04\0\x10descriptor-flags\x03\0\x0C\x01n\x01\x0Esymlink-follow\x04\0\npath-flags\x03\0\x0E\x01n\x04\x06create\tdirectory\texclusive\x08truncate\x04\0\nopen-flags\x03\0\x10\x01w\x04\0\nlink-count\x03\0\x12\x01k\x07\x01r\x06\x04type\x0B\nlink-count\x13\x04size\t\x15data-access-timestamp\x14\x1Bdata-modification-timestamp\x14\x17status-change-timestamp\x14\x04\0\x0Fdescriptor-stat\x03\0\x15\x01q\x03\tno-change\0\0\x03now\0\0\ttimestamp\x01\x07\0\x04\0\rnew-timestamp\x03\0\x17\x01r\x02\x04type\x0B\x04names\x04\0\x0Fdirectory-entry\x03\0\x19\x01m%\x06access\x0Bwould-block\x07already\x0Ebad-descriptor\x04busy\x08deadlock\x05quota\x05exist\x0Efile-too-large\x15illegal-byte-sequence\x0Bin-progress\x0Binterrupted\x07invalid\x02io\x0Cis-directory\x04loop\x0Etoo-many-links\x0Cmessage-size\rname-too-long\tno-device\x08no-entry\x07no-lock\x13insufficient-memory\x12insufficient-space\rnot-directory\tnot-empty\x0Fnot-recoverable\x0Bunsupported\x06no-tty\x0Eno-such-device\x08overflow\rnot-permitted\x04pipe\tread-only\x0Cinvalid-seek\x0Etext-file-busy\x0Ccross-device\x04\0\nerror-code\x03\0\x1B\x01m\x06\x06normal\nsequential\x06random\twill-need\tdont-need\x08no-reuse\x04\0\x06advice\x03\0\x1D\x01r\x02\x05lowerw\x05upperw\x04\0\x13metadata-hash-value\x03\0\x1F\x04\0\ndescriptor\x03\x01\x04\0\x16directory-entry-stream\x03\x01\x01h!\x01i\x01\x01j\x01$\x01\x1C\x01@\x02\x04self#\x06offset\t\0%\x04\0\"[method]descriptor.read-via-stream\x01&\x01i\x03\x01j\x01'\x01\x1C\x01@\x02\x04self#\x06offset\t\0(\x04\0#[method]descriptor.write-via-stream\x01)\x01@\x01\x04self#\0(\x04\0$[method]descriptor.append-via-stream\x01*\x01j\0\x01\x1C\x01@\x04\x04self#\x06offset\t\x06length\t\x06advice\x1E\0+\x04\0\x19[method]descriptor.advise\x01,\x01@\x01\x04self#\0+\x04\0\x1C[method]descriptor.sync-data\x01-\x01j\x01\r\x01\x1C\x01@\x01\x04self#\0.\x04\0\x1C[method]descriptor.get-flags\x01/\x01j\x01\x0B\x01\x1C\x01@\x01\x04self#\x000\x04\0\x1B[method]descriptor.get-type\x011\x01@\x02\x04self#\x04size\t\0+\x04\0\x1B[method]descriptor.set-size\x012\x01@\x03\x04self#\x15data-access-timestamp\x18\x1Bdata-modification-timestamp\x18\0+\x04\0\x1C[method]descriptor.set-times\x013\x01p}\x01o\x024\x7F\x01j\x015\x01\x1C\x01@\x03\x04self#\x06length\t\x06offset\t\x006\x04\0\x17[method]descriptor.read\x017\x01j\x01\t\x01\x1C\x01@\x03\x04self#\x06buffer4\x06offset\t\08\x04\0\x18[method]descriptor.write\x019\x01i\"\x01j\x01:\x01\x1C\x01@\x01\x04self#\0;\x04\0![method]descriptor.read-directory\x01<\x04\0\x17[method]descriptor.sync\x01-\x01@\x02\x04self#\x04paths\0+\x04\0&[method]descriptor.create-directory-at\x01=\x01j\x01\x16\x01\x1C\x01@\x01\x04self#\0>\x04\0\x17[method]descriptor.stat\x01?\x01@\x03\x04self#\npath-flags\x0F\x04paths\0>\x04\0\x1A[method]descriptor.stat-at\x01@\x01@\x05\x04self#\npath-flags\x0F\x04paths\x15data-access-timestamp\x18\x1Bdata-modification-timestamp\x18\0+\x04\0\x1F[method]descriptor.set-times-at\x01A\x01@\x05\x04self#\x0Eold-path-flags\x0F\x08old-paths\x0Enew-descriptor#\x08new-paths\0+\x04\0\x1A[method]descriptor.link-at\x01B\x01i!\x01j\x01\xC3\0\x01\x1C\x01@\x05\x04self#\npath-flags\x0F\x04paths\nopen-flags\x11\x05flags\r\0\xC4\0\x04\0\x1A[method]descriptor.open-at\x01E\x01j\x01s\x01\x1C\x01@\x02\x04self#\x04paths\0\xC6\0\x04\0\x1E[method]descriptor.readlink-at\x01G\x04\0&[method]descriptor.remove-directory-at\x01=\x01@\x04\x04self#\x08old-paths\x0Enew-descriptor#\x08new-paths\0+\x04\0\x1C[method]descriptor.rename-at\x01H\x01@\x03\x04self#\x08old-paths\x08new-paths\0+\x04\0\x1D[method]descriptor.symlink-at\x01I\x04\0![method]descriptor.unlink-file-at\x01=\x01@\x02\x04self#\x05other#\0\x7F\x04\0![method]descriptor.is-same-object\x01J\x01j\x01 \x01\x1C\x01@\x01\x04self#\0\xCB\0\x04\0 [method]descriptor.metadata-hash\x01L\x01@\x03\x04self#\npath-flags\x0F\x04paths\0\xCB\0\x04\0#[method]descriptor.metadata-hash-at\x01M\x01h\"\x01k\x1A\x01j\x01\xCF\0\x01\x1C\x01@\x01\x04self\xCE\0\0\xD0\0\x04\x003[method]directory-entry-stream.read-directory-entry\x01Q\x01h\x05\x01k\x1C\x01@\x01\x03err\xD2\0\0\xD3\0\x04\0\x15filesystem-error-code\x01T\x03\0\x1Cwasi:filesystem/types@0.2.12\x05\x17\x02\x03\0\x0F\ndescriptor\x01B\x07\x02\x03\x02\x01\x18\x04\0\ndescriptor\x03\0\0\x01i\x01\x01o\x02\x02s\x01p\x03\x01@\0\0\x04\x04\0\x0Fget-directories\x01\x05\x03\0\x1Fwasi:filesystem/preopens@0.2.12\x05\x19\x01B\x11\x04\0\x07network\x03\x01\x01m\x15\x07unknown\raccess-denied\rnot-supported\x10invalid-argument\rout-of-memory\x07timeout\x14concurrency-conflict\x0Fnot-in-progress\x0Bwould-block\rinvalid-state\x10new-socket-limit\x14address-not-bindable\x0Eaddress-in-use\x12remote-unreachable\x12connection-refused\x10connection-reset\x12connection-aborted\x12datagram-too-large\x11name-unresolvable\x1Atemporary-resolver-failure\x1Apermanent-resolver-failure\x04\0\nerror-code\x03\0\x01\x01m\x02\x04ipv4\x04ipv6\x04\0\x11ip-address-family\x03\0\x03\x01o\x04}}}}\x04\0\x0Cipv4-address\x03\0\x05\x01o\x08{{{{{{{{\x04\0\x0Cipv6-address\x03\0\x07\x01q\x02\x04ipv4\x01\x06\0\x04ipv6\x01\x08\0\x04\0\nip-address\x03\0\t\x01r\x02\x04port{\x07address\x06\x04\0\x13ipv4-socket-address\x03\0\x0B\x01r\x04\x04port{\tflow-infoy\x07address\x08\x08scope-idy\x04\0\x13ipv6-socket-address\x03\0\r\x01q\x02\x04ipv4\x01\x0C\0\x04ipv6\x01\x0E\0\x04\0\x11ip-socket-address\x03\0\x0F\x03\0\x1Bwasi:sockets/network@0.2.12\x05\x1A\x02\x03\0\x11\x07network\x01B\x05\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\x10instance-network\x01\x03\x03\0$wasi:sockets/instance-network@0.2.12\x05\x1C\x02\x03\0\x11\nerror-code\x02\x03\0\x11\x11ip-socket-address\x02\x03\0\x11\x11ip-address-family\x01BD\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x1E\x04\0\x11ip-socket-address\x03\0\x06\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x08\x01p}\x01r\x02\x04data\n\x0Eremote-address\x07\x04\0\x11incoming-datagram\x03\0\x0B\x01k\x07\x01r\x02\x04data\n\x0Eremote-address\r\x04\0\x11outgoing-datagram\x03\0\x0E\x04\0\nudp-socket\x03\x01\x04\0\x18incoming-datagram-stream\x03\x01\x04\0\x18outgoing-datagram-stream\x03\x01\x01h\x10\x01h\x03\x01j\0\x01\x05\x01@\x03\x04self\x13\x07network\x14\rlocal-address\x07\0\x15\x04\0\x1D[method]udp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]udp-socket.finish-bind\x01\x17\x01i\x11\x01i\x12\x01o\x02\x18\x19\x01j\x01\x1A\x01\x05\x01@\x02\x04self\x13\x0Eremote-address\r\0\x1B\x04\0\x19[method]udp-socket.stream\x01\x1C\x01j\x01\x07\x01\x05\x01@\x01\x04self\x13\0\x1D\x04\0 [method]udp-socket.local-address\x01\x1E\x04\0![method]udp-socket.remote-address\x01\x1E\x01@\x01\x04self\x13\0\t\x04\0![method]udp-socket.address-family\x01\x1F\x01j\x01}\x01\x05\x01@\x01\x04self\x13\0 \x04\0$[method]udp-socket.unicast-hop-limit\x01!\x01@\x02\x04self\x13\x05value}\0\x15\x04\0([method]udp-socket.set-unicast-hop-limit\x01\"\x01j\x01w\x01\x05\x01@\x01\x04self\x13\0#\x04\0&[method]udp-socket.receive-buffer-size\x01$\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]udp-socket.set-receive-buffer-size\x01%\x04\0#[method]udp-socket.send-buffer-size\x01$\x04\0'[method]udp-socket.set-send-buffer-size\x01%\x01i\x01\x01@\x01\x04self\x13\0&\x04\0\x1C[method]udp-socket.subscribe\x01'\x01h\x11\x01p\x0C\x01j\x01)\x01\x05\x01@\x02\x04self(\x0Bmax-resultsw\0*\x04\0([method]incoming-datagram-stream.receive\x01+\x01@\x01\x04self(\0&\x04\0*[method]incoming-datagram-stream.subscribe\x01,\x01h\x12\x01@\x01\x04self-\0#\x04\0+[method]outgoing-datagram-stream.check-send\x01.\x01p\x0F\x01@\x02\x04self-\tdatagrams/\0#\x04\0%[method]outgoing-datagram-stream.send\x010\x01@\x01\x04self-\0&\x04\0*[method]outgoing-datagram-stream.subscribe\x011\x03\0\x17wasi:sockets/udp@0.2.12\x05 \x02\x03\0\x13\nudp-socket\x01B\x0C\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01!\x04\0\nudp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-udp-socket\x01\n\x03\0%wasi:sockets/udp-create-socket@0.2.12\x05\"\x02\x03\0\r\x08duration\x01BT\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x04\x02\x03\x02\x01#\x04\0\x08duration\x03\0\x06\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x08\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\n\x02\x03\x02\x01\x1E\x04\0\x11ip-socket-address\x03\0\x0C\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x0E\x01m\x03\x07receive\x04send\x04both\x04\0\rshutdown-type\x03\0\x10\x04\0\ntcp-socket\x03\x01\x01h\x12\x01h\t\x01j\0\x01\x0B\x01@\x03\x04self\x13\x07network\x14\rlocal-address\r\0\x15\x04\0\x1D[method]tcp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]tcp-socket.finish-bind\x01\x17\x01@\x03\x04self\x13\x07network\x14\x0Eremote-address\r\0\x15\x04\0 [method]tcp-socket.start-connect\x01\x18\x01i\x01\x01i\x03\x01o\x02\x19\x1A\x01j\x01\x1B\x01\x0B\x01@\x01\x04self\x13\0\x1C\x04\0![method]tcp-socket.finish-connect\x01\x1D\x04\0\x1F[method]tcp-socket.start-listen\x01\x17\x04\0 [method]tcp-socket.finish-listen\x01\x17\x01i\x12\x01o\x03\x1E\x19\x1A\x01j\x01\x1F\x01\x0B\x01@\x01\x04self\x13\0 \x04\0\x19[method]tcp-socket.accept\x01!\x01j\x01\r\x01\x0B\x01@\x01\x04self\x13\0\"\x04\0 [method]tcp-socket.local-address\x01#\x04\0![method]tcp-socket.remote-address\x01#\x01@\x01\x04self\x13\0\x7F\x04\0\x1F[method]tcp-socket.is-listening\x01$\x01@\x01\x04self\x13\0\x0F\x04\0![method]tcp-socket.address-family\x01%\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]tcp-socket.set-listen-backlog-size\x01&\x01j\x01\x7F\x01\x0B\x01@\x01\x04self\x13\0'\x04\0%[method]tcp-socket.keep-alive-enabled\x01(\x01@\x02\x04self\x13\x05value\x7F\0\x15\x04\0)[method]tcp-socket.set-keep-alive-enabled\x01)\x01j\x01\x07\x01\x0B\x01@\x01\x04self\x13\0*\x04\0'[method]tcp-socket.keep-alive-idle-time\x01+\x01@\x02\x04self\x13\x05value\x07\0\x15\x04\0+[method]tcp-socket.set-keep-alive-idle-time\x01,\x04\0&[method]tcp-socket.keep-alive-interval\x01+\x04\0*[method]tcp-socket.set-keep-alive-interval\x01,\x01j\x01y\x01\x0B\x01@\x01\x04self\x13\0-\x04\0#[method]tcp-socket.keep-alive-count\x01.\x01@\x02\x04self\x13\x05valuey\0\x15\x04\0'[method]tcp-socket.set-keep-alive-count\x01/\x01j\x01}\x01\x0B\x01@\x01\x04self\x13\x000\x04\0\x1C[method]tcp-socket.hop-limit\x011\x01@\x02\x04self\x13\x05value}\0\x15\x04\0 [method]tcp-socket.set-hop-limit\x012\x01j\x01w\x01\x0B\x01@\x01\x04self\x13\x003\x04\0&[method]tcp-socket.receive-buffer-size\x014\x04\0*[method]tcp-socket.set-receive-buffer-size\x01&\x04\0#[method]tcp-socket.send-buffer-size\x014\x04\0'[method]tcp-socket.set-send-buffer-size\x01&\x01i\x05\x01@\x01\x04self\x13\x005\x04\0\x1C[method]tcp-socket.subscribe\x016\x01@\x02\x04self\x13\rshutdown-type\x11\0\x15\x04\0\x1B[method]tcp-socket.shutdown\x017\x03\0\x17wasi:sockets/tcp@0.2.12\x05$\x02\x03\0\x15\ntcp-socket\x01B\x0C\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01%\x04\0\ntcp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-tcp-socket\x01\n\x03\0%wasi:sockets/tcp-create-socket@0.2.12\x05&\x02\x03\0\x11\nip-address\x01B\x16\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01'\x04\0\nip-address\x03\0\x06\x04\0\x16resolve-address-stream\x03\x01\x01h\x08\x01k\x07\x01j\x01\n\x01\x05\x01@\x01\x04self\t\0\x0B\x04\x003[method]resolve-address-stream.resolve-next-address\x01\x0C\x01i\x01\x01@\x01\x04self\t\0\r\x04\0([method]resolve-address-stream.subscribe\x01\x0E\x01h\x03\x01i\x08\x01j\x01\x10\x01\x05\x01@\x02\x07network\x0F\x04names\0\x11\x04\0\x11resolve-addresses\x01\x12\x03\0\"wasi:sockets/ip-name-lookup@0.2.12\x05(\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05)\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05*\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05+\x04\0\x17wasi:cli/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 10771] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xADS\x01A\x02\x01AG\x01B\n\x01o\x02ss\x01p\0\x01@\0\0\x01\x04\0\x0Fget-environment\x01\x02\x01ps\x01@\0\0\x03\x04\0\rget-arguments\x01\x04\x01ks\x01@\0\0\x05\x04\0\x0Binitial-cwd\x01\x06\x03\0\x1Bwasi:cli/environment@0.2.12\x05\0\x01B\x05\x01j\0\0\x01@\x01\x06status\0\x01\0\x04\0\x04exit\x01\x01\x01@\x01\x0Bstatus-code}\x01\0\x04\0\x0Eexit-with-code\x01\x02\x03\0\x14wasi:cli/exit@0.2.12\x05\x01\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\x02\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x03\x02\x03\0\x02\x05error\x02\x03\0\x03\x08pollable\x01B(\x02\x03\x02\x01\x04\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\x06\x02\x03\0\x04\x0Cinput-stream\x01B\x05\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\tget-stdin\x01\x03\x03\0\x15wasi:cli/stdin@0.2.12\x05\x08\x02\x03\0\x04\routput-stream\x01B\x05\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stdout\x01\x03\x03\0\x16wasi:cli/stdout@0.2.12\x05\n\x01B\x05\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\nget-stderr\x01\x03\x03\0\x16wasi:cli/stderr@0.2.12\x05\x0B\x01B\x01\x04\0\x0Eterminal-input\x03\x01\x03\0\x1Ewasi:cli/terminal-input@0.2.12\x05\x0C\x01B\x01\x04\0\x0Fterminal-output\x03\x01\x03\0\x1Fwasi:cli/terminal-output@0.2.12\x05\r\x02\x03\0\x08\x0Eterminal-input\x01B\x06\x02\x03\x02\x01\x0E\x04\0\x0Eterminal-input\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x12get-terminal-stdin\x01\x04\x03\0\x1Ewasi:cli/terminal-stdin@0.2.12\x05\x0F\x02\x03\0\t\x0Fterminal-output\x01B\x06\x02\x03\x02\x01\x10\x04\0\x0Fterminal-output\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stdout\x01\x04\x03\0\x1Fwasi:cli/terminal-stdout@0.2.12\x05\x11\x01B\x06\x02\x03\x02\x01\x10\x04\0\x0Fterminal-output\x03\0\0\x01i\x01\x01k\x02\x01@\0\0\x03\x04\0\x13get-terminal-stderr\x01\x04\x03\0\x1Fwasi:cli/terminal-stderr@0.2.12\x05\x12\x01B\x0F\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x13\x01B\x05\x01r\x02\x07secondsw\x0Bnanosecondsy\x04\0\x08datetime\x03\0\0\x01@\0\0\x01\x04\0\x03now\x01\x02\x04\0\nresolution\x01\x02\x03\0\x1Dwasi:clocks/wall-clock@0.2.12\x05\x14\x02\x03\0\x04\x05error\x02\x03\0\x0E\x08datetime\x01Br\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x15\x04\0\x05error\x03\0\x04\x02\x03\x02\x01\x16\x04\0\x08datetime\x03\0\x06\x01w\x04\0\x08filesize\x03\0\x08\x01m\x08\x07unknown\x0Cblock-device\x10character-device\tdirectory\x04fifo\rsymbolic-link\x0Cregular-file\x06socket\x04\0\x0Fdescriptor-type\x03\0\n\x01n\x06\x04read\x05write\x13file-integrity-sync\x13data-integrity-sync\x14requested-write-sync\x10mutate-directory\x04\0\x10descriptor-flags\x03\0\x0C\x01n\x01\x0Esymlink-follow\x04\0\npath-flags\x03\0\x0E\x01n\x04\x06create\tdirectory\texclusive\x08truncate\x04\0\nopen-flags\x03\0\x10\x01w\x04\0\nlink-count\x03\0\x12\x01k\x07\x01r\x06\x04type\x0B\nlink-count\x13\x04size\t\x15data-access-timestamp\x14\x1Bdata-modification-timestamp\x14\x17status-change-timestamp\x14\x04\0\x0Fdescriptor-stat\x03\0\x15\x01q\x03\tno-change\0\0\x03now\0\0\ttimestamp\x01\x07\0\x04\0\rnew-timestamp\x03\0\x17\x01r\x02\x04type\x0B\x04names\x04\0\x0Fdirectory-entry\x03\0\x19\x01m%\x06access\x0Bwould-block\x07already\x0Ebad-descriptor\x04busy\x08deadlock\x05quota\x05exist\x0Efile-too-large\x15illegal-byte-sequence\x0Bin-progress\x0Binterrupted\x07invalid\x02io\x0Cis-directory\x04loop\x0Etoo-many-links\x0Cmessage-size\rname-too-long\tno-device\x08no-entry\x07no-lock\x13insufficient-memory\x12insufficient-space\rnot-directory\tnot-empty\x0Fnot-recoverable\x0Bunsupported\x06no-tty\x0Eno-such-device\x08overflow\rnot-permitted\x04pipe\tread-only\x0Cinvalid-seek\x0Etext-file-busy\x0Ccross-device\x04\0\nerror-code\x03\0\x1B\x01m\x06\x06normal\nsequential\x06random\twill-need\tdont-need\x08no-reuse\x04\0\x06advice\x03\0\x1D\x01r\x02\x05lowerw\x05upperw\x04\0\x13metadata-hash-value\x03\0\x1F\x04\0\ndescriptor\x03\x01\x04\0\x16directory-entry-stream\x03\x01\x01h!\x01i\x01\x01j\x01$\x01\x1C\x01@\x02\x04self#\x06offset\t\0%\x04\0\"[method]descriptor.read-via-stream\x01&\x01i\x03\x01j\x01'\x01\x1C\x01@\x02\x04self#\x06offset\t\0(\x04\0#[method]descriptor.write-via-stream\x01)\x01@\x01\x04self#\0(\x04\0$[method]descriptor.append-via-stream\x01*\x01j\0\x01\x1C\x01@\x04\x04self#\x06offset\t\x06length\t\x06advice\x1E\0+\x04\0\x19[method]descriptor.advise\x01,\x01@\x01\x04self#\0+\x04\0\x1C[method]descriptor.sync-data\x01-\x01j\x01\r\x01\x1C\x01@\x01\x04self#\0.\x04\0\x1C[method]descriptor.get-flags\x01/\x01j\x01\x0B\x01\x1C\x01@\x01\x04self#\x000\x04\0\x1B[method]descriptor.get-type\x011\x01@\x02\x04self#\x04size\t\0+\x04\0\x1B[method]descriptor.set-size\x012\x01@\x03\x04self#\x15data-access-timestamp\x18\x1Bdata-modification-timestamp\x18\0+\x04\0\x1C[method]descriptor.set-times\x013\x01p}\x01o\x024\x7F\x01j\x015\x01\x1C\x01@\x03\x04self#\x06length\t\x06offset\t\x006\x04\0\x17[method]descriptor.read\x017\x01j\x01\t\x01\x1C\x01@\x03\x04self#\x06buffer4\x06offset\t\08\x04\0\x18[method]descriptor.write\x019\x01i\"\x01j\x01:\x01\x1C\x01@\x01\x04self#\0;\x04\0![method]descriptor.read-directory\x01<\x04\0\x17[method]descriptor.sync\x01-\x01@\x02\x04self#\x04paths\0+\x04\0&[method]descriptor.create-directory-at\x01=\x01j\x01\x16\x01\x1C\x01@\x01\x04self#\0>\x04\0\x17[method]descriptor.stat\x01?\x01@\x03\x04self#\npath-flags\x0F\x04paths\0>\x04\0\x1A[method]descriptor.stat-at\x01@\x01@\x05\x04self#\npath-flags\x0F\x04paths\x15data-access-timestamp\x18\x1Bdata-modification-timestamp\x18\0+\x04\0\x1F[method]descriptor.set-times-at\x01A\x01@\x05\x04self#\x0Eold-path-flags\x0F\x08old-paths\x0Enew-descriptor#\x08new-paths\0+\x04\0\x1A[method]descriptor.link-at\x01B\x01i!\x01j\x01\xC3\0\x01\x1C\x01@\x05\x04self#\npath-flags\x0F\x04paths\nopen-flags\x11\x05flags\r\0\xC4\0\x04\0\x1A[method]descriptor.open-at\x01E\x01j\x01s\x01\x1C\x01@\x02\x04self#\x04paths\0\xC6\0\x04\0\x1E[method]descriptor.readlink-at\x01G\x04\0&[method]descriptor.remove-directory-at\x01=\x01@\x04\x04self#\x08old-paths\x0Enew-descriptor#\x08new-paths\0+\x04\0\x1C[method]descriptor.rename-at\x01H\x01@\x03\x04self#\x08old-paths\x08new-paths\0+\x04\0\x1D[method]descriptor.symlink-at\x01I\x04\0![method]descriptor.unlink-file-at\x01=\x01@\x02\x04self#\x05other#\0\x7F\x04\0![method]descriptor.is-same-object\x01J\x01j\x01 \x01\x1C\x01@\x01\x04self#\0\xCB\0\x04\0 [method]descriptor.metadata-hash\x01L\x01@\x03\x04self#\npath-flags\x0F\x04paths\0\xCB\0\x04\0#[method]descriptor.metadata-hash-at\x01M\x01h\"\x01k\x1A\x01j\x01\xCF\0\x01\x1C\x01@\x01\x04self\xCE\0\0\xD0\0\x04\x003[method]directory-entry-stream.read-directory-entry\x01Q\x01h\x05\x01k\x1C\x01@\x01\x03err\xD2\0\0\xD3\0\x04\0\x15filesystem-error-code\x01T\x03\0\x1Cwasi:filesystem/types@0.2.12\x05\x17\x02\x03\0\x0F\ndescriptor\x01B\x07\x02\x03\x02\x01\x18\x04\0\ndescriptor\x03\0\0\x01i\x01\x01o\x02\x02s\x01p\x03\x01@\0\0\x04\x04\0\x0Fget-directories\x01\x05\x03\0\x1Fwasi:filesystem/preopens@0.2.12\x05\x19\x01B\x11\x04\0\x07network\x03\x01\x01m\x15\x07unknown\raccess-denied\rnot-supported\x10invalid-argument\rout-of-memory\x07timeout\x14concurrency-conflict\x0Fnot-in-progress\x0Bwould-block\rinvalid-state\x10new-socket-limit\x14address-not-bindable\x0Eaddress-in-use\x12remote-unreachable\x12connection-refused\x10connection-reset\x12connection-aborted\x12datagram-too-large\x11name-unresolvable\x1Atemporary-resolver-failure\x1Apermanent-resolver-failure\x04\0\nerror-code\x03\0\x01\x01m\x02\x04ipv4\x04ipv6\x04\0\x11ip-address-family\x03\0\x03\x01o\x04}}}}\x04\0\x0Cipv4-address\x03\0\x05\x01o\x08{{{{{{{{\x04\0\x0Cipv6-address\x03\0\x07\x01q\x02\x04ipv4\x01\x06\0\x04ipv6\x01\x08\0\x04\0\nip-address\x03\0\t\x01r\x02\x04port{\x07address\x06\x04\0\x13ipv4-socket-address\x03\0\x0B\x01r\x04\x04port{\tflow-infoy\x07address\x08\x08scope-idy\x04\0\x13ipv6-socket-address\x03\0\r\x01q\x02\x04ipv4\x01\x0C\0\x04ipv6\x01\x0E\0\x04\0\x11ip-socket-address\x03\0\x0F\x03\0\x1Bwasi:sockets/network@0.2.12\x05\x1A\x02\x03\0\x11\x07network\x01B\x05\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\x10instance-network\x01\x03\x03\0$wasi:sockets/instance-network@0.2.12\x05\x1C\x02\x03\0\x11\nerror-code\x02\x03\0\x11\x11ip-socket-address\x02\x03\0\x11\x11ip-address-family\x01BD\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x1E\x04\0\x11ip-socket-address\x03\0\x06\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x08\x01p}\x01r\x02\x04data\n\x0Eremote-address\x07\x04\0\x11incoming-datagram\x03\0\x0B\x01k\x07\x01r\x02\x04data\n\x0Eremote-address\r\x04\0\x11outgoing-datagram\x03\0\x0E\x04\0\nudp-socket\x03\x01\x04\0\x18incoming-datagram-stream\x03\x01\x04\0\x18outgoing-datagram-stream\x03\x01\x01h\x10\x01h\x03\x01j\0\x01\x05\x01@\x03\x04self\x13\x07network\x14\rlocal-address\x07\0\x15\x04\0\x1D[method]udp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]udp-socket.finish-bind\x01\x17\x01i\x11\x01i\x12\x01o\x02\x18\x19\x01j\x01\x1A\x01\x05\x01@\x02\x04self\x13\x0Eremote-address\r\0\x1B\x04\0\x19[method]udp-socket.stream\x01\x1C\x01j\x01\x07\x01\x05\x01@\x01\x04self\x13\0\x1D\x04\0 [method]udp-socket.local-address\x01\x1E\x04\0![method]udp-socket.remote-address\x01\x1E\x01@\x01\x04self\x13\0\t\x04\0![method]udp-socket.address-family\x01\x1F\x01j\x01}\x01\x05\x01@\x01\x04self\x13\0 \x04\0$[method]udp-socket.unicast-hop-limit\x01!\x01@\x02\x04self\x13\x05value}\0\x15\x04\0([method]udp-socket.set-unicast-hop-limit\x01\"\x01j\x01w\x01\x05\x01@\x01\x04self\x13\0#\x04\0&[method]udp-socket.receive-buffer-size\x01$\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]udp-socket.set-receive-buffer-size\x01%\x04\0#[method]udp-socket.send-buffer-size\x01$\x04\0'[method]udp-socket.set-send-buffer-size\x01%\x01i\x01\x01@\x01\x04self\x13\0&\x04\0\x1C[method]udp-socket.subscribe\x01'\x01h\x11\x01p\x0C\x01j\x01)\x01\x05\x01@\x02\x04self(\x0Bmax-resultsw\0*\x04\0([method]incoming-datagram-stream.receive\x01+\x01@\x01\x04self(\0&\x04\0*[method]incoming-datagram-stream.subscribe\x01,\x01h\x12\x01@\x01\x04self-\0#\x04\0+[method]outgoing-datagram-stream.check-send\x01.\x01p\x0F\x01@\x02\x04self-\tdatagrams/\0#\x04\0%[method]outgoing-datagram-stream.send\x010\x01@\x01\x04self-\0&\x04\0*[method]outgoing-datagram-stream.subscribe\x011\x03\0\x17wasi:sockets/udp@0.2.12\x05 \x02\x03\0\x13\nudp-socket\x01B\x0C\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01!\x04\0\nudp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-udp-socket\x01\n\x03\0%wasi:sockets/udp-create-socket@0.2.12\x05\"\x02\x03\0\r\x08duration\x01BT\x02\x03\x02\x01\x07\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\t\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x04\x02\x03\x02\x01#\x04\0\x08duration\x03\0\x06\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x08\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\n\x02\x03\x02\x01\x1E\x04\0\x11ip-socket-address\x03\0\x0C\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x0E\x01m\x03\x07receive\x04send\x04both\x04\0\rshutdown-type\x03\0\x10\x04\0\ntcp-socket\x03\x01\x01h\x12\x01h\t\x01j\0\x01\x0B\x01@\x03\x04self\x13\x07network\x14\rlocal-address\r\0\x15\x04\0\x1D[method]tcp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]tcp-socket.finish-bind\x01\x17\x01@\x03\x04self\x13\x07network\x14\x0Eremote-address\r\0\x15\x04\0 [method]tcp-socket.start-connect\x01\x18\x01i\x01\x01i\x03\x01o\x02\x19\x1A\x01j\x01\x1B\x01\x0B\x01@\x01\x04self\x13\0\x1C\x04\0![method]tcp-socket.finish-connect\x01\x1D\x04\0\x1F[method]tcp-socket.start-listen\x01\x17\x04\0 [method]tcp-socket.finish-listen\x01\x17\x01i\x12\x01o\x03\x1E\x19\x1A\x01j\x01\x1F\x01\x0B\x01@\x01\x04self\x13\0 \x04\0\x19[method]tcp-socket.accept\x01!\x01j\x01\r\x01\x0B\x01@\x01\x04self\x13\0\"\x04\0 [method]tcp-socket.local-address\x01#\x04\0![method]tcp-socket.remote-address\x01#\x01@\x01\x04self\x13\0\x7F\x04\0\x1F[method]tcp-socket.is-listening\x01$\x01@\x01\x04self\x13\0\x0F\x04\0![method]tcp-socket.address-family\x01%\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]tcp-socket.set-listen-backlog-size\x01&\x01j\x01\x7F\x01\x0B\x01@\x01\x04self\x13\0'\x04\0%[method]tcp-socket.keep-alive-enabled\x01(\x01@\x02\x04self\x13\x05value\x7F\0\x15\x04\0)[method]tcp-socket.set-keep-alive-enabled\x01)\x01j\x01\x07\x01\x0B\x01@\x01\x04self\x13\0*\x04\0'[method]tcp-socket.keep-alive-idle-time\x01+\x01@\x02\x04self\x13\x05value\x07\0\x15\x04\0+[method]tcp-socket.set-keep-alive-idle-time\x01,\x04\0&[method]tcp-socket.keep-alive-interval\x01+\x04\0*[method]tcp-socket.set-keep-alive-interval\x01,\x01j\x01y\x01\x0B\x01@\x01\x04self\x13\0-\x04\0#[method]tcp-socket.keep-alive-count\x01.\x01@\x02\x04self\x13\x05valuey\0\x15\x04\0'[method]tcp-socket.set-keep-alive-count\x01/\x01j\x01}\x01\x0B\x01@\x01\x04self\x13\x000\x04\0\x1C[method]tcp-socket.hop-limit\x011\x01@\x02\x04self\x13\x05value}\0\x15\x04\0 [method]tcp-socket.set-hop-limit\x012\x01j\x01w\x01\x0B\x01@\x01\x04self\x13\x003\x04\0&[method]tcp-socket.receive-buffer-size\x014\x04\0*[method]tcp-socket.set-receive-buffer-size\x01&\x04\0#[method]tcp-socket.send-buffer-size\x014\x04\0'[method]tcp-socket.set-send-buffer-size\x01&\x01i\x05\x01@\x01\x04self\x13\x005\x04\0\x1C[method]tcp-socket.subscribe\x016\x01@\x02\x04self\x13\rshutdown-type\x11\0\x15\x04\0\x1B[method]tcp-socket.shutdown\x017\x03\0\x17wasi:sockets/tcp@0.2.12\x05$\x02\x03\0\x15\ntcp-socket\x01B\x0C\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x1F\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01%\x04\0\ntcp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-tcp-socket\x01\n\x03\0%wasi:sockets/tcp-create-socket@0.2.12\x05&\x02\x03\0\x11\nip-address\x01B\x16\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x1B\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x1D\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01'\x04\0\nip-address\x03\0\x06\x04\0\x16resolve-address-stream\x03\x01\x01h\x08\x01k\x07\x01j\x01\n\x01\x05\x01@\x01\x04self\t\0\x0B\x04\x003[method]resolve-address-stream.resolve-next-address\x01\x0C\x01i\x01\x01@\x01\x04self\t\0\r\x04\0([method]resolve-address-stream.subscribe\x01\x0E\x01h\x03\x01i\x08\x01j\x01\x10\x01\x05\x01@\x02\x07network\x0F\x04names\0\x11\x04\0\x11resolve-addresses\x01\x12\x03\0\"wasi:sockets/ip-name-lookup@0.2.12\x05(\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05)\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05*\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05+\x04\0\x17wasi:cli/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

@@ -9,6 +9,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod random {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -69,6 +73,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod insecure {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return `len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -125,6 +133,10 @@ pub mod wasi {
         /// It is intended to be portable at least between Unix-family platforms and
         /// Windows.
         pub mod insecure_seed {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -168,7 +180,19 @@ pub mod wasi {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:wasi:random/imports@0.2.12:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 409] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB3\x02\x01A\x02\x01A\x06\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\0\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05\x01\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05\x02\x04\0\x1Awasi:random/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 409] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB3\x02\x01A\x02\x01A\x06\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x10get-random-bytes\x01\x01\x01@\0\0w\x04\0\x0Eget-random-u64\x01\x02\x03\0\x19wasi:random/random@0.2.12\x05\0\x01B\x05\x01p}\x01@\x01\x03lenw\0\0\x04\0\x19get-insecure-random-bytes\x01\x01\x01@\0\0w\x04\0\x17get-insecure-random-u64\x01\x02\x03\0\x1Bwasi:random/insecure@0.2.12\x05\x01\x01B\x03\x01o\x02ww\x01@\0\0\0\x04\0\rinsecure-seed\x01\x01\x03\0 wasi:random/insecure-seed@0.2.12\x05\x02\x04\0\x1Awasi:random/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

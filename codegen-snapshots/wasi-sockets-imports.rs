@@ -4,6 +4,10 @@
 pub mod wasi {
     pub mod io {
         pub mod error {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -103,6 +107,10 @@ pub mod wasi {
         /// A poll API intended to let users wait for I/O events on multiple handles
         /// at once.
         pub mod poll {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -245,6 +253,10 @@ pub mod wasi {
         /// In the future, the component model is expected to add built-in stream types;
         /// when it does, they are expected to subsume this API.
         pub mod streams {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -1152,6 +1164,10 @@ pub mod wasi {
     }
     pub mod sockets {
         pub mod network {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             /// An opaque resource that represents access to (a subset of) the network.
             /// This enables context-based security for networking.
             /// There is no need for this to map 1:1 to a physical network interface.
@@ -1467,6 +1483,10 @@ pub mod wasi {
         }
         /// This interface provides a value-export of the default network handle..
         pub mod instance_network {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
@@ -1489,6 +1509,10 @@ pub mod wasi {
             }
         }
         pub mod udp {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -2880,6 +2904,10 @@ pub mod wasi {
             }
         }
         pub mod udp_create_socket {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -2942,6 +2970,10 @@ pub mod wasi {
             }
         }
         pub mod tcp {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Pollable = super::super::io::poll::Pollable;
@@ -4501,6 +4533,10 @@ pub mod wasi {
             }
         }
         pub mod tcp_create_socket {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -4563,6 +4599,10 @@ pub mod wasi {
             }
         }
         pub mod ip_name_lookup {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -4799,6 +4839,10 @@ pub mod wasi {
         /// A monotonic clock is a clock which has an unspecified initial value, and
         /// successive reads of the clock will produce non-decreasing values.
         pub mod monotonic_clock {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() =
+                super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -4893,7 +4937,19 @@ pub mod wasi {
     }
 }
 #[cfg(target_arch = "wasm32")]
+const _: () = {
+    #[used]
+    static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
+};
+#[cfg(target_arch = "wasm32")]
 #[unsafe(link_section = "component-type:witbind:0.1.0:wasi:sockets/imports@0.2.12:encoded world")]
+#[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-pub static __WITBIND_COMPONENT_TYPE: [u8; 6281] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA30\x01A\x02\x01A\"\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\0\x01B\x11\x04\0\x07network\x03\x01\x01m\x15\x07unknown\raccess-denied\rnot-supported\x10invalid-argument\rout-of-memory\x07timeout\x14concurrency-conflict\x0Fnot-in-progress\x0Bwould-block\rinvalid-state\x10new-socket-limit\x14address-not-bindable\x0Eaddress-in-use\x12remote-unreachable\x12connection-refused\x10connection-reset\x12connection-aborted\x12datagram-too-large\x11name-unresolvable\x1Atemporary-resolver-failure\x1Apermanent-resolver-failure\x04\0\nerror-code\x03\0\x01\x01m\x02\x04ipv4\x04ipv6\x04\0\x11ip-address-family\x03\0\x03\x01o\x04}}}}\x04\0\x0Cipv4-address\x03\0\x05\x01o\x08{{{{{{{{\x04\0\x0Cipv6-address\x03\0\x07\x01q\x02\x04ipv4\x01\x06\0\x04ipv6\x01\x08\0\x04\0\nip-address\x03\0\t\x01r\x02\x04port{\x07address\x06\x04\0\x13ipv4-socket-address\x03\0\x0B\x01r\x04\x04port{\tflow-infoy\x07address\x08\x08scope-idy\x04\0\x13ipv6-socket-address\x03\0\r\x01q\x02\x04ipv4\x01\x0C\0\x04ipv6\x01\x0E\0\x04\0\x11ip-socket-address\x03\0\x0F\x03\0\x1Bwasi:sockets/network@0.2.12\x05\x01\x02\x03\0\x01\x07network\x01B\x05\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\x10instance-network\x01\x03\x03\0$wasi:sockets/instance-network@0.2.12\x05\x03\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x04\x02\x03\0\x03\x08pollable\x02\x03\0\x01\nerror-code\x02\x03\0\x01\x11ip-socket-address\x02\x03\0\x01\x11ip-address-family\x01BD\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x07\x04\0\x11ip-socket-address\x03\0\x06\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x08\x01p}\x01r\x02\x04data\n\x0Eremote-address\x07\x04\0\x11incoming-datagram\x03\0\x0B\x01k\x07\x01r\x02\x04data\n\x0Eremote-address\r\x04\0\x11outgoing-datagram\x03\0\x0E\x04\0\nudp-socket\x03\x01\x04\0\x18incoming-datagram-stream\x03\x01\x04\0\x18outgoing-datagram-stream\x03\x01\x01h\x10\x01h\x03\x01j\0\x01\x05\x01@\x03\x04self\x13\x07network\x14\rlocal-address\x07\0\x15\x04\0\x1D[method]udp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]udp-socket.finish-bind\x01\x17\x01i\x11\x01i\x12\x01o\x02\x18\x19\x01j\x01\x1A\x01\x05\x01@\x02\x04self\x13\x0Eremote-address\r\0\x1B\x04\0\x19[method]udp-socket.stream\x01\x1C\x01j\x01\x07\x01\x05\x01@\x01\x04self\x13\0\x1D\x04\0 [method]udp-socket.local-address\x01\x1E\x04\0![method]udp-socket.remote-address\x01\x1E\x01@\x01\x04self\x13\0\t\x04\0![method]udp-socket.address-family\x01\x1F\x01j\x01}\x01\x05\x01@\x01\x04self\x13\0 \x04\0$[method]udp-socket.unicast-hop-limit\x01!\x01@\x02\x04self\x13\x05value}\0\x15\x04\0([method]udp-socket.set-unicast-hop-limit\x01\"\x01j\x01w\x01\x05\x01@\x01\x04self\x13\0#\x04\0&[method]udp-socket.receive-buffer-size\x01$\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]udp-socket.set-receive-buffer-size\x01%\x04\0#[method]udp-socket.send-buffer-size\x01$\x04\0'[method]udp-socket.set-send-buffer-size\x01%\x01i\x01\x01@\x01\x04self\x13\0&\x04\0\x1C[method]udp-socket.subscribe\x01'\x01h\x11\x01p\x0C\x01j\x01)\x01\x05\x01@\x02\x04self(\x0Bmax-resultsw\0*\x04\0([method]incoming-datagram-stream.receive\x01+\x01@\x01\x04self(\0&\x04\0*[method]incoming-datagram-stream.subscribe\x01,\x01h\x12\x01@\x01\x04self-\0#\x04\0+[method]outgoing-datagram-stream.check-send\x01.\x01p\x0F\x01@\x02\x04self-\tdatagrams/\0#\x04\0%[method]outgoing-datagram-stream.send\x010\x01@\x01\x04self-\0&\x04\0*[method]outgoing-datagram-stream.subscribe\x011\x03\0\x17wasi:sockets/udp@0.2.12\x05\t\x02\x03\0\x04\nudp-socket\x01B\x0C\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01\n\x04\0\nudp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-udp-socket\x01\n\x03\0%wasi:sockets/udp-create-socket@0.2.12\x05\x0B\x02\x03\0\0\x05error\x01B(\x02\x03\x02\x01\x0C\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\r\x01B\x0F\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x0E\x02\x03\0\x06\x0Cinput-stream\x02\x03\0\x06\routput-stream\x02\x03\0\x07\x08duration\x01BT\x02\x03\x02\x01\x0F\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\x10\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x04\x02\x03\x02\x01\x11\x04\0\x08duration\x03\0\x06\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x08\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\n\x02\x03\x02\x01\x07\x04\0\x11ip-socket-address\x03\0\x0C\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x0E\x01m\x03\x07receive\x04send\x04both\x04\0\rshutdown-type\x03\0\x10\x04\0\ntcp-socket\x03\x01\x01h\x12\x01h\t\x01j\0\x01\x0B\x01@\x03\x04self\x13\x07network\x14\rlocal-address\r\0\x15\x04\0\x1D[method]tcp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]tcp-socket.finish-bind\x01\x17\x01@\x03\x04self\x13\x07network\x14\x0Eremote-address\r\0\x15\x04\0 [method]tcp-socket.start-connect\x01\x18\x01i\x01\x01i\x03\x01o\x02\x19\x1A\x01j\x01\x1B\x01\x0B\x01@\x01\x04self\x13\0\x1C\x04\0![method]tcp-socket.finish-connect\x01\x1D\x04\0\x1F[method]tcp-socket.start-listen\x01\x17\x04\0 [method]tcp-socket.finish-listen\x01\x17\x01i\x12\x01o\x03\x1E\x19\x1A\x01j\x01\x1F\x01\x0B\x01@\x01\x04self\x13\0 \x04\0\x19[method]tcp-socket.accept\x01!\x01j\x01\r\x01\x0B\x01@\x01\x04self\x13\0\"\x04\0 [method]tcp-socket.local-address\x01#\x04\0![method]tcp-socket.remote-address\x01#\x01@\x01\x04self\x13\0\x7F\x04\0\x1F[method]tcp-socket.is-listening\x01$\x01@\x01\x04self\x13\0\x0F\x04\0![method]tcp-socket.address-family\x01%\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]tcp-socket.set-listen-backlog-size\x01&\x01j\x01\x7F\x01\x0B\x01@\x01\x04self\x13\0'\x04\0%[method]tcp-socket.keep-alive-enabled\x01(\x01@\x02\x04self\x13\x05value\x7F\0\x15\x04\0)[method]tcp-socket.set-keep-alive-enabled\x01)\x01j\x01\x07\x01\x0B\x01@\x01\x04self\x13\0*\x04\0'[method]tcp-socket.keep-alive-idle-time\x01+\x01@\x02\x04self\x13\x05value\x07\0\x15\x04\0+[method]tcp-socket.set-keep-alive-idle-time\x01,\x04\0&[method]tcp-socket.keep-alive-interval\x01+\x04\0*[method]tcp-socket.set-keep-alive-interval\x01,\x01j\x01y\x01\x0B\x01@\x01\x04self\x13\0-\x04\0#[method]tcp-socket.keep-alive-count\x01.\x01@\x02\x04self\x13\x05valuey\0\x15\x04\0'[method]tcp-socket.set-keep-alive-count\x01/\x01j\x01}\x01\x0B\x01@\x01\x04self\x13\x000\x04\0\x1C[method]tcp-socket.hop-limit\x011\x01@\x02\x04self\x13\x05value}\0\x15\x04\0 [method]tcp-socket.set-hop-limit\x012\x01j\x01w\x01\x0B\x01@\x01\x04self\x13\x003\x04\0&[method]tcp-socket.receive-buffer-size\x014\x04\0*[method]tcp-socket.set-receive-buffer-size\x01&\x04\0#[method]tcp-socket.send-buffer-size\x014\x04\0'[method]tcp-socket.set-send-buffer-size\x01&\x01i\x05\x01@\x01\x04self\x13\x005\x04\0\x1C[method]tcp-socket.subscribe\x016\x01@\x02\x04self\x13\rshutdown-type\x11\0\x15\x04\0\x1B[method]tcp-socket.shutdown\x017\x03\0\x17wasi:sockets/tcp@0.2.12\x05\x12\x02\x03\0\x08\ntcp-socket\x01B\x0C\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01\x13\x04\0\ntcp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-tcp-socket\x01\n\x03\0%wasi:sockets/tcp-create-socket@0.2.12\x05\x14\x02\x03\0\x01\nip-address\x01B\x16\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x15\x04\0\nip-address\x03\0\x06\x04\0\x16resolve-address-stream\x03\x01\x01h\x08\x01k\x07\x01j\x01\n\x01\x05\x01@\x01\x04self\t\0\x0B\x04\x003[method]resolve-address-stream.resolve-next-address\x01\x0C\x01i\x01\x01@\x01\x04self\t\0\r\x04\0([method]resolve-address-stream.subscribe\x01\x0E\x01h\x03\x01i\x08\x01j\x01\x10\x01\x05\x01@\x02\x07network\x0F\x04names\0\x11\x04\0\x11resolve-addresses\x01\x12\x03\0\"wasi:sockets/ip-name-lookup@0.2.12\x05\x16\x04\0\x1Bwasi:sockets/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 6281] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA30\x01A\x02\x01A\"\x01B\x04\x04\0\x05error\x03\x01\x01h\0\x01@\x01\x04self\x01\0s\x04\0\x1D[method]error.to-debug-string\x01\x02\x03\0\x14wasi:io/error@0.2.12\x05\0\x01B\x11\x04\0\x07network\x03\x01\x01m\x15\x07unknown\raccess-denied\rnot-supported\x10invalid-argument\rout-of-memory\x07timeout\x14concurrency-conflict\x0Fnot-in-progress\x0Bwould-block\rinvalid-state\x10new-socket-limit\x14address-not-bindable\x0Eaddress-in-use\x12remote-unreachable\x12connection-refused\x10connection-reset\x12connection-aborted\x12datagram-too-large\x11name-unresolvable\x1Atemporary-resolver-failure\x1Apermanent-resolver-failure\x04\0\nerror-code\x03\0\x01\x01m\x02\x04ipv4\x04ipv6\x04\0\x11ip-address-family\x03\0\x03\x01o\x04}}}}\x04\0\x0Cipv4-address\x03\0\x05\x01o\x08{{{{{{{{\x04\0\x0Cipv6-address\x03\0\x07\x01q\x02\x04ipv4\x01\x06\0\x04ipv6\x01\x08\0\x04\0\nip-address\x03\0\t\x01r\x02\x04port{\x07address\x06\x04\0\x13ipv4-socket-address\x03\0\x0B\x01r\x04\x04port{\tflow-infoy\x07address\x08\x08scope-idy\x04\0\x13ipv6-socket-address\x03\0\r\x01q\x02\x04ipv4\x01\x0C\0\x04ipv6\x01\x0E\0\x04\0\x11ip-socket-address\x03\0\x0F\x03\0\x1Bwasi:sockets/network@0.2.12\x05\x01\x02\x03\0\x01\x07network\x01B\x05\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x01i\x01\x01@\0\0\x02\x04\0\x10instance-network\x01\x03\x03\0$wasi:sockets/instance-network@0.2.12\x05\x03\x01B\n\x04\0\x08pollable\x03\x01\x01h\0\x01@\x01\x04self\x01\0\x7F\x04\0\x16[method]pollable.ready\x01\x02\x01@\x01\x04self\x01\x01\0\x04\0\x16[method]pollable.block\x01\x03\x01p\x01\x01py\x01@\x01\x02in\x04\0\x05\x04\0\x04poll\x01\x06\x03\0\x13wasi:io/poll@0.2.12\x05\x04\x02\x03\0\x03\x08pollable\x02\x03\0\x01\nerror-code\x02\x03\0\x01\x11ip-socket-address\x02\x03\0\x01\x11ip-address-family\x01BD\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x07\x04\0\x11ip-socket-address\x03\0\x06\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x08\x01p}\x01r\x02\x04data\n\x0Eremote-address\x07\x04\0\x11incoming-datagram\x03\0\x0B\x01k\x07\x01r\x02\x04data\n\x0Eremote-address\r\x04\0\x11outgoing-datagram\x03\0\x0E\x04\0\nudp-socket\x03\x01\x04\0\x18incoming-datagram-stream\x03\x01\x04\0\x18outgoing-datagram-stream\x03\x01\x01h\x10\x01h\x03\x01j\0\x01\x05\x01@\x03\x04self\x13\x07network\x14\rlocal-address\x07\0\x15\x04\0\x1D[method]udp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]udp-socket.finish-bind\x01\x17\x01i\x11\x01i\x12\x01o\x02\x18\x19\x01j\x01\x1A\x01\x05\x01@\x02\x04self\x13\x0Eremote-address\r\0\x1B\x04\0\x19[method]udp-socket.stream\x01\x1C\x01j\x01\x07\x01\x05\x01@\x01\x04self\x13\0\x1D\x04\0 [method]udp-socket.local-address\x01\x1E\x04\0![method]udp-socket.remote-address\x01\x1E\x01@\x01\x04self\x13\0\t\x04\0![method]udp-socket.address-family\x01\x1F\x01j\x01}\x01\x05\x01@\x01\x04self\x13\0 \x04\0$[method]udp-socket.unicast-hop-limit\x01!\x01@\x02\x04self\x13\x05value}\0\x15\x04\0([method]udp-socket.set-unicast-hop-limit\x01\"\x01j\x01w\x01\x05\x01@\x01\x04self\x13\0#\x04\0&[method]udp-socket.receive-buffer-size\x01$\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]udp-socket.set-receive-buffer-size\x01%\x04\0#[method]udp-socket.send-buffer-size\x01$\x04\0'[method]udp-socket.set-send-buffer-size\x01%\x01i\x01\x01@\x01\x04self\x13\0&\x04\0\x1C[method]udp-socket.subscribe\x01'\x01h\x11\x01p\x0C\x01j\x01)\x01\x05\x01@\x02\x04self(\x0Bmax-resultsw\0*\x04\0([method]incoming-datagram-stream.receive\x01+\x01@\x01\x04self(\0&\x04\0*[method]incoming-datagram-stream.subscribe\x01,\x01h\x12\x01@\x01\x04self-\0#\x04\0+[method]outgoing-datagram-stream.check-send\x01.\x01p\x0F\x01@\x02\x04self-\tdatagrams/\0#\x04\0%[method]outgoing-datagram-stream.send\x010\x01@\x01\x04self-\0&\x04\0*[method]outgoing-datagram-stream.subscribe\x011\x03\0\x17wasi:sockets/udp@0.2.12\x05\t\x02\x03\0\x04\nudp-socket\x01B\x0C\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01\n\x04\0\nudp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-udp-socket\x01\n\x03\0%wasi:sockets/udp-create-socket@0.2.12\x05\x0B\x02\x03\0\0\x05error\x01B(\x02\x03\x02\x01\x0C\x04\0\x05error\x03\0\0\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x02\x01i\x01\x01q\x02\x15last-operation-failed\x01\x04\0\x06closed\0\0\x04\0\x0Cstream-error\x03\0\x05\x04\0\x0Cinput-stream\x03\x01\x04\0\routput-stream\x03\x01\x01h\x07\x01p}\x01j\x01\n\x01\x06\x01@\x02\x04self\t\x03lenw\0\x0B\x04\0\x19[method]input-stream.read\x01\x0C\x04\0\"[method]input-stream.blocking-read\x01\x0C\x01j\x01w\x01\x06\x01@\x02\x04self\t\x03lenw\0\r\x04\0\x19[method]input-stream.skip\x01\x0E\x04\0\"[method]input-stream.blocking-skip\x01\x0E\x01i\x03\x01@\x01\x04self\t\0\x0F\x04\0\x1E[method]input-stream.subscribe\x01\x10\x01h\x08\x01@\x01\x04self\x11\0\r\x04\0![method]output-stream.check-write\x01\x12\x01j\0\x01\x06\x01@\x02\x04self\x11\x08contents\n\0\x13\x04\0\x1B[method]output-stream.write\x01\x14\x04\0.[method]output-stream.blocking-write-and-flush\x01\x14\x01@\x01\x04self\x11\0\x13\x04\0\x1B[method]output-stream.flush\x01\x15\x04\0$[method]output-stream.blocking-flush\x01\x15\x01@\x01\x04self\x11\0\x0F\x04\0\x1F[method]output-stream.subscribe\x01\x16\x01@\x02\x04self\x11\x03lenw\0\x13\x04\0\"[method]output-stream.write-zeroes\x01\x17\x04\x005[method]output-stream.blocking-write-zeroes-and-flush\x01\x17\x01@\x03\x04self\x11\x03src\t\x03lenw\0\r\x04\0\x1C[method]output-stream.splice\x01\x18\x04\0%[method]output-stream.blocking-splice\x01\x18\x03\0\x16wasi:io/streams@0.2.12\x05\r\x01B\x0F\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x01w\x04\0\x07instant\x03\0\x02\x01w\x04\0\x08duration\x03\0\x04\x01@\0\0\x03\x04\0\x03now\x01\x06\x01@\0\0\x05\x04\0\nresolution\x01\x07\x01i\x01\x01@\x01\x04when\x03\0\x08\x04\0\x11subscribe-instant\x01\t\x01@\x01\x04when\x05\0\x08\x04\0\x12subscribe-duration\x01\n\x03\0\"wasi:clocks/monotonic-clock@0.2.12\x05\x0E\x02\x03\0\x06\x0Cinput-stream\x02\x03\0\x06\routput-stream\x02\x03\0\x07\x08duration\x01BT\x02\x03\x02\x01\x0F\x04\0\x0Cinput-stream\x03\0\0\x02\x03\x02\x01\x10\x04\0\routput-stream\x03\0\x02\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\x04\x02\x03\x02\x01\x11\x04\0\x08duration\x03\0\x06\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x08\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\n\x02\x03\x02\x01\x07\x04\0\x11ip-socket-address\x03\0\x0C\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x0E\x01m\x03\x07receive\x04send\x04both\x04\0\rshutdown-type\x03\0\x10\x04\0\ntcp-socket\x03\x01\x01h\x12\x01h\t\x01j\0\x01\x0B\x01@\x03\x04self\x13\x07network\x14\rlocal-address\r\0\x15\x04\0\x1D[method]tcp-socket.start-bind\x01\x16\x01@\x01\x04self\x13\0\x15\x04\0\x1E[method]tcp-socket.finish-bind\x01\x17\x01@\x03\x04self\x13\x07network\x14\x0Eremote-address\r\0\x15\x04\0 [method]tcp-socket.start-connect\x01\x18\x01i\x01\x01i\x03\x01o\x02\x19\x1A\x01j\x01\x1B\x01\x0B\x01@\x01\x04self\x13\0\x1C\x04\0![method]tcp-socket.finish-connect\x01\x1D\x04\0\x1F[method]tcp-socket.start-listen\x01\x17\x04\0 [method]tcp-socket.finish-listen\x01\x17\x01i\x12\x01o\x03\x1E\x19\x1A\x01j\x01\x1F\x01\x0B\x01@\x01\x04self\x13\0 \x04\0\x19[method]tcp-socket.accept\x01!\x01j\x01\r\x01\x0B\x01@\x01\x04self\x13\0\"\x04\0 [method]tcp-socket.local-address\x01#\x04\0![method]tcp-socket.remote-address\x01#\x01@\x01\x04self\x13\0\x7F\x04\0\x1F[method]tcp-socket.is-listening\x01$\x01@\x01\x04self\x13\0\x0F\x04\0![method]tcp-socket.address-family\x01%\x01@\x02\x04self\x13\x05valuew\0\x15\x04\0*[method]tcp-socket.set-listen-backlog-size\x01&\x01j\x01\x7F\x01\x0B\x01@\x01\x04self\x13\0'\x04\0%[method]tcp-socket.keep-alive-enabled\x01(\x01@\x02\x04self\x13\x05value\x7F\0\x15\x04\0)[method]tcp-socket.set-keep-alive-enabled\x01)\x01j\x01\x07\x01\x0B\x01@\x01\x04self\x13\0*\x04\0'[method]tcp-socket.keep-alive-idle-time\x01+\x01@\x02\x04self\x13\x05value\x07\0\x15\x04\0+[method]tcp-socket.set-keep-alive-idle-time\x01,\x04\0&[method]tcp-socket.keep-alive-interval\x01+\x04\0*[method]tcp-socket.set-keep-alive-interval\x01,\x01j\x01y\x01\x0B\x01@\x01\x04self\x13\0-\x04\0#[method]tcp-socket.keep-alive-count\x01.\x01@\x02\x04self\x13\x05valuey\0\x15\x04\0'[method]tcp-socket.set-keep-alive-count\x01/\x01j\x01}\x01\x0B\x01@\x01\x04self\x13\x000\x04\0\x1C[method]tcp-socket.hop-limit\x011\x01@\x02\x04self\x13\x05value}\0\x15\x04\0 [method]tcp-socket.set-hop-limit\x012\x01j\x01w\x01\x0B\x01@\x01\x04self\x13\x003\x04\0&[method]tcp-socket.receive-buffer-size\x014\x04\0*[method]tcp-socket.set-receive-buffer-size\x01&\x04\0#[method]tcp-socket.send-buffer-size\x014\x04\0'[method]tcp-socket.set-send-buffer-size\x01&\x01i\x05\x01@\x01\x04self\x13\x005\x04\0\x1C[method]tcp-socket.subscribe\x016\x01@\x02\x04self\x13\rshutdown-type\x11\0\x15\x04\0\x1B[method]tcp-socket.shutdown\x017\x03\0\x17wasi:sockets/tcp@0.2.12\x05\x12\x02\x03\0\x08\ntcp-socket\x01B\x0C\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\0\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x02\x02\x03\x02\x01\x08\x04\0\x11ip-address-family\x03\0\x04\x02\x03\x02\x01\x13\x04\0\ntcp-socket\x03\0\x06\x01i\x07\x01j\x01\x08\x01\x03\x01@\x01\x0Eaddress-family\x05\0\t\x04\0\x11create-tcp-socket\x01\n\x03\0%wasi:sockets/tcp-create-socket@0.2.12\x05\x14\x02\x03\0\x01\nip-address\x01B\x16\x02\x03\x02\x01\x05\x04\0\x08pollable\x03\0\0\x02\x03\x02\x01\x02\x04\0\x07network\x03\0\x02\x02\x03\x02\x01\x06\x04\0\nerror-code\x03\0\x04\x02\x03\x02\x01\x15\x04\0\nip-address\x03\0\x06\x04\0\x16resolve-address-stream\x03\x01\x01h\x08\x01k\x07\x01j\x01\n\x01\x05\x01@\x01\x04self\t\0\x0B\x04\x003[method]resolve-address-stream.resolve-next-address\x01\x0C\x01i\x01\x01@\x01\x04self\t\0\r\x04\0([method]resolve-address-stream.subscribe\x01\x0E\x01h\x03\x01i\x08\x01j\x01\x10\x01\x05\x01@\x02\x07network\x0F\x04names\0\x11\x04\0\x11resolve-addresses\x01\x12\x03\0\"wasi:sockets/ip-name-lookup@0.2.12\x05\x16\x04\0\x1Bwasi:sockets/imports@0.2.12\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+/// Referenced from every module of the bindings, so that the
+/// linker keeps the component type above whenever any of them is
+/// used.
+#[inline(never)]
+#[doc(hidden)]
+pub fn __link_custom_section_describing_imports() {}

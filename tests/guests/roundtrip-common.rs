@@ -4,12 +4,18 @@
 //! lifted and lowered on both sides of the guest. `counter` is a
 //! guest-implemented resource.
 //!
-//! Like `differential-common.rs`, this file is compiled twice, against
-//! `bindings` from witbind (`roundtrip-witbind`) and from wit-bindgen 0.63
-//! (`roundtrip-wit-bindgen`), and both components must pass the same test.
+//! Like `differential-common.rs`, this file is compiled against `bindings`
+//! from witbind (`roundtrip-witbind`, and `roundtrip-nostd` without std)
+//! and from wit-bindgen 0.63 (`roundtrip-wit-bindgen`), and every component
+//! must pass the same test. It uses only `core` and `alloc`; each crate
+//! installs [`CountingAllocator`] over an allocator of its choice.
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU32, Ordering};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::Cell;
+use core::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 
 use crate::bindings::exports::witbind_fixtures::roundtrip::guest::{
     Counter, CounterBorrow, Guest, GuestCounter,
@@ -159,6 +165,47 @@ impl Guest for Component {
 
     fn memory_pages() -> u32 {
         core::arch::wasm32::memory_size(0) as u32
+    }
+
+    fn heap_balance() -> i64 {
+        LIVE_BYTES.load(Ordering::Relaxed)
+    }
+}
+
+/// Bytes allocated minus bytes freed through the global allocator. Every
+/// byte the host hands the guest must come from `cabi_realloc`, which must
+/// use this allocator, since the bindings free arguments through it.
+static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
+
+/// Another allocator, counting: each guest crate installs one as its
+/// `#[global_allocator]`.
+pub struct CountingAllocator<A>(pub A);
+
+fn count(bytes: usize, sign: i64) {
+    LIVE_BYTES.fetch_add(sign * bytes as i64, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded to `A` with the same arguments.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size(), 1);
+        unsafe { self.0.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size(), 1);
+        unsafe { self.0.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(layout.size(), -1);
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(layout.size(), -1);
+        count(new_size, 1);
+        unsafe { self.0.realloc(ptr, layout, new_size) }
     }
 }
 

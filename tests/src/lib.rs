@@ -35,6 +35,74 @@ pub fn cargo() -> Command {
     command
 }
 
+/// [`cargo`], for a command that builds for `wasm32-wasip2`: makes sure
+/// the target is installed first (see [`ensure_wasm32_wasip2`]).
+pub fn cargo_for_wasm() -> Command {
+    if let Err(e) = ensure_wasm32_wasip2() {
+        panic!("{e:#}");
+    }
+    cargo()
+}
+
+/// The compilation target of the guests.
+pub const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// Installs the `wasm32-wasip2` target for the toolchain running the tests
+/// when it is missing (once per test process), so that `cargo test` works
+/// on a machine that has only the toolchain. The target is found in the
+/// toolchain's sysroot; it is added with `rustup target add`, for the same
+/// toolchain (rustup's proxies pass it down in `RUSTUP_TOOLCHAIN`).
+pub fn ensure_wasm32_wasip2() -> anyhow::Result<()> {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| install_wasm_target().map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+fn install_wasm_target() -> anyhow::Result<()> {
+    if wasm_target_installed()? {
+        return Ok(());
+    }
+    eprintln!("witbind tests: the `{WASM_TARGET}` target is missing; running `rustup target add {WASM_TARGET}`");
+    let status = Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .status();
+    match status {
+        Ok(status) if status.success() && wasm_target_installed()? => Ok(()),
+        Ok(status) => bail!(
+            "`rustup target add {WASM_TARGET}` failed ({status}); the tests build guest \
+             components for {WASM_TARGET}: install the target for this toolchain and re-run"
+        ),
+        Err(e) => bail!(
+            "the `{WASM_TARGET}` target is not installed and `rustup` could not be run ({e}); \
+             the tests build guest components for {WASM_TARGET}: install the target for this \
+             toolchain (with rustup: `rustup target add {WASM_TARGET}`) and re-run"
+        ),
+    }
+}
+
+/// Whether the sysroot of the toolchain's `rustc` has the target's library.
+fn wasm_target_installed() -> anyhow::Result<bool> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .with_context(|| format!("running `{} --print sysroot`", rustc.to_string_lossy()))?;
+    if !output.status.success() {
+        bail!(
+            "`rustc --print sysroot` failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let sysroot = String::from_utf8(output.stdout).context("the sysroot path is not UTF-8")?;
+    let lib = Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(WASM_TARGET)
+        .join("lib");
+    Ok(lib.is_dir())
+}
+
 /// The `wit/` folder of the `wasip2` crate (a dev-dependency of this crate):
 /// WASI 0.2 WIT, root package `rust:wasi` without worlds, the WASI packages
 /// in `deps/`. Found through `cargo metadata`, since that WIT is not
@@ -259,6 +327,7 @@ pub fn build_guests() -> &'static Guests {
 
 fn try_build_guests() -> anyhow::Result<Guests> {
     link_wasi_wit()?;
+    ensure_wasm32_wasip2()?;
     let output = cargo()
         .args(["build", "--workspace", "--keep-going"])
         .args([

@@ -488,3 +488,70 @@ fn real_binary_smoke_test() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("Usage:"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------
+// `%`-escaped names
+// ---------------------------------------------------------------------------
+
+/// WIT names that are keywords, escaped with `%` as WIT spells them.
+const KEYWORD_NAMES: &str = "package %interface:%world@1.0.0;\n\
+                             interface %type { %use: func() -> u32; other: func(); }\n\
+                             world %import { import %type; }\n\
+                             world %export { export %type; }\n";
+
+/// World, `with` and `skip` names may be given `%`-escaped, as WIT writes
+/// them (and must, for names that are keywords), or without the `%`.
+#[test]
+fn percent_escaped_names_are_accepted_everywhere() {
+    let dir = scratch(&[("keywords.wit", KEYWORD_NAMES)]);
+    let path = path_arg(&dir.path().join("keywords.wit"));
+    for world in [
+        "%import",
+        "import",
+        "%interface:%world/%import",
+        "%interface:%world/%import@1.0.0",
+        "interface:world/import",
+    ] {
+        let out = witbind([
+            OsString::from("bindgen"),
+            path.clone(),
+            "--world".into(),
+            world.into(),
+        ]);
+        assert_eq!(out.code, 0, "--world {world}: {out:#?}");
+        assert!(out.stdout.contains("pub fn use_()"), "--world {world}");
+    }
+
+    let out = witbind([
+        OsString::from("bindgen"),
+        path.clone(),
+        "--world".into(),
+        "%interface:%world/%export".into(),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stdout.contains("fn use_() -> u32;"), "{}", out.stdout);
+
+    let out = witbind([
+        OsString::from("bindgen"),
+        path.clone(),
+        "--world".into(),
+        "%import".into(),
+        "--with".into(),
+        "%interface:%world/%type=crate::elsewhere".into(),
+    ]);
+    assert_eq!(out.code, 0, "a %-escaped `with` key matches: {out:#?}");
+    assert!(out.stdout.contains("crate::elsewhere"), "{}", out.stdout);
+    assert!(!out.stdout.contains("pub fn use_()"), "{}", out.stdout);
+
+    let out = witbind([
+        OsString::from("bindgen"),
+        path,
+        "--world".into(),
+        "%import".into(),
+        "--skip".into(),
+        "%use".into(),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(!out.stdout.contains("use_"), "`--skip %use` leaves it out");
+    assert!(out.stdout.contains("pub fn other()"), "{}", out.stdout);
+}

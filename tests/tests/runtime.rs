@@ -86,7 +86,42 @@ fn exported_run_exits_with_the_chosen_code() {
     }
 }
 
+mod allocator;
+mod borrows;
+mod cross_crate;
+mod named_imports;
 mod roundtrip;
+
+/// `import primary: store; import secondary: store;`: each name is its own
+/// module with its own types and resources, linked to its own instance.
+#[test]
+fn one_interface_imported_under_two_names() {
+    named_imports::each_name_reaches_its_own_instance("named_imports");
+}
+
+/// A library crate holds the bindings (`pub_export_macro`); another crate
+/// implements the exports and calls the library's `export!`. The component
+/// has the world's exports and imports, and runs.
+#[test]
+fn exports_implemented_in_another_crate_run() {
+    cross_crate::exports_from_another_crate_run("cross_crate_export");
+}
+
+/// Exports receiving borrows of a host resource (alone, in options,
+/// variants, records and lists, in an interface and at world level) end
+/// every loan before returning, and never drop the host's resource.
+#[test]
+fn borrows_received_by_exports_are_released() {
+    borrows::every_borrow_is_released("borrowed_imports");
+}
+
+/// The smallest guest (only its allocator uses std) frees what the host
+/// allocated in it through the allocator that allocated it: the exported
+/// `cabi_realloc` is std's, not wasi-libc's.
+#[test]
+fn host_allocations_are_freed_by_the_same_allocator() {
+    allocator::every_call_is_balanced("minimal_alloc");
+}
 
 /// Every WIT type kind crosses the boundary in both directions and comes
 /// back equal (`wit/fixtures/roundtrip.wit`, guest `roundtrip-witbind`).
@@ -97,6 +132,19 @@ fn roundtrip_values_through_witbind_guest() {
     roundtrip::strings_and_lists(&mut rt);
     roundtrip::options_results_tuples(&mut rt);
     roundtrip::records_variants_flags(&mut rt);
+}
+
+/// The same round trips through a `no_std` guest with `with_cabi_realloc`
+/// and dlmalloc as its global allocator.
+#[test]
+fn roundtrip_through_no_std_witbind_guest() {
+    let mut rt = roundtrip::Roundtripper::new("roundtrip_nostd");
+    roundtrip::scalars(&mut rt);
+    roundtrip::strings_and_lists(&mut rt);
+    roundtrip::options_results_tuples(&mut rt);
+    roundtrip::records_variants_flags(&mut rt);
+    roundtrip::resources(&mut rt);
+    roundtrip::no_leaks(&mut rt);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use witbind_codegen::{bindgen_file, Opts};
-use witbind_tests::{cargo, repo_root, snapshot_cases, snapshots_dir, SnapshotCase};
+use witbind_tests::{cargo_for_wasm, repo_root, snapshot_cases, snapshots_dir, SnapshotCase};
 
 const BLESS_HINT: &str = "re-run with WITBIND_BLESS=1 to accept the new output: \
      `WITBIND_BLESS=1 cargo test -p witbind-tests --test snapshots`";
@@ -157,7 +157,7 @@ fn generation_is_deterministic() {
 #[test]
 fn snapshots_compile_for_wasm32_wasip2() {
     for subcommand in ["build", "clippy"] {
-        let mut command = cargo();
+        let mut command = cargo_for_wasm();
         command
             .arg(subcommand)
             .args(["-p", "codegen-snapshots", "--target", "wasm32-wasip2"])

@@ -2,7 +2,7 @@
 //! options, the pre-computed type facts and sizes, and the module path of
 //! every interface.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
@@ -65,9 +65,19 @@ pub(crate) struct Cx<'a> {
     /// Local names of types `use`d into a module: (module, type) → alias,
     /// so that code in that module says `Point`, not a long path.
     local_aliases: HashMap<(Vec<String>, TypeId), Ident>,
-    /// The exported interface being generated, if any: its own types are
-    /// its export-side copies even when the world also imports it.
-    exporting: Cell<Option<InterfaceId>>,
+    /// The imported or exported interface being generated, if any: in its
+    /// module, its own types are that module's copies (an interface may be
+    /// both imported and exported, or imported under several names).
+    scope: RefCell<Option<Scope>>,
+}
+
+/// One import or export of an interface, being generated.
+#[derive(Clone)]
+struct Scope {
+    interface: InterfaceId,
+    key: WorldKey,
+    module: ModulePath,
+    export: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -118,7 +128,7 @@ impl<'a> Cx<'a> {
             types,
             imports: HashMap::new(),
             exports: HashMap::new(),
-            exporting: Cell::new(None),
+            scope: RefCell::new(None),
             remapped: HashMap::new(),
             local_aliases: HashMap::new(),
         };
@@ -128,30 +138,39 @@ impl<'a> Cx<'a> {
         Ok(cx)
     }
 
+    /// The canonical module of every imported and exported interface: its
+    /// import or export under its own name, else its first labelled one
+    /// (`import primary: store;`), which other modules' references go to.
     fn assign_modules(&mut self) {
         let world = &self.resolve.worlds[self.world];
-        for (key, item) in &world.imports {
-            if let WorldItem::Interface { id, .. } = item {
-                let path = self.interface_module(key, false);
-                self.imports.insert(*id, path);
+        for (key, id) in interface_items(&world.imports) {
+            let path = self.interface_module(key, false);
+            let canonical =
+                matches!(key, WorldKey::Interface(_)) || !self.imports.contains_key(&id);
+            if canonical {
+                self.imports.insert(id, path);
             }
         }
-        for (key, item) in &world.exports {
-            if let WorldItem::Interface { id, .. } = item {
-                let path = self.interface_module(key, true);
-                self.exports.insert(*id, path);
+        for (key, id) in interface_items(&world.exports) {
+            let path = self.interface_module(key, true);
+            let canonical =
+                matches!(key, WorldKey::Interface(_)) || !self.exports.contains_key(&id);
+            if canonical {
+                self.exports.insert(id, path);
             }
         }
     }
 
     fn collect_local_aliases(&mut self) {
-        let modules: Vec<(InterfaceId, ModulePath)> = self
-            .imports
-            .iter()
-            .filter(|(id, _)| !self.remapped.contains_key(id))
-            .chain(self.exports.iter())
-            .map(|(id, path)| (*id, path.clone()))
-            .collect();
+        let world = &self.resolve.worlds[self.world];
+        let imports = interface_items(&world.imports)
+            .filter(|(key, id)| {
+                !matches!(key, WorldKey::Interface(_)) || !self.remapped.contains_key(id)
+            })
+            .map(|(key, id)| (id, self.interface_module(key, false)));
+        let exports =
+            interface_items(&world.exports).map(|(key, id)| (id, self.interface_module(key, true)));
+        let modules: Vec<(InterfaceId, ModulePath)> = imports.chain(exports).collect();
         for (iface, module) in modules {
             let key: Vec<String> = module.0.iter().map(Ident::to_string).collect();
             for (name, ty) in &self.resolve.interfaces[iface].types {
@@ -174,12 +193,16 @@ impl<'a> Cx<'a> {
 
     /// Whether `func` is left out (`skip`).
     pub(crate) fn skipped(&self, func: &Function) -> bool {
-        self.opts.skip.contains(&func.name)
+        self.opts
+            .skip
+            .iter()
+            .any(|name| names::unescape_wit(name) == func.name)
     }
 
     /// `ns::pkg::iface` for a named interface, `name` for a world-local
-    /// one, under `exports::` when exported (as wit-bindgen 0.63 does).
-    fn interface_module(&self, key: &WorldKey, export: bool) -> ModulePath {
+    /// or labelled one, under `exports::` when exported (as wit-bindgen
+    /// 0.63 does).
+    pub(crate) fn interface_module(&self, key: &WorldKey, export: bool) -> ModulePath {
         let mut path = Vec::new();
         if export {
             path.push(names::ident("exports"));
@@ -198,23 +221,56 @@ impl<'a> Cx<'a> {
         ModulePath(path)
     }
 
-    /// Runs `f` while generating exported interface `id`.
-    pub(crate) fn exporting<T>(&self, id: InterfaceId, f: impl FnOnce() -> T) -> T {
-        let previous = self.exporting.replace(Some(id));
-        let result = f();
-        self.exporting.set(previous);
+    /// Runs `f` while generating interface `id`, imported (or, with
+    /// `export`, exported) under `key`, into `module`; returns `f`'s result.
+    pub(crate) fn in_scope<T>(
+        &self,
+        id: InterfaceId,
+        key: &WorldKey,
+        export: bool,
+        f: impl FnOnce(&ModulePath) -> T,
+    ) -> T {
+        let module = self.interface_module(key, export);
+        let scope = Scope {
+            interface: id,
+            key: key.clone(),
+            module: module.clone(),
+            export,
+        };
+        let previous = self.scope.replace(Some(scope));
+        let result = f(&module);
+        *self.scope.borrow_mut() = previous;
         result
     }
 
+    /// The scope being generated, when it is interface `id`'s.
+    fn scope_of(&self, id: InterfaceId) -> Option<Scope> {
+        self.scope
+            .borrow()
+            .clone()
+            .filter(|scope| scope.interface == id)
+    }
+
     /// Whether references to interface `id` mean its export-side copy: it is
-    /// only exported, or it is the exported interface being generated.
+    /// the exported interface being generated, or it is only exported.
     pub(crate) fn export_side(&self, id: InterfaceId) -> bool {
-        self.exports.contains_key(&id)
-            && (!self.imports.contains_key(&id) || self.exporting.get() == Some(id))
+        match self.scope_of(id) {
+            Some(scope) => scope.export,
+            None => self.exports.contains_key(&id) && !self.imports.contains_key(&id),
+        }
+    }
+
+    /// Whether interface `id` is generated in the current scope (its types
+    /// are then never taken from elsewhere through `with`).
+    pub(crate) fn in_own_scope(&self, id: InterfaceId) -> bool {
+        self.scope_of(id).is_some()
     }
 
     /// The module of interface `id` as seen from the code being generated.
     pub(crate) fn module_of_interface(&self, id: InterfaceId) -> ModulePath {
+        if let Some(scope) = self.scope_of(id) {
+            return scope.module;
+        }
         let side = if self.export_side(id) {
             &self.exports
         } else {
@@ -223,12 +279,16 @@ impl<'a> Cx<'a> {
         side.get(&id).cloned().unwrap_or_else(ModulePath::root)
     }
 
-    /// The import-side module of interface `id`.
-    pub(crate) fn import_module_of_interface(&self, id: InterfaceId) -> ModulePath {
-        self.imports
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(ModulePath::root)
+    /// The core wasm module name of interface `id`'s import (or export):
+    /// `ns:pkg/iface@1.0.0`, or its label; `$root` for world items.
+    pub(crate) fn wasm_module_of_interface(&self, id: InterfaceId) -> String {
+        match self.scope_of(id) {
+            Some(scope) => self.resolve.name_world_key(&scope.key),
+            None => self
+                .world_key_of(id)
+                .map(|key| self.resolve.name_world_key(&key))
+                .unwrap_or_else(|| "$root".to_string()),
+        }
     }
 
     /// The module that defines type `id`.
@@ -282,6 +342,16 @@ impl<'a> Cx<'a> {
         debug_assert!(matches!(self.resolve.types[id].kind, TypeDefKind::Resource));
         id
     }
+}
+
+/// The interfaces among a world's imports or exports, with their keys.
+fn interface_items(
+    items: &wit_bindgen_core::wit_parser::IndexMap<WorldKey, WorldItem>,
+) -> impl Iterator<Item = (&WorldKey, InterfaceId)> {
+    items.iter().filter_map(|(key, item)| match item {
+        WorldItem::Interface { id, .. } => Some((key, *id)),
+        WorldItem::Function(_) | WorldItem::Type { .. } => None,
+    })
 }
 
 /// WIT doc text as rustdoc lines: tabs become spaces, and lines that

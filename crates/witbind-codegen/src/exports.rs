@@ -35,10 +35,9 @@ impl Cx<'_> {
         for (key, item) in &world.exports {
             match item {
                 WorldItem::Interface { id, .. } => {
-                    let (module, items, macro_name) = self.exporting(*id, || {
-                        let module = self.module_of_interface(*id);
-                        let (items, macro_name) = self.expand_exported_interface(*id, key, &module);
-                        (module, items, macro_name)
+                    let (module, items, macro_name) = self.in_scope(*id, key, true, |module| {
+                        let (items, macro_name) = self.expand_exported_interface(*id, key, module);
+                        (module.clone(), items, macro_name)
                     });
                     let docs = self.docs(&self.resolve.interfaces[*id].docs);
                     tree.insert(&module, docs, items);
@@ -70,7 +69,12 @@ impl Cx<'_> {
             });
         }
         if !macros.is_empty() {
-            tree.insert(&root, TokenStream::new(), self.expand_export_macro(&macros));
+            let component_type = self.expand_export_component_type()?;
+            tree.insert(
+                &root,
+                TokenStream::new(),
+                self.expand_export_macro(&macros, &component_type),
+            );
             if self.opts.stubs {
                 tree.insert(&root, TokenStream::new(), self.expand_stubs(&world_funcs));
             }
@@ -78,8 +82,13 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// The world's `export!(MyType)`: forwards to every interface's macro.
-    fn expand_export_macro(&self, macros: &[ExportMacro]) -> TokenStream {
+    /// The world's `export!(MyType)`: forwards to every interface's macro,
+    /// and embeds `component_type` in the crate that exports.
+    fn expand_export_macro(
+        &self,
+        macros: &[ExportMacro],
+        component_type: &TokenStream,
+    ) -> TokenStream {
         let world = &self.resolve.worlds[self.world];
         let impl_name = format_ident!("__export_{}_impl", world.name.to_snake_case());
         let (macro_export, visibility) = self.export_macro_visibility();
@@ -107,6 +116,7 @@ impl Cx<'_> {
                 ($ty:ident) => (#bindings::#export_name!($ty with_types_in #bindings););
                 ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
                     #(#calls)*
+                    #component_type
                 );
             }
             #[doc(inline)]
@@ -150,7 +160,7 @@ impl Cx<'_> {
         // Resource traits and the interface's `Guest` trait.
         let resource_types = resources.iter().map(|r| {
             let name = self.resource_ident(*r);
-            let guest = format_ident!("Guest{}", name);
+            let guest = self.guest_trait(*r);
             quote!(type #name: #guest;)
         });
         let free: Vec<TokenStream> = funcs
@@ -167,8 +177,7 @@ impl Cx<'_> {
             }
         });
         for resource in &resources {
-            let name = self.resource_ident(*resource);
-            let guest = format_ident!("Guest{}", name);
+            let guest = self.guest_trait(*resource);
             let methods = funcs
                 .iter()
                 .filter(|f| f.kind.resource() == Some(*resource))
@@ -275,7 +284,7 @@ impl Cx<'_> {
             let fns = world_funcs.iter().map(|f| stub_fn(f, &root));
             impls.extend(quote!(impl Guest for Stub { #(#fns)* }));
         }
-        for item in world.exports.values() {
+        for (key, item) in &world.exports {
             let WorldItem::Interface { id, .. } = item else {
                 continue;
             };
@@ -288,8 +297,7 @@ impl Cx<'_> {
             {
                 continue;
             }
-            impls.extend(self.exporting(*id, || {
-                let module = self.module_of_interface(*id);
+            impls.extend(self.in_scope(*id, key, true, |module| {
                 let segments = &module.0;
                 let resources: Vec<TypeId> = iface
                     .types
@@ -308,7 +316,7 @@ impl Cx<'_> {
                     .map(|f| stub_fn(f, &root));
                 let mut out = quote!(impl #(#segments::)* Guest for Stub { #(#types)* #(#fns)* });
                 for r in &resources {
-                    let guest = format_ident!("Guest{}", self.resource_ident(*r));
+                    let guest = self.guest_trait(*r);
                     let fns = iface
                         .functions
                         .values()
@@ -341,7 +349,15 @@ impl Cx<'_> {
     }
 
     fn resource_ident(&self, id: TypeId) -> Ident {
-        names::camel(self.resolve.types[id].name.as_deref().unwrap_or_default())
+        names::camel(self.resource_wit_name(id))
+    }
+
+    fn resource_wit_name(&self, id: TypeId) -> &str {
+        self.resolve.types[id].name.as_deref().unwrap_or_default()
+    }
+
+    fn guest_trait(&self, id: TypeId) -> Ident {
+        names::guest_trait(self.resource_wit_name(id))
     }
 
     /// The `_export_*_cabi` shims (and post-return functions) in `module`,
@@ -363,7 +379,7 @@ impl Cx<'_> {
             let post = format_ident!("__post_return_{}", snake);
             let trait_path = match func.kind.resource() {
                 Some(resource) => {
-                    let guest = format_ident!("Guest{}", self.resource_ident(resource));
+                    let guest = self.guest_trait(resource);
                     quote!(#guest)
                 }
                 None => quote!(Guest),
@@ -445,8 +461,9 @@ impl Cx<'_> {
         items
     }
 
-    /// `_export_f_cabi::<T>`: lifts the arguments, calls the user's
-    /// implementation, lowers the result.
+    /// `_export_f_cabi::<__T>`: lifts the arguments, calls the user's
+    /// implementation, lowers the result. (The generic parameter's name
+    /// cannot be a WIT type's, which would shadow it in the body.)
     fn expand_export_shim(
         &self,
         func: &Function,
@@ -474,7 +491,7 @@ impl Cx<'_> {
             _ => None,
         };
         let callee = Callee::Export {
-            call: quote!(T::#name),
+            call: quote!(__T::#name),
             method: crate::imports::takes_self(func),
             constructor,
         };
@@ -494,7 +511,7 @@ impl Cx<'_> {
         quote! {
             #[doc(hidden)]
             #[allow(non_snake_case, unused_unsafe, clippy::all)]
-            pub unsafe fn #cabi<T: #trait_path>(#(#params),*) #result {
+            pub unsafe fn #cabi<__T: #trait_path>(#(#params),*) #result {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #rt::run_ctors_once();
@@ -505,7 +522,7 @@ impl Cx<'_> {
         }
     }
 
-    /// `__post_return_f::<T>`: frees what the shim handed to the host.
+    /// `__post_return_f::<__T>`: frees what the shim handed to the host.
     fn expand_post_return(
         &self,
         func: &Function,
@@ -521,7 +538,7 @@ impl Cx<'_> {
         quote! {
             #[doc(hidden)]
             #[allow(non_snake_case, unused_unsafe, clippy::all)]
-            pub unsafe fn #post<T: #trait_path>(#(#params),*) {
+            pub unsafe fn #post<__T: #trait_path>(#(#params),*) {
                 unsafe { #body }
             }
         }
@@ -533,8 +550,8 @@ impl Cx<'_> {
         let def = &self.resolve.types[id];
         let wit_name = def.name.as_deref().unwrap_or_default();
         let name = self.resource_ident(id);
-        let borrow = format_ident!("{}Borrow", name);
-        let guest = format_ident!("Guest{}", name);
+        let borrow = names::resource_borrow(wit_name);
+        let guest = self.guest_trait(id);
         let rt = &self.rt;
         let borrow_doc = format!(" A borrow of a [`{name}`], lent to the guest for one call.");
         let export_module = format!("[export]{wasm_module}");

@@ -17,9 +17,14 @@ use crate::types::Style;
 impl Cx<'_> {
     /// Types, resources (with their methods) and free functions of an
     /// imported interface, in WIT order.
-    pub(crate) fn expand_imported_interface(&self, id: InterfaceId, key: &WorldKey) -> TokenStream {
+    pub(crate) fn expand_imported_interface(
+        &self,
+        id: InterfaceId,
+        key: &WorldKey,
+        module: &ModulePath,
+    ) -> TokenStream {
         let iface = &self.resolve.interfaces[id];
-        let module = self.import_module_of_interface(id);
+        let module = module.clone();
         let wasm_module = self.resolve.name_world_key(key);
         let mut items = TokenStream::new();
         for ty in iface.types.values() {

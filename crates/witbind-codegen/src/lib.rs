@@ -12,7 +12,8 @@
 //! resources handles with Drop, constructors, methods, statics
 //! exports Guest traits, exported resources, export! and entry points
 //! with    imported interfaces taken from existing bindings
-//! world   the module tree, world-level items, component-type section
+//! world   the module tree, world-level items, export! and link helpers
+//! encode  the component-type custom section (wit-component)
 //! format  prettyplease: the only place where tokens become a string
 //! ```
 //!
@@ -22,6 +23,7 @@
 
 mod abi;
 mod context;
+mod encode;
 mod error;
 mod exports;
 mod format;

@@ -146,11 +146,17 @@ impl Wit {
     /// - a bare `world` name, looked up in the input packages first and then in
     ///   every loaded package,
     /// - nothing, when the input packages hold exactly one world.
+    ///
+    /// Names may be `%`-escaped as in WIT (`%import`, `%ns:%pkg/%world`).
     pub fn select_world(&self, spec: Option<&str>) -> Result<WorldId, Error> {
-        match spec {
-            None => self.select_only_world(),
-            Some(spec) if spec.contains(':') || spec.contains('/') => self.select_qualified(spec),
-            Some(name) => self.select_by_name(name),
+        let Some(spec) = spec else {
+            return self.select_only_world();
+        };
+        let name = crate::names::unescape_wit(spec);
+        if name.contains(':') || name.contains('/') {
+            self.select_qualified(&name)
+        } else {
+            self.select_by_name(&name)
         }
     }
 

@@ -46,6 +46,17 @@ pub(crate) fn camel(name: &str) -> Ident {
     }
 }
 
+/// The borrow type of exported resource `name` (WIT name): `CounterBorrow`.
+pub(crate) fn resource_borrow(name: &str) -> Ident {
+    ident(&format!("{}Borrow", name.to_upper_camel_case()))
+}
+
+/// The trait a guest implements for exported resource `name` (WIT name):
+/// `GuestCounter`.
+pub(crate) fn guest_trait(name: &str) -> Ident {
+    ident(&format!("Guest{}", name.to_upper_camel_case()))
+}
+
 /// A constant name (flags members): SHOUTY_SNAKE_CASE.
 pub(crate) fn shouty(name: &str) -> Ident {
     escape(name.to_shouty_snake_case())
@@ -58,6 +69,17 @@ fn escape(name: String) -> Ident {
         Ident::new_raw(&name, Span::call_site())
     } else {
         ident(&name)
+    }
+}
+
+/// A WIT name as given by a user (`%import`, `%ns:%pkg/%world`,
+/// `[method]%type.%self`) without the `%` that WIT uses to escape names
+/// that are keywords: the name the resolved WIT stores.
+pub(crate) fn unescape_wit(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.contains('%') {
+        std::borrow::Cow::Owned(name.replace('%', ""))
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
 }
 
@@ -81,5 +103,13 @@ mod tests {
         assert_eq!(camel("guest").to_string(), "Guest_");
         assert_eq!(camel("output-stream").to_string(), "OutputStream");
         assert_eq!(shouty("type").to_string(), "TYPE");
+    }
+
+    #[test]
+    fn percent_escapes_are_removed_from_user_given_names() {
+        assert_eq!(unescape_wit("%import"), "import");
+        assert_eq!(unescape_wit("%ns:%pkg/%world@1.0.0"), "ns:pkg/world@1.0.0");
+        assert_eq!(unescape_wit("[method]%type.%self"), "[method]type.self");
+        assert_eq!(unescape_wit("plain:name/world"), "plain:name/world");
     }
 }

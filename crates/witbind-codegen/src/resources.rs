@@ -18,10 +18,7 @@ impl Cx<'_> {
         let def = &self.resolve.types[id];
         let wit_name = def.name.as_deref().unwrap_or_default();
         let wasm_module = match def.owner {
-            TypeOwner::Interface(iface) => self
-                .world_key_of(iface)
-                .map(|key| self.resolve.name_world_key(&key))
-                .unwrap_or_else(|| "$root".to_string()),
+            TypeOwner::Interface(iface) => self.wasm_module_of_interface(iface),
             TypeOwner::World(_) | TypeOwner::None => "$root".to_string(),
         };
         let struct_and_drop = self.expand_handle_type(id, &wasm_module);

@@ -7,7 +7,7 @@
 //! `&[T]`, `&Record`, `Option<&str>`), everything else is owned.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use wit_bindgen_core::dealias;
 use wit_bindgen_core::wit_parser::{
     Enum, Flags, Handle, Int, Record, Type, TypeDefKind, TypeId, Variant,
@@ -270,7 +270,7 @@ impl Cx<'_> {
                         .name
                         .as_deref()
                         .unwrap_or_default();
-                    let borrow = format_ident!("{}Borrow", names::camel(name));
+                    let borrow = names::resource_borrow(name);
                     let path = from.path_to(&self.module_of_type(resource), &borrow);
                     let lifetime = lifetime.unwrap_or_else(|| quote!('_));
                     quote!(#path<#lifetime>)

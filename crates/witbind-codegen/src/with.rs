@@ -38,6 +38,7 @@ impl Cx<'_> {
                 .iter()
                 .enumerate()
                 .find_map(|(i, (with_key, mapping))| {
+                    let with_key = names::unescape_wit(with_key);
                     if *with_key == full || *with_key == unversioned {
                         Some((i, mapping.clone(), None))
                     } else if *with_key == package || *with_key == versioned_package {
@@ -109,7 +110,9 @@ impl Cx<'_> {
     pub(crate) fn is_remapped_type(&self, id: TypeId) -> bool {
         let id = wit_bindgen_core::dealias(self.resolve, id);
         match self.resolve.types[id].owner {
-            TypeOwner::Interface(iface) => !self.export_side(iface) && self.is_remapped(iface),
+            TypeOwner::Interface(iface) => {
+                !self.export_side(iface) && !self.in_own_scope(iface) && self.is_remapped(iface)
+            }
             TypeOwner::World(_) | TypeOwner::None => false,
         }
     }

@@ -282,6 +282,9 @@ pub unsafe fn realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: u
     }
 }
 
+/// The signature of `cabi_realloc`.
+pub type CabiRealloc = unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8;
+
 /// `cabi_realloc` itself, only with the `realloc` feature: std on
 /// `wasm32-wasip2` already defines and exports it, and a second strong
 /// definition would not link. (Generated code can also define it, with the
@@ -299,6 +302,21 @@ pub unsafe extern "C" fn cabi_realloc(
 ) -> *mut u8 {
     // SAFETY: the host follows the canonical ABI.
     unsafe { realloc(old_ptr, old_len, align, new_len) }
+}
+
+#[cfg(all(not(feature = "realloc"), target_family = "wasm"))]
+unsafe extern "C" {
+    /// The `cabi_realloc` this component exports: std's on `wasm32-wasip2`
+    /// (which allocates with the Rust global allocator), the `realloc`
+    /// feature's, or the one `with_cabi_realloc` generates.
+    ///
+    /// Generated code takes its address in a `#[used]` static. That
+    /// reference, in the guest's own object file, makes the linker resolve
+    /// the symbol from std before it sees wasi-libc's `malloc`-based
+    /// definition, which would otherwise win whenever nothing else pulled
+    /// in std's first: memory the host allocated would then be freed
+    /// through the wrong allocator.
+    pub fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
 }
 
 /// Runs the module's static constructors once, before the first export

@@ -186,6 +186,38 @@ impl Roundtripper {
     fn trapped(&self, what: &str, e: wasmtime::Error) -> ! {
         panic!("{}: `{what}` trapped: {e:?}", self.name)
     }
+
+    /// What the guest's counting global allocator has handed out and not
+    /// had back (allocations minus frees, in bytes).
+    pub fn heap_balance(&mut self) -> i64 {
+        let guest = self.exports.witbind_fixtures_roundtrip_guest();
+        guest
+            .call_heap_balance(&mut self.store)
+            .unwrap_or_else(|e| self.trapped("heap-balance", e))
+    }
+
+    /// Runs one call of export `what` and asserts that it returned and that
+    /// the guest's allocator is as balanced afterwards as before: every
+    /// byte the call (its arguments, its imports, its result until
+    /// post-return) allocated was freed, through the same allocator.
+    pub fn balanced<T>(
+        &mut self,
+        what: &str,
+        call: impl FnOnce(&mut Self) -> wasmtime::Result<T>,
+    ) -> T {
+        let before = self.heap_balance();
+        let value = call(self).unwrap_or_else(|e| self.trapped(what, e));
+        let after = self.heap_balance();
+        assert_eq!(
+            after - before,
+            0,
+            "{}: `{what}` left the guest's allocator unbalanced by {} bytes \
+             (negative: freed memory its allocator did not hand out)",
+            self.name,
+            after - before
+        );
+        value
+    }
 }
 
 /// Calls `$method` on the guest with each value and asserts it comes back
@@ -196,30 +228,30 @@ macro_rules! assert_roundtrips {
     ($rt:expr, $method:ident, |$v:ident| $arg:expr, [$($value:expr),* $(,)?]) => {
         $(
             let $v = $value;
-            let guest = $rt.exports.witbind_fixtures_roundtrip_guest();
-            let back = guest
-                .$method(&mut $rt.store, $arg)
-                .unwrap_or_else(|e| $rt.trapped(stringify!($method), e));
+            let back = $rt.balanced(stringify!($method), |rt| {
+                let guest = rt.exports.witbind_fixtures_roundtrip_guest();
+                guest.$method(&mut rt.store, $arg)
+            });
             assert_eq!(back, $v, "{}: {}", $rt.name, stringify!($method));
         )*
     };
     ($rt:expr, $method:ident, [$($value:expr),* $(,)?]) => {
         $(
             let value = $value;
-            let guest = $rt.exports.witbind_fixtures_roundtrip_guest();
-            let back = guest
-                .$method(&mut $rt.store, value.clone())
-                .unwrap_or_else(|e| $rt.trapped(stringify!($method), e));
+            let back = $rt.balanced(stringify!($method), |rt| {
+                let guest = rt.exports.witbind_fixtures_roundtrip_guest();
+                guest.$method(&mut rt.store, value.clone())
+            });
             assert_eq!(back, value, "{}: {}", $rt.name, stringify!($method));
         )*
     };
     ($rt:expr, $method:ident, &[$($value:expr),* $(,)?]) => {
         $(
             let value = $value;
-            let guest = $rt.exports.witbind_fixtures_roundtrip_guest();
-            let back = guest
-                .$method(&mut $rt.store, &value)
-                .unwrap_or_else(|e| $rt.trapped(stringify!($method), e));
+            let back = $rt.balanced(stringify!($method), |rt| {
+                let guest = rt.exports.witbind_fixtures_roundtrip_guest();
+                guest.$method(&mut rt.store, &value)
+            });
             assert_eq!(back, value, "{}: {}", $rt.name, stringify!($method));
         )*
     };
@@ -427,9 +459,9 @@ pub fn records_variants_flags(rt: &mut Roundtripper) {
             Mixed::E((f64::MIN_POSITIVE, u32::MAX)),
         ]
     );
-    let guest = rt.exports.witbind_fixtures_roundtrip_guest();
-    let many = guest
-        .call_echo_many(
+    let many = rt.balanced("echo-many", |rt| {
+        let guest = rt.exports.witbind_fixtures_roundtrip_guest();
+        guest.call_echo_many(
             &mut rt.store,
             0,
             1,
@@ -449,7 +481,7 @@ pub fn records_variants_flags(rt: &mut Roundtripper) {
             15,
             u32::MAX,
         )
-        .unwrap_or_else(|e| rt.trapped("echo-many", e));
+    });
     let expected: Vec<u32> = (0..16).chain([u32::MAX]).collect();
     assert_eq!(many, expected, "{}: echo-many", rt.name);
 }
@@ -484,6 +516,7 @@ impl Roundtripper {
 /// new ones (plain and in a `result`), and destructors run exactly once.
 pub fn resources(rt: &mut Roundtripper) {
     let name = rt.name.clone();
+    let heap_before = rt.heap_balance();
     let dropped_before = rt.dropped_counters();
     let guest = rt.exports.witbind_fixtures_roundtrip_guest();
     let counter = guest.counter();
@@ -551,6 +584,12 @@ pub fn resources(rt: &mut Roundtripper) {
         rt.dropped_counters() - dropped_before,
         4,
         "{}: after dropping all",
+        rt.name
+    );
+    assert_eq!(
+        rt.heap_balance() - heap_before,
+        0,
+        "{}: the counters' memory, and everything the calls allocated, is freed",
         rt.name
     );
 }

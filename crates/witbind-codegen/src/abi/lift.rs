@@ -201,10 +201,7 @@ impl FnBindgen<'_, '_> {
             Handle::Own(_) => value,
             Handle::Borrow(_) if self.cx.is_exported_resource(resource) => {
                 let def = &self.cx.resolve.types[resource];
-                let borrow = quote::format_ident!(
-                    "{}Borrow",
-                    names::camel(def.name.as_deref().unwrap_or_default())
-                );
+                let borrow = names::resource_borrow(def.name.as_deref().unwrap_or_default());
                 let module = self.cx.module_of_type(resource);
                 let path = self.module.path_to(&module, &borrow);
                 quote!(#path::lift(::core::ptr::with_exposed_provenance(#op as u32 as usize)))
@@ -213,27 +210,29 @@ impl FnBindgen<'_, '_> {
         }
     }
 
-    /// `&R` for a borrowed handle of an imported resource. The guest must
-    /// not drop it (`ManuallyDrop`), and it must outlive the call, so it is
-    /// held in a local of the whole function: a slot, or inside a list's
-    /// loop (several handles) boxes with stable addresses.
+    /// `&R` for a borrowed handle of an imported resource, received by an
+    /// export. The handle value lives in a local of the whole function, so
+    /// the reference stays valid for the call, and is dropped when the
+    /// shim returns: dropping a borrowed handle is how the callee ends the
+    /// loan (the host traps when borrows remain at the end of the call).
+    /// Inside a list's loop (several handles) they are boxed, for stable
+    /// addresses.
     fn lift_imported_borrow(&mut self, path: &TokenStream, value: TokenStream) -> TokenStream {
         let rt = self.rt().clone();
-        let held = quote!(::core::mem::ManuallyDrop<#path>);
         if self.in_loop() {
             let [arena, boxed, ptr] = self.tmps(&["borrows", "box", "ptr"]);
-            self.declare(quote!(let mut #arena = #rt::Vec::<#rt::Box<#held>>::new();));
+            self.declare(quote!(let mut #arena = #rt::Vec::<#rt::Box<#path>>::new();));
             self.push(quote! {
-                let #boxed = #rt::Box::new(::core::mem::ManuallyDrop::new(#value));
-                let #ptr: *const #path = &**#boxed;
+                let #boxed = #rt::Box::new(#value);
+                let #ptr: *const #path = &*#boxed;
                 #arena.push(#boxed);
             });
             quote!(&*#ptr)
         } else {
             let slot = self.tmp("handle");
-            self.declare(quote!(let #slot: #held;));
-            self.push(quote!(#slot = ::core::mem::ManuallyDrop::new(#value);));
-            quote!(&*#slot)
+            self.declare(quote!(let #slot: #path;));
+            self.push(quote!(#slot = #value;));
+            quote!(&#slot)
         }
     }
 }

@@ -6,5 +6,11 @@ mod bindings {
     });
 }
 
+extern crate alloc;
+
 #[path = "../../roundtrip-common.rs"]
 mod common;
+
+#[global_allocator]
+static ALLOCATOR: common::CountingAllocator<std::alloc::System> =
+    common::CountingAllocator(std::alloc::System);

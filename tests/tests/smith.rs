@@ -37,10 +37,10 @@ fn random_resolves(count: usize) -> Vec<wit_component::DecodedWasm> {
 }
 
 /// Generated code type-checks: a crate with one module per random world is
-/// checked for wasm32-wasip2 (`rustup target add wasm32-wasip2`).
+/// checked for wasm32-wasip2.
 #[test]
 fn random_wit_bindings_type_check() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = witbind_tests::repo_root();
     let dir = root.join("target/smith-check");
     let src = dir.join("src");
     std::fs::create_dir_all(&src).expect("create target/smith-check");
@@ -73,8 +73,7 @@ fn random_wit_bindings_type_check() {
     .expect("write Cargo.toml");
     // Same dependency versions as the workspace.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = std::process::Command::new(cargo)
+    let output = witbind_tests::cargo_for_wasm()
         .args([
             "check",
             "--quiet",
@@ -83,7 +82,6 @@ fn random_wit_bindings_type_check() {
             "--manifest-path",
         ])
         .arg(dir.join("Cargo.toml"))
-        .env_remove("CARGO_TARGET_DIR")
         .output()
         .expect("run cargo check");
     let stderr = String::from_utf8_lossy(&output.stderr);
