@@ -13,12 +13,12 @@ pub unsafe fn _export_add_cabi<__T: Guest>(arg0: i32, arg1: i32) -> i32 {
     unsafe {
         #[cfg(target_arch = "wasm32")]
         ::witbind::rt::run_ctors_once();
-        let _handle2: witbind_fixtures::borrowed_imports::res::HandleSource;
-        let _handle3: witbind_fixtures::borrowed_imports::res::HandleSource;
-        _handle2 = witbind_fixtures::borrowed_imports::res::HandleSource {
+        let _handle2: HandleSource;
+        let _handle3: HandleSource;
+        _handle2 = HandleSource {
             handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
         };
-        _handle3 = witbind_fixtures::borrowed_imports::res::HandleSource {
+        _handle3 = HandleSource {
             handle: ::witbind::rt::Resource::from_handle(arg1 as u32),
         };
         let _ret4 = __T::add(&_handle2, &_handle3);

@@ -34,7 +34,7 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
                 let _l10 = *_ptr2.add(24).cast::<i64>();
                 let _l11 = *_ptr2.add(32).cast::<i64>();
                 let _l12 = *_ptr2.add(40).cast::<u8>();
-                ::core::option::Option::Some(witbind_deps::types::things::Thing {
+                ::core::option::Option::Some(Thing {
                     id: _l6 as u64,
                     name: _string9,
                     created: witbind_deps::base::types::Stamp {

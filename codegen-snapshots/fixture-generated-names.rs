@@ -18,20 +18,18 @@ pub fn i(t: &T) -> Ret {
         struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
         let (_v6, _v7, _v8) = match t {
-            witbind_fixtures::generated_names::t::T::A(_e2) => (
+            T::A(_e2) => (
                 0i32,
                 (::witbind::rt::as_i32(_e2)) as usize as *mut u8,
                 0usize,
             ),
-            witbind_fixtures::generated_names::t::T::B(_e3) => {
+            T::B(_e3) => {
                 let _vec4 = _e3;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                 let _len4 = _vec4.len();
                 (1i32, _ptr4, _len4)
             }
-            witbind_fixtures::generated_names::t::T::Ret => {
-                (2i32, ::core::ptr::null_mut::<u8>(), 0usize)
-            }
+            T::Ret => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
         };
         let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
         _wit_import(_v6, _v7, _v8, _ptr9);
@@ -54,16 +52,16 @@ pub fn i(t: &T) -> Ret {
                 ::core::option::Option::Some(match i32::from(_l20) {
                     0 => {
                         let _l22 = *_ptr9.add(28).cast::<i32>();
-                        witbind_fixtures::generated_names::t::T::A(_l22 as u32)
+                        T::A(_l22 as u32)
                     }
                     1 => {
                         let _l24 = *_ptr9.add(28).cast::<*mut u8>();
                         let _l25 = *_ptr9.add(32).cast::<usize>();
-                        witbind_fixtures::generated_names::t::T::B(::witbind::rt::string_lift(
+                        T::B(::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(_l24.cast::<u8>(), _l25, _l25),
                         ))
                     }
-                    2 => witbind_fixtures::generated_names::t::T::Ret,
+                    2 => T::Ret,
                     _ => ::witbind::rt::invalid_discriminant(),
                 })
             }
@@ -73,7 +71,7 @@ pub fn i(t: &T) -> Ret {
         let _l31 = *_ptr9.add(48).cast::<i8>();
         let _l32 = *_ptr9.add(49).cast::<u8>();
         let _l33 = *_ptr9.add(52).cast::<i32>();
-        witbind_fixtures::generated_names::t::Ret {
+        Ret {
             ptr: _l10 as u32,
             len: _string13,
             result: _list16,
@@ -119,11 +117,11 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
         static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
         let _v6 = match arg0 {
-            0 => witbind_fixtures::generated_names::t::T::A((arg1) as usize as i32 as u32),
-            1 => witbind_fixtures::generated_names::t::T::B(::witbind::rt::string_lift(
+            0 => T::A((arg1) as usize as i32 as u32),
+            1 => T::B(::witbind::rt::string_lift(
                 ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
             )),
-            2 => witbind_fixtures::generated_names::t::T::Ret,
+            2 => T::Ret,
             _ => ::witbind::rt::invalid_discriminant(),
         };
         let _string7 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
@@ -135,18 +133,18 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         let _v16 = match arg8 {
             0 => ::core::option::Option::None,
             1 => ::core::option::Option::Some(match arg9 {
-                0 => witbind_fixtures::generated_names::t::T::A((arg10) as usize as i32 as u32),
-                1 => witbind_fixtures::generated_names::t::T::B(::witbind::rt::string_lift(
+                0 => T::A((arg10) as usize as i32 as u32),
+                1 => T::B(::witbind::rt::string_lift(
                     ::witbind::rt::Vec::from_raw_parts(arg10.cast::<u8>(), arg11, arg11),
                 )),
-                2 => witbind_fixtures::generated_names::t::T::Ret,
+                2 => T::Ret,
                 _ => ::witbind::rt::invalid_discriminant(),
             }),
             _ => ::witbind::rt::invalid_discriminant(),
         };
         let _ret17 = __T::ret(
             _v6,
-            witbind_fixtures::generated_names::t::Ret {
+            Ret {
                 ptr: arg3 as u32,
                 len: _string7,
                 result: _list8,
@@ -159,11 +157,11 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         );
         let _ptr18 = (&raw mut _RET_AREA.0).cast::<u8>();
         match _ret17 {
-            witbind_fixtures::generated_names::t::T::A(_e19) => {
+            T::A(_e19) => {
                 *_ptr18.cast::<u8>() = 0i32 as u8;
                 *_ptr18.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e19);
             }
-            witbind_fixtures::generated_names::t::T::B(_e20) => {
+            T::B(_e20) => {
                 *_ptr18.cast::<u8>() = 1i32 as u8;
                 let _vec21 = (_e20).into_bytes().into_boxed_slice();
                 let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
@@ -172,7 +170,7 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
                 *_ptr18.add(8).cast::<usize>() = _len21;
                 *_ptr18.add(4).cast::<*mut u8>() = _ptr21;
             }
-            witbind_fixtures::generated_names::t::T::Ret => {
+            T::Ret => {
                 *_ptr18.cast::<u8>() = 2i32 as u8;
             }
         };
@@ -214,23 +212,23 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
             _list12.push(match i32::from(_l3) {
                 0 => {
                     let _l5 = *_base2.add(4).cast::<i32>();
-                    witbind_fixtures::generated_names::t::T::A(_l5 as u32)
+                    T::A(_l5 as u32)
                 }
                 1 => {
                     let _l7 = *_base2.add(4).cast::<*mut u8>();
                     let _l8 = *_base2.add(8).cast::<usize>();
-                    witbind_fixtures::generated_names::t::T::B(::witbind::rt::string_lift(
+                    T::B(::witbind::rt::string_lift(
                         ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
                     ))
                 }
-                2 => witbind_fixtures::generated_names::t::T::Ret,
+                2 => T::Ret,
                 _ => ::witbind::rt::invalid_discriminant(),
             });
         }
         ::witbind::rt::cabi_dealloc(_array12, _len12 * 12, 4);
         let _ret13 = __T::ptr(_list12);
         let _ptr14 = (&raw mut _RET_AREA.0).cast::<u8>();
-        let witbind_fixtures::generated_names::t::Ret {
+        let Ret {
             ptr: _f15,
             len: _f16,
             result: _f17,
@@ -260,11 +258,11 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
             ::core::option::Option::Some(_e26) => {
                 *_ptr14.add(20).cast::<u8>() = 1i32 as u8;
                 match _e26 {
-                    witbind_fixtures::generated_names::t::T::A(_e27) => {
+                    T::A(_e27) => {
                         *_ptr14.add(24).cast::<u8>() = 0i32 as u8;
                         *_ptr14.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e27);
                     }
-                    witbind_fixtures::generated_names::t::T::B(_e28) => {
+                    T::B(_e28) => {
                         *_ptr14.add(24).cast::<u8>() = 1i32 as u8;
                         let _vec29 = (_e28).into_bytes().into_boxed_slice();
                         let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
@@ -273,7 +271,7 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
                         *_ptr14.add(32).cast::<usize>() = _len29;
                         *_ptr14.add(28).cast::<*mut u8>() = _ptr29;
                     }
-                    witbind_fixtures::generated_names::t::T::Ret => {
+                    T::Ret => {
                         *_ptr14.add(24).cast::<u8>() = 2i32 as u8;
                     }
                 };
@@ -2327,10 +2325,9 @@ pub mod exports {
                 #[doc(hidden)]
                 static __FORCE_SECTION_REF: fn() =
                     super::super::super::super::__link_custom_section_describing_imports;
-                pub type T = super::super::super::super::witbind_fixtures::generated_names::t::T;
-                pub type Ptr =
-                    super::super::super::super::witbind_fixtures::generated_names::t::Ptr;
-                pub type Rt = super::super::super::super::witbind_fixtures::generated_names::t::Rt;
+                pub type T = super::t::T;
+                pub type Ptr = super::t::Ptr;
+                pub type Rt = super::t::Rt;
                 /// Functions named like locals and helpers.
                 pub trait Guest {
                     fn ret(
@@ -2338,7 +2335,7 @@ pub mod exports {
                         i: u32,
                         arg0: ::witbind::rt::String,
                         handle: u64,
-                        rt: &Rt,
+                        rt: super::t::RtBorrow<'_>,
                     ) -> ::core::result::Result<T, T>;
                     fn i(i: ::witbind::rt::Vec<::witbind::rt::Vec<T>>) -> ::witbind::rt::Vec<T>;
                     fn arg0(
@@ -2371,7 +2368,6 @@ pub mod exports {
                         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                         static mut _RET_AREA: _RetArea =
                             _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _handle14: Rt;
                         let _array12 = arg0;
                         let _len12 = arg1;
                         let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
@@ -2402,57 +2398,61 @@ pub mod exports {
                         let _string13 = ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(arg3.cast::<u8>(), arg4, arg4),
                         );
-                        _handle14 = Rt {
-                            handle: ::witbind::rt::Resource::from_handle(arg6 as u32),
-                        };
-                        let _ret15 =
-                            __T::ret(_list12, arg2 as u32, _string13, arg5 as u64, &_handle14);
-                        let _ptr16 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret15 {
-                            ::core::result::Result::Ok(_e17) => {
-                                *_ptr16.cast::<u8>() = 0i32 as u8;
-                                match _e17 {
-                                    T::A(_e18) => {
-                                        *_ptr16.add(4).cast::<u8>() = 0i32 as u8;
-                                        *_ptr16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e18);
+                        let _ret14 = __T::ret(
+                            _list12,
+                            arg2 as u32,
+                            _string13,
+                            arg5 as u64,
+                            super::t::RtBorrow::lift(::core::ptr::with_exposed_provenance(
+                                arg6 as u32 as usize,
+                            )),
+                        );
+                        let _ptr15 = (&raw mut _RET_AREA.0).cast::<u8>();
+                        match _ret14 {
+                            ::core::result::Result::Ok(_e16) => {
+                                *_ptr15.cast::<u8>() = 0i32 as u8;
+                                match _e16 {
+                                    T::A(_e17) => {
+                                        *_ptr15.add(4).cast::<u8>() = 0i32 as u8;
+                                        *_ptr15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e17);
                                     }
-                                    T::B(_e19) => {
-                                        *_ptr16.add(4).cast::<u8>() = 1i32 as u8;
-                                        let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                                        let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
-                                        let _len20 = _vec20.len();
-                                        ::core::mem::forget(_vec20);
-                                        *_ptr16.add(12).cast::<usize>() = _len20;
-                                        *_ptr16.add(8).cast::<*mut u8>() = _ptr20;
+                                    T::B(_e18) => {
+                                        *_ptr15.add(4).cast::<u8>() = 1i32 as u8;
+                                        let _vec19 = (_e18).into_bytes().into_boxed_slice();
+                                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                                        let _len19 = _vec19.len();
+                                        ::core::mem::forget(_vec19);
+                                        *_ptr15.add(12).cast::<usize>() = _len19;
+                                        *_ptr15.add(8).cast::<*mut u8>() = _ptr19;
                                     }
                                     T::Ret => {
-                                        *_ptr16.add(4).cast::<u8>() = 2i32 as u8;
+                                        *_ptr15.add(4).cast::<u8>() = 2i32 as u8;
                                     }
                                 };
                             }
-                            ::core::result::Result::Err(_e22) => {
-                                *_ptr16.cast::<u8>() = 1i32 as u8;
-                                match _e22 {
-                                    T::A(_e23) => {
-                                        *_ptr16.add(4).cast::<u8>() = 0i32 as u8;
-                                        *_ptr16.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e23);
+                            ::core::result::Result::Err(_e21) => {
+                                *_ptr15.cast::<u8>() = 1i32 as u8;
+                                match _e21 {
+                                    T::A(_e22) => {
+                                        *_ptr15.add(4).cast::<u8>() = 0i32 as u8;
+                                        *_ptr15.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e22);
                                     }
-                                    T::B(_e24) => {
-                                        *_ptr16.add(4).cast::<u8>() = 1i32 as u8;
-                                        let _vec25 = (_e24).into_bytes().into_boxed_slice();
-                                        let _ptr25 = _vec25.as_ptr().cast::<u8>().cast_mut();
-                                        let _len25 = _vec25.len();
-                                        ::core::mem::forget(_vec25);
-                                        *_ptr16.add(12).cast::<usize>() = _len25;
-                                        *_ptr16.add(8).cast::<*mut u8>() = _ptr25;
+                                    T::B(_e23) => {
+                                        *_ptr15.add(4).cast::<u8>() = 1i32 as u8;
+                                        let _vec24 = (_e23).into_bytes().into_boxed_slice();
+                                        let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
+                                        let _len24 = _vec24.len();
+                                        ::core::mem::forget(_vec24);
+                                        *_ptr15.add(12).cast::<usize>() = _len24;
+                                        *_ptr15.add(8).cast::<*mut u8>() = _ptr24;
                                     }
                                     T::Ret => {
-                                        *_ptr16.add(4).cast::<u8>() = 2i32 as u8;
+                                        *_ptr15.add(4).cast::<u8>() = 2i32 as u8;
                                     }
                                 };
                             }
                         };
-                        _ptr16
+                        _ptr15
                     }
                 }
                 #[doc(hidden)]

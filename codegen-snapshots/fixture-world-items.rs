@@ -102,7 +102,7 @@ impl Session {
                 config: _f2,
                 extras: _f3,
             } = settings;
-            let witbind_fixtures::world_items::shared::Config {
+            let Config {
                 verbosity: _f4,
                 caller: _f5,
             } = _f2;
@@ -177,7 +177,7 @@ pub fn configure(
             config: _f2,
             extras: _f3,
         } = settings;
-        let witbind_fixtures::world_items::shared::Config {
+        let Config {
             verbosity: _f4,
             caller: _f5,
         } = _f2;

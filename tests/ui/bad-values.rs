@@ -7,6 +7,8 @@ witbind::generate!({
     path: [],
     additional_derives: ["Hash"],
     runtime_path: "not a path",
+    export_macro_name: "two words",
+    with: { "a:b/c": crate::fine, "a:b/d": 42 },
     inline: "package a:c; world w {}",
     world,
 });

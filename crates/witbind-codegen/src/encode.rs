@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
 use wit_bindgen_core::wit_parser::{
     Function, FunctionKind, Handle, Interface, InterfaceId, Resolve, Type, TypeDefKind, TypeId,
     TypeOwner, World, WorldId, WorldItem, WorldKey,
@@ -21,6 +23,37 @@ pub(crate) enum Contents {
     ImportsOnly,
 }
 
+/// A `#[used]` static holding the encoded type of `world` (or of its
+/// imports), in a `component-type:` custom section named after the world
+/// and `suffix`, unique so that several bindings can share a binary.
+pub(crate) fn component_type_section(
+    resolve: &Resolve,
+    world: WorldId,
+    contents: Contents,
+    suffix: &str,
+) -> Result<TokenStream, Error> {
+    let bytes = component_type(resolve, world, contents)?;
+    let world = &resolve.worlds[world];
+    let id = match world.package {
+        Some(pkg) => resolve.id_of_name(pkg, &world.name),
+        None => world.name.clone(),
+    };
+    let section = format!(
+        "component-type:witbind:{}:{id}:{suffix}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let len = Literal::usize_unsuffixed(bytes.len());
+    let bytes = Literal::byte_string(&bytes);
+    Ok(quote! {
+        #[cfg(target_arch = "wasm32")]
+        #[unsafe(link_section = #section)]
+        #[used]
+        #[doc(hidden)]
+        #[allow(clippy::octal_escapes)]
+        static __WITBIND_COMPONENT_TYPE: [u8; #len] = *#bytes;
+    })
+}
+
 /// The encoded component type of `world`.
 ///
 /// An interface imported or exported under a label of its own
@@ -29,11 +62,7 @@ pub(crate) enum Contents {
 /// newer component-model encodings: the `wasm-component-ld` of the Rust
 /// toolchains witbind supports cannot decode that annotation and fails to
 /// link. The instance, its functions and its types are the same.
-pub(crate) fn component_type(
-    resolve: &Resolve,
-    world: WorldId,
-    contents: Contents,
-) -> Result<Vec<u8>, Error> {
+fn component_type(resolve: &Resolve, world: WorldId, contents: Contents) -> Result<Vec<u8>, Error> {
     let mut copy = None;
     let labelled = labelled_interfaces(resolve, world);
     if contents == Contents::ImportsOnly || !labelled.is_empty() {

@@ -3,43 +3,59 @@
 //! The pipeline, one module per stage:
 //!
 //! ```text
-//! load    WIT paths / inline source ──wit-parser──▶ Resolve + WorldId
-//! info    pre-pass over the type graph (ownership, lists, handles)
-//! names   every WIT name ──▶ a collision-free Rust identifier and module path
-//! types   records, variants, enums, flags, aliases ──▶ Rust type definitions
-//! abi     canonical ABI lowering/lifting (driven by wit_bindgen_core::abi::call)
-//! imports extern "C" declarations + safe wrappers
-//! resources handles with Drop, constructors, methods, statics
-//! exports Guest traits, exported resources, export! and entry points
-//! with    imported interfaces taken from existing bindings
-//! world   the module tree, world-level items, export! and link helpers
-//! encode  the component-type custom section (wit-component)
-//! format  prettyplease: the only place where tokens become a string
+//! load         WIT paths / inline source ──wit-parser──▶ Resolve + WorldId
+//! check        reject what cannot be generated, with WIT locations
+//! names        the naming pass: module paths and every composite name
+//! info         facts about the type graph (ownership, lists, handles, sizes)
+//! types        how a WIT type is spelled in Rust at a given place
+//! typedefs     records, variants, enums, flags, aliases
+//! resources    imported and exported resources
+//! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call)
+//! imports      safe wrappers around the core wasm imports
+//! exports      Guest traits and the shims that call them
+//! export_macro the export! macros and stubs
+//! world        the module tree; cabi_realloc and the component type
+//! encode       the component-type custom section (wit-component)
+//! format       tokens ──prettyplease──▶ a deterministic Rust file
 //! ```
 //!
-//! Both doors, the `generate!` macro and the `witbind` CLI, call [`generate`];
-//! the CLI additionally calls [`format_file`].
+//! Options are declared once in `opts` (their value syntax in `values`);
+//! identifiers of single WIT names come from `ident`, docs from `docs`,
+//! clippy allows from `lints`, diagnostics from `error`. Both doors, the
+//! `generate!` macro and the `witbind` CLI, call [`generate`]; the CLI
+//! also calls [`format_file`].
 #![warn(missing_docs)]
 
 mod abi;
+mod check;
 mod context;
+mod docs;
 mod encode;
 mod error;
+mod export_macro;
 mod exports;
 mod format;
+mod ident;
 mod imports;
+mod info;
+mod lints;
 mod load;
 mod names;
 mod opts;
 mod resources;
+mod typedefs;
 mod types;
-mod with;
+mod values;
 mod world;
 
-pub use error::Error;
+pub use error::{Blame, Diagnostic, Error};
 pub use format::format_file;
 pub use load::{Features, Wit};
-pub use opts::{Opts, WithMapping};
+pub use opts::{option, options_markdown, Doors, OptionSpec, Opts, Origin, OPTIONS};
+pub use values::{
+    parse_cli_value, parse_macro_value, parse_with_entries, Value, ValueKind, WithEntry,
+    WithMapping,
+};
 /// The WIT parser witbind is built on, re-exported so callers share one
 /// `Resolve` type.
 pub use wit_bindgen_core::wit_parser;
@@ -51,14 +67,8 @@ use wit_bindgen_core::wit_parser::{Resolve, WorldId};
 /// Generates the bindings of `world` as a token stream.
 pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenStream, Error> {
     let cx = context::Cx::new(resolve, world, opts)?;
-    cx.check_supported()?;
-    let mut tree = world::ModuleTree::default();
-    cx.expand_imports(&mut tree);
-    cx.expand_exports(&mut tree)?;
-    let mut tokens = tree.render();
-    tokens.extend(cx.expand_cabi_realloc());
-    tokens.extend(cx.expand_component_type()?);
-    Ok(tokens)
+    check::check_supported(&cx)?;
+    world::expand_world(&cx)
 }
 
 /// Loads `paths`, selects `world` (see [`Wit::select_world`]), generates and

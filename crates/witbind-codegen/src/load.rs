@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use wit_bindgen_core::wit_parser::{PackageId, Resolve, WorldId};
 
-use crate::error::Error;
+use crate::error::{Blame, Error};
 
 /// WIT packages loaded from one or more paths (or inline source), ready for
 /// world selection and generation.
@@ -152,7 +152,7 @@ impl Wit {
         let Some(spec) = spec else {
             return self.select_only_world();
         };
-        let name = crate::names::unescape_wit(spec);
+        let name = crate::ident::unescape_wit(spec);
         if name.contains(':') || name.contains('/') {
             self.select_qualified(&name)
         } else {
@@ -181,14 +181,20 @@ impl Wit {
             .collect();
         match worlds.as_slice() {
             [only] => Ok(*only),
-            [] => Err(Error::new(format!(
-                "no world was named and the input package defines no world\n  help: {}",
-                self.known_worlds_hint()
-            ))),
-            _ => Err(Error::new(format!(
-                "several worlds are defined, so one must be named\n  help: {}",
-                self.known_worlds_hint()
-            ))),
+            [] => Err(Error::blamed(
+                format!(
+                    "no world was named and the input package defines no world\n  help: {}",
+                    self.known_worlds_hint()
+                ),
+                Blame::World,
+            )),
+            _ => Err(Error::blamed(
+                format!(
+                    "several worlds are defined, so one must be named\n  help: {}",
+                    self.known_worlds_hint()
+                ),
+                Blame::World,
+            )),
         }
     }
 
@@ -203,27 +209,33 @@ impl Wit {
         }
         match found.as_slice() {
             [only] => Ok(*only),
-            [] => Err(Error::new(format!(
-                "unknown world `{name}`\n  help: {}",
-                self.known_worlds_hint()
-            ))),
+            [] => Err(Error::blamed(
+                format!(
+                    "unknown world `{name}`\n  help: {}",
+                    self.known_worlds_hint()
+                ),
+                Blame::World,
+            )),
             several => {
                 let ids = self.sorted_world_ids(several);
-                Err(Error::new(format!(
+                Err(Error::blamed(format!(
                     "world name `{name}` is ambiguous: it matches {}\n  help: name it in full, e.g. `{}`",
                     ids.join(", "),
                     ids[0]
-                )))
+                ), Blame::World))
             }
         }
     }
 
     fn select_qualified(&self, spec: &str) -> Result<WorldId, Error> {
         let unknown = || {
-            Error::new(format!(
-                "unknown world `{spec}`\n  help: {}",
-                self.known_worlds_hint()
-            ))
+            Error::blamed(
+                format!(
+                    "unknown world `{spec}`\n  help: {}",
+                    self.known_worlds_hint()
+                ),
+                Blame::World,
+            )
         };
         let (pkg_part, world_part) = spec.split_once('/').ok_or_else(unknown)?;
         // `ns:pkg/world@1.2.3`: the version belongs to the package.
@@ -253,11 +265,11 @@ impl Wit {
             [] => Err(unknown()),
             several => {
                 let ids = self.sorted_world_ids(several);
-                Err(Error::new(format!(
+                Err(Error::blamed(format!(
                     "world `{spec}` exists in several versions: {}\n  help: add the version, e.g. `{}`",
                     ids.join(", "),
                     ids[0]
-                )))
+                ), Blame::World))
             }
         }
     }

@@ -1,115 +1,611 @@
-//! Names: every WIT name becomes a Rust identifier that is valid in every
-//! position and collides with nothing the generated code defines or uses.
-//!
-//! The rules follow wit-bindgen 0.63 so generated APIs match: snake_case for
-//! modules, functions, fields and parameters, UpperCamelCase for types and
-//! cases, and a `_` suffix for Rust keywords (`type` → `type_`). Reserved
-//! words that wit-bindgen leaves alone but newer editions reject (`gen`) are
-//! written as raw identifiers, which are the same identifier to rustc.
+//! The naming pass: one walk over the world, before any code is generated,
+//! decides every module path and every name the emitters use: the module
+//! of each import and export of an interface (a label such as
+//! `import primary: store;` is a module of its own), the Rust name of each
+//! type in each module it is defined in (collisions with the names the
+//! bindings define themselves resolved), the names derived from exported
+//! resources (`GuestX`, `XBorrow`), function names, macro names and the
+//! core wasm module names. Emitters only look names up.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span};
+use std::collections::{HashMap, HashSet};
 
-/// Words that cannot be identifiers in any edition (strict and reserved
-/// keywords), escaped with a `_` suffix as wit-bindgen does.
-const SUFFIXED_KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use wit_bindgen_core::wit_parser::{
+    Function, FunctionKind, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
+    WorldItem, WorldKey,
+};
+use wit_bindgen_core::{dealias, name_package_module};
 
-/// Reserved only in newer editions: a raw identifier keeps the name
-/// identical to wit-bindgen's while compiling in every edition.
-const RAW_KEYWORDS: &[&str] = &["gen"];
+use crate::error::{Blame, Errors};
+use crate::ident::{self, camel, camel_suffixed, fragment, prefixed_camel, snake, suffixed};
+use crate::opts::{Opts, WithMapping};
 
-/// A value-namespace identifier (function, field, parameter, module):
-/// snake_case, keyword-escaped.
-pub(crate) fn snake(name: &str) -> Ident {
-    let snake = name.to_snake_case();
-    escape(snake)
-}
+/// Where an item lives in the generated module tree, relative to the root
+/// of the bindings (the place `generate!` expands, or the top of the file).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ModulePath(pub(crate) Vec<Ident>);
 
-/// A module name: like [`snake`].
-pub(crate) fn module(name: &str) -> Ident {
-    snake(name)
-}
+impl ModulePath {
+    pub(crate) fn root() -> Self {
+        ModulePath(Vec::new())
+    }
 
-/// A type or case name: UpperCamelCase. `Guest` is reserved for the traits
-/// of exports and `Self` is a keyword, so both get a `_` suffix.
-pub(crate) fn camel(name: &str) -> Ident {
-    let camel = name.to_upper_camel_case();
-    match camel.as_str() {
-        "Guest" | "Self" => ident(&format!("{camel}_")),
-        _ => ident(&camel),
+    /// A relative path from this module to `item` in module `target`
+    /// (`super::super::wasi::io::streams::Item`), so the bindings work
+    /// wherever they are placed.
+    pub(crate) fn path_to(&self, target: &ModulePath, item: &Ident) -> TokenStream {
+        let common = self
+            .0
+            .iter()
+            .zip(&target.0)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let ups = (0..self.0.len() - common).map(|_| quote!(super::));
+        let downs = target.0[common..].iter();
+        quote!(#(#ups)* #(#downs::)* #item)
     }
 }
 
-/// The borrow type of exported resource `name` (WIT name): `CounterBorrow`.
-pub(crate) fn resource_borrow(name: &str) -> Ident {
-    ident(&format!("{}Borrow", name.to_upper_camel_case()))
+/// Which way an interface crosses the component boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Side {
+    Import,
+    Export,
 }
 
-/// The trait a guest implements for exported resource `name` (WIT name):
-/// `GuestCounter`.
-pub(crate) fn guest_trait(name: &str) -> Ident {
-    ident(&format!("Guest{}", name.to_upper_camel_case()))
+/// An index into [`Names::modules`].
+pub(crate) type ModuleId = usize;
+
+/// Where code is generated: the root of the bindings (world-level items),
+/// or the module of one import or export of an interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Scope {
+    Root,
+    Module(ModuleId),
 }
 
-/// A constant name (flags members): SHOUTY_SNAKE_CASE.
-pub(crate) fn shouty(name: &str) -> Ident {
-    escape(name.to_shouty_snake_case())
+/// One import or export of an interface, and its module.
+pub(crate) struct InterfaceModule {
+    pub(crate) key: WorldKey,
+    pub(crate) interface: InterfaceId,
+    pub(crate) side: Side,
+    /// The module, relative to the root; for an interface taken from
+    /// elsewhere, the root-level alias of its path.
+    pub(crate) path: ModulePath,
+    /// The core wasm module name: `ns:pkg/iface@1.0.0`, or the label.
+    pub(crate) wasm_name: String,
+    /// Set when the interface's bindings come from elsewhere (`with`).
+    pub(crate) remapped: Option<Remap>,
+    /// The macro that exports this interface for a user's type.
+    pub(crate) export_macro: Ident,
 }
 
-fn escape(name: String) -> Ident {
-    if SUFFIXED_KEYWORDS.contains(&name.as_str()) {
-        ident(&format!("{name}_"))
-    } else if RAW_KEYWORDS.contains(&name.as_str()) {
-        Ident::new_raw(&name, Span::call_site())
-    } else {
-        ident(&name)
+/// An imported interface taken from existing bindings: `use path as alias;`.
+pub(crate) struct Remap {
+    pub(crate) alias: Ident,
+    pub(crate) path: syn::Path,
+}
+
+/// The names derived from an exported resource.
+pub(crate) struct ResourceNames {
+    /// The trait the guest implements: `GuestCounter`.
+    pub(crate) guest_trait: Ident,
+    /// The borrow type: `CounterBorrow`.
+    pub(crate) borrow: Ident,
+}
+
+/// Every name the generator emits that is not a plain function of one WIT
+/// name (those are in `ident.rs`).
+pub(crate) struct Names {
+    pub(crate) modules: Vec<InterfaceModule>,
+    canonical: HashMap<(InterfaceId, Side), ModuleId>,
+    types: HashMap<(Scope, TypeId), Ident>,
+    functions: HashMap<(Scope, String), Ident>,
+    resources: HashMap<(ModuleId, TypeId), ResourceNames>,
+    /// Local names of types `use`d into a scope, so that code there says
+    /// `Point`, not a long path.
+    aliases: HashMap<(Scope, TypeId), Ident>,
+    /// The world-level exports' trait.
+    pub(crate) world_trait: Ident,
+    /// The macro exporting the world-level functions.
+    pub(crate) world_export_macro: Ident,
+    /// The world's export macro under its hidden, unique name.
+    pub(crate) export_impl_macro: Ident,
+    /// The world's export macro as users call it (`export`).
+    pub(crate) export_macro: Ident,
+    /// The type the `stubs` option generates.
+    pub(crate) stub: Ident,
+}
+
+impl Names {
+    /// Runs the naming pass. Problems with options (a `with` entry that
+    /// matches no import) go to `errors`.
+    pub(crate) fn assign(
+        resolve: &Resolve,
+        world_id: WorldId,
+        opts: &Opts,
+        errors: &mut Errors,
+    ) -> Names {
+        let world = &resolve.worlds[world_id];
+        let world_snake = ident::fragment(&world.name);
+        let mut names = Names {
+            modules: Vec::new(),
+            canonical: HashMap::new(),
+            types: HashMap::new(),
+            functions: HashMap::new(),
+            resources: HashMap::new(),
+            aliases: HashMap::new(),
+            world_trait: ident::ident("Guest"),
+            world_export_macro: ident::ident(&format!("__export_world_{world_snake}_cabi")),
+            export_impl_macro: ident::ident(&format!("__export_{world_snake}_impl")),
+            export_macro: opts
+                .export_macro_name
+                .clone()
+                .unwrap_or_else(|| ident::ident("export")),
+            stub: ident::ident("Stub"),
+        };
+        names.add_modules(resolve, world_id);
+        names.apply_with(resolve, opts, errors);
+        for id in 0..names.modules.len() {
+            names.name_module(resolve, id);
+        }
+        names.name_root(resolve, world_id, opts);
+        names
+    }
+
+    fn add_modules(&mut self, resolve: &Resolve, world_id: WorldId) {
+        let world = &resolve.worlds[world_id];
+        let sides = [
+            (Side::Import, &world.imports),
+            (Side::Export, &world.exports),
+        ];
+        for (side, items) in sides {
+            for (key, item) in items {
+                let WorldItem::Interface { id, .. } = item else {
+                    continue;
+                };
+                let wasm_name = resolve.name_world_key(key);
+                let module = InterfaceModule {
+                    key: key.clone(),
+                    interface: *id,
+                    side,
+                    path: interface_module_path(resolve, key, side),
+                    export_macro: ident::ident(&format!("__export_{}_cabi", fragment(&wasm_name))),
+                    wasm_name,
+                    remapped: None,
+                };
+                let index = self.modules.len();
+                // References from elsewhere go to the import or export under
+                // the interface's own name, else to its first label.
+                let own_name = matches!(key, WorldKey::Interface(_));
+                if own_name || !self.canonical.contains_key(&(*id, side)) {
+                    self.canonical.insert((*id, side), index);
+                }
+                self.modules.push(module);
+            }
+        }
+    }
+
+    /// Points every import named by a `with` entry at its Rust path,
+    /// through a root-level alias (`use path as __with_name0;`), so that
+    /// paths from nested modules stay relative.
+    fn apply_with(&mut self, resolve: &Resolve, opts: &Opts, errors: &mut Errors) {
+        let mut used = vec![false; opts.with.len()];
+        let mut aliases = 0;
+        for module in &mut self.modules {
+            if module.side != Side::Import {
+                continue;
+            }
+            let Some((index, suffix)) = match_with(resolve, opts, module) else {
+                continue;
+            };
+            used[index] = true;
+            let WithMapping::Path(path) = &opts.with[index].mapping else {
+                continue;
+            };
+            let mut path = path.clone();
+            if let Some(name) = suffix {
+                path.segments.push(snake(&name).into());
+            }
+            let alias = ident::ident(&format!("__with_name{aliases}"));
+            aliases += 1;
+            module.path = ModulePath(vec![alias.clone()]);
+            module.remapped = Some(Remap { alias, path });
+        }
+        let unused = used.iter().enumerate().filter(|(_, used)| !**used);
+        for (index, _) in unused {
+            let mut imports: Vec<String> = self
+                .modules
+                .iter()
+                .filter(|m| m.side == Side::Import)
+                .map(|m| m.wasm_name.clone())
+                .collect();
+            imports.sort();
+            errors.blame(
+                format!(
+                    "`with` names `{}`, which the world does not import\n  help: the world imports {}",
+                    opts.with[index].key,
+                    imports.join(", ")
+                ),
+                Blame::Option {
+                    key: "with",
+                    entry: Some(index),
+                },
+            );
+        }
+    }
+
+    /// Names the types, resources and functions of one module.
+    fn name_module(&mut self, resolve: &Resolve, id: ModuleId) {
+        let module = &self.modules[id];
+        let iface = &resolve.interfaces[module.interface];
+        let scope = Scope::Module(id);
+        let mut taken: HashSet<String> = HashSet::new();
+        if module.side == Side::Export && module.remapped.is_none() {
+            taken.insert("Guest".to_string());
+            for (name, ty) in &iface.types {
+                if matches!(resolve.types[*ty].kind, TypeDefKind::Resource) {
+                    let names = ResourceNames {
+                        guest_trait: prefixed_camel("Guest", name),
+                        borrow: camel_suffixed(name, "Borrow"),
+                    };
+                    taken.insert(names.guest_trait.to_string());
+                    taken.insert(names.borrow.to_string());
+                    self.resources.insert((id, *ty), names);
+                }
+            }
+        }
+        let remapped = module.remapped.is_some();
+        for (name, ty) in &iface.types {
+            // Types of bindings from elsewhere have wit-bindgen's names.
+            let ident = if remapped {
+                camel(name)
+            } else {
+                unique(camel(name), &mut taken)
+            };
+            self.types.insert((scope, *ty), ident);
+        }
+        for (_, ty) in &iface.types {
+            if let TypeDefKind::Type(Type::Id(target)) = resolve.types[*ty].kind {
+                let alias = self.types[&(scope, *ty)].clone();
+                self.aliases
+                    .entry((scope, dealias(resolve, target)))
+                    .or_insert(alias);
+            }
+        }
+        self.name_functions(resolve, scope, iface.functions.values());
+    }
+
+    /// Names the world-level types and functions.
+    fn name_root(&mut self, resolve: &Resolve, world_id: WorldId, opts: &Opts) {
+        let world = &resolve.worlds[world_id];
+        let mut taken: HashSet<String> = HashSet::new();
+        let exports_functions = world
+            .exports
+            .values()
+            .any(|item| matches!(item, WorldItem::Function(_)));
+        if exports_functions {
+            taken.insert(self.world_trait.to_string());
+        }
+        if opts.stubs {
+            taken.insert(self.stub.to_string());
+        }
+        let types = world.imports.iter().filter_map(|(key, item)| match item {
+            WorldItem::Type { id, .. } => Some((resolve.name_world_key(key), *id)),
+            WorldItem::Function(_) | WorldItem::Interface { .. } => None,
+        });
+        let types: Vec<(String, TypeId)> = types.collect();
+        for (name, ty) in &types {
+            let ident = unique(camel(name), &mut taken);
+            self.types.insert((Scope::Root, *ty), ident);
+        }
+        for (_, ty) in &types {
+            if let TypeDefKind::Type(Type::Id(target)) = resolve.types[*ty].kind {
+                let alias = self.types[&(Scope::Root, *ty)].clone();
+                self.aliases
+                    .entry((Scope::Root, dealias(resolve, target)))
+                    .or_insert(alias);
+            }
+        }
+        let functions = world
+            .imports
+            .values()
+            .chain(world.exports.values())
+            .filter_map(|item| match item {
+                WorldItem::Function(func) => Some(func),
+                WorldItem::Interface { .. } | WorldItem::Type { .. } => None,
+            });
+        let functions: Vec<&Function> = functions.collect();
+        self.name_functions(resolve, Scope::Root, functions.into_iter());
+    }
+
+    fn name_functions<'a>(
+        &mut self,
+        resolve: &Resolve,
+        scope: Scope,
+        functions: impl Iterator<Item = &'a Function> + Clone,
+    ) {
+        let constructors: HashSet<TypeId> = functions
+            .clone()
+            .filter_map(|func| match func.kind {
+                FunctionKind::Constructor(resource) => Some(dealias(resolve, resource)),
+                _ => None,
+            })
+            .collect();
+        for func in functions {
+            let ident = match func.kind {
+                FunctionKind::Constructor(_) => ident::ident("new"),
+                FunctionKind::Setter
+                | FunctionKind::MethodSetter(_)
+                | FunctionKind::StaticSetter(_) => snake(&format!("set-{}", func.item_name())),
+                // `new` is the constructor's name in Rust.
+                FunctionKind::Static(resource) | FunctionKind::AsyncStatic(resource)
+                    if func.item_name() == "new"
+                        && constructors.contains(&dealias(resolve, resource)) =>
+                {
+                    ident::ident("new_")
+                }
+                FunctionKind::Freestanding
+                | FunctionKind::AsyncFreestanding
+                | FunctionKind::Getter
+                | FunctionKind::Method(_)
+                | FunctionKind::AsyncMethod(_)
+                | FunctionKind::MethodGetter(_)
+                | FunctionKind::Static(_)
+                | FunctionKind::AsyncStatic(_)
+                | FunctionKind::StaticGetter(_) => snake(func.item_name()),
+            };
+            self.functions.insert((scope, func.name.clone()), ident);
+        }
+    }
+
+    /// The import or export module `id`.
+    pub(crate) fn module(&self, id: ModuleId) -> &InterfaceModule {
+        &self.modules[id]
+    }
+
+    /// The module path of `scope`.
+    pub(crate) fn path(&self, scope: Scope) -> ModulePath {
+        match scope {
+            Scope::Root => ModulePath::root(),
+            Scope::Module(id) => self.modules[id].path.clone(),
+        }
+    }
+
+    /// The side code in `scope` is on. World-level code refers to
+    /// interfaces the world imports (a `use` in a world imports).
+    pub(crate) fn side(&self, scope: Scope) -> Side {
+        match scope {
+            Scope::Root => Side::Import,
+            Scope::Module(id) => self.modules[id].side,
+        }
+    }
+
+    /// The core wasm module name of `scope`'s imports: the interface's
+    /// name or label, `$root` for world-level functions.
+    pub(crate) fn wasm_module(&self, scope: Scope) -> &str {
+        match scope {
+            Scope::Root => "$root",
+            Scope::Module(id) => &self.modules[id].wasm_name,
+        }
+    }
+
+    /// Which copy of interface `iface` code in `from` means: its own
+    /// module's, when `from` is that module; else the export under its
+    /// name for exports when the world exports it (an exported interface
+    /// that uses another exported one refers to that export), else its
+    /// import.
+    pub(crate) fn scope_of_interface(&self, iface: InterfaceId, from: Scope) -> Scope {
+        if let Scope::Module(id) = from {
+            if self.modules[id].interface == iface {
+                return from;
+            }
+        }
+        let side = self.side(from);
+        let found = match side {
+            Side::Export => self
+                .canonical
+                .get(&(iface, Side::Export))
+                .or_else(|| self.canonical.get(&(iface, Side::Import))),
+            Side::Import => self
+                .canonical
+                .get(&(iface, Side::Import))
+                .or_else(|| self.canonical.get(&(iface, Side::Export))),
+        };
+        found.map_or(Scope::Root, |id| Scope::Module(*id))
+    }
+
+    /// Where the named type `id` is defined, as seen from `from`.
+    pub(crate) fn scope_of_type(&self, resolve: &Resolve, id: TypeId, from: Scope) -> Scope {
+        match resolve.types[id].owner {
+            TypeOwner::Interface(iface) => self.scope_of_interface(iface, from),
+            TypeOwner::World(_) | TypeOwner::None => Scope::Root,
+        }
+    }
+
+    /// The Rust name of the named type `id` where `scope` defines it.
+    pub(crate) fn type_ident(&self, scope: Scope, id: TypeId) -> &Ident {
+        self.types
+            .get(&(scope, id))
+            .unwrap_or_else(|| unreachable!("every named type of the world is named"))
+    }
+
+    /// The path to the named type `id` from `from`: its local alias there,
+    /// or a relative path.
+    pub(crate) fn type_path(&self, resolve: &Resolve, id: TypeId, from: Scope) -> TokenStream {
+        let target = self.scope_of_type(resolve, id, from);
+        if target != from {
+            if let Some(alias) = self.aliases.get(&(from, dealias(resolve, id))) {
+                return quote!(#alias);
+            }
+        }
+        self.type_path_direct(resolve, id, from)
+    }
+
+    /// The relative path to the named type `id` from `from`, never through
+    /// a local alias (for the definition of such an alias).
+    pub(crate) fn type_path_direct(
+        &self,
+        resolve: &Resolve,
+        id: TypeId,
+        from: Scope,
+    ) -> TokenStream {
+        let target = self.scope_of_type(resolve, id, from);
+        let ident = self.type_ident(target, id);
+        self.path(from).path_to(&self.path(target), ident)
+    }
+
+    /// The path from `from` to an item named `item` in the scope that
+    /// defines type `id` (its borrow type, say).
+    pub(crate) fn path_next_to_type(
+        &self,
+        resolve: &Resolve,
+        id: TypeId,
+        from: Scope,
+        item: &Ident,
+    ) -> TokenStream {
+        let target = self.scope_of_type(resolve, id, from);
+        self.path(from).path_to(&self.path(target), item)
+    }
+
+    /// The names derived from the exported resource `id` of module `module`.
+    pub(crate) fn resource(&self, module: ModuleId, id: TypeId) -> &ResourceNames {
+        self.resources
+            .get(&(module, id))
+            .unwrap_or_else(|| unreachable!("every exported resource is named"))
+    }
+
+    /// The exported resource `id` as defined in its export module seen
+    /// from `from`: the module and its names, if `id` is exported there.
+    pub(crate) fn exported_resource(
+        &self,
+        resolve: &Resolve,
+        id: TypeId,
+        from: Scope,
+    ) -> Option<(ModuleId, &ResourceNames)> {
+        match self.scope_of_type(resolve, dealias(resolve, id), from) {
+            Scope::Module(module) => self
+                .resources
+                .get(&(module, dealias(resolve, id)))
+                .map(|names| (module, names)),
+            Scope::Root => None,
+        }
+    }
+
+    /// Whether the named type `id`, seen from `from`, comes from bindings
+    /// made elsewhere (`with`).
+    pub(crate) fn is_remapped(&self, resolve: &Resolve, id: TypeId, from: Scope) -> bool {
+        match self.scope_of_type(resolve, dealias(resolve, id), from) {
+            Scope::Module(module) => self.modules[module].remapped.is_some(),
+            Scope::Root => false,
+        }
+    }
+
+    /// The Rust name of function `func` of `scope`.
+    pub(crate) fn function(&self, scope: Scope, func: &Function) -> &Ident {
+        self.functions
+            .get(&(scope, func.name.clone()))
+            .unwrap_or_else(|| unreachable!("every function of the world is named"))
     }
 }
 
-/// A WIT name as given by a user (`%import`, `%ns:%pkg/%world`,
-/// `[method]%type.%self`) without the `%` that WIT uses to escape names
-/// that are keywords: the name the resolved WIT stores.
-pub(crate) fn unescape_wit(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.contains('%') {
-        std::borrow::Cow::Owned(name.replace('%', ""))
-    } else {
-        std::borrow::Cow::Borrowed(name)
+/// The import of the `with` entry that names `module`: its index, and the
+/// interface name to append to its path when the entry names the package.
+fn match_with(
+    resolve: &Resolve,
+    opts: &Opts,
+    module: &InterfaceModule,
+) -> Option<(usize, Option<String>)> {
+    let iface = &resolve.interfaces[module.interface];
+    let by_interface = match (&module.key, iface.package) {
+        (WorldKey::Interface(_), Some(pkg)) => {
+            let pkg_name = &resolve.packages[pkg].name;
+            let iface_name = iface.name.clone().unwrap_or_default();
+            Some((
+                format!("{}:{}/{iface_name}", pkg_name.namespace, pkg_name.name),
+                format!("{}:{}", pkg_name.namespace, pkg_name.name),
+                pkg_name.to_string(),
+                iface_name,
+            ))
+        }
+        _ => None,
+    };
+    opts.with.iter().enumerate().find_map(|(index, entry)| {
+        let key = ident::unescape_wit(&entry.key);
+        if *key == module.wasm_name {
+            return Some((index, None));
+        }
+        let (unversioned, package, versioned_package, iface_name) = by_interface.as_ref()?;
+        if *key == *unversioned {
+            Some((index, None))
+        } else if *key == *package || *key == *versioned_package {
+            Some((index, Some(iface_name.clone())))
+        } else {
+            None
+        }
+    })
+}
+
+/// `ns::pkg::iface` for an interface imported under its own name, `label`
+/// for a labelled or world-local one, under `exports::` when exported (as
+/// wit-bindgen 0.63 does).
+fn interface_module_path(resolve: &Resolve, key: &WorldKey, side: Side) -> ModulePath {
+    let mut path = Vec::new();
+    if side == Side::Export {
+        path.push(ident::ident("exports"));
+    }
+    match key {
+        WorldKey::Name(name) => path.push(snake(name)),
+        WorldKey::Interface(id) => {
+            let iface = &resolve.interfaces[*id];
+            // Interfaces named in a world always belong to a package.
+            let pkg = iface
+                .package
+                .unwrap_or_else(|| unreachable!("a named interface belongs to a package"));
+            path.push(snake(&resolve.packages[pkg].name.namespace));
+            path.push(snake(&name_package_module(resolve, pkg)));
+            path.push(snake(iface.name.as_deref().unwrap_or("interface")));
+        }
+    }
+    ModulePath(path)
+}
+
+/// `name`, or `name_`, `name__`, ... until it is not taken; then taken.
+fn unique(mut name: Ident, taken: &mut HashSet<String>) -> Ident {
+    while taken.contains(&name.to_string()) {
+        name = suffixed(&name);
+    }
+    taken.insert(name.to_string());
+    name
+}
+
+/// The names of the functions generated for one exported function.
+pub(crate) struct ExportFnNames {
+    /// The shim that lifts, calls the user's type and lowers:
+    /// `_export_f_cabi`.
+    pub(crate) shim: Ident,
+    /// The post-return shim: `__post_return_f`.
+    pub(crate) post_return: Ident,
+    /// The `#[export_name]` entry point `export!` defines: `export_f`.
+    pub(crate) entry: Ident,
+    /// The post-return entry point: `post_return_f`.
+    pub(crate) post_return_entry: Ident,
+}
+
+/// The generated names for exported function `func` (by its WIT name,
+/// `[method]r.f` included).
+pub(crate) fn export_fn(func: &Function) -> ExportFnNames {
+    let name = fragment(&func.name);
+    ExportFnNames {
+        shim: ident::ident(&format!("_export_{name}_cabi")),
+        post_return: ident::ident(&format!("__post_return_{name}")),
+        entry: ident::ident(&format!("export_{name}")),
+        post_return_entry: ident::ident(&format!("post_return_{name}")),
     }
 }
 
-/// An identifier from a string the generator itself made valid.
-pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keywords_are_escaped_everywhere() {
-        assert_eq!(snake("type").to_string(), "type_");
-        assert_eq!(snake("self").to_string(), "self_");
-        assert_eq!(snake("macro-rules").to_string(), "macro_rules");
-        assert_eq!(snake("gen").to_string(), "r#gen");
-        assert_eq!(snake("TYPE").to_string(), "type_");
-        assert_eq!(camel("self").to_string(), "Self_");
-        assert_eq!(camel("guest").to_string(), "Guest_");
-        assert_eq!(camel("output-stream").to_string(), "OutputStream");
-        assert_eq!(shouty("type").to_string(), "TYPE");
-    }
-
-    #[test]
-    fn percent_escapes_are_removed_from_user_given_names() {
-        assert_eq!(unescape_wit("%import"), "import");
-        assert_eq!(unescape_wit("%ns:%pkg/%world@1.0.0"), "ns:pkg/world@1.0.0");
-        assert_eq!(unescape_wit("[method]%type.%self"), "[method]type.self");
-        assert_eq!(unescape_wit("plain:name/world"), "plain:name/world");
-    }
+/// The entry point of the destructor of exported resource `name` (WIT).
+pub(crate) fn dtor_entry(name: &str) -> Ident {
+    ident::ident(&format!("dtor_{}", fragment(name)))
 }

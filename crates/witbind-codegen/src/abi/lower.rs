@@ -2,159 +2,130 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use wit_bindgen_core::abi::{Bitcast, Instruction};
-use wit_bindgen_core::wit_parser::{Handle, Type};
+use wit_bindgen_core::abi::Bitcast;
+use wit_bindgen_core::wit_parser::{Handle, Record, Result_, Tuple, Type, TypeId, Variant};
 
-use super::FnBindgen;
-use crate::names;
+use super::{receiver, scaled, strip_borrow, Block, FnBindgen};
+use crate::ident::{camel, snake};
+
+/// `rt::as_i32(op)` and friends: a Rust scalar, or a reference to one, as
+/// a core wasm value.
+pub(super) fn as_core(rt: &TokenStream, function: &str, op: &TokenStream) -> TokenStream {
+    let function = crate::ident::ident(function);
+    quote!(#rt::#function(#op))
+}
 
 impl FnBindgen<'_, '_> {
-    /// Emits `inst` if it is a lowering instruction; returns whether it was.
-    pub(super) fn emit_lower(
+    /// Destructures a record into one local per field.
+    pub(super) fn lower_record(
         &mut self,
-        inst: &Instruction<'_>,
-        operands: &mut [TokenStream],
+        record: &Record,
+        ty: TypeId,
+        op: &TokenStream,
         results: &mut Vec<TokenStream>,
-    ) -> bool {
-        let rt = self.rt().clone();
-        match inst {
-            Instruction::I32FromChar
-            | Instruction::I32FromBool
-            | Instruction::I32FromU8
-            | Instruction::I32FromS8
-            | Instruction::I32FromU16
-            | Instruction::I32FromS16
-            | Instruction::I32FromU32
-            | Instruction::I32FromS32 => {
-                let op = &operands[0];
-                results.push(quote!(#rt::as_i32(#op)));
-            }
-            Instruction::I64FromU64 | Instruction::I64FromS64 => {
-                let op = &operands[0];
-                results.push(quote!(#rt::as_i64(#op)));
-            }
-            Instruction::CoreF32FromF32 => {
-                let op = &operands[0];
-                results.push(quote!(#rt::as_f32(#op)));
-            }
-            Instruction::CoreF64FromF64 => {
-                let op = &operands[0];
-                results.push(quote!(#rt::as_f64(#op)));
-            }
-            Instruction::ListCanonLower { realloc, .. } => {
-                self.lower_canon_list(&operands[0], realloc.is_some(), false, results)
-            }
-            Instruction::StringLower { realloc } => {
-                self.lower_canon_list(&operands[0], realloc.is_some(), true, results)
-            }
-            Instruction::ListLower { element, realloc } => {
-                self.lower_list(element, &operands[0], realloc.is_some(), results)
-            }
-            Instruction::RecordLower { record, ty, .. } => {
-                let path = self.cx.type_path(*ty, self.module);
-                let fields: Vec<_> = record
-                    .fields
-                    .iter()
-                    .map(|f| names::snake(&f.name))
-                    .collect();
-                let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
-                let op = &operands[0];
-                self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
-                results.extend(vars.iter().map(|v| quote!(#v)));
-            }
-            Instruction::TupleLower { tuple, .. } => {
-                let vars: Vec<_> = tuple.types.iter().map(|_| self.tmp("t")).collect();
-                let op = &operands[0];
-                self.push(quote!(let (#(#vars,)*) = #op;));
-                results.extend(vars.iter().map(|v| quote!(#v)));
-            }
-            Instruction::FlagsLower { .. } => {
-                let op = &operands[0];
-                results.push({
-                    let op = super::receiver(op);
-                    quote!(#op.bits() as i32)
-                });
-            }
-            Instruction::HandleLower { handle, .. } => {
-                // Field access auto-dereferences: `&value` needs no borrow.
-                let op = super::strip_borrow(&operands[0]);
-                let op = super::receiver(&op);
-                let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
-                let remapped = self.cx.is_remapped_type(*resource);
-                results.push(match (handle, remapped) {
-                    (Handle::Own(_), false) => {
-                        quote!(#rt::Resource::take_handle(&#op.handle) as i32)
-                    }
-                    (Handle::Borrow(_), false) => quote!(#rt::Resource::handle(&#op.handle) as i32),
-                    // Types from elsewhere only offer wit-bindgen's methods.
-                    (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
-                    (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
-                });
-            }
-            Instruction::EnumLower { .. } => {
-                let op = &operands[0];
-                // `clone` copies out of a `&Enum` or an `Enum` alike.
-                let op = super::receiver(op);
-                self.clones_enums = true;
-                results.push(quote!(#op.clone() as i32));
-            }
-            Instruction::VariantLower {
-                variant,
-                ty,
-                results: flat,
-                ..
-            } => {
-                let path = self.cx.type_path(*ty, self.module);
-                let blocks = self.pop_blocks(variant.cases.len());
-                let patterns: Vec<TokenStream> = variant
-                    .cases
-                    .iter()
-                    .zip(&blocks)
-                    .map(|(case, block)| {
-                        let name = names::camel(&case.name);
-                        let payload = &block.payload;
-                        match case.ty {
-                            Some(_) => quote!(#path::#name(#payload)),
-                            None => quote!(#path::#name),
-                        }
-                    })
-                    .collect();
-                self.lower_match(&operands[0], patterns, blocks, flat.len(), results);
-            }
-            Instruction::OptionLower { results: flat, .. } => {
-                let blocks = self.pop_blocks(2);
-                let some = &blocks[1].payload;
-                let patterns = vec![
-                    quote!(::core::option::Option::None),
-                    quote!(::core::option::Option::Some(#some)),
-                ];
-                self.lower_match(&operands[0], patterns, blocks, flat.len(), results);
-            }
-            Instruction::ResultLower {
-                result,
-                results: flat,
-                ..
-            } => {
-                let blocks = self.pop_blocks(2);
-                let ok = match result.ok {
-                    Some(_) => {
-                        let p = &blocks[0].payload;
-                        quote!(::core::result::Result::Ok(#p))
-                    }
-                    None => quote!(::core::result::Result::Ok(_)),
-                };
-                let err = match result.err {
-                    Some(_) => {
-                        let p = &blocks[1].payload;
-                        quote!(::core::result::Result::Err(#p))
-                    }
-                    None => quote!(::core::result::Result::Err(_)),
-                };
-                self.lower_match(&operands[0], vec![ok, err], blocks, flat.len(), results);
-            }
-            _ => return false,
+    ) {
+        let path = self.type_path(ty);
+        let fields: Vec<_> = record.fields.iter().map(|f| snake(&f.name)).collect();
+        let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
+        self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
+        results.extend(vars.iter().map(|v| quote!(#v)));
+    }
+
+    /// Destructures a tuple into one local per element.
+    pub(super) fn lower_tuple(
+        &mut self,
+        tuple: &Tuple,
+        op: &TokenStream,
+        results: &mut Vec<TokenStream>,
+    ) {
+        let vars: Vec<_> = tuple.types.iter().map(|_| self.tmp("t")).collect();
+        self.push(quote!(let (#(#vars,)*) = #op;));
+        results.extend(vars.iter().map(|v| quote!(#v)));
+    }
+
+    /// A handle as an `i32`: moved out for `own`, lent for `borrow`.
+    pub(super) fn lower_handle(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
+        let rt = self.rt();
+        // Field access auto-dereferences: `&value` needs no borrow.
+        let op = receiver(&strip_borrow(op));
+        let (Handle::Own(resource) | Handle::Borrow(resource)) = handle;
+        let remapped = self
+            .cx
+            .names
+            .is_remapped(self.cx.resolve, *resource, self.scope);
+        match (handle, remapped) {
+            (Handle::Own(_), false) => quote!(#rt::Resource::take_handle(&#op.handle) as i32),
+            (Handle::Borrow(_), false) => quote!(#rt::Resource::handle(&#op.handle) as i32),
+            // Types from elsewhere only offer wit-bindgen's methods.
+            (Handle::Own(_), true) => quote!(#op.take_handle() as i32),
+            (Handle::Borrow(_), true) => quote!(#op.handle() as i32),
         }
-        true
+    }
+
+    pub(super) fn lower_variant(
+        &mut self,
+        variant: &Variant,
+        ty: TypeId,
+        op: &TokenStream,
+        flat: usize,
+        results: &mut Vec<TokenStream>,
+    ) {
+        let path = self.type_path(ty);
+        let blocks = self.pop_blocks(variant.cases.len());
+        let patterns: Vec<TokenStream> = variant
+            .cases
+            .iter()
+            .zip(&blocks)
+            .map(|(case, block)| {
+                let name = camel(&case.name);
+                let payload = &block.payload;
+                match case.ty {
+                    Some(_) => quote!(#path::#name(#payload)),
+                    None => quote!(#path::#name),
+                }
+            })
+            .collect();
+        self.lower_match(op, patterns, blocks, flat, results);
+    }
+
+    pub(super) fn lower_option(
+        &mut self,
+        op: &TokenStream,
+        flat: usize,
+        results: &mut Vec<TokenStream>,
+    ) {
+        let blocks = self.pop_blocks(2);
+        let some = &blocks[1].payload;
+        let patterns = vec![
+            quote!(::core::option::Option::None),
+            quote!(::core::option::Option::Some(#some)),
+        ];
+        self.lower_match(op, patterns, blocks, flat, results);
+    }
+
+    pub(super) fn lower_result(
+        &mut self,
+        result: &Result_,
+        op: &TokenStream,
+        flat: usize,
+        results: &mut Vec<TokenStream>,
+    ) {
+        let blocks = self.pop_blocks(2);
+        let ok = match result.ok {
+            Some(_) => {
+                let p = &blocks[0].payload;
+                quote!(::core::result::Result::Ok(#p))
+            }
+            None => quote!(::core::result::Result::Ok(_)),
+        };
+        let err = match result.err {
+            Some(_) => {
+                let p = &blocks[1].payload;
+                quote!(::core::result::Result::Err(#p))
+            }
+            None => quote!(::core::result::Result::Err(_)),
+        };
+        self.lower_match(op, vec![ok, err], blocks, flat, results);
     }
 
     /// `match value { pattern => { body; (results) } }` bound to fresh locals.
@@ -162,7 +133,7 @@ impl FnBindgen<'_, '_> {
         &mut self,
         value: &TokenStream,
         patterns: Vec<TokenStream>,
-        blocks: Vec<super::Block>,
+        blocks: Vec<Block>,
         n: usize,
         results: &mut Vec<TokenStream>,
     ) {
@@ -195,7 +166,7 @@ impl FnBindgen<'_, '_> {
     /// A list whose Rust layout is its canonical ABI layout (numbers, and
     /// strings as bytes): pass a pointer to it, handing ownership over when
     /// the receiver frees it (`owned`: results of exports).
-    fn lower_canon_list(
+    pub(super) fn lower_canon_list(
         &mut self,
         value: &TokenStream,
         owned: bool,
@@ -228,21 +199,21 @@ impl FnBindgen<'_, '_> {
 
     /// Any other list: allocate an array in canonical layout and write each
     /// element with the block's code.
-    fn lower_list(
+    pub(super) fn lower_list(
         &mut self,
         element: &Type,
         value: &TokenStream,
         owned: bool,
         results: &mut Vec<TokenStream>,
     ) {
-        let block = self.pop_blocks(1).remove(0);
-        let rt = self.rt().clone();
-        let (size, align) = (self.size(element), self.align(element));
+        let block = self.pop_block();
+        let rt = self.rt();
+        let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
         let [vec, len, array] = self.tmps(&["vec", "len", "array"]);
         let align_lit = Literal::usize_unsuffixed(align);
-        let bytes = super::scaled(&quote!(#len), size);
-        let offset = super::scaled(&quote!(i), size);
-        let super::Block {
+        let bytes = scaled(&quote!(#len), size);
+        let offset = scaled(&quote!(i), size);
+        let Block {
             body, elem, base, ..
         } = block;
         self.push(quote! {

@@ -1,18 +1,23 @@
 //! The canonical ABI, driven by `wit_bindgen_core::abi::call`: it walks a
 //! function's signature and feeds [`FnBindgen`] a stack machine of
-//! instructions; each instruction becomes Rust tokens. `lower.rs` handles
-//! Rust value → core wasm values/memory, `lift.rs` the way back, this file
-//! the plumbing (blocks, temporaries, calls, return areas).
+//! instructions; each instruction becomes Rust tokens. `lower.rs` turns
+//! Rust values into core wasm values and memory, `lift.rs` does the way
+//! back, `memory.rs` loads, stores, allocates and frees, `call.rs` makes
+//! the calls; this file holds the plumbing (blocks, temporaries, the
+//! function body) and the one match over every instruction.
 
+mod call;
 mod lift;
 mod lower;
+mod memory;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use wit_bindgen_core::abi::{Bindgen, Instruction, WasmType};
 use wit_bindgen_core::wit_parser::{Alignment, ArchitectureSize, Resolve, SizeAlign, Type};
 
-use crate::context::{Cx, ModulePath};
+use crate::context::Cx;
+use crate::names::Scope;
 
 /// What the generated code is a shim for.
 pub(crate) enum Callee {
@@ -69,10 +74,11 @@ struct OpenBlock {
     payload: Ident,
 }
 
+/// The body of one import wrapper, export shim or post-return function.
 pub(crate) struct FnBindgen<'a, 'b> {
     cx: &'a Cx<'b>,
-    /// Module the code is emitted in, for type paths.
-    module: &'a ModulePath,
+    /// Where the code is emitted, for type paths.
+    scope: Scope,
     callee: Callee,
     params: Vec<TokenStream>,
     open: Vec<OpenBlock>,
@@ -100,13 +106,13 @@ pub(crate) struct FnBindgen<'a, 'b> {
 impl<'a, 'b> FnBindgen<'a, 'b> {
     pub(crate) fn new(
         cx: &'a Cx<'b>,
-        module: &'a ModulePath,
+        scope: Scope,
         callee: Callee,
         params: Vec<TokenStream>,
     ) -> Self {
         let mut bindgen = FnBindgen {
             cx,
-            module,
+            scope,
             callee,
             params,
             open: Vec::new(),
@@ -128,44 +134,24 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     /// The generated statements, with the return area and cleanup list
     /// declared first; the returned value (if any) is in `self.ret`.
     pub(crate) fn into_body(mut self) -> TokenStream {
-        let block = self.open.pop().expect("the function block is open");
+        let block = self
+            .open
+            .pop()
+            .unwrap_or_else(|| unreachable!("the function block is open"));
         let stmts = block.stmts;
+        let area = self.return_area_decl();
         let rt = &self.cx.rt;
-        let area = match self.ret_area {
-            Some((size, align)) => {
-                let size = Literal::usize_unsuffixed(size);
-                let align = Literal::usize_unsuffixed(align);
-                let declare = quote! {
-                    #[repr(align(#align))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; #size]);
-                };
-                if self.static_ret_area {
-                    // Results of exports stay valid until post-return.
-                    quote! {
-                        #declare
-                        static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
-                    }
-                } else {
-                    quote! {
-                        #declare
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); #size]);
-                    }
-                }
-            }
-            None => TokenStream::new(),
-        };
-        let cleanup_list = if self.needs_cleanup_list {
-            quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();)
-        } else {
-            TokenStream::new()
-        };
+        let cleanup_list = self
+            .needs_cleanup_list
+            .then(|| quote!(let mut _cleanup_list = #rt::Vec::<(*mut u8, usize, usize)>::new();));
         let import_decl = &self.import_decl;
         let decls = &self.decls;
         quote!(#import_decl #area #cleanup_list #(#decls)* #(#stmts)*)
     }
 
     fn tmp(&mut self, prefix: &str) -> Ident {
-        self.tmps(&[prefix])[0].clone()
+        let [name] = self.tmps(&[prefix]);
+        name
     }
 
     /// Fresh locals that belong together (`_vec3`, `_ptr3`, `_len3`):
@@ -176,22 +162,20 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         prefixes.map(|prefix| format_ident!("_{}{}", prefix, n))
     }
 
-    fn push(&mut self, stmt: TokenStream) {
+    fn block(&mut self) -> &mut OpenBlock {
         self.open
             .last_mut()
-            .expect("a block is open")
-            .stmts
-            .push(Stmt::Other(stmt));
+            .unwrap_or_else(|| unreachable!("a block is open"))
+    }
+
+    fn push(&mut self, stmt: TokenStream) {
+        self.block().stmts.push(Stmt::Other(stmt));
     }
 
     /// Binds `expr` to a fresh local and returns the local.
     fn bind(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
         let name = self.tmp(prefix);
-        self.open
-            .last_mut()
-            .expect("a block is open")
-            .stmts
-            .push(Stmt::Let(name.clone(), expr));
+        self.block().stmts.push(Stmt::Let(name.clone(), expr));
         quote!(#name)
     }
 
@@ -207,7 +191,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     /// `value`, or the expression of the block's last `let` when that `let`
     /// only names `value` (avoids `let x = e; x`).
     fn take_trailing_let(&mut self, value: TokenStream) -> TokenStream {
-        let block = self.open.last_mut().expect("a block is open");
+        let block = self.block();
         if let Some(Stmt::Let(name, _)) = block.stmts.last() {
             if *name == value.to_string() {
                 if let Some(Stmt::Let(_, expr)) = block.stmts.pop() {
@@ -225,7 +209,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
 
     /// Marks the current block as a list's loop body.
     fn mark_loop(&mut self) {
-        self.open.last_mut().expect("a list block is open").in_loop = true;
+        self.block().in_loop = true;
     }
 
     /// Whether code is being emitted inside a list's loop.
@@ -238,84 +222,24 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         self.finished.split_off(at)
     }
 
+    fn pop_block(&mut self) -> Block {
+        self.pop_blocks(1)
+            .pop()
+            .unwrap_or_else(|| unreachable!("the instruction's block was finished"))
+    }
+
+    /// The owned Rust spelling of `ty` in this function's scope.
     fn ty(&self, ty: &Type) -> TokenStream {
-        self.cx.ty(ty, crate::types::Style::Owned, self.module)
+        crate::types::ty(self.cx, ty, crate::types::Style::Owned, self.scope)
     }
 
-    fn rt(&self) -> &TokenStream {
-        &self.cx.rt
+    /// The path to the named type `id` from this function's scope.
+    fn type_path(&self, id: wit_bindgen_core::wit_parser::TypeId) -> TokenStream {
+        self.cx.names.type_path(self.cx.resolve, id, self.scope)
     }
 
-    fn size(&self, ty: &Type) -> usize {
-        self.cx.sizes.size(ty).size_wasm32()
-    }
-
-    fn align(&self, ty: &Type) -> usize {
-        self.cx.sizes.align(ty).align_wasm32()
-    }
-
-    /// `ptr.add(offset)`, or just `ptr` at offset zero.
-    fn at(ptr: &TokenStream, offset: ArchitectureSize) -> TokenStream {
-        match offset.size_wasm32() {
-            0 => quote!(#ptr),
-            n => {
-                let n = Literal::usize_unsuffixed(n);
-                quote!(#ptr.add(#n))
-            }
-        }
-    }
-
-    fn load(
-        &mut self,
-        ptr: &TokenStream,
-        offset: ArchitectureSize,
-        ty: TokenStream,
-    ) -> TokenStream {
-        let at = Self::at(ptr, offset);
-        self.bind("l", quote!(*#at.cast::<#ty>()))
-    }
-
-    fn store(
-        &mut self,
-        ptr: &TokenStream,
-        offset: ArchitectureSize,
-        ty: TokenStream,
-        value: TokenStream,
-    ) {
-        let at = Self::at(ptr, offset);
-        self.push(quote!(*#at.cast::<#ty>() = #value;));
-    }
-
-    fn emit_call_wasm(
-        &mut self,
-        name: &str,
-        params: &[WasmType],
-        results: &[WasmType],
-        args: &[TokenStream],
-    ) -> Vec<TokenStream> {
-        let Callee::Import { wasm_module } = &self.callee else {
-            return Vec::new();
-        };
-        self.import_decl = extern_import(wasm_module, name, params, results);
-        let call = quote!(_wit_import(#(#args),*));
-        let ret = if results.is_empty() {
-            self.push(quote!(#call;));
-            Vec::new()
-        } else {
-            vec![self.bind("ret", call)]
-        };
-        for stmt in std::mem::take(&mut self.cleanup) {
-            self.push(stmt);
-        }
-        if self.needs_cleanup_list {
-            let rt = self.rt().clone();
-            self.push(quote! {
-                for (ptr, size, align) in _cleanup_list {
-                    #rt::cabi_dealloc(ptr, size, align);
-                }
-            });
-        }
-        ret
+    fn rt(&self) -> TokenStream {
+        self.cx.rt.clone()
     }
 }
 
@@ -377,6 +301,19 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
     }
 }
 
+/// `arg0: i32, ...` and the matching argument list, for core signatures.
+pub(crate) fn core_params(types: &[WasmType]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    types
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| {
+            let name = format_ident!("arg{}", i);
+            let ty = wasm_type(*ty);
+            (quote!(#name: #ty), quote!(#name))
+        })
+        .unzip()
+}
+
 /// The declaration of one imported core function as `_wit_import`, local
 /// to the calling function. Off wasm the body is a stub so that generated
 /// code still builds and links for host-side `cargo test` and docs.
@@ -410,242 +347,201 @@ impl Bindgen for FnBindgen<'_, '_> {
 
     fn emit(
         &mut self,
-        resolve: &Resolve,
+        _resolve: &Resolve,
         inst: &Instruction<'_>,
         operands: &mut Vec<TokenStream>,
         results: &mut Vec<TokenStream>,
     ) {
-        let _ = resolve;
-        if self.emit_lower(inst, operands, results) || self.emit_lift(inst, operands, results) {
-            return;
-        }
-        let rt = self.rt().clone();
+        use Instruction as I;
+        let ops = operands.as_slice();
         match inst {
-            Instruction::GetArg { nth } => results.push(self.params[*nth].clone()),
-            Instruction::I32Const { val } => {
+            I::GetArg { nth } => results.push(self.params[*nth].clone()),
+            I::I32Const { val } => {
                 let val = Literal::i32_suffixed(*val);
                 results.push(quote!(#val));
             }
-            Instruction::Bitcasts { casts } => {
+            I::Bitcasts { casts } => {
+                let rt = self.rt();
                 for (cast, op) in casts.iter().zip(operands.drain(..)) {
                     results.push(lower::bitcast(cast, op, &rt));
                 }
             }
-            Instruction::ConstZero { tys } => {
-                for ty in tys.iter() {
-                    results.push(match ty {
-                        WasmType::I32 => quote!(0i32),
-                        WasmType::I64 => quote!(0i64),
-                        WasmType::F32 => quote!(0.0f32),
-                        WasmType::F64 => quote!(0.0f64),
-                        WasmType::Pointer => quote!(::core::ptr::null_mut::<u8>()),
-                        WasmType::Length => quote!(0usize),
-                        WasmType::PointerOrI64 => quote!(::core::mem::MaybeUninit::<u64>::zeroed()),
-                    });
-                }
+            I::ConstZero { tys } => results.extend(tys.iter().map(|ty| memory::zero(*ty))),
+            I::I32Load { offset } => results.push(self.load(&ops[0], *offset, quote!(i32))),
+            I::I32Load8U { offset } => {
+                results.push(self.load_widened(&ops[0], *offset, quote!(u8)))
             }
-            Instruction::I32Load { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(i32)))
+            I::I32Load8S { offset } => {
+                results.push(self.load_widened(&ops[0], *offset, quote!(i8)))
             }
-            Instruction::I32Load8U { offset } => {
-                let l = self.load(&operands[0], *offset, quote!(u8));
-                results.push(quote!(i32::from(#l)));
+            I::I32Load16U { offset } => {
+                results.push(self.load_widened(&ops[0], *offset, quote!(u16)))
             }
-            Instruction::I32Load8S { offset } => {
-                let l = self.load(&operands[0], *offset, quote!(i8));
-                results.push(quote!(i32::from(#l)));
+            I::I32Load16S { offset } => {
+                results.push(self.load_widened(&ops[0], *offset, quote!(i16)))
             }
-            Instruction::I32Load16U { offset } => {
-                let l = self.load(&operands[0], *offset, quote!(u16));
-                results.push(quote!(i32::from(#l)));
+            I::I64Load { offset } => results.push(self.load(&ops[0], *offset, quote!(i64))),
+            I::F32Load { offset } => results.push(self.load(&ops[0], *offset, quote!(f32))),
+            I::F64Load { offset } => results.push(self.load(&ops[0], *offset, quote!(f64))),
+            I::PointerLoad { offset } => results.push(self.load(&ops[0], *offset, quote!(*mut u8))),
+            I::LengthLoad { offset } => results.push(self.load(&ops[0], *offset, quote!(usize))),
+            I::I32Store { offset } => self.store(&ops[1], *offset, quote!(i32), ops[0].clone()),
+            I::I32Store8 { offset } => {
+                let v = &ops[0];
+                self.store(&ops[1], *offset, quote!(u8), quote!(#v as u8));
             }
-            Instruction::I32Load16S { offset } => {
-                let l = self.load(&operands[0], *offset, quote!(i16));
-                results.push(quote!(i32::from(#l)));
+            I::I32Store16 { offset } => {
+                let v = &ops[0];
+                self.store(&ops[1], *offset, quote!(u16), quote!(#v as u16));
             }
-            Instruction::I64Load { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(i64)))
+            I::I64Store { offset } => self.store(&ops[1], *offset, quote!(i64), ops[0].clone()),
+            I::F32Store { offset } => self.store(&ops[1], *offset, quote!(f32), ops[0].clone()),
+            I::F64Store { offset } => self.store(&ops[1], *offset, quote!(f64), ops[0].clone()),
+            I::PointerStore { offset } => {
+                self.store(&ops[1], *offset, quote!(*mut u8), ops[0].clone())
             }
-            Instruction::F32Load { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(f32)))
+            I::LengthStore { offset } => {
+                self.store(&ops[1], *offset, quote!(usize), ops[0].clone())
             }
-            Instruction::F64Load { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(f64)))
+            I::I32FromChar
+            | I::I32FromBool
+            | I::I32FromU8
+            | I::I32FromS8
+            | I::I32FromU16
+            | I::I32FromS16
+            | I::I32FromU32
+            | I::I32FromS32 => results.push(lower::as_core(&self.rt(), "as_i32", &ops[0])),
+            I::I64FromU64 | I::I64FromS64 => {
+                results.push(lower::as_core(&self.rt(), "as_i64", &ops[0]))
             }
-            Instruction::PointerLoad { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(*mut u8)))
+            I::CoreF32FromF32 => results.push(lower::as_core(&self.rt(), "as_f32", &ops[0])),
+            I::CoreF64FromF64 => results.push(lower::as_core(&self.rt(), "as_f64", &ops[0])),
+            I::S8FromI32 => results.push(lift::cast(&ops[0], quote!(i8))),
+            I::U8FromI32 => results.push(lift::cast(&ops[0], quote!(u8))),
+            I::S16FromI32 => results.push(lift::cast(&ops[0], quote!(i16))),
+            I::U16FromI32 => results.push(lift::cast(&ops[0], quote!(u16))),
+            I::U32FromI32 => results.push(lift::cast(&ops[0], quote!(u32))),
+            I::U64FromI64 => results.push(lift::cast(&ops[0], quote!(u64))),
+            I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
+                results.push(ops[0].clone())
             }
-            Instruction::LengthLoad { offset } => {
-                results.push(self.load(&operands[0], *offset, quote!(usize)))
+            I::CharFromI32 => results.push(self.lift_char(&ops[0])),
+            I::BoolFromI32 => results.push(self.lift_bool(&ops[0])),
+            I::ListCanonLower { realloc, .. } => {
+                self.lower_canon_list(&ops[0], realloc.is_some(), false, results)
             }
-            Instruction::I32Store { offset } => {
-                self.store(&operands[1], *offset, quote!(i32), operands[0].clone())
+            I::StringLower { realloc } => {
+                self.lower_canon_list(&ops[0], realloc.is_some(), true, results)
             }
-            Instruction::I32Store8 { offset } => {
-                let v = &operands[0];
-                self.store(&operands[1], *offset, quote!(u8), quote!(#v as u8));
+            I::ListLower { element, realloc } => {
+                self.lower_list(element, &ops[0], realloc.is_some(), results)
             }
-            Instruction::I32Store16 { offset } => {
-                let v = &operands[0];
-                self.store(&operands[1], *offset, quote!(u16), quote!(#v as u16));
-            }
-            Instruction::I64Store { offset } => {
-                self.store(&operands[1], *offset, quote!(i64), operands[0].clone())
-            }
-            Instruction::F32Store { offset } => {
-                self.store(&operands[1], *offset, quote!(f32), operands[0].clone())
-            }
-            Instruction::F64Store { offset } => {
-                self.store(&operands[1], *offset, quote!(f64), operands[0].clone())
-            }
-            Instruction::PointerStore { offset } => {
-                self.store(&operands[1], *offset, quote!(*mut u8), operands[0].clone())
-            }
-            Instruction::LengthStore { offset } => {
-                self.store(&operands[1], *offset, quote!(usize), operands[0].clone())
-            }
-            Instruction::IterElem { .. } => {
+            I::ListCanonLift { element, .. } => self.lift_canon_list(element, ops, results),
+            I::StringLift => self.lift_string(ops, results),
+            I::ListLift { element, .. } => self.lift_list(element, &ops[0], &ops[1], results),
+            I::IterElem { .. } => {
                 self.mark_loop();
-                let elem = &self.open.last().expect("a list block is open").elem;
+                let elem = self.block().elem.clone();
                 results.push(quote!(#elem));
             }
-            Instruction::IterBasePointer => {
+            I::IterBasePointer => {
                 self.mark_loop();
-                let base = &self.open.last().expect("a list block is open").base;
+                let base = self.block().base.clone();
                 results.push(quote!(#base));
             }
-            Instruction::VariantPayloadName => {
-                let payload = &self.open.last().expect("a case block is open").payload;
+            I::RecordLower { record, ty, .. } => self.lower_record(record, *ty, &ops[0], results),
+            I::RecordLift { record, ty, .. } => self.lift_record(record, *ty, ops, results),
+            I::HandleLower { handle, .. } => results.push(self.lower_handle(handle, &ops[0])),
+            I::HandleLift { handle, .. } => {
+                let lifted = self.lift_handle(handle, &ops[0]);
+                results.push(lifted);
+            }
+            I::TupleLower { tuple, .. } => self.lower_tuple(tuple, &ops[0], results),
+            I::TupleLift { .. } => {
+                let values = ops.iter();
+                results.push(quote!((#(#values,)*)));
+            }
+            I::FlagsLower { .. } => {
+                let op = receiver(&ops[0]);
+                results.push(quote!(#op.bits() as i32));
+            }
+            I::FlagsLift { flags, ty, .. } => results.push(self.lift_flags(flags, *ty, &ops[0])),
+            I::VariantPayloadName => {
+                let payload = self.block().payload.clone();
                 results.push(quote!(#payload));
             }
-            Instruction::CallWasm { name, sig } => {
-                let ret = self.emit_call_wasm(name, &sig.params, &sig.results, operands);
+            I::VariantLower {
+                variant,
+                ty,
+                results: flat,
+                ..
+            } => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
+            I::VariantLift { variant, ty, .. } => self.lift_variant(variant, *ty, &ops[0], results),
+            I::EnumLower { .. } => {
+                // `clone` copies out of a `&Enum` or an `Enum` alike.
+                let op = receiver(&ops[0]);
+                self.clones_enums = true;
+                results.push(quote!(#op.clone() as i32));
+            }
+            I::EnumLift { enum_, ty, .. } => results.push(self.lift_enum(enum_, *ty, &ops[0])),
+            I::OptionLower { results: flat, .. } => self.lower_option(&ops[0], flat.len(), results),
+            I::OptionLift { .. } => self.lift_option(&ops[0], results),
+            I::ResultLower {
+                result,
+                results: flat,
+                ..
+            } => self.lower_result(result, &ops[0], flat.len(), results),
+            I::ResultLift { .. } => self.lift_result(&ops[0], results),
+            I::CallWasm { name, sig } => {
+                let ret = self.call_wasm(name, &sig.params, &sig.results, ops);
                 results.extend(ret);
             }
-            Instruction::CallInterface { func, .. } => {
-                if let Callee::Export {
-                    call,
-                    method,
-                    constructor,
-                } = &self.callee
-                {
-                    let mut args = operands.clone();
-                    if *method {
-                        let this = receiver(&args[0]);
-                        args[0] = quote!(#this.get());
-                    }
-                    let mut call = quote!(#call(#(#args),*));
-                    if let Some((resource, fallible)) = constructor {
-                        call = if *fallible {
-                            quote!(#call.map(#resource::new))
-                        } else {
-                            quote!(#resource::new(#call))
-                        };
-                    }
-                    if func.result.is_some() {
-                        let ret = self.bind("ret", call);
-                        results.push(ret);
-                    } else {
-                        self.push(quote!(#call;));
-                    }
+            I::CallInterface { func, .. } => {
+                if let Some(ret) = self.call_interface(func, ops) {
+                    results.push(ret);
                 }
             }
-            Instruction::Return { amt, .. } => {
-                let mut values = operands[..*amt].to_vec();
-                if let [value] = values.as_mut_slice() {
-                    *value = self.take_trailing_let(value.clone());
-                }
-                self.ret = values;
-            }
-            Instruction::Malloc { size, align, .. } => {
-                let size = Literal::usize_unsuffixed(size.size_wasm32());
-                let align = Literal::usize_unsuffixed(align.align_wasm32());
-                let ptr = self.bind("ptr", quote!(#rt::alloc(#size, #align)));
+            I::Return { amt, .. } => self.return_values(&ops[..*amt]),
+            I::Malloc { size, align, .. } => {
+                let ptr = self.malloc(size.size_wasm32(), align.align_wasm32());
                 results.push(ptr);
             }
-            Instruction::GuestDeallocate { size, align } => {
-                let ptr = &operands[0];
-                let size = Literal::usize_unsuffixed(size.size_wasm32());
-                let align = Literal::usize_unsuffixed(align.align_wasm32());
-                self.push(quote!(#rt::cabi_dealloc(#ptr, #size, #align);));
+            I::GuestDeallocate { size, align } => {
+                self.free(&ops[0], size.size_wasm32(), align.align_wasm32())
             }
-            Instruction::GuestDeallocateString => {
-                let (ptr, len) = (&operands[0], &operands[1]);
-                self.push(quote!(#rt::cabi_dealloc(#ptr, #len, 1);));
-            }
-            Instruction::GuestDeallocateList { element } => {
-                let block = self.pop_blocks(1).remove(0);
-                let (size, align) = (self.size(element), self.align(element));
-                let (ptr, len) = (&operands[0], &operands[1]);
-                let [base, len_var] = self.tmps(&["base", "len"]);
-                let Block {
-                    body,
-                    base: elem_base,
-                    ..
-                } = block;
-                let offset = scaled(&quote!(i), size);
-                let bytes = scaled(&quote!(#len_var), size);
-                let align = Literal::usize_unsuffixed(align);
-                self.push(quote! {
-                    let #base = #ptr;
-                    let #len_var = #len;
-                    for i in 0..#len_var {
-                        let #elem_base = #base.add(#offset);
-                        #body
-                    }
-                    #rt::cabi_dealloc(#base, #bytes, #align);
-                });
-            }
-            Instruction::GuestDeallocateVariant { blocks } => {
-                let blocks = self.pop_blocks(*blocks);
-                let op = &operands[0];
-                let arms = blocks.into_iter().enumerate().map(|(i, block)| {
-                    let i = Literal::i32_unsuffixed(i as i32);
-                    let body = block.body;
-                    quote!(#i => { #body })
-                });
-                self.push(quote! {
-                    match #op {
-                        #(#arms)*
-                        _ => {}
-                    }
-                });
-            }
-            Instruction::Flush { amt } => {
-                for op in operands.iter().take(*amt) {
-                    let flushed = if is_simple(op) {
-                        op.clone()
-                    } else {
-                        self.bind("f", op.clone())
-                    };
+            I::GuestDeallocateString => self.free_string(&ops[0], &ops[1]),
+            I::GuestDeallocateList { element } => self.free_list(element, &ops[0], &ops[1]),
+            I::GuestDeallocateVariant { blocks } => self.free_variant(*blocks, &ops[0]),
+            I::Flush { amt } => {
+                for op in ops.iter().take(*amt) {
+                    let flushed = self.simple("f", op);
                     results.push(flushed);
                 }
             }
-            // Async, futures, streams, maps, fixed-size lists and
-            // error-context are rejected before generation starts
-            // (`world::check_supported`), so these never reach here.
-            other => {
-                let message = format!("witbind does not support {other:?} yet");
-                self.push(quote!(::core::compile_error!(#message);));
-                let n = other.results_len();
-                results.extend((0..n).map(|_| quote!(::core::unreachable!())));
+            I::MapLower { .. }
+            | I::MapLift { .. }
+            | I::IterMapKey { .. }
+            | I::IterMapValue { .. }
+            | I::GuestDeallocateMap { .. }
+            | I::FixedLengthListLift { .. }
+            | I::FixedLengthListLower { .. }
+            | I::FixedLengthListLowerToMemory { .. }
+            | I::FixedLengthListLiftFromMemory { .. }
+            | I::FutureLower { .. }
+            | I::FutureLift { .. }
+            | I::StreamLower { .. }
+            | I::StreamLift { .. }
+            | I::ErrorContextLower
+            | I::ErrorContextLift
+            | I::DropHandle { .. }
+            | I::AsyncTaskReturn { .. } => {
+                unreachable!("maps, fixed-length lists and async are rejected by `check`")
             }
         }
     }
 
     fn return_pointer(&mut self, size: ArchitectureSize, align: Alignment) -> TokenStream {
-        let (size, align) = (size.size_wasm32(), align.align_wasm32());
-        let (old_size, old_align) = self.ret_area.unwrap_or((0, 1));
-        self.ret_area = Some((old_size.max(size), old_align.max(align)));
-        if self.static_ret_area {
-            let ptr = self.tmp("ptr");
-            self.push(quote!(let #ptr = (&raw mut _RET_AREA.0).cast::<u8>();));
-            quote!(#ptr)
-        } else {
-            let ptr = self.tmp("ptr");
-            self.push(quote!(let #ptr = _ret_area.0.as_mut_ptr().cast::<u8>();));
-            quote!(#ptr)
-        }
+        self.return_area(size.size_wasm32(), align.align_wasm32())
     }
 
     fn push_block(&mut self) {
@@ -664,7 +560,10 @@ impl Bindgen for FnBindgen<'_, '_> {
         if let [value] = operands.as_mut_slice() {
             *value = self.take_trailing_let(value.clone());
         }
-        let block = self.open.pop().expect("a block is open");
+        let block = self
+            .open
+            .pop()
+            .unwrap_or_else(|| unreachable!("a block is open"));
         let stmts = block.stmts;
         self.finished.push(Block {
             body: quote!(#(#stmts)*),
@@ -676,22 +575,22 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn sizes(&self) -> &SizeAlign {
-        &self.cx.sizes
+        &self.cx.info.sizes
     }
 
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
-        matches!(
-            element,
+        match element {
             Type::U8
-                | Type::S8
-                | Type::U16
-                | Type::S16
-                | Type::U32
-                | Type::S32
-                | Type::U64
-                | Type::S64
-                | Type::F32
-                | Type::F64
-        )
+            | Type::S8
+            | Type::U16
+            | Type::S16
+            | Type::U32
+            | Type::S32
+            | Type::U64
+            | Type::S64
+            | Type::F32
+            | Type::F64 => true,
+            Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
+        }
     }
 }

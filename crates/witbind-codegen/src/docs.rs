@@ -1,0 +1,82 @@
+//! WIT documentation as rustdoc: `#[doc]` attributes, one per line, with
+//! Markdown list continuations indented as rustdoc (and clippy's
+//! `doc_lazy_continuation`) expect.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use wit_bindgen_core::wit_parser::Docs;
+
+/// `#[doc = "..."]` attributes for WIT docs; nothing when there are none.
+pub(crate) fn docs(docs: &Docs) -> TokenStream {
+    let Some(contents) = &docs.contents else {
+        return TokenStream::new();
+    };
+    doc_lines(contents)
+}
+
+/// `#[doc = "..."]` attributes for the text `contents`.
+pub(crate) fn doc_lines(contents: &str) -> TokenStream {
+    let lines = markdown_lines(contents).into_iter().map(|line| {
+        let line = format!(" {line}");
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// WIT doc text as rustdoc lines: tabs become spaces, and lines that
+/// continue a list item are indented under it.
+fn markdown_lines(contents: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut list_indent: Option<usize> = None;
+    for line in contents.trim_end().lines() {
+        let line = line.trim_end().replace('\t', "    ");
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
+        if let Some(marker) = list_marker_len(trimmed) {
+            list_indent = Some(indent + marker);
+            out.push(line);
+        } else if let Some(needed) = list_indent.filter(|needed| indent < *needed) {
+            out.push(format!("{}{trimmed}", " ".repeat(needed)));
+        } else {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The width of a Markdown list marker (`- `, `* `, `+ `, `1. `) that
+/// starts `line`.
+fn list_marker_len(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown_lines;
+
+    #[test]
+    fn list_continuations_are_indented() {
+        let lines = markdown_lines("Intro:\n- first\nstill first\n\nafter\n\t1. one\n");
+        assert_eq!(
+            lines,
+            [
+                "Intro:",
+                "- first",
+                "  still first",
+                "",
+                "after",
+                "    1. one"
+            ]
+        );
+    }
+}

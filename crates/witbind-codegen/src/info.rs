@@ -1,0 +1,124 @@
+//! Facts about the type graph computed before generation: ownership and
+//! contents of each type (wit-bindgen-core's `Types`: whether it holds
+//! lists, handles, borrows), canonical ABI sizes and alignments, and a few
+//! structural questions the emitters ask.
+
+use wit_bindgen_core::wit_parser::{Resolve, SizeAlign, Type, TypeDefKind, TypeId};
+use wit_bindgen_core::{TypeInfo, Types};
+
+use crate::error::Error;
+
+/// The facts, computed once.
+pub(crate) struct Info {
+    types: Types,
+    pub(crate) sizes: SizeAlign,
+}
+
+impl Info {
+    pub(crate) fn new(resolve: &Resolve) -> Result<Self, Error> {
+        let mut sizes = SizeAlign::default();
+        sizes
+            .fill(resolve)
+            .map_err(|e| Error::from_chain(&e, None))?;
+        let mut types = Types::default();
+        types.analyze(resolve);
+        Ok(Info { types, sizes })
+    }
+
+    /// What type `id` contains and how it is used.
+    pub(crate) fn of(&self, id: TypeId) -> TypeInfo {
+        self.types.get(id)
+    }
+
+    /// [`Info::of`] for any type; a `string` counts as a list.
+    pub(crate) fn of_type(&self, ty: &Type) -> TypeInfo {
+        match ty {
+            Type::Id(id) => self.of(*id),
+            Type::String => TypeInfo {
+                has_list: true,
+                ..TypeInfo::default()
+            },
+            Type::Bool
+            | Type::U8
+            | Type::U16
+            | Type::U32
+            | Type::U64
+            | Type::S8
+            | Type::S16
+            | Type::S32
+            | Type::S64
+            | Type::F32
+            | Type::F64
+            | Type::Char
+            | Type::ErrorContext => TypeInfo::default(),
+        }
+    }
+
+    /// The canonical ABI size of `ty` on wasm32.
+    pub(crate) fn size(&self, ty: &Type) -> usize {
+        self.sizes.size(ty).size_wasm32()
+    }
+
+    /// The canonical ABI alignment of `ty` on wasm32.
+    pub(crate) fn align(&self, ty: &Type) -> usize {
+        self.sizes.align(ty).align_wasm32()
+    }
+}
+
+/// Whether `ty` contains a float anywhere (so no `Eq`).
+pub(crate) fn has_floats(resolve: &Resolve, ty: &Type) -> bool {
+    match ty {
+        Type::F32 | Type::F64 => true,
+        Type::Id(id) => children(resolve, *id)
+            .iter()
+            .any(|child| has_floats(resolve, child)),
+        Type::Bool
+        | Type::U8
+        | Type::U16
+        | Type::U32
+        | Type::U64
+        | Type::S8
+        | Type::S16
+        | Type::S32
+        | Type::S64
+        | Type::Char
+        | Type::String
+        | Type::ErrorContext => false,
+    }
+}
+
+/// How deeply anonymous types (lists, options, results, tuples) nest in
+/// `ty`; named types count as leaves.
+pub(crate) fn nesting(resolve: &Resolve, ty: &Type) -> usize {
+    let Type::Id(id) = ty else { return 0 };
+    if resolve.types[*id].name.is_some() {
+        return 0;
+    }
+    1 + children(resolve, *id)
+        .iter()
+        .map(|child| nesting(resolve, child))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The types type `id` is made of, one level down. Handles, resources,
+/// enums and flags have none.
+pub(crate) fn children(resolve: &Resolve, id: TypeId) -> Vec<Type> {
+    match &resolve.types[id].kind {
+        TypeDefKind::Record(r) => r.fields.iter().map(|f| f.ty).collect(),
+        TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty).collect(),
+        TypeDefKind::Tuple(t) => t.types.clone(),
+        TypeDefKind::Option(t)
+        | TypeDefKind::List(t)
+        | TypeDefKind::FixedLengthList(t, _)
+        | TypeDefKind::Type(t) => vec![*t],
+        TypeDefKind::Result(r) => r.ok.iter().chain(r.err.iter()).copied().collect(),
+        TypeDefKind::Map(k, v) => vec![*k, *v],
+        TypeDefKind::Future(t) | TypeDefKind::Stream(t) => t.iter().copied().collect(),
+        TypeDefKind::Resource
+        | TypeDefKind::Handle(_)
+        | TypeDefKind::Flags(_)
+        | TypeDefKind::Enum(_)
+        | TypeDefKind::Unknown => Vec::new(),
+    }
+}

@@ -1,0 +1,318 @@
+//! Definitions of named WIT types: records (structs), variants (enums
+//! with payloads), enums, flags (`bitflags`), and aliases and other named
+//! non-nominal types (`pub type`). Resources are defined in `resources.rs`.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::wit_parser::{Enum, Flags, Int, Record, Type, TypeDefKind, TypeId, Variant};
+
+use crate::context::Cx;
+use crate::docs::docs;
+use crate::ident::{camel, shouty, snake};
+use crate::info::has_floats;
+use crate::names::Scope;
+use crate::resources;
+use crate::types::{alias_target, field_ty, lifetime_param};
+
+/// The definition of the named type `id` in `scope`.
+pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
+    let def = &cx.resolve.types[id];
+    let name = cx.names.type_ident(scope, id);
+    let docs = docs(&def.docs);
+    match &def.kind {
+        TypeDefKind::Record(record) => expand_record(cx, id, name, record, &docs, scope),
+        TypeDefKind::Variant(variant) => expand_variant(cx, id, name, variant, &docs, scope),
+        TypeDefKind::Enum(enum_) => expand_enum(cx, id, name, enum_, &docs),
+        TypeDefKind::Flags(flags) => expand_flags(cx, name, flags, &docs),
+        TypeDefKind::Resource => resources::expand_resource(cx, id, scope),
+        TypeDefKind::Option(_)
+        | TypeDefKind::Result(_)
+        | TypeDefKind::Tuple(_)
+        | TypeDefKind::List(_)
+        | TypeDefKind::FixedLengthList(..)
+        | TypeDefKind::Handle(_)
+        | TypeDefKind::Type(_) => expand_alias(cx, id, name, &docs, scope),
+        TypeDefKind::Map(..)
+        | TypeDefKind::Future(_)
+        | TypeDefKind::Stream(_)
+        | TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+    }
+}
+
+/// `pub type X = ...;`. A `use` or alias of a named type is its full path
+/// (never the alias itself); anything else is spelled through its kind, so
+/// that `type a = list<u8>` is `Vec<u8>`.
+fn expand_alias(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    docs: &TokenStream,
+    scope: Scope,
+) -> TokenStream {
+    let lifetime = lifetime_param(cx, id);
+    let target = match &cx.resolve.types[id].kind {
+        TypeDefKind::Type(Type::Id(target)) if cx.resolve.types[*target].name.is_some() => {
+            let path = cx.names.type_path_direct(cx.resolve, *target, scope);
+            let generics = lifetime_param(cx, *target);
+            quote!(#path #generics)
+        }
+        _ => alias_target(cx, id, scope),
+    };
+    quote! { #docs pub type #name #lifetime = #target; }
+}
+
+fn expand_record(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    record: &Record,
+    docs: &TokenStream,
+    scope: Scope,
+) -> TokenStream {
+    let fields = record.fields.iter().map(|field| {
+        let docs = crate::docs::docs(&field.docs);
+        let name = snake(&field.name);
+        let ty = field_ty(cx, &field.ty, scope);
+        quote! { #docs pub #name: #ty }
+    });
+    let floats = record.fields.iter().any(|f| has_floats(cx.resolve, &f.ty));
+    let lifetime = lifetime_param(cx, id);
+    let definition = quote!(pub struct #name #lifetime { #(#fields,)* });
+    expand_data_type(cx, id, name, docs, definition, floats)
+}
+
+fn expand_variant(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    variant: &Variant,
+    docs: &TokenStream,
+    scope: Scope,
+) -> TokenStream {
+    let cases = variant.cases.iter().map(|case| {
+        let docs = crate::docs::docs(&case.docs);
+        let case_name = camel(&case.name);
+        match &case.ty {
+            Some(ty) => {
+                let ty = field_ty(cx, ty, scope);
+                quote! { #docs #case_name(#ty) }
+            }
+            None => quote! { #docs #case_name },
+        }
+    });
+    let floats = variant
+        .cases
+        .iter()
+        .filter_map(|c| c.ty.as_ref())
+        .any(|t| has_floats(cx.resolve, t));
+    let lifetime = lifetime_param(cx, id);
+    let definition = quote!(pub enum #name #lifetime { #(#cases,)* });
+    expand_data_type(cx, id, name, docs, definition, floats)
+}
+
+/// A record or variant `definition` with its docs, derives, and the `Eq`
+/// and error impls it qualifies for.
+fn expand_data_type(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    docs: &TokenStream,
+    definition: TokenStream,
+    has_floats: bool,
+) -> TokenStream {
+    let info = cx.info.of(id);
+    let mut derives = Vec::new();
+    if info.is_clone() {
+        derives.push(quote!(Clone));
+    }
+    if info.is_copy() {
+        derives.push(quote!(Copy));
+    }
+    derives.push(quote!(Debug));
+    if cx.opts.derive_eq && info.is_clone() {
+        derives.push(quote!(PartialEq));
+    }
+    let derives = derive_attr(cx, derives);
+    let eq = (cx.opts.derive_eq && !has_floats && info.is_clone())
+        .then(|| quote! { impl ::core::cmp::Eq for #name {} });
+    let lifetime = lifetime_param(cx, id);
+    // Types used as the error of a `result` get `Display` (via `Debug`) and
+    // `core::error::Error`, so `?` into `Box<dyn Error>` or anyhow works.
+    let error = (info.error && lifetime.is_none()).then(|| {
+        quote! {
+            impl ::core::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::fmt::Debug::fmt(self, f)
+                }
+            }
+            impl ::core::error::Error for #name {}
+        }
+    });
+    quote! {
+        #docs
+        #derives
+        #definition
+        #eq
+        #error
+    }
+}
+
+/// `#[derive(..)]` of `derives` plus the configured additional derives
+/// that are not among them already.
+fn derive_attr(cx: &Cx, mut derives: Vec<TokenStream>) -> TokenStream {
+    let last_segment = |tokens: &TokenStream| {
+        tokens
+            .to_string()
+            .rsplit("::")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    for extra in &cx.opts.additional_derives {
+        let extra = quote!(#extra);
+        if !derives
+            .iter()
+            .any(|d| last_segment(d) == last_segment(&extra))
+        {
+            derives.push(extra);
+        }
+    }
+    quote!(#[derive(#(#derives),*)])
+}
+
+fn expand_enum(cx: &Cx, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStream) -> TokenStream {
+    let repr = int_repr(enum_.tag());
+    let cases: Vec<Ident> = enum_.cases.iter().map(|c| camel(&c.name)).collect();
+    let case_docs = enum_.cases.iter().map(|c| crate::docs::docs(&c.docs));
+    let lift_arms = cases.iter().enumerate().map(|(i, case)| {
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#i => #name::#case)
+    });
+    let rt = &cx.rt;
+    let is_error = cx.info.of(id).error;
+    let mut derives = vec![quote!(Clone), quote!(Copy)];
+    if !is_error {
+        derives.push(quote!(Debug));
+    }
+    derives.extend([
+        quote!(PartialEq),
+        quote!(Eq),
+        quote!(PartialOrd),
+        quote!(Ord),
+        quote!(Hash),
+    ]);
+    let derives = derive_attr(cx, derives);
+    let error_impls = is_error.then(|| expand_error_enum(name, enum_, &cases));
+    quote! {
+        #docs
+        #[repr(#repr)]
+        #derives
+        pub enum #name { #(#case_docs #cases,)* }
+
+        impl #name {
+            /// The case with discriminant `val`.
+            ///
+            /// # Safety
+            /// `val` must be a discriminant of this enum.
+            #[doc(hidden)]
+            pub unsafe fn _lift(val: #repr) -> #name {
+                match val {
+                    #(#lift_arms,)*
+                    _ => unsafe { #rt::invalid_discriminant() },
+                }
+            }
+        }
+        #error_impls
+    }
+}
+
+/// An enum used as an error: `name()`, `message()` (its WIT docs), and
+/// `Debug`/`Display`/`Error` built on them, as wit-bindgen provides.
+fn expand_error_enum(name: &Ident, enum_: &Enum, cases: &[Ident]) -> TokenStream {
+    let wit_names = enum_.cases.iter().map(|c| c.name.as_str());
+    let messages = enum_
+        .cases
+        .iter()
+        .map(|c| c.docs.contents.as_deref().unwrap_or_default().trim());
+    let name_str = name.to_string();
+    quote! {
+        impl #name {
+            /// The case's name in WIT.
+            pub fn name(&self) -> &'static str {
+                match self { #(#name::#cases => #wit_names,)* }
+            }
+            /// The case's documentation in WIT.
+            pub fn message(&self) -> &'static str {
+                match self { #(#name::#cases => #messages,)* }
+            }
+        }
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name_str)
+                    .field("code", &(*self as i32))
+                    .field("name", &self.name())
+                    .field("message", &self.message())
+                    .finish()
+            }
+        }
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                write!(f, "{} (error {})", self.name(), *self as i32)
+            }
+        }
+        impl ::core::error::Error for #name {}
+    }
+}
+
+fn expand_flags(cx: &Cx, name: &Ident, flags: &Flags, docs: &TokenStream) -> TokenStream {
+    let rt = &cx.rt;
+    let repr = flags_repr(flags);
+    let derives = derive_attr(
+        cx,
+        vec![
+            quote!(PartialEq),
+            quote!(Eq),
+            quote!(PartialOrd),
+            quote!(Ord),
+            quote!(Hash),
+            quote!(Debug),
+            quote!(Clone),
+            quote!(Copy),
+        ],
+    );
+    let members = flags.flags.iter().enumerate().map(|(i, flag)| {
+        let docs = crate::docs::docs(&flag.docs);
+        let constant = shouty(&flag.name);
+        let bit = Literal::usize_unsuffixed(i);
+        quote! { #docs const #constant = 1 << #bit; }
+    });
+    quote! {
+        #rt::bitflags::bitflags! {
+            #docs
+            #derives
+            pub struct #name: #repr {
+                #(#members)*
+            }
+        }
+    }
+}
+
+/// The Rust integer type of a flags type (at most 32 members).
+pub(crate) fn flags_repr(flags: &Flags) -> TokenStream {
+    match flags.flags.len() {
+        0..=8 => quote!(u8),
+        9..=16 => quote!(u16),
+        _ => quote!(u32),
+    }
+}
+
+/// The Rust integer type of an enum or variant tag.
+pub(crate) fn int_repr(int: Int) -> TokenStream {
+    match int {
+        Int::U8 => quote!(u8),
+        Int::U16 => quote!(u16),
+        Int::U32 => quote!(u32),
+        Int::U64 => quote!(u64),
+    }
+}
