@@ -3,6 +3,7 @@
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
 /// exported `Guest` trait.
+#[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_named_exports_impl {
@@ -10,15 +11,19 @@ macro_rules! __export_named_exports_impl {
         self::export!($ty with_types_in self);
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)* ::exports::first::__export_first_cabi!($ty with_types_in
-        $($path_to_types_root)* ::exports::first); $($path_to_types_root)*
-        ::exports::second::__export_second_cabi!($ty with_types_in
-        $($path_to_types_root)* ::exports::second);
+        $($path_to_types_root)*::exports::first::__export_first_cabi!(
+            $ty with_types_in $($path_to_types_root)*::exports::first
+        );
+        $($path_to_types_root)*::exports::second::__export_second_cabi!(
+            $ty with_types_in $($path_to_types_root)*::exports::second
+        );
     };
 }
 #[doc(inline)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_named_exports_impl as export;
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod logger {
     #[used]
@@ -74,87 +79,26 @@ pub mod logger {
     }
     impl Tally {
         pub fn new(start: u64) -> Self {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "logger")]
-                unsafe extern "C" {
-                    #[link_name = "[constructor]tally"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                let _ret2 = _wit_import(::witbind::rt::as_i64(start));
-                Tally {
-                    handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                }
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "logger")]
+            unsafe extern "C" {
+                #[link_name = "[constructor]tally"]
+                fn _wit_import(_: i64) -> i32;
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn _wit_import(_: i64) -> i32 {
+                ::core::unreachable!("imported functions are only available on wasm32")
+            }
+            let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
+            Tally {
+                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
             }
         }
         pub fn bump(&self) -> Snapshot {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "logger")]
-                unsafe extern "C" {
-                    #[link_name = "[method]tally.bump"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                let _l3 = *_ptr2.cast::<*mut u8>();
-                let _l4 = *_ptr2.add(4).cast::<usize>();
-                let _string5 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                    _l3.cast::<u8>(),
-                    _l4,
-                    _l4,
-                ));
-                let _l6 = *_ptr2.add(8).cast::<i64>();
-                Snapshot {
-                    name: _string5,
-                    value: _l6 as u64,
-                }
-            }
-        }
-    }
-    pub fn describe() -> ::witbind::rt::String {
-        unsafe {
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "logger")]
             unsafe extern "C" {
-                #[link_name = "describe"]
-                fn _wit_import(_: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
-            #[repr(align(4))]
-            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-            let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-            let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(_ptr2);
-            let _l3 = *_ptr2.cast::<*mut u8>();
-            let _l4 = *_ptr2.add(4).cast::<usize>();
-            ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                _l3.cast::<u8>(),
-                _l4,
-                _l4,
-            ))
-        }
-    }
-    pub fn total(t: &Tally) -> Snapshot {
-        unsafe {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "logger")]
-            unsafe extern "C" {
-                #[link_name = "total"]
+                #[link_name = "[method]tally.bump"]
                 fn _wit_import(_: i32, _: *mut u8);
             }
             #[cfg(not(target_arch = "wasm32"))]
@@ -165,22 +109,78 @@ pub mod logger {
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(::witbind::rt::Resource::handle(&t.handle) as i32, _ptr2);
-            let _l3 = *_ptr2.cast::<*mut u8>();
-            let _l4 = *_ptr2.add(4).cast::<usize>();
-            let _string5 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                _l3.cast::<u8>(),
-                _l4,
-                _l4,
-            ));
-            let _l6 = *_ptr2.add(8).cast::<i64>();
+            unsafe {
+                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+            };
+            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+            let _string5 = unsafe {
+                ::witbind::rt::string_lift(
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                )
+            };
+            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
             Snapshot {
                 name: _string5,
                 value: _l6 as u64,
             }
         }
     }
+    pub fn describe() -> ::witbind::rt::String {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "logger")]
+        unsafe extern "C" {
+            #[link_name = "describe"]
+            fn _wit_import(_: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr2) };
+        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        unsafe {
+            ::witbind::rt::string_lift(
+                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            )
+        }
+    }
+    pub fn total(t: &Tally) -> Snapshot {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "logger")]
+        unsafe extern "C" {
+            #[link_name = "total"]
+            fn _wit_import(_: i32, _: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(8))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(::witbind::rt::Resource::handle(&t.handle) as i32, _ptr2) };
+        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        let _string5 = unsafe {
+            ::witbind::rt::string_lift(
+                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            )
+        };
+        let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+        Snapshot {
+            name: _string5,
+            value: _l6 as u64,
+        }
+    }
 }
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod first {
@@ -207,7 +207,9 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
                 unsafe { _wit_import(handle as i32) }
             }
@@ -225,11 +227,15 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
                 unsafe {
                     Self {
-                        handle: ::witbind::rt::Resource::from_handle(_wit_import(rep) as u32),
+                        handle: ::witbind::rt::Resource::from_handle(
+                            _wit_import(rep) as u32,
+                        ),
                     }
                 }
             }
@@ -286,9 +292,13 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
-                unsafe { _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32) }
+                unsafe {
+                    _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                }
             }
             fn type_guard<T: 'static>() {
                 static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
@@ -332,146 +342,154 @@ pub mod exports {
             fn bump(&self) -> Snapshot;
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                let _ret2 = Tally::new(__T::new(arg0 as u64));
-                ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            let _ret2 = Tally::new(__T::new(arg0 as u64));
+            ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
-        pub unsafe fn _export_method_tally_bump_cabi<__T: GuestTally>(arg0: *mut u8) -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ret2 = __T::bump(
-                    (TallyBorrow::lift(::core::ptr::with_exposed_provenance(arg0 as u32 as usize)))
-                        .get(),
-                );
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let Snapshot {
-                    name: _f4,
-                    value: _f5,
-                } = _ret2;
-                let _vec6 = (_f4).into_bytes().into_boxed_slice();
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                ::core::mem::forget(_vec6);
-                *_ptr3.add(4).cast::<usize>() = _len6;
-                *_ptr3.cast::<*mut u8>() = _ptr6;
-                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5);
-                _ptr3
-            }
+        #[allow(non_snake_case, clippy::all)]
+        pub unsafe fn _export_method_tally_bump_cabi<__T: GuestTally>(
+            arg0: *mut u8,
+        ) -> *mut u8 {
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(8))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 16],
+            );
+            let _ret2 = __T::bump(
+                (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+            );
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f4, value: _f5 } = _ret2;
+            let _vec6 = (_f4).into_bytes().into_boxed_slice();
+            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+            let _len6 = _vec6.len();
+            ::core::mem::forget(_vec6);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
+            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_describe_cabi<__T: Guest>() -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ret2 = __T::describe();
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                ::core::mem::forget(_vec4);
-                *_ptr3.add(4).cast::<usize>() = _len4;
-                *_ptr3.cast::<*mut u8>() = _ptr4;
-                _ptr3
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(4))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 8],
+            );
+            let _ret2 = __T::describe();
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _vec4 = (_ret2).into_bytes().into_boxed_slice();
+            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+            let _len4 = _vec4.len();
+            ::core::mem::forget(_vec4);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_total_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ret2 = __T::total(TallyBorrow::lift(::core::ptr::with_exposed_provenance(
-                    arg0 as u32 as usize,
-                )));
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let Snapshot {
-                    name: _f4,
-                    value: _f5,
-                } = _ret2;
-                let _vec6 = (_f4).into_bytes().into_boxed_slice();
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                ::core::mem::forget(_vec6);
-                *_ptr3.add(4).cast::<usize>() = _len6;
-                *_ptr3.cast::<*mut u8>() = _ptr6;
-                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5);
-                _ptr3
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(8))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 16],
+            );
+            let _ret2 = __T::total(unsafe {
+                TallyBorrow::lift(::witbind::rt::rep(arg0))
+            });
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f4, value: _f5 } = _ret2;
+            let _vec6 = (_f4).into_bytes().into_boxed_slice();
+            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+            let _len6 = _vec6.len();
+            ::core::mem::forget(_vec6);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
+            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __export_first_cabi {
             ($ty:ident with_types_in $($path_to_types:tt)*) => {
-                const _ : () = { #[unsafe (export_name = "first#[constructor]tally")]
-                unsafe extern "C" fn export_constructor_tally(arg0 : i64) -> i32 { unsafe
-                { $($path_to_types)* ::_export_constructor_tally_cabi:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "first#[method]tally.bump")] unsafe extern "C" fn
-                export_method_tally_bump(arg0 : * mut u8) -> * mut u8 { unsafe {
-                $($path_to_types)* ::_export_method_tally_bump_cabi:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "cabi_post_first#[method]tally.bump")] unsafe extern "C" fn
-                post_return_method_tally_bump(arg0 : * mut u8) { unsafe {
-                $($path_to_types)* ::__post_return_method_tally_bump:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "first#describe")] unsafe extern "C" fn export_describe() -> * mut u8 {
-                unsafe { $($path_to_types)* ::_export_describe_cabi:: < $ty > () } }
-                #[unsafe (export_name = "cabi_post_first#describe")] unsafe extern "C" fn
-                post_return_describe(arg0 : * mut u8) { unsafe { $($path_to_types)*
-                ::__post_return_describe:: < $ty > (arg0) } } #[unsafe (export_name =
-                "first#total")] unsafe extern "C" fn export_total(arg0 : i32) -> * mut u8
-                { unsafe { $($path_to_types)* ::_export_total_cabi:: < $ty > (arg0) } }
-                #[unsafe (export_name = "cabi_post_first#total")] unsafe extern "C" fn
-                post_return_total(arg0 : * mut u8) { unsafe { $($path_to_types)*
-                ::__post_return_total:: < $ty > (arg0) } } #[unsafe (export_name =
-                "first#[dtor]tally")] unsafe extern "C" fn dtor_tally(rep : * mut u8) {
-                unsafe { $($path_to_types)* ::Tally::dtor:: << $ty as $($path_to_types)*
-                ::Guest > ::Tally > (rep) } } };
+                const _: () = {
+                    #[unsafe(export_name = "first#[constructor]tally")]
+                    unsafe extern "C" fn export_constructor_tally(arg0: i64) -> i32 {
+                        unsafe {
+                            $($path_to_types)*::_export_constructor_tally_cabi::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "first#[method]tally.bump")]
+                    unsafe extern "C" fn export_method_tally_bump(arg0: *mut u8) -> *mut u8 {
+                        unsafe {
+                            $($path_to_types)*::_export_method_tally_bump_cabi::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "cabi_post_first#[method]tally.bump")]
+                    unsafe extern "C" fn post_return_method_tally_bump(arg0: *mut u8) {
+                        unsafe {
+                            $($path_to_types)*::__post_return_method_tally_bump::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "first#describe")]
+                    unsafe extern "C" fn export_describe() -> *mut u8 {
+                        unsafe { $($path_to_types)*::_export_describe_cabi::<$ty>() }
+                    }
+                    #[unsafe(export_name = "cabi_post_first#describe")]
+                    unsafe extern "C" fn post_return_describe(arg0: *mut u8) {
+                        unsafe { $($path_to_types)*::__post_return_describe::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "first#total")]
+                    unsafe extern "C" fn export_total(arg0: i32) -> *mut u8 {
+                        unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "cabi_post_first#total")]
+                    unsafe extern "C" fn post_return_total(arg0: *mut u8) {
+                        unsafe { $($path_to_types)*::__post_return_total::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "first#[dtor]tally")]
+                    unsafe extern "C" fn dtor_tally(rep: *mut u8) {
+                        unsafe {
+                            $($path_to_types)*::Tally::dtor::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(rep)
+                        }
+                    }
+                };
             };
         }
         #[doc(hidden)]
@@ -502,7 +520,9 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
                 unsafe { _wit_import(handle as i32) }
             }
@@ -520,11 +540,15 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
                 unsafe {
                     Self {
-                        handle: ::witbind::rt::Resource::from_handle(_wit_import(rep) as u32),
+                        handle: ::witbind::rt::Resource::from_handle(
+                            _wit_import(rep) as u32,
+                        ),
                     }
                 }
             }
@@ -581,9 +605,13 @@ pub mod exports {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
                 }
-                unsafe { _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32) }
+                unsafe {
+                    _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                }
             }
             fn type_guard<T: 'static>() {
                 static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
@@ -627,146 +655,154 @@ pub mod exports {
             fn bump(&self) -> Snapshot;
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_constructor_tally_cabi<__T: GuestTally>(arg0: i64) -> i32 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                let _ret2 = Tally::new(__T::new(arg0 as u64));
-                ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            let _ret2 = Tally::new(__T::new(arg0 as u64));
+            ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
-        pub unsafe fn _export_method_tally_bump_cabi<__T: GuestTally>(arg0: *mut u8) -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ret2 = __T::bump(
-                    (TallyBorrow::lift(::core::ptr::with_exposed_provenance(arg0 as u32 as usize)))
-                        .get(),
-                );
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let Snapshot {
-                    name: _f4,
-                    value: _f5,
-                } = _ret2;
-                let _vec6 = (_f4).into_bytes().into_boxed_slice();
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                ::core::mem::forget(_vec6);
-                *_ptr3.add(4).cast::<usize>() = _len6;
-                *_ptr3.cast::<*mut u8>() = _ptr6;
-                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5);
-                _ptr3
-            }
+        #[allow(non_snake_case, clippy::all)]
+        pub unsafe fn _export_method_tally_bump_cabi<__T: GuestTally>(
+            arg0: *mut u8,
+        ) -> *mut u8 {
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(8))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 16],
+            );
+            let _ret2 = __T::bump(
+                (unsafe { TallyBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+            );
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f4, value: _f5 } = _ret2;
+            let _vec6 = (_f4).into_bytes().into_boxed_slice();
+            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+            let _len6 = _vec6.len();
+            ::core::mem::forget(_vec6);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
+            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_method_tally_bump<__T: GuestTally>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_describe_cabi<__T: Guest>() -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ret2 = __T::describe();
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                let _len4 = _vec4.len();
-                ::core::mem::forget(_vec4);
-                *_ptr3.add(4).cast::<usize>() = _len4;
-                *_ptr3.cast::<*mut u8>() = _ptr4;
-                _ptr3
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(4))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 8],
+            );
+            let _ret2 = __T::describe();
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let _vec4 = (_ret2).into_bytes().into_boxed_slice();
+            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+            let _len4 = _vec4.len();
+            ::core::mem::forget(_vec4);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_describe<__T: Guest>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn _export_total_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                ::witbind::rt::run_ctors_once();
-                #[repr(align(8))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _ret2 = __T::total(TallyBorrow::lift(::core::ptr::with_exposed_provenance(
-                    arg0 as u32 as usize,
-                )));
-                let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                let Snapshot {
-                    name: _f4,
-                    value: _f5,
-                } = _ret2;
-                let _vec6 = (_f4).into_bytes().into_boxed_slice();
-                let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                let _len6 = _vec6.len();
-                ::core::mem::forget(_vec6);
-                *_ptr3.add(4).cast::<usize>() = _len6;
-                *_ptr3.cast::<*mut u8>() = _ptr6;
-                *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5);
-                _ptr3
-            }
+            #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+            #[repr(align(8))]
+            struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+            static mut _RET_AREA: _RetArea = _RetArea(
+                [::core::mem::MaybeUninit::uninit(); 16],
+            );
+            let _ret2 = __T::total(unsafe {
+                TallyBorrow::lift(::witbind::rt::rep(arg0))
+            });
+            let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+            let Snapshot { name: _f4, value: _f5 } = _ret2;
+            let _vec6 = (_f4).into_bytes().into_boxed_slice();
+            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+            let _len6 = _vec6.len();
+            ::core::mem::forget(_vec6);
+            unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
+            unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
+            unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
+            _ptr3
         }
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn __post_return_total<__T: Guest>(arg0: *mut u8) {
-            unsafe {
-                let _l2 = *arg0.cast::<*mut u8>();
-                let _l3 = *arg0.add(4).cast::<usize>();
-                ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-            }
+            let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+            let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
         }
         #[doc(hidden)]
         #[allow(unused_macros)]
         macro_rules! __export_second_cabi {
             ($ty:ident with_types_in $($path_to_types:tt)*) => {
-                const _ : () = { #[unsafe (export_name = "second#[constructor]tally")]
-                unsafe extern "C" fn export_constructor_tally(arg0 : i64) -> i32 { unsafe
-                { $($path_to_types)* ::_export_constructor_tally_cabi:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "second#[method]tally.bump")] unsafe extern "C" fn
-                export_method_tally_bump(arg0 : * mut u8) -> * mut u8 { unsafe {
-                $($path_to_types)* ::_export_method_tally_bump_cabi:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "cabi_post_second#[method]tally.bump")] unsafe extern "C" fn
-                post_return_method_tally_bump(arg0 : * mut u8) { unsafe {
-                $($path_to_types)* ::__post_return_method_tally_bump:: < < $ty as
-                $($path_to_types)* ::Guest > ::Tally > (arg0) } } #[unsafe (export_name =
-                "second#describe")] unsafe extern "C" fn export_describe() -> * mut u8 {
-                unsafe { $($path_to_types)* ::_export_describe_cabi:: < $ty > () } }
-                #[unsafe (export_name = "cabi_post_second#describe")] unsafe extern "C"
-                fn post_return_describe(arg0 : * mut u8) { unsafe { $($path_to_types)*
-                ::__post_return_describe:: < $ty > (arg0) } } #[unsafe (export_name =
-                "second#total")] unsafe extern "C" fn export_total(arg0 : i32) -> * mut
-                u8 { unsafe { $($path_to_types)* ::_export_total_cabi:: < $ty > (arg0) }
-                } #[unsafe (export_name = "cabi_post_second#total")] unsafe extern "C" fn
-                post_return_total(arg0 : * mut u8) { unsafe { $($path_to_types)*
-                ::__post_return_total:: < $ty > (arg0) } } #[unsafe (export_name =
-                "second#[dtor]tally")] unsafe extern "C" fn dtor_tally(rep : * mut u8) {
-                unsafe { $($path_to_types)* ::Tally::dtor:: << $ty as $($path_to_types)*
-                ::Guest > ::Tally > (rep) } } };
+                const _: () = {
+                    #[unsafe(export_name = "second#[constructor]tally")]
+                    unsafe extern "C" fn export_constructor_tally(arg0: i64) -> i32 {
+                        unsafe {
+                            $($path_to_types)*::_export_constructor_tally_cabi::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "second#[method]tally.bump")]
+                    unsafe extern "C" fn export_method_tally_bump(arg0: *mut u8) -> *mut u8 {
+                        unsafe {
+                            $($path_to_types)*::_export_method_tally_bump_cabi::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "cabi_post_second#[method]tally.bump")]
+                    unsafe extern "C" fn post_return_method_tally_bump(arg0: *mut u8) {
+                        unsafe {
+                            $($path_to_types)*::__post_return_method_tally_bump::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(arg0)
+                        }
+                    }
+                    #[unsafe(export_name = "second#describe")]
+                    unsafe extern "C" fn export_describe() -> *mut u8 {
+                        unsafe { $($path_to_types)*::_export_describe_cabi::<$ty>() }
+                    }
+                    #[unsafe(export_name = "cabi_post_second#describe")]
+                    unsafe extern "C" fn post_return_describe(arg0: *mut u8) {
+                        unsafe { $($path_to_types)*::__post_return_describe::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "second#total")]
+                    unsafe extern "C" fn export_total(arg0: i32) -> *mut u8 {
+                        unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "cabi_post_second#total")]
+                    unsafe extern "C" fn post_return_total(arg0: *mut u8) {
+                        unsafe { $($path_to_types)*::__post_return_total::<$ty>(arg0) }
+                    }
+                    #[unsafe(export_name = "second#[dtor]tally")]
+                    unsafe extern "C" fn dtor_tally(rep: *mut u8) {
+                        unsafe {
+                            $($path_to_types)*::Tally::dtor::<
+                                <$ty as $($path_to_types)*::Guest>::Tally,
+                            >(rep)
+                        }
+                    }
+                };
             };
         }
         #[doc(hidden)]
@@ -774,13 +810,17 @@ pub mod exports {
         pub(crate) use __export_second_cabi;
     }
 }
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
     static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
 };
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:named-exports/named-exports:encoded world")]
+#[unsafe(
+    link_section = "component-type:witbind:0.1.0:witbind-fixtures:named-exports/named-exports:encoded world"
+)]
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -788,6 +828,7 @@ static __WITBIND_COMPONENT_TYPE: [u8; 657] = *b"\0asm\r\0\x01\0\0\x19\x16wit-com
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.
+#[rustfmt::skip]
 #[inline(never)]
 #[doc(hidden)]
 pub fn __link_custom_section_describing_imports() {}

@@ -2,79 +2,84 @@
 // Regenerate with `witbind bindgen`.
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
+#[rustfmt::skip]
 pub trait Guest {
     /// Copies `key` from the primary store to the secondary one; returns
     /// both stores' descriptions and the bucket names they report.
     fn copy(key: ::witbind::rt::String) -> ::witbind::rt::Vec<::witbind::rt::String>;
 }
 #[doc(hidden)]
-#[allow(non_snake_case, unused_unsafe, clippy::all)]
+#[rustfmt::skip]
+#[allow(non_snake_case, clippy::all)]
 pub unsafe fn _export_copy_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
-    unsafe {
-        #[cfg(target_arch = "wasm32")]
-        ::witbind::rt::run_ctors_once();
-        #[repr(align(4))]
-        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-        static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-        let _string2 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-            arg0.cast::<u8>(),
-            arg1,
-            arg1,
-        ));
-        let _ret3 = __T::copy(_string2);
-        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-        let _vec7 = _ret3;
-        let _len7 = _vec7.len();
-        let _array7 = ::witbind::rt::alloc(_len7 * 8, 4);
-        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-            let _base5 = _array7.add(i * 8);
-            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-            let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
-            *_base5.add(4).cast::<usize>() = _len6;
-            *_base5.cast::<*mut u8>() = _ptr6;
-        }
-        *_ptr4.add(4).cast::<usize>() = _len7;
-        *_ptr4.cast::<*mut u8>() = _array7;
-        _ptr4
+    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+    #[repr(align(4))]
+    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+    static mut _RET_AREA: _RetArea = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+    let _string2 = unsafe {
+        ::witbind::rt::string_lift(
+            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
+        )
+    };
+    let _ret3 = __T::copy(_string2);
+    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+    let _vec7 = _ret3;
+    let _len7 = _vec7.len();
+    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+    for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
+        let _base5 = unsafe { _array7.add(i * 8) };
+        let _vec6 = (_e5).into_bytes().into_boxed_slice();
+        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+        let _len6 = _vec6.len();
+        ::core::mem::forget(_vec6);
+        unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+        unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
     }
+    unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
+    unsafe { *_ptr4.cast::<*mut u8>() = _array7 };
+    _ptr4
 }
 #[doc(hidden)]
-#[allow(non_snake_case, unused_unsafe, clippy::all)]
+#[rustfmt::skip]
+#[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_copy<__T: Guest>(arg0: *mut u8) {
-    unsafe {
-        let _l2 = *arg0.cast::<*mut u8>();
-        let _l3 = *arg0.add(4).cast::<usize>();
-        let _base7 = _l2;
-        let _len7 = _l3;
-        for i in 0.._len7 {
-            let _base4 = _base7.add(i * 8);
-            let _l5 = *_base4.cast::<*mut u8>();
-            let _l6 = *_base4.add(4).cast::<usize>();
-            ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
-        }
-        ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4);
+    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+    let _base7 = _l2;
+    let _len7 = _l3;
+    for i in 0.._len7 {
+        let _base4 = unsafe { _base7.add(i * 8) };
+        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
     }
+    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
 }
 #[doc(hidden)]
+#[rustfmt::skip]
 #[allow(unused_macros)]
 macro_rules! __export_world_named_imports_cabi {
     ($ty:ident with_types_in $($path_to_types:tt)*) => {
-        const _ : () = { #[unsafe (export_name = "copy")] unsafe extern "C" fn
-        export_copy(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
-        $($path_to_types)* ::_export_copy_cabi:: < $ty > (arg0, arg1) } } #[unsafe
-        (export_name = "cabi_post_copy")] unsafe extern "C" fn post_return_copy(arg0 : *
-        mut u8) { unsafe { $($path_to_types)* ::__post_return_copy:: < $ty > (arg0) } }
+        const _: () = {
+            #[unsafe(export_name = "copy")]
+            unsafe extern "C" fn export_copy(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                unsafe { $($path_to_types)*::_export_copy_cabi::<$ty>(arg0, arg1) }
+            }
+            #[unsafe(export_name = "cabi_post_copy")]
+            unsafe extern "C" fn post_return_copy(arg0: *mut u8) {
+                unsafe { $($path_to_types)*::__post_return_copy::<$ty>(arg0) }
+            }
         };
     };
 }
 #[doc(hidden)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_world_named_imports_cabi;
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
 /// exported `Guest` trait.
+#[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_named_imports_impl {
@@ -82,14 +87,17 @@ macro_rules! __export_named_imports_impl {
         self::export!($ty with_types_in self);
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)* ::__export_world_named_imports_cabi!($ty with_types_in
-        $($path_to_types_root)*);
+        $($path_to_types_root)*::__export_world_named_imports_cabi!(
+            $ty with_types_in $($path_to_types_root)*
+        );
     };
 }
 #[doc(inline)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_named_imports_impl as export;
 /// A key-value store.
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod primary {
     #[used]
@@ -120,7 +128,7 @@ pub mod primary {
             match val {
                 0 => Error::Missing,
                 1 => Error::Refused,
-                _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
         }
     }
@@ -151,7 +159,7 @@ pub mod primary {
     }
     impl ::core::fmt::Display for Error {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            write!(f, "{} (error {})", self.name(), *self as i32)
+            write!(f, "{} (error {})", self.name(), * self as i32)
         }
     }
     impl ::core::error::Error for Error {}
@@ -202,177 +210,175 @@ pub mod primary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "primary")]
-                unsafe extern "C" {
-                    #[link_name = "[constructor]bucket"]
-                    fn _wit_import(_: *mut u8, _: usize) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                let _vec2 = name;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ret3 = _wit_import(_ptr2, _len2);
-                Bucket {
-                    handle: ::witbind::rt::Resource::from_handle(_ret3 as u32),
-                }
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "primary")]
+            unsafe extern "C" {
+                #[link_name = "[constructor]bucket"]
+                fn _wit_import(_: *mut u8, _: usize) -> i32;
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
+                ::core::unreachable!("imported functions are only available on wasm32")
+            }
+            let _vec2 = name;
+            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+            let _len2 = _vec2.len();
+            let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+            Bucket {
+                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret3 as u32) },
             }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "primary")]
-                unsafe extern "C" {
-                    #[link_name = "[method]bucket.name"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                let _l3 = *_ptr2.cast::<*mut u8>();
-                let _l4 = *_ptr2.add(4).cast::<usize>();
-                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                    _l3.cast::<u8>(),
-                    _l4,
-                    _l4,
-                ))
-            }
-        }
-        /// Reads an entry.
-        pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "primary")]
-                unsafe extern "C" {
-                    #[link_name = "[method]bucket.get"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec2 = key;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                _wit_import(
-                    ::witbind::rt::Resource::handle(&self.handle) as i32,
-                    _ptr2,
-                    _len2,
-                    _ptr3,
-                );
-                let _l4 = *_ptr3.cast::<u8>();
-                match i32::from(_l4) {
-                    0 => {
-                        let _l6 = *_ptr3.add(4).cast::<*mut u8>();
-                        let _l7 = *_ptr3.add(8).cast::<usize>();
-                        let _string8 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                        );
-                        let _l9 = *_ptr3.add(12).cast::<i32>();
-                        ::core::result::Result::Ok(Entry {
-                            key: _string8,
-                            value: _l9 as u32,
-                        })
-                    }
-                    1 => {
-                        let _l11 = *_ptr3.add(4).cast::<u8>();
-                        ::core::result::Result::Err(Error::_lift(i32::from(_l11) as u8))
-                    }
-                    _ => ::witbind::rt::invalid_discriminant(),
-                }
-            }
-        }
-    }
-    /// The store's name.
-    pub fn describe() -> ::witbind::rt::String {
-        unsafe {
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "primary")]
             unsafe extern "C" {
-                #[link_name = "describe"]
-                fn _wit_import(_: *mut u8);
+                #[link_name = "[method]bucket.name"]
+                fn _wit_import(_: i32, _: *mut u8);
             }
             #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8) {
+            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(_ptr2);
-            let _l3 = *_ptr2.cast::<*mut u8>();
-            let _l4 = *_ptr2.add(4).cast::<usize>();
-            ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                _l3.cast::<u8>(),
-                _l4,
-                _l4,
-            ))
+            unsafe {
+                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+            };
+            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+            unsafe {
+                ::witbind::rt::string_lift(
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                )
+            }
         }
-    }
-    /// Stores an entry; returns the previous one.
-    pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        unsafe {
+        /// Reads an entry.
+        pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "primary")]
             unsafe extern "C" {
-                #[link_name = "set"]
-                fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
+                #[link_name = "[method]bucket.get"]
+                fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
             }
             #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
+            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let Entry {
-                key: _f2,
-                value: _f3,
-            } = entry;
-            let _vec4 = _f2;
-            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-            let _len4 = _vec4.len();
-            let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5);
-            let _l6 = *_ptr5.cast::<u8>();
-            match i32::from(_l6) {
-                0 => ::core::option::Option::None,
-                1 => {
-                    let _l9 = *_ptr5.add(4).cast::<*mut u8>();
-                    let _l10 = *_ptr5.add(8).cast::<usize>();
-                    let _string11 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l9.cast::<u8>(),
-                        _l10,
-                        _l10,
-                    ));
-                    let _l12 = *_ptr5.add(12).cast::<i32>();
-                    ::core::option::Option::Some(Entry {
-                        key: _string11,
-                        value: _l12 as u32,
+            let _vec2 = key;
+            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+            let _len2 = _vec2.len();
+            let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            unsafe {
+                _wit_import(
+                    ::witbind::rt::Resource::handle(&self.handle) as i32,
+                    _ptr2,
+                    _len2,
+                    _ptr3,
+                )
+            };
+            let _l4 = unsafe { *_ptr3.cast::<u8>() };
+            match _l4 {
+                0 => {
+                    let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                    let _string8 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    };
+                    let _l9 = unsafe { *_ptr3.add(12).cast::<i32>() };
+                    ::core::result::Result::Ok(Entry {
+                        key: _string8,
+                        value: _l9 as u32,
                     })
                 }
-                _ => ::witbind::rt::invalid_discriminant(),
+                1 => {
+                    let _l11 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l11) })
+                }
+                _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
+        }
+    }
+    /// The store's name.
+    pub fn describe() -> ::witbind::rt::String {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "primary")]
+        unsafe extern "C" {
+            #[link_name = "describe"]
+            fn _wit_import(_: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr2) };
+        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        unsafe {
+            ::witbind::rt::string_lift(
+                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            )
+        }
+    }
+    /// Stores an entry; returns the previous one.
+    pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "primary")]
+        unsafe extern "C" {
+            #[link_name = "set"]
+            fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+        let Entry { key: _f2, value: _f3 } = entry;
+        let _vec4 = _f2;
+        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+        let _len4 = _vec4.len();
+        let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5) };
+        let _l6 = unsafe { *_ptr5.cast::<u8>() };
+        match _l6 {
+            0 => ::core::option::Option::None,
+            1 => {
+                let _l9 = unsafe { *_ptr5.add(4).cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr5.add(8).cast::<usize>() };
+                let _string11 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
+                    )
+                };
+                let _l12 = unsafe { *_ptr5.add(12).cast::<i32>() };
+                ::core::option::Option::Some(Entry {
+                    key: _string11,
+                    value: _l12 as u32,
+                })
+            }
+            _ => unsafe { ::witbind::rt::invalid_discriminant() }
         }
     }
 }
 /// A key-value store.
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod secondary {
     #[used]
@@ -403,7 +409,7 @@ pub mod secondary {
             match val {
                 0 => Error::Missing,
                 1 => Error::Refused,
-                _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
         }
     }
@@ -434,7 +440,7 @@ pub mod secondary {
     }
     impl ::core::fmt::Display for Error {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            write!(f, "{} (error {})", self.name(), *self as i32)
+            write!(f, "{} (error {})", self.name(), * self as i32)
         }
     }
     impl ::core::error::Error for Error {}
@@ -485,183 +491,184 @@ pub mod secondary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "secondary")]
-                unsafe extern "C" {
-                    #[link_name = "[constructor]bucket"]
-                    fn _wit_import(_: *mut u8, _: usize) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                let _vec2 = name;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ret3 = _wit_import(_ptr2, _len2);
-                Bucket {
-                    handle: ::witbind::rt::Resource::from_handle(_ret3 as u32),
-                }
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "secondary")]
+            unsafe extern "C" {
+                #[link_name = "[constructor]bucket"]
+                fn _wit_import(_: *mut u8, _: usize) -> i32;
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
+                ::core::unreachable!("imported functions are only available on wasm32")
+            }
+            let _vec2 = name;
+            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+            let _len2 = _vec2.len();
+            let _ret3 = unsafe { _wit_import(_ptr2, _len2) };
+            Bucket {
+                handle: unsafe { ::witbind::rt::Resource::from_handle(_ret3 as u32) },
             }
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "secondary")]
-                unsafe extern "C" {
-                    #[link_name = "[method]bucket.name"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                let _l3 = *_ptr2.cast::<*mut u8>();
-                let _l4 = *_ptr2.add(4).cast::<usize>();
-                ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                    _l3.cast::<u8>(),
-                    _l4,
-                    _l4,
-                ))
-            }
-        }
-        /// Reads an entry.
-        pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "secondary")]
-                unsafe extern "C" {
-                    #[link_name = "[method]bucket.get"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!("imported functions are only available on wasm32")
-                }
-                #[repr(align(4))]
-                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let _vec2 = key;
-                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                let _len2 = _vec2.len();
-                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                _wit_import(
-                    ::witbind::rt::Resource::handle(&self.handle) as i32,
-                    _ptr2,
-                    _len2,
-                    _ptr3,
-                );
-                let _l4 = *_ptr3.cast::<u8>();
-                match i32::from(_l4) {
-                    0 => {
-                        let _l6 = *_ptr3.add(4).cast::<*mut u8>();
-                        let _l7 = *_ptr3.add(8).cast::<usize>();
-                        let _string8 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                        );
-                        let _l9 = *_ptr3.add(12).cast::<i32>();
-                        ::core::result::Result::Ok(Entry {
-                            key: _string8,
-                            value: _l9 as u32,
-                        })
-                    }
-                    1 => {
-                        let _l11 = *_ptr3.add(4).cast::<u8>();
-                        ::core::result::Result::Err(Error::_lift(i32::from(_l11) as u8))
-                    }
-                    _ => ::witbind::rt::invalid_discriminant(),
-                }
-            }
-        }
-    }
-    /// The store's name.
-    pub fn describe() -> ::witbind::rt::String {
-        unsafe {
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "secondary")]
             unsafe extern "C" {
-                #[link_name = "describe"]
-                fn _wit_import(_: *mut u8);
+                #[link_name = "[method]bucket.name"]
+                fn _wit_import(_: i32, _: *mut u8);
             }
             #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8) {
+            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
             let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(_ptr2);
-            let _l3 = *_ptr2.cast::<*mut u8>();
-            let _l4 = *_ptr2.add(4).cast::<usize>();
-            ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                _l3.cast::<u8>(),
-                _l4,
-                _l4,
-            ))
+            unsafe {
+                _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2)
+            };
+            let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+            let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+            unsafe {
+                ::witbind::rt::string_lift(
+                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                )
+            }
         }
-    }
-    /// Stores an entry; returns the previous one.
-    pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        unsafe {
+        /// Reads an entry.
+        pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
             #[cfg(target_arch = "wasm32")]
             #[link(wasm_import_module = "secondary")]
             unsafe extern "C" {
-                #[link_name = "set"]
-                fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
+                #[link_name = "[method]bucket.get"]
+                fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
             }
             #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
+            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
                 ::core::unreachable!("imported functions are only available on wasm32")
             }
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-            let Entry {
-                key: _f2,
-                value: _f3,
-            } = entry;
-            let _vec4 = _f2;
-            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-            let _len4 = _vec4.len();
-            let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-            _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5);
-            let _l6 = *_ptr5.cast::<u8>();
-            match i32::from(_l6) {
-                0 => ::core::option::Option::None,
-                1 => {
-                    let _l9 = *_ptr5.add(4).cast::<*mut u8>();
-                    let _l10 = *_ptr5.add(8).cast::<usize>();
-                    let _string11 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l9.cast::<u8>(),
-                        _l10,
-                        _l10,
-                    ));
-                    let _l12 = *_ptr5.add(12).cast::<i32>();
-                    ::core::option::Option::Some(Entry {
-                        key: _string11,
-                        value: _l12 as u32,
+            let _vec2 = key;
+            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+            let _len2 = _vec2.len();
+            let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+            unsafe {
+                _wit_import(
+                    ::witbind::rt::Resource::handle(&self.handle) as i32,
+                    _ptr2,
+                    _len2,
+                    _ptr3,
+                )
+            };
+            let _l4 = unsafe { *_ptr3.cast::<u8>() };
+            match _l4 {
+                0 => {
+                    let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+                    let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                    let _string8 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    };
+                    let _l9 = unsafe { *_ptr3.add(12).cast::<i32>() };
+                    ::core::result::Result::Ok(Entry {
+                        key: _string8,
+                        value: _l9 as u32,
                     })
                 }
-                _ => ::witbind::rt::invalid_discriminant(),
+                1 => {
+                    let _l11 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                    ::core::result::Result::Err(unsafe { Error::_lift(_l11) })
+                }
+                _ => unsafe { ::witbind::rt::invalid_discriminant() }
             }
         }
     }
+    /// The store's name.
+    pub fn describe() -> ::witbind::rt::String {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "secondary")]
+        unsafe extern "C" {
+            #[link_name = "describe"]
+            fn _wit_import(_: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr2) };
+        let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+        let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+        unsafe {
+            ::witbind::rt::string_lift(
+                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+            )
+        }
+    }
+    /// Stores an entry; returns the previous one.
+    pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "secondary")]
+        unsafe extern "C" {
+            #[link_name = "set"]
+            fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
+            ::core::unreachable!("imported functions are only available on wasm32")
+        }
+        #[repr(align(4))]
+        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+        let Entry { key: _f2, value: _f3 } = entry;
+        let _vec4 = _f2;
+        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+        let _len4 = _vec4.len();
+        let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+        unsafe { _wit_import(_ptr4, _len4, ::witbind::rt::as_i32(_f3), _ptr5) };
+        let _l6 = unsafe { *_ptr5.cast::<u8>() };
+        match _l6 {
+            0 => ::core::option::Option::None,
+            1 => {
+                let _l9 = unsafe { *_ptr5.add(4).cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr5.add(8).cast::<usize>() };
+                let _string11 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
+                    )
+                };
+                let _l12 = unsafe { *_ptr5.add(12).cast::<i32>() };
+                ::core::option::Option::Some(Entry {
+                    key: _string11,
+                    value: _l12 as u32,
+                })
+            }
+            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+        }
+    }
 }
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
     static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
 };
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:named-imports/named-imports:encoded world")]
+#[unsafe(
+    link_section = "component-type:witbind:0.1.0:witbind-fixtures:named-imports/named-imports:encoded world"
+)]
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -669,6 +676,7 @@ static __WITBIND_COMPONENT_TYPE: [u8; 675] = *b"\0asm\r\0\x01\0\0\x19\x16wit-com
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.
+#[rustfmt::skip]
 #[inline(never)]
 #[doc(hidden)]
 pub fn __link_custom_section_describing_imports() {}

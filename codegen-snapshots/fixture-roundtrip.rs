@@ -3,6 +3,7 @@
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
 /// exported `Guest` trait.
+#[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_roundtrip_impl {
@@ -10,23 +11,24 @@ macro_rules! __export_roundtrip_impl {
         self::export!($ty with_types_in self);
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*
-        ::exports::witbind_fixtures::roundtrip::guest::__export_witbind_fixtures_roundtrip_guest_cabi!($ty
-        with_types_in $($path_to_types_root)*
-        ::exports::witbind_fixtures::roundtrip::guest);
+        $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest::__export_witbind_fixtures_roundtrip_guest_cabi!(
+            $ty with_types_in
+            $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest
+        );
     };
 }
 #[doc(inline)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_roundtrip_impl as export;
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod roundtrip {
         pub mod types {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
             pub struct Point {
                 pub x: i32,
@@ -77,7 +79,7 @@ pub mod witbind_fixtures {
                         0 => Color::Red,
                         1 => Color::Green,
                         2 => Color::Blue,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -100,7 +102,10 @@ pub mod witbind_fixtures {
                 }
             }
             impl ::core::fmt::Debug for Color {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     f.debug_struct("Color")
                         .field("code", &(*self as i32))
                         .field("name", &self.name())
@@ -109,8 +114,11 @@ pub mod witbind_fixtures {
                 }
             }
             impl ::core::fmt::Display for Color {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    write!(f, "{} (error {})", self.name(), *self as i32)
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    write!(f, "{} (error {})", self.name(), * self as i32)
                 }
             }
             impl ::core::error::Error for Color {}
@@ -138,8 +146,7 @@ pub mod witbind_fixtures {
         pub mod host {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Point = super::types::Point;
             pub type Nested = super::types::Nested;
             pub type Shape = super::types::Shape;
@@ -148,800 +155,847 @@ pub mod witbind_fixtures {
             pub type Small = super::types::Small;
             pub type Full = super::types::Full;
             pub fn echo_bool(v: bool) -> bool {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-bool"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    ::witbind::rt::bool_lift(_ret2 as u8)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-bool"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                ::witbind::rt::bool_lift(_ret2 as u8)
             }
             pub fn echo_s8(v: i8) -> i8 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-s8"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret2 as i8
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-s8"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret2 as i8
             }
             pub fn echo_u8(v: u8) -> u8 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-u8"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret2 as u8
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-u8"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret2 as u8
             }
             pub fn echo_s16(v: i16) -> i16 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-s16"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret2 as i16
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-s16"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret2 as i16
             }
             pub fn echo_u16(v: u16) -> u16 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-u16"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret2 as u16
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-u16"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret2 as u16
             }
             pub fn echo_s32(v: i32) -> i32 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-s32"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    _wit_import(::witbind::rt::as_i32(v))
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-s32"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                unsafe { _wit_import(::witbind::rt::as_i32(v)) }
             }
             pub fn echo_u32(v: u32) -> u32 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-u32"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    _ret2 as u32
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-u32"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                _ret2 as u32
             }
             pub fn echo_s64(v: i64) -> i64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-s64"]
-                        fn _wit_import(_: i64) -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    _wit_import(::witbind::rt::as_i64(v))
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-s64"]
+                    fn _wit_import(_: i64) -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                unsafe { _wit_import(::witbind::rt::as_i64(v)) }
             }
             pub fn echo_u64(v: u64) -> u64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-u64"]
-                        fn _wit_import(_: i64) -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i64(v));
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-u64"]
+                    fn _wit_import(_: i64) -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
+                _ret2 as u64
             }
             pub fn echo_f32(v: f32) -> f32 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-f32"]
-                        fn _wit_import(_: f32) -> f32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: f32) -> f32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    _wit_import(::witbind::rt::as_f32(v))
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-f32"]
+                    fn _wit_import(_: f32) -> f32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: f32) -> f32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                unsafe { _wit_import(::witbind::rt::as_f32(v)) }
             }
             pub fn echo_f64(v: f64) -> f64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-f64"]
-                        fn _wit_import(_: f64) -> f64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: f64) -> f64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    _wit_import(::witbind::rt::as_f64(v))
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-f64"]
+                    fn _wit_import(_: f64) -> f64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: f64) -> f64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                unsafe { _wit_import(::witbind::rt::as_f64(v)) }
             }
             pub fn echo_char(v: char) -> char {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-char"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i32(v));
-                    ::witbind::rt::char_lift(_ret2 as u32)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-char"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
+                unsafe { ::witbind::rt::char_lift(_ret2 as u32) }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-string"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-string"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec2 = v;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2, _len2, _ptr3);
-                    let _l4 = *_ptr3.cast::<*mut u8>();
-                    let _l5 = *_ptr3.add(4).cast::<usize>();
-                    ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l4.cast::<u8>(),
-                        _l5,
-                        _l5,
-                    ))
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                    )
                 }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-bytes"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec2 = v;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2, _len2, _ptr3);
-                    let _l4 = *_ptr3.cast::<*mut u8>();
-                    let _l5 = *_ptr3.add(4).cast::<usize>();
-                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-bytes"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-u32s"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-u32s"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec2 = v;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2, _len2, _ptr3);
-                    let _l4 = *_ptr3.cast::<*mut u8>();
-                    let _l5 = *_ptr3.add(4).cast::<usize>();
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
                 }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-f64s"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-f64s"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec2 = v;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2, _len2, _ptr3);
-                    let _l4 = *_ptr3.cast::<*mut u8>();
-                    let _l5 = *_ptr3.add(4).cast::<usize>();
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<f64>(), _l5, _l5)
                 }
             }
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-strings"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec4 = v;
-                    let _len4 = _vec4.len();
-                    let _array4 = ::witbind::rt::alloc(_len4 * 8, 4);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate() {
-                        let _base2 = _array4.add(i * 8);
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        *_base2.add(4).cast::<usize>() = _len3;
-                        *_base2.cast::<*mut u8>() = _ptr3;
-                    }
-                    let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array4, _len4, _ptr5);
-                    ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4);
-                    let _l6 = *_ptr5.cast::<*mut u8>();
-                    let _l7 = *_ptr5.add(4).cast::<usize>();
-                    let _array12 = _l6;
-                    let _len12 = _l7;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base8 = _array12.add(i * 8);
-                        let _l9 = *_base8.cast::<*mut u8>();
-                        let _l10 = *_base8.add(4).cast::<usize>();
-                        _list12.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
-                        ));
-                    }
-                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
-                    _list12
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-strings"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec4 = v;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
+                {
+                    let _base2 = unsafe { _array4.add(i * 8) };
+                    let _vec3 = _e2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                }
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array4, _len4, _ptr5) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
+                let _array12 = _l6;
+                let _len12 = _l7;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base8 = unsafe { _array12.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list12
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                _list12
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-points"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec5 = v;
-                    let _len5 = _vec5.len();
-                    let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
-                        let _base2 = _array5.add(i * 8);
-                        let Point { x: _f3, y: _f4 } = _e2;
-                        *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3);
-                        *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4);
-                    }
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array5, _len5, _ptr6);
-                    ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
-                    let _l7 = *_ptr6.cast::<*mut u8>();
-                    let _l8 = *_ptr6.add(4).cast::<usize>();
-                    let _array12 = _l7;
-                    let _len12 = _l8;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base9 = _array12.add(i * 8);
-                        let _l10 = *_base9.cast::<i32>();
-                        let _l11 = *_base9.add(4).cast::<i32>();
-                        _list12.push(Point { x: _l10, y: _l11 });
-                    }
-                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4);
-                    _list12
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-points"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec5 = v;
+                let _len5 = _vec5.len();
+                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
+                {
+                    let _base2 = unsafe { _array5.add(i * 8) };
+                    let Point { x: _f3, y: _f4 } = _e2;
+                    unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
+                    unsafe { *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                }
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array5, _len5, _ptr6) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                let _array12 = _l7;
+                let _len12 = _l8;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base9 = unsafe { _array12.add(i * 8) };
+                    let _l10 = unsafe { *_base9.cast::<i32>() };
+                    let _l11 = unsafe { *_base9.add(4).cast::<i32>() };
+                    _list12.push(Point { x: _l10, y: _l11 });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                _list12
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-nested-lists"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let mut _cleanup_list = ::witbind::rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let _vec6 = v;
-                    let _len6 = _vec6.len();
-                    let _array6 = ::witbind::rt::alloc(_len6 * 8, 4);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate() {
-                        let _base2 = _array6.add(i * 8);
-                        let _vec5 = _e2;
-                        let _len5 = _vec5.len();
-                        let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
-                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
-                            let _base3 = _array5.add(i * 8);
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            *_base3.add(4).cast::<usize>() = _len4;
-                            *_base3.cast::<*mut u8>() = _ptr4;
-                        }
-                        _cleanup_list.push((_array5, _len5 * 8, 4));
-                        *_base2.add(4).cast::<usize>() = _len5;
-                        *_base2.cast::<*mut u8>() = _array5;
-                    }
-                    let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array6, _len6, _ptr7);
-                    ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
-                    for (ptr, size, align) in _cleanup_list {
-                        ::witbind::rt::cabi_dealloc(ptr, size, align);
-                    }
-                    let _l8 = *_ptr7.cast::<*mut u8>();
-                    let _l9 = *_ptr7.add(4).cast::<usize>();
-                    let _array18 = _l8;
-                    let _len18 = _l9;
-                    let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
-                    for i in 0.._len18 {
-                        let _base10 = _array18.add(i * 8);
-                        let _l11 = *_base10.cast::<*mut u8>();
-                        let _l12 = *_base10.add(4).cast::<usize>();
-                        let _array17 = _l11;
-                        let _len17 = _l12;
-                        let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                        for i in 0.._len17 {
-                            let _base13 = _array17.add(i * 8);
-                            let _l14 = *_base13.cast::<*mut u8>();
-                            let _l15 = *_base13.add(4).cast::<usize>();
-                            _list17.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15),
-                            ));
-                        }
-                        ::witbind::rt::cabi_dealloc(_array17, _len17 * 8, 4);
-                        _list18.push(_list17);
-                    }
-                    ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4);
-                    _list18
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-nested-lists"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _vec6 = v;
+                let _len6 = _vec6.len();
+                let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate()
+                {
+                    let _base2 = unsafe { _array6.add(i * 8) };
+                    let _vec5 = _e2;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5)
+                        .enumerate()
+                    {
+                        let _base3 = unsafe { _array5.add(i * 8) };
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                    }
+                    _cleanup_list.push((_array5, _len5 * 8, 4));
+                    unsafe { *_base2.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base2.cast::<*mut u8>() = _array5 };
+                }
+                let _ptr7 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array6, _len6, _ptr7) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l8 = unsafe { *_ptr7.cast::<*mut u8>() };
+                let _l9 = unsafe { *_ptr7.add(4).cast::<usize>() };
+                let _array18 = _l8;
+                let _len18 = _l9;
+                let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
+                for i in 0.._len18 {
+                    let _base10 = unsafe { _array18.add(i * 8) };
+                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                    let _array17 = _l11;
+                    let _len17 = _l12;
+                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
+                    for i in 0.._len17 {
+                        let _base13 = unsafe { _array17.add(i * 8) };
+                        let _l14 = unsafe { *_base13.cast::<*mut u8>() };
+                        let _l15 = unsafe { *_base13.add(4).cast::<usize>() };
+                        _list17
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l14.cast::<u8>(),
+                                        _l15,
+                                        _l15,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 8, 4) };
+                    _list18.push(_list17);
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 8, 4) };
+                _list18
             }
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-opt-string"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-opt-string"]
+                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v5, _v6, _v7) = match v {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::option::Option::Some(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
                     }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v5, _v6, _v7) = match v {
-                        ::core::option::Option::None => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::option::Option::Some(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
-                        }
-                    };
-                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v5, _v6, _v7, _ptr8);
-                    let _l9 = *_ptr8.cast::<u8>();
-                    match i32::from(_l9) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l12 = *_ptr8.add(4).cast::<*mut u8>();
-                            let _l13 = *_ptr8.add(8).cast::<usize>();
-                            ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
-                            ))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                };
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l12.cast::<u8>(),
+                                    _l13,
+                                    _l13,
+                                ),
+                            )
+                        })
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             pub fn echo_opt_opt(
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-opt-opt"]
-                        fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-opt-opt"]
+                    fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v8, _v9, _v10) = match v {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e3) => {
+                        let (_v6, _v7) = match _e3 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e5) => {
+                                (1i32, ::witbind::rt::as_i32(_e5))
+                            }
+                        };
+                        (1i32, _v6, _v7)
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v8, _v9, _v10) = match v {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e3) => {
-                            let (_v6, _v7) = match _e3 {
-                                ::core::option::Option::None => (0i32, 0i32),
-                                ::core::option::Option::Some(_e5) => {
-                                    (1i32, ::witbind::rt::as_i32(_e5))
-                                }
-                            };
-                            (1i32, _v6, _v7)
-                        }
-                    };
-                    let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v8, _v9, _v10, _ptr11);
-                    let _l12 = *_ptr11.cast::<u8>();
-                    match i32::from(_l12) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l15 = *_ptr11.add(4).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l15) {
+                };
+                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v8, _v9, _v10, _ptr11) };
+                let _l12 = unsafe { *_ptr11.cast::<u8>() };
+                match _l12 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l15 = unsafe { *_ptr11.add(4).cast::<u8>() };
+                        ::core::option::Option::Some(
+                            match _l15 {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l18 = *_ptr11.add(8).cast::<i32>();
+                                    let _l18 = unsafe { *_ptr11.add(8).cast::<i32>() };
                                     ::core::option::Option::Some(_l18 as u32)
                                 }
-                                _ => ::witbind::rt::invalid_discriminant(),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_res_full(
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-res-full"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-res-full"]
+                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v5, _v6, _v7) = match v {
+                    ::core::result::Result::Ok(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (0i32, _ptr3, _len3)
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::result::Result::Err(_e4) => {
+                        (1i32, (_e4.clone() as i32) as usize as *mut u8, 0usize)
                     }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v5, _v6, _v7) = match v {
-                        ::core::result::Result::Ok(_e2) => {
-                            let _vec3 = _e2;
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                            let _len3 = _vec3.len();
-                            (0i32, _ptr3, _len3)
-                        }
-                        ::core::result::Result::Err(_e4) => {
-                            (1i32, (_e4.clone() as i32) as usize as *mut u8, 0usize)
-                        }
-                    };
-                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v5, _v6, _v7, _ptr8);
-                    let _l9 = *_ptr8.cast::<u8>();
-                    match i32::from(_l9) {
-                        0 => {
-                            let _l11 = *_ptr8.add(4).cast::<*mut u8>();
-                            let _l12 = *_ptr8.add(8).cast::<usize>();
-                            ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
-                            ))
-                        }
-                        1 => {
-                            let _l15 = *_ptr8.add(4).cast::<u8>();
-                            ::core::result::Result::Err(Color::_lift(i32::from(_l15) as u8))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                };
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
+                    0 => {
+                        let _l11 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l12 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        ::core::result::Result::Ok(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
+                                ),
+                            )
+                        })
                     }
+                    1 => {
+                        let _l15 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { Color::_lift(_l15) })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_unit(
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-res-unit"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _v4 = match v {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
-                    let _ret5 = _wit_import(_v4);
-                    match _ret5 {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => ::core::result::Result::Err(()),
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-res-unit"]
+                    fn _wit_import(_: i32) -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _v4 = match v {
+                    ::core::result::Result::Ok(_) => 0i32,
+                    ::core::result::Result::Err(_) => 1i32,
+                };
+                let _ret5 = unsafe { _wit_import(_v4) };
+                match _ret5 {
+                    0 => ::core::result::Result::Ok(()),
+                    1 => ::core::result::Result::Err(()),
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             pub fn echo_res_err(
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-res-err"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-res-err"]
+                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v5, _v6, _v7) = match v {
+                    ::core::result::Result::Ok(_) => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                    ::core::result::Result::Err(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
                     }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let (_v5, _v6, _v7) = match v {
-                        ::core::result::Result::Ok(_) => {
-                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                        }
-                        ::core::result::Result::Err(_e3) => {
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            (1i32, _ptr4, _len4)
-                        }
-                    };
-                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v5, _v6, _v7, _ptr8);
-                    let _l9 = *_ptr8.cast::<u8>();
-                    match i32::from(_l9) {
-                        0 => ::core::result::Result::Ok(()),
-                        1 => {
-                            let _l12 = *_ptr8.add(4).cast::<*mut u8>();
-                            let _l13 = *_ptr8.add(8).cast::<usize>();
-                            ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l12.cast::<u8>(), _l13, _l13),
-                            ))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                };
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
+                    0 => ::core::result::Result::Ok(()),
+                    1 => {
+                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        ::core::result::Result::Err(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l12.cast::<u8>(),
+                                    _l13,
+                                    _l13,
+                                ),
+                            )
+                        })
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             #[allow(clippy::result_unit_err)]
             pub fn echo_res_ok(
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-res-ok"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-res-ok"]
+                    fn _wit_import(_: i32, _: i64, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let (_v4, _v5) = match v {
+                    ::core::result::Result::Ok(_e2) => (0i32, ::witbind::rt::as_i64(_e2)),
+                    ::core::result::Result::Err(_) => (1i32, 0i64),
+                };
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v4, _v5, _ptr6) };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
+                    0 => {
+                        let _l9 = unsafe { *_ptr6.add(8).cast::<i64>() };
+                        ::core::result::Result::Ok(_l9 as u64)
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v4, _v5) = match v {
-                        ::core::result::Result::Ok(_e2) => (0i32, ::witbind::rt::as_i64(_e2)),
-                        ::core::result::Result::Err(_) => (1i32, 0i64),
-                    };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v4, _v5, _ptr6);
-                    let _l7 = *_ptr6.cast::<u8>();
-                    match i32::from(_l7) {
-                        0 => {
-                            let _l9 = *_ptr6.add(8).cast::<i64>();
-                            ::core::result::Result::Ok(_l9 as u64)
-                        }
-                        1 => ::core::result::Result::Err(()),
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    1 => ::core::result::Result::Err(()),
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-tuple"]
+                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: f64, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: f64,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let (_t2, _t3, _t4) = v;
+                let _vec5 = _t3;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-tuple"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: f64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: f64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let (_t2, _t3, _t4) = v;
-                    let _vec5 = _t3;
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                    let _len5 = _vec5.len();
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::as_i32(_t2),
                         _ptr5,
                         _len5,
                         ::witbind::rt::as_f64(_t4),
                         _ptr6,
-                    );
-                    let _l7 = *_ptr6.cast::<u8>();
-                    let _l8 = *_ptr6.add(4).cast::<*mut u8>();
-                    let _l9 = *_ptr6.add(8).cast::<usize>();
-                    let _string10 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l8.cast::<u8>(),
-                        _l9,
-                        _l9,
-                    ));
-                    let _l11 = *_ptr6.add(16).cast::<f64>();
-                    (i32::from(_l7) as u8, _string10, _l11)
-                }
+                    )
+                };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<*mut u8>() };
+                let _l9 = unsafe { *_ptr6.add(8).cast::<usize>() };
+                let _string10 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
+                    )
+                };
+                let _l11 = unsafe { *_ptr6.add(16).cast::<f64>() };
+                (_l7, _string10, _l11)
             }
             pub fn echo_point(v: Point) -> Point {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-point"]
+                    fn _wit_import(_: i32, _: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let Point { x: _f2, y: _f3 } = v;
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-point"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let Point { x: _f2, y: _f3 } = v;
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::as_i32(_f2),
                         ::witbind::rt::as_i32(_f3),
                         _ptr4,
-                    );
-                    let _l5 = *_ptr4.cast::<i32>();
-                    let _l6 = *_ptr4.add(4).cast::<i32>();
-                    Point { x: _l5, y: _l6 }
-                }
+                    )
+                };
+                let _l5 = unsafe { *_ptr4.cast::<i32>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<i32>() };
+                Point { x: _l5, y: _l6 }
             }
             pub fn echo_nested(v: &Nested) -> Nested {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-nested"]
-                        fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-nested"]
+                    fn _wit_import(
                         _: *mut u8,
                         _: usize,
                         _: *mut u8,
@@ -954,427 +1008,505 @@ pub mod witbind_fixtures {
                         _: *mut u8,
                         _: usize,
                         _: *mut u8,
-                    ) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                    let Nested {
-                        name: _f2,
-                        points: _f3,
-                        tags: _f4,
-                        inner: _f5,
-                        bytes: _f6,
-                    } = v;
-                    let _vec7 = _f2;
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                    let _len7 = _vec7.len();
-                    let _vec11 = _f3;
-                    let _len11 = _vec11.len();
-                    let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
-                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                        let _base8 = _array11.add(i * 8);
-                        let Point { x: _f9, y: _f10 } = _e8;
-                        *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
-                        *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
-                    }
-                    let _vec14 = _f4;
-                    let _len14 = _vec14.len();
-                    let _array14 = ::witbind::rt::alloc(_len14 * 8, 4);
-                    for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec14).enumerate() {
-                        let _base12 = _array14.add(i * 8);
-                        let _vec13 = _e12;
-                        let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                        let _len13 = _vec13.len();
-                        *_base12.add(4).cast::<usize>() = _len13;
-                        *_base12.cast::<*mut u8>() = _ptr13;
-                    }
-                    let (_v19, _v20, _v21) = match _f5 {
-                        ::core::option::Option::None => (0i32, 0i32, 0i32),
-                        ::core::option::Option::Some(_e16) => {
-                            let Point { x: _f17, y: _f18 } = _e16;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f17),
-                                ::witbind::rt::as_i32(_f18),
-                            )
-                        }
-                    };
-                    let _vec22 = _f6;
-                    let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
-                    let _len22 = _vec22.len();
-                    let _ptr23 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(
-                        _ptr7, _len7, _array11, _len11, _array14, _len14, _v19, _v20, _v21, _ptr22,
-                        _len22, _ptr23,
                     );
-                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
-                    ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4);
-                    let _l24 = *_ptr23.cast::<*mut u8>();
-                    let _l25 = *_ptr23.add(4).cast::<usize>();
-                    let _string26 = ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                        _l24.cast::<u8>(),
-                        _l25,
-                        _l25,
-                    ));
-                    let _l27 = *_ptr23.add(8).cast::<*mut u8>();
-                    let _l28 = *_ptr23.add(12).cast::<usize>();
-                    let _array32 = _l27;
-                    let _len32 = _l28;
-                    let mut _list32 = ::witbind::rt::Vec::with_capacity(_len32);
-                    for i in 0.._len32 {
-                        let _base29 = _array32.add(i * 8);
-                        let _l30 = *_base29.cast::<i32>();
-                        let _l31 = *_base29.add(4).cast::<i32>();
-                        _list32.push(Point { x: _l30, y: _l31 });
-                    }
-                    ::witbind::rt::cabi_dealloc(_array32, _len32 * 8, 4);
-                    let _l33 = *_ptr23.add(16).cast::<*mut u8>();
-                    let _l34 = *_ptr23.add(20).cast::<usize>();
-                    let _array39 = _l33;
-                    let _len39 = _l34;
-                    let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
-                    for i in 0.._len39 {
-                        let _base35 = _array39.add(i * 8);
-                        let _l36 = *_base35.cast::<*mut u8>();
-                        let _l37 = *_base35.add(4).cast::<usize>();
-                        _list39.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l36.cast::<u8>(), _l37, _l37),
-                        ));
-                    }
-                    ::witbind::rt::cabi_dealloc(_array39, _len39 * 8, 4);
-                    let _l40 = *_ptr23.add(24).cast::<u8>();
-                    let _v45 = match i32::from(_l40) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l43 = *_ptr23.add(28).cast::<i32>();
-                            let _l44 = *_ptr23.add(32).cast::<i32>();
-                            ::core::option::Option::Some(Point { x: _l43, y: _l44 })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                    _: usize,
+                    _: i32,
+                    _: i32,
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
+                let Nested {
+                    name: _f2,
+                    points: _f3,
+                    tags: _f4,
+                    inner: _f5,
+                    bytes: _f6,
+                } = v;
+                let _vec7 = _f2;
+                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                let _len7 = _vec7.len();
+                let _vec11 = _f3;
+                let _len11 = _vec11.len();
+                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
+                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
+                {
+                    let _base8 = unsafe { _array11.add(i * 8) };
+                    let Point { x: _f9, y: _f10 } = _e8;
+                    unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9) };
+                    unsafe {
+                        *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10)
                     };
-                    let _l46 = *_ptr23.add(36).cast::<*mut u8>();
-                    let _l47 = *_ptr23.add(40).cast::<usize>();
-                    let _list48 = ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47);
-                    Nested {
-                        name: _string26,
-                        points: _list32,
-                        tags: _list39,
-                        inner: _v45,
-                        bytes: _list48,
+                }
+                let _vec14 = _f4;
+                let _len14 = _vec14.len();
+                let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 8, 4) };
+                for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec14)
+                    .enumerate()
+                {
+                    let _base12 = unsafe { _array14.add(i * 8) };
+                    let _vec13 = _e12;
+                    let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
+                    let _len13 = _vec13.len();
+                    unsafe { *_base12.add(4).cast::<usize>() = _len13 };
+                    unsafe { *_base12.cast::<*mut u8>() = _ptr13 };
+                }
+                let (_v19, _v20, _v21) = match _f5 {
+                    ::core::option::Option::None => (0i32, 0i32, 0i32),
+                    ::core::option::Option::Some(_e16) => {
+                        let Point { x: _f17, y: _f18 } = _e16;
+                        (1i32, ::witbind::rt::as_i32(_f17), ::witbind::rt::as_i32(_f18))
                     }
+                };
+                let _vec22 = _f6;
+                let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
+                let _len22 = _vec22.len();
+                let _ptr23 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr7,
+                        _len7,
+                        _array11,
+                        _len11,
+                        _array14,
+                        _len14,
+                        _v19,
+                        _v20,
+                        _v21,
+                        _ptr22,
+                        _len22,
+                        _ptr23,
+                    )
+                };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                let _l24 = unsafe { *_ptr23.cast::<*mut u8>() };
+                let _l25 = unsafe { *_ptr23.add(4).cast::<usize>() };
+                let _string26 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l24.cast::<u8>(), _l25, _l25),
+                    )
+                };
+                let _l27 = unsafe { *_ptr23.add(8).cast::<*mut u8>() };
+                let _l28 = unsafe { *_ptr23.add(12).cast::<usize>() };
+                let _array32 = _l27;
+                let _len32 = _l28;
+                let mut _list32 = ::witbind::rt::Vec::with_capacity(_len32);
+                for i in 0.._len32 {
+                    let _base29 = unsafe { _array32.add(i * 8) };
+                    let _l30 = unsafe { *_base29.cast::<i32>() };
+                    let _l31 = unsafe { *_base29.add(4).cast::<i32>() };
+                    _list32.push(Point { x: _l30, y: _l31 });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array32, _len32 * 8, 4) };
+                let _l33 = unsafe { *_ptr23.add(16).cast::<*mut u8>() };
+                let _l34 = unsafe { *_ptr23.add(20).cast::<usize>() };
+                let _array39 = _l33;
+                let _len39 = _l34;
+                let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
+                for i in 0.._len39 {
+                    let _base35 = unsafe { _array39.add(i * 8) };
+                    let _l36 = unsafe { *_base35.cast::<*mut u8>() };
+                    let _l37 = unsafe { *_base35.add(4).cast::<usize>() };
+                    _list39
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l36.cast::<u8>(),
+                                    _l37,
+                                    _l37,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array39, _len39 * 8, 4) };
+                let _l40 = unsafe { *_ptr23.add(24).cast::<u8>() };
+                let _v45 = match _l40 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l43 = unsafe { *_ptr23.add(28).cast::<i32>() };
+                        let _l44 = unsafe { *_ptr23.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l43, y: _l44 })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l46 = unsafe { *_ptr23.add(36).cast::<*mut u8>() };
+                let _l47 = unsafe { *_ptr23.add(40).cast::<usize>() };
+                let _list48 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47)
+                };
+                Nested {
+                    name: _string26,
+                    points: _list32,
+                    tags: _list39,
+                    inner: _v45,
+                    bytes: _list48,
                 }
             }
             pub fn echo_shape(v: &Shape) -> Shape {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-shape"]
-                        fn _wit_import(
-                            _: i32,
-                            _: ::core::mem::MaybeUninit<u64>,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-shape"]
+                    fn _wit_import(
                         _: i32,
                         _: ::core::mem::MaybeUninit<u64>,
                         _: usize,
                         _: *mut u8,
-                    ) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let (_v10, _v11, _v12) = match v {
-                        Shape::Circle(_e2) => (
+                    );
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: ::core::mem::MaybeUninit<u64>,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let (_v10, _v11, _v12) = match v {
+                    Shape::Circle(_e2) => {
+                        (
                             0i32,
                             ::core::mem::MaybeUninit::new(
                                 ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
                             ),
                             0usize,
-                        ),
-                        Shape::Rect(_e3) => {
-                            let Point { x: _f4, y: _f5 } = _e3;
-                            (
-                                1i32,
-                                ::core::mem::MaybeUninit::new(
-                                    (i64::from(::witbind::rt::as_i32(_f4))) as u64,
-                                ),
-                                (::witbind::rt::as_i32(_f5)) as usize,
-                            )
-                        }
-                        Shape::Empty => (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize),
-                        Shape::Named(_e7) => {
-                            let _vec8 = _e7;
-                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                            let _len8 = _vec8.len();
-                            (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
-                        }
-                        Shape::Big(_e9) => (
-                            4i32,
-                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e9)) as u64),
-                            0usize,
-                        ),
-                    };
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v10, _v11, _v12, _ptr13);
-                    let _l14 = *_ptr13.cast::<u8>();
-                    match i32::from(_l14) {
-                        0 => Shape::Circle(*_ptr13.add(8).cast::<f64>()),
-                        1 => {
-                            let _l18 = *_ptr13.add(8).cast::<i32>();
-                            let _l19 = *_ptr13.add(12).cast::<i32>();
-                            Shape::Rect(Point { x: _l18, y: _l19 })
-                        }
-                        2 => Shape::Empty,
-                        3 => {
-                            let _l22 = *_ptr13.add(8).cast::<*mut u8>();
-                            let _l23 = *_ptr13.add(12).cast::<usize>();
-                            Shape::Named(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
-                            ))
-                        }
-                        4 => {
-                            let _l26 = *_ptr13.add(8).cast::<i64>();
-                            Shape::Big(_l26 as u64)
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        )
                     }
+                    Shape::Rect(_e3) => {
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_f5)) as usize,
+                        )
+                    }
+                    Shape::Empty => {
+                        (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
+                    }
+                    Shape::Named(_e7) => {
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
+                    }
+                    Shape::Big(_e9) => {
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e9)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                };
+                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
+                let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                match _l14 {
+                    0 => Shape::Circle(unsafe { *_ptr13.add(8).cast::<f64>() }),
+                    1 => {
+                        let _l18 = unsafe { *_ptr13.add(8).cast::<i32>() };
+                        let _l19 = unsafe { *_ptr13.add(12).cast::<i32>() };
+                        Shape::Rect(Point { x: _l18, y: _l19 })
+                    }
+                    2 => Shape::Empty,
+                    3 => {
+                        let _l22 = unsafe { *_ptr13.add(8).cast::<*mut u8>() };
+                        let _l23 = unsafe { *_ptr13.add(12).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l22.cast::<u8>(),
+                                    _l23,
+                                    _l23,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l26 = unsafe { *_ptr13.add(8).cast::<i64>() };
+                        Shape::Big(_l26 as u64)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-shapes"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec11 = v;
-                    let _len11 = _vec11.len();
-                    let _array11 = ::witbind::rt::alloc(_len11 * 16, 8);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                        let _base2 = _array11.add(i * 16);
-                        match _e2 {
-                            Shape::Circle(_e3) => {
-                                *_base2.cast::<u8>() = 0i32 as u8;
-                                *_base2.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e3);
-                            }
-                            Shape::Rect(_e4) => {
-                                *_base2.cast::<u8>() = 1i32 as u8;
-                                let Point { x: _f5, y: _f6 } = _e4;
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                                *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6);
-                            }
-                            Shape::Empty => {
-                                *_base2.cast::<u8>() = 2i32 as u8;
-                            }
-                            Shape::Named(_e8) => {
-                                *_base2.cast::<u8>() = 3i32 as u8;
-                                let _vec9 = _e8;
-                                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                                let _len9 = _vec9.len();
-                                *_base2.add(12).cast::<usize>() = _len9;
-                                *_base2.add(8).cast::<*mut u8>() = _ptr9;
-                            }
-                            Shape::Big(_e10) => {
-                                *_base2.cast::<u8>() = 4i32 as u8;
-                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e10);
-                            }
-                        };
-                    }
-                    let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array11, _len11, _ptr12);
-                    ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8);
-                    let _l13 = *_ptr12.cast::<*mut u8>();
-                    let _l14 = *_ptr12.add(4).cast::<usize>();
-                    let _array30 = _l13;
-                    let _len30 = _l14;
-                    let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
-                    for i in 0.._len30 {
-                        let _base15 = _array30.add(i * 16);
-                        let _l16 = *_base15.cast::<u8>();
-                        _list30.push(match i32::from(_l16) {
-                            0 => Shape::Circle(*_base15.add(8).cast::<f64>()),
-                            1 => {
-                                let _l20 = *_base15.add(8).cast::<i32>();
-                                let _l21 = *_base15.add(12).cast::<i32>();
-                                Shape::Rect(Point { x: _l20, y: _l21 })
-                            }
-                            2 => Shape::Empty,
-                            3 => {
-                                let _l24 = *_base15.add(8).cast::<*mut u8>();
-                                let _l25 = *_base15.add(12).cast::<usize>();
-                                Shape::Named(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l24.cast::<u8>(),
-                                        _l25,
-                                        _l25,
-                                    ),
-                                ))
-                            }
-                            4 => {
-                                let _l28 = *_base15.add(8).cast::<i64>();
-                                Shape::Big(_l28 as u64)
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        });
-                    }
-                    ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8);
-                    _list30
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-shapes"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec11 = v;
+                let _len11 = _vec11.len();
+                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
+                {
+                    let _base2 = unsafe { _array11.add(i * 16) };
+                    match _e2 {
+                        Shape::Circle(_e3) => {
+                            unsafe { *_base2.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *_base2.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e3)
+                            };
+                        }
+                        Shape::Rect(_e4) => {
+                            unsafe { *_base2.cast::<u8>() = 1u8 };
+                            let Point { x: _f5, y: _f6 } = _e4;
+                            unsafe {
+                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                            };
+                            unsafe {
+                                *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6)
+                            };
+                        }
+                        Shape::Empty => {
+                            unsafe { *_base2.cast::<u8>() = 2u8 };
+                        }
+                        Shape::Named(_e8) => {
+                            unsafe { *_base2.cast::<u8>() = 3u8 };
+                            let _vec9 = _e8;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base2.add(12).cast::<usize>() = _len9 };
+                            unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr9 };
+                        }
+                        Shape::Big(_e10) => {
+                            unsafe { *_base2.cast::<u8>() = 4u8 };
+                            unsafe {
+                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e10)
+                            };
+                        }
+                    };
+                }
+                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array11, _len11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8) };
+                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
+                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
+                let _array30 = _l13;
+                let _len30 = _l14;
+                let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
+                for i in 0.._len30 {
+                    let _base15 = unsafe { _array30.add(i * 16) };
+                    let _l16 = unsafe { *_base15.cast::<u8>() };
+                    _list30
+                        .push(
+                            match _l16 {
+                                0 => Shape::Circle(unsafe { *_base15.add(8).cast::<f64>() }),
+                                1 => {
+                                    let _l20 = unsafe { *_base15.add(8).cast::<i32>() };
+                                    let _l21 = unsafe { *_base15.add(12).cast::<i32>() };
+                                    Shape::Rect(Point { x: _l20, y: _l21 })
+                                }
+                                2 => Shape::Empty,
+                                3 => {
+                                    let _l24 = unsafe { *_base15.add(8).cast::<*mut u8>() };
+                                    let _l25 = unsafe { *_base15.add(12).cast::<usize>() };
+                                    Shape::Named(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l24.cast::<u8>(),
+                                                _l25,
+                                                _l25,
+                                            ),
+                                        )
+                                    })
+                                }
+                                4 => {
+                                    let _l28 = unsafe { *_base15.add(8).cast::<i64>() };
+                                    Shape::Big(_l28 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        );
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8) };
+                _list30
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-color"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(v.clone() as i32);
-                    Color::_lift(_ret2 as u8)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-color"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(v.clone() as i32) };
+                unsafe { Color::_lift(_ret2 as u8) }
             }
             pub fn echo_small(v: Small) -> Small {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-small"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(v.bits() as i32);
-                    Small::from_bits_retain(_ret2 as u8)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-small"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(v.bits() as i32) };
+                Small::from_bits_retain(_ret2 as u8)
             }
             pub fn echo_full(v: Full) -> Full {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-full"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(v.bits() as i32);
-                    Full::from_bits_retain(_ret2 as u32)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-full"]
+                    fn _wit_import(_: i32) -> i32;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(v.bits() as i32) };
+                Full::from_bits_retain(_ret2 as u32)
             }
             pub fn echo_mixed(v: &Mixed) -> Mixed {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-mixed"]
-                        fn _wit_import(
-                            _: i32,
-                            _: ::core::mem::MaybeUninit<u64>,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-mixed"]
+                    fn _wit_import(
                         _: i32,
                         _: ::core::mem::MaybeUninit<u64>,
                         _: usize,
                         _: *mut u8,
-                    ) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                    let (_v10, _v11, _v12) = match v {
-                        Mixed::A(_e2) => (
+                    );
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: ::core::mem::MaybeUninit<u64>,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let (_v10, _v11, _v12) = match v {
+                    Mixed::A(_e2) => {
+                        (
                             0i32,
                             ::core::mem::MaybeUninit::new(
                                 (i64::from(::witbind::rt::as_i32(_e2))) as u64,
                             ),
                             0usize,
-                        ),
-                        Mixed::B(_e3) => (
+                        )
+                    }
+                    Mixed::B(_e3) => {
+                        (
                             1i32,
                             ::core::mem::MaybeUninit::new(
                                 (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
                             ),
                             0usize,
-                        ),
-                        Mixed::C(_e4) => (
-                            2i32,
-                            ::core::mem::MaybeUninit::new((::witbind::rt::as_i64(_e4)) as u64),
-                            0usize,
-                        ),
-                        Mixed::D(_e5) => {
-                            let _vec6 = _e5;
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                            let _len6 = _vec6.len();
-                            (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
-                        }
-                        Mixed::E(_e7) => {
-                            let (_t8, _t9) = _e7;
-                            (
-                                4i32,
-                                ::core::mem::MaybeUninit::new(
-                                    ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
-                                ),
-                                (::witbind::rt::as_i32(_t9)) as usize,
-                            )
-                        }
-                    };
-                    let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_v10, _v11, _v12, _ptr13);
-                    let _l14 = *_ptr13.cast::<u8>();
-                    match i32::from(_l14) {
-                        0 => {
-                            let _l16 = *_ptr13.add(8).cast::<u8>();
-                            Mixed::A(i32::from(_l16) as u8)
-                        }
-                        1 => Mixed::B(*_ptr13.add(8).cast::<f32>()),
-                        2 => {
-                            let _l20 = *_ptr13.add(8).cast::<i64>();
-                            Mixed::C(_l20 as u64)
-                        }
-                        3 => {
-                            let _l22 = *_ptr13.add(8).cast::<*mut u8>();
-                            let _l23 = *_ptr13.add(12).cast::<usize>();
-                            Mixed::D(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l22.cast::<u8>(), _l23, _l23),
-                            ))
-                        }
-                        4 => {
-                            let _l26 = *_ptr13.add(8).cast::<f64>();
-                            let _l27 = *_ptr13.add(16).cast::<i32>();
-                            Mixed::E((_l26, _l27 as u32))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                        )
                     }
+                    Mixed::C(_e4) => {
+                        (
+                            2i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e4)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::D(_e5) => {
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
+                    }
+                    Mixed::E(_e7) => {
+                        let (_t8, _t9) = _e7;
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_t9)) as usize,
+                        )
+                    }
+                };
+                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
+                let _l14 = unsafe { *_ptr13.cast::<u8>() };
+                match _l14 {
+                    0 => Mixed::A(unsafe { *_ptr13.add(8).cast::<u8>() }),
+                    1 => Mixed::B(unsafe { *_ptr13.add(8).cast::<f32>() }),
+                    2 => {
+                        let _l20 = unsafe { *_ptr13.add(8).cast::<i64>() };
+                        Mixed::C(_l20 as u64)
+                    }
+                    3 => {
+                        let _l22 = unsafe { *_ptr13.add(8).cast::<*mut u8>() };
+                        let _l23 = unsafe { *_ptr13.add(12).cast::<usize>() };
+                        Mixed::D(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l22.cast::<u8>(),
+                                    _l23,
+                                    _l23,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l26 = unsafe { *_ptr13.add(8).cast::<f64>() };
+                        let _l27 = unsafe { *_ptr13.add(16).cast::<i32>() };
+                        Mixed::E((_l26, _l27 as u32))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
             /// More than 16 flat parameters: passed through memory.
@@ -1398,48 +1530,51 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
+                unsafe extern "C" {
+                    #[link_name = "echo-many"]
+                    fn _wit_import(_: *mut u8, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(a0) };
+                unsafe { *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1) };
+                unsafe { *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2) };
+                unsafe { *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3) };
+                unsafe { *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4) };
+                unsafe { *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5) };
+                unsafe { *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6) };
+                unsafe { *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7) };
+                unsafe { *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8) };
+                unsafe { *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9) };
+                unsafe { *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10) };
+                unsafe { *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11) };
+                unsafe { *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12) };
+                unsafe { *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13) };
+                unsafe { *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14) };
+                unsafe { *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15) };
+                unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16) };
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                    unsafe extern "C" {
-                        #[link_name = "echo-many"]
-                        fn _wit_import(_: *mut u8, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(a0);
-                    *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(a1);
-                    *_ptr2.add(8).cast::<i32>() = ::witbind::rt::as_i32(a2);
-                    *_ptr2.add(12).cast::<i32>() = ::witbind::rt::as_i32(a3);
-                    *_ptr2.add(16).cast::<i32>() = ::witbind::rt::as_i32(a4);
-                    *_ptr2.add(20).cast::<i32>() = ::witbind::rt::as_i32(a5);
-                    *_ptr2.add(24).cast::<i32>() = ::witbind::rt::as_i32(a6);
-                    *_ptr2.add(28).cast::<i32>() = ::witbind::rt::as_i32(a7);
-                    *_ptr2.add(32).cast::<i32>() = ::witbind::rt::as_i32(a8);
-                    *_ptr2.add(36).cast::<i32>() = ::witbind::rt::as_i32(a9);
-                    *_ptr2.add(40).cast::<i32>() = ::witbind::rt::as_i32(a10);
-                    *_ptr2.add(44).cast::<i32>() = ::witbind::rt::as_i32(a11);
-                    *_ptr2.add(48).cast::<i32>() = ::witbind::rt::as_i32(a12);
-                    *_ptr2.add(52).cast::<i32>() = ::witbind::rt::as_i32(a13);
-                    *_ptr2.add(56).cast::<i32>() = ::witbind::rt::as_i32(a14);
-                    *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(a15);
-                    *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(a16);
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2, _ptr3);
-                    let _l4 = *_ptr3.cast::<*mut u8>();
-                    let _l5 = *_ptr3.add(4).cast::<usize>();
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
                 }
             }
         }
     }
 }
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
@@ -1448,22 +1583,14 @@ pub mod exports {
             pub mod guest {
                 #[used]
                 #[doc(hidden)]
-                static __FORCE_SECTION_REF: fn() =
-                    super::super::super::super::__link_custom_section_describing_imports;
-                pub type Point =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Point;
-                pub type Nested =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Nested;
-                pub type Shape =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Shape;
-                pub type Mixed =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Mixed;
-                pub type Color =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Color;
-                pub type Small =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Small;
-                pub type Full =
-                    super::super::super::super::witbind_fixtures::roundtrip::types::Full;
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__link_custom_section_describing_imports;
+                pub type Point = super::super::super::super::witbind_fixtures::roundtrip::types::Point;
+                pub type Nested = super::super::super::super::witbind_fixtures::roundtrip::types::Nested;
+                pub type Shape = super::super::super::super::witbind_fixtures::roundtrip::types::Shape;
+                pub type Mixed = super::super::super::super::witbind_fixtures::roundtrip::types::Mixed;
+                pub type Color = super::super::super::super::witbind_fixtures::roundtrip::types::Color;
+                pub type Small = super::super::super::super::witbind_fixtures::roundtrip::types::Small;
+                pub type Full = super::super::super::super::witbind_fixtures::roundtrip::types::Full;
                 /// A counter implemented by the guest.
                 #[derive(Debug)]
                 #[repr(transparent)]
@@ -1473,14 +1600,18 @@ pub mod exports {
                 impl ::witbind::rt::WasmResource for Counter {
                     unsafe fn drop(handle: u32) {
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]witbind-fixtures:roundtrip/guest")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
+                        )]
                         unsafe extern "C" {
                             #[link_name = "[resource-drop]counter"]
                             fn _wit_import(_: i32);
                         }
                         #[cfg(not(target_arch = "wasm32"))]
                         unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
                         }
                         unsafe { _wit_import(handle as i32) }
                     }
@@ -1491,19 +1622,23 @@ pub mod exports {
                         Self::type_guard::<T>();
                         let rep = ::witbind::rt::rep_new(value);
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]witbind-fixtures:roundtrip/guest")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
+                        )]
                         unsafe extern "C" {
                             #[link_name = "[resource-new]counter"]
                             fn _wit_import(_: *mut u8) -> i32;
                         }
                         #[cfg(not(target_arch = "wasm32"))]
                         unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
                         }
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32
+                                    _wit_import(rep) as u32,
                                 ),
                             }
                         }
@@ -1528,7 +1663,9 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn from_handle(handle: u32) -> Self {
                         Self {
-                            handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(handle)
+                            },
                         }
                     }
                     /// Moves ownership of the raw handle out of this value.
@@ -1554,16 +1691,24 @@ pub mod exports {
                     fn rep<T: GuestCounter>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
                         #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]witbind-fixtures:roundtrip/guest")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
+                        )]
                         unsafe extern "C" {
                             #[link_name = "[resource-rep]counter"]
                             fn _wit_import(_: i32) -> *mut u8;
                         }
                         #[cfg(not(target_arch = "wasm32"))]
                         unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
                         }
-                        unsafe { _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32) }
+                        unsafe {
+                            _wit_import(
+                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            )
+                        }
                     }
                     fn type_guard<T: 'static>() {
                         static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
@@ -1617,7 +1762,9 @@ pub mod exports {
                     fn echo_strings(
                         v: ::witbind::rt::Vec<::witbind::rt::String>,
                     ) -> ::witbind::rt::Vec<::witbind::rt::String>;
-                    fn echo_points(v: ::witbind::rt::Vec<Point>) -> ::witbind::rt::Vec<Point>;
+                    fn echo_points(
+                        v: ::witbind::rt::Vec<Point>,
+                    ) -> ::witbind::rt::Vec<Point>;
                     fn echo_nested_lists(
                         v: ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
                     ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>;
@@ -1647,7 +1794,9 @@ pub mod exports {
                     fn echo_point(v: Point) -> Point;
                     fn echo_nested(v: Nested) -> Nested;
                     fn echo_shape(v: Shape) -> Shape;
-                    fn echo_shapes(v: ::witbind::rt::Vec<Shape>) -> ::witbind::rt::Vec<Shape>;
+                    fn echo_shapes(
+                        v: ::witbind::rt::Vec<Shape>,
+                    ) -> ::witbind::rt::Vec<Shape>;
                     fn echo_color(v: Color) -> Color;
                     fn echo_small(v: Small) -> Small;
                     fn echo_full(v: Full) -> Full;
@@ -1698,811 +1847,808 @@ pub mod exports {
                     ) -> ::core::result::Result<Counter, ::witbind::rt::String>;
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_bool_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_bool(::witbind::rt::bool_lift(arg0 as u8));
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s8_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_s8(arg0 as i8);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_s8(arg0 as i8);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u8_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_u8(arg0 as u8);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_u8(arg0 as u8);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s16_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_s16(arg0 as i16);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_s16(arg0 as i16);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u16_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_u16(arg0 as u16);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_u16(arg0 as u16);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s32_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_s32(arg0);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_s32(arg0);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u32_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_u32(arg0 as u32);
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_u32(arg0 as u32);
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_s64_cabi<__T: Guest>(arg0: i64) -> i64 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_s64(arg0);
-                        ::witbind::rt::as_i64(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_s64(arg0);
+                    ::witbind::rt::as_i64(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u64_cabi<__T: Guest>(arg0: i64) -> i64 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_u64(arg0 as u64);
-                        ::witbind::rt::as_i64(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_u64(arg0 as u64);
+                    ::witbind::rt::as_i64(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_f32_cabi<__T: Guest>(arg0: f32) -> f32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_f32(arg0);
-                        ::witbind::rt::as_f32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_f32(arg0);
+                    ::witbind::rt::as_f32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_f64_cabi<__T: Guest>(arg0: f64) -> f64 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_f64(arg0);
-                        ::witbind::rt::as_f64(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_f64(arg0);
+                    ::witbind::rt::as_f64(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_char_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_char(::witbind::rt::char_lift(arg0 as u32));
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_char(unsafe {
+                        ::witbind::rt::char_lift(arg0 as u32)
+                    });
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_string_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _string2 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
-                        );
-                        let _ret3 = __T::echo_string(_string2);
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        ::core::mem::forget(_vec5);
-                        *_ptr4.add(4).cast::<usize>() = _len5;
-                        *_ptr4.cast::<*mut u8>() = _ptr5;
-                        _ptr4
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _ret3 = __T::echo_string(_string2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_bytes().into_boxed_slice();
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    ::core::mem::forget(_vec5);
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_string<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-                    }
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_bytes_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _list2 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1);
-                        let _ret3 = __T::echo_bytes(_list2);
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec5 = (_ret3).into_boxed_slice();
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        ::core::mem::forget(_vec5);
-                        *_ptr4.add(4).cast::<usize>() = _len5;
-                        *_ptr4.cast::<*mut u8>() = _ptr5;
-                        _ptr4
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1)
+                    };
+                    let _ret3 = __T::echo_bytes(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    ::core::mem::forget(_vec5);
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_bytes<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base5 = _l2;
-                        let _len5 = _l3;
-                        for i in 0.._len5 {
-                            let _base4 = _base5.add(i);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base5, _len5, 1);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    for i in 0.._len5 {
+                        let _base4 = unsafe { _base5.add(i) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_u32s_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _list2 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u32>(), arg1, arg1);
-                        let _ret3 = __T::echo_u32s(_list2);
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec5 = (_ret3).into_boxed_slice();
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        ::core::mem::forget(_vec5);
-                        *_ptr4.add(4).cast::<usize>() = _len5;
-                        *_ptr4.cast::<*mut u8>() = _ptr5;
-                        _ptr4
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<u32>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_u32s(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    ::core::mem::forget(_vec5);
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_u32s<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base5 = _l2;
-                        let _len5 = _l3;
-                        for i in 0.._len5 {
-                            let _base4 = _base5.add(i * 4);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    for i in 0.._len5 {
+                        let _base4 = unsafe { _base5.add(i * 4) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_f64s_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _list2 =
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<f64>(), arg1, arg1);
-                        let _ret3 = __T::echo_f64s(_list2);
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec5 = (_ret3).into_boxed_slice();
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        ::core::mem::forget(_vec5);
-                        *_ptr4.add(4).cast::<usize>() = _len5;
-                        *_ptr4.cast::<*mut u8>() = _ptr5;
-                        _ptr4
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<f64>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_f64s(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    ::core::mem::forget(_vec5);
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_f64s<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base5 = _l2;
-                        let _len5 = _l3;
-                        for i in 0.._len5 {
-                            let _base4 = _base5.add(i * 8);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 8);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    for i in 0.._len5 {
+                        let _base4 = unsafe { _base5.add(i * 8) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 8) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_strings_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array6 = arg0;
-                        let _len6 = arg1;
-                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                        for i in 0.._len6 {
-                            let _base2 = _array6.add(i * 8);
-                            let _l3 = *_base2.cast::<*mut u8>();
-                            let _l4 = *_base2.add(4).cast::<usize>();
-                            _list6.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                            ));
-                        }
-                        ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
-                        let _ret7 = __T::echo_strings(_list6);
-                        let _ptr8 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec11 = _ret7;
-                        let _len11 = _vec11.len();
-                        let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
-                        for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                            let _base9 = _array11.add(i * 8);
-                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                            let _len10 = _vec10.len();
-                            ::core::mem::forget(_vec10);
-                            *_base9.add(4).cast::<usize>() = _len10;
-                            *_base9.cast::<*mut u8>() = _ptr10;
-                        }
-                        *_ptr8.add(4).cast::<usize>() = _len11;
-                        *_ptr8.cast::<*mut u8>() = _array11;
-                        _ptr8
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _array6 = arg0;
+                    let _len6 = arg1;
+                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                    for i in 0.._len6 {
+                        let _base2 = unsafe { _array6.add(i * 8) };
+                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                        _list6
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
+                                    ),
+                                )
+                            });
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                    let _ret7 = __T::echo_strings(_list6);
+                    let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec11 = _ret7;
+                    let _len11 = _vec11.len();
+                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
+                    for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11)
+                        .enumerate()
+                    {
+                        let _base9 = unsafe { _array11.add(i * 8) };
+                        let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                        let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                        let _len10 = _vec10.len();
+                        ::core::mem::forget(_vec10);
+                        unsafe { *_base9.add(4).cast::<usize>() = _len10 };
+                        unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
+                    }
+                    unsafe { *_ptr8.add(4).cast::<usize>() = _len11 };
+                    unsafe { *_ptr8.cast::<*mut u8>() = _array11 };
+                    _ptr8
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_strings<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base7 = _l2;
-                        let _len7 = _l3;
-                        for i in 0.._len7 {
-                            let _base4 = _base7.add(i * 8);
-                            let _l5 = *_base4.cast::<*mut u8>();
-                            let _l6 = *_base4.add(4).cast::<usize>();
-                            ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base7 = _l2;
+                    let _len7 = _l3;
+                    for i in 0.._len7 {
+                        let _base4 = unsafe { _base7.add(i * 8) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_points_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array5 = arg0;
-                        let _len5 = arg1;
-                        let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                        for i in 0.._len5 {
-                            let _base2 = _array5.add(i * 8);
-                            let _l3 = *_base2.cast::<i32>();
-                            let _l4 = *_base2.add(4).cast::<i32>();
-                            _list5.push(Point { x: _l3, y: _l4 });
-                        }
-                        ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
-                        let _ret6 = __T::echo_points(_list5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec11 = _ret6;
-                        let _len11 = _vec11.len();
-                        let _array11 = ::witbind::rt::alloc(_len11 * 8, 4);
-                        for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate() {
-                            let _base8 = _array11.add(i * 8);
-                            let Point { x: _f9, y: _f10 } = _e8;
-                            *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9);
-                            *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10);
-                        }
-                        *_ptr7.add(4).cast::<usize>() = _len11;
-                        *_ptr7.cast::<*mut u8>() = _array11;
-                        _ptr7
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _array5 = arg0;
+                    let _len5 = arg1;
+                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                    for i in 0.._len5 {
+                        let _base2 = unsafe { _array5.add(i * 8) };
+                        let _l3 = unsafe { *_base2.cast::<i32>() };
+                        let _l4 = unsafe { *_base2.add(4).cast::<i32>() };
+                        _list5.push(Point { x: _l3, y: _l4 });
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                    let _ret6 = __T::echo_points(_list5);
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec11 = _ret6;
+                    let _len11 = _vec11.len();
+                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
+                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11)
+                        .enumerate()
+                    {
+                        let _base8 = unsafe { _array11.add(i * 8) };
+                        let Point { x: _f9, y: _f10 } = _e8;
+                        unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9) };
+                        unsafe {
+                            *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10)
+                        };
+                    }
+                    unsafe { *_ptr7.add(4).cast::<usize>() = _len11 };
+                    unsafe { *_ptr7.cast::<*mut u8>() = _array11 };
+                    _ptr7
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_points<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base5 = _l2;
-                        let _len5 = _l3;
-                        for i in 0.._len5 {
-                            let _base4 = _base5.add(i * 8);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    for i in 0.._len5 {
+                        let _base4 = unsafe { _base5.add(i * 8) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_nested_lists_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array10 = arg0;
-                        let _len10 = arg1;
-                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _array10 = arg0;
+                    let _len10 = arg1;
+                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    for i in 0.._len10 {
+                        let _base2 = unsafe { _array10.add(i * 8) };
+                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                        let _array9 = _l3;
+                        let _len9 = _l4;
+                        let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                        for i in 0.._len9 {
+                            let _base5 = unsafe { _array9.add(i * 8) };
+                            let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                            let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                            _list9
+                                .push(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l6.cast::<u8>(),
+                                            _l7,
+                                            _l7,
+                                        ),
+                                    )
+                                });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
+                        _list10.push(_list9);
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
+                    let _ret11 = __T::echo_nested_lists(_list10);
+                    let _ptr12 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec17 = _ret11;
+                    let _len17 = _vec17.len();
+                    let _array17 = unsafe { ::witbind::rt::alloc(_len17 * 8, 4) };
+                    for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec17)
+                        .enumerate()
+                    {
+                        let _base13 = unsafe { _array17.add(i * 8) };
+                        let _vec16 = _e13;
+                        let _len16 = _vec16.len();
+                        let _array16 = unsafe { ::witbind::rt::alloc(_len16 * 8, 4) };
+                        for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec16)
+                            .enumerate()
+                        {
+                            let _base14 = unsafe { _array16.add(i * 8) };
+                            let _vec15 = (_e14).into_bytes().into_boxed_slice();
+                            let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
+                            let _len15 = _vec15.len();
+                            ::core::mem::forget(_vec15);
+                            unsafe { *_base14.add(4).cast::<usize>() = _len15 };
+                            unsafe { *_base14.cast::<*mut u8>() = _ptr15 };
+                        }
+                        unsafe { *_base13.add(4).cast::<usize>() = _len16 };
+                        unsafe { *_base13.cast::<*mut u8>() = _array16 };
+                    }
+                    unsafe { *_ptr12.add(4).cast::<usize>() = _len17 };
+                    unsafe { *_ptr12.cast::<*mut u8>() = _array17 };
+                    _ptr12
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(
+                    arg0: *mut u8,
+                ) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base11 = _l2;
+                    let _len11 = _l3;
+                    for i in 0.._len11 {
+                        let _base4 = unsafe { _base11.add(i * 8) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        let _base10 = _l5;
+                        let _len10 = _l6;
                         for i in 0.._len10 {
-                            let _base2 = _array10.add(i * 8);
-                            let _l3 = *_base2.cast::<*mut u8>();
-                            let _l4 = *_base2.add(4).cast::<usize>();
-                            let _array9 = _l3;
-                            let _len9 = _l4;
-                            let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                            for i in 0.._len9 {
-                                let _base5 = _array9.add(i * 8);
-                                let _l6 = *_base5.cast::<*mut u8>();
-                                let _l7 = *_base5.add(4).cast::<usize>();
-                                _list9.push(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ));
-                            }
-                            ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
-                            _list10.push(_list9);
+                            let _base7 = unsafe { _base10.add(i * 8) };
+                            let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                            let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
                         }
-                        ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
-                        let _ret11 = __T::echo_nested_lists(_list10);
-                        let _ptr12 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec17 = _ret11;
-                        let _len17 = _vec17.len();
-                        let _array17 = ::witbind::rt::alloc(_len17 * 8, 4);
-                        for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec17).enumerate() {
-                            let _base13 = _array17.add(i * 8);
-                            let _vec16 = _e13;
-                            let _len16 = _vec16.len();
-                            let _array16 = ::witbind::rt::alloc(_len16 * 8, 4);
-                            for (i, _e14) in
-                                ::core::iter::IntoIterator::into_iter(_vec16).enumerate()
-                            {
-                                let _base14 = _array16.add(i * 8);
-                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                                let _len15 = _vec15.len();
-                                ::core::mem::forget(_vec15);
-                                *_base14.add(4).cast::<usize>() = _len15;
-                                *_base14.cast::<*mut u8>() = _ptr15;
-                            }
-                            *_base13.add(4).cast::<usize>() = _len16;
-                            *_base13.cast::<*mut u8>() = _array16;
-                        }
-                        *_ptr12.add(4).cast::<usize>() = _len17;
-                        *_ptr12.cast::<*mut u8>() = _array17;
-                        _ptr12
+                        unsafe { ::witbind::rt::cabi_dealloc(_base10, _len10 * 8, 4) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len11 * 8, 4) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base11 = _l2;
-                        let _len11 = _l3;
-                        for i in 0.._len11 {
-                            let _base4 = _base11.add(i * 8);
-                            let _l5 = *_base4.cast::<*mut u8>();
-                            let _l6 = *_base4.add(4).cast::<usize>();
-                            let _base10 = _l5;
-                            let _len10 = _l6;
-                            for i in 0.._len10 {
-                                let _base7 = _base10.add(i * 8);
-                                let _l8 = *_base7.cast::<*mut u8>();
-                                let _l9 = *_base7.add(4).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l8, _l9, 1);
-                            }
-                            ::witbind::rt::cabi_dealloc(_base10, _len10 * 8, 4);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base11, _len11 * 8, 4);
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_opt_string_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v5 = match arg0 {
-                            0 => ::core::option::Option::None,
-                            1 => ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
-                            )),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret6 = __T::echo_opt_string(_v5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret6 {
-                            ::core::option::Option::None => {
-                                *_ptr7.cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e9) => {
-                                *_ptr7.cast::<u8>() = 1i32 as u8;
-                                let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                let _len10 = _vec10.len();
-                                ::core::mem::forget(_vec10);
-                                *_ptr7.add(8).cast::<usize>() = _len10;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr10;
-                            }
-                        };
-                        _ptr7
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
-                            0 => {}
-                            1 => {
-                                let _l5 = *arg0.add(4).cast::<*mut u8>();
-                                let _l6 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
-                            }
-                            _ => {}
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _v5 = match arg0 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg1.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret6 = __T::echo_opt_string(_v5);
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret6 {
+                        ::core::option::Option::None => {
+                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                        }
+                        ::core::option::Option::Some(_e9) => {
+                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
+                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                            let _len10 = _vec10.len();
+                            ::core::mem::forget(_vec10);
+                            unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
+                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
+                        }
+                    };
+                    _ptr7
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {}
+                        1 => {
+                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                        }
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_opt_opt_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: i32,
                     arg2: i32,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v7 = match arg0 {
-                            0 => ::core::option::Option::None,
-                            1 => ::core::option::Option::Some(match arg1 {
-                                0 => ::core::option::Option::None,
-                                1 => ::core::option::Option::Some(arg2 as u32),
-                                _ => ::witbind::rt::invalid_discriminant(),
-                            }),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret8 = __T::echo_opt_opt(_v7);
-                        let _ptr9 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret8 {
-                            ::core::option::Option::None => {
-                                *_ptr9.cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e11) => {
-                                *_ptr9.cast::<u8>() = 1i32 as u8;
-                                match _e11 {
-                                    ::core::option::Option::None => {
-                                        *_ptr9.add(4).cast::<u8>() = 0i32 as u8;
-                                    }
-                                    ::core::option::Option::Some(_e13) => {
-                                        *_ptr9.add(4).cast::<u8>() = 1i32 as u8;
-                                        *_ptr9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13);
-                                    }
-                                };
-                            }
-                        };
-                        _ptr9
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _v7 = match arg0 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            ::core::option::Option::Some(
+                                match arg1 {
+                                    0 => ::core::option::Option::None,
+                                    1 => ::core::option::Option::Some(arg2 as u32),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret8 = __T::echo_opt_opt(_v7);
+                    let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret8 {
+                        ::core::option::Option::None => {
+                            unsafe { *_ptr9.cast::<u8>() = 0u8 };
+                        }
+                        ::core::option::Option::Some(_e11) => {
+                            unsafe { *_ptr9.cast::<u8>() = 1u8 };
+                            match _e11 {
+                                ::core::option::Option::None => {
+                                    unsafe { *_ptr9.add(4).cast::<u8>() = 0u8 };
+                                }
+                                ::core::option::Option::Some(_e13) => {
+                                    unsafe { *_ptr9.add(4).cast::<u8>() = 1u8 };
+                                    unsafe {
+                                        *_ptr9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_e13)
+                                    };
+                                }
+                            };
+                        }
+                    };
+                    _ptr9
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_full_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v5 = match arg0 {
-                            0 => ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
-                            )),
-                            1 => ::core::result::Result::Err(Color::_lift(
-                                (arg1) as usize as i32 as u8,
-                            )),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret6 = __T::echo_res_full(_v5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret6 {
-                            ::core::result::Result::Ok(_e8) => {
-                                *_ptr7.cast::<u8>() = 0i32 as u8;
-                                let _vec9 = (_e8).into_bytes().into_boxed_slice();
-                                let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                                let _len9 = _vec9.len();
-                                ::core::mem::forget(_vec9);
-                                *_ptr7.add(8).cast::<usize>() = _len9;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr9;
-                            }
-                            ::core::result::Result::Err(_e10) => {
-                                *_ptr7.cast::<u8>() = 1i32 as u8;
-                                *_ptr7.add(4).cast::<u8>() = _e10.clone() as i32 as u8;
-                            }
-                        };
-                        _ptr7
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _v5 = match arg0 {
+                        0 => {
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg1.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        1 => {
+                            ::core::result::Result::Err(unsafe {
+                                Color::_lift((arg1) as usize as u8)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret6 = __T::echo_res_full(_v5);
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret6 {
+                        ::core::result::Result::Ok(_e8) => {
+                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                            let _vec9 = (_e8).into_bytes().into_boxed_slice();
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            ::core::mem::forget(_vec9);
+                            unsafe { *_ptr7.add(8).cast::<usize>() = _len9 };
+                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr9 };
+                        }
+                        ::core::result::Result::Err(_e10) => {
+                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
+                            unsafe { *_ptr7.add(4).cast::<u8>() = _e10.clone() as u8 };
+                        }
+                    };
+                    _ptr7
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_res_full<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
-                            0 => {
-                                let _l4 = *arg0.add(4).cast::<*mut u8>();
-                                let _l5 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l4, _l5, 1);
-                            }
-                            1 => {}
-                            _ => {}
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {
+                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
                         }
+                        1 => {}
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_unit_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _v4 = match arg0 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret5 = __T::echo_res_unit(_v4);
-                        match _ret5 {
-                            ::core::result::Result::Ok(_) => 0i32,
-                            ::core::result::Result::Err(_) => 1i32,
-                        }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _v4 = match arg0 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret5 = __T::echo_res_unit(_v4);
+                    match _ret5 {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_err_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _v5 = match arg0 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
-                            )),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret6 = __T::echo_res_err(_v5);
-                        let _ptr7 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret6 {
-                            ::core::result::Result::Ok(_) => {
-                                *_ptr7.cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::result::Result::Err(_e9) => {
-                                *_ptr7.cast::<u8>() = 1i32 as u8;
-                                let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                                let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                let _len10 = _vec10.len();
-                                ::core::mem::forget(_vec10);
-                                *_ptr7.add(8).cast::<usize>() = _len10;
-                                *_ptr7.add(4).cast::<*mut u8>() = _ptr10;
-                            }
-                        };
-                        _ptr7
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
-                            0 => {}
-                            1 => {
-                                let _l5 = *arg0.add(4).cast::<*mut u8>();
-                                let _l6 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
-                            }
-                            _ => {}
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _v5 = match arg0 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            ::core::result::Result::Err(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg1.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret6 = __T::echo_res_err(_v5);
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret6 {
+                        ::core::result::Result::Ok(_) => {
+                            unsafe { *_ptr7.cast::<u8>() = 0u8 };
+                        }
+                        ::core::result::Result::Err(_e9) => {
+                            unsafe { *_ptr7.cast::<u8>() = 1u8 };
+                            let _vec10 = (_e9).into_bytes().into_boxed_slice();
+                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                            let _len10 = _vec10.len();
+                            ::core::mem::forget(_vec10);
+                            unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
+                            unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
+                        }
+                    };
+                    _ptr7
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {}
+                        1 => {
+                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                        }
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_res_ok_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: i64,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _v4 = match arg0 {
-                            0 => ::core::result::Result::Ok(arg1 as u64),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret5 = __T::echo_res_ok(_v4);
-                        let _ptr6 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret5 {
-                            ::core::result::Result::Ok(_e7) => {
-                                *_ptr6.cast::<u8>() = 0i32 as u8;
-                                *_ptr6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7);
-                            }
-                            ::core::result::Result::Err(_) => {
-                                *_ptr6.cast::<u8>() = 1i32 as u8;
-                            }
-                        };
-                        _ptr6
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _v4 = match arg0 {
+                        0 => ::core::result::Result::Ok(arg1 as u64),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret5 = __T::echo_res_ok(_v4);
+                    let _ptr6 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret5 {
+                        ::core::result::Result::Ok(_e7) => {
+                            unsafe { *_ptr6.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *_ptr6.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e7)
+                            };
+                        }
+                        ::core::result::Result::Err(_) => {
+                            unsafe { *_ptr6.cast::<u8>() = 1u8 };
+                        }
+                    };
+                    _ptr6
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_tuple_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,
                     arg3: f64,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _string2 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg1.cast::<u8>(), arg2, arg2),
-                        );
-                        let _ret3 = __T::echo_tuple((arg0 as u8, _string2, arg3));
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let (_t5, _t6, _t7) = _ret3;
-                        *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8;
-                        let _vec8 = (_t6).into_bytes().into_boxed_slice();
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        ::core::mem::forget(_vec8);
-                        *_ptr4.add(8).cast::<usize>() = _len8;
-                        *_ptr4.add(4).cast::<*mut u8>() = _ptr8;
-                        *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7);
-                        _ptr4
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 24],
+                    );
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg1.cast::<u8>(),
+                                arg2,
+                                arg2,
+                            ),
+                        )
+                    };
+                    let _ret3 = __T::echo_tuple((arg0 as u8, _string2, arg3));
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let (_t5, _t6, _t7) = _ret3;
+                    unsafe { *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8 };
+                    let _vec8 = (_t6).into_bytes().into_boxed_slice();
+                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                    let _len8 = _vec8.len();
+                    ::core::mem::forget(_vec8);
+                    unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
+                    unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
+                    unsafe { *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7) };
+                    _ptr4
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_tuple<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.add(4).cast::<*mut u8>();
-                        let _l3 = *arg0.add(8).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-                    }
+                    let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_point_cabi<__T: Guest>(arg0: i32, arg1: i32) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ret2 = __T::echo_point(Point { x: arg0, y: arg1 });
-                        let _ptr3 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let Point { x: _f4, y: _f5 } = _ret2;
-                        *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4);
-                        *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f5);
-                        _ptr3
-                    }
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_point_cabi<__T: Guest>(
+                    arg0: i32,
+                    arg1: i32,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ret2 = __T::echo_point(Point { x: arg0, y: arg1 });
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let Point { x: _f4, y: _f5 } = _ret2;
+                    unsafe { *_ptr3.cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                    unsafe { *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f5) };
+                    _ptr3
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_nested_cabi<__T: Guest>(
                     arg0: *mut u8,
                     arg1: usize,
@@ -2516,977 +2662,1095 @@ pub mod exports {
                     arg9: *mut u8,
                     arg10: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
-                        let _string2 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
-                        );
-                        let _array6 = arg2;
-                        let _len6 = arg3;
-                        let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                        for i in 0.._len6 {
-                            let _base3 = _array6.add(i * 8);
-                            let _l4 = *_base3.cast::<i32>();
-                            let _l5 = *_base3.add(4).cast::<i32>();
-                            _list6.push(Point { x: _l4, y: _l5 });
-                        }
-                        ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4);
-                        let _array11 = arg4;
-                        let _len11 = arg5;
-                        let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                        for i in 0.._len11 {
-                            let _base7 = _array11.add(i * 8);
-                            let _l8 = *_base7.cast::<*mut u8>();
-                            let _l9 = *_base7.add(4).cast::<usize>();
-                            _list11.push(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l8.cast::<u8>(), _l9, _l9),
-                            ));
-                        }
-                        ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4);
-                        let _v14 = match arg6 {
-                            0 => ::core::option::Option::None,
-                            1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _list15 =
-                            ::witbind::rt::Vec::from_raw_parts(arg9.cast::<u8>(), arg10, arg10);
-                        let _ret16 = __T::echo_nested(Nested {
-                            name: _string2,
-                            points: _list6,
-                            tags: _list11,
-                            inner: _v14,
-                            bytes: _list15,
-                        });
-                        let _ptr17 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let Nested {
-                            name: _f18,
-                            points: _f19,
-                            tags: _f20,
-                            inner: _f21,
-                            bytes: _f22,
-                        } = _ret16;
-                        let _vec23 = (_f18).into_bytes().into_boxed_slice();
-                        let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                        let _len23 = _vec23.len();
-                        ::core::mem::forget(_vec23);
-                        *_ptr17.add(4).cast::<usize>() = _len23;
-                        *_ptr17.cast::<*mut u8>() = _ptr23;
-                        let _vec27 = _f19;
-                        let _len27 = _vec27.len();
-                        let _array27 = ::witbind::rt::alloc(_len27 * 8, 4);
-                        for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec27).enumerate() {
-                            let _base24 = _array27.add(i * 8);
-                            let Point { x: _f25, y: _f26 } = _e24;
-                            *_base24.cast::<i32>() = ::witbind::rt::as_i32(_f25);
-                            *_base24.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f26);
-                        }
-                        *_ptr17.add(12).cast::<usize>() = _len27;
-                        *_ptr17.add(8).cast::<*mut u8>() = _array27;
-                        let _vec30 = _f20;
-                        let _len30 = _vec30.len();
-                        let _array30 = ::witbind::rt::alloc(_len30 * 8, 4);
-                        for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec30).enumerate() {
-                            let _base28 = _array30.add(i * 8);
-                            let _vec29 = (_e28).into_bytes().into_boxed_slice();
-                            let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
-                            let _len29 = _vec29.len();
-                            ::core::mem::forget(_vec29);
-                            *_base28.add(4).cast::<usize>() = _len29;
-                            *_base28.cast::<*mut u8>() = _ptr29;
-                        }
-                        *_ptr17.add(20).cast::<usize>() = _len30;
-                        *_ptr17.add(16).cast::<*mut u8>() = _array30;
-                        match _f21 {
-                            ::core::option::Option::None => {
-                                *_ptr17.add(24).cast::<u8>() = 0i32 as u8;
-                            }
-                            ::core::option::Option::Some(_e32) => {
-                                *_ptr17.add(24).cast::<u8>() = 1i32 as u8;
-                                let Point { x: _f33, y: _f34 } = _e32;
-                                *_ptr17.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f33);
-                                *_ptr17.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f34);
-                            }
-                        };
-                        let _vec35 = (_f22).into_boxed_slice();
-                        let _ptr35 = _vec35.as_ptr().cast::<u8>().cast_mut();
-                        let _len35 = _vec35.len();
-                        ::core::mem::forget(_vec35);
-                        *_ptr17.add(40).cast::<usize>() = _len35;
-                        *_ptr17.add(36).cast::<*mut u8>() = _ptr35;
-                        _ptr17
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 44],
+                    );
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _array6 = arg2;
+                    let _len6 = arg3;
+                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                    for i in 0.._len6 {
+                        let _base3 = unsafe { _array6.add(i * 8) };
+                        let _l4 = unsafe { *_base3.cast::<i32>() };
+                        let _l5 = unsafe { *_base3.add(4).cast::<i32>() };
+                        _list6.push(Point { x: _l4, y: _l5 });
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                    let _array11 = arg4;
+                    let _len11 = arg5;
+                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                    for i in 0.._len11 {
+                        let _base7 = unsafe { _array11.add(i * 8) };
+                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                        _list11
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                    let _v14 = match arg6 {
+                        0 => ::core::option::Option::None,
+                        1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _list15 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg9.cast::<u8>(),
+                            arg10,
+                            arg10,
+                        )
+                    };
+                    let _ret16 = __T::echo_nested(Nested {
+                        name: _string2,
+                        points: _list6,
+                        tags: _list11,
+                        inner: _v14,
+                        bytes: _list15,
+                    });
+                    let _ptr17 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let Nested {
+                        name: _f18,
+                        points: _f19,
+                        tags: _f20,
+                        inner: _f21,
+                        bytes: _f22,
+                    } = _ret16;
+                    let _vec23 = (_f18).into_bytes().into_boxed_slice();
+                    let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
+                    let _len23 = _vec23.len();
+                    ::core::mem::forget(_vec23);
+                    unsafe { *_ptr17.add(4).cast::<usize>() = _len23 };
+                    unsafe { *_ptr17.cast::<*mut u8>() = _ptr23 };
+                    let _vec27 = _f19;
+                    let _len27 = _vec27.len();
+                    let _array27 = unsafe { ::witbind::rt::alloc(_len27 * 8, 4) };
+                    for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec27)
+                        .enumerate()
+                    {
+                        let _base24 = unsafe { _array27.add(i * 8) };
+                        let Point { x: _f25, y: _f26 } = _e24;
+                        unsafe { *_base24.cast::<i32>() = ::witbind::rt::as_i32(_f25) };
+                        unsafe {
+                            *_base24.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f26)
+                        };
+                    }
+                    unsafe { *_ptr17.add(12).cast::<usize>() = _len27 };
+                    unsafe { *_ptr17.add(8).cast::<*mut u8>() = _array27 };
+                    let _vec30 = _f20;
+                    let _len30 = _vec30.len();
+                    let _array30 = unsafe { ::witbind::rt::alloc(_len30 * 8, 4) };
+                    for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec30)
+                        .enumerate()
+                    {
+                        let _base28 = unsafe { _array30.add(i * 8) };
+                        let _vec29 = (_e28).into_bytes().into_boxed_slice();
+                        let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
+                        let _len29 = _vec29.len();
+                        ::core::mem::forget(_vec29);
+                        unsafe { *_base28.add(4).cast::<usize>() = _len29 };
+                        unsafe { *_base28.cast::<*mut u8>() = _ptr29 };
+                    }
+                    unsafe { *_ptr17.add(20).cast::<usize>() = _len30 };
+                    unsafe { *_ptr17.add(16).cast::<*mut u8>() = _array30 };
+                    match _f21 {
+                        ::core::option::Option::None => {
+                            unsafe { *_ptr17.add(24).cast::<u8>() = 0u8 };
+                        }
+                        ::core::option::Option::Some(_e32) => {
+                            unsafe { *_ptr17.add(24).cast::<u8>() = 1u8 };
+                            let Point { x: _f33, y: _f34 } = _e32;
+                            unsafe {
+                                *_ptr17.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f33)
+                            };
+                            unsafe {
+                                *_ptr17.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f34)
+                            };
+                        }
+                    };
+                    let _vec35 = (_f22).into_boxed_slice();
+                    let _ptr35 = _vec35.as_ptr().cast::<u8>().cast_mut();
+                    let _len35 = _vec35.len();
+                    ::core::mem::forget(_vec35);
+                    unsafe { *_ptr17.add(40).cast::<usize>() = _len35 };
+                    unsafe { *_ptr17.add(36).cast::<*mut u8>() = _ptr35 };
+                    _ptr17
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_nested<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        ::witbind::rt::cabi_dealloc(_l2, _l3, 1);
-                        let _l4 = *arg0.add(8).cast::<*mut u8>();
-                        let _l5 = *arg0.add(12).cast::<usize>();
-                        let _base7 = _l4;
-                        let _len7 = _l5;
-                        for i in 0.._len7 {
-                            let _base6 = _base7.add(i * 8);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4);
-                        let _l8 = *arg0.add(16).cast::<*mut u8>();
-                        let _l9 = *arg0.add(20).cast::<usize>();
-                        let _base13 = _l8;
-                        let _len13 = _l9;
-                        for i in 0.._len13 {
-                            let _base10 = _base13.add(i * 8);
-                            let _l11 = *_base10.cast::<*mut u8>();
-                            let _l12 = *_base10.add(4).cast::<usize>();
-                            ::witbind::rt::cabi_dealloc(_l11, _l12, 1);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base13, _len13 * 8, 4);
-                        let _l14 = *arg0.add(36).cast::<*mut u8>();
-                        let _l15 = *arg0.add(40).cast::<usize>();
-                        let _base17 = _l14;
-                        let _len17 = _l15;
-                        for i in 0.._len17 {
-                            let _base16 = _base17.add(i);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base17, _len17, 1);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                    let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
+                    let _base7 = _l4;
+                    let _len7 = _l5;
+                    for i in 0.._len7 {
+                        let _base6 = unsafe { _base7.add(i * 8) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
+                    let _l8 = unsafe { *arg0.add(16).cast::<*mut u8>() };
+                    let _l9 = unsafe { *arg0.add(20).cast::<usize>() };
+                    let _base13 = _l8;
+                    let _len13 = _l9;
+                    for i in 0.._len13 {
+                        let _base10 = unsafe { _base13.add(i * 8) };
+                        let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                        let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l11, _l12, 1) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 8, 4) };
+                    let _l14 = unsafe { *arg0.add(36).cast::<*mut u8>() };
+                    let _l15 = unsafe { *arg0.add(40).cast::<usize>() };
+                    let _base17 = _l14;
+                    let _len17 = _l15;
+                    for i in 0.._len17 {
+                        let _base16 = unsafe { _base17.add(i) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base17, _len17, 1) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_shape_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: ::core::mem::MaybeUninit<u64>,
                     arg2: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _v8 = match arg0 {
-                            0 => {
-                                Shape::Circle(f64::from_bits(((arg1).assume_init() as i64) as u64))
-                            }
-                            1 => Shape::Rect(Point {
-                                x: ((arg1).assume_init() as i64) as i32,
-                                y: (arg2) as i32,
-                            }),
-                            2 => Shape::Empty,
-                            3 => Shape::Named(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                    arg2,
-                                    arg2,
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _v12 = match arg0 {
+                        0 => {
+                            Shape::Circle(
+                                f64::from_bits(
+                                    (unsafe { (arg1).assume_init() } as i64) as u64,
                                 ),
-                            )),
-                            4 => Shape::Big((arg1).assume_init() as i64 as u64),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret9 = __T::echo_shape(_v8);
-                        let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret9 {
-                            Shape::Circle(_e11) => {
-                                *_ptr10.cast::<u8>() = 0i32 as u8;
-                                *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e11);
-                            }
-                            Shape::Rect(_e12) => {
-                                *_ptr10.cast::<u8>() = 1i32 as u8;
-                                let Point { x: _f13, y: _f14 } = _e12;
-                                *_ptr10.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f13);
-                                *_ptr10.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f14);
-                            }
-                            Shape::Empty => {
-                                *_ptr10.cast::<u8>() = 2i32 as u8;
-                            }
-                            Shape::Named(_e16) => {
-                                *_ptr10.cast::<u8>() = 3i32 as u8;
-                                let _vec17 = (_e16).into_bytes().into_boxed_slice();
-                                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                                let _len17 = _vec17.len();
-                                ::core::mem::forget(_vec17);
-                                *_ptr10.add(12).cast::<usize>() = _len17;
-                                *_ptr10.add(8).cast::<*mut u8>() = _ptr17;
-                            }
-                            Shape::Big(_e18) => {
-                                *_ptr10.cast::<u8>() = 4i32 as u8;
-                                *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e18);
-                            }
-                        };
-                        _ptr10
+                            )
+                        }
+                        1 => {
+                            let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                            Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
+                        }
+                        2 => Shape::Empty,
+                        3 => {
+                            let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                            Shape::Named(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _c8.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        4 => {
+                            let _c11 = unsafe { (arg1).assume_init() } as i64;
+                            Shape::Big(_c11 as u64)
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret13 = __T::echo_shape(_v12);
+                    let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret13 {
+                        Shape::Circle(_e15) => {
+                            unsafe { *_ptr14.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *_ptr14.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e15)
+                            };
+                        }
+                        Shape::Rect(_e16) => {
+                            unsafe { *_ptr14.cast::<u8>() = 1u8 };
+                            let Point { x: _f17, y: _f18 } = _e16;
+                            unsafe {
+                                *_ptr14.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f17)
+                            };
+                            unsafe {
+                                *_ptr14.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f18)
+                            };
+                        }
+                        Shape::Empty => {
+                            unsafe { *_ptr14.cast::<u8>() = 2u8 };
+                        }
+                        Shape::Named(_e20) => {
+                            unsafe { *_ptr14.cast::<u8>() = 3u8 };
+                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
+                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                            let _len21 = _vec21.len();
+                            ::core::mem::forget(_vec21);
+                            unsafe { *_ptr14.add(12).cast::<usize>() = _len21 };
+                            unsafe { *_ptr14.add(8).cast::<*mut u8>() = _ptr21 };
+                        }
+                        Shape::Big(_e22) => {
+                            unsafe { *_ptr14.cast::<u8>() = 4u8 };
+                            unsafe {
+                                *_ptr14.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e22)
+                            };
+                        }
+                    };
+                    _ptr14
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_shape<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {}
+                        1 => {}
+                        2 => {}
+                        3 => {
+                            let _l7 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l8 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+                        }
+                        4 => {}
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_shape<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_shapes_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _array17 = arg0;
+                    let _len17 = arg1;
+                    let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
+                    for i in 0.._len17 {
+                        let _base2 = unsafe { _array17.add(i * 16) };
+                        let _l3 = unsafe { *_base2.cast::<u8>() };
+                        _list17
+                            .push(
+                                match _l3 {
+                                    0 => Shape::Circle(unsafe { *_base2.add(8).cast::<f64>() }),
+                                    1 => {
+                                        let _l7 = unsafe { *_base2.add(8).cast::<i32>() };
+                                        let _l8 = unsafe { *_base2.add(12).cast::<i32>() };
+                                        Shape::Rect(Point { x: _l7, y: _l8 })
+                                    }
+                                    2 => Shape::Empty,
+                                    3 => {
+                                        let _l11 = unsafe { *_base2.add(8).cast::<*mut u8>() };
+                                        let _l12 = unsafe { *_base2.add(12).cast::<usize>() };
+                                        Shape::Named(unsafe {
+                                            ::witbind::rt::string_lift(
+                                                ::witbind::rt::Vec::from_raw_parts(
+                                                    _l11.cast::<u8>(),
+                                                    _l12,
+                                                    _l12,
+                                                ),
+                                            )
+                                        })
+                                    }
+                                    4 => {
+                                        let _l15 = unsafe { *_base2.add(8).cast::<i64>() };
+                                        Shape::Big(_l15 as u64)
+                                    }
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            );
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8) };
+                    let _ret18 = __T::echo_shapes(_list17);
+                    let _ptr19 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec29 = _ret18;
+                    let _len29 = _vec29.len();
+                    let _array29 = unsafe { ::witbind::rt::alloc(_len29 * 16, 8) };
+                    for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29)
+                        .enumerate()
+                    {
+                        let _base20 = unsafe { _array29.add(i * 16) };
+                        match _e20 {
+                            Shape::Circle(_e21) => {
+                                unsafe { *_base20.cast::<u8>() = 0u8 };
+                                unsafe {
+                                    *_base20.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e21)
+                                };
+                            }
+                            Shape::Rect(_e22) => {
+                                unsafe { *_base20.cast::<u8>() = 1u8 };
+                                let Point { x: _f23, y: _f24 } = _e22;
+                                unsafe {
+                                    *_base20.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f23)
+                                };
+                                unsafe {
+                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f24)
+                                };
+                            }
+                            Shape::Empty => {
+                                unsafe { *_base20.cast::<u8>() = 2u8 };
+                            }
+                            Shape::Named(_e26) => {
+                                unsafe { *_base20.cast::<u8>() = 3u8 };
+                                let _vec27 = (_e26).into_bytes().into_boxed_slice();
+                                let _ptr27 = _vec27.as_ptr().cast::<u8>().cast_mut();
+                                let _len27 = _vec27.len();
+                                ::core::mem::forget(_vec27);
+                                unsafe { *_base20.add(12).cast::<usize>() = _len27 };
+                                unsafe { *_base20.add(8).cast::<*mut u8>() = _ptr27 };
+                            }
+                            Shape::Big(_e28) => {
+                                unsafe { *_base20.cast::<u8>() = 4u8 };
+                                unsafe {
+                                    *_base20.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e28)
+                                };
+                            }
+                        };
+                    }
+                    unsafe { *_ptr19.add(4).cast::<usize>() = _len29 };
+                    unsafe { *_ptr19.cast::<*mut u8>() = _array29 };
+                    _ptr19
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base13 = _l2;
+                    let _len13 = _l3;
+                    for i in 0.._len13 {
+                        let _base4 = unsafe { _base13.add(i * 16) };
+                        let _l5 = unsafe { *_base4.cast::<u8>() };
+                        match i32::from(_l5) {
                             0 => {}
                             1 => {}
                             2 => {}
                             3 => {
-                                let _l7 = *arg0.add(8).cast::<*mut u8>();
-                                let _l8 = *arg0.add(12).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l7, _l8, 1);
+                                let _l10 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                                let _l11 = unsafe { *_base4.add(12).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
                             }
                             4 => {}
                             _ => {}
                         }
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 8) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_shapes_cabi<__T: Guest>(
-                    arg0: *mut u8,
-                    arg1: usize,
-                ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _array17 = arg0;
-                        let _len17 = arg1;
-                        let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                        for i in 0.._len17 {
-                            let _base2 = _array17.add(i * 16);
-                            let _l3 = *_base2.cast::<u8>();
-                            _list17.push(match i32::from(_l3) {
-                                0 => Shape::Circle(*_base2.add(8).cast::<f64>()),
-                                1 => {
-                                    let _l7 = *_base2.add(8).cast::<i32>();
-                                    let _l8 = *_base2.add(12).cast::<i32>();
-                                    Shape::Rect(Point { x: _l7, y: _l8 })
-                                }
-                                2 => Shape::Empty,
-                                3 => {
-                                    let _l11 = *_base2.add(8).cast::<*mut u8>();
-                                    let _l12 = *_base2.add(12).cast::<usize>();
-                                    Shape::Named(::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l11.cast::<u8>(),
-                                            _l12,
-                                            _l12,
-                                        ),
-                                    ))
-                                }
-                                4 => {
-                                    let _l15 = *_base2.add(8).cast::<i64>();
-                                    Shape::Big(_l15 as u64)
-                                }
-                                _ => ::witbind::rt::invalid_discriminant(),
-                            });
-                        }
-                        ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8);
-                        let _ret18 = __T::echo_shapes(_list17);
-                        let _ptr19 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec29 = _ret18;
-                        let _len29 = _vec29.len();
-                        let _array29 = ::witbind::rt::alloc(_len29 * 16, 8);
-                        for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29).enumerate() {
-                            let _base20 = _array29.add(i * 16);
-                            match _e20 {
-                                Shape::Circle(_e21) => {
-                                    *_base20.cast::<u8>() = 0i32 as u8;
-                                    *_base20.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e21);
-                                }
-                                Shape::Rect(_e22) => {
-                                    *_base20.cast::<u8>() = 1i32 as u8;
-                                    let Point { x: _f23, y: _f24 } = _e22;
-                                    *_base20.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f23);
-                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f24);
-                                }
-                                Shape::Empty => {
-                                    *_base20.cast::<u8>() = 2i32 as u8;
-                                }
-                                Shape::Named(_e26) => {
-                                    *_base20.cast::<u8>() = 3i32 as u8;
-                                    let _vec27 = (_e26).into_bytes().into_boxed_slice();
-                                    let _ptr27 = _vec27.as_ptr().cast::<u8>().cast_mut();
-                                    let _len27 = _vec27.len();
-                                    ::core::mem::forget(_vec27);
-                                    *_base20.add(12).cast::<usize>() = _len27;
-                                    *_base20.add(8).cast::<*mut u8>() = _ptr27;
-                                }
-                                Shape::Big(_e28) => {
-                                    *_base20.cast::<u8>() = 4i32 as u8;
-                                    *_base20.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e28);
-                                }
-                            };
-                        }
-                        *_ptr19.add(4).cast::<usize>() = _len29;
-                        *_ptr19.cast::<*mut u8>() = _array29;
-                        _ptr19
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base13 = _l2;
-                        let _len13 = _l3;
-                        for i in 0.._len13 {
-                            let _base4 = _base13.add(i * 16);
-                            let _l5 = *_base4.cast::<u8>();
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {}
-                                2 => {}
-                                3 => {
-                                    let _l10 = *_base4.add(8).cast::<*mut u8>();
-                                    let _l11 = *_base4.add(12).cast::<usize>();
-                                    ::witbind::rt::cabi_dealloc(_l10, _l11, 1);
-                                }
-                                4 => {}
-                                _ => {}
-                            }
-                        }
-                        ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 8);
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_color_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_color(Color::_lift(arg0 as u8));
-                        _ret2.clone() as i32
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_color(unsafe { Color::_lift(arg0 as u8) });
+                    _ret2.clone() as i32
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_small_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_small(Small::from_bits_retain(arg0 as u8));
-                        _ret2.bits() as i32
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_small(Small::from_bits_retain(arg0 as u8));
+                    _ret2.bits() as i32
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_full_cabi<__T: Guest>(arg0: i32) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::echo_full(Full::from_bits_retain(arg0 as u32));
-                        _ret2.bits() as i32
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::echo_full(Full::from_bits_retain(arg0 as u32));
+                    _ret2.bits() as i32
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_echo_mixed_cabi<__T: Guest>(
                     arg0: i32,
                     arg1: ::core::mem::MaybeUninit<u64>,
                     arg2: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _v8 = match arg0 {
-                            0 => Mixed::A(((arg1).assume_init() as i64) as i32 as u8),
-                            1 => Mixed::B(f32::from_bits(((arg1).assume_init() as i64) as u32)),
-                            2 => Mixed::C((arg1).assume_init() as i64 as u64),
-                            3 => Mixed::D(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    ::witbind::rt::p64_to_ptr(arg1).cast::<u8>(),
-                                    arg2,
-                                    arg2,
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 24],
+                    );
+                    let _v13 = match arg0 {
+                        0 => {
+                            let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                            Mixed::A(_c3 as u8)
+                        }
+                        1 => {
+                            Mixed::B(
+                                f32::from_bits(
+                                    (unsafe { (arg1).assume_init() } as i64) as u32,
                                 ),
-                            )),
-                            4 => Mixed::E((
-                                f64::from_bits(((arg1).assume_init() as i64) as u64),
-                                (arg2) as i32 as u32,
-                            )),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        };
-                        let _ret9 = __T::echo_mixed(_v8);
-                        let _ptr10 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret9 {
-                            Mixed::A(_e11) => {
-                                *_ptr10.cast::<u8>() = 0i32 as u8;
-                                *_ptr10.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e11) as u8;
-                            }
-                            Mixed::B(_e12) => {
-                                *_ptr10.cast::<u8>() = 1i32 as u8;
-                                *_ptr10.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e12);
-                            }
-                            Mixed::C(_e13) => {
-                                *_ptr10.cast::<u8>() = 2i32 as u8;
-                                *_ptr10.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e13);
-                            }
-                            Mixed::D(_e14) => {
-                                *_ptr10.cast::<u8>() = 3i32 as u8;
-                                let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                                let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
-                                let _len15 = _vec15.len();
-                                ::core::mem::forget(_vec15);
-                                *_ptr10.add(12).cast::<usize>() = _len15;
-                                *_ptr10.add(8).cast::<*mut u8>() = _ptr15;
-                            }
-                            Mixed::E(_e16) => {
-                                *_ptr10.cast::<u8>() = 4i32 as u8;
-                                let (_t17, _t18) = _e16;
-                                *_ptr10.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t17);
-                                *_ptr10.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t18);
-                            }
-                        };
-                        _ptr10
-                    }
+                            )
+                        }
+                        2 => {
+                            let _c7 = unsafe { (arg1).assume_init() } as i64;
+                            Mixed::C(_c7 as u64)
+                        }
+                        3 => {
+                            let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                            Mixed::D(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _c9.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        4 => {
+                            let _c12 = f64::from_bits(
+                                (unsafe { (arg1).assume_init() } as i64) as u64,
+                            );
+                            Mixed::E((_c12, (arg2) as u32))
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _ret14 = __T::echo_mixed(_v13);
+                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret14 {
+                        Mixed::A(_e16) => {
+                            unsafe { *_ptr15.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *_ptr15.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e16)
+                                    as u8
+                            };
+                        }
+                        Mixed::B(_e17) => {
+                            unsafe { *_ptr15.cast::<u8>() = 1u8 };
+                            unsafe {
+                                *_ptr15.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e17)
+                            };
+                        }
+                        Mixed::C(_e18) => {
+                            unsafe { *_ptr15.cast::<u8>() = 2u8 };
+                            unsafe {
+                                *_ptr15.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e18)
+                            };
+                        }
+                        Mixed::D(_e19) => {
+                            unsafe { *_ptr15.cast::<u8>() = 3u8 };
+                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
+                            let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
+                            let _len20 = _vec20.len();
+                            ::core::mem::forget(_vec20);
+                            unsafe { *_ptr15.add(12).cast::<usize>() = _len20 };
+                            unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr20 };
+                        }
+                        Mixed::E(_e21) => {
+                            unsafe { *_ptr15.cast::<u8>() = 4u8 };
+                            let (_t22, _t23) = _e21;
+                            unsafe {
+                                *_ptr15.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t22)
+                            };
+                            unsafe {
+                                *_ptr15.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t23)
+                            };
+                        }
+                    };
+                    _ptr15
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_mixed<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
-                            0 => {}
-                            1 => {}
-                            2 => {}
-                            3 => {
-                                let _l7 = *arg0.add(8).cast::<*mut u8>();
-                                let _l8 = *arg0.add(12).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l7, _l8, 1);
-                            }
-                            4 => {}
-                            _ => {}
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {}
+                        1 => {}
+                        2 => {}
+                        3 => {
+                            let _l7 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _l8 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
                         }
+                        4 => {}
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn _export_echo_many_cabi<__T: Guest>(arg0: *mut u8) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _l2 = *arg0.cast::<i32>();
-                        let _l3 = *arg0.add(4).cast::<i32>();
-                        let _l4 = *arg0.add(8).cast::<i32>();
-                        let _l5 = *arg0.add(12).cast::<i32>();
-                        let _l6 = *arg0.add(16).cast::<i32>();
-                        let _l7 = *arg0.add(20).cast::<i32>();
-                        let _l8 = *arg0.add(24).cast::<i32>();
-                        let _l9 = *arg0.add(28).cast::<i32>();
-                        let _l10 = *arg0.add(32).cast::<i32>();
-                        let _l11 = *arg0.add(36).cast::<i32>();
-                        let _l12 = *arg0.add(40).cast::<i32>();
-                        let _l13 = *arg0.add(44).cast::<i32>();
-                        let _l14 = *arg0.add(48).cast::<i32>();
-                        let _l15 = *arg0.add(52).cast::<i32>();
-                        let _l16 = *arg0.add(56).cast::<i32>();
-                        let _l17 = *arg0.add(60).cast::<i32>();
-                        let _l18 = *arg0.add(64).cast::<i32>();
-                        let _ret19 = __T::echo_many(
-                            _l2 as u32,
-                            _l3 as u32,
-                            _l4 as u32,
-                            _l5 as u32,
-                            _l6 as u32,
-                            _l7 as u32,
-                            _l8 as u32,
-                            _l9 as u32,
-                            _l10 as u32,
-                            _l11 as u32,
-                            _l12 as u32,
-                            _l13 as u32,
-                            _l14 as u32,
-                            _l15 as u32,
-                            _l16 as u32,
-                            _l17 as u32,
-                            _l18 as u32,
-                        );
-                        ::witbind::rt::cabi_dealloc(arg0, 68, 4);
-                        let _ptr20 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        let _vec21 = (_ret19).into_boxed_slice();
-                        let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                        let _len21 = _vec21.len();
-                        ::core::mem::forget(_vec21);
-                        *_ptr20.add(4).cast::<usize>() = _len21;
-                        *_ptr20.cast::<*mut u8>() = _ptr21;
-                        _ptr20
-                    }
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_many_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _l2 = unsafe { *arg0.cast::<i32>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<i32>() };
+                    let _l4 = unsafe { *arg0.add(8).cast::<i32>() };
+                    let _l5 = unsafe { *arg0.add(12).cast::<i32>() };
+                    let _l6 = unsafe { *arg0.add(16).cast::<i32>() };
+                    let _l7 = unsafe { *arg0.add(20).cast::<i32>() };
+                    let _l8 = unsafe { *arg0.add(24).cast::<i32>() };
+                    let _l9 = unsafe { *arg0.add(28).cast::<i32>() };
+                    let _l10 = unsafe { *arg0.add(32).cast::<i32>() };
+                    let _l11 = unsafe { *arg0.add(36).cast::<i32>() };
+                    let _l12 = unsafe { *arg0.add(40).cast::<i32>() };
+                    let _l13 = unsafe { *arg0.add(44).cast::<i32>() };
+                    let _l14 = unsafe { *arg0.add(48).cast::<i32>() };
+                    let _l15 = unsafe { *arg0.add(52).cast::<i32>() };
+                    let _l16 = unsafe { *arg0.add(56).cast::<i32>() };
+                    let _l17 = unsafe { *arg0.add(60).cast::<i32>() };
+                    let _l18 = unsafe { *arg0.add(64).cast::<i32>() };
+                    let _ret19 = __T::echo_many(
+                        _l2 as u32,
+                        _l3 as u32,
+                        _l4 as u32,
+                        _l5 as u32,
+                        _l6 as u32,
+                        _l7 as u32,
+                        _l8 as u32,
+                        _l9 as u32,
+                        _l10 as u32,
+                        _l11 as u32,
+                        _l12 as u32,
+                        _l13 as u32,
+                        _l14 as u32,
+                        _l15 as u32,
+                        _l16 as u32,
+                        _l17 as u32,
+                        _l18 as u32,
+                    );
+                    unsafe { ::witbind::rt::cabi_dealloc(arg0, 68, 4) };
+                    let _ptr20 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec21 = (_ret19).into_boxed_slice();
+                    let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                    let _len21 = _vec21.len();
+                    ::core::mem::forget(_vec21);
+                    unsafe { *_ptr20.add(4).cast::<usize>() = _len21 };
+                    unsafe { *_ptr20.cast::<*mut u8>() = _ptr21 };
+                    _ptr20
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_many<__T: Guest>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<*mut u8>();
-                        let _l3 = *arg0.add(4).cast::<usize>();
-                        let _base5 = _l2;
-                        let _len5 = _l3;
-                        for i in 0.._len5 {
-                            let _base4 = _base5.add(i * 4);
-                        }
-                        ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4);
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    for i in 0.._len5 {
+                        let _base4 = unsafe { _base5.add(i * 4) };
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_constructor_counter_cabi<__T: GuestCounter>(
                     arg0: i32,
                 ) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = Counter::new(__T::new(arg0 as u32));
-                        ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = Counter::new(__T::new(arg0 as u32));
+                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_method_counter_increment_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::increment(
-                            (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
-                                arg0 as u32 as usize,
-                            )))
-                            .get(),
-                        );
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::increment(
+                        (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+                    );
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_method_counter_value_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::value(
-                            (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
-                                arg0 as u32 as usize,
-                            )))
-                            .get(),
-                        );
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::value(
+                        (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+                    );
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_method_counter_add_from_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                     arg1: i32,
                 ) {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        __T::add_from(
-                            (CounterBorrow::lift(::core::ptr::with_exposed_provenance(
-                                arg0 as u32 as usize,
-                            )))
-                            .get(),
-                            CounterBorrow::lift(::core::ptr::with_exposed_provenance(
-                                arg1 as u32 as usize,
-                            )),
-                        );
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    __T::add_from(
+                        (unsafe { CounterBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+                        unsafe { CounterBorrow::lift(::witbind::rt::rep(arg1)) },
+                    );
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_static_counter_merge_cabi<__T: GuestCounter>(
                     arg0: i32,
                     arg1: i32,
                 ) -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::merge(
-                            Counter {
-                                handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::merge(
+                        Counter {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(arg0 as u32)
                             },
-                            Counter {
-                                handle: ::witbind::rt::Resource::from_handle(arg1 as u32),
+                        },
+                        Counter {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(arg1 as u32)
                             },
-                        );
-                        ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
-                    }
+                        },
+                    );
+                    ::witbind::rt::Resource::take_handle(&_ret2.handle) as i32
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_static_counter_parse_cabi<__T: GuestCounter>(
                     arg0: *mut u8,
                     arg1: usize,
                 ) -> *mut u8 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        static mut _RET_AREA: _RetArea =
-                            _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _string2 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(arg0.cast::<u8>(), arg1, arg1),
-                        );
-                        let _ret3 = __T::parse(_string2);
-                        let _ptr4 = (&raw mut _RET_AREA.0).cast::<u8>();
-                        match _ret3 {
-                            ::core::result::Result::Ok(_e5) => {
-                                *_ptr4.cast::<u8>() = 0i32 as u8;
-                                *_ptr4.add(4).cast::<i32>() =
-                                    ::witbind::rt::Resource::take_handle(&_e5.handle) as i32;
-                            }
-                            ::core::result::Result::Err(_e6) => {
-                                *_ptr4.cast::<u8>() = 1i32 as u8;
-                                let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                                let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                                let _len7 = _vec7.len();
-                                ::core::mem::forget(_vec7);
-                                *_ptr4.add(8).cast::<usize>() = _len7;
-                                *_ptr4.add(4).cast::<*mut u8>() = _ptr7;
-                            }
-                        };
-                        _ptr4
-                    }
-                }
-                #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn __post_return_static_counter_parse<__T: GuestCounter>(arg0: *mut u8) {
-                    unsafe {
-                        let _l2 = *arg0.cast::<u8>();
-                        match i32::from(_l2) {
-                            0 => {}
-                            1 => {
-                                let _l5 = *arg0.add(4).cast::<*mut u8>();
-                                let _l6 = *arg0.add(8).cast::<usize>();
-                                ::witbind::rt::cabi_dealloc(_l5, _l6, 1);
-                            }
-                            _ => {}
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _ret3 = __T::parse(_string2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret3 {
+                        ::core::result::Result::Ok(_e5) => {
+                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::Resource::take_handle(
+                                    &_e5.handle,
+                                ) as i32
+                            };
                         }
+                        ::core::result::Result::Err(_e6) => {
+                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
+                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                            let _len7 = _vec7.len();
+                            ::core::mem::forget(_vec7);
+                            unsafe { *_ptr4.add(8).cast::<usize>() = _len7 };
+                            unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr7 };
+                        }
+                    };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_static_counter_parse<__T: GuestCounter>(
+                    arg0: *mut u8,
+                ) {
+                    let _l2 = unsafe { *arg0.cast::<u8>() };
+                    match i32::from(_l2) {
+                        0 => {}
+                        1 => {
+                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                        }
+                        _ => {}
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_dropped_counters_cabi<__T: Guest>() -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::dropped_counters();
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::dropped_counters();
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_memory_pages_cabi<__T: Guest>() -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::memory_pages();
-                        ::witbind::rt::as_i32(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::memory_pages();
+                    ::witbind::rt::as_i32(_ret2)
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_heap_balance_cabi<__T: Guest>() -> i64 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::heap_balance();
-                        ::witbind::rt::as_i64(_ret2)
-                    }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::heap_balance();
+                    ::witbind::rt::as_i64(_ret2)
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_witbind_fixtures_roundtrip_guest_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
-                        const _ : () = { #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-bool")] unsafe extern "C"
-                        fn export_echo_bool(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_bool_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-s8")] unsafe extern "C" fn
-                        export_echo_s8(arg0 : i32) -> i32 { unsafe { $($path_to_types)*
-                        ::_export_echo_s8_cabi:: < $ty > (arg0) } } #[unsafe (export_name
-                        = "witbind-fixtures:roundtrip/guest#echo-u8")] unsafe extern "C"
-                        fn export_echo_u8(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_u8_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-s16")] unsafe extern "C"
-                        fn export_echo_s16(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_s16_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-u16")] unsafe extern "C"
-                        fn export_echo_u16(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_u16_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-s32")] unsafe extern "C"
-                        fn export_echo_s32(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_s32_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-u32")] unsafe extern "C"
-                        fn export_echo_u32(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_u32_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-s64")] unsafe extern "C"
-                        fn export_echo_s64(arg0 : i64) -> i64 { unsafe {
-                        $($path_to_types)* ::_export_echo_s64_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-u64")] unsafe extern "C"
-                        fn export_echo_u64(arg0 : i64) -> i64 { unsafe {
-                        $($path_to_types)* ::_export_echo_u64_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-f32")] unsafe extern "C"
-                        fn export_echo_f32(arg0 : f32) -> f32 { unsafe {
-                        $($path_to_types)* ::_export_echo_f32_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-f64")] unsafe extern "C"
-                        fn export_echo_f64(arg0 : f64) -> f64 { unsafe {
-                        $($path_to_types)* ::_export_echo_f64_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-char")] unsafe extern "C"
-                        fn export_echo_char(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_char_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-string")] unsafe extern
-                        "C" fn export_echo_string(arg0 : * mut u8, arg1 : usize) -> * mut
-                        u8 { unsafe { $($path_to_types)* ::_export_echo_string_cabi:: <
-                        $ty > (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-string")] unsafe
-                        extern "C" fn post_return_echo_string(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_string:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-bytes")] unsafe extern "C"
-                        fn export_echo_bytes(arg0 : * mut u8, arg1 : usize) -> * mut u8 {
-                        unsafe { $($path_to_types)* ::_export_echo_bytes_cabi:: < $ty >
-                        (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-bytes")] unsafe
-                        extern "C" fn post_return_echo_bytes(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_bytes:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-u32s")] unsafe extern "C"
-                        fn export_echo_u32s(arg0 : * mut u8, arg1 : usize) -> * mut u8 {
-                        unsafe { $($path_to_types)* ::_export_echo_u32s_cabi:: < $ty >
-                        (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-u32s")] unsafe
-                        extern "C" fn post_return_echo_u32s(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_u32s:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-f64s")] unsafe extern "C"
-                        fn export_echo_f64s(arg0 : * mut u8, arg1 : usize) -> * mut u8 {
-                        unsafe { $($path_to_types)* ::_export_echo_f64s_cabi:: < $ty >
-                        (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-f64s")] unsafe
-                        extern "C" fn post_return_echo_f64s(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_f64s:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-strings")] unsafe extern
-                        "C" fn export_echo_strings(arg0 : * mut u8, arg1 : usize) -> *
-                        mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_strings_cabi:: < $ty > (arg0, arg1) } } #[unsafe
-                        (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-strings")]
-                        unsafe extern "C" fn post_return_echo_strings(arg0 : * mut u8) {
-                        unsafe { $($path_to_types)* ::__post_return_echo_strings:: < $ty
-                        > (arg0) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-points")] unsafe extern
-                        "C" fn export_echo_points(arg0 : * mut u8, arg1 : usize) -> * mut
-                        u8 { unsafe { $($path_to_types)* ::_export_echo_points_cabi:: <
-                        $ty > (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-points")] unsafe
-                        extern "C" fn post_return_echo_points(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_points:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-nested-lists")] unsafe
-                        extern "C" fn export_echo_nested_lists(arg0 : * mut u8, arg1 :
-                        usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_nested_lists_cabi:: < $ty > (arg0, arg1) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested-lists")]
-                        unsafe extern "C" fn post_return_echo_nested_lists(arg0 : * mut
-                        u8) { unsafe { $($path_to_types)*
-                        ::__post_return_echo_nested_lists:: < $ty > (arg0) } } #[unsafe
-                        (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-opt-string")] unsafe
-                        extern "C" fn export_echo_opt_string(arg0 : i32, arg1 : * mut u8,
-                        arg2 : usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_opt_string_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-opt-string")]
-                        unsafe extern "C" fn post_return_echo_opt_string(arg0 : * mut u8)
-                        { unsafe { $($path_to_types)* ::__post_return_echo_opt_string:: <
-                        $ty > (arg0) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-opt-opt")] unsafe extern
-                        "C" fn export_echo_opt_opt(arg0 : i32, arg1 : i32, arg2 : i32) ->
-                        * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_opt_opt_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-res-full")] unsafe extern
-                        "C" fn export_echo_res_full(arg0 : i32, arg1 : * mut u8, arg2 :
-                        usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_res_full_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-full")]
-                        unsafe extern "C" fn post_return_echo_res_full(arg0 : * mut u8) {
-                        unsafe { $($path_to_types)* ::__post_return_echo_res_full:: < $ty
-                        > (arg0) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-res-unit")] unsafe extern
-                        "C" fn export_echo_res_unit(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_res_unit_cabi:: < $ty > (arg0)
-                        } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-res-err")] unsafe extern
-                        "C" fn export_echo_res_err(arg0 : i32, arg1 : * mut u8, arg2 :
-                        usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_res_err_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-err")]
-                        unsafe extern "C" fn post_return_echo_res_err(arg0 : * mut u8) {
-                        unsafe { $($path_to_types)* ::__post_return_echo_res_err:: < $ty
-                        > (arg0) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-res-ok")] unsafe extern
-                        "C" fn export_echo_res_ok(arg0 : i32, arg1 : i64) -> * mut u8 {
-                        unsafe { $($path_to_types)* ::_export_echo_res_ok_cabi:: < $ty >
-                        (arg0, arg1) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-tuple")] unsafe extern "C"
-                        fn export_echo_tuple(arg0 : i32, arg1 : * mut u8, arg2 : usize,
-                        arg3 : f64) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_tuple_cabi:: < $ty > (arg0, arg1, arg2, arg3) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-tuple")] unsafe
-                        extern "C" fn post_return_echo_tuple(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_tuple:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-point")] unsafe extern "C"
-                        fn export_echo_point(arg0 : i32, arg1 : i32) -> * mut u8 { unsafe
-                        { $($path_to_types)* ::_export_echo_point_cabi:: < $ty > (arg0,
-                        arg1) } } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-nested")] unsafe extern
-                        "C" fn export_echo_nested(arg0 : * mut u8, arg1 : usize, arg2 : *
-                        mut u8, arg3 : usize, arg4 : * mut u8, arg5 : usize, arg6 : i32,
-                        arg7 : i32, arg8 : i32, arg9 : * mut u8, arg10 : usize) -> * mut
-                        u8 { unsafe { $($path_to_types)* ::_export_echo_nested_cabi:: <
-                        $ty > (arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8,
-                        arg9, arg10) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested")] unsafe
-                        extern "C" fn post_return_echo_nested(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_nested:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-shape")] unsafe extern "C"
-                        fn export_echo_shape(arg0 : i32, arg1 : ::core::mem::MaybeUninit
-                        < u64 >, arg2 : usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_shape_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-shape")] unsafe
-                        extern "C" fn post_return_echo_shape(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_shape:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-shapes")] unsafe extern
-                        "C" fn export_echo_shapes(arg0 : * mut u8, arg1 : usize) -> * mut
-                        u8 { unsafe { $($path_to_types)* ::_export_echo_shapes_cabi:: <
-                        $ty > (arg0, arg1) } } #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-shapes")] unsafe
-                        extern "C" fn post_return_echo_shapes(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_shapes:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-color")] unsafe extern "C"
-                        fn export_echo_color(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_color_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-small")] unsafe extern "C"
-                        fn export_echo_small(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_small_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-full")] unsafe extern "C"
-                        fn export_echo_full(arg0 : i32) -> i32 { unsafe {
-                        $($path_to_types)* ::_export_echo_full_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-mixed")] unsafe extern "C"
-                        fn export_echo_mixed(arg0 : i32, arg1 : ::core::mem::MaybeUninit
-                        < u64 >, arg2 : usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_echo_mixed_cabi:: < $ty > (arg0, arg1, arg2) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-mixed")] unsafe
-                        extern "C" fn post_return_echo_mixed(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_mixed:: < $ty > (arg0) }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#echo-many")] unsafe extern "C"
-                        fn export_echo_many(arg0 : * mut u8) -> * mut u8 { unsafe {
-                        $($path_to_types)* ::_export_echo_many_cabi:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#echo-many")] unsafe
-                        extern "C" fn post_return_echo_many(arg0 : * mut u8) { unsafe {
-                        $($path_to_types)* ::__post_return_echo_many:: < $ty > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#[constructor]counter")] unsafe
-                        extern "C" fn export_constructor_counter(arg0 : i32) -> i32 {
-                        unsafe { $($path_to_types)* ::_export_constructor_counter_cabi::
-                        < < $ty as $($path_to_types)* ::Guest > ::Counter > (arg0) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#[method]counter.increment")]
-                        unsafe extern "C" fn export_method_counter_increment(arg0 : * mut
-                        u8) -> i32 { unsafe { $($path_to_types)*
-                        ::_export_method_counter_increment_cabi:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0) } } #[unsafe
-                        (export_name =
-                        "witbind-fixtures:roundtrip/guest#[method]counter.value")] unsafe
-                        extern "C" fn export_method_counter_value(arg0 : * mut u8) -> i32
-                        { unsafe { $($path_to_types)*
-                        ::_export_method_counter_value_cabi:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0) } } #[unsafe
-                        (export_name =
-                        "witbind-fixtures:roundtrip/guest#[method]counter.add-from")]
-                        unsafe extern "C" fn export_method_counter_add_from(arg0 : * mut
-                        u8, arg1 : i32) { unsafe { $($path_to_types)*
-                        ::_export_method_counter_add_from_cabi:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0, arg1) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#[static]counter.merge")] unsafe
-                        extern "C" fn export_static_counter_merge(arg0 : i32, arg1 : i32)
-                        -> i32 { unsafe { $($path_to_types)*
-                        ::_export_static_counter_merge_cabi:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0, arg1) } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#[static]counter.parse")] unsafe
-                        extern "C" fn export_static_counter_parse(arg0 : * mut u8, arg1 :
-                        usize) -> * mut u8 { unsafe { $($path_to_types)*
-                        ::_export_static_counter_parse_cabi:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0, arg1) } }
-                        #[unsafe (export_name =
-                        "cabi_post_witbind-fixtures:roundtrip/guest#[static]counter.parse")]
-                        unsafe extern "C" fn post_return_static_counter_parse(arg0 : *
-                        mut u8) { unsafe { $($path_to_types)*
-                        ::__post_return_static_counter_parse:: < < $ty as
-                        $($path_to_types)* ::Guest > ::Counter > (arg0) } } #[unsafe
-                        (export_name =
-                        "witbind-fixtures:roundtrip/guest#dropped-counters")] unsafe
-                        extern "C" fn export_dropped_counters() -> i32 { unsafe {
-                        $($path_to_types)* ::_export_dropped_counters_cabi:: < $ty > () }
-                        } #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#memory-pages")] unsafe extern
-                        "C" fn export_memory_pages() -> i32 { unsafe { $($path_to_types)*
-                        ::_export_memory_pages_cabi:: < $ty > () } } #[unsafe
-                        (export_name = "witbind-fixtures:roundtrip/guest#heap-balance")]
-                        unsafe extern "C" fn export_heap_balance() -> i64 { unsafe {
-                        $($path_to_types)* ::_export_heap_balance_cabi:: < $ty > () } }
-                        #[unsafe (export_name =
-                        "witbind-fixtures:roundtrip/guest#[dtor]counter")] unsafe extern
-                        "C" fn dtor_counter(rep : * mut u8) { unsafe { $($path_to_types)*
-                        ::Counter::dtor:: << $ty as $($path_to_types)* ::Guest >
-                        ::Counter > (rep) } } };
+                        const _: () = {
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-bool")]
+                            unsafe extern "C" fn export_echo_bool(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_bool_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s8")]
+                            unsafe extern "C" fn export_echo_s8(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_s8_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u8")]
+                            unsafe extern "C" fn export_echo_u8(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_u8_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s16")]
+                            unsafe extern "C" fn export_echo_s16(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_s16_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u16")]
+                            unsafe extern "C" fn export_echo_u16(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_u16_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s32")]
+                            unsafe extern "C" fn export_echo_s32(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_s32_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u32")]
+                            unsafe extern "C" fn export_echo_u32(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_u32_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-s64")]
+                            unsafe extern "C" fn export_echo_s64(arg0: i64) -> i64 {
+                                unsafe { $($path_to_types)*::_export_echo_s64_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u64")]
+                            unsafe extern "C" fn export_echo_u64(arg0: i64) -> i64 {
+                                unsafe { $($path_to_types)*::_export_echo_u64_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f32")]
+                            unsafe extern "C" fn export_echo_f32(arg0: f32) -> f32 {
+                                unsafe { $($path_to_types)*::_export_echo_f32_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f64")]
+                            unsafe extern "C" fn export_echo_f64(arg0: f64) -> f64 {
+                                unsafe { $($path_to_types)*::_export_echo_f64_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-char")]
+                            unsafe extern "C" fn export_echo_char(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_char_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-string")]
+                            unsafe extern "C" fn export_echo_string(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_string_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-string")]
+                            unsafe extern "C" fn post_return_echo_string(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_string::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-bytes")]
+                            unsafe extern "C" fn export_echo_bytes(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_bytes_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-bytes")]
+                            unsafe extern "C" fn post_return_echo_bytes(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_bytes::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-u32s")]
+                            unsafe extern "C" fn export_echo_u32s(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_u32s_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-u32s")]
+                            unsafe extern "C" fn post_return_echo_u32s(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_u32s::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-f64s")]
+                            unsafe extern "C" fn export_echo_f64s(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_f64s_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-f64s")]
+                            unsafe extern "C" fn post_return_echo_f64s(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_f64s::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-strings")]
+                            unsafe extern "C" fn export_echo_strings(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_strings_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-strings")]
+                            unsafe extern "C" fn post_return_echo_strings(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_strings::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-points")]
+                            unsafe extern "C" fn export_echo_points(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_points_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-points")]
+                            unsafe extern "C" fn post_return_echo_points(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_points::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-nested-lists")]
+                            unsafe extern "C" fn export_echo_nested_lists(
+                                arg0: *mut u8,
+                                arg1: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_nested_lists_cabi::<$ty>(arg0, arg1)
+                                }
+                            }
+                            #[unsafe(
+                                export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested-lists"
+                            )]
+                            unsafe extern "C" fn post_return_echo_nested_lists(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_nested_lists::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-opt-string")]
+                            unsafe extern "C" fn export_echo_opt_string(
+                                arg0: i32,
+                                arg1: *mut u8,
+                                arg2: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_opt_string_cabi::<$ty>(arg0, arg1, arg2)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-opt-string")]
+                            unsafe extern "C" fn post_return_echo_opt_string(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_opt_string::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-opt-opt")]
+                            unsafe extern "C" fn export_echo_opt_opt(
+                                arg0: i32,
+                                arg1: i32,
+                                arg2: i32,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_opt_opt_cabi::<$ty>(arg0, arg1, arg2)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-full")]
+                            unsafe extern "C" fn export_echo_res_full(
+                                arg0: i32,
+                                arg1: *mut u8,
+                                arg2: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_res_full_cabi::<$ty>(arg0, arg1, arg2)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-full")]
+                            unsafe extern "C" fn post_return_echo_res_full(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_res_full::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-unit")]
+                            unsafe extern "C" fn export_echo_res_unit(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_res_unit_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-err")]
+                            unsafe extern "C" fn export_echo_res_err(
+                                arg0: i32,
+                                arg1: *mut u8,
+                                arg2: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_res_err_cabi::<$ty>(arg0, arg1, arg2)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-res-err")]
+                            unsafe extern "C" fn post_return_echo_res_err(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_res_err::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-res-ok")]
+                            unsafe extern "C" fn export_echo_res_ok(arg0: i32, arg1: i64) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_res_ok_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-tuple")]
+                            unsafe extern "C" fn export_echo_tuple(
+                                arg0: i32,
+                                arg1: *mut u8,
+                                arg2: usize,
+                                arg3: f64,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_tuple_cabi::<$ty>(arg0, arg1, arg2, arg3)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-tuple")]
+                            unsafe extern "C" fn post_return_echo_tuple(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_tuple::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-point")]
+                            unsafe extern "C" fn export_echo_point(arg0: i32, arg1: i32) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_point_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-nested")]
+                            unsafe extern "C" fn export_echo_nested(
+                                arg0: *mut u8,
+                                arg1: usize,
+                                arg2: *mut u8,
+                                arg3: usize,
+                                arg4: *mut u8,
+                                arg5: usize,
+                                arg6: i32,
+                                arg7: i32,
+                                arg8: i32,
+                                arg9: *mut u8,
+                                arg10: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_echo_nested_cabi::<
+                                        $ty,
+                                    >(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-nested")]
+                            unsafe extern "C" fn post_return_echo_nested(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_nested::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-shape")]
+                            unsafe extern "C" fn export_echo_shape(
+                                arg0: i32,
+                                arg1: ::core::mem::MaybeUninit<u64>,
+                                arg2: usize,
+                            ) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_shape_cabi::<$ty>(arg0, arg1, arg2) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-shape")]
+                            unsafe extern "C" fn post_return_echo_shape(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_shape::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-shapes")]
+                            unsafe extern "C" fn export_echo_shapes(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_shapes_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-shapes")]
+                            unsafe extern "C" fn post_return_echo_shapes(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_shapes::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-color")]
+                            unsafe extern "C" fn export_echo_color(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_color_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-small")]
+                            unsafe extern "C" fn export_echo_small(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_small_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-full")]
+                            unsafe extern "C" fn export_echo_full(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_echo_full_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-mixed")]
+                            unsafe extern "C" fn export_echo_mixed(
+                                arg0: i32,
+                                arg1: ::core::mem::MaybeUninit<u64>,
+                                arg2: usize,
+                            ) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_mixed_cabi::<$ty>(arg0, arg1, arg2) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-mixed")]
+                            unsafe extern "C" fn post_return_echo_mixed(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_mixed::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-many")]
+                            unsafe extern "C" fn export_echo_many(arg0: *mut u8) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_many_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-many")]
+                            unsafe extern "C" fn post_return_echo_many(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_many::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[constructor]counter")]
+                            unsafe extern "C" fn export_constructor_counter(arg0: i32) -> i32 {
+                                unsafe {
+                                    $($path_to_types)*::_export_constructor_counter_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.increment")]
+                            unsafe extern "C" fn export_method_counter_increment(arg0: *mut u8) -> i32 {
+                                unsafe {
+                                    $($path_to_types)*::_export_method_counter_increment_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.value")]
+                            unsafe extern "C" fn export_method_counter_value(arg0: *mut u8) -> i32 {
+                                unsafe {
+                                    $($path_to_types)*::_export_method_counter_value_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[method]counter.add-from")]
+                            unsafe extern "C" fn export_method_counter_add_from(arg0: *mut u8, arg1: i32) {
+                                unsafe {
+                                    $($path_to_types)*::_export_method_counter_add_from_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0, arg1)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[static]counter.merge")]
+                            unsafe extern "C" fn export_static_counter_merge(arg0: i32, arg1: i32) -> i32 {
+                                unsafe {
+                                    $($path_to_types)*::_export_static_counter_merge_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0, arg1)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[static]counter.parse")]
+                            unsafe extern "C" fn export_static_counter_parse(
+                                arg0: *mut u8,
+                                arg1: usize,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_static_counter_parse_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0, arg1)
+                                }
+                            }
+                            #[unsafe(
+                                export_name = "cabi_post_witbind-fixtures:roundtrip/guest#[static]counter.parse"
+                            )]
+                            unsafe extern "C" fn post_return_static_counter_parse(arg0: *mut u8) {
+                                unsafe {
+                                    $($path_to_types)*::__post_return_static_counter_parse::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#dropped-counters")]
+                            unsafe extern "C" fn export_dropped_counters() -> i32 {
+                                unsafe { $($path_to_types)*::_export_dropped_counters_cabi::<$ty>() }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#memory-pages")]
+                            unsafe extern "C" fn export_memory_pages() -> i32 {
+                                unsafe { $($path_to_types)*::_export_memory_pages_cabi::<$ty>() }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#heap-balance")]
+                            unsafe extern "C" fn export_heap_balance() -> i64 {
+                                unsafe { $($path_to_types)*::_export_heap_balance_cabi::<$ty>() }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#[dtor]counter")]
+                            unsafe extern "C" fn dtor_counter(rep: *mut u8) {
+                                unsafe {
+                                    $($path_to_types)*::Counter::dtor::<
+                                        <$ty as $($path_to_types)*::Guest>::Counter,
+                                    >(rep)
+                                }
+                            }
+                        };
                     };
                 }
                 #[doc(hidden)]
@@ -3496,13 +3760,17 @@ pub mod exports {
         }
     }
 }
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
     static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
 };
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:witbind:0.1.0:witbind-fixtures:roundtrip/roundtrip:encoded world")]
+#[unsafe(
+    link_section = "component-type:witbind:0.1.0:witbind-fixtures:roundtrip/roundtrip:encoded world"
+)]
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -3510,6 +3778,7 @@ static __WITBIND_COMPONENT_TYPE: [u8; 3109] = *b"\0asm\r\0\x01\0\0\x19\x16wit-co
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.
+#[rustfmt::skip]
 #[inline(never)]
 #[doc(hidden)]
 pub fn __link_custom_section_describing_imports() {}

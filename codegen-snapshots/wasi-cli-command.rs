@@ -3,6 +3,7 @@
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
 /// exported `Guest` trait.
+#[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_command_impl {
@@ -10,22 +11,23 @@ macro_rules! __export_command_impl {
         self::export!($ty with_types_in self);
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*
-        ::exports::wasi::cli::run::__export_wasi_cli_run_0_2_12_cabi!($ty with_types_in
-        $($path_to_types_root)* ::exports::wasi::cli::run);
+        $($path_to_types_root)*::exports::wasi::cli::run::__export_wasi_cli_run_0_2_12_cabi!(
+            $ty with_types_in $($path_to_types_root)*::exports::wasi::cli::run
+        );
     };
 }
 #[doc(inline)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_command_impl as export;
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod cli {
         pub mod environment {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Get the POSIX-style environment variables.
             ///
             /// Each environment variable is provided as a pair of string variable names
@@ -34,140 +36,165 @@ pub mod wasi {
             /// Morally, these are a value import, but until value imports are available
             /// in the component model, this import function should return the same
             /// values each time it is called.
-            pub fn get_environment(
-            ) -> ::witbind::rt::Vec<(::witbind::rt::String, ::witbind::rt::String)> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-environment"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    let _array12 = _l3;
-                    let _len12 = _l4;
-                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                    for i in 0.._len12 {
-                        let _base5 = _array12.add(i * 16);
-                        let _l6 = *_base5.cast::<*mut u8>();
-                        let _l7 = *_base5.add(4).cast::<usize>();
-                        let _string8 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                        );
-                        let _l9 = *_base5.add(8).cast::<*mut u8>();
-                        let _l10 = *_base5.add(12).cast::<usize>();
-                        let _string11 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10),
-                        );
-                        _list12.push((_string8, _string11));
-                    }
-                    ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4);
-                    _list12
+            pub fn get_environment() -> ::witbind::rt::Vec<
+                (::witbind::rt::String, ::witbind::rt::String),
+            > {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-environment"]
+                    fn _wit_import(_: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array12 = _l3;
+                let _len12 = _l4;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base5 = unsafe { _array12.add(i * 16) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    let _string8 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            ),
+                        )
+                    };
+                    let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
+                    let _string11 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l9.cast::<u8>(),
+                                _l10,
+                                _l10,
+                            ),
+                        )
+                    };
+                    _list12.push((_string8, _string11));
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
+                _list12
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-arguments"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    let _array9 = _l3;
-                    let _len9 = _l4;
-                    let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
-                    for i in 0.._len9 {
-                        let _base5 = _array9.add(i * 8);
-                        let _l6 = *_base5.cast::<*mut u8>();
-                        let _l7 = *_base5.add(4).cast::<usize>();
-                        _list9.push(::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                        ));
-                    }
-                    ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4);
-                    _list9
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-arguments"]
+                    fn _wit_import(_: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array9 = _l3;
+                let _len9 = _l4;
+                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                for i in 0.._len9 {
+                    let _base5 = unsafe { _array9.add(i * 8) };
+                    let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                    _list9
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 8, 4) };
+                _list9
             }
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "initial-cwd"]
-                        fn _wit_import(_: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "initial-cwd"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                        let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
+                                ),
+                            )
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(4).cast::<*mut u8>();
-                            let _l7 = *_ptr2.add(8).cast::<usize>();
-                            ::core::option::Option::Some(::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                            ))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
         pub mod exit {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "exit"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _v4 = match status {
-                        ::core::result::Result::Ok(_) => 0i32,
-                        ::core::result::Result::Err(_) => 1i32,
-                    };
-                    _wit_import(_v4);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "exit"]
+                    fn _wit_import(_: i32);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _v4 = match status {
+                    ::core::result::Result::Ok(_) => 0i32,
+                    ::core::result::Result::Err(_) => 1i32,
+                };
+                unsafe { _wit_import(_v4) };
             }
             /// Exit the current instance and any linked instances, reporting the
             /// specified status code to the host.
@@ -178,93 +205,90 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "exit-with-code"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    _wit_import(::witbind::rt::as_i32(status_code));
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "exit-with-code"]
+                    fn _wit_import(_: i32);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
         pub mod stdin {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stdin"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    InputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stdin"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                InputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
         pub mod stdout {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stdout"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stdout"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                OutputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
         pub mod stderr {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stderr"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stderr"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                OutputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
@@ -276,8 +300,7 @@ pub mod wasi {
         pub mod terminal_input {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// The input side of a terminal.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -294,7 +317,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -332,8 +357,7 @@ pub mod wasi {
         pub mod terminal_output {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// The output side of a terminal.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -350,7 +374,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -385,39 +411,40 @@ pub mod wasi {
         pub mod terminal_stdin {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type TerminalInput = super::terminal_input::TerminalInput;
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-terminal-stdin"]
-                        fn _wit_import(_: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-terminal-stdin"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        ::core::option::Option::Some(TerminalInput {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                            },
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(TerminalInput {
-                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -426,39 +453,40 @@ pub mod wasi {
         pub mod terminal_stdout {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-terminal-stdout"]
-                        fn _wit_import(_: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-terminal-stdout"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        ::core::option::Option::Some(TerminalOutput {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                            },
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(TerminalOutput {
-                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -467,39 +495,40 @@ pub mod wasi {
         pub mod terminal_stderr {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type TerminalOutput = super::terminal_output::TerminalOutput;
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-terminal-stderr"]
-                        fn _wit_import(_: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-terminal-stderr"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        ::core::option::Option::Some(TerminalOutput {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                            },
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(4).cast::<i32>();
-                            ::core::option::Option::Some(TerminalOutput {
-                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -508,8 +537,7 @@ pub mod wasi {
         pub mod error {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -542,7 +570,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -579,29 +609,40 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]error.to-debug-string"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]error.to-debug-string"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<*mut u8>();
-                        let _l4 = *_ptr2.add(4).cast::<usize>();
-                        ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l3.cast::<u8>(),
-                            _l4,
-                            _l4,
-                        ))
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l3.cast::<u8>(),
+                                _l4,
+                                _l4,
+                            ),
+                        )
                     }
                 }
             }
@@ -611,8 +652,7 @@ pub mod wasi {
         pub mod poll {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -629,7 +669,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -662,21 +704,22 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]pollable.ready"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret2 as u8)
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]pollable.ready"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -684,19 +727,21 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]pollable.block"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]pollable.block"]
+                        fn _wit_import(_: i32);
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -719,32 +764,39 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "poll"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec3 = in_;
+                let _len3 = _vec3.len();
+                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
+                {
+                    let _base2 = unsafe { _array3.add(i * 4) };
+                    unsafe {
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                            &_e2.handle,
+                        ) as i32
+                    };
+                }
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
+                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "poll"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec3 = in_;
-                    let _len3 = _vec3.len();
-                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
-                        let _base2 = _array3.add(i * 4);
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
-                    }
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array3, _len3, _ptr4);
-                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
                     ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
@@ -757,8 +809,7 @@ pub mod wasi {
         pub mod streams {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -777,7 +828,10 @@ pub mod wasi {
                 Closed,
             }
             impl ::core::fmt::Display for StreamError {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     ::core::fmt::Debug::fmt(self, f)
                 }
             }
@@ -805,7 +859,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -864,54 +920,62 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.read"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.read"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
                                     _l5.cast::<u8>(),
                                     _l6,
                                     _l6,
-                                ))
-                            }
-                            1 => {
-                                let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l9) {
+                                )
+                            })
+                        }
+                        1 => {
+                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l9 {
                                     0 => {
-                                        let _l11 = *_ptr2.add(8).cast::<i32>();
+                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l11 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
@@ -920,152 +984,178 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.blocking-read"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.blocking-read"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
                                     _l5.cast::<u8>(),
                                     _l6,
                                     _l6,
-                                ))
-                            }
-                            1 => {
-                                let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l9) {
+                                )
+                            })
+                        }
+                        1 => {
+                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l9 {
                                     0 => {
-                                        let _l11 = *_ptr2.add(8).cast::<i32>();
+                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l11 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
                 /// Behaves identical to `read`, except instead of returning a list
                 /// of bytes, returns the number of bytes consumed from the stream.
-                pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
+                pub fn skip(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.skip"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.skip"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
-                pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
+                pub fn blocking_skip(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.blocking-skip"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.blocking-skip"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
@@ -1075,22 +1165,25 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -1121,7 +1214,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -1160,45 +1255,54 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.check-write"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.check-write"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write. This function never blocks.
@@ -1214,51 +1318,65 @@ pub mod wasi {
                 ///
                 /// returns Err(closed) without writing if the stream has closed since
                 /// the last call to check-write provided a permit.
-                pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
+                pub fn write(
+                    &self,
+                    contents: &[u8],
+                ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.write"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _vec2 = contents;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.write"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec2 = contents;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr3.add(8).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
@@ -1275,50 +1393,61 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-write-and-flush"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _vec2 = contents;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-write-and-flush"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec2 = contents;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr3.add(8).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Request to flush buffered output. This function never blocks.
@@ -1332,83 +1461,101 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.flush"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.flush"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-flush"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-flush"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
@@ -1422,22 +1569,25 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Write zeroes to a stream.
@@ -1446,47 +1596,56 @@ pub mod wasi {
                 /// preconditions (must use check-write first), but instead of
                 /// passing a list of bytes, you simply pass the number of zero-bytes
                 /// that should be written.
-                pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
+                pub fn write_zeroes(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.write-zeroes"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.write-zeroes"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
@@ -1499,46 +1658,52 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read from one stream and write to another.
@@ -1559,50 +1724,61 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.splice"]
+                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.splice"]
-                            fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read from one stream and write to another, with blocking.
@@ -1615,50 +1791,61 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-splice"]
+                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-splice"]
-                            fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -1676,8 +1863,7 @@ pub mod wasi {
         pub mod monotonic_clock {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -1695,77 +1881,77 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "now"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "now"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "resolution"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "resolution"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "subscribe-instant"]
-                        fn _wit_import(_: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "subscribe-instant"]
+                    fn _wit_import(_: i64) -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                Pollable {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "subscribe-duration"]
-                        fn _wit_import(_: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "subscribe-duration"]
+                    fn _wit_import(_: i64) -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                Pollable {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
@@ -1786,8 +1972,7 @@ pub mod wasi {
         pub mod wall_clock {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             pub struct Datetime {
@@ -1808,56 +1993,56 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "now"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<i64>();
-                    let _l4 = *_ptr2.add(8).cast::<i32>();
-                    Datetime {
-                        seconds: _l3 as u64,
-                        nanoseconds: _l4 as u32,
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "now"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<i64>() };
+                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                Datetime {
+                    seconds: _l3 as u64,
+                    nanoseconds: _l4 as u32,
                 }
             }
             /// Query the resolution of the clock.
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "resolution"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<i64>();
-                    let _l4 = *_ptr2.add(8).cast::<i32>();
-                    Datetime {
-                        seconds: _l3 as u64,
-                        nanoseconds: _l4 as u32,
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "resolution"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<i64>() };
+                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                Datetime {
+                    seconds: _l3 as u64,
+                    nanoseconds: _l4 as u32,
                 }
             }
         }
@@ -1890,8 +2075,7 @@ pub mod wasi {
         pub mod types {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Error = super::super::io::streams::Error;
@@ -1938,7 +2122,7 @@ pub mod wasi {
                         5 => DescriptorType::SymbolicLink,
                         6 => DescriptorType::RegularFile,
                         7 => DescriptorType::Socket,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -2182,7 +2366,7 @@ pub mod wasi {
                         34 => ErrorCode::InvalidSeek,
                         35 => ErrorCode::TextFileBusy,
                         36 => ErrorCode::CrossDevice,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -2341,7 +2525,10 @@ pub mod wasi {
                 }
             }
             impl ::core::fmt::Debug for ErrorCode {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     f.debug_struct("ErrorCode")
                         .field("code", &(*self as i32))
                         .field("name", &self.name())
@@ -2350,8 +2537,11 @@ pub mod wasi {
                 }
             }
             impl ::core::fmt::Display for ErrorCode {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    write!(f, "{} (error {})", self.name(), *self as i32)
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    write!(f, "{} (error {})", self.name(), * self as i32)
                 }
             }
             impl ::core::error::Error for ErrorCode {}
@@ -2392,7 +2582,7 @@ pub mod wasi {
                         3 => Advice::WillNeed,
                         4 => Advice::DontNeed,
                         5 => Advice::NoReuse,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -2423,7 +2613,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -2464,40 +2656,46 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.read-via-stream"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.read-via-stream"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(InputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(InputStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Return a stream for writing to a file, if available.
@@ -2510,40 +2708,46 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.write-via-stream"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.write-via-stream"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(OutputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(OutputStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Return a stream for appending to a file, if available.
@@ -2552,37 +2756,48 @@ pub mod wasi {
                 ///
                 /// Note: This allows using `write-stream`, which is similar to `write` with
                 /// `O_APPEND` in POSIX.
-                pub fn append_via_stream(&self) -> ::core::result::Result<OutputStream, ErrorCode> {
+                pub fn append_via_stream(
+                    &self,
+                ) -> ::core::result::Result<OutputStream, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.append-via-stream"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.append-via-stream"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(OutputStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(OutputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Provide file advisory information on a descriptor.
@@ -2595,43 +2810,47 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.advise"]
+                        fn _wit_import(_: i32, _: i64, _: i64, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i64,
+                        _: i64,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.advise"]
-                            fn _wit_import(_: i32, _: i64, _: i64, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i64,
-                            _: i64,
-                            _: i32,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(offset),
                             ::witbind::rt::as_i64(length),
                             advice.clone() as i32,
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Synchronize the data of a file to disk.
@@ -2641,31 +2860,38 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.sync-data"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.sync-data"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get flags associated with a descriptor.
@@ -2674,37 +2900,46 @@ pub mod wasi {
                 ///
                 /// Note: This returns the value that was the `fs_flags` value returned
                 /// from `fdstat_get` in earlier versions of WASI.
-                pub fn get_flags(&self) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
+                pub fn get_flags(
+                    &self,
+                ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.get-flags"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.get-flags"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                DescriptorFlags::from_bits_retain(_l5),
+                            )
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(DescriptorFlags::from_bits_retain(
-                                    i32::from(_l5) as u8,
-                                ))
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the dynamic type of a descriptor.
@@ -2717,73 +2952,89 @@ pub mod wasi {
                 ///
                 /// Note: This returns the value that was the `fs_filetype` value returned
                 /// from `fdstat_get` in earlier versions of WASI.
-                pub fn get_type(&self) -> ::core::result::Result<DescriptorType, ErrorCode> {
+                pub fn get_type(
+                    &self,
+                ) -> ::core::result::Result<DescriptorType, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.get-type"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.get-type"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(unsafe {
+                                DescriptorType::_lift(_l5)
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(DescriptorType::_lift(
-                                    i32::from(_l5) as u8
-                                ))
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Adjust the size of an open file. If this increases the file's size, the
                 /// extra bytes are filled with zeros.
                 ///
                 /// Note: This was called `fd_filestat_set_size` in earlier versions of WASI.
-                pub fn set_size(&self, size: Filesize) -> ::core::result::Result<(), ErrorCode> {
+                pub fn set_size(
+                    &self,
+                    size: Filesize,
+                ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.set-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.set-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(size),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Adjust the timestamps of an open file or directory.
@@ -2796,24 +3047,11 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.set-times"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i64,
-                                _: i32,
-                                _: i32,
-                                _: i64,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.set-times"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i64,
@@ -2822,39 +3060,54 @@ pub mod wasi {
                             _: i64,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let (_v7, _v8, _v9) = match data_access_timestamp {
+                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                        NewTimestamp::Now => (1i32, 0i64, 0i32),
+                        NewTimestamp::Timestamp(_e4) => {
+                            let Datetime { seconds: _f5, nanoseconds: _f6 } = _e4;
+                            (
+                                2i32,
+                                ::witbind::rt::as_i64(_f5),
+                                ::witbind::rt::as_i32(_f6),
+                            )
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (_v7, _v8, _v9) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e4) => {
-                                let Datetime {
-                                    seconds: _f5,
-                                    nanoseconds: _f6,
-                                } = _e4;
-                                (2i32, ::witbind::rt::as_i64(_f5), ::witbind::rt::as_i32(_f6))
-                            }
-                        };
-                        let (_v15, _v16, _v17) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e12) => {
-                                let Datetime {
-                                    seconds: _f13,
-                                    nanoseconds: _f14,
-                                } = _e12;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f13),
-                                    ::witbind::rt::as_i32(_f14),
-                                )
-                            }
-                        };
-                        let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    };
+                    let (_v15, _v16, _v17) = match data_modification_timestamp {
+                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                        NewTimestamp::Now => (1i32, 0i64, 0i32),
+                        NewTimestamp::Timestamp(_e12) => {
+                            let Datetime { seconds: _f13, nanoseconds: _f14 } = _e12;
+                            (
+                                2i32,
+                                ::witbind::rt::as_i64(_f13),
+                                ::witbind::rt::as_i32(_f14),
+                            )
+                        }
+                    };
+                    let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v7,
@@ -2864,16 +3117,18 @@ pub mod wasi {
                             _v16,
                             _v17,
                             _ptr18,
-                        );
-                        let _l19 = *_ptr18.cast::<u8>();
-                        match i32::from(_l19) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l22 = *_ptr18.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l22) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l19 = unsafe { *_ptr18.cast::<u8>() };
+                    match _l19 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l22 = unsafe { *_ptr18.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l22)
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read from a descriptor, without using and updating the descriptor's offset.
@@ -2892,48 +3147,63 @@ pub mod wasi {
                     &self,
                     length: Filesize,
                     offset: Filesize,
-                ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode>
-                {
+                ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.read"]
+                        fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i64,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.read"]
-                            fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(length),
                             ::witbind::rt::as_i64(offset),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                let _list7 =
-                                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6);
-                                let _l8 = *_ptr2.add(12).cast::<u8>();
-                                ::core::result::Result::Ok((
-                                    _list7,
-                                    ::witbind::rt::bool_lift(i32::from(_l8) as u8),
-                                ))
-                            }
-                            1 => {
-                                let _l10 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _list7 = unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                )
+                            };
+                            let _l8 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                            ::core::result::Result::Ok((
+                                _list7,
+                                ::witbind::rt::bool_lift(_l8),
+                            ))
                         }
+                        1 => {
+                            let _l10 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l10)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Write to a descriptor, without using and updating the descriptor's offset.
@@ -2950,49 +3220,53 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.write"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _vec2 = buffer;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.write"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i64,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec2 = buffer;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             ::witbind::rt::as_i64(offset),
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => {
-                                let _l6 = *_ptr3.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l6 as u64)
-                            }
-                            1 => {
-                                let _l8 = *_ptr3.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => {
+                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l6 as u64)
                         }
+                        1 => {
+                            let _l8 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read directory entries from a directory.
@@ -3007,36 +3281,45 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.read-directory"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.read-directory"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(DirectoryEntryStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(DirectoryEntryStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Synchronize the data and metadata of a file to disk.
@@ -3046,31 +3329,38 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.sync"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.sync"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a directory.
@@ -3080,39 +3370,48 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.create-directory-at"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.create-directory-at"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Return the attributes of an open file or directory.
@@ -3125,82 +3424,91 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.stat"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 104],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.stat"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            let _l6 = unsafe { *_ptr2.add(16).cast::<i64>() };
+                            let _l7 = unsafe { *_ptr2.add(24).cast::<i64>() };
+                            let _l8 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                            let _v13 = match _l8 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l11 = unsafe { *_ptr2.add(40).cast::<i64>() };
+                                    let _l12 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l11 as u64,
+                                        nanoseconds: _l12 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            let _l14 = unsafe { *_ptr2.add(56).cast::<u8>() };
+                            let _v19 = match _l14 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l17 = unsafe { *_ptr2.add(64).cast::<i64>() };
+                                    let _l18 = unsafe { *_ptr2.add(72).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l17 as u64,
+                                        nanoseconds: _l18 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            let _l20 = unsafe { *_ptr2.add(80).cast::<u8>() };
+                            let _v25 = match _l20 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l23 = unsafe { *_ptr2.add(88).cast::<i64>() };
+                                    let _l24 = unsafe { *_ptr2.add(96).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l23 as u64,
+                                        nanoseconds: _l24 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(DescriptorStat {
+                                type_: unsafe { DescriptorType::_lift(_l5) },
+                                link_count: _l6 as u64,
+                                size: _l7 as u64,
+                                data_access_timestamp: _v13,
+                                data_modification_timestamp: _v19,
+                                status_change_timestamp: _v25,
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l27 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l27)
+                            })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<u8>();
-                                let _l6 = *_ptr2.add(16).cast::<i64>();
-                                let _l7 = *_ptr2.add(24).cast::<i64>();
-                                let _l8 = *_ptr2.add(32).cast::<u8>();
-                                let _v13 = match i32::from(_l8) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l11 = *_ptr2.add(40).cast::<i64>();
-                                        let _l12 = *_ptr2.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l11 as u64,
-                                            nanoseconds: _l12 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                let _l14 = *_ptr2.add(56).cast::<u8>();
-                                let _v19 = match i32::from(_l14) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l17 = *_ptr2.add(64).cast::<i64>();
-                                        let _l18 = *_ptr2.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l17 as u64,
-                                            nanoseconds: _l18 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                let _l20 = *_ptr2.add(80).cast::<u8>();
-                                let _v25 = match i32::from(_l20) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l23 = *_ptr2.add(88).cast::<i64>();
-                                        let _l24 = *_ptr2.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l23 as u64,
-                                            nanoseconds: _l24 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l5) as u8),
-                                    link_count: _l6 as u64,
-                                    size: _l7 as u64,
-                                    data_access_timestamp: _v13,
-                                    data_modification_timestamp: _v19,
-                                    status_change_timestamp: _v25,
-                                })
-                            }
-                            1 => {
-                                let _l27 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l27) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Return the attributes of a file or directory.
@@ -3215,97 +3523,103 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.stat-at"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 104],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.stat-at"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 104]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => {
-                                let _l6 = *_ptr3.add(8).cast::<u8>();
-                                let _l7 = *_ptr3.add(16).cast::<i64>();
-                                let _l8 = *_ptr3.add(24).cast::<i64>();
-                                let _l9 = *_ptr3.add(32).cast::<u8>();
-                                let _v14 = match i32::from(_l9) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l12 = *_ptr3.add(40).cast::<i64>();
-                                        let _l13 = *_ptr3.add(48).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l12 as u64,
-                                            nanoseconds: _l13 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                let _l15 = *_ptr3.add(56).cast::<u8>();
-                                let _v20 = match i32::from(_l15) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l18 = *_ptr3.add(64).cast::<i64>();
-                                        let _l19 = *_ptr3.add(72).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l18 as u64,
-                                            nanoseconds: _l19 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                let _l21 = *_ptr3.add(80).cast::<u8>();
-                                let _v26 = match i32::from(_l21) {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l24 = *_ptr3.add(88).cast::<i64>();
-                                        let _l25 = *_ptr3.add(96).cast::<i32>();
-                                        ::core::option::Option::Some(Datetime {
-                                            seconds: _l24 as u64,
-                                            nanoseconds: _l25 as u32,
-                                        })
-                                    }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                };
-                                ::core::result::Result::Ok(DescriptorStat {
-                                    type_: DescriptorType::_lift(i32::from(_l6) as u8),
-                                    link_count: _l7 as u64,
-                                    size: _l8 as u64,
-                                    data_access_timestamp: _v14,
-                                    data_modification_timestamp: _v20,
-                                    status_change_timestamp: _v26,
-                                })
-                            }
-                            1 => {
-                                let _l28 = *_ptr3.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l28) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => {
+                            let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            let _l7 = unsafe { *_ptr3.add(16).cast::<i64>() };
+                            let _l8 = unsafe { *_ptr3.add(24).cast::<i64>() };
+                            let _l9 = unsafe { *_ptr3.add(32).cast::<u8>() };
+                            let _v14 = match _l9 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l12 = unsafe { *_ptr3.add(40).cast::<i64>() };
+                                    let _l13 = unsafe { *_ptr3.add(48).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l12 as u64,
+                                        nanoseconds: _l13 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            let _l15 = unsafe { *_ptr3.add(56).cast::<u8>() };
+                            let _v20 = match _l15 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l18 = unsafe { *_ptr3.add(64).cast::<i64>() };
+                                    let _l19 = unsafe { *_ptr3.add(72).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l18 as u64,
+                                        nanoseconds: _l19 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            let _l21 = unsafe { *_ptr3.add(80).cast::<u8>() };
+                            let _v26 = match _l21 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l24 = unsafe { *_ptr3.add(88).cast::<i64>() };
+                                    let _l25 = unsafe { *_ptr3.add(96).cast::<i32>() };
+                                    ::core::option::Option::Some(Datetime {
+                                        seconds: _l24 as u64,
+                                        nanoseconds: _l25 as u32,
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            };
+                            ::core::result::Result::Ok(DescriptorStat {
+                                type_: unsafe { DescriptorType::_lift(_l6) },
+                                link_count: _l7 as u64,
+                                size: _l8 as u64,
+                                data_access_timestamp: _v14,
+                                data_modification_timestamp: _v20,
+                                status_change_timestamp: _v26,
+                            })
                         }
+                        1 => {
+                            let _l28 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l28)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Adjust the timestamps of a file or directory.
@@ -3321,27 +3635,11 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.set-times-at"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                                _: i64,
-                                _: i32,
-                                _: i32,
-                                _: i64,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.set-times-at"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: *mut u8,
@@ -3353,42 +3651,60 @@ pub mod wasi {
                             _: i64,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: i32,
+                        _: i64,
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let (_v8, _v9, _v10) = match data_access_timestamp {
+                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                        NewTimestamp::Now => (1i32, 0i64, 0i32),
+                        NewTimestamp::Timestamp(_e5) => {
+                            let Datetime { seconds: _f6, nanoseconds: _f7 } = _e5;
+                            (
+                                2i32,
+                                ::witbind::rt::as_i64(_f6),
+                                ::witbind::rt::as_i32(_f7),
+                            )
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let (_v8, _v9, _v10) = match data_access_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e5) => {
-                                let Datetime {
-                                    seconds: _f6,
-                                    nanoseconds: _f7,
-                                } = _e5;
-                                (2i32, ::witbind::rt::as_i64(_f6), ::witbind::rt::as_i32(_f7))
-                            }
-                        };
-                        let (_v16, _v17, _v18) = match data_modification_timestamp {
-                            NewTimestamp::NoChange => (0i32, 0i64, 0i32),
-                            NewTimestamp::Now => (1i32, 0i64, 0i32),
-                            NewTimestamp::Timestamp(_e13) => {
-                                let Datetime {
-                                    seconds: _f14,
-                                    nanoseconds: _f15,
-                                } = _e13;
-                                (
-                                    2i32,
-                                    ::witbind::rt::as_i64(_f14),
-                                    ::witbind::rt::as_i32(_f15),
-                                )
-                            }
-                        };
-                        let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    };
+                    let (_v16, _v17, _v18) = match data_modification_timestamp {
+                        NewTimestamp::NoChange => (0i32, 0i64, 0i32),
+                        NewTimestamp::Now => (1i32, 0i64, 0i32),
+                        NewTimestamp::Timestamp(_e13) => {
+                            let Datetime { seconds: _f14, nanoseconds: _f15 } = _e13;
+                            (
+                                2i32,
+                                ::witbind::rt::as_i64(_f14),
+                                ::witbind::rt::as_i32(_f15),
+                            )
+                        }
+                    };
+                    let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
@@ -3401,16 +3717,18 @@ pub mod wasi {
                             _v17,
                             _v18,
                             _ptr19,
-                        );
-                        let _l20 = *_ptr19.cast::<u8>();
-                        match i32::from(_l20) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l23 = *_ptr19.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l23) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l20 = unsafe { *_ptr19.cast::<u8>() };
+                    match _l20 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l23 = unsafe { *_ptr19.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l23)
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a hard link.
@@ -3427,64 +3745,69 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.link-at"]
+                        fn _wit_import(
+                            _: i32,
+                            _: i32,
+                            _: *mut u8,
+                            _: usize,
+                            _: i32,
+                            _: *mut u8,
+                            _: usize,
+                            _: *mut u8,
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = old_path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec3 = new_path;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.link-at"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = old_path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _vec3 = new_path;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             old_path_flags.bits() as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
+                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                                as i32,
                             _ptr3,
                             _len3,
                             _ptr4,
-                        );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l8 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Open a file or directory.
@@ -3506,23 +3829,11 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.open-at"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.open-at"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: *mut u8,
@@ -3530,16 +3841,32 @@ pub mod wasi {
                             _: i32,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
@@ -3548,21 +3875,23 @@ pub mod wasi {
                             open_flags.bits() as i32,
                             flags.bits() as i32,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => {
-                                let _l6 = *_ptr3.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(Descriptor {
-                                    handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l8 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => {
+                            let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(Descriptor {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                },
+                            })
                         }
+                        1 => {
+                            let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read the contents of a symbolic link.
@@ -3575,45 +3904,62 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.readlink-at"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.readlink-at"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => {
-                                let _l6 = *_ptr3.add(4).cast::<*mut u8>();
-                                let _l7 = *_ptr3.add(8).cast::<usize>();
-                                ::core::result::Result::Ok(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ))
-                            }
-                            1 => {
-                                let _l10 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l10) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => {
+                            let _l6 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            })
                         }
+                        1 => {
+                            let _l10 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l10)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Remove a directory.
@@ -3625,39 +3971,48 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.remove-directory-at"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.remove-directory-at"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Rename a filesystem object.
@@ -3669,61 +4024,66 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.rename-at"]
+                        fn _wit_import(
+                            _: i32,
+                            _: *mut u8,
+                            _: usize,
+                            _: i32,
+                            _: *mut u8,
+                            _: usize,
+                            _: *mut u8,
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = old_path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec3 = new_path;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.rename-at"]
-                            fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = old_path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _vec3 = new_path;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
-                            ::witbind::rt::Resource::handle(&new_descriptor.handle) as i32,
+                            ::witbind::rt::Resource::handle(&new_descriptor.handle)
+                                as i32,
                             _ptr3,
                             _len3,
                             _ptr4,
-                        );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l8 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a symbolic link (also known as a "symlink").
@@ -3737,41 +4097,45 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.symlink-at"]
-                            fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.symlink-at"]
+                        fn _wit_import(
                             _: i32,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = old_path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _vec3 = new_path;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = old_path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec3 = new_path;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
@@ -3779,56 +4143,68 @@ pub mod wasi {
                             _ptr3,
                             _len3,
                             _ptr4,
-                        );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l8 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Unlink a filesystem object that is not a directory.
                 ///
                 /// Return `error-code::is-directory` if the path refers to a directory.
                 /// Note: This is similar to `unlinkat(fd, path, 0)` in POSIX.
-                pub fn unlink_file_at(&self, path: &str) -> ::core::result::Result<(), ErrorCode> {
+                pub fn unlink_file_at(
+                    &self,
+                    path: &str,
+                ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.unlink-file-at"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.unlink-file-at"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Test whether two descriptors refer to the same filesystem object.
@@ -3838,23 +4214,25 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.is-same-object"]
-                            fn _wit_import(_: i32, _: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.is-same-object"]
+                        fn _wit_import(_: i32, _: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&other.handle) as i32,
-                        );
-                        ::witbind::rt::bool_lift(_ret2 as u8)
-                    }
+                        )
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
                 /// to by a descriptor.
@@ -3878,38 +4256,45 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.metadata-hash"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 24],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.metadata-hash"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            let _l6 = unsafe { *_ptr2.add(16).cast::<i64>() };
+                            ::core::result::Result::Ok(MetadataHashValue {
+                                lower: _l5 as u64,
+                                upper: _l6 as u64,
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                let _l6 = *_ptr2.add(16).cast::<i64>();
-                                ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l5 as u64,
-                                    upper: _l6 as u64,
-                                })
-                            }
-                            1 => {
-                                let _l8 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Return a hash of the metadata associated with a filesystem object referred
@@ -3921,53 +4306,57 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]descriptor.metadata-hash-at"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 24],
+                    );
+                    let _vec2 = path;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]descriptor.metadata-hash-at"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                        let _vec2 = path;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             path_flags.bits() as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => {
-                                let _l6 = *_ptr3.add(8).cast::<i64>();
-                                let _l7 = *_ptr3.add(16).cast::<i64>();
-                                ::core::result::Result::Ok(MetadataHashValue {
-                                    lower: _l6 as u64,
-                                    upper: _l7 as u64,
-                                })
-                            }
-                            1 => {
-                                let _l9 = *_ptr3.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => {
+                            let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
+                            let _l7 = unsafe { *_ptr3.add(16).cast::<i64>() };
+                            ::core::result::Result::Ok(MetadataHashValue {
+                                lower: _l6 as u64,
+                                upper: _l7 as u64,
+                            })
                         }
+                        1 => {
+                            let _l9 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -3987,7 +4376,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4019,55 +4410,70 @@ pub mod wasi {
                 /// Read a single directory entry from a `directory-entry-stream`.
                 pub fn read_directory_entry(
                     &self,
-                ) -> ::core::result::Result<::core::option::Option<DirectoryEntry>, ErrorCode>
-                {
+                ) -> ::core::result::Result<
+                    ::core::option::Option<DirectoryEntry>,
+                    ErrorCode,
+                > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]directory-entry-stream.read-directory-entry"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 20],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]directory-entry-stream.read-directory-entry"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 20]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l8 = *_ptr2.add(8).cast::<u8>();
-                                        let _l9 = *_ptr2.add(12).cast::<*mut u8>();
-                                        let _l10 = *_ptr2.add(16).cast::<usize>();
-                                        let _string11 = ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l9.cast::<u8>(),
-                                                _l10,
-                                                _l10,
-                                            ),
-                                        );
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                        let _l10 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                        let _string11 = unsafe {
+                                            ::witbind::rt::string_lift(
+                                                ::witbind::rt::Vec::from_raw_parts(
+                                                    _l9.cast::<u8>(),
+                                                    _l10,
+                                                    _l10,
+                                                ),
+                                            )
+                                        };
                                         ::core::option::Option::Some(DirectoryEntry {
-                                            type_: DescriptorType::_lift(i32::from(_l8) as u8),
+                                            type_: unsafe { DescriptorType::_lift(_l8) },
                                             name: _string11,
                                         })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l14 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l14) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l14 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l14)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -4081,83 +4487,100 @@ pub mod wasi {
             ///
             /// Note that this function is fallible because not all stream-related
             /// errors are filesystem-related errors.
-            pub fn filesystem_error_code(err: &Error) -> ::core::option::Option<ErrorCode> {
+            pub fn filesystem_error_code(
+                err: &Error,
+            ) -> ::core::option::Option<ErrorCode> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "filesystem-error-code"]
+                    fn _wit_import(_: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(1))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "filesystem-error-code"]
-                        fn _wit_import(_: i32, _: *mut u8);
+                    _wit_import(
+                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        _ptr2,
+                    )
+                };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                        ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l6) })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(1))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(1).cast::<u8>();
-                            ::core::option::Option::Some(ErrorCode::_lift(i32::from(_l6) as u8))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
         pub mod preopens {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
             #[allow(clippy::type_complexity)]
-            pub fn get_directories() -> ::witbind::rt::Vec<(Descriptor, ::witbind::rt::String)> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-directories"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    let _array10 = _l3;
-                    let _len10 = _l4;
-                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                    for i in 0.._len10 {
-                        let _base5 = _array10.add(i * 12);
-                        let _l6 = *_base5.cast::<i32>();
-                        let _l7 = *_base5.add(4).cast::<*mut u8>();
-                        let _l8 = *_base5.add(8).cast::<usize>();
-                        let _string9 = ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
-                        );
-                        _list10.push((
+            pub fn get_directories() -> ::witbind::rt::Vec<
+                (Descriptor, ::witbind::rt::String),
+            > {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-directories"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                let _array10 = _l3;
+                let _len10 = _l4;
+                let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                for i in 0.._len10 {
+                    let _base5 = unsafe { _array10.add(i * 12) };
+                    let _l6 = unsafe { *_base5.cast::<i32>() };
+                    let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
+                    let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
+                    let _string9 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l7.cast::<u8>(),
+                                _l8,
+                                _l8,
+                            ),
+                        )
+                    };
+                    _list10
+                        .push((
                             Descriptor {
-                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                },
                             },
                             _string9,
                         ));
-                    }
-                    ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4);
-                    _list10
                 }
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 12, 4) };
+                _list10
             }
         }
     }
@@ -4165,8 +4588,7 @@ pub mod wasi {
         pub mod network {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// An opaque resource that represents access to (a subset of) the network.
             /// This enables context-based security for networking.
             /// There is no need for this to map 1:1 to a physical network interface.
@@ -4185,7 +4607,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4318,7 +4742,7 @@ pub mod wasi {
                         18 => ErrorCode::NameUnresolvable,
                         19 => ErrorCode::TemporaryResolverFailure,
                         20 => ErrorCode::PermanentResolverFailure,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -4345,8 +4769,12 @@ pub mod wasi {
                         ErrorCode::ConnectionAborted => "connection-aborted",
                         ErrorCode::DatagramTooLarge => "datagram-too-large",
                         ErrorCode::NameUnresolvable => "name-unresolvable",
-                        ErrorCode::TemporaryResolverFailure => "temporary-resolver-failure",
-                        ErrorCode::PermanentResolverFailure => "permanent-resolver-failure",
+                        ErrorCode::TemporaryResolverFailure => {
+                            "temporary-resolver-failure"
+                        }
+                        ErrorCode::PermanentResolverFailure => {
+                            "permanent-resolver-failure"
+                        }
                     }
                 }
                 /// The case's documentation in WIT.
@@ -4413,7 +4841,10 @@ pub mod wasi {
                 }
             }
             impl ::core::fmt::Debug for ErrorCode {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     f.debug_struct("ErrorCode")
                         .field("code", &(*self as i32))
                         .field("name", &self.name())
@@ -4422,8 +4853,11 @@ pub mod wasi {
                 }
             }
             impl ::core::fmt::Display for ErrorCode {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    write!(f, "{} (error {})", self.name(), *self as i32)
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    write!(f, "{} (error {})", self.name(), * self as i32)
                 }
             }
             impl ::core::error::Error for ErrorCode {}
@@ -4445,7 +4879,7 @@ pub mod wasi {
                     match val {
                         0 => IpAddressFamily::Ipv4,
                         1 => IpAddressFamily::Ipv6,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -4484,34 +4918,32 @@ pub mod wasi {
         pub mod instance_network {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/instance-network@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "instance-network"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    Network {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:sockets/instance-network@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "instance-network"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                Network {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
         pub mod udp {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -4561,7 +4993,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4621,31 +5055,11 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.start-bind"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.start-bind"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
@@ -4661,72 +5075,96 @@ pub mod wasi {
                             _: i32,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let (
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
+                        _v28,
+                        _v29,
+                        _v30,
+                        _v31,
+                        _v32,
+                        _v33,
+                    ) = match local_address {
+                        IpSocketAddress::Ipv4(_e2) => {
+                            let super::network::Ipv4SocketAddress {
+                                port: _f3,
+                                address: _f4,
+                            } = _e2;
+                            let (_t5, _t6, _t7, _t8) = _f4;
+                            (
+                                0i32,
+                                ::witbind::rt::as_i32(_f3),
+                                ::witbind::rt::as_i32(_t5),
+                                ::witbind::rt::as_i32(_t6),
+                                ::witbind::rt::as_i32(_t7),
+                                ::witbind::rt::as_i32(_t8),
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                            )
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                        ) = match local_address {
-                            IpSocketAddress::Ipv4(_e2) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f3,
-                                    address: _f4,
-                                } = _e2;
-                                let (_t5, _t6, _t7, _t8) = _f4;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f3),
-                                    ::witbind::rt::as_i32(_t5),
-                                    ::witbind::rt::as_i32(_t6),
-                                    ::witbind::rt::as_i32(_t7),
-                                    ::witbind::rt::as_i32(_t8),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            IpSocketAddress::Ipv6(_e9) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f10,
-                                    flow_info: _f11,
-                                    address: _f12,
-                                    scope_id: _f13,
-                                } = _e9;
-                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f10),
-                                    ::witbind::rt::as_i32(_f11),
-                                    ::witbind::rt::as_i32(_t14),
-                                    ::witbind::rt::as_i32(_t15),
-                                    ::witbind::rt::as_i32(_t16),
-                                    ::witbind::rt::as_i32(_t17),
-                                    ::witbind::rt::as_i32(_t18),
-                                    ::witbind::rt::as_i32(_t19),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_f13),
-                                )
-                            }
-                        };
-                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        IpSocketAddress::Ipv6(_e9) => {
+                            let super::network::Ipv6SocketAddress {
+                                port: _f10,
+                                flow_info: _f11,
+                                address: _f12,
+                                scope_id: _f13,
+                            } = _e9;
+                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                            (
+                                1i32,
+                                ::witbind::rt::as_i32(_f10),
+                                ::witbind::rt::as_i32(_f11),
+                                ::witbind::rt::as_i32(_t14),
+                                ::witbind::rt::as_i32(_t15),
+                                ::witbind::rt::as_i32(_t16),
+                                ::witbind::rt::as_i32(_t17),
+                                ::witbind::rt::as_i32(_t18),
+                                ::witbind::rt::as_i32(_t19),
+                                ::witbind::rt::as_i32(_t20),
+                                ::witbind::rt::as_i32(_t21),
+                                ::witbind::rt::as_i32(_f13),
+                            )
+                        }
+                    };
+                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&network.handle) as i32,
@@ -4743,44 +5181,53 @@ pub mod wasi {
                             _v32,
                             _v33,
                             _ptr34,
-                        );
-                        let _l35 = *_ptr34.cast::<u8>();
-                        match i32::from(_l35) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
+                    match _l35 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l38)
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.finish-bind"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.finish-bind"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set up inbound & outbound communication channels, optionally to a specific peer.
@@ -4831,31 +5278,11 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.stream"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.stream"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
@@ -4871,98 +5298,146 @@ pub mod wasi {
                             _: i32,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let (
+                        _v36,
+                        _v37,
+                        _v38,
+                        _v39,
+                        _v40,
+                        _v41,
+                        _v42,
+                        _v43,
+                        _v44,
+                        _v45,
+                        _v46,
+                        _v47,
+                        _v48,
+                    ) = match remote_address {
+                        ::core::option::Option::None => {
+                            (
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                            )
                         }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let (
-                            _v36,
-                            _v37,
-                            _v38,
-                            _v39,
-                            _v40,
-                            _v41,
-                            _v42,
-                            _v43,
-                            _v44,
-                            _v45,
-                            _v46,
-                            _v47,
-                            _v48,
-                        ) = match remote_address {
-                            ::core::option::Option::None => (
-                                0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32, 0i32,
-                                0i32, 0i32,
-                            ),
-                            ::core::option::Option::Some(_e3) => {
-                                let (
-                                    _v24,
-                                    _v25,
-                                    _v26,
-                                    _v27,
-                                    _v28,
-                                    _v29,
-                                    _v30,
-                                    _v31,
-                                    _v32,
-                                    _v33,
-                                    _v34,
-                                    _v35,
-                                ) = match _e3 {
-                                    IpSocketAddress::Ipv4(_e4) => {
-                                        let super::network::Ipv4SocketAddress {
-                                            port: _f5,
-                                            address: _f6,
-                                        } = _e4;
-                                        let (_t7, _t8, _t9, _t10) = _f6;
-                                        (
-                                            0i32,
-                                            ::witbind::rt::as_i32(_f5),
-                                            ::witbind::rt::as_i32(_t7),
-                                            ::witbind::rt::as_i32(_t8),
-                                            ::witbind::rt::as_i32(_t9),
-                                            ::witbind::rt::as_i32(_t10),
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                            0i32,
-                                        )
-                                    }
-                                    IpSocketAddress::Ipv6(_e11) => {
-                                        let super::network::Ipv6SocketAddress {
-                                            port: _f12,
-                                            flow_info: _f13,
-                                            address: _f14,
-                                            scope_id: _f15,
-                                        } = _e11;
-                                        let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
-                                        (
-                                            1i32,
-                                            ::witbind::rt::as_i32(_f12),
-                                            ::witbind::rt::as_i32(_f13),
-                                            ::witbind::rt::as_i32(_t16),
-                                            ::witbind::rt::as_i32(_t17),
-                                            ::witbind::rt::as_i32(_t18),
-                                            ::witbind::rt::as_i32(_t19),
-                                            ::witbind::rt::as_i32(_t20),
-                                            ::witbind::rt::as_i32(_t21),
-                                            ::witbind::rt::as_i32(_t22),
-                                            ::witbind::rt::as_i32(_t23),
-                                            ::witbind::rt::as_i32(_f15),
-                                        )
-                                    }
-                                };
-                                (
-                                    1i32, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32,
-                                    _v33, _v34, _v35,
-                                )
-                            }
-                        };
-                        let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        ::core::option::Option::Some(_e3) => {
+                            let (
+                                _v24,
+                                _v25,
+                                _v26,
+                                _v27,
+                                _v28,
+                                _v29,
+                                _v30,
+                                _v31,
+                                _v32,
+                                _v33,
+                                _v34,
+                                _v35,
+                            ) = match _e3 {
+                                IpSocketAddress::Ipv4(_e4) => {
+                                    let super::network::Ipv4SocketAddress {
+                                        port: _f5,
+                                        address: _f6,
+                                    } = _e4;
+                                    let (_t7, _t8, _t9, _t10) = _f6;
+                                    (
+                                        0i32,
+                                        ::witbind::rt::as_i32(_f5),
+                                        ::witbind::rt::as_i32(_t7),
+                                        ::witbind::rt::as_i32(_t8),
+                                        ::witbind::rt::as_i32(_t9),
+                                        ::witbind::rt::as_i32(_t10),
+                                        0i32,
+                                        0i32,
+                                        0i32,
+                                        0i32,
+                                        0i32,
+                                        0i32,
+                                    )
+                                }
+                                IpSocketAddress::Ipv6(_e11) => {
+                                    let super::network::Ipv6SocketAddress {
+                                        port: _f12,
+                                        flow_info: _f13,
+                                        address: _f14,
+                                        scope_id: _f15,
+                                    } = _e11;
+                                    let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
+                                    (
+                                        1i32,
+                                        ::witbind::rt::as_i32(_f12),
+                                        ::witbind::rt::as_i32(_f13),
+                                        ::witbind::rt::as_i32(_t16),
+                                        ::witbind::rt::as_i32(_t17),
+                                        ::witbind::rt::as_i32(_t18),
+                                        ::witbind::rt::as_i32(_t19),
+                                        ::witbind::rt::as_i32(_t20),
+                                        ::witbind::rt::as_i32(_t21),
+                                        ::witbind::rt::as_i32(_t22),
+                                        ::witbind::rt::as_i32(_t23),
+                                        ::witbind::rt::as_i32(_f15),
+                                    )
+                                }
+                            };
+                            (
+                                1i32,
+                                _v24,
+                                _v25,
+                                _v26,
+                                _v27,
+                                _v28,
+                                _v29,
+                                _v30,
+                                _v31,
+                                _v32,
+                                _v33,
+                                _v34,
+                                _v35,
+                            )
+                        }
+                    };
+                    let _ptr49 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v36,
@@ -4979,27 +5454,33 @@ pub mod wasi {
                             _v47,
                             _v48,
                             _ptr49,
-                        );
-                        let _l50 = *_ptr49.cast::<u8>();
-                        match i32::from(_l50) {
-                            0 => {
-                                let _l52 = *_ptr49.add(4).cast::<i32>();
-                                let _l53 = *_ptr49.add(8).cast::<i32>();
-                                ::core::result::Result::Ok((
-                                    IncomingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l52 as u32),
+                        )
+                    };
+                    let _l50 = unsafe { *_ptr49.cast::<u8>() };
+                    match _l50 {
+                        0 => {
+                            let _l52 = unsafe { *_ptr49.add(4).cast::<i32>() };
+                            let _l53 = unsafe { *_ptr49.add(8).cast::<i32>() };
+                            ::core::result::Result::Ok((
+                                IncomingDatagramStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l52 as u32)
                                     },
-                                    OutgoingDatagramStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l53 as u32),
+                                },
+                                OutgoingDatagramStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l53 as u32)
                                     },
-                                ))
-                            }
-                            1 => {
-                                let _l55 = *_ptr49.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l55) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                },
+                            ))
                         }
+                        1 => {
+                            let _l55 = unsafe { *_ptr49.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l55)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the current bound address.
@@ -5018,81 +5499,80 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
-                pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                pub fn local_address(
+                    &self,
+                ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.local-address"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 36],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.local-address"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => {
-                                        let _l7 = *_ptr2.add(8).cast::<u16>();
-                                        let _l8 = *_ptr2.add(10).cast::<u8>();
-                                        let _l9 = *_ptr2.add(11).cast::<u8>();
-                                        let _l10 = *_ptr2.add(12).cast::<u8>();
-                                        let _l11 = *_ptr2.add(13).cast::<u8>();
+                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
+                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
+                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
                                         IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: i32::from(_l7) as u16,
-                                            address: (
-                                                i32::from(_l8) as u8,
-                                                i32::from(_l9) as u8,
-                                                i32::from(_l10) as u8,
-                                                i32::from(_l11) as u8,
-                                            ),
+                                            port: _l7,
+                                            address: (_l8, _l9, _l10, _l11),
                                         })
                                     }
                                     1 => {
-                                        let _l13 = *_ptr2.add(8).cast::<u16>();
-                                        let _l14 = *_ptr2.add(12).cast::<i32>();
-                                        let _l15 = *_ptr2.add(16).cast::<u16>();
-                                        let _l16 = *_ptr2.add(18).cast::<u16>();
-                                        let _l17 = *_ptr2.add(20).cast::<u16>();
-                                        let _l18 = *_ptr2.add(22).cast::<u16>();
-                                        let _l19 = *_ptr2.add(24).cast::<u16>();
-                                        let _l20 = *_ptr2.add(26).cast::<u16>();
-                                        let _l21 = *_ptr2.add(28).cast::<u16>();
-                                        let _l22 = *_ptr2.add(30).cast::<u16>();
-                                        let _l23 = *_ptr2.add(32).cast::<i32>();
+                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
+                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
+                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
+                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
+                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
+                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
+                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
+                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
+                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                         IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: i32::from(_l13) as u16,
+                                            port: _l13,
                                             flow_info: _l14 as u32,
-                                            address: (
-                                                i32::from(_l15) as u16,
-                                                i32::from(_l16) as u16,
-                                                i32::from(_l17) as u16,
-                                                i32::from(_l18) as u16,
-                                                i32::from(_l19) as u16,
-                                                i32::from(_l20) as u16,
-                                                i32::from(_l21) as u16,
-                                                i32::from(_l22) as u16,
-                                            ),
+                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
                                             scope_id: _l23 as u32,
                                         })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l26)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the address the socket is currently streaming to.
@@ -5105,102 +5585,102 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
-                pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                pub fn remote_address(
+                    &self,
+                ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.remote-address"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 36],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.remote-address"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => {
-                                        let _l7 = *_ptr2.add(8).cast::<u16>();
-                                        let _l8 = *_ptr2.add(10).cast::<u8>();
-                                        let _l9 = *_ptr2.add(11).cast::<u8>();
-                                        let _l10 = *_ptr2.add(12).cast::<u8>();
-                                        let _l11 = *_ptr2.add(13).cast::<u8>();
+                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
+                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
+                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
                                         IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: i32::from(_l7) as u16,
-                                            address: (
-                                                i32::from(_l8) as u8,
-                                                i32::from(_l9) as u8,
-                                                i32::from(_l10) as u8,
-                                                i32::from(_l11) as u8,
-                                            ),
+                                            port: _l7,
+                                            address: (_l8, _l9, _l10, _l11),
                                         })
                                     }
                                     1 => {
-                                        let _l13 = *_ptr2.add(8).cast::<u16>();
-                                        let _l14 = *_ptr2.add(12).cast::<i32>();
-                                        let _l15 = *_ptr2.add(16).cast::<u16>();
-                                        let _l16 = *_ptr2.add(18).cast::<u16>();
-                                        let _l17 = *_ptr2.add(20).cast::<u16>();
-                                        let _l18 = *_ptr2.add(22).cast::<u16>();
-                                        let _l19 = *_ptr2.add(24).cast::<u16>();
-                                        let _l20 = *_ptr2.add(26).cast::<u16>();
-                                        let _l21 = *_ptr2.add(28).cast::<u16>();
-                                        let _l22 = *_ptr2.add(30).cast::<u16>();
-                                        let _l23 = *_ptr2.add(32).cast::<i32>();
+                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
+                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
+                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
+                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
+                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
+                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
+                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
+                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
+                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                         IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: i32::from(_l13) as u16,
+                                            port: _l13,
                                             flow_info: _l14 as u32,
-                                            address: (
-                                                i32::from(_l15) as u16,
-                                                i32::from(_l16) as u16,
-                                                i32::from(_l17) as u16,
-                                                i32::from(_l18) as u16,
-                                                i32::from(_l19) as u16,
-                                                i32::from(_l20) as u16,
-                                                i32::from(_l21) as u16,
-                                                i32::from(_l22) as u16,
-                                            ),
+                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
                                             scope_id: _l23 as u32,
                                         })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l26)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.address-family"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        IpAddressFamily::_lift(_ret2 as u8)
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.address-family"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
                 ///
@@ -5208,70 +5688,84 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
-                pub fn unicast_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
+                pub fn unicast_hop_limit(
+                    &self,
+                ) -> ::core::result::Result<u8, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.unicast-hop-limit"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.unicast-hop-limit"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            ::core::result::Result::Ok(unsafe {
+                                *_ptr2.add(1).cast::<u8>()
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l5) as u8)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_unicast_hop_limit(
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
@@ -5284,136 +5778,162 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The provided value was 0.
-                pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
+                pub fn receive_buffer_size(
+                    &self,
+                ) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.receive-buffer-size"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.receive-buffer-size"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.set-receive-buffer-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.set-receive-buffer-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
-                pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
+                pub fn send_buffer_size(
+                    &self,
+                ) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.send-buffer-size"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.send-buffer-size"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.set-send-buffer-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.set-send-buffer-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the socket is ready for I/O.
@@ -5421,22 +5941,25 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]udp-socket.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]udp-socket.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -5455,7 +5978,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -5510,111 +6035,106 @@ pub mod wasi {
                 pub fn receive(
                     &self,
                     max_results: u64,
-                ) -> ::core::result::Result<::witbind::rt::Vec<IncomingDatagram>, ErrorCode>
-                {
+                ) -> ::core::result::Result<
+                    ::witbind::rt::Vec<IncomingDatagram>,
+                    ErrorCode,
+                > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-datagram-stream.receive"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-datagram-stream.receive"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(max_results),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                let _array31 = _l5;
-                                let _len31 = _l6;
-                                let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
-                                for i in 0.._len31 {
-                                    let _base7 = _array31.add(i * 40);
-                                    let _l8 = *_base7.cast::<*mut u8>();
-                                    let _l9 = *_base7.add(4).cast::<usize>();
-                                    let _list10 = ::witbind::rt::Vec::from_raw_parts(
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            let _array31 = _l5;
+                            let _len31 = _l6;
+                            let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
+                            for i in 0.._len31 {
+                                let _base7 = unsafe { _array31.add(i * 40) };
+                                let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                                let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                                let _list10 = unsafe {
+                                    ::witbind::rt::Vec::from_raw_parts(
                                         _l8.cast::<u8>(),
                                         _l9,
                                         _l9,
-                                    );
-                                    let _l11 = *_base7.add(8).cast::<u8>();
-                                    let _v30 = match i32::from(_l11) {
-                                        0 => {
-                                            let _l13 = *_base7.add(12).cast::<u16>();
-                                            let _l14 = *_base7.add(14).cast::<u8>();
-                                            let _l15 = *_base7.add(15).cast::<u8>();
-                                            let _l16 = *_base7.add(16).cast::<u8>();
-                                            let _l17 = *_base7.add(17).cast::<u8>();
-                                            IpSocketAddress::Ipv4(
-                                                super::network::Ipv4SocketAddress {
-                                                    port: i32::from(_l13) as u16,
-                                                    address: (
-                                                        i32::from(_l14) as u8,
-                                                        i32::from(_l15) as u8,
-                                                        i32::from(_l16) as u8,
-                                                        i32::from(_l17) as u8,
-                                                    ),
-                                                },
-                                            )
-                                        }
-                                        1 => {
-                                            let _l19 = *_base7.add(12).cast::<u16>();
-                                            let _l20 = *_base7.add(16).cast::<i32>();
-                                            let _l21 = *_base7.add(20).cast::<u16>();
-                                            let _l22 = *_base7.add(22).cast::<u16>();
-                                            let _l23 = *_base7.add(24).cast::<u16>();
-                                            let _l24 = *_base7.add(26).cast::<u16>();
-                                            let _l25 = *_base7.add(28).cast::<u16>();
-                                            let _l26 = *_base7.add(30).cast::<u16>();
-                                            let _l27 = *_base7.add(32).cast::<u16>();
-                                            let _l28 = *_base7.add(34).cast::<u16>();
-                                            let _l29 = *_base7.add(36).cast::<i32>();
-                                            IpSocketAddress::Ipv6(
-                                                super::network::Ipv6SocketAddress {
-                                                    port: i32::from(_l19) as u16,
-                                                    flow_info: _l20 as u32,
-                                                    address: (
-                                                        i32::from(_l21) as u16,
-                                                        i32::from(_l22) as u16,
-                                                        i32::from(_l23) as u16,
-                                                        i32::from(_l24) as u16,
-                                                        i32::from(_l25) as u16,
-                                                        i32::from(_l26) as u16,
-                                                        i32::from(_l27) as u16,
-                                                        i32::from(_l28) as u16,
-                                                    ),
-                                                    scope_id: _l29 as u32,
-                                                },
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    };
-                                    _list31.push(IncomingDatagram {
+                                    )
+                                };
+                                let _l11 = unsafe { *_base7.add(8).cast::<u8>() };
+                                let _v30 = match _l11 {
+                                    0 => {
+                                        let _l13 = unsafe { *_base7.add(12).cast::<u16>() };
+                                        let _l14 = unsafe { *_base7.add(14).cast::<u8>() };
+                                        let _l15 = unsafe { *_base7.add(15).cast::<u8>() };
+                                        let _l16 = unsafe { *_base7.add(16).cast::<u8>() };
+                                        let _l17 = unsafe { *_base7.add(17).cast::<u8>() };
+                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
+                                            port: _l13,
+                                            address: (_l14, _l15, _l16, _l17),
+                                        })
+                                    }
+                                    1 => {
+                                        let _l19 = unsafe { *_base7.add(12).cast::<u16>() };
+                                        let _l20 = unsafe { *_base7.add(16).cast::<i32>() };
+                                        let _l21 = unsafe { *_base7.add(20).cast::<u16>() };
+                                        let _l22 = unsafe { *_base7.add(22).cast::<u16>() };
+                                        let _l23 = unsafe { *_base7.add(24).cast::<u16>() };
+                                        let _l24 = unsafe { *_base7.add(26).cast::<u16>() };
+                                        let _l25 = unsafe { *_base7.add(28).cast::<u16>() };
+                                        let _l26 = unsafe { *_base7.add(30).cast::<u16>() };
+                                        let _l27 = unsafe { *_base7.add(32).cast::<u16>() };
+                                        let _l28 = unsafe { *_base7.add(34).cast::<u16>() };
+                                        let _l29 = unsafe { *_base7.add(36).cast::<i32>() };
+                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
+                                            port: _l19,
+                                            flow_info: _l20 as u32,
+                                            address: (_l21, _l22, _l23, _l24, _l25, _l26, _l27, _l28),
+                                            scope_id: _l29 as u32,
+                                        })
+                                    }
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                };
+                                _list31
+                                    .push(IncomingDatagram {
                                         data: _list10,
                                         remote_address: _v30,
                                     });
-                                }
-                                ::witbind::rt::cabi_dealloc(_array31, _len31 * 40, 4);
-                                ::core::result::Result::Ok(_list31)
                             }
-                            1 => {
-                                let _l33 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l33) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                            unsafe {
+                                ::witbind::rt::cabi_dealloc(_array31, _len31 * 40, 4)
+                            };
+                            ::core::result::Result::Ok(_list31)
                         }
+                        1 => {
+                            let _l33 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l33)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to receive again.
@@ -5622,22 +6142,25 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-datagram-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-datagram-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -5656,7 +6179,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -5697,34 +6222,41 @@ pub mod wasi {
                 ///
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-datagram-stream.check-send"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-datagram-stream.check-send"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Send messages on the socket.
@@ -5765,116 +6297,155 @@ pub mod wasi {
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-datagram-stream.send"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _vec28 = datagrams;
+                    let _len28 = _vec28.len();
+                    let _array28 = unsafe { ::witbind::rt::alloc(_len28 * 44, 4) };
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec28)
+                        .enumerate()
+                    {
+                        let _base2 = unsafe { _array28.add(i * 44) };
+                        let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;
+                        let _vec5 = _f3;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
+                        match _f4 {
+                            ::core::option::Option::None => {
+                                unsafe { *_base2.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e7) => {
+                                unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
+                                match _e7 {
+                                    IpSocketAddress::Ipv4(_e8) => {
+                                        unsafe { *_base2.add(12).cast::<u8>() = 0u8 };
+                                        let super::network::Ipv4SocketAddress {
+                                            port: _f9,
+                                            address: _f10,
+                                        } = _e8;
+                                        unsafe {
+                                            *_base2.add(16).cast::<u16>() = ::witbind::rt::as_i32(_f9)
+                                                as u16
+                                        };
+                                        let (_t11, _t12, _t13, _t14) = _f10;
+                                        unsafe {
+                                            *_base2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_t11)
+                                                as u8
+                                        };
+                                        unsafe {
+                                            *_base2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_t12)
+                                                as u8
+                                        };
+                                        unsafe {
+                                            *_base2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_t13)
+                                                as u8
+                                        };
+                                        unsafe {
+                                            *_base2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_t14)
+                                                as u8
+                                        };
+                                    }
+                                    IpSocketAddress::Ipv6(_e15) => {
+                                        unsafe { *_base2.add(12).cast::<u8>() = 1u8 };
+                                        let super::network::Ipv6SocketAddress {
+                                            port: _f16,
+                                            flow_info: _f17,
+                                            address: _f18,
+                                            scope_id: _f19,
+                                        } = _e15;
+                                        unsafe {
+                                            *_base2.add(16).cast::<u16>() = ::witbind::rt::as_i32(_f16)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f17)
+                                        };
+                                        let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
+                                        unsafe {
+                                            *_base2.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(28).cast::<u16>() = ::witbind::rt::as_i32(_t22)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(30).cast::<u16>() = ::witbind::rt::as_i32(_t23)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(32).cast::<u16>() = ::witbind::rt::as_i32(_t24)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(34).cast::<u16>() = ::witbind::rt::as_i32(_t25)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(36).cast::<u16>() = ::witbind::rt::as_i32(_t26)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(38).cast::<u16>() = ::witbind::rt::as_i32(_t27)
+                                                as u16
+                                        };
+                                        unsafe {
+                                            *_base2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f19)
+                                        };
+                                    }
+                                };
+                            }
+                        };
+                    }
+                    let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-datagram-stream.send"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _vec28 = datagrams;
-                        let _len28 = _vec28.len();
-                        let _array28 = ::witbind::rt::alloc(_len28 * 44, 4);
-                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec28).enumerate() {
-                            let _base2 = _array28.add(i * 44);
-                            let OutgoingDatagram {
-                                data: _f3,
-                                remote_address: _f4,
-                            } = _e2;
-                            let _vec5 = _f3;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            *_base2.add(4).cast::<usize>() = _len5;
-                            *_base2.cast::<*mut u8>() = _ptr5;
-                            match _f4 {
-                                ::core::option::Option::None => {
-                                    *_base2.add(8).cast::<u8>() = 0i32 as u8;
-                                }
-                                ::core::option::Option::Some(_e7) => {
-                                    *_base2.add(8).cast::<u8>() = 1i32 as u8;
-                                    match _e7 {
-                                        IpSocketAddress::Ipv4(_e8) => {
-                                            *_base2.add(12).cast::<u8>() = 0i32 as u8;
-                                            let super::network::Ipv4SocketAddress {
-                                                port: _f9,
-                                                address: _f10,
-                                            } = _e8;
-                                            *_base2.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f9) as u16;
-                                            let (_t11, _t12, _t13, _t14) = _f10;
-                                            *_base2.add(18).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t11) as u8;
-                                            *_base2.add(19).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t12) as u8;
-                                            *_base2.add(20).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t13) as u8;
-                                            *_base2.add(21).cast::<u8>() =
-                                                ::witbind::rt::as_i32(_t14) as u8;
-                                        }
-                                        IpSocketAddress::Ipv6(_e15) => {
-                                            *_base2.add(12).cast::<u8>() = 1i32 as u8;
-                                            let super::network::Ipv6SocketAddress {
-                                                port: _f16,
-                                                flow_info: _f17,
-                                                address: _f18,
-                                                scope_id: _f19,
-                                            } = _e15;
-                                            *_base2.add(16).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_f16) as u16;
-                                            *_base2.add(20).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f17);
-                                            let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) =
-                                                _f18;
-                                            *_base2.add(24).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t20) as u16;
-                                            *_base2.add(26).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t21) as u16;
-                                            *_base2.add(28).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t22) as u16;
-                                            *_base2.add(30).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t23) as u16;
-                                            *_base2.add(32).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t24) as u16;
-                                            *_base2.add(34).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t25) as u16;
-                                            *_base2.add(36).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t26) as u16;
-                                            *_base2.add(38).cast::<u16>() =
-                                                ::witbind::rt::as_i32(_t27) as u16;
-                                            *_base2.add(40).cast::<i32>() =
-                                                ::witbind::rt::as_i32(_f19);
-                                        }
-                                    };
-                                }
-                            };
-                        }
-                        let _ptr29 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _array28,
                             _len28,
                             _ptr29,
-                        );
-                        ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4);
-                        let _l30 = *_ptr29.cast::<u8>();
-                        match i32::from(_l30) {
-                            0 => {
-                                let _l32 = *_ptr29.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l32 as u64)
-                            }
-                            1 => {
-                                let _l34 = *_ptr29.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l34) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array28, _len28 * 44, 4) };
+                    let _l30 = unsafe { *_ptr29.cast::<u8>() };
+                    match _l30 {
+                        0 => {
+                            let _l32 = unsafe { *_ptr29.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l32 as u64)
                         }
+                        1 => {
+                            let _l34 = unsafe { *_ptr29.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l34)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready to send again.
@@ -5882,22 +6453,25 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-datagram-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-datagram-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -5905,8 +6479,7 @@ pub mod wasi {
         pub mod udp_create_socket {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -5935,44 +6508,45 @@ pub mod wasi {
             pub fn create_udp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp-create-socket@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "create-udp-socket"]
-                        fn _wit_import(_: i32, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:sockets/udp-create-socket@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "create-udp-socket"]
+                    fn _wit_import(_: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => {
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        ::core::result::Result::Ok(UdpSocket {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l5 as u32)
+                            },
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                    1 => {
+                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                     }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(address_family.clone() as i32, _ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => {
-                            let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(UdpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                            })
-                        }
-                        1 => {
-                            let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
         pub mod tcp {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub type Pollable = super::super::io::poll::Pollable;
@@ -6002,7 +6576,7 @@ pub mod wasi {
                         0 => ShutdownType::Receive,
                         1 => ShutdownType::Send,
                         2 => ShutdownType::Both,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() },
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -6042,7 +6616,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -6114,31 +6690,11 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.start-bind"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.start-bind"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
@@ -6154,72 +6710,96 @@ pub mod wasi {
                             _: i32,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let (
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
+                        _v28,
+                        _v29,
+                        _v30,
+                        _v31,
+                        _v32,
+                        _v33,
+                    ) = match local_address {
+                        IpSocketAddress::Ipv4(_e2) => {
+                            let super::network::Ipv4SocketAddress {
+                                port: _f3,
+                                address: _f4,
+                            } = _e2;
+                            let (_t5, _t6, _t7, _t8) = _f4;
+                            (
+                                0i32,
+                                ::witbind::rt::as_i32(_f3),
+                                ::witbind::rt::as_i32(_t5),
+                                ::witbind::rt::as_i32(_t6),
+                                ::witbind::rt::as_i32(_t7),
+                                ::witbind::rt::as_i32(_t8),
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                            )
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                        ) = match local_address {
-                            IpSocketAddress::Ipv4(_e2) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f3,
-                                    address: _f4,
-                                } = _e2;
-                                let (_t5, _t6, _t7, _t8) = _f4;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f3),
-                                    ::witbind::rt::as_i32(_t5),
-                                    ::witbind::rt::as_i32(_t6),
-                                    ::witbind::rt::as_i32(_t7),
-                                    ::witbind::rt::as_i32(_t8),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            IpSocketAddress::Ipv6(_e9) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f10,
-                                    flow_info: _f11,
-                                    address: _f12,
-                                    scope_id: _f13,
-                                } = _e9;
-                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f10),
-                                    ::witbind::rt::as_i32(_f11),
-                                    ::witbind::rt::as_i32(_t14),
-                                    ::witbind::rt::as_i32(_t15),
-                                    ::witbind::rt::as_i32(_t16),
-                                    ::witbind::rt::as_i32(_t17),
-                                    ::witbind::rt::as_i32(_t18),
-                                    ::witbind::rt::as_i32(_t19),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_f13),
-                                )
-                            }
-                        };
-                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        IpSocketAddress::Ipv6(_e9) => {
+                            let super::network::Ipv6SocketAddress {
+                                port: _f10,
+                                flow_info: _f11,
+                                address: _f12,
+                                scope_id: _f13,
+                            } = _e9;
+                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                            (
+                                1i32,
+                                ::witbind::rt::as_i32(_f10),
+                                ::witbind::rt::as_i32(_f11),
+                                ::witbind::rt::as_i32(_t14),
+                                ::witbind::rt::as_i32(_t15),
+                                ::witbind::rt::as_i32(_t16),
+                                ::witbind::rt::as_i32(_t17),
+                                ::witbind::rt::as_i32(_t18),
+                                ::witbind::rt::as_i32(_t19),
+                                ::witbind::rt::as_i32(_t20),
+                                ::witbind::rt::as_i32(_t21),
+                                ::witbind::rt::as_i32(_f13),
+                            )
+                        }
+                    };
+                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&network.handle) as i32,
@@ -6236,44 +6816,53 @@ pub mod wasi {
                             _v32,
                             _v33,
                             _ptr34,
-                        );
-                        let _l35 = *_ptr34.cast::<u8>();
-                        match i32::from(_l35) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
+                    match _l35 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l38)
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.finish-bind"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.finish-bind"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Connect to a remote endpoint.
@@ -6323,31 +6912,11 @@ pub mod wasi {
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.start-connect"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.start-connect"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
@@ -6363,72 +6932,96 @@ pub mod wasi {
                             _: i32,
                             _: i32,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let (
+                        _v22,
+                        _v23,
+                        _v24,
+                        _v25,
+                        _v26,
+                        _v27,
+                        _v28,
+                        _v29,
+                        _v30,
+                        _v31,
+                        _v32,
+                        _v33,
+                    ) = match remote_address {
+                        IpSocketAddress::Ipv4(_e2) => {
+                            let super::network::Ipv4SocketAddress {
+                                port: _f3,
+                                address: _f4,
+                            } = _e2;
+                            let (_t5, _t6, _t7, _t8) = _f4;
+                            (
+                                0i32,
+                                ::witbind::rt::as_i32(_f3),
+                                ::witbind::rt::as_i32(_t5),
+                                ::witbind::rt::as_i32(_t6),
+                                ::witbind::rt::as_i32(_t7),
+                                ::witbind::rt::as_i32(_t8),
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                                0i32,
+                            )
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let (
-                            _v22,
-                            _v23,
-                            _v24,
-                            _v25,
-                            _v26,
-                            _v27,
-                            _v28,
-                            _v29,
-                            _v30,
-                            _v31,
-                            _v32,
-                            _v33,
-                        ) = match remote_address {
-                            IpSocketAddress::Ipv4(_e2) => {
-                                let super::network::Ipv4SocketAddress {
-                                    port: _f3,
-                                    address: _f4,
-                                } = _e2;
-                                let (_t5, _t6, _t7, _t8) = _f4;
-                                (
-                                    0i32,
-                                    ::witbind::rt::as_i32(_f3),
-                                    ::witbind::rt::as_i32(_t5),
-                                    ::witbind::rt::as_i32(_t6),
-                                    ::witbind::rt::as_i32(_t7),
-                                    ::witbind::rt::as_i32(_t8),
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                    0i32,
-                                )
-                            }
-                            IpSocketAddress::Ipv6(_e9) => {
-                                let super::network::Ipv6SocketAddress {
-                                    port: _f10,
-                                    flow_info: _f11,
-                                    address: _f12,
-                                    scope_id: _f13,
-                                } = _e9;
-                                let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                                (
-                                    1i32,
-                                    ::witbind::rt::as_i32(_f10),
-                                    ::witbind::rt::as_i32(_f11),
-                                    ::witbind::rt::as_i32(_t14),
-                                    ::witbind::rt::as_i32(_t15),
-                                    ::witbind::rt::as_i32(_t16),
-                                    ::witbind::rt::as_i32(_t17),
-                                    ::witbind::rt::as_i32(_t18),
-                                    ::witbind::rt::as_i32(_t19),
-                                    ::witbind::rt::as_i32(_t20),
-                                    ::witbind::rt::as_i32(_t21),
-                                    ::witbind::rt::as_i32(_f13),
-                                )
-                            }
-                        };
-                        let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        IpSocketAddress::Ipv6(_e9) => {
+                            let super::network::Ipv6SocketAddress {
+                                port: _f10,
+                                flow_info: _f11,
+                                address: _f12,
+                                scope_id: _f13,
+                            } = _e9;
+                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                            (
+                                1i32,
+                                ::witbind::rt::as_i32(_f10),
+                                ::witbind::rt::as_i32(_f11),
+                                ::witbind::rt::as_i32(_t14),
+                                ::witbind::rt::as_i32(_t15),
+                                ::witbind::rt::as_i32(_t16),
+                                ::witbind::rt::as_i32(_t17),
+                                ::witbind::rt::as_i32(_t18),
+                                ::witbind::rt::as_i32(_t19),
+                                ::witbind::rt::as_i32(_t20),
+                                ::witbind::rt::as_i32(_t21),
+                                ::witbind::rt::as_i32(_f13),
+                            )
+                        }
+                    };
+                    let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&network.handle) as i32,
@@ -6445,59 +7038,71 @@ pub mod wasi {
                             _v32,
                             _v33,
                             _ptr34,
-                        );
-                        let _l35 = *_ptr34.cast::<u8>();
-                        match i32::from(_l35) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l38 = *_ptr34.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l38) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l35 = unsafe { *_ptr34.cast::<u8>() };
+                    match _l35 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l38 = unsafe { *_ptr34.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l38)
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 #[allow(clippy::type_complexity)]
                 pub fn finish_connect(
                     &self,
-                ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode>
-                {
+                ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.finish-connect"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.finish-connect"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                let _l6 = *_ptr2.add(8).cast::<i32>();
-                                ::core::result::Result::Ok((
-                                    InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                            ::core::result::Result::Ok((
+                                InputStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l5 as u32)
                                     },
-                                    OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
+                                },
+                                OutputStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
                                     },
-                                ))
-                            }
-                            1 => {
-                                let _l8 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                },
+                            ))
                         }
+                        1 => {
+                            let _l8 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Start listening for new connections.
@@ -6526,59 +7131,73 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.start-listen"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.start-listen"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.finish-listen"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.finish-listen"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Accept a new client socket.
@@ -6610,48 +7229,63 @@ pub mod wasi {
                 #[allow(clippy::type_complexity)]
                 pub fn accept(
                     &self,
-                ) -> ::core::result::Result<(TcpSocket, InputStream, OutputStream), ErrorCode>
-                {
+                ) -> ::core::result::Result<
+                    (TcpSocket, InputStream, OutputStream),
+                    ErrorCode,
+                > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.accept"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.accept"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                let _l6 = *_ptr2.add(8).cast::<i32>();
-                                let _l7 = *_ptr2.add(12).cast::<i32>();
-                                ::core::result::Result::Ok((
-                                    TcpSocket {
-                                        handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                            let _l7 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                            ::core::result::Result::Ok((
+                                TcpSocket {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l5 as u32)
                                     },
-                                    InputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
+                                },
+                                InputStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
                                     },
-                                    OutputStream {
-                                        handle: ::witbind::rt::Resource::from_handle(_l7 as u32),
+                                },
+                                OutputStream {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l7 as u32)
                                     },
-                                ))
-                            }
-                            1 => {
-                                let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l9) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                },
+                            ))
                         }
+                        1 => {
+                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l9) })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the bound local address.
@@ -6670,81 +7304,80 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/getsockname.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getsockname>
                 /// - <https://man.freebsd.org/cgi/man.cgi?getsockname>
-                pub fn local_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                pub fn local_address(
+                    &self,
+                ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.local-address"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 36],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.local-address"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => {
-                                        let _l7 = *_ptr2.add(8).cast::<u16>();
-                                        let _l8 = *_ptr2.add(10).cast::<u8>();
-                                        let _l9 = *_ptr2.add(11).cast::<u8>();
-                                        let _l10 = *_ptr2.add(12).cast::<u8>();
-                                        let _l11 = *_ptr2.add(13).cast::<u8>();
+                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
+                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
+                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
                                         IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: i32::from(_l7) as u16,
-                                            address: (
-                                                i32::from(_l8) as u8,
-                                                i32::from(_l9) as u8,
-                                                i32::from(_l10) as u8,
-                                                i32::from(_l11) as u8,
-                                            ),
+                                            port: _l7,
+                                            address: (_l8, _l9, _l10, _l11),
                                         })
                                     }
                                     1 => {
-                                        let _l13 = *_ptr2.add(8).cast::<u16>();
-                                        let _l14 = *_ptr2.add(12).cast::<i32>();
-                                        let _l15 = *_ptr2.add(16).cast::<u16>();
-                                        let _l16 = *_ptr2.add(18).cast::<u16>();
-                                        let _l17 = *_ptr2.add(20).cast::<u16>();
-                                        let _l18 = *_ptr2.add(22).cast::<u16>();
-                                        let _l19 = *_ptr2.add(24).cast::<u16>();
-                                        let _l20 = *_ptr2.add(26).cast::<u16>();
-                                        let _l21 = *_ptr2.add(28).cast::<u16>();
-                                        let _l22 = *_ptr2.add(30).cast::<u16>();
-                                        let _l23 = *_ptr2.add(32).cast::<i32>();
+                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
+                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
+                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
+                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
+                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
+                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
+                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
+                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
+                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                         IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: i32::from(_l13) as u16,
+                                            port: _l13,
                                             flow_info: _l14 as u32,
-                                            address: (
-                                                i32::from(_l15) as u16,
-                                                i32::from(_l16) as u16,
-                                                i32::from(_l17) as u16,
-                                                i32::from(_l18) as u16,
-                                                i32::from(_l19) as u16,
-                                                i32::from(_l20) as u16,
-                                                i32::from(_l21) as u16,
-                                                i32::from(_l22) as u16,
-                                            ),
+                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
                                             scope_id: _l23 as u32,
                                         })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l26)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the remote address.
@@ -6757,122 +7390,123 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/getpeername.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-getpeername>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=getpeername&sektion=2&n=1>
-                pub fn remote_address(&self) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                pub fn remote_address(
+                    &self,
+                ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.remote-address"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 36],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.remote-address"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 36]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => {
-                                        let _l7 = *_ptr2.add(8).cast::<u16>();
-                                        let _l8 = *_ptr2.add(10).cast::<u8>();
-                                        let _l9 = *_ptr2.add(11).cast::<u8>();
-                                        let _l10 = *_ptr2.add(12).cast::<u8>();
-                                        let _l11 = *_ptr2.add(13).cast::<u8>();
+                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
+                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
+                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
                                         IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: i32::from(_l7) as u16,
-                                            address: (
-                                                i32::from(_l8) as u8,
-                                                i32::from(_l9) as u8,
-                                                i32::from(_l10) as u8,
-                                                i32::from(_l11) as u8,
-                                            ),
+                                            port: _l7,
+                                            address: (_l8, _l9, _l10, _l11),
                                         })
                                     }
                                     1 => {
-                                        let _l13 = *_ptr2.add(8).cast::<u16>();
-                                        let _l14 = *_ptr2.add(12).cast::<i32>();
-                                        let _l15 = *_ptr2.add(16).cast::<u16>();
-                                        let _l16 = *_ptr2.add(18).cast::<u16>();
-                                        let _l17 = *_ptr2.add(20).cast::<u16>();
-                                        let _l18 = *_ptr2.add(22).cast::<u16>();
-                                        let _l19 = *_ptr2.add(24).cast::<u16>();
-                                        let _l20 = *_ptr2.add(26).cast::<u16>();
-                                        let _l21 = *_ptr2.add(28).cast::<u16>();
-                                        let _l22 = *_ptr2.add(30).cast::<u16>();
-                                        let _l23 = *_ptr2.add(32).cast::<i32>();
+                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
+                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
+                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
+                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
+                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
+                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
+                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
+                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
+                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
+                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                         IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: i32::from(_l13) as u16,
+                                            port: _l13,
                                             flow_info: _l14 as u32,
-                                            address: (
-                                                i32::from(_l15) as u16,
-                                                i32::from(_l16) as u16,
-                                                i32::from(_l17) as u16,
-                                                i32::from(_l18) as u16,
-                                                i32::from(_l19) as u16,
-                                                i32::from(_l20) as u16,
-                                                i32::from(_l21) as u16,
-                                                i32::from(_l22) as u16,
-                                            ),
+                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
                                             scope_id: _l23 as u32,
                                         })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l26 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l26)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Whether the socket is in the `listening` state.
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn is_listening(&self) -> bool {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.is-listening"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret2 as u8)
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.is-listening"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// Whether this is a IPv4 or IPv6 socket.
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.address-family"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        IpAddressFamily::_lift(_ret2 as u8)
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.address-family"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    unsafe { IpAddressFamily::_lift(_ret2 as u8) }
                 }
                 /// Hints the desired listen queue size. Implementations are free to ignore this.
                 ///
@@ -6887,35 +7521,39 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Enables or disables keepalive.
@@ -6927,72 +7565,83 @@ pub mod wasi {
                 ///   These properties can be configured while `keep-alive-enabled` is false, but only come into effect when `keep-alive-enabled` is true.
                 ///
                 /// Equivalent to the SO_KEEPALIVE socket option.
-                pub fn keep_alive_enabled(&self) -> ::core::result::Result<bool, ErrorCode> {
+                pub fn keep_alive_enabled(
+                    &self,
+                ) -> ::core::result::Result<bool, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.keep-alive-enabled"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.keep-alive-enabled"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Ok(::witbind::rt::bool_lift(_l5))
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(::witbind::rt::bool_lift(
-                                    i32::from(_l5) as u8
-                                ))
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_keep_alive_enabled(
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Amount of time the connection has to be idle before TCP starts sending keepalive packets.
@@ -7005,70 +7654,83 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The provided value was 0.
-                pub fn keep_alive_idle_time(&self) -> ::core::result::Result<Duration, ErrorCode> {
+                pub fn keep_alive_idle_time(
+                    &self,
+                ) -> ::core::result::Result<Duration, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.keep-alive-idle-time"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.keep-alive-idle-time"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_keep_alive_idle_time(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The time between keepalive packets.
@@ -7081,70 +7743,83 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The provided value was 0.
-                pub fn keep_alive_interval(&self) -> ::core::result::Result<Duration, ErrorCode> {
+                pub fn keep_alive_interval(
+                    &self,
+                ) -> ::core::result::Result<Duration, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.keep-alive-interval"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.keep-alive-interval"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_keep_alive_interval(
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The maximum amount of keepalive packets TCP should send before aborting the connection.
@@ -7157,70 +7832,83 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The provided value was 0.
-                pub fn keep_alive_count(&self) -> ::core::result::Result<u32, ErrorCode> {
+                pub fn keep_alive_count(
+                    &self,
+                ) -> ::core::result::Result<u32, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.keep-alive-count"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.keep-alive-count"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(_l5 as u32)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(_l5 as u32)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_keep_alive_count(
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-keep-alive-count"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-keep-alive-count"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Equivalent to the IP_TTL & IPV6_UNICAST_HOPS socket options.
@@ -7230,66 +7918,81 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.hop-limit"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.hop-limit"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            ::core::result::Result::Ok(unsafe {
+                                *_ptr2.add(1).cast::<u8>()
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Ok(i32::from(_l5) as u8)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
-                pub fn set_hop_limit(&self, value: u8) -> ::core::result::Result<(), ErrorCode> {
+                pub fn set_hop_limit(
+                    &self,
+                    value: u8,
+                ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-hop-limit"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-hop-limit"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The kernel buffer space reserved for sends/receives on this socket.
@@ -7302,136 +8005,162 @@ pub mod wasi {
                 ///
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The provided value was 0.
-                pub fn receive_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
+                pub fn receive_buffer_size(
+                    &self,
+                ) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.receive-buffer-size"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.receive-buffer-size"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_receive_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
-                pub fn send_buffer_size(&self) -> ::core::result::Result<u64, ErrorCode> {
+                pub fn send_buffer_size(
+                    &self,
+                ) -> ::core::result::Result<u64, ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.send-buffer-size"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.send-buffer-size"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                         }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 pub fn set_send_buffer_size(
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.set-send-buffer-size"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.set-send-buffer-size"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(value),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which can be used to poll for, or block on,
@@ -7452,22 +8181,25 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Initiate a graceful shutdown.
@@ -7498,35 +8230,39 @@ pub mod wasi {
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tcp-socket.shutdown"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]tcp-socket.shutdown"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             shutdown_type.clone() as i32,
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(1).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l6) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l6) })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -7534,8 +8270,7 @@ pub mod wasi {
         pub mod tcp_create_socket {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
             pub type IpAddressFamily = super::network::IpAddressFamily;
@@ -7564,44 +8299,45 @@ pub mod wasi {
             pub fn create_tcp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp-create-socket@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "create-tcp-socket"]
-                        fn _wit_import(_: i32, _: *mut u8);
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:sockets/tcp-create-socket@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "create-tcp-socket"]
+                    fn _wit_import(_: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(address_family.clone() as i32, _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => {
+                        let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                        ::core::result::Result::Ok(TcpSocket {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l5 as u32)
+                            },
+                        })
                     }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                    1 => {
+                        let _l7 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l7) })
                     }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(address_family.clone() as i32, _ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => {
-                            let _l5 = *_ptr2.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(TcpSocket {
-                                handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                            })
-                        }
-                        1 => {
-                            let _l7 = *_ptr2.add(4).cast::<u8>();
-                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l7) as u8))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
-                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
         pub mod ip_name_lookup {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             pub type Network = super::network::Network;
             pub type ErrorCode = super::network::ErrorCode;
@@ -7621,7 +8357,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -7665,77 +8403,87 @@ pub mod wasi {
                 /// - `would-block`:                A result is not available yet. (EWOULDBLOCK, EAGAIN)
                 pub fn resolve_next_address(
                     &self,
-                ) -> ::core::result::Result<::core::option::Option<IpAddress>, ErrorCode>
-                {
+                ) -> ::core::result::Result<
+                    ::core::option::Option<IpAddress>,
+                    ErrorCode,
+                > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]resolve-address-stream.resolve-next-address"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(2))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 22],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]resolve-address-stream.resolve-next-address"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(2))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 22]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(2).cast::<u8>();
-                                ::core::result::Result::Ok(match i32::from(_l5) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(2).cast::<u8>() };
+                            ::core::result::Result::Ok(
+                                match _l5 {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l8 = *_ptr2.add(4).cast::<u8>();
-                                        ::core::option::Option::Some(match i32::from(_l8) {
-                                            0 => {
-                                                let _l10 = *_ptr2.add(6).cast::<u8>();
-                                                let _l11 = *_ptr2.add(7).cast::<u8>();
-                                                let _l12 = *_ptr2.add(8).cast::<u8>();
-                                                let _l13 = *_ptr2.add(9).cast::<u8>();
-                                                IpAddress::Ipv4((
-                                                    i32::from(_l10) as u8,
-                                                    i32::from(_l11) as u8,
-                                                    i32::from(_l12) as u8,
-                                                    i32::from(_l13) as u8,
-                                                ))
-                                            }
-                                            1 => {
-                                                let _l15 = *_ptr2.add(6).cast::<u16>();
-                                                let _l16 = *_ptr2.add(8).cast::<u16>();
-                                                let _l17 = *_ptr2.add(10).cast::<u16>();
-                                                let _l18 = *_ptr2.add(12).cast::<u16>();
-                                                let _l19 = *_ptr2.add(14).cast::<u16>();
-                                                let _l20 = *_ptr2.add(16).cast::<u16>();
-                                                let _l21 = *_ptr2.add(18).cast::<u16>();
-                                                let _l22 = *_ptr2.add(20).cast::<u16>();
-                                                IpAddress::Ipv6((
-                                                    i32::from(_l15) as u16,
-                                                    i32::from(_l16) as u16,
-                                                    i32::from(_l17) as u16,
-                                                    i32::from(_l18) as u16,
-                                                    i32::from(_l19) as u16,
-                                                    i32::from(_l20) as u16,
-                                                    i32::from(_l21) as u16,
-                                                    i32::from(_l22) as u16,
-                                                ))
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
+                                        let _l8 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                                        ::core::option::Option::Some(
+                                            match _l8 {
+                                                0 => {
+                                                    let _l10 = unsafe { *_ptr2.add(6).cast::<u8>() };
+                                                    let _l11 = unsafe { *_ptr2.add(7).cast::<u8>() };
+                                                    let _l12 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                                    let _l13 = unsafe { *_ptr2.add(9).cast::<u8>() };
+                                                    IpAddress::Ipv4((_l10, _l11, _l12, _l13))
+                                                }
+                                                1 => {
+                                                    let _l15 = unsafe { *_ptr2.add(6).cast::<u16>() };
+                                                    let _l16 = unsafe { *_ptr2.add(8).cast::<u16>() };
+                                                    let _l17 = unsafe { *_ptr2.add(10).cast::<u16>() };
+                                                    let _l18 = unsafe { *_ptr2.add(12).cast::<u16>() };
+                                                    let _l19 = unsafe { *_ptr2.add(14).cast::<u16>() };
+                                                    let _l20 = unsafe { *_ptr2.add(16).cast::<u16>() };
+                                                    let _l21 = unsafe { *_ptr2.add(18).cast::<u16>() };
+                                                    let _l22 = unsafe { *_ptr2.add(20).cast::<u16>() };
+                                                    IpAddress::Ipv6((
+                                                        _l15,
+                                                        _l16,
+                                                        _l17,
+                                                        _l18,
+                                                        _l19,
+                                                        _l20,
+                                                        _l21,
+                                                        _l22,
+                                                    ))
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            1 => {
-                                let _l26 = *_ptr2.add(2).cast::<u8>();
-                                ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l26) as u8))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        1 => {
+                            let _l26 = unsafe { *_ptr2.add(2).cast::<u8>() };
+                            ::core::result::Result::Err(unsafe {
+                                ErrorCode::_lift(_l26)
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the stream is ready for I/O.
@@ -7743,22 +8491,25 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]resolve-address-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]resolve-address-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -7786,44 +8537,53 @@ pub mod wasi {
                 network: &Network,
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "resolve-addresses"]
+                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: i32,
+                    _: *mut u8,
+                    _: usize,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = name;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "resolve-addresses"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec2 = name;
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                    let _len2 = _vec2.len();
-                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::handle(&network.handle) as i32,
                         _ptr2,
                         _len2,
                         _ptr3,
-                    );
-                    let _l4 = *_ptr3.cast::<u8>();
-                    match i32::from(_l4) {
-                        0 => {
-                            let _l6 = *_ptr3.add(4).cast::<i32>();
-                            ::core::result::Result::Ok(ResolveAddressStream {
-                                handle: ::witbind::rt::Resource::from_handle(_l6 as u32),
-                            })
-                        }
-                        1 => {
-                            let _l8 = *_ptr3.add(4).cast::<u8>();
-                            ::core::result::Result::Err(ErrorCode::_lift(i32::from(_l8) as u8))
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                    )
+                };
+                let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                match _l4 {
+                    0 => {
+                        let _l6 = unsafe { *_ptr3.add(4).cast::<i32>() };
+                        ::core::result::Result::Ok(ResolveAddressStream {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l6 as u32)
+                            },
+                        })
                     }
+                    1 => {
+                        let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                        ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -7837,8 +8597,7 @@ pub mod wasi {
         pub mod random {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -7852,46 +8611,46 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-random-bytes"]
-                        fn _wit_import(_: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-random-bytes"]
+                    fn _wit_import(_: i64, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-random-u64"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-random-u64"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
         }
         /// The insecure interface for insecure pseudo-random numbers.
@@ -7901,8 +8660,7 @@ pub mod wasi {
         pub mod insecure {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Return `len` insecure pseudo-random bytes.
             ///
             /// This function is not cryptographically secure. Do not use it for
@@ -7912,46 +8670,46 @@ pub mod wasi {
             /// implementations are encouraged to return evenly distributed values with
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-insecure-random-bytes"]
-                        fn _wit_import(_: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-insecure-random-bytes"]
+                    fn _wit_import(_: i64, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             /// Return an insecure pseudo-random `u64` value.
             ///
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-insecure-random-u64"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-insecure-random-u64"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
         }
         /// The insecure-seed interface for seeding hash-map DoS resistance.
@@ -7961,8 +8719,7 @@ pub mod wasi {
         pub mod insecure_seed {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Return a 128-bit value that may contain a pseudo-random value.
             ///
             /// The returned value is not required to be computed from a CSPRNG, and may
@@ -7981,30 +8738,31 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/insecure-seed@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "insecure-seed"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<i64>();
-                    let _l4 = *_ptr2.add(8).cast::<i64>();
-                    (_l3 as u64, _l4 as u64)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/insecure-seed@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "insecure-seed"]
+                    fn _wit_import(_: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<i64>() };
+                let _l4 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                (_l3 as u64, _l4 as u64)
             }
         }
     }
 }
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
@@ -8012,34 +8770,32 @@ pub mod exports {
             pub mod run {
                 #[used]
                 #[doc(hidden)]
-                static __FORCE_SECTION_REF: fn() =
-                    super::super::super::super::__link_custom_section_describing_imports;
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__link_custom_section_describing_imports;
                 pub trait Guest {
                     /// Run the program.
                     #[allow(clippy::result_unit_err)]
                     fn run() -> ::core::result::Result<(), ()>;
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_run_cabi<__T: Guest>() -> i32 {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        let _ret2 = __T::run();
-                        match _ret2 {
-                            ::core::result::Result::Ok(_) => 0i32,
-                            ::core::result::Result::Err(_) => 1i32,
-                        }
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _ret2 = __T::run();
+                    match _ret2 {
+                        ::core::result::Result::Ok(_) => 0i32,
+                        ::core::result::Result::Err(_) => 1i32,
                     }
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_wasi_cli_run_0_2_12_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
-                        const _ : () = { #[unsafe (export_name =
-                        "wasi:cli/run@0.2.12#run")] unsafe extern "C" fn export_run() ->
-                        i32 { unsafe { $($path_to_types)* ::_export_run_cabi:: < $ty > ()
-                        } } };
+                        const _: () = {
+                            #[unsafe(export_name = "wasi:cli/run@0.2.12#run")]
+                            unsafe extern "C" fn export_run() -> i32 {
+                                unsafe { $($path_to_types)*::_export_run_cabi::<$ty>() }
+                            }
+                        };
                     };
                 }
                 #[doc(hidden)]
@@ -8049,13 +8805,17 @@ pub mod exports {
         }
     }
 }
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
     static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
 };
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:witbind:0.1.0:wasi:cli/command@0.2.12:encoded world")]
+#[unsafe(
+    link_section = "component-type:witbind:0.1.0:wasi:cli/command@0.2.12:encoded world"
+)]
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -8063,6 +8823,7 @@ static __WITBIND_COMPONENT_TYPE: [u8; 10815] = *b"\0asm\r\0\x01\0\0\x19\x16wit-c
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.
+#[rustfmt::skip]
 #[inline(never)]
 #[doc(hidden)]
 pub fn __link_custom_section_describing_imports() {}

@@ -3,6 +3,7 @@
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
 /// exported `Guest` trait.
+#[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_proxy_impl {
@@ -10,14 +11,16 @@ macro_rules! __export_proxy_impl {
         self::export!($ty with_types_in self);
     };
     ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*
-        ::exports::wasi::http::incoming_handler::__export_wasi_http_incoming_handler_0_2_12_cabi!($ty
-        with_types_in $($path_to_types_root)* ::exports::wasi::http::incoming_handler);
+        $($path_to_types_root)*::exports::wasi::http::incoming_handler::__export_wasi_http_incoming_handler_0_2_12_cabi!(
+            $ty with_types_in $($path_to_types_root)*::exports::wasi::http::incoming_handler
+        );
     };
 }
 #[doc(inline)]
+#[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_proxy_impl as export;
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod io {
@@ -26,8 +29,7 @@ pub mod wasi {
         pub mod poll {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// `pollable` represents a single I/O event which may be ready, or not.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -44,7 +46,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -77,21 +81,22 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]pollable.ready"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        ::witbind::rt::bool_lift(_ret2 as u8)
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]pollable.ready"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    ::witbind::rt::bool_lift(_ret2 as u8)
                 }
                 /// `block` returns immediately if the pollable is ready, and otherwise
                 /// blocks until ready.
@@ -99,19 +104,21 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]pollable.block"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]pollable.block"]
+                        fn _wit_import(_: i32);
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
                 }
             }
             /// Poll for completion on a set of pollables.
@@ -134,32 +141,39 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "poll"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec3 = in_;
+                let _len3 = _vec3.len();
+                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
+                {
+                    let _base2 = unsafe { _array3.add(i * 4) };
+                    unsafe {
+                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
+                            &_e2.handle,
+                        ) as i32
+                    };
+                }
+                let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array3, _len3, _ptr4) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4) };
+                let _l5 = unsafe { *_ptr4.cast::<*mut u8>() };
+                let _l6 = unsafe { *_ptr4.add(4).cast::<usize>() };
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "poll"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _vec3 = in_;
-                    let _len3 = _vec3.len();
-                    let _array3 = ::witbind::rt::alloc(_len3 * 4, 4);
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate() {
-                        let _base2 = _array3.add(i * 4);
-                        *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(&_e2.handle) as i32;
-                    }
-                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_array3, _len3, _ptr4);
-                    ::witbind::rt::cabi_dealloc(_array3, _len3 * 4, 4);
-                    let _l5 = *_ptr4.cast::<*mut u8>();
-                    let _l6 = *_ptr4.add(4).cast::<usize>();
                     ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
                 }
             }
@@ -167,8 +181,7 @@ pub mod wasi {
         pub mod error {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A resource which represents some error information.
             ///
             /// The only method provided by this resource is `to-debug-string`,
@@ -201,7 +214,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -238,29 +253,40 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]error.to-debug-string"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]error.to-debug-string"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<*mut u8>();
-                        let _l4 = *_ptr2.add(4).cast::<usize>();
-                        ::witbind::rt::string_lift(::witbind::rt::Vec::from_raw_parts(
-                            _l3.cast::<u8>(),
-                            _l4,
-                            _l4,
-                        ))
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l3.cast::<u8>(),
+                                _l4,
+                                _l4,
+                            ),
+                        )
                     }
                 }
             }
@@ -273,8 +299,7 @@ pub mod wasi {
         pub mod streams {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Error = super::error::Error;
             pub type Pollable = super::poll::Pollable;
             /// An error for input-stream and output-stream operations.
@@ -293,7 +318,10 @@ pub mod wasi {
                 Closed,
             }
             impl ::core::fmt::Display for StreamError {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     ::core::fmt::Debug::fmt(self, f)
                 }
             }
@@ -321,7 +349,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -380,54 +410,62 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.read"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.read"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
                                     _l5.cast::<u8>(),
                                     _l6,
                                     _l6,
-                                ))
-                            }
-                            1 => {
-                                let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l9) {
+                                )
+                            })
+                        }
+                        1 => {
+                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l9 {
                                     0 => {
-                                        let _l11 = *_ptr2.add(8).cast::<i32>();
+                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l11 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read bytes from a stream, after blocking until at least one byte can
@@ -436,152 +474,178 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.blocking-read"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.blocking-read"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l6 = *_ptr2.add(8).cast::<usize>();
-                                ::core::result::Result::Ok(::witbind::rt::Vec::from_raw_parts(
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::result::Result::Ok(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
                                     _l5.cast::<u8>(),
                                     _l6,
                                     _l6,
-                                ))
-                            }
-                            1 => {
-                                let _l9 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l9) {
+                                )
+                            })
+                        }
+                        1 => {
+                            let _l9 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l9 {
                                     0 => {
-                                        let _l11 = *_ptr2.add(8).cast::<i32>();
+                                        let _l11 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l11 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Skip bytes from a stream. Returns number of bytes skipped.
                 ///
                 /// Behaves identical to `read`, except instead of returning a list
                 /// of bytes, returns the number of bytes consumed from the stream.
-                pub fn skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
+                pub fn skip(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.skip"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.skip"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Skip bytes from a stream, after blocking until at least one byte
                 /// can be skipped. Except for blocking behavior, identical to `skip`.
-                pub fn blocking_skip(&self, len: u64) -> ::core::result::Result<u64, StreamError> {
+                pub fn blocking_skip(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.blocking-skip"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.blocking-skip"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once either the specified stream
@@ -591,22 +655,25 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]input-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]input-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -637,7 +704,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -676,45 +745,54 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.check-write"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.check-write"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write. This function never blocks.
@@ -730,51 +808,65 @@ pub mod wasi {
                 ///
                 /// returns Err(closed) without writing if the stream has closed since
                 /// the last call to check-write provided a permit.
-                pub fn write(&self, contents: &[u8]) -> ::core::result::Result<(), StreamError> {
+                pub fn write(
+                    &self,
+                    contents: &[u8],
+                ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.write"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _vec2 = contents;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.write"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec2 = contents;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr3.add(8).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write of up to 4096 bytes, and then flush the stream. Block
@@ -791,50 +883,61 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-write-and-flush"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _vec2 = contents;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-write-and-flush"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _vec2 = contents;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr3.add(8).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr3.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Request to flush buffered output. This function never blocks.
@@ -848,83 +951,101 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.flush"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.flush"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-flush"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-flush"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Create a `pollable` which will resolve once the output-stream
@@ -938,22 +1059,25 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Write zeroes to a stream.
@@ -962,47 +1086,56 @@ pub mod wasi {
                 /// preconditions (must use check-write first), but instead of
                 /// passing a list of bytes, you simply pass the number of zero-bytes
                 /// that should be written.
-                pub fn write_zeroes(&self, len: u64) -> ::core::result::Result<(), StreamError> {
+                pub fn write_zeroes(
+                    &self,
+                    len: u64,
+                ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.write-zeroes"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.write-zeroes"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Perform a write of up to 4096 zeroes, and then flush the stream.
@@ -1015,46 +1148,52 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
+                        fn _wit_import(_: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
-                            fn _wit_import(_: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l6) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(8).cast::<i32>();
+                                        let _l8 = unsafe { *_ptr2.add(8).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l8 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l8 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read from one stream and write to another.
@@ -1075,50 +1214,61 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.splice"]
+                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.splice"]
-                            fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Read from one stream and write to another, with blocking.
@@ -1131,50 +1281,61 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]output-stream.blocking-splice"]
+                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i64,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]output-stream.blocking-splice"]
-                            fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::Resource::handle(&src.handle) as i32,
                             ::witbind::rt::as_i64(len),
                             _ptr2,
-                        );
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(8).cast::<i64>();
-                                ::core::result::Result::Ok(_l5 as u64)
-                            }
-                            1 => {
-                                let _l7 = *_ptr2.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::result::Result::Ok(_l5 as u64)
+                        }
+                        1 => {
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => {
-                                        let _l9 = *_ptr2.add(12).cast::<i32>();
+                                        let _l9 = unsafe { *_ptr2.add(12).cast::<i32>() };
                                         StreamError::LastOperationFailed(Error {
-                                            handle: ::witbind::rt::Resource::from_handle(
-                                                _l9 as u32,
-                                            ),
+                                            handle: unsafe {
+                                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                            },
                                         })
                                     }
                                     1 => StreamError::Closed,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -1192,8 +1353,7 @@ pub mod wasi {
         pub mod monotonic_clock {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Pollable = super::super::io::poll::Pollable;
             /// An instant in time, in nanoseconds. An instant is relative to an
             /// unspecified initial value, and can only be compared to instances from
@@ -1211,77 +1371,77 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "now"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "now"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "resolution"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "resolution"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "subscribe-instant"]
-                        fn _wit_import(_: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "subscribe-instant"]
+                    fn _wit_import(_: i64) -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                Pollable {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "subscribe-duration"]
-                        fn _wit_import(_: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import(::witbind::rt::as_i64(when));
-                    Pollable {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "subscribe-duration"]
+                    fn _wit_import(_: i64) -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
+                Pollable {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
@@ -1302,8 +1462,7 @@ pub mod wasi {
         pub mod wall_clock {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
             pub struct Datetime {
@@ -1324,56 +1483,56 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "now"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<i64>();
-                    let _l4 = *_ptr2.add(8).cast::<i32>();
-                    Datetime {
-                        seconds: _l3 as u64,
-                        nanoseconds: _l4 as u32,
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "now"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<i64>() };
+                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                Datetime {
+                    seconds: _l3 as u64,
+                    nanoseconds: _l4 as u32,
                 }
             }
             /// Query the resolution of the clock.
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "resolution"]
-                        fn _wit_import(_: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(_ptr2);
-                    let _l3 = *_ptr2.cast::<i64>();
-                    let _l4 = *_ptr2.add(8).cast::<i32>();
-                    Datetime {
-                        seconds: _l3 as u64,
-                        nanoseconds: _l4 as u32,
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "resolution"]
+                    fn _wit_import(_: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<i64>() };
+                let _l4 = unsafe { *_ptr2.add(8).cast::<i32>() };
+                Datetime {
+                    seconds: _l3 as u64,
+                    nanoseconds: _l4 as u32,
                 }
             }
         }
@@ -1387,8 +1546,7 @@ pub mod wasi {
         pub mod random {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Return `len` cryptographically-secure random or pseudo-random bytes.
             ///
             /// This function must produce data at least as cryptographically secure and
@@ -1402,46 +1560,46 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-random-bytes"]
-                        fn _wit_import(_: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(4))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(::witbind::rt::as_i64(len), _ptr2);
-                    let _l3 = *_ptr2.cast::<*mut u8>();
-                    let _l4 = *_ptr2.add(4).cast::<usize>();
-                    ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4)
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-random-bytes"]
+                    fn _wit_import(_: i64, _: *mut u8);
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(::witbind::rt::as_i64(len), _ptr2) };
+                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4) }
             }
             /// Return a cryptographically-secure random or pseudo-random `u64` value.
             ///
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-random-u64"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    _ret2 as u64
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-random-u64"]
+                    fn _wit_import() -> i64;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i64 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u64
             }
         }
     }
@@ -1449,75 +1607,72 @@ pub mod wasi {
         pub mod stdout {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stdout"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stdout"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                OutputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
         pub mod stderr {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stderr"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    OutputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stderr"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                OutputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
         pub mod stdin {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "get-stdin"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    let _ret2 = _wit_import();
-                    InputStream {
-                        handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                    }
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "get-stdin"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                InputStream {
+                    handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
                 }
             }
         }
@@ -1529,8 +1684,7 @@ pub mod wasi {
         pub mod types {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Duration = super::super::clocks::monotonic_clock::Duration;
             pub type InputStream = super::super::io::streams::InputStream;
             pub type OutputStream = super::super::io::streams::OutputStream;
@@ -1610,7 +1764,9 @@ pub mod wasi {
                 HttpResponseBodySize(::core::option::Option<u64>),
                 HttpResponseTrailerSectionSize(::core::option::Option<u32>),
                 HttpResponseTrailerSize(FieldSizePayload),
-                HttpResponseTransferCoding(::core::option::Option<::witbind::rt::String>),
+                HttpResponseTransferCoding(
+                    ::core::option::Option<::witbind::rt::String>,
+                ),
                 HttpResponseContentCoding(::core::option::Option<::witbind::rt::String>),
                 HttpResponseTimeout,
                 HttpUpgradeFailed,
@@ -1625,7 +1781,10 @@ pub mod wasi {
                 InternalError(::core::option::Option<::witbind::rt::String>),
             }
             impl ::core::fmt::Display for ErrorCode {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     ::core::fmt::Debug::fmt(self, f)
                 }
             }
@@ -1646,7 +1805,10 @@ pub mod wasi {
                 Immutable,
             }
             impl ::core::fmt::Display for HeaderError {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
                     ::core::fmt::Debug::fmt(self, f)
                 }
             }
@@ -1694,7 +1856,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -1728,21 +1892,23 @@ pub mod wasi {
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[constructor]fields"]
-                            fn _wit_import() -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import();
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[constructor]fields"]
+                        fn _wit_import() -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import() -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe { _wit_import() };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Construct an HTTP Fields.
@@ -1761,59 +1927,67 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]fields.from-list"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[static]fields.from-list"]
+                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _vec7 = entries;
+                    let _len7 = _vec7.len();
+                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 4) };
+                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec7)
+                        .enumerate()
+                    {
+                        let _base2 = unsafe { _array7.add(i * 16) };
+                        let (_t3, _t4) = _e2;
+                        let _vec5 = _t3;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        unsafe { *_base2.add(4).cast::<usize>() = _len5 };
+                        unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
+                        let _vec6 = _t4;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        unsafe { *_base2.add(12).cast::<usize>() = _len6 };
+                        unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr6 };
+                    }
+                    let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe { _wit_import(_array7, _len7, _ptr8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4) };
+                    let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                    match _l9 {
+                        0 => {
+                            let _l11 = unsafe { *_ptr8.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(Fields {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l11 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec7 = entries;
-                        let _len7 = _vec7.len();
-                        let _array7 = ::witbind::rt::alloc(_len7 * 16, 4);
-                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
-                            let _base2 = _array7.add(i * 16);
-                            let (_t3, _t4) = _e2;
-                            let _vec5 = _t3;
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                            let _len5 = _vec5.len();
-                            *_base2.add(4).cast::<usize>() = _len5;
-                            *_base2.cast::<*mut u8>() = _ptr5;
-                            let _vec6 = _t4;
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                            let _len6 = _vec6.len();
-                            *_base2.add(12).cast::<usize>() = _len6;
-                            *_base2.add(8).cast::<*mut u8>() = _ptr6;
-                        }
-                        let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(_array7, _len7, _ptr8);
-                        ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 4);
-                        let _l9 = *_ptr8.cast::<u8>();
-                        match i32::from(_l9) {
-                            0 => {
-                                let _l11 = *_ptr8.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(Fields {
-                                    handle: ::witbind::rt::Resource::from_handle(_l11 as u32),
-                                })
-                            }
-                            1 => {
-                                let _l13 = *_ptr8.add(4).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l13) {
+                        1 => {
+                            let _l13 = unsafe { *_ptr8.add(4).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l13 {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get all of the values corresponding to a name. If the name is not present
@@ -1821,73 +1995,91 @@ pub mod wasi {
                 /// However, if the name is present but empty, this is represented by a list
                 /// with one or more empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.get"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.get"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _vec2 = name;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<*mut u8>();
-                        let _l5 = *_ptr3.add(4).cast::<usize>();
-                        let _array10 = _l4;
-                        let _len10 = _l5;
-                        let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
-                        for i in 0.._len10 {
-                            let _base6 = _array10.add(i * 8);
-                            let _l7 = *_base6.cast::<*mut u8>();
-                            let _l8 = *_base6.add(4).cast::<usize>();
-                            _list10.push(::witbind::rt::Vec::from_raw_parts(
-                                _l7.cast::<u8>(),
-                                _l8,
-                                _l8,
-                            ));
-                        }
-                        ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4);
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                    let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                    let _array10 = _l4;
+                    let _len10 = _l5;
+                    let mut _list10 = ::witbind::rt::Vec::with_capacity(_len10);
+                    for i in 0.._len10 {
+                        let _base6 = unsafe { _array10.add(i * 8) };
+                        let _l7 = unsafe { *_base6.cast::<*mut u8>() };
+                        let _l8 = unsafe { *_base6.add(4).cast::<usize>() };
                         _list10
+                            .push(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
+                                )
+                            });
                     }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
+                    _list10
                 }
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.has"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _vec2 = name;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ret3 = _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.has"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                    ) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ret3 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
-                        );
-                        ::witbind::rt::bool_lift(_ret3 as u8)
-                    }
+                        )
+                    };
+                    ::witbind::rt::bool_lift(_ret3 as u8)
                 }
                 /// Set all of the values for a name. Clears any existing values for that
                 /// name, if they have been set.
@@ -1901,49 +2093,55 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.set"]
-                            fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.set"]
+                        fn _wit_import(
                             _: i32,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = name;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _vec5 = value;
-                        let _len5 = _vec5.len();
-                        let _array5 = ::witbind::rt::alloc(_len5 * 8, 4);
-                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate() {
-                            let _base3 = _array5.add(i * 8);
-                            let _vec4 = _e3;
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                            let _len4 = _vec4.len();
-                            *_base3.add(4).cast::<usize>() = _len4;
-                            *_base3.cast::<*mut u8>() = _ptr4;
-                        }
-                        let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec5 = value;
+                    let _len5 = _vec5.len();
+                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5)
+                        .enumerate()
+                    {
+                        let _base3 = unsafe { _array5.add(i * 8) };
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        unsafe { *_base3.add(4).cast::<usize>() = _len4 };
+                        unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
+                    }
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
@@ -1951,22 +2149,24 @@ pub mod wasi {
                             _array5,
                             _len5,
                             _ptr6,
-                        );
-                        ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4);
-                        let _l7 = *_ptr6.cast::<u8>();
-                        match i32::from(_l7) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l10 = *_ptr6.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l10) {
+                        )
+                    };
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
+                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                    match _l7 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l10 = unsafe { *_ptr6.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l10 {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Delete all values for a name. Does nothing if no values for the name
@@ -1976,45 +2176,59 @@ pub mod wasi {
                 ///
                 /// Fails with `header-error.invalid-syntax` if the `field-name` is
                 /// syntactically invalid.
-                pub fn delete(&self, name: &str) -> ::core::result::Result<(), HeaderError> {
+                pub fn delete(
+                    &self,
+                    name: &str,
+                ) -> ::core::result::Result<(), HeaderError> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.delete"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.delete"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = name;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
                             _len2,
                             _ptr3,
-                        );
-                        let _l4 = *_ptr3.cast::<u8>();
-                        match i32::from(_l4) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l7 = *_ptr3.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l7) {
+                        )
+                    };
+                    let _l4 = unsafe { *_ptr3.cast::<u8>() };
+                    match _l4 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l7 = unsafe { *_ptr3.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l7 {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Append a value for a name. Does not change or delete any existing
@@ -2029,41 +2243,45 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.append"]
-                            fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.append"]
+                        fn _wit_import(
                             _: i32,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
                             _: usize,
                             _: *mut u8,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(1))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
-                        let _vec2 = name;
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
-                        let _len2 = _vec2.len();
-                        let _vec3 = value;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(1))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 2],
+                    );
+                    let _vec2 = name;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    let _vec3 = value;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    let _ptr4 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _ptr2,
@@ -2071,21 +2289,23 @@ pub mod wasi {
                             _ptr3,
                             _len3,
                             _ptr4,
-                        );
-                        let _l5 = *_ptr4.cast::<u8>();
-                        match i32::from(_l5) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l8 = *_ptr4.add(1).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l8) {
+                        )
+                    };
+                    let _l5 = unsafe { *_ptr4.cast::<u8>() };
+                    match _l5 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l8 = unsafe { *_ptr4.add(1).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l8 {
                                     0 => HeaderError::InvalidSyntax,
                                     1 => HeaderError::Forbidden,
                                     2 => HeaderError::Immutable,
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Retrieve the full set of names and values in the Fields. Like the
@@ -2098,65 +2318,86 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.entries"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<*mut u8>();
-                        let _l4 = *_ptr2.add(4).cast::<usize>();
-                        let _array12 = _l3;
-                        let _len12 = _l4;
-                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base5 = _array12.add(i * 16);
-                            let _l6 = *_base5.cast::<*mut u8>();
-                            let _l7 = *_base5.add(4).cast::<usize>();
-                            let _string8 = ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                            );
-                            let _l9 = *_base5.add(8).cast::<*mut u8>();
-                            let _l10 = *_base5.add(12).cast::<usize>();
-                            let _list11 =
-                                ::witbind::rt::Vec::from_raw_parts(_l9.cast::<u8>(), _l10, _l10);
-                            _list12.push((_string8, _list11));
-                        }
-                        ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4);
-                        _list12
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.entries"]
+                        fn _wit_import(_: i32, _: *mut u8);
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
+                    let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
+                    let _array12 = _l3;
+                    let _len12 = _l4;
+                    let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                    for i in 0.._len12 {
+                        let _base5 = unsafe { _array12.add(i * 16) };
+                        let _l6 = unsafe { *_base5.cast::<*mut u8>() };
+                        let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
+                        let _string8 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l6.cast::<u8>(),
+                                    _l7,
+                                    _l7,
+                                ),
+                            )
+                        };
+                        let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
+                        let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
+                        let _list11 = unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l9.cast::<u8>(),
+                                _l10,
+                                _l10,
+                            )
+                        };
+                        _list12.push((_string8, _list11));
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 16, 4) };
+                    _list12
                 }
                 /// Make a deep copy of the Fields. Equivalent in behavior to calling the
                 /// `fields` constructor on the return value of `entries`. The resulting
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]fields.clone"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]fields.clone"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -2180,7 +2421,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -2211,154 +2454,204 @@ pub mod wasi {
             impl IncomingRequest {
                 /// Returns the method of the incoming request.
                 pub fn method(&self) -> Method {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.method"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.method"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => Method::Get,
-                            1 => Method::Head,
-                            2 => Method::Post,
-                            3 => Method::Put,
-                            4 => Method::Delete,
-                            5 => Method::Connect,
-                            6 => Method::Options,
-                            7 => Method::Trace,
-                            8 => Method::Patch,
-                            9 => {
-                                let _l14 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l15 = *_ptr2.add(8).cast::<usize>();
-                                Method::Other(::witbind::rt::string_lift(
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => Method::Get,
+                        1 => Method::Head,
+                        2 => Method::Post,
+                        3 => Method::Put,
+                        4 => Method::Delete,
+                        5 => Method::Connect,
+                        6 => Method::Options,
+                        7 => Method::Trace,
+                        8 => Method::Patch,
+                        9 => {
+                            let _l14 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l15 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            Method::Other(unsafe {
+                                ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
                                         _l14.cast::<u8>(),
                                         _l15,
                                         _l15,
                                     ),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                )
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Returns the path with query parameters from the request, as a string.
-                pub fn path_with_query(&self) -> ::core::option::Option<::witbind::rt::String> {
+                pub fn path_with_query(
+                    &self,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.path-with-query"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.path-with-query"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l7 = *_ptr2.add(8).cast::<usize>();
-                                ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Returns the protocol scheme from the request.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.scheme"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.scheme"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::option::Option::Some(
+                                match _l6 {
                                     0 => Scheme::Http,
                                     1 => Scheme::Https,
                                     2 => {
-                                        let _l10 = *_ptr2.add(8).cast::<*mut u8>();
-                                        let _l11 = *_ptr2.add(12).cast::<usize>();
-                                        Scheme::Other(::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l10.cast::<u8>(),
-                                                _l11,
-                                                _l11,
-                                            ),
-                                        ))
+                                        let _l10 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(12).cast::<usize>() };
+                                        Scheme::Other(unsafe {
+                                            ::witbind::rt::string_lift(
+                                                ::witbind::rt::Vec::from_raw_parts(
+                                                    _l10.cast::<u8>(),
+                                                    _l11,
+                                                    _l11,
+                                                ),
+                                            )
+                                        })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Returns the authority of the Request's target URI, if present.
-                pub fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
+                pub fn authority(
+                    &self,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.authority"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.authority"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l7 = *_ptr2.add(8).cast::<usize>();
-                                ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the `headers` associated with the request.
@@ -2370,55 +2663,67 @@ pub mod wasi {
                 /// the parent `incoming-request` is dropped. Dropping this
                 /// `incoming-request` before all children are dropped will trap.
                 pub fn headers(&self) -> Headers {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.headers"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.headers"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Gives the `incoming-body` associated with this request. Will only
                 /// return success at most once, and subsequent calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-request.consume"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-request.consume"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(IncomingBody {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(IncomingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -2438,7 +2743,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -2478,23 +2785,27 @@ pub mod wasi {
                 /// It is the obligation of the `outgoing-handler.handle` implementation
                 /// to reject invalid constructions of `outgoing-request`.
                 pub fn new(headers: Headers) -> Self {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[constructor]outgoing-request"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import(::witbind::rt::Resource::take_handle(
-                            &headers.handle,
-                        ) as i32);
-                        OutgoingRequest {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[constructor]outgoing-request"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                        )
+                    };
+                    OutgoingRequest {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this
@@ -2505,160 +2816,198 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.body"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.body"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(OutgoingBody {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(OutgoingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the Method for the Request.
                 pub fn method(&self) -> Method {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.method"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.method"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => Method::Get,
-                            1 => Method::Head,
-                            2 => Method::Post,
-                            3 => Method::Put,
-                            4 => Method::Delete,
-                            5 => Method::Connect,
-                            6 => Method::Options,
-                            7 => Method::Trace,
-                            8 => Method::Patch,
-                            9 => {
-                                let _l14 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l15 = *_ptr2.add(8).cast::<usize>();
-                                Method::Other(::witbind::rt::string_lift(
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => Method::Get,
+                        1 => Method::Head,
+                        2 => Method::Post,
+                        3 => Method::Put,
+                        4 => Method::Delete,
+                        5 => Method::Connect,
+                        6 => Method::Options,
+                        7 => Method::Trace,
+                        8 => Method::Patch,
+                        9 => {
+                            let _l14 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l15 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            Method::Other(unsafe {
+                                ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
                                         _l14.cast::<u8>(),
                                         _l15,
                                         _l15,
                                     ),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                )
+                            })
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the Method for the Request. Fails if the string present in a
                 /// `method.other` argument is not a syntactically valid method.
                 #[allow(clippy::result_unit_err)]
-                pub fn set_method(&self, method: &Method) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.set-method"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                pub fn set_method(
+                    &self,
+                    method: &Method,
+                ) -> ::core::result::Result<(), ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.set-method"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                    ) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v13, _v14, _v15) = match method {
+                        Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                        Method::Other(_e11) => {
+                            let _vec12 = _e11;
+                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                            let _len12 = _vec12.len();
+                            (9i32, _ptr12, _len12)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let (_v13, _v14, _v15) = match method {
-                            Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Post => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Put => (3i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Delete => (4i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Connect => (5i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Options => (6i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Trace => (7i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Patch => (8i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                            Method::Other(_e11) => {
-                                let _vec12 = _e11;
-                                let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                                let _len12 = _vec12.len();
-                                (9i32, _ptr12, _len12)
-                            }
-                        };
-                        let _ret16 = _wit_import(
+                    };
+                    let _ret16 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v13,
                             _v14,
                             _v15,
-                        );
-                        match _ret16 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret16 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the combination of the HTTP Path and Query for the Request.
                 /// When `none`, this represents an empty Path and empty Query.
-                pub fn path_with_query(&self) -> ::core::option::Option<::witbind::rt::String> {
+                pub fn path_with_query(
+                    &self,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.path-with-query"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.path-with-query"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l7 = *_ptr2.add(8).cast::<usize>();
-                                ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the combination of the HTTP Path and Query for the Request.
@@ -2669,89 +3018,102 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.set-path-with-query"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.set-path-with-query"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                    ) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v5, _v6, _v7) = match path_with_query {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::option::Option::Some(_e3) => {
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            (1i32, _ptr4, _len4)
                         }
-                        let (_v5, _v6, _v7) = match path_with_query {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e3) => {
-                                let _vec4 = _e3;
-                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                                let _len4 = _vec4.len();
-                                (1i32, _ptr4, _len4)
-                            }
-                        };
-                        let _ret8 = _wit_import(
+                    };
+                    let _ret8 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
-                        );
-                        match _ret8 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret8 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.scheme"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.scheme"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            ::core::option::Option::Some(
+                                match _l6 {
                                     0 => Scheme::Http,
                                     1 => Scheme::Https,
                                     2 => {
-                                        let _l10 = *_ptr2.add(8).cast::<*mut u8>();
-                                        let _l11 = *_ptr2.add(12).cast::<usize>();
-                                        Scheme::Other(::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l10.cast::<u8>(),
-                                                _l11,
-                                                _l11,
-                                            ),
-                                        ))
+                                        let _l10 = unsafe { *_ptr2.add(8).cast::<*mut u8>() };
+                                        let _l11 = unsafe { *_ptr2.add(12).cast::<usize>() };
+                                        Scheme::Other(unsafe {
+                                            ::witbind::rt::string_lift(
+                                                ::witbind::rt::Vec::from_raw_parts(
+                                                    _l10.cast::<u8>(),
+                                                    _l11,
+                                                    _l11,
+                                                ),
+                                            )
+                                        })
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the HTTP Related Scheme for the Request. When `none`, the
@@ -2762,87 +3124,114 @@ pub mod wasi {
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.set-scheme"]
-                            fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.set-scheme"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
                             _: *mut u8,
                             _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        ) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                    ) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v11, _v12, _v13, _v14) = match scheme {
+                        ::core::option::Option::None => {
+                            (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        let (_v11, _v12, _v13, _v14) = match scheme {
-                            ::core::option::Option::None => {
-                                (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e3) => {
-                                let (_v8, _v9, _v10) = match _e3 {
-                                    Scheme::Http => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                                    Scheme::Https => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                                    Scheme::Other(_e6) => {
-                                        let _vec7 = _e6;
-                                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                                        let _len7 = _vec7.len();
-                                        (2i32, _ptr7, _len7)
-                                    }
-                                };
-                                (1i32, _v8, _v9, _v10)
-                            }
-                        };
-                        let _ret15 = _wit_import(
+                        ::core::option::Option::Some(_e3) => {
+                            let (_v8, _v9, _v10) = match _e3 {
+                                Scheme::Http => {
+                                    (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                }
+                                Scheme::Https => {
+                                    (1i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                }
+                                Scheme::Other(_e6) => {
+                                    let _vec7 = _e6;
+                                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                                    let _len7 = _vec7.len();
+                                    (2i32, _ptr7, _len7)
+                                }
+                            };
+                            (1i32, _v8, _v9, _v10)
+                        }
+                    };
+                    let _ret15 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v11,
                             _v12,
                             _v13,
                             _v14,
-                        );
-                        match _ret15 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret15 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the authority of the Request's target URI. A value of `none` may be used
                 /// with Related Schemes which do not require an authority. The HTTP and
                 /// HTTPS schemes always require an authority.
-                pub fn authority(&self) -> ::core::option::Option<::witbind::rt::String> {
+                pub fn authority(
+                    &self,
+                ) -> ::core::option::Option<::witbind::rt::String> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.authority"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 12],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.authority"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_ptr2.add(8).cast::<usize>() };
+                            ::core::option::Option::Some(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l6.cast::<u8>(),
+                                        _l7,
+                                        _l7,
+                                    ),
+                                )
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(4).cast::<*mut u8>();
-                                let _l7 = *_ptr2.add(8).cast::<usize>();
-                                ::core::option::Option::Some(::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7),
-                                ))
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the authority of the Request's target URI. A value of `none` may be used
@@ -2854,44 +3243,46 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.set-authority"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.set-authority"]
+                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                    ) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v5, _v6, _v7) = match authority {
+                        ::core::option::Option::None => {
+                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::option::Option::Some(_e3) => {
+                            let _vec4 = _e3;
+                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                            let _len4 = _vec4.len();
+                            (1i32, _ptr4, _len4)
                         }
-                        let (_v5, _v6, _v7) = match authority {
-                            ::core::option::Option::None => {
-                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                            }
-                            ::core::option::Option::Some(_e3) => {
-                                let _vec4 = _e3;
-                                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                                let _len4 = _vec4.len();
-                                (1i32, _ptr4, _len4)
-                            }
-                        };
-                        let _ret8 = _wit_import(
+                    };
+                    let _ret8 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v5,
                             _v6,
                             _v7,
-                        );
-                        match _ret8 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret8 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the headers associated with the Request.
@@ -2903,22 +3294,25 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-request.headers"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-request.headers"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -2943,7 +3337,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -2975,50 +3371,59 @@ pub mod wasi {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[constructor]request-options"]
-                            fn _wit_import() -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import();
-                        RequestOptions {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[constructor]request-options"]
+                        fn _wit_import() -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import() -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe { _wit_import() };
+                    RequestOptions {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn connect_timeout(&self) -> ::core::option::Option<Duration> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.connect-timeout"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.connect-timeout"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::option::Option::Some(_l6 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l6 as u64)
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the timeout for the initial connect to the HTTP Server. An error
@@ -3028,60 +3433,71 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.set-connect-timeout"]
-                            fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.set-connect-timeout"]
+                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v4, _v5) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e3) => {
+                            (1i32, ::witbind::rt::as_i64(_e3))
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let (_v4, _v5) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
-                        };
-                        let _ret6 = _wit_import(
+                    };
+                    let _ret6 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v4,
                             _v5,
-                        );
-                        match _ret6 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret6 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.first-byte-timeout"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.first-byte-timeout"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::option::Option::Some(_l6 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l6 as u64)
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the timeout for receiving the first byte of the Response body. An
@@ -3091,61 +3507,72 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.set-first-byte-timeout"]
-                            fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.set-first-byte-timeout"]
+                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v4, _v5) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e3) => {
+                            (1i32, ::witbind::rt::as_i64(_e3))
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let (_v4, _v5) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
-                        };
-                        let _ret6 = _wit_import(
+                    };
+                    let _ret6 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v4,
                             _v5,
-                        );
-                        match _ret6 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret6 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.between-bytes-timeout"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.between-bytes-timeout"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                            ::core::option::Option::Some(_l6 as u64)
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(8).cast::<i64>();
-                                ::core::option::Option::Some(_l6 as u64)
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Set the timeout for receiving subsequent chunks of bytes in the Response
@@ -3156,31 +3583,35 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]request-options.set-between-bytes-timeout"]
-                            fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]request-options.set-between-bytes-timeout"]
+                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v4, _v5) = match duration {
+                        ::core::option::Option::None => (0i32, 0i64),
+                        ::core::option::Option::Some(_e3) => {
+                            (1i32, ::witbind::rt::as_i64(_e3))
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let (_v4, _v5) = match duration {
-                            ::core::option::Option::None => (0i32, 0i64),
-                            ::core::option::Option::Some(_e3) => (1i32, ::witbind::rt::as_i64(_e3)),
-                        };
-                        let _ret6 = _wit_import(
+                    };
+                    let _ret6 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             _v4,
                             _v5,
-                        );
-                        match _ret6 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret6 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -3204,7 +3635,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -3246,25 +3679,11 @@ pub mod wasi {
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]response-outparam.set"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: ::core::mem::MaybeUninit<u64>,
-                                _: *mut u8,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[static]response-outparam.set"]
+                        fn _wit_import(
                             _: i32,
                             _: i32,
                             _: i32,
@@ -3274,676 +3693,680 @@ pub mod wasi {
                             _: *mut u8,
                             _: usize,
                             _: i32,
-                        ) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: ::core::mem::MaybeUninit<u64>,
+                        _: *mut u8,
+                        _: *mut u8,
+                        _: usize,
+                        _: i32,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let (_v172, _v173, _v174, _v175, _v176, _v177, _v178, _v179) = match &response {
+                        ::core::result::Result::Ok(_e2) => {
+                            (
+                                0i32,
+                                ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
+                                0i32,
+                                ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                ::core::ptr::null_mut::<u8>(),
+                                ::core::ptr::null_mut::<u8>(),
+                                0usize,
+                                0i32,
+                            )
                         }
-                        let (_v172, _v173, _v174, _v175, _v176, _v177, _v178, _v179) =
-                            match &response {
-                                ::core::result::Result::Ok(_e2) => (
-                                    0i32,
-                                    ::witbind::rt::Resource::take_handle(&_e2.handle) as i32,
-                                    0i32,
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                ),
-                                ::core::result::Result::Err(_e3) => {
-                                    let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) =
-                                        match _e3 {
-                                            ErrorCode::DnsTimeout => (
+                        ::core::result::Result::Err(_e3) => {
+                            let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) = match _e3 {
+                                ErrorCode::DnsTimeout => {
+                                    (
+                                        0i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::DnsError(_e5) => {
+                                    let DnsErrorPayload { rcode: _f6, info_code: _f7 } = _e5;
+                                    let (_v11, _v12, _v13) = match _f6 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e9) => {
+                                            let _vec10 = _e9;
+                                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                                            let _len10 = _vec10.len();
+                                            (1i32, _ptr10, _len10)
+                                        }
+                                    };
+                                    let (_v16, _v17) = match _f7 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e15) => {
+                                            (1i32, ::witbind::rt::as_i32(_e15))
+                                        }
+                                    };
+                                    (
+                                        1i32,
+                                        _v11,
+                                        ::witbind::rt::ptr_to_p64(_v12),
+                                        (_v13) as *mut u8,
+                                        (_v16) as usize as *mut u8,
+                                        (_v17) as usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::DestinationNotFound => {
+                                    (
+                                        2i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::DestinationUnavailable => {
+                                    (
+                                        3i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::DestinationIpProhibited => {
+                                    (
+                                        4i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::DestinationIpUnroutable => {
+                                    (
+                                        5i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionRefused => {
+                                    (
+                                        6i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionTerminated => {
+                                    (
+                                        7i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionTimeout => {
+                                    (
+                                        8i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionReadTimeout => {
+                                    (
+                                        9i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionWriteTimeout => {
+                                    (
+                                        10i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConnectionLimitReached => {
+                                    (
+                                        11i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::TlsProtocolError => {
+                                    (
+                                        12i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::TlsCertificateError => {
+                                    (
+                                        13i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::TlsAlertReceived(_e30) => {
+                                    let TlsAlertReceivedPayload {
+                                        alert_id: _f31,
+                                        alert_message: _f32,
+                                    } = _e30;
+                                    let (_v35, _v36) = match _f31 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e34) => {
+                                            (1i32, ::witbind::rt::as_i32(_e34))
+                                        }
+                                    };
+                                    let (_v40, _v41, _v42) = match _f32 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e38) => {
+                                            let _vec39 = _e38;
+                                            let _ptr39 = _vec39.as_ptr().cast::<u8>().cast_mut();
+                                            let _len39 = _vec39.len();
+                                            (1i32, _ptr39, _len39)
+                                        }
+                                    };
+                                    (
+                                        14i32,
+                                        _v35,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v36)) as u64),
+                                        (_v40) as usize as *mut u8,
+                                        _v41,
+                                        _v42,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestDenied => {
+                                    (
+                                        15i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestLengthRequired => {
+                                    (
+                                        16i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestBodySize(_e45) => {
+                                    let (_v48, _v49) = match _e45 {
+                                        ::core::option::Option::None => (0i32, 0i64),
+                                        ::core::option::Option::Some(_e47) => {
+                                            (1i32, ::witbind::rt::as_i64(_e47))
+                                        }
+                                    };
+                                    (
+                                        17i32,
+                                        _v48,
+                                        ::core::mem::MaybeUninit::new((_v49) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestMethodInvalid => {
+                                    (
+                                        18i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestUriInvalid => {
+                                    (
+                                        19i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestUriTooLong => {
+                                    (
+                                        20i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestHeaderSectionSize(_e53) => {
+                                    let (_v56, _v57) = match _e53 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e55) => {
+                                            (1i32, ::witbind::rt::as_i32(_e55))
+                                        }
+                                    };
+                                    (
+                                        21i32,
+                                        _v56,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v57)) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestHeaderSize(_e58) => {
+                                    let (_v73, _v74, _v75, _v76, _v77, _v78) = match _e58 {
+                                        ::core::option::Option::None => {
+                                            (
                                                 0i32,
                                                 0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::DnsError(_e5) => {
-                                                let DnsErrorPayload {
-                                                    rcode: _f6,
-                                                    info_code: _f7,
-                                                } = _e5;
-                                                let (_v11, _v12, _v13) = match _f6 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e9) => {
-                                                        let _vec10 = _e9;
-                                                        let _ptr10 =
-                                                            _vec10.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len10 = _vec10.len();
-                                                        (1i32, _ptr10, _len10)
-                                                    }
-                                                };
-                                                let (_v16, _v17) = match _f7 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e15) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e15))
-                                                    }
-                                                };
-                                                (
-                                                    1i32,
-                                                    _v11,
-                                                    ::witbind::rt::ptr_to_p64(_v12),
-                                                    (_v13) as *mut u8,
-                                                    (_v16) as usize as *mut u8,
-                                                    (_v17) as usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::DestinationNotFound => (
-                                                2i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::DestinationUnavailable => (
-                                                3i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::DestinationIpProhibited => (
-                                                4i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::DestinationIpUnroutable => (
-                                                5i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionRefused => (
-                                                6i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionTerminated => (
-                                                7i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionTimeout => (
-                                                8i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionReadTimeout => (
-                                                9i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionWriteTimeout => (
-                                                10i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConnectionLimitReached => (
-                                                11i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::TlsProtocolError => (
-                                                12i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::TlsCertificateError => (
-                                                13i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::TlsAlertReceived(_e30) => {
-                                                let TlsAlertReceivedPayload {
-                                                    alert_id: _f31,
-                                                    alert_message: _f32,
-                                                } = _e30;
-                                                let (_v35, _v36) = match _f31 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e34) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e34))
-                                                    }
-                                                };
-                                                let (_v40, _v41, _v42) = match _f32 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e38) => {
-                                                        let _vec39 = _e38;
-                                                        let _ptr39 =
-                                                            _vec39.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len39 = _vec39.len();
-                                                        (1i32, _ptr39, _len39)
-                                                    }
-                                                };
-                                                (
-                                                    14i32,
-                                                    _v35,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v36)) as u64,
-                                                    ),
-                                                    (_v40) as usize as *mut u8,
-                                                    _v41,
-                                                    _v42,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpRequestDenied => (
-                                                15i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpRequestLengthRequired => (
-                                                16i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpRequestBodySize(_e45) => {
-                                                let (_v48, _v49) = match _e45 {
-                                                    ::core::option::Option::None => (0i32, 0i64),
-                                                    ::core::option::Option::Some(_e47) => {
-                                                        (1i32, ::witbind::rt::as_i64(_e47))
-                                                    }
-                                                };
-                                                (
-                                                    17i32,
-                                                    _v48,
-                                                    ::core::mem::MaybeUninit::new((_v49) as u64),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpRequestMethodInvalid => (
-                                                18i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpRequestUriInvalid => (
-                                                19i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpRequestUriTooLong => (
-                                                20i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpRequestHeaderSectionSize(_e53) => {
-                                                let (_v56, _v57) = match _e53 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e55) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e55))
-                                                    }
-                                                };
-                                                (
-                                                    21i32,
-                                                    _v56,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v57)) as u64,
-                                                    ),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpRequestHeaderSize(_e58) => {
-                                                let (_v73, _v74, _v75, _v76, _v77, _v78) =
-                                                    match _e58 {
-                                                        ::core::option::Option::None => (
-                                                            0i32,
-                                                            0i32,
-                                                            ::core::ptr::null_mut::<u8>(),
-                                                            0usize,
-                                                            0i32,
-                                                            0i32,
-                                                        ),
-                                                        ::core::option::Option::Some(_e60) => {
-                                                            let FieldSizePayload {
-                                                                field_name: _f61,
-                                                                field_size: _f62,
-                                                            } = _e60;
-                                                            let (_v66, _v67, _v68) = match _f61 {
-                                                                ::core::option::Option::None => (
-                                                                    0i32,
-                                                                    ::core::ptr::null_mut::<u8>(),
-                                                                    0usize,
-                                                                ),
-                                                                ::core::option::Option::Some(
-                                                                    _e64,
-                                                                ) => {
-                                                                    let _vec65 = _e64;
-                                                                    let _ptr65 = _vec65
-                                                                        .as_ptr()
-                                                                        .cast::<u8>()
-                                                                        .cast_mut();
-                                                                    let _len65 = _vec65.len();
-                                                                    (1i32, _ptr65, _len65)
-                                                                }
-                                                            };
-                                                            let (_v71, _v72) = match _f62 {
-                                                                ::core::option::Option::None => {
-                                                                    (0i32, 0i32)
-                                                                }
-                                                                ::core::option::Option::Some(
-                                                                    _e70,
-                                                                ) => (
-                                                                    1i32,
-                                                                    ::witbind::rt::as_i32(_e70),
-                                                                ),
-                                                            };
-                                                            (1i32, _v66, _v67, _v68, _v71, _v72)
-                                                        }
-                                                    };
-                                                (
-                                                    22i32,
-                                                    _v73,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v74)) as u64,
-                                                    ),
-                                                    _v75,
-                                                    (_v76) as *mut u8,
-                                                    (_v77) as usize,
-                                                    _v78,
-                                                )
-                                            }
-                                            ErrorCode::HttpRequestTrailerSectionSize(_e79) => {
-                                                let (_v82, _v83) = match _e79 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e81) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e81))
-                                                    }
-                                                };
-                                                (
-                                                    23i32,
-                                                    _v82,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v83)) as u64,
-                                                    ),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpRequestTrailerSize(_e84) => {
-                                                let FieldSizePayload {
-                                                    field_name: _f85,
-                                                    field_size: _f86,
-                                                } = _e84;
-                                                let (_v90, _v91, _v92) = match _f85 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e88) => {
-                                                        let _vec89 = _e88;
-                                                        let _ptr89 =
-                                                            _vec89.as_ptr().cast::<u8>().cast_mut();
-                                                        let _len89 = _vec89.len();
-                                                        (1i32, _ptr89, _len89)
-                                                    }
-                                                };
-                                                let (_v95, _v96) = match _f86 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e94) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e94))
-                                                    }
-                                                };
-                                                (
-                                                    24i32,
-                                                    _v90,
-                                                    ::witbind::rt::ptr_to_p64(_v91),
-                                                    (_v92) as *mut u8,
-                                                    (_v95) as usize as *mut u8,
-                                                    (_v96) as usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseIncomplete => (
-                                                25i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
                                                 ::core::ptr::null_mut::<u8>(),
                                                 0usize,
                                                 0i32,
-                                            ),
-                                            ErrorCode::HttpResponseHeaderSectionSize(_e98) => {
-                                                let (_v101, _v102) = match _e98 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e100) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e100))
-                                                    }
-                                                };
-                                                (
-                                                    26i32,
-                                                    _v101,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v102)) as u64,
-                                                    ),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseHeaderSize(_e103) => {
-                                                let FieldSizePayload {
-                                                    field_name: _f104,
-                                                    field_size: _f105,
-                                                } = _e103;
-                                                let (_v109, _v110, _v111) = match _f104 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e107) => {
-                                                        let _vec108 = _e107;
-                                                        let _ptr108 = _vec108
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len108 = _vec108.len();
-                                                        (1i32, _ptr108, _len108)
-                                                    }
-                                                };
-                                                let (_v114, _v115) = match _f105 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e113) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e113))
-                                                    }
-                                                };
-                                                (
-                                                    27i32,
-                                                    _v109,
-                                                    ::witbind::rt::ptr_to_p64(_v110),
-                                                    (_v111) as *mut u8,
-                                                    (_v114) as usize as *mut u8,
-                                                    (_v115) as usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseBodySize(_e116) => {
-                                                let (_v119, _v120) = match _e116 {
-                                                    ::core::option::Option::None => (0i32, 0i64),
-                                                    ::core::option::Option::Some(_e118) => {
-                                                        (1i32, ::witbind::rt::as_i64(_e118))
-                                                    }
-                                                };
-                                                (
-                                                    28i32,
-                                                    _v119,
-                                                    ::core::mem::MaybeUninit::new((_v120) as u64),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseTrailerSectionSize(_e121) => {
-                                                let (_v124, _v125) = match _e121 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e123) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e123))
-                                                    }
-                                                };
-                                                (
-                                                    29i32,
-                                                    _v124,
-                                                    ::core::mem::MaybeUninit::new(
-                                                        (i64::from(_v125)) as u64,
-                                                    ),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseTrailerSize(_e126) => {
-                                                let FieldSizePayload {
-                                                    field_name: _f127,
-                                                    field_size: _f128,
-                                                } = _e126;
-                                                let (_v132, _v133, _v134) = match _f127 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e130) => {
-                                                        let _vec131 = _e130;
-                                                        let _ptr131 = _vec131
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len131 = _vec131.len();
-                                                        (1i32, _ptr131, _len131)
-                                                    }
-                                                };
-                                                let (_v137, _v138) = match _f128 {
-                                                    ::core::option::Option::None => (0i32, 0i32),
-                                                    ::core::option::Option::Some(_e136) => {
-                                                        (1i32, ::witbind::rt::as_i32(_e136))
-                                                    }
-                                                };
-                                                (
-                                                    30i32,
-                                                    _v132,
-                                                    ::witbind::rt::ptr_to_p64(_v133),
-                                                    (_v134) as *mut u8,
-                                                    (_v137) as usize as *mut u8,
-                                                    (_v138) as usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseTransferCoding(_e139) => {
-                                                let (_v143, _v144, _v145) = match _e139 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e141) => {
-                                                        let _vec142 = _e141;
-                                                        let _ptr142 = _vec142
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len142 = _vec142.len();
-                                                        (1i32, _ptr142, _len142)
-                                                    }
-                                                };
-                                                (
-                                                    31i32,
-                                                    _v143,
-                                                    ::witbind::rt::ptr_to_p64(_v144),
-                                                    (_v145) as *mut u8,
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseContentCoding(_e146) => {
-                                                let (_v150, _v151, _v152) = match _e146 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e148) => {
-                                                        let _vec149 = _e148;
-                                                        let _ptr149 = _vec149
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len149 = _vec149.len();
-                                                        (1i32, _ptr149, _len149)
-                                                    }
-                                                };
-                                                (
-                                                    32i32,
-                                                    _v150,
-                                                    ::witbind::rt::ptr_to_p64(_v151),
-                                                    (_v152) as *mut u8,
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                            ErrorCode::HttpResponseTimeout => (
-                                                33i32,
                                                 0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpUpgradeFailed => (
-                                                34i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::HttpProtocolError => (
-                                                35i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::LoopDetected => (
-                                                36i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::ConfigurationError => (
-                                                37i32,
-                                                0i32,
-                                                ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                            ),
-                                            ErrorCode::InternalError(_e158) => {
-                                                let (_v162, _v163, _v164) = match _e158 {
-                                                    ::core::option::Option::None => (
-                                                        0i32,
-                                                        ::core::ptr::null_mut::<u8>(),
-                                                        0usize,
-                                                    ),
-                                                    ::core::option::Option::Some(_e160) => {
-                                                        let _vec161 = _e160;
-                                                        let _ptr161 = _vec161
-                                                            .as_ptr()
-                                                            .cast::<u8>()
-                                                            .cast_mut();
-                                                        let _len161 = _vec161.len();
-                                                        (1i32, _ptr161, _len161)
-                                                    }
-                                                };
-                                                (
-                                                    38i32,
-                                                    _v162,
-                                                    ::witbind::rt::ptr_to_p64(_v163),
-                                                    (_v164) as *mut u8,
-                                                    ::core::ptr::null_mut::<u8>(),
-                                                    0usize,
-                                                    0i32,
-                                                )
-                                            }
-                                        };
-                                    (1i32, _v165, _v166, _v167, _v168, _v169, _v170, _v171)
+                                            )
+                                        }
+                                        ::core::option::Option::Some(_e60) => {
+                                            let FieldSizePayload {
+                                                field_name: _f61,
+                                                field_size: _f62,
+                                            } = _e60;
+                                            let (_v66, _v67, _v68) = match _f61 {
+                                                ::core::option::Option::None => {
+                                                    (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                                }
+                                                ::core::option::Option::Some(_e64) => {
+                                                    let _vec65 = _e64;
+                                                    let _ptr65 = _vec65.as_ptr().cast::<u8>().cast_mut();
+                                                    let _len65 = _vec65.len();
+                                                    (1i32, _ptr65, _len65)
+                                                }
+                                            };
+                                            let (_v71, _v72) = match _f62 {
+                                                ::core::option::Option::None => (0i32, 0i32),
+                                                ::core::option::Option::Some(_e70) => {
+                                                    (1i32, ::witbind::rt::as_i32(_e70))
+                                                }
+                                            };
+                                            (1i32, _v66, _v67, _v68, _v71, _v72)
+                                        }
+                                    };
+                                    (
+                                        22i32,
+                                        _v73,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v74)) as u64),
+                                        _v75,
+                                        (_v76) as *mut u8,
+                                        (_v77) as usize,
+                                        _v78,
+                                    )
+                                }
+                                ErrorCode::HttpRequestTrailerSectionSize(_e79) => {
+                                    let (_v82, _v83) = match _e79 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e81) => {
+                                            (1i32, ::witbind::rt::as_i32(_e81))
+                                        }
+                                    };
+                                    (
+                                        23i32,
+                                        _v82,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v83)) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpRequestTrailerSize(_e84) => {
+                                    let FieldSizePayload {
+                                        field_name: _f85,
+                                        field_size: _f86,
+                                    } = _e84;
+                                    let (_v90, _v91, _v92) = match _f85 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e88) => {
+                                            let _vec89 = _e88;
+                                            let _ptr89 = _vec89.as_ptr().cast::<u8>().cast_mut();
+                                            let _len89 = _vec89.len();
+                                            (1i32, _ptr89, _len89)
+                                        }
+                                    };
+                                    let (_v95, _v96) = match _f86 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e94) => {
+                                            (1i32, ::witbind::rt::as_i32(_e94))
+                                        }
+                                    };
+                                    (
+                                        24i32,
+                                        _v90,
+                                        ::witbind::rt::ptr_to_p64(_v91),
+                                        (_v92) as *mut u8,
+                                        (_v95) as usize as *mut u8,
+                                        (_v96) as usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseIncomplete => {
+                                    (
+                                        25i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseHeaderSectionSize(_e98) => {
+                                    let (_v101, _v102) = match _e98 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e100) => {
+                                            (1i32, ::witbind::rt::as_i32(_e100))
+                                        }
+                                    };
+                                    (
+                                        26i32,
+                                        _v101,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v102)) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseHeaderSize(_e103) => {
+                                    let FieldSizePayload {
+                                        field_name: _f104,
+                                        field_size: _f105,
+                                    } = _e103;
+                                    let (_v109, _v110, _v111) = match _f104 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e107) => {
+                                            let _vec108 = _e107;
+                                            let _ptr108 = _vec108.as_ptr().cast::<u8>().cast_mut();
+                                            let _len108 = _vec108.len();
+                                            (1i32, _ptr108, _len108)
+                                        }
+                                    };
+                                    let (_v114, _v115) = match _f105 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e113) => {
+                                            (1i32, ::witbind::rt::as_i32(_e113))
+                                        }
+                                    };
+                                    (
+                                        27i32,
+                                        _v109,
+                                        ::witbind::rt::ptr_to_p64(_v110),
+                                        (_v111) as *mut u8,
+                                        (_v114) as usize as *mut u8,
+                                        (_v115) as usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseBodySize(_e116) => {
+                                    let (_v119, _v120) = match _e116 {
+                                        ::core::option::Option::None => (0i32, 0i64),
+                                        ::core::option::Option::Some(_e118) => {
+                                            (1i32, ::witbind::rt::as_i64(_e118))
+                                        }
+                                    };
+                                    (
+                                        28i32,
+                                        _v119,
+                                        ::core::mem::MaybeUninit::new((_v120) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseTrailerSectionSize(_e121) => {
+                                    let (_v124, _v125) = match _e121 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e123) => {
+                                            (1i32, ::witbind::rt::as_i32(_e123))
+                                        }
+                                    };
+                                    (
+                                        29i32,
+                                        _v124,
+                                        ::core::mem::MaybeUninit::new((i64::from(_v125)) as u64),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseTrailerSize(_e126) => {
+                                    let FieldSizePayload {
+                                        field_name: _f127,
+                                        field_size: _f128,
+                                    } = _e126;
+                                    let (_v132, _v133, _v134) = match _f127 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e130) => {
+                                            let _vec131 = _e130;
+                                            let _ptr131 = _vec131.as_ptr().cast::<u8>().cast_mut();
+                                            let _len131 = _vec131.len();
+                                            (1i32, _ptr131, _len131)
+                                        }
+                                    };
+                                    let (_v137, _v138) = match _f128 {
+                                        ::core::option::Option::None => (0i32, 0i32),
+                                        ::core::option::Option::Some(_e136) => {
+                                            (1i32, ::witbind::rt::as_i32(_e136))
+                                        }
+                                    };
+                                    (
+                                        30i32,
+                                        _v132,
+                                        ::witbind::rt::ptr_to_p64(_v133),
+                                        (_v134) as *mut u8,
+                                        (_v137) as usize as *mut u8,
+                                        (_v138) as usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseTransferCoding(_e139) => {
+                                    let (_v143, _v144, _v145) = match _e139 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e141) => {
+                                            let _vec142 = _e141;
+                                            let _ptr142 = _vec142.as_ptr().cast::<u8>().cast_mut();
+                                            let _len142 = _vec142.len();
+                                            (1i32, _ptr142, _len142)
+                                        }
+                                    };
+                                    (
+                                        31i32,
+                                        _v143,
+                                        ::witbind::rt::ptr_to_p64(_v144),
+                                        (_v145) as *mut u8,
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseContentCoding(_e146) => {
+                                    let (_v150, _v151, _v152) = match _e146 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e148) => {
+                                            let _vec149 = _e148;
+                                            let _ptr149 = _vec149.as_ptr().cast::<u8>().cast_mut();
+                                            let _len149 = _vec149.len();
+                                            (1i32, _ptr149, _len149)
+                                        }
+                                    };
+                                    (
+                                        32i32,
+                                        _v150,
+                                        ::witbind::rt::ptr_to_p64(_v151),
+                                        (_v152) as *mut u8,
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpResponseTimeout => {
+                                    (
+                                        33i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpUpgradeFailed => {
+                                    (
+                                        34i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::HttpProtocolError => {
+                                    (
+                                        35i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::LoopDetected => {
+                                    (
+                                        36i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::ConfigurationError => {
+                                    (
+                                        37i32,
+                                        0i32,
+                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
+                                }
+                                ErrorCode::InternalError(_e158) => {
+                                    let (_v162, _v163, _v164) = match _e158 {
+                                        ::core::option::Option::None => {
+                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                        }
+                                        ::core::option::Option::Some(_e160) => {
+                                            let _vec161 = _e160;
+                                            let _ptr161 = _vec161.as_ptr().cast::<u8>().cast_mut();
+                                            let _len161 = _vec161.len();
+                                            (1i32, _ptr161, _len161)
+                                        }
+                                    };
+                                    (
+                                        38i32,
+                                        _v162,
+                                        ::witbind::rt::ptr_to_p64(_v163),
+                                        (_v164) as *mut u8,
+                                        ::core::ptr::null_mut::<u8>(),
+                                        0usize,
+                                        0i32,
+                                    )
                                 }
                             };
+                            (1i32, _v165, _v166, _v167, _v168, _v169, _v170, _v171)
+                        }
+                    };
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&param.handle) as i32,
                             _v172,
@@ -3954,8 +4377,8 @@ pub mod wasi {
                             _v177,
                             _v178,
                             _v179,
-                        );
-                    }
+                        )
+                    };
                 }
             }
             /// This type corresponds to the HTTP standard Status Code.
@@ -3976,7 +4399,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4007,21 +4432,22 @@ pub mod wasi {
             impl IncomingResponse {
                 /// Returns the status code from the incoming response.
                 pub fn status(&self) -> StatusCode {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-response.status"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret2 as u16
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-response.status"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    _ret2 as u16
                 }
                 /// Returns the headers from the incoming response.
                 ///
@@ -4031,55 +4457,67 @@ pub mod wasi {
                 /// This headers resource is a child: it must be dropped before the parent
                 /// `incoming-response` is dropped.
                 pub fn headers(&self) -> Headers {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-response.headers"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-response.headers"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Returns the incoming body. May be called at most once. Returns error
                 /// if called additional times.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-response.consume"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-response.consume"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(IncomingBody {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(IncomingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -4106,7 +4544,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4152,54 +4592,68 @@ pub mod wasi {
                 /// the user does not read the entire body.
                 #[allow(clippy::result_unit_err)]
                 pub fn stream(&self) -> ::core::result::Result<InputStream, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]incoming-body.stream"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]incoming-body.stream"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(InputStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(InputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Takes ownership of `incoming-body`, and returns a `future-trailers`.
                 /// This function will trap if the `input-stream` child is still alive.
                 pub fn finish(this: IncomingBody) -> FutureTrailers {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]incoming-body.finish"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::take_handle(&this.handle) as i32);
-                        FutureTrailers {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[static]incoming-body.finish"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::take_handle(&this.handle) as i32,
+                        )
+                    };
+                    FutureTrailers {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
             }
@@ -4223,7 +4677,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4256,22 +4712,25 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]future-trailers.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]future-trailers.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Returns the contents of the trailers, or an error which occurred,
@@ -4298,509 +4757,460 @@ pub mod wasi {
                     &self,
                 ) -> ::core::option::Option<
                     ::core::result::Result<
-                        ::core::result::Result<::core::option::Option<Trailers>, ErrorCode>,
+                        ::core::result::Result<
+                            ::core::option::Option<Trailers>,
+                            ErrorCode,
+                        >,
                         (),
                     >,
                 > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]future-trailers.get"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 56],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]future-trailers.get"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(8).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::option::Option::Some(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(16).cast::<u8>();
-                                        ::core::result::Result::Ok(match i32::from(_l8) {
-                                            0 => {
-                                                let _l10 = *_ptr2.add(24).cast::<u8>();
-                                                ::core::result::Result::Ok(match i32::from(_l10) {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l13 = *_ptr2.add(28).cast::<i32>();
-                                                        ::core::option::Option::Some(Fields {
-                                                            handle:
-                                                                ::witbind::rt::Resource::from_handle(
-                                                                    _l13 as u32,
-                                                                ),
-                                                        })
-                                                    }
-                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                })
-                                            }
-                                            1 => {
-                                                let _l16 = *_ptr2.add(24).cast::<u8>();
-                                                ::core::result::Result::Err(match i32::from(_l16) {
-                                                    0 => ErrorCode::DnsTimeout,
-                                                    1 => {
-                                                        let _l19 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v25 = match i32::from(_l19) {
+                                        let _l8 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                        ::core::result::Result::Ok(
+                                            match _l8 {
+                                                0 => {
+                                                    let _l10 = unsafe { *_ptr2.add(24).cast::<u8>() };
+                                                    ::core::result::Result::Ok(
+                                                        match _l10 {
                                                             0 => ::core::option::Option::None,
                                                             1 => {
-                                                                let _l22 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l23 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l22.cast::<u8>(),
-                                                                                        _l23,
-                                                                                        _l23,
-                                                                                    ),
+                                                                let _l13 = unsafe { *_ptr2.add(28).cast::<i32>() };
+                                                                ::core::option::Option::Some(Fields {
+                                                                    handle: unsafe {
+                                                                        ::witbind::rt::Resource::from_handle(_l13 as u32)
+                                                                    },
+                                                                })
+                                                            }
+                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                        },
+                                                    )
+                                                }
+                                                1 => {
+                                                    let _l16 = unsafe { *_ptr2.add(24).cast::<u8>() };
+                                                    ::core::result::Result::Err(
+                                                        match _l16 {
+                                                            0 => ErrorCode::DnsTimeout,
+                                                            1 => {
+                                                                let _l19 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v25 = match _l19 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l22 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l23 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l22.cast::<u8>(),
+                                                                                    _l23,
+                                                                                    _l23,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l26 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v30 = match _l26 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            *_ptr2.add(46).cast::<u16>()
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::DnsError(DnsErrorPayload {
+                                                                    rcode: _v25,
+                                                                    info_code: _v30,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l26 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v30 = match i32::from(_l26) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l29 =
-                                                                    *_ptr2.add(46).cast::<u16>();
-                                                                ::core::option::Option::Some(
-                                                                    i32::from(_l29) as u16,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::DnsError(DnsErrorPayload {
-                                                            rcode: _v25,
-                                                            info_code: _v30,
-                                                        })
-                                                    }
-                                                    2 => ErrorCode::DestinationNotFound,
-                                                    3 => ErrorCode::DestinationUnavailable,
-                                                    4 => ErrorCode::DestinationIpProhibited,
-                                                    5 => ErrorCode::DestinationIpUnroutable,
-                                                    6 => ErrorCode::ConnectionRefused,
-                                                    7 => ErrorCode::ConnectionTerminated,
-                                                    8 => ErrorCode::ConnectionTimeout,
-                                                    9 => ErrorCode::ConnectionReadTimeout,
-                                                    10 => ErrorCode::ConnectionWriteTimeout,
-                                                    11 => ErrorCode::ConnectionLimitReached,
-                                                    12 => ErrorCode::TlsProtocolError,
-                                                    13 => ErrorCode::TlsCertificateError,
-                                                    14 => {
-                                                        let _l44 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v48 = match i32::from(_l44) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l47 =
-                                                                    *_ptr2.add(33).cast::<u8>();
-                                                                ::core::option::Option::Some(
-                                                                    i32::from(_l47) as u8,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l49 = *_ptr2.add(36).cast::<u8>();
-                                                        let _v55 = match i32::from(_l49) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l52 = *_ptr2
-                                                                    .add(40)
-                                                                    .cast::<*mut u8>();
-                                                                let _l53 =
-                                                                    *_ptr2.add(44).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l52.cast::<u8>(),
-                                                                                        _l53,
-                                                                                        _l53,
-                                                                                    ),
+                                                            2 => ErrorCode::DestinationNotFound,
+                                                            3 => ErrorCode::DestinationUnavailable,
+                                                            4 => ErrorCode::DestinationIpProhibited,
+                                                            5 => ErrorCode::DestinationIpUnroutable,
+                                                            6 => ErrorCode::ConnectionRefused,
+                                                            7 => ErrorCode::ConnectionTerminated,
+                                                            8 => ErrorCode::ConnectionTimeout,
+                                                            9 => ErrorCode::ConnectionReadTimeout,
+                                                            10 => ErrorCode::ConnectionWriteTimeout,
+                                                            11 => ErrorCode::ConnectionLimitReached,
+                                                            12 => ErrorCode::TlsProtocolError,
+                                                            13 => ErrorCode::TlsCertificateError,
+                                                            14 => {
+                                                                let _l44 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v48 = match _l44 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            *_ptr2.add(33).cast::<u8>()
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l49 = unsafe { *_ptr2.add(36).cast::<u8>() };
+                                                                let _v55 = match _l49 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l52 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
+                                                                        let _l53 = unsafe { *_ptr2.add(44).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l52.cast::<u8>(),
+                                                                                    _l53,
+                                                                                    _l53,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
+                                                                    alert_id: _v48,
+                                                                    alert_message: _v55,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            15 => ErrorCode::HttpRequestDenied,
+                                                            16 => ErrorCode::HttpRequestLengthRequired,
+                                                            17 => {
+                                                                let _l59 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestBodySize(
+                                                                    match _l59 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l62 = unsafe { *_ptr2.add(40).cast::<i64>() };
+                                                                            ::core::option::Option::Some(_l62 as u64)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        ErrorCode::TlsAlertReceived(
-                                                            TlsAlertReceivedPayload {
-                                                                alert_id: _v48,
-                                                                alert_message: _v55,
-                                                            },
-                                                        )
-                                                    }
-                                                    15 => ErrorCode::HttpRequestDenied,
-                                                    16 => ErrorCode::HttpRequestLengthRequired,
-                                                    17 => {
-                                                        let _l59 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestBodySize(
-                                                                        match i32::from(_l59) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l62 = *_ptr2.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l62 as u64)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    18 => ErrorCode::HttpRequestMethodInvalid,
-                                                    19 => ErrorCode::HttpRequestUriInvalid,
-                                                    20 => ErrorCode::HttpRequestUriTooLong,
-                                                    21 => {
-                                                        let _l68 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestHeaderSectionSize(
-                                                                        match i32::from(_l68) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l71 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l71 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    22 => {
-                                                        let _l74 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestHeaderSize(
-                                                                        match i32::from(_l74) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l77 = *_ptr2.add(36).cast::<u8>();
-                                                                                let _v83 = match i32::from(_l77) {
-                                                                                    0 => ::core::option::Option::None,
-                                                                                    1 => {
-                                                                                        let _l80 = *_ptr2.add(40).cast::<*mut u8>();
-                                                                                        let _l81 = *_ptr2.add(44).cast::<usize>();
-                                                                                        ::core::option::Option::Some(
-                                                                                            ::witbind::rt::string_lift(
-                                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                                    _l80.cast::<u8>(),
-                                                                                                    _l81,
-                                                                                                    _l81,
-                                                                                                ),
+                                                            18 => ErrorCode::HttpRequestMethodInvalid,
+                                                            19 => ErrorCode::HttpRequestUriInvalid,
+                                                            20 => ErrorCode::HttpRequestUriTooLong,
+                                                            21 => {
+                                                                let _l68 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestHeaderSectionSize(
+                                                                    match _l68 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l71 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l71 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            22 => {
+                                                                let _l74 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestHeaderSize(
+                                                                    match _l74 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l77 = unsafe { *_ptr2.add(36).cast::<u8>() };
+                                                                            let _v83 = match _l77 {
+                                                                                0 => ::core::option::Option::None,
+                                                                                1 => {
+                                                                                    let _l80 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
+                                                                                    let _l81 = unsafe { *_ptr2.add(44).cast::<usize>() };
+                                                                                    ::core::option::Option::Some(unsafe {
+                                                                                        ::witbind::rt::string_lift(
+                                                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                                                _l80.cast::<u8>(),
+                                                                                                _l81,
+                                                                                                _l81,
                                                                                             ),
                                                                                         )
-                                                                                    }
-                                                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                                                };
-                                                                                let _l84 = *_ptr2.add(48).cast::<u8>();
-                                                                                let _v88 = match i32::from(_l84) {
-                                                                                    0 => ::core::option::Option::None,
-                                                                                    1 => {
-                                                                                        let _l87 = *_ptr2.add(52).cast::<i32>();
-                                                                                        ::core::option::Option::Some(_l87 as u32)
-                                                                                    }
-                                                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                                                };
-                                                                                ::core::option::Option::Some(FieldSizePayload {
-                                                                                    field_name: _v83,
-                                                                                    field_size: _v88,
-                                                                                })
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    23 => {
-                                                        let _l91 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                                                        match i32::from(_l91) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l94 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l94 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    24 => {
-                                                        let _l97 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v103 = match i32::from(_l97) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l100 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l101 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l100.cast::<u8>(),
-                                                                                        _l101,
-                                                                                        _l101,
-                                                                                    ),
+                                                                                    })
+                                                                                }
+                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                            };
+                                                                            let _l84 = unsafe { *_ptr2.add(48).cast::<u8>() };
+                                                                            let _v88 = match _l84 {
+                                                                                0 => ::core::option::Option::None,
+                                                                                1 => {
+                                                                                    let _l87 = unsafe { *_ptr2.add(52).cast::<i32>() };
+                                                                                    ::core::option::Option::Some(_l87 as u32)
+                                                                                }
+                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                            };
+                                                                            ::core::option::Option::Some(FieldSizePayload {
+                                                                                field_name: _v83,
+                                                                                field_size: _v88,
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            23 => {
+                                                                let _l91 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestTrailerSectionSize(
+                                                                    match _l91 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l94 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l94 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            24 => {
+                                                                let _l97 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v103 = match _l97 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l100 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l101 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l100.cast::<u8>(),
+                                                                                    _l101,
+                                                                                    _l101,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l104 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v108 = match _l104 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l107 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l107 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
+                                                                    field_name: _v103,
+                                                                    field_size: _v108,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            25 => ErrorCode::HttpResponseIncomplete,
+                                                            26 => {
+                                                                let _l111 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseHeaderSectionSize(
+                                                                    match _l111 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l114 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l114 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        let _l104 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v108 = match i32::from(_l104) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l107 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l107 as u32,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpRequestTrailerSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v103,
-                                                                field_size: _v108,
-                                                            },
-                                                        )
-                                                    }
-                                                    25 => ErrorCode::HttpResponseIncomplete,
-                                                    26 => {
-                                                        let _l111 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseHeaderSectionSize(
-                                                                        match i32::from(_l111) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l114 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l114 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    27 => {
-                                                        let _l117 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v123 = match i32::from(_l117) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l120 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l121 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l120.cast::<u8>(),
-                                                                                        _l121,
-                                                                                        _l121,
-                                                                                    ),
+                                                            27 => {
+                                                                let _l117 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v123 = match _l117 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l120 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l121 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l120.cast::<u8>(),
+                                                                                    _l121,
+                                                                                    _l121,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l124 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v128 = match _l124 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l127 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l127 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
+                                                                    field_name: _v123,
+                                                                    field_size: _v128,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            28 => {
+                                                                let _l130 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseBodySize(
+                                                                    match _l130 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l133 = unsafe { *_ptr2.add(40).cast::<i64>() };
+                                                                            ::core::option::Option::Some(_l133 as u64)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        let _l124 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v128 = match i32::from(_l124) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l127 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l127 as u32,
+                                                            29 => {
+                                                                let _l136 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseTrailerSectionSize(
+                                                                    match _l136 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l139 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l139 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpResponseHeaderSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v123,
-                                                                field_size: _v128,
-                                                            },
-                                                        )
-                                                    }
-                                                    28 => {
-                                                        let _l130 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseBodySize(
-                                                                        match i32::from(_l130) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l133 = *_ptr2.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l133 as u64)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    29 => {
-                                                        let _l136 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                                                        match i32::from(_l136) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l139 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l139 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    30 => {
-                                                        let _l142 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v148 = match i32::from(_l142) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l145 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l146 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l145.cast::<u8>(),
-                                                                                        _l146,
-                                                                                        _l146,
-                                                                                    ),
+                                                            30 => {
+                                                                let _l142 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v148 = match _l142 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l145 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l146 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l145.cast::<u8>(),
+                                                                                    _l146,
+                                                                                    _l146,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l149 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v153 = match _l149 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l152 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l152 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
+                                                                    field_name: _v148,
+                                                                    field_size: _v153,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l149 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v153 = match i32::from(_l149) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l152 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l152 as u32,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpResponseTrailerSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v148,
-                                                                field_size: _v153,
-                                                            },
-                                                        )
-                                                    }
-                                                    31 => {
-                                                        let _l155 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseTransferCoding(
-                                                                        match i32::from(_l155) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l158 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l159 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l158.cast::<u8>(),
-                                                                                            _l159,
-                                                                                            _l159,
-                                                                                        ),
+                                                            31 => {
+                                                                let _l155 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseTransferCoding(
+                                                                    match _l155 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l158 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l159 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l158.cast::<u8>(),
+                                                                                        _l159,
+                                                                                        _l159,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    32 => {
-                                                        let _l163 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseContentCoding(
-                                                                        match i32::from(_l163) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l166 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l167 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l166.cast::<u8>(),
-                                                                                            _l167,
-                                                                                            _l167,
-                                                                                        ),
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            32 => {
+                                                                let _l163 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseContentCoding(
+                                                                    match _l163 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l166 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l167 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l166.cast::<u8>(),
+                                                                                        _l167,
+                                                                                        _l167,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    33 => ErrorCode::HttpResponseTimeout,
-                                                    34 => ErrorCode::HttpUpgradeFailed,
-                                                    35 => ErrorCode::HttpProtocolError,
-                                                    36 => ErrorCode::LoopDetected,
-                                                    37 => ErrorCode::ConfigurationError,
-                                                    38 => {
-                                                        let _l176 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::InternalError(
-                                                                        match i32::from(_l176) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l179 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l180 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l179.cast::<u8>(),
-                                                                                            _l180,
-                                                                                            _l180,
-                                                                                        ),
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            33 => ErrorCode::HttpResponseTimeout,
+                                                            34 => ErrorCode::HttpUpgradeFailed,
+                                                            35 => ErrorCode::HttpProtocolError,
+                                                            36 => ErrorCode::LoopDetected,
+                                                            37 => ErrorCode::ConfigurationError,
+                                                            38 => {
+                                                                let _l176 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::InternalError(
+                                                                    match _l176 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l179 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l180 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l179.cast::<u8>(),
+                                                                                        _l180,
+                                                                                        _l180,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                })
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                        },
+                                                    )
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
                                     }
                                     1 => ::core::result::Result::Err(()),
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -4820,7 +5230,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -4855,42 +5267,47 @@ pub mod wasi {
                 ///
                 /// * `headers` is the HTTP Headers for the Response.
                 pub fn new(headers: Headers) -> Self {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[constructor]outgoing-response"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import(::witbind::rt::Resource::take_handle(
-                            &headers.handle,
-                        ) as i32);
-                        OutgoingResponse {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[constructor]outgoing-response"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
+                        )
+                    };
+                    OutgoingResponse {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn status_code(&self) -> StatusCode {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-response.status-code"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        _ret2 as u16
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-response.status-code"]
+                        fn _wit_import(_: i32) -> i32;
                     }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    _ret2 as u16
                 }
                 /// Set the HTTP Status Code for the Response. Fails if the status-code
                 /// given is not a valid http status code.
@@ -4899,26 +5316,28 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-response.set-status-code"]
-                            fn _wit_import(_: i32, _: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 = _wit_import(
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-response.set-status-code"]
+                        fn _wit_import(_: i32, _: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
                             ::witbind::rt::as_i32(status_code),
-                        );
-                        match _ret2 {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        )
+                    };
+                    match _ret2 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Get the headers associated with the Request.
@@ -4930,22 +5349,25 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-response.headers"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Fields {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-response.headers"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Fields {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Returns the resource corresponding to the outgoing Body for this Response.
@@ -4955,33 +5377,42 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-response.body"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-response.body"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(OutgoingBody {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(OutgoingBody {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -5016,7 +5447,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -5056,33 +5489,42 @@ pub mod wasi {
                 /// will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn write(&self) -> ::core::result::Result<OutputStream, ()> {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]outgoing-body.write"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]outgoing-body.write"]
-                            fn _wit_import(_: i32, _: *mut u8);
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => {
+                            let _l5 = unsafe { *_ptr2.add(4).cast::<i32>() };
+                            ::core::result::Result::Ok(OutputStream {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(_l5 as u32)
+                                },
+                            })
                         }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(4))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => {
-                                let _l5 = *_ptr2.add(4).cast::<i32>();
-                                ::core::result::Result::Ok(OutputStream {
-                                    handle: ::witbind::rt::Resource::from_handle(_l5 as u32),
-                                })
-                            }
-                            1 => ::core::result::Result::Err(()),
-                            _ => ::witbind::rt::invalid_discriminant(),
-                        }
+                        1 => ::core::result::Result::Err(()),
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Finalize an outgoing body, optionally providing trailers. This must be
@@ -5098,68 +5540,82 @@ pub mod wasi {
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]outgoing-body.finish"]
-                            fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                        let (_v4, _v5) = match &trailers {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e3) => (
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[static]outgoing-body.finish"]
+                        fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                    ) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 40],
+                    );
+                    let (_v4, _v5) = match &trailers {
+                        ::core::option::Option::None => (0i32, 0i32),
+                        ::core::option::Option::Some(_e3) => {
+                            (
                                 1i32,
                                 ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
-                            ),
-                        };
-                        let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                            )
+                        }
+                    };
+                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                    unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&this.handle) as i32,
                             _v4,
                             _v5,
                             _ptr6,
-                        );
-                        let _l7 = *_ptr6.cast::<u8>();
-                        match i32::from(_l7) {
-                            0 => ::core::result::Result::Ok(()),
-                            1 => {
-                                let _l10 = *_ptr6.add(8).cast::<u8>();
-                                ::core::result::Result::Err(match i32::from(_l10) {
+                        )
+                    };
+                    let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                    match _l7 {
+                        0 => ::core::result::Result::Ok(()),
+                        1 => {
+                            let _l10 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                            ::core::result::Result::Err(
+                                match _l10 {
                                     0 => ErrorCode::DnsTimeout,
                                     1 => {
-                                        let _l13 = *_ptr6.add(16).cast::<u8>();
-                                        let _v19 = match i32::from(_l13) {
+                                        let _l13 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        let _v19 = match _l13 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l16 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l17 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
+                                                let _l16 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l17 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
                                                             _l16.cast::<u8>(),
                                                             _l17,
                                                             _l17,
                                                         ),
-                                                    ),
-                                                )
+                                                    )
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        let _l20 = *_ptr6.add(28).cast::<u8>();
-                                        let _v24 = match i32::from(_l20) {
+                                        let _l20 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                        let _v24 = match _l20 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l23 = *_ptr6.add(30).cast::<u16>();
-                                                ::core::option::Option::Some(i32::from(_l23) as u16)
+                                                ::core::option::Option::Some(unsafe {
+                                                    *_ptr6.add(30).cast::<u16>()
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
                                         ErrorCode::DnsError(DnsErrorPayload {
                                             rcode: _v19,
@@ -5179,32 +5635,33 @@ pub mod wasi {
                                     12 => ErrorCode::TlsProtocolError,
                                     13 => ErrorCode::TlsCertificateError,
                                     14 => {
-                                        let _l38 = *_ptr6.add(16).cast::<u8>();
-                                        let _v42 = match i32::from(_l38) {
+                                        let _l38 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        let _v42 = match _l38 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l41 = *_ptr6.add(17).cast::<u8>();
-                                                ::core::option::Option::Some(i32::from(_l41) as u8)
+                                                ::core::option::Option::Some(unsafe {
+                                                    *_ptr6.add(17).cast::<u8>()
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        let _l43 = *_ptr6.add(20).cast::<u8>();
-                                        let _v49 = match i32::from(_l43) {
+                                        let _l43 = unsafe { *_ptr6.add(20).cast::<u8>() };
+                                        let _v49 = match _l43 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l46 = *_ptr6.add(24).cast::<*mut u8>();
-                                                let _l47 = *_ptr6.add(28).cast::<usize>();
-                                                ::core::option::Option::Some(
+                                                let _l46 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
+                                                let _l47 = unsafe { *_ptr6.add(28).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
                                                             _l46.cast::<u8>(),
                                                             _l47,
                                                             _l47,
                                                         ),
-                                                    ),
-                                                )
+                                                    )
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
                                         ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
                                             alert_id: _v42,
@@ -5214,112 +5671,116 @@ pub mod wasi {
                                     15 => ErrorCode::HttpRequestDenied,
                                     16 => ErrorCode::HttpRequestLengthRequired,
                                     17 => {
-                                        let _l53 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::HttpRequestBodySize(match i32::from(_l53) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l56 = *_ptr6.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l56 as u64)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
+                                        let _l53 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::HttpRequestBodySize(
+                                            match _l53 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l56 = unsafe { *_ptr6.add(24).cast::<i64>() };
+                                                    ::core::option::Option::Some(_l56 as u64)
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
                                     }
                                     18 => ErrorCode::HttpRequestMethodInvalid,
                                     19 => ErrorCode::HttpRequestUriInvalid,
                                     20 => ErrorCode::HttpRequestUriTooLong,
                                     21 => {
-                                        let _l62 = *_ptr6.add(16).cast::<u8>();
+                                        let _l62 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                         ErrorCode::HttpRequestHeaderSectionSize(
-                                            match i32::from(_l62) {
+                                            match _l62 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l65 = *_ptr6.add(20).cast::<i32>();
+                                                    let _l65 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                     ::core::option::Option::Some(_l65 as u32)
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
                                     22 => {
-                                        let _l68 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::HttpRequestHeaderSize(match i32::from(_l68) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l71 = *_ptr6.add(20).cast::<u8>();
-                                                let _v77 = match i32::from(_l71) {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l74 = *_ptr6.add(24).cast::<*mut u8>();
-                                                        let _l75 = *_ptr6.add(28).cast::<usize>();
-                                                        ::core::option::Option::Some(
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l74.cast::<u8>(),
-                                                                    _l75,
-                                                                    _l75,
-                                                                ),
-                                                            ),
-                                                        )
-                                                    }
-                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                };
-                                                let _l78 = *_ptr6.add(32).cast::<u8>();
-                                                let _v82 = match i32::from(_l78) {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l81 = *_ptr6.add(36).cast::<i32>();
-                                                        ::core::option::Option::Some(_l81 as u32)
-                                                    }
-                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                };
-                                                ::core::option::Option::Some(FieldSizePayload {
-                                                    field_name: _v77,
-                                                    field_size: _v82,
-                                                })
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
-                                    }
-                                    23 => {
-                                        let _l85 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                            match i32::from(_l85) {
+                                        let _l68 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::HttpRequestHeaderSize(
+                                            match _l68 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l88 = *_ptr6.add(20).cast::<i32>();
+                                                    let _l71 = unsafe { *_ptr6.add(20).cast::<u8>() };
+                                                    let _v77 = match _l71 {
+                                                        0 => ::core::option::Option::None,
+                                                        1 => {
+                                                            let _l74 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
+                                                            let _l75 = unsafe { *_ptr6.add(28).cast::<usize>() };
+                                                            ::core::option::Option::Some(unsafe {
+                                                                ::witbind::rt::string_lift(
+                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                        _l74.cast::<u8>(),
+                                                                        _l75,
+                                                                        _l75,
+                                                                    ),
+                                                                )
+                                                            })
+                                                        }
+                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                    };
+                                                    let _l78 = unsafe { *_ptr6.add(32).cast::<u8>() };
+                                                    let _v82 = match _l78 {
+                                                        0 => ::core::option::Option::None,
+                                                        1 => {
+                                                            let _l81 = unsafe { *_ptr6.add(36).cast::<i32>() };
+                                                            ::core::option::Option::Some(_l81 as u32)
+                                                        }
+                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                    };
+                                                    ::core::option::Option::Some(FieldSizePayload {
+                                                        field_name: _v77,
+                                                        field_size: _v82,
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
+                                    }
+                                    23 => {
+                                        let _l85 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::HttpRequestTrailerSectionSize(
+                                            match _l85 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l88 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                     ::core::option::Option::Some(_l88 as u32)
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
                                     24 => {
-                                        let _l91 = *_ptr6.add(16).cast::<u8>();
-                                        let _v97 = match i32::from(_l91) {
+                                        let _l91 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        let _v97 = match _l91 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l94 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l95 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
+                                                let _l94 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l95 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
                                                             _l94.cast::<u8>(),
                                                             _l95,
                                                             _l95,
                                                         ),
-                                                    ),
-                                                )
+                                                    )
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        let _l98 = *_ptr6.add(28).cast::<u8>();
-                                        let _v102 = match i32::from(_l98) {
+                                        let _l98 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                        let _v102 = match _l98 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l101 = *_ptr6.add(32).cast::<i32>();
+                                                let _l101 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                                 ::core::option::Option::Some(_l101 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
                                         ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
                                             field_name: _v97,
@@ -5328,45 +5789,45 @@ pub mod wasi {
                                     }
                                     25 => ErrorCode::HttpResponseIncomplete,
                                     26 => {
-                                        let _l105 = *_ptr6.add(16).cast::<u8>();
+                                        let _l105 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                         ErrorCode::HttpResponseHeaderSectionSize(
-                                            match i32::from(_l105) {
+                                            match _l105 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l108 = *_ptr6.add(20).cast::<i32>();
+                                                    let _l108 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                     ::core::option::Option::Some(_l108 as u32)
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
                                     27 => {
-                                        let _l111 = *_ptr6.add(16).cast::<u8>();
-                                        let _v117 = match i32::from(_l111) {
+                                        let _l111 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        let _v117 = match _l111 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l114 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l115 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
+                                                let _l114 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l115 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
                                                             _l114.cast::<u8>(),
                                                             _l115,
                                                             _l115,
                                                         ),
-                                                    ),
-                                                )
+                                                    )
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        let _l118 = *_ptr6.add(28).cast::<u8>();
-                                        let _v122 = match i32::from(_l118) {
+                                        let _l118 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                        let _v122 = match _l118 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l121 = *_ptr6.add(32).cast::<i32>();
+                                                let _l121 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                                 ::core::option::Option::Some(_l121 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
                                         ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
                                             field_name: _v117,
@@ -5374,56 +5835,58 @@ pub mod wasi {
                                         })
                                     }
                                     28 => {
-                                        let _l124 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::HttpResponseBodySize(match i32::from(_l124) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l127 = *_ptr6.add(24).cast::<i64>();
-                                                ::core::option::Option::Some(_l127 as u64)
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
-                                    }
-                                    29 => {
-                                        let _l130 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                            match i32::from(_l130) {
+                                        let _l124 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::HttpResponseBodySize(
+                                            match _l124 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l133 = *_ptr6.add(20).cast::<i32>();
+                                                    let _l127 = unsafe { *_ptr6.add(24).cast::<i64>() };
+                                                    ::core::option::Option::Some(_l127 as u64)
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
+                                    }
+                                    29 => {
+                                        let _l130 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::HttpResponseTrailerSectionSize(
+                                            match _l130 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l133 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                     ::core::option::Option::Some(_l133 as u32)
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
                                     30 => {
-                                        let _l136 = *_ptr6.add(16).cast::<u8>();
-                                        let _v142 = match i32::from(_l136) {
+                                        let _l136 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        let _v142 = match _l136 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l139 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l140 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
+                                                let _l139 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l140 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
                                                     ::witbind::rt::string_lift(
                                                         ::witbind::rt::Vec::from_raw_parts(
                                                             _l139.cast::<u8>(),
                                                             _l140,
                                                             _l140,
                                                         ),
-                                                    ),
-                                                )
+                                                    )
+                                                })
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
-                                        let _l143 = *_ptr6.add(28).cast::<u8>();
-                                        let _v147 = match i32::from(_l143) {
+                                        let _l143 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                        let _v147 = match _l143 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l146 = *_ptr6.add(32).cast::<i32>();
+                                                let _l146 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                                 ::core::option::Option::Some(_l146 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         };
                                         ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
                                             field_name: _v142,
@@ -5431,46 +5894,46 @@ pub mod wasi {
                                         })
                                     }
                                     31 => {
-                                        let _l149 = *_ptr6.add(16).cast::<u8>();
+                                        let _l149 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                         ErrorCode::HttpResponseTransferCoding(
-                                            match i32::from(_l149) {
+                                            match _l149 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l152 = *_ptr6.add(20).cast::<*mut u8>();
-                                                    let _l153 = *_ptr6.add(24).cast::<usize>();
-                                                    ::core::option::Option::Some(
+                                                    let _l152 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                    let _l153 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
                                                                 _l152.cast::<u8>(),
                                                                 _l153,
                                                                 _l153,
                                                             ),
-                                                        ),
-                                                    )
+                                                        )
+                                                    })
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
                                     32 => {
-                                        let _l157 = *_ptr6.add(16).cast::<u8>();
+                                        let _l157 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                         ErrorCode::HttpResponseContentCoding(
-                                            match i32::from(_l157) {
+                                            match _l157 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l160 = *_ptr6.add(20).cast::<*mut u8>();
-                                                    let _l161 = *_ptr6.add(24).cast::<usize>();
-                                                    ::core::option::Option::Some(
+                                                    let _l160 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                    let _l161 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
                                                                 _l160.cast::<u8>(),
                                                                 _l161,
                                                                 _l161,
                                                             ),
-                                                        ),
-                                                    )
+                                                        )
+                                                    })
                                                 }
-                                                _ => ::witbind::rt::invalid_discriminant(),
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
                                         )
                                     }
@@ -5480,30 +5943,32 @@ pub mod wasi {
                                     36 => ErrorCode::LoopDetected,
                                     37 => ErrorCode::ConfigurationError,
                                     38 => {
-                                        let _l170 = *_ptr6.add(16).cast::<u8>();
-                                        ErrorCode::InternalError(match i32::from(_l170) {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l173 = *_ptr6.add(20).cast::<*mut u8>();
-                                                let _l174 = *_ptr6.add(24).cast::<usize>();
-                                                ::core::option::Option::Some(
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l173.cast::<u8>(),
-                                                            _l174,
-                                                            _l174,
-                                                        ),
-                                                    ),
-                                                )
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
+                                        let _l170 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                        ErrorCode::InternalError(
+                                            match _l170 {
+                                                0 => ::core::option::Option::None,
+                                                1 => {
+                                                    let _l173 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                    let _l174 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                    ::core::option::Option::Some(unsafe {
+                                                        ::witbind::rt::string_lift(
+                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                _l173.cast::<u8>(),
+                                                                _l174,
+                                                                _l174,
+                                                            ),
+                                                        )
+                                                    })
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
                                     }
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -5527,7 +5992,9 @@ pub mod wasi {
                     }
                     #[cfg(not(target_arch = "wasm32"))]
                     unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
                     }
                     unsafe { _wit_import(handle as i32) }
                 }
@@ -5560,22 +6027,25 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]future-incoming-response.subscribe"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        let _ret2 =
-                            _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32);
-                        Pollable {
-                            handle: ::witbind::rt::Resource::from_handle(_ret2 as u32),
-                        }
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]future-incoming-response.subscribe"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    Pollable {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
                     }
                 }
                 /// Returns the incoming HTTP Response, or an error, once one is ready.
@@ -5596,499 +6066,449 @@ pub mod wasi {
                 pub fn get(
                     &self,
                 ) -> ::core::option::Option<
-                    ::core::result::Result<::core::result::Result<IncomingResponse, ErrorCode>, ()>,
+                    ::core::result::Result<
+                        ::core::result::Result<IncomingResponse, ErrorCode>,
+                        (),
+                    >,
                 > {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]future-incoming-response.get"]
+                        fn _wit_import(_: i32, _: *mut u8);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
+                    let mut _ret_area = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 56],
+                    );
+                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]future-incoming-response.get"]
-                            fn _wit_import(_: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                            ::core::unreachable!("imported functions are only available on wasm32")
-                        }
-                        #[repr(align(8))]
-                        struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
-                        let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
-                        let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32, _ptr2);
-                        let _l3 = *_ptr2.cast::<u8>();
-                        match i32::from(_l3) {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l6 = *_ptr2.add(8).cast::<u8>();
-                                ::core::option::Option::Some(match i32::from(_l6) {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                        )
+                    };
+                    let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                    match _l3 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            ::core::option::Option::Some(
+                                match _l6 {
                                     0 => {
-                                        let _l8 = *_ptr2.add(16).cast::<u8>();
-                                        ::core::result::Result::Ok(match i32::from(_l8) {
-                                            0 => {
-                                                let _l10 = *_ptr2.add(24).cast::<i32>();
-                                                ::core::result::Result::Ok(IncomingResponse {
-                                                    handle: ::witbind::rt::Resource::from_handle(
-                                                        _l10 as u32,
-                                                    ),
-                                                })
-                                            }
-                                            1 => {
-                                                let _l12 = *_ptr2.add(24).cast::<u8>();
-                                                ::core::result::Result::Err(match i32::from(_l12) {
-                                                    0 => ErrorCode::DnsTimeout,
-                                                    1 => {
-                                                        let _l15 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v21 = match i32::from(_l15) {
-                                                            0 => ::core::option::Option::None,
+                                        let _l8 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                        ::core::result::Result::Ok(
+                                            match _l8 {
+                                                0 => {
+                                                    let _l10 = unsafe { *_ptr2.add(24).cast::<i32>() };
+                                                    ::core::result::Result::Ok(IncomingResponse {
+                                                        handle: unsafe {
+                                                            ::witbind::rt::Resource::from_handle(_l10 as u32)
+                                                        },
+                                                    })
+                                                }
+                                                1 => {
+                                                    let _l12 = unsafe { *_ptr2.add(24).cast::<u8>() };
+                                                    ::core::result::Result::Err(
+                                                        match _l12 {
+                                                            0 => ErrorCode::DnsTimeout,
                                                             1 => {
-                                                                let _l18 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l19 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l18.cast::<u8>(),
-                                                                                        _l19,
-                                                                                        _l19,
-                                                                                    ),
+                                                                let _l15 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v21 = match _l15 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l18 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l19 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l18.cast::<u8>(),
+                                                                                    _l19,
+                                                                                    _l19,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l22 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v26 = match _l22 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            *_ptr2.add(46).cast::<u16>()
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::DnsError(DnsErrorPayload {
+                                                                    rcode: _v21,
+                                                                    info_code: _v26,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l22 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v26 = match i32::from(_l22) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l25 =
-                                                                    *_ptr2.add(46).cast::<u16>();
-                                                                ::core::option::Option::Some(
-                                                                    i32::from(_l25) as u16,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::DnsError(DnsErrorPayload {
-                                                            rcode: _v21,
-                                                            info_code: _v26,
-                                                        })
-                                                    }
-                                                    2 => ErrorCode::DestinationNotFound,
-                                                    3 => ErrorCode::DestinationUnavailable,
-                                                    4 => ErrorCode::DestinationIpProhibited,
-                                                    5 => ErrorCode::DestinationIpUnroutable,
-                                                    6 => ErrorCode::ConnectionRefused,
-                                                    7 => ErrorCode::ConnectionTerminated,
-                                                    8 => ErrorCode::ConnectionTimeout,
-                                                    9 => ErrorCode::ConnectionReadTimeout,
-                                                    10 => ErrorCode::ConnectionWriteTimeout,
-                                                    11 => ErrorCode::ConnectionLimitReached,
-                                                    12 => ErrorCode::TlsProtocolError,
-                                                    13 => ErrorCode::TlsCertificateError,
-                                                    14 => {
-                                                        let _l40 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v44 = match i32::from(_l40) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l43 =
-                                                                    *_ptr2.add(33).cast::<u8>();
-                                                                ::core::option::Option::Some(
-                                                                    i32::from(_l43) as u8,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l45 = *_ptr2.add(36).cast::<u8>();
-                                                        let _v51 = match i32::from(_l45) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l48 = *_ptr2
-                                                                    .add(40)
-                                                                    .cast::<*mut u8>();
-                                                                let _l49 =
-                                                                    *_ptr2.add(44).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l48.cast::<u8>(),
-                                                                                        _l49,
-                                                                                        _l49,
-                                                                                    ),
+                                                            2 => ErrorCode::DestinationNotFound,
+                                                            3 => ErrorCode::DestinationUnavailable,
+                                                            4 => ErrorCode::DestinationIpProhibited,
+                                                            5 => ErrorCode::DestinationIpUnroutable,
+                                                            6 => ErrorCode::ConnectionRefused,
+                                                            7 => ErrorCode::ConnectionTerminated,
+                                                            8 => ErrorCode::ConnectionTimeout,
+                                                            9 => ErrorCode::ConnectionReadTimeout,
+                                                            10 => ErrorCode::ConnectionWriteTimeout,
+                                                            11 => ErrorCode::ConnectionLimitReached,
+                                                            12 => ErrorCode::TlsProtocolError,
+                                                            13 => ErrorCode::TlsCertificateError,
+                                                            14 => {
+                                                                let _l40 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v44 = match _l40 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            *_ptr2.add(33).cast::<u8>()
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l45 = unsafe { *_ptr2.add(36).cast::<u8>() };
+                                                                let _v51 = match _l45 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l48 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
+                                                                        let _l49 = unsafe { *_ptr2.add(44).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l48.cast::<u8>(),
+                                                                                    _l49,
+                                                                                    _l49,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
+                                                                    alert_id: _v44,
+                                                                    alert_message: _v51,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            15 => ErrorCode::HttpRequestDenied,
+                                                            16 => ErrorCode::HttpRequestLengthRequired,
+                                                            17 => {
+                                                                let _l55 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestBodySize(
+                                                                    match _l55 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l58 = unsafe { *_ptr2.add(40).cast::<i64>() };
+                                                                            ::core::option::Option::Some(_l58 as u64)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        ErrorCode::TlsAlertReceived(
-                                                            TlsAlertReceivedPayload {
-                                                                alert_id: _v44,
-                                                                alert_message: _v51,
-                                                            },
-                                                        )
-                                                    }
-                                                    15 => ErrorCode::HttpRequestDenied,
-                                                    16 => ErrorCode::HttpRequestLengthRequired,
-                                                    17 => {
-                                                        let _l55 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestBodySize(
-                                                                        match i32::from(_l55) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l58 = *_ptr2.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l58 as u64)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    18 => ErrorCode::HttpRequestMethodInvalid,
-                                                    19 => ErrorCode::HttpRequestUriInvalid,
-                                                    20 => ErrorCode::HttpRequestUriTooLong,
-                                                    21 => {
-                                                        let _l64 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestHeaderSectionSize(
-                                                                        match i32::from(_l64) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l67 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l67 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    22 => {
-                                                        let _l70 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestHeaderSize(
-                                                                        match i32::from(_l70) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l73 = *_ptr2.add(36).cast::<u8>();
-                                                                                let _v79 = match i32::from(_l73) {
-                                                                                    0 => ::core::option::Option::None,
-                                                                                    1 => {
-                                                                                        let _l76 = *_ptr2.add(40).cast::<*mut u8>();
-                                                                                        let _l77 = *_ptr2.add(44).cast::<usize>();
-                                                                                        ::core::option::Option::Some(
-                                                                                            ::witbind::rt::string_lift(
-                                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                                    _l76.cast::<u8>(),
-                                                                                                    _l77,
-                                                                                                    _l77,
-                                                                                                ),
+                                                            18 => ErrorCode::HttpRequestMethodInvalid,
+                                                            19 => ErrorCode::HttpRequestUriInvalid,
+                                                            20 => ErrorCode::HttpRequestUriTooLong,
+                                                            21 => {
+                                                                let _l64 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestHeaderSectionSize(
+                                                                    match _l64 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l67 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l67 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            22 => {
+                                                                let _l70 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestHeaderSize(
+                                                                    match _l70 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l73 = unsafe { *_ptr2.add(36).cast::<u8>() };
+                                                                            let _v79 = match _l73 {
+                                                                                0 => ::core::option::Option::None,
+                                                                                1 => {
+                                                                                    let _l76 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
+                                                                                    let _l77 = unsafe { *_ptr2.add(44).cast::<usize>() };
+                                                                                    ::core::option::Option::Some(unsafe {
+                                                                                        ::witbind::rt::string_lift(
+                                                                                            ::witbind::rt::Vec::from_raw_parts(
+                                                                                                _l76.cast::<u8>(),
+                                                                                                _l77,
+                                                                                                _l77,
                                                                                             ),
                                                                                         )
-                                                                                    }
-                                                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                                                };
-                                                                                let _l80 = *_ptr2.add(48).cast::<u8>();
-                                                                                let _v84 = match i32::from(_l80) {
-                                                                                    0 => ::core::option::Option::None,
-                                                                                    1 => {
-                                                                                        let _l83 = *_ptr2.add(52).cast::<i32>();
-                                                                                        ::core::option::Option::Some(_l83 as u32)
-                                                                                    }
-                                                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                                                };
-                                                                                ::core::option::Option::Some(FieldSizePayload {
-                                                                                    field_name: _v79,
-                                                                                    field_size: _v84,
-                                                                                })
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    23 => {
-                                                        let _l87 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                                                        match i32::from(_l87) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l90 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l90 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    24 => {
-                                                        let _l93 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v99 = match i32::from(_l93) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l96 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l97 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l96.cast::<u8>(),
-                                                                                        _l97,
-                                                                                        _l97,
-                                                                                    ),
+                                                                                    })
+                                                                                }
+                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                            };
+                                                                            let _l80 = unsafe { *_ptr2.add(48).cast::<u8>() };
+                                                                            let _v84 = match _l80 {
+                                                                                0 => ::core::option::Option::None,
+                                                                                1 => {
+                                                                                    let _l83 = unsafe { *_ptr2.add(52).cast::<i32>() };
+                                                                                    ::core::option::Option::Some(_l83 as u32)
+                                                                                }
+                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                            };
+                                                                            ::core::option::Option::Some(FieldSizePayload {
+                                                                                field_name: _v79,
+                                                                                field_size: _v84,
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            23 => {
+                                                                let _l87 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpRequestTrailerSectionSize(
+                                                                    match _l87 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l90 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l90 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            24 => {
+                                                                let _l93 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v99 = match _l93 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l96 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l97 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l96.cast::<u8>(),
+                                                                                    _l97,
+                                                                                    _l97,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l100 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v104 = match _l100 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l103 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l103 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
+                                                                    field_name: _v99,
+                                                                    field_size: _v104,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            25 => ErrorCode::HttpResponseIncomplete,
+                                                            26 => {
+                                                                let _l107 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseHeaderSectionSize(
+                                                                    match _l107 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l110 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l110 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        let _l100 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v104 = match i32::from(_l100) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l103 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l103 as u32,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpRequestTrailerSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v99,
-                                                                field_size: _v104,
-                                                            },
-                                                        )
-                                                    }
-                                                    25 => ErrorCode::HttpResponseIncomplete,
-                                                    26 => {
-                                                        let _l107 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseHeaderSectionSize(
-                                                                        match i32::from(_l107) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l110 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l110 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    27 => {
-                                                        let _l113 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v119 = match i32::from(_l113) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l116 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l117 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l116.cast::<u8>(),
-                                                                                        _l117,
-                                                                                        _l117,
-                                                                                    ),
+                                                            27 => {
+                                                                let _l113 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v119 = match _l113 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l116 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l117 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l116.cast::<u8>(),
+                                                                                    _l117,
+                                                                                    _l117,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l120 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v124 = match _l120 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l123 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l123 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
+                                                                    field_name: _v119,
+                                                                    field_size: _v124,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
+                                                            28 => {
+                                                                let _l126 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseBodySize(
+                                                                    match _l126 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l129 = unsafe { *_ptr2.add(40).cast::<i64>() };
+                                                                            ::core::option::Option::Some(_l129 as u64)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                        };
-                                                        let _l120 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v124 = match i32::from(_l120) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l123 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l123 as u32,
+                                                            29 => {
+                                                                let _l132 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseTrailerSectionSize(
+                                                                    match _l132 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l135 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                                            ::core::option::Option::Some(_l135 as u32)
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
                                                                 )
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpResponseHeaderSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v119,
-                                                                field_size: _v124,
-                                                            },
-                                                        )
-                                                    }
-                                                    28 => {
-                                                        let _l126 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseBodySize(
-                                                                        match i32::from(_l126) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l129 = *_ptr2.add(40).cast::<i64>();
-                                                                                ::core::option::Option::Some(_l129 as u64)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    29 => {
-                                                        let _l132 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                                                        match i32::from(_l132) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l135 = *_ptr2.add(36).cast::<i32>();
-                                                                                ::core::option::Option::Some(_l135 as u32)
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    30 => {
-                                                        let _l138 = *_ptr2.add(32).cast::<u8>();
-                                                        let _v144 = match i32::from(_l138) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l141 = *_ptr2
-                                                                    .add(36)
-                                                                    .cast::<*mut u8>();
-                                                                let _l142 =
-                                                                    *_ptr2.add(40).cast::<usize>();
-                                                                ::core::option::Option::Some(
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l141.cast::<u8>(),
-                                                                                        _l142,
-                                                                                        _l142,
-                                                                                    ),
+                                                            30 => {
+                                                                let _l138 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                let _v144 = match _l138 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l141 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                        let _l142 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                        ::core::option::Option::Some(unsafe {
+                                                                            ::witbind::rt::string_lift(
+                                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                                    _l141.cast::<u8>(),
+                                                                                    _l142,
+                                                                                    _l142,
                                                                                 ),
                                                                             )
+                                                                        })
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                let _l145 = unsafe { *_ptr2.add(44).cast::<u8>() };
+                                                                let _v149 = match _l145 {
+                                                                    0 => ::core::option::Option::None,
+                                                                    1 => {
+                                                                        let _l148 = unsafe { *_ptr2.add(48).cast::<i32>() };
+                                                                        ::core::option::Option::Some(_l148 as u32)
+                                                                    }
+                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                };
+                                                                ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
+                                                                    field_name: _v144,
+                                                                    field_size: _v149,
+                                                                })
                                                             }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        let _l145 = *_ptr2.add(44).cast::<u8>();
-                                                        let _v149 = match i32::from(_l145) {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l148 =
-                                                                    *_ptr2.add(48).cast::<i32>();
-                                                                ::core::option::Option::Some(
-                                                                    _l148 as u32,
-                                                                )
-                                                            }
-                                                            _ => {
-                                                                ::witbind::rt::invalid_discriminant(
-                                                                )
-                                                            }
-                                                        };
-                                                        ErrorCode::HttpResponseTrailerSize(
-                                                            FieldSizePayload {
-                                                                field_name: _v144,
-                                                                field_size: _v149,
-                                                            },
-                                                        )
-                                                    }
-                                                    31 => {
-                                                        let _l151 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseTransferCoding(
-                                                                        match i32::from(_l151) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l154 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l155 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l154.cast::<u8>(),
-                                                                                            _l155,
-                                                                                            _l155,
-                                                                                        ),
+                                                            31 => {
+                                                                let _l151 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseTransferCoding(
+                                                                    match _l151 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l154 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l155 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l154.cast::<u8>(),
+                                                                                        _l155,
+                                                                                        _l155,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    32 => {
-                                                        let _l159 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::HttpResponseContentCoding(
-                                                                        match i32::from(_l159) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l162 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l163 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l162.cast::<u8>(),
-                                                                                            _l163,
-                                                                                            _l163,
-                                                                                        ),
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            32 => {
+                                                                let _l159 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::HttpResponseContentCoding(
+                                                                    match _l159 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l162 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l163 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l162.cast::<u8>(),
+                                                                                        _l163,
+                                                                                        _l163,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    33 => ErrorCode::HttpResponseTimeout,
-                                                    34 => ErrorCode::HttpUpgradeFailed,
-                                                    35 => ErrorCode::HttpProtocolError,
-                                                    36 => ErrorCode::LoopDetected,
-                                                    37 => ErrorCode::ConfigurationError,
-                                                    38 => {
-                                                        let _l172 = *_ptr2.add(32).cast::<u8>();
-                                                        ErrorCode::InternalError(
-                                                                        match i32::from(_l172) {
-                                                                            0 => ::core::option::Option::None,
-                                                                            1 => {
-                                                                                let _l175 = *_ptr2.add(36).cast::<*mut u8>();
-                                                                                let _l176 = *_ptr2.add(40).cast::<usize>();
-                                                                                ::core::option::Option::Some(
-                                                                                    ::witbind::rt::string_lift(
-                                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                                            _l175.cast::<u8>(),
-                                                                                            _l176,
-                                                                                            _l176,
-                                                                                        ),
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            33 => ErrorCode::HttpResponseTimeout,
+                                                            34 => ErrorCode::HttpUpgradeFailed,
+                                                            35 => ErrorCode::HttpProtocolError,
+                                                            36 => ErrorCode::LoopDetected,
+                                                            37 => ErrorCode::ConfigurationError,
+                                                            38 => {
+                                                                let _l172 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                                ErrorCode::InternalError(
+                                                                    match _l172 {
+                                                                        0 => ::core::option::Option::None,
+                                                                        1 => {
+                                                                            let _l175 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
+                                                                            let _l176 = unsafe { *_ptr2.add(40).cast::<usize>() };
+                                                                            ::core::option::Option::Some(unsafe {
+                                                                                ::witbind::rt::string_lift(
+                                                                                    ::witbind::rt::Vec::from_raw_parts(
+                                                                                        _l175.cast::<u8>(),
+                                                                                        _l176,
+                                                                                        _l176,
                                                                                     ),
                                                                                 )
-                                                                            }
-                                                                            _ => ::witbind::rt::invalid_discriminant(),
-                                                                        },
-                                                                    )
-                                                    }
-                                                    _ => ::witbind::rt::invalid_discriminant(),
-                                                })
-                                            }
-                                            _ => ::witbind::rt::invalid_discriminant(),
-                                        })
+                                                                            })
+                                                                        }
+                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                                    },
+                                                                )
+                                                            }
+                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                        },
+                                                    )
+                                                }
+                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                            },
+                                        )
                                     }
                                     1 => ::core::result::Result::Err(()),
-                                    _ => ::witbind::rt::invalid_discriminant(),
-                                })
-                            }
-                            _ => ::witbind::rt::invalid_discriminant(),
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
                         }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
             }
@@ -6104,56 +6524,64 @@ pub mod wasi {
             /// Note that this function is fallible because not all io-errors are
             /// http-related errors.
             pub fn http_error_code(err: &IoError) -> ::core::option::Option<ErrorCode> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:http/types@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "http-error-code"]
+                    fn _wit_import(_: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "http-error-code"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                    _wit_import(::witbind::rt::Resource::handle(&err.handle) as i32, _ptr2);
-                    let _l3 = *_ptr2.cast::<u8>();
-                    match i32::from(_l3) {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l6 = *_ptr2.add(8).cast::<u8>();
-                            ::core::option::Option::Some(match i32::from(_l6) {
+                    _wit_import(
+                        ::witbind::rt::Resource::handle(&err.handle) as i32,
+                        _ptr2,
+                    )
+                };
+                let _l3 = unsafe { *_ptr2.cast::<u8>() };
+                match _l3 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                        ::core::option::Option::Some(
+                            match _l6 {
                                 0 => ErrorCode::DnsTimeout,
                                 1 => {
-                                    let _l9 = *_ptr2.add(16).cast::<u8>();
-                                    let _v15 = match i32::from(_l9) {
+                                    let _l9 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    let _v15 = match _l9 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l12 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l13 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l12 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                            let _l13 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l12.cast::<u8>(),
                                                         _l13,
                                                         _l13,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l16 = *_ptr2.add(28).cast::<u8>();
-                                    let _v20 = match i32::from(_l16) {
+                                    let _l16 = unsafe { *_ptr2.add(28).cast::<u8>() };
+                                    let _v20 = match _l16 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l19 = *_ptr2.add(30).cast::<u16>();
-                                            ::core::option::Option::Some(i32::from(_l19) as u16)
+                                            ::core::option::Option::Some(unsafe {
+                                                *_ptr2.add(30).cast::<u16>()
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::DnsError(DnsErrorPayload {
                                         rcode: _v15,
@@ -6173,32 +6601,33 @@ pub mod wasi {
                                 12 => ErrorCode::TlsProtocolError,
                                 13 => ErrorCode::TlsCertificateError,
                                 14 => {
-                                    let _l34 = *_ptr2.add(16).cast::<u8>();
-                                    let _v38 = match i32::from(_l34) {
+                                    let _l34 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    let _v38 = match _l34 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l37 = *_ptr2.add(17).cast::<u8>();
-                                            ::core::option::Option::Some(i32::from(_l37) as u8)
+                                            ::core::option::Option::Some(unsafe {
+                                                *_ptr2.add(17).cast::<u8>()
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l39 = *_ptr2.add(20).cast::<u8>();
-                                    let _v45 = match i32::from(_l39) {
+                                    let _l39 = unsafe { *_ptr2.add(20).cast::<u8>() };
+                                    let _v45 = match _l39 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l42 = *_ptr2.add(24).cast::<*mut u8>();
-                                            let _l43 = *_ptr2.add(28).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l42 = unsafe { *_ptr2.add(24).cast::<*mut u8>() };
+                                            let _l43 = unsafe { *_ptr2.add(28).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l42.cast::<u8>(),
                                                         _l43,
                                                         _l43,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
                                         alert_id: _v38,
@@ -6208,110 +6637,116 @@ pub mod wasi {
                                 15 => ErrorCode::HttpRequestDenied,
                                 16 => ErrorCode::HttpRequestLengthRequired,
                                 17 => {
-                                    let _l49 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestBodySize(match i32::from(_l49) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l52 = *_ptr2.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l52 as u64)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l49 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestBodySize(
+                                        match _l49 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l52 = unsafe { *_ptr2.add(24).cast::<i64>() };
+                                                ::core::option::Option::Some(_l52 as u64)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
                                 18 => ErrorCode::HttpRequestMethodInvalid,
                                 19 => ErrorCode::HttpRequestUriInvalid,
                                 20 => ErrorCode::HttpRequestUriTooLong,
                                 21 => {
-                                    let _l58 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSectionSize(match i32::from(_l58) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l61 = *_ptr2.add(20).cast::<i32>();
-                                            ::core::option::Option::Some(_l61 as u32)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
-                                22 => {
-                                    let _l64 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSize(match i32::from(_l64) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l67 = *_ptr2.add(20).cast::<u8>();
-                                            let _v73 = match i32::from(_l67) {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l70 = *_ptr2.add(24).cast::<*mut u8>();
-                                                    let _l71 = *_ptr2.add(28).cast::<usize>();
-                                                    ::core::option::Option::Some(
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l70.cast::<u8>(),
-                                                                _l71,
-                                                                _l71,
-                                                            ),
-                                                        ),
-                                                    )
-                                                }
-                                                _ => ::witbind::rt::invalid_discriminant(),
-                                            };
-                                            let _l74 = *_ptr2.add(32).cast::<u8>();
-                                            let _v78 = match i32::from(_l74) {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l77 = *_ptr2.add(36).cast::<i32>();
-                                                    ::core::option::Option::Some(_l77 as u32)
-                                                }
-                                                _ => ::witbind::rt::invalid_discriminant(),
-                                            };
-                                            ::core::option::Option::Some(FieldSizePayload {
-                                                field_name: _v73,
-                                                field_size: _v78,
-                                            })
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
-                                23 => {
-                                    let _l81 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestTrailerSectionSize(
-                                        match i32::from(_l81) {
+                                    let _l58 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestHeaderSectionSize(
+                                        match _l58 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l84 = *_ptr2.add(20).cast::<i32>();
+                                                let _l61 = unsafe { *_ptr2.add(20).cast::<i32>() };
+                                                ::core::option::Option::Some(_l61 as u32)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
+                                }
+                                22 => {
+                                    let _l64 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestHeaderSize(
+                                        match _l64 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l67 = unsafe { *_ptr2.add(20).cast::<u8>() };
+                                                let _v73 = match _l67 {
+                                                    0 => ::core::option::Option::None,
+                                                    1 => {
+                                                        let _l70 = unsafe { *_ptr2.add(24).cast::<*mut u8>() };
+                                                        let _l71 = unsafe { *_ptr2.add(28).cast::<usize>() };
+                                                        ::core::option::Option::Some(unsafe {
+                                                            ::witbind::rt::string_lift(
+                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                    _l70.cast::<u8>(),
+                                                                    _l71,
+                                                                    _l71,
+                                                                ),
+                                                            )
+                                                        })
+                                                    }
+                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                };
+                                                let _l74 = unsafe { *_ptr2.add(32).cast::<u8>() };
+                                                let _v78 = match _l74 {
+                                                    0 => ::core::option::Option::None,
+                                                    1 => {
+                                                        let _l77 = unsafe { *_ptr2.add(36).cast::<i32>() };
+                                                        ::core::option::Option::Some(_l77 as u32)
+                                                    }
+                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                };
+                                                ::core::option::Option::Some(FieldSizePayload {
+                                                    field_name: _v73,
+                                                    field_size: _v78,
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
+                                }
+                                23 => {
+                                    let _l81 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestTrailerSectionSize(
+                                        match _l81 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l84 = unsafe { *_ptr2.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l84 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 24 => {
-                                    let _l87 = *_ptr2.add(16).cast::<u8>();
-                                    let _v93 = match i32::from(_l87) {
+                                    let _l87 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    let _v93 = match _l87 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l90 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l91 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l90 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                            let _l91 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l90.cast::<u8>(),
                                                         _l91,
                                                         _l91,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l94 = *_ptr2.add(28).cast::<u8>();
-                                    let _v98 = match i32::from(_l94) {
+                                    let _l94 = unsafe { *_ptr2.add(28).cast::<u8>() };
+                                    let _v98 = match _l94 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l97 = *_ptr2.add(32).cast::<i32>();
+                                            let _l97 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l97 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
                                         field_name: _v93,
@@ -6320,45 +6755,45 @@ pub mod wasi {
                                 }
                                 25 => ErrorCode::HttpResponseIncomplete,
                                 26 => {
-                                    let _l101 = *_ptr2.add(16).cast::<u8>();
+                                    let _l101 = unsafe { *_ptr2.add(16).cast::<u8>() };
                                     ErrorCode::HttpResponseHeaderSectionSize(
-                                        match i32::from(_l101) {
+                                        match _l101 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l104 = *_ptr2.add(20).cast::<i32>();
+                                                let _l104 = unsafe { *_ptr2.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l104 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 27 => {
-                                    let _l107 = *_ptr2.add(16).cast::<u8>();
-                                    let _v113 = match i32::from(_l107) {
+                                    let _l107 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    let _v113 = match _l107 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l110 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l111 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l110 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                            let _l111 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l110.cast::<u8>(),
                                                         _l111,
                                                         _l111,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l114 = *_ptr2.add(28).cast::<u8>();
-                                    let _v118 = match i32::from(_l114) {
+                                    let _l114 = unsafe { *_ptr2.add(28).cast::<u8>() };
+                                    let _v118 = match _l114 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l117 = *_ptr2.add(32).cast::<i32>();
+                                            let _l117 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l117 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
                                         field_name: _v113,
@@ -6366,56 +6801,58 @@ pub mod wasi {
                                     })
                                 }
                                 28 => {
-                                    let _l120 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseBodySize(match i32::from(_l120) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l123 = *_ptr2.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l123 as u64)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
-                                29 => {
-                                    let _l126 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseTrailerSectionSize(
-                                        match i32::from(_l126) {
+                                    let _l120 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseBodySize(
+                                        match _l120 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l129 = *_ptr2.add(20).cast::<i32>();
+                                                let _l123 = unsafe { *_ptr2.add(24).cast::<i64>() };
+                                                ::core::option::Option::Some(_l123 as u64)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
+                                }
+                                29 => {
+                                    let _l126 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseTrailerSectionSize(
+                                        match _l126 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l129 = unsafe { *_ptr2.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l129 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 30 => {
-                                    let _l132 = *_ptr2.add(16).cast::<u8>();
-                                    let _v138 = match i32::from(_l132) {
+                                    let _l132 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    let _v138 = match _l132 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l135 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l136 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l135 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                            let _l136 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l135.cast::<u8>(),
                                                         _l136,
                                                         _l136,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l139 = *_ptr2.add(28).cast::<u8>();
-                                    let _v143 = match i32::from(_l139) {
+                                    let _l139 = unsafe { *_ptr2.add(28).cast::<u8>() };
+                                    let _v143 = match _l139 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l142 = *_ptr2.add(32).cast::<i32>();
+                                            let _l142 = unsafe { *_ptr2.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l142 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
                                         field_name: _v138,
@@ -6423,44 +6860,48 @@ pub mod wasi {
                                     })
                                 }
                                 31 => {
-                                    let _l145 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseTransferCoding(match i32::from(_l145) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l148 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l149 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l148.cast::<u8>(),
-                                                        _l149,
-                                                        _l149,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l145 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseTransferCoding(
+                                        match _l145 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l148 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                                let _l149 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l148.cast::<u8>(),
+                                                            _l149,
+                                                            _l149,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
                                 32 => {
-                                    let _l153 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseContentCoding(match i32::from(_l153) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l156 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l157 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l156.cast::<u8>(),
-                                                        _l157,
-                                                        _l157,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l153 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseContentCoding(
+                                        match _l153 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l156 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                                let _l157 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l156.cast::<u8>(),
+                                                            _l157,
+                                                            _l157,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
                                 33 => ErrorCode::HttpResponseTimeout,
                                 34 => ErrorCode::HttpUpgradeFailed,
@@ -6468,30 +6909,32 @@ pub mod wasi {
                                 36 => ErrorCode::LoopDetected,
                                 37 => ErrorCode::ConfigurationError,
                                 38 => {
-                                    let _l166 = *_ptr2.add(16).cast::<u8>();
-                                    ErrorCode::InternalError(match i32::from(_l166) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l169 = *_ptr2.add(20).cast::<*mut u8>();
-                                            let _l170 = *_ptr2.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l169.cast::<u8>(),
-                                                        _l170,
-                                                        _l170,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l166 = unsafe { *_ptr2.add(16).cast::<u8>() };
+                                    ErrorCode::InternalError(
+                                        match _l166 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l169 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
+                                                let _l170 = unsafe { *_ptr2.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l169.cast::<u8>(),
+                                                            _l170,
+                                                            _l170,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
-                                _ => ::witbind::rt::invalid_discriminant(),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -6500,8 +6943,7 @@ pub mod wasi {
         pub mod outgoing_handler {
             #[used]
             #[doc(hidden)]
-            static __FORCE_SECTION_REF: fn() =
-                super::super::super::__link_custom_section_describing_imports;
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutgoingRequest = super::types::OutgoingRequest;
             pub type RequestOptions = super::types::RequestOptions;
             pub type FutureIncomingResponse = super::types::FutureIncomingResponse;
@@ -6520,73 +6962,79 @@ pub mod wasi {
                 request: OutgoingRequest,
                 options: ::core::option::Option<RequestOptions>,
             ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "wasi:http/outgoing-handler@0.2.12")]
+                unsafe extern "C" {
+                    #[link_name = "handle"]
+                    fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
+                let (_v4, _v5) = match &options {
+                    ::core::option::Option::None => (0i32, 0i32),
+                    ::core::option::Option::Some(_e3) => {
+                        (1i32, ::witbind::rt::Resource::take_handle(&_e3.handle) as i32)
+                    }
+                };
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/outgoing-handler@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "handle"]
-                        fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!("imported functions are only available on wasm32")
-                    }
-                    #[repr(align(8))]
-                    struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
-                    let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
-                    let (_v4, _v5) = match &options {
-                        ::core::option::Option::None => (0i32, 0i32),
-                        ::core::option::Option::Some(_e3) => (
-                            1i32,
-                            ::witbind::rt::Resource::take_handle(&_e3.handle) as i32,
-                        ),
-                    };
-                    let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     _wit_import(
                         ::witbind::rt::Resource::take_handle(&request.handle) as i32,
                         _v4,
                         _v5,
                         _ptr6,
-                    );
-                    let _l7 = *_ptr6.cast::<u8>();
-                    match i32::from(_l7) {
-                        0 => {
-                            let _l9 = *_ptr6.add(8).cast::<i32>();
-                            ::core::result::Result::Ok(FutureIncomingResponse {
-                                handle: ::witbind::rt::Resource::from_handle(_l9 as u32),
-                            })
-                        }
-                        1 => {
-                            let _l11 = *_ptr6.add(8).cast::<u8>();
-                            ::core::result::Result::Err(match i32::from(_l11) {
+                    )
+                };
+                let _l7 = unsafe { *_ptr6.cast::<u8>() };
+                match _l7 {
+                    0 => {
+                        let _l9 = unsafe { *_ptr6.add(8).cast::<i32>() };
+                        ::core::result::Result::Ok(FutureIncomingResponse {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(_l9 as u32)
+                            },
+                        })
+                    }
+                    1 => {
+                        let _l11 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                        ::core::result::Result::Err(
+                            match _l11 {
                                 0 => ErrorCode::DnsTimeout,
                                 1 => {
-                                    let _l14 = *_ptr6.add(16).cast::<u8>();
-                                    let _v20 = match i32::from(_l14) {
+                                    let _l14 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    let _v20 = match _l14 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l17 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l18 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l17 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                            let _l18 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l17.cast::<u8>(),
                                                         _l18,
                                                         _l18,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l21 = *_ptr6.add(28).cast::<u8>();
-                                    let _v25 = match i32::from(_l21) {
+                                    let _l21 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                    let _v25 = match _l21 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l24 = *_ptr6.add(30).cast::<u16>();
-                                            ::core::option::Option::Some(i32::from(_l24) as u16)
+                                            ::core::option::Option::Some(unsafe {
+                                                *_ptr6.add(30).cast::<u16>()
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
                                     ErrorCode::DnsError(super::types::DnsErrorPayload {
                                         rcode: _v20,
@@ -6606,304 +7054,307 @@ pub mod wasi {
                                 12 => ErrorCode::TlsProtocolError,
                                 13 => ErrorCode::TlsCertificateError,
                                 14 => {
-                                    let _l39 = *_ptr6.add(16).cast::<u8>();
-                                    let _v43 = match i32::from(_l39) {
+                                    let _l39 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    let _v43 = match _l39 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l42 = *_ptr6.add(17).cast::<u8>();
-                                            ::core::option::Option::Some(i32::from(_l42) as u8)
+                                            ::core::option::Option::Some(unsafe {
+                                                *_ptr6.add(17).cast::<u8>()
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l44 = *_ptr6.add(20).cast::<u8>();
-                                    let _v50 = match i32::from(_l44) {
+                                    let _l44 = unsafe { *_ptr6.add(20).cast::<u8>() };
+                                    let _v50 = match _l44 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l47 = *_ptr6.add(24).cast::<*mut u8>();
-                                            let _l48 = *_ptr6.add(28).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l47 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
+                                            let _l48 = unsafe { *_ptr6.add(28).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l47.cast::<u8>(),
                                                         _l48,
                                                         _l48,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::TlsAlertReceived(
-                                        super::types::TlsAlertReceivedPayload {
-                                            alert_id: _v43,
-                                            alert_message: _v50,
-                                        },
-                                    )
+                                    ErrorCode::TlsAlertReceived(super::types::TlsAlertReceivedPayload {
+                                        alert_id: _v43,
+                                        alert_message: _v50,
+                                    })
                                 }
                                 15 => ErrorCode::HttpRequestDenied,
                                 16 => ErrorCode::HttpRequestLengthRequired,
                                 17 => {
-                                    let _l54 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestBodySize(match i32::from(_l54) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l57 = *_ptr6.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l57 as u64)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l54 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestBodySize(
+                                        match _l54 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l57 = unsafe { *_ptr6.add(24).cast::<i64>() };
+                                                ::core::option::Option::Some(_l57 as u64)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
                                 18 => ErrorCode::HttpRequestMethodInvalid,
                                 19 => ErrorCode::HttpRequestUriInvalid,
                                 20 => ErrorCode::HttpRequestUriTooLong,
                                 21 => {
-                                    let _l63 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSectionSize(match i32::from(_l63) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l66 = *_ptr6.add(20).cast::<i32>();
-                                            ::core::option::Option::Some(_l66 as u32)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
-                                22 => {
-                                    let _l69 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestHeaderSize(match i32::from(_l69) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l72 = *_ptr6.add(20).cast::<u8>();
-                                            let _v78 = match i32::from(_l72) {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l75 = *_ptr6.add(24).cast::<*mut u8>();
-                                                    let _l76 = *_ptr6.add(28).cast::<usize>();
-                                                    ::core::option::Option::Some(
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l75.cast::<u8>(),
-                                                                _l76,
-                                                                _l76,
-                                                            ),
-                                                        ),
-                                                    )
-                                                }
-                                                _ => ::witbind::rt::invalid_discriminant(),
-                                            };
-                                            let _l79 = *_ptr6.add(32).cast::<u8>();
-                                            let _v83 = match i32::from(_l79) {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l82 = *_ptr6.add(36).cast::<i32>();
-                                                    ::core::option::Option::Some(_l82 as u32)
-                                                }
-                                                _ => ::witbind::rt::invalid_discriminant(),
-                                            };
-                                            ::core::option::Option::Some(
-                                                super::types::FieldSizePayload {
-                                                    field_name: _v78,
-                                                    field_size: _v83,
-                                                },
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
-                                23 => {
-                                    let _l86 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpRequestTrailerSectionSize(
-                                        match i32::from(_l86) {
+                                    let _l63 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestHeaderSectionSize(
+                                        match _l63 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l89 = *_ptr6.add(20).cast::<i32>();
+                                                let _l66 = unsafe { *_ptr6.add(20).cast::<i32>() };
+                                                ::core::option::Option::Some(_l66 as u32)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
+                                }
+                                22 => {
+                                    let _l69 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestHeaderSize(
+                                        match _l69 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l72 = unsafe { *_ptr6.add(20).cast::<u8>() };
+                                                let _v78 = match _l72 {
+                                                    0 => ::core::option::Option::None,
+                                                    1 => {
+                                                        let _l75 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
+                                                        let _l76 = unsafe { *_ptr6.add(28).cast::<usize>() };
+                                                        ::core::option::Option::Some(unsafe {
+                                                            ::witbind::rt::string_lift(
+                                                                ::witbind::rt::Vec::from_raw_parts(
+                                                                    _l75.cast::<u8>(),
+                                                                    _l76,
+                                                                    _l76,
+                                                                ),
+                                                            )
+                                                        })
+                                                    }
+                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                };
+                                                let _l79 = unsafe { *_ptr6.add(32).cast::<u8>() };
+                                                let _v83 = match _l79 {
+                                                    0 => ::core::option::Option::None,
+                                                    1 => {
+                                                        let _l82 = unsafe { *_ptr6.add(36).cast::<i32>() };
+                                                        ::core::option::Option::Some(_l82 as u32)
+                                                    }
+                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                                };
+                                                ::core::option::Option::Some(super::types::FieldSizePayload {
+                                                    field_name: _v78,
+                                                    field_size: _v83,
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
+                                }
+                                23 => {
+                                    let _l86 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpRequestTrailerSectionSize(
+                                        match _l86 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l89 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l89 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 24 => {
-                                    let _l92 = *_ptr6.add(16).cast::<u8>();
-                                    let _v98 = match i32::from(_l92) {
+                                    let _l92 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    let _v98 = match _l92 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l95 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l96 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l95 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                            let _l96 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l95.cast::<u8>(),
                                                         _l96,
                                                         _l96,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l99 = *_ptr6.add(28).cast::<u8>();
-                                    let _v103 = match i32::from(_l99) {
+                                    let _l99 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                    let _v103 = match _l99 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l102 = *_ptr6.add(32).cast::<i32>();
+                                            let _l102 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l102 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::HttpRequestTrailerSize(
-                                        super::types::FieldSizePayload {
-                                            field_name: _v98,
-                                            field_size: _v103,
-                                        },
-                                    )
+                                    ErrorCode::HttpRequestTrailerSize(super::types::FieldSizePayload {
+                                        field_name: _v98,
+                                        field_size: _v103,
+                                    })
                                 }
                                 25 => ErrorCode::HttpResponseIncomplete,
                                 26 => {
-                                    let _l106 = *_ptr6.add(16).cast::<u8>();
+                                    let _l106 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                     ErrorCode::HttpResponseHeaderSectionSize(
-                                        match i32::from(_l106) {
+                                        match _l106 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l109 = *_ptr6.add(20).cast::<i32>();
+                                                let _l109 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l109 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 27 => {
-                                    let _l112 = *_ptr6.add(16).cast::<u8>();
-                                    let _v118 = match i32::from(_l112) {
+                                    let _l112 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    let _v118 = match _l112 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l115 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l116 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l115 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                            let _l116 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l115.cast::<u8>(),
                                                         _l116,
                                                         _l116,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l119 = *_ptr6.add(28).cast::<u8>();
-                                    let _v123 = match i32::from(_l119) {
+                                    let _l119 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                    let _v123 = match _l119 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l122 = *_ptr6.add(32).cast::<i32>();
+                                            let _l122 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l122 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::HttpResponseHeaderSize(
-                                        super::types::FieldSizePayload {
-                                            field_name: _v118,
-                                            field_size: _v123,
+                                    ErrorCode::HttpResponseHeaderSize(super::types::FieldSizePayload {
+                                        field_name: _v118,
+                                        field_size: _v123,
+                                    })
+                                }
+                                28 => {
+                                    let _l125 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseBodySize(
+                                        match _l125 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l128 = unsafe { *_ptr6.add(24).cast::<i64>() };
+                                                ::core::option::Option::Some(_l128 as u64)
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
-                                28 => {
-                                    let _l125 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseBodySize(match i32::from(_l125) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l128 = *_ptr6.add(24).cast::<i64>();
-                                            ::core::option::Option::Some(_l128 as u64)
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
                                 29 => {
-                                    let _l131 = *_ptr6.add(16).cast::<u8>();
+                                    let _l131 = unsafe { *_ptr6.add(16).cast::<u8>() };
                                     ErrorCode::HttpResponseTrailerSectionSize(
-                                        match i32::from(_l131) {
+                                        match _l131 {
                                             0 => ::core::option::Option::None,
                                             1 => {
-                                                let _l134 = *_ptr6.add(20).cast::<i32>();
+                                                let _l134 = unsafe { *_ptr6.add(20).cast::<i32>() };
                                                 ::core::option::Option::Some(_l134 as u32)
                                             }
-                                            _ => ::witbind::rt::invalid_discriminant(),
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
                                 30 => {
-                                    let _l137 = *_ptr6.add(16).cast::<u8>();
-                                    let _v143 = match i32::from(_l137) {
+                                    let _l137 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    let _v143 = match _l137 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l140 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l141 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
+                                            let _l140 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                            let _l141 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                            ::core::option::Option::Some(unsafe {
                                                 ::witbind::rt::string_lift(
                                                     ::witbind::rt::Vec::from_raw_parts(
                                                         _l140.cast::<u8>(),
                                                         _l141,
                                                         _l141,
                                                     ),
-                                                ),
-                                            )
+                                                )
+                                            })
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    let _l144 = *_ptr6.add(28).cast::<u8>();
-                                    let _v148 = match i32::from(_l144) {
+                                    let _l144 = unsafe { *_ptr6.add(28).cast::<u8>() };
+                                    let _v148 = match _l144 {
                                         0 => ::core::option::Option::None,
                                         1 => {
-                                            let _l147 = *_ptr6.add(32).cast::<i32>();
+                                            let _l147 = unsafe { *_ptr6.add(32).cast::<i32>() };
                                             ::core::option::Option::Some(_l147 as u32)
                                         }
-                                        _ => ::witbind::rt::invalid_discriminant(),
+                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                     };
-                                    ErrorCode::HttpResponseTrailerSize(
-                                        super::types::FieldSizePayload {
-                                            field_name: _v143,
-                                            field_size: _v148,
+                                    ErrorCode::HttpResponseTrailerSize(super::types::FieldSizePayload {
+                                        field_name: _v143,
+                                        field_size: _v148,
+                                    })
+                                }
+                                31 => {
+                                    let _l150 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseTransferCoding(
+                                        match _l150 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l153 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l154 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l153.cast::<u8>(),
+                                                            _l154,
+                                                            _l154,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                         },
                                     )
                                 }
-                                31 => {
-                                    let _l150 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseTransferCoding(match i32::from(_l150) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l153 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l154 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l153.cast::<u8>(),
-                                                        _l154,
-                                                        _l154,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
-                                }
                                 32 => {
-                                    let _l158 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::HttpResponseContentCoding(match i32::from(_l158) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l161 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l162 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l161.cast::<u8>(),
-                                                        _l162,
-                                                        _l162,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l158 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::HttpResponseContentCoding(
+                                        match _l158 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l161 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l162 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l161.cast::<u8>(),
+                                                            _l162,
+                                                            _l162,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
                                 33 => ErrorCode::HttpResponseTimeout,
                                 34 => ErrorCode::HttpUpgradeFailed,
@@ -6911,35 +7362,38 @@ pub mod wasi {
                                 36 => ErrorCode::LoopDetected,
                                 37 => ErrorCode::ConfigurationError,
                                 38 => {
-                                    let _l171 = *_ptr6.add(16).cast::<u8>();
-                                    ErrorCode::InternalError(match i32::from(_l171) {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l174 = *_ptr6.add(20).cast::<*mut u8>();
-                                            let _l175 = *_ptr6.add(24).cast::<usize>();
-                                            ::core::option::Option::Some(
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l174.cast::<u8>(),
-                                                        _l175,
-                                                        _l175,
-                                                    ),
-                                                ),
-                                            )
-                                        }
-                                        _ => ::witbind::rt::invalid_discriminant(),
-                                    })
+                                    let _l171 = unsafe { *_ptr6.add(16).cast::<u8>() };
+                                    ErrorCode::InternalError(
+                                        match _l171 {
+                                            0 => ::core::option::Option::None,
+                                            1 => {
+                                                let _l174 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
+                                                let _l175 = unsafe { *_ptr6.add(24).cast::<usize>() };
+                                                ::core::option::Option::Some(unsafe {
+                                                    ::witbind::rt::string_lift(
+                                                        ::witbind::rt::Vec::from_raw_parts(
+                                                            _l174.cast::<u8>(),
+                                                            _l175,
+                                                            _l175,
+                                                        ),
+                                                    )
+                                                })
+                                            }
+                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                        },
+                                    )
                                 }
-                                _ => ::witbind::rt::invalid_discriminant(),
-                            })
-                        }
-                        _ => ::witbind::rt::invalid_discriminant(),
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
                     }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
     }
 }
+#[rustfmt::skip]
 #[allow(clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
@@ -6949,12 +7403,9 @@ pub mod exports {
             pub mod incoming_handler {
                 #[used]
                 #[doc(hidden)]
-                static __FORCE_SECTION_REF: fn() =
-                    super::super::super::super::__link_custom_section_describing_imports;
-                pub type IncomingRequest =
-                    super::super::super::super::wasi::http::types::IncomingRequest;
-                pub type ResponseOutparam =
-                    super::super::super::super::wasi::http::types::ResponseOutparam;
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__link_custom_section_describing_imports;
+                pub type IncomingRequest = super::super::super::super::wasi::http::types::IncomingRequest;
+                pub type ResponseOutparam = super::super::super::super::wasi::http::types::ResponseOutparam;
                 /// This interface defines a handler of incoming HTTP Requests. It should
                 /// be exported by components which can respond to HTTP Requests.
                 pub trait Guest {
@@ -6971,30 +7422,32 @@ pub mod exports {
                     fn handle(request: IncomingRequest, response_out: ResponseOutparam);
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_handle_cabi<__T: Guest>(arg0: i32, arg1: i32) {
-                    unsafe {
-                        #[cfg(target_arch = "wasm32")]
-                        ::witbind::rt::run_ctors_once();
-                        __T::handle(
-                            IncomingRequest {
-                                handle: ::witbind::rt::Resource::from_handle(arg0 as u32),
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    __T::handle(
+                        IncomingRequest {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(arg0 as u32)
                             },
-                            ResponseOutparam {
-                                handle: ::witbind::rt::Resource::from_handle(arg1 as u32),
+                        },
+                        ResponseOutparam {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(arg1 as u32)
                             },
-                        );
-                    }
+                        },
+                    );
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_wasi_http_incoming_handler_0_2_12_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
-                        const _ : () = { #[unsafe (export_name =
-                        "wasi:http/incoming-handler@0.2.12#handle")] unsafe extern "C" fn
-                        export_handle(arg0 : i32, arg1 : i32) { unsafe {
-                        $($path_to_types)* ::_export_handle_cabi:: < $ty > (arg0, arg1) }
-                        } };
+                        const _: () = {
+                            #[unsafe(export_name = "wasi:http/incoming-handler@0.2.12#handle")]
+                            unsafe extern "C" fn export_handle(arg0: i32, arg1: i32) {
+                                unsafe { $($path_to_types)*::_export_handle_cabi::<$ty>(arg0, arg1) }
+                            }
+                        };
                     };
                 }
                 #[doc(hidden)]
@@ -7004,13 +7457,17 @@ pub mod exports {
         }
     }
 }
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
 const _: () = {
     #[used]
     static CABI_REALLOC: ::witbind::rt::CabiRealloc = ::witbind::rt::cabi_realloc;
 };
+#[rustfmt::skip]
 #[cfg(target_arch = "wasm32")]
-#[unsafe(link_section = "component-type:witbind:0.1.0:wasi:http/proxy@0.2.12:encoded world")]
+#[unsafe(
+    link_section = "component-type:witbind:0.1.0:wasi:http/proxy@0.2.12:encoded world"
+)]
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
@@ -7018,6 +7475,7 @@ static __WITBIND_COMPONENT_TYPE: [u8; 7029] = *b"\0asm\r\0\x01\0\0\x19\x16wit-co
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.
+#[rustfmt::skip]
 #[inline(never)]
 #[doc(hidden)]
 pub fn __link_custom_section_describing_imports() {}

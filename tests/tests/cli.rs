@@ -555,3 +555,78 @@ fn percent_escaped_names_are_accepted_everywhere() {
     assert!(!out.stdout.contains("use_"), "`--skip %use` leaves it out");
     assert!(out.stdout.contains("pub fn other()"), "{}", out.stdout);
 }
+
+// ---------------------------------------------------------------------------
+// Output independent of the machine
+// ---------------------------------------------------------------------------
+
+/// The toolchain's `rustfmt`, added with rustup when missing.
+fn rustfmt() -> PathBuf {
+    let found = || {
+        let output = Command::new("rustup")
+            .args(["which", "rustfmt"])
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+    };
+    if let Some(path) = found() {
+        return path;
+    }
+    let _ = Command::new("rustup")
+        .args(["component", "add", "rustfmt"])
+        .status();
+    found().expect("rustfmt is not installed and `rustup component add rustfmt` failed")
+}
+
+/// The bytes `witbind bindgen` writes depend on nothing but the WIT and
+/// the options: with `RUSTFMT` naming a missing program, and naming the
+/// toolchain's rustfmt, the output is the committed snapshot.
+#[test]
+fn output_does_not_depend_on_rustfmt() {
+    let bin = witbind_binary();
+    let example = wit("example.wit");
+    let snapshot = fs::read_to_string(repo_root().join("codegen-snapshots/example.rs")).unwrap();
+    for rustfmt in [PathBuf::from("/nonexistent/rustfmt"), rustfmt()] {
+        let output = Command::new(&bin)
+            .arg("bindgen")
+            .arg(&example)
+            .env("RUSTFMT", &rustfmt)
+            .env("PATH", "")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout) == snapshot,
+            "with RUSTFMT={} the output differs from codegen-snapshots/example.rs",
+            rustfmt.display()
+        );
+    }
+}
+
+/// Vendored bindings pass `cargo fmt --check` in a user's crate: the
+/// toolchain's rustfmt leaves every snapshot unchanged.
+#[test]
+fn vendored_files_pass_rustfmt_check() {
+    let snapshots: Vec<PathBuf> = fs::read_dir(repo_root().join("codegen-snapshots"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "rs")
+                && !["lib.rs", "build.rs"].contains(&path.file_name().unwrap().to_str().unwrap())
+        })
+        .collect();
+    assert!(snapshots.len() > 20, "{snapshots:?}");
+    let output = Command::new(rustfmt())
+        .args(["--check", "--edition", "2021"])
+        .args(&snapshots)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "rustfmt would change vendored bindings:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -272,14 +272,12 @@ fn expand_shim(
     let rt = &cx.rt;
     quote! {
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
-            unsafe {
-                #[cfg(target_arch = "wasm32")]
-                #rt::run_ctors_once();
-                #body
-                #(#value)*
-            }
+            #[cfg(target_arch = "wasm32")]
+            #rt::run_ctors_once();
+            #body
+            #(#value)*
         }
     }
 }
@@ -299,9 +297,9 @@ fn expand_post_return(
     let body = bindgen.into_body();
     quote! {
         #[doc(hidden)]
-        #[allow(non_snake_case, unused_unsafe, clippy::all)]
+        #[allow(non_snake_case, clippy::all)]
         pub unsafe fn #post<__T: #trait_path>(#(#params),*) {
-            unsafe { #body }
+            #body
         }
     }
 }

@@ -94,10 +94,8 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
         #docs
         #allow
         pub fn #name(#(#params),*) #ret {
-            unsafe {
-                #body
-                #(#value)*
-            }
+            #body
+            #(#value)*
         }
     }
 }

@@ -328,9 +328,11 @@ impl Names {
     ) {
         let constructors: HashSet<TypeId> = functions
             .clone()
-            .filter_map(|func| match func.kind {
-                FunctionKind::Constructor(resource) => Some(dealias(resolve, resource)),
-                _ => None,
+            .filter_map(|func| {
+                let FunctionKind::Constructor(resource) = func.kind else {
+                    return None;
+                };
+                Some(dealias(resolve, resource))
             })
             .collect();
         for func in functions {

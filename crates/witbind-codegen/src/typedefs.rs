@@ -50,13 +50,32 @@ fn expand_alias(
     scope: Scope,
 ) -> TokenStream {
     let lifetime = lifetime_param(cx, id);
-    let target = match &cx.resolve.types[id].kind {
-        TypeDefKind::Type(Type::Id(target)) if cx.resolve.types[*target].name.is_some() => {
-            let path = cx.names.type_path_direct(cx.resolve, *target, scope);
-            let generics = lifetime_param(cx, *target);
+    let named_target = match &cx.resolve.types[id].kind {
+        TypeDefKind::Type(Type::Id(target)) => Some(*target),
+        TypeDefKind::Type(_)
+        | TypeDefKind::Option(_)
+        | TypeDefKind::Result(_)
+        | TypeDefKind::Tuple(_)
+        | TypeDefKind::List(_)
+        | TypeDefKind::FixedLengthList(..)
+        | TypeDefKind::Handle(_)
+        | TypeDefKind::Map(..)
+        | TypeDefKind::Future(_)
+        | TypeDefKind::Stream(_)
+        | TypeDefKind::Record(_)
+        | TypeDefKind::Resource
+        | TypeDefKind::Flags(_)
+        | TypeDefKind::Variant(_)
+        | TypeDefKind::Enum(_)
+        | TypeDefKind::Unknown => None,
+    };
+    let target = match named_target.filter(|target| cx.resolve.types[*target].name.is_some()) {
+        Some(target) => {
+            let path = cx.names.type_path_direct(cx.resolve, target, scope);
+            let generics = lifetime_param(cx, target);
             quote!(#path #generics)
         }
-        _ => alias_target(cx, id, scope),
+        None => alias_target(cx, id, scope),
     };
     quote! { #docs pub type #name #lifetime = #target; }
 }

@@ -151,12 +151,17 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
     let rt = &cx.rt;
     match ty {
         Type::Id(id) => {
+            // A borrowed string or list is a slice even behind an alias.
             let target = dealias(cx.resolve, *id);
-            match &cx.resolve.types[target].kind {
-                TypeDefKind::Type(Type::String) if mode.borrowed => quote!(&str),
-                TypeDefKind::List(element) if mode.borrowed => print_list(cx, element, mode, scope),
-                _ => print_type_id(cx, *id, mode, scope),
+            if mode.borrowed {
+                if let TypeDefKind::Type(Type::String) = cx.resolve.types[target].kind {
+                    return quote!(&str);
+                }
+                if let TypeDefKind::List(element) = &cx.resolve.types[target].kind {
+                    return print_list(cx, element, mode, scope);
+                }
             }
+            print_type_id(cx, *id, mode, scope)
         }
         Type::Bool => quote!(bool),
         Type::U8 => quote!(u8),

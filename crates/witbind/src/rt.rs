@@ -192,6 +192,34 @@ pub unsafe fn p64_to_ptr(value: core::mem::MaybeUninit<u64>) -> *mut u8 {
     unsafe { value.assume_init() as usize as *mut u8 }
 }
 
+/// A core value holding the representation of an exported resource: a
+/// pointer, or the same 32-bit address as an `i32`.
+pub trait RepValue {
+    /// The representation as a pointer.
+    fn into_rep(self) -> *const u8;
+}
+
+impl RepValue for *mut u8 {
+    #[inline]
+    fn into_rep(self) -> *const u8 {
+        self.cast_const()
+    }
+}
+
+impl RepValue for i32 {
+    #[inline]
+    fn into_rep(self) -> *const u8 {
+        // An unsigned 32-bit address (also when built for a 64-bit host).
+        core::ptr::with_exposed_provenance(self as u32 as usize)
+    }
+}
+
+/// The representation of an exported resource received from the host.
+#[inline]
+pub fn rep(value: impl RepValue) -> *const u8 {
+    value.into_rep()
+}
+
 /// The drop function of an imported or exported resource type, called with
 /// the handle when a [`Resource`] that still owns it is dropped.
 pub trait WasmResource {

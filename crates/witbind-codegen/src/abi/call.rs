@@ -23,7 +23,7 @@ impl FnBindgen<'_, '_> {
             unreachable!("only imports call core wasm functions")
         };
         self.import_decl = extern_import(wasm_module, name, params, results);
-        let call = quote!(_wit_import(#(#args),*));
+        let call = quote!(unsafe { _wit_import(#(#args),*) });
         let ret = if results.is_empty() {
             self.push(quote!(#call;));
             Vec::new()
@@ -37,7 +37,7 @@ impl FnBindgen<'_, '_> {
             let rt = self.rt();
             self.push(quote! {
                 for (ptr, size, align) in _cleanup_list {
-                    #rt::cabi_dealloc(ptr, size, align);
+                    unsafe { #rt::cabi_dealloc(ptr, size, align) };
                 }
             });
         }

@@ -9,20 +9,17 @@ use super::{scaled, Block, FnBindgen};
 use crate::ident::{camel, snake};
 use crate::typedefs::{flags_repr, int_repr};
 
-/// `op as ty`: a core value narrowed or reinterpreted.
-pub(super) fn cast(op: &TokenStream, ty: TokenStream) -> TokenStream {
-    quote!(#op as #ty)
-}
-
 impl FnBindgen<'_, '_> {
     pub(super) fn lift_char(&mut self, op: &TokenStream) -> TokenStream {
         let rt = self.rt();
-        quote!(#rt::char_lift(#op as u32))
+        let op = self.narrow(op, "u32");
+        quote!(unsafe { #rt::char_lift(#op) })
     }
 
     pub(super) fn lift_bool(&mut self, op: &TokenStream) -> TokenStream {
         let rt = self.rt();
-        quote!(#rt::bool_lift(#op as u8))
+        let op = self.narrow(op, "u8");
+        quote!(#rt::bool_lift(#op))
     }
 
     /// A list in canonical layout, taken over as a `Vec` without copying.
@@ -38,7 +35,7 @@ impl FnBindgen<'_, '_> {
         let len = self.simple("len", &ops[1]);
         let list = self.bind(
             "list",
-            quote!(#rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len)),
+            quote!(unsafe { #rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len) }),
         );
         results.push(list);
     }
@@ -49,7 +46,7 @@ impl FnBindgen<'_, '_> {
         let op = &ops[0];
         let len = self.simple("len", &ops[1]);
         let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
-        let string = self.bind("string", quote!(#rt::string_lift(#bytes)));
+        let string = self.bind("string", quote!(unsafe { #rt::string_lift(#bytes) }));
         results.push(string);
     }
 
@@ -74,13 +71,15 @@ impl FnBindgen<'_, '_> {
     ) -> TokenStream {
         let path = self.type_path(ty);
         let repr = flags_repr(flags);
-        quote!(#path::from_bits_retain(#op as #repr))
+        let op = self.narrow(op, &repr.to_string());
+        quote!(#path::from_bits_retain(#op))
     }
 
     pub(super) fn lift_enum(&mut self, enum_: &Enum, ty: TypeId, op: &TokenStream) -> TokenStream {
         let path = self.type_path(ty);
         let repr = int_repr(enum_.tag());
-        quote!(#path::_lift(#op as #repr))
+        let op = self.narrow(op, &repr.to_string());
+        quote!(unsafe { #path::_lift(#op) })
     }
 
     pub(super) fn lift_variant(
@@ -149,12 +148,13 @@ impl FnBindgen<'_, '_> {
             let i = Literal::i32_unsuffixed(i as i32);
             quote!(#i => #arm)
         });
+        let discriminant = self.unwiden(discriminant);
         let value = self.bind(
             "v",
             quote! {
                 match #discriminant {
                     #(#arms)*
-                    _ => #rt::invalid_discriminant(),
+                    _ => unsafe { #rt::invalid_discriminant() },
                 }
             },
         );
@@ -188,11 +188,11 @@ impl FnBindgen<'_, '_> {
             let #len_var = #len;
             let mut #list = #rt::Vec::with_capacity(#len_var);
             for i in 0..#len_var {
-                let #base = #array.add(#offset);
+                let #base = unsafe { #array.add(#offset) };
                 #body
                 #list.push(#(#values)*);
             }
-            #rt::cabi_dealloc(#array, #bytes, #align);
+            unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
         });
         results.push(quote!(#list));
     }
@@ -208,9 +208,11 @@ impl FnBindgen<'_, '_> {
             .names
             .is_remapped(self.cx.resolve, resource, self.scope)
         {
-            quote!(#path::from_handle(#op as u32))
+            let op = self.narrow(op, "u32");
+            quote!(unsafe { #path::from_handle(#op) })
         } else {
-            quote!(#path { handle: #rt::Resource::from_handle(#op as u32) })
+            let op = self.narrow(op, "u32");
+            quote!(#path { handle: unsafe { #rt::Resource::from_handle(#op) } })
         };
         match handle {
             Handle::Own(_) => value,
@@ -227,7 +229,7 @@ impl FnBindgen<'_, '_> {
                             self.scope,
                             &names.borrow,
                         );
-                        quote!(#path::lift(::core::ptr::with_exposed_provenance(#op as u32 as usize)))
+                        quote!(unsafe { #path::lift(#rt::rep(#op)) })
                     }
                     None => self.lift_imported_borrow(&path, value),
                 }
@@ -252,7 +254,8 @@ impl FnBindgen<'_, '_> {
                 let #ptr: *const #path = &*#boxed;
                 #arena.push(#boxed);
             });
-            quote!(&*#ptr)
+            // The box lives, unmoved, until the shim returns.
+            quote!(unsafe { &*#ptr })
         } else {
             let slot = self.tmp("handle");
             self.declare(quote!(let #slot: #path;));

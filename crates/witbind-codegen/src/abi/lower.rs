@@ -219,14 +219,14 @@ impl FnBindgen<'_, '_> {
         self.push(quote! {
             let #vec = #value;
             let #len = #vec.len();
-            let #array = #rt::alloc(#bytes, #align_lit);
+            let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
             for (i, #elem) in ::core::iter::IntoIterator::into_iter(#vec).enumerate() {
-                let #base = #array.add(#offset);
+                let #base = unsafe { #array.add(#offset) };
                 #body
             }
         });
         if !owned {
-            let free = quote!(#rt::cabi_dealloc(#array, #bytes, #align_lit););
+            let free = quote!(unsafe { #rt::cabi_dealloc(#array, #bytes, #align_lit) };);
             if self.open.len() > 1 {
                 // Inside another list's loop: the array's local goes out of
                 // scope before the call returns, so register it at run time.
@@ -241,9 +241,10 @@ impl FnBindgen<'_, '_> {
     }
 }
 
-/// A reinterpretation between core wasm value types.
-pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> TokenStream {
-    match cast {
+/// A reinterpretation between core wasm value types, and whether it is an
+/// `unsafe` block.
+pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> (TokenStream, bool) {
+    let value = match cast {
         Bitcast::None => op,
         Bitcast::F32ToI32 => quote!((#op).to_bits() as i32),
         Bitcast::F64ToI64 => quote!((#op).to_bits() as i64),
@@ -253,9 +254,9 @@ pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> Toke
         Bitcast::I64ToF64 => quote!(f64::from_bits((#op) as u64)),
         Bitcast::I64ToI32 => quote!((#op) as i32),
         Bitcast::I64ToF32 => quote!(f32::from_bits((#op) as u32)),
-        Bitcast::P64ToI64 => quote!((#op).assume_init() as i64),
+        Bitcast::P64ToI64 => return (quote!(unsafe { (#op).assume_init() } as i64), true),
         Bitcast::I64ToP64 => quote!(::core::mem::MaybeUninit::new((#op) as u64)),
-        Bitcast::P64ToP => quote!(#rt::p64_to_ptr(#op)),
+        Bitcast::P64ToP => return (quote!(unsafe { #rt::p64_to_ptr(#op) }), true),
         Bitcast::PToP64 => quote!(#rt::ptr_to_p64(#op)),
         Bitcast::I32ToP => quote!((#op) as usize as *mut u8),
         Bitcast::PToI32 => quote!((#op) as usize as i32),
@@ -265,8 +266,10 @@ pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> Toke
         Bitcast::LToI64 => quote!((#op) as i64),
         Bitcast::Sequence(pair) => {
             let [first, second] = &**pair;
-            let inner = bitcast(first, op, rt);
-            bitcast(second, inner, rt)
+            let (inner, first_unsafe) = bitcast(first, op, rt);
+            let (outer, second_unsafe) = bitcast(second, inner, rt);
+            return (outer, first_unsafe || second_unsafe);
         }
-    }
+    };
+    (value, false)
 }

@@ -22,7 +22,7 @@ pub(super) fn zero(ty: WasmType) -> TokenStream {
     }
 }
 
-/// `ptr.add(offset)`, or just `ptr` at offset zero.
+/// `ptr.add(offset)`, or just `ptr` at offset zero (used inside `unsafe`).
 fn at(ptr: &TokenStream, offset: ArchitectureSize) -> TokenStream {
     match offset.size_wasm32() {
         0 => quote!(#ptr),
@@ -42,7 +42,7 @@ impl FnBindgen<'_, '_> {
         ty: TokenStream,
     ) -> TokenStream {
         let at = at(ptr, offset);
-        self.bind("l", quote!(*#at.cast::<#ty>()))
+        self.bind("l", quote!(unsafe { *#at.cast::<#ty>() }))
     }
 
     /// A narrow integer of type `ty` read at `ptr + offset`, as an `i32`.
@@ -52,8 +52,11 @@ impl FnBindgen<'_, '_> {
         offset: ArchitectureSize,
         ty: TokenStream,
     ) -> TokenStream {
+        let narrow = ty.to_string();
         let loaded = self.load(ptr, offset, ty);
-        quote!(i32::from(#loaded))
+        let widened = quote!(i32::from(#loaded));
+        self.widened.insert(widened.to_string(), (loaded, narrow));
+        widened
     }
 
     /// Writes `value` of type `ty` at `ptr + offset`.
@@ -65,7 +68,7 @@ impl FnBindgen<'_, '_> {
         value: TokenStream,
     ) {
         let at = at(ptr, offset);
-        self.push(quote!(*#at.cast::<#ty>() = #value;));
+        self.push(quote!(unsafe { *#at.cast::<#ty>() = #value };));
     }
 
     /// A fresh allocation of `size` bytes aligned to `align`.
@@ -73,7 +76,7 @@ impl FnBindgen<'_, '_> {
         let rt = self.rt();
         let size = Literal::usize_unsuffixed(size);
         let align = Literal::usize_unsuffixed(align);
-        self.bind("ptr", quote!(#rt::alloc(#size, #align)))
+        self.bind("ptr", quote!(unsafe { #rt::alloc(#size, #align) }))
     }
 
     /// Frees `size` bytes at `ptr`.
@@ -81,13 +84,13 @@ impl FnBindgen<'_, '_> {
         let rt = self.rt();
         let size = Literal::usize_unsuffixed(size);
         let align = Literal::usize_unsuffixed(align);
-        self.push(quote!(#rt::cabi_dealloc(#ptr, #size, #align);));
+        self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #size, #align) };));
     }
 
     /// Frees the bytes of a string.
     pub(super) fn free_string(&mut self, ptr: &TokenStream, len: &TokenStream) {
         let rt = self.rt();
-        self.push(quote!(#rt::cabi_dealloc(#ptr, #len, 1);));
+        self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #len, 1) };));
     }
 
     /// Frees what each element of a list owns (the finished block), then
@@ -109,10 +112,10 @@ impl FnBindgen<'_, '_> {
             let #base = #ptr;
             let #len_var = #len;
             for i in 0..#len_var {
-                let #elem_base = #base.add(#offset);
+                let #elem_base = unsafe { #base.add(#offset) };
                 #body
             }
-            #rt::cabi_dealloc(#base, #bytes, #align);
+            unsafe { #rt::cabi_dealloc(#base, #bytes, #align) };
         });
     }
 
@@ -140,7 +143,7 @@ impl FnBindgen<'_, '_> {
         self.ret_area = Some((old_size.max(size), old_align.max(align)));
         let ptr = self.tmp("ptr");
         if self.static_ret_area {
-            self.push(quote!(let #ptr = (&raw mut _RET_AREA.0).cast::<u8>();));
+            self.push(quote!(let #ptr = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };));
         } else {
             self.push(quote!(let #ptr = _ret_area.0.as_mut_ptr().cast::<u8>();));
         }

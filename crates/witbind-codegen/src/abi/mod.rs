@@ -11,6 +11,8 @@ mod lift;
 mod lower;
 mod memory;
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use wit_bindgen_core::abi::{Bindgen, Instruction, WasmType};
@@ -101,6 +103,10 @@ pub(crate) struct FnBindgen<'a, 'b> {
     /// reference or a value alike); the caller then allows
     /// `clippy::clone_on_copy`.
     pub(crate) clones_enums: bool,
+    /// Narrow integers widened to the `i32` the ABI works with (loads from
+    /// memory, flags' bits): `i32::from(_l4)` → (`_l4`, its type), so that
+    /// narrowing them again uses the narrow value instead of a second cast.
+    widened: HashMap<String, (TokenStream, String)>,
 }
 
 impl<'a, 'b> FnBindgen<'a, 'b> {
@@ -126,6 +132,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             static_ret_area: false,
             ret: Vec::new(),
             clones_enums: false,
+            widened: HashMap::new(),
         };
         bindgen.push_block();
         bindgen
@@ -240,6 +247,48 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
 
     fn rt(&self) -> TokenStream {
         self.cx.rt.clone()
+    }
+
+    /// The core value `op` as the integer type `target`, without a cast
+    /// that undoes another: a widened load is used as loaded, `x as i32`
+    /// becomes `x as target`, and an `i32` literal gets `target`'s suffix.
+    fn narrow(&self, op: &TokenStream, target: &str) -> TokenStream {
+        let target_ty = crate::ident::ident(target);
+        if let Some((inner, ty)) = self.widened.get(&op.to_string()) {
+            return if ty == target {
+                inner.clone()
+            } else {
+                quote!(#inner as #target_ty)
+            };
+        }
+        let tokens: Vec<proc_macro2::TokenTree> = op.clone().into_iter().collect();
+        if let [proc_macro2::TokenTree::Literal(literal)] = tokens.as_slice() {
+            if let Some(digits) = literal.to_string().strip_suffix("i32") {
+                if let Ok(value) = digits.parse::<u64>() {
+                    let text = format!("{value}{target}");
+                    if let Ok(literal) = text.parse::<TokenStream>() {
+                        return literal;
+                    }
+                }
+            }
+        }
+        if let [init @ .., proc_macro2::TokenTree::Ident(as_), proc_macro2::TokenTree::Ident(i32_)] =
+            tokens.as_slice()
+        {
+            if as_ == "as" && i32_ == "i32" && target != "u64" {
+                let init: TokenStream = init.iter().cloned().collect();
+                return quote!(#init as #target_ty);
+            }
+        }
+        quote!(#op as #target_ty)
+    }
+
+    /// A widened load as its loaded value (a discriminant to match on).
+    fn unwiden(&self, op: &TokenStream) -> TokenStream {
+        match self.widened.get(&op.to_string()) {
+            Some((inner, _)) => inner.clone(),
+            None => op.clone(),
+        }
     }
 }
 
@@ -363,7 +412,14 @@ impl Bindgen for FnBindgen<'_, '_> {
             I::Bitcasts { casts } => {
                 let rt = self.rt();
                 for (cast, op) in casts.iter().zip(operands.drain(..)) {
-                    results.push(lower::bitcast(cast, op, &rt));
+                    let (value, is_unsafe) = lower::bitcast(cast, op, &rt);
+                    // An `unsafe` value gets its own local, so that it is
+                    // never nested in the `unsafe` block of its user.
+                    results.push(if is_unsafe {
+                        self.bind("c", value)
+                    } else {
+                        value
+                    });
                 }
             }
             I::ConstZero { tys } => results.extend(tys.iter().map(|ty| memory::zero(*ty))),
@@ -387,12 +443,12 @@ impl Bindgen for FnBindgen<'_, '_> {
             I::LengthLoad { offset } => results.push(self.load(&ops[0], *offset, quote!(usize))),
             I::I32Store { offset } => self.store(&ops[1], *offset, quote!(i32), ops[0].clone()),
             I::I32Store8 { offset } => {
-                let v = &ops[0];
-                self.store(&ops[1], *offset, quote!(u8), quote!(#v as u8));
+                let v = self.narrow(&ops[0], "u8");
+                self.store(&ops[1], *offset, quote!(u8), v);
             }
             I::I32Store16 { offset } => {
-                let v = &ops[0];
-                self.store(&ops[1], *offset, quote!(u16), quote!(#v as u16));
+                let v = self.narrow(&ops[0], "u16");
+                self.store(&ops[1], *offset, quote!(u16), v);
             }
             I::I64Store { offset } => self.store(&ops[1], *offset, quote!(i64), ops[0].clone()),
             I::F32Store { offset } => self.store(&ops[1], *offset, quote!(f32), ops[0].clone()),
@@ -416,12 +472,12 @@ impl Bindgen for FnBindgen<'_, '_> {
             }
             I::CoreF32FromF32 => results.push(lower::as_core(&self.rt(), "as_f32", &ops[0])),
             I::CoreF64FromF64 => results.push(lower::as_core(&self.rt(), "as_f64", &ops[0])),
-            I::S8FromI32 => results.push(lift::cast(&ops[0], quote!(i8))),
-            I::U8FromI32 => results.push(lift::cast(&ops[0], quote!(u8))),
-            I::S16FromI32 => results.push(lift::cast(&ops[0], quote!(i16))),
-            I::U16FromI32 => results.push(lift::cast(&ops[0], quote!(u16))),
-            I::U32FromI32 => results.push(lift::cast(&ops[0], quote!(u32))),
-            I::U64FromI64 => results.push(lift::cast(&ops[0], quote!(u64))),
+            I::S8FromI32 => results.push(self.narrow(&ops[0], "i8")),
+            I::U8FromI32 => results.push(self.narrow(&ops[0], "u8")),
+            I::S16FromI32 => results.push(self.narrow(&ops[0], "i16")),
+            I::U16FromI32 => results.push(self.narrow(&ops[0], "u16")),
+            I::U32FromI32 => results.push(self.narrow(&ops[0], "u32")),
+            I::U64FromI64 => results.push(self.narrow(&ops[0], "u64")),
             I::S32FromI32 | I::S64FromI64 | I::F32FromCoreF32 | I::F64FromCoreF64 => {
                 results.push(ops[0].clone())
             }
@@ -461,9 +517,13 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let values = ops.iter();
                 results.push(quote!((#(#values,)*)));
             }
-            I::FlagsLower { .. } => {
+            I::FlagsLower { flags, .. } => {
                 let op = receiver(&ops[0]);
-                results.push(quote!(#op.bits() as i32));
+                let bits = quote!(#op.bits());
+                let widened = quote!(#bits as i32);
+                let repr = crate::typedefs::flags_repr(flags).to_string();
+                self.widened.insert(widened.to_string(), (bits, repr));
+                results.push(widened);
             }
             I::FlagsLift { flags, ty, .. } => results.push(self.lift_flags(flags, *ty, &ops[0])),
             I::VariantPayloadName => {
