@@ -625,7 +625,6 @@ pub mod witbind_fixtures {
                 }
             }
             /// A result with large payloads on both sides.
-            #[allow(clippy::type_complexity)]
             pub fn large_result(
                 x: &[::witbind::rt::String],
             ) -> ::core::result::Result<

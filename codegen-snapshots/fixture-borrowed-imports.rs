@@ -194,7 +194,6 @@ pub mod exports {
                     fn maybe(x: ::core::option::Option<&HandleSource>) -> u32;
                     fn choose(x: Pick<'_>) -> u32;
                     fn many(x: ::witbind::rt::Vec<&HandleSource>) -> u32;
-                    #[allow(clippy::type_complexity)]
                     fn nested(
                         x: ::witbind::rt::Vec<::core::option::Option<&HandleSource>>,
                     ) -> u32;

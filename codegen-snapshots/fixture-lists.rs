@@ -352,7 +352,6 @@ pub mod witbind_fixtures {
                 _list12
             }
             /// Three levels deep, with strings at the bottom.
-            #[allow(clippy::type_complexity)]
             pub fn echo_deep(
                 x: &[::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>],
             ) -> ::witbind::rt::Vec<

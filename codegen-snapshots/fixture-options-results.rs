@@ -436,7 +436,6 @@ pub mod witbind_fixtures {
                 }
             }
             /// Results inside options and options inside results.
-            #[allow(clippy::type_complexity)]
             pub fn nested(
                 x: ::core::option::Option<
                     ::core::result::Result<

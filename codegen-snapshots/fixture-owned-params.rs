@@ -87,7 +87,6 @@ pub mod witbind_fixtures {
                 Pair((Token, ::witbind::rt::String)),
                 Text(::witbind::rt::String),
             }
-            #[allow(clippy::type_complexity)]
             pub fn take(
                 single: Holder,
                 maybe: ::core::option::Option<(Token, ::witbind::rt::String)>,

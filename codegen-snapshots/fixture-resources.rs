@@ -780,7 +780,6 @@ pub mod witbind_fixtures {
                 }
             }
             /// Owned handles in containers, in and out.
-            #[allow(clippy::type_complexity)]
             pub fn shuffle(
                 files: ::witbind::rt::Vec<File>,
                 maybe: ::core::option::Option<File>,

@@ -3142,7 +3142,6 @@ pub mod wasi {
                 /// In the future, this may change to return a `stream<u8, error-code>`.
                 ///
                 /// Note: This is similar to `pread` in POSIX.
-                #[allow(clippy::type_complexity)]
                 pub fn read(
                     &self,
                     length: Filesize,
@@ -4529,7 +4528,6 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
-            #[allow(clippy::type_complexity)]
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
@@ -5270,7 +5268,6 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
-                #[allow(clippy::type_complexity)]
                 pub fn stream(
                     &self,
                     remote_address: ::core::option::Option<IpSocketAddress>,
@@ -7052,7 +7049,6 @@ pub mod wasi {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
-                #[allow(clippy::type_complexity)]
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
@@ -7226,7 +7222,6 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
-                #[allow(clippy::type_complexity)]
                 pub fn accept(
                     &self,
                 ) -> ::core::result::Result<

@@ -2509,7 +2509,6 @@ pub mod wasi {
                 /// In the future, this may change to return a `stream<u8, error-code>`.
                 ///
                 /// Note: This is similar to `pread` in POSIX.
-                #[allow(clippy::type_complexity)]
                 pub fn read(
                     &self,
                     length: Filesize,
@@ -3896,7 +3895,6 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type Descriptor = super::types::Descriptor;
             /// Return the set of preopened directories, and their paths.
-            #[allow(clippy::type_complexity)]
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {

@@ -4752,7 +4752,6 @@ pub mod wasi {
                 /// resource is immutable, and a child. Use of the `set`, `append`, or
                 /// `delete` methods will return an error, and the resource must be
                 /// dropped before the parent `future-trailers` is dropped.
-                #[allow(clippy::type_complexity)]
                 pub fn get(
                     &self,
                 ) -> ::core::option::Option<
@@ -6062,7 +6061,6 @@ pub mod wasi {
                 /// occurred. Errors may also occur while consuming the response body,
                 /// but those will be reported by the `incoming-body` and its
                 /// `output-stream` child.
-                #[allow(clippy::type_complexity)]
                 pub fn get(
                     &self,
                 ) -> ::core::option::Option<

@@ -2007,7 +2007,6 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
-                #[allow(clippy::type_complexity)]
                 pub fn stream(
                     &self,
                     remote_address: ::core::option::Option<IpSocketAddress>,
@@ -3789,7 +3788,6 @@ pub mod wasi {
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
-                #[allow(clippy::type_complexity)]
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
@@ -3963,7 +3961,6 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/accept.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-accept>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=accept&sektion=2>
-                #[allow(clippy::type_complexity)]
                 pub fn accept(
                     &self,
                 ) -> ::core::result::Result<

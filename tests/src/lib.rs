@@ -109,13 +109,33 @@ fn wasm_target_installed() -> anyhow::Result<bool> {
 /// committed to this repository.
 pub fn wasip2_wit_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| match find_wasip2_wit_dir() {
-        Ok(dir) => dir,
-        Err(e) => panic!("cannot locate the WASI WIT of the `wasip2` crate: {e:#}"),
+    DIR.get_or_init(|| dependency_wit_dir("wasip2"))
+}
+
+/// The `wit/` folder of the `wasip3` crate 0.10 (WASI 0.3.2, the newest):
+/// the WASI 0.3 worlds whose bindings are snapshotted and compiled.
+pub fn wasip3_wit_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| dependency_wit_dir("wasip3"))
+}
+
+/// The `wit/` folder of the `wasip3` crate 0.7 (WASI 0.3.0, renamed
+/// `wasip3-host` in `Cargo.toml`): the WASI 0.3 that wasmtime 48's `p3`
+/// host implements, for guests that run.
+pub fn wasip3_host_wit_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| dependency_wit_dir("wasip3_host"))
+}
+
+fn dependency_wit_dir(dependency: &str) -> PathBuf {
+    find_dependency_wit_dir(dependency).unwrap_or_else(|e| {
+        panic!("cannot locate the WASI WIT of the `{dependency}` dependency: {e:#}")
     })
 }
 
-fn find_wasip2_wit_dir() -> anyhow::Result<PathBuf> {
+/// `<crate>/wit` of the dependency of this crate named `dependency` (as
+/// `cargo metadata` names it: renamed, `-` as `_`).
+fn find_dependency_wit_dir(dependency: &str) -> anyhow::Result<PathBuf> {
     let output = cargo()
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(repo_root().join("Cargo.toml"))
@@ -129,25 +149,25 @@ fn find_wasip2_wit_dir() -> anyhow::Result<PathBuf> {
     }
     let metadata: serde_json::Value =
         serde_json::from_slice(&output.stdout).context("parsing `cargo metadata` output")?;
-    // Several `wasip2` versions may be in the graph; take the one this crate
-    // depends on.
+    // Several versions may be in the graph; take the one this crate depends
+    // on under that name.
     let nodes = metadata["resolve"]["nodes"]
         .as_array()
         .ok_or_else(|| anyhow!("`cargo metadata` printed no resolve graph"))?;
-    let wasip2_id = nodes
+    let id = nodes
         .iter()
         .filter(|node| is_package(&metadata, &node["id"], "witbind-tests"))
         .flat_map(|node| node["deps"].as_array().into_iter().flatten())
-        .find(|dep| dep["name"] == "wasip2")
+        .find(|dep| dep["name"] == dependency)
         .map(|dep| &dep["pkg"])
-        .ok_or_else(|| anyhow!("witbind-tests does not depend on `wasip2`"))?;
+        .ok_or_else(|| anyhow!("witbind-tests does not depend on `{dependency}`"))?;
     let manifest = metadata["packages"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|package| package["id"] == *wasip2_id)
+        .find(|package| package["id"] == *id)
         .and_then(|package| package["manifest_path"].as_str())
-        .ok_or_else(|| anyhow!("no manifest path for {wasip2_id}"))?;
+        .ok_or_else(|| anyhow!("no manifest path for {id}"))?;
     let dir = Path::new(manifest)
         .parent()
         .ok_or_else(|| anyhow!("manifest path {manifest} has no parent"))?
@@ -242,8 +262,8 @@ pub fn fixtures() -> Vec<SnapshotCase> {
 }
 
 /// The WASI 0.2 worlds whose bindings are snapshotted and compiled by the
-/// guests (`tests/guests/macro-wasi-worlds`): every import world, and the two
-/// worlds with exports that guests target.
+/// guests (`tests/guests/macro-wasi-worlds`): every world of the `wasip2`
+/// crate's WIT (`every_wasi_world_is_snapshotted` checks the list).
 pub const WASI_WORLDS: &[&str] = &[
     "wasi:cli/imports",
     "wasi:http/imports",
@@ -256,17 +276,58 @@ pub const WASI_WORLDS: &[&str] = &[
     "wasi:http/proxy",
 ];
 
-/// Snapshot cases of [`WASI_WORLDS`], loaded from [`wasip2_wit_dir`]:
-/// `wasi:cli/imports` becomes `wasi-cli-imports`.
+/// The WASI 0.3 worlds whose bindings are snapshotted and compiled: every
+/// world of the `wasip3` crate's WIT.
+pub const WASIP3_WORLDS: &[&str] = &[
+    "wasi:cli/imports",
+    "wasi:cli/command",
+    "wasi:clocks/imports",
+    "wasi:filesystem/imports",
+    "wasi:sockets/imports",
+    "wasi:random/imports",
+    "wasi:http/service",
+    "wasi:http/middleware",
+];
+
+/// Snapshot cases of [`WASI_WORLDS`] (loaded from [`wasip2_wit_dir`],
+/// `wasi:cli/imports` becomes `wasi-cli-imports`) and [`WASIP3_WORLDS`]
+/// (from [`wasip3_wit_dir`], `wasip3-cli-imports`).
 pub fn wasi_worlds() -> Vec<SnapshotCase> {
-    WASI_WORLDS
+    let p2 = WASI_WORLDS.iter().map(|world| SnapshotCase {
+        name: world.replace([':', '/'], "-"),
+        wit: wasip2_wit_dir().to_path_buf(),
+        world: Some(world.to_string()),
+    });
+    let p3 = WASIP3_WORLDS.iter().map(|world| SnapshotCase {
+        name: format!(
+            "wasip3-{}",
+            world.trim_start_matches("wasi:").replace('/', "-")
+        ),
+        wit: wasip3_wit_dir().to_path_buf(),
+        world: Some(world.to_string()),
+    });
+    p2.chain(p3).collect()
+}
+
+/// Every world (`namespace:package/world`) of the packages in `dir`.
+pub fn worlds_in(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut resolve = witbind_codegen::wit_parser::Resolve::default();
+    resolve
+        .push_path(dir)
+        .with_context(|| format!("loading {}", dir.display()))?;
+    let mut worlds: Vec<String> = resolve
+        .worlds
         .iter()
-        .map(|world| SnapshotCase {
-            name: world.replace([':', '/'], "-"),
-            wit: wasip2_wit_dir().to_path_buf(),
-            world: Some(world.to_string()),
+        .filter_map(|(_, world)| {
+            let package = &resolve.packages[world.package?].name;
+            Some(format!(
+                "{}:{}/{}",
+                package.namespace, package.name, world.name
+            ))
         })
-        .collect()
+        .collect();
+    worlds.sort();
+    Ok(worlds)
 }
 
 /// Every snapshotted world: [`fixtures`] then [`wasi_worlds`].
@@ -363,27 +424,31 @@ fn try_build_guests() -> anyhow::Result<Guests> {
         format!(
             "building the guests for wasm32-wasip2 failed; reproduce with\n    \
              cd tests/guests && cargo build --target wasm32-wasip2 --target-dir ../../target/guests\n\
-             (`tests/guests/.wasi-wit` now links to the WASI WIT)\n\n{}",
+             (`tests/guests/.wasi-wit` and `.wasi-p3-wit` now link to the WASI WIT)\n\n{}",
             String::from_utf8_lossy(&output.stderr)
         )
     });
     Ok(Guests { wasm, failure })
 }
 
-/// Points `tests/guests/.wasi-wit` (gitignored) at the `wasip2` crate's WIT,
-/// where the guests' `generate!` calls find it.
+/// Points `tests/guests/.wasi-wit` (gitignored) at the `wasip2` crate's WIT
+/// and `tests/guests/.wasi-p3-wit` at the WASI 0.3 WIT wasmtime serves,
+/// where the guests' `generate!` calls find them.
 fn link_wasi_wit() -> anyhow::Result<()> {
-    let link = guests_dir().join(".wasi-wit");
-    let target = wasip2_wit_dir();
-    if std::fs::read_link(&link).is_ok_and(|current| current == target) {
+    link_dir(wasip2_wit_dir(), &guests_dir().join(".wasi-wit"))?;
+    link_dir(wasip3_host_wit_dir(), &guests_dir().join(".wasi-p3-wit"))
+}
+
+fn link_dir(target: &Path, link: &Path) -> anyhow::Result<()> {
+    if std::fs::read_link(link).is_ok_and(|current| current == target) {
         return Ok(());
     }
-    match std::fs::remove_file(&link) {
+    match std::fs::remove_file(link) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).context(format!("removing {}", link.display())),
     }
-    symlink_dir(target, &link)
+    symlink_dir(target, link)
         .with_context(|| format!("linking {} to {}", link.display(), target.display()))
 }
 
@@ -398,4 +463,6 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 }
 
 pub mod run;
-pub use run::{component_imports, decode_component, run_command, Guest, Host, Output, Run};
+pub use run::{
+    component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,
+};

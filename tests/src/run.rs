@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::error::Context;
-use wasmtime::{bail, Engine, Result, Store};
+use wasmtime::{bail, Config, Engine, Result, Store};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{
@@ -179,9 +179,19 @@ impl<T: Send> WasiHttpView for Host<T> {
     }
 }
 
+/// One engine for every test: the component model's async support (on by
+/// default), error contexts, maps and fixed-length lists.
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(Engine::default)
+    ENGINE.get_or_init(|| {
+        let mut config = Config::new();
+        config
+            .wasm_component_model_async(true)
+            .wasm_component_model_error_context(true)
+            .wasm_component_model_map(true)
+            .wasm_component_model_fixed_length_lists(true);
+        Engine::new(&config).expect("the engine's configuration is valid")
+    })
 }
 
 /// `wasm` compiled, once per test process: compiling a debug guest takes
@@ -221,11 +231,26 @@ impl<T: Send + 'static> Guest<T> {
     /// Compiles `wasm` (or takes it from this process's cache) and sets up
     /// its host as configured by `run`.
     pub fn load(wasm: &Path, run: &Run, data: T) -> Result<Self> {
-        let engine = engine();
-        let component = compile(wasm)?;
-        let mut linker = Linker::<Host<T>>::new(engine);
+        let mut linker = Linker::<Host<T>>::new(engine());
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
+        Self::with_linker(wasm, run, data, linker)
+    }
+
+    /// Like [`Guest::load`], for a guest run with async calls (inside
+    /// `Store::run_concurrent`, instantiated with `instantiate_async`): WASI
+    /// 0.2 and WASI 0.3 (`wasi:cli`, `wasi:clocks`, `wasi:random`,
+    /// `wasi:filesystem`, `wasi:sockets`) in the linker.
+    pub fn load_async(wasm: &Path, run: &Run, data: T) -> Result<Self> {
+        let mut linker = Linker::<Host<T>>::new(engine());
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+        Self::with_linker(wasm, run, data, linker)
+    }
+
+    fn with_linker(wasm: &Path, run: &Run, data: T, linker: Linker<Host<T>>) -> Result<Self> {
+        let engine = engine();
+        let component = compile(wasm)?;
         let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
         let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
         let host = Host {
@@ -263,27 +288,58 @@ pub fn run_command(wasm: &Path, run: &Run) -> Result<Output> {
     let command = Command::instantiate(&mut guest.store, &guest.component, &guest.linker)
         .with_context(|| format!("instantiating {}", wasm.display()))?;
     let result = command.wasi_cli_run().call_run(&mut guest.store);
-    match result {
-        Ok(status) => Ok(Output {
-            stdout: guest.stdout(),
-            stderr: guest.stderr(),
-            success: status.is_ok(),
-            exit_code: None,
-        }),
-        Err(trap) => match trap.downcast_ref::<I32Exit>() {
-            Some(&I32Exit(code)) => Ok(Output {
-                stdout: guest.stdout(),
-                stderr: guest.stderr(),
-                success: code == 0,
-                exit_code: Some(code),
+    guest.output(wasm, result)
+}
+
+/// Runs the WASI 0.3 command component `wasm` (`wasi:cli/run@0.3.0`,
+/// called with the async ABI) as configured by `run`; like
+/// [`run_command`] otherwise.
+pub fn run_p3_command(wasm: &Path, run: &Run) -> Result<Output> {
+    let mut guest = Guest::load_async(wasm, run, ())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(async {
+        let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(
+            &mut guest.store,
+            &guest.component,
+            &guest.linker,
+        )
+        .await
+        .with_context(|| format!("instantiating {}", wasm.display()))?;
+        guest
+            .store
+            .run_concurrent(async |accessor| command.wasi_cli_run().call_run(accessor).await)
+            .await?
+    });
+    guest.output(wasm, result)
+}
+
+impl<T: Send + 'static> Guest<T> {
+    /// What a command did, from the result of its `run`.
+    fn output(&self, wasm: &Path, result: Result<Result<(), ()>>) -> Result<Output> {
+        match result {
+            Ok(status) => Ok(Output {
+                stdout: self.stdout(),
+                stderr: self.stderr(),
+                success: status.is_ok(),
+                exit_code: None,
             }),
-            None => bail!(
-                "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-                wasm.display(),
-                guest.stdout(),
-                guest.stderr()
-            ),
-        },
+            Err(trap) => match trap.downcast_ref::<I32Exit>() {
+                Some(&I32Exit(code)) => Ok(Output {
+                    stdout: self.stdout(),
+                    stderr: self.stderr(),
+                    success: code == 0,
+                    exit_code: Some(code),
+                }),
+                None => bail!(
+                    "{} trapped: {trap:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                    wasm.display(),
+                    self.stdout(),
+                    self.stderr()
+                ),
+            },
+        }
     }
 }
 

@@ -87,9 +87,11 @@ fn exported_run_exits_with_the_chosen_code() {
 }
 
 mod allocator;
+mod async_runtime;
 mod borrows;
 mod cross_crate;
 mod named_imports;
+mod p3;
 mod roundtrip;
 
 /// `import primary: store; import secondary: store;`: each name is its own

@@ -177,3 +177,19 @@ fn snapshots_compile_for_wasm32_wasip2() {
         );
     }
 }
+
+/// The snapshotted WASI worlds are all the worlds of the `wasip2` and
+/// `wasip3` crates' WIT, so a new WASI world cannot go untested.
+#[test]
+fn every_wasi_world_is_snapshotted() {
+    use witbind_tests::{wasip2_wit_dir, wasip3_wit_dir, worlds_in, WASIP3_WORLDS, WASI_WORLDS};
+    for (dir, listed) in [
+        (wasip2_wit_dir(), WASI_WORLDS),
+        (wasip3_wit_dir(), WASIP3_WORLDS),
+    ] {
+        let mut listed: Vec<String> = listed.iter().map(|w| w.to_string()).collect();
+        listed.sort();
+        let all = worlds_in(dir).unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(listed, all, "the worlds of {} (right)", dir.display());
+    }
+}

@@ -73,7 +73,7 @@ fn arg(spec: &OptionSpec) -> Arg {
         ValueKind::Str | ValueKind::PathStr | ValueKind::IdentStr => {
             arg.value_name(spec.value_name).action(ArgAction::Set)
         }
-        ValueKind::StrList | ValueKind::PathList | ValueKind::With => arg
+        ValueKind::StrList | ValueKind::PathList | ValueKind::With | ValueKind::Filters => arg
             .value_name(spec.value_name)
             .action(ArgAction::Append)
             .value_delimiter(','),

@@ -71,9 +71,6 @@ impl Checker<'_, '_> {
             span: func.span,
             skip_hint: Some(&func.name),
         };
-        if func.kind.is_async() {
-            self.report("async functions (WASI 0.3)", place);
-        }
         let types = func.params.iter().map(|p| p.ty).chain(func.result);
         for ty in types {
             self.ty(&ty, place);
@@ -82,7 +79,6 @@ impl Checker<'_, '_> {
 
     fn ty(&mut self, ty: &Type, place: Use<'_>) {
         match ty {
-            Type::ErrorContext => self.report("`error-context`", place),
             Type::Id(id) => {
                 // Named types are reported where they are defined.
                 if self.cx.resolve.types[*id].name.is_some() {
@@ -103,7 +99,8 @@ impl Checker<'_, '_> {
             | Type::F32
             | Type::F64
             | Type::Char
-            | Type::String => {}
+            | Type::String
+            | Type::ErrorContext => {}
         }
     }
 
@@ -128,12 +125,12 @@ impl Checker<'_, '_> {
             return;
         }
         let unsupported = match &def.kind {
-            TypeDefKind::Future(_) => Some("`future` types (WASI 0.3)"),
-            TypeDefKind::Stream(_) => Some("`stream` types (WASI 0.3)"),
-            TypeDefKind::Map(..) => Some("`map` types"),
-            TypeDefKind::FixedLengthList(..) => Some("fixed-length lists"),
             TypeDefKind::Unknown => Some("types of unknown structure"),
-            TypeDefKind::Record(_)
+            TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Map(..)
+            | TypeDefKind::FixedLengthList(..)
+            | TypeDefKind::Record(_)
             | TypeDefKind::Resource
             | TypeDefKind::Handle(_)
             | TypeDefKind::Flags(_)

@@ -3,12 +3,15 @@
 //! type facts (`info.rs`) and the runtime path. Emitters are free functions
 //! of the modules that own their concept, taking a `&Cx`.
 
-use proc_macro2::TokenStream;
-use wit_bindgen_core::wit_parser::{Function, Resolve, WorldId};
+use std::cell::OnceCell;
+use std::collections::HashSet;
 
-use crate::error::{Error, Errors};
+use proc_macro2::TokenStream;
+use wit_bindgen_core::wit_parser::{Function, Resolve, Tuple, TypeDefKind, WorldId, WorldItem};
+
+use crate::error::{Blame, Error, Errors};
 use crate::info::Info;
-use crate::names::Names;
+use crate::names::{Names, Scope, Side};
 use crate::opts::Opts;
 
 pub(crate) struct Cx<'a> {
@@ -19,6 +22,11 @@ pub(crate) struct Cx<'a> {
     pub(crate) info: Info,
     /// The runtime module path, `::witbind::rt` unless configured.
     pub(crate) rt: TokenStream,
+    /// Async WIT functions bound synchronously (`sync`): (scope, name).
+    sync: HashSet<(Scope, String)>,
+    /// `resolve` with fixed-length lists as tuples (see
+    /// [`Cx::fixed_lists_as_tuples`]), made when first needed.
+    tupled: OnceCell<Resolve>,
 }
 
 impl<'a> Cx<'a> {
@@ -27,6 +35,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn new(resolve: &'a Resolve, world: WorldId, opts: &'a Opts) -> Result<Self, Error> {
         let mut errors = Errors::default();
         let names = Names::assign(resolve, world, opts, &mut errors);
+        let sync = sync_functions(resolve, world, opts, &names, &mut errors);
         errors.propagate()?;
         Ok(Cx {
             resolve,
@@ -35,7 +44,32 @@ impl<'a> Cx<'a> {
             names,
             info: Info::new(resolve)?,
             rt: opts.runtime(),
+            sync,
+            tupled: OnceCell::new(),
         })
+    }
+
+    /// The resolve with every `list<T, N>` replaced by a tuple of `N` `T`s,
+    /// which has the same flat and memory layout. Type ids are unchanged.
+    /// For wit-bindgen-core's deallocation of flat values, which does not
+    /// handle fixed-length lists.
+    pub(crate) fn fixed_lists_as_tuples(&self) -> &Resolve {
+        self.tupled.get_or_init(|| {
+            let mut resolve = self.resolve.clone();
+            for (_, typedef) in resolve.types.iter_mut() {
+                if let TypeDefKind::FixedLengthList(element, size) = &typedef.kind {
+                    let elements = vec![*element; *size as usize];
+                    typedef.kind = TypeDefKind::Tuple(Tuple { types: elements });
+                }
+            }
+            resolve
+        })
+    }
+
+    /// Whether `func` of `scope` is bound as an async function: it is
+    /// `async` in WIT and no `sync` filter names it.
+    pub(crate) fn is_async(&self, scope: Scope, func: &Function) -> bool {
+        func.kind.is_async() && !self.sync.contains(&(scope, func.name.clone()))
     }
 
     /// Whether `func` is left out (`skip`).
@@ -45,4 +79,76 @@ impl<'a> Cx<'a> {
             .iter()
             .any(|name| crate::ident::unescape_wit(name) == func.name)
     }
+}
+
+/// The functions the `sync` filters name, as (scope, name); a filter that
+/// names no function of the world is an error.
+fn sync_functions(
+    resolve: &Resolve,
+    world: WorldId,
+    opts: &Opts,
+    names: &Names,
+    errors: &mut Errors,
+) -> HashSet<(Scope, String)> {
+    let mut used = vec![false; opts.sync.len()];
+    let mut sync = HashSet::new();
+    let mut consider = |scope: Scope, side: Side, interface: Option<&str>, func: &Function| {
+        let name = match interface {
+            Some(interface) => format!("{interface}#{}", func.name),
+            None => func.name.clone(),
+        };
+        for (i, filter) in opts.sync.iter().enumerate() {
+            let filter = crate::ident::unescape_wit(filter);
+            let (wanted_side, filter) = match filter.split_once(':') {
+                Some(("import", rest)) => (Some(Side::Import), rest),
+                Some(("export", rest)) => (Some(Side::Export), rest),
+                _ => (None, filter.as_ref()),
+            };
+            let matches = filter == "all" || filter == name;
+            if matches && wanted_side.is_none_or(|wanted| wanted == side) {
+                used[i] = true;
+                sync.insert((scope, func.name.clone()));
+            }
+        }
+    };
+    for (id, module) in names.modules.iter().enumerate() {
+        if module.remapped.is_some() {
+            continue;
+        }
+        let iface = &resolve.interfaces[module.interface];
+        for func in iface.functions.values() {
+            consider(
+                Scope::Module(id),
+                module.side,
+                Some(&module.wasm_name),
+                func,
+            );
+        }
+    }
+    let world = &resolve.worlds[world];
+    let sides = [
+        (Side::Import, &world.imports),
+        (Side::Export, &world.exports),
+    ];
+    for (side, items) in sides {
+        for item in items.values() {
+            if let WorldItem::Function(func) = item {
+                consider(Scope::Root, side, None, func);
+            }
+        }
+    }
+    for (index, filter) in opts.sync.iter().enumerate() {
+        if !used[index] && filter != "all" {
+            errors.blame(
+                format!(
+                    "`sync` filter `{filter}` names no function of the world\n  help: name functions as `ns:pkg/iface#f`, `ns:pkg/iface#[method]r.f` or `f` (world level), optionally with `import:` or `export:` in front"
+                ),
+                Blame::Option {
+                    key: "sync",
+                    entry: Some(index),
+                },
+            );
+        }
+    }
+    sync
 }

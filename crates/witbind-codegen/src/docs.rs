@@ -1,6 +1,6 @@
 //! WIT documentation as rustdoc: `#[doc]` attributes, one per line, with
-//! Markdown list continuations indented as rustdoc (and clippy's
-//! `doc_lazy_continuation`) expect.
+//! Markdown list and block quote continuations marked as rustdoc (and
+//! clippy's `doc_lazy_continuation`) expect.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,21 +23,29 @@ pub(crate) fn doc_lines(contents: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// WIT doc text as rustdoc lines: tabs become spaces, and lines that
-/// continue a list item are indented under it.
+/// WIT doc text as rustdoc lines: tabs become spaces, lines that continue a
+/// list item are indented under it, and lines that lazily continue a block
+/// quote get its `>` (Markdown renders them in the quote either way).
 fn markdown_lines(contents: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut list_indent: Option<usize> = None;
+    let mut in_quote = false;
     for line in contents.trim_end().lines() {
         let line = line.trim_end().replace('\t', "    ");
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if trimmed.is_empty() {
             list_indent = None;
+            in_quote = false;
             out.push(String::new());
             continue;
         }
-        if let Some(marker) = list_marker_len(trimmed) {
+        if trimmed.starts_with('>') {
+            in_quote = true;
+            out.push(line);
+        } else if in_quote {
+            out.push(format!("{}> {trimmed}", " ".repeat(indent)));
+        } else if let Some(marker) = list_marker_len(trimmed) {
             list_indent = Some(indent + marker);
             out.push(line);
         } else if let Some(needed) = list_indent.filter(|needed| indent < *needed) {
@@ -78,5 +86,11 @@ mod tests {
                 "    1. one"
             ]
         );
+    }
+
+    #[test]
+    fn quote_continuations_are_marked() {
+        let lines = markdown_lines("> quoted\n> more\nlazy\n\nafter");
+        assert_eq!(lines, ["> quoted", "> more", "> lazy", "", "after"]);
     }
 }

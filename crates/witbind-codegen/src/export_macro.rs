@@ -7,7 +7,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_bindgen_core::abi::AbiVariant;
-use wit_bindgen_core::wit_parser::{Function, TypeId};
+use wit_bindgen_core::wit_parser::{
+    Function, LiftLowerAbi, ManglingAndAbi, TypeId, WasmExport, WasmExportKind,
+};
 
 use crate::abi::{core_params, wasm_type};
 use crate::context::Cx;
@@ -35,13 +37,7 @@ impl EntryPoints {
             Scope::Module(module) => Some(cx.names.module(module).wasm_name.as_str()),
             Scope::Root => None,
         };
-        let ty = match (func.kind.resource(), scope) {
-            (Some(resource), Scope::Module(_)) => {
-                let name = cx.names.type_ident(scope, resource);
-                quote!(<$ty as $($path_to_types)*::Guest>::#name)
-            }
-            (Some(_), Scope::Root) | (None, _) => quote!($ty),
-        };
+        let ty = self.implementor(cx, func, scope);
         let export_name = func.legacy_core_export_name(wasm_module).into_owned();
         let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
         let (params, args) = core_params(&sig.params);
@@ -66,6 +62,60 @@ impl EntryPoints {
                     unsafe { $($path_to_types)*::#shim::<#ty>(#(#args),*) }
                 }
             });
+        }
+    }
+
+    /// The entry points of async export `func` of `scope`: its
+    /// `[async-lift]` function and its callback.
+    pub(crate) fn add_async_function(&mut self, cx: &Cx, func: &Function, scope: Scope) {
+        let names = export_fn(func);
+        let interface = match scope {
+            Scope::Module(module) => Some(&cx.names.module(module).key),
+            Scope::Root => None,
+        };
+        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback);
+        let export_name = |kind| {
+            cx.resolve.wasm_export_name(
+                mangling,
+                WasmExport::Func {
+                    interface,
+                    func,
+                    kind,
+                },
+            )
+        };
+        let (lift_name, callback_name) = (
+            export_name(WasmExportKind::Normal),
+            export_name(WasmExportKind::Callback),
+        );
+        let ty = self.implementor(cx, func, scope);
+        let sig = cx
+            .resolve
+            .wasm_signature(AbiVariant::GuestExportAsync, func);
+        let (params, args) = core_params(&sig.params);
+        let (entry, shim) = (&names.entry, &names.shim);
+        let (callback_entry, callback) = (&names.callback_entry, &names.callback);
+        self.items.push(quote! {
+            #[unsafe(export_name = #lift_name)]
+            unsafe extern "C" fn #entry(#(#params),*) -> i32 {
+                unsafe { $($path_to_types)*::#shim::<#ty>(#(#args),*) }
+            }
+            #[unsafe(export_name = #callback_name)]
+            unsafe extern "C" fn #callback_entry(event: u32, waitable: u32, code: u32) -> u32 {
+                unsafe { $($path_to_types)*::#callback(event, waitable, code) }
+            }
+        });
+    }
+
+    /// The type implementing `func`: the user's type, or its associated
+    /// resource type for resource functions.
+    fn implementor(&self, cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+        match (func.kind.resource(), scope) {
+            (Some(resource), Scope::Module(_)) => {
+                let name = cx.names.type_ident(scope, resource);
+                quote!(<$ty as $($path_to_types)*::Guest>::#name)
+            }
+            (Some(_), Scope::Root) | (None, _) => quote!($ty),
         }
     }
 

@@ -8,7 +8,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
-use wit_bindgen_core::wit_parser::{Function, FunctionKind, TypeDefKind, TypeId, WorldItem};
+use wit_bindgen_core::wit_parser::{
+    Function, FunctionKind, Mangling, TypeDefKind, TypeId, WorldItem,
+};
 
 use crate::abi::{core_params, wasm_type, Callee, FnBindgen};
 use crate::context::Cx;
@@ -166,6 +168,13 @@ pub(crate) fn trait_fn_signature(
         (_, None) => TokenStream::new(),
     };
     let allow = fn_allows(cx, func, name, params.len(), false);
+    if cx.is_async(scope, func) {
+        return quote! {
+            #allow
+            #[allow(async_fn_in_trait)]
+            async fn #name(#(#params),*) #ret
+        };
+    }
     quote! {
         #allow
         fn #name(#(#params),*) #ret
@@ -190,8 +199,19 @@ fn expand_shims(cx: &Cx, funcs: &[&Function], scope: Scope) -> TokenStream {
                 quote!(#world_trait)
             }
         };
+        if cx.is_async(scope, func) {
+            items.extend(expand_async_shim(cx, func, scope, &trait_path));
+            entry_points.add_async_function(cx, func, scope);
+            continue;
+        }
         items.extend(expand_shim(cx, func, scope, &names.shim, &trait_path));
-        let needs_post_return = abi::guest_export_needs_post_return(cx.resolve, func);
+        // Results that need cleaning up are returned through memory; a
+        // lone `error-context` (which wit-bindgen-core counts) is not.
+        let needs_post_return = abi::guest_export_needs_post_return(cx.resolve, func)
+            && cx
+                .resolve
+                .wasm_signature(AbiVariant::GuestExport, func)
+                .retptr;
         if needs_post_return {
             items.extend(expand_post_return(
                 cx,
@@ -228,6 +248,40 @@ fn expand_shim(
         let t = wasm_type(*t);
         quote!(-> #t)
     });
+    let callee = export_callee(cx, func, scope, None);
+    let mut bindgen = FnBindgen::new(cx, scope, callee, args);
+    bindgen.static_ret_area = true;
+    abi::call(
+        cx.resolve,
+        AbiVariant::GuestExport,
+        LiftLower::LiftArgsLowerResults,
+        func,
+        &mut bindgen,
+        false,
+    );
+    let value = bindgen.ret.clone();
+    let body = bindgen.into_body();
+    let rt = &cx.rt;
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case, clippy::all)]
+        pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
+            #[cfg(target_arch = "wasm32")]
+            #rt::run_ctors_once();
+            #body
+            #(#value)*
+        }
+    }
+}
+
+/// How an export shim calls the user's implementation of `func`;
+/// `task_return_module` for async exports.
+fn export_callee(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    task_return_module: Option<String>,
+) -> Callee {
     let name = cx.names.function(scope, func);
     let constructor = match func.kind {
         FunctionKind::Constructor(resource) => {
@@ -252,32 +306,74 @@ fn expand_shim(
         | FunctionKind::StaticGetter(_)
         | FunctionKind::StaticSetter(_) => None,
     };
-    let callee = Callee::Export {
+    let async_ = task_return_module.is_some();
+    let indirect_params = (async_
+        && cx
+            .resolve
+            .wasm_signature(AbiVariant::GuestExportAsync, func)
+            .indirect_params)
+        .then(|| {
+            let params = cx.info.sizes.record(func.params.iter().map(|p| &p.ty));
+            (params.size.size_wasm32(), params.align.align_wasm32())
+        });
+    Callee::Export {
         call: quote!(__T::#name),
+        async_,
+        task_return_module: task_return_module.unwrap_or_default(),
+        indirect_params,
         method: takes_self(func),
         constructor,
+    }
+}
+
+/// `_export_f_cabi::<__T>` of an async export: starts a task whose future
+/// lifts the arguments, awaits the user's implementation, and returns the
+/// result with `task.return`; and `__callback_f`, through which the host
+/// drives the task.
+fn expand_async_shim(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    trait_path: &TokenStream,
+) -> TokenStream {
+    let names = export_fn(func);
+    let sig = cx
+        .resolve
+        .wasm_signature(AbiVariant::GuestExportAsync, func);
+    let (params, args) = core_params(&sig.params);
+    let key = match scope {
+        Scope::Module(module) => Some(&cx.names.module(module).key),
+        Scope::Root => None,
     };
+    let (task_return_module, _, _) = func.task_return_import(cx.resolve, key, Mangling::Legacy);
+    let callee = export_callee(cx, func, scope, Some(task_return_module));
     let mut bindgen = FnBindgen::new(cx, scope, callee, args);
     bindgen.static_ret_area = true;
     abi::call(
         cx.resolve,
-        AbiVariant::GuestExport,
+        AbiVariant::GuestExportAsync,
         LiftLower::LiftArgsLowerResults,
         func,
         &mut bindgen,
-        false,
+        true,
     );
-    let value = bindgen.ret.clone();
     let body = bindgen.into_body();
     let rt = &cx.rt;
+    let (shim, callback) = (&names.shim, &names.callback);
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
-        pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
+        pub unsafe fn #shim<__T: #trait_path>(#(#params),*) -> i32 {
             #[cfg(target_arch = "wasm32")]
             #rt::run_ctors_once();
-            #body
-            #(#value)*
+            #rt::async_support::start_task(async move {
+                let _task_cancel = #rt::async_support::TaskCancelOnDrop::new();
+                #body
+            }) as i32
+        }
+        #[doc(hidden)]
+        pub unsafe fn #callback(event: u32, waitable: u32, code: u32) -> u32 {
+            unsafe { #rt::async_support::callback(event, waitable, code) }
         }
     }
 }

@@ -52,6 +52,9 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
     if cx.skipped(func) {
         return TokenStream::new();
     }
+    if cx.is_async(scope, func) {
+        return crate::async_imports::expand_async_import_fn(cx, func, scope);
+    }
     let docs = docs(&func.docs);
     let name = cx.names.function(scope, func);
     let mut params = Vec::new();

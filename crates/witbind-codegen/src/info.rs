@@ -49,8 +49,11 @@ impl Info {
             | Type::S64
             | Type::F32
             | Type::F64
-            | Type::Char
-            | Type::ErrorContext => TypeInfo::default(),
+            | Type::Char => TypeInfo::default(),
+            Type::ErrorContext => TypeInfo {
+                has_resource: true,
+                ..TypeInfo::default()
+            },
         }
     }
 
@@ -85,20 +88,6 @@ pub(crate) fn has_floats(resolve: &Resolve, ty: &Type) -> bool {
         | Type::String
         | Type::ErrorContext => false,
     }
-}
-
-/// How deeply anonymous types (lists, options, results, tuples) nest in
-/// `ty`; named types count as leaves.
-pub(crate) fn nesting(resolve: &Resolve, ty: &Type) -> usize {
-    let Type::Id(id) = ty else { return 0 };
-    if resolve.types[*id].name.is_some() {
-        return 0;
-    }
-    1 + children(resolve, *id)
-        .iter()
-        .map(|child| nesting(resolve, child))
-        .max()
-        .unwrap_or(0)
 }
 
 /// The types type `id` is made of, one level down. Handles, resources,

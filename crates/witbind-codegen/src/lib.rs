@@ -12,9 +12,11 @@
 //! resources    imported and exported resources
 //! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call)
 //! imports      safe wrappers around the core wasm imports
+//! async_imports `async func` imports through the runtime's `AsyncImport`
 //! exports      Guest traits and the shims that call them
 //! export_macro the export! macros and stubs
 //! world        the module tree; cabi_realloc and the component type
+//! payloads     stream and future payload vtables, `wit_stream`/`wit_future`
 //! encode       the component-type custom section (wit-component)
 //! format       tokens ──prettyplease──▶ a deterministic Rust file
 //! ```
@@ -27,6 +29,7 @@
 #![warn(missing_docs)]
 
 mod abi;
+mod async_imports;
 mod check;
 mod context;
 mod docs;
@@ -42,6 +45,7 @@ mod lints;
 mod load;
 mod names;
 mod opts;
+mod payloads;
 mod resources;
 mod typedefs;
 mod types;

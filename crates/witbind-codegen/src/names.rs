@@ -593,6 +593,10 @@ pub(crate) struct ExportFnNames {
     pub(crate) entry: Ident,
     /// The post-return entry point: `post_return_f`.
     pub(crate) post_return_entry: Ident,
+    /// The callback of an async export: `__callback_f`.
+    pub(crate) callback: Ident,
+    /// The callback's entry point: `callback_f`.
+    pub(crate) callback_entry: Ident,
 }
 
 /// The generated names for exported function `func` (by its WIT name,
@@ -604,6 +608,8 @@ pub(crate) fn export_fn(func: &Function) -> ExportFnNames {
         post_return: ident::ident(&format!("__post_return_{name}")),
         entry: ident::ident(&format!("export_{name}")),
         post_return_entry: ident::ident(&format!("post_return_{name}")),
+        callback: ident::ident(&format!("__callback_{name}")),
+        callback_entry: ident::ident(&format!("callback_{name}")),
     }
 }
 

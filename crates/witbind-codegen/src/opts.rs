@@ -284,6 +284,30 @@ options! {
             doors: Both,
             origin: WitBindgen,
         }
+        /// Bind async WIT functions with the synchronous ABI, as plain functions.
+        ///
+        /// `true` binds every one; otherwise filters name the functions:
+        /// `"ns:pkg/iface#f"`, `"ns:pkg/iface#[method]r.f"` or a world-level
+        /// `"f"`, optionally prefixed with `import:` or `export:`; `all`
+        /// matches every one. A filter that matches nothing is an error.
+        /// CLI: `--sync FILTER`, repeated or comma-separated.
+        sync: Vec<String> = Filters {
+            flag: "sync",
+            value: "FILTER",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// The Rust type of WIT `map<K, V>` (default `BTreeMap`, as `rt::Map`).
+        ///
+        /// A path such as `"std::collections::HashMap"`; the type takes
+        /// `<K, V>` and implements `witbind::rt::WitMap<K, V>` and
+        /// `IntoIterator<Item = (K, V)>`.
+        map_type: Option<syn::Path> = PathStr {
+            flag: "map-type",
+            value: "PATH",
+            doors: Both,
+            origin: WitBindgen,
+        }
         /// Generate every interface of the world (accepted for compatibility: witbind always does).
         generate_all: bool = Flag {
             flag: "generate-all",

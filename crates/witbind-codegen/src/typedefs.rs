@@ -31,11 +31,11 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         | TypeDefKind::List(_)
         | TypeDefKind::FixedLengthList(..)
         | TypeDefKind::Handle(_)
-        | TypeDefKind::Type(_) => expand_alias(cx, id, name, &docs, scope),
-        TypeDefKind::Map(..)
+        | TypeDefKind::Map(..)
         | TypeDefKind::Future(_)
         | TypeDefKind::Stream(_)
-        | TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        | TypeDefKind::Type(_) => expand_alias(cx, id, name, &docs, scope),
+        TypeDefKind::Unknown => unreachable!("rejected by `check`"),
     }
 }
 
@@ -125,8 +125,27 @@ fn expand_variant(
         .filter_map(|c| c.ty.as_ref())
         .any(|t| has_floats(cx.resolve, t));
     let lifetime = lifetime_param(cx, id);
-    let definition = quote!(pub enum #name #lifetime { #(#cases,)* });
+    let allow = has_large_case(cx, variant).then(|| quote!(#[allow(clippy::large_enum_variant)]));
+    let definition = quote!(#allow pub enum #name #lifetime { #(#cases,)* });
     expand_data_type(cx, id, name, docs, definition, floats)
+}
+
+/// Whether one case's payload is much larger than the others' (a
+/// `list<T, N>` in it, typically), which clippy's `large_enum_variant`
+/// reports above 200 bytes of difference. Canonical ABI sizes are a lower
+/// bound of the Rust sizes (a `String` is 8 bytes in the ABI, 12 in Rust
+/// on wasm32), hence the lower threshold.
+fn has_large_case(cx: &Cx, variant: &Variant) -> bool {
+    let mut sizes: Vec<usize> = variant
+        .cases
+        .iter()
+        .map(|case| case.ty.as_ref().map_or(0, |ty| cx.info.size(ty)))
+        .collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    match sizes.as_slice() {
+        [largest, second, ..] => largest - second > 128,
+        _ => false,
+    }
 }
 
 /// A record or variant `definition` with its docs, derives, and the `Eq`

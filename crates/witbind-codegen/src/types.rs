@@ -177,7 +177,7 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
         Type::Char => quote!(char),
         Type::String if mode.borrowed => quote!(&str),
         Type::String => quote!(#rt::String),
-        Type::ErrorContext => unreachable!("`error-context` is rejected by `check`"),
+        Type::ErrorContext => quote!(#rt::async_support::ErrorContext),
     }
 }
 
@@ -271,9 +271,45 @@ fn print_anonymous_kind(cx: &Cx, kind: &TypeDefKind, mode: Mode, scope: Scope) -
         | TypeDefKind::Enum(_) => {
             unreachable!("records, resources, flags, variants and enums are named")
         }
-        TypeDefKind::Map(..)
-        | TypeDefKind::Future(_)
-        | TypeDefKind::Stream(_)
-        | TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+        TypeDefKind::Map(key, value) => {
+            let map = map_type(cx);
+            let key = print_ty(cx, key, inner_mode(cx, key, mode), scope);
+            let value = print_ty(cx, value, inner_mode(cx, value, mode), scope);
+            if mode.borrowed && mode.style != Style::Owned {
+                quote!(&#map<#key, #value>)
+            } else {
+                quote!(#map<#key, #value>)
+            }
+        }
+        TypeDefKind::Future(payload) => {
+            let payload = payload_ty(cx, payload.as_ref(), scope);
+            let rt = &cx.rt;
+            quote!(#rt::async_support::FutureReader<#payload>)
+        }
+        TypeDefKind::Stream(payload) => {
+            let payload = payload_ty(cx, payload.as_ref(), scope);
+            let rt = &cx.rt;
+            quote!(#rt::async_support::StreamReader<#payload>)
+        }
+        TypeDefKind::Unknown => unreachable!("rejected by `check`"),
+    }
+}
+
+/// The Rust type of WIT maps: the `map_type` option, else the runtime's.
+pub(crate) fn map_type(cx: &Cx) -> TokenStream {
+    match &cx.opts.map_type {
+        Some(path) => quote!(#path),
+        None => {
+            let rt = &cx.rt;
+            quote!(#rt::Map)
+        }
+    }
+}
+
+/// The payload of a stream or future, always owned (`()` without one).
+pub(crate) fn payload_ty(cx: &Cx, payload: Option<&Type>, scope: Scope) -> TokenStream {
+    match payload {
+        Some(payload) => ty(cx, payload, Style::Owned, scope),
+        None => quote!(()),
     }
 }

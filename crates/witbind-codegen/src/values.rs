@@ -29,6 +29,9 @@ pub enum ValueKind {
     With,
     /// `key: "dir"` or `key: ["a", "b"]`; CLI arguments.
     WitPaths,
+    /// `key: true` (everything), `key: false` (nothing) or
+    /// `key: ["filter", ...]`; CLI repeated or comma-separated.
+    Filters,
 }
 
 impl ValueKind {
@@ -48,6 +51,7 @@ impl ValueKind {
             ValueKind::WitPaths => {
                 "a string literal or a list of them: `\"wit\"` or `[\"a\", \"b\"]`"
             }
+            ValueKind::Filters => "`true`, `false` or a list of filters: `[\"ns:pkg/iface#f\"]`",
         }
     }
 
@@ -57,11 +61,12 @@ impl ValueKind {
             ValueKind::Flag => "flag (`key` or `key: bool`)",
             ValueKind::Str => "`\"string\"`",
             ValueKind::StrList => "`[\"a\", \"b\"]`",
-            ValueKind::PathStr => "`\"path::to::module\"`",
+            ValueKind::PathStr => "`\"a::rust::path\"`",
             ValueKind::PathList => "`[path::A, B]`",
             ValueKind::IdentStr => "`\"name\"`",
             ValueKind::With => "`{ \"ns:pkg/iface\": path, \"ns:pkg\": generate }`",
             ValueKind::WitPaths => "`\"dir\"` or `[\"a\", \"b\"]`",
+            ValueKind::Filters => "`true` or `[\"filter\", ...]`",
         }
     }
 }
@@ -151,6 +156,18 @@ pub fn parse_macro_value(kind: ValueKind, tokens: TokenStream) -> syn::Result<Va
         ValueKind::Flag => Ok(Value::Bool(syn::parse2::<LitBool>(tokens)?.value)),
         ValueKind::Str => Ok(Value::Str(syn::parse2::<LitStr>(tokens)?.value())),
         ValueKind::StrList => {
+            let list = bracketed::<LitStr>.parse2(tokens)?;
+            Ok(Value::StrList(list.iter().map(LitStr::value).collect()))
+        }
+        ValueKind::Filters => {
+            if let Ok(all) = syn::parse2::<LitBool>(tokens.clone()) {
+                let filters = if all.value {
+                    vec!["all".to_string()]
+                } else {
+                    Vec::new()
+                };
+                return Ok(Value::StrList(filters));
+            }
             let list = bracketed::<LitStr>.parse2(tokens)?;
             Ok(Value::StrList(list.iter().map(LitStr::value).collect()))
         }
@@ -246,7 +263,7 @@ pub fn parse_cli_value(kind: ValueKind, values: &[String]) -> Result<Value, Stri
     match kind {
         ValueKind::Flag => Ok(Value::Bool(true)),
         ValueKind::Str | ValueKind::WitPaths => Ok(Value::Str(single())),
-        ValueKind::StrList => Ok(Value::StrList(values.to_vec())),
+        ValueKind::StrList | ValueKind::Filters => Ok(Value::StrList(values.to_vec())),
         ValueKind::PathStr => parse_cli_path(&single()).map(Value::Path),
         ValueKind::PathList => values
             .iter()

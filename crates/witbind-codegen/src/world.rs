@@ -14,6 +14,7 @@ use crate::encode::{component_type_section, Contents};
 use crate::error::Error;
 use crate::export_macro::{expand_export_macro, expand_interface_stubs, expand_stubs};
 use crate::names::{ModulePath, Scope, Side};
+use crate::payloads::Payloads;
 use crate::{exports, imports, typedefs};
 
 /// Nested `pub mod`s, in the order items were added (WIT order), so output
@@ -85,6 +86,11 @@ impl ModuleTree {
                 pub mod #name { #section_ref #body }
             }
         });
+        let items = if depth == 0 {
+            crate::lints::allow_complex_root_items(items)
+        } else {
+            items
+        };
         quote!(#items #(#children)*)
     }
 }
@@ -95,18 +101,26 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
     let root = ModulePath::root();
     tree.insert(&root, TokenStream::new(), expand_with_aliases(cx));
     expand_root_imports(cx, &mut tree);
+    let payloads = Payloads::collect(cx);
+    tree.insert(&root, TokenStream::new(), payloads.expand_modules(cx));
+    tree.insert(
+        &root,
+        TokenStream::new(),
+        payloads.expand_vtables(cx, Scope::Root),
+    );
     let mut exported = Vec::new();
     for (module, info) in cx.names.modules.iter().enumerate() {
         let iface_docs = docs(&cx.resolve.interfaces[info.interface].docs);
         match info.side {
             Side::Import if info.remapped.is_some() => {}
-            Side::Import => tree.insert(
-                &info.path,
-                iface_docs,
-                imports::expand_interface(cx, module),
-            ),
+            Side::Import => {
+                let mut items = imports::expand_interface(cx, module);
+                items.extend(payloads.expand_vtables(cx, Scope::Module(module)));
+                tree.insert(&info.path, iface_docs, items);
+            }
             Side::Export => {
-                let (items, has_macro) = exports::expand_interface(cx, module);
+                let (mut items, has_macro) = exports::expand_interface(cx, module);
+                items.extend(payloads.expand_vtables(cx, Scope::Module(module)));
                 tree.insert(&info.path, iface_docs, items);
                 if has_macro {
                     exported.push(module);

@@ -23,8 +23,6 @@ use crate::paths::{parse_paths, PathArg};
 /// They are recognised so the error says so, instead of "unknown option".
 const NOT_YET_SUPPORTED: &[&str] = &[
     "ownership",
-    "async",
-    "sync",
     "exports",
     "imports",
     "export_prefix",
@@ -32,7 +30,6 @@ const NOT_YET_SUPPORTED: &[&str] = &[
     "std_feature",
     "raw_strings",
     "bitflags_path",
-    "map_type",
     "additional_derives_ignore",
     "additional_type_attributes",
     "additional_member_attributes",
@@ -237,10 +234,14 @@ impl Input {
             }
             ValueKind::Str
             | ValueKind::StrList
+            | ValueKind::Filters
             | ValueKind::PathStr
             | ValueKind::PathList
             | ValueKind::IdentStr => {
-                if matches!(spec.kind, ValueKind::StrList | ValueKind::PathList) {
+                if matches!(
+                    spec.kind,
+                    ValueKind::StrList | ValueKind::PathList | ValueKind::Filters
+                ) {
                     self.entries.insert(spec.key, list_element_spans(value));
                 }
                 let parsed = parse_macro_value(spec.kind, value.clone()).map_err(expects)?;
@@ -293,6 +294,15 @@ fn list_element_spans(value: &TokenStream) -> Vec<Span> {
 }
 
 fn unknown_key(key: &Ident, name: &str) -> syn::Error {
+    if name == "async" {
+        // As in wit-bindgen 0.63, which removed it.
+        return syn::Error::new(
+            key.span(),
+            "the `async` option has been removed: functions that are `async` in WIT \
+             get async bindings by default\nhelp: use `sync: [...]` (or `sync: true`) \
+             to bind some (or all) of them as plain functions",
+        );
+    }
     if NOT_YET_SUPPORTED.contains(&name) {
         return syn::Error::new(
             key.span(),
@@ -400,6 +410,8 @@ mod tests {
             default_bindings_module: "crate::bindings",
             stubs,
             skip: ["f"],
+            sync: ["import:a:b/c#f", "g"],
+            map_type: "std::collections::HashMap",
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -415,6 +427,8 @@ mod tests {
             "export_macro_name: export_app",
             "default_bindings_module: crate::bindings",
             "skip: [\"f\"]",
+            "sync: [\"import:a:b/c#f\", \"g\"]",
+            "map_type: std::collections::HashMap",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }
@@ -451,7 +465,7 @@ mod tests {
                 "option `world` expects a string literal",
                 "duplicate option `world`",
                 "option `ownership` is not supported by witbind yet",
-                "option `async` is not supported by witbind yet",
+                "the `async` option has been removed: functions that are `async` in WIT get async bindings by default\nhelp: use `sync: [...]` (or `sync: true`) to bind some (or all) of them as plain functions",
                 "option `derive_eq` expects `true` or `false`",
                 "option `path` expects a string literal or a list of them: `\"wit\"` or `[\"a\", \"b\"]`",
                 "option `features` expects a list of string literals: `[\"a\", \"b\"]`",

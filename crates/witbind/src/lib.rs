@@ -21,3 +21,11 @@ extern crate alloc;
 pub use witbind_macro::generate;
 
 pub mod rt;
+
+#[cfg(feature = "async")]
+pub use rt::async_support::{
+    backpressure_dec, backpressure_inc, block_on, spawn, spawn_local, yield_async, yield_blocking,
+    AbiBuffer, ErrorContext, FutureRead, FutureReader, FutureWrite, FutureWriteCancel,
+    FutureWriteError, FutureWriter, JoinHandle, StreamRead, StreamReader, StreamResult,
+    StreamWrite, StreamWriter,
+};

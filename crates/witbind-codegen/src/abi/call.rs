@@ -2,7 +2,7 @@
 //! wrapper calls (then frees what it lent the host), or the user's trait
 //! method an export shim calls; and the values the function returns.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use wit_bindgen_core::abi::WasmType;
 use wit_bindgen_core::wit_parser::Function;
@@ -45,7 +45,9 @@ impl FnBindgen<'_, '_> {
     }
 
     /// Calls the user's implementation of an export with the lifted
-    /// arguments; its result, if any, as a local.
+    /// arguments; its result, if any, as a local. An async export's call
+    /// is awaited inside a block that also holds the lifted arguments, so
+    /// that borrowed handles are dropped before the result is returned.
     pub(super) fn call_interface(
         &mut self,
         func: &Function,
@@ -55,6 +57,8 @@ impl FnBindgen<'_, '_> {
             call,
             method,
             constructor,
+            async_,
+            ..
         } = &self.callee
         else {
             unreachable!("only exports call the user's implementation")
@@ -65,6 +69,9 @@ impl FnBindgen<'_, '_> {
             args[0] = quote!(#this.get());
         }
         let mut call = quote!(#call(#(#args),*));
+        if *async_ {
+            call = quote!(#call.await);
+        }
         if let Some((resource, fallible)) = constructor {
             call = if *fallible {
                 quote!(#call.map(#resource::new))
@@ -72,11 +79,67 @@ impl FnBindgen<'_, '_> {
                 quote!(#resource::new(#call))
             };
         }
+        if *async_ {
+            if let Callee::Export {
+                indirect_params: Some((size, align)),
+                ..
+            } = &self.callee
+            {
+                let (rt, arg) = (self.rt(), self.params[0].clone());
+                let (size, align) = (
+                    Literal::usize_unsuffixed(*size),
+                    Literal::usize_unsuffixed(*align),
+                );
+                self.push(quote!(unsafe { #rt::cabi_dealloc(#arg, #size, #align) };));
+            }
+            let stmts = std::mem::take(&mut self.block().stmts);
+            let decls = std::mem::take(&mut self.decls);
+            let ret = self.tmp("ret");
+            self.push(quote! {
+                let #ret = {
+                    #(#decls)*
+                    #(#stmts)*
+                    #call
+                };
+            });
+            // Lowered by reference (the lowering then takes handles out
+            // and points at the strings and lists in place): the value
+            // lives until after `task.return` has copied it.
+            return func.result.is_some().then(|| quote!(&#ret));
+        }
         if func.result.is_some() {
             Some(self.bind("ret", call))
         } else {
             self.push(quote!(#call;));
             None
+        }
+    }
+
+    /// Returns an async export's result with `task.return` (`name`, taking
+    /// `params`), after which the task no longer reports cancellation.
+    pub(super) fn task_return(&mut self, name: &str, params: &[WasmType], args: &[TokenStream]) {
+        let Callee::Export {
+            task_return_module, ..
+        } = &self.callee
+        else {
+            unreachable!("only async exports return with `task.return`")
+        };
+        let import = extern_import(task_return_module, name, params, &[]);
+        self.push(quote! {
+            #import
+            _task_cancel.forget();
+            unsafe { _wit_import(#(#args),*) };
+        });
+        for stmt in std::mem::take(&mut self.cleanup) {
+            self.push(stmt);
+        }
+        if self.needs_cleanup_list {
+            let rt = self.rt();
+            self.push(quote! {
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { #rt::cabi_dealloc(ptr, size, align) };
+                }
+            });
         }
     }
 

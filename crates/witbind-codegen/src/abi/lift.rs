@@ -10,6 +10,36 @@ use crate::ident::{camel, snake};
 use crate::typedefs::{flags_repr, int_repr};
 
 impl FnBindgen<'_, '_> {
+    /// A stream or future's readable end: the reader type of its payload,
+    /// whose vtable comes through the bindings' payload traits.
+    pub(super) fn lift_future_or_stream(
+        &mut self,
+        payload: Option<&Type>,
+        stream: bool,
+        op: &TokenStream,
+    ) -> TokenStream {
+        let rt = self.rt();
+        let payload = crate::types::payload_ty(self.cx, payload, self.scope);
+        let here = self.cx.names.path(self.scope);
+        let (module, trait_, reader) = if stream {
+            ("wit_stream", "StreamPayload", "StreamReader")
+        } else {
+            ("wit_future", "FuturePayload", "FutureReader")
+        };
+        let module = here.path_to(
+            &crate::names::ModulePath::root(),
+            &crate::ident::ident(module),
+        );
+        let trait_ = crate::ident::ident(trait_);
+        let reader = crate::ident::ident(reader);
+        let op = self.narrow(op, "u32");
+        quote! {
+            unsafe {
+                #rt::async_support::#reader::new(#op, <#payload as #module::#trait_>::VTABLE)
+            }
+        }
+    }
+
     pub(super) fn lift_char(&mut self, op: &TokenStream) -> TokenStream {
         let rt = self.rt();
         let op = self.narrow(op, "u32");

@@ -226,18 +226,50 @@ impl FnBindgen<'_, '_> {
             }
         });
         if !owned {
-            let free = quote!(unsafe { #rt::cabi_dealloc(#array, #bytes, #align_lit) };);
-            if self.open.len() > 1 {
-                // Inside another list's loop: the array's local goes out of
-                // scope before the call returns, so register it at run time.
-                self.needs_cleanup_list = true;
-                self.push(quote!(_cleanup_list.push((#array, #bytes, #align_lit));));
-            } else {
-                self.cleanup.push(free);
-            }
+            self.free_after_call(quote!(#array), bytes, align_lit);
         }
         results.push(quote!(#array));
         results.push(quote!(#len));
+    }
+
+    /// Frees `array` (`bytes` bytes aligned to `align`) once the call has
+    /// returned.
+    pub(super) fn free_after_call(
+        &mut self,
+        array: TokenStream,
+        bytes: TokenStream,
+        align: Literal,
+    ) {
+        let rt = self.rt();
+        if self.open.len() > 1 {
+            // Inside another list's loop: the array's local goes out of
+            // scope before the call returns, so register it at run time.
+            self.needs_cleanup_list = true;
+            self.push(quote!(_cleanup_list.push((#array, #bytes, #align));));
+        } else {
+            self.cleanup
+                .push(quote!(unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };));
+        }
+    }
+
+    /// An error context as its handle. The value stays the caller's
+    /// (passing an error context copies it), except in the result of a
+    /// synchronous export, where it must outlive the shim: the handle is
+    /// kept (not dropped), as there is no later point to drop it at.
+    pub(super) fn lower_error_context(&mut self, op: &TokenStream) -> TokenStream {
+        let rt = self.rt();
+        match &self.callee {
+            super::Callee::Export { async_: false, .. } => {
+                quote!(#rt::async_support::ErrorContext::into_handle(#op) as i32)
+            }
+            super::Callee::Import { .. }
+            | super::Callee::Export { async_: true, .. }
+            | super::Callee::PostReturn
+            | super::Callee::Memory => {
+                let op = receiver(op);
+                quote!(#op.handle() as i32)
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 mod call;
 mod lift;
 mod lower;
+mod maps;
 mod memory;
 
 use std::collections::HashMap;
@@ -31,6 +32,13 @@ pub(crate) enum Callee {
     /// A call from the host into the guest's implementation `call(args)`.
     Export {
         call: TokenStream,
+        /// An async export: the call is awaited, and the result goes back
+        /// with `task.return` (imported from `task_return_module`).
+        async_: bool,
+        task_return_module: String,
+        /// The size and alignment of the parameters when an async export
+        /// receives them in memory, which it frees once they are lifted.
+        indirect_params: Option<(usize, usize)>,
         /// A method: the first argument is a borrow whose `get()` is `&self`.
         method: bool,
         /// A constructor of the resource at this path: the user's value is
@@ -39,6 +47,10 @@ pub(crate) enum Callee {
     },
     /// Only deallocation code (`cabi_post_*`), no call.
     PostReturn,
+    /// Code that moves values to or from memory without a call: the
+    /// payload functions of streams and futures, the pieces of an async
+    /// import call.
+    Memory,
 }
 
 /// A finished block: its statements and the operands it left.
@@ -48,6 +60,8 @@ struct Block {
     elem: Ident,
     base: Ident,
     payload: Ident,
+    key: Ident,
+    value: Ident,
 }
 
 /// A statement; `let`s are kept apart so a trailing `let x = e; x` can be
@@ -74,6 +88,9 @@ struct OpenBlock {
     elem: Ident,
     base: Ident,
     payload: Ident,
+    /// A map entry's key and value, in a map's loop.
+    key: Ident,
+    value: Ident,
 }
 
 /// The body of one import wrapper, export shim or post-return function.
@@ -154,6 +171,19 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         let import_decl = &self.import_decl;
         let decls = &self.decls;
         quote!(#import_decl #area #cleanup_list #(#decls)* #(#stmts)*)
+    }
+
+    /// The generated statements followed by `value` as the block's tail
+    /// expression (a trailing `let value = e;` folded into `e`).
+    pub(crate) fn into_body_returning(mut self, value: TokenStream) -> TokenStream {
+        let value = self.take_trailing_let(value);
+        let body = self.into_body();
+        quote!(#body #value)
+    }
+
+    /// Binds the `unsafe` expression `expr` to a fresh local.
+    pub(crate) fn bind_unsafe(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
+        self.bind(prefix, quote!(unsafe { #expr }))
     }
 
     fn tmp(&mut self, prefix: &str) -> Ident {
@@ -578,25 +608,63 @@ impl Bindgen for FnBindgen<'_, '_> {
                     results.push(flushed);
                 }
             }
-            I::MapLower { .. }
-            | I::MapLift { .. }
-            | I::IterMapKey { .. }
-            | I::IterMapValue { .. }
-            | I::GuestDeallocateMap { .. }
-            | I::FixedLengthListLift { .. }
-            | I::FixedLengthListLower { .. }
-            | I::FixedLengthListLowerToMemory { .. }
-            | I::FixedLengthListLiftFromMemory { .. }
-            | I::FutureLower { .. }
-            | I::FutureLift { .. }
-            | I::StreamLower { .. }
-            | I::StreamLift { .. }
-            | I::ErrorContextLower
-            | I::ErrorContextLift
-            | I::DropHandle { .. }
-            | I::AsyncTaskReturn { .. } => {
-                unreachable!("maps, fixed-length lists and async are rejected by `check`")
+            I::MapLower {
+                key,
+                value,
+                realloc,
+            } => self.lower_map(key, value, &ops[0], realloc.is_some(), results),
+            I::MapLift { key, value, ty } => self.lift_map(key, value, *ty, ops, results),
+            I::IterMapKey { .. } => {
+                self.mark_loop();
+                let key = self.block().key.clone();
+                results.push(quote!(#key));
             }
+            I::IterMapValue { .. } => {
+                self.mark_loop();
+                let value = self.block().value.clone();
+                results.push(quote!(#value));
+            }
+            I::GuestDeallocateMap { key, value } => self.free_map(key, value, &ops[0], &ops[1]),
+            I::FixedLengthListLift { .. } => {
+                let elements = ops.iter();
+                results.push(quote!([#(#elements),*]));
+            }
+            I::FixedLengthListLower { size, .. } => {
+                let [array] = self.tmps(&["a"]);
+                let elements: Vec<Ident> = (0..*size)
+                    .map(|i| format_ident!("{}_{}", array, i))
+                    .collect();
+                let op = &ops[0];
+                self.push(quote!(let [#(#elements),*] = #op;));
+                results.extend(elements.iter().map(|e| quote!(#e)));
+            }
+            I::FixedLengthListLowerToMemory { element, .. } => {
+                self.lower_array_to_memory(element, &ops[0], &ops[1])
+            }
+            I::FixedLengthListLiftFromMemory { element, size, .. } => {
+                self.lift_array_from_memory(element, *size, &ops[0], results)
+            }
+            I::FutureLower { .. } | I::StreamLower { .. } => {
+                let op = receiver(&strip_borrow(&ops[0]));
+                results.push(quote!(#op.take_handle() as i32));
+            }
+            I::FutureLift { payload, .. } => {
+                results.push(self.lift_future_or_stream(payload.as_ref(), false, &ops[0]))
+            }
+            I::StreamLift { payload, .. } => {
+                results.push(self.lift_future_or_stream(payload.as_ref(), true, &ops[0]))
+            }
+            I::ErrorContextLower => results.push(self.lower_error_context(&ops[0])),
+            I::ErrorContextLift => {
+                let rt = self.rt();
+                let op = self.narrow(&ops[0], "u32");
+                results.push(quote!(#rt::async_support::ErrorContext::from_handle(#op)));
+            }
+            I::DropHandle { .. } => {
+                let op = &ops[0];
+                self.push(quote!(::core::mem::drop(#op);));
+            }
+            I::AsyncTaskReturn { name, params } => self.task_return(name, params, ops),
         }
     }
 
@@ -605,7 +673,7 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn push_block(&mut self) {
-        let [elem, base] = self.tmps(&["e", "base"]);
+        let [elem, base, key, value] = self.tmps(&["e", "base", "key", "value"]);
         let payload = elem.clone();
         self.open.push(OpenBlock {
             stmts: Vec::new(),
@@ -613,6 +681,8 @@ impl Bindgen for FnBindgen<'_, '_> {
             elem,
             base,
             payload,
+            key,
+            value,
         });
     }
 
@@ -631,6 +701,8 @@ impl Bindgen for FnBindgen<'_, '_> {
             elem: block.elem,
             base: block.base,
             payload: block.payload,
+            key: block.key,
+            value: block.value,
         });
     }
 

@@ -12,6 +12,38 @@ pub use alloc::string::String;
 pub use alloc::vec::Vec;
 pub use bitflags;
 
+#[cfg(feature = "async")]
+pub mod async_support;
+
+/// The Rust type of WIT `map<K, V>` unless the `map_type` option names
+/// another.
+pub type Map<K, V> = alloc::collections::BTreeMap<K, V>;
+
+/// What generated code needs of the Rust type of a WIT `map<K, V>` (the
+/// `map_type` option): build one entry at a time, and know its length.
+pub trait WitMap<K, V>: Sized {
+    /// An empty map with room for `capacity` entries.
+    fn wit_map_new(capacity: usize) -> Self;
+    /// Adds an entry.
+    fn wit_map_push(&mut self, key: K, value: V);
+    /// The number of entries.
+    fn wit_map_len(&self) -> usize;
+}
+
+impl<K: Ord, V> WitMap<K, V> for alloc::collections::BTreeMap<K, V> {
+    fn wit_map_new(_capacity: usize) -> Self {
+        alloc::collections::BTreeMap::new()
+    }
+
+    fn wit_map_push(&mut self, key: K, value: V) {
+        self.insert(key, value);
+    }
+
+    fn wit_map_len(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Allocates `size` bytes aligned to `align` for data handed to the host
 /// (a lowered list or return area). A zero size gives a dangling, aligned,
 /// non-null pointer that must not be freed.

@@ -1,0 +1,244 @@
+//! Async imports: an `async func` import becomes a `pub async fn` whose
+//! body describes the call to the runtime (`rt::async_support::AsyncImport`:
+//! how to lower the arguments, call the `[async-lower]` import, free or
+//! take back what was lowered, lift the result) and awaits it.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use wit_bindgen_core::abi::{self, AbiVariant};
+use wit_bindgen_core::wit_parser::{Function, LiftLowerAbi, ManglingAndAbi, Type, WasmImport};
+
+use crate::abi::{extern_import, wasm_type, Callee, FnBindgen};
+use crate::context::Cx;
+use crate::docs::docs;
+use crate::ident::snake;
+use crate::imports::takes_self;
+use crate::lints::fn_allows;
+use crate::names::Scope;
+use crate::types::{field_ty, ty, Style};
+
+/// One async import function.
+pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+    let name = cx.names.function(scope, func);
+    let rt = &cx.rt;
+    let method = takes_self(func);
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    let mut param_types = Vec::new();
+    let mut param_names = Vec::new();
+    for (i, param) in func.params.iter().enumerate() {
+        let ident = snake(&param.name);
+        if i == 0 && method {
+            params.push(quote!(&self));
+            args.push(quote!(self));
+            let resource = func
+                .kind
+                .resource()
+                .unwrap_or_else(|| unreachable!("methods have a resource"));
+            let path = cx.names.type_path(cx.resolve, resource, scope);
+            param_types.push(quote!(&'a #path));
+        } else {
+            let owned = ty(cx, &param.ty, Style::Owned, scope);
+            params.push(quote!(#ident: #owned));
+            args.push(quote!(#ident));
+            param_types.push(field_ty(cx, &param.ty, scope));
+        }
+        param_names.push(ident);
+    }
+    let result = match &func.result {
+        Some(result) => ty(cx, result, Style::Owned, scope),
+        None => quote!(()),
+    };
+    let call = expand_call_impl(cx, func, scope, &param_types, &param_names, &result);
+    let ret = func.result.is_some().then(|| quote!(-> #result));
+    let allow = fn_allows(cx, func, name, params.len(), false);
+    let docs = docs(&func.docs);
+    quote! {
+        #docs
+        #allow
+        pub async fn #name(#(#params),*) #ret {
+            #call
+            #rt::async_support::call_import::<_Call<'_>>((#(#args,)*)).await
+        }
+    }
+}
+
+/// The call's layout: (size, align) of its memory and where the results
+/// start. The parameters come first when they are passed in memory.
+fn call_layout(cx: &Cx, func: &Function, indirect: bool) -> ((usize, usize), usize) {
+    let (params_size, params_align) = if indirect {
+        let record = cx.info.sizes.record(func.params.iter().map(|p| &p.ty));
+        (record.size.size_wasm32(), record.align.align_wasm32())
+    } else {
+        (0, 1)
+    };
+    let (results_size, results_align) = match &func.result {
+        Some(result) => (cx.info.size(result), cx.info.align(result)),
+        None => (0, 1),
+    };
+    let offset = params_size.div_ceil(results_align) * results_align;
+    let align = params_align.max(results_align);
+    let size = (offset + results_size).div_ceil(align) * align;
+    ((size, align), offset)
+}
+
+/// `struct _Call` and its `AsyncImport` implementation.
+fn expand_call_impl(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    param_types: &[TokenStream],
+    param_names: &[proc_macro2::Ident],
+    result: &TokenStream,
+) -> TokenStream {
+    let rt = &cx.rt;
+    let sig = cx
+        .resolve
+        .wasm_signature(AbiVariant::GuestImportAsync, func);
+    let mut lowered: Vec<_> = sig.params.clone();
+    if func.result.is_some() {
+        lowered.pop();
+    }
+    let lowered_types: Vec<TokenStream> = lowered.iter().map(|t| wasm_type(*t)).collect();
+    let lowered_names: Vec<proc_macro2::Ident> = (0..lowered.len())
+        .map(|i| format_ident!("arg{}", i))
+        .collect();
+    let ((size, align), results_offset) = call_layout(cx, func, sig.indirect_params);
+    let (size, align, results_offset) = (
+        Literal::usize_unsuffixed(size),
+        Literal::usize_unsuffixed(align),
+        Literal::usize_unsuffixed(results_offset),
+    );
+    let (lower, clones_enums) = expand_lower(cx, func, scope, param_names, sig.indirect_params);
+    let lower_allow = if clones_enums {
+        quote!(#[allow(unused_variables, clippy::clone_on_copy)])
+    } else {
+        quote!(#[allow(unused_variables)])
+    };
+    let free_lists = expand_free(cx, func, scope, &lowered_names, sig.indirect_params, false);
+    let reclaim = expand_free(cx, func, scope, &lowered_names, sig.indirect_params, true);
+    let lift = expand_lift(cx, func, scope);
+    let interface = match scope {
+        Scope::Module(module) => Some(&cx.names.module(module).key),
+        Scope::Root => None,
+    };
+    let (module, import_name) = cx.resolve.wasm_import_name(
+        ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback),
+        WasmImport::Func { interface, func },
+    );
+    let import = extern_import(&module, &import_name, &sig.params, &sig.results);
+    let results_arg = func.result.is_some().then(|| quote!(_results));
+    quote! {
+        struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
+        #[allow(unused_parens, clippy::unused_unit)]
+        unsafe impl<'a> #rt::async_support::AsyncImport for _Call<'a> {
+            type Params = (#(#param_types,)*);
+            type Lowered = (#(#lowered_types,)*);
+            type Results = #result;
+            const AREA: (usize, usize) = (#size, #align);
+            const RESULTS_OFFSET: usize = #results_offset;
+
+            #lower_allow
+            unsafe fn lower((#(#param_names,)*): Self::Params, _area: *mut u8) -> Self::Lowered {
+                #lower
+            }
+
+            unsafe fn call((#(#lowered_names,)*): Self::Lowered, _results: *mut u8) -> u32 {
+                #import
+                unsafe { _wit_import(#(#lowered_names,)* #results_arg) as u32 }
+            }
+
+            #[allow(unused_variables)]
+            unsafe fn free_lists((#(#lowered_names,)*): Self::Lowered) {
+                #free_lists
+            }
+
+            #[allow(unused_variables)]
+            unsafe fn reclaim((#(#lowered_names,)*): Self::Lowered) {
+                #reclaim
+            }
+
+            #[allow(unused_variables)]
+            unsafe fn lift(_results: *mut u8) -> Self::Results {
+                #lift
+            }
+        }
+    }
+}
+
+/// The body of `lower`: each argument lowered (into `_area` when the
+/// parameters go in memory), moving what it owns; the lowered values.
+/// And whether it copies enums with `.clone()`.
+fn expand_lower(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    names: &[proc_macro2::Ident],
+    indirect: bool,
+) -> (TokenStream, bool) {
+    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
+    let mut flat = Vec::new();
+    if indirect {
+        let types: Vec<&Type> = func.params.iter().map(|p| &p.ty).collect();
+        let offsets = cx.info.sizes.field_offsets(types.iter().copied());
+        for ((offset, ty), name) in offsets.into_iter().zip(names) {
+            let offset = Literal::usize_unsuffixed(offset.size_wasm32());
+            let address = bindgen.bind_unsafe("p", quote!(_area.add(#offset)));
+            abi::lower_to_memory(cx.resolve, &mut bindgen, address, quote!(#name), ty);
+        }
+        flat.push(quote!(_area));
+    } else {
+        for (param, name) in func.params.iter().zip(names) {
+            flat.extend(abi::lower_flat(
+                cx.resolve,
+                &mut bindgen,
+                quote!(#name),
+                &param.ty,
+            ));
+        }
+    }
+    let clones_enums = bindgen.clones_enums;
+    let body = bindgen.into_body();
+    let body = quote! {
+        #body
+        (#(#flat,)*)
+    };
+    (body, clones_enums)
+}
+
+/// The body of `free_lists` (or, with `own`, of `reclaim`, which also
+/// drops the owned handles): what `lower` allocated, released.
+fn expand_free(
+    cx: &Cx,
+    func: &Function,
+    scope: Scope,
+    lowered: &[proc_macro2::Ident],
+    indirect: bool,
+    own: bool,
+) -> TokenStream {
+    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
+    let types: Vec<Type> = func.params.iter().map(|p| p.ty).collect();
+    let operands: Vec<TokenStream> = lowered.iter().map(|name| quote!(#name)).collect();
+    // Flat values of fixed-length lists are deallocated as tuples.
+    let resolve = if indirect {
+        cx.resolve
+    } else {
+        cx.fixed_lists_as_tuples()
+    };
+    if own {
+        abi::deallocate_lists_and_own_in_types(resolve, &types, &operands, indirect, &mut bindgen);
+    } else {
+        abi::deallocate_lists_in_types(resolve, &types, &operands, indirect, &mut bindgen);
+    }
+    bindgen.into_body()
+}
+
+/// The body of `lift`: the result read from `_results`.
+fn expand_lift(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
+    let Some(result) = &func.result else {
+        return TokenStream::new();
+    };
+    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
+    let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(_results), result);
+    bindgen.into_body_returning(value)
+}

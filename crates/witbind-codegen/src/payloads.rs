@@ -1,0 +1,510 @@
+//! Streams and futures: every payload type of the world's streams and
+//! futures gets a vtable (its layout, lowering and lifting, and the
+//! `stream.*`/`future.*` intrinsics of the first function that has such a
+//! stream or future), implementing the bindings' `wit_stream::StreamPayload`
+//! or `wit_future::FuturePayload` trait; `wit_stream::new` and
+//! `wit_future::new` create streams and futures of any of them.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+use wit_bindgen_core::abi::{self, WasmType};
+use wit_bindgen_core::dealias;
+use wit_bindgen_core::wit_parser::{
+    FutureIntrinsic, Handle, LiftLowerAbi, ManglingAndAbi, StreamIntrinsic, Type, TypeDefKind,
+    TypeId, WasmImport, WorldItem,
+};
+
+use crate::abi::{extern_import, Callee, FnBindgen};
+use crate::context::Cx;
+use crate::names::{ModulePath, Scope, Side};
+use crate::types::payload_ty;
+
+/// A stream or a future.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Stream,
+    Future,
+}
+
+/// The vtable of one payload type.
+struct Vtable {
+    kind: Kind,
+    payload: Option<Type>,
+    /// Where the vtable is defined: the scope of the function whose
+    /// intrinsics it uses.
+    scope: Scope,
+    /// That function, by its WIT name, and whether it is exported.
+    func: String,
+    exported: bool,
+    /// The stream or future type in that function.
+    ty: TypeId,
+}
+
+/// Every vtable the world needs, in the order their payloads are first
+/// met (imports, then exports; functions in WIT order).
+pub(crate) struct Payloads {
+    vtables: Vec<Vtable>,
+}
+
+impl Payloads {
+    pub(crate) fn collect(cx: &Cx) -> Payloads {
+        let mut payloads = Payloads {
+            vtables: Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        let world = &cx.resolve.worlds[cx.world];
+        let mut visit =
+            |scope: Scope, side: Side, func: &wit_bindgen_core::wit_parser::Function| {
+                if cx.skipped(func) {
+                    return;
+                }
+                for ty in func.find_futures_and_streams(cx.resolve) {
+                    let kind = &cx.resolve.types[ty].kind;
+                    let (kind, payload) = if let TypeDefKind::Stream(payload) = kind {
+                        (Kind::Stream, *payload)
+                    } else if let TypeDefKind::Future(payload) = kind {
+                        (Kind::Future, *payload)
+                    } else {
+                        unreachable!("`find_futures_and_streams` finds streams and futures")
+                    };
+                    let key = (
+                        kind == Kind::Stream,
+                        payload_key(cx, payload.as_ref(), scope),
+                    );
+                    if seen.insert(key) {
+                        payloads.vtables.push(Vtable {
+                            kind,
+                            payload,
+                            scope,
+                            func: func.name.clone(),
+                            exported: side == Side::Export,
+                            ty,
+                        });
+                    }
+                }
+            };
+        let root_functions = |items: &wit_bindgen_core::wit_parser::IndexMap<_, WorldItem>| {
+            items
+                .values()
+                .filter_map(|item| match item {
+                    WorldItem::Function(func) => Some(func.clone()),
+                    WorldItem::Interface { .. } | WorldItem::Type { .. } => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        for func in root_functions(&world.imports) {
+            visit(Scope::Root, Side::Import, &func);
+        }
+        for (id, module) in cx.names.modules.iter().enumerate() {
+            if module.remapped.is_some() {
+                continue;
+            }
+            for func in cx.resolve.interfaces[module.interface].functions.values() {
+                visit(Scope::Module(id), module.side, func);
+            }
+        }
+        for func in root_functions(&world.exports) {
+            visit(Scope::Root, Side::Export, &func);
+        }
+        payloads
+    }
+
+    /// The vtables defined in `scope`.
+    pub(crate) fn expand_vtables(&self, cx: &Cx, scope: Scope) -> TokenStream {
+        self.vtables
+            .iter()
+            .filter(|vtable| vtable.scope == scope)
+            .map(|vtable| expand_vtable(cx, vtable))
+            .collect()
+    }
+
+    /// The root's `wit_stream` and `wit_future` modules, for the kinds the
+    /// world has.
+    pub(crate) fn expand_modules(&self, cx: &Cx) -> TokenStream {
+        let rt = &cx.rt;
+        let streams = self
+            .vtables
+            .iter()
+            .any(|v| v.kind == Kind::Stream)
+            .then(|| {
+                quote! {
+                    /// Streams: `new` creates one, of any payload type the
+                    /// world's streams carry.
+                    pub mod wit_stream {
+                        /// A type the world's streams carry.
+                        pub trait StreamPayload: Unpin + Sized + 'static {
+                            #[doc(hidden)]
+                            const VTABLE: &'static #rt::async_support::StreamVtable<Self>;
+                        }
+
+                        /// A new stream: its writable and readable ends.
+                        pub fn new<T: StreamPayload>() -> (
+                            #rt::async_support::StreamWriter<T>,
+                            #rt::async_support::StreamReader<T>,
+                        ) {
+                            unsafe { #rt::async_support::stream_new::<T>(T::VTABLE) }
+                        }
+                    }
+                }
+            });
+        let futures = self
+            .vtables
+            .iter()
+            .any(|v| v.kind == Kind::Future)
+            .then(|| {
+                quote! {
+                    /// Futures: `new` creates one, of any payload type the
+                    /// world's futures carry.
+                    pub mod wit_future {
+                        /// A type the world's futures carry.
+                        pub trait FuturePayload: Unpin + Sized + 'static {
+                            #[doc(hidden)]
+                            const VTABLE: &'static #rt::async_support::FutureVtable<Self>;
+                        }
+
+                        /// A new future: its writable and readable ends. A writer
+                        /// dropped without writing sends `default()`.
+                        pub fn new<T: FuturePayload>(default: fn() -> T) -> (
+                            #rt::async_support::FutureWriter<T>,
+                            #rt::async_support::FutureReader<T>,
+                        ) {
+                            unsafe { #rt::async_support::future_new::<T>(default, T::VTABLE) }
+                        }
+                    }
+                }
+            });
+        quote!(#streams #futures)
+    }
+}
+
+/// What makes two payloads the same Rust type: named types by the copy
+/// `scope` refers to, anonymous ones by structure.
+fn payload_key(cx: &Cx, payload: Option<&Type>, scope: Scope) -> String {
+    match payload {
+        None => "()".to_string(),
+        Some(Type::Id(id)) => {
+            let id = dealias(cx.resolve, *id);
+            let def = &cx.resolve.types[id];
+            if def.name.is_some() {
+                let owner = cx.names.scope_of_type(cx.resolve, id, scope);
+                return format!("{owner:?}:{}", id.index());
+            }
+            let inner = |ty: Option<&Type>| payload_key(cx, ty, scope);
+            let children = || {
+                let children = crate::info::children(cx.resolve, id);
+                let children: Vec<String> = children.iter().map(|t| inner(Some(t))).collect();
+                format!("{}({})", def.kind.as_str(), children.join(","))
+            };
+            match &def.kind {
+                TypeDefKind::Handle(Handle::Own(r)) => {
+                    format!("own({})", inner(Some(&Type::Id(*r))))
+                }
+                TypeDefKind::Handle(Handle::Borrow(r)) => {
+                    format!("borrow({})", inner(Some(&Type::Id(*r))))
+                }
+                TypeDefKind::Stream(t) => format!("stream({})", inner(t.as_ref())),
+                TypeDefKind::Future(t) => format!("future({})", inner(t.as_ref())),
+                TypeDefKind::FixedLengthList(t, n) => format!("[{}; {n}]", inner(Some(t))),
+                TypeDefKind::Result(r) => {
+                    format!("result({},{})", inner(r.ok.as_ref()), inner(r.err.as_ref()))
+                }
+                TypeDefKind::Record(_)
+                | TypeDefKind::Resource
+                | TypeDefKind::Flags(_)
+                | TypeDefKind::Tuple(_)
+                | TypeDefKind::Variant(_)
+                | TypeDefKind::Enum(_)
+                | TypeDefKind::Option(_)
+                | TypeDefKind::List(_)
+                | TypeDefKind::Map(..)
+                | TypeDefKind::Type(_)
+                | TypeDefKind::Unknown => children(),
+            }
+        }
+        Some(primitive) => format!("{primitive:?}"),
+    }
+}
+
+/// Whether values of `payload` are laid out in Rust as in the canonical
+/// ABI, so that streams move them without lowering or lifting.
+fn is_canonical(payload: Option<&Type>) -> bool {
+    match payload {
+        None => true,
+        Some(ty) => match ty {
+            Type::U8
+            | Type::S8
+            | Type::U16
+            | Type::S16
+            | Type::U32
+            | Type::S32
+            | Type::U64
+            | Type::S64
+            | Type::F32
+            | Type::F64 => true,
+            Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
+        },
+    }
+}
+
+/// One vtable: the intrinsics, the payload's lowering and lifting, the
+/// static, and the payload trait's implementation.
+fn expand_vtable(cx: &Cx, vtable: &Vtable) -> TokenStream {
+    let rt = &cx.rt;
+    let payload = payload_ty(cx, vtable.payload.as_ref(), vtable.scope);
+    let (size, align) = match &vtable.payload {
+        Some(ty) => (cx.info.size(ty), cx.info.align(ty)),
+        None => (0, 1),
+    };
+    let (size, align) = (
+        Literal::usize_unsuffixed(size),
+        Literal::usize_unsuffixed(align),
+    );
+    let intrinsics = expand_intrinsics(cx, vtable);
+    let payload_fns = expand_payload_fns(cx, vtable, &payload);
+    let here = cx.names.path(vtable.scope);
+    let canonical = vtable.kind == Kind::Stream && is_canonical(vtable.payload.as_ref());
+    let optional = |name: &str| {
+        let name = crate::ident::ident(name);
+        match (vtable.kind, canonical) {
+            (Kind::Stream, true) => quote!(#name: ::core::option::Option::None),
+            (Kind::Stream, false) => quote!(#name: ::core::option::Option::Some(#name)),
+            (Kind::Future, _) => quote!(#name),
+        }
+    };
+    let (lower, lift, dealloc_lists) = (
+        optional("lower"),
+        optional("lift"),
+        optional("dealloc_lists"),
+    );
+    let (module, trait_, vtable_type, what) = match vtable.kind {
+        Kind::Stream => ("wit_stream", "StreamPayload", "StreamVtable", "stream"),
+        Kind::Future => ("wit_future", "FuturePayload", "FutureVtable", "future"),
+    };
+    let trait_path = here.path_to(&ModulePath::root(), &crate::ident::ident(module));
+    let trait_ = crate::ident::ident(trait_);
+    let vtable_type = crate::ident::ident(vtable_type);
+    let doc = format!(
+        " The `{what}` vtable of `{payload}`, with the intrinsics of `{}`.",
+        vtable.func
+    )
+    .replace("  ", " ");
+    quote! {
+        #[doc = #doc]
+        const _: () = {
+            #intrinsics
+            #payload_fns
+            static VTABLE: #rt::async_support::#vtable_type<#payload> = #rt::async_support::#vtable_type {
+                layout: (#size, #align),
+                #lower,
+                #lift,
+                #dealloc_lists,
+                new,
+                start_read,
+                start_write,
+                cancel_read,
+                cancel_write,
+                drop_readable,
+                drop_writable,
+            };
+            impl #trait_path::#trait_ for #payload {
+                const VTABLE: &'static #rt::async_support::#vtable_type<Self> = &VTABLE;
+            }
+        };
+    }
+}
+
+/// The seven intrinsics of a vtable, each as a Rust function calling the
+/// core import (imported functions are not taken by address, which the
+/// linker handles poorly).
+fn expand_intrinsics(cx: &Cx, vtable: &Vtable) -> TokenStream {
+    let interface = match vtable.scope {
+        Scope::Module(module) => Some(&cx.names.module(module).key),
+        Scope::Root => None,
+    };
+    let func = find_function(cx, vtable);
+    let stream = vtable.kind == Kind::Stream;
+    let name = |intrinsic: usize, async_: bool| {
+        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+        let import = if stream {
+            let intrinsic = [
+                StreamIntrinsic::New,
+                StreamIntrinsic::Read,
+                StreamIntrinsic::Write,
+                StreamIntrinsic::CancelRead,
+                StreamIntrinsic::CancelWrite,
+                StreamIntrinsic::DropReadable,
+                StreamIntrinsic::DropWritable,
+            ]
+            .into_iter()
+            .nth(intrinsic)
+            .unwrap_or_else(|| unreachable!("seven intrinsics"));
+            WasmImport::StreamIntrinsic {
+                interface,
+                func,
+                ty: Some(vtable.ty),
+                intrinsic,
+                exported: vtable.exported,
+                async_,
+            }
+        } else {
+            let intrinsic = [
+                FutureIntrinsic::New,
+                FutureIntrinsic::Read,
+                FutureIntrinsic::Write,
+                FutureIntrinsic::CancelRead,
+                FutureIntrinsic::CancelWrite,
+                FutureIntrinsic::DropReadable,
+                FutureIntrinsic::DropWritable,
+            ]
+            .into_iter()
+            .nth(intrinsic)
+            .unwrap_or_else(|| unreachable!("seven intrinsics"));
+            WasmImport::FutureIntrinsic {
+                interface,
+                func,
+                ty: Some(vtable.ty),
+                intrinsic,
+                exported: vtable.exported,
+                async_,
+            }
+        };
+        cx.resolve.wasm_import_name(mangling, import)
+    };
+    use WasmType::{Length, Pointer, I32, I64};
+    let count: &[WasmType] = if stream { &[Length] } else { &[] };
+    let read_params: Vec<WasmType> = [I32, Pointer].iter().chain(count).copied().collect();
+    let intrinsics: [(&str, Vec<WasmType>, &[WasmType], bool); 7] = [
+        ("new", Vec::new(), &[I64], false),
+        ("start_read", read_params.clone(), &[I32], true),
+        ("start_write", read_params, &[I32], true),
+        ("cancel_read", vec![I32], &[I32], false),
+        ("cancel_write", vec![I32], &[I32], false),
+        ("drop_readable", vec![I32], &[], false),
+        ("drop_writable", vec![I32], &[], false),
+    ];
+    let fns = intrinsics
+        .into_iter()
+        .enumerate()
+        .map(|(i, (rust, params, results, async_))| {
+            let (module, link_name) = name(i, async_);
+            let import = extern_import(&module, &link_name, &params, results);
+            let rust = crate::ident::ident(rust);
+            let (decl, call) = intrinsic_signature(rust.clone(), &params, results, stream);
+            quote! {
+                #decl {
+                    #import
+                    #call
+                }
+            }
+        });
+    quote!(#(#fns)*)
+}
+
+/// The Rust signature of an intrinsic wrapper (the vtable's types) and the
+/// call of `_wit_import` in its body.
+fn intrinsic_signature(
+    name: Ident,
+    params: &[WasmType],
+    results: &[WasmType],
+    stream: bool,
+) -> (TokenStream, TokenStream) {
+    match (params, results) {
+        ([], [_]) => (
+            quote!(unsafe fn #name() -> u64),
+            quote!(unsafe { _wit_import() as u64 }),
+        ),
+        ([_], [_]) => (
+            quote!(unsafe fn #name(handle: u32) -> u32),
+            quote!(unsafe { _wit_import(handle as i32) as u32 }),
+        ),
+        ([_], []) => (
+            quote!(unsafe fn #name(handle: u32)),
+            quote!(unsafe { _wit_import(handle as i32) }),
+        ),
+        _ => {
+            let (pointer, arg) = if name == "start_write" {
+                (quote!(*const u8), quote!(ptr.cast_mut()))
+            } else {
+                (quote!(*mut u8), quote!(ptr))
+            };
+            if stream {
+                (
+                    quote!(unsafe fn #name(handle: u32, ptr: #pointer, count: usize) -> u32),
+                    quote!(unsafe { _wit_import(handle as i32, #arg, count) as u32 }),
+                )
+            } else {
+                (
+                    quote!(unsafe fn #name(handle: u32, ptr: #pointer) -> u32),
+                    quote!(unsafe { _wit_import(handle as i32, #arg) as u32 }),
+                )
+            }
+        }
+    }
+}
+
+/// The function of `vtable`, from its scope.
+fn find_function<'a>(cx: &'a Cx, vtable: &Vtable) -> &'a wit_bindgen_core::wit_parser::Function {
+    let world = &cx.resolve.worlds[cx.world];
+    let found = match vtable.scope {
+        Scope::Module(module) => cx.resolve.interfaces[cx.names.module(module).interface]
+            .functions
+            .get(&vtable.func),
+        Scope::Root => {
+            let items = if vtable.exported {
+                &world.exports
+            } else {
+                &world.imports
+            };
+            items.values().find_map(|item| match item {
+                WorldItem::Function(func) if func.name == vtable.func => Some(func),
+                WorldItem::Function(_) | WorldItem::Interface { .. } | WorldItem::Type { .. } => {
+                    None
+                }
+            })
+        }
+    };
+    found.unwrap_or_else(|| unreachable!("the vtable's function is in its scope"))
+}
+
+/// `lower`, `lift` and `dealloc_lists` for the payload.
+fn expand_payload_fns(cx: &Cx, vtable: &Vtable, payload: &TokenStream) -> TokenStream {
+    if vtable.kind == Kind::Stream && is_canonical(vtable.payload.as_ref()) {
+        return TokenStream::new();
+    }
+    let Some(ty) = &vtable.payload else {
+        return quote! {
+            unsafe fn lower(_value: (), _ptr: *mut u8) {}
+            unsafe fn lift(_ptr: *mut u8) {}
+            unsafe fn dealloc_lists(_ptr: *mut u8) {}
+        };
+    };
+    let mut lower = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
+    abi::lower_to_memory(cx.resolve, &mut lower, quote!(ptr), quote!(value), ty);
+    let lower_allow = if lower.clones_enums {
+        quote!(#[allow(unused_variables, clippy::clone_on_copy)])
+    } else {
+        quote!(#[allow(unused_variables)])
+    };
+    let lower = lower.into_body();
+    let mut lift = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
+    let value = abi::lift_from_memory(cx.resolve, &mut lift, quote!(ptr), ty);
+    let lift = lift.into_body_returning(value);
+    let mut dealloc = FnBindgen::new(cx, vtable.scope, Callee::Memory, Vec::new());
+    abi::deallocate_lists_in_types(cx.resolve, &[*ty], &[quote!(ptr)], true, &mut dealloc);
+    let dealloc = dealloc.into_body();
+    quote! {
+        #lower_allow
+        unsafe fn lower(value: #payload, ptr: *mut u8) {
+            #lower
+        }
+        unsafe fn lift(ptr: *mut u8) -> #payload {
+            #lift
+        }
+        #[allow(unused_variables)]
+        unsafe fn dealloc_lists(ptr: *mut u8) {
+            #dealloc
+        }
+    }
+}

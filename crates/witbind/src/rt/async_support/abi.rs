@@ -1,0 +1,119 @@
+//! The component model's async intrinsics, as core wasm imports, and the
+//! codes they exchange. Off wasm32 every intrinsic is a stub that panics,
+//! so that code using them still builds (and unit-tests) on the host.
+
+/// Declares `unsafe fn`s calling core wasm imports; panicking stubs off wasm.
+macro_rules! intrinsics {
+    ($(
+        $(#[doc = $doc:literal])*
+        $module:literal $name:literal fn $rust:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;
+    )*) => {$(
+        $(#[doc = $doc])*
+        ///
+        /// # Safety
+        /// The arguments must be what the canonical ABI expects.
+        #[cfg(target_arch = "wasm32")]
+        #[inline]
+        pub(crate) unsafe fn $rust($($arg: $ty),*) $(-> $ret)? {
+            #[link(wasm_import_module = $module)]
+            unsafe extern "C" {
+                #[link_name = $name]
+                fn import($($arg: $ty),*) $(-> $ret)?;
+            }
+            // SAFETY: guaranteed by the caller.
+            unsafe { import($($arg),*) }
+        }
+
+        $(#[doc = $doc])*
+        ///
+        /// # Safety
+        /// Never safe to call: this stub exists off wasm32 only.
+        #[cfg(not(target_arch = "wasm32"))]
+        pub(crate) unsafe fn $rust($($arg: $ty),*) $(-> $ret)? {
+            $(let _ = $arg;)*
+            unreachable!(concat!("`", $name, "` is only available on wasm32"))
+        }
+    )*};
+}
+
+intrinsics! {
+    /// A new, empty waitable set.
+    "$root" "[waitable-set-new]" fn waitable_set_new() -> u32;
+    /// Drops a waitable set (it must be empty).
+    "$root" "[waitable-set-drop]" fn waitable_set_drop(set: u32);
+    /// Moves `waitable` into `set` (0: out of every set).
+    "$root" "[waitable-join]" fn waitable_join(waitable: u32, set: u32);
+    /// Blocks until an event of `set`; writes `[waitable, code]` at `out`
+    /// and returns the event.
+    "$root" "[waitable-set-wait]" fn waitable_set_wait(set: u32, out: *mut u32) -> u32;
+    /// The next event of `set`, or `EVENT_NONE`, without blocking.
+    "$root" "[waitable-set-poll]" fn waitable_set_poll(set: u32, out: *mut u32) -> u32;
+    /// Drops a finished subtask.
+    "$root" "[subtask-drop]" fn subtask_drop(subtask: u32);
+    /// Cancels a subtask; returns its final status.
+    "$root" "[subtask-cancel]" fn subtask_cancel(subtask: u32) -> u32;
+    /// The current task's context slot 0.
+    "$root" "[context-get-0]" fn context_get() -> *mut u8;
+    /// Sets the current task's context slot 0.
+    "$root" "[context-set-0]" fn context_set(value: *mut u8);
+    /// Raises the component instance's backpressure.
+    "$root" "[backpressure-inc]" fn backpressure_inc();
+    /// Lowers the component instance's backpressure.
+    "$root" "[backpressure-dec]" fn backpressure_dec();
+    /// Lets other tasks run; returns nonzero when this task was cancelled.
+    "$root" "[thread-yield]" fn thread_yield() -> u32;
+    /// Tells the caller that the current (exported) task was cancelled.
+    "[export]$root" "[task-cancel]" fn task_cancel();
+    /// A new error context with a debug message.
+    "$root" "[error-context-new-utf8]" fn error_context_new(ptr: *const u8, len: usize) -> u32;
+    /// Writes the debug message of an error context (a string the host
+    /// allocates with `cabi_realloc`) at `out`.
+    "$root" "[error-context-debug-message-utf8]" fn error_context_debug_message(handle: u32, out: *mut u8);
+    /// Drops an error context.
+    "$root" "[error-context-drop]" fn error_context_drop(handle: u32);
+}
+
+/// Events the host delivers to a task (`event0` of a callback).
+pub(crate) const EVENT_NONE: u32 = 0;
+pub(crate) const EVENT_SUBTASK: u32 = 1;
+pub(crate) const EVENT_STREAM_READ: u32 = 2;
+pub(crate) const EVENT_STREAM_WRITE: u32 = 3;
+pub(crate) const EVENT_FUTURE_READ: u32 = 4;
+pub(crate) const EVENT_FUTURE_WRITE: u32 = 5;
+pub(crate) const EVENT_CANCEL: u32 = 6;
+
+/// The state of a subtask (an async import call).
+pub(crate) const STATUS_STARTING: u32 = 0;
+pub(crate) const STATUS_STARTED: u32 = 1;
+pub(crate) const STATUS_RETURNED: u32 = 2;
+pub(crate) const STATUS_CANCELLED_BEFORE_STARTED: u32 = 3;
+pub(crate) const STATUS_CANCELLED_BEFORE_RETURNED: u32 = 4;
+
+/// A stream or future read or write that has not finished yet.
+pub(crate) const BLOCKED: u32 = 0xffff_ffff;
+/// How a stream or future read or write ended (the low 4 bits; the count
+/// of values transferred is above them).
+pub(crate) const COPY_COMPLETED: u32 = 0;
+pub(crate) const COPY_DROPPED: u32 = 1;
+pub(crate) const COPY_CANCELLED: u32 = 2;
+
+/// What a callback tells the host to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CallbackCode {
+    /// The task is done.
+    Exit,
+    /// Call back soon, with no event.
+    Yield,
+    /// Call back with the next event of this waitable set.
+    Wait(u32),
+}
+
+impl CallbackCode {
+    pub(crate) fn encode(self) -> u32 {
+        match self {
+            CallbackCode::Exit => 0,
+            CallbackCode::Yield => 1,
+            CallbackCode::Wait(set) => 2 | (set << 4),
+        }
+    }
+}

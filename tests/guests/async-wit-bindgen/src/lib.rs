@@ -1,0 +1,15 @@
+//! The async guest with wit-bindgen 0.63 (the reference)'s bindings.
+
+mod bindings {
+    wit_bindgen::generate!({
+        path: "../../../wit/fixtures/async-runtime.wit",
+    });
+}
+
+use wit_bindgen as runtime;
+
+#[path = "../../async-common.rs"]
+mod common;
+
+#[global_allocator]
+static ALLOCATOR: common::CountingAllocator = common::CountingAllocator;
