@@ -135,6 +135,59 @@ pub mod witbind_fixtures {
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
             }
+            /// `a + b`, at once.
+            pub async fn add(a: u32, b: u32) -> u32 {
+                struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
+                #[allow(unused_parens, clippy::unused_unit)]
+                unsafe impl<'a> ::witbind::rt::async_support::AsyncImport for _Call<'a> {
+                    type Params = (u32, u32);
+                    type Lowered = (i32, i32);
+                    type Results = u32;
+                    const AREA: (usize, usize) = (4, 4);
+                    const RESULTS_OFFSET: usize = 0;
+                    #[allow(unused_variables)]
+                    unsafe fn lower(
+                        (a, b): Self::Params,
+                        _area: *mut u8,
+                    ) -> Self::Lowered {
+                        (::witbind::rt::as_i32(a), ::witbind::rt::as_i32(b))
+                    }
+                    unsafe fn call(
+                        (arg0, arg1): Self::Lowered,
+                        _results: *mut u8,
+                    ) -> u32 {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "witbind-fixtures:async-runtime/host"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[async-lower]add"]
+                            fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(
+                            _: i32,
+                            _: i32,
+                            _: *mut u8,
+                        ) -> i32 {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        unsafe { _wit_import(arg0, arg1, _results) as u32 }
+                    }
+                    #[allow(unused_variables)]
+                    unsafe fn free_lists((arg0, arg1): Self::Lowered) {}
+                    #[allow(unused_variables)]
+                    unsafe fn reclaim((arg0, arg1): Self::Lowered) {}
+                    #[allow(unused_variables)]
+                    unsafe fn lift(_results: *mut u8) -> Self::Results {
+                        let _l2 = unsafe { *_results.cast::<i32>() };
+                        _l2 as u32
+                    }
+                }
+                ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
+            }
             /// `s`, after `yields` turns of the host's event loop.
             pub async fn echo(
                 s: ::witbind::rt::String,
@@ -1064,6 +1117,12 @@ pub mod exports {
                         b: u32,
                         label: ::witbind::rt::String,
                     ) -> ::witbind::rt::String;
+                    /// `n + 1`, without awaiting anything.
+                    #[allow(async_fn_in_trait)]
+                    async fn noop(n: u32) -> u32;
+                    /// `host.add(n, 1)`.
+                    #[allow(async_fn_in_trait)]
+                    async fn bounce(n: u32) -> u32;
                     /// `len` bytes (byte `i` is `i % 251`), written by a task the guest
                     /// spawns, in chunks.
                     #[allow(async_fn_in_trait)]
@@ -1204,6 +1263,76 @@ pub mod exports {
                 }
                 #[doc(hidden)]
                 pub unsafe fn __callback_compute(
+                    event: u32,
+                    waitable: u32,
+                    code: u32,
+                ) -> u32 {
+                    unsafe {
+                        ::witbind::rt::async_support::callback(event, waitable, code)
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_noop_cabi<__T: Guest>(arg0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    ::witbind::rt::async_support::start_task(async move {
+                        let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
+                        let _ret2 = { __T::noop(arg0 as u32).await };
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[task-return]noop"]
+                            fn _wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: i32) {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        _task_cancel.forget();
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                    }) as i32
+                }
+                #[doc(hidden)]
+                pub unsafe fn __callback_noop(
+                    event: u32,
+                    waitable: u32,
+                    code: u32,
+                ) -> u32 {
+                    unsafe {
+                        ::witbind::rt::async_support::callback(event, waitable, code)
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_bounce_cabi<__T: Guest>(arg0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    ::witbind::rt::async_support::start_task(async move {
+                        let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
+                        let _ret2 = { __T::bounce(arg0 as u32).await };
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[task-return]bounce"]
+                            fn _wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: i32) {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        _task_cancel.forget();
+                        unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
+                    }) as i32
+                }
+                #[doc(hidden)]
+                pub unsafe fn __callback_bounce(
                     event: u32,
                     waitable: u32,
                     code: u32,
@@ -2057,6 +2186,26 @@ pub mod exports {
                             unsafe extern "C" fn callback_compute(event: u32, waitable: u32, code: u32) -> u32 {
                                 unsafe { $($path_to_types)*::__callback_compute(event, waitable, code) }
                             }
+                            #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#noop")]
+                            unsafe extern "C" fn export_noop(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_noop_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(
+                                export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#noop"
+                            )]
+                            unsafe extern "C" fn callback_noop(event: u32, waitable: u32, code: u32) -> u32 {
+                                unsafe { $($path_to_types)*::__callback_noop(event, waitable, code) }
+                            }
+                            #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#bounce")]
+                            unsafe extern "C" fn export_bounce(arg0: i32) -> i32 {
+                                unsafe { $($path_to_types)*::_export_bounce_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(
+                                export_name = "[callback][async-lift]witbind-fixtures:async-runtime/api#bounce"
+                            )]
+                            unsafe extern "C" fn callback_bounce(event: u32, waitable: u32, code: u32) -> u32 {
+                                unsafe { $($path_to_types)*::__callback_bounce(event, waitable, code) }
+                            }
                             #[unsafe(export_name = "[async-lift]witbind-fixtures:async-runtime/api#produce")]
                             unsafe extern "C" fn export_produce(arg0: i64) -> i32 {
                                 unsafe { $($path_to_types)*::_export_produce_cabi::<$ty>(arg0) }
@@ -2471,7 +2620,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 1004] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x80\x07\x01A\x02\x01A\x07\x01B\x03\x01ps\x01r\x03\x02idy\x04names\x04tags\0\x04\0\x04item\x03\0\x01\x03\0$witbind-fixtures:async-runtime/types\x05\0\x02\x03\0\0\x04item\x01B\x15\x02\x03\x02\x01\x01\x04\0\x04item\x03\0\0\x01C\x02\x01ay\x01by\0y\x04\0\x08slow-add\x01\x02\x01C\x02\x01ss\x06yieldsy\0s\x04\0\x04echo\x01\x03\x01f\x01}\x01@\x01\x03lenw\0\x04\x04\0\x05bytes\x01\x05\x01o\x02ww\x01C\x01\x01s\x04\0\x06\x04\0\x04sink\x01\x07\x01f\x01\x01\x01@\x01\x01ny\0\x08\x04\0\x05items\x01\t\x01e\x01s\x01@\x01\x01vs\0\n\x04\0\x05later\x01\x0B\x01e\x01y\x01C\x01\x01f\x0C\0y\x04\0\x0Cawait-future\x01\r\x03\0#witbind-fixtures:async-runtime/host\x05\x02\x01B3\x02\x03\x02\x01\x01\x04\0\x04item\x03\0\0\x01C\x03\x01ay\x01by\x05labels\0s\x04\0\x07compute\x01\x02\x01f\x01}\x01C\x01\x03lenw\0\x03\x04\0\x07produce\x01\x04\x01o\x02ww\x01C\x01\x01s\x03\0\x05\x04\0\x07consume\x01\x06\x01C\x01\x03lenw\0\x05\x04\0\x05relay\x01\x07\x01f\x01\x01\x01C\x01\x01ny\0\x08\x04\0\x05items\x01\t\x01p\x01\x01C\x01\x01ny\0\n\x04\0\rcollect-items\x01\x0B\x01f\x01s\x01C\x01\x01s\x0C\0\x0C\x04\0\x05upper\x01\r\x01e\x01s\x01C\x01\x01vs\0\x0E\x04\0\x05later\x01\x0F\x01C\x01\x01vs\0s\x04\0\x10await-host-later\x01\x10\x01C\x01\x01vy\0y\x04\0\x0Bpass-future\x01\x11\x01C\x01\x01f\x0E\0s\x04\0\x04wait\x01\x12\x01C\x02\x01s\x03\x01nw\0w\x04\0\tread-some\x01\x13\x01e\x01y\x01C\x02\x01s\x03\x01f\x14\x01\0\x04\0\ndrop-early\x01\x15\x01C\0\0y\x04\0\rcancel-import\x01\x16\x01j\x01s\x01d\x01C\x01\x07messages\0\x17\x04\0\x04fail\x01\x18\x01j\x01y\x01d\x01@\x01\x07messages\0\x19\x04\0\tsync-fail\x01\x1A\x01@\0\0x\x04\0\x0Cheap-balance\x01\x1B\x01csy\x01@\x01\x01m\x1C\0\x1C\x04\0\x04maps\x01\x1D\x01gy\x04\x01@\x01\x01a\x1E\0\x1E\x04\0\x06arrays\x01\x1F\x04\0\"witbind-fixtures:async-runtime/api\x05\x03\x04\0,witbind-fixtures:async-runtime/async-runtime\x04\0\x0B\x13\x01\0\rasync-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 1040] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA4\x07\x01A\x02\x01A\x07\x01B\x03\x01ps\x01r\x03\x02idy\x04names\x04tags\0\x04\0\x04item\x03\0\x01\x03\0$witbind-fixtures:async-runtime/types\x05\0\x02\x03\0\0\x04item\x01B\x16\x02\x03\x02\x01\x01\x04\0\x04item\x03\0\0\x01C\x02\x01ay\x01by\0y\x04\0\x08slow-add\x01\x02\x04\0\x03add\x01\x02\x01C\x02\x01ss\x06yieldsy\0s\x04\0\x04echo\x01\x03\x01f\x01}\x01@\x01\x03lenw\0\x04\x04\0\x05bytes\x01\x05\x01o\x02ww\x01C\x01\x01s\x04\0\x06\x04\0\x04sink\x01\x07\x01f\x01\x01\x01@\x01\x01ny\0\x08\x04\0\x05items\x01\t\x01e\x01s\x01@\x01\x01vs\0\n\x04\0\x05later\x01\x0B\x01e\x01y\x01C\x01\x01f\x0C\0y\x04\0\x0Cawait-future\x01\r\x03\0#witbind-fixtures:async-runtime/host\x05\x02\x01B6\x02\x03\x02\x01\x01\x04\0\x04item\x03\0\0\x01C\x03\x01ay\x01by\x05labels\0s\x04\0\x07compute\x01\x02\x01C\x01\x01ny\0y\x04\0\x04noop\x01\x03\x04\0\x06bounce\x01\x03\x01f\x01}\x01C\x01\x03lenw\0\x04\x04\0\x07produce\x01\x05\x01o\x02ww\x01C\x01\x01s\x04\0\x06\x04\0\x07consume\x01\x07\x01C\x01\x03lenw\0\x06\x04\0\x05relay\x01\x08\x01f\x01\x01\x01C\x01\x01ny\0\t\x04\0\x05items\x01\n\x01p\x01\x01C\x01\x01ny\0\x0B\x04\0\rcollect-items\x01\x0C\x01f\x01s\x01C\x01\x01s\r\0\r\x04\0\x05upper\x01\x0E\x01e\x01s\x01C\x01\x01vs\0\x0F\x04\0\x05later\x01\x10\x01C\x01\x01vs\0s\x04\0\x10await-host-later\x01\x11\x01C\x01\x01vy\0y\x04\0\x0Bpass-future\x01\x12\x01C\x01\x01f\x0F\0s\x04\0\x04wait\x01\x13\x01C\x02\x01s\x04\x01nw\0w\x04\0\tread-some\x01\x14\x01e\x01y\x01C\x02\x01s\x04\x01f\x15\x01\0\x04\0\ndrop-early\x01\x16\x01C\0\0y\x04\0\rcancel-import\x01\x17\x01j\x01s\x01d\x01C\x01\x07messages\0\x18\x04\0\x04fail\x01\x19\x01j\x01y\x01d\x01@\x01\x07messages\0\x1A\x04\0\tsync-fail\x01\x1B\x01@\0\0x\x04\0\x0Cheap-balance\x01\x1C\x01csy\x01@\x01\x01m\x1D\0\x1D\x04\0\x04maps\x01\x1E\x01gy\x04\x01@\x01\x01a\x1F\0\x1F\x04\0\x06arrays\x01 \x04\0\"witbind-fixtures:async-runtime/api\x05\x03\x04\0,witbind-fixtures:async-runtime/async-runtime\x04\0\x0B\x13\x01\0\rasync-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -431,11 +431,13 @@ fn try_build_guests() -> anyhow::Result<Guests> {
     Ok(Guests { wasm, failure })
 }
 
-/// Points `tests/guests/.wasi-wit` (gitignored) at the `wasip2` crate's WIT
-/// and `tests/guests/.wasi-p3-wit` at the WASI 0.3 WIT wasmtime serves,
-/// where the guests' `generate!` calls find them.
+/// Points `tests/guests/.wasi-wit` (gitignored) at the `wasip2` crate's
+/// WIT, `.wasip3-wit` at the newest `wasip3` crate's and `.wasi-p3-wit` at
+/// the WASI 0.3 WIT wasmtime serves, where the guests' `generate!` calls
+/// find them.
 fn link_wasi_wit() -> anyhow::Result<()> {
     link_dir(wasip2_wit_dir(), &guests_dir().join(".wasi-wit"))?;
+    link_dir(wasip3_wit_dir(), &guests_dir().join(".wasip3-wit"))?;
     link_dir(wasip3_host_wit_dir(), &guests_dir().join(".wasi-p3-wit"))
 }
 
@@ -462,6 +464,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
     std::os::windows::fs::symlink_dir(target, link)
 }
 
+pub mod async_host;
 pub mod run;
 pub use run::{
     component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,

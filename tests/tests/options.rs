@@ -117,3 +117,23 @@ fn every_cli_option_is_read_back() {
         assert!(out != plain, "{args:?} changed nothing");
     }
 }
+
+/// The README's async example is the one `tests/ui-pass/readme-async.rs`
+/// compiles.
+#[test]
+fn readme_async_example_compiles() {
+    let root = witbind_tests::repo_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("reading README.md");
+    let start = readme
+        .find("### Async, streams and futures")
+        .expect("the README has an async section");
+    let code = &readme[start..];
+    let code = &code[code.find("```rust\n").expect("a Rust example") + "```rust\n".len()..];
+    let code = &code[..code.find("```\n").expect("the example ends")];
+    let compiled = std::fs::read_to_string(root.join("tests/ui-pass/readme-async.rs"))
+        .expect("reading tests/ui-pass/readme-async.rs");
+    assert!(
+        compiled.contains(code),
+        "README.md's async example differs from tests/ui-pass/readme-async.rs"
+    );
+}

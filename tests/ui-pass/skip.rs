@@ -1,5 +1,5 @@
-// `skip` leaves functions out: here an async function, which witbind does
-// not support yet, so that the rest of the interface can be used.
+// `skip` leaves functions out, so that the rest of the interface can be
+// used (here without `fetch`).
 witbind::generate!({
     inline: r#"
         package my:skipping;

@@ -4,277 +4,21 @@
 //! wit-bindgen 0.63's) call async host imports from async exports, move
 //! streams and futures both ways, run concurrent calls and cancel calls.
 //! Every test runs against both builds, so witbind is held to what the
-//! reference does, and checks the guest's heap is back where it was.
+//! reference does, and checks the guest's heap is back where it was. The
+//! host side is `witbind_tests::async_host`.
 
 use std::collections::HashMap;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use tokio::sync::{mpsc, oneshot};
-use wasmtime::component::{
-    Access, Accessor, FutureConsumer, FutureReader, HasSelf, Source, StreamConsumer, StreamReader,
-    StreamResult,
+use tokio::sync::oneshot;
+use wasmtime::component::{FutureReader, StreamReader};
+use witbind_tests::async_host::{
+    collect, item, pattern, pattern_summary, read_future, read_stream, runtime, Instance, GUESTS,
 };
-use wasmtime::{Result, StoreContextMut};
-use witbind_tests::{build_guests, Guest, Host, Run};
+use witbind_tests::build_guests;
 
-mod bindings {
-    wasmtime::component::bindgen!({
-        path: "../wit/fixtures/async-runtime.wit",
-        world: "async-runtime",
-        imports: {
-            "witbind-fixtures:async-runtime/host.bytes": store,
-            "witbind-fixtures:async-runtime/host.items": store,
-            "witbind-fixtures:async-runtime/host.later": store,
-        },
-        // The store has async support: sync exports are called with
-        // `call_async`.
-        exports: { default: async },
-        additional_derives: [PartialEq],
-    });
-}
-
-use bindings::exports::witbind_fixtures::async_runtime::api;
-use bindings::witbind_fixtures::async_runtime::{host, types};
-use bindings::AsyncRuntime;
-use types::Item;
-
-/// The two builds of the guest.
-const GUESTS: [&str; 2] = ["async_witbind", "async_wit_bindgen"];
-
-/// The store data of the test's own imports.
-#[derive(Default)]
-pub struct State;
-
-type Data = Host<State>;
-
-impl types::Host for Data {}
-impl host::Host for Data {}
-
-/// Byte `i` of a test stream.
-fn pattern(len: u64) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
-}
-
-/// What `read_all` of `pattern(len)` gives: (count, sum).
-fn pattern_summary(len: u64) -> (u64, u64) {
-    (len, pattern(len).iter().map(|b| u64::from(*b)).sum())
-}
-
-/// The `i`th item, as the guest makes it.
-fn item(i: u32) -> Item {
-    Item {
-        id: i,
-        name: format!("item {i}"),
-        tags: (0..i % 4).map(|t| format!("tag {t} of {i}")).collect(),
-    }
-}
-
-/// Lets the host's event loop (and so the guest) run `n` times.
-async fn yield_times(n: u32) {
-    for _ in 0..n {
-        tokio::task::yield_now().await;
-    }
-}
-
-impl host::HostWithStore<Data> for HasSelf<Data> {
-    async fn slow_add(_: &Accessor<Data, Self>, a: u32, b: u32) -> u32 {
-        yield_times(3).await;
-        a + b
-    }
-
-    async fn echo(_: &Accessor<Data, Self>, s: String, yields: u32) -> String {
-        yield_times(yields).await;
-        s
-    }
-
-    fn bytes(mut host: Access<'_, Data, Self>, len: u64) -> StreamReader<u8> {
-        StreamReader::new(&mut host, pattern(len)).expect("creating a stream")
-    }
-
-    async fn sink(accessor: &Accessor<Data, Self>, stream: StreamReader<u8>) -> (u64, u64) {
-        let mut batches = collect(accessor, stream, 4096);
-        let (mut count, mut sum) = (0, 0);
-        while let Some(batch) = batches.recv().await {
-            count += batch.len() as u64;
-            sum += batch.iter().map(|b| u64::from(*b)).sum::<u64>();
-        }
-        (count, sum)
-    }
-
-    fn items(mut host: Access<'_, Data, Self>, n: u32) -> StreamReader<Item> {
-        StreamReader::new(&mut host, (0..n).map(item).collect::<Vec<_>>())
-            .expect("creating a stream")
-    }
-
-    fn later(mut host: Access<'_, Data, Self>, v: String) -> FutureReader<String> {
-        FutureReader::new(&mut host, async move { Ok::<_, wasmtime::Error>(v) })
-            .expect("creating a future")
-    }
-
-    async fn await_future(accessor: &Accessor<Data, Self>, f: FutureReader<u32>) -> u32 {
-        read_future(accessor, f)
-            .await
-            .expect("the guest writes the future")
-            + 1
-    }
-}
-
-/// Takes what a stream's writer writes, at most `max` items per write, and
-/// passes each batch on; the channel closes when the writer is done.
-struct Batches<T> {
-    max: usize,
-    sender: mpsc::UnboundedSender<Vec<T>>,
-}
-
-impl<T: wasmtime::component::Lift + Send + Sync + 'static, D> StreamConsumer<D> for Batches<T> {
-    type Item = T;
-
-    fn poll_consume(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        mut store: StoreContextMut<D>,
-        mut source: Source<'_, T>,
-        _finish: bool,
-    ) -> Poll<Result<StreamResult>> {
-        let take = source.remaining(&mut store).min(self.max);
-        let mut batch = Vec::with_capacity(take);
-        source.read(&mut store, &mut batch)?;
-        if !batch.is_empty() && self.sender.send(batch).is_err() {
-            return Poll::Ready(Ok(StreamResult::Dropped));
-        }
-        Poll::Ready(Ok(StreamResult::Completed))
-    }
-}
-
-/// The batches of `stream`, read `max` items at a time.
-fn collect<T, D>(
-    accessor: &Accessor<Data, D>,
-    stream: StreamReader<T>,
-    max: usize,
-) -> mpsc::UnboundedReceiver<Vec<T>>
-where
-    T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
-    D: wasmtime::component::HasData,
-{
-    let (sender, receiver) = mpsc::unbounded_channel();
-    accessor
-        .with(|mut access| stream.pipe(&mut access, Batches { max, sender }))
-        .expect("piping a stream");
-    receiver
-}
-
-/// Everything `stream` carries.
-async fn read_stream<T, D>(accessor: &Accessor<Data, D>, stream: StreamReader<T>) -> Vec<T>
-where
-    T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
-    D: wasmtime::component::HasData,
-{
-    let mut batches = collect(accessor, stream, usize::MAX);
-    let mut all = Vec::new();
-    while let Some(batch) = batches.recv().await {
-        all.extend(batch);
-    }
-    all
-}
-
-/// Takes the value of a future written by the guest.
-struct Once<T>(Option<oneshot::Sender<T>>);
-
-impl<T: wasmtime::component::Lift + Send + Sync + 'static, D> FutureConsumer<D> for Once<T> {
-    type Item = T;
-
-    fn poll_consume(
-        mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        mut store: StoreContextMut<D>,
-        mut source: Source<'_, T>,
-        _finish: bool,
-    ) -> Poll<Result<()>> {
-        let mut slot = None;
-        source.read(&mut store, &mut slot)?;
-        if let (Some(value), Some(sender)) = (slot, self.0.take()) {
-            let _ = sender.send(value);
-        }
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// The value of `future`; `None` when its writer went away without one.
-async fn read_future<T, D>(accessor: &Accessor<Data, D>, future: FutureReader<T>) -> Option<T>
-where
-    T: wasmtime::component::Lift + wasmtime::component::ComponentType + Send + Sync + 'static,
-    D: wasmtime::component::HasData,
-{
-    let (sender, receiver) = oneshot::channel();
-    accessor
-        .with(|mut access| future.pipe(&mut access, Once(Some(sender))))
-        .expect("piping a future");
-    receiver.await.ok()
-}
-
-/// A guest instance, ready for async calls.
-struct Instance {
-    guest: Guest<State>,
-    bindings: AsyncRuntime,
-    name: &'static str,
-}
-
-impl Instance {
-    fn new(name: &'static str) -> Instance {
-        let wasm = build_guests().wasm(name);
-        let mut guest = Guest::load_async(wasm, &Run::new(name), State)
-            .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
-        AsyncRuntime::add_to_linker::<_, HasSelf<Data>>(&mut guest.linker, |host| host)
-            .expect("adding the test's imports");
-        let bindings = runtime()
-            .block_on(AsyncRuntime::instantiate_async(
-                &mut guest.store,
-                &guest.component,
-                &guest.linker,
-            ))
-            .unwrap_or_else(|e| panic!("instantiating {name}: {e:?}"));
-        Instance {
-            guest,
-            bindings,
-            name,
-        }
-    }
-
-    /// Runs `f` with an accessor to the store (inside `run_concurrent`).
-    fn run<R: Send + 'static>(
-        &mut self,
-        f: impl AsyncFnOnce(&Accessor<Data>, &api::Guest) -> Result<R> + Send,
-    ) -> R {
-        let api = self.bindings.witbind_fixtures_async_runtime_api();
-        let result = runtime().block_on(
-            self.guest
-                .store
-                .run_concurrent(async |accessor| f(accessor, api).await),
-        );
-        match result {
-            Ok(Ok(value)) => value,
-            Ok(Err(e)) | Err(e) => panic!(
-                "{}: {e:?}\n--- stderr ---\n{}",
-                self.name,
-                self.guest.stderr()
-            ),
-        }
-    }
-
-    fn heap_balance(&mut self) -> i64 {
-        let api = self.bindings.witbind_fixtures_async_runtime_api();
-        runtime()
-            .block_on(api.call_heap_balance(&mut self.guest.store))
-            .unwrap_or_else(|e| panic!("{}: heap-balance: {e:?}", self.name))
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("building a tokio runtime")
+/// A fresh instance of the guest build `name`.
+fn instance(name: &'static str) -> Instance {
+    Instance::new(name, build_guests().wasm(name))
 }
 
 /// For each guest build: `check`, then the guest's heap is where it was
@@ -282,7 +26,7 @@ fn runtime() -> tokio::runtime::Runtime {
 /// created state).
 fn for_each_guest(check: impl Fn(&mut Instance)) {
     for name in GUESTS {
-        let mut instance = Instance::new(name);
+        let mut instance = instance(name);
         check(&mut instance);
         let before = instance.heap_balance();
         check(&mut instance);
@@ -302,6 +46,13 @@ fn async_exports_await_async_imports() {
         let got = instance
             .run(async |accessor, api| api.call_compute(accessor, 40, 2, "sum".into()).await);
         assert_eq!(got, "sum=42", "{}", instance.name);
+        let got = instance.run(async |accessor, api| {
+            Ok((
+                api.call_noop(accessor, 1).await?,
+                api.call_bounce(accessor, 2).await?,
+            ))
+        });
+        assert_eq!(got, (2, 3), "{}", instance.name);
     });
 }
 
@@ -451,6 +202,14 @@ fn early_drops_and_cancelled_calls() {
                 FutureReader::new(&mut access, async { Ok::<_, wasmtime::Error>(7u32) })
             })?;
             api.call_drop_early(accessor, stream, future).await?;
+            // The host stops reading the guest's stream after one write.
+            let stream = api.call_produce(accessor, 1 << 20).await?;
+            let mut batches = collect(accessor, stream, 4096);
+            let first = batches.recv().await.map(|batch| batch.len());
+            drop(batches);
+            let still_working = api.call_compute(accessor, 1, 1, "after".into()).await?;
+            assert_eq!(still_working, "after=2");
+            assert_eq!(first, Some(4096));
             // An import call dropped while in flight.
             let after_cancel = api.call_cancel_import(accessor).await?;
             Ok((read, after_cancel))
@@ -479,7 +238,7 @@ fn error_contexts_cross_the_boundary() {
 /// witbind build is checked).
 #[test]
 fn sync_exports_return_error_contexts() {
-    let mut instance = Instance::new("async_witbind");
+    let mut instance = instance("async_witbind");
     let api = instance.bindings.witbind_fixtures_async_runtime_api();
     let store = &mut instance.guest.store;
     for _ in 0..100 {
@@ -521,7 +280,7 @@ fn maps_and_fixed_length_lists_round_trip() {
 #[test]
 fn ten_thousand_calls_and_transfers_keep_memory_stable() {
     for name in GUESTS {
-        let mut instance = Instance::new(name);
+        let mut instance = instance(name);
         let round = |instance: &mut Instance, calls: u32| {
             instance.run(async |accessor, api| {
                 for i in 0..calls {
