@@ -230,22 +230,7 @@ fn payload_key(cx: &Cx, payload: Option<&Type>, scope: Scope) -> String {
 /// Whether values of `payload` are laid out in Rust as in the canonical
 /// ABI, so that streams move them without lowering or lifting.
 fn is_canonical(payload: Option<&Type>) -> bool {
-    match payload {
-        None => true,
-        Some(ty) => match ty {
-            Type::U8
-            | Type::S8
-            | Type::U16
-            | Type::S16
-            | Type::U32
-            | Type::S32
-            | Type::U64
-            | Type::S64
-            | Type::F32
-            | Type::F64 => true,
-            Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
-        },
-    }
+    payload.is_none_or(crate::abi::is_canonical_element)
 }
 
 /// One vtable: the intrinsics, the payload's lowering and lifting, the

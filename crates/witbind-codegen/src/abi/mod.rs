@@ -711,18 +711,24 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
-        match element {
-            Type::U8
-            | Type::S8
-            | Type::U16
-            | Type::S16
-            | Type::U32
-            | Type::S32
-            | Type::U64
-            | Type::S64
-            | Type::F32
-            | Type::F64 => true,
-            Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
-        }
+        is_canonical_element(element)
+    }
+}
+
+/// Whether values of `ty` are laid out in Rust as in the canonical ABI
+/// (numbers), so that lists and streams of them are copied as they are.
+pub(crate) fn is_canonical_element(ty: &Type) -> bool {
+    match ty {
+        Type::U8
+        | Type::S8
+        | Type::U16
+        | Type::S16
+        | Type::U32
+        | Type::S32
+        | Type::U64
+        | Type::S64
+        | Type::F32
+        | Type::F64 => true,
+        Type::Bool | Type::Char | Type::String | Type::ErrorContext | Type::Id(_) => false,
     }
 }

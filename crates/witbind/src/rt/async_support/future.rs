@@ -6,7 +6,7 @@
 use core::cell::Cell;
 use core::future::{Future, IntoFuture};
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{ready, Context, Poll};
 
 use super::abi;
 use super::waitable::Wait;
@@ -201,22 +201,12 @@ impl<T: 'static> Future for FutureRead<T> {
                     cell,
                     wait: Wait::new(handle),
                 };
-                if code == abi::BLOCKED {
-                    let ReadState::Waiting { wait, .. } = &mut this.state else {
-                        unreachable!("just set")
-                    };
-                    match wait.poll(cx) {
-                        Poll::Ready(code) => code,
-                        Poll::Pending => return Poll::Pending,
-                    }
-                } else {
-                    code
-                }
+                let ReadState::Waiting { wait, .. } = &mut this.state else {
+                    unreachable!("just set")
+                };
+                ready!(wait.started(code, cx))
             }
-            ReadState::Waiting { wait, .. } => match wait.poll(cx) {
-                Poll::Ready(code) => code,
-                Poll::Pending => return Poll::Pending,
-            },
+            ReadState::Waiting { wait, .. } => ready!(wait.poll(cx)),
             ReadState::Done => panic!("a future read was polled after it finished"),
         };
         let ReadState::Waiting { cell, .. } = core::mem::replace(&mut this.state, ReadState::Done)
@@ -479,22 +469,12 @@ impl<T: 'static> Future for FutureWrite<T> {
                     cell,
                     wait: Wait::new(writer.handle),
                 };
-                if code == abi::BLOCKED {
-                    let WriteState::Waiting { wait, .. } = &mut this.state else {
-                        unreachable!("just set")
-                    };
-                    match wait.poll(cx) {
-                        Poll::Ready(code) => code,
-                        Poll::Pending => return Poll::Pending,
-                    }
-                } else {
-                    code
-                }
+                let WriteState::Waiting { wait, .. } = &mut this.state else {
+                    unreachable!("just set")
+                };
+                ready!(wait.started(code, cx))
             }
-            WriteState::Waiting { wait, .. } => match wait.poll(cx) {
-                Poll::Ready(code) => code,
-                Poll::Pending => return Poll::Pending,
-            },
+            WriteState::Waiting { wait, .. } => ready!(wait.poll(cx)),
             WriteState::Done => panic!("a future write was polled after it finished"),
         };
         let WriteState::Waiting { cell, .. } =

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::cell::Cell;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll};
+use core::task::{ready, Context, Poll};
 
 use super::abi;
 use super::buffer::AbiBuffer;
@@ -240,16 +240,7 @@ impl<T: 'static> StreamRead<'_, T> {
                 }
             }
         }
-        let result = match code & 0xf {
-            abi::COPY_COMPLETED => StreamResult::Complete(read),
-            abi::COPY_DROPPED => {
-                self.reader.done = true;
-                StreamResult::Dropped
-            }
-            abi::COPY_CANCELLED => StreamResult::Cancelled,
-            other => unreachable!("unexpected stream read result {other}"),
-        };
-        (result, buf)
+        (copy_result(code, &mut self.reader.done), buf)
     }
 }
 
@@ -289,22 +280,12 @@ impl<T: 'static> Future for StreamRead<'_, T> {
                     count,
                     wait: Wait::new(handle),
                 };
-                if code == abi::BLOCKED {
-                    let ReadState::Waiting { wait, .. } = &mut this.state else {
-                        unreachable!("just set")
-                    };
-                    match wait.poll(cx) {
-                        Poll::Ready(code) => code,
-                        Poll::Pending => return Poll::Pending,
-                    }
-                } else {
-                    code
-                }
+                let ReadState::Waiting { wait, .. } = &mut this.state else {
+                    unreachable!("just set")
+                };
+                ready!(wait.started(code, cx))
             }
-            ReadState::Waiting { wait, .. } => match wait.poll(cx) {
-                Poll::Ready(code) => code,
-                Poll::Pending => return Poll::Pending,
-            },
+            ReadState::Waiting { wait, .. } => ready!(wait.poll(cx)),
             ReadState::Done => panic!("a stream read was polled after it finished"),
         };
         let ReadState::Waiting {
@@ -437,16 +418,7 @@ impl<T: 'static> StreamWrite<'_, T> {
     fn finish(&mut self, mut buf: AbiBuffer<T>, code: u32) -> (StreamResult, AbiBuffer<T>) {
         let written = (code >> 4) as usize;
         buf.advance(written);
-        let result = match code & 0xf {
-            abi::COPY_COMPLETED => StreamResult::Complete(written),
-            abi::COPY_DROPPED => {
-                self.writer.done = true;
-                StreamResult::Dropped
-            }
-            abi::COPY_CANCELLED => StreamResult::Cancelled,
-            other => unreachable!("unexpected stream write result {other}"),
-        };
-        (result, buf)
+        (copy_result(code, &mut self.writer.done), buf)
     }
 }
 
@@ -474,22 +446,12 @@ impl<T: 'static> Future for StreamWrite<'_, T> {
                     buf,
                     wait: Wait::new(this.writer.handle),
                 };
-                if code == abi::BLOCKED {
-                    let WriteState::Waiting { wait, .. } = &mut this.state else {
-                        unreachable!("just set")
-                    };
-                    match wait.poll(cx) {
-                        Poll::Ready(code) => code,
-                        Poll::Pending => return Poll::Pending,
-                    }
-                } else {
-                    code
-                }
+                let WriteState::Waiting { wait, .. } = &mut this.state else {
+                    unreachable!("just set")
+                };
+                ready!(wait.started(code, cx))
             }
-            WriteState::Waiting { wait, .. } => match wait.poll(cx) {
-                Poll::Ready(code) => code,
-                Poll::Pending => return Poll::Pending,
-            },
+            WriteState::Waiting { wait, .. } => ready!(wait.poll(cx)),
             WriteState::Done => panic!("a stream write was polled after it finished"),
         };
         let WriteState::Waiting { buf, .. } = core::mem::replace(&mut this.state, WriteState::Done)
@@ -505,5 +467,20 @@ impl<T: 'static> Drop for StreamWrite<'_, T> {
         if let WriteState::Waiting { .. } = self.state {
             drop(Pin::new(self).cancel());
         }
+    }
+}
+
+/// The result of a stream read or write that ended with `code` (a copy
+/// result and, above it, the number of values copied); a dropped other end
+/// marks this one `done`.
+fn copy_result(code: u32, done: &mut bool) -> StreamResult {
+    match code & 0xf {
+        abi::COPY_COMPLETED => StreamResult::Complete((code >> 4) as usize),
+        abi::COPY_DROPPED => {
+            *done = true;
+            StreamResult::Dropped
+        }
+        abi::COPY_CANCELLED => StreamResult::Cancelled,
+        other => unreachable!("unexpected stream copy result {other}"),
     }
 }

@@ -35,6 +35,17 @@ impl Wait {
         Poll::Pending
     }
 
+    /// The result of an operation on the waitable that just started with
+    /// `code`: that code, unless the operation is blocked, in which case
+    /// its event's code once it has arrived.
+    pub(crate) fn started(&mut self, code: u32, cx: &mut Context<'_>) -> Poll<u32> {
+        if code == super::abi::BLOCKED {
+            self.poll(cx)
+        } else {
+            Poll::Ready(code)
+        }
+    }
+
     /// Whether the wait is registered and its event has not arrived.
     pub(crate) fn pending(&self) -> bool {
         self.slot.as_ref().is_some_and(|slot| slot.code().is_none())
