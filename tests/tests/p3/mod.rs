@@ -44,6 +44,24 @@ fn a_wasi_p3_command_runs() {
         "stderr:\n{}",
         output.stderr
     );
+
+    // Its `run` returning `err` is a failure.
+    let failing = Run::new("p3-command")
+        .args(&["fail"])
+        .preopen(sandbox.path(), "/sandbox");
+    let output =
+        run_p3_command(wasm, &failing).unwrap_or_else(|e| panic!("running p3-command: {e:?}"));
+    assert!(
+        !output.success,
+        "p3-command succeeded; stdout:\n{}",
+        output.stdout
+    );
+    assert_eq!(output.exit_code, None);
+    assert!(
+        output.stdout.starts_with("args=[\"p3-command\", \"fail\"]"),
+        "{}",
+        output.stdout
+    );
 }
 
 /// What the `p3-http` guest answered.

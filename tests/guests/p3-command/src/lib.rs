@@ -28,7 +28,8 @@ impl bindings::exports::wasi::cli::run::Guest for Command {
         let written = stdout::write_via_stream(reader);
         let mut lines = Vec::new();
 
-        lines.push(format!("args={:?}", environment::get_arguments()));
+        let args = environment::get_arguments();
+        lines.push(format!("args={args:?}"));
         for (key, value) in environment::get_environment() {
             lines.push(format!("env {key}={value}"));
         }
@@ -82,6 +83,11 @@ impl bindings::exports::wasi::cli::run::Guest for Command {
         if !unwritten.is_empty() {
             return Err(());
         }
-        written.await.map_err(|_| ())
+        written.await.map_err(|_| ())?;
+        // `run` returning `err` is the command's failure exit status.
+        if args.iter().any(|arg| arg == "fail") {
+            return Err(());
+        }
+        Ok(())
     }
 }
