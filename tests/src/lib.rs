@@ -196,6 +196,9 @@ pub struct SnapshotCase {
     pub wit: PathBuf,
     /// The world to select; `None` when the input package has exactly one.
     pub world: Option<String>,
+    /// Further `witbind bindgen` arguments (options), from a fixture's
+    /// `// witbind-args: ...` line.
+    pub args: Vec<String>,
 }
 
 impl SnapshotCase {
@@ -204,13 +207,32 @@ impl SnapshotCase {
         snapshots_dir().join(format!("{}.rs", self.name))
     }
 
+    /// The WIT path as the snapshot's header shows it: relative to the
+    /// repository, or `<crate>/wit` for a crate's WIT (which is somewhere
+    /// in cargo's registry, a different place on every machine).
+    pub fn shown_wit(&self) -> String {
+        if let Ok(relative) = self.wit.strip_prefix(repo_root()) {
+            return relative.display().to_string();
+        }
+        let crate_dir = self.wit.parent().and_then(|dir| dir.file_name());
+        match crate_dir {
+            Some(name) => format!("<{}>/wit", name.to_string_lossy()),
+            None => self.wit.display().to_string(),
+        }
+    }
+
     /// The equivalent CLI invocation, for messages.
     pub fn command_line(&self) -> String {
         let wit = self.wit.strip_prefix(repo_root()).unwrap_or(&self.wit);
-        match &self.world {
-            Some(world) => format!("witbind bindgen {} --world {world}", wit.display()),
-            None => format!("witbind bindgen {}", wit.display()),
+        let mut command = format!("witbind bindgen {}", wit.display());
+        if let Some(world) = &self.world {
+            command.push_str(&format!(" --world {world}"));
         }
+        for arg in &self.args {
+            command.push(' ');
+            command.push_str(arg);
+        }
+        command
     }
 }
 
@@ -230,6 +252,7 @@ pub fn fixtures() -> Vec<SnapshotCase> {
             name: "example".to_string(),
             wit: example,
             world: None,
+            args: Vec::new(),
         });
     }
     let dir = repo_root().join("wit/fixtures");
@@ -253,12 +276,41 @@ pub fn fixtures() -> Vec<SnapshotCase> {
         if let Some(stem) = stem.and_then(|s| s.to_str()) {
             cases.push(SnapshotCase {
                 name: format!("fixture-{stem}"),
+                args: fixture_args(&path),
                 wit: path.clone(),
                 world: None,
             });
         }
     }
     cases
+}
+
+/// The options a fixture is generated with: the words of its
+/// `// witbind-args: ...` line (a `.wit` file, or a folder's `.wit` file
+/// holding it), if any.
+fn fixture_args(path: &Path) -> Vec<String> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files
+        .iter()
+        .filter(|file| file.extension().is_some_and(|ext| ext == "wit"))
+        .filter_map(|file| std::fs::read_to_string(file).ok())
+        .flat_map(|text| {
+            text.lines()
+                .filter_map(|line| line.strip_prefix("// witbind-args:"))
+                .flat_map(|args| {
+                    args.split_whitespace()
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The WASI 0.2 worlds whose bindings are snapshotted and compiled by the
@@ -297,6 +349,7 @@ pub fn wasi_worlds() -> Vec<SnapshotCase> {
         name: world.replace([':', '/'], "-"),
         wit: wasip2_wit_dir().to_path_buf(),
         world: Some(world.to_string()),
+        args: Vec::new(),
     });
     let p3 = WASIP3_WORLDS.iter().map(|world| SnapshotCase {
         name: format!(
@@ -305,6 +358,7 @@ pub fn wasi_worlds() -> Vec<SnapshotCase> {
         ),
         wit: wasip3_wit_dir().to_path_buf(),
         world: Some(world.to_string()),
+        args: Vec::new(),
     });
     p2.chain(p3).collect()
 }
@@ -465,6 +519,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 }
 
 pub mod async_host;
+pub mod cli;
 pub mod run;
 pub use run::{
     component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,

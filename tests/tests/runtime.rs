@@ -91,6 +91,7 @@ mod async_runtime;
 mod borrows;
 mod cross_crate;
 mod named_imports;
+mod options_runtime;
 mod p3;
 mod roundtrip;
 

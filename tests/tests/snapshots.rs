@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use witbind_codegen::{bindgen_file, Opts};
 use witbind_tests::{cargo_for_wasm, repo_root, snapshot_cases, snapshots_dir, SnapshotCase};
 
 const BLESS_HINT: &str = "re-run with WITBIND_BLESS=1 to accept the new output: \
@@ -23,9 +22,28 @@ fn bless() -> bool {
     std::env::var_os("WITBIND_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// The snapshot of `case`: the CLI's output, with the WIT path in the
+/// header shown as [`SnapshotCase::shown_wit`] (the same on every machine).
 fn generate(case: &SnapshotCase) -> Result<String, String> {
-    bindgen_file(&[&case.wit], case.world.as_deref(), &Opts::default())
-        .map_err(|e| format!("`{}` failed:\n{e}", case.command_line()))
+    let mut args = vec!["witbind".to_string(), "bindgen".to_string()];
+    args.push(case.wit.display().to_string());
+    if let Some(world) = &case.world {
+        args.extend(["--world".to_string(), world.clone()]);
+    }
+    args.extend(case.args.iter().cloned());
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    if witbind_cli::run(args, &mut stdout, &mut stderr) != 0 {
+        return Err(format!(
+            "`{}` failed:\n{}",
+            case.command_line(),
+            String::from_utf8_lossy(&stderr)
+        ));
+    }
+    let text = String::from_utf8(stdout).map_err(|e| format!("not UTF-8: {e}"))?;
+    let (header, rest) = text.split_at(text.find("\n// Regenerate with: ").unwrap_or(0));
+    let (command, rest) = rest.split_at(rest[1..].find('\n').map_or(rest.len(), |n| n + 1));
+    let command = command.replacen(&case.wit.display().to_string(), &case.shown_wit(), 1);
+    Ok(format!("{header}{command}{rest}"))
 }
 
 #[test]

@@ -3,7 +3,7 @@
 witbind::generate!({
     inline: "package a:b; world w {}",
     ownership: Borrowing { duplicate_if_necessary: false },
-    std_feature,
+    chainable_methods: ["all"],
     async: true,
 });
 

@@ -86,6 +86,8 @@ pub struct Request {
     pub paths: Vec<PathBuf>,
     pub world: Option<String>,
     pub out: Option<PathBuf>,
+    pub split: Option<PathBuf>,
+    pub check: bool,
     pub opts: Opts,
 }
 
@@ -97,6 +99,8 @@ impl Request {
             paths: Vec::new(),
             world: None,
             out: None,
+            split: None,
+            check: false,
             opts: Opts::default(),
         };
         let ids: Vec<&str> = matches.ids().map(|id| id.as_str()).collect();
@@ -109,10 +113,22 @@ impl Request {
                 "path" => request.paths = values.iter().map(PathBuf::from).collect(),
                 "world" => request.world = values.last().cloned(),
                 "out" => request.out = values.last().map(PathBuf::from),
+                "split" => request.split = values.last().map(PathBuf::from),
+                "check" => request.check = true,
                 _ => parse_cli_value(spec.kind, &values)
                     .and_then(|value| request.opts.set(spec.key, value))
                     .map_err(|e| anyhow::anyhow!("invalid value for `--{}`: {e}", spec.flag))?,
             }
+        }
+        if request.out.is_some() && request.split.is_some() {
+            anyhow::bail!(
+                "`-o` and `--split` cannot be used together: choose one file or one folder"
+            );
+        }
+        if request.check && request.out.is_none() && request.split.is_none() {
+            anyhow::bail!(
+                "`--check` compares files on disk: give the file with `-o FILE` or the folder with `--split DIR`"
+            );
         }
         Ok(request)
     }

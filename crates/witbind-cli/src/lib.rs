@@ -11,16 +11,17 @@
 
 mod args;
 mod output;
+mod vendor;
 
 use std::ffi::OsString;
 use std::io::Write;
 
-use anyhow::Context as _;
 use witbind_codegen::Wit;
 
 pub use args::command;
 use args::Request;
-use output::{write_file_atomically, write_stdout};
+use output::write_stdout;
+use witbind_codegen::Output;
 
 /// Parses `args` (the first item is the program name) and runs the command,
 /// writing its output to `stdout` and diagnostics to `stderr`.
@@ -60,12 +61,35 @@ where
 }
 
 fn bindgen(request: &Request, stdout: &mut dyn Write) -> anyhow::Result<()> {
-    let source =
-        witbind_codegen::bindgen_file(&request.paths, request.world.as_deref(), &request.opts)?;
-    match &request.out {
-        Some(path) => write_file_atomically(path, source.as_bytes())
-            .with_context(|| format!("cannot write `{}`", path.display())),
-        None => write_stdout(stdout, source.as_bytes()),
+    let (paths, world, opts) = (&request.paths, request.world.as_deref(), &request.opts);
+    let (files, dir) = match (&request.out, &request.split) {
+        (Some(out), _) => {
+            let contents = witbind_codegen::bindgen_source(paths, world, opts, Output::File(out))?;
+            let file = vendor::File {
+                path: out.clone(),
+                contents,
+            };
+            (vec![file], None)
+        }
+        (None, Some(dir)) => {
+            let files = witbind_codegen::bindgen_split(paths, world, opts, dir)?
+                .into_iter()
+                .map(|(path, contents)| vendor::File {
+                    path: dir.join(path),
+                    contents,
+                })
+                .collect();
+            (files, Some(dir.as_path()))
+        }
+        (None, None) => {
+            let source = witbind_codegen::bindgen_file(paths, world, opts)?;
+            return write_stdout(stdout, source.as_bytes());
+        }
+    };
+    if request.check {
+        vendor::check(&files, dir)
+    } else {
+        vendor::write(&files, dir)
     }
 }
 

@@ -38,7 +38,8 @@ impl EntryPoints {
             Scope::Root => None,
         };
         let ty = self.implementor(cx, func, scope);
-        let export_name = func.legacy_core_export_name(wasm_module).into_owned();
+        let prefix = &cx.opts.export_prefix;
+        let export_name = format!("{prefix}{}", func.legacy_core_export_name(wasm_module));
         let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
         let (params, args) = core_params(&sig.params);
         let result = sig.results.first().map(|t| {
@@ -53,7 +54,10 @@ impl EntryPoints {
             }
         });
         if post_return {
-            let post_name = format!("cabi_post_{export_name}");
+            let post_name = format!(
+                "{prefix}cabi_post_{}",
+                func.legacy_core_export_name(wasm_module)
+            );
             let (params, args) = core_params(&sig.results);
             let (entry, shim) = (&names.post_return_entry, &names.post_return);
             self.items.push(quote! {
@@ -84,9 +88,10 @@ impl EntryPoints {
                 },
             )
         };
+        let prefix = &cx.opts.export_prefix;
         let (lift_name, callback_name) = (
-            export_name(WasmExportKind::Normal),
-            export_name(WasmExportKind::Callback),
+            format!("{prefix}{}", export_name(WasmExportKind::Normal)),
+            format!("{prefix}{}", export_name(WasmExportKind::Callback)),
         );
         let ty = self.implementor(cx, func, scope);
         let sig = cx
@@ -127,7 +132,11 @@ impl EntryPoints {
             .as_deref()
             .unwrap_or_default();
         let name = cx.names.type_ident(scope, resource);
-        let export_name = format!("{}#[dtor]{wit_name}", cx.names.module(module).wasm_name);
+        let export_name = format!(
+            "{}{}#[dtor]{wit_name}",
+            cx.opts.export_prefix,
+            cx.names.module(module).wasm_name
+        );
         let entry = dtor_entry(wit_name);
         self.items.push(quote! {
             #[unsafe(export_name = #export_name)]

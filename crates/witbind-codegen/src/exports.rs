@@ -261,13 +261,12 @@ fn expand_shim(
     );
     let value = bindgen.ret.clone();
     let body = bindgen.into_body();
-    let rt = &cx.rt;
+    let run_ctors = run_ctors_once(cx);
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
-            #[cfg(target_arch = "wasm32")]
-            #rt::run_ctors_once();
+            #run_ctors
             #body
             #(#value)*
         }
@@ -359,13 +358,13 @@ fn expand_async_shim(
     );
     let body = bindgen.into_body();
     let rt = &cx.rt;
+    let run_ctors = run_ctors_once(cx);
     let (shim, callback) = (&names.shim, &names.callback);
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) -> i32 {
-            #[cfg(target_arch = "wasm32")]
-            #rt::run_ctors_once();
+            #run_ctors
             #rt::async_support::start_task(async move {
                 let _task_cancel = #rt::async_support::TaskCancelOnDrop::new();
                 #body
@@ -398,4 +397,17 @@ fn expand_post_return(
             #body
         }
     }
+}
+
+/// The call of `run_ctors_once` an export begins with: static
+/// constructors run before the first export (nothing with
+/// `disable_run_ctors_once_workaround`).
+fn run_ctors_once(cx: &Cx) -> Option<TokenStream> {
+    let rt = &cx.rt;
+    (!cx.opts.disable_run_ctors_once_workaround).then(|| {
+        quote! {
+            #[cfg(target_arch = "wasm32")]
+            #rt::run_ctors_once();
+        }
+    })
 }

@@ -47,6 +47,7 @@ mod names;
 mod opts;
 mod payloads;
 mod resources;
+mod split;
 mod typedefs;
 mod types;
 mod values;
@@ -55,7 +56,7 @@ mod world;
 pub use error::{Blame, Diagnostic, Error};
 pub use format::format_file;
 pub use load::{Features, Wit};
-pub use opts::{option, options_markdown, Doors, OptionSpec, Opts, Origin, OPTIONS};
+pub use opts::{option, options_markdown, shell_quote, Doors, OptionSpec, Opts, Origin, OPTIONS};
 pub use values::{
     parse_cli_value, parse_macro_value, parse_with_entries, Value, ValueKind, WithEntry,
     WithMapping,
@@ -75,15 +76,92 @@ pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenS
     world::expand_world(&cx)
 }
 
+/// Where `witbind bindgen` writes the bindings (for the command in the
+/// files' header).
+#[derive(Clone, Copy, Debug)]
+pub enum Output<'a> {
+    /// Standard output.
+    Stdout,
+    /// One file (`-o FILE`).
+    File(&'a Path),
+    /// One file per module under a folder (`--split DIR`).
+    Split(&'a Path),
+}
+
 /// Loads `paths`, selects `world` (see [`Wit::select_world`]), generates and
-/// formats the bindings: exactly what `witbind bindgen` writes.
+/// formats the bindings: exactly what `witbind bindgen` prints.
 pub fn bindgen_file(
     paths: &[impl AsRef<Path>],
     world: Option<&str>,
     opts: &Opts,
 ) -> Result<String, Error> {
+    bindgen_source(paths, world, opts, Output::Stdout)
+}
+
+/// Like [`bindgen_file`], with the header's command naming `output`.
+pub fn bindgen_source(
+    paths: &[impl AsRef<Path>],
+    world: Option<&str>,
+    opts: &Opts,
+    output: Output<'_>,
+) -> Result<String, Error> {
+    let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
+    let file = format::parse(&tokens)?;
+    let command = bindgen_command(paths, &wit.resolve, world, opts, output);
+    let header = format::header(&wit.resolve, world, Some(&command));
+    Ok(format!("{header}{}", format::format_items(file.items)))
+}
+
+/// The bindings as one file per module (`witbind bindgen --split DIR`):
+/// paths relative to `dir` (`mod.rs` at the root) and contents, sorted.
+pub fn bindgen_split(
+    paths: &[impl AsRef<Path>],
+    world: Option<&str>,
+    opts: &Opts,
+    dir: &Path,
+) -> Result<Vec<(std::path::PathBuf, String)>, Error> {
+    let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
+    let file = format::parse(&tokens)?;
+    let command = bindgen_command(paths, &wit.resolve, world, opts, Output::Split(dir));
+    let header = format::header(&wit.resolve, world, Some(&command));
+    Ok(split::split_files(&header, file.items))
+}
+
+fn load_and_generate(
+    paths: &[impl AsRef<Path>],
+    world: Option<&str>,
+    opts: &Opts,
+) -> Result<(Wit, WorldId, TokenStream), Error> {
     let wit = Wit::load(paths, &opts.features())?;
     let world = wit.select_world(world)?;
     let tokens = generate(&wit.resolve, world, opts)?;
-    format_file(&wit.resolve, world, &tokens)
+    Ok((wit, world, tokens))
+}
+
+/// The `witbind bindgen` command line that generates `world` from `paths`
+/// with `opts` into `output`, quoted for a POSIX shell.
+pub fn bindgen_command(
+    paths: &[impl AsRef<Path>],
+    resolve: &Resolve,
+    world: WorldId,
+    opts: &Opts,
+    output: Output<'_>,
+) -> String {
+    let world = &resolve.worlds[world];
+    let world_id = match world.package {
+        Some(pkg) => resolve.id_of_name(pkg, &world.name),
+        None => world.name.clone(),
+    };
+    let mut words = vec!["witbind".to_string(), "bindgen".to_string()];
+    let show = |path: &Path| opts::shell_quote(&path.display().to_string());
+    words.extend(paths.iter().map(|path| show(path.as_ref())));
+    words.push("--world".to_string());
+    words.push(opts::shell_quote(&world_id));
+    words.extend(opts.cli_args());
+    match output {
+        Output::Stdout => {}
+        Output::File(file) => words.extend(["-o".to_string(), show(file)]),
+        Output::Split(dir) => words.extend(["--split".to_string(), show(dir)]),
+    }
+    words.join(" ")
 }

@@ -173,6 +173,14 @@ macro_rules! options {
                     _ => Err(format!("`{key}` is not an option of the generator")),
                 }
             }
+
+            /// The value of the generator option `key`.
+            pub fn get(&self, key: &str) -> Option<Value> {
+                match key {
+                    $(stringify!($field) => Some(ShowValue::show(&self.$field)),)*
+                    _ => None,
+                }
+            }
         }
 
         impl std::fmt::Debug for Opts {
@@ -300,13 +308,88 @@ options! {
         /// The Rust type of WIT `map<K, V>` (default `BTreeMap`, as `rt::Map`).
         ///
         /// A path such as `"std::collections::HashMap"`; the type takes
-        /// `<K, V>` and implements `witbind::rt::WitMap<K, V>` and
-        /// `IntoIterator<Item = (K, V)>`.
+        /// `<K, V>` and implements `FromIterator<(K, V)>` and, by value and
+        /// by reference, `IntoIterator` (as std's maps do).
         map_type: Option<syn::Path> = PathStr {
             flag: "map-type",
             value: "PATH",
             doors: Both,
             origin: WitBindgen,
+        }
+        /// Mark the `core::error::Error` impls of error types `#[cfg(feature = "std")]`.
+        ///
+        /// For crates whose own `std` feature gates them.
+        std_feature: bool = Flag {
+            flag: "std-feature",
+            value: "",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Bind WIT `string` as bytes: `Vec<u8>` (owned) and `&[u8]` (borrowed), without UTF-8 checks.
+        raw_strings: bool = Flag {
+            flag: "raw-strings",
+            value: "",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Path of the `bitflags` crate that WIT `flags` are defined with (default `rt::bitflags`).
+        bitflags_path: Option<syn::Path> = PathStr {
+            flag: "bitflags-path",
+            value: "PATH",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Types whose additional derives are left out, by WIT name (`point`), in every interface.
+        additional_derives_ignore: Vec<String> = StrList {
+            flag: "additional-derive-ignore",
+            value: "NAME",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// A prefix for the core wasm names of every export (`{prefix}f`, `{prefix}cabi_post_f`).
+        ///
+        /// For components that combine several sets of bindings.
+        export_prefix: String = Str {
+            flag: "export-prefix",
+            value: "PREFIX",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// A suffix for the name of the custom section holding the component type.
+        ///
+        /// For linking several copies of the same world's bindings into one
+        /// binary.
+        type_section_suffix: String = Str {
+            flag: "type-section-suffix",
+            value: "SUFFIX",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Do not call `run_ctors_once` at the start of every export.
+        ///
+        /// For guests that run static constructors themselves.
+        disable_run_ctors_once_workaround: bool = Flag {
+            flag: "disable-run-ctors-once-workaround",
+            value: "",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Do not reference the component-type section from every module.
+        ///
+        /// The section is then kept only if the linker keeps the root of
+        /// the bindings for other reasons.
+        disable_custom_section_link_helpers: bool = Flag {
+            flag: "disable-custom-section-link-helpers",
+            value: "",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Also generate types no function uses (accepted for compatibility: witbind always does).
+        generate_unused_types: bool = Flag {
+            flag: "generate-unused-types",
+            value: "",
+            doors: Both,
+            origin: Accepted,
         }
         /// Generate every interface of the world (accepted for compatibility: witbind always does).
         generate_all: bool = Flag {
@@ -384,6 +467,29 @@ options! {
             doors: CliOnly,
             origin: Witbind,
         }
+        /// Write one file per module under DIR (`DIR/mod.rs` at the root) instead of one file.
+        ///
+        /// The public paths are the same as with one file: declare the
+        /// module with `#[path = "DIR/mod.rs"] mod bindings;`. A change to
+        /// the WIT then shows only in the files of the interfaces it
+        /// touches. Generated files that no longer belong are removed.
+        split = Str {
+            flag: "split",
+            value: "DIR",
+            doors: CliOnly,
+            origin: Witbind,
+        }
+        /// Write nothing; fail (exit 1, with a diff) unless the output files are up to date.
+        ///
+        /// With `-o FILE` or `--split DIR`: for CI, to catch vendored
+        /// bindings that were not regenerated after a change of the WIT,
+        /// the options or witbind.
+        check = Flag {
+            flag: "check",
+            value: "",
+            doors: CliOnly,
+            origin: Witbind,
+        }
     }
 }
 
@@ -402,6 +508,63 @@ impl Opts {
             Some(path) => path.to_token_stream(),
             None => quote::quote!(::witbind::rt),
         }
+    }
+}
+
+impl Opts {
+    /// The CLI arguments that give these options (those that differ from
+    /// the default), in the table's order: `--raw-strings`,
+    /// `--with wasi:io=wasip2::io`. Values are quoted for a POSIX shell
+    /// where needed.
+    pub fn cli_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for spec in OPTIONS
+            .iter()
+            .filter(|spec| spec.generator && spec.in_cli())
+        {
+            let flag = format!("--{}", spec.flag);
+            let values = match self.get(spec.key) {
+                Some(Value::Bool(true)) => {
+                    args.push(flag);
+                    continue;
+                }
+                Some(Value::Str(text)) if !text.is_empty() => vec![text],
+                Some(Value::StrList(list)) => list,
+                Some(Value::Path(path)) => vec![crate::values::show_path(&path)],
+                Some(Value::PathList(paths)) => {
+                    paths.iter().map(crate::values::show_path).collect()
+                }
+                Some(Value::Ident(ident)) => vec![ident.to_string()],
+                Some(Value::With(entries)) => entries
+                    .iter()
+                    .map(|entry| format!("{}={:?}", entry.key, entry.mapping))
+                    .collect(),
+                Some(Value::Bool(false) | Value::Str(_)) | None => Vec::new(),
+            };
+            for value in values {
+                // A value that looks like a flag goes in the same word.
+                if value.starts_with('-') {
+                    args.push(shell_quote(&format!("{flag}={value}")));
+                } else {
+                    args.push(flag.clone());
+                    args.push(shell_quote(&value));
+                }
+            }
+        }
+        args
+    }
+}
+
+/// `text` as one POSIX shell word.
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@=,+%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

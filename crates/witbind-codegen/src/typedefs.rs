@@ -23,7 +23,7 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         TypeDefKind::Record(record) => expand_record(cx, id, name, record, &docs, scope),
         TypeDefKind::Variant(variant) => expand_variant(cx, id, name, variant, &docs, scope),
         TypeDefKind::Enum(enum_) => expand_enum(cx, id, name, enum_, &docs),
-        TypeDefKind::Flags(flags) => expand_flags(cx, name, flags, &docs),
+        TypeDefKind::Flags(flags) => expand_flags(cx, id, name, flags, &docs),
         TypeDefKind::Resource => resources::expand_resource(cx, id, scope),
         TypeDefKind::Option(_)
         | TypeDefKind::Result(_)
@@ -170,19 +170,21 @@ fn expand_data_type(
     if cx.opts.derive_eq && info.is_clone() {
         derives.push(quote!(PartialEq));
     }
-    let derives = derive_attr(cx, derives);
+    let derives = derive_attr(cx, id, derives);
     let eq = (cx.opts.derive_eq && !has_floats && info.is_clone())
         .then(|| quote! { impl ::core::cmp::Eq for #name {} });
     let lifetime = lifetime_param(cx, id);
     // Types used as the error of a `result` get `Display` (via `Debug`) and
     // `core::error::Error`, so `?` into `Box<dyn Error>` or anyhow works.
     let error = (info.error && lifetime.is_none()).then(|| {
+        let std_gate = std_gate(cx);
         quote! {
             impl ::core::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     ::core::fmt::Debug::fmt(self, f)
                 }
             }
+            #std_gate
             impl ::core::error::Error for #name {}
         }
     });
@@ -196,8 +198,18 @@ fn expand_data_type(
 }
 
 /// `#[derive(..)]` of `derives` plus the configured additional derives
-/// that are not among them already.
-fn derive_attr(cx: &Cx, mut derives: Vec<TokenStream>) -> TokenStream {
+/// that are not among them already (none for a type that
+/// `additional_derives_ignore` names).
+fn derive_attr(cx: &Cx, id: TypeId, mut derives: Vec<TokenStream>) -> TokenStream {
+    let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
+    if cx
+        .opts
+        .additional_derives_ignore
+        .iter()
+        .any(|ignored| ignored == wit_name)
+    {
+        return quote!(#[derive(#(#derives),*)]);
+    }
     let last_segment = |tokens: &TokenStream| {
         tokens
             .to_string()
@@ -240,8 +252,8 @@ fn expand_enum(cx: &Cx, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStre
         quote!(Ord),
         quote!(Hash),
     ]);
-    let derives = derive_attr(cx, derives);
-    let error_impls = is_error.then(|| expand_error_enum(name, enum_, &cases));
+    let derives = derive_attr(cx, id, derives);
+    let error_impls = is_error.then(|| expand_error_enum(cx, name, enum_, &cases));
     quote! {
         #docs
         #[repr(#repr)]
@@ -265,9 +277,16 @@ fn expand_enum(cx: &Cx, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStre
     }
 }
 
+/// `#[cfg(feature = "std")]` for `core::error::Error` impls, with
+/// `std_feature`.
+fn std_gate(cx: &Cx) -> Option<TokenStream> {
+    cx.opts.std_feature.then(|| quote!(#[cfg(feature = "std")]))
+}
+
 /// An enum used as an error: `name()`, `message()` (its WIT docs), and
 /// `Debug`/`Display`/`Error` built on them, as wit-bindgen provides.
-fn expand_error_enum(name: &Ident, enum_: &Enum, cases: &[Ident]) -> TokenStream {
+fn expand_error_enum(cx: &Cx, name: &Ident, enum_: &Enum, cases: &[Ident]) -> TokenStream {
+    let std_gate = std_gate(cx);
     let wit_names = enum_.cases.iter().map(|c| c.name.as_str());
     let messages = enum_
         .cases
@@ -299,15 +318,27 @@ fn expand_error_enum(name: &Ident, enum_: &Enum, cases: &[Ident]) -> TokenStream
                 write!(f, "{} (error {})", self.name(), *self as i32)
             }
         }
+        #std_gate
         impl ::core::error::Error for #name {}
     }
 }
 
-fn expand_flags(cx: &Cx, name: &Ident, flags: &Flags, docs: &TokenStream) -> TokenStream {
+fn expand_flags(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    flags: &Flags,
+    docs: &TokenStream,
+) -> TokenStream {
     let rt = &cx.rt;
+    let bitflags = match &cx.opts.bitflags_path {
+        Some(path) => quote!(#path),
+        None => quote!(#rt::bitflags),
+    };
     let repr = flags_repr(flags);
     let derives = derive_attr(
         cx,
+        id,
         vec![
             quote!(PartialEq),
             quote!(Eq),
@@ -326,7 +357,7 @@ fn expand_flags(cx: &Cx, name: &Ident, flags: &Flags, docs: &TokenStream) -> Tok
         quote! { #docs const #constant = 1 << #bit; }
     });
     quote! {
-        #rt::bitflags::bitflags! {
+        #bitflags::bitflags! {
             #docs
             #derives
             pub struct #name: #repr {

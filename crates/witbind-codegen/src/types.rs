@@ -155,7 +155,7 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
             let target = dealias(cx.resolve, *id);
             if mode.borrowed {
                 if let TypeDefKind::Type(Type::String) = cx.resolve.types[target].kind {
-                    return quote!(&str);
+                    return borrowed_string(cx);
                 }
                 if let TypeDefKind::List(element) = &cx.resolve.types[target].kind {
                     return print_list(cx, element, mode, scope);
@@ -175,9 +175,19 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
         Type::F32 => quote!(f32),
         Type::F64 => quote!(f64),
         Type::Char => quote!(char),
-        Type::String if mode.borrowed => quote!(&str),
+        Type::String if mode.borrowed => borrowed_string(cx),
+        Type::String if cx.opts.raw_strings => quote!(#rt::Vec<u8>),
         Type::String => quote!(#rt::String),
         Type::ErrorContext => quote!(#rt::async_support::ErrorContext),
+    }
+}
+
+/// A borrowed WIT `string`: `&str`, or `&[u8]` with `raw_strings`.
+fn borrowed_string(cx: &Cx) -> TokenStream {
+    if cx.opts.raw_strings {
+        quote!(&[u8])
+    } else {
+        quote!(&str)
     }
 }
 

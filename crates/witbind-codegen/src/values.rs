@@ -143,7 +143,7 @@ impl fmt::Debug for WithMapping {
     }
 }
 
-fn show_path(path: &syn::Path) -> String {
+pub(crate) fn show_path(path: &syn::Path) -> String {
     path.to_token_stream().to_string().replace(' ', "")
 }
 
@@ -334,6 +334,7 @@ macro_rules! value_conversions {
 
 value_conversions! {
     bool: Bool(b) => b, Value::Bool(*b);
+    String: Str(text) => text, Value::Str(text.clone());
     Vec<String>: StrList(list) => list, Value::StrList(list.clone());
     Vec<syn::Path>: PathList(list) => list, Value::PathList(list.clone());
     Vec<WithEntry>: With(entries) => entries, Value::With(entries.clone());

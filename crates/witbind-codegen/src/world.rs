@@ -50,11 +50,12 @@ impl ModuleTree {
     /// `__link_custom_section_describing_imports`: the linker takes a
     /// library's object files only when something in them is used, and
     /// this pulls in the component type with any module of the bindings.
-    fn render(self) -> TokenStream {
-        self.render_level(0)
+    /// (Not with `link_helpers` off: `disable_custom_section_link_helpers`.)
+    fn render(self, link_helpers: bool) -> TokenStream {
+        self.render_level(0, link_helpers)
     }
 
-    fn render_level(self, depth: usize) -> TokenStream {
+    fn render_level(self, depth: usize, link_helpers: bool) -> TokenStream {
         let ModuleTree {
             items, children, ..
         } = self;
@@ -71,7 +72,7 @@ impl ModuleTree {
             } else {
                 TokenStream::new()
             };
-            let section_ref = (!child.items.is_empty()).then(|| {
+            let section_ref = (!child.items.is_empty() && link_helpers).then(|| {
                 let root = (0..=depth).map(|_| quote!(super::));
                 quote! {
                     #[used]
@@ -79,7 +80,7 @@ impl ModuleTree {
                     static __FORCE_SECTION_REF: fn() = #(#root)* __link_custom_section_describing_imports;
                 }
             });
-            let body = child.render_level(depth + 1);
+            let body = child.render_level(depth + 1, link_helpers);
             quote! {
                 #docs
                 #inception
@@ -143,7 +144,7 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
             tree.insert(&root, TokenStream::new(), expand_stubs(cx));
         }
     }
-    let mut tokens = tree.render();
+    let mut tokens = tree.render(!cx.opts.disable_custom_section_link_helpers);
     tokens.extend(expand_cabi_realloc(cx));
     tokens.extend(expand_component_type(cx)?);
     Ok(tokens)
@@ -267,10 +268,13 @@ fn host_allocates(cx: &Cx) -> bool {
 /// `export!` macro embeds the whole world ([`expand_export_component_type`])
 /// in the crate that exports.
 fn expand_component_type(cx: &Cx) -> Result<TokenStream, Error> {
+    let suffix = &cx.opts.type_section_suffix;
     let section = if cx.opts.pub_export_macro {
-        component_type_section(cx.resolve, cx.world, Contents::ImportsOnly, "imports")?
+        let name = format!("imports{suffix}");
+        component_type_section(cx.resolve, cx.world, Contents::ImportsOnly, &name)?
     } else {
-        component_type_section(cx.resolve, cx.world, Contents::World, "encoded world")?
+        let name = format!("encoded world{suffix}");
+        component_type_section(cx.resolve, cx.world, Contents::World, &name)?
     };
     Ok(quote! {
         #section
@@ -290,6 +294,7 @@ fn expand_export_component_type(cx: &Cx) -> Result<TokenStream, Error> {
     if !cx.opts.pub_export_macro {
         return Ok(TokenStream::new());
     }
-    let section = component_type_section(cx.resolve, cx.world, Contents::World, "exports")?;
+    let name = format!("exports{}", cx.opts.type_section_suffix);
+    let section = component_type_section(cx.resolve, cx.world, Contents::World, &name)?;
     Ok(quote!(const _: () = { #section };))
 }

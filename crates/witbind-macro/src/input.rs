@@ -23,23 +23,11 @@ use crate::paths::{parse_paths, PathArg};
 /// They are recognised so the error says so, instead of "unknown option".
 const NOT_YET_SUPPORTED: &[&str] = &[
     "ownership",
-    "exports",
-    "imports",
-    "export_prefix",
-    "type_section_suffix",
-    "std_feature",
-    "raw_strings",
-    "bitflags_path",
-    "additional_derives_ignore",
     "additional_type_attributes",
     "additional_member_attributes",
-    "generate_unused_types",
-    "disable_run_ctors_once_workaround",
-    "disable_custom_section_link_helpers",
     "chainable_methods",
     "enable_method_chaining",
     "merge_structurally_equal_types",
-    "format",
 ];
 
 /// The parsed macro input.
@@ -412,6 +400,15 @@ mod tests {
             skip: ["f"],
             sync: ["import:a:b/c#f", "g"],
             map_type: "std::collections::HashMap",
+            std_feature,
+            raw_strings,
+            bitflags_path: "my::bitflags",
+            additional_derives_ignore: ["point"],
+            export_prefix: "pfx_",
+            type_section_suffix: "-two",
+            disable_run_ctors_once_workaround: true,
+            disable_custom_section_link_helpers,
+            generate_unused_types,
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -429,6 +426,15 @@ mod tests {
             "skip: [\"f\"]",
             "sync: [\"import:a:b/c#f\", \"g\"]",
             "map_type: std::collections::HashMap",
+            "std_feature: true",
+            "raw_strings: true",
+            "bitflags_path: my::bitflags",
+            "additional_derives_ignore: [\"point\"]",
+            "export_prefix: \"pfx_\"",
+            "type_section_suffix: \"-two\"",
+            "disable_run_ctors_once_workaround: true",
+            "disable_custom_section_link_helpers: true",
+            "generate_unused_types: true",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }

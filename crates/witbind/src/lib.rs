@@ -9,13 +9,16 @@
 //! or vendor them with the `witbind bindgen` CLI. Either way the generated
 //! code relies on the small runtime in [`rt`].
 //!
-//! The crate is `no_std` (it needs `alloc`). Enable the `realloc` feature
+//! The crate is `no_std` (it needs `alloc`; its `std` feature only adds
+//! impls for std types, such as `rt::WitMap` for `HashMap`). Enable the `realloc` feature
 //! only in a `no_std` guest that has no other `cabi_realloc`: std on
 //! `wasm32-wasip2` already exports one.
 #![no_std]
 #![warn(missing_docs)]
 
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 #[cfg(feature = "macros")]
 pub use witbind_macro::generate;

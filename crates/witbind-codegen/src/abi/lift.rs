@@ -76,7 +76,11 @@ impl FnBindgen<'_, '_> {
         let op = &ops[0];
         let len = self.simple("len", &ops[1]);
         let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
-        let string = self.bind("string", quote!(unsafe { #rt::string_lift(#bytes) }));
+        let string = if self.cx.opts.raw_strings {
+            self.bind("bytes", quote!(unsafe { #bytes }))
+        } else {
+            self.bind("string", quote!(unsafe { #rt::string_lift(#bytes) }))
+        };
         results.push(string);
     }
 

@@ -175,7 +175,7 @@ impl FnBindgen<'_, '_> {
     ) {
         let [vec, ptr, len] = self.tmps(&["vec", "ptr", "len"]);
         if owned {
-            let boxed = if string {
+            let boxed = if string && !self.cx.opts.raw_strings {
                 quote!((#value).into_bytes().into_boxed_slice())
             } else {
                 quote!((#value).into_boxed_slice())

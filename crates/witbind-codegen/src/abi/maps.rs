@@ -83,12 +83,11 @@ impl FnBindgen<'_, '_> {
         self.push(quote! {
             let #array = #ptr;
             let #len = #count;
-            let mut #map: #map_type = #rt::WitMap::wit_map_new(#len);
-            for i in 0..#len {
+            let #map: #map_type = ::core::iter::FromIterator::from_iter((0..#len).map(|i| {
                 let #base = unsafe { #array.add(#offset) };
                 #body
-                #rt::WitMap::wit_map_push(&mut #map, #key, #value);
-            }
+                (#key, #value)
+            }));
             unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
         });
         results.push(quote!(#map));

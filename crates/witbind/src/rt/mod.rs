@@ -44,6 +44,25 @@ impl<K: Ord, V> WitMap<K, V> for alloc::collections::BTreeMap<K, V> {
     }
 }
 
+#[cfg(feature = "std")]
+impl<K, V, S> WitMap<K, V> for std::collections::HashMap<K, V, S>
+where
+    K: core::hash::Hash + Eq,
+    S: core::hash::BuildHasher + Default,
+{
+    fn wit_map_new(capacity: usize) -> Self {
+        std::collections::HashMap::with_capacity_and_hasher(capacity, S::default())
+    }
+
+    fn wit_map_push(&mut self, key: K, value: V) {
+        self.insert(key, value);
+    }
+
+    fn wit_map_len(&self) -> usize {
+        self.len()
+    }
+}
+
 /// Allocates `size` bytes aligned to `align` for data handed to the host
 /// (a lowered list or return area). A zero size gives a dangling, aligned,
 /// non-null pointer that must not be freed.

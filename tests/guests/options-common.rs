@@ -1,0 +1,62 @@
+//! The guest of the options runtime test (tests/tests/options_runtime) for
+//! `wit/fixtures/options-runtime.wit`, generated with many options at once
+//! (see the crates' `generate!`): maps are `HashMap`s (`map_type`), flags
+//! come from the `bitflags` crate (`bitflags_path`), extra derives on all
+//! but `entry`, and so on.
+//!
+//! Compiled against `bindings` from witbind (`options-witbind`) and from
+//! wit-bindgen 0.63 (`options-wit-bindgen`), and from witbind with
+//! `raw_strings` as well (`options-witbind-raw`, where `crate::Text` is
+//! `Vec<u8>` instead of `String`: wit-bindgen 0.63's `raw_strings` output
+//! does not compile for exports that return strings); all must behave the
+//! same.
+
+use std::collections::HashMap;
+
+use crate::bindings::exports::witbind_fixtures::options_runtime::api::Guest;
+use crate::bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode};
+use crate::Text;
+
+struct Component;
+
+crate::bindings::export!(Component with_types_in crate::bindings);
+
+impl Guest for Component {
+    fn shout(s: Text) -> Text {
+        let mut reversed = host::reverse(&s);
+        reversed.make_ascii_uppercase();
+        reversed
+    }
+
+    fn entries(entries: Vec<Entry>) -> Vec<Entry> {
+        entries
+            .into_iter()
+            .map(|mut entry| {
+                entry.tags.push(entry.key.clone());
+                entry
+            })
+            .collect()
+    }
+
+    fn modes(mode: Mode) -> Mode {
+        mode ^ Mode::LOUD
+    }
+
+    fn tally(words: Vec<Text>) -> HashMap<Text, u32> {
+        let mut counts: HashMap<Text, u32> = HashMap::new();
+        for word in words {
+            *counts.entry(word).or_default() += 1;
+        }
+        host::double(&counts)
+    }
+
+    fn check(level: Level) -> Result<u32, Level> {
+        // `Level` derives `Hash` (an additional derive) and is an error type.
+        let mut set = std::collections::HashSet::new();
+        set.insert(level);
+        match level {
+            Level::Low => Ok(set.len() as u32),
+            Level::High => Err(level),
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Options that change generated code, at run time: the `options-*`
+//! guests (one source, `tests/guests/options-common.rs`) generate
+//! `wit/fixtures/options-runtime.wit` with `map_type` (`HashMap`),
+//! `std_feature`, `bitflags_path`, `additional_derives(_ignore)`,
+//! `type_section_suffix`, `disable_run_ctors_once_workaround`,
+//! `disable_custom_section_link_helpers` and `generate_unused_types`, with
+//! witbind and with wit-bindgen 0.63, and once more with witbind and
+//! `raw_strings`. Every build must give the host the same answers.
+
+use std::collections::HashMap;
+
+use wasmtime::component::HasSelf;
+use witbind_tests::{build_guests, Guest, Run};
+
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit/fixtures/options-runtime.wit",
+        world: "options-runtime",
+        additional_derives: [PartialEq],
+    });
+}
+
+use bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode};
+use bindings::OptionsRuntime;
+
+const GUESTS: [&str; 3] = [
+    "options_witbind",
+    "options_wit_bindgen",
+    "options_witbind_raw",
+];
+
+/// The host side: reverses strings, doubles counts.
+pub struct Options;
+
+impl host::Host for Options {
+    fn reverse(&mut self, s: String) -> String {
+        s.chars().rev().collect()
+    }
+
+    fn double(&mut self, counts: HashMap<String, u32>) -> HashMap<String, u32> {
+        counts.into_iter().map(|(k, v)| (k, v * 2)).collect()
+    }
+}
+
+/// What one guest answers to the same calls.
+#[derive(Debug, PartialEq)]
+struct Answers {
+    shout: String,
+    entries: Vec<Entry>,
+    modes: Mode,
+    tally: HashMap<String, u32>,
+    check: (Result<u32, Level>, Result<u32, Level>),
+}
+
+fn answers(name: &str) -> Answers {
+    let wasm = build_guests().wasm(name);
+    let mut guest = Guest::load(wasm, &Run::new(name), Options)
+        .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
+    OptionsRuntime::add_to_linker::<_, HasSelf<Options>>(&mut guest.linker, |host| &mut host.data)
+        .expect("adding the test's imports");
+    let instance = OptionsRuntime::instantiate(&mut guest.store, &guest.component, &guest.linker)
+        .unwrap_or_else(|e| panic!("instantiating {name}: {e:?}"));
+    let api = instance.witbind_fixtures_options_runtime_api();
+    let store = &mut guest.store;
+    let fail = |e: wasmtime::Error| -> ! { panic!("{name}: {e:?}") };
+    let entries = vec![
+        Entry {
+            key: "k1".into(),
+            tags: vec!["a".into(), "ünï".into()],
+        },
+        Entry {
+            key: String::new(),
+            tags: Vec::new(),
+        },
+    ];
+    let words: Vec<String> = ["x", "y", "x", "ü", "x"]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    Answers {
+        shout: api
+            .call_shout(&mut *store, "hello, wörld")
+            .unwrap_or_else(|e| fail(e)),
+        entries: api
+            .call_entries(&mut *store, &entries)
+            .unwrap_or_else(|e| fail(e)),
+        modes: api
+            .call_modes(&mut *store, Mode::FAST | Mode::LOUD)
+            .unwrap_or_else(|e| fail(e)),
+        tally: api
+            .call_tally(&mut *store, &words)
+            .unwrap_or_else(|e| fail(e)),
+        check: (
+            api.call_check(&mut *store, Level::Low)
+                .unwrap_or_else(|e| fail(e)),
+            api.call_check(&mut *store, Level::High)
+                .unwrap_or_else(|e| fail(e)),
+        ),
+    }
+}
+
+#[test]
+fn options_give_the_same_answers_in_every_build() {
+    let expected = Answers {
+        shout: "DLRöW ,OLLEH".to_string(),
+        entries: vec![
+            Entry {
+                key: "k1".into(),
+                tags: vec!["a".into(), "ünï".into(), "k1".into()],
+            },
+            Entry {
+                key: String::new(),
+                tags: vec![String::new()],
+            },
+        ],
+        modes: Mode::FAST,
+        tally: HashMap::from([("x".into(), 6), ("y".into(), 2), ("ü".into(), 2)]),
+        check: (Ok(1), Err(Level::High)),
+    };
+    for name in GUESTS {
+        assert_eq!(answers(name), expected, "{name}");
+    }
+}

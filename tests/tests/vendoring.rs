@@ -1,0 +1,348 @@
+//! Vendored bindings: `witbind bindgen -o FILE` / `--split DIR`, the
+//! header that says how to regenerate them, and `--check` for CI (fresh,
+//! stale, missing and left-over files, for one file and for `--split`).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use witbind_tests::cli::{assert_failed, witbind};
+use witbind_tests::{repo_root, wasip2_wit_dir};
+
+fn fixture(name: &str) -> PathBuf {
+    repo_root().join("wit/fixtures").join(name)
+}
+
+/// `witbind bindgen <wit> [extra]` into `out` (`-o` or `--split`).
+fn bindgen(wit: &Path, world: Option<&str>, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["bindgen".to_string(), wit.display().to_string()];
+    if let Some(world) = world {
+        args.extend(["--world".to_string(), world.to_string()]);
+    }
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
+#[test]
+fn check_accepts_a_fresh_file_and_rejects_stale_or_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bindings.rs");
+    let out_arg = out.display().to_string();
+    let wit = fixture("records.wit");
+    let write = witbind(bindgen(&wit, None, &["-o", &out_arg]));
+    assert_eq!(write.code, 0, "{write:#?}");
+    let written = fs::read_to_string(&out).unwrap();
+
+    // Fresh: exit 0, nothing printed, nothing touched.
+    let check = witbind(bindgen(&wit, None, &["-o", &out_arg, "--check"]));
+    assert_eq!(
+        (check.code, check.stdout.as_str(), check.stderr.as_str()),
+        (0, "", "")
+    );
+
+    // Stale: exit 1, a diff of the changed line and the command.
+    fs::write(
+        &out,
+        written.replacen("pub inner: u32", "pub inner: u64", 1),
+    )
+    .unwrap();
+    let stale = fs::read_to_string(&out).unwrap();
+    let check = witbind(bindgen(&wit, None, &["-o", &out_arg, "--check"]));
+    assert_failed(&check);
+    assert!(check.stderr.contains("is out of date"), "{check:#?}");
+    assert!(check.stderr.contains("pub inner: u64"), "{check:#?}");
+    assert!(
+        check.stderr.contains("+                pub inner: u32"),
+        "{check:#?}"
+    );
+    let command = written
+        .lines()
+        .nth(1)
+        .unwrap()
+        .strip_prefix("// Regenerate with: ")
+        .unwrap();
+    assert!(check.stderr.contains(command), "{check:#?}");
+    assert_eq!(
+        fs::read_to_string(&out).unwrap(),
+        stale,
+        "--check wrote the file"
+    );
+
+    // Missing.
+    fs::remove_file(&out).unwrap();
+    let check = witbind(bindgen(&wit, None, &["-o", &out_arg, "--check"]));
+    assert_failed(&check);
+    assert!(check.stderr.contains("is missing"), "{check:#?}");
+    assert!(!out.exists(), "--check wrote the file");
+}
+
+/// The header's command, run again, gives the same bytes.
+#[test]
+fn the_header_names_the_command_that_regenerates_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.rs");
+    let out_arg = out.display().to_string();
+    let wit = fixture("roundtrip.wit");
+    let first = witbind(bindgen(
+        &wit,
+        None,
+        &[
+            "-o",
+            &out_arg,
+            "--raw-strings",
+            "--export-prefix",
+            "my prefix",
+            "-d",
+            "Hash",
+        ],
+    ));
+    assert_eq!(first.code, 0, "{first:#?}");
+    let written = fs::read_to_string(&out).unwrap();
+    let command = written
+        .lines()
+        .nth(1)
+        .unwrap()
+        .strip_prefix("// Regenerate with: ")
+        .unwrap();
+    assert!(command.starts_with("witbind bindgen "), "{command}");
+    assert!(
+        command.contains("--world witbind-fixtures:roundtrip/roundtrip"),
+        "{command}"
+    );
+    assert!(command.contains("--raw-strings"), "{command}");
+    assert!(command.contains("--export-prefix 'my prefix'"), "{command}");
+    fs::remove_file(&out).unwrap();
+    let again = witbind(shell_words(command).into_iter().skip(1));
+    assert_eq!(again.code, 0, "{again:#?}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), written);
+}
+
+/// The words of a POSIX shell command line that uses only plain words and
+/// single quotes (what witbind writes).
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut in_word = false;
+    for c in command.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            ' ' if !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                }
+                in_word = false;
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+/// Every `.rs` file under `dir`, relative to it.
+fn rust_files(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn split_writes_a_file_per_module_and_check_sees_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let split = dir.path().join("bindings");
+    let split_arg = split.display().to_string();
+    let wit = wasip2_wit_dir();
+    let world = Some("wasi:http/proxy");
+    let write = witbind(bindgen(wit, world, &["--split", &split_arg]));
+    assert_eq!(write.code, 0, "{write:#?}");
+    let files = rust_files(&split);
+    for expected in [
+        "mod.rs",
+        "wasi/mod.rs",
+        "wasi/http/mod.rs",
+        "wasi/http/types.rs",
+        "wasi/io/streams.rs",
+        "exports/wasi/http/incoming_handler.rs",
+    ] {
+        assert!(
+            files.contains(Path::new(expected)),
+            "no {expected} in {files:?}"
+        );
+    }
+    for file in &files {
+        let text = fs::read_to_string(split.join(file)).unwrap();
+        assert!(
+            text.starts_with("// @generated by witbind "),
+            "{}",
+            file.display()
+        );
+        assert!(
+            text.contains(&format!("--split {split_arg}")),
+            "{}",
+            file.display()
+        );
+    }
+
+    let check = || witbind(bindgen(wit, world, &["--split", &split_arg, "--check"]));
+    let fresh = check();
+    assert_eq!(fresh.code, 0, "{fresh:#?}");
+
+    // One interface edited, one deleted, one generated file left over, and
+    // a file of the user's own, which is none of witbind's business.
+    let types = split.join("wasi/http/types.rs");
+    let edited = fs::read_to_string(&types)
+        .unwrap()
+        .replacen("pub", "pub(crate)", 1);
+    fs::write(&types, edited).unwrap();
+    fs::remove_file(split.join("wasi/io/streams.rs")).unwrap();
+    let left_over = split.join("wasi/old.rs");
+    fs::write(&left_over, "// @generated by witbind 0.0.1 ...\n").unwrap();
+    let own = split.join("notes.rs");
+    fs::write(&own, "// mine\n").unwrap();
+    let stale = check();
+    assert_failed(&stale);
+    for needle in [
+        "wasi/http/types.rs` is out of date",
+        "wasi/io/streams.rs` is missing",
+        "wasi/old.rs` is a generated file the bindings no longer have",
+    ] {
+        assert!(stale.stderr.contains(needle), "{needle} in {stale:#?}");
+    }
+    assert!(!stale.stderr.contains("notes.rs"), "{stale:#?}");
+
+    // Writing again repairs everything, removes the left-over generated
+    // file and keeps the user's own.
+    let rewrite = witbind(bindgen(wit, world, &["--split", &split_arg]));
+    assert_eq!(rewrite.code, 0, "{rewrite:#?}");
+    assert!(!left_over.exists() && own.exists());
+    assert_eq!(check().code, 0);
+}
+
+#[test]
+fn split_and_one_file_cannot_be_combined_and_check_needs_a_target() {
+    let wit = fixture("records.wit");
+    let both = witbind(bindgen(&wit, None, &["-o", "x.rs", "--split", "dir"]));
+    assert_failed(&both);
+    assert!(both.stderr.contains("cannot be used together"), "{both:#?}");
+    let nowhere = witbind(bindgen(&wit, None, &["--check"]));
+    assert_failed(&nowhere);
+    assert!(
+        nowhere.stderr.contains("`--check` compares files on disk"),
+        "{nowhere:#?}"
+    );
+}
+
+/// The split files declare the same public items at the same paths as the
+/// single file: a crate that names every public item of the single file
+/// through `bindings::...` type-checks against the split output.
+#[test]
+fn split_output_compiles_with_the_public_paths_of_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let single = src.join("single.rs");
+    let wit = wasip2_wit_dir();
+    let world = Some("wasi:http/proxy");
+    let one = witbind(bindgen(wit, world, &["-o", &single.display().to_string()]));
+    assert_eq!(one.code, 0, "{one:#?}");
+    let split = witbind(bindgen(
+        wit,
+        world,
+        &["--split", &src.join("split").display().to_string()],
+    ));
+    assert_eq!(split.code, 0, "{split:#?}");
+
+    let file = syn::parse_file(&fs::read_to_string(&single).unwrap()).unwrap();
+    let mut paths = Vec::new();
+    public_paths(&file.items, "bindings", &mut paths);
+    assert!(paths.len() > 50, "{} public items", paths.len());
+    let uses: String = paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| format!("#[allow(unused_imports)]\nuse {path} as Item{i};\n"))
+        .collect();
+    fs::write(
+        src.join("lib.rs"),
+        format!(
+            "#![no_std]\nextern crate alloc;\n\
+             #[cfg(feature = \"split\")]\n#[path = \"split/mod.rs\"]\npub mod bindings;\n\
+             #[cfg(not(feature = \"split\"))]\n#[path = \"single.rs\"]\npub mod bindings;\n{uses}"
+        ),
+    )
+    .unwrap();
+    let witbind_crate = repo_root().join("crates/witbind");
+    fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"split-paths\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             [features]\nsplit = []\n\
+             [dependencies]\nwitbind = {{ path = {:?}, default-features = false }}\n[workspace]\n",
+            witbind_crate.display().to_string()
+        ),
+    )
+    .unwrap();
+    fs::copy(
+        repo_root().join("Cargo.lock"),
+        dir.path().join("Cargo.lock"),
+    )
+    .unwrap();
+    for features in [&[][..], &["--features", "split"][..]] {
+        let output = witbind_tests::cargo()
+            .args(["check", "--quiet", "--offline", "--manifest-path"])
+            .arg(dir.path().join("Cargo.toml"))
+            .args(features)
+            .env("CARGO_TARGET_DIR", repo_root().join("target/split-paths"))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{features:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// The paths of the public types, traits, functions and macros in `items`
+/// (under `prefix`).
+fn public_paths(items: &[syn::Item], prefix: &str, out: &mut Vec<String>) {
+    for item in items {
+        let name = match item {
+            syn::Item::Mod(m) => {
+                let path = format!("{prefix}::{}", m.ident);
+                if let Some((_, items)) = &m.content {
+                    public_paths(items, &path, out);
+                }
+                continue;
+            }
+            syn::Item::Struct(i) if is_pub(&i.vis) => i.ident.to_string(),
+            syn::Item::Enum(i) if is_pub(&i.vis) => i.ident.to_string(),
+            syn::Item::Trait(i) if is_pub(&i.vis) => i.ident.to_string(),
+            syn::Item::Type(i) if is_pub(&i.vis) => i.ident.to_string(),
+            syn::Item::Fn(i) if is_pub(&i.vis) => i.sig.ident.to_string(),
+            _ => continue,
+        };
+        out.push(format!("{prefix}::{name}"));
+    }
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
