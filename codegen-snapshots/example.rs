@@ -39,7 +39,7 @@ macro_rules! __export_app_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_app_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod example {
     pub mod kv {
         /// A key-value store provided by the host.
@@ -466,7 +466,7 @@ pub mod example {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod example {
         pub mod kv {

@@ -18,7 +18,7 @@ pub fn double(d: Distance) -> Distance {
     unsafe { _wit_import(::witbind::rt::as_f64(d)) }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod aliases {
         /// Types other interfaces refer to.

@@ -59,7 +59,7 @@ macro_rules! __export_async_runtime_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_async_runtime_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod async_runtime {
         pub mod types {
@@ -1098,7 +1098,7 @@ pub mod witbind_fixtures {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod async_runtime {

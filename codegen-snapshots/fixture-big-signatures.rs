@@ -61,7 +61,7 @@ pub fn wide_world_fn(
     (_l4 as u64, _l5 as u64, _l6 as u64)
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod big_signatures {
         /// Functions with large parameter lists and results.

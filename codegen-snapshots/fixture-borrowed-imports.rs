@@ -67,7 +67,7 @@ macro_rules! __export_borrowed_imports_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_borrowed_imports_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod borrowed_imports {
         pub mod res {
@@ -164,7 +164,7 @@ pub mod witbind_fixtures {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod borrowed_imports {

@@ -65,7 +65,7 @@ pub fn count_things() -> u32 {
     _ret2 as u32
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_deps {
     pub mod base {
         /// Basic types shared by other packages.
@@ -345,7 +345,7 @@ pub mod witbind_deps {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod cross_package {
         /// A local interface named like one in `witbind-deps:base`.

@@ -21,7 +21,7 @@ pub fn world_fn(level: Level, options: Options) {
     unsafe { _wit_import(level.clone() as i32, options.bits() as i32) };
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod docs {
         /// An interface doc.
@@ -305,7 +305,7 @@ pub mod witbind_fixtures {
 }
 /// A doc on an inline interface import.
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod inline {
     #[used]
     #[doc(hidden)]

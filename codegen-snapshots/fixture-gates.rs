@@ -16,7 +16,7 @@ pub fn newer_fn() {
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod gates {
         /// An interface available since the first version.

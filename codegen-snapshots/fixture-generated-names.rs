@@ -450,7 +450,7 @@ macro_rules! __export_generated_names_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_generated_names_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod generated_names {
         pub mod t {
@@ -1656,7 +1656,7 @@ pub mod witbind_fixtures {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod generated_names {

@@ -20,7 +20,7 @@ pub fn fn_(type_: Async) -> Async {
     _ret2 as u32
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod keywords {
         /// An interface named `self`.
@@ -2107,7 +2107,7 @@ pub mod witbind_fixtures {
 }
 /// An inline interface named `mod`.
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod mod_ {
     #[used]
     #[doc(hidden)]

@@ -24,7 +24,7 @@ macro_rules! __export_named_exports_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_named_exports_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod logger {
     #[used]
     #[doc(hidden)]
@@ -181,7 +181,7 @@ pub mod logger {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod first {
         #[used]

@@ -98,7 +98,7 @@ macro_rules! __export_named_imports_impl {
 pub(crate) use __export_named_imports_impl as export;
 /// A key-value store.
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod primary {
     #[used]
     #[doc(hidden)]
@@ -379,7 +379,7 @@ pub mod primary {
 }
 /// A key-value store.
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod secondary {
     #[used]
     #[doc(hidden)]

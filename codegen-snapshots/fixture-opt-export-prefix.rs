@@ -56,7 +56,7 @@ macro_rules! __export_opt_export_prefix_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_opt_export_prefix_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod opt_export_prefix {

@@ -22,7 +22,7 @@ macro_rules! __export_opt_map_type_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_opt_map_type_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod opt_map_type {
         pub mod maps {
@@ -189,7 +189,7 @@ pub mod witbind_fixtures {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod opt_map_type {

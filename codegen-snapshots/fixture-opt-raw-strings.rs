@@ -108,7 +108,7 @@ macro_rules! __export_opt_raw_strings_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_opt_raw_strings_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod opt_raw_strings {
         pub mod text {
@@ -257,7 +257,7 @@ pub mod witbind_fixtures {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod opt_raw_strings {

@@ -89,7 +89,7 @@ macro_rules! __export_opt_sync_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_opt_sync_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod opt_sync {
         pub mod api {

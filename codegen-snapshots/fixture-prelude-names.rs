@@ -50,7 +50,7 @@ pub fn witbind_fixtures() {
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod prelude_names {
         /// An interface named `rt`, like the runtime module.

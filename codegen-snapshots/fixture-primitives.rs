@@ -49,7 +49,7 @@ pub fn greeting() -> ::witbind::rt::String {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod primitives {
         /// One function per primitive, each returning its argument.

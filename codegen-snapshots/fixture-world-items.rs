@@ -287,7 +287,7 @@ pub fn describe(session: &Session) -> ::witbind::rt::String {
 }
 /// An interface defined inline, under an import name.
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod clock {
     #[used]
     #[doc(hidden)]
@@ -326,7 +326,7 @@ pub mod clock {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
     pub mod world_items {
         /// An interface the world uses types from.

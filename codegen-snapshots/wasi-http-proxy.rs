@@ -21,7 +21,7 @@ macro_rules! __export_proxy_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_proxy_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod io {
         /// A poll API intended to let users wait for I/O events on multiple handles
@@ -7392,7 +7392,7 @@ pub mod wasi {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
         pub mod http {

@@ -58,7 +58,7 @@ macro_rules! __export_command_impl {
 #[allow(unused_imports)]
 pub(crate) use __export_command_impl as export;
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod cli {
         pub mod environment {
@@ -11196,7 +11196,7 @@ pub mod wasi {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod wasi {
         pub mod cli {

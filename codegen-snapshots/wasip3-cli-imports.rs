@@ -38,7 +38,7 @@ pub mod wit_future {
     }
 }
 #[rustfmt::skip]
-#[allow(clippy::module_inception, clippy::type_complexity)]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod wasi {
     pub mod cli {
         pub mod environment {

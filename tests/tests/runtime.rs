@@ -184,3 +184,17 @@ fn roundtrip_reference_wit_bindgen_guest_passes_the_same_checks() {
     roundtrip::no_leaks(&mut rt);
     roundtrip::no_leaks_over_many_calls(&mut rt);
 }
+
+/// Bindings from the build-script door (`witbind-build` in `build.rs`,
+/// included from `OUT_DIR`) work like the macro's.
+#[test]
+fn bindings_generated_by_a_build_script_run() {
+    let wasm = build_guests().wasm("build_door");
+    let output = run_command(wasm, &Run::new("build-door").args(&["x", "y z"]))
+        .unwrap_or_else(|e| panic!("running build-door: {e:?}"));
+    assert!(output.success, "stderr:\n{}", output.stderr);
+    assert_eq!(
+        output.lines(),
+        [r#"build door: ["build-door", "x", "y z"]"#]
+    );
+}

@@ -346,3 +346,97 @@ fn public_paths(items: &[syn::Item], prefix: &str, out: &mut Vec<String>) {
 fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
+
+/// The build-script door regenerates the bindings when a WIT file they
+/// come from changes (cargo reruns the build script), and only then.
+#[test]
+fn the_build_script_door_regenerates_when_the_wit_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::create_dir_all(root.join("wit")).unwrap();
+    let crates = repo_root().join("crates");
+    fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"regen\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             [dependencies]\nwitbind = {{ path = {:?}, default-features = false }}\n\
+             [build-dependencies]\nwitbind-build = {{ path = {:?} }}\n[workspace]\n",
+            crates.join("witbind").display().to_string(),
+            crates.join("witbind-build").display().to_string(),
+        ),
+    )
+    .unwrap();
+    fs::copy(repo_root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    fs::write(
+        root.join("build.rs"),
+        "fn main() { witbind_build::Builder::new().generate().unwrap_or_else(|e| panic!(\"{e}\")); }\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/lib.rs"),
+        "#![no_std]\nextern crate alloc;\npub mod bindings { include!(concat!(env!(\"OUT_DIR\"), \"/bindings.rs\")); }\n",
+    )
+    .unwrap();
+    let wit = root.join("wit/world.wit");
+    fs::write(
+        &wit,
+        "package t:regen;\ninterface api { first: func() -> u32; }\nworld w { import api; }\n",
+    )
+    .unwrap();
+
+    // Builds (type-checks) the crate; the generated file.
+    let build = || {
+        let output = witbind_tests::cargo()
+            .args([
+                "check",
+                "--offline",
+                "--message-format",
+                "json",
+                "--manifest-path",
+            ])
+            .arg(root.join("Cargo.toml"))
+            .env(
+                "CARGO_TARGET_DIR",
+                repo_root().join("target/build-door-regen"),
+            )
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let out_dir = stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|message| message["reason"] == "build-script-executed")
+            .filter(|message| {
+                message["package_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("regen")
+            })
+            .find_map(|message| message["out_dir"].as_str().map(PathBuf::from))
+            .expect("the build script ran");
+        let file = out_dir.join("bindings.rs");
+        let modified = fs::metadata(&file).unwrap().modified().unwrap();
+        (fs::read_to_string(&file).unwrap(), modified)
+    };
+    let (first, modified) = build();
+    assert!(first.contains("pub fn first()") && !first.contains("pub fn second()"));
+    // Nothing changed: the file is left alone.
+    let (again, unchanged) = build();
+    assert_eq!((again, unchanged), (first, modified));
+    fs::write(
+        &wit,
+        "package t:regen;\ninterface api { first: func() -> u32; second: func() -> u32; }\nworld w { import api; }\n",
+    )
+    .unwrap();
+    let (second, _) = build();
+    assert!(
+        second.contains("pub fn second()"),
+        "not regenerated:\n{second}"
+    );
+}

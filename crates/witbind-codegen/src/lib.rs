@@ -105,11 +105,34 @@ pub fn bindgen_source(
     opts: &Opts,
     output: Output<'_>,
 ) -> Result<String, Error> {
+    Ok(bindgen(paths, world, opts, output)?.source)
+}
+
+/// Bindings formatted as one file, and the WIT files they were made from.
+#[derive(Debug, Clone)]
+pub struct Bindings {
+    /// The Rust source, under its `@generated` header.
+    pub source: String,
+    /// Every WIT file read, sorted.
+    pub wit_files: Vec<std::path::PathBuf>,
+}
+
+/// Loads `paths`, selects `world`, generates and formats the bindings (the
+/// header's command naming `output`).
+pub fn bindgen(
+    paths: &[impl AsRef<Path>],
+    world: Option<&str>,
+    opts: &Opts,
+    output: Output<'_>,
+) -> Result<Bindings, Error> {
     let (wit, world, tokens) = load_and_generate(paths, world, opts)?;
     let file = format::parse(&tokens)?;
     let command = bindgen_command(paths, &wit.resolve, world, opts, output);
     let header = format::header(&wit.resolve, world, Some(&command));
-    Ok(format!("{header}{}", format::format_items(file.items)))
+    Ok(Bindings {
+        source: format!("{header}{}", format::format_items(file.items)),
+        wit_files: wit.files,
+    })
 }
 
 /// The bindings as one file per module (`witbind bindgen --split DIR`):

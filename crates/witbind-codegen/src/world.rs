@@ -43,7 +43,9 @@ impl ModuleTree {
         node.items.extend(items);
     }
 
-    /// The tree as items. Top-level modules allow `module_inception` (the
+    /// The tree as items. Top-level modules allow `dead_code` (a guest
+    /// uses what it needs of an interface; as with wit-bindgen, the
+    /// bindings may sit in a private module), `module_inception` (the
     /// bindings may be placed in a module of the same name, `mod wasi`) and
     /// `type_complexity` (WIT decides the shape of signatures and fields).
     /// Every module with items references the root's
@@ -62,7 +64,7 @@ impl ModuleTree {
         let children = children.into_iter().map(|(name, child)| {
             let docs = child.docs.clone();
             let inception = if depth == 0 {
-                quote!(#[allow(clippy::module_inception, clippy::type_complexity)])
+                quote!(#[allow(dead_code, clippy::module_inception, clippy::type_complexity)])
             } else if child
                 .children
                 .iter()
