@@ -77,6 +77,8 @@ fn arg(spec: &OptionSpec) -> Arg {
             .value_name(spec.value_name)
             .action(ArgAction::Append)
             .value_delimiter(','),
+        // Attributes may hold commas: only repeated.
+        ValueKind::Attrs => arg.value_name(spec.value_name).action(ArgAction::Append),
         ValueKind::WitPaths => unreachable!("handled above"),
     }
 }

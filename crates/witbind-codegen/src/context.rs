@@ -3,16 +3,18 @@
 //! type facts (`info.rs`) and the runtime path. Emitters are free functions
 //! of the modules that own their concept, taking a `&Cx`.
 
-use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeSet, HashSet};
 
 use proc_macro2::TokenStream;
-use wit_bindgen_core::wit_parser::{Function, Resolve, Tuple, TypeDefKind, WorldId, WorldItem};
+use wit_bindgen_core::wit_parser::{
+    Function, Resolve, Tuple, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem,
+};
 
 use crate::error::{Blame, Error, Errors};
 use crate::info::Info;
 use crate::names::{Names, Scope, Side};
-use crate::opts::Opts;
+use crate::opts::{AttrEntry, Opts};
 
 pub(crate) struct Cx<'a> {
     pub(crate) resolve: &'a Resolve,
@@ -27,6 +29,9 @@ pub(crate) struct Cx<'a> {
     /// `resolve` with fixed-length lists as tuples (see
     /// [`Cx::fixed_lists_as_tuples`]), made when first needed.
     tupled: OnceCell<Resolve>,
+    /// The `additional_type_attributes` (false) and
+    /// `additional_member_attributes` (true) entries that named something.
+    used_attrs: RefCell<BTreeSet<(bool, usize)>>,
 }
 
 impl<'a> Cx<'a> {
@@ -46,7 +51,98 @@ impl<'a> Cx<'a> {
             rt: opts.runtime(),
             sync,
             tupled: OnceCell::new(),
+            used_attrs: RefCell::default(),
         })
+    }
+
+    /// The extra attributes of type `id` (`additional_type_attributes`).
+    pub(crate) fn type_attrs(&self, id: TypeId) -> Vec<&syn::Attribute> {
+        let Some(selector) = self.type_selector(id) else {
+            return Vec::new();
+        };
+        self.select_attrs(false, &self.opts.additional_type_attributes, &selector)
+    }
+
+    /// The extra attributes of member `member` (a WIT field or case name)
+    /// of type `id` (`additional_member_attributes`).
+    pub(crate) fn member_attrs(&self, id: TypeId, member: &str) -> Vec<&syn::Attribute> {
+        let Some(selector) = self.type_selector(id) else {
+            return Vec::new();
+        };
+        let selector = format!("{selector}.{member}");
+        self.select_attrs(true, &self.opts.additional_member_attributes, &selector)
+    }
+
+    fn select_attrs<'e>(
+        &self,
+        member: bool,
+        entries: &'e [AttrEntry],
+        selector: &str,
+    ) -> Vec<&'e syn::Attribute> {
+        let mut used = self.used_attrs.borrow_mut();
+        entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| entry.selector == selector)
+            .map(|(index, entry)| {
+                used.insert((member, index));
+                &entry.attr
+            })
+            .collect()
+    }
+
+    /// `ns:pkg/iface@version/name` (or `world/name`) of type `id`.
+    fn type_selector(&self, id: TypeId) -> Option<String> {
+        let typedef = &self.resolve.types[id];
+        let name = typedef.name.as_deref()?;
+        let owner = match typedef.owner {
+            TypeOwner::Interface(iface) => self.resolve.id_of(iface)?,
+            TypeOwner::World(world) => self.resolve.worlds[world].name.clone(),
+            TypeOwner::None => return None,
+        };
+        Some(format!("{owner}/{name}"))
+    }
+
+    /// An error for each attribute selector that named no type or member,
+    /// once everything has been generated.
+    pub(crate) fn check_attrs_used(&self) -> Result<(), Error> {
+        let used = &*self.used_attrs.borrow();
+        let mut errors = Errors::default();
+        let options = [
+            (
+                false,
+                &self.opts.additional_type_attributes,
+                "additional_type_attributes",
+            ),
+            (
+                true,
+                &self.opts.additional_member_attributes,
+                "additional_member_attributes",
+            ),
+        ];
+        for (member, entries, key) in options {
+            for (index, entry) in entries.iter().enumerate() {
+                if used.contains(&(member, index)) {
+                    continue;
+                }
+                let what = if member {
+                    "a field or case: `ns:pkg/iface@version/type.member` or `world/type.member`"
+                } else {
+                    "a record, variant or enum: `ns:pkg/iface@version/type` or `world/type`"
+                };
+                errors.blame(
+                    format!(
+                        "`{}` names nothing in the world\n  help: name {what} (the version as in the WIT)",
+                        entry.selector
+                    ),
+                    Blame::Option {
+                        key,
+                        entry: Some(index),
+                    },
+                );
+            }
+        }
+        errors.propagate()
     }
 
     /// The resolve with every `list<T, N>` replaced by a tuple of `N` `T`s,

@@ -58,7 +58,7 @@ pub use format::format_file;
 pub use load::{Features, Wit};
 pub use opts::{option, options_markdown, shell_quote, Doors, OptionSpec, Opts, Origin, OPTIONS};
 pub use values::{
-    parse_cli_value, parse_macro_value, parse_with_entries, Value, ValueKind, WithEntry,
+    parse_cli_value, parse_macro_value, parse_with_entries, AttrEntry, Value, ValueKind, WithEntry,
     WithMapping,
 };
 /// The WIT parser witbind is built on, re-exported so callers share one
@@ -73,7 +73,9 @@ use wit_bindgen_core::wit_parser::{Resolve, WorldId};
 pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenStream, Error> {
     let cx = context::Cx::new(resolve, world, opts)?;
     check::check_supported(&cx)?;
-    world::expand_world(&cx)
+    let tokens = world::expand_world(&cx)?;
+    cx.check_attrs_used()?;
+    Ok(tokens)
 }
 
 /// Where `witbind bindgen` writes the bindings (for the command in the

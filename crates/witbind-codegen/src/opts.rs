@@ -8,8 +8,8 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
+pub use crate::values::{AttrEntry, Value, ValueKind, WithEntry, WithMapping};
 use crate::values::{FromValue, ShowValue};
-pub use crate::values::{Value, ValueKind, WithEntry, WithMapping};
 
 /// Which doors accept an option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -384,6 +384,30 @@ options! {
             doors: Both,
             origin: WitBindgen,
         }
+        /// Extra attributes on selected records, variants and enums.
+        ///
+        /// Selectors name a type by its interface and WIT name,
+        /// `"ns:pkg/iface@1.0.0/point"` (or `"world/point"` for a world's own
+        /// types): `{ "my:pkg/types/point": [#[non_exhaustive]] }`. CLI:
+        /// `--additional-type-attributes 'SELECTOR=#[attr]'`, repeated. A
+        /// selector that names nothing is an error.
+        additional_type_attributes: Vec<AttrEntry> = Attrs {
+            flag: "additional-type-attributes",
+            value: "SELECTOR=ATTR",
+            doors: Both,
+            origin: WitBindgen,
+        }
+        /// Extra attributes on selected fields and cases.
+        ///
+        /// Selectors are a type's selector, `.`, and the member's WIT name:
+        /// `{ "my:pkg/types/point.x": [#[serde(rename = "X")]] }`. CLI:
+        /// `--additional-member-attributes 'SELECTOR=#[attr]'`, repeated.
+        additional_member_attributes: Vec<AttrEntry> = Attrs {
+            flag: "additional-member-attributes",
+            value: "SELECTOR=ATTR",
+            doors: Both,
+            origin: WitBindgen,
+        }
         /// Also generate types no function uses (accepted for compatibility: witbind always does).
         generate_unused_types: bool = Flag {
             flag: "generate-unused-types",
@@ -539,6 +563,7 @@ impl Opts {
                     .iter()
                     .map(|entry| format!("{}={:?}", entry.key, entry.mapping))
                     .collect(),
+                Some(Value::Attrs(entries)) => entries.iter().map(AttrEntry::to_cli).collect(),
                 Some(Value::Bool(false) | Value::Str(_)) | None => Vec::new(),
             };
             for value in values {

@@ -90,9 +90,10 @@ fn expand_record(
 ) -> TokenStream {
     let fields = record.fields.iter().map(|field| {
         let docs = crate::docs::docs(&field.docs);
+        let attrs = cx.member_attrs(id, &field.name);
         let name = snake(&field.name);
         let ty = field_ty(cx, &field.ty, scope);
-        quote! { #docs pub #name: #ty }
+        quote! { #docs #(#attrs)* pub #name: #ty }
     });
     let floats = record.fields.iter().any(|f| has_floats(cx.resolve, &f.ty));
     let lifetime = lifetime_param(cx, id);
@@ -110,13 +111,14 @@ fn expand_variant(
 ) -> TokenStream {
     let cases = variant.cases.iter().map(|case| {
         let docs = crate::docs::docs(&case.docs);
+        let attrs = cx.member_attrs(id, &case.name);
         let case_name = camel(&case.name);
         match &case.ty {
             Some(ty) => {
                 let ty = field_ty(cx, ty, scope);
-                quote! { #docs #case_name(#ty) }
+                quote! { #docs #(#attrs)* #case_name(#ty) }
             }
-            None => quote! { #docs #case_name },
+            None => quote! { #docs #(#attrs)* #case_name },
         }
     });
     let floats = variant
@@ -199,8 +201,10 @@ fn expand_data_type(
 
 /// `#[derive(..)]` of `derives` plus the configured additional derives
 /// that are not among them already (none for a type that
-/// `additional_derives_ignore` names).
+/// `additional_derives_ignore` names), then the type's
+/// `additional_type_attributes`.
 fn derive_attr(cx: &Cx, id: TypeId, mut derives: Vec<TokenStream>) -> TokenStream {
+    let attrs = cx.type_attrs(id);
     let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
     if cx
         .opts
@@ -208,7 +212,7 @@ fn derive_attr(cx: &Cx, id: TypeId, mut derives: Vec<TokenStream>) -> TokenStrea
         .iter()
         .any(|ignored| ignored == wit_name)
     {
-        return quote!(#[derive(#(#derives),*)]);
+        return quote!(#[derive(#(#derives),*)] #(#attrs)*);
     }
     let last_segment = |tokens: &TokenStream| {
         tokens
@@ -228,13 +232,17 @@ fn derive_attr(cx: &Cx, id: TypeId, mut derives: Vec<TokenStream>) -> TokenStrea
             derives.push(extra);
         }
     }
-    quote!(#[derive(#(#derives),*)])
+    quote!(#[derive(#(#derives),*)] #(#attrs)*)
 }
 
 fn expand_enum(cx: &Cx, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStream) -> TokenStream {
     let repr = int_repr(enum_.tag());
     let cases: Vec<Ident> = enum_.cases.iter().map(|c| camel(&c.name)).collect();
-    let case_docs = enum_.cases.iter().map(|c| crate::docs::docs(&c.docs));
+    let case_docs = enum_.cases.iter().map(|c| {
+        let docs = crate::docs::docs(&c.docs);
+        let attrs = cx.member_attrs(id, &c.name);
+        quote!(#docs #(#attrs)*)
+    });
     let lift_arms = cases.iter().enumerate().map(|(i, case)| {
         let i = Literal::usize_unsuffixed(i);
         quote!(#i => #name::#case)

@@ -32,6 +32,9 @@ pub enum ValueKind {
     /// `key: true` (everything), `key: false` (nothing) or
     /// `key: ["filter", ...]`; CLI repeated or comma-separated.
     Filters,
+    /// `key: { "selector": [#[attr] ...], ... }`; CLI `--flag SELECTOR=#[attr]`,
+    /// repeated (attributes may hold commas).
+    Attrs,
 }
 
 impl ValueKind {
@@ -52,6 +55,9 @@ impl ValueKind {
                 "a string literal or a list of them: `\"wit\"` or `[\"a\", \"b\"]`"
             }
             ValueKind::Filters => "`true`, `false` or a list of filters: `[\"ns:pkg/iface#f\"]`",
+            ValueKind::Attrs => {
+                "a map of selectors to attributes: `{ \"ns:pkg/iface/ty\": [#[attr]] }`"
+            }
         }
     }
 
@@ -67,6 +73,7 @@ impl ValueKind {
             ValueKind::With => "`{ \"ns:pkg/iface\": path, \"ns:pkg\": generate }`",
             ValueKind::WitPaths => "`\"dir\"` or `[\"a\", \"b\"]`",
             ValueKind::Filters => "`true` or `[\"filter\", ...]`",
+            ValueKind::Attrs => "`{ \"ns:pkg/iface/ty\": [#[attr]] }`",
         }
     }
 }
@@ -88,6 +95,8 @@ pub enum Value {
     Ident(syn::Ident),
     /// `with` entries.
     With(Vec<WithEntry>),
+    /// Attributes for selected items.
+    Attrs(Vec<AttrEntry>),
 }
 
 impl fmt::Debug for Value {
@@ -103,6 +112,7 @@ impl fmt::Debug for Value {
             }
             Value::Ident(ident) => write!(f, "{ident}"),
             Value::With(entries) => f.debug_list().entries(entries).finish(),
+            Value::Attrs(entries) => f.debug_list().entries(entries).finish(),
         }
     }
 }
@@ -121,6 +131,35 @@ pub struct WithEntry {
 impl fmt::Debug for WithEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}: {:?}", self.key, self.mapping)
+    }
+}
+
+/// One attribute for the generated items a selector names: a type
+/// (`ns:pkg/iface@1.0.0/point`, or `world/point` for a world's own types)
+/// or a member of one (`.../point.x`: a field or a case).
+#[derive(Clone)]
+pub struct AttrEntry {
+    /// The selector.
+    pub selector: String,
+    /// The attribute, `#[...]`.
+    pub attr: syn::Attribute,
+}
+
+impl AttrEntry {
+    /// `SELECTOR=#[attr]`, as on the command line.
+    pub fn to_cli(&self) -> String {
+        let attr = &self.attr;
+        // Printed as rustfmt would: `#[doc(alias = "x")]`.
+        let item: syn::File = syn::parse_quote!(#attr struct S;);
+        let printed = prettyplease::unparse(&item);
+        let attr = printed.lines().next().unwrap_or_default();
+        format!("{}={attr}", self.selector)
+    }
+}
+
+impl fmt::Debug for AttrEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_cli())
     }
 }
 
@@ -196,7 +235,47 @@ pub fn parse_macro_value(kind: ValueKind, tokens: TokenStream) -> syn::Result<Va
             Span::call_site(),
             "WIT paths are read by the macro itself",
         )),
+        ValueKind::Attrs => parse_attr_map.parse2(tokens).map(Value::Attrs),
     }
+}
+
+/// `{ "selector": [#[a] #[b]], ... }`: one entry per attribute.
+fn parse_attr_map(input: ParseStream<'_>) -> syn::Result<Vec<AttrEntry>> {
+    struct Entry(Vec<AttrEntry>);
+    impl Parse for Entry {
+        fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+            let selector: LitStr = input.parse()?;
+            input.parse::<Token![:]>()?;
+            let content;
+            let brackets = syn::bracketed!(content in input);
+            let attrs = content.call(syn::Attribute::parse_outer)?;
+            if !content.is_empty() {
+                return Err(content.error("expected an outer attribute, `#[...]`"));
+            }
+            if attrs.is_empty() {
+                return Err(syn::Error::new(
+                    brackets.span.join(),
+                    "the attribute list must not be empty",
+                ));
+            }
+            Ok(Entry(
+                attrs
+                    .into_iter()
+                    .map(|attr| AttrEntry {
+                        selector: selector.value(),
+                        attr,
+                    })
+                    .collect(),
+            ))
+        }
+    }
+    let content;
+    syn::braced!(content in input);
+    let entries = Punctuated::<Entry, Token![,]>::parse_terminated(&content)?;
+    Ok(entries
+        .into_iter()
+        .flat_map(|Entry(entries)| entries)
+        .collect())
 }
 
 /// The entries of a `with: { .. }` value, each with the span of its key.
@@ -278,6 +357,30 @@ pub fn parse_cli_value(kind: ValueKind, values: &[String]) -> Result<Value, Stri
             .map(|value| parse_cli_with(value))
             .collect::<Result<_, _>>()
             .map(Value::With),
+        ValueKind::Attrs => values
+            .iter()
+            .map(|value| parse_cli_attr(value))
+            .collect::<Result<_, _>>()
+            .map(Value::Attrs),
+    }
+}
+
+fn parse_cli_attr(value: &str) -> Result<AttrEntry, String> {
+    let (selector, attr) = value.split_once('=').ok_or_else(|| {
+        format!("expected SELECTOR=ATTRIBUTE, e.g. `my:pkg/types/point=#[non_exhaustive]`, got `{value}`")
+    })?;
+    let attrs = syn::Attribute::parse_outer
+        .parse_str(attr.trim())
+        .map_err(|e| format!("`{}` is not an attribute `#[...]`: {e}", attr.trim()))?;
+    match <[syn::Attribute; 1]>::try_from(attrs) {
+        Ok([attr]) => Ok(AttrEntry {
+            selector: selector.trim().to_string(),
+            attr,
+        }),
+        Err(_) => Err(format!(
+            "expected one attribute `#[...]` after `=`, got `{}`",
+            attr.trim()
+        )),
     }
 }
 
@@ -338,6 +441,7 @@ value_conversions! {
     Vec<String>: StrList(list) => list, Value::StrList(list.clone());
     Vec<syn::Path>: PathList(list) => list, Value::PathList(list.clone());
     Vec<WithEntry>: With(entries) => entries, Value::With(entries.clone());
+    Vec<AttrEntry>: Attrs(entries) => entries, Value::Attrs(entries.clone());
     Option<syn::Path>: Path(path) => Some(path), match path {
         Some(path) => Value::Path(path.clone()),
         None => Value::Str(String::new()),

@@ -23,8 +23,6 @@ use crate::paths::{parse_paths, PathArg};
 /// They are recognised so the error says so, instead of "unknown option".
 const NOT_YET_SUPPORTED: &[&str] = &[
     "ownership",
-    "additional_type_attributes",
-    "additional_member_attributes",
     "chainable_methods",
     "enable_method_chaining",
     "merge_structurally_equal_types",
@@ -211,6 +209,12 @@ impl Input {
                 let entries = entries.into_iter().map(|(entry, _)| entry).collect();
                 self.set(spec, Value::With(entries), key.span())
             }
+            ValueKind::Attrs => {
+                // Its own errors are more precise than "expects ...".
+                let parsed = parse_macro_value(spec.kind, value.clone())?;
+                self.entries.insert(spec.key, attr_entry_spans(value));
+                self.set(spec, parsed, key.span())
+            }
             ValueKind::Flag => {
                 let flag = syn::parse2::<LitBool>(value.clone()).map_err(|_| {
                     syn::Error::new_spanned(
@@ -275,6 +279,32 @@ fn list_element_spans(value: &TokenStream) -> Vec<Span> {
                 spans.push(token.span());
                 at_start = false;
             }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// For `{ "selector": [#[a] #[b]], ... }`: the span of the selector, once
+/// per attribute (the option's entries are its attributes).
+fn attr_entry_spans(value: &TokenStream) -> Vec<Span> {
+    let Some(TokenTree::Group(map)) = value.clone().into_iter().next() else {
+        return Vec::new();
+    };
+    let mut spans = Vec::new();
+    let mut selector = None;
+    for token in map.stream() {
+        match &token {
+            TokenTree::Literal(lit) if selector.is_none() => selector = Some(lit.span()),
+            TokenTree::Group(list) if list.delimiter() == Delimiter::Bracket => {
+                let attrs = list
+                    .stream()
+                    .into_iter()
+                    .filter(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == '#'))
+                    .count();
+                spans.extend(std::iter::repeat_n(selector.unwrap_or(list.span()), attrs));
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' => selector = None,
             _ => {}
         }
     }
@@ -409,6 +439,8 @@ mod tests {
             disable_run_ctors_once_workaround: true,
             disable_custom_section_link_helpers,
             generate_unused_types,
+            additional_type_attributes: { "a:b/c/t": [#[non_exhaustive] #[must_use]] },
+            additional_member_attributes: { "a:b/c/t.x": [#[doc(hidden)]] },
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -435,6 +467,8 @@ mod tests {
             "disable_run_ctors_once_workaround: true",
             "disable_custom_section_link_helpers: true",
             "generate_unused_types: true",
+            "additional_type_attributes: [a:b/c/t=#[non_exhaustive], a:b/c/t=#[must_use]]",
+            "additional_member_attributes: [a:b/c/t.x=#[doc(hidden)]]",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }
