@@ -97,6 +97,136 @@ pub mod witbind_fixtures {
                 }
             }
             impl ::core::error::Error for Level {}
+            /// Counts words; its methods without results chain
+            /// (`chainable_methods`).
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct Tally {
+                pub(crate) handle: ::witbind::rt::Resource<Tally>,
+            }
+            impl ::witbind::rt::WasmResource for Tally {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]tally"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
+            impl Tally {
+                /// Takes ownership of a raw handle.
+                ///
+                /// # Safety
+                /// `handle` must be an owned handle of this resource type that
+                /// nothing else drops.
+                #[doc(hidden)]
+                pub unsafe fn from_handle(handle: u32) -> Self {
+                    Self {
+                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                    }
+                }
+                /// Moves ownership of the raw handle out of this value.
+                #[doc(hidden)]
+                pub fn take_handle(&self) -> u32 {
+                    ::witbind::rt::Resource::take_handle(&self.handle)
+                }
+                /// The raw handle, still owned by this value.
+                #[doc(hidden)]
+                pub fn handle(&self) -> u32 {
+                    ::witbind::rt::Resource::handle(&self.handle)
+                }
+            }
+            impl Tally {
+                #[allow(clippy::new_without_default)]
+                pub fn new() -> Self {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                    unsafe extern "C" {
+                        #[link_name = "[constructor]tally"]
+                        fn _wit_import() -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import() -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe { _wit_import() };
+                    Tally {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
+                    }
+                }
+                #[allow(clippy::should_implement_trait)]
+                pub fn add(&self, word: &str) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tally.add"]
+                        fn _wit_import(_: i32, _: *mut u8, _: usize);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _vec2 = word;
+                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec2.len();
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            _ptr2,
+                            _len2,
+                        )
+                    };
+                }
+                pub fn clear(&self) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tally.clear"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                }
+                pub fn total(&self) -> u32 {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                    unsafe extern "C" {
+                        #[link_name = "[method]tally.total"]
+                        fn _wit_import(_: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    _ret2 as u32
+                }
+            }
             /// `s` with its characters in reverse order.
             pub fn reverse(s: &str) -> ::witbind::rt::String {
                 #[cfg(target_arch = "wasm32")]
@@ -221,6 +351,8 @@ pub mod exports {
                     ) -> ::witbind::rt::Map<::witbind::rt::String, u32>;
                     /// `ok(1)` for `low`, `err(high)` for `high`.
                     fn check(l: Level) -> ::core::result::Result<u32, Level>;
+                    /// The number of words a host `tally` counts, adding them in a chain.
+                    fn count(words: ::witbind::rt::Vec<::witbind::rt::String>) -> u32;
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -479,6 +611,35 @@ pub mod exports {
                     _ptr3
                 }
                 #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_count_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _array6 = arg0;
+                    let _len6 = arg1;
+                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
+                    for i in 0.._len6 {
+                        let _base2 = unsafe { _array6.add(i * 8) };
+                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                        _list6
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l3.cast::<u8>(),
+                                        _l4,
+                                        _l4,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
+                    let _ret7 = __T::count(_list6);
+                    ::witbind::rt::as_i32(_ret7)
+                }
+                #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_witbind_fixtures_options_runtime_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
@@ -515,6 +676,10 @@ pub mod exports {
                             unsafe extern "C" fn export_check(arg0: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_check_cabi::<$ty>(arg0) }
                             }
+                            #[unsafe(export_name = "witbind-fixtures:options-runtime/api#count")]
+                            unsafe extern "C" fn export_count(arg0: *mut u8, arg1: usize) -> i32 {
+                                unsafe { $($path_to_types)*::_export_count_cabi::<$ty>(arg0, arg1) }
+                            }
                         };
                     };
                 }
@@ -539,7 +704,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 573] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xCF\x03\x01A\x02\x01A\x07\x01B\x0C\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x07\x01csy\x01@\x01\x06counts\x08\0\x08\x04\0\x06double\x01\t\x03\0%witbind-fixtures:options-runtime/host\x05\0\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x14\x02\x03\x02\x01\x01\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x02\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x04\0$witbind-fixtures:options-runtime/api\x05\x04\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 748] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xFE\x04\x01A\x02\x01A\x07\x01B\x17\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x04\0\x05tally\x03\x01\x01i\x07\x01@\0\0\x08\x04\0\x12[constructor]tally\x01\t\x01h\x07\x01@\x02\x04self\n\x04words\x01\0\x04\0\x11[method]tally.add\x01\x0B\x01@\x01\x04self\n\x01\0\x04\0\x13[method]tally.clear\x01\x0C\x01@\x01\x04self\n\0y\x04\0\x13[method]tally.total\x01\r\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x0E\x01csy\x01@\x01\x06counts\x0F\0\x0F\x04\0\x06double\x01\x10\x03\0%witbind-fixtures:options-runtime/host\x05\0\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x16\x02\x03\x02\x01\x01\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x02\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x01@\x01\x05words\n\0y\x04\0\x05count\x01\x0F\x04\0$witbind-fixtures:options-runtime/api\x05\x04\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

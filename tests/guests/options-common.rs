@@ -2,7 +2,7 @@
 //! `wit/fixtures/options-runtime.wit`, generated with many options at once
 //! (see the crates' `generate!`): maps are `HashMap`s (`map_type`), flags
 //! come from the `bitflags` crate (`bitflags_path`), extra derives on all
-//! but `entry`, and so on.
+//! but `entry`, `tally`'s methods chain (`chainable_methods`), and so on.
 //!
 //! Compiled against `bindings` from witbind (`options-witbind`) and from
 //! wit-bindgen 0.63 (`options-wit-bindgen`), and from witbind with
@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::bindings::exports::witbind_fixtures::options_runtime::api::Guest;
-use crate::bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode};
+use crate::bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode, Tally};
 use crate::Text;
 
 struct Component;
@@ -48,6 +48,16 @@ impl Guest for Component {
             *counts.entry(word).or_default() += 1;
         }
         host::double(&counts)
+    }
+
+    fn count(words: Vec<Text>) -> u32 {
+        // `add` and `clear` return `&Self` (`chainable_methods`).
+        let tally = Tally::new();
+        tally.add(&words[0]).clear();
+        words
+            .iter()
+            .fold(&tally, |tally, word| tally.add(word))
+            .total()
     }
 
     fn check(level: Level) -> Result<u32, Level> {

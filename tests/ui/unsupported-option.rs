@@ -3,7 +3,7 @@
 witbind::generate!({
     inline: "package a:b; world w {}",
     ownership: Borrowing { duplicate_if_necessary: false },
-    chainable_methods: ["all"],
+    merge_structurally_equal_types: true,
     async: true,
 });
 

@@ -9,10 +9,11 @@ use wit_bindgen_core::abi::{self, AbiVariant};
 use wit_bindgen_core::wit_parser::{Function, LiftLowerAbi, ManglingAndAbi, Type, WasmImport};
 
 use crate::abi::{extern_import, wasm_type, Callee, FnBindgen};
+use crate::context::Chain;
 use crate::context::Cx;
 use crate::docs::docs;
 use crate::ident::snake;
-use crate::imports::takes_self;
+use crate::imports::{chain_return, self_param, takes_self};
 use crate::lints::fn_allows;
 use crate::names::Scope;
 use crate::types::{field_ty, ty, Style};
@@ -22,6 +23,7 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
     let name = cx.names.function(scope, func);
     let rt = &cx.rt;
     let method = takes_self(func);
+    let chain = cx.chain(scope, func);
     let mut params = Vec::new();
     let mut args = Vec::new();
     let mut param_types = Vec::new();
@@ -29,8 +31,11 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
     for (i, param) in func.params.iter().enumerate() {
         let ident = snake(&param.name);
         if i == 0 && method {
-            params.push(quote!(&self));
-            args.push(quote!(self));
+            params.push(self_param(chain));
+            args.push(match chain {
+                Some(Chain::Owned) => quote!(&self),
+                Some(Chain::Borrowed) | None => quote!(self),
+            });
             let resource = func
                 .kind
                 .resource()
@@ -50,7 +55,11 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
         None => quote!(()),
     };
     let call = expand_call_impl(cx, func, scope, &param_types, &param_names, &result);
-    let ret = func.result.is_some().then(|| quote!(-> #result));
+    let ret = match chain {
+        Some(chain) => Some(chain_return(chain)),
+        None => func.result.is_some().then(|| quote!(-> #result)),
+    };
+    let returns_self = chain.map(|_| quote!(; self));
     let allow = fn_allows(cx, func, name, params.len(), false);
     let docs = docs(&func.docs);
     quote! {
@@ -59,6 +68,7 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
         pub async fn #name(#(#params),*) #ret {
             #call
             #rt::async_support::call_import::<_Call<'_>>((#(#args,)*)).await
+            #returns_self
         }
     }
 }

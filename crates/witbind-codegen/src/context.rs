@@ -4,11 +4,11 @@
 //! of the modules that own their concept, taking a `&Cx`.
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use wit_bindgen_core::wit_parser::{
-    Function, Resolve, Tuple, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem,
+    Function, FunctionKind, Resolve, Tuple, TypeDefKind, TypeId, TypeOwner, WorldId, WorldItem,
 };
 
 use crate::error::{Blame, Error, Errors};
@@ -26,6 +26,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) rt: TokenStream,
     /// Async WIT functions bound synchronously (`sync`): (scope, name).
     sync: HashSet<(Scope, String)>,
+    /// Imported methods that return their receiver (`chainable_methods`).
+    chains: HashMap<(Scope, String), Chain>,
     /// `resolve` with fixed-length lists as tuples (see
     /// [`Cx::fixed_lists_as_tuples`]), made when first needed.
     tupled: OnceCell<Resolve>,
@@ -41,6 +43,7 @@ impl<'a> Cx<'a> {
         let mut errors = Errors::default();
         let names = Names::assign(resolve, world, opts, &mut errors);
         let sync = sync_functions(resolve, world, opts, &names, &mut errors);
+        let chains = chainable_methods(resolve, world, opts, &names, &mut errors);
         errors.propagate()?;
         Ok(Cx {
             resolve,
@@ -50,6 +53,7 @@ impl<'a> Cx<'a> {
             info: Info::new(resolve)?,
             rt: opts.runtime(),
             sync,
+            chains,
             tupled: OnceCell::new(),
             used_attrs: RefCell::default(),
         })
@@ -168,6 +172,12 @@ impl<'a> Cx<'a> {
         func.kind.is_async() && !self.sync.contains(&(scope, func.name.clone()))
     }
 
+    /// How imported method `func` of `scope` returns its receiver, when
+    /// `chainable_methods` names it.
+    pub(crate) fn chain(&self, scope: Scope, func: &Function) -> Option<Chain> {
+        self.chains.get(&(scope, func.name.clone())).copied()
+    }
+
     /// Whether `func` is left out (`skip`).
     pub(crate) fn skipped(&self, func: &Function) -> bool {
         self.opts
@@ -175,6 +185,92 @@ impl<'a> Cx<'a> {
             .iter()
             .any(|name| crate::ident::unescape_wit(name) == func.name)
     }
+}
+
+/// How a chainable import method hands back its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Chain {
+    /// `self -> Self`.
+    Owned,
+    /// `&self -> &Self`.
+    Borrowed,
+}
+
+/// The imported methods without a result that the `chainable_methods`
+/// filters make return their receiver, as (scope, name). Filters are tried
+/// in order and the first that matches decides: `all`, a resource
+/// (`ns:pkg/iface#res`, or `res` at world level) or a method
+/// (`ns:pkg/iface#[method]res.f`); `&` in front borrows, `-` opts out. A
+/// filter (other than `all`/`-all`) that matches nothing is an error.
+fn chainable_methods(
+    resolve: &Resolve,
+    world: WorldId,
+    opts: &Opts,
+    names: &Names,
+    errors: &mut Errors,
+) -> HashMap<(Scope, String), Chain> {
+    let mut used = vec![false; opts.chainable_methods.len()];
+    let mut chains = HashMap::new();
+    let mut consider = |scope: Scope, interface: Option<&str>, func: &Function| {
+        let (FunctionKind::Method(resource) | FunctionKind::AsyncMethod(resource)) = func.kind
+        else {
+            return;
+        };
+        if func.result.is_some() {
+            return;
+        }
+        let resource = resolve.types[resource].name.as_deref().unwrap_or_default();
+        let prefix = interface.map(|i| format!("{i}#")).unwrap_or_default();
+        let method = format!("{prefix}{}", func.name);
+        let owner = format!("{prefix}{resource}");
+        for (i, filter) in opts.chainable_methods.iter().enumerate() {
+            let filter = crate::ident::unescape_wit(filter);
+            let (mode, body) = match filter.as_bytes().first() {
+                Some(b'-') => (None, &filter[1..]),
+                Some(b'&') => (Some(Chain::Borrowed), &filter[1..]),
+                _ => (Some(Chain::Owned), filter.as_ref()),
+            };
+            let matches = body == "all"
+                || (body.contains("[method]") && body == method)
+                || (!body.contains("[method]") && body == owner);
+            if matches {
+                used[i] = true;
+                if let Some(mode) = mode {
+                    chains.insert((scope, func.name.clone()), mode);
+                }
+                return;
+            }
+        }
+    };
+    for (id, module) in names.modules.iter().enumerate() {
+        if module.remapped.is_some() || module.side != Side::Import {
+            continue;
+        }
+        let iface = &resolve.interfaces[module.interface];
+        for func in iface.functions.values() {
+            consider(Scope::Module(id), Some(&module.wasm_name), func);
+        }
+    }
+    for item in resolve.worlds[world].imports.values() {
+        if let WorldItem::Function(func) = item {
+            consider(Scope::Root, None, func);
+        }
+    }
+    for (index, filter) in opts.chainable_methods.iter().enumerate() {
+        let body = filter.trim_start_matches(['-', '&']);
+        if !used[index] && body != "all" {
+            errors.blame(
+                format!(
+                    "`chainable_methods` filter `{filter}` names no imported method without a result\n  help: name a resource as `ns:pkg/iface#res` (`res` at world level) or a method as `ns:pkg/iface#[method]res.f`, with `&` in front to return `&Self`"
+                ),
+                Blame::Option {
+                    key: "chainable_methods",
+                    entry: Some(index),
+                },
+            );
+        }
+    }
+    chains
 }
 
 /// The functions the `sync` filters name, as (scope, name); a filter that

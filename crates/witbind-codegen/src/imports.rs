@@ -8,7 +8,7 @@ use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
 use wit_bindgen_core::wit_parser::{Function, FunctionKind, Type, TypeDefKind, TypeId};
 
 use crate::abi::{Callee, FnBindgen};
-use crate::context::Cx;
+use crate::context::{Chain, Cx};
 use crate::docs::docs;
 use crate::ident::snake;
 use crate::lints::fn_allows;
@@ -57,11 +57,12 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
     }
     let docs = docs(&func.docs);
     let name = cx.names.function(scope, func);
+    let chain = cx.chain(scope, func);
     let mut params = Vec::new();
     let mut operands = Vec::new();
     for (i, param) in func.params.iter().enumerate() {
         if i == 0 && takes_self(func) {
-            params.push(quote!(&self));
+            params.push(self_param(chain));
             operands.push(quote!(self));
             continue;
         }
@@ -76,7 +77,10 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
             },
         );
     }
-    let ret = return_type(cx, func, scope);
+    let ret = match chain {
+        Some(chain) => chain_return(chain),
+        None => return_type(cx, func, scope),
+    };
     let callee = Callee::Import {
         wasm_module: cx.names.wasm_module(scope).to_string(),
     };
@@ -93,13 +97,32 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
     let clones_enums = bindgen.clones_enums;
     let body = bindgen.into_body();
     let allow = fn_allows(cx, func, name, params.len(), clones_enums);
+    let returns_self = chain.map(|_| quote!(self));
     quote! {
         #docs
         #allow
         pub fn #name(#(#params),*) #ret {
             #body
             #(#value)*
+            #returns_self
         }
+    }
+}
+
+/// The receiver of an import method: `&self`, or `self` when it is
+/// chained by value.
+pub(crate) fn self_param(chain: Option<Chain>) -> TokenStream {
+    match chain {
+        Some(Chain::Owned) => quote!(self),
+        Some(Chain::Borrowed) | None => quote!(&self),
+    }
+}
+
+/// `-> Self` or `-> &Self` of a chained method.
+pub(crate) fn chain_return(chain: Chain) -> TokenStream {
+    match chain {
+        Chain::Owned => quote!(-> Self),
+        Chain::Borrowed => quote!(-> &Self),
     }
 }
 

@@ -408,6 +408,20 @@ options! {
             doors: Both,
             origin: WitBindgen,
         }
+        /// Imported resource methods without a result that return their receiver, for chaining.
+        ///
+        /// Filters name resources (`"ns:pkg/iface#res"`, `"res"` at world
+        /// level) or methods (`"ns:pkg/iface#[method]res.f"`), or `"all"`;
+        /// the method then takes `self` and returns `Self`, or with `&` in
+        /// front (`"&ns:pkg/iface#res"`) takes `&self` and returns `&Self`;
+        /// `-` in front opts out. The first filter that matches decides. CLI:
+        /// `--chainable-methods FILTER`, repeated or comma-separated.
+        chainable_methods: Vec<String> = StrList {
+            flag: "chainable-methods",
+            value: "FILTER",
+            doors: Both,
+            origin: WitBindgen,
+        }
         /// Also generate types no function uses (accepted for compatibility: witbind always does).
         generate_unused_types: bool = Flag {
             flag: "generate-unused-types",

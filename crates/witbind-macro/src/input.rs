@@ -21,12 +21,7 @@ use crate::paths::{parse_paths, PathArg};
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
 /// They are recognised so the error says so, instead of "unknown option".
-const NOT_YET_SUPPORTED: &[&str] = &[
-    "ownership",
-    "chainable_methods",
-    "enable_method_chaining",
-    "merge_structurally_equal_types",
-];
+const NOT_YET_SUPPORTED: &[&str] = &["ownership", "merge_structurally_equal_types"];
 
 /// The parsed macro input.
 pub(crate) struct Input {
@@ -441,6 +436,7 @@ mod tests {
             generate_unused_types,
             additional_type_attributes: { "a:b/c/t": [#[non_exhaustive] #[must_use]] },
             additional_member_attributes: { "a:b/c/t.x": [#[doc(hidden)]] },
+            chainable_methods: ["&all"],
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -469,6 +465,7 @@ mod tests {
             "generate_unused_types: true",
             "additional_type_attributes: [a:b/c/t=#[non_exhaustive], a:b/c/t=#[must_use]]",
             "additional_member_attributes: [a:b/c/t.x=#[doc(hidden)]]",
+            "chainable_methods: [\"&all\"]",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }

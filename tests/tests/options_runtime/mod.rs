@@ -3,13 +3,14 @@
 //! `wit/fixtures/options-runtime.wit` with `map_type` (`HashMap`),
 //! `std_feature`, `bitflags_path`, `additional_derives(_ignore)`,
 //! `type_section_suffix`, `disable_run_ctors_once_workaround`,
-//! `disable_custom_section_link_helpers` and `generate_unused_types`, with
+//! `disable_custom_section_link_helpers`, `generate_unused_types` and
+//! `chainable_methods`, with
 //! witbind and with wit-bindgen 0.63, and once more with witbind and
 //! `raw_strings`. Every build must give the host the same answers.
 
 use std::collections::HashMap;
 
-use wasmtime::component::HasSelf;
+use wasmtime::component::{HasSelf, Resource};
 use witbind_tests::{build_guests, Guest, Run};
 
 mod bindings {
@@ -20,7 +21,7 @@ mod bindings {
     });
 }
 
-use bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode};
+use bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode, Tally};
 use bindings::OptionsRuntime;
 
 const GUESTS: [&str; 3] = [
@@ -29,8 +30,38 @@ const GUESTS: [&str; 3] = [
     "options_witbind_raw",
 ];
 
-/// The host side: reverses strings, doubles counts.
-pub struct Options;
+/// The host side: reverses strings, doubles counts, and keeps `tally`
+/// resources (representation → words counted).
+#[derive(Default)]
+pub struct Options {
+    tallies: HashMap<u32, u32>,
+    next: u32,
+}
+
+impl host::HostTally for Options {
+    fn new(&mut self) -> Resource<Tally> {
+        self.next += 1;
+        self.tallies.insert(self.next, 0);
+        Resource::new_own(self.next)
+    }
+
+    fn add(&mut self, tally: Resource<Tally>, _word: String) {
+        *self.tallies.entry(tally.rep()).or_default() += 1;
+    }
+
+    fn clear(&mut self, tally: Resource<Tally>) {
+        self.tallies.insert(tally.rep(), 0);
+    }
+
+    fn total(&mut self, tally: Resource<Tally>) -> u32 {
+        self.tallies[&tally.rep()]
+    }
+
+    fn drop(&mut self, tally: Resource<Tally>) -> wasmtime::Result<()> {
+        self.tallies.remove(&tally.rep());
+        Ok(())
+    }
+}
 
 impl host::Host for Options {
     fn reverse(&mut self, s: String) -> String {
@@ -50,11 +81,12 @@ struct Answers {
     modes: Mode,
     tally: HashMap<String, u32>,
     check: (Result<u32, Level>, Result<u32, Level>),
+    count: u32,
 }
 
 fn answers(name: &str) -> Answers {
     let wasm = build_guests().wasm(name);
-    let mut guest = Guest::load(wasm, &Run::new(name), Options)
+    let mut guest = Guest::load(wasm, &Run::new(name), Options::default())
         .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
     OptionsRuntime::add_to_linker::<_, HasSelf<Options>>(&mut guest.linker, |host| &mut host.data)
         .expect("adding the test's imports");
@@ -96,6 +128,9 @@ fn answers(name: &str) -> Answers {
             api.call_check(&mut *store, Level::High)
                 .unwrap_or_else(|e| fail(e)),
         ),
+        count: api
+            .call_count(&mut *store, &words)
+            .unwrap_or_else(|e| fail(e)),
     }
 }
 
@@ -116,6 +151,7 @@ fn options_give_the_same_answers_in_every_build() {
         modes: Mode::FAST,
         tally: HashMap::from([("x".into(), 6), ("y".into(), 2), ("ü".into(), 2)]),
         check: (Ok(1), Err(Level::High)),
+        count: 5,
     };
     for name in GUESTS {
         assert_eq!(answers(name), expected, "{name}");

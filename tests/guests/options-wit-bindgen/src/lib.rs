@@ -12,6 +12,7 @@ mod bindings {
         disable_run_ctors_once_workaround: true,
         disable_custom_section_link_helpers: true,
         generate_unused_types: true,
+        chainable_methods: ["&witbind-fixtures:options-runtime/host#tally"],
     });
 }
 
