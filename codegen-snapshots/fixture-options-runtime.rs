@@ -320,6 +320,121 @@ pub mod witbind_fixtures {
                 _map13
             }
         }
+        /// Implemented by the test host. Its `entry` equals `host`'s: with
+        /// `merge_structurally_equal_types` they are one Rust type.
+        pub mod mirror {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[derive(Clone, Debug)]
+            pub struct Entry {
+                pub key: ::witbind::rt::String,
+                pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
+            }
+            /// The entries in reverse order.
+            pub fn reflect(entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:options-runtime/mirror")]
+                unsafe extern "C" {
+                    #[link_name = "reflect"]
+                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _vec9 = entries;
+                let _len9 = _vec9.len();
+                let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 16, 4) };
+                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate()
+                {
+                    let _base2 = unsafe { _array9.add(i * 16) };
+                    let Entry { key: _f3, tags: _f4 } = _e2;
+                    let _vec5 = _f3;
+                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                    let _len5 = _vec5.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
+                    let _vec8 = _f4;
+                    let _len8 = _vec8.len();
+                    let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
+                        .enumerate()
+                    {
+                        let _base6 = unsafe { _array8.add(i * 8) };
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        unsafe { *_base6.add(4).cast::<usize>() = _len7 };
+                        unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
+                    }
+                    _cleanup_list.push((_array8, _len8 * 8, 4));
+                    unsafe { *_base2.add(12).cast::<usize>() = _len8 };
+                    unsafe { *_base2.add(8).cast::<*mut u8>() = _array8 };
+                }
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array9, _len9, _ptr10) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 16, 4) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
+                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
+                let _array24 = _l11;
+                let _len24 = _l12;
+                let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
+                for i in 0.._len24 {
+                    let _base13 = unsafe { _array24.add(i * 16) };
+                    let _l14 = unsafe { *_base13.cast::<*mut u8>() };
+                    let _l15 = unsafe { *_base13.add(4).cast::<usize>() };
+                    let _string16 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l14.cast::<u8>(),
+                                _l15,
+                                _l15,
+                            ),
+                        )
+                    };
+                    let _l17 = unsafe { *_base13.add(8).cast::<*mut u8>() };
+                    let _l18 = unsafe { *_base13.add(12).cast::<usize>() };
+                    let _array23 = _l17;
+                    let _len23 = _l18;
+                    let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
+                    for i in 0.._len23 {
+                        let _base19 = unsafe { _array23.add(i * 8) };
+                        let _l20 = unsafe { *_base19.cast::<*mut u8>() };
+                        let _l21 = unsafe { *_base19.add(4).cast::<usize>() };
+                        _list23
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l20.cast::<u8>(),
+                                        _l21,
+                                        _l21,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 8, 4) };
+                    _list24
+                        .push(Entry {
+                            key: _string16,
+                            tags: _list23,
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 16, 4) };
+                _list24
+            }
+        }
     }
 }
 #[rustfmt::skip]
@@ -353,6 +468,10 @@ pub mod exports {
                     fn check(l: Level) -> ::core::result::Result<u32, Level>;
                     /// The number of words a host `tally` counts, adding them in a chain.
                     fn count(words: ::witbind::rt::Vec<::witbind::rt::String>) -> u32;
+                    /// `mirror.reflect` of `entries` (`host` entries, passed as they are).
+                    fn reflect(
+                        entries: ::witbind::rt::Vec<Entry>,
+                    ) -> ::witbind::rt::Vec<Entry>;
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -640,6 +759,125 @@ pub mod exports {
                     ::witbind::rt::as_i32(_ret7)
                 }
                 #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_reflect_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _array13 = arg0;
+                    let _len13 = arg1;
+                    let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
+                    for i in 0.._len13 {
+                        let _base2 = unsafe { _array13.add(i * 16) };
+                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
+                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
+                        let _string5 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l3.cast::<u8>(),
+                                    _l4,
+                                    _l4,
+                                ),
+                            )
+                        };
+                        let _l6 = unsafe { *_base2.add(8).cast::<*mut u8>() };
+                        let _l7 = unsafe { *_base2.add(12).cast::<usize>() };
+                        let _array12 = _l6;
+                        let _len12 = _l7;
+                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                        for i in 0.._len12 {
+                            let _base8 = unsafe { _array12.add(i * 8) };
+                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                            _list12
+                                .push(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l9.cast::<u8>(),
+                                            _l10,
+                                            _l10,
+                                        ),
+                                    )
+                                });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                        _list13
+                            .push(Entry {
+                                key: _string5,
+                                tags: _list12,
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
+                    let _ret14 = __T::reflect(_list13);
+                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec23 = _ret14;
+                    let _len23 = _vec23.len();
+                    let _array23 = unsafe { ::witbind::rt::alloc(_len23 * 16, 4) };
+                    for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec23)
+                        .enumerate()
+                    {
+                        let _base16 = unsafe { _array23.add(i * 16) };
+                        let Entry { key: _f17, tags: _f18 } = _e16;
+                        let _vec19 = (_f17).into_bytes().into_boxed_slice();
+                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                        let _len19 = _vec19.len();
+                        ::core::mem::forget(_vec19);
+                        unsafe { *_base16.add(4).cast::<usize>() = _len19 };
+                        unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
+                        let _vec22 = _f18;
+                        let _len22 = _vec22.len();
+                        let _array22 = unsafe { ::witbind::rt::alloc(_len22 * 8, 4) };
+                        for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec22)
+                            .enumerate()
+                        {
+                            let _base20 = unsafe { _array22.add(i * 8) };
+                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
+                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
+                            let _len21 = _vec21.len();
+                            ::core::mem::forget(_vec21);
+                            unsafe { *_base20.add(4).cast::<usize>() = _len21 };
+                            unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
+                        }
+                        unsafe { *_base16.add(12).cast::<usize>() = _len22 };
+                        unsafe { *_base16.add(8).cast::<*mut u8>() = _array22 };
+                    }
+                    unsafe { *_ptr15.add(4).cast::<usize>() = _len23 };
+                    unsafe { *_ptr15.cast::<*mut u8>() = _array23 };
+                    _ptr15
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_reflect<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base13 = _l2;
+                    let _len13 = _l3;
+                    for i in 0.._len13 {
+                        let _base4 = unsafe { _base13.add(i * 16) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
+                        let _base12 = _l7;
+                        let _len12 = _l8;
+                        for i in 0.._len12 {
+                            let _base9 = unsafe { _base12.add(i * 8) };
+                            let _l10 = unsafe { *_base9.cast::<*mut u8>() };
+                            let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base12, _len12 * 8, 4) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 4) };
+                }
+                #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_witbind_fixtures_options_runtime_api_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
@@ -680,6 +918,14 @@ pub mod exports {
                             unsafe extern "C" fn export_count(arg0: *mut u8, arg1: usize) -> i32 {
                                 unsafe { $($path_to_types)*::_export_count_cabi::<$ty>(arg0, arg1) }
                             }
+                            #[unsafe(export_name = "witbind-fixtures:options-runtime/api#reflect")]
+                            unsafe extern "C" fn export_reflect(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_reflect_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:options-runtime/api#reflect")]
+                            unsafe extern "C" fn post_return_reflect(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_reflect::<$ty>(arg0) }
+                            }
                         };
                     };
                 }
@@ -704,7 +950,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 748] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xFE\x04\x01A\x02\x01A\x07\x01B\x17\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x04\0\x05tally\x03\x01\x01i\x07\x01@\0\0\x08\x04\0\x12[constructor]tally\x01\t\x01h\x07\x01@\x02\x04self\n\x04words\x01\0\x04\0\x11[method]tally.add\x01\x0B\x01@\x01\x04self\n\x01\0\x04\0\x13[method]tally.clear\x01\x0C\x01@\x01\x04self\n\0y\x04\0\x13[method]tally.total\x01\r\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x0E\x01csy\x01@\x01\x06counts\x0F\0\x0F\x04\0\x06double\x01\x10\x03\0%witbind-fixtures:options-runtime/host\x05\0\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x16\x02\x03\x02\x01\x01\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x02\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x01@\x01\x05words\n\0y\x04\0\x05count\x01\x0F\x04\0$witbind-fixtures:options-runtime/api\x05\x04\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 878] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x80\x06\x01A\x02\x01A\t\x01B\x17\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x04\0\x05tally\x03\x01\x01i\x07\x01@\0\0\x08\x04\0\x12[constructor]tally\x01\t\x01h\x07\x01@\x02\x04self\n\x04words\x01\0\x04\0\x11[method]tally.add\x01\x0B\x01@\x01\x04self\n\x01\0\x04\0\x13[method]tally.clear\x01\x0C\x01@\x01\x04self\n\0y\x04\0\x13[method]tally.total\x01\r\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x0E\x01csy\x01@\x01\x06counts\x0F\0\x0F\x04\0\x06double\x01\x10\x03\0%witbind-fixtures:options-runtime/host\x05\0\x01B\x06\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01p\x02\x01@\x01\x07entries\x03\0\x03\x04\0\x07reflect\x01\x04\x03\0'witbind-fixtures:options-runtime/mirror\x05\x01\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x18\x02\x03\x02\x01\x02\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x03\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x04\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x01@\x01\x05words\n\0y\x04\0\x05count\x01\x0F\x01@\x01\x07entries\x07\0\x07\x04\0\x07reflect\x01\x10\x04\0$witbind-fixtures:options-runtime/api\x05\x05\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -2,7 +2,9 @@
 //! `wit/fixtures/options-runtime.wit`, generated with many options at once
 //! (see the crates' `generate!`): maps are `HashMap`s (`map_type`), flags
 //! come from the `bitflags` crate (`bitflags_path`), extra derives on all
-//! but `entry`, `tally`'s methods chain (`chainable_methods`), and so on.
+//! but `entry`, `tally`'s methods chain (`chainable_methods`), the two
+//! `entry` records are one type (`merge_structurally_equal_types`), and so
+//! on.
 //!
 //! Compiled against `bindings` from witbind (`options-witbind`) and from
 //! wit-bindgen 0.63 (`options-wit-bindgen`), and from witbind with
@@ -15,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::bindings::exports::witbind_fixtures::options_runtime::api::Guest;
 use crate::bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode, Tally};
+use crate::bindings::witbind_fixtures::options_runtime::mirror;
 use crate::Text;
 
 struct Component;
@@ -58,6 +61,11 @@ impl Guest for Component {
             .iter()
             .fold(&tally, |tally, word| tally.add(word))
             .total()
+    }
+
+    fn reflect(entries: Vec<Entry>) -> Vec<Entry> {
+        // `host::Entry` is `mirror::Entry` (`merge_structurally_equal_types`).
+        mirror::reflect(&entries)
     }
 
     fn check(level: Level) -> Result<u32, Level> {

@@ -3,7 +3,6 @@
 witbind::generate!({
     inline: "package a:b; world w {}",
     ownership: Borrowing { duplicate_if_necessary: false },
-    merge_structurally_equal_types: true,
     async: true,
 });
 

@@ -50,7 +50,7 @@ impl<'a> Cx<'a> {
             world,
             opts,
             names,
-            info: Info::new(resolve)?,
+            info: Info::new(resolve, world, opts.merge_structurally_equal_types)?,
             rt: opts.runtime(),
             sync,
             chains,

@@ -3,7 +3,9 @@
 //! lists, handles, borrows), canonical ABI sizes and alignments, and a few
 //! structural questions the emitters ask.
 
-use wit_bindgen_core::wit_parser::{Resolve, SizeAlign, Type, TypeDefKind, TypeId};
+use std::collections::HashMap;
+
+use wit_bindgen_core::wit_parser::{Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId};
 use wit_bindgen_core::{TypeInfo, Types};
 
 use crate::error::Error;
@@ -12,17 +14,40 @@ use crate::error::Error;
 pub(crate) struct Info {
     types: Types,
     pub(crate) sizes: SizeAlign,
+    /// With `merge_structurally_equal_types`: each type that another
+    /// (earlier) type of the world equals, and that type.
+    representatives: HashMap<TypeId, TypeId>,
 }
 
 impl Info {
-    pub(crate) fn new(resolve: &Resolve) -> Result<Self, Error> {
+    pub(crate) fn new(resolve: &Resolve, world: WorldId, merge: bool) -> Result<Self, Error> {
         let mut sizes = SizeAlign::default();
         sizes
             .fill(resolve)
             .map_err(|e| Error::from_chain(&e, None))?;
         let mut types = Types::default();
         types.analyze(resolve);
-        Ok(Info { types, sizes })
+        let mut representatives = HashMap::new();
+        if merge {
+            types.collect_equal_types(resolve, world, &|id| may_merge(resolve, id));
+            for (id, _) in resolve.types.iter() {
+                let representative = types.get_representative_type(id);
+                if representative != id && may_merge(resolve, representative) {
+                    representatives.insert(id, representative);
+                }
+            }
+        }
+        Ok(Info {
+            types,
+            sizes,
+            representatives,
+        })
+    }
+
+    /// The earlier, structurally equal type that `id` is an alias of
+    /// (`merge_structurally_equal_types`).
+    pub(crate) fn representative(&self, id: TypeId) -> Option<TypeId> {
+        self.representatives.get(&id).copied()
     }
 
     /// What type `id` contains and how it is used.
@@ -66,6 +91,33 @@ impl Info {
     pub(crate) fn align(&self, ty: &Type) -> usize {
         self.sizes.align(ty).align_wasm32()
     }
+}
+
+/// Whether type `id` may be merged with an equal one: named records,
+/// variants, enums and flags, and named tuples, options, results and lists
+/// of them. Resources and handles are nominal; streams and futures carry
+/// vtables.
+fn may_merge(resolve: &Resolve, id: TypeId) -> bool {
+    let typedef = &resolve.types[id];
+    typedef.name.is_some()
+        && match &typedef.kind {
+            TypeDefKind::Record(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Tuple(_)
+            | TypeDefKind::Option(_)
+            | TypeDefKind::Result(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::FixedLengthList(..)
+            | TypeDefKind::Map(..) => true,
+            TypeDefKind::Resource
+            | TypeDefKind::Handle(_)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Type(_)
+            | TypeDefKind::Unknown => false,
+        }
 }
 
 /// Whether `ty` contains a float anywhere (so no `Eq`).

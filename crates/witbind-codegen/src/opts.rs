@@ -422,6 +422,18 @@ options! {
             doors: Both,
             origin: WitBindgen,
         }
+        /// One Rust type for structurally equal WIT types: later ones become aliases of the first.
+        ///
+        /// Records, variants, enums, flags and named tuples, options,
+        /// results and lists that are equal field by field (names
+        /// included) are merged, also across interfaces and packages;
+        /// resources never are.
+        merge_structurally_equal_types: bool = Flag {
+            flag: "merge-structurally-equal-types",
+            value: "",
+            doors: Both,
+            origin: WitBindgen,
+        }
         /// Also generate types no function uses (accepted for compatibility: witbind always does).
         generate_unused_types: bool = Flag {
             flag: "generate-unused-types",

@@ -19,6 +19,13 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let def = &cx.resolve.types[id];
     let name = cx.names.type_ident(scope, id);
     let docs = docs(&def.docs);
+    if let Some(representative) = cx.info.representative(id) {
+        // `merge_structurally_equal_types`: one Rust type for equal types.
+        let path = cx.names.type_path_direct(cx.resolve, representative, scope);
+        let lifetime = lifetime_param(cx, id);
+        let generics = lifetime_param(cx, representative);
+        return quote! { #docs pub type #name #lifetime = #path #generics; };
+    }
     match &def.kind {
         TypeDefKind::Record(record) => expand_record(cx, id, name, record, &docs, scope),
         TypeDefKind::Variant(variant) => expand_variant(cx, id, name, variant, &docs, scope),

@@ -21,7 +21,7 @@ use crate::paths::{parse_paths, PathArg};
 
 /// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
 /// They are recognised so the error says so, instead of "unknown option".
-const NOT_YET_SUPPORTED: &[&str] = &["ownership", "merge_structurally_equal_types"];
+const NOT_YET_SUPPORTED: &[&str] = &["ownership"];
 
 /// The parsed macro input.
 pub(crate) struct Input {
@@ -437,6 +437,7 @@ mod tests {
             additional_type_attributes: { "a:b/c/t": [#[non_exhaustive] #[must_use]] },
             additional_member_attributes: { "a:b/c/t.x": [#[doc(hidden)]] },
             chainable_methods: ["&all"],
+            merge_structurally_equal_types,
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -466,6 +467,7 @@ mod tests {
             "additional_type_attributes: [a:b/c/t=#[non_exhaustive], a:b/c/t=#[must_use]]",
             "additional_member_attributes: [a:b/c/t.x=#[doc(hidden)]]",
             "chainable_methods: [\"&all\"]",
+            "merge_structurally_equal_types: true",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }

@@ -3,8 +3,8 @@
 //! `wit/fixtures/options-runtime.wit` with `map_type` (`HashMap`),
 //! `std_feature`, `bitflags_path`, `additional_derives(_ignore)`,
 //! `type_section_suffix`, `disable_run_ctors_once_workaround`,
-//! `disable_custom_section_link_helpers`, `generate_unused_types` and
-//! `chainable_methods`, with
+//! `disable_custom_section_link_helpers`, `generate_unused_types`,
+//! `chainable_methods` and `merge_structurally_equal_types`, with
 //! witbind and with wit-bindgen 0.63, and once more with witbind and
 //! `raw_strings`. Every build must give the host the same answers.
 
@@ -22,6 +22,7 @@ mod bindings {
 }
 
 use bindings::witbind_fixtures::options_runtime::host::{self, Entry, Level, Mode, Tally};
+use bindings::witbind_fixtures::options_runtime::mirror;
 use bindings::OptionsRuntime;
 
 const GUESTS: [&str; 3] = [
@@ -36,6 +37,12 @@ const GUESTS: [&str; 3] = [
 pub struct Options {
     tallies: HashMap<u32, u32>,
     next: u32,
+}
+
+impl mirror::Host for Options {
+    fn reflect(&mut self, entries: Vec<mirror::Entry>) -> Vec<mirror::Entry> {
+        entries.into_iter().rev().collect()
+    }
 }
 
 impl host::HostTally for Options {
@@ -82,6 +89,7 @@ struct Answers {
     tally: HashMap<String, u32>,
     check: (Result<u32, Level>, Result<u32, Level>),
     count: u32,
+    reflect: Vec<Entry>,
 }
 
 fn answers(name: &str) -> Answers {
@@ -131,6 +139,9 @@ fn answers(name: &str) -> Answers {
         count: api
             .call_count(&mut *store, &words)
             .unwrap_or_else(|e| fail(e)),
+        reflect: api
+            .call_reflect(&mut *store, &entries)
+            .unwrap_or_else(|e| fail(e)),
     }
 }
 
@@ -152,6 +163,16 @@ fn options_give_the_same_answers_in_every_build() {
         tally: HashMap::from([("x".into(), 6), ("y".into(), 2), ("ü".into(), 2)]),
         check: (Ok(1), Err(Level::High)),
         count: 5,
+        reflect: vec![
+            Entry {
+                key: String::new(),
+                tags: Vec::new(),
+            },
+            Entry {
+                key: "k1".into(),
+                tags: vec!["a".into(), "ünï".into()],
+            },
+        ],
     };
     for name in GUESTS {
         assert_eq!(answers(name), expected, "{name}");

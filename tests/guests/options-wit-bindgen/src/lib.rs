@@ -13,6 +13,7 @@ mod bindings {
         disable_custom_section_link_helpers: true,
         generate_unused_types: true,
         chainable_methods: ["&witbind-fixtures:options-runtime/host#tally"],
+        merge_structurally_equal_types: true,
     });
 }
 
