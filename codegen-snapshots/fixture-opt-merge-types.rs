@@ -15,6 +15,10 @@ macro_rules! __export_opt_merge_types_impl {
             $ty with_types_in
             $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::b
         );
+        $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c::__export_witbind_fixtures_opt_merge_types_c_cabi!(
+            $ty with_types_in
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c
+        );
     };
 }
 #[doc(inline)]
@@ -325,6 +329,118 @@ pub mod witbind_fixtures {
                 _list19
             }
         }
+        /// Imported and exported: the export's `entry` is the import's; `holds`,
+        /// with a handle, stays apart.
+        pub mod c {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[derive(Clone, Debug)]
+            pub struct Entry {
+                pub name: ::witbind::rt::String,
+                pub size: u64,
+            }
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct Thing {
+                pub(crate) handle: ::witbind::rt::Resource<Thing>,
+            }
+            impl ::witbind::rt::WasmResource for Thing {
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/c")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]thing"]
+                        fn _wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(_: i32) {
+                        ::core::unreachable!(
+                            "imported functions are only available on wasm32"
+                        )
+                    }
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
+            impl Thing {
+                /// Takes ownership of a raw handle.
+                ///
+                /// # Safety
+                /// `handle` must be an owned handle of this resource type that
+                /// nothing else drops.
+                #[doc(hidden)]
+                pub unsafe fn from_handle(handle: u32) -> Self {
+                    Self {
+                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                    }
+                }
+                /// Moves ownership of the raw handle out of this value.
+                #[doc(hidden)]
+                pub fn take_handle(&self) -> u32 {
+                    ::witbind::rt::Resource::take_handle(&self.handle)
+                }
+                /// The raw handle, still owned by this value.
+                #[doc(hidden)]
+                pub fn handle(&self) -> u32 {
+                    ::witbind::rt::Resource::handle(&self.handle)
+                }
+            }
+            impl Thing {}
+            #[derive(Debug)]
+            pub struct Holds {
+                pub it: Thing,
+            }
+            pub fn touch(e: &Entry, h: Holds) -> Entry {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/c")]
+                unsafe extern "C" {
+                    #[link_name = "touch"]
+                    fn _wit_import(_: *mut u8, _: usize, _: i64, _: i32, _: *mut u8);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import(
+                    _: *mut u8,
+                    _: usize,
+                    _: i64,
+                    _: i32,
+                    _: *mut u8,
+                ) {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
+                let Entry { name: _f2, size: _f3 } = e;
+                let _vec4 = _f2;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let Holds { it: _f5 } = &h;
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr4,
+                        _len4,
+                        ::witbind::rt::as_i64(_f3),
+                        ::witbind::rt::Resource::take_handle(&_f5.handle) as i32,
+                        _ptr6,
+                    )
+                };
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                let _string9 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
+                    )
+                };
+                let _l10 = unsafe { *_ptr6.add(8).cast::<i64>() };
+                Entry {
+                    name: _string9,
+                    size: _l10 as u64,
+                }
+            }
+        }
     }
 }
 #[rustfmt::skip]
@@ -606,6 +722,261 @@ pub mod exports {
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_merge_types_b_cabi;
             }
+            /// Imported and exported: the export's `entry` is the import's; `holds`,
+            /// with a handle, stays apart.
+            pub mod c {
+                #[used]
+                #[doc(hidden)]
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__link_custom_section_describing_imports;
+                pub type Entry = super::super::super::super::witbind_fixtures::opt_merge_types::c::Entry;
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct Thing {
+                    pub(crate) handle: ::witbind::rt::Resource<Thing>,
+                }
+                impl ::witbind::rt::WasmResource for Thing {
+                    unsafe fn drop(handle: u32) {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-drop]thing"]
+                            fn _wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: i32) {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        unsafe { _wit_import(handle as i32) }
+                    }
+                }
+                impl Thing {
+                    /// Creates a resource owning `value`; the host sees a new handle.
+                    pub fn new<T: GuestThing>(value: T) -> Self {
+                        Self::type_guard::<T>();
+                        let rep = ::witbind::rt::rep_new(value);
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-new]thing"]
+                            fn _wit_import(_: *mut u8) -> i32;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        unsafe {
+                            Self {
+                                handle: ::witbind::rt::Resource::from_handle(
+                                    _wit_import(rep) as u32,
+                                ),
+                            }
+                        }
+                    }
+                    /// The value behind this handle.
+                    pub fn get<T: GuestThing>(&self) -> &T {
+                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
+                    }
+                    /// The value behind this handle, mutably.
+                    pub fn get_mut<T: GuestThing>(&mut self) -> &mut T {
+                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
+                    }
+                    /// Moves the value out; the handle is dropped.
+                    pub fn into_inner<T: GuestThing>(self) -> T {
+                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
+                    }
+                    /// Takes ownership of a raw handle.
+                    ///
+                    /// # Safety
+                    /// `handle` must be an owned handle of this resource type that
+                    /// nothing else drops.
+                    #[doc(hidden)]
+                    pub unsafe fn from_handle(handle: u32) -> Self {
+                        Self {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(handle)
+                            },
+                        }
+                    }
+                    /// Moves ownership of the raw handle out of this value.
+                    #[doc(hidden)]
+                    pub fn take_handle(&self) -> u32 {
+                        ::witbind::rt::Resource::take_handle(&self.handle)
+                    }
+                    /// The raw handle, still owned by this value.
+                    #[doc(hidden)]
+                    pub fn handle(&self) -> u32 {
+                        ::witbind::rt::Resource::handle(&self.handle)
+                    }
+                    /// Runs when the host drops the last handle.
+                    ///
+                    /// # Safety
+                    /// `rep` must be this resource's representation, created
+                    /// with `T`.
+                    #[doc(hidden)]
+                    pub unsafe fn dtor<T: GuestThing>(rep: *mut u8) {
+                        Self::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                    }
+                    fn rep<T: GuestThing>(&self) -> *mut u8 {
+                        Self::type_guard::<T>();
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-rep]thing"]
+                            fn _wit_import(_: i32) -> *mut u8;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
+                            ::core::unreachable!(
+                                "imported functions are only available on wasm32"
+                            )
+                        }
+                        unsafe {
+                            _wit_import(
+                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            )
+                        }
+                    }
+                    fn type_guard<T: 'static>() {
+                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
+                        GUARD.check::<T>();
+                    }
+                }
+                /// A borrow of a [`Thing`], lent to the guest for one call.
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct ThingBorrow<'a> {
+                    rep: *mut u8,
+                    _marker: ::core::marker::PhantomData<&'a Thing>,
+                }
+                impl<'a> ThingBorrow<'a> {
+                    /// Wraps a representation received from the host.
+                    ///
+                    /// # Safety
+                    /// `rep` must be a live representation of this resource.
+                    #[doc(hidden)]
+                    pub unsafe fn lift(rep: *const u8) -> Self {
+                        Self {
+                            rep: rep.cast_mut(),
+                            _marker: ::core::marker::PhantomData,
+                        }
+                    }
+                    /// The value behind this borrow.
+                    pub fn get<T: GuestThing>(&self) -> &'a T {
+                        Thing::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_ref(self.rep) }
+                    }
+                }
+                #[derive(Debug)]
+                pub struct Holds {
+                    pub it: Thing,
+                }
+                /// Imported and exported: the export's `entry` is the import's; `holds`,
+                /// with a handle, stays apart.
+                pub trait Guest {
+                    type Thing: GuestThing;
+                    fn touch(e: Entry, h: Holds) -> Entry;
+                }
+                pub trait GuestThing: 'static {}
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_touch_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                    arg2: i64,
+                    arg3: i32,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(8))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 16],
+                    );
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _ret3 = __T::touch(
+                        Entry {
+                            name: _string2,
+                            size: arg2 as u64,
+                        },
+                        Holds {
+                            it: Thing {
+                                handle: unsafe {
+                                    ::witbind::rt::Resource::from_handle(arg3 as u32)
+                                },
+                            },
+                        },
+                    );
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let Entry { name: _f5, size: _f6 } = _ret3;
+                    let _vec7 = (_f5).into_bytes().into_boxed_slice();
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    ::core::mem::forget(_vec7);
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr7 };
+                    unsafe { *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6) };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_touch<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+                #[doc(hidden)]
+                #[allow(unused_macros)]
+                macro_rules! __export_witbind_fixtures_opt_merge_types_c_cabi {
+                    ($ty:ident with_types_in $($path_to_types:tt)*) => {
+                        const _: () = {
+                            #[unsafe(export_name = "witbind-fixtures:opt-merge-types/c#touch")]
+                            unsafe extern "C" fn export_touch(
+                                arg0: *mut u8,
+                                arg1: usize,
+                                arg2: i64,
+                                arg3: i32,
+                            ) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_touch_cabi::<$ty>(arg0, arg1, arg2, arg3)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:opt-merge-types/c#touch")]
+                            unsafe extern "C" fn post_return_touch(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_touch::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:opt-merge-types/c#[dtor]thing")]
+                            unsafe extern "C" fn dtor_thing(rep: *mut u8) {
+                                unsafe {
+                                    $($path_to_types)*::Thing::dtor::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(rep)
+                                }
+                            }
+                        };
+                    };
+                }
+                #[doc(hidden)]
+                #[allow(unused_imports)]
+                pub(crate) use __export_witbind_fixtures_opt_merge_types_c_cabi;
+            }
         }
     }
 }
@@ -623,7 +994,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 700] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xCE\x04\x01A\x02\x01A\x06\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x02\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x04\0\x04\0\x05shape\x03\0\x05\x01p\x01\x04\0\x06points\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x02\x01s\x06\x01c\x03\0\x08\x04\0\x04draw\x01\n\x03\0\"witbind-fixtures:opt-merge-types/a\x05\0\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x03\0\"witbind-fixtures:opt-merge-types/b\x05\x01\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x04\0\"witbind-fixtures:opt-merge-types/b\x05\x02\x04\x000witbind-fixtures:opt-merge-types/opt-merge-types\x04\0\x0B\x15\x01\0\x0Fopt-merge-types\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 940] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBE\x06\x01A\x02\x01A\n\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x02\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x04\0\x04\0\x05shape\x03\0\x05\x01p\x01\x04\0\x06points\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x02\x01s\x06\x01c\x03\0\x08\x04\0\x04draw\x01\n\x03\0\"witbind-fixtures:opt-merge-types/a\x05\0\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x03\0\"witbind-fixtures:opt-merge-types/b\x05\x01\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x03\0\"witbind-fixtures:opt-merge-types/c\x05\x02\x01B\x0C\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x02\x01xz\x01yz\x04\0\x0Bother-point\x03\0\x02\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x04\x01p\x01\x01q\x02\x06circle\x01y\0\x04poly\x01\x06\0\x04\0\x05shape\x03\0\x07\x04\0\x06handle\x03\x01\x01@\x03\x01s\x08\x01c\x05\x01o\x03\0\x06\x04\0\x05paint\x01\n\x04\0\"witbind-fixtures:opt-merge-types/b\x05\x03\x01B\x08\x01r\x02\x04names\x04sizew\x04\0\x05entry\x03\0\0\x04\0\x05thing\x03\x01\x01i\x02\x01r\x01\x02it\x03\x04\0\x05holds\x03\0\x04\x01@\x02\x01e\x01\x01h\x05\0\x01\x04\0\x05touch\x01\x06\x04\0\"witbind-fixtures:opt-merge-types/c\x05\x04\x04\x000witbind-fixtures:opt-merge-types/opt-merge-types\x04\0\x0B\x15\x01\0\x0Fopt-merge-types\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

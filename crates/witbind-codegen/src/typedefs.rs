@@ -10,7 +10,7 @@ use crate::context::Cx;
 use crate::docs::docs;
 use crate::ident::{camel, shouty, snake};
 use crate::info::has_floats;
-use crate::names::Scope;
+use crate::names::{Scope, Side};
 use crate::resources;
 use crate::types::{alias_target, field_ty, lifetime_param};
 
@@ -25,6 +25,14 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         let lifetime = lifetime_param(cx, id);
         let generics = lifetime_param(cx, representative);
         return quote! { #docs pub type #name #lifetime = #path #generics; };
+    }
+    if let Some(import) = merged_import_copy(cx, id, scope) {
+        // The export of an interface the world also imports: its types
+        // (those without handles, which differ between the two) are the
+        // import's.
+        let path = cx.names.path(scope).path_to(&cx.names.path(import), name);
+        let lifetime = lifetime_param(cx, id);
+        return quote! { #docs pub type #name #lifetime = #path #lifetime; };
     }
     match &def.kind {
         TypeDefKind::Record(record) => expand_record(cx, id, name, record, &docs, scope),
@@ -44,6 +52,31 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         | TypeDefKind::Type(_) => expand_alias(cx, id, name, &docs, scope),
         TypeDefKind::Unknown => unreachable!("rejected by `check`"),
     }
+}
+
+/// With `merge_structurally_equal_types`, for a type of an exported
+/// interface that the world imports too: the scope of the import, when the
+/// type holds no handles (those refer to different resources on each side).
+fn merged_import_copy(cx: &Cx, id: TypeId, scope: Scope) -> Option<Scope> {
+    let Scope::Module(module) = scope else {
+        return None;
+    };
+    let info = cx.names.module(module);
+    let typedef = &cx.resolve.types[id];
+    let type_info = cx.info.of(id);
+    let mergeable = cx.opts.merge_structurally_equal_types
+        && info.side == Side::Export
+        && !matches!(typedef.kind, TypeDefKind::Resource)
+        && !type_info.has_resource
+        && !type_info.has_own_handle
+        && !type_info.has_borrow_handle;
+    if !mergeable {
+        return None;
+    }
+    let import = cx.names.modules.iter().position(|other| {
+        other.side == Side::Import && other.interface == info.interface && other.remapped.is_none()
+    })?;
+    Some(Scope::Module(import))
 }
 
 /// `pub type X = ...;`. A `use` or alias of a named type is its full path
