@@ -149,8 +149,7 @@ pub mod witbind_fixtures {
                 let _vec7 = stops;
                 let _len7 = _vec7.len();
                 let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 8) };
-                for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate()
-                {
+                for (i, _e4) in _vec7.iter().enumerate() {
                     let _base4 = unsafe { _array7.add(i * 16) };
                     let Point { x: _f5, y: _f6 } = _e4;
                     unsafe { *_base4.cast::<f64>() = ::witbind::rt::as_f64(_f5) };
@@ -229,8 +228,7 @@ pub mod witbind_fixtures {
                 let _vec11 = _f3;
                 let _len11 = _vec11.len();
                 let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
-                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
-                {
+                for (i, _e8) in _vec11.iter().enumerate() {
                     let _base8 = unsafe { _array11.add(i * 16) };
                     let Point { x: _f9, y: _f10 } = _e8;
                     unsafe { *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9) };
@@ -330,8 +328,7 @@ pub mod witbind_fixtures {
                 let _vec11 = _f3;
                 let _len11 = _vec11.len();
                 let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
-                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
-                {
+                for (i, _e8) in _vec11.iter().enumerate() {
                     let _base8 = unsafe { _array11.add(i * 16) };
                     let Stop { x: _f9, y: _f10 } = _e8;
                     unsafe { *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9) };

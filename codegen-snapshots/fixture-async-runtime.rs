@@ -1514,9 +1514,7 @@ pub mod exports {
                         let _vec11 = &_ret2;
                         let _len11 = _vec11.len();
                         let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 20, 4) };
-                        for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec11)
-                            .enumerate()
-                        {
+                        for (i, _e3) in _vec11.iter().enumerate() {
                             let _base3 = unsafe { _array11.add(i * 20) };
                             let Item { id: _f4, name: _f5, tags: _f6 } = _e3;
                             unsafe {
@@ -1532,9 +1530,7 @@ pub mod exports {
                             let _array10 = unsafe {
                                 ::witbind::rt::alloc(_len10 * 8, 4)
                             };
-                            for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec10)
-                                .enumerate()
-                            {
+                            for (i, _e8) in _vec10.iter().enumerate() {
                                 let _base8 = unsafe { _array10.add(i * 8) };
                                 let _vec9 = _e8;
                                 let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();

@@ -649,8 +649,7 @@ pub mod witbind_fixtures {
                 let _vec4 = x;
                 let _len4 = _vec4.len();
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
+                for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -821,9 +820,7 @@ pub mod witbind_fixtures {
                 let _vec15 = pairs;
                 let _len15 = _vec15.len();
                 let _array15 = unsafe { ::witbind::rt::alloc(_len15 * 16, 4) };
-                for (i, _e10) in ::core::iter::IntoIterator::into_iter(_vec15)
-                    .enumerate()
-                {
+                for (i, _e10) in _vec15.iter().enumerate() {
                     let _base10 = unsafe { _array15.add(i * 16) };
                     let (_t11, _t12) = _e10;
                     let _vec13 = _t11;
@@ -840,9 +837,7 @@ pub mod witbind_fixtures {
                 let _vec18 = nested;
                 let _len18 = _vec18.len();
                 let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 8, 4) };
-                for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec18)
-                    .enumerate()
-                {
+                for (i, _e16) in _vec18.iter().enumerate() {
                     let _base16 = unsafe { _array18.add(i * 8) };
                     let _vec17 = _e16;
                     let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();

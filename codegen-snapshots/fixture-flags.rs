@@ -266,8 +266,7 @@ pub mod witbind_fixtures {
                 let _vec3 = g;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3, 1) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i) };
                     unsafe { *_base2.cast::<u8>() = _e2.bits() };
                 }

@@ -1071,9 +1071,7 @@ pub mod witbind_fixtures {
                 let _vec40 = result;
                 let _len40 = _vec40.len();
                 let _array40 = unsafe { ::witbind::rt::alloc(_len40 * 56, 8) };
-                for (i, _e23) in ::core::iter::IntoIterator::into_iter(_vec40)
-                    .enumerate()
-                {
+                for (i, _e23) in _vec40.iter().enumerate() {
                     let _base23 = unsafe { _array40.add(i * 56) };
                     let Ret {
                         ptr: _f24,
@@ -1216,8 +1214,7 @@ pub mod witbind_fixtures {
                 let _vec7 = ret;
                 let _len7 = _vec7.len();
                 let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 12, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate()
-                {
+                for (i, _e2) in _vec7.iter().enumerate() {
                     let _base2 = unsafe { _array7.add(i * 12) };
                     match _e2 {
                         T::A(_e3) => {
@@ -1335,15 +1332,12 @@ pub mod witbind_fixtures {
                 let _vec9 = i;
                 let _len9 = _vec9.len();
                 let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate()
-                {
+                for (i, _e2) in _vec9.iter().enumerate() {
                     let _base2 = unsafe { _array9.add(i * 8) };
                     let _vec8 = _e2;
                     let _len8 = _vec8.len();
                     let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 12, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec8)
-                        .enumerate()
-                    {
+                    for (i, _e3) in _vec8.iter().enumerate() {
                         let _base3 = unsafe { _array8.add(i * 12) };
                         match _e3 {
                             T::A(_e4) => {
@@ -1577,8 +1571,7 @@ pub mod witbind_fixtures {
                 let _vec5 = ptr;
                 let _len5 = _vec5.len();
                 let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
+                for (i, _e3) in _vec5.iter().enumerate() {
                     let _base3 = unsafe { _array5.add(i * 8) };
                     let _vec4 = _e3;
                     let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();

@@ -1378,9 +1378,7 @@ pub mod witbind_fixtures {
                 let _vec65 = use_;
                 let _len65 = _vec65.len();
                 let _array65 = unsafe { ::witbind::rt::alloc(_len65, 1) };
-                for (i, _e64) in ::core::iter::IntoIterator::into_iter(_vec65)
-                    .enumerate()
-                {
+                for (i, _e64) in _vec65.iter().enumerate() {
                     let _base64 = unsafe { _array65.add(i) };
                     unsafe { *_base64.cast::<u8>() = _e64.clone() as u8 };
                 }

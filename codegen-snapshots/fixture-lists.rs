@@ -85,8 +85,7 @@ pub mod witbind_fixtures {
                 let _vec4 = x;
                 let _len4 = _vec4.len();
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
+                for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -140,8 +139,7 @@ pub mod witbind_fixtures {
                 let _vec5 = x;
                 let _len5 = _vec5.len();
                 let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
+                for (i, _e2) in _vec5.iter().enumerate() {
                     let _base2 = unsafe { _array5.add(i * 8) };
                     let Point { x: _f3, y: _f4 } = _e2;
                     unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
@@ -187,8 +185,7 @@ pub mod witbind_fixtures {
                 let _vec14 = x;
                 let _len14 = _vec14.len();
                 let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 24, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec14).enumerate()
-                {
+                for (i, _e2) in _vec14.iter().enumerate() {
                     let _base2 = unsafe { _array14.add(i * 24) };
                     let Polygon { name: _f3, corners: _f4, tags: _f5 } = _e2;
                     let _vec6 = _f3;
@@ -199,9 +196,7 @@ pub mod witbind_fixtures {
                     let _vec10 = _f4;
                     let _len10 = _vec10.len();
                     let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
-                    for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10)
-                        .enumerate()
-                    {
+                    for (i, _e7) in _vec10.iter().enumerate() {
                         let _base7 = unsafe { _array10.add(i * 8) };
                         let Point { x: _f8, y: _f9 } = _e7;
                         unsafe { *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8) };
@@ -215,9 +210,7 @@ pub mod witbind_fixtures {
                     let _vec13 = _f5;
                     let _len13 = _vec13.len();
                     let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 8, 4) };
-                    for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec13)
-                        .enumerate()
-                    {
+                    for (i, _e11) in _vec13.iter().enumerate() {
                         let _base11 = unsafe { _array13.add(i * 8) };
                         let _vec12 = _e11;
                         let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
@@ -318,8 +311,7 @@ pub mod witbind_fixtures {
                 let _vec4 = x;
                 let _len4 = _vec4.len();
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
+                for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -378,22 +370,17 @@ pub mod witbind_fixtures {
                 let _vec8 = x;
                 let _len8 = _vec8.len();
                 let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
-                {
+                for (i, _e2) in _vec8.iter().enumerate() {
                     let _base2 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e2;
                     let _len7 = _vec7.len();
                     let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec7)
-                        .enumerate()
-                    {
+                    for (i, _e3) in _vec7.iter().enumerate() {
                         let _base3 = unsafe { _array7.add(i * 8) };
                         let _vec6 = _e3;
                         let _len6 = _vec6.len();
                         let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec6)
-                            .enumerate()
-                        {
+                        for (i, _e4) in _vec6.iter().enumerate() {
                             let _base4 = unsafe { _array6.add(i * 8) };
                             let _vec5 = _e4;
                             let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
@@ -491,8 +478,7 @@ pub mod witbind_fixtures {
                 let _vec4 = a;
                 let _len4 = _vec4.len();
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4, 1) };
-                for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
+                for (i, _e3) in _vec4.iter().enumerate() {
                     let _base3 = unsafe { _array4.add(i) };
                     unsafe { *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8 };
                 }
@@ -541,9 +527,7 @@ pub mod witbind_fixtures {
                 let _vec14 = j;
                 let _len14 = _vec14.len();
                 let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 4, 4) };
-                for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec14)
-                    .enumerate()
-                {
+                for (i, _e13) in _vec14.iter().enumerate() {
                     let _base13 = unsafe { _array14.add(i * 4) };
                     unsafe { *_base13.cast::<i32>() = ::witbind::rt::as_i32(_e13) };
                 }
@@ -601,8 +585,7 @@ pub mod witbind_fixtures {
                 let _vec6 = a;
                 let _len6 = _vec6.len();
                 let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 12, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate()
-                {
+                for (i, _e2) in _vec6.iter().enumerate() {
                     let _base2 = unsafe { _array6.add(i * 12) };
                     let (_t3, _t4) = _e2;
                     unsafe { *_base2.cast::<u8>() = ::witbind::rt::as_i32(_t3) as u8 };
@@ -615,8 +598,7 @@ pub mod witbind_fixtures {
                 let _vec10 = b;
                 let _len10 = _vec10.len();
                 let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
-                for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate()
-                {
+                for (i, _e7) in _vec10.iter().enumerate() {
                     let _base7 = unsafe { _array10.add(i * 8) };
                     match _e7 {
                         ::core::option::Option::None => {
@@ -633,9 +615,7 @@ pub mod witbind_fixtures {
                 let _vec15 = c;
                 let _len15 = _vec15.len();
                 let _array15 = unsafe { ::witbind::rt::alloc(_len15 * 12, 4) };
-                for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec15)
-                    .enumerate()
-                {
+                for (i, _e11) in _vec15.iter().enumerate() {
                     let _base11 = unsafe { _array15.add(i * 12) };
                     match _e11 {
                         ::core::result::Result::Ok(_e12) => {
@@ -658,9 +638,7 @@ pub mod witbind_fixtures {
                 let _vec24 = d;
                 let _len24 = _vec24.len();
                 let _array24 = unsafe { ::witbind::rt::alloc(_len24 * 12, 4) };
-                for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec24)
-                    .enumerate()
-                {
+                for (i, _e16) in _vec24.iter().enumerate() {
                     let _base16 = unsafe { _array24.add(i * 12) };
                     match _e16 {
                         Chunk::Bytes(_e17) => {
@@ -678,11 +656,7 @@ pub mod witbind_fixtures {
                             let _array22 = unsafe {
                                 ::witbind::rt::alloc(_len22 * 8, 4)
                             };
-                            for (i, _e20) in ::core::iter::IntoIterator::into_iter(
-                                    _vec22,
-                                )
-                                .enumerate()
-                            {
+                            for (i, _e20) in _vec22.iter().enumerate() {
                                 let _base20 = unsafe { _array22.add(i * 8) };
                                 let _vec21 = _e20;
                                 let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();

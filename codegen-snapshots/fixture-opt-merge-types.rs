@@ -144,9 +144,7 @@ pub mod witbind_fixtures {
                         let _vec7 = _e3;
                         let _len7 = _vec7.len();
                         let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7)
-                            .enumerate()
-                        {
+                        for (i, _e4) in _vec7.iter().enumerate() {
                             let _base4 = unsafe { _array7.add(i * 8) };
                             let Point { x: _f5, y: _f6 } = _e4;
                             unsafe {
@@ -282,9 +280,7 @@ pub mod witbind_fixtures {
                         let _vec7 = _e3;
                         let _len7 = _vec7.len();
                         let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
-                        for (i, _e4) in ::core::iter::IntoIterator::into_iter(_vec7)
-                            .enumerate()
-                        {
+                        for (i, _e4) in _vec7.iter().enumerate() {
                             let _base4 = unsafe { _array7.add(i * 8) };
                             let Point { x: _f5, y: _f6 } = _e4;
                             unsafe {

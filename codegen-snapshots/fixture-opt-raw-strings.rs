@@ -180,8 +180,7 @@ pub mod witbind_fixtures {
                 let _vec8 = _f3;
                 let _len8 = _vec8.len();
                 let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
-                for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
-                {
+                for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
                     let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();

@@ -354,8 +354,7 @@ pub mod witbind_fixtures {
                 let _vec9 = entries;
                 let _len9 = _vec9.len();
                 let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 16, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate()
-                {
+                for (i, _e2) in _vec9.iter().enumerate() {
                     let _base2 = unsafe { _array9.add(i * 16) };
                     let Entry { key: _f3, tags: _f4 } = _e2;
                     let _vec5 = _f3;
@@ -366,9 +365,7 @@ pub mod witbind_fixtures {
                     let _vec8 = _f4;
                     let _len8 = _vec8.len();
                     let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
-                    for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
-                        .enumerate()
-                    {
+                    for (i, _e6) in _vec8.iter().enumerate() {
                         let _base6 = unsafe { _array8.add(i * 8) };
                         let _vec7 = _e6;
                         let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();

@@ -152,8 +152,7 @@ pub mod witbind_fixtures {
                 let _vec8 = _f4;
                 let _len8 = _vec8.len();
                 let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
-                for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
-                {
+                for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
                     let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
@@ -202,9 +201,7 @@ pub mod witbind_fixtures {
                 let _vec36 = &many;
                 let _len36 = _vec36.len();
                 let _array36 = unsafe { ::witbind::rt::alloc(_len36 * 20, 4) };
-                for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec36)
-                    .enumerate()
-                {
+                for (i, _e28) in _vec36.iter().enumerate() {
                     let _base28 = unsafe { _array36.add(i * 20) };
                     let Holder { token: _f29, name: _f30, tags: _f31 } = _e28;
                     unsafe {
@@ -220,9 +217,7 @@ pub mod witbind_fixtures {
                     let _vec35 = _f31;
                     let _len35 = _vec35.len();
                     let _array35 = unsafe { ::witbind::rt::alloc(_len35 * 8, 4) };
-                    for (i, _e33) in ::core::iter::IntoIterator::into_iter(_vec35)
-                        .enumerate()
-                    {
+                    for (i, _e33) in _vec35.iter().enumerate() {
                         let _base33 = unsafe { _array35.add(i * 8) };
                         let _vec34 = _e33;
                         let _ptr34 = _vec34.as_ptr().cast::<u8>().cast_mut();

@@ -358,9 +358,7 @@ pub mod witbind_fixtures {
                 let _vec18 = _f11;
                 let _len18 = _vec18.len();
                 let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 12, 4) };
-                for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec18)
-                    .enumerate()
-                {
+                for (i, _e14) in _vec18.iter().enumerate() {
                     let _base14 = unsafe { _array18.add(i * 12) };
                     let String { vec: _f15, len: _f16 } = _e14;
                     let _vec17 = _f15;
@@ -410,9 +408,7 @@ pub mod witbind_fixtures {
                         let _vec34 = _f27;
                         let _len34 = _vec34.len();
                         let _array34 = unsafe { ::witbind::rt::alloc(_len34 * 12, 4) };
-                        for (i, _e30) in ::core::iter::IntoIterator::into_iter(_vec34)
-                            .enumerate()
-                        {
+                        for (i, _e30) in _vec34.iter().enumerate() {
                             let _base30 = unsafe { _array34.add(i * 12) };
                             let String { vec: _f31, len: _f32 } = _e30;
                             let _vec33 = _f31;
@@ -469,9 +465,7 @@ pub mod witbind_fixtures {
                 let _vec46 = h;
                 let _len46 = _vec46.len();
                 let _array46 = unsafe { ::witbind::rt::alloc(_len46 * 8, 4) };
-                for (i, _e43) in ::core::iter::IntoIterator::into_iter(_vec46)
-                    .enumerate()
-                {
+                for (i, _e43) in _vec46.iter().enumerate() {
                     let _base43 = unsafe { _array46.add(i * 8) };
                     let Option { some: _f44, none: _f45 } = _e43;
                     unsafe { *_base43.cast::<i32>() = ::witbind::rt::as_i32(_f44) };
@@ -1284,8 +1278,7 @@ pub mod witbind_fixtures {
                 let _vec8 = len0;
                 let _len8 = _vec8.len();
                 let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
-                for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8).enumerate()
-                {
+                for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
                     let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
@@ -1344,9 +1337,7 @@ pub mod witbind_fixtures {
                 let _vec19 = cleanup;
                 let _len19 = _vec19.len();
                 let _array19 = unsafe { ::witbind::rt::alloc(_len19 * 8, 4) };
-                for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec19)
-                    .enumerate()
-                {
+                for (i, _e17) in _vec19.iter().enumerate() {
                     let _base17 = unsafe { _array19.add(i * 8) };
                     let _vec18 = _e17;
                     let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
@@ -1414,8 +1405,7 @@ pub mod witbind_fixtures {
                 let _vec5 = args;
                 let _len5 = _vec5.len();
                 let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
+                for (i, _e3) in _vec5.iter().enumerate() {
                     let _base3 = unsafe { _array5.add(i * 8) };
                     let _vec4 = _e3;
                     let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();

@@ -194,8 +194,7 @@ pub mod witbind_fixtures {
                 let _vec10 = _f4;
                 let _len10 = _vec10.len();
                 let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
-                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec10).enumerate()
-                {
+                for (i, _e8) in _vec10.iter().enumerate() {
                     let _base8 = unsafe { _array10.add(i * 8) };
                     let _vec9 = _e8;
                     let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
@@ -362,9 +361,7 @@ pub mod witbind_fixtures {
                 let _vec16 = _f10;
                 let _len16 = _vec16.len();
                 let _array16 = unsafe { ::witbind::rt::alloc(_len16 * 8, 4) };
-                for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec16)
-                    .enumerate()
-                {
+                for (i, _e14) in _vec16.iter().enumerate() {
                     let _base14 = unsafe { _array16.add(i * 8) };
                     let _vec15 = _e14;
                     let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
@@ -407,9 +404,7 @@ pub mod witbind_fixtures {
                 let _vec43 = _f5;
                 let _len43 = _vec43.len();
                 let _array43 = unsafe { ::witbind::rt::alloc(_len43 * 48, 4) };
-                for (i, _e25) in ::core::iter::IntoIterator::into_iter(_vec43)
-                    .enumerate()
-                {
+                for (i, _e25) in _vec43.iter().enumerate() {
                     let _base25 = unsafe { _array43.add(i * 48) };
                     let Person {
                         name: _f26,
@@ -429,9 +424,7 @@ pub mod witbind_fixtures {
                     let _vec34 = _f28;
                     let _len34 = _vec34.len();
                     let _array34 = unsafe { ::witbind::rt::alloc(_len34 * 8, 4) };
-                    for (i, _e32) in ::core::iter::IntoIterator::into_iter(_vec34)
-                        .enumerate()
-                    {
+                    for (i, _e32) in _vec34.iter().enumerate() {
                         let _base32 = unsafe { _array34.add(i * 8) };
                         let _vec33 = _e32;
                         let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
@@ -478,9 +471,7 @@ pub mod witbind_fixtures {
                 let _vec52 = _f6;
                 let _len52 = _vec52.len();
                 let _array52 = unsafe { ::witbind::rt::alloc(_len52 * 32, 8) };
-                for (i, _e44) in ::core::iter::IntoIterator::into_iter(_vec52)
-                    .enumerate()
-                {
+                for (i, _e44) in _vec52.iter().enumerate() {
                     let _base44 = unsafe { _array52.add(i * 32) };
                     let (_t45, _t46) = _e44;
                     unsafe { *_base44.cast::<i32>() = ::witbind::rt::as_i32(_t45) };

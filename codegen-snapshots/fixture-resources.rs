@@ -808,8 +808,7 @@ pub mod witbind_fixtures {
                 let _vec3 = &files;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
                         *_base2.cast::<i32>() = ::witbind::rt::Resource::take_handle(
@@ -879,8 +878,7 @@ pub mod witbind_fixtures {
                 let _vec3 = files;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
                         *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
@@ -949,8 +947,7 @@ pub mod witbind_fixtures {
                 let _vec6 = _f3;
                 let _len6 = _vec6.len();
                 let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 4, 4) };
-                for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate()
-                {
+                for (i, _e5) in _vec6.iter().enumerate() {
                     let _base5 = unsafe { _array6.add(i * 4) };
                     unsafe {
                         *_base5.cast::<i32>() = ::witbind::rt::Resource::take_handle(

@@ -471,8 +471,7 @@ pub mod witbind_fixtures {
                 let _vec4 = v;
                 let _len4 = _vec4.len();
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec4).enumerate()
-                {
+                for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -525,8 +524,7 @@ pub mod witbind_fixtures {
                 let _vec5 = v;
                 let _len5 = _vec5.len();
                 let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
+                for (i, _e2) in _vec5.iter().enumerate() {
                     let _base2 = unsafe { _array5.add(i * 8) };
                     let Point { x: _f3, y: _f4 } = _e2;
                     unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
@@ -573,15 +571,12 @@ pub mod witbind_fixtures {
                 let _vec6 = v;
                 let _len6 = _vec6.len();
                 let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec6).enumerate()
-                {
+                for (i, _e2) in _vec6.iter().enumerate() {
                     let _base2 = unsafe { _array6.add(i * 8) };
                     let _vec5 = _e2;
                     let _len5 = _vec5.len();
                     let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
+                    for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;
                         let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
@@ -1045,8 +1040,7 @@ pub mod witbind_fixtures {
                 let _vec11 = _f3;
                 let _len11 = _vec11.len();
                 let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
-                for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
-                {
+                for (i, _e8) in _vec11.iter().enumerate() {
                     let _base8 = unsafe { _array11.add(i * 8) };
                     let Point { x: _f9, y: _f10 } = _e8;
                     unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9) };
@@ -1057,9 +1051,7 @@ pub mod witbind_fixtures {
                 let _vec14 = _f4;
                 let _len14 = _vec14.len();
                 let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 8, 4) };
-                for (i, _e12) in ::core::iter::IntoIterator::into_iter(_vec14)
-                    .enumerate()
-                {
+                for (i, _e12) in _vec14.iter().enumerate() {
                     let _base12 = unsafe { _array14.add(i * 8) };
                     let _vec13 = _e12;
                     let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
@@ -1274,8 +1266,7 @@ pub mod witbind_fixtures {
                 let _vec11 = v;
                 let _len11 = _vec11.len();
                 let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec11).enumerate()
-                {
+                for (i, _e2) in _vec11.iter().enumerate() {
                     let _base2 = unsafe { _array11.add(i * 16) };
                     match _e2 {
                         Shape::Circle(_e3) => {

@@ -273,8 +273,7 @@ pub mod witbind_fixtures {
                 let _vec5 = x;
                 let _len5 = _vec5.len();
                 let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5).enumerate()
-                {
+                for (i, _e2) in _vec5.iter().enumerate() {
                     let _base2 = unsafe { _array5.add(i * 8) };
                     let (_t3, _t4) = _e2;
                     unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_t3) };

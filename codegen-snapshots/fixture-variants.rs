@@ -186,9 +186,7 @@ pub mod witbind_fixtures {
                         let _vec10 = _e6;
                         let _len10 = _vec10.len();
                         let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
-                        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec10)
-                            .enumerate()
-                        {
+                        for (i, _e7) in _vec10.iter().enumerate() {
                             let _base7 = unsafe { _array10.add(i * 8) };
                             let (_t8, _t9) = _e7;
                             unsafe {
@@ -364,11 +362,7 @@ pub mod witbind_fixtures {
                                 let _array15 = unsafe {
                                     ::witbind::rt::alloc(_len15 * 8, 4)
                                 };
-                                for (i, _e12) in ::core::iter::IntoIterator::into_iter(
-                                        _vec15,
-                                    )
-                                    .enumerate()
-                                {
+                                for (i, _e12) in _vec15.iter().enumerate() {
                                     let _base12 = unsafe { _array15.add(i * 8) };
                                     let (_t13, _t14) = _e12;
                                     unsafe {
@@ -596,8 +590,7 @@ pub mod witbind_fixtures {
                 let _vec22 = x;
                 let _len22 = _vec22.len();
                 let _array22 = unsafe { ::witbind::rt::alloc(_len22 * 24, 8) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec22).enumerate()
-                {
+                for (i, _e2) in _vec22.iter().enumerate() {
                     let _base2 = unsafe { _array22.add(i * 24) };
                     match _e2 {
                         Event::Tick => {
@@ -643,11 +636,7 @@ pub mod witbind_fixtures {
                                     let _array16 = unsafe {
                                         ::witbind::rt::alloc(_len16 * 8, 4)
                                     };
-                                    for (i, _e13) in ::core::iter::IntoIterator::into_iter(
-                                            _vec16,
-                                        )
-                                        .enumerate()
-                                    {
+                                    for (i, _e13) in _vec16.iter().enumerate() {
                                         let _base13 = unsafe { _array16.add(i * 8) };
                                         let (_t14, _t15) = _e13;
                                         unsafe {

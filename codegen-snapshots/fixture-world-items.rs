@@ -114,7 +114,7 @@ impl Session {
         let _vec9 = _f3;
         let _len9 = _vec9.len();
         let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
-        for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
+        for (i, _e7) in _vec9.iter().enumerate() {
             let _base7 = unsafe { _array9.add(i * 8) };
             let _vec8 = _e7;
             let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
@@ -192,7 +192,7 @@ pub fn configure(
     let _vec9 = _f3;
     let _len9 = _vec9.len();
     let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
-    for (i, _e7) in ::core::iter::IntoIterator::into_iter(_vec9).enumerate() {
+    for (i, _e7) in _vec9.iter().enumerate() {
         let _base7 = unsafe { _array9.add(i * 8) };
         let _vec8 = _e7;
         let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();

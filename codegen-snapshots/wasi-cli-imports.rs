@@ -762,8 +762,7 @@ pub mod wasi {
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
                         *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
@@ -6299,9 +6298,7 @@ pub mod wasi {
                     let _vec28 = datagrams;
                     let _len28 = _vec28.len();
                     let _array28 = unsafe { ::witbind::rt::alloc(_len28 * 44, 4) };
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec28)
-                        .enumerate()
-                    {
+                    for (i, _e2) in _vec28.iter().enumerate() {
                         let _base2 = unsafe { _array28.add(i * 44) };
                         let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;
                         let _vec5 = _f3;

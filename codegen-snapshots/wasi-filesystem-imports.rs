@@ -252,8 +252,7 @@ pub mod wasi {
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
                         *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(

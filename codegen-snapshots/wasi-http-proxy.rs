@@ -159,8 +159,7 @@ pub mod wasi {
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
                 let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
-                for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec3).enumerate()
-                {
+                for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
                         *_base2.cast::<i32>() = ::witbind::rt::Resource::handle(
@@ -1947,9 +1946,7 @@ pub mod wasi {
                     let _vec7 = entries;
                     let _len7 = _vec7.len();
                     let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 4) };
-                    for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec7)
-                        .enumerate()
-                    {
+                    for (i, _e2) in _vec7.iter().enumerate() {
                         let _base2 = unsafe { _array7.add(i * 16) };
                         let (_t3, _t4) = _e2;
                         let _vec5 = _t3;
@@ -2130,9 +2127,7 @@ pub mod wasi {
                     let _vec5 = value;
                     let _len5 = _vec5.len();
                     let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                    for (i, _e3) in ::core::iter::IntoIterator::into_iter(_vec5)
-                        .enumerate()
-                    {
+                    for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;
                         let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();

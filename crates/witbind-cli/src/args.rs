@@ -70,7 +70,7 @@ fn arg(spec: &OptionSpec) -> Arg {
     }
     match spec.kind {
         ValueKind::Flag => arg.action(ArgAction::SetTrue),
-        ValueKind::Str | ValueKind::PathStr | ValueKind::IdentStr => {
+        ValueKind::Str | ValueKind::PathStr | ValueKind::IdentStr | ValueKind::Ownership => {
             arg.value_name(spec.value_name).action(ArgAction::Set)
         }
         ValueKind::StrList | ValueKind::PathList | ValueKind::With | ValueKind::Filters => arg

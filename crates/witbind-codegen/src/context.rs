@@ -12,7 +12,7 @@ use wit_bindgen_core::wit_parser::{
 };
 
 use crate::error::{Blame, Error, Errors};
-use crate::info::Info;
+use crate::info::{Forms, Info};
 use crate::names::{Names, Scope, Side};
 use crate::opts::{AttrEntry, Opts};
 
@@ -41,7 +41,13 @@ impl<'a> Cx<'a> {
     /// on the way are reported together.
     pub(crate) fn new(resolve: &'a Resolve, world: WorldId, opts: &'a Opts) -> Result<Self, Error> {
         let mut errors = Errors::default();
-        let names = Names::assign(resolve, world, opts, &mut errors);
+        let info = Info::new(
+            resolve,
+            world,
+            opts.merge_structurally_equal_types,
+            opts.ownership,
+        )?;
+        let names = Names::assign(resolve, world, opts, &info, &mut errors);
         let sync = sync_functions(resolve, world, opts, &names, &mut errors);
         let chains = chainable_methods(resolve, world, opts, &names, &mut errors);
         errors.propagate()?;
@@ -50,13 +56,19 @@ impl<'a> Cx<'a> {
             world,
             opts,
             names,
-            info: Info::new(resolve, world, opts.merge_structurally_equal_types)?,
+            info,
             rt: opts.runtime(),
             sync,
             chains,
             tupled: OnceCell::new(),
             used_attrs: RefCell::default(),
         })
+    }
+
+    /// How the named type `id` is defined (see [`Info::forms`]); an alias
+    /// as what it names.
+    pub(crate) fn forms(&self, id: TypeId) -> Forms {
+        self.info.forms(wit_bindgen_core::dealias(self.resolve, id))
     }
 
     /// The extra attributes of type `id` (`additional_type_attributes`).

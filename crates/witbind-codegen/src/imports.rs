@@ -67,15 +67,14 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
             continue;
         }
         let ident = snake(&param.name);
-        let param_ty = ty(cx, &param.ty, Style::TopBorrowed, scope);
+        let style = Style::import_param(cx);
+        let param_ty = ty(cx, &param.ty, style, scope);
         params.push(quote!(#ident: #param_ty));
-        operands.push(
-            if param_is_forced_owned(cx, &param.ty, Style::TopBorrowed) {
-                quote!(&#ident)
-            } else {
-                quote!(#ident)
-            },
-        );
+        operands.push(if param_is_forced_owned(cx, &param.ty, style) {
+            quote!(&#ident)
+        } else {
+            quote!(#ident)
+        });
     }
     let ret = match chain {
         Some(chain) => chain_return(chain),

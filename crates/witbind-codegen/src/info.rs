@@ -9,6 +9,7 @@ use wit_bindgen_core::wit_parser::{Resolve, SizeAlign, Type, TypeDefKind, TypeId
 use wit_bindgen_core::{TypeInfo, Types};
 
 use crate::error::Error;
+use crate::values::Ownership;
 
 /// The facts, computed once.
 pub(crate) struct Info {
@@ -17,10 +18,29 @@ pub(crate) struct Info {
     /// With `merge_structurally_equal_types`: each type that another
     /// (earlier) type of the world equals, and that type.
     representatives: HashMap<TypeId, TypeId>,
+    ownership: Ownership,
+}
+
+/// The definitions of a named type, which depend on `ownership`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Forms {
+    /// One owned definition (`String`, `Vec<T>` inside).
+    Owned,
+    /// One borrowed definition with a lifetime (`&'a str` inside): the
+    /// type is only used by parameters of imports (`Borrowing`).
+    Borrowed,
+    /// `NameResult` (owned) and `NameParam<'a>` (borrowed)
+    /// (`Borrowing { duplicate_if_necessary: true }`).
+    Both,
 }
 
 impl Info {
-    pub(crate) fn new(resolve: &Resolve, world: WorldId, merge: bool) -> Result<Self, Error> {
+    pub(crate) fn new(
+        resolve: &Resolve,
+        world: WorldId,
+        merge: bool,
+        ownership: Ownership,
+    ) -> Result<Self, Error> {
         let mut sizes = SizeAlign::default();
         sizes
             .fill(resolve)
@@ -41,7 +61,36 @@ impl Info {
             types,
             sizes,
             representatives,
+            ownership,
         })
+    }
+
+    /// The `ownership` option.
+    pub(crate) fn ownership(&self) -> Ownership {
+        self.ownership
+    }
+
+    /// How the named type `id` is defined. Only types with lists and
+    /// without `own` handles can be borrowed; under `Borrowing` those that
+    /// only import parameters use are, and with duplication those used
+    /// both ways get both forms.
+    pub(crate) fn forms(&self, id: TypeId) -> Forms {
+        let Ownership::Borrowing {
+            duplicate_if_necessary,
+        } = self.ownership
+        else {
+            return Forms::Owned;
+        };
+        let info = self.of(id);
+        if !info.has_list || info.has_own_handle {
+            Forms::Owned
+        } else if duplicate_if_necessary && info.borrowed && info.owned {
+            Forms::Both
+        } else if info.owned {
+            Forms::Owned
+        } else {
+            Forms::Borrowed
+        }
     }
 
     /// The earlier, structurally equal type that `id` is an alias of

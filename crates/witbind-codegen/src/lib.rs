@@ -58,8 +58,8 @@ pub use format::format_file;
 pub use load::{Features, Wit};
 pub use opts::{option, options_markdown, shell_quote, Doors, OptionSpec, Opts, Origin, OPTIONS};
 pub use values::{
-    parse_cli_value, parse_macro_value, parse_with_entries, AttrEntry, Value, ValueKind, WithEntry,
-    WithMapping,
+    parse_cli_value, parse_macro_value, parse_with_entries, AttrEntry, Ownership, Value, ValueKind,
+    WithEntry, WithMapping,
 };
 /// The WIT parser witbind is built on, re-exported so callers share one
 /// `Resolve` type.

@@ -19,6 +19,7 @@ use wit_bindgen_core::{dealias, name_package_module};
 
 use crate::error::{Blame, Errors};
 use crate::ident::{self, camel, camel_suffixed, fragment, prefixed_camel, snake, suffixed};
+use crate::info::{Forms, Info};
 use crate::opts::{Opts, WithMapping};
 
 /// Where an item lives in the generated module tree, relative to the root
@@ -101,6 +102,9 @@ pub(crate) struct Names {
     pub(crate) modules: Vec<InterfaceModule>,
     canonical: HashMap<(InterfaceId, Side), ModuleId>,
     types: HashMap<(Scope, TypeId), Ident>,
+    /// The borrowed definitions' names of types with two
+    /// (`NameParam`, `ownership: Borrowing { duplicate_if_necessary: true }`).
+    param_types: HashMap<(Scope, TypeId), Ident>,
     functions: HashMap<(Scope, String), Ident>,
     resources: HashMap<(ModuleId, TypeId), ResourceNames>,
     /// Local names of types `use`d into a scope, so that code there says
@@ -125,6 +129,7 @@ impl Names {
         resolve: &Resolve,
         world_id: WorldId,
         opts: &Opts,
+        info: &Info,
         errors: &mut Errors,
     ) -> Names {
         let world = &resolve.worlds[world_id];
@@ -133,6 +138,7 @@ impl Names {
             modules: Vec::new(),
             canonical: HashMap::new(),
             types: HashMap::new(),
+            param_types: HashMap::new(),
             functions: HashMap::new(),
             resources: HashMap::new(),
             aliases: HashMap::new(),
@@ -148,9 +154,9 @@ impl Names {
         names.add_modules(resolve, world_id);
         names.apply_with(resolve, opts, errors);
         for id in 0..names.modules.len() {
-            names.name_module(resolve, id);
+            names.name_module(resolve, info, id);
         }
-        names.name_root(resolve, world_id, opts);
+        names.name_root(resolve, info, world_id, opts);
         names
     }
 
@@ -237,7 +243,7 @@ impl Names {
     }
 
     /// Names the types, resources and functions of one module.
-    fn name_module(&mut self, resolve: &Resolve, id: ModuleId) {
+    fn name_module(&mut self, resolve: &Resolve, info: &Info, id: ModuleId) {
         let module = &self.modules[id];
         let iface = &resolve.interfaces[module.interface];
         let scope = Scope::Module(id);
@@ -258,13 +264,7 @@ impl Names {
         }
         let remapped = module.remapped.is_some();
         for (name, ty) in &iface.types {
-            // Types of bindings from elsewhere have wit-bindgen's names.
-            let ident = if remapped {
-                camel(name)
-            } else {
-                unique(camel(name), &mut taken)
-            };
-            self.types.insert((scope, *ty), ident);
+            self.name_type(resolve, info, scope, name, *ty, remapped, &mut taken);
         }
         for (_, ty) in &iface.types {
             if let TypeDefKind::Type(Type::Id(target)) = resolve.types[*ty].kind {
@@ -277,8 +277,40 @@ impl Names {
         self.name_functions(resolve, scope, iface.functions.values());
     }
 
+    /// Names type `ty` (WIT name `name`) of `scope`: `Name`, or
+    /// `NameResult` and `NameParam` when it has two definitions. Types of
+    /// bindings from elsewhere (`remapped`) keep wit-bindgen's names.
+    #[allow(clippy::too_many_arguments)]
+    fn name_type(
+        &mut self,
+        resolve: &Resolve,
+        info: &Info,
+        scope: Scope,
+        name: &str,
+        ty: TypeId,
+        remapped: bool,
+        taken: &mut HashSet<String>,
+    ) {
+        let mut name_as = |ident: Ident| {
+            if remapped {
+                ident
+            } else {
+                unique(ident, taken)
+            }
+        };
+        if info.forms(dealias(resolve, ty)) == Forms::Both {
+            let result = name_as(camel_suffixed(name, "Result"));
+            let param = name_as(camel_suffixed(name, "Param"));
+            self.types.insert((scope, ty), result);
+            self.param_types.insert((scope, ty), param);
+        } else {
+            let ident = name_as(camel(name));
+            self.types.insert((scope, ty), ident);
+        }
+    }
+
     /// Names the world-level types and functions.
-    fn name_root(&mut self, resolve: &Resolve, world_id: WorldId, opts: &Opts) {
+    fn name_root(&mut self, resolve: &Resolve, info: &Info, world_id: WorldId, opts: &Opts) {
         let world = &resolve.worlds[world_id];
         let mut taken: HashSet<String> = HashSet::new();
         let exports_functions = world
@@ -297,8 +329,7 @@ impl Names {
         });
         let types: Vec<(String, TypeId)> = types.collect();
         for (name, ty) in &types {
-            let ident = unique(camel(name), &mut taken);
-            self.types.insert((Scope::Root, *ty), ident);
+            self.name_type(resolve, info, Scope::Root, name, *ty, false, &mut taken);
         }
         for (_, ty) in &types {
             if let TypeDefKind::Type(Type::Id(target)) = resolve.types[*ty].kind {
@@ -426,11 +457,36 @@ impl Names {
         }
     }
 
-    /// The Rust name of the named type `id` where `scope` defines it.
+    /// The Rust name of the named type `id` where `scope` defines it (of
+    /// its owned definition, when it has two).
     pub(crate) fn type_ident(&self, scope: Scope, id: TypeId) -> &Ident {
         self.types
             .get(&(scope, id))
             .unwrap_or_else(|| unreachable!("every named type of the world is named"))
+    }
+
+    /// The name of the borrowed definition of type `id` in `scope`: its
+    /// `NameParam` when it has two definitions, else its only name.
+    pub(crate) fn type_param_ident(&self, scope: Scope, id: TypeId) -> &Ident {
+        self.param_types
+            .get(&(scope, id))
+            .unwrap_or_else(|| self.type_ident(scope, id))
+    }
+
+    /// The path from `from` to the borrowed definition of type `id` (see
+    /// [`Names::type_param_ident`]).
+    pub(crate) fn type_param_path(
+        &self,
+        resolve: &Resolve,
+        id: TypeId,
+        from: Scope,
+    ) -> TokenStream {
+        let target = self.scope_of_type(resolve, id, from);
+        if !self.param_types.contains_key(&(target, id)) {
+            return self.type_path(resolve, id, from);
+        }
+        let ident = self.type_param_ident(target, id);
+        self.path(from).path_to(&self.path(target), ident)
     }
 
     /// The path to the named type `id` from `from`: its local alias there,

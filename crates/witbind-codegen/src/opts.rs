@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
-pub use crate::values::{AttrEntry, Value, ValueKind, WithEntry, WithMapping};
+pub use crate::values::{AttrEntry, Ownership, Value, ValueKind, WithEntry, WithMapping};
 use crate::values::{FromValue, ShowValue};
 
 /// Which doors accept an option.
@@ -384,6 +384,21 @@ options! {
             doors: Both,
             origin: WitBindgen,
         }
+        /// How parameters of imported functions hold strings and lists (default `Owning`).
+        ///
+        /// `Owning`: types are owned and a parameter borrows its top layer
+        /// (`&str`, `&[String]`, `&Record`). `Borrowing { duplicate_if_necessary:
+        /// false }`: types only parameters of imports use are borrowed
+        /// throughout (`Record<'a>` with `&'a str` fields, passed by value);
+        /// with `true`, types used both ways are defined twice,
+        /// `RecordParam<'a>` and `RecordResult`. CLI: `owning`, `borrowing`
+        /// or `borrowing-duplicate-if-necessary`.
+        ownership: Ownership = Ownership {
+            flag: "ownership",
+            value: "MODE",
+            doors: Both,
+            origin: WitBindgen,
+        }
         /// Extra attributes on selected records, variants and enums.
         ///
         /// Selectors name a type by its interface and WIT name,
@@ -590,6 +605,8 @@ impl Opts {
                     .map(|entry| format!("{}={:?}", entry.key, entry.mapping))
                     .collect(),
                 Some(Value::Attrs(entries)) => entries.iter().map(AttrEntry::to_cli).collect(),
+                Some(Value::Ownership(Ownership::Owning)) => Vec::new(),
+                Some(Value::Ownership(ownership)) => vec![ownership.cli_name().to_string()],
                 Some(Value::Bool(false) | Value::Str(_)) | None => Vec::new(),
             };
             for value in values {

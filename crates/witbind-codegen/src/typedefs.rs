@@ -10,9 +10,10 @@ use crate::context::Cx;
 use crate::docs::docs;
 use crate::ident::{camel, shouty, snake};
 use crate::info::has_floats;
+use crate::info::Forms;
 use crate::names::{Scope, Side};
 use crate::resources;
-use crate::types::{alias_target, field_ty, lifetime_param};
+use crate::types::{alias_target, borrowed_field_ty, field_ty, lifetime_param};
 
 /// The definition of the named type `id` in `scope`.
 pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
@@ -35,8 +36,12 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         return quote! { #docs pub type #name #lifetime = #path #lifetime; };
     }
     match &def.kind {
-        TypeDefKind::Record(record) => expand_record(cx, id, name, record, &docs, scope),
-        TypeDefKind::Variant(variant) => expand_variant(cx, id, name, variant, &docs, scope),
+        TypeDefKind::Record(record) => each_form(cx, id, scope, |name, borrowed| {
+            expand_record(cx, id, name, record, &docs, scope, borrowed)
+        }),
+        TypeDefKind::Variant(variant) => each_form(cx, id, scope, |name, borrowed| {
+            expand_variant(cx, id, name, variant, &docs, scope, borrowed)
+        }),
         TypeDefKind::Enum(enum_) => expand_enum(cx, id, name, enum_, &docs),
         TypeDefKind::Flags(flags) => expand_flags(cx, id, name, flags, &docs),
         TypeDefKind::Resource => resources::expand_resource(cx, id, scope),
@@ -49,9 +54,39 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
         | TypeDefKind::Map(..)
         | TypeDefKind::Future(_)
         | TypeDefKind::Stream(_)
-        | TypeDefKind::Type(_) => expand_alias(cx, id, name, &docs, scope),
+        | TypeDefKind::Type(_) => each_form(cx, id, scope, |name, borrowed| {
+            expand_alias(cx, id, name, &docs, scope, borrowed)
+        }),
         TypeDefKind::Unknown => unreachable!("rejected by `check`"),
     }
+}
+
+/// The definitions of type `id` (see [`Forms`]): `define(name, borrowed)`
+/// for its owned one, its borrowed one, or both (`NameResult`,
+/// `NameParam`).
+fn each_form(
+    cx: &Cx,
+    id: TypeId,
+    scope: Scope,
+    define: impl Fn(&Ident, bool) -> TokenStream,
+) -> TokenStream {
+    let name = cx.names.type_ident(scope, id);
+    match cx.forms(id) {
+        Forms::Owned => define(name, false),
+        Forms::Borrowed => define(name, true),
+        Forms::Both => {
+            let param = cx.names.type_param_ident(scope, id);
+            let mut items = define(name, false);
+            items.extend(define(param, true));
+            items
+        }
+    }
+}
+
+/// `<'a>` on a definition: borrowed ones always (they hold `&'a`), owned
+/// ones with borrowed handles.
+fn definition_lifetime(cx: &Cx, id: TypeId, borrowed: bool) -> Option<TokenStream> {
+    (borrowed || cx.info.of(id).has_borrow_handle).then(|| quote!(<'a>))
 }
 
 /// With `merge_structurally_equal_types`, for a type of an exported
@@ -88,8 +123,9 @@ fn expand_alias(
     name: &Ident,
     docs: &TokenStream,
     scope: Scope,
+    borrowed: bool,
 ) -> TokenStream {
-    let lifetime = lifetime_param(cx, id);
+    let lifetime = definition_lifetime(cx, id, borrowed);
     let named_target = match &cx.resolve.types[id].kind {
         TypeDefKind::Type(Type::Id(target)) => Some(*target),
         TypeDefKind::Type(_)
@@ -110,14 +146,27 @@ fn expand_alias(
         | TypeDefKind::Unknown => None,
     };
     let target = match named_target.filter(|target| cx.resolve.types[*target].name.is_some()) {
+        Some(target) if borrowed => {
+            let path = cx.names.type_param_path(cx.resolve, target, scope);
+            quote!(#path<'a>)
+        }
         Some(target) => {
             let path = cx.names.type_path_direct(cx.resolve, target, scope);
             let generics = lifetime_param(cx, target);
             quote!(#path #generics)
         }
-        None => alias_target(cx, id, scope),
+        None => alias_target(cx, id, scope, borrowed),
     };
     quote! { #docs pub type #name #lifetime = #target; }
+}
+
+/// The spelling of a field in an owned or borrowed definition.
+fn member_ty(cx: &Cx, ty: &Type, scope: Scope, borrowed: bool) -> TokenStream {
+    if borrowed {
+        borrowed_field_ty(cx, ty, scope)
+    } else {
+        field_ty(cx, ty, scope)
+    }
 }
 
 fn expand_record(
@@ -127,18 +176,19 @@ fn expand_record(
     record: &Record,
     docs: &TokenStream,
     scope: Scope,
+    borrowed: bool,
 ) -> TokenStream {
     let fields = record.fields.iter().map(|field| {
         let docs = crate::docs::docs(&field.docs);
         let attrs = cx.member_attrs(id, &field.name);
         let name = snake(&field.name);
-        let ty = field_ty(cx, &field.ty, scope);
+        let ty = member_ty(cx, &field.ty, scope, borrowed);
         quote! { #docs #(#attrs)* pub #name: #ty }
     });
     let floats = record.fields.iter().any(|f| has_floats(cx.resolve, &f.ty));
-    let lifetime = lifetime_param(cx, id);
+    let lifetime = definition_lifetime(cx, id, borrowed);
     let definition = quote!(pub struct #name #lifetime { #(#fields,)* });
-    expand_data_type(cx, id, name, docs, definition, floats)
+    expand_data_type(cx, id, name, docs, definition, floats, borrowed)
 }
 
 fn expand_variant(
@@ -148,6 +198,7 @@ fn expand_variant(
     variant: &Variant,
     docs: &TokenStream,
     scope: Scope,
+    borrowed: bool,
 ) -> TokenStream {
     let cases = variant.cases.iter().map(|case| {
         let docs = crate::docs::docs(&case.docs);
@@ -155,7 +206,7 @@ fn expand_variant(
         let case_name = camel(&case.name);
         match &case.ty {
             Some(ty) => {
-                let ty = field_ty(cx, ty, scope);
+                let ty = member_ty(cx, ty, scope, borrowed);
                 quote! { #docs #(#attrs)* #case_name(#ty) }
             }
             None => quote! { #docs #(#attrs)* #case_name },
@@ -166,10 +217,10 @@ fn expand_variant(
         .iter()
         .filter_map(|c| c.ty.as_ref())
         .any(|t| has_floats(cx.resolve, t));
-    let lifetime = lifetime_param(cx, id);
+    let lifetime = definition_lifetime(cx, id, borrowed);
     let allow = has_large_case(cx, variant).then(|| quote!(#[allow(clippy::large_enum_variant)]));
     let definition = quote!(#allow pub enum #name #lifetime { #(#cases,)* });
-    expand_data_type(cx, id, name, docs, definition, floats)
+    expand_data_type(cx, id, name, docs, definition, floats, borrowed)
 }
 
 /// Whether one case's payload is much larger than the others' (a
@@ -199,23 +250,30 @@ fn expand_data_type(
     docs: &TokenStream,
     definition: TokenStream,
     has_floats: bool,
+    borrowed: bool,
 ) -> TokenStream {
     let info = cx.info.of(id);
     let mut derives = Vec::new();
-    if info.is_clone() {
+    // Borrowed definitions hold references and copies only (and, if any,
+    // borrowed handles, which an exported resource's `XBorrow` does not
+    // let copy).
+    let copies = borrowed && !info.has_borrow_handle;
+    if info.is_clone() || copies {
         derives.push(quote!(Clone));
     }
-    if info.is_copy() {
+    if info.is_copy() || copies {
         derives.push(quote!(Copy));
     }
     derives.push(quote!(Debug));
-    if cx.opts.derive_eq && info.is_clone() {
+    if cx.opts.derive_eq && (info.is_clone() || copies) {
         derives.push(quote!(PartialEq));
     }
     let derives = derive_attr(cx, id, derives);
-    let eq = (cx.opts.derive_eq && !has_floats && info.is_clone())
-        .then(|| quote! { impl ::core::cmp::Eq for #name {} });
-    let lifetime = lifetime_param(cx, id);
+    let lifetime = definition_lifetime(cx, id, borrowed);
+    let eq = (cx.opts.derive_eq && !has_floats && (info.is_clone() || copies)).then(|| {
+        let generics = lifetime.as_ref().map(|_| quote!(<'a>));
+        quote! { impl #generics ::core::cmp::Eq for #name #lifetime {} }
+    });
     // Types used as the error of a `result` get `Display` (via `Debug`) and
     // `core::error::Error`, so `?` into `Box<dyn Error>` or anyhow works.
     let error = (info.error && lifetime.is_none()).then(|| {

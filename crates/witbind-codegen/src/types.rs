@@ -2,9 +2,11 @@
 //! (owned, or borrowed for parameters of imports), relative to the module
 //! the code is in. Definitions of named types are in `typedefs.rs`.
 //!
-//! Spelling follows wit-bindgen 0.63's default "owning" mode, so signatures
-//! match: parameters of imported functions borrow their top layer (`&str`,
-//! `&[T]`, `&Record`, `Option<&str>`), everything else is owned.
+//! Spelling follows wit-bindgen 0.63's, so signatures match: in the
+//! default `Owning` mode parameters of imported functions borrow their top
+//! layer (`&str`, `&[T]`, `&Record`, `Option<&str>`), everything else is
+//! owned; with `ownership: Borrowing` they borrow throughout, and the types
+//! only they use have borrowed definitions (`Record<'a>`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -12,7 +14,9 @@ use wit_bindgen_core::dealias;
 use wit_bindgen_core::wit_parser::{Handle, Type, TypeDefKind, TypeId};
 
 use crate::context::Cx;
+use crate::info::Forms;
 use crate::names::Scope;
+use crate::values::Ownership;
 
 /// How one layer of a type is spelled (wit-bindgen's "type mode").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +26,28 @@ pub(crate) enum Style {
     /// Only the top layer borrowed: `&str`, `&[T]`, `&Record`; what lies
     /// beneath is owned. Used for parameters of imported functions.
     TopBorrowed,
+    /// Borrowed throughout: `&[&str]`, `Record<'_>` (borrowed
+    /// definitions). Parameters of imported functions with
+    /// `ownership: Borrowing`.
+    Borrowed,
+}
+
+impl Style {
+    /// The style of the layers below one in this style.
+    fn next(self) -> Style {
+        match self {
+            Style::Owned | Style::TopBorrowed => Style::Owned,
+            Style::Borrowed => Style::Borrowed,
+        }
+    }
+
+    /// The style of parameters of imported (synchronous) functions.
+    pub(crate) fn import_param(cx: &Cx) -> Style {
+        match cx.info.ownership() {
+            Ownership::Owning => Style::TopBorrowed,
+            Ownership::Borrowing { .. } => Style::Borrowed,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -57,14 +83,31 @@ pub(crate) fn field_ty(cx: &Cx, ty: &Type, scope: Scope) -> TokenStream {
     print_ty(cx, ty, mode, scope)
 }
 
+/// Like [`field_ty`], in a borrowed definition (`Record<'a>`): strings
+/// and lists are `&'a str` and `&'a [T]`.
+pub(crate) fn borrowed_field_ty(cx: &Cx, ty: &Type, scope: Scope) -> TokenStream {
+    let mode = Mode {
+        definition: true,
+        ..mode_for(cx, ty, Style::Borrowed)
+    };
+    print_ty(cx, ty, mode, scope)
+}
+
 /// The right-hand side of `type X = ...;` for the named type `id` that is
 /// not nominal (an alias, list, option, ...): spelled through its kind, so
 /// that `type a = list<u8>` is `Vec<u8>`, not `A`.
-pub(crate) fn alias_target(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
-    let mode = Mode {
-        borrowed: cx.info.of(id).has_borrow_handle,
-        style: Style::Owned,
-        definition: true,
+pub(crate) fn alias_target(cx: &Cx, id: TypeId, scope: Scope, borrowed: bool) -> TokenStream {
+    let mode = if borrowed {
+        Mode {
+            definition: true,
+            ..mode_for_id(cx, id, Style::Borrowed)
+        }
+    } else {
+        Mode {
+            borrowed: cx.info.of(id).has_borrow_handle,
+            style: Style::Owned,
+            definition: true,
+        }
     };
     print_anonymous_kind(cx, &cx.resolve.types[id].kind, mode, scope)
 }
@@ -79,9 +122,12 @@ pub(crate) fn param_is_forced_owned(cx: &Cx, ty: &Type, style: Style) -> bool {
         && mode_for(cx, ty, style).style != style
 }
 
-/// `<'a>` on types that (transitively) hold a borrowed handle.
+/// `<'a>` on types that (transitively) hold a borrowed handle, and on
+/// borrowed definitions (of types only parameters of imports use, with
+/// `ownership: Borrowing`). For the owned definition when there are two.
 pub(crate) fn lifetime_param(cx: &Cx, id: TypeId) -> Option<TokenStream> {
-    cx.info.of(id).has_borrow_handle.then(|| quote!(<'a>))
+    let borrowed = cx.forms(id) == Forms::Borrowed;
+    (cx.info.of(id).has_borrow_handle || borrowed).then(|| quote!(<'a>))
 }
 
 fn mode_for(cx: &Cx, ty: &Type, style: Style) -> Mode {
@@ -109,10 +155,28 @@ fn mode_for(cx: &Cx, ty: &Type, style: Style) -> Mode {
     }
 }
 
+/// The mode of a layer of type `id` requested in `style`. A lifetime is
+/// threaded through types with borrowed handles, and through borrowed
+/// layers of types with lists (not with `own` handles, which parameters
+/// take by value). Under `Borrowing`, a type with an owned definition
+/// only is borrowed at its top (`&Record`).
 fn mode_for_id(cx: &Cx, id: TypeId, style: Style) -> Mode {
     let info = cx.info.of(id);
-    let borrowed =
-        info.has_borrow_handle || (style != Style::Owned && !info.has_own_handle && info.has_list);
+    let borrowed = if info.has_borrow_handle {
+        true
+    } else if style == Style::Owned || info.has_own_handle || !info.has_list {
+        false
+    } else if !info.owned || cx.forms(id) == Forms::Both {
+        true
+    } else if let Ownership::Borrowing { .. } = cx.info.ownership() {
+        return Mode {
+            borrowed: true,
+            style: Style::TopBorrowed,
+            definition: false,
+        };
+    } else {
+        true
+    };
     Mode {
         borrowed,
         style: if info.has_own_handle {
@@ -127,7 +191,7 @@ fn mode_for_id(cx: &Cx, id: TypeId, style: Style) -> Mode {
 /// The mode of an inner layer: below the top, `TopBorrowed` turns owned.
 fn inner_mode(cx: &Cx, ty: &Type, mode: Mode) -> Mode {
     let inner = if mode.borrowed {
-        mode_for(cx, ty, Style::Owned)
+        mode_for(cx, ty, mode.style.next())
     } else {
         OWNED
     };
@@ -155,7 +219,7 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
             let target = dealias(cx.resolve, *id);
             if mode.borrowed {
                 if let TypeDefKind::Type(Type::String) = cx.resolve.types[target].kind {
-                    return borrowed_string(cx);
+                    return borrowed_string(cx, mode);
                 }
                 if let TypeDefKind::List(element) = &cx.resolve.types[target].kind {
                     return print_list(cx, element, mode, scope);
@@ -175,26 +239,34 @@ fn print_ty(cx: &Cx, ty: &Type, mode: Mode, scope: Scope) -> TokenStream {
         Type::F32 => quote!(f32),
         Type::F64 => quote!(f64),
         Type::Char => quote!(char),
-        Type::String if mode.borrowed => borrowed_string(cx),
+        Type::String if mode.borrowed => borrowed_string(cx, mode),
         Type::String if cx.opts.raw_strings => quote!(#rt::Vec<u8>),
         Type::String => quote!(#rt::String),
         Type::ErrorContext => quote!(#rt::async_support::ErrorContext),
     }
 }
 
-/// A borrowed WIT `string`: `&str`, or `&[u8]` with `raw_strings`.
-fn borrowed_string(cx: &Cx) -> TokenStream {
+/// A borrowed WIT `string`: `&str`, or `&[u8]` with `raw_strings`
+/// (`&'a str` in a definition).
+fn borrowed_string(cx: &Cx, mode: Mode) -> TokenStream {
+    let lifetime = reference_lifetime(mode);
     if cx.opts.raw_strings {
-        quote!(&[u8])
+        quote!(&#lifetime [u8])
     } else {
-        quote!(&str)
+        quote!(&#lifetime str)
     }
+}
+
+/// `'a` in a definition, nothing elsewhere.
+fn reference_lifetime(mode: Mode) -> Option<TokenStream> {
+    mode.definition.then(|| quote!('a))
 }
 
 fn print_list(cx: &Cx, element: &Type, mode: Mode, scope: Scope) -> TokenStream {
     let inner = print_ty(cx, element, inner_mode(cx, element, mode), scope);
     if mode.borrowed && mode.style != Style::Owned {
-        quote!(&[#inner])
+        let lifetime = reference_lifetime(mode);
+        quote!(&#lifetime [#inner])
     } else {
         let rt = &cx.rt;
         quote!(#rt::Vec<#inner>)
@@ -207,11 +279,20 @@ fn print_type_id(cx: &Cx, id: TypeId, mode: Mode, scope: Scope) -> TokenStream {
         return print_anonymous_kind(cx, &def.kind, mode, scope);
     }
     let (reference, mode) = if mode.style == Style::TopBorrowed && mode.borrowed {
-        (quote!(&), mode_for_id(cx, id, Style::Owned))
+        let lifetime = reference_lifetime(mode);
+        let owned = Mode {
+            definition: mode.definition,
+            ..mode_for_id(cx, id, Style::Owned)
+        };
+        (quote!(& #lifetime), owned)
     } else {
         (TokenStream::new(), mode)
     };
-    let path = cx.names.type_path(cx.resolve, id, scope);
+    let path = if mode.style == Style::Owned {
+        cx.names.type_path(cx.resolve, id, scope)
+    } else {
+        cx.names.type_param_path(cx.resolve, id, scope)
+    };
     let lifetime = match (mode.borrowed, mode.definition) {
         (false, _) => None,
         (true, false) => Some(quote!(<'_>)),
@@ -286,7 +367,8 @@ fn print_anonymous_kind(cx: &Cx, kind: &TypeDefKind, mode: Mode, scope: Scope) -
             let key = print_ty(cx, key, inner_mode(cx, key, mode), scope);
             let value = print_ty(cx, value, inner_mode(cx, value, mode), scope);
             if mode.borrowed && mode.style != Style::Owned {
-                quote!(&#map<#key, #value>)
+                let lifetime = reference_lifetime(mode);
+                quote!(&#lifetime #map<#key, #value>)
             } else {
                 quote!(#map<#key, #value>)
             }

@@ -35,6 +35,9 @@ pub enum ValueKind {
     /// `key: { "selector": [#[attr] ...], ... }`; CLI `--flag SELECTOR=#[attr]`,
     /// repeated (attributes may hold commas).
     Attrs,
+    /// `key: Owning` or `key: Borrowing { duplicate_if_necessary: bool }`;
+    /// CLI `--flag owning|borrowing|borrowing-duplicate-if-necessary`.
+    Ownership,
 }
 
 impl ValueKind {
@@ -58,6 +61,9 @@ impl ValueKind {
             ValueKind::Attrs => {
                 "a map of selectors to attributes: `{ \"ns:pkg/iface/ty\": [#[attr]] }`"
             }
+            ValueKind::Ownership => {
+                "`Owning` or `Borrowing { duplicate_if_necessary: true }` (or `false`)"
+            }
         }
     }
 
@@ -74,6 +80,7 @@ impl ValueKind {
             ValueKind::WitPaths => "`\"dir\"` or `[\"a\", \"b\"]`",
             ValueKind::Filters => "`true` or `[\"filter\", ...]`",
             ValueKind::Attrs => "`{ \"ns:pkg/iface/ty\": [#[attr]] }`",
+            ValueKind::Ownership => "`Owning` or `Borrowing { duplicate_if_necessary: bool }`",
         }
     }
 }
@@ -97,6 +104,8 @@ pub enum Value {
     With(Vec<WithEntry>),
     /// Attributes for selected items.
     Attrs(Vec<AttrEntry>),
+    /// How import parameters and types own their contents.
+    Ownership(Ownership),
 }
 
 impl fmt::Debug for Value {
@@ -113,6 +122,7 @@ impl fmt::Debug for Value {
             Value::Ident(ident) => write!(f, "{ident}"),
             Value::With(entries) => f.debug_list().entries(entries).finish(),
             Value::Attrs(entries) => f.debug_list().entries(entries).finish(),
+            Value::Ownership(ownership) => f.write_str(ownership.cli_name()),
         }
     }
 }
@@ -131,6 +141,38 @@ pub struct WithEntry {
 impl fmt::Debug for WithEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}: {:?}", self.key, self.mapping)
+    }
+}
+
+/// How parameters of imported functions (and the types only they use)
+/// hold strings and lists (wit-bindgen's `ownership`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ownership {
+    /// Types are owned (`String`, `Vec<T>`); a parameter borrows its top
+    /// layer only (`&str`, `&[T]`, `&Record`).
+    #[default]
+    Owning,
+    /// Types used only by parameters of imports are borrowed throughout
+    /// (`Record<'a> { name: &'a str }`), passed by value.
+    Borrowing {
+        /// Types used both ways get two definitions, `NameParam<'a>` and
+        /// `NameResult`; without it they stay owned.
+        duplicate_if_necessary: bool,
+    },
+}
+
+impl Ownership {
+    /// The CLI spelling.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Ownership::Owning => "owning",
+            Ownership::Borrowing {
+                duplicate_if_necessary: false,
+            } => "borrowing",
+            Ownership::Borrowing {
+                duplicate_if_necessary: true,
+            } => "borrowing-duplicate-if-necessary",
+        }
     }
 }
 
@@ -236,7 +278,43 @@ pub fn parse_macro_value(kind: ValueKind, tokens: TokenStream) -> syn::Result<Va
             "WIT paths are read by the macro itself",
         )),
         ValueKind::Attrs => parse_attr_map.parse2(tokens).map(Value::Attrs),
+        ValueKind::Ownership => parse_ownership.parse2(tokens).map(Value::Ownership),
     }
+}
+
+/// `Owning` or `Borrowing { duplicate_if_necessary: bool }`.
+fn parse_ownership(input: ParseStream<'_>) -> syn::Result<Ownership> {
+    let mode: syn::Ident = input.parse()?;
+    if mode == "Owning" {
+        return Ok(Ownership::Owning);
+    }
+    if mode != "Borrowing" {
+        return Err(syn::Error::new(
+            mode.span(),
+            "expected `Owning` or `Borrowing { duplicate_if_necessary: bool }`",
+        ));
+    }
+    if !input.peek(syn::token::Brace) {
+        return Err(syn::Error::new(
+            mode.span(),
+            "expected `Borrowing { duplicate_if_necessary: bool }`",
+        ));
+    }
+    let content;
+    syn::braced!(content in input);
+    let field: syn::Ident = content.parse()?;
+    if field != "duplicate_if_necessary" {
+        return Err(syn::Error::new(
+            field.span(),
+            "expected `duplicate_if_necessary`",
+        ));
+    }
+    content.parse::<Token![:]>()?;
+    let value: LitBool = content.parse()?;
+    content.parse::<Option<Token![,]>>()?;
+    Ok(Ownership::Borrowing {
+        duplicate_if_necessary: value.value,
+    })
 }
 
 /// `{ "selector": [#[a] #[b]], ... }`: one entry per attribute.
@@ -362,6 +440,18 @@ pub fn parse_cli_value(kind: ValueKind, values: &[String]) -> Result<Value, Stri
             .map(|value| parse_cli_attr(value))
             .collect::<Result<_, _>>()
             .map(Value::Attrs),
+        ValueKind::Ownership => match single().as_str() {
+            "owning" => Ok(Value::Ownership(Ownership::Owning)),
+            "borrowing" => Ok(Value::Ownership(Ownership::Borrowing {
+                duplicate_if_necessary: false,
+            })),
+            "borrowing-duplicate-if-necessary" => Ok(Value::Ownership(Ownership::Borrowing {
+                duplicate_if_necessary: true,
+            })),
+            other => Err(format!(
+                "`{other}` is not an ownership: use `owning`, `borrowing` or `borrowing-duplicate-if-necessary`"
+            )),
+        },
     }
 }
 
@@ -442,6 +532,7 @@ value_conversions! {
     Vec<syn::Path>: PathList(list) => list, Value::PathList(list.clone());
     Vec<WithEntry>: With(entries) => entries, Value::With(entries.clone());
     Vec<AttrEntry>: Attrs(entries) => entries, Value::Attrs(entries.clone());
+    Ownership: Ownership(ownership) => ownership, Value::Ownership(*ownership);
     Option<syn::Path>: Path(path) => Some(path), match path {
         Some(path) => Value::Path(path.clone()),
         None => Value::Str(String::new()),

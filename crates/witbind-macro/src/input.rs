@@ -19,10 +19,6 @@ use witbind_codegen::{
 
 use crate::paths::{parse_paths, PathArg};
 
-/// Keys of `wit_bindgen::generate!` that witbind does not implement yet.
-/// They are recognised so the error says so, instead of "unknown option".
-const NOT_YET_SUPPORTED: &[&str] = &["ownership"];
-
 /// The parsed macro input.
 pub(crate) struct Input {
     pub(crate) world: Option<LitStr>,
@@ -204,6 +200,10 @@ impl Input {
                 let entries = entries.into_iter().map(|(entry, _)| entry).collect();
                 self.set(spec, Value::With(entries), key.span())
             }
+            ValueKind::Ownership => {
+                let parsed = parse_macro_value(spec.kind, value.clone()).map_err(expects)?;
+                self.set(spec, parsed, key.span())
+            }
             ValueKind::Attrs => {
                 // Its own errors are more precise than "expects ...".
                 let parsed = parse_macro_value(spec.kind, value.clone())?;
@@ -314,12 +314,6 @@ fn unknown_key(key: &Ident, name: &str) -> syn::Error {
             "the `async` option has been removed: functions that are `async` in WIT \
              get async bindings by default\nhelp: use `sync: [...]` (or `sync: true`) \
              to bind some (or all) of them as plain functions",
-        );
-    }
-    if NOT_YET_SUPPORTED.contains(&name) {
-        return syn::Error::new(
-            key.span(),
-            format!("option `{name}` is not supported by witbind yet"),
         );
     }
     let keys: Vec<&str> = OPTIONS
@@ -438,6 +432,7 @@ mod tests {
             additional_member_attributes: { "a:b/c/t.x": [#[doc(hidden)]] },
             chainable_methods: ["&all"],
             merge_structurally_equal_types,
+            ownership: Borrowing { duplicate_if_necessary: true },
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -468,6 +463,7 @@ mod tests {
             "additional_member_attributes: [a:b/c/t.x=#[doc(hidden)]]",
             "chainable_methods: [\"&all\"]",
             "merge_structurally_equal_types: true",
+            "ownership: borrowing-duplicate-if-necessary",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }
@@ -490,7 +486,7 @@ mod tests {
             wrold: "app",
             world: 1,
             world: "again",
-            ownership: Borrowing { duplicate_if_necessary: false },
+            ownership: Borrowing { duplicate: false },
             async: true,
             derive_eq: "yes",
             path: [],
@@ -503,7 +499,7 @@ mod tests {
                 "unknown option `wrold`\nhelp: did you mean `world`?",
                 "option `world` expects a string literal",
                 "duplicate option `world`",
-                "option `ownership` is not supported by witbind yet",
+                "option `ownership` expects `Owning` or `Borrowing { duplicate_if_necessary: true }` (or `false`)",
                 "the `async` option has been removed: functions that are `async` in WIT get async bindings by default\nhelp: use `sync: [...]` (or `sync: true`) to bind some (or all) of them as plain functions",
                 "option `derive_eq` expects `true` or `false`",
                 "option `path` expects a string literal or a list of them: `\"wit\"` or `[\"a\", \"b\"]`",

@@ -178,3 +178,69 @@ fn options_give_the_same_answers_in_every_build() {
         assert_eq!(answers(name), expected, "{name}");
     }
 }
+
+mod ownership_bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit/fixtures/ownership-runtime.wit",
+        world: "ownership-runtime",
+    });
+}
+
+use ownership_bindings::witbind_fixtures::ownership_runtime::host as ownership_host;
+
+/// The host of the ownership guests: formats what it receives.
+pub struct Formatter;
+
+impl ownership_host::Host for Formatter {
+    fn describe(&mut self, a: ownership_host::OnlyIn, p: ownership_host::Pick) -> String {
+        let pick = match p {
+            ownership_host::Pick::Text(text) => format!("text({text})"),
+            ownership_host::Pick::Many(many) => format!("many({})", many.join("+")),
+            ownership_host::Pick::Nothing => "nothing".to_string(),
+        };
+        format!("{}[{}]:{pick}", a.name, a.tags.join(","))
+    }
+
+    fn roundtrip(&mut self, mut b: ownership_host::Both) -> ownership_host::Both {
+        b.items.reverse();
+        b
+    }
+
+    fn join(&mut self, parts: Vec<Vec<String>>, sep: Option<String>) -> String {
+        let parts: Vec<String> = parts.iter().map(|inner| inner.join(",")).collect();
+        parts.join(sep.as_deref().unwrap_or("/"))
+    }
+}
+
+/// `ownership: Borrowing { duplicate_if_necessary: true }`: borrowed
+/// parameter types (`OnlyIn<'_>`, `BothParam<'_>`, `&[&[&str]]`) and owned
+/// results (`BothResult`) carry the same values with witbind as with
+/// wit-bindgen.
+#[test]
+fn borrowing_ownership_passes_the_same_values() {
+    for name in ["ownership_witbind", "ownership_wit_bindgen"] {
+        let wasm = build_guests().wasm(name);
+        let mut guest = Guest::load(wasm, &Run::new(name), Formatter)
+            .unwrap_or_else(|e| panic!("loading {name}: {e:?}"));
+        ownership_bindings::OwnershipRuntime::add_to_linker::<_, HasSelf<Formatter>>(
+            &mut guest.linker,
+            |host| &mut host.data,
+        )
+        .expect("adding the test's imports");
+        let instance = ownership_bindings::OwnershipRuntime::instantiate(
+            &mut guest.store,
+            &guest.component,
+            &guest.linker,
+        )
+        .unwrap_or_else(|e| panic!("instantiating {name}: {e:?}"));
+        let got = instance
+            .witbind_fixtures_ownership_runtime_api()
+            .call_run(&mut guest.store, "wörld")
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(
+            got,
+            "wörld[red,ünï]:many(red+ünï);x[]:text(wörld);[]:nothing;wörld:[3, 2, 1];a,b |  | wörld;c/d",
+            "{name}"
+        );
+    }
+}

@@ -24,7 +24,7 @@ impl FnBindgen<'_, '_> {
         op: &TokenStream,
         results: &mut Vec<TokenStream>,
     ) {
-        let path = self.type_path(ty);
+        let path = self.lowered_type_path(ty);
         let fields: Vec<_> = record.fields.iter().map(|f| snake(&f.name)).collect();
         let vars: Vec<_> = fields.iter().map(|_| self.tmp("f")).collect();
         self.push(quote!(let #path { #(#fields: #vars),* } = #op;));
@@ -70,7 +70,7 @@ impl FnBindgen<'_, '_> {
         flat: usize,
         results: &mut Vec<TokenStream>,
     ) {
-        let path = self.type_path(ty);
+        let path = self.lowered_type_path(ty);
         let blocks = self.pop_blocks(variant.cases.len());
         let patterns: Vec<TokenStream> = variant
             .cases
@@ -216,11 +216,18 @@ impl FnBindgen<'_, '_> {
         let Block {
             body, elem, base, ..
         } = block;
+        // A borrowed list may be behind several references (`&&[&str]`
+        // inside a borrowed `list<list<string>>`): `iter` sees through them.
+        let elements = if owned {
+            quote!(::core::iter::IntoIterator::into_iter(#vec))
+        } else {
+            quote!(#vec.iter())
+        };
         self.push(quote! {
             let #vec = #value;
             let #len = #vec.len();
             let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
-            for (i, #elem) in ::core::iter::IntoIterator::into_iter(#vec).enumerate() {
+            for (i, #elem) in #elements.enumerate() {
                 let #base = unsafe { #array.add(#offset) };
                 #body
             }

@@ -275,6 +275,19 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
         self.cx.names.type_path(self.cx.resolve, id, self.scope)
     }
 
+    /// The path to the definition of type `id` that is lowered here: the
+    /// borrowed one for parameters of a (synchronous) import, which take
+    /// `NameParam` when a type has two definitions.
+    fn lowered_type_path(&self, id: wit_bindgen_core::wit_parser::TypeId) -> TokenStream {
+        match self.callee {
+            Callee::Import { .. } => self
+                .cx
+                .names
+                .type_param_path(self.cx.resolve, id, self.scope),
+            Callee::Export { .. } | Callee::PostReturn | Callee::Memory => self.type_path(id),
+        }
+    }
+
     fn rt(&self) -> TokenStream {
         self.cx.rt.clone()
     }
