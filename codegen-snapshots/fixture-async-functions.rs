@@ -3490,7 +3490,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestSession>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:async-functions/api"
@@ -3508,7 +3510,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -3556,7 +3558,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestSession>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestSession>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -3673,7 +3675,30 @@ pub mod exports {
                         ::witbind::rt::async_support::ErrorContext,
                     >;
                 }
-                pub trait GuestSession: 'static {
+                pub trait GuestSession: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     fn new(name: ::witbind::rt::String) -> Self
                     where
                         Self: Sized;

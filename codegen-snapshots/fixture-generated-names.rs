@@ -1744,7 +1744,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestHandle>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:generated-names/t"
@@ -1762,7 +1764,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -1810,7 +1812,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestHandle>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestHandle>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -1893,7 +1895,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestRt>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:generated-names/t"
@@ -1911,7 +1915,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -1959,7 +1963,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestRt>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestRt>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -2019,7 +2023,30 @@ pub mod exports {
                     /// Parameters named like locals and helpers.
                     fn uses(t: T, ret: Ret, ptr: Ptr, len: Len, result: Result) -> T;
                 }
-                pub trait GuestHandle: 'static {
+                pub trait GuestHandle: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     fn new(t: T) -> Self
                     where
                         Self: Sized;
@@ -2027,7 +2054,30 @@ pub mod exports {
                     fn ret(&self, ptr: HandleBorrow<'_>, len: Ret) -> T;
                     fn t(t: T, ret: Ret) -> Handle;
                 }
-                pub trait GuestRt: 'static {
+                pub trait GuestRt: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     fn guest(&self, i: u32) -> ::witbind::rt::String;
                 }
                 #[doc(hidden)]
@@ -3315,7 +3365,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestGuest>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
@@ -3333,7 +3385,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -3381,7 +3433,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestGuest>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestGuest>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -3464,7 +3516,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestStub>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
@@ -3482,7 +3536,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -3530,7 +3584,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestStub>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestStub>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -3591,14 +3645,60 @@ pub mod exports {
                     type Stub: GuestStub;
                     fn make_stub(guest: Guest_) -> Stub;
                 }
-                pub trait GuestGuest: 'static {
+                pub trait GuestGuest: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     #[allow(clippy::new_without_default)]
                     fn new() -> Self
                     where
                         Self: Sized;
                     fn stub(&self) -> u32;
                 }
-                pub trait GuestStub: 'static {
+                pub trait GuestStub: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     fn guest(&self, g: GuestBorrow<'_>) -> u32;
                 }
                 #[doc(hidden)]

@@ -480,7 +480,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestHandle>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:opt-merge-types/b"
@@ -498,7 +500,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -546,7 +548,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestHandle>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestHandle>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -608,7 +610,31 @@ pub mod exports {
                         o: OtherPoint,
                     ) -> ::witbind::rt::Vec<Point>;
                 }
-                pub trait GuestHandle: 'static {}
+                pub trait GuestHandle: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
+                }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_paint_cabi<__T: Guest>(
@@ -753,7 +779,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestThing>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
@@ -771,7 +799,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -819,7 +847,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestThing>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestThing>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -883,7 +911,31 @@ pub mod exports {
                     type Thing: GuestThing;
                     fn touch(e: Entry, h: Holds) -> Entry;
                 }
-                pub trait GuestThing: 'static {}
+                pub trait GuestThing: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
+                }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn _export_touch_cabi<__T: Guest>(

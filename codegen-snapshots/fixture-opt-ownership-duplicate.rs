@@ -442,7 +442,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestRes>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:opt-ownership-duplicate/api"
@@ -460,7 +462,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -508,7 +510,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestRes>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestRes>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -591,7 +593,30 @@ pub mod exports {
                     );
                     fn echo(n: NamedResult) -> NamedResult;
                 }
-                pub trait GuestRes: 'static {
+                pub trait GuestRes: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     #[allow(clippy::new_without_default)]
                     fn new() -> Self
                     where

@@ -1611,7 +1611,9 @@ pub mod exports {
                     /// Creates a resource owning `value`; the host sees a new handle.
                     pub fn new<T: GuestCounter>(value: T) -> Self {
                         Self::type_guard::<T>();
-                        let rep = ::witbind::rt::rep_new(value);
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
                         #[cfg(target_arch = "wasm32")]
                         #[link(
                             wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
@@ -1629,7 +1631,7 @@ pub mod exports {
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
-                                    _wit_import(rep) as u32,
+                                    _wit_import(rep.cast()) as u32,
                                 ),
                             }
                         }
@@ -1677,7 +1679,7 @@ pub mod exports {
                     #[doc(hidden)]
                     pub unsafe fn dtor<T: GuestCounter>(rep: *mut u8) {
                         Self::type_guard::<T>();
-                        unsafe { ::witbind::rt::rep_drop::<T>(rep) }
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
                     }
                     fn rep<T: GuestCounter>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
@@ -1821,7 +1823,30 @@ pub mod exports {
                     /// through it that it did not allocate.
                     fn heap_balance() -> i64;
                 }
-                pub trait GuestCounter: 'static {
+                pub trait GuestCounter: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
                     fn new(start: u32) -> Self
                     where
                         Self: Sized;

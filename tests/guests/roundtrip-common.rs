@@ -2,7 +2,9 @@
 //! `wit/fixtures/roundtrip.wit`: every `guest` export passes its value to the
 //! matching `host` import and returns the host's answer, so each value is
 //! lifted and lowered on both sides of the guest. `counter` is a
-//! guest-implemented resource.
+//! guest-implemented resource, whose values live in an arena of their own
+//! (the `resource_into_raw_`/`resource_from_raw_` hooks) rather than in a
+//! heap box each.
 //!
 //! Like `differential-common.rs`, this file is compiled against `bindings`
 //! from witbind (`roundtrip-witbind`, and `roundtrip-nostd` without std)
@@ -14,8 +16,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
-use core::cell::Cell;
-use core::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use core::cell::{Cell, UnsafeCell};
+use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 
 use crate::bindings::exports::witbind_fixtures::roundtrip::guest::{
     Counter, CounterBorrow, Guest, GuestCounter,
@@ -220,7 +222,42 @@ impl Drop for MyCounter {
     }
 }
 
+/// Where counters live: 64 slots, and which are in use.
+const SLOTS: usize = 64;
+
+struct Arena {
+    slots: [UnsafeCell<Option<MyCounter>>; SLOTS],
+    used: AtomicU64,
+}
+
+// SAFETY: a component instance runs on one thread.
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena {
+    slots: [const { UnsafeCell::new(None) }; SLOTS],
+    used: AtomicU64::new(0),
+};
+
 impl GuestCounter for MyCounter {
+    unsafe fn resource_into_raw_(value: Option<MyCounter>) -> *mut Option<MyCounter> {
+        let used = ARENA.used.load(Ordering::Relaxed);
+        let slot = (!used).trailing_zeros() as usize;
+        assert!(slot < SLOTS, "the counter arena is full");
+        ARENA.used.store(used | 1 << slot, Ordering::Relaxed);
+        let rep = ARENA.slots[slot].get();
+        // SAFETY: a free slot holds `None`, which needs no drop.
+        unsafe { rep.write(value) };
+        rep
+    }
+
+    unsafe fn resource_from_raw_(rep: *mut Option<MyCounter>) -> Option<MyCounter> {
+        let offset = rep as usize - ARENA.slots.as_ptr() as usize;
+        let slot = offset / core::mem::size_of::<UnsafeCell<Option<MyCounter>>>();
+        ARENA.used.fetch_and(!(1 << slot), Ordering::Relaxed);
+        // SAFETY: `rep` is a slot `resource_into_raw_` filled.
+        unsafe { rep.replace(None) }
+    }
+
     fn new(start: u32) -> Self {
         MyCounter(Cell::new(start))
     }
@@ -231,6 +268,11 @@ impl GuestCounter for MyCounter {
     }
 
     fn value(&self) -> u32 {
+        // This counter lives in the arena: the hooks were used.
+        let here = (self as *const MyCounter).cast::<u8>();
+        let arena = ARENA.slots.as_ptr().cast::<u8>();
+        let end = arena.wrapping_add(core::mem::size_of_val(&ARENA.slots));
+        assert!(here >= arena && here < end, "a counter outside the arena");
         self.0.get()
     }
 

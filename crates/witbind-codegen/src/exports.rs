@@ -64,8 +64,32 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool)
             .iter()
             .filter(|f| f.kind.resource() == Some(*resource))
             .map(|f| expand_trait_fn(cx, f, scope));
+        let rt = &cx.rt;
         items.extend(quote! {
-            pub trait #guest: 'static {
+            pub trait #guest: #rt::GuestResource<Rep = ::core::option::Option<Self>> {
+                /// Moves the value of a new resource into memory where it
+                /// stays until the host drops the resource; the pointer is
+                /// the representation the host keeps. Override it, with
+                /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                ///
+                /// # Safety
+                /// The pointer must stay valid until `resource_from_raw_`
+                /// is called with it.
+                #[doc(hidden)]
+                unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                    #rt::Box::into_raw(#rt::Box::new(value))
+                }
+
+                /// Takes back a representation made by `resource_into_raw_`
+                /// when the host drops the resource.
+                ///
+                /// # Safety
+                /// `rep` must come from `resource_into_raw_`, once.
+                #[doc(hidden)]
+                unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                    *unsafe { #rt::Box::from_raw(rep) }
+                }
+
                 #(#methods)*
             }
         });

@@ -182,11 +182,11 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             /// Creates a resource owning `value`; the host sees a new handle.
             pub fn new<T: #guest>(value: T) -> Self {
                 Self::type_guard::<T>();
-                let rep = #rt::rep_new(value);
+                let rep = unsafe { T::resource_into_raw_(::core::option::Option::Some(value)) };
                 #new
                 unsafe {
                     Self {
-                        handle: #rt::Resource::from_handle(_wit_import(rep) as u32),
+                        handle: #rt::Resource::from_handle(_wit_import(rep.cast()) as u32),
                     }
                 }
             }
@@ -216,7 +216,7 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             #[doc(hidden)]
             pub unsafe fn dtor<T: #guest>(rep: *mut u8) {
                 Self::type_guard::<T>();
-                unsafe { #rt::rep_drop::<T>(rep) }
+                drop(unsafe { T::resource_from_raw_(rep.cast()) });
             }
 
             fn rep<T: #guest>(&self) -> *mut u8 {

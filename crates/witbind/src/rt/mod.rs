@@ -413,16 +413,23 @@ pub fn run_ctors_once() {
     }
 }
 
-/// Moves the value of an exported resource to the heap; the returned
-/// pointer is the resource's representation (`rep`) in the host's table.
-pub fn rep_new<T>(value: T) -> *mut u8 {
-    Box::into_raw(Box::new(Some(value))).cast()
+/// What the guest trait of an exported resource builds on: the
+/// representation its values live in, `Option<Self>` (`None` once moved
+/// out with `into_inner`). Implemented for every type.
+pub trait GuestResource: Sized + 'static {
+    /// The representation of a value of this resource.
+    type Rep;
 }
 
-/// The value behind a representation made by [`rep_new`].
+impl<T: 'static> GuestResource for T {
+    type Rep = Option<T>;
+}
+
+/// The value behind a representation (an `Option<T>` made by the
+/// resource's `resource_into_raw_`).
 ///
 /// # Safety
-/// `rep` must come from `rep_new::<T>` and not have been dropped.
+/// `rep` must point at the live representation of a `T`.
 pub unsafe fn rep_ref<'a, T>(rep: *const u8) -> &'a T {
     // SAFETY: guaranteed by the caller.
     let slot = unsafe { &*rep.cast::<Option<T>>() };
@@ -430,11 +437,11 @@ pub unsafe fn rep_ref<'a, T>(rep: *const u8) -> &'a T {
         .expect("the resource's value was moved out with `into_inner`")
 }
 
-/// The value behind a representation made by [`rep_new`], mutably.
+/// The value behind a representation, mutably.
 ///
 /// # Safety
-/// `rep` must come from `rep_new::<T>`, not have been dropped, and not be
-/// borrowed elsewhere.
+/// `rep` must point at the live representation of a `T`, not borrowed
+/// elsewhere.
 pub unsafe fn rep_mut<'a, T>(rep: *mut u8) -> &'a mut T {
     // SAFETY: guaranteed by the caller.
     let slot = unsafe { &mut *rep.cast::<Option<T>>() };
@@ -442,8 +449,8 @@ pub unsafe fn rep_mut<'a, T>(rep: *mut u8) -> &'a mut T {
         .expect("the resource's value was moved out with `into_inner`")
 }
 
-/// Moves the value out of a representation; the allocation stays until the
-/// host drops the resource ([`rep_drop`]).
+/// Moves the value out of a representation; the representation stays
+/// (holding `None`) until the host drops the resource.
 ///
 /// # Safety
 /// As for [`rep_mut`].
@@ -452,16 +459,6 @@ pub unsafe fn rep_take<T>(rep: *mut u8) -> T {
     let slot = unsafe { &mut *rep.cast::<Option<T>>() };
     slot.take()
         .expect("the resource's value was moved out with `into_inner`")
-}
-
-/// Frees a representation: the destructor of an exported resource, run
-/// when the host drops its last handle.
-///
-/// # Safety
-/// `rep` must come from `rep_new::<T>` and is invalid afterwards.
-pub unsafe fn rep_drop<T>(rep: *mut u8) {
-    // SAFETY: guaranteed by the caller.
-    drop(unsafe { Box::from_raw(rep.cast::<Option<T>>()) });
 }
 
 /// Remembers which Rust type implements an exported resource, so that a
