@@ -3611,6 +3611,17 @@ pub mod exports {
                         Session::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
                     }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestSession>(&self) -> &'a mut T {
+                        Session::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
+                    }
                 }
                 /// Implemented by the guest.
                 pub trait Guest {

@@ -1865,6 +1865,17 @@ pub mod exports {
                         Handle::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
                     }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestHandle>(&self) -> &'a mut T {
+                        Handle::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
+                    }
                 }
                 /// A resource named `rt`.
                 #[derive(Debug)]
@@ -2015,6 +2026,17 @@ pub mod exports {
                     pub fn get<T: GuestRt>(&self) -> &'a T {
                         Rt::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
+                    }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestRt>(&self) -> &'a mut T {
+                        Rt::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
                     }
                 }
                 pub trait Guest {
@@ -3486,6 +3508,17 @@ pub mod exports {
                         Guest_::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
                     }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestGuest>(&self) -> &'a mut T {
+                        Guest_::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
+                    }
                 }
                 /// A resource whose trait would be `GuestStub`.
                 #[derive(Debug)]
@@ -3636,6 +3669,17 @@ pub mod exports {
                     pub fn get<T: GuestStub>(&self) -> &'a T {
                         Stub::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
+                    }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestStub>(&self) -> &'a mut T {
+                        Stub::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
                     }
                 }
                 /// A resource named `guest` (the traits of exports are `Guest`,

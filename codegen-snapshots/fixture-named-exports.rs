@@ -331,6 +331,17 @@ pub mod exports {
                 Tally::type_guard::<T>();
                 unsafe { ::witbind::rt::rep_ref(self.rep) }
             }
+            /// The value behind this borrow, mutably: the `&mut self` of a
+            /// method with `mutable_resources`.
+            ///
+            /// # Safety
+            /// Nothing else may use the value while the reference lives
+            /// (true for the duration of a synchronous export call).
+            #[doc(hidden)]
+            pub unsafe fn get_mut<T: GuestTally>(&self) -> &'a mut T {
+                Tally::type_guard::<T>();
+                unsafe { ::witbind::rt::rep_mut(self.rep) }
+            }
         }
         pub trait Guest {
             type Tally: GuestTally;
@@ -668,6 +679,17 @@ pub mod exports {
             pub fn get<T: GuestTally>(&self) -> &'a T {
                 Tally::type_guard::<T>();
                 unsafe { ::witbind::rt::rep_ref(self.rep) }
+            }
+            /// The value behind this borrow, mutably: the `&mut self` of a
+            /// method with `mutable_resources`.
+            ///
+            /// # Safety
+            /// Nothing else may use the value while the reference lives
+            /// (true for the duration of a synchronous export call).
+            #[doc(hidden)]
+            pub unsafe fn get_mut<T: GuestTally>(&self) -> &'a mut T {
+                Tally::type_guard::<T>();
+                unsafe { ::witbind::rt::rep_mut(self.rep) }
             }
         }
         pub trait Guest {

@@ -601,6 +601,17 @@ pub mod exports {
                         Handle::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
                     }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestHandle>(&self) -> &'a mut T {
+                        Handle::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
+                    }
                 }
                 pub trait Guest {
                     type Handle: GuestHandle;
@@ -899,6 +910,17 @@ pub mod exports {
                     pub fn get<T: GuestThing>(&self) -> &'a T {
                         Thing::type_guard::<T>();
                         unsafe { ::witbind::rt::rep_ref(self.rep) }
+                    }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestThing>(&self) -> &'a mut T {
+                        Thing::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
                     }
                 }
                 #[derive(Debug)]

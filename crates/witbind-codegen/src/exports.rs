@@ -151,6 +151,13 @@ fn expand_trait_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenStream {
     }
 }
 
+/// Whether exported method `func` takes `&mut self`: a synchronous method
+/// with `mutable_resources` (a synchronous call has the resource to
+/// itself; concurrent async calls could not).
+pub(crate) fn takes_mut_self(cx: &Cx, scope: Scope, func: &Function) -> bool {
+    cx.opts.mutable_resources && takes_self(func) && !cx.is_async(scope, func)
+}
+
 /// `fn name(params) -> ret` of a trait method; `stub` prefixes the
 /// parameters with `_`, for bodies that ignore them.
 pub(crate) fn trait_fn_signature(
@@ -163,7 +170,11 @@ pub(crate) fn trait_fn_signature(
     let mut params = Vec::new();
     for (i, param) in func.params.iter().enumerate() {
         if i == 0 && takes_self(func) {
-            params.push(quote!(&self));
+            params.push(if takes_mut_self(cx, scope, func) {
+                quote!(&mut self)
+            } else {
+                quote!(&self)
+            });
             continue;
         }
         let ident = snake(&param.name);
@@ -345,6 +356,7 @@ fn export_callee(
         task_return_module: task_return_module.unwrap_or_default(),
         indirect_params,
         method: takes_self(func),
+        method_mut: takes_mut_self(cx, scope, func),
         constructor,
     }
 }

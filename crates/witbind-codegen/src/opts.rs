@@ -463,6 +463,17 @@ options! {
             doors: Both,
             origin: Accepted,
         }
+        /// Synchronous methods of exported resources take `&mut self`.
+        ///
+        /// State then needs no `Cell` or `RefCell`. A synchronous call has
+        /// the resource to itself; async methods keep `&self`, since
+        /// concurrent calls may use the resource while one waits.
+        mutable_resources: bool = Flag {
+            flag: "mutable-resources",
+            value: "",
+            doors: Both,
+            origin: Witbind,
+        }
         /// Derive `PartialEq` and, where the fields allow it, `Eq` on generated records and variants.
         ///
         /// Enums and flags always derive both.

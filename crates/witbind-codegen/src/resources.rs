@@ -272,6 +272,18 @@ fn expand_borrow_type(
                 #name::type_guard::<T>();
                 unsafe { #rt::rep_ref(self.rep) }
             }
+
+            /// The value behind this borrow, mutably: the `&mut self` of a
+            /// method with `mutable_resources`.
+            ///
+            /// # Safety
+            /// Nothing else may use the value while the reference lives
+            /// (true for the duration of a synchronous export call).
+            #[doc(hidden)]
+            pub unsafe fn get_mut<T: #guest>(&self) -> &'a mut T {
+                #name::type_guard::<T>();
+                unsafe { #rt::rep_mut(self.rep) }
+            }
         }
     }
 }

@@ -433,6 +433,7 @@ mod tests {
             chainable_methods: ["&all"],
             merge_structurally_equal_types,
             ownership: Borrowing { duplicate_if_necessary: true },
+            mutable_resources,
         }))
         .unwrap();
         let paths: Vec<_> = input.paths.iter().map(|p| p.path.clone()).collect();
@@ -464,6 +465,7 @@ mod tests {
             "chainable_methods: [\"&all\"]",
             "merge_structurally_equal_types: true",
             "ownership: borrowing-duplicate-if-necessary",
+            "mutable_resources: true",
         ] {
             assert!(opts.contains(part), "{part} in {opts}");
         }

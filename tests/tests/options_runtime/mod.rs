@@ -244,3 +244,53 @@ fn borrowing_ownership_passes_the_same_values() {
         );
     }
 }
+
+mod mutable_bindings {
+    wasmtime::component::bindgen!({
+        path: "../wit/fixtures/opt-mutable-resources.wit",
+        world: "opt-mutable-resources",
+    });
+}
+
+/// `mutable_resources`: an exported resource's state changed through
+/// `&mut self` methods persists between calls.
+#[test]
+fn mutable_resource_methods_keep_their_changes() {
+    let wasm = build_guests().wasm("mutable_resources");
+    let mut guest = Guest::load(wasm, &Run::new("mutable-resources"), ())
+        .unwrap_or_else(|e| panic!("loading mutable-resources: {e:?}"));
+    let instance = mutable_bindings::OptMutableResources::instantiate(
+        &mut guest.store,
+        &guest.component,
+        &guest.linker,
+    )
+    .unwrap_or_else(|e| panic!("instantiating mutable-resources: {e:?}"));
+    let stack = instance
+        .witbind_fixtures_opt_mutable_resources_api()
+        .stack();
+    let store = &mut guest.store;
+    let fail = |e: wasmtime::Error| -> ! { panic!("mutable-resources: {e:?}") };
+    let resource = stack
+        .call_constructor(&mut *store)
+        .unwrap_or_else(|e| fail(e));
+    for x in [1, 2, 3] {
+        stack
+            .call_push(&mut *store, resource, x)
+            .unwrap_or_else(|e| fail(e));
+    }
+    assert_eq!(
+        stack
+            .call_pop(&mut *store, resource)
+            .unwrap_or_else(|e| fail(e)),
+        Some(3)
+    );
+    assert_eq!(
+        stack
+            .call_len(&mut *store, resource)
+            .unwrap_or_else(|e| fail(e)),
+        2
+    );
+    resource
+        .resource_drop(&mut *store)
+        .unwrap_or_else(|e| fail(e));
+}

@@ -56,6 +56,7 @@ impl FnBindgen<'_, '_> {
         let Callee::Export {
             call,
             method,
+            method_mut,
             constructor,
             async_,
             ..
@@ -64,7 +65,11 @@ impl FnBindgen<'_, '_> {
             unreachable!("only exports call the user's implementation")
         };
         let mut args = args.to_vec();
-        if *method {
+        if *method_mut {
+            let this = receiver(&args[0]);
+            // The call has the resource to itself (see `get_mut`).
+            args[0] = quote!(unsafe { #this.get_mut() });
+        } else if *method {
             let this = receiver(&args[0]);
             args[0] = quote!(#this.get());
         }

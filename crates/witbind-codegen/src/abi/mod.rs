@@ -41,6 +41,8 @@ pub(crate) enum Callee {
         indirect_params: Option<(usize, usize)>,
         /// A method: the first argument is a borrow whose `get()` is `&self`.
         method: bool,
+        /// ... and whose `get_mut()` is `&mut self` (`mutable_resources`).
+        method_mut: bool,
         /// A constructor of the resource at this path: the user's value is
         /// wrapped into a new handle (`fallible`: inside a `Result`).
         constructor: Option<(TokenStream, bool)>,
