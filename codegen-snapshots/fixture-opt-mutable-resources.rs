@@ -194,6 +194,7 @@ pub mod exports {
                 pub trait Guest {
                     type Stack: GuestStack;
                 }
+                #[allow(clippy::len_without_is_empty)]
                 pub trait GuestStack: ::witbind::rt::GuestResource<
                         Rep = ::core::option::Option<Self>,
                     > {
@@ -242,13 +243,8 @@ pub mod exports {
                     arg1: i32,
                 ) {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    __T::push(
-                        unsafe {
-                            (unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) })
-                                .get_mut()
-                        },
-                        arg1 as u32,
-                    );
+                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    __T::push(unsafe { _this2.get_mut() }, arg1 as u32);
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -261,23 +257,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _ret2 = __T::pop(unsafe {
-                        (unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) })
-                            .get_mut()
-                    });
-                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret2 {
+                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    let _ret3 = __T::pop(unsafe { _this2.get_mut() });
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret3 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr3.cast::<u8>() = 0u8 };
+                            unsafe { *_ptr4.cast::<u8>() = 0u8 };
                         }
-                        ::core::option::Option::Some(_e5) => {
-                            unsafe { *_ptr3.cast::<u8>() = 1u8 };
+                        ::core::option::Option::Some(_e6) => {
+                            unsafe { *_ptr4.cast::<u8>() = 1u8 };
                             unsafe {
-                                *_ptr3.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e5)
+                                *_ptr4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e6)
                             };
                         }
                     };
-                    _ptr3
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -285,11 +279,9 @@ pub mod exports {
                     arg0: *mut u8,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _ret2 = __T::len(unsafe {
-                        (unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) })
-                            .get_mut()
-                    });
-                    ::witbind::rt::as_i32(_ret2)
+                    let _this2 = unsafe { StackBorrow::lift(::witbind::rt::rep(arg0)) };
+                    let _ret3 = __T::len(unsafe { _this2.get_mut() });
+                    ::witbind::rt::as_i32(_ret3)
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

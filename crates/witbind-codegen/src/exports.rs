@@ -65,7 +65,16 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool)
             .filter(|f| f.kind.resource() == Some(*resource))
             .map(|f| expand_trait_fn(cx, f, scope));
         let rt = &cx.rt;
+        let allow = crate::lints::resource_allows(
+            cx,
+            scope,
+            funcs
+                .iter()
+                .copied()
+                .filter(|f| f.kind.resource() == Some(*resource)),
+        );
         items.extend(quote! {
+            #allow
             pub trait #guest: #rt::GuestResource<Rep = ::core::option::Option<Self>> {
                 /// Moves the value of a new resource into memory where it
                 /// stays until the host drops the resource; the pointer is

@@ -44,7 +44,8 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> TokenStream {
 pub(crate) fn expand_resource_functions(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let name = cx.names.type_ident(scope, id);
     let methods = resource_functions(cx, id, scope).map(|f| expand_import_fn(cx, f, scope));
-    quote! { impl #name { #(#methods)* } }
+    let allow = crate::lints::resource_allows(cx, scope, resource_functions(cx, id, scope));
+    quote! { #allow impl #name { #(#methods)* } }
 }
 
 /// One imported function as a safe wrapper.

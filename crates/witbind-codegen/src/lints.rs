@@ -255,3 +255,23 @@ fn bounds_score(
         })
         .sum()
 }
+
+/// `#[allow(clippy::len_without_is_empty)]` for a resource's `impl` or
+/// guest trait when one of its methods is called `len` (WIT chose it).
+pub(crate) fn resource_allows<'a>(
+    cx: &Cx,
+    scope: crate::names::Scope,
+    mut functions: impl Iterator<Item = &'a Function>,
+) -> TokenStream {
+    let has_len = functions.any(|f| {
+        matches!(
+            f.kind,
+            wit_bindgen_core::wit_parser::FunctionKind::Method(_)
+        ) && *cx.names.function(scope, f) == "len"
+    });
+    if has_len {
+        quote!(#[allow(clippy::len_without_is_empty)])
+    } else {
+        TokenStream::new()
+    }
+}

@@ -53,6 +53,15 @@ impl FnBindgen<'_, '_> {
         func: &Function,
         args: &[TokenStream],
     ) -> Option<TokenStream> {
+        let mut args = args.to_vec();
+        if let Callee::Export {
+            method_mut: true, ..
+        } = self.callee
+        {
+            let this = self.bind("this", args[0].clone());
+            // The call has the resource to itself (see `get_mut`).
+            args[0] = quote!(unsafe { #this.get_mut() });
+        }
         let Callee::Export {
             call,
             method,
@@ -64,12 +73,7 @@ impl FnBindgen<'_, '_> {
         else {
             unreachable!("only exports call the user's implementation")
         };
-        let mut args = args.to_vec();
-        if *method_mut {
-            let this = receiver(&args[0]);
-            // The call has the resource to itself (see `get_mut`).
-            args[0] = quote!(unsafe { #this.get_mut() });
-        } else if *method {
+        if *method && !*method_mut {
             let this = receiver(&args[0]);
             args[0] = quote!(#this.get());
         }
