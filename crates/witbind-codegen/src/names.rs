@@ -110,6 +110,9 @@ pub(crate) struct Names {
     /// Local names of types `use`d into a scope, so that code there says
     /// `Point`, not a long path.
     aliases: HashMap<(Scope, TypeId), Ident>,
+    /// Types taken from elsewhere (`with` entries naming a type): their
+    /// root-level alias (`use path as __with_type0;`) and the path.
+    pub(crate) remapped_types: Vec<(TypeId, Remap)>,
     /// The world-level exports' trait.
     pub(crate) world_trait: Ident,
     /// The macro exporting the world-level functions.
@@ -139,6 +142,7 @@ impl Names {
             canonical: HashMap::new(),
             types: HashMap::new(),
             param_types: HashMap::new(),
+            remapped_types: Vec::new(),
             functions: HashMap::new(),
             resources: HashMap::new(),
             aliases: HashMap::new(),
@@ -152,7 +156,7 @@ impl Names {
             stub: ident::ident("Stub"),
         };
         names.add_modules(resolve, world_id);
-        names.apply_with(resolve, opts, errors);
+        names.apply_with(resolve, world_id, opts, errors);
         for id in 0..names.modules.len() {
             names.name_module(resolve, info, id);
         }
@@ -196,17 +200,22 @@ impl Names {
     /// Points every import named by a `with` entry at its Rust path,
     /// through a root-level alias (`use path as __with_name0;`), so that
     /// paths from nested modules stay relative.
-    fn apply_with(&mut self, resolve: &Resolve, opts: &Opts, errors: &mut Errors) {
+    fn apply_with(&mut self, resolve: &Resolve, world: WorldId, opts: &Opts, errors: &mut Errors) {
         let mut used = vec![false; opts.with.len()];
+        let mut used_by_import = vec![false; opts.with.len()];
+        let mut used_by_export = vec![false; opts.with.len()];
         let mut aliases = 0;
         for module in &mut self.modules {
-            if module.side != Side::Import {
-                continue;
-            }
             let Some((index, suffix)) = match_with(resolve, opts, module) else {
                 continue;
             };
             used[index] = true;
+            if module.side == Side::Export {
+                // Exports are implemented here, always generated.
+                used_by_export[index] = true;
+                continue;
+            }
+            used_by_import[index] = true;
             let WithMapping::Path(path) = &opts.with[index].mapping else {
                 continue;
             };
@@ -219,6 +228,22 @@ impl Names {
             module.path = ModulePath(vec![alias.clone()]);
             module.remapped = Some(Remap { alias, path });
         }
+        for (index, entry) in opts.with.iter().enumerate() {
+            let path = matches!(entry.mapping, WithMapping::Path(_));
+            if path && used_by_export[index] && !used_by_import[index] {
+                errors.blame(
+                    format!(
+                        "`with` maps `{}` to a path, but the world only exports it: exports are always generated\n  help: write `generate` instead of the path, or drop the entry",
+                        entry.key
+                    ),
+                    Blame::Option {
+                        key: "with",
+                        entry: Some(index),
+                    },
+                );
+            }
+        }
+        self.apply_type_with(resolve, world, opts, &mut used);
         let unused = used.iter().enumerate().filter(|(_, used)| !**used);
         for (index, _) in unused {
             let mut imports: Vec<String> = self
@@ -230,7 +255,7 @@ impl Names {
             imports.sort();
             errors.blame(
                 format!(
-                    "`with` names `{}`, which the world does not import\n  help: the world imports {}",
+                    "`with` names `{}`, which is neither an interface nor a type of the world\n  help: the world imports {}; a type is named `ns:pkg/iface@version/type`",
                     opts.with[index].key,
                     imports.join(", ")
                 ),
@@ -240,6 +265,80 @@ impl Names {
                 },
             );
         }
+    }
+
+    /// Points every named type that a `with` entry names
+    /// (`ns:pkg/iface@1.0.0/type`, with or without the version, or
+    /// `world/type` for a world's own types) at its Rust path, through a
+    /// root-level alias. Marks those entries `used`.
+    fn apply_type_with(
+        &mut self,
+        resolve: &Resolve,
+        world: WorldId,
+        opts: &Opts,
+        used: &mut [bool],
+    ) {
+        let world_name = &resolve.worlds[world].name;
+        for (id, typedef) in resolve.types.iter() {
+            let Some(name) = typedef.name.as_deref() else {
+                continue;
+            };
+            if matches!(typedef.kind, TypeDefKind::Type(_)) {
+                // An alias follows what it names.
+                continue;
+            }
+            let owners: Vec<String> = match typedef.owner {
+                TypeOwner::Interface(iface) => {
+                    let iface = &resolve.interfaces[iface];
+                    match (iface.package, &iface.name) {
+                        (Some(pkg), Some(iface_name)) => {
+                            let pkg = &resolve.packages[pkg].name;
+                            let unversioned =
+                                format!("{}:{}/{iface_name}", pkg.namespace, pkg.name);
+                            let versioned = match &pkg.version {
+                                Some(version) => format!("{unversioned}@{version}"),
+                                None => unversioned.clone(),
+                            };
+                            vec![versioned, unversioned]
+                        }
+                        _ => Vec::new(),
+                    }
+                }
+                TypeOwner::World(owner) if owner == world => vec![world_name.clone()],
+                TypeOwner::World(_) | TypeOwner::None => Vec::new(),
+            };
+            let Some(index) = opts.with.iter().position(|entry| {
+                let key = ident::unescape_wit(&entry.key);
+                owners.iter().any(|owner| *key == format!("{owner}/{name}"))
+            }) else {
+                continue;
+            };
+            used[index] = true;
+            let WithMapping::Path(path) = &opts.with[index].mapping else {
+                continue;
+            };
+            let alias = ident::ident(&format!("__with_type{}", self.remapped_types.len()));
+            let remap = Remap {
+                alias,
+                path: path.clone(),
+            };
+            self.remapped_types.push((id, remap));
+        }
+    }
+
+    /// The root-level alias of the type `id` if a `with` entry takes it
+    /// from elsewhere (an alias of such a type included).
+    pub(crate) fn remapped_type(&self, resolve: &Resolve, id: TypeId) -> Option<&Ident> {
+        let id = dealias(resolve, id);
+        self.remapped_types
+            .iter()
+            .find(|(remapped, _)| *remapped == id)
+            .map(|(_, remap)| &remap.alias)
+    }
+
+    /// The path from `from` to the root-level alias `alias`.
+    fn root_alias_path(&self, from: Scope, alias: &Ident) -> TokenStream {
+        self.path(from).path_to(&ModulePath::root(), alias)
     }
 
     /// Names the types, resources and functions of one module.
@@ -492,6 +591,9 @@ impl Names {
     /// The path to the named type `id` from `from`: its local alias there,
     /// or a relative path.
     pub(crate) fn type_path(&self, resolve: &Resolve, id: TypeId, from: Scope) -> TokenStream {
+        if let Some(alias) = self.remapped_type(resolve, id) {
+            return self.root_alias_path(from, alias);
+        }
         let target = self.scope_of_type(resolve, id, from);
         if target != from {
             if let Some(alias) = self.aliases.get(&(from, dealias(resolve, id))) {
@@ -509,6 +611,9 @@ impl Names {
         id: TypeId,
         from: Scope,
     ) -> TokenStream {
+        if let Some(alias) = self.remapped_type(resolve, id) {
+            return self.root_alias_path(from, alias);
+        }
         let target = self.scope_of_type(resolve, id, from);
         let ident = self.type_ident(target, id);
         self.path(from).path_to(&self.path(target), ident)

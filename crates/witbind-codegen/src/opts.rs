@@ -223,10 +223,13 @@ options! {
         /// Take imported interfaces from existing Rust code instead of generating them.
         ///
         /// Keys are interfaces (`"wasi:io/streams"`, with or without
-        /// `@version`), whole packages (`"wasi:io"`) or import labels; values
-        /// are Rust paths (`wasip2::io::streams`) or `generate`. Every key
-        /// must match an import of the world. CLI: `--with KEY=PATH`,
-        /// repeated or comma-separated.
+        /// `@version`), whole packages (`"wasi:io"`), import labels, or
+        /// single types (`"my:pkg/types@1.0.0/point"`, to use a Rust type
+        /// with the same fields or cases); values are Rust paths
+        /// (`wasip2::io::streams`, resolved from the bindings' root) or
+        /// `generate` (also for exported interfaces, which are always
+        /// generated). Every key must match something of the world. CLI:
+        /// `--with KEY=PATH`, repeated or comma-separated.
         with: Vec<WithEntry> = With {
             flag: "with",
             value: "KEY=PATH",

@@ -20,6 +20,12 @@ pub(crate) fn expand_typedef(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let def = &cx.resolve.types[id];
     let name = cx.names.type_ident(scope, id);
     let docs = docs(&def.docs);
+    if cx.names.remapped_type(cx.resolve, id).is_some() {
+        // `with` takes the type from elsewhere; the name stays usable here.
+        let path = cx.names.type_path(cx.resolve, id, scope);
+        let lifetime = lifetime_param(cx, id);
+        return quote! { #docs pub type #name #lifetime = #path #lifetime; };
+    }
     if let Some(representative) = cx.info.representative(id) {
         // `merge_structurally_equal_types`: one Rust type for equal types.
         let path = cx.names.type_path_direct(cx.resolve, representative, scope);

@@ -182,6 +182,7 @@ fn expand_with_aliases(cx: &Cx) -> TokenStream {
         .modules
         .iter()
         .filter_map(|module| module.remapped.as_ref())
+        .chain(cx.names.remapped_types.iter().map(|(_, remap)| remap))
         .map(|remap| (&remap.alias, &remap.path))
         .collect();
     aliases.sort_by_key(|(alias, _)| alias.to_string());

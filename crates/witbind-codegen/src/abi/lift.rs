@@ -113,7 +113,22 @@ impl FnBindgen<'_, '_> {
         let path = self.type_path(ty);
         let repr = int_repr(enum_.tag());
         let op = self.narrow(op, &repr.to_string());
-        quote!(unsafe { #path::_lift(#op) })
+        if self.cx.names.remapped_type(self.cx.resolve, ty).is_none() {
+            return quote!(unsafe { #path::_lift(#op) });
+        }
+        // A type taken from elsewhere (`with`) has its cases, not `_lift`.
+        let rt = self.rt();
+        let arms = enum_.cases.iter().enumerate().map(|(i, case)| {
+            let i = Literal::usize_unsuffixed(i);
+            let case = crate::ident::camel(&case.name);
+            quote!(#i => #path::#case)
+        });
+        quote! {
+            match #op {
+                #(#arms,)*
+                _ => unsafe { #rt::invalid_discriminant() },
+            }
+        }
     }
 
     pub(super) fn lift_variant(
