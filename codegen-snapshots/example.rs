@@ -20,18 +20,23 @@ pub fn log(message: &str) {
 }
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_app_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::example::kv::handler::__export_example_kv_handler_0_1_0_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::example::kv::handler
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::example::kv::handler::__export_example_kv_handler_0_1_0_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::example::kv::handler
+            );
+        };
     };
 }
 #[doc(inline)]

@@ -419,30 +419,34 @@ macro_rules! __export_world_generated_names_cabi {
 pub(crate) use __export_world_generated_names_cabi;
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_generated_names_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::generated_names::t::__export_witbind_fixtures_generated_names_t_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::t
-        );
-        $($path_to_types_root)*::exports::witbind_fixtures::generated_names::locals::__export_witbind_fixtures_generated_names_locals_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::locals
-        );
-        $($path_to_types_root)*::exports::witbind_fixtures::generated_names::guest::__export_witbind_fixtures_generated_names_guest_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::guest
-        );
-        $($path_to_types_root)*::__export_world_generated_names_cabi!(
-            $ty with_types_in $($path_to_types_root)*
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::t::__export_witbind_fixtures_generated_names_t_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::generated_names::t
+            );
+            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::locals::__export_witbind_fixtures_generated_names_locals_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::generated_names::locals
+            );
+            $($path_to_types_root)*::exports::witbind_fixtures::generated_names::guest::__export_witbind_fixtures_generated_names_guest_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::generated_names::guest
+            );
+            $($path_to_types_root)*::__export_world_generated_names_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*
+            );
+        };
     };
 }
 #[doc(inline)]

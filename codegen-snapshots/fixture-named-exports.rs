@@ -2,21 +2,25 @@
 // Regenerate with: witbind bindgen wit/fixtures/named-exports.wit --world witbind-fixtures:named-exports/named-exports
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_named_exports_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::first::__export_first_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::first
-        );
-        $($path_to_types_root)*::exports::second::__export_second_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::second
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::first::__export_first_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*::exports::first
+            );
+            $($path_to_types_root)*::exports::second::__export_second_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*::exports::second
+            );
+        };
     };
 }
 #[doc(inline)]

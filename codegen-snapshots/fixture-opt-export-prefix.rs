@@ -33,22 +33,26 @@ macro_rules! __export_world_opt_export_prefix_cabi {
 pub(crate) use __export_world_opt_export_prefix_cabi;
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_opt_export_prefix_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::opt_export_prefix::api::__export_witbind_fixtures_opt_export_prefix_api_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::opt_export_prefix::api
-        );
-        $($path_to_types_root)*::__export_world_opt_export_prefix_cabi!(
-            $ty with_types_in $($path_to_types_root)*
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_export_prefix::api::__export_witbind_fixtures_opt_export_prefix_api_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::opt_export_prefix::api
+            );
+            $($path_to_types_root)*::__export_world_opt_export_prefix_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*
+            );
+        };
     };
 }
 #[doc(inline)]

@@ -2,23 +2,27 @@
 // Regenerate with: witbind bindgen wit/fixtures/opt-merge-types.wit --world witbind-fixtures:opt-merge-types/opt-merge-types --merge-structurally-equal-types
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_opt_merge_types_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::b::__export_witbind_fixtures_opt_merge_types_b_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::b
-        );
-        $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c::__export_witbind_fixtures_opt_merge_types_c_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::b::__export_witbind_fixtures_opt_merge_types_b_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::b
+            );
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c::__export_witbind_fixtures_opt_merge_types_c_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::opt_merge_types::c
+            );
+        };
     };
 }
 #[doc(inline)]

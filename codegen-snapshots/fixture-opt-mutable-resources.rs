@@ -2,19 +2,23 @@
 // Regenerate with: witbind bindgen wit/fixtures/opt-mutable-resources.wit --world witbind-fixtures:opt-mutable-resources/opt-mutable-resources --mutable-resources
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_opt_mutable_resources_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::opt_mutable_resources::api::__export_witbind_fixtures_opt_mutable_resources_api_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::opt_mutable_resources::api
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_mutable_resources::api::__export_witbind_fixtures_opt_mutable_resources_api_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::opt_mutable_resources::api
+            );
+        };
     };
 }
 #[doc(inline)]

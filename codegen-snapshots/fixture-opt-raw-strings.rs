@@ -85,22 +85,26 @@ macro_rules! __export_world_opt_raw_strings_cabi {
 pub(crate) use __export_world_opt_raw_strings_cabi;
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_opt_raw_strings_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::opt_raw_strings::text::__export_witbind_fixtures_opt_raw_strings_text_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::opt_raw_strings::text
-        );
-        $($path_to_types_root)*::__export_world_opt_raw_strings_cabi!(
-            $ty with_types_in $($path_to_types_root)*
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::opt_raw_strings::text::__export_witbind_fixtures_opt_raw_strings_text_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::opt_raw_strings::text
+            );
+            $($path_to_types_root)*::__export_world_opt_raw_strings_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*
+            );
+        };
     };
 }
 #[doc(inline)]

@@ -2,19 +2,23 @@
 // Regenerate with: witbind bindgen wit/fixtures/roundtrip.wit --world witbind-fixtures:roundtrip/roundtrip
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_roundtrip_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest::__export_witbind_fixtures_roundtrip_guest_cabi!(
-            $ty with_types_in
-            $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest::__export_witbind_fixtures_roundtrip_guest_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::witbind_fixtures::roundtrip::guest
+            );
+        };
     };
 }
 #[doc(inline)]

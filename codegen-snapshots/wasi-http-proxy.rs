@@ -2,18 +2,23 @@
 // Regenerate with: witbind bindgen <wasip2-2.0.1+wasi-0.2.12>/wit --world wasi:http/proxy@0.2.12
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_proxy_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::wasi::http::incoming_handler::__export_wasi_http_incoming_handler_0_2_12_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::wasi::http::incoming_handler
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::wasi::http::incoming_handler::__export_wasi_http_incoming_handler_0_2_12_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::wasi::http::incoming_handler
+            );
+        };
     };
 }
 #[doc(inline)]

@@ -39,18 +39,22 @@ pub mod wit_future {
 }
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_command_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::wasi::cli::run::__export_wasi_cli_run_0_3_2_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::wasi::cli::run
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::wasi::cli::run::__export_wasi_cli_run_0_3_2_cabi!(
+                __WitbindExported with_types_in $($path_to_types_root)*::exports::wasi::cli::run
+            );
+        };
     };
 }
 #[doc(inline)]

@@ -39,18 +39,23 @@ pub mod wit_future {
 }
 /// Exports the world's interfaces, implemented by `$ty`:
 /// `export!(MyComponent);` where `MyComponent` implements every
-/// exported `Guest` trait.
+/// exported `Guest` trait. The type may be a path
+/// (`export!(crate::component::Component)`).
 #[rustfmt::skip]
 #[allow(unused_macros)]
 #[doc(hidden)]
 macro_rules! __export_middleware_impl {
-    ($ty:ident) => {
-        self::export!($ty with_types_in self);
+    ($($ty:ident)::+) => {
+        self::export!($($ty)::+ with_types_in self);
     };
-    ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-        $($path_to_types_root)*::exports::wasi::http::handler::__export_wasi_http_handler_0_3_2_cabi!(
-            $ty with_types_in $($path_to_types_root)*::exports::wasi::http::handler
-        );
+    ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => {
+        const _: () = {
+            type __WitbindExported = $($ty)::+;
+            $($path_to_types_root)*::exports::wasi::http::handler::__export_wasi_http_handler_0_3_2_cabi!(
+                __WitbindExported with_types_in
+                $($path_to_types_root)*::exports::wasi::http::handler
+            );
+        };
     };
 }
 #[doc(inline)]

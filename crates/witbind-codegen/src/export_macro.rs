@@ -207,20 +207,24 @@ pub(crate) fn expand_export_macro(
         })
         .chain(world.then(|| (&cx.names.world_export_macro, Vec::new())));
     let calls = targets.map(|(name, segments)| {
-        quote!($($path_to_types_root)*#(::#segments)*::#name!($ty with_types_in $($path_to_types_root)*#(::#segments)*);)
+        quote!($($path_to_types_root)*#(::#segments)*::#name!(__WitbindExported with_types_in $($path_to_types_root)*#(::#segments)*);)
     });
     quote! {
         /// Exports the world's interfaces, implemented by `$ty`:
         /// `export!(MyComponent);` where `MyComponent` implements every
-        /// exported `Guest` trait.
+        /// exported `Guest` trait. The type may be a path
+        /// (`export!(crate::component::Component)`).
         #[allow(unused_macros)]
         #[doc(hidden)]
         #macro_export
         macro_rules! #impl_name {
-            ($ty:ident) => (#bindings::#export_name!($ty with_types_in #bindings););
-            ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
-                #(#calls)*
-                #component_type
+            ($($ty:ident)::+) => (#bindings::#export_name!($($ty)::+ with_types_in #bindings););
+            ($($ty:ident)::+ with_types_in $($path_to_types_root:tt)*) => (
+                const _: () = {
+                    type __WitbindExported = $($ty)::+;
+                    #(#calls)*
+                    #component_type
+                };
             );
         }
         #[doc(inline)]

@@ -22,6 +22,8 @@ use crate::error::Error;
 const VAR: &str = "__v_";
 /// The prefix of the placeholder of a `$($name)*` repetition.
 const REP: &str = "__r_";
+/// The prefix of the placeholder of a `$($name)::+` repetition (a path).
+const PATH: &str = "__p_";
 /// The placeholder that stands for a macro's rules while the file is printed.
 const RULES: &str = "__witbind_macro_rules_";
 
@@ -182,7 +184,8 @@ fn layout_body(body: &TokenStream) -> String {
     }
 }
 
-/// `body` with `$name` as `__v_name` and `$($name)*` as `__r_name`.
+/// `body` with `$name` as `__v_name`, `$($name)*` as `__r_name` and
+/// `$($name)::+` as `__p_name`.
 fn substitute(body: TokenStream) -> TokenStream {
     let tokens: Vec<TokenTree> = body.into_iter().collect();
     let mut out = Vec::new();
@@ -197,6 +200,23 @@ fn substitute(body: TokenStream) -> TokenStream {
                     name.span(),
                 )));
                 i += 2;
+            }
+            (TokenTree::Punct(dollar), Some(TokenTree::Group(group)), Some(_))
+                if dollar.as_char() == '$'
+                    && group.delimiter() == Delimiter::Parenthesis
+                    && is_path_repetition(&tokens[i + 2..]) =>
+            {
+                let name = group
+                    .stream()
+                    .into_iter()
+                    .nth(1)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default();
+                out.push(TokenTree::Ident(Ident::new(
+                    &format!("{PATH}{name}"),
+                    group.span(),
+                )));
+                i += 5;
             }
             (
                 TokenTree::Punct(dollar),
@@ -233,6 +253,16 @@ fn substitute(body: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// Whether `tokens` start with `::+`, the separator and operator of a
+/// path repetition `$($name)::+`.
+fn is_path_repetition(tokens: &[TokenTree]) -> bool {
+    matches!(
+        tokens,
+        [TokenTree::Punct(a), TokenTree::Punct(b), TokenTree::Punct(plus), ..]
+            if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':' && plus.as_char() == '+'
+    )
+}
+
 /// The placeholders of [`substitute`] turned back into metavariables.
 fn restore(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -244,6 +274,8 @@ fn restore(text: &str) -> String {
             (VAR, |name| format!("${name}"))
         } else if tail.starts_with(REP) {
             (REP, |name| format!("$(${name})*"))
+        } else if tail.starts_with(PATH) {
+            (PATH, |name| format!("$(${name})::+"))
         } else {
             out.push_str("__");
             rest = &tail[2..];
