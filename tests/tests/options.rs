@@ -137,3 +137,41 @@ fn readme_async_example_compiles() {
         "README.md's async example differs from tests/ui-pass/readme-async.rs"
     );
 }
+
+/// The example of every option (in the README's table and `--help`'s
+/// source) is valid: its key is the option's, and its value parses as the
+/// option's kind; CLI-only options show their flag.
+#[test]
+fn every_example_is_valid() {
+    use witbind_codegen::parse_macro_value;
+    for spec in OPTIONS {
+        if !spec.in_macro() {
+            assert!(
+                spec.example.starts_with(&format!("--{}", spec.flag)),
+                "{}: {}",
+                spec.key,
+                spec.example
+            );
+            continue;
+        }
+        let (key, value) = spec
+            .example
+            .split_once(':')
+            .map_or((spec.example, ""), |(k, v)| (k.trim(), v.trim()));
+        assert_eq!(key, spec.key, "the example of `{}`", spec.key);
+        if value.is_empty() {
+            assert_eq!(spec.kind, ValueKind::Flag, "`{}` has no value", spec.key);
+            continue;
+        }
+        if spec.kind == ValueKind::WitPaths {
+            // Read by the macro itself (it evaluates `concat!` and `env!`).
+            continue;
+        }
+        let tokens: proc_macro2::TokenStream = value
+            .parse()
+            .unwrap_or_else(|e| panic!("`{}`: {e}", spec.example));
+        if let Err(e) = parse_macro_value(spec.kind, tokens) {
+            panic!("the example of `{}` does not parse: {e}", spec.key);
+        }
+    }
+}

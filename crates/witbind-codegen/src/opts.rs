@@ -50,6 +50,9 @@ pub struct OptionSpec {
     pub kind: ValueKind,
     /// The placeholder for the value in `--help` (`PATH`, `NAME`).
     pub value_name: &'static str,
+    /// A typical use, as written in `generate!` (or on the command line,
+    /// for CLI-only options).
+    pub example: &'static str,
     /// Whether it is wit-bindgen's option.
     pub origin: Origin,
     /// Whether it is read by the generator (a field of [`Opts`]) rather than
@@ -100,6 +103,7 @@ macro_rules! options {
                 $(short: $short:literal,)?
                 $(aliases: [$($alias:literal),*],)?
                 value: $value_name:literal,
+                example: $example:literal,
                 doors: $doors:ident,
                 origin: $origin:ident $(,)?
             }
@@ -110,6 +114,7 @@ macro_rules! options {
                 flag: $dflag:literal,
                 $(short: $dshort:literal,)?
                 value: $dvalue_name:literal,
+                example: $dexample:literal,
                 doors: $ddoors:ident,
                 origin: $dorigin:ident $(,)?
             }
@@ -138,6 +143,7 @@ macro_rules! options {
                     doors: Doors::$doors,
                     kind: ValueKind::$kind,
                     value_name: $value_name,
+                    example: $example,
                     origin: Origin::$origin,
                     generator: true,
                     doc: &[$($doc),*],
@@ -152,6 +158,7 @@ macro_rules! options {
                     doors: Doors::$ddoors,
                     kind: ValueKind::$dkind,
                     value_name: $dvalue_name,
+                    example: $dexample,
                     origin: Origin::$dorigin,
                     generator: false,
                     doc: &[$($ddoc),*],
@@ -204,6 +211,7 @@ options! {
         runtime_path: Option<syn::Path> = PathStr {
             flag: "runtime-path",
             value: "PATH",
+            example: r#"runtime_path: "::my_sdk::witbind::rt""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -217,6 +225,7 @@ options! {
             short: 'd',
             aliases: ["additional-derive"],
             value: "DERIVE",
+            example: "additional_derives: [PartialEq, serde::Serialize]",
             doors: Both,
             origin: WitBindgen,
         }
@@ -233,6 +242,7 @@ options! {
         with: Vec<WithEntry> = With {
             flag: "with",
             value: "KEY=PATH",
+            example: r#"with: { "wasi:io/streams": wasip2::io::streams }"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -243,6 +253,7 @@ options! {
         skip: Vec<String> = StrList {
             flag: "skip",
             value: "NAME",
+            example: r#"skip: ["[method]blob.read"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -252,6 +263,7 @@ options! {
         stubs: bool = Flag {
             flag: "stubs",
             value: "",
+            example: "stubs",
             doors: Both,
             origin: WitBindgen,
         }
@@ -259,6 +271,7 @@ options! {
         export_macro_name: Option<syn::Ident> = IdentStr {
             flag: "export-macro-name",
             value: "NAME",
+            example: r#"export_macro_name: "export_app""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -269,6 +282,7 @@ options! {
         pub_export_macro: bool = Flag {
             flag: "pub-export-macro",
             value: "",
+            example: "pub_export_macro: true",
             doors: Both,
             origin: WitBindgen,
         }
@@ -276,6 +290,7 @@ options! {
         default_bindings_module: Option<syn::Path> = PathStr {
             flag: "default-bindings-module",
             value: "PATH",
+            example: r#"default_bindings_module: "crate::bindings""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -283,6 +298,7 @@ options! {
         all_features: bool = Flag {
             flag: "all-features",
             value: "",
+            example: "all_features",
             doors: Both,
             origin: WitBindgen,
         }
@@ -292,6 +308,7 @@ options! {
         features: Vec<String> = StrList {
             flag: "features",
             value: "FEATURE",
+            example: r#"features: ["clocks-timezone"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -305,6 +322,7 @@ options! {
         sync: Vec<String> = Filters {
             flag: "sync",
             value: "FILTER",
+            example: r#"sync: ["import:wasi:http/types@0.3.0#[static]body.finish"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -316,6 +334,7 @@ options! {
         map_type: Option<syn::Path> = PathStr {
             flag: "map-type",
             value: "PATH",
+            example: r#"map_type: "std::collections::HashMap""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -325,6 +344,7 @@ options! {
         std_feature: bool = Flag {
             flag: "std-feature",
             value: "",
+            example: "std_feature",
             doors: Both,
             origin: WitBindgen,
         }
@@ -332,6 +352,7 @@ options! {
         raw_strings: bool = Flag {
             flag: "raw-strings",
             value: "",
+            example: "raw_strings",
             doors: Both,
             origin: WitBindgen,
         }
@@ -339,6 +360,7 @@ options! {
         bitflags_path: Option<syn::Path> = PathStr {
             flag: "bitflags-path",
             value: "PATH",
+            example: r#"bitflags_path: "bitflags""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -346,6 +368,7 @@ options! {
         additional_derives_ignore: Vec<String> = StrList {
             flag: "additional-derive-ignore",
             value: "NAME",
+            example: r#"additional_derives_ignore: ["blob-info"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -355,6 +378,7 @@ options! {
         export_prefix: String = Str {
             flag: "export-prefix",
             value: "PREFIX",
+            example: r#"export_prefix: "app_""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -365,6 +389,7 @@ options! {
         type_section_suffix: String = Str {
             flag: "type-section-suffix",
             value: "SUFFIX",
+            example: r#"type_section_suffix: "-v2""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -374,6 +399,7 @@ options! {
         disable_run_ctors_once_workaround: bool = Flag {
             flag: "disable-run-ctors-once-workaround",
             value: "",
+            example: "disable_run_ctors_once_workaround: true",
             doors: Both,
             origin: WitBindgen,
         }
@@ -384,6 +410,7 @@ options! {
         disable_custom_section_link_helpers: bool = Flag {
             flag: "disable-custom-section-link-helpers",
             value: "",
+            example: "disable_custom_section_link_helpers: true",
             doors: Both,
             origin: WitBindgen,
         }
@@ -399,6 +426,7 @@ options! {
         ownership: Ownership = Ownership {
             flag: "ownership",
             value: "MODE",
+            example: "ownership: Borrowing { duplicate_if_necessary: true }",
             doors: Both,
             origin: WitBindgen,
         }
@@ -412,6 +440,7 @@ options! {
         additional_type_attributes: Vec<AttrEntry> = Attrs {
             flag: "additional-type-attributes",
             value: "SELECTOR=ATTR",
+            example: r#"additional_type_attributes: { "my:app/types/point": [#[non_exhaustive]] }"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -423,6 +452,7 @@ options! {
         additional_member_attributes: Vec<AttrEntry> = Attrs {
             flag: "additional-member-attributes",
             value: "SELECTOR=ATTR",
+            example: r#"additional_member_attributes: { "my:app/types/point.x": [#[doc(alias = "abscissa")]] }"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -437,6 +467,7 @@ options! {
         chainable_methods: Vec<String> = StrList {
             flag: "chainable-methods",
             value: "FILTER",
+            example: r#"chainable_methods: ["&my:app/build#builder"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -449,6 +480,7 @@ options! {
         merge_structurally_equal_types: bool = Flag {
             flag: "merge-structurally-equal-types",
             value: "",
+            example: "merge_structurally_equal_types: true",
             doors: Both,
             origin: WitBindgen,
         }
@@ -456,6 +488,7 @@ options! {
         generate_unused_types: bool = Flag {
             flag: "generate-unused-types",
             value: "",
+            example: "generate_unused_types",
             doors: Both,
             origin: Accepted,
         }
@@ -463,6 +496,7 @@ options! {
         generate_all: bool = Flag {
             flag: "generate-all",
             value: "",
+            example: "generate_all",
             doors: Both,
             origin: Accepted,
         }
@@ -474,6 +508,7 @@ options! {
         mutable_resources: bool = Flag {
             flag: "mutable-resources",
             value: "",
+            example: "mutable_resources",
             doors: Both,
             origin: Witbind,
         }
@@ -483,6 +518,7 @@ options! {
         derive_eq: bool = Flag {
             flag: "derive-eq",
             value: "",
+            example: "derive_eq",
             doors: Both,
             origin: Witbind,
         }
@@ -492,6 +528,7 @@ options! {
         with_cabi_realloc: bool = Flag {
             flag: "with-cabi-realloc",
             value: "",
+            example: "with_cabi_realloc",
             doors: Both,
             origin: Witbind,
         }
@@ -507,6 +544,7 @@ options! {
         path = WitPaths {
             flag: "",
             value: "WIT_PATH",
+            example: r#"path: ["wit", "deps/other"]"#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -518,6 +556,7 @@ options! {
             flag: "world",
             short: 'w',
             value: "WORLD",
+            example: r#"world: "my:app/app""#,
             doors: Both,
             origin: WitBindgen,
         }
@@ -525,6 +564,7 @@ options! {
         inline = Str {
             flag: "",
             value: "",
+            example: r#"inline: "package my:app; world app { import log: func(s: string); }""#,
             doors: MacroOnly,
             origin: WitBindgen,
         }
@@ -532,6 +572,7 @@ options! {
         debug = Flag {
             flag: "",
             value: "",
+            example: "debug: true",
             doors: MacroOnly,
             origin: WitBindgen,
         }
@@ -543,6 +584,7 @@ options! {
             flag: "out",
             short: 'o',
             value: "FILE",
+            example: "--out src/bindings.rs",
             doors: CliOnly,
             origin: Witbind,
         }
@@ -555,6 +597,7 @@ options! {
         split = Str {
             flag: "split",
             value: "DIR",
+            example: "--split src/bindings",
             doors: CliOnly,
             origin: Witbind,
         }
@@ -566,6 +609,7 @@ options! {
         check = Flag {
             flag: "check",
             value: "",
+            example: "--check",
             doors: CliOnly,
             origin: Witbind,
         }
@@ -658,8 +702,9 @@ pub fn option(key: &str) -> Option<&'static OptionSpec> {
 /// The options table of the README and of the macro's documentation, in
 /// Markdown.
 pub fn options_markdown() -> String {
-    let mut out =
-        String::from("| `generate!` key | CLI flag | value | what it does |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| `generate!` key | CLI flag | example | what it does |\n|---|---|---|---|\n",
+    );
     for spec in OPTIONS {
         let key = if spec.in_macro() {
             format!("`{}`", spec.key)
@@ -684,8 +729,8 @@ pub fn options_markdown() -> String {
             Origin::Witbind => what.push_str(" *(witbind only)*"),
         }
         out.push_str(&format!(
-            "| {key} | {flag} | {} | {} |\n",
-            spec.kind.macro_syntax(),
+            "| {key} | {flag} | `{}` | {} |\n",
+            spec.example.replace('|', "\\|"),
             what.replace('|', "\\|")
         ));
     }
