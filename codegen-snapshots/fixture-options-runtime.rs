@@ -323,6 +323,23 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
                 _map13
             }
+            /// Left out of the guests' bindings (`skip`).
+            pub fn unused() -> u32 {
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
+                unsafe extern "C" {
+                    #[link_name = "unused"]
+                    fn _wit_import() -> i32;
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn _wit_import() -> i32 {
+                    ::core::unreachable!(
+                        "imported functions are only available on wasm32"
+                    )
+                }
+                let _ret2 = unsafe { _wit_import() };
+                _ret2 as u32
+            }
         }
         /// Implemented by the test host. Its `entry` equals `host`'s: with
         /// `merge_structurally_equal_types` they are one Rust type.
@@ -951,7 +968,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 878] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x80\x06\x01A\x02\x01A\t\x01B\x17\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x04\0\x05tally\x03\x01\x01i\x07\x01@\0\0\x08\x04\0\x12[constructor]tally\x01\t\x01h\x07\x01@\x02\x04self\n\x04words\x01\0\x04\0\x11[method]tally.add\x01\x0B\x01@\x01\x04self\n\x01\0\x04\0\x13[method]tally.clear\x01\x0C\x01@\x01\x04self\n\0y\x04\0\x13[method]tally.total\x01\r\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x0E\x01csy\x01@\x01\x06counts\x0F\0\x0F\x04\0\x06double\x01\x10\x03\0%witbind-fixtures:options-runtime/host\x05\0\x01B\x06\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01p\x02\x01@\x01\x07entries\x03\0\x03\x04\0\x07reflect\x01\x04\x03\0'witbind-fixtures:options-runtime/mirror\x05\x01\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x18\x02\x03\x02\x01\x02\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x03\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x04\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x01@\x01\x05words\n\0y\x04\0\x05count\x01\x0F\x01@\x01\x07entries\x07\0\x07\x04\0\x07reflect\x01\x10\x04\0$witbind-fixtures:options-runtime/api\x05\x05\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 894] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x90\x06\x01A\x02\x01A\t\x01B\x19\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01n\x03\x04fast\x04safe\x04loud\x04\0\x04mode\x03\0\x03\x01m\x02\x03low\x04high\x04\0\x05level\x03\0\x05\x04\0\x05tally\x03\x01\x01i\x07\x01@\0\0\x08\x04\0\x12[constructor]tally\x01\t\x01h\x07\x01@\x02\x04self\n\x04words\x01\0\x04\0\x11[method]tally.add\x01\x0B\x01@\x01\x04self\n\x01\0\x04\0\x13[method]tally.clear\x01\x0C\x01@\x01\x04self\n\0y\x04\0\x13[method]tally.total\x01\r\x01@\x01\x01ss\0s\x04\0\x07reverse\x01\x0E\x01csy\x01@\x01\x06counts\x0F\0\x0F\x04\0\x06double\x01\x10\x01@\0\0y\x04\0\x06unused\x01\x11\x03\0%witbind-fixtures:options-runtime/host\x05\0\x01B\x06\x01ps\x01r\x02\x03keys\x04tags\0\x04\0\x05entry\x03\0\x01\x01p\x02\x01@\x01\x07entries\x03\0\x03\x04\0\x07reflect\x01\x04\x03\0'witbind-fixtures:options-runtime/mirror\x05\x01\x02\x03\0\0\x05entry\x02\x03\0\0\x04mode\x02\x03\0\0\x05level\x01B\x18\x02\x03\x02\x01\x02\x04\0\x05entry\x03\0\0\x02\x03\x02\x01\x03\x04\0\x04mode\x03\0\x02\x02\x03\x02\x01\x04\x04\0\x05level\x03\0\x04\x01@\x01\x01ss\0s\x04\0\x05shout\x01\x06\x01p\x01\x01@\x01\x01e\x07\0\x07\x04\0\x07entries\x01\x08\x01@\x01\x01m\x03\0\x03\x04\0\x05modes\x01\t\x01ps\x01csy\x01@\x01\x05words\n\0\x0B\x04\0\x05tally\x01\x0C\x01j\x01y\x01\x05\x01@\x01\x01l\x05\0\r\x04\0\x05check\x01\x0E\x01@\x01\x05words\n\0y\x04\0\x05count\x01\x0F\x01@\x01\x07entries\x07\0\x07\x04\0\x07reflect\x01\x10\x04\0$witbind-fixtures:options-runtime/api\x05\x05\x04\x000witbind-fixtures:options-runtime/options-runtime\x04\0\x0B\x15\x01\0\x0Foptions-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -3,8 +3,9 @@
 //! (see the crates' `generate!`): maps are `HashMap`s (`map_type`), flags
 //! come from the `bitflags` crate (`bitflags_path`), extra derives on all
 //! but `entry`, `tally`'s methods chain (`chainable_methods`), the two
-//! `entry` records are one type (`merge_structurally_equal_types`), and so
-//! on.
+//! `entry` records are one type (`merge_structurally_equal_types`), extra
+//! attributes on `entry` and `level`, `unused` left out (`skip`), and the
+//! export macro renamed (`export_macro_name`, `default_bindings_module`).
 //!
 //! Compiled against `bindings` from witbind (`options-witbind`) and from
 //! wit-bindgen 0.63 (`options-wit-bindgen`), and from witbind with
@@ -22,7 +23,8 @@ use crate::Text;
 
 struct Component;
 
-crate::bindings::export!(Component with_types_in crate::bindings);
+// `export_macro_name` and `default_bindings_module`.
+crate::bindings::export_options!(Component);
 
 impl Guest for Component {
     fn shout(s: Text) -> Text {
@@ -69,6 +71,9 @@ impl Guest for Component {
     }
 
     fn check(level: Level) -> Result<u32, Level> {
+        // `Entry` derives `Default`, `Level` has a `#[default]` case
+        // (`additional_type_attributes`, `additional_member_attributes`).
+        assert!(Entry::default().key.is_empty() && Level::default() == Level::Low);
         // `Level` derives `Hash` (an additional derive) and is an error type.
         let mut set = std::collections::HashSet::new();
         set.insert(level);

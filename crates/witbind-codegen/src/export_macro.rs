@@ -196,6 +196,16 @@ pub(crate) fn expand_export_macro(
     let export_name = &cx.names.export_macro;
     let (macro_export, visibility) = visibility(cx);
     let bindings = match &cx.opts.default_bindings_module {
+        // A public macro runs in other crates: `crate` there would be
+        // theirs, `$crate` is the one with the bindings.
+        Some(path)
+            if cx.opts.pub_export_macro
+                && path.leading_colon.is_none()
+                && path.segments.first().is_some_and(|s| s.ident == "crate") =>
+        {
+            let rest = path.segments.iter().skip(1);
+            quote!($crate #(::#rest)*)
+        }
         Some(path) => quote!(#path),
         None => quote!(self),
     };

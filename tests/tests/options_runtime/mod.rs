@@ -78,6 +78,10 @@ impl host::Host for Options {
     fn double(&mut self, counts: HashMap<String, u32>) -> HashMap<String, u32> {
         counts.into_iter().map(|(k, v)| (k, v * 2)).collect()
     }
+
+    fn unused(&mut self) -> u32 {
+        0
+    }
 }
 
 /// What one guest answers to the same calls.
@@ -293,4 +297,45 @@ fn mutable_resource_methods_keep_their_changes() {
     resource
         .resource_drop(&mut *store)
         .unwrap_or_else(|e| fail(e));
+}
+
+/// `export_prefix`: every core export of the bindings carries the prefix
+/// (function, post-return, resource constructor, method and destructor,
+/// async entry point and callback, world-level function). The guest is
+/// linked as a core module, since component tooling expects unprefixed
+/// names.
+#[test]
+fn export_prefix_prefixes_every_core_export() {
+    let wasm = build_guests().wasm("export_prefix");
+    let bytes = std::fs::read(wasm).expect("reading export-prefix");
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        if let Ok(wasmparser::Payload::ExportSection(section)) = payload {
+            for export in section {
+                exports.push(export.expect("a valid export").name.to_string());
+            }
+        }
+    }
+    let iface = "witbind-fixtures:opt-export-prefix/api";
+    let expected = [
+        format!("pfx_{iface}#name"),
+        format!("pfx_cabi_post_{iface}#name"),
+        format!("pfx_{iface}#[constructor]counter"),
+        format!("pfx_{iface}#[method]counter.next"),
+        format!("pfx_{iface}#[dtor]counter"),
+        format!("pfx_[async-lift]{iface}#later"),
+        format!("pfx_[callback][async-lift]{iface}#later"),
+        "pfx_run".to_string(),
+    ];
+    for name in &expected {
+        assert!(exports.contains(name), "no export `{name}` in {exports:?}");
+    }
+    let unprefixed: Vec<&String> = exports
+        .iter()
+        .filter(|name| !name.starts_with("pfx_") && *name != "memory" && *name != "cabi_realloc")
+        .collect();
+    assert!(
+        unprefixed.is_empty(),
+        "exports without the prefix: {unprefixed:?}"
+    );
 }

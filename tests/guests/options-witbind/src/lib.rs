@@ -14,6 +14,16 @@ mod bindings {
         generate_unused_types: true,
         chainable_methods: ["&witbind-fixtures:options-runtime/host#tally"],
         merge_structurally_equal_types: true,
+        additional_type_attributes: {
+            "witbind-fixtures:options-runtime/host/entry": [#[derive(Default)]],
+            "witbind-fixtures:options-runtime/host/level": [#[derive(Default)]],
+        },
+        additional_member_attributes: {
+            "witbind-fixtures:options-runtime/host/level.low": [#[default]],
+        },
+        skip: ["unused"],
+        export_macro_name: "export_options",
+        default_bindings_module: "crate::bindings",
     });
 }
 
