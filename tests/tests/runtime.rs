@@ -94,6 +94,7 @@ mod named_imports;
 mod options_runtime;
 mod p3;
 mod roundtrip;
+mod value_fuzz;
 
 /// `import primary: store; import secondary: store;`: each name is its own
 /// module with its own types and resources, linked to its own instance.
