@@ -462,38 +462,65 @@ pub unsafe fn rep_take<T>(rep: *mut u8) -> T {
 }
 
 /// Remembers which Rust type implements an exported resource, so that a
-/// representation is never read as another type.
+/// representation is never read as another type. Thread-safe: it holds
+/// the `TypeId::of` function of the first type, and compares `TypeId`s
+/// exactly.
 pub struct TypeGuard {
-    type_id: core::cell::Cell<Option<core::any::TypeId>>,
+    type_id_of: core::sync::atomic::AtomicPtr<()>,
 }
-
-// SAFETY: component instances are single-threaded; `TypeGuard` is only used
-// in statics of generated code.
-unsafe impl Sync for TypeGuard {}
 
 impl TypeGuard {
     /// An unset guard.
     pub const fn new() -> Self {
         TypeGuard {
-            type_id: core::cell::Cell::new(None),
+            type_id_of: core::sync::atomic::AtomicPtr::new(core::ptr::null_mut()),
         }
     }
 
     /// Records `T` on first use; panics if another type is used later.
     pub fn check<T: 'static>(&self) {
-        let id = core::any::TypeId::of::<T>();
-        match self.type_id.get() {
-            None => self.type_id.set(Some(id)),
-            Some(known) => assert!(
-                known == id,
-                "an exported resource type was used with two different Rust types"
-            ),
-        }
+        let mine = core::any::TypeId::of::<T> as fn() -> core::any::TypeId;
+        let recorded = match self.type_id_of.compare_exchange(
+            core::ptr::null_mut(),
+            mine as *mut (),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => return,
+            Err(recorded) => recorded,
+        };
+        // SAFETY: the only non-null value ever stored is a
+        // `fn() -> TypeId` cast to a pointer (above).
+        let recorded: fn() -> core::any::TypeId = unsafe { core::mem::transmute(recorded) };
+        assert!(
+            recorded() == core::any::TypeId::of::<T>(),
+            "an exported resource type was used with two different Rust types"
+        );
     }
 }
 
 impl Default for TypeGuard {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod type_guard_tests {
+    use super::TypeGuard;
+
+    #[test]
+    fn the_first_type_is_kept() {
+        static GUARD: TypeGuard = TypeGuard::new();
+        GUARD.check::<u32>();
+        GUARD.check::<u32>();
+    }
+
+    #[test]
+    #[should_panic(expected = "two different Rust types")]
+    fn another_type_panics() {
+        static GUARD: TypeGuard = TypeGuard::new();
+        GUARD.check::<u32>();
+        GUARD.check::<u64>();
     }
 }
