@@ -511,18 +511,16 @@ pub mod exports {
                         ::core::result::Result::Ok(_e5) => {
                             unsafe { *_ptr4.cast::<u8>() = 0u8 };
                             let _vec6 = (_e5).into_boxed_slice();
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                             let _len6 = _vec6.len();
-                            ::core::mem::forget(_vec6);
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                             unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
                             unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
                         }
                         ::core::result::Result::Err(_e7) => {
                             unsafe { *_ptr4.cast::<u8>() = 1u8 };
                             let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                             let _len8 = _vec8.len();
-                            ::core::mem::forget(_vec8);
+                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
                             unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
                         }

@@ -1030,9 +1030,8 @@ pub mod witbind_fixtures {
                         _area: *mut u8,
                     ) -> Self::Lowered {
                         let _vec2 = (s).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         (_ptr2, _len2)
                     }
                     unsafe fn call(
@@ -1115,9 +1114,8 @@ pub mod witbind_fixtures {
                         unsafe { *_p5.cast::<i64>() = ::witbind::rt::as_i64(d) };
                         let _p6 = unsafe { _area.add(32) };
                         let _vec7 = (e).into_bytes().into_boxed_slice();
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                         let _len7 = _vec7.len();
-                        ::core::mem::forget(_vec7);
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                         unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                         unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
                         (_area,)
@@ -1765,9 +1763,8 @@ pub mod witbind_fixtures {
                         {
                             let _base3 = unsafe { _p2.add(i * 8) };
                             let _vec4 = (_e3).into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *_base3.add(4).cast::<usize>() = _len4 };
                             unsafe { *_base3.cast::<*mut u8>() = _ptr4 };
                         }
@@ -2121,9 +2118,8 @@ pub mod witbind_fixtures {
                 unsafe fn lower(value: Named, ptr: *mut u8) {
                     let Named { name: _f2, tags: _f3 } = value;
                     let _vec4 = (_f2).into_bytes().into_boxed_slice();
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                     let _len4 = _vec4.len();
-                    ::core::mem::forget(_vec4);
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                     unsafe { *ptr.add(4).cast::<usize>() = _len4 };
                     unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
                     let _vec7 = _f3;
@@ -2134,9 +2130,8 @@ pub mod witbind_fixtures {
                     {
                         let _base5 = unsafe { _array7.add(i * 8) };
                         let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                         let _len6 = _vec6.len();
-                        ::core::mem::forget(_vec6);
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                         unsafe { *_base5.add(4).cast::<usize>() = _len6 };
                         unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
                     }
@@ -2328,9 +2323,8 @@ pub mod witbind_fixtures {
                 unsafe fn lower(value: Named, ptr: *mut u8) {
                     let Named { name: _f2, tags: _f3 } = value;
                     let _vec4 = (_f2).into_bytes().into_boxed_slice();
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                     let _len4 = _vec4.len();
-                    ::core::mem::forget(_vec4);
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                     unsafe { *ptr.add(4).cast::<usize>() = _len4 };
                     unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
                     let _vec7 = _f3;
@@ -2341,9 +2335,8 @@ pub mod witbind_fixtures {
                     {
                         let _base5 = unsafe { _array7.add(i * 8) };
                         let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                         let _len6 = _vec6.len();
-                        ::core::mem::forget(_vec6);
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                         unsafe { *_base5.add(4).cast::<usize>() = _len6 };
                         unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
                     }
@@ -2534,9 +2527,8 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
                     let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    ::core::mem::forget(_vec2);
+                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                     unsafe { *ptr.add(4).cast::<usize>() = _len2 };
                     unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
                 }
@@ -2700,9 +2692,8 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok(_e2) => {
                             unsafe { *ptr.cast::<u8>() = 0u8 };
                             let _vec3 = (_e2).into_bytes().into_boxed_slice();
-                            let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
                             let _len3 = _vec3.len();
-                            ::core::mem::forget(_vec3);
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
                             unsafe { *ptr.add(8).cast::<usize>() = _len3 };
                             unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
                         }
@@ -3310,9 +3301,8 @@ pub mod witbind_fixtures {
                         Event::Data(_e3) => {
                             unsafe { *ptr.cast::<u8>() = 1u8 };
                             let _vec4 = (_e3).into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *ptr.add(8).cast::<usize>() = _len4 };
                             unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr4 };
                         }
@@ -4697,9 +4687,8 @@ pub mod exports {
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
                         let _vec2 = (value).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         unsafe { *ptr.add(4).cast::<usize>() = _len2 };
                         unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
                     }

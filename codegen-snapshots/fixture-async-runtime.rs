@@ -211,9 +211,8 @@ pub mod witbind_fixtures {
                         _area: *mut u8,
                     ) -> Self::Lowered {
                         let _vec2 = (s).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         (_ptr2, _len2, ::witbind::rt::as_i32(yields))
                     }
                     unsafe fn call(
@@ -707,9 +706,8 @@ pub mod witbind_fixtures {
                     let Item { id: _f2, name: _f3, tags: _f4 } = value;
                     unsafe { *ptr.cast::<i32>() = ::witbind::rt::as_i32(_f2) };
                     let _vec5 = (_f3).into_bytes().into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *ptr.add(8).cast::<usize>() = _len5 };
                     unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
                     let _vec8 = _f4;
@@ -720,9 +718,8 @@ pub mod witbind_fixtures {
                     {
                         let _base6 = unsafe { _array8.add(i * 8) };
                         let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                         let _len7 = _vec7.len();
-                        ::core::mem::forget(_vec7);
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                         unsafe { *_base6.add(4).cast::<usize>() = _len7 };
                         unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
                     }
@@ -915,9 +912,8 @@ pub mod witbind_fixtures {
                 #[allow(unused_variables)]
                 unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
                     let _vec2 = (value).into_bytes().into_boxed_slice();
-                    let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
-                    ::core::mem::forget(_vec2);
+                    let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                     unsafe { *ptr.add(4).cast::<usize>() = _len2 };
                     unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
                 }
@@ -2101,9 +2097,8 @@ pub mod exports {
                     for (i, (_key10, _value10)) in _entries12.enumerate() {
                         let _base10 = unsafe { _array12.add(i * 12) };
                         let _vec11 = (_key10).into_bytes().into_boxed_slice();
-                        let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
                         let _len11 = _vec11.len();
-                        ::core::mem::forget(_vec11);
+                        let _ptr11 = ::witbind::rt::Box::into_raw(_vec11).cast::<u8>();
                         unsafe { *_base10.add(4).cast::<usize>() = _len11 };
                         unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
                         unsafe {
@@ -2551,9 +2546,8 @@ pub mod exports {
                     #[allow(unused_variables)]
                     unsafe fn lower(value: ::witbind::rt::String, ptr: *mut u8) {
                         let _vec2 = (value).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         unsafe { *ptr.add(4).cast::<usize>() = _len2 };
                         unsafe { *ptr.cast::<*mut u8>() = _ptr2 };
                     }

@@ -189,9 +189,8 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
         T::B(_e20) => {
             unsafe { *_ptr18.cast::<u8>() = 1u8 };
             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
             let _len21 = _vec21.len();
-            ::core::mem::forget(_vec21);
+            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
             unsafe { *_ptr18.add(8).cast::<usize>() = _len21 };
             unsafe { *_ptr18.add(4).cast::<*mut u8>() = _ptr21 };
         }
@@ -271,15 +270,13 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
     } = _ret13;
     unsafe { *_ptr14.cast::<i32>() = ::witbind::rt::as_i32(_f15) };
     let _vec23 = (_f16).into_bytes().into_boxed_slice();
-    let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
     let _len23 = _vec23.len();
-    ::core::mem::forget(_vec23);
+    let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
     unsafe { *_ptr14.add(8).cast::<usize>() = _len23 };
     unsafe { *_ptr14.add(4).cast::<*mut u8>() = _ptr23 };
     let _vec24 = (_f17).into_boxed_slice();
-    let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
     let _len24 = _vec24.len();
-    ::core::mem::forget(_vec24);
+    let _ptr24 = ::witbind::rt::Box::into_raw(_vec24).cast::<u8>();
     unsafe { *_ptr14.add(16).cast::<usize>() = _len24 };
     unsafe { *_ptr14.add(12).cast::<*mut u8>() = _ptr24 };
     match _f18 {
@@ -298,9 +295,8 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
                 T::B(_e28) => {
                     unsafe { *_ptr14.add(24).cast::<u8>() = 1u8 };
                     let _vec29 = (_e28).into_bytes().into_boxed_slice();
-                    let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
                     let _len29 = _vec29.len();
-                    ::core::mem::forget(_vec29);
+                    let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
                     unsafe { *_ptr14.add(32).cast::<usize>() = _len29 };
                     unsafe { *_ptr14.add(28).cast::<*mut u8>() = _ptr29 };
                 }
@@ -2230,9 +2226,9 @@ pub mod exports {
                         T::B(_e15) => {
                             unsafe { *_ptr13.cast::<u8>() = 1u8 };
                             let _vec16 = (_e15).into_bytes().into_boxed_slice();
-                            let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
                             let _len16 = _vec16.len();
-                            ::core::mem::forget(_vec16);
+                            let _ptr16 = ::witbind::rt::Box::into_raw(_vec16)
+                                .cast::<u8>();
                             unsafe { *_ptr13.add(8).cast::<usize>() = _len16 };
                             unsafe { *_ptr13.add(4).cast::<*mut u8>() = _ptr16 };
                         }
@@ -2365,9 +2361,8 @@ pub mod exports {
                     );
                     let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                     let _len4 = _vec4.len();
-                    ::core::mem::forget(_vec4);
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                     unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
                     unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
                     _ptr3
@@ -2570,9 +2565,9 @@ pub mod exports {
                         T::B(_e68) => {
                             unsafe { *_ptr66.cast::<u8>() = 1u8 };
                             let _vec69 = (_e68).into_bytes().into_boxed_slice();
-                            let _ptr69 = _vec69.as_ptr().cast::<u8>().cast_mut();
                             let _len69 = _vec69.len();
-                            ::core::mem::forget(_vec69);
+                            let _ptr69 = ::witbind::rt::Box::into_raw(_vec69)
+                                .cast::<u8>();
                             unsafe { *_ptr66.add(8).cast::<usize>() = _len69 };
                             unsafe { *_ptr66.add(4).cast::<*mut u8>() = _ptr69 };
                         }
@@ -2872,9 +2867,9 @@ pub mod exports {
                                 T::B(_e18) => {
                                     unsafe { *_ptr15.add(4).cast::<u8>() = 1u8 };
                                     let _vec19 = (_e18).into_bytes().into_boxed_slice();
-                                    let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
                                     let _len19 = _vec19.len();
-                                    ::core::mem::forget(_vec19);
+                                    let _ptr19 = ::witbind::rt::Box::into_raw(_vec19)
+                                        .cast::<u8>();
                                     unsafe { *_ptr15.add(12).cast::<usize>() = _len19 };
                                     unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr19 };
                                 }
@@ -2895,9 +2890,9 @@ pub mod exports {
                                 T::B(_e23) => {
                                     unsafe { *_ptr15.add(4).cast::<u8>() = 1u8 };
                                     let _vec24 = (_e23).into_bytes().into_boxed_slice();
-                                    let _ptr24 = _vec24.as_ptr().cast::<u8>().cast_mut();
                                     let _len24 = _vec24.len();
-                                    ::core::mem::forget(_vec24);
+                                    let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
+                                        .cast::<u8>();
                                     unsafe { *_ptr15.add(12).cast::<usize>() = _len24 };
                                     unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr24 };
                                 }
@@ -3016,9 +3011,9 @@ pub mod exports {
                             T::B(_e21) => {
                                 unsafe { *_base19.cast::<u8>() = 1u8 };
                                 let _vec22 = (_e21).into_bytes().into_boxed_slice();
-                                let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
                                 let _len22 = _vec22.len();
-                                ::core::mem::forget(_vec22);
+                                let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
+                                    .cast::<u8>();
                                 unsafe { *_base19.add(8).cast::<usize>() = _len22 };
                                 unsafe { *_base19.add(4).cast::<*mut u8>() = _ptr22 };
                             }
@@ -3133,9 +3128,9 @@ pub mod exports {
                                 T::B(_e20) => {
                                     unsafe { *_ptr16.add(4).cast::<u8>() = 1u8 };
                                     let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                    let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                                     let _len21 = _vec21.len();
-                                    ::core::mem::forget(_vec21);
+                                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                        .cast::<u8>();
                                     unsafe { *_ptr16.add(12).cast::<usize>() = _len21 };
                                     unsafe { *_ptr16.add(8).cast::<*mut u8>() = _ptr21 };
                                 }
@@ -3216,9 +3211,8 @@ pub mod exports {
                     let _ret8 = __T::result(arg0 as u32, _string2, _list7, arg5 as u32);
                     let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec10 = (_ret8).into_bytes().into_boxed_slice();
-                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                     let _len10 = _vec10.len();
-                    ::core::mem::forget(_vec10);
+                    let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
                     unsafe { *_ptr9.add(4).cast::<usize>() = _len10 };
                     unsafe { *_ptr9.cast::<*mut u8>() = _ptr10 };
                     _ptr9

@@ -405,9 +405,8 @@ pub mod exports {
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let Snapshot { name: _f4, value: _f5 } = _ret2;
             let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
             let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
+            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
             unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
@@ -432,9 +431,8 @@ pub mod exports {
             let _ret2 = __T::describe();
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
             let _len4 = _vec4.len();
-            ::core::mem::forget(_vec4);
+            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
             _ptr3
@@ -461,9 +459,8 @@ pub mod exports {
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let Snapshot { name: _f4, value: _f5 } = _ret2;
             let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
             let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
+            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
             unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
@@ -754,9 +751,8 @@ pub mod exports {
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let Snapshot { name: _f4, value: _f5 } = _ret2;
             let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
             let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
+            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
             unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };
@@ -781,9 +777,8 @@ pub mod exports {
             let _ret2 = __T::describe();
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let _vec4 = (_ret2).into_bytes().into_boxed_slice();
-            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
             let _len4 = _vec4.len();
-            ::core::mem::forget(_vec4);
+            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
             _ptr3
@@ -810,9 +805,8 @@ pub mod exports {
             let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
             let Snapshot { name: _f4, value: _f5 } = _ret2;
             let _vec6 = (_f4).into_bytes().into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
             let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
+            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
             unsafe { *_ptr3.add(4).cast::<usize>() = _len6 };
             unsafe { *_ptr3.cast::<*mut u8>() = _ptr6 };
             unsafe { *_ptr3.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f5) };

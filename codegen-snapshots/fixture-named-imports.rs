@@ -29,9 +29,8 @@ pub unsafe fn _export_copy_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
     for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
         let _base5 = unsafe { _array7.add(i * 8) };
         let _vec6 = (_e5).into_bytes().into_boxed_slice();
-        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
         let _len6 = _vec6.len();
-        ::core::mem::forget(_vec6);
+        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
         unsafe { *_base5.add(4).cast::<usize>() = _len6 };
         unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
     }

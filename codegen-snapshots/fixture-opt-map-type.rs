@@ -288,9 +288,8 @@ pub mod exports {
                     for (i, (_key16, _value16)) in _entries18.enumerate() {
                         let _base16 = unsafe { _array18.add(i * 12) };
                         let _vec17 = (_key16).into_bytes().into_boxed_slice();
-                        let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
                         let _len17 = _vec17.len();
-                        ::core::mem::forget(_vec17);
+                        let _ptr17 = ::witbind::rt::Box::into_raw(_vec17).cast::<u8>();
                         unsafe { *_base16.add(4).cast::<usize>() = _len17 };
                         unsafe { *_base16.cast::<*mut u8>() = _ptr17 };
                         unsafe {
@@ -344,9 +343,8 @@ pub mod exports {
                         {
                             let _base6 = unsafe { _array8.add(i * 8) };
                             let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                             let _len7 = _vec7.len();
-                            ::core::mem::forget(_vec7);
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_base6.add(4).cast::<usize>() = _len7 };
                             unsafe { *_base6.cast::<*mut u8>() = _ptr7 };
                         }

@@ -1001,9 +1001,8 @@ pub mod exports {
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let Entry { name: _f5, size: _f6 } = _ret3;
                     let _vec7 = (_f5).into_bytes().into_boxed_slice();
-                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                     let _len7 = _vec7.len();
-                    ::core::mem::forget(_vec7);
+                    let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len7 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr7 };
                     unsafe { *_ptr4.add(8).cast::<i64>() = ::witbind::rt::as_i64(_f6) };

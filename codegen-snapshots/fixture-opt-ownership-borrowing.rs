@@ -28,9 +28,8 @@ pub unsafe fn _export_echo_named_cabi<__T: Guest>(
     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
     let Named { name: _f5 } = _ret3;
     let _vec6 = (_f5).into_bytes().into_boxed_slice();
-    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
     let _len6 = _vec6.len();
-    ::core::mem::forget(_vec6);
+    let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
     unsafe { *_ptr4.add(4).cast::<usize>() = _len6 };
     unsafe { *_ptr4.cast::<*mut u8>() = _ptr6 };
     _ptr4

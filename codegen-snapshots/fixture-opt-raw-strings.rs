@@ -25,18 +25,16 @@ pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
         ::core::result::Result::Ok(_e5) => {
             unsafe { *_ptr4.cast::<u8>() = 0u8 };
             let _vec6 = (_e5).into_boxed_slice();
-            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
             let _len6 = _vec6.len();
-            ::core::mem::forget(_vec6);
+            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
             unsafe { *_ptr4.add(8).cast::<usize>() = _len6 };
             unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr6 };
         }
         ::core::result::Result::Err(_e7) => {
             unsafe { *_ptr4.cast::<u8>() = 1u8 };
             let _vec8 = (_e7).into_boxed_slice();
-            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
             let _len8 = _vec8.len();
-            ::core::mem::forget(_vec8);
+            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
             unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
             unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
         }
@@ -347,9 +345,8 @@ pub mod exports {
                     });
                     let _ptr13 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec14 = (_ret12).into_boxed_slice();
-                    let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
                     let _len14 = _vec14.len();
-                    ::core::mem::forget(_vec14);
+                    let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
                     unsafe { *_ptr13.add(4).cast::<usize>() = _len14 };
                     unsafe { *_ptr13.cast::<*mut u8>() = _ptr14 };
                     _ptr13
@@ -386,9 +383,8 @@ pub mod exports {
                     {
                         let _base5 = unsafe { _array7.add(i * 8) };
                         let _vec6 = (_e5).into_boxed_slice();
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                         let _len6 = _vec6.len();
-                        ::core::mem::forget(_vec6);
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                         unsafe { *_base5.add(4).cast::<usize>() = _len6 };
                         unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
                     }

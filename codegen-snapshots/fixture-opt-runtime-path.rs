@@ -160,9 +160,8 @@ pub mod exports {
                         ::core::result::Result::Err(_e7) => {
                             unsafe { *_ptr5.cast::<u8>() = 1u8 };
                             let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                             let _len8 = _vec8.len();
-                            ::core::mem::forget(_vec8);
+                            let _ptr8 = witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_ptr5.add(12).cast::<usize>() = _len8 };
                             unsafe { *_ptr5.add(8).cast::<*mut u8>() = _ptr8 };
                         }

@@ -378,9 +378,8 @@ pub mod exports {
                     );
                     let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec4 = (_ret2).into_boxed_slice();
-                    let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                     let _len4 = _vec4.len();
-                    ::core::mem::forget(_vec4);
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                     unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
                     unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
                     _ptr3

@@ -515,9 +515,8 @@ pub mod exports {
                     let _ret3 = __T::shout(_string2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4
@@ -596,9 +595,8 @@ pub mod exports {
                         let _base16 = unsafe { _array23.add(i * 16) };
                         let Entry { key: _f17, tags: _f18 } = _e16;
                         let _vec19 = (_f17).into_bytes().into_boxed_slice();
-                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
                         let _len19 = _vec19.len();
-                        ::core::mem::forget(_vec19);
+                        let _ptr19 = ::witbind::rt::Box::into_raw(_vec19).cast::<u8>();
                         unsafe { *_base16.add(4).cast::<usize>() = _len19 };
                         unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
                         let _vec22 = _f18;
@@ -609,9 +607,9 @@ pub mod exports {
                         {
                             let _base20 = unsafe { _array22.add(i * 8) };
                             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                             let _len21 = _vec21.len();
-                            ::core::mem::forget(_vec21);
+                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                .cast::<u8>();
                             unsafe { *_base20.add(4).cast::<usize>() = _len21 };
                             unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
                         }
@@ -694,9 +692,8 @@ pub mod exports {
                     for (i, (_key9, _value9)) in _entries11.enumerate() {
                         let _base9 = unsafe { _array11.add(i * 12) };
                         let _vec10 = (_key9).into_bytes().into_boxed_slice();
-                        let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                         let _len10 = _vec10.len();
-                        ::core::mem::forget(_vec10);
+                        let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
                         unsafe { *_base9.add(4).cast::<usize>() = _len10 };
                         unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
                         unsafe {
@@ -843,9 +840,8 @@ pub mod exports {
                         let _base16 = unsafe { _array23.add(i * 16) };
                         let Entry { key: _f17, tags: _f18 } = _e16;
                         let _vec19 = (_f17).into_bytes().into_boxed_slice();
-                        let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
                         let _len19 = _vec19.len();
-                        ::core::mem::forget(_vec19);
+                        let _ptr19 = ::witbind::rt::Box::into_raw(_vec19).cast::<u8>();
                         unsafe { *_base16.add(4).cast::<usize>() = _len19 };
                         unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
                         let _vec22 = _f18;
@@ -856,9 +852,9 @@ pub mod exports {
                         {
                             let _base20 = unsafe { _array22.add(i * 8) };
                             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                             let _len21 = _vec21.len();
-                            ::core::mem::forget(_vec21);
+                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                .cast::<u8>();
                             unsafe { *_base20.add(4).cast::<usize>() = _len21 };
                             unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
                         }

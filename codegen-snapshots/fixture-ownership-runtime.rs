@@ -325,9 +325,8 @@ pub mod exports {
                     let _ret3 = __T::run(_string2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4

@@ -1987,9 +1987,8 @@ pub mod exports {
                     let _ret3 = __T::echo_string(_string2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_bytes().into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4
@@ -2019,9 +2018,8 @@ pub mod exports {
                     let _ret3 = __T::echo_bytes(_list2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4
@@ -2060,9 +2058,8 @@ pub mod exports {
                     let _ret3 = __T::echo_u32s(_list2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4
@@ -2101,9 +2098,8 @@ pub mod exports {
                     let _ret3 = __T::echo_f64s(_list2);
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec5 = (_ret3).into_boxed_slice();
-                    let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                     let _len5 = _vec5.len();
-                    ::core::mem::forget(_vec5);
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                     unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
                     unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
                     _ptr4
@@ -2161,9 +2157,8 @@ pub mod exports {
                     {
                         let _base9 = unsafe { _array11.add(i * 8) };
                         let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                        let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                         let _len10 = _vec10.len();
-                        ::core::mem::forget(_vec10);
+                        let _ptr10 = ::witbind::rt::Box::into_raw(_vec10).cast::<u8>();
                         unsafe { *_base9.add(4).cast::<usize>() = _len10 };
                         unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
                     }
@@ -2297,9 +2292,9 @@ pub mod exports {
                         {
                             let _base14 = unsafe { _array16.add(i * 8) };
                             let _vec15 = (_e14).into_bytes().into_boxed_slice();
-                            let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
                             let _len15 = _vec15.len();
-                            ::core::mem::forget(_vec15);
+                            let _ptr15 = ::witbind::rt::Box::into_raw(_vec15)
+                                .cast::<u8>();
                             unsafe { *_base14.add(4).cast::<usize>() = _len15 };
                             unsafe { *_base14.cast::<*mut u8>() = _ptr15 };
                         }
@@ -2372,9 +2367,9 @@ pub mod exports {
                         ::core::option::Option::Some(_e9) => {
                             unsafe { *_ptr7.cast::<u8>() = 1u8 };
                             let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                             let _len10 = _vec10.len();
-                            ::core::mem::forget(_vec10);
+                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
+                                .cast::<u8>();
                             unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
                             unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
                         }
@@ -2482,9 +2477,8 @@ pub mod exports {
                         ::core::result::Result::Ok(_e8) => {
                             unsafe { *_ptr7.cast::<u8>() = 0u8 };
                             let _vec9 = (_e8).into_bytes().into_boxed_slice();
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
                             let _len9 = _vec9.len();
-                            ::core::mem::forget(_vec9);
+                            let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
                             unsafe { *_ptr7.add(8).cast::<usize>() = _len9 };
                             unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr9 };
                         }
@@ -2561,9 +2555,9 @@ pub mod exports {
                         ::core::result::Result::Err(_e9) => {
                             unsafe { *_ptr7.cast::<u8>() = 1u8 };
                             let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                             let _len10 = _vec10.len();
-                            ::core::mem::forget(_vec10);
+                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
+                                .cast::<u8>();
                             unsafe { *_ptr7.add(8).cast::<usize>() = _len10 };
                             unsafe { *_ptr7.add(4).cast::<*mut u8>() = _ptr10 };
                         }
@@ -2644,9 +2638,8 @@ pub mod exports {
                     let (_t5, _t6, _t7) = _ret3;
                     unsafe { *_ptr4.cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8 };
                     let _vec8 = (_t6).into_bytes().into_boxed_slice();
-                    let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                     let _len8 = _vec8.len();
-                    ::core::mem::forget(_vec8);
+                    let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                     unsafe { *_ptr4.add(8).cast::<usize>() = _len8 };
                     unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr8 };
                     unsafe { *_ptr4.add(16).cast::<f64>() = ::witbind::rt::as_f64(_t7) };
@@ -2765,9 +2758,8 @@ pub mod exports {
                         bytes: _f22,
                     } = _ret16;
                     let _vec23 = (_f18).into_bytes().into_boxed_slice();
-                    let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
                     let _len23 = _vec23.len();
-                    ::core::mem::forget(_vec23);
+                    let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
                     unsafe { *_ptr17.add(4).cast::<usize>() = _len23 };
                     unsafe { *_ptr17.cast::<*mut u8>() = _ptr23 };
                     let _vec27 = _f19;
@@ -2793,9 +2785,8 @@ pub mod exports {
                     {
                         let _base28 = unsafe { _array30.add(i * 8) };
                         let _vec29 = (_e28).into_bytes().into_boxed_slice();
-                        let _ptr29 = _vec29.as_ptr().cast::<u8>().cast_mut();
                         let _len29 = _vec29.len();
-                        ::core::mem::forget(_vec29);
+                        let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
                         unsafe { *_base28.add(4).cast::<usize>() = _len29 };
                         unsafe { *_base28.cast::<*mut u8>() = _ptr29 };
                     }
@@ -2817,9 +2808,8 @@ pub mod exports {
                         }
                     };
                     let _vec35 = (_f22).into_boxed_slice();
-                    let _ptr35 = _vec35.as_ptr().cast::<u8>().cast_mut();
                     let _len35 = _vec35.len();
-                    ::core::mem::forget(_vec35);
+                    let _ptr35 = ::witbind::rt::Box::into_raw(_vec35).cast::<u8>();
                     unsafe { *_ptr17.add(40).cast::<usize>() = _len35 };
                     unsafe { *_ptr17.add(36).cast::<*mut u8>() = _ptr35 };
                     _ptr17
@@ -2927,9 +2917,9 @@ pub mod exports {
                         Shape::Named(_e20) => {
                             unsafe { *_ptr14.cast::<u8>() = 3u8 };
                             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                             let _len21 = _vec21.len();
-                            ::core::mem::forget(_vec21);
+                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                .cast::<u8>();
                             unsafe { *_ptr14.add(12).cast::<usize>() = _len21 };
                             unsafe { *_ptr14.add(8).cast::<*mut u8>() = _ptr21 };
                         }
@@ -3041,9 +3031,9 @@ pub mod exports {
                             Shape::Named(_e26) => {
                                 unsafe { *_base20.cast::<u8>() = 3u8 };
                                 let _vec27 = (_e26).into_bytes().into_boxed_slice();
-                                let _ptr27 = _vec27.as_ptr().cast::<u8>().cast_mut();
                                 let _len27 = _vec27.len();
-                                ::core::mem::forget(_vec27);
+                                let _ptr27 = ::witbind::rt::Box::into_raw(_vec27)
+                                    .cast::<u8>();
                                 unsafe { *_base20.add(12).cast::<usize>() = _len27 };
                                 unsafe { *_base20.add(8).cast::<*mut u8>() = _ptr27 };
                             }
@@ -3179,9 +3169,9 @@ pub mod exports {
                         Mixed::D(_e19) => {
                             unsafe { *_ptr15.cast::<u8>() = 3u8 };
                             let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                            let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
                             let _len20 = _vec20.len();
-                            ::core::mem::forget(_vec20);
+                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
+                                .cast::<u8>();
                             unsafe { *_ptr15.add(12).cast::<usize>() = _len20 };
                             unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr20 };
                         }
@@ -3265,9 +3255,8 @@ pub mod exports {
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 68, 4) };
                     let _ptr20 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec21 = (_ret19).into_boxed_slice();
-                    let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                     let _len21 = _vec21.len();
-                    ::core::mem::forget(_vec21);
+                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
                     unsafe { *_ptr20.add(4).cast::<usize>() = _len21 };
                     unsafe { *_ptr20.cast::<*mut u8>() = _ptr21 };
                     _ptr20
@@ -3383,9 +3372,8 @@ pub mod exports {
                         ::core::result::Result::Err(_e6) => {
                             unsafe { *_ptr4.cast::<u8>() = 1u8 };
                             let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                             let _len7 = _vec7.len();
-                            ::core::mem::forget(_vec7);
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_ptr4.add(8).cast::<usize>() = _len7 };
                             unsafe { *_ptr4.add(4).cast::<*mut u8>() = _ptr7 };
                         }

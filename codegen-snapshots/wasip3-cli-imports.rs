@@ -2796,9 +2796,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 _ptr2,
@@ -3156,9 +3155,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -3418,9 +3416,8 @@ pub mod wasi {
                             unsafe { *_p3.cast::<u8>() = path_flags.bits() };
                             let _p4 = unsafe { _area.add(8) };
                             let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                             let _len5 = _vec5.len();
-                            ::core::mem::forget(_vec5);
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                             unsafe { *_p4.add(4).cast::<usize>() = _len5 };
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
@@ -3632,9 +3629,8 @@ pub mod wasi {
                             unsafe { *_p3.cast::<u8>() = old_path_flags.bits() };
                             let _p4 = unsafe { _area.add(8) };
                             let _vec5 = (old_path).into_bytes().into_boxed_slice();
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                             let _len5 = _vec5.len();
-                            ::core::mem::forget(_vec5);
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                             unsafe { *_p4.add(4).cast::<usize>() = _len5 };
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
@@ -3645,9 +3641,8 @@ pub mod wasi {
                             };
                             let _p7 = unsafe { _area.add(20) };
                             let _vec8 = (new_path).into_bytes().into_boxed_slice();
-                            let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
                             let _len8 = _vec8.len();
-                            ::core::mem::forget(_vec8);
+                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
                             unsafe { *_p7.add(4).cast::<usize>() = _len8 };
                             unsafe { *_p7.cast::<*mut u8>() = _ptr8 };
                             (_area,)
@@ -3820,9 +3815,8 @@ pub mod wasi {
                             unsafe { *_p3.cast::<u8>() = path_flags.bits() };
                             let _p4 = unsafe { _area.add(8) };
                             let _vec5 = (path).into_bytes().into_boxed_slice();
-                            let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
                             let _len5 = _vec5.len();
-                            ::core::mem::forget(_vec5);
+                            let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
                             unsafe { *_p4.add(4).cast::<usize>() = _len5 };
                             unsafe { *_p4.cast::<*mut u8>() = _ptr5 };
                             let _p6 = unsafe { _area.add(16) };
@@ -3979,9 +3973,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 _ptr2,
@@ -4138,9 +4131,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 _ptr2,
@@ -4297,9 +4289,8 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(4) };
                             let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *_p3.add(4).cast::<usize>() = _len4 };
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
@@ -4310,9 +4301,8 @@ pub mod wasi {
                             };
                             let _p6 = unsafe { _area.add(16) };
                             let _vec7 = (new_path).into_bytes().into_boxed_slice();
-                            let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                             let _len7 = _vec7.len();
-                            ::core::mem::forget(_vec7);
+                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                             unsafe { *_p6.add(4).cast::<usize>() = _len7 };
                             unsafe { *_p6.cast::<*mut u8>() = _ptr7 };
                             (_area,)
@@ -4473,16 +4463,14 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(4) };
                             let _vec4 = (old_path).into_bytes().into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *_p3.add(4).cast::<usize>() = _len4 };
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
                             let _vec6 = (new_path).into_bytes().into_boxed_slice();
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                             let _len6 = _vec6.len();
-                            ::core::mem::forget(_vec6);
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
                             unsafe { *_p5.add(4).cast::<usize>() = _len6 };
                             unsafe { *_p5.cast::<*mut u8>() = _ptr6 };
                             (_area,)
@@ -4634,9 +4622,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 _ptr2,
@@ -4992,9 +4979,8 @@ pub mod wasi {
                             _area: *mut u8,
                         ) -> Self::Lowered {
                             let _vec2 = (path).into_bytes().into_boxed_slice();
-                            let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                             let _len2 = _vec2.len();
-                            ::core::mem::forget(_vec2);
+                            let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                             (
                                 ::witbind::rt::Resource::handle(&self_.handle) as i32,
                                 path_flags.bits() as i32,
@@ -5366,9 +5352,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e42) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
                                             let _vec43 = (_e42).into_bytes().into_boxed_slice();
-                                            let _ptr43 = _vec43.as_ptr().cast::<u8>().cast_mut();
                                             let _len43 = _vec43.len();
-                                            ::core::mem::forget(_vec43);
+                                            let _ptr43 = ::witbind::rt::Box::into_raw(_vec43)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(16).cast::<usize>() = _len43 };
                                             unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr43 };
                                         }
@@ -5684,9 +5670,9 @@ pub mod wasi {
                                 ::core::option::Option::Some(_e13) => {
                                     unsafe { *ptr.add(4).cast::<u8>() = 1u8 };
                                     let _vec14 = (_e13).into_bytes().into_boxed_slice();
-                                    let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
                                     let _len14 = _vec14.len();
-                                    ::core::mem::forget(_vec14);
+                                    let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
+                                        .cast::<u8>();
                                     unsafe { *ptr.add(12).cast::<usize>() = _len14 };
                                     unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
                                 }
@@ -5694,9 +5680,8 @@ pub mod wasi {
                         }
                     };
                     let _vec15 = (_f3).into_bytes().into_boxed_slice();
-                    let _ptr15 = _vec15.as_ptr().cast::<u8>().cast_mut();
                     let _len15 = _vec15.len();
-                    ::core::mem::forget(_vec15);
+                    let _ptr15 = ::witbind::rt::Box::into_raw(_vec15).cast::<u8>();
                     unsafe { *ptr.add(20).cast::<usize>() = _len15 };
                     unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr15 };
                 }
@@ -9185,9 +9170,8 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(4) };
                             let _vec4 = (data).into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *_p3.add(4).cast::<usize>() = _len4 };
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
@@ -10649,9 +10633,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e20) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
                                             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                                             let _len21 = _vec21.len();
-                                            ::core::mem::forget(_vec21);
+                                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(16).cast::<usize>() = _len21 };
                                             unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr21 };
                                         }
@@ -10856,9 +10840,8 @@ pub mod wasi {
                         _area: *mut u8,
                     ) -> Self::Lowered {
                         let _vec2 = (name).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         (_ptr2, _len2)
                     }
                     unsafe fn call(

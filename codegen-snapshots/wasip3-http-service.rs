@@ -3366,9 +3366,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e11) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec12 = (_e11).into_bytes().into_boxed_slice();
-                                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
                                             let _len12 = _vec12.len();
-                                            ::core::mem::forget(_vec12);
+                                            let _ptr12 = ::witbind::rt::Box::into_raw(_vec12)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len12 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr12 };
                                         }
@@ -3447,9 +3447,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e33) => {
                                             unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
                                             let _vec34 = (_e33).into_bytes().into_boxed_slice();
-                                            let _ptr34 = _vec34.as_ptr().cast::<u8>().cast_mut();
                                             let _len34 = _vec34.len();
-                                            ::core::mem::forget(_vec34);
+                                            let _ptr34 = ::witbind::rt::Box::into_raw(_vec34)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(28).cast::<usize>() = _len34 };
                                             unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr34 };
                                         }
@@ -3517,9 +3517,9 @@ pub mod wasi {
                                                 ::core::option::Option::Some(_e52) => {
                                                     unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
                                                     let _vec53 = (_e52).into_bytes().into_boxed_slice();
-                                                    let _ptr53 = _vec53.as_ptr().cast::<u8>().cast_mut();
                                                     let _len53 = _vec53.len();
-                                                    ::core::mem::forget(_vec53);
+                                                    let _ptr53 = ::witbind::rt::Box::into_raw(_vec53)
+                                                        .cast::<u8>();
                                                     unsafe { *ptr.add(28).cast::<usize>() = _len53 };
                                                     unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr53 };
                                                 }
@@ -3565,9 +3565,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e63) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec64 = (_e63).into_bytes().into_boxed_slice();
-                                            let _ptr64 = _vec64.as_ptr().cast::<u8>().cast_mut();
                                             let _len64 = _vec64.len();
-                                            ::core::mem::forget(_vec64);
+                                            let _ptr64 = ::witbind::rt::Box::into_raw(_vec64)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len64 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr64 };
                                         }
@@ -3614,9 +3614,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e75) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec76 = (_e75).into_bytes().into_boxed_slice();
-                                            let _ptr76 = _vec76.as_ptr().cast::<u8>().cast_mut();
                                             let _len76 = _vec76.len();
-                                            ::core::mem::forget(_vec76);
+                                            let _ptr76 = ::witbind::rt::Box::into_raw(_vec76)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len76 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr76 };
                                         }
@@ -3674,9 +3674,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e89) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec90 = (_e89).into_bytes().into_boxed_slice();
-                                            let _ptr90 = _vec90.as_ptr().cast::<u8>().cast_mut();
                                             let _len90 = _vec90.len();
-                                            ::core::mem::forget(_vec90);
+                                            let _ptr90 = ::witbind::rt::Box::into_raw(_vec90)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len90 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr90 };
                                         }
@@ -3702,9 +3702,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e95) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec96 = (_e95).into_bytes().into_boxed_slice();
-                                            let _ptr96 = _vec96.as_ptr().cast::<u8>().cast_mut();
                                             let _len96 = _vec96.len();
-                                            ::core::mem::forget(_vec96);
+                                            let _ptr96 = ::witbind::rt::Box::into_raw(_vec96)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len96 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr96 };
                                         }
@@ -3719,9 +3719,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e99) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec100 = (_e99).into_bytes().into_boxed_slice();
-                                            let _ptr100 = _vec100.as_ptr().cast::<u8>().cast_mut();
                                             let _len100 = _vec100.len();
-                                            ::core::mem::forget(_vec100);
+                                            let _ptr100 = ::witbind::rt::Box::into_raw(_vec100)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len100 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr100 };
                                         }
@@ -3751,9 +3751,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e108) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec109 = (_e108).into_bytes().into_boxed_slice();
-                                            let _ptr109 = _vec109.as_ptr().cast::<u8>().cast_mut();
                                             let _len109 = _vec109.len();
-                                            ::core::mem::forget(_vec109);
+                                            let _ptr109 = ::witbind::rt::Box::into_raw(_vec109)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len109 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr109 };
                                         }
@@ -4489,9 +4489,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e9) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec10 = (_e9).into_bytes().into_boxed_slice();
-                                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
                                             let _len10 = _vec10.len();
-                                            ::core::mem::forget(_vec10);
+                                            let _ptr10 = ::witbind::rt::Box::into_raw(_vec10)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len10 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr10 };
                                         }
@@ -4570,9 +4570,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e31) => {
                                             unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
                                             let _vec32 = (_e31).into_bytes().into_boxed_slice();
-                                            let _ptr32 = _vec32.as_ptr().cast::<u8>().cast_mut();
                                             let _len32 = _vec32.len();
-                                            ::core::mem::forget(_vec32);
+                                            let _ptr32 = ::witbind::rt::Box::into_raw(_vec32)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(28).cast::<usize>() = _len32 };
                                             unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr32 };
                                         }
@@ -4640,9 +4640,9 @@ pub mod wasi {
                                                 ::core::option::Option::Some(_e50) => {
                                                     unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
                                                     let _vec51 = (_e50).into_bytes().into_boxed_slice();
-                                                    let _ptr51 = _vec51.as_ptr().cast::<u8>().cast_mut();
                                                     let _len51 = _vec51.len();
-                                                    ::core::mem::forget(_vec51);
+                                                    let _ptr51 = ::witbind::rt::Box::into_raw(_vec51)
+                                                        .cast::<u8>();
                                                     unsafe { *ptr.add(28).cast::<usize>() = _len51 };
                                                     unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr51 };
                                                 }
@@ -4688,9 +4688,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e61) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec62 = (_e61).into_bytes().into_boxed_slice();
-                                            let _ptr62 = _vec62.as_ptr().cast::<u8>().cast_mut();
                                             let _len62 = _vec62.len();
-                                            ::core::mem::forget(_vec62);
+                                            let _ptr62 = ::witbind::rt::Box::into_raw(_vec62)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len62 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr62 };
                                         }
@@ -4737,9 +4737,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e73) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec74 = (_e73).into_bytes().into_boxed_slice();
-                                            let _ptr74 = _vec74.as_ptr().cast::<u8>().cast_mut();
                                             let _len74 = _vec74.len();
-                                            ::core::mem::forget(_vec74);
+                                            let _ptr74 = ::witbind::rt::Box::into_raw(_vec74)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len74 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr74 };
                                         }
@@ -4797,9 +4797,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e87) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec88 = (_e87).into_bytes().into_boxed_slice();
-                                            let _ptr88 = _vec88.as_ptr().cast::<u8>().cast_mut();
                                             let _len88 = _vec88.len();
-                                            ::core::mem::forget(_vec88);
+                                            let _ptr88 = ::witbind::rt::Box::into_raw(_vec88)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len88 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr88 };
                                         }
@@ -4825,9 +4825,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e93) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec94 = (_e93).into_bytes().into_boxed_slice();
-                                            let _ptr94 = _vec94.as_ptr().cast::<u8>().cast_mut();
                                             let _len94 = _vec94.len();
-                                            ::core::mem::forget(_vec94);
+                                            let _ptr94 = ::witbind::rt::Box::into_raw(_vec94)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len94 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr94 };
                                         }
@@ -4842,9 +4842,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e97) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec98 = (_e97).into_bytes().into_boxed_slice();
-                                            let _ptr98 = _vec98.as_ptr().cast::<u8>().cast_mut();
                                             let _len98 = _vec98.len();
-                                            ::core::mem::forget(_vec98);
+                                            let _ptr98 = ::witbind::rt::Box::into_raw(_vec98)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len98 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr98 };
                                         }
@@ -4874,9 +4874,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e106) => {
                                             unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
                                             let _vec107 = (_e106).into_bytes().into_boxed_slice();
-                                            let _ptr107 = _vec107.as_ptr().cast::<u8>().cast_mut();
                                             let _len107 = _vec107.len();
-                                            ::core::mem::forget(_vec107);
+                                            let _ptr107 = ::witbind::rt::Box::into_raw(_vec107)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(24).cast::<usize>() = _len107 };
                                             unsafe { *ptr.add(20).cast::<*mut u8>() = _ptr107 };
                                         }

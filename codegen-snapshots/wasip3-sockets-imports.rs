@@ -3374,9 +3374,8 @@ pub mod wasi {
                             };
                             let _p3 = unsafe { _area.add(4) };
                             let _vec4 = (data).into_boxed_slice();
-                            let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                             let _len4 = _vec4.len();
-                            ::core::mem::forget(_vec4);
+                            let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
                             unsafe { *_p3.add(4).cast::<usize>() = _len4 };
                             unsafe { *_p3.cast::<*mut u8>() = _ptr4 };
                             let _p5 = unsafe { _area.add(12) };
@@ -4972,9 +4971,9 @@ pub mod wasi {
                                         ::core::option::Option::Some(_e20) => {
                                             unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
                                             let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                                            let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
                                             let _len21 = _vec21.len();
-                                            ::core::mem::forget(_vec21);
+                                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                                                .cast::<u8>();
                                             unsafe { *ptr.add(16).cast::<usize>() = _len21 };
                                             unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr21 };
                                         }
@@ -5179,9 +5178,8 @@ pub mod wasi {
                         _area: *mut u8,
                     ) -> Self::Lowered {
                         let _vec2 = (name).into_bytes().into_boxed_slice();
-                        let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec2.len();
-                        ::core::mem::forget(_vec2);
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
                         (_ptr2, _len2)
                     }
                     unsafe fn call(

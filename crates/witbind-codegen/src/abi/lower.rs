@@ -180,11 +180,14 @@ impl FnBindgen<'_, '_> {
             } else {
                 quote!((#value).into_boxed_slice())
             };
+            // `Box::into_raw`, not `as_ptr` and `forget`: moving the box
+            // into `forget` would invalidate a pointer borrowed from it
+            // (Stacked Borrows, as Miri checks).
+            let rt = self.rt();
             self.push(quote! {
                 let #vec = #boxed;
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
                 let #len = #vec.len();
-                ::core::mem::forget(#vec);
+                let #ptr = #rt::Box::into_raw(#vec).cast::<u8>();
             });
         } else {
             self.push(quote! {

@@ -71,7 +71,7 @@ where
 /// `align` must be a power of two.
 pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
-        return align as *mut u8;
+        return core::ptr::without_provenance_mut(align);
     }
     // SAFETY: callers pass a power-of-two alignment and the size fits the
     // canonical ABI's 32-bit address space.
