@@ -3,16 +3,7 @@
 /// Writes a line to the host's log.
 #[rustfmt::skip]
 pub fn log(message: &str) {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "log"]
-        fn _wit_import(_: *mut u8, _: usize);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "log", (ptr, len));
     let _vec2 = message;
     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
     let _len2 = _vec2.len();
@@ -89,18 +80,9 @@ pub mod example {
             }
             impl ::witbind::rt::WasmResource for Bucket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "example:kv/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]bucket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "example:kv/store@0.1.0", "[resource-drop]bucket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -130,18 +112,9 @@ pub mod example {
             impl Bucket {
                 /// Opens the bucket called `name`.
                 pub fn open(name: &str) -> ::core::result::Result<Bucket, StoreError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "example:kv/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]bucket.open"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "example:kv/store@0.1.0", "[static]bucket.open", (ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -196,23 +169,10 @@ pub mod example {
                     &self,
                     key: &str,
                 ) -> ::core::result::Result<::core::option::Option<Entry>, StoreError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "example:kv/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]bucket.get"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "example:kv/store@0.1.0", "[method]bucket.get", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                     let mut _ret_area = _RetArea(
@@ -311,36 +271,10 @@ pub mod example {
                     &self,
                     entry: &Entry,
                 ) -> ::core::result::Result<(), StoreError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "example:kv/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]bucket.set"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "example:kv/store@0.1.0", "[method]bucket.set", (i32, ptr, len,
+                        ptr, len, i32, i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -409,23 +343,10 @@ pub mod example {
                     &self,
                     prefix: &str,
                 ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "example:kv/store@0.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]bucket.keys"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "example:kv/store@0.1.0", "[method]bucket.keys", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -537,9 +458,6 @@ pub mod exports {
                             let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base7 = _l4;
                             let _len7 = _l5;
-                            for i in 0.._len7 {
-                                let _base6 = unsafe { _base7.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7, 1) };
                         }
                         1 => {

@@ -5,16 +5,7 @@ pub type Distance = witbind_fixtures::aliases::base::Distance;
 /// A world-level function on a used alias.
 #[rustfmt::skip]
 pub fn double(d: Distance) -> Distance {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "double"]
-        fn _wit_import(_: f64) -> f64;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: f64) -> f64 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "double", (f64), f64);
     unsafe { _wit_import(::witbind::rt::as_f64(d)) }
 }
 #[rustfmt::skip]
@@ -71,18 +62,9 @@ pub mod witbind_fixtures {
             pub type Outcome = ::core::result::Result<Range, ::witbind::rt::String>;
             /// Measures between two points.
             pub fn measure(a: Location, b: Point) -> Distance {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:aliases/base")]
-                unsafe extern "C" {
-                    #[link_name = "measure"]
-                    fn _wit_import(_: f64, _: f64, _: f64, _: f64) -> f64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: f64, _: f64, _: f64, _: f64) -> f64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:aliases/base", "measure", (f64, f64, f64, f64), f64
+                );
                 let Point { x: _f2, y: _f3 } = a;
                 let Point { x: _f4, y: _f5 } = b;
                 unsafe {
@@ -124,24 +106,9 @@ pub mod witbind_fixtures {
             }
             /// Plans a trip.
             pub fn plan(start: Waypoint, stops: &[Point]) -> Trip {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:aliases/routing")]
-                unsafe extern "C" {
-                    #[link_name = "plan"]
-                    fn _wit_import(_: f64, _: f64, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: f64,
-                    _: f64,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:aliases/routing", "plan", (f64, f64, ptr, len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
@@ -192,34 +159,10 @@ pub mod witbind_fixtures {
             /// Measures a trip, with the alias of a result as the result.
             #[allow(clippy::clone_on_copy)]
             pub fn length(trip: &Trip) -> Outcome {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:aliases/routing")]
-                unsafe extern "C" {
-                    #[link_name = "length"]
-                    fn _wit_import(
-                        _: f64,
-                        _: f64,
-                        _: *mut u8,
-                        _: usize,
-                        _: f64,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: f64,
-                    _: f64,
-                    _: *mut u8,
-                    _: usize,
-                    _: f64,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:aliases/routing", "length", (f64, f64, ptr, len,
+                    f64, i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -286,40 +229,10 @@ pub mod witbind_fixtures {
                 trip: &Trip,
                 highlight: ::core::option::Option<Stop>,
             ) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:aliases/reports")]
-                unsafe extern "C" {
-                    #[link_name = "summarize"]
-                    fn _wit_import(
-                        _: f64,
-                        _: f64,
-                        _: *mut u8,
-                        _: usize,
-                        _: f64,
-                        _: i32,
-                        _: i32,
-                        _: f64,
-                        _: f64,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: f64,
-                    _: f64,
-                    _: *mut u8,
-                    _: usize,
-                    _: f64,
-                    _: i32,
-                    _: i32,
-                    _: f64,
-                    _: f64,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:aliases/reports", "summarize", (f64, f64, ptr, len,
+                    f64, i32, i32, f64, f64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

@@ -10,16 +10,7 @@ pub struct SizedStack {
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for SizedStack {
     unsafe fn drop(handle: u32) {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[resource-drop]sized-stack"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[resource-drop]sized-stack", (i32));
         unsafe { _wit_import(handle as i32) }
     }
 }
@@ -52,32 +43,14 @@ impl SizedStack {
 impl SizedStack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[constructor]sized-stack"]
-            fn _wit_import() -> i32;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import() -> i32 {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[constructor]sized-stack", (), i32);
         let _ret2 = unsafe { _wit_import() };
         SizedStack {
             handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
         }
     }
     pub fn len(&self) -> u32 {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[method]sized-stack.len"]
-            fn _wit_import(_: i32) -> i32;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[method]sized-stack.len", (i32), i32);
         let _ret2 = unsafe {
             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
         };
@@ -99,16 +72,7 @@ pub async fn tick() -> u64 {
             ()
         }
         unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "$root")]
-            unsafe extern "C" {
-                #[link_name = "[async-lower]tick"]
-                fn _wit_import(_: *mut u8) -> i32;
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("$root", "[async-lower]tick", (ptr), i32);
             unsafe { _wit_import(_results) as u32 }
         }
         #[allow(unused_variables)]
@@ -133,48 +97,10 @@ pub fn wide(
     >,
     ::witbind::rt::String,
 > {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "wide"]
-        fn _wit_import(
-            _: i32,
-            _: i32,
-            _: i32,
-            _: i64,
-            _: i32,
-            _: i32,
-            _: i32,
-            _: i64,
-            _: f32,
-            _: f64,
-            _: i32,
-            _: i32,
-            _: *mut u8,
-            _: usize,
-            _: *mut u8,
-        );
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(
-        _: i32,
-        _: i32,
-        _: i32,
-        _: i64,
-        _: i32,
-        _: i32,
-        _: i32,
-        _: i64,
-        _: f32,
-        _: f64,
-        _: i32,
-        _: i32,
-        _: *mut u8,
-        _: usize,
-        _: *mut u8,
-    ) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!(
+        "$root", "wide", (i32, i32, i32, i64, i32, i32, i32, i64, f32, f64, i32, i32,
+        ptr, len, ptr)
+    );
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -269,7 +195,11 @@ pub fn wide(
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -286,7 +216,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -352,16 +286,7 @@ pub unsafe fn _export_run_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> i32 {
                 (1i32, _ptr10, _len10)
             }
         };
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "[export]$root")]
-        unsafe extern "C" {
-            #[link_name = "[task-return]run"]
-            fn _wit_import(_: i32, _: *mut u8, _: usize);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("[export]$root", "[task-return]run", (i32, ptr, len));
         _task_cancel.forget();
         unsafe { _wit_import(_v11, _v12, _v13) };
     }) as i32
@@ -458,20 +383,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Blob {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]blob"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types", "[resource-drop]blob",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -500,20 +415,10 @@ pub mod witbind_fixtures {
             }
             impl Blob {
                 pub fn new(data: &[u8]) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]blob"]
-                        fn _wit_import(_: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types", "[constructor]blob",
+                        (ptr, len), i32
+                    );
                     let _vec2 = data;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -548,24 +453,10 @@ pub mod witbind_fixtures {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(
-                                wasm_import_module = "witbind-fixtures:async-functions/types"
-                            )]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]blob.read"]
-                                fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "witbind-fixtures:async-functions/types",
+                                "[async-lower][method]blob.read", (i32, i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -589,20 +480,10 @@ pub mod witbind_fixtures {
                         .await
                 }
                 pub fn size(&self) -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[method]blob.size"]
-                        fn _wit_import(_: i32) -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types", "[method]blob.size",
+                        (i32), i64
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -644,24 +525,11 @@ pub mod witbind_fixtures {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(
-                                wasm_import_module = "witbind-fixtures:async-functions/types"
-                            )]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]blob.write-stream"]
-                                fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "witbind-fixtures:async-functions/types",
+                                "[async-lower][method]blob.write-stream", (i32, i32, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -719,20 +587,10 @@ pub mod witbind_fixtures {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(
-                                wasm_import_module = "witbind-fixtures:async-functions/types"
-                            )]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][static]blob.make"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "witbind-fixtures:async-functions/types",
+                                "[async-lower][static]blob.make", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -768,130 +626,54 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]blob.write-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]blob.write-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[stream-new-0][method]blob.write-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[async-lower][stream-read-0][method]blob.write-stream", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[async-lower][stream-write-0][method]blob.write-stream", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[stream-cancel-read-0][method]blob.write-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[stream-cancel-write-0][method]blob.write-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[stream-drop-readable-0][method]blob.write-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:async-functions/types"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]blob.write-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/types",
+                        "[stream-drop-writable-0][method]blob.write-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -907,7 +689,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -944,24 +726,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]add"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host", "[async-lower]add",
+                            (i32, i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -990,20 +758,10 @@ pub mod witbind_fixtures {
                         ()
                     }
                     unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]nothing"]
-                            fn _wit_import() -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]nothing", (), i32
+                        );
                         unsafe { _wit_import() as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1038,24 +796,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]echo-string"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]echo-string", (ptr, len, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1121,20 +865,10 @@ pub mod witbind_fixtures {
                         (_area,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]many"]
-                            fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host", "[async-lower]many",
+                            (ptr, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1206,42 +940,22 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]points"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]points", (ptr, len, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
                     unsafe fn free_lists((arg0, arg1): Self::Lowered) {
                         let _base3 = arg0;
                         let _len3 = arg1;
-                        for i in 0.._len3 {
-                            let _base2 = unsafe { _base3.add(i * 8) };
-                        }
                         unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                     }
                     #[allow(unused_variables)]
                     unsafe fn reclaim((arg0, arg1): Self::Lowered) {
                         let _base3 = arg0;
                         let _len3 = arg1;
-                        for i in 0.._len3 {
-                            let _base2 = unsafe { _base3.add(i * 8) };
-                        }
                         unsafe { ::witbind::rt::cabi_dealloc(_base3, _len3 * 8, 4) };
                     }
                     #[allow(unused_variables)]
@@ -1264,18 +978,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((p,)).await
             }
             pub fn numbers(n: u32) -> ::witbind::rt::async_support::StreamReader<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "numbers"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "numbers", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 unsafe {
                     ::witbind::rt::async_support::StreamReader::new(
@@ -1285,18 +990,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn bytes() -> ::witbind::rt::async_support::StreamReader<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "bytes"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "bytes", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 unsafe {
                     ::witbind::rt::async_support::StreamReader::new(
@@ -1308,18 +1004,9 @@ pub mod witbind_fixtures {
             pub fn names(
                 s: ::witbind::rt::async_support::StreamReader<Named>,
             ) -> ::witbind::rt::async_support::FutureReader<Named> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "names"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "names", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(s.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -1361,20 +1048,10 @@ pub mod witbind_fixtures {
                         (f.take_handle() as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]later"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]later", (i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1405,18 +1082,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((f,)).await
             }
             pub fn unit_stream() -> ::witbind::rt::async_support::StreamReader<()> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "unit-stream"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "unit-stream", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 unsafe {
                     ::witbind::rt::async_support::StreamReader::new(
@@ -1428,18 +1096,9 @@ pub mod witbind_fixtures {
             pub fn unit_future(
                 f: ::witbind::rt::async_support::FutureReader<()>,
             ) -> ::witbind::rt::async_support::FutureReader<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "unit-future"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "unit-future", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(f.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -1467,20 +1126,10 @@ pub mod witbind_fixtures {
                         (e.take_handle() as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]events"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]events", (i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1530,24 +1179,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]lend"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host", "[async-lower]lend",
+                            (i32, i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1582,25 +1217,18 @@ pub mod witbind_fixtures {
             pub fn maps(
                 m: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<u32, ::witbind::rt::Vec<::witbind::rt::String>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "maps"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "maps", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(m);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
-                for (i, (_key2, _value2)) in _entries4.enumerate() {
+                let mut _written4 = 0;
+                for (_key2, _value2) in _entries4.take(_len4) {
+                    let i = _written4;
                     let _base2 = unsafe { _array4.add(i * 12) };
                     let _vec3 = _key2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -1610,7 +1238,9 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
                     };
+                    _written4 += 1;
                 }
+                ::witbind::rt::assert_entries(_written4, _len4);
                 let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_array4, _len4, _ptr5) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
@@ -1656,38 +1286,10 @@ pub mod witbind_fixtures {
                 _map17
             }
             pub fn arrays(a: [u8; 4], b: [::witbind::rt::String; 2]) -> [Point; 3] {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "arrays"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "arrays", (i32, i32, i32,
+                    i32, ptr, len, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -1727,18 +1329,9 @@ pub mod witbind_fixtures {
             pub fn context(
                 e: ::witbind::rt::async_support::ErrorContext,
             ) -> ::witbind::rt::async_support::ErrorContext {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "context"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "context", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(e.handle() as i32) };
                 ::witbind::rt::async_support::ErrorContext::from_handle(_ret2 as u32)
             }
@@ -1780,20 +1373,10 @@ pub mod witbind_fixtures {
                         (_area,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-functions/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]fixed-lists"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-functions/host",
+                            "[async-lower]fixed-lists", (ptr), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1806,18 +1389,9 @@ pub mod witbind_fixtures {
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((a, b)).await
             }
             pub fn resize(s: Sized) -> Sized {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                unsafe extern "C" {
-                    #[link_name = "resize"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-functions/host", "resize", (ptr, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 264]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 264]);
@@ -1868,116 +1442,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `u32`, with the intrinsics of `numbers`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]numbers"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[stream-new-0]numbers",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]numbers"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-read-0]numbers", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]numbers"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-write-0]numbers", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]numbers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-read-0]numbers", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]numbers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-write-0]numbers", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]numbers"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-readable-0]numbers", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]numbers"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-writable-0]numbers", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u32> = ::witbind::rt::async_support::StreamVtable {
@@ -1993,7 +1503,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u32 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u32 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -2002,116 +1512,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `Named`, with the intrinsics of `names`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]names"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[stream-new-0]names",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]names"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-read-0]names", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]names"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-write-0]names", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]names"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-read-0]names", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]names"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-write-0]names", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]names"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-readable-0]names", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]names"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-writable-0]names", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -2206,7 +1652,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for Named {
+                unsafe impl super::super::super::wit_stream::StreamPayload for Named {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -2215,108 +1661,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `Named`, with the intrinsics of `names`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]names"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[future-new-1]names",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]names"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-read-1]names", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]names"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-write-1]names", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]names"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-read-1]names", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]names"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-write-1]names", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]names"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-readable-1]names", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]names"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-writable-1]names", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -2411,7 +1801,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload for Named {
+                unsafe impl super::super::super::wit_future::FuturePayload for Named {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
                     > = &VTABLE;
@@ -2420,108 +1810,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-0]later"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[future-new-0]later",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-0]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-read-0]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-0]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-write-0]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-0]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-read-0]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-0]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-write-0]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-0]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-readable-0]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-0]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-writable-0]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -2566,7 +1900,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::witbind::rt::String {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -2576,108 +1910,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `:: core :: result :: Result < :: witbind :: rt :: String , :: witbind :: rt :: async_support :: ErrorContext >`, with the intrinsics of `later`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]later"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[future-new-1]later",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-read-1]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-write-1]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-read-1]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-write-1]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-readable-1]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-writable-1]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -2766,7 +2044,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<
                     ::witbind::rt::String,
                     ::witbind::rt::async_support::ErrorContext,
@@ -2779,116 +2057,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `()`, with the intrinsics of `unit-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]unit-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-new-0]unit-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]unit-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-read-0]unit-stream", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]unit-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-write-0]unit-stream", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]unit-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-read-0]unit-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]unit-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-write-0]unit-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]unit-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-readable-0]unit-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]unit-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-writable-0]unit-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<()> = ::witbind::rt::async_support::StreamVtable {
@@ -2904,7 +2118,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for () {
+                unsafe impl super::super::super::wit_stream::StreamPayload for () {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -2913,108 +2127,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `()`, with the intrinsics of `unit-future`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-0]unit-future"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-new-0]unit-future", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-0]unit-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-read-0]unit-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-0]unit-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-write-0]unit-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-0]unit-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-read-0]unit-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-0]unit-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-write-0]unit-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-0]unit-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-readable-0]unit-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-0]unit-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-writable-0]unit-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn lower(_value: (), _ptr: *mut u8) {}
@@ -3033,7 +2191,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload for () {
+                unsafe impl super::super::super::wit_future::FuturePayload for () {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
                     > = &VTABLE;
@@ -3042,108 +2200,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `u8`, with the intrinsics of `unit-future`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]unit-future"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-new-1]unit-future", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]unit-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-read-1]unit-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]unit-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][future-write-1]unit-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]unit-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-read-1]unit-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]unit-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-cancel-write-1]unit-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]unit-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-readable-1]unit-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]unit-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[future-drop-writable-1]unit-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -3168,7 +2270,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload for u8 {
+                unsafe impl super::super::super::wit_future::FuturePayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
                     > = &VTABLE;
@@ -3177,116 +2279,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `Event`, with the intrinsics of `events`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]events"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[stream-new-0]events",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]events"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-read-0]events", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]events"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-write-0]events", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]events"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-read-0]events", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]events"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-write-0]events", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]events"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-readable-0]events", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]events"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-writable-0]events", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -3343,9 +2381,6 @@ pub mod witbind_fixtures {
                             let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
                             let _base8 = _l5;
                             let _len8 = _l6;
-                            for i in 0.._len8 {
-                                let _base7 = unsafe { _base8.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base8, _len8, 1) };
                         }
                         2 => {}
@@ -3365,7 +2400,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for Event {
+                unsafe impl super::super::super::wit_stream::StreamPayload for Event {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -3374,116 +2409,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `Blob`, with the intrinsics of `events`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-1]events"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host", "[stream-new-1]events",
+                        (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-1]events"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-read-1]events", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-1]events"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[async-lower][stream-write-1]events", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-1]events"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-read-1]events", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-1]events"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-cancel-write-1]events", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-1]events"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-readable-1]events", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-functions/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-1]events"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-functions/host",
+                        "[stream-drop-writable-1]events", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -3517,7 +2488,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for Blob {
+                unsafe impl super::super::super::wit_stream::StreamPayload for Blob {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -3546,20 +2517,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Session {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]session"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[resource-drop]session", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -3570,20 +2531,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]session"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[resource-new]session", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -3639,20 +2590,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestSession>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]session"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[resource-rep]session", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -3773,7 +2714,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -3826,20 +2768,10 @@ pub mod exports {
                         let _vec4 = &_ret3;
                         let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                         let _len4 = _vec4.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]greet"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]greet", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
                     }) as i32
@@ -3861,20 +2793,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::count(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]count"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]count", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
                     }) as i32
@@ -3904,20 +2826,10 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]sum"]
-                            fn _wit_import(_: i64);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]sum", (i64)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
                     }) as i32
@@ -3953,20 +2865,10 @@ pub mod exports {
                             };
                             __T::later(_string2).await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]later"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]later", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret3.take_handle() as i32) };
                     }) as i32
@@ -3988,20 +2890,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::nothing().await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]nothing"]
-                            fn _wit_import();
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]nothing", ()
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import() };
                     }) as i32
@@ -4065,20 +2957,10 @@ pub mod exports {
                         let _vec20 = &_ret19;
                         let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
                         let _len20 = _vec20.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]big"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]big", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr20, _len20) };
                     }) as i32
@@ -4150,7 +3032,9 @@ pub mod exports {
                         let _entries13 = ::core::iter::IntoIterator::into_iter(&_ret9);
                         let _len13 = ::core::iter::ExactSizeIterator::len(&_entries13);
                         let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 16, 4) };
-                        for (i, (_key10, _value10)) in _entries13.enumerate() {
+                        let mut _written13 = 0;
+                        for (_key10, _value10) in _entries13.take(_len13) {
+                            let i = _written13;
                             let _base10 = unsafe { _array13.add(i * 16) };
                             let _vec11 = _key10;
                             let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
@@ -4162,21 +3046,13 @@ pub mod exports {
                             let _len12 = _vec12.len();
                             unsafe { *_base10.add(12).cast::<usize>() = _len12 };
                             unsafe { *_base10.add(8).cast::<*mut u8>() = _ptr12 };
+                            _written13 += 1;
                         }
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]maps"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::assert_entries(_written13, _len13);
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return]maps", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_array13, _len13) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
@@ -4314,20 +3190,10 @@ pub mod exports {
                                 (1i32, (_e5.handle() as i32) as usize as *mut u8, 0usize)
                             }
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return][method]session.run"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return][method]session.run", (i32, ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v6, _v7, _v8) };
                     }) as i32
@@ -4349,20 +3215,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::next().await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return][static]session.next"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[task-return][static]session.next", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
@@ -4548,20 +3404,10 @@ pub mod exports {
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `sync-with-stream`.
                 const _: () = {
                     unsafe fn new() -> u64 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-new-0]sync-with-stream"]
-                            fn _wit_import() -> i64;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i64 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[stream-new-0]sync-with-stream", (), i64
+                        );
                         unsafe { _wit_import() as u64 }
                     }
                     unsafe fn start_read(
@@ -4569,24 +3415,11 @@ pub mod exports {
                         ptr: *mut u8,
                         count: usize,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][stream-read-0]sync-with-stream"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[async-lower][stream-read-0]sync-with-stream", (i32, ptr,
+                            len), i32
+                        );
                         unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                     }
                     unsafe fn start_write(
@@ -4594,94 +3427,41 @@ pub mod exports {
                         ptr: *const u8,
                         count: usize,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][stream-write-0]sync-with-stream"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[async-lower][stream-write-0]sync-with-stream", (i32, ptr,
+                            len), i32
+                        );
                         unsafe {
                             _wit_import(handle as i32, ptr.cast_mut(), count) as u32
                         }
                     }
                     unsafe fn cancel_read(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-cancel-read-0]sync-with-stream"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[stream-cancel-read-0]sync-with-stream", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn cancel_write(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-cancel-write-0]sync-with-stream"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[stream-cancel-write-0]sync-with-stream", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn drop_readable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-drop-readable-0]sync-with-stream"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[stream-drop-readable-0]sync-with-stream", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     unsafe fn drop_writable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-drop-writable-0]sync-with-stream"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[stream-drop-writable-0]sync-with-stream", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     #[allow(unused_variables)]
@@ -4726,7 +3506,7 @@ pub mod exports {
                         drop_readable,
                         drop_writable,
                     };
-                    impl super::super::super::super::wit_stream::StreamPayload
+                    unsafe impl super::super::super::super::wit_stream::StreamPayload
                     for ::witbind::rt::String {
                         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                             Self,
@@ -4736,122 +3516,54 @@ pub mod exports {
                 /// The `future` vtable of `u32`, with the intrinsics of `sync-with-stream`.
                 const _: () = {
                     unsafe fn new() -> u64 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[future-new-1]sync-with-stream"]
-                            fn _wit_import() -> i64;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i64 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[future-new-1]sync-with-stream", (), i64
+                        );
                         unsafe { _wit_import() as u64 }
                     }
                     unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][future-read-1]sync-with-stream"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[async-lower][future-read-1]sync-with-stream", (i32, ptr),
+                            i32
+                        );
                         unsafe { _wit_import(handle as i32, ptr) as u32 }
                     }
                     unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][future-write-1]sync-with-stream"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[async-lower][future-write-1]sync-with-stream", (i32, ptr),
+                            i32
+                        );
                         unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                     }
                     unsafe fn cancel_read(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[future-cancel-read-1]sync-with-stream"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[future-cancel-read-1]sync-with-stream", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn cancel_write(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[future-cancel-write-1]sync-with-stream"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[future-cancel-write-1]sync-with-stream", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn drop_readable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[future-drop-readable-1]sync-with-stream"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[future-drop-readable-1]sync-with-stream", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     unsafe fn drop_writable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-functions/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[future-drop-writable-1]sync-with-stream"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-functions/api",
+                            "[future-drop-writable-1]sync-with-stream", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     #[allow(unused_variables)]
@@ -4877,7 +3589,8 @@ pub mod exports {
                         drop_readable,
                         drop_writable,
                     };
-                    impl super::super::super::super::wit_future::FuturePayload for u32 {
+                    unsafe impl super::super::super::super::wit_future::FuturePayload
+                    for u32 {
                         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                             Self,
                         > = &VTABLE;

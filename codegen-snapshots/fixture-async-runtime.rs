@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -107,24 +115,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-runtime/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]slow-add"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-runtime/host",
+                            "[async-lower]slow-add", (i32, i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -160,24 +154,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-runtime/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]add"]
-                            fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-runtime/host", "[async-lower]add",
+                            (i32, i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -219,30 +199,10 @@ pub mod witbind_fixtures {
                         (arg0, arg1, arg2): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-runtime/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]echo"]
-                            fn _wit_import(
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-runtime/host", "[async-lower]echo",
+                            (ptr, len, i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -272,18 +232,9 @@ pub mod witbind_fixtures {
             }
             /// `len` bytes (byte `i` is `i % 251`), written by the host in chunks.
             pub fn bytes(len: u64) -> ::witbind::rt::async_support::StreamReader<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "bytes"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-runtime/host", "bytes", (i64), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(len)) };
                 unsafe {
                     ::witbind::rt::async_support::StreamReader::new(
@@ -312,20 +263,10 @@ pub mod witbind_fixtures {
                         (s.take_handle() as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-runtime/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]sink"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-runtime/host", "[async-lower]sink",
+                            (i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -350,18 +291,9 @@ pub mod witbind_fixtures {
             }
             /// `n` items, `item(i)` for `i` in `0..n` (see the guest).
             pub fn items(n: u32) -> ::witbind::rt::async_support::StreamReader<Item> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "items"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-runtime/host", "items", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(n)) };
                 unsafe {
                     ::witbind::rt::async_support::StreamReader::new(
@@ -374,18 +306,9 @@ pub mod witbind_fixtures {
             pub fn later(
                 v: &str,
             ) -> ::witbind::rt::async_support::FutureReader<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "later"]
-                    fn _wit_import(_: *mut u8, _: usize) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:async-runtime/host", "later", (ptr, len), i32
+                );
                 let _vec2 = v;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();
@@ -417,20 +340,10 @@ pub mod witbind_fixtures {
                         (f.take_handle() as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "witbind-fixtures:async-runtime/host"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]await-future"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:async-runtime/host",
+                            "[async-lower]await-future", (i32, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -455,116 +368,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `u8`, with the intrinsics of `bytes`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]bytes"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host", "[stream-new-0]bytes", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]bytes"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][stream-read-0]bytes", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]bytes"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][stream-write-0]bytes", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]bytes"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-cancel-read-0]bytes", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]bytes"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-cancel-write-0]bytes", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]bytes"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-drop-readable-0]bytes", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]bytes"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-drop-writable-0]bytes", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -580,7 +429,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -589,116 +438,52 @@ pub mod witbind_fixtures {
             /// The `stream` vtable of `Item`, with the intrinsics of `items`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]items"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host", "[stream-new-0]items", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]items"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][stream-read-0]items", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]items"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][stream-write-0]items", (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]items"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-cancel-read-0]items", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]items"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-cancel-write-0]items", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]items"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-drop-readable-0]items", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]items"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[stream-drop-writable-0]items", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -796,7 +581,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for Item {
+                unsafe impl super::super::super::wit_stream::StreamPayload for Item {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -805,108 +590,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `:: witbind :: rt :: String`, with the intrinsics of `later`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-0]later"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host", "[future-new-0]later", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-0]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][future-read-0]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-0]later"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][future-write-0]later", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-0]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-cancel-read-0]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-0]later"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-cancel-write-0]later", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-0]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-drop-readable-0]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-0]later"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-drop-writable-0]later", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -951,7 +680,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::witbind::rt::String {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -961,108 +690,52 @@ pub mod witbind_fixtures {
             /// The `future` vtable of `u32`, with the intrinsics of `await-future`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-0]await-future"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-new-0]await-future", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-0]await-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][future-read-0]await-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-0]await-future"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[async-lower][future-write-0]await-future", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-0]await-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-cancel-read-0]await-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-0]await-future"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-cancel-write-0]await-future", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-0]await-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-drop-readable-0]await-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:async-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-0]await-future"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:async-runtime/host",
+                        "[future-drop-writable-0]await-future", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -1088,7 +761,7 @@ pub mod witbind_fixtures {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload for u32 {
+                unsafe impl super::super::super::wit_future::FuturePayload for u32 {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
                     > = &VTABLE;
@@ -1243,20 +916,10 @@ pub mod exports {
                         let _vec4 = &_ret3;
                         let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                         let _len4 = _vec4.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]compute"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]compute", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
                     }) as i32
@@ -1278,20 +941,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::noop(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]noop"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]noop", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
                     }) as i32
@@ -1313,20 +966,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::bounce(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]bounce"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]bounce", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
                     }) as i32
@@ -1348,20 +991,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::produce(arg0 as u64).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]produce"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]produce", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
                     }) as i32
@@ -1392,20 +1025,10 @@ pub mod exports {
                                 .await
                         };
                         let (_t3, _t4) = &_ret2;
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]consume"]
-                            fn _wit_import(_: i64, _: i64);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64, _: i64) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]consume", (i64, i64)
+                        );
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
@@ -1433,20 +1056,10 @@ pub mod exports {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::relay(arg0 as u64).await };
                         let (_t3, _t4) = &_ret2;
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]relay"]
-                            fn _wit_import(_: i64, _: i64);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64, _: i64) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]relay", (i64, i64)
+                        );
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(
@@ -1473,20 +1086,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::items(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]items"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]items", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
                     }) as i32
@@ -1542,20 +1145,10 @@ pub mod exports {
                             unsafe { *_base3.add(16).cast::<usize>() = _len10 };
                             unsafe { *_base3.add(12).cast::<*mut u8>() = _array10 };
                         }
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]collect-items"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]collect-items", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_array11, _len11) };
                         unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 20, 4) };
@@ -1589,20 +1182,10 @@ pub mod exports {
                                 })
                                 .await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]upper"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]upper", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret2.take_handle() as i32) };
                     }) as i32
@@ -1638,20 +1221,10 @@ pub mod exports {
                             };
                             __T::later(_string2).await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]later"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]later", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ret3.take_handle() as i32) };
                     }) as i32
@@ -1690,20 +1263,10 @@ pub mod exports {
                         let _vec4 = &_ret3;
                         let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
                         let _len4 = _vec4.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]await-host-later"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]await-host-later", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr4, _len4) };
                     }) as i32
@@ -1725,20 +1288,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::pass_future(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]pass-future"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]pass-future", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
                     }) as i32
@@ -1771,20 +1324,10 @@ pub mod exports {
                         let _vec3 = &_ret2;
                         let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
                         let _len3 = _vec3.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]wait"]
-                            fn _wit_import(_: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]wait", (ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_ptr3, _len3) };
                     }) as i32
@@ -1820,20 +1363,10 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]read-some"]
-                            fn _wit_import(_: i64);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]read-some", (i64)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i64(&_ret2)) };
                     }) as i32
@@ -1874,20 +1407,10 @@ pub mod exports {
                                 )
                                 .await
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]drop-early"]
-                            fn _wit_import();
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]drop-early", ()
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import() };
                     }) as i32
@@ -1909,20 +1432,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::cancel_import().await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]cancel-import"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]cancel-import", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
                     }) as i32
@@ -1969,20 +1482,10 @@ pub mod exports {
                                 (1i32, (_e6.handle() as i32) as usize as *mut u8, 0usize)
                             }
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]fail"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[task-return]fail", (i32, ptr, len)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v7, _v8, _v9) };
                     }) as i32
@@ -2094,7 +1597,9 @@ pub mod exports {
                     let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
                     let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
                     let _array12 = unsafe { ::witbind::rt::alloc(_len12 * 12, 4) };
-                    for (i, (_key10, _value10)) in _entries12.enumerate() {
+                    let mut _written12 = 0;
+                    for (_key10, _value10) in _entries12.take(_len12) {
+                        let i = _written12;
                         let _base10 = unsafe { _array12.add(i * 12) };
                         let _vec11 = (_key10).into_bytes().into_boxed_slice();
                         let _len11 = _vec11.len();
@@ -2106,7 +1611,9 @@ pub mod exports {
                                 _value10,
                             )
                         };
+                        _written12 += 1;
                     }
+                    ::witbind::rt::assert_entries(_written12, _len12);
                     unsafe { *_ptr9.add(4).cast::<usize>() = _len12 };
                     unsafe { *_ptr9.cast::<*mut u8>() = _array12 };
                     _ptr9
@@ -2407,20 +1914,10 @@ pub mod exports {
                 /// The `stream` vtable of `:: witbind :: rt :: String`, with the intrinsics of `upper`.
                 const _: () = {
                     unsafe fn new() -> u64 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-new-0]upper"]
-                            fn _wit_import() -> i64;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i64 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[stream-new-0]upper", (), i64
+                        );
                         unsafe { _wit_import() as u64 }
                     }
                     unsafe fn start_read(
@@ -2428,24 +1925,10 @@ pub mod exports {
                         ptr: *mut u8,
                         count: usize,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][stream-read-0]upper"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[async-lower][stream-read-0]upper", (i32, ptr, len), i32
+                        );
                         unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                     }
                     unsafe fn start_write(
@@ -2453,94 +1936,40 @@ pub mod exports {
                         ptr: *const u8,
                         count: usize,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower][stream-write-0]upper"]
-                            fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[async-lower][stream-write-0]upper", (i32, ptr, len), i32
+                        );
                         unsafe {
                             _wit_import(handle as i32, ptr.cast_mut(), count) as u32
                         }
                     }
                     unsafe fn cancel_read(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-cancel-read-0]upper"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[stream-cancel-read-0]upper", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn cancel_write(handle: u32) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-cancel-write-0]upper"]
-                            fn _wit_import(_: i32) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[stream-cancel-write-0]upper", (i32), i32
+                        );
                         unsafe { _wit_import(handle as i32) as u32 }
                     }
                     unsafe fn drop_readable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-drop-readable-0]upper"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[stream-drop-readable-0]upper", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     unsafe fn drop_writable(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:async-runtime/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[stream-drop-writable-0]upper"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:async-runtime/api",
+                            "[stream-drop-writable-0]upper", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                     #[allow(unused_variables)]
@@ -2585,7 +2014,7 @@ pub mod exports {
                         drop_readable,
                         drop_writable,
                     };
-                    impl super::super::super::super::wit_stream::StreamPayload
+                    unsafe impl super::super::super::super::wit_stream::StreamPayload
                     for ::witbind::rt::String {
                         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                             Self,

@@ -1562,18 +1562,9 @@ pub mod witbind_fixtures {
             /// Echoes a wide enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_wide(x: Wide) -> Wide {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-enum/wide-enum")]
-                unsafe extern "C" {
-                    #[link_name = "echo-wide"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-enum/wide-enum", "echo-wide", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Wide::_lift(_ret2 as u16) }
             }
@@ -1583,24 +1574,10 @@ pub mod witbind_fixtures {
                 x: &[Wide],
                 y: ::core::option::Option<Wide>,
             ) -> ::core::result::Result<Wide, Wide> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-enum/wide-enum")]
-                unsafe extern "C" {
-                    #[link_name = "in-containers"]
-                    fn _wit_import(_: *mut u8, _: usize, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-enum/wide-enum", "in-containers", (ptr, len,
+                    i32, i32, ptr)
+                );
                 #[repr(align(2))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 4]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);

@@ -22,16 +22,7 @@ pub fn wide_world_fn(
     a15: u64,
     a16: u64,
 ) -> (u64, u64, u64) {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "wide-world-fn"]
-        fn _wit_import(_: *mut u8, _: *mut u8);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "wide-world-fn", (ptr, ptr));
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
@@ -127,52 +118,10 @@ pub mod witbind_fixtures {
                 a14: u32,
                 a15: u32,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "sixteen-params"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: f32,
-                        _: f64,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i64,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i64,
-                    _: f32,
-                    _: f64,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "sixteen-params", (i32, i32,
+                    i32, i64, i32, i32, i32, i64, f32, f64, i32, i32, i32, i32, i32, i32)
+                );
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_i32(a0),
@@ -215,18 +164,9 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "seventeen-params"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "seventeen-params", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 80]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
@@ -269,18 +209,9 @@ pub mod witbind_fixtures {
                 h: &str,
                 i: &str,
             ) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "many-strings"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "many-strings", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
@@ -342,18 +273,9 @@ pub mod witbind_fixtures {
             }
             /// One record parameter of 17 flat values.
             pub fn record_param(x: Seventeen) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "record-param"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "record-param", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
@@ -398,18 +320,9 @@ pub mod witbind_fixtures {
             }
             /// A record result of 17 values.
             pub fn record_result() -> Seventeen {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "record-result"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "record-result", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
@@ -454,18 +367,9 @@ pub mod witbind_fixtures {
             }
             /// A 17-value record in, and out.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "echo-seventeen"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "echo-seventeen", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
@@ -547,18 +451,9 @@ pub mod witbind_fixtures {
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "two-results"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "two-results", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -570,18 +465,9 @@ pub mod witbind_fixtures {
             }
             /// An option result: a discriminant and a payload.
             pub fn option_result() -> ::core::option::Option<u64> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "option-result"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "option-result", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -599,18 +485,9 @@ pub mod witbind_fixtures {
             }
             /// A string result: a pointer and a length.
             pub fn string_result() -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "string-result"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "string-result", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -631,18 +508,10 @@ pub mod witbind_fixtures {
                 (::witbind::rt::String, ::witbind::rt::Vec<u8>, u64),
                 (Seventeen, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "large-result"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "large-result", (ptr, len,
+                    ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
@@ -753,50 +622,10 @@ pub mod witbind_fixtures {
                 nested: &[::witbind::rt::Vec<u8>],
                 last: char,
             ) -> (::witbind::rt::String, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:big-signatures/wide")]
-                unsafe extern "C" {
-                    #[link_name = "mixed"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i64,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:big-signatures/wide", "mixed", (ptr, len, ptr, len,
+                    i32, ptr, len, i64, ptr, len, i32, ptr, len, i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -85,18 +85,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for HandleSource {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:borrowed-imports/res")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]handle-source"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:borrowed-imports/res",
+                        "[resource-drop]handle-source", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -126,18 +118,10 @@ pub mod witbind_fixtures {
             impl HandleSource {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:borrowed-imports/res")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]handle-source"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:borrowed-imports/res",
+                        "[constructor]handle-source", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     HandleSource {
                         handle: unsafe {
@@ -146,18 +130,10 @@ pub mod witbind_fixtures {
                     }
                 }
                 pub fn id(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:borrowed-imports/res")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]handle-source.id"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:borrowed-imports/res",
+                        "[method]handle-source.id", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -281,13 +257,17 @@ pub mod exports {
                     for i in 0.._len5 {
                         let _base2 = unsafe { _array5.add(i * 4) };
                         let _l3 = unsafe { *_base2.cast::<i32>() };
-                        let _box4 = ::witbind::rt::Box::new(HandleSource {
-                            handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l3 as u32)
-                            },
-                        });
-                        let _ptr4: *const HandleSource = &*_box4;
-                        _borrows4.push(_box4);
+                        _borrows4
+                            .push(
+                                ::witbind::rt::Box::new(HandleSource {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l3 as u32)
+                                    },
+                                }),
+                            );
+                        let _ptr4: *const HandleSource = ::witbind::rt::last_boxed(
+                            &_borrows4,
+                        );
                         _list5.push(unsafe { &*_ptr4 });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
@@ -316,13 +296,17 @@ pub mod exports {
                                     0 => ::core::option::Option::None,
                                     1 => {
                                         let _l6 = unsafe { *_base2.add(4).cast::<i32>() };
-                                        let _box7 = ::witbind::rt::Box::new(HandleSource {
-                                            handle: unsafe {
-                                                ::witbind::rt::Resource::from_handle(_l6 as u32)
-                                            },
-                                        });
-                                        let _ptr7: *const HandleSource = &*_box7;
-                                        _borrows7.push(_box7);
+                                        _borrows7
+                                            .push(
+                                                ::witbind::rt::Box::new(HandleSource {
+                                                    handle: unsafe {
+                                                        ::witbind::rt::Resource::from_handle(_l6 as u32)
+                                                    },
+                                                }),
+                                            );
+                                        let _ptr7: *const HandleSource = ::witbind::rt::last_boxed(
+                                            &_borrows7,
+                                        );
                                         ::core::option::Option::Some(unsafe { &*_ptr7 })
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -382,13 +366,17 @@ pub mod exports {
                     for i in 0.._len14 {
                         let _base8 = unsafe { _array14.add(i * 12) };
                         let _l9 = unsafe { *_base8.cast::<i32>() };
-                        let _box10 = ::witbind::rt::Box::new(HandleSource {
-                            handle: unsafe {
-                                ::witbind::rt::Resource::from_handle(_l9 as u32)
-                            },
-                        });
-                        let _ptr10: *const HandleSource = &*_box10;
-                        _borrows10.push(_box10);
+                        _borrows10
+                            .push(
+                                ::witbind::rt::Box::new(HandleSource {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l9 as u32)
+                                    },
+                                }),
+                            );
+                        let _ptr10: *const HandleSource = ::witbind::rt::last_boxed(
+                            &_borrows10,
+                        );
                         let _l11 = unsafe { *_base8.add(4).cast::<*mut u8>() };
                         let _l12 = unsafe { *_base8.add(8).cast::<usize>() };
                         let _string13 = unsafe {

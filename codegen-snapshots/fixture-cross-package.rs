@@ -5,16 +5,7 @@ pub type Thing = witbind_deps::types::things::Thing;
 /// A world-level function returning a type from another package.
 #[rustfmt::skip]
 pub fn first_thing() -> ::core::option::Option<Thing> {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "first-thing"]
-        fn _wit_import(_: *mut u8);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: *mut u8) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "first-thing", (ptr));
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
@@ -51,16 +42,7 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
 /// A function that comes with the included world.
 #[rustfmt::skip]
 pub fn count_things() -> u32 {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "count-things"]
-        fn _wit_import() -> i32;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import() -> i32 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "count-things", (), i32);
     let _ret2 = unsafe { _wit_import() };
     _ret2 as u32
 }
@@ -85,18 +67,7 @@ pub mod witbind_deps {
             }
             /// The current time as a stamp.
             pub fn now(by: Id) -> Stamp {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-deps:base/types")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-deps:base/types", "now", (i64, ptr));
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -171,18 +142,10 @@ pub mod witbind_deps {
             }
             impl ::witbind::rt::WasmResource for Registry {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]registry"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-deps:types/things@1.2.3", "[resource-drop]registry",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -213,18 +176,10 @@ pub mod witbind_deps {
                 /// An empty registry.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]registry"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-deps:types/things@1.2.3", "[constructor]registry", (),
+                        i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Registry {
                         handle: unsafe {
@@ -235,34 +190,10 @@ pub mod witbind_deps {
                 /// Adds a thing; returns its id.
                 #[allow(clippy::clone_on_copy, clippy::should_implement_trait)]
                 pub fn add(&self, thing: &Thing) -> Id {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]registry.add"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i64,
-                            _: *mut u8,
-                            _: usize,
-                            _: i64,
-                            _: i64,
-                            _: i32,
-                        ) -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: i64,
-                        _: i32,
-                    ) -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-deps:types/things@1.2.3", "[method]registry.add", (i32,
+                        i64, ptr, len, i64, i64, i32), i64
+                    );
                     let Thing { id: _f2, name: _f3, created: _f4, level: _f5 } = thing;
                     let _vec6 = _f3;
                     let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
@@ -283,18 +214,10 @@ pub mod witbind_deps {
                 }
                 /// Looks a thing up.
                 pub fn get(&self, id: Id) -> ::core::option::Option<Thing> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-deps:types/things@1.2.3")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]registry.get"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-deps:types/things@1.2.3", "[method]registry.get", (i32,
+                        i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
                     let mut _ret_area = _RetArea(
@@ -370,36 +293,10 @@ pub mod witbind_fixtures {
             /// Wraps a thing, borrowing a registry from another package.
             #[allow(clippy::clone_on_copy)]
             pub fn wrap(thing: &Thing, registry: &Registry) -> Wrapper {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:cross-package/types")]
-                unsafe extern "C" {
-                    #[link_name = "wrap"]
-                    fn _wit_import(
-                        _: i64,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i64,
-                    _: *mut u8,
-                    _: usize,
-                    _: i64,
-                    _: i64,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:cross-package/types", "wrap", (i64, ptr, len, i64,
+                    i64, i32, i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 64]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 64]);

@@ -8,16 +8,7 @@ pub type Options = witbind_fixtures::docs::documented::Options;
 #[rustfmt::skip]
 #[allow(clippy::clone_on_copy)]
 pub fn world_fn(level: Level, options: Options) {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "world-fn"]
-        fn _wit_import(_: i32, _: i32);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "world-fn", (i32, i32));
     unsafe { _wit_import(level.clone() as i32, options.bits() as i32) };
 }
 #[rustfmt::skip]
@@ -97,18 +88,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]handle"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:docs/documented", "[resource-drop]handle",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -139,18 +122,10 @@ pub mod witbind_fixtures {
                 /// A constructor doc.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]handle"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:docs/documented", "[constructor]handle", (),
+                        i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
@@ -160,36 +135,20 @@ pub mod witbind_fixtures {
                 }
                 /// A method doc.
                 pub fn method(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]handle.method"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:docs/documented", "[method]handle.method",
+                        (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
                 }
                 /// A static function doc.
                 pub fn function() -> Handle {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]handle.function"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:docs/documented", "[static]handle.function",
+                        (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Handle {
                         handle: unsafe {
@@ -204,23 +163,9 @@ pub mod witbind_fixtures {
             ///
             /// Text after the heading.
             pub fn run(input: &Thing) -> Choice {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                unsafe extern "C" {
-                    #[link_name = "run"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:docs/documented", "run", (i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -255,49 +200,22 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn undocumented() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                unsafe extern "C" {
-                    #[link_name = "undocumented"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:docs/documented", "undocumented", ()
+                );
                 unsafe { _wit_import() };
             }
             pub fn empty_doc() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                unsafe extern "C" {
-                    #[link_name = "empty-doc"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:docs/documented", "empty-doc", ()
+                );
                 unsafe { _wit_import() };
             }
             /// Doc without a leading space.
             pub fn tight_doc() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:docs/documented")]
-                unsafe extern "C" {
-                    #[link_name = "tight-doc"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:docs/documented", "tight-doc", ()
+                );
                 unsafe { _wit_import() };
             }
         }
@@ -312,16 +230,7 @@ pub mod inline {
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
     /// A doc inside an inline interface.
     pub fn inner() {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "inline")]
-        unsafe extern "C" {
-            #[link_name = "inner"]
-            fn _wit_import();
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import() {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("inline", "inner", ());
         unsafe { _wit_import() };
     }
 }

@@ -95,120 +95,57 @@ pub mod witbind_fixtures {
             }
             /// Echoes one-member flags.
             pub fn echo_one(x: One) -> One {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-one"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-one", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 One::from_bits_retain(_ret2 as u8)
             }
             /// Echoes eight-member flags.
             pub fn echo_eight(x: Eight) -> Eight {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-eight"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-eight", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 Eight::from_bits_retain(_ret2 as u8)
             }
             /// Echoes nine-member flags.
             pub fn echo_nine(x: Nine) -> Nine {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-nine"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-nine", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 Nine::from_bits_retain(_ret2 as u16)
             }
             /// Echoes sixteen-member flags.
             pub fn echo_sixteen(x: Sixteen) -> Sixteen {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-sixteen"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-sixteen", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 Sixteen::from_bits_retain(_ret2 as u16)
             }
             /// Echoes seventeen-member flags.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-seventeen"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-seventeen", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 Seventeen::from_bits_retain(_ret2 as u32)
             }
             /// Echoes thirty-two-member flags.
             pub fn echo_thirty_two(x: ThirtyTwo) -> ThirtyTwo {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-thirty-two"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-thirty-two", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 ThirtyTwo::from_bits_retain(_ret2 as u32)
             }
             /// Echoes multi-word flags.
             pub fn echo_access(x: Access) -> Access {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "echo-access"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "echo-access", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.bits() as i32) };
                 Access::from_bits_retain(_ret2 as u8)
             }
@@ -224,42 +161,10 @@ pub mod witbind_fixtures {
                 g: &[Access],
                 h: ::core::option::Option<Nine>,
             ) -> (One, ThirtyTwo) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:flags/permissions")]
-                unsafe extern "C" {
-                    #[link_name = "all"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:flags/permissions", "all", (i32, i32, i32, i32,
+                    i32, i32, ptr, len, i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

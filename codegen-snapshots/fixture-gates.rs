@@ -3,16 +3,7 @@
 /// A world-level function available since 1.1.0.
 #[rustfmt::skip]
 pub fn newer_fn() {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "newer-fn"]
-        fn _wit_import();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import() {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "newer-fn", ());
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
@@ -38,18 +29,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Widget {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]widget"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:gates/stable@1.1.0", "[resource-drop]widget",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -80,18 +63,10 @@ pub mod witbind_fixtures {
                 /// Always there.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]widget"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:gates/stable@1.1.0", "[constructor]widget", (),
+                        i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Widget {
                         handle: unsafe {
@@ -102,35 +77,17 @@ pub mod witbind_fixtures {
             }
             /// A function available since 1.0.0.
             pub fn configure(config: Config) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
-                unsafe extern "C" {
-                    #[link_name = "configure"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:gates/stable@1.1.0", "configure", (i32)
+                );
                 let Config { level: _f2 } = config;
                 unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
             }
             /// A function that is deprecated but still generated.
             pub fn old_configure(level: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:gates/stable@1.1.0")]
-                unsafe extern "C" {
-                    #[link_name = "old-configure"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:gates/stable@1.1.0", "old-configure", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(level)) };
             }
         }

@@ -6,16 +6,7 @@ pub type T = witbind_fixtures::generated_names::t::T;
 pub type Ret = witbind_fixtures::generated_names::t::Ret;
 #[rustfmt::skip]
 pub fn i(t: &T) -> Ret {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "i"]
-        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "i", (i32, ptr, len, ptr));
     #[repr(align(8))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);
@@ -323,9 +314,6 @@ pub unsafe fn __post_return_ptr<__T: Guest>(arg0: *mut u8) {
     let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
     let _base7 = _l4;
     let _len7 = _l5;
-    for i in 0.._len7 {
-        let _base6 = unsafe { _base7.add(i) };
-    }
     unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7, 1) };
     let _l8 = unsafe { *arg0.add(20).cast::<u8>() };
     match i32::from(_l8) {
@@ -523,18 +511,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]handle"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[resource-drop]handle",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -563,22 +543,10 @@ pub mod witbind_fixtures {
             }
             impl Handle {
                 pub fn new(t: &T) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]handle"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[constructor]handle",
+                        (i32, ptr, len), i32
+                    );
                     let (_v6, _v7, _v8) = match t {
                         T::A(_e2) => {
                             (
@@ -603,70 +571,21 @@ pub mod witbind_fixtures {
                     }
                 }
                 pub fn rep(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]handle.rep"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[method]handle.rep",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
                     _ret2 as u32
                 }
                 pub fn ret(&self, ptr: &Handle, len: &Ret) -> T {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]handle.ret"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[method]handle.ret", (i32,
+                        i32, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32, i32,
+                        i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -757,52 +676,11 @@ pub mod witbind_fixtures {
                     }
                 }
                 pub fn t(t: &T, ret: &Ret) -> Handle {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]handle.t"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                        ) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[static]handle.t", (i32,
+                        ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr, len, i64, i32,
+                        i32, i32), i32
+                    );
                     let (_v6, _v7, _v8) = match t {
                         T::A(_e2) => {
                             (
@@ -894,18 +772,9 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Rt {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]rt"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[resource-drop]rt", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -934,18 +803,10 @@ pub mod witbind_fixtures {
             }
             impl Rt {
                 pub fn guest(&self, i: u32) -> ::witbind::rt::String {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]rt.guest"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:generated-names/t", "[method]rt.guest", (i32,
+                        i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -975,18 +836,9 @@ pub mod witbind_fixtures {
             /// Parameters named like locals and helpers.
             #[allow(clippy::clone_on_copy)]
             pub fn uses(t: &T, ret: &Ret, ptr: Ptr, len: Len, result: &[Ret]) -> T {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/t")]
-                unsafe extern "C" {
-                    #[link_name = "uses"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/t", "uses", (ptr, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
@@ -1178,36 +1030,10 @@ pub mod witbind_fixtures {
                 handle: u64,
                 rt: &Rt,
             ) -> ::core::result::Result<T, T> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "ret"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i64,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "ret", (ptr, len, i32,
+                    ptr, len, i64, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1311,18 +1137,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn i(i: &[::witbind::rt::Vec<T>]) -> ::witbind::rt::Vec<T> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "i"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "i", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1410,38 +1227,10 @@ pub mod witbind_fixtures {
                 arg0: ::core::option::Option<&T>,
                 rep: (&T, &Ptr),
             ) -> ::core::option::Option<T> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "arg0"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "arg0", (i32, i32, ptr,
+                    len, i32, ptr, len, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1534,34 +1323,10 @@ pub mod witbind_fixtures {
                 ptr: &[::witbind::rt::String],
                 len: u32,
             ) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "result"]
-                    fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "result", (i32, ptr, len,
+                    ptr, len, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1601,23 +1366,10 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn handle(t: ::core::option::Option<&T>) -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:generated-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "handle"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                ) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:generated-names/locals", "handle", (i32, i32, ptr,
+                    len), i32
+                );
                 let (_v11, _v12, _v13, _v14) = match t {
                     ::core::option::Option::None => {
                         (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -1723,20 +1475,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Handle {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]handle"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-drop]handle", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -1747,20 +1489,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]handle"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-new]handle", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -1816,20 +1548,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestHandle>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]handle"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-rep]handle", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1885,20 +1607,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Rt {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]rt"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-drop]rt", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -1909,20 +1621,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]rt"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-new]rt", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -1978,20 +1680,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestRt>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/t"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]rt"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/t",
+                            "[resource-rep]rt", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -2055,7 +1747,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -2086,7 +1779,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -3364,20 +3058,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Guest_ {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]guest"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-drop]guest", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -3388,20 +3072,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]guest"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-new]guest", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -3457,20 +3131,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestGuest>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]guest"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-rep]guest", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -3526,20 +3190,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Stub {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]stub"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-drop]stub", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -3550,20 +3204,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]stub"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-new]stub", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -3619,20 +3263,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestStub>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:generated-names/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]stub"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:generated-names/guest",
+                            "[resource-rep]stub", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -3697,7 +3331,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -3727,7 +3362,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))

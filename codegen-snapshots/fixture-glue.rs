@@ -27,53 +27,864 @@ macro_rules! __export_glue_impl {
 pub(crate) use __export_glue_impl as export;
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
+pub mod witbind_fixtures {
+    pub mod glue {
+        /// The value types both directions share.
+        pub mod types {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            #[derive(Clone, Debug)]
+            pub struct Person {
+                pub name: ::witbind::rt::String,
+                pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
+                pub age: u64,
+            }
+            #[derive(Clone, Debug)]
+            pub enum Shape {
+                Named(::witbind::rt::String),
+                People(::witbind::rt::Vec<Person>),
+                Empty,
+            }
+            ::witbind::rt::bitflags::bitflags! {
+                #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)] pub
+                struct Perms : u8 { const READ = 1 << 0; const WRITE = 1 << 1; const EXEC
+                = 1 << 2; }
+            }
+            #[repr(u8)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+            pub enum Color {
+                Red,
+                Green,
+                Blue,
+            }
+            impl Color {
+                /// The case with discriminant `val`.
+                ///
+                /// # Safety
+                /// `val` must be a discriminant of this enum.
+                #[doc(hidden)]
+                pub unsafe fn _lift(val: u8) -> Color {
+                    match val {
+                        0 => Color::Red,
+                        1 => Color::Green,
+                        2 => Color::Blue,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
+                }
+            }
+        }
+        /// Imported: the host (the test) echoes every argument.
+        pub mod host {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
+            pub type Person = super::types::Person;
+            pub type Shape = super::types::Shape;
+            pub type Perms = super::types::Perms;
+            pub type Color = super::types::Color;
+            /// A resource the host implements.
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct Counter {
+                pub(crate) handle: ::witbind::rt::Resource<Counter>,
+            }
+            impl ::witbind::rt::WasmResource for Counter {
+                unsafe fn drop(handle: u32) {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:glue/host", "[resource-drop]counter", (i32)
+                    );
+                    unsafe { _wit_import(handle as i32) }
+                }
+            }
+            impl Counter {
+                /// Takes ownership of a raw handle.
+                ///
+                /// # Safety
+                /// `handle` must be an owned handle of this resource type that
+                /// nothing else drops.
+                #[doc(hidden)]
+                pub unsafe fn from_handle(handle: u32) -> Self {
+                    Self {
+                        handle: unsafe { ::witbind::rt::Resource::from_handle(handle) },
+                    }
+                }
+                /// Moves ownership of the raw handle out of this value.
+                #[doc(hidden)]
+                pub fn take_handle(&self) -> u32 {
+                    ::witbind::rt::Resource::take_handle(&self.handle)
+                }
+                /// The raw handle, still owned by this value.
+                #[doc(hidden)]
+                pub fn handle(&self) -> u32 {
+                    ::witbind::rt::Resource::handle(&self.handle)
+                }
+            }
+            impl Counter {
+                pub fn new(start: u32) -> Self {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:glue/host", "[constructor]counter", (i32), i32
+                    );
+                    let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(start)) };
+                    Counter {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
+                    }
+                }
+                pub fn get(&self) -> u32 {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:glue/host", "[method]counter.get", (i32), i32
+                    );
+                    let _ret2 = unsafe {
+                        _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
+                    };
+                    _ret2 as u32
+                }
+                #[allow(clippy::should_implement_trait)]
+                pub fn add(&self, by: u32) {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:glue/host", "[method]counter.add", (i32, i32)
+                    );
+                    unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            ::witbind::rt::as_i32(by),
+                        )
+                    };
+                }
+                /// A new counter holding the sum of both.
+                pub fn merge(a: Counter, b: &Counter) -> Counter {
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:glue/host", "[static]counter.merge", (i32,
+                        i32), i32
+                    );
+                    let _ret2 = unsafe {
+                        _wit_import(
+                            ::witbind::rt::Resource::take_handle(&a.handle) as i32,
+                            ::witbind::rt::Resource::handle(&b.handle) as i32,
+                        )
+                    };
+                    Counter {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(_ret2 as u32)
+                        },
+                    }
+                }
+            }
+            pub fn string(s: &str) -> ::witbind::rt::String {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "string", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = s;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5),
+                    )
+                }
+            }
+            pub fn bytes(b: &[u8]) -> ::witbind::rt::Vec<u8> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "bytes", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = b;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
+            }
+            pub fn strings(
+                l: &[::witbind::rt::String],
+            ) -> ::witbind::rt::Vec<::witbind::rt::String> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "strings", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec4 = l;
+                let _len4 = _vec4.len();
+                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                for (i, _e2) in _vec4.iter().enumerate() {
+                    let _base2 = unsafe { _array4.add(i * 8) };
+                    let _vec3 = _e2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                }
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array4, _len4, _ptr5) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 8, 4) };
+                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
+                let _array12 = _l6;
+                let _len12 = _l7;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base8 = unsafe { _array12.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list12
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                _list12
+            }
+            pub fn people(p: &[Person]) -> ::witbind::rt::Vec<Person> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "people", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let _vec10 = p;
+                let _len10 = _vec10.len();
+                let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 24, 8) };
+                for (i, _e2) in _vec10.iter().enumerate() {
+                    let _base2 = unsafe { _array10.add(i * 24) };
+                    let Person { name: _f3, tags: _f4, age: _f5 } = _e2;
+                    let _vec6 = _f3;
+                    let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                    let _len6 = _vec6.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len6 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
+                    let _vec9 = _f4;
+                    let _len9 = _vec9.len();
+                    let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+                    for (i, _e7) in _vec9.iter().enumerate() {
+                        let _base7 = unsafe { _array9.add(i * 8) };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *_base7.add(4).cast::<usize>() = _len8 };
+                        unsafe { *_base7.cast::<*mut u8>() = _ptr8 };
+                    }
+                    _cleanup_list.push((_array9, _len9 * 8, 4));
+                    unsafe { *_base2.add(12).cast::<usize>() = _len9 };
+                    unsafe { *_base2.add(8).cast::<*mut u8>() = _array9 };
+                    unsafe {
+                        *_base2.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f5)
+                    };
+                }
+                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array10, _len10, _ptr11) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 24, 8) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
+                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
+                let _array26 = _l12;
+                let _len26 = _l13;
+                let mut _list26 = ::witbind::rt::Vec::with_capacity(_len26);
+                for i in 0.._len26 {
+                    let _base14 = unsafe { _array26.add(i * 24) };
+                    let _l15 = unsafe { *_base14.cast::<*mut u8>() };
+                    let _l16 = unsafe { *_base14.add(4).cast::<usize>() };
+                    let _string17 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l15.cast::<u8>(),
+                                _l16,
+                                _l16,
+                            ),
+                        )
+                    };
+                    let _l18 = unsafe { *_base14.add(8).cast::<*mut u8>() };
+                    let _l19 = unsafe { *_base14.add(12).cast::<usize>() };
+                    let _array24 = _l18;
+                    let _len24 = _l19;
+                    let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
+                    for i in 0.._len24 {
+                        let _base20 = unsafe { _array24.add(i * 8) };
+                        let _l21 = unsafe { *_base20.cast::<*mut u8>() };
+                        let _l22 = unsafe { *_base20.add(4).cast::<usize>() };
+                        _list24
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l21.cast::<u8>(),
+                                        _l22,
+                                        _l22,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 8, 4) };
+                    let _l25 = unsafe { *_base14.add(16).cast::<i64>() };
+                    _list26
+                        .push(Person {
+                            name: _string17,
+                            tags: _list24,
+                            age: _l25 as u64,
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array26, _len26 * 24, 8) };
+                _list26
+            }
+            pub fn shapes(s: &Shape) -> Shape {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "shapes", (i32, ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v15, _v16, _v17) = match s {
+                    Shape::Named(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (0i32, _ptr3, _len3)
+                    }
+                    Shape::People(_e4) => {
+                        let _vec13 = _e4;
+                        let _len13 = _vec13.len();
+                        let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 24, 8) };
+                        for (i, _e5) in _vec13.iter().enumerate() {
+                            let _base5 = unsafe { _array13.add(i * 24) };
+                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
+                            let _vec9 = _f6;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                            let _vec12 = _f7;
+                            let _len12 = _vec12.len();
+                            let _array12 = unsafe {
+                                ::witbind::rt::alloc(_len12 * 8, 4)
+                            };
+                            for (i, _e10) in _vec12.iter().enumerate() {
+                                let _base10 = unsafe { _array12.add(i * 8) };
+                                let _vec11 = _e10;
+                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                                let _len11 = _vec11.len();
+                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
+                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                            }
+                            _cleanup_list.push((_array12, _len12 * 8, 4));
+                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
+                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
+                            unsafe {
+                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
+                            };
+                        }
+                        _cleanup_list.push((_array13, _len13 * 24, 8));
+                        (1i32, _array13, _len13)
+                    }
+                    Shape::Empty => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                };
+                let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v15, _v16, _v17, _ptr18) };
+                for (ptr, size, align) in _cleanup_list {
+                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                }
+                let _l19 = unsafe { *_ptr18.cast::<u8>() };
+                match _l19 {
+                    0 => {
+                        let _l21 = unsafe { *_ptr18.add(4).cast::<*mut u8>() };
+                        let _l22 = unsafe { *_ptr18.add(8).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l21.cast::<u8>(),
+                                    _l22,
+                                    _l22,
+                                ),
+                            )
+                        })
+                    }
+                    1 => {
+                        let _l25 = unsafe { *_ptr18.add(4).cast::<*mut u8>() };
+                        let _l26 = unsafe { *_ptr18.add(8).cast::<usize>() };
+                        let _array39 = _l25;
+                        let _len39 = _l26;
+                        let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
+                        for i in 0.._len39 {
+                            let _base27 = unsafe { _array39.add(i * 24) };
+                            let _l28 = unsafe { *_base27.cast::<*mut u8>() };
+                            let _l29 = unsafe { *_base27.add(4).cast::<usize>() };
+                            let _string30 = unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l28.cast::<u8>(),
+                                        _l29,
+                                        _l29,
+                                    ),
+                                )
+                            };
+                            let _l31 = unsafe { *_base27.add(8).cast::<*mut u8>() };
+                            let _l32 = unsafe { *_base27.add(12).cast::<usize>() };
+                            let _array37 = _l31;
+                            let _len37 = _l32;
+                            let mut _list37 = ::witbind::rt::Vec::with_capacity(_len37);
+                            for i in 0.._len37 {
+                                let _base33 = unsafe { _array37.add(i * 8) };
+                                let _l34 = unsafe { *_base33.cast::<*mut u8>() };
+                                let _l35 = unsafe { *_base33.add(4).cast::<usize>() };
+                                _list37
+                                    .push(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l34.cast::<u8>(),
+                                                _l35,
+                                                _l35,
+                                            ),
+                                        )
+                                    });
+                            }
+                            unsafe {
+                                ::witbind::rt::cabi_dealloc(_array37, _len37 * 8, 4)
+                            };
+                            let _l38 = unsafe { *_base27.add(16).cast::<i64>() };
+                            _list39
+                                .push(Person {
+                                    name: _string30,
+                                    tags: _list37,
+                                    age: _l38 as u64,
+                                });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array39, _len39 * 24, 8) };
+                        Shape::People(_list39)
+                    }
+                    2 => Shape::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            pub fn maybe(
+                o: ::core::option::Option<&str>,
+            ) -> ::core::option::Option<::witbind::rt::String> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "maybe", (i32, ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v5, _v6, _v7) = match o {
+                    ::core::option::Option::None => {
+                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                    }
+                    ::core::option::Option::Some(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
+                    }
+                };
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<u8>() };
+                match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *_ptr8.add(4).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr8.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l12.cast::<u8>(),
+                                    _l13,
+                                    _l13,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            pub fn outcome(
+                r: ::core::result::Result<&str, &[u32]>,
+            ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::Vec<u32>> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "outcome", (i32, ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
+                let (_v6, _v7, _v8) = match r {
+                    ::core::result::Result::Ok(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (0i32, _ptr3, _len3)
+                    }
+                    ::core::result::Result::Err(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (1i32, _ptr5, _len5)
+                    }
+                };
+                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v6, _v7, _v8, _ptr9) };
+                let _l10 = unsafe { *_ptr9.cast::<u8>() };
+                match _l10 {
+                    0 => {
+                        let _l12 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
+                        let _l13 = unsafe { *_ptr9.add(8).cast::<usize>() };
+                        ::core::result::Result::Ok(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l12.cast::<u8>(),
+                                    _l13,
+                                    _l13,
+                                ),
+                            )
+                        })
+                    }
+                    1 => {
+                        let _l16 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
+                        let _l17 = unsafe { *_ptr9.add(8).cast::<usize>() };
+                        ::core::result::Result::Err(unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l16.cast::<u32>(),
+                                _l17,
+                                _l17,
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            pub fn triple(t: (&str, u8, f64)) -> (::witbind::rt::String, u8, f64) {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "triple", (ptr, len, i32, f64, ptr)
+                );
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let (_t2, _t3, _t4) = t;
+                let _vec5 = _t2;
+                let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                let _len5 = _vec5.len();
+                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        _ptr5,
+                        _len5,
+                        ::witbind::rt::as_i32(_t3),
+                        ::witbind::rt::as_f64(_t4),
+                        _ptr6,
+                    )
+                };
+                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
+                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
+                let _string9 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
+                    )
+                };
+                let _l10 = unsafe { *_ptr6.add(8).cast::<u8>() };
+                let _l11 = unsafe { *_ptr6.add(16).cast::<f64>() };
+                (_string9, _l10, _l11)
+            }
+            pub fn permissions(p: Perms) -> Perms {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "permissions", (i32), i32
+                );
+                let _ret2 = unsafe { _wit_import(p.bits() as i32) };
+                Perms::from_bits_retain(_ret2 as u8)
+            }
+            #[allow(clippy::clone_on_copy)]
+            pub fn colors(c: Color) -> Color {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "colors", (i32), i32
+                );
+                let _ret2 = unsafe { _wit_import(c.clone() as i32) };
+                unsafe { Color::_lift(_ret2 as u8) }
+            }
+            pub fn scalars(c: char, b: bool, n: u64, f: f32) -> (char, bool, u64, f32) {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "scalars", (i32, i32, i64, f32, ptr)
+                );
+                #[repr(align(8))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
+                let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(c),
+                        ::witbind::rt::as_i32(b),
+                        ::witbind::rt::as_i64(n),
+                        ::witbind::rt::as_f32(f),
+                        _ptr2,
+                    )
+                };
+                let _l3 = unsafe { *_ptr2.cast::<i32>() };
+                let _l4 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                let _l5 = unsafe { *_ptr2.add(8).cast::<i64>() };
+                let _l6 = unsafe { *_ptr2.add(16).cast::<f32>() };
+                (
+                    unsafe { ::witbind::rt::char_lift(_l3 as u32) },
+                    ::witbind::rt::bool_lift(_l4),
+                    _l5 as u64,
+                    _l6,
+                )
+            }
+            pub fn counts(
+                m: &::witbind::rt::Map<::witbind::rt::String, u32>,
+            ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "counts", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _entries4 = ::core::iter::IntoIterator::into_iter(m);
+                let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
+                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
+                let mut _written4 = 0;
+                for (_key2, _value2) in _entries4.take(_len4) {
+                    let i = _written4;
+                    let _base2 = unsafe { _array4.add(i * 12) };
+                    let _vec3 = _key2;
+                    let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec3.len();
+                    unsafe { *_base2.add(4).cast::<usize>() = _len3 };
+                    unsafe { *_base2.cast::<*mut u8>() = _ptr3 };
+                    unsafe {
+                        *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
+                    };
+                    _written4 += 1;
+                }
+                ::witbind::rt::assert_entries(_written4, _len4);
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array4, _len4, _ptr5) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
+                let _l6 = unsafe { *_ptr5.cast::<*mut u8>() };
+                let _l7 = unsafe { *_ptr5.add(4).cast::<usize>() };
+                let _array13 = _l6;
+                let _len13 = _l7;
+                let _map13: ::witbind::rt::Map<::witbind::rt::String, u32> = ::core::iter::FromIterator::from_iter(
+                    (0.._len13)
+                        .map(|i| {
+                            let _base8 = unsafe { _array13.add(i * 12) };
+                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                            let _string11 = unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l9.cast::<u8>(),
+                                        _l10,
+                                        _l10,
+                                    ),
+                                )
+                            };
+                            let _l12 = unsafe { *_base8.add(8).cast::<i32>() };
+                            (_string11, _l12 as u32)
+                        }),
+                );
+                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
+                _map13
+            }
+            pub fn fixed(a: [u16; 3]) -> [u16; 3] {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "fixed", (i32, i32, i32, ptr)
+                );
+                #[repr(align(2))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 6]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 6]);
+                let [_a2_0, _a2_1, _a2_2] = a;
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe {
+                    _wit_import(
+                        ::witbind::rt::as_i32(_a2_0),
+                        ::witbind::rt::as_i32(_a2_1),
+                        ::witbind::rt::as_i32(_a2_2),
+                        _ptr3,
+                    )
+                };
+                ::core::array::from_fn::<
+                    _,
+                    3,
+                    _,
+                >(|i| {
+                    let _base4 = unsafe { _ptr3.add(i * 2) };
+                    unsafe { *_base4.cast::<u16>() }
+                })
+            }
+        }
+    }
+}
+#[rustfmt::skip]
+#[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod exports {
     pub mod witbind_fixtures {
         pub mod glue {
+            /// Exported: every function echoes its argument.
             pub mod echo {
                 #[used]
                 #[doc(hidden)]
                 static __FORCE_SECTION_REF: fn() = super::super::super::super::__link_custom_section_describing_imports;
-                #[derive(Clone, Debug)]
-                pub struct Person {
-                    pub name: ::witbind::rt::String,
-                    pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
-                    pub age: u64,
+                pub type Person = super::super::super::super::witbind_fixtures::glue::types::Person;
+                pub type Shape = super::super::super::super::witbind_fixtures::glue::types::Shape;
+                pub type Perms = super::super::super::super::witbind_fixtures::glue::types::Perms;
+                pub type Color = super::super::super::super::witbind_fixtures::glue::types::Color;
+                pub type Counter = super::super::super::super::witbind_fixtures::glue::host::Counter;
+                /// A resource the guest implements.
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct Thing {
+                    pub(crate) handle: ::witbind::rt::Resource<Thing>,
                 }
-                #[derive(Clone, Debug)]
-                pub enum Shape {
-                    Named(::witbind::rt::String),
-                    People(::witbind::rt::Vec<Person>),
-                    Empty,
-                }
-                ::witbind::rt::bitflags::bitflags! {
-                    #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)]
-                    pub struct Perms : u8 { const READ = 1 << 0; const WRITE = 1 << 1;
-                    const EXEC = 1 << 2; }
-                }
-                #[repr(u8)]
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-                pub enum Color {
-                    Red,
-                    Green,
-                    Blue,
-                }
-                impl Color {
-                    /// The case with discriminant `val`.
-                    ///
-                    /// # Safety
-                    /// `val` must be a discriminant of this enum.
-                    #[doc(hidden)]
-                    pub unsafe fn _lift(val: u8) -> Color {
-                        match val {
-                            0 => Color::Red,
-                            1 => Color::Green,
-                            2 => Color::Blue,
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        }
+                impl ::witbind::rt::WasmResource for Thing {
+                    unsafe fn drop(handle: u32) {
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:glue/echo", "[resource-drop]thing",
+                            (i32)
+                        );
+                        unsafe { _wit_import(handle as i32) }
                     }
                 }
+                impl Thing {
+                    /// Creates a resource owning `value`; the host sees a new handle.
+                    pub fn new<T: GuestThing>(value: T) -> Self {
+                        Self::type_guard::<T>();
+                        let rep = unsafe {
+                            T::resource_into_raw_(::core::option::Option::Some(value))
+                        };
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:glue/echo", "[resource-new]thing",
+                            (ptr), i32
+                        );
+                        unsafe {
+                            Self {
+                                handle: ::witbind::rt::Resource::from_handle(
+                                    _wit_import(rep.cast()) as u32,
+                                ),
+                            }
+                        }
+                    }
+                    /// The value behind this handle.
+                    pub fn get<T: GuestThing>(&self) -> &T {
+                        unsafe { ::witbind::rt::rep_ref(self.rep::<T>()) }
+                    }
+                    /// The value behind this handle, mutably.
+                    pub fn get_mut<T: GuestThing>(&mut self) -> &mut T {
+                        unsafe { ::witbind::rt::rep_mut(self.rep::<T>()) }
+                    }
+                    /// Moves the value out; the handle is dropped.
+                    pub fn into_inner<T: GuestThing>(self) -> T {
+                        unsafe { ::witbind::rt::rep_take(self.rep::<T>()) }
+                    }
+                    /// Takes ownership of a raw handle.
+                    ///
+                    /// # Safety
+                    /// `handle` must be an owned handle of this resource type that
+                    /// nothing else drops.
+                    #[doc(hidden)]
+                    pub unsafe fn from_handle(handle: u32) -> Self {
+                        Self {
+                            handle: unsafe {
+                                ::witbind::rt::Resource::from_handle(handle)
+                            },
+                        }
+                    }
+                    /// Moves ownership of the raw handle out of this value.
+                    #[doc(hidden)]
+                    pub fn take_handle(&self) -> u32 {
+                        ::witbind::rt::Resource::take_handle(&self.handle)
+                    }
+                    /// The raw handle, still owned by this value.
+                    #[doc(hidden)]
+                    pub fn handle(&self) -> u32 {
+                        ::witbind::rt::Resource::handle(&self.handle)
+                    }
+                    /// Runs when the host drops the last handle.
+                    ///
+                    /// # Safety
+                    /// `rep` must be this resource's representation, created
+                    /// with `T`.
+                    #[doc(hidden)]
+                    pub unsafe fn dtor<T: GuestThing>(rep: *mut u8) {
+                        Self::type_guard::<T>();
+                        drop(unsafe { T::resource_from_raw_(rep.cast()) });
+                    }
+                    fn rep<T: GuestThing>(&self) -> *mut u8 {
+                        Self::type_guard::<T>();
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:glue/echo", "[resource-rep]thing",
+                            (i32), ptr
+                        );
+                        unsafe {
+                            _wit_import(
+                                ::witbind::rt::Resource::handle(&self.handle) as i32,
+                            )
+                        }
+                    }
+                    fn type_guard<T: 'static>() {
+                        static GUARD: ::witbind::rt::TypeGuard = ::witbind::rt::TypeGuard::new();
+                        GUARD.check::<T>();
+                    }
+                }
+                /// A borrow of a [`Thing`], lent to the guest for one call.
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct ThingBorrow<'a> {
+                    rep: *mut u8,
+                    _marker: ::core::marker::PhantomData<&'a Thing>,
+                }
+                impl<'a> ThingBorrow<'a> {
+                    /// Wraps a representation received from the host.
+                    ///
+                    /// # Safety
+                    /// `rep` must be a live representation of this resource.
+                    #[doc(hidden)]
+                    pub unsafe fn lift(rep: *const u8) -> Self {
+                        Self {
+                            rep: rep.cast_mut(),
+                            _marker: ::core::marker::PhantomData,
+                        }
+                    }
+                    /// The value behind this borrow.
+                    pub fn get<T: GuestThing>(&self) -> &'a T {
+                        Thing::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_ref(self.rep) }
+                    }
+                    /// The value behind this borrow, mutably: the `&mut self` of a
+                    /// method with `mutable_resources`.
+                    ///
+                    /// # Safety
+                    /// Nothing else may use the value while the reference lives
+                    /// (true for the duration of a synchronous export call).
+                    #[doc(hidden)]
+                    pub unsafe fn get_mut<T: GuestThing>(&self) -> &'a mut T {
+                        Thing::type_guard::<T>();
+                        unsafe { ::witbind::rt::rep_mut(self.rep) }
+                    }
+                }
+                /// Exported: every function echoes its argument.
                 pub trait Guest {
+                    type Thing: GuestThing;
                     fn string(s: ::witbind::rt::String) -> ::witbind::rt::String;
                     fn bytes(b: ::witbind::rt::Vec<u8>) -> ::witbind::rt::Vec<u8>;
                     fn strings(
@@ -110,6 +921,117 @@ pub mod exports {
                         m: ::witbind::rt::Map<::witbind::rt::String, u32>,
                     ) -> ::witbind::rt::Map<::witbind::rt::String, u32>;
                     fn fixed(a: [u16; 3]) -> [u16; 3];
+                    /// Takes an owned thing and gives back its name.
+                    fn consume(t: Thing) -> ::witbind::rt::String;
+                    /// Borrows a thing and renames it.
+                    fn touch(t: ThingBorrow<'_>, name: ::witbind::rt::String);
+                    /// A new thing.
+                    fn make(name: ::witbind::rt::String) -> Thing;
+                    /// The sum of the host's counters, borrowed in a list.
+                    fn total(counters: ::witbind::rt::Vec<&Counter>) -> u32;
+                }
+                pub trait GuestThing: ::witbind::rt::GuestResource<
+                        Rep = ::core::option::Option<Self>,
+                    > {
+                    /// Moves the value of a new resource into memory where it
+                    /// stays until the host drops the resource; the pointer is
+                    /// the representation the host keeps. Override it, with
+                    /// `resource_from_raw_`, to keep values elsewhere (an arena).
+                    ///
+                    /// # Safety
+                    /// The pointer must stay valid until `resource_from_raw_`
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
+                        ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
+                    }
+                    /// Takes back a representation made by `resource_into_raw_`
+                    /// when the host drops the resource.
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { ::witbind::rt::Box::from_raw(rep) }
+                    }
+                    fn new(name: ::witbind::rt::String) -> Self
+                    where
+                        Self: Sized;
+                    fn name(&self) -> ::witbind::rt::String;
+                    fn rename(&self, name: ::witbind::rt::String);
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_constructor_thing_cabi<__T: GuestThing>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _ret3 = Thing::new(__T::new(_string2));
+                    ::witbind::rt::Resource::take_handle(&_ret3.handle) as i32
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_method_thing_name_cabi<__T: GuestThing>(
+                    arg0: *mut u8,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ret2 = __T::name(
+                        (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+                    );
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_method_thing_name<__T: GuestThing>(
+                    arg0: *mut u8,
+                ) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_method_thing_rename_cabi<__T: GuestThing>(
+                    arg0: *mut u8,
+                    arg1: *mut u8,
+                    arg2: usize,
+                ) {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg1.cast::<u8>(),
+                                arg2,
+                                arg2,
+                            ),
+                        )
+                    };
+                    __T::rename(
+                        (unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) }).get(),
+                        _string2,
+                    );
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -179,9 +1101,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                 }
                 #[doc(hidden)]
@@ -695,9 +1614,6 @@ pub mod exports {
                             let _l8 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base10 = _l7;
                             let _len10 = _l8;
-                            for i in 0.._len10 {
-                                let _base9 = unsafe { _base10.add(i * 4) };
-                            }
                             unsafe {
                                 ::witbind::rt::cabi_dealloc(_base10, _len10 * 4, 4)
                             };
@@ -832,7 +1748,9 @@ pub mod exports {
                     let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
                     let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
                     let _array12 = unsafe { ::witbind::rt::alloc(_len12 * 12, 4) };
-                    for (i, (_key10, _value10)) in _entries12.enumerate() {
+                    let mut _written12 = 0;
+                    for (_key10, _value10) in _entries12.take(_len12) {
+                        let i = _written12;
                         let _base10 = unsafe { _array12.add(i * 12) };
                         let _vec11 = (_key10).into_bytes().into_boxed_slice();
                         let _len11 = _vec11.len();
@@ -844,7 +1762,9 @@ pub mod exports {
                                 _value10,
                             )
                         };
+                        _written12 += 1;
                     }
+                    ::witbind::rt::assert_entries(_written12, _len12);
                     unsafe { *_ptr9.add(4).cast::<usize>() = _len12 };
                     unsafe { *_ptr9.cast::<*mut u8>() = _array12 };
                     _ptr9
@@ -890,10 +1810,149 @@ pub mod exports {
                     _ptr3
                 }
                 #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_consume_cabi<__T: Guest>(arg0: i32) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _ret2 = __T::consume(Thing {
+                        handle: unsafe {
+                            ::witbind::rt::Resource::from_handle(arg0 as u32)
+                        },
+                    });
+                    let _ptr3 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec4 = (_ret2).into_bytes().into_boxed_slice();
+                    let _len4 = _vec4.len();
+                    let _ptr4 = ::witbind::rt::Box::into_raw(_vec4).cast::<u8>();
+                    unsafe { *_ptr3.add(4).cast::<usize>() = _len4 };
+                    unsafe { *_ptr3.cast::<*mut u8>() = _ptr4 };
+                    _ptr3
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_consume<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_touch_cabi<__T: Guest>(
+                    arg0: i32,
+                    arg1: *mut u8,
+                    arg2: usize,
+                ) {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg1.cast::<u8>(),
+                                arg2,
+                                arg2,
+                            ),
+                        )
+                    };
+                    __T::touch(
+                        unsafe { ThingBorrow::lift(::witbind::rt::rep(arg0)) },
+                        _string2,
+                    );
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_make_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let _string2 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                arg0.cast::<u8>(),
+                                arg1,
+                                arg1,
+                            ),
+                        )
+                    };
+                    let _ret3 = __T::make(_string2);
+                    ::witbind::rt::Resource::take_handle(&_ret3.handle) as i32
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_total_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    let mut _borrows4 = ::witbind::rt::Vec::<
+                        ::witbind::rt::Box<Counter>,
+                    >::new();
+                    let _array5 = arg0;
+                    let _len5 = arg1;
+                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
+                    for i in 0.._len5 {
+                        let _base2 = unsafe { _array5.add(i * 4) };
+                        let _l3 = unsafe { *_base2.cast::<i32>() };
+                        _borrows4
+                            .push(
+                                ::witbind::rt::Box::new(Counter {
+                                    handle: unsafe {
+                                        ::witbind::rt::Resource::from_handle(_l3 as u32)
+                                    },
+                                }),
+                            );
+                        let _ptr4: *const Counter = ::witbind::rt::last_boxed(
+                            &_borrows4,
+                        );
+                        _list5.push(unsafe { &*_ptr4 });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 4, 4) };
+                    let _ret6 = __T::total(_list5);
+                    ::witbind::rt::as_i32(_ret6)
+                }
+                #[doc(hidden)]
                 #[allow(unused_macros)]
                 macro_rules! __export_witbind_fixtures_glue_echo_cabi {
                     ($ty:ident with_types_in $($path_to_types:tt)*) => {
                         const _: () = {
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#[constructor]thing")]
+                            unsafe extern "C" fn export_constructor_thing(arg0: *mut u8, arg1: usize) -> i32 {
+                                unsafe {
+                                    $($path_to_types)*::_export_constructor_thing_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(arg0, arg1)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#[method]thing.name")]
+                            unsafe extern "C" fn export_method_thing_name(arg0: *mut u8) -> *mut u8 {
+                                unsafe {
+                                    $($path_to_types)*::_export_method_thing_name_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#[method]thing.name")]
+                            unsafe extern "C" fn post_return_method_thing_name(arg0: *mut u8) {
+                                unsafe {
+                                    $($path_to_types)*::__post_return_method_thing_name::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(arg0)
+                                }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#[method]thing.rename")]
+                            unsafe extern "C" fn export_method_thing_rename(
+                                arg0: *mut u8,
+                                arg1: *mut u8,
+                                arg2: usize,
+                            ) {
+                                unsafe {
+                                    $($path_to_types)*::_export_method_thing_rename_cabi::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(arg0, arg1, arg2)
+                                }
+                            }
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#string")]
                             unsafe extern "C" fn export_string(arg0: *mut u8, arg1: usize) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_string_cabi::<$ty>(arg0, arg1) }
@@ -1004,6 +2063,34 @@ pub mod exports {
                             unsafe extern "C" fn export_fixed(arg0: i32, arg1: i32, arg2: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_fixed_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#consume")]
+                            unsafe extern "C" fn export_consume(arg0: i32) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_consume_cabi::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#consume")]
+                            unsafe extern "C" fn post_return_consume(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_consume::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#touch")]
+                            unsafe extern "C" fn export_touch(arg0: i32, arg1: *mut u8, arg2: usize) {
+                                unsafe { $($path_to_types)*::_export_touch_cabi::<$ty>(arg0, arg1, arg2) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#make")]
+                            unsafe extern "C" fn export_make(arg0: *mut u8, arg1: usize) -> i32 {
+                                unsafe { $($path_to_types)*::_export_make_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#total")]
+                            unsafe extern "C" fn export_total(arg0: *mut u8, arg1: usize) -> i32 {
+                                unsafe { $($path_to_types)*::_export_total_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#[dtor]thing")]
+                            unsafe extern "C" fn dtor_thing(rep: *mut u8) {
+                                unsafe {
+                                    $($path_to_types)*::Thing::dtor::<
+                                        <$ty as $($path_to_types)*::Guest>::Thing,
+                                    >(rep)
+                                }
+                            }
                         };
                     };
                 }
@@ -1028,7 +2115,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 605] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xFA\x03\x01A\x02\x01A\x02\x01B,\x01ps\x01r\x03\x04names\x04tags\0\x03agew\x04\0\x06person\x03\0\x01\x01p\x02\x01q\x03\x05named\x01s\0\x06people\x01\x03\0\x05empty\0\0\x04\0\x05shape\x03\0\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x06\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\x08\x01@\x01\x01ss\0s\x04\0\x06string\x01\n\x01p}\x01@\x01\x01b\x0B\0\x0B\x04\0\x05bytes\x01\x0C\x01@\x01\x01l\0\0\0\x04\0\x07strings\x01\r\x01@\x01\x01p\x03\0\x03\x04\0\x06people\x01\x0E\x01@\x01\x01s\x05\0\x05\x04\0\x06shapes\x01\x0F\x01ks\x01@\x01\x01o\x10\0\x10\x04\0\x05maybe\x01\x11\x01py\x01j\x01s\x01\x12\x01@\x01\x01r\x13\0\x13\x04\0\x07outcome\x01\x14\x01o\x03s}u\x01@\x01\x01t\x15\0\x15\x04\0\x06triple\x01\x16\x01@\x01\x01p\x07\0\x07\x04\0\x0Bpermissions\x01\x17\x01@\x01\x01c\t\0\t\x04\0\x06colors\x01\x18\x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0\x19\x04\0\x07scalars\x01\x1A\x01csy\x01@\x01\x01m\x1B\0\x1B\x04\0\x06counts\x01\x1C\x01g{\x03\x01@\x01\x01a\x1D\0\x1D\x04\0\x05fixed\x01\x1E\x04\0\x1Awitbind-fixtures:glue/echo\x05\0\x04\0\x1Awitbind-fixtures:glue/glue\x04\0\x0B\n\x01\0\x04glue\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 1560] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x0B\x01A\x02\x01A\x0B\x01B\n\x01ps\x01r\x03\x04names\x04tags\0\x03agew\x04\0\x06person\x03\0\x01\x01p\x02\x01q\x03\x05named\x01s\0\x06people\x01\x03\0\x05empty\0\0\x04\0\x05shape\x03\0\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x06\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\x08\x03\0\x1Bwitbind-fixtures:glue/types\x05\0\x02\x03\0\0\x06person\x02\x03\0\0\x05shape\x02\x03\0\0\x05perms\x02\x03\0\0\x05color\x01B7\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x04\0\x07counter\x03\x01\x01i\x08\x01@\x01\x05starty\0\t\x04\0\x14[constructor]counter\x01\n\x01h\x08\x01@\x01\x04self\x0B\0y\x04\0\x13[method]counter.get\x01\x0C\x01@\x02\x04self\x0B\x02byy\x01\0\x04\0\x13[method]counter.add\x01\r\x01@\x02\x01a\t\x01b\x0B\0\t\x04\0\x15[static]counter.merge\x01\x0E\x01@\x01\x01ss\0s\x04\0\x06string\x01\x0F\x01p}\x01@\x01\x01b\x10\0\x10\x04\0\x05bytes\x01\x11\x01ps\x01@\x01\x01l\x12\0\x12\x04\0\x07strings\x01\x13\x01p\x01\x01@\x01\x01p\x14\0\x14\x04\0\x06people\x01\x15\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x16\x01ks\x01@\x01\x01o\x17\0\x17\x04\0\x05maybe\x01\x18\x01py\x01j\x01s\x01\x19\x01@\x01\x01r\x1A\0\x1A\x04\0\x07outcome\x01\x1B\x01o\x03s}u\x01@\x01\x01t\x1C\0\x1C\x04\0\x06triple\x01\x1D\x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01\x1E\x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01\x1F\x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0 \x04\0\x07scalars\x01!\x01csy\x01@\x01\x01m\"\0\"\x04\0\x06counts\x01#\x01g{\x03\x01@\x01\x01a$\0$\x04\0\x05fixed\x01%\x03\0\x1Awitbind-fixtures:glue/host\x05\x05\x02\x03\0\x01\x07counter\x01B@\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x02\x03\x02\x01\x06\x04\0\x07counter\x03\0\x08\x04\0\x05thing\x03\x01\x01i\n\x01@\x01\x04names\0\x0B\x04\0\x12[constructor]thing\x01\x0C\x01h\n\x01@\x01\x04self\r\0s\x04\0\x12[method]thing.name\x01\x0E\x01@\x02\x04self\r\x04names\x01\0\x04\0\x14[method]thing.rename\x01\x0F\x01@\x01\x01ss\0s\x04\0\x06string\x01\x10\x01p}\x01@\x01\x01b\x11\0\x11\x04\0\x05bytes\x01\x12\x01ps\x01@\x01\x01l\x13\0\x13\x04\0\x07strings\x01\x14\x01p\x01\x01@\x01\x01p\x15\0\x15\x04\0\x06people\x01\x16\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x17\x01ks\x01@\x01\x01o\x18\0\x18\x04\0\x05maybe\x01\x19\x01py\x01j\x01s\x01\x1A\x01@\x01\x01r\x1B\0\x1B\x04\0\x07outcome\x01\x1C\x01o\x03s}u\x01@\x01\x01t\x1D\0\x1D\x04\0\x06triple\x01\x1E\x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01\x1F\x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01 \x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0!\x04\0\x07scalars\x01\"\x01csy\x01@\x01\x01m#\0#\x04\0\x06counts\x01$\x01g{\x03\x01@\x01\x01a%\0%\x04\0\x05fixed\x01&\x01@\x01\x01t\x0B\0s\x04\0\x07consume\x01'\x01@\x02\x01t\r\x04names\x01\0\x04\0\x05touch\x01(\x04\0\x04make\x01\x0C\x01h\t\x01p)\x01@\x01\x08counters*\0y\x04\0\x05total\x01+\x04\0\x1Awitbind-fixtures:glue/echo\x05\x07\x04\0\x1Awitbind-fixtures:glue/glue\x04\0\x0B\n\x01\0\x04glue\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

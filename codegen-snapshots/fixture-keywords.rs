@@ -6,16 +6,7 @@ pub type Async = u32;
 /// A world-level function named `fn`, with a parameter named `type`.
 #[rustfmt::skip]
 pub fn fn_(type_: Async) -> Async {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "fn"]
-        fn _wit_import(_: i32) -> i32;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "fn", (i32), i32);
     let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
     _ret2 as u32
 }
@@ -210,18 +201,9 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Fn {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fn"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[resource-drop]fn", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -251,22 +233,10 @@ pub mod witbind_fixtures {
             impl Fn {
                 /// A constructor with parameters named `self` and `type`.
                 pub fn new(self_: u8, type_: &str) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]fn"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[constructor]fn", (i32, ptr,
+                        len), i32
+                    );
                     let _vec2 = type_;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -281,18 +251,10 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `self` (WIT methods take `self` implicitly).
                 pub fn self_(&self, value: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fn.self"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[method]fn.self", (i32, i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -303,18 +265,9 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `type`.
                 pub fn type_(&self) -> Type {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fn.type"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[method]fn.type", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -322,18 +275,10 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `match` borrowing another `fn`.
                 pub fn match_(&self, other: &Fn) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fn.match"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[method]fn.match", (i32, i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -345,18 +290,9 @@ pub mod witbind_fixtures {
                 /// A static function named `super`.
                 #[allow(clippy::clone_on_copy)]
                 pub fn super_(crate_: Crate) -> Fn {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]fn.super"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[static]fn.super", (i32), i32
+                    );
                     let _ret2 = unsafe { _wit_import(crate_.clone() as i32) };
                     Fn {
                         handle: unsafe {
@@ -366,18 +302,9 @@ pub mod witbind_fixtures {
                 }
                 /// A static function named `async`.
                 pub fn async_() {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]fn.async"]
-                        fn _wit_import();
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:keywords/self", "[static]fn.async", ()
+                    );
                     unsafe { _wit_import() };
                 }
             }
@@ -392,18 +319,9 @@ pub mod witbind_fixtures {
                 ref_: &[u8],
                 mut_: ::core::option::Option<u32>,
             ) -> Self_ {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "where"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "where", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 148]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 148]);
@@ -1063,18 +981,9 @@ pub mod witbind_fixtures {
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy)]
             pub fn loop_(dyn_: &Dyn, use_: &[Crate]) -> Type {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "loop"]
-                    fn _wit_import(_: *mut u8) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "loop", (ptr), i32
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
@@ -1390,50 +1299,23 @@ pub mod witbind_fixtures {
             }
             /// A function named `async`.
             pub fn async_(await_: u32) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "async"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "async", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(await_)) };
             }
             /// A function named `await`.
             pub fn await_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "await"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "await", ()
+                );
                 unsafe { _wit_import() };
             }
             /// A function named `try`.
             pub fn try_() -> ::core::result::Result<u8, ::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "try"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "try", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -1462,146 +1344,59 @@ pub mod witbind_fixtures {
             }
             /// A function named `union`.
             pub fn union() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "union"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "union", ()
+                );
                 unsafe { _wit_import() };
             }
             /// A function named `macro_rules`.
             pub fn macro_rules() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "macro-rules"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "macro-rules", ()
+                );
                 unsafe { _wit_import() };
             }
             /// A function named `box`.
             pub fn box_(box_: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "box"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "box", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(box_)) };
             }
             /// A function named `yield`.
             pub fn yield_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "yield"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "yield", ()
+                );
                 unsafe { _wit_import() };
             }
             /// A function named `gen`.
             pub fn r#gen() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "gen"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "gen", ());
                 unsafe { _wit_import() };
             }
             /// A function named `raw`.
             pub fn raw() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "raw"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "raw", ());
                 unsafe { _wit_import() };
             }
             /// A function named `safe`.
             pub fn safe() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "safe"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/self", "safe", ());
                 unsafe { _wit_import() };
             }
             /// A function named `static`.
             pub fn static_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "static"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "static", ()
+                );
                 unsafe { _wit_import() };
             }
             /// A function named `impl`.
             pub fn impl_(impl_trait: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/self")]
-                unsafe extern "C" {
-                    #[link_name = "impl"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/self", "impl", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
             }
         }
@@ -1616,18 +1411,9 @@ pub mod witbind_fixtures {
             /// Takes the used types.
             #[allow(clippy::clone_on_copy)]
             pub fn use_all(self_: Self_, crate_: Crate, fn_: Fn) -> Self_ {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/super")]
-                unsafe extern "C" {
-                    #[link_name = "use-all"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/super", "use-all", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 60]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 60]);
@@ -1975,18 +1761,9 @@ pub mod witbind_fixtures {
             }
             /// A function named `crate` in an interface named `crate`.
             pub fn crate_(crate_: Super) -> Super {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/crate")]
-                unsafe extern "C" {
-                    #[link_name = "crate"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/crate", "crate", (i32), i32
+                );
                 let Super { crate_: _f2 } = crate_;
                 let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
                 Super { crate_: _ret3 as u32 }
@@ -1999,18 +1776,9 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A function named `type` in an interface named `type`.
             pub fn type_(type_: u8) -> u8 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/type")]
-                unsafe extern "C" {
-                    #[link_name = "type"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:keywords/type", "type", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(type_)) };
                 _ret2 as u8
             }
@@ -2022,82 +1790,27 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A function named `dyn`.
             pub fn dyn_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/dyn")]
-                unsafe extern "C" {
-                    #[link_name = "dyn"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "dyn", ());
                 unsafe { _wit_import() };
             }
             /// A function named `self`.
             pub fn self_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/dyn")]
-                unsafe extern "C" {
-                    #[link_name = "self"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "self", ());
                 unsafe { _wit_import() };
             }
             /// A function named `super`.
             pub fn super_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/dyn")]
-                unsafe extern "C" {
-                    #[link_name = "super"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "super", ());
                 unsafe { _wit_import() };
             }
             /// A function named `crate`.
             pub fn crate_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/dyn")]
-                unsafe extern "C" {
-                    #[link_name = "crate"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "crate", ());
                 unsafe { _wit_import() };
             }
             /// A function named `fn`.
             pub fn fn_() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:keywords/dyn")]
-                unsafe extern "C" {
-                    #[link_name = "fn"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("witbind-fixtures:keywords/dyn", "fn", ());
                 unsafe { _wit_import() };
             }
         }
@@ -2112,16 +1825,7 @@ pub mod mod_ {
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
     /// A function named `pub`.
     pub fn pub_(self_: u8) {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "mod")]
-        unsafe extern "C" {
-            #[link_name = "pub"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("mod", "pub", (i32));
         unsafe { _wit_import(::witbind::rt::as_i32(self_)) };
     }
 }

@@ -45,16 +45,7 @@ pub mod logger {
     }
     impl ::witbind::rt::WasmResource for Tally {
         unsafe fn drop(handle: u32) {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "logger")]
-            unsafe extern "C" {
-                #[link_name = "[resource-drop]tally"]
-                fn _wit_import(_: i32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("logger", "[resource-drop]tally", (i32));
             unsafe { _wit_import(handle as i32) }
         }
     }
@@ -83,32 +74,14 @@ pub mod logger {
     }
     impl Tally {
         pub fn new(start: u64) -> Self {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "logger")]
-            unsafe extern "C" {
-                #[link_name = "[constructor]tally"]
-                fn _wit_import(_: i64) -> i32;
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("logger", "[constructor]tally", (i64), i32);
             let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(start)) };
             Tally {
                 handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
             }
         }
         pub fn bump(&self) -> Snapshot {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "logger")]
-            unsafe extern "C" {
-                #[link_name = "[method]tally.bump"]
-                fn _wit_import(_: i32, _: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("logger", "[method]tally.bump", (i32, ptr));
             #[repr(align(8))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -131,16 +104,7 @@ pub mod logger {
         }
     }
     pub fn describe() -> ::witbind::rt::String {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "logger")]
-        unsafe extern "C" {
-            #[link_name = "describe"]
-            fn _wit_import(_: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("logger", "describe", (ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -155,16 +119,7 @@ pub mod logger {
         }
     }
     pub fn total(t: &Tally) -> Snapshot {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "logger")]
-        unsafe extern "C" {
-            #[link_name = "total"]
-            fn _wit_import(_: i32, _: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("logger", "total", (i32, ptr));
         #[repr(align(8))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -203,18 +158,9 @@ pub mod exports {
         }
         impl ::witbind::rt::WasmResource for Tally {
             unsafe fn drop(handle: u32) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]first")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-drop]tally"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]first", "[resource-drop]tally", (i32)
+                );
                 unsafe { _wit_import(handle as i32) }
             }
         }
@@ -225,18 +171,9 @@ pub mod exports {
                 let rep = unsafe {
                     T::resource_into_raw_(::core::option::Option::Some(value))
                 };
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]first")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-new]tally"]
-                    fn _wit_import(_: *mut u8) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]first", "[resource-new]tally", (ptr), i32
+                );
                 unsafe {
                     Self {
                         handle: ::witbind::rt::Resource::from_handle(
@@ -290,18 +227,9 @@ pub mod exports {
             }
             fn rep<T: GuestTally>(&self) -> *mut u8 {
                 Self::type_guard::<T>();
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]first")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-rep]tally"]
-                    fn _wit_import(_: i32) -> *mut u8;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]first", "[resource-rep]tally", (i32), ptr
+                );
                 unsafe {
                     _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                 }
@@ -362,7 +290,8 @@ pub mod exports {
             ///
             /// # Safety
             /// The pointer must stay valid until `resource_from_raw_`
-            /// is called with it.
+            /// is called with it. Override both methods or neither:
+            /// each one's default expects the other's.
             #[doc(hidden)]
             unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                 ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -549,18 +478,9 @@ pub mod exports {
         }
         impl ::witbind::rt::WasmResource for Tally {
             unsafe fn drop(handle: u32) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]second")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-drop]tally"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]second", "[resource-drop]tally", (i32)
+                );
                 unsafe { _wit_import(handle as i32) }
             }
         }
@@ -571,18 +491,9 @@ pub mod exports {
                 let rep = unsafe {
                     T::resource_into_raw_(::core::option::Option::Some(value))
                 };
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]second")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-new]tally"]
-                    fn _wit_import(_: *mut u8) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]second", "[resource-new]tally", (ptr), i32
+                );
                 unsafe {
                     Self {
                         handle: ::witbind::rt::Resource::from_handle(
@@ -636,18 +547,9 @@ pub mod exports {
             }
             fn rep<T: GuestTally>(&self) -> *mut u8 {
                 Self::type_guard::<T>();
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]second")]
-                unsafe extern "C" {
-                    #[link_name = "[resource-rep]tally"]
-                    fn _wit_import(_: i32) -> *mut u8;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "[export]second", "[resource-rep]tally", (i32), ptr
+                );
                 unsafe {
                     _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                 }
@@ -708,7 +610,8 @@ pub mod exports {
             ///
             /// # Safety
             /// The pointer must stay valid until `resource_from_raw_`
-            /// is called with it.
+            /// is called with it. Override both methods or neither:
+            /// each one's default expects the other's.
             #[doc(hidden)]
             unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                 ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))

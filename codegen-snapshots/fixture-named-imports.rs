@@ -174,16 +174,7 @@ pub mod primary {
     }
     impl ::witbind::rt::WasmResource for Bucket {
         unsafe fn drop(handle: u32) {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "primary")]
-            unsafe extern "C" {
-                #[link_name = "[resource-drop]bucket"]
-                fn _wit_import(_: i32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("primary", "[resource-drop]bucket", (i32));
             unsafe { _wit_import(handle as i32) }
         }
     }
@@ -213,16 +204,9 @@ pub mod primary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "primary")]
-            unsafe extern "C" {
-                #[link_name = "[constructor]bucket"]
-                fn _wit_import(_: *mut u8, _: usize) -> i32;
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!(
+                "primary", "[constructor]bucket", (ptr, len), i32
+            );
             let _vec2 = name;
             let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
             let _len2 = _vec2.len();
@@ -233,16 +217,7 @@ pub mod primary {
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "primary")]
-            unsafe extern "C" {
-                #[link_name = "[method]bucket.name"]
-                fn _wit_import(_: i32, _: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("primary", "[method]bucket.name", (i32, ptr));
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -260,16 +235,9 @@ pub mod primary {
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "primary")]
-            unsafe extern "C" {
-                #[link_name = "[method]bucket.get"]
-                fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!(
+                "primary", "[method]bucket.get", (i32, ptr, len, ptr)
+            );
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -315,16 +283,7 @@ pub mod primary {
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "primary")]
-        unsafe extern "C" {
-            #[link_name = "describe"]
-            fn _wit_import(_: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("primary", "describe", (ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -340,16 +299,7 @@ pub mod primary {
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "primary")]
-        unsafe extern "C" {
-            #[link_name = "set"]
-            fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("primary", "set", (ptr, len, i32, ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -455,16 +405,7 @@ pub mod secondary {
     }
     impl ::witbind::rt::WasmResource for Bucket {
         unsafe fn drop(handle: u32) {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "secondary")]
-            unsafe extern "C" {
-                #[link_name = "[resource-drop]bucket"]
-                fn _wit_import(_: i32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("secondary", "[resource-drop]bucket", (i32));
             unsafe { _wit_import(handle as i32) }
         }
     }
@@ -494,16 +435,9 @@ pub mod secondary {
     impl Bucket {
         /// Opens the bucket `name`.
         pub fn new(name: &str) -> Self {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "secondary")]
-            unsafe extern "C" {
-                #[link_name = "[constructor]bucket"]
-                fn _wit_import(_: *mut u8, _: usize) -> i32;
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!(
+                "secondary", "[constructor]bucket", (ptr, len), i32
+            );
             let _vec2 = name;
             let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
             let _len2 = _vec2.len();
@@ -514,16 +448,7 @@ pub mod secondary {
         }
         /// The bucket's name.
         pub fn name(&self) -> ::witbind::rt::String {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "secondary")]
-            unsafe extern "C" {
-                #[link_name = "[method]bucket.name"]
-                fn _wit_import(_: i32, _: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!("secondary", "[method]bucket.name", (i32, ptr));
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -541,16 +466,9 @@ pub mod secondary {
         }
         /// Reads an entry.
         pub fn get(&self, key: &str) -> ::core::result::Result<Entry, Error> {
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "secondary")]
-            unsafe extern "C" {
-                #[link_name = "[method]bucket.get"]
-                fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8) {
-                ::core::unreachable!("imported functions are only available on wasm32")
-            }
+            ::witbind::rt::wit_import!(
+                "secondary", "[method]bucket.get", (i32, ptr, len, ptr)
+            );
             #[repr(align(4))]
             struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
             let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -596,16 +514,7 @@ pub mod secondary {
     }
     /// The store's name.
     pub fn describe() -> ::witbind::rt::String {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "secondary")]
-        unsafe extern "C" {
-            #[link_name = "describe"]
-            fn _wit_import(_: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("secondary", "describe", (ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -621,16 +530,7 @@ pub mod secondary {
     }
     /// Stores an entry; returns the previous one.
     pub fn set(entry: &Entry) -> ::core::option::Option<Entry> {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "secondary")]
-        unsafe extern "C" {
-            #[link_name = "set"]
-            fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: i32, _: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("secondary", "set", (ptr, len, i32, ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -26,16 +26,7 @@ impl Level {
 #[rustfmt::skip]
 #[allow(clippy::clone_on_copy)]
 pub fn set_level(l: Level) {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "set-level"]
-        fn _wit_import(_: i32);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "set-level", (i32));
     unsafe { _wit_import(l.clone() as i32) };
 }
 #[rustfmt::skip]
@@ -82,26 +73,10 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn draw(s: Shape, at: Point, c: Color) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-attributes/shapes@1.0.0"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "draw"]
-                    fn _wit_import(_: i32, _: i32, _: i32, _: i32, _: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-attributes/shapes@1.0.0", "draw", (i32, i32,
+                    i32, i32, i32)
+                );
                 let (_v4, _v5) = match s {
                     Shape::Circle(_e2) => (0i32, ::witbind::rt::as_i32(_e2)),
                     Shape::Square(_e3) => (1i32, ::witbind::rt::as_i32(_e3)),

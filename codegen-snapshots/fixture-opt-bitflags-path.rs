@@ -14,18 +14,9 @@ pub mod witbind_fixtures {
                 EXEC = 1 << 2; }
             }
             pub fn check(wanted: Access) -> Access {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-bitflags-path/perms")]
-                unsafe extern "C" {
-                    #[link_name = "check"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-bitflags-path/perms", "check", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(wanted.bits() as i32) };
                 Access::from_bits_retain(_ret2 as u8)
             }

@@ -9,16 +9,7 @@ pub struct Stack {
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for Stack {
     unsafe fn drop(handle: u32) {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[resource-drop]stack"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[resource-drop]stack", (i32));
         unsafe { _wit_import(handle as i32) }
     }
 }
@@ -50,32 +41,14 @@ impl Stack {
 impl Stack {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[constructor]stack"]
-            fn _wit_import() -> i32;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import() -> i32 {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[constructor]stack", (), i32);
         let _ret2 = unsafe { _wit_import() };
         Stack {
             handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
         }
     }
     pub fn push(self, x: u32) -> Self {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[method]stack.push"]
-            fn _wit_import(_: i32, _: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[method]stack.push", (i32, i32));
         unsafe {
             _wit_import(
                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -85,16 +58,7 @@ impl Stack {
         self
     }
     pub fn pop(&self) -> ::core::option::Option<u32> {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[method]stack.pop"]
-            fn _wit_import(_: i32, _: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[method]stack.pop", (i32, ptr));
         #[repr(align(4))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -128,20 +92,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Builder {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]builder"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[resource-drop]builder", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -171,20 +125,10 @@ pub mod witbind_fixtures {
             impl Builder {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]builder"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[constructor]builder", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Builder {
                         handle: unsafe {
@@ -193,20 +137,10 @@ pub mod witbind_fixtures {
                     }
                 }
                 pub fn set_name(self, name: &str) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[method]builder.set-name"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[method]builder.set-name", (i32, ptr, len)
+                    );
                     let _vec2 = name;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -221,20 +155,10 @@ pub mod witbind_fixtures {
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, x: u32) -> &Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[method]builder.add"]
-                        fn _wit_import(_: i32, _: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[method]builder.add", (i32, i32)
+                    );
                     unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -267,20 +191,10 @@ pub mod witbind_fixtures {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(
-                                wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                            )]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]builder.add-later"]
-                                fn _wit_import(_: i32, _: i32) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "witbind-fixtures:opt-chainable-methods/build",
+                                "[async-lower][method]builder.add-later", (i32, i32), i32
+                            );
                             unsafe { _wit_import(arg0, arg1) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -295,39 +209,19 @@ pub mod witbind_fixtures {
                     self
                 }
                 pub fn reset(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[method]builder.reset"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[method]builder.reset", (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
                 }
                 pub fn finish(&self) -> ::witbind::rt::String {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-chainable-methods/build"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[method]builder.finish"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-chainable-methods/build",
+                        "[method]builder.finish", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(

@@ -38,20 +38,10 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn place(p: Point, l: Loose) -> Side {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-derives-ignore/shapes"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "place"]
-                    fn _wit_import(_: i32, _: i32, _: f64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: f64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-derives-ignore/shapes", "place", (i32, i32,
+                    f64), i32
+                );
                 let Point { x: _f2, y: _f3 } = p;
                 let Loose { ratio: _f4 } = l;
                 let _ret5 = unsafe {

@@ -46,34 +46,10 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn use_all(p: Point, s: &Shape, d: Side, m: Mode) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-derives/types")]
-                unsafe extern "C" {
-                    #[link_name = "use-all"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-derives/types", "use-all", (i32, i32, i32, ptr,
+                    len, i32, i32)
+                );
                 let Point { x: _f2, y: _f3 } = p;
                 let (_v7, _v8, _v9) = match s {
                     Shape::Circle(_e4) => {

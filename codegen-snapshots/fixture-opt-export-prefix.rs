@@ -75,20 +75,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Counter {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-export-prefix/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]counter"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-export-prefix/api",
+                            "[resource-drop]counter", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -99,20 +89,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-export-prefix/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]counter"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-export-prefix/api",
+                            "[resource-new]counter", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -168,20 +148,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestCounter>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-export-prefix/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]counter"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-export-prefix/api",
+                            "[resource-rep]counter", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -245,7 +215,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -317,20 +288,10 @@ pub mod exports {
                     ::witbind::rt::async_support::start_task(async move {
                         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
                         let _ret2 = { __T::later(arg0 as u32).await };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-export-prefix/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]later"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-export-prefix/api",
+                            "[task-return]later", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
                     }) as i32

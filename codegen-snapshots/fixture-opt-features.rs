@@ -9,34 +9,16 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub fn stable() -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-features/api@1.0.0")]
-                unsafe extern "C" {
-                    #[link_name = "stable"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-features/api@1.0.0", "stable", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }
             pub fn fancy() -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-features/api@1.0.0")]
-                unsafe extern "C" {
-                    #[link_name = "fancy"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-features/api@1.0.0", "fancy", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }

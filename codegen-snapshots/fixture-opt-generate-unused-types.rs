@@ -18,20 +18,9 @@ pub mod witbind_fixtures {
                 B,
             }
             pub fn used() -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-generate-unused-types/types"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "used"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-generate-unused-types/types", "used", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }

@@ -45,37 +45,19 @@ pub mod witbind_fixtures {
                 a: &Counts,
                 b: &alloc::collections::BTreeMap<::witbind::rt::String, u32>,
             ) -> Counts {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-map-type/maps")]
-                unsafe extern "C" {
-                    #[link_name = "merge"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-map-type/maps", "merge", (ptr, len, ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(a);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
-                for (i, (_key2, _value2)) in _entries4.enumerate() {
+                let mut _written4 = 0;
+                for (_key2, _value2) in _entries4.take(_len4) {
+                    let i = _written4;
                     let _base2 = unsafe { _array4.add(i * 12) };
                     let _vec3 = _key2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -85,11 +67,15 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
                     };
+                    _written4 += 1;
                 }
+                ::witbind::rt::assert_entries(_written4, _len4);
                 let _entries7 = ::core::iter::IntoIterator::into_iter(b);
                 let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
                 let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 12, 4) };
-                for (i, (_key5, _value5)) in _entries7.enumerate() {
+                let mut _written7 = 0;
+                for (_key5, _value5) in _entries7.take(_len7) {
+                    let i = _written7;
                     let _base5 = unsafe { _array7.add(i * 12) };
                     let _vec6 = _key5;
                     let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
@@ -99,7 +85,9 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base5.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value5)
                     };
+                    _written7 += 1;
                 }
+                ::witbind::rt::assert_entries(_written7, _len7);
                 let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_array4, _len4, _array7, _len7, _ptr8) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
@@ -131,18 +119,9 @@ pub mod witbind_fixtures {
                 _map16
             }
             pub fn build() -> Index {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-map-type/maps")]
-                unsafe extern "C" {
-                    #[link_name = "build"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-map-type/maps", "build", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -285,7 +264,9 @@ pub mod exports {
                     let _entries18 = ::core::iter::IntoIterator::into_iter(_ret14);
                     let _len18 = ::core::iter::ExactSizeIterator::len(&_entries18);
                     let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 12, 4) };
-                    for (i, (_key16, _value16)) in _entries18.enumerate() {
+                    let mut _written18 = 0;
+                    for (_key16, _value16) in _entries18.take(_len18) {
+                        let i = _written18;
                         let _base16 = unsafe { _array18.add(i * 12) };
                         let _vec17 = (_key16).into_bytes().into_boxed_slice();
                         let _len17 = _vec17.len();
@@ -297,7 +278,9 @@ pub mod exports {
                                 _value16,
                             )
                         };
+                        _written18 += 1;
                     }
+                    ::witbind::rt::assert_entries(_written18, _len18);
                     unsafe { *_ptr15.add(4).cast::<usize>() = _len18 };
                     unsafe { *_ptr15.cast::<*mut u8>() = _array18 };
                     _ptr15
@@ -332,7 +315,9 @@ pub mod exports {
                     let _entries9 = ::core::iter::IntoIterator::into_iter(_f4);
                     let _len9 = ::core::iter::ExactSizeIterator::len(&_entries9);
                     let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 12, 4) };
-                    for (i, (_key5, _value5)) in _entries9.enumerate() {
+                    let mut _written9 = 0;
+                    for (_key5, _value5) in _entries9.take(_len9) {
+                        let i = _written9;
                         let _base5 = unsafe { _array9.add(i * 12) };
                         unsafe { *_base5.cast::<i32>() = ::witbind::rt::as_i32(_key5) };
                         let _vec8 = _value5;
@@ -350,7 +335,9 @@ pub mod exports {
                         }
                         unsafe { *_base5.add(8).cast::<usize>() = _len8 };
                         unsafe { *_base5.add(4).cast::<*mut u8>() = _array8 };
+                        _written9 += 1;
                     }
+                    ::witbind::rt::assert_entries(_written9, _len9);
                     unsafe { *_ptr3.add(4).cast::<usize>() = _len9 };
                     unsafe { *_ptr3.cast::<*mut u8>() = _array9 };
                     _ptr3

@@ -75,18 +75,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/a")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]handle"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-merge-types/a", "[resource-drop]handle",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -116,24 +108,10 @@ pub mod witbind_fixtures {
             impl Handle {}
             #[allow(clippy::clone_on_copy)]
             pub fn draw(s: &Shape, c: Color) -> Points {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/a")]
-                unsafe extern "C" {
-                    #[link_name = "draw"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-merge-types/a", "draw", (i32, ptr, len, i32,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -197,18 +175,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Handle {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/b")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]handle"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-merge-types/b", "[resource-drop]handle",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -242,34 +212,10 @@ pub mod witbind_fixtures {
                 c: Color,
                 o: OtherPoint,
             ) -> ::witbind::rt::Vec<Point> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/b")]
-                unsafe extern "C" {
-                    #[link_name = "paint"]
-                    fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-merge-types/b", "paint", (i32, ptr, len, i32,
+                    i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -347,18 +293,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Thing {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/c")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]thing"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-merge-types/c", "[resource-drop]thing",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -391,24 +329,10 @@ pub mod witbind_fixtures {
                 pub it: Thing,
             }
             pub fn touch(e: &Entry, h: Holds) -> Entry {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-merge-types/c")]
-                unsafe extern "C" {
-                    #[link_name = "touch"]
-                    fn _wit_import(_: *mut u8, _: usize, _: i64, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i64,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-merge-types/c", "touch", (ptr, len, i64, i32,
+                    ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -463,20 +387,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Handle {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/b"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]handle"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/b",
+                            "[resource-drop]handle", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -487,20 +401,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/b"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]handle"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/b",
+                            "[resource-new]handle", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -556,20 +460,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestHandle>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/b"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]handle"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/b",
+                            "[resource-rep]handle", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -635,7 +529,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -715,9 +610,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i * 8) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
                 }
                 #[doc(hidden)]
@@ -773,20 +665,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Thing {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]thing"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/c",
+                            "[resource-drop]thing", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -797,20 +679,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]thing"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/c",
+                            "[resource-new]thing", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -866,20 +738,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestThing>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-merge-types/c"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]thing"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-merge-types/c",
+                            "[resource-rep]thing", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -947,7 +809,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))

@@ -41,20 +41,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Stack {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-mutable-resources/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]stack"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-mutable-resources/api",
+                            "[resource-drop]stack", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -65,20 +55,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-mutable-resources/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]stack"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-mutable-resources/api",
+                            "[resource-new]stack", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -134,20 +114,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestStack>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-mutable-resources/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]stack"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-mutable-resources/api",
+                            "[resource-rep]stack", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -209,7 +179,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -308,20 +279,10 @@ pub mod exports {
                                 (1i32, ::witbind::rt::as_i32(_e4))
                             }
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-mutable-resources/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return][method]stack.peek-later"]
-                            fn _wit_import(_: i32, _: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-mutable-resources/api",
+                            "[task-return][method]stack.peek-later", (i32, i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v5, _v6) };
                     }) as i32

@@ -6,18 +6,9 @@ pub mod witbind_fixtures {
     pub mod opt_no_link_helpers {
         pub mod log {
             pub fn write(line: &str) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-no-link-helpers/log")]
-                unsafe extern "C" {
-                    #[link_name = "write"]
-                    fn _wit_import(_: *mut u8, _: usize);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-no-link-helpers/log", "write", (ptr, len)
+                );
                 let _vec2 = line;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();

@@ -22,16 +22,7 @@ pub unsafe fn _export_later_cabi<__T: Guest>(arg0: i32) -> i32 {
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
         let _ret2 = { __T::later(arg0 as u32).await };
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "[export]$root")]
-        unsafe extern "C" {
-            #[link_name = "[task-return]later"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("[export]$root", "[task-return]later", (i32));
         _task_cancel.forget();
         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
     }) as i32

@@ -122,20 +122,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Res {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-ownership-borrowing/api"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]res"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-borrowing/api",
+                        "[resource-drop]res", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -165,20 +155,10 @@ pub mod witbind_fixtures {
             impl Res {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-ownership-borrowing/api"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]res"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-borrowing/api",
+                        "[constructor]res", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Res {
                         handle: unsafe {
@@ -198,34 +178,10 @@ pub mod witbind_fixtures {
                 pub s: &'a str,
             }
             pub fn send(p: OnlyParam<'_>, pt: Point) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-borrowing/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "send"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-borrowing/api", "send", (ptr, len,
+                    ptr, len, i32, i32)
+                );
                 let OnlyParam { name: _f2, tags: _f3 } = p;
                 let _vec4 = _f2;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
@@ -263,20 +219,9 @@ pub mod witbind_fixtures {
                 mm: M<'_>,
                 hh: Holds,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-borrowing/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "f"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-borrowing/api", "f", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
@@ -351,7 +296,9 @@ pub mod witbind_fixtures {
                 let _entries21 = ::core::iter::IntoIterator::into_iter(mm);
                 let _len21 = ::core::iter::ExactSizeIterator::len(&_entries21);
                 let _array21 = unsafe { ::witbind::rt::alloc(_len21 * 12, 4) };
-                for (i, (_key19, _value19)) in _entries21.enumerate() {
+                let mut _written21 = 0;
+                for (_key19, _value19) in _entries21.take(_len21) {
+                    let i = _written21;
                     let _base19 = unsafe { _array21.add(i * 12) };
                     let _vec20 = _key19;
                     let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
@@ -361,7 +308,9 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base19.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value19)
                     };
+                    _written21 += 1;
                 }
+                ::witbind::rt::assert_entries(_written21, _len21);
                 unsafe { *_ptr2.add(56).cast::<usize>() = _len21 };
                 unsafe { *_ptr2.add(52).cast::<*mut u8>() = _array21 };
                 let Holds { r: _f22, s: _f23 } = &hh;
@@ -381,20 +330,10 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array21, _len21 * 12, 4) };
             }
             pub fn echo(n: &Named) -> Named {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-borrowing/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "echo"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-borrowing/api", "echo", (ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

@@ -75,20 +75,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Res {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-ownership-duplicate/api"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]res"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-duplicate/api",
+                        "[resource-drop]res", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -118,20 +108,10 @@ pub mod witbind_fixtures {
             impl Res {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(
-                        wasm_import_module = "witbind-fixtures:opt-ownership-duplicate/api"
-                    )]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]res"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-ownership-duplicate/api",
+                        "[constructor]res", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Res {
                         handle: unsafe {
@@ -156,34 +136,10 @@ pub mod witbind_fixtures {
                 pub s: &'a str,
             }
             pub fn send(p: OnlyParamParam<'_>, pt: Point) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-duplicate/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "send"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-duplicate/api", "send", (ptr, len,
+                    ptr, len, i32, i32)
+                );
                 let OnlyParamParam { name: _f2, tags: _f3 } = p;
                 let _vec4 = _f2;
                 let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
@@ -221,20 +177,9 @@ pub mod witbind_fixtures {
                 mm: MParam<'_>,
                 hh: Holds,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-duplicate/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "f"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-duplicate/api", "f", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
@@ -309,7 +254,9 @@ pub mod witbind_fixtures {
                 let _entries21 = ::core::iter::IntoIterator::into_iter(mm);
                 let _len21 = ::core::iter::ExactSizeIterator::len(&_entries21);
                 let _array21 = unsafe { ::witbind::rt::alloc(_len21 * 12, 4) };
-                for (i, (_key19, _value19)) in _entries21.enumerate() {
+                let mut _written21 = 0;
+                for (_key19, _value19) in _entries21.take(_len21) {
+                    let i = _written21;
                     let _base19 = unsafe { _array21.add(i * 12) };
                     let _vec20 = _key19;
                     let _ptr20 = _vec20.as_ptr().cast::<u8>().cast_mut();
@@ -319,7 +266,9 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base19.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value19)
                     };
+                    _written21 += 1;
                 }
+                ::witbind::rt::assert_entries(_written21, _len21);
                 unsafe { *_ptr2.add(56).cast::<usize>() = _len21 };
                 unsafe { *_ptr2.add(52).cast::<*mut u8>() = _array21 };
                 let Holds { r: _f22, s: _f23 } = &hh;
@@ -339,20 +288,10 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array21, _len21 * 12, 4) };
             }
             pub fn echo(n: NamedParam<'_>) -> NamedResult {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-ownership-duplicate/api"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "echo"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-ownership-duplicate/api", "echo", (ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -425,20 +364,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Res {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-ownership-duplicate/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]res"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
+                            "[resource-drop]res", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -449,20 +378,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-ownership-duplicate/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]res"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
+                            "[resource-new]res", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -518,20 +437,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestRes>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-ownership-duplicate/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]res"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-ownership-duplicate/api",
+                            "[resource-rep]res", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -618,7 +527,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))

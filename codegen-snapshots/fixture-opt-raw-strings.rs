@@ -124,54 +124,19 @@ pub mod witbind_fixtures {
                 pub note: ::core::option::Option<::witbind::rt::Vec<u8>>,
             }
             pub fn log(message: &[u8]) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-raw-strings/text")]
-                unsafe extern "C" {
-                    #[link_name = "log"]
-                    fn _wit_import(_: *mut u8, _: usize);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-raw-strings/text", "log", (ptr, len)
+                );
                 let _vec2 = message;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();
                 unsafe { _wit_import(_ptr2, _len2) };
             }
             pub fn greet(who: &Named) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-raw-strings/text")]
-                unsafe extern "C" {
-                    #[link_name = "greet"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-raw-strings/text", "greet", (ptr, len, ptr,
+                    len, i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -213,18 +178,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn parts(text: &[u8]) -> ::witbind::rt::Vec<::witbind::rt::Vec<u8>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-raw-strings/text")]
-                unsafe extern "C" {
-                    #[link_name = "parts"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-raw-strings/text", "parts", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

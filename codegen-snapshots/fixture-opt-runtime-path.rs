@@ -39,30 +39,10 @@ pub mod witbind_fixtures {
                 pub values: witbind::rt::Vec<u32>,
             }
             pub fn store(e: &Entry) -> ::core::result::Result<u64, witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-runtime-path/api")]
-                unsafe extern "C" {
-                    #[link_name = "store"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-runtime-path/api", "store", (ptr, len, ptr,
+                    len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -40,18 +40,9 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Blob {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-skip/api")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]blob"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-skip/api", "[resource-drop]blob", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -81,18 +72,9 @@ pub mod witbind_fixtures {
             impl Blob {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-skip/api")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]blob"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-skip/api", "[constructor]blob", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Blob {
                         handle: unsafe {
@@ -101,18 +83,9 @@ pub mod witbind_fixtures {
                     }
                 }
                 pub fn read(&self) -> ::witbind::rt::Vec<u8> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:opt-skip/api")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]blob.read"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:opt-skip/api", "[method]blob.read", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -133,18 +106,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn now() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-skip/api")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-skip/api", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -167,20 +131,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Blob {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-skip/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]blob"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-skip/api",
+                            "[resource-drop]blob", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -191,20 +145,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-skip/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]blob"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-skip/api",
+                            "[resource-new]blob", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -260,20 +204,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestBlob>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-skip/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]blob"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-skip/api",
+                            "[resource-rep]blob", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -335,7 +269,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -393,9 +328,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                 }
                 #[doc(hidden)]

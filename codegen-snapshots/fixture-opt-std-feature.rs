@@ -97,18 +97,9 @@ pub mod witbind_fixtures {
             #[cfg(feature = "std")]
             impl ::core::error::Error for Problem {}
             pub fn a() -> ::core::result::Result<u32, Code> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-std-feature/errors")]
-                unsafe extern "C" {
-                    #[link_name = "a"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-std-feature/errors", "a", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -128,18 +119,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn b() -> ::core::result::Result<u32, Failure> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-std-feature/errors")]
-                unsafe extern "C" {
-                    #[link_name = "b"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-std-feature/errors", "b", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -173,18 +155,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn c() -> ::core::result::Result<u32, Problem> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-std-feature/errors")]
-                unsafe extern "C" {
-                    #[link_name = "c"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-std-feature/errors", "c", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

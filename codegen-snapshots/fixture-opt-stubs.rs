@@ -92,20 +92,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Counter {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-stubs/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]counter"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-stubs/api",
+                            "[resource-drop]counter", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -116,20 +106,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-stubs/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]counter"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-stubs/api",
+                            "[resource-new]counter", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -185,20 +165,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestCounter>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:opt-stubs/api"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]counter"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:opt-stubs/api",
+                            "[resource-rep]counter", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -260,7 +230,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))

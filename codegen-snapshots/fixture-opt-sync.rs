@@ -24,16 +24,7 @@ pub unsafe fn _export_other_cabi<__T: Guest>(arg0: i32) -> i32 {
     ::witbind::rt::async_support::start_task(async move {
         let _task_cancel = ::witbind::rt::async_support::TaskCancelOnDrop::new();
         let _ret2 = { __T::other(arg0 as u32).await };
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "[export]$root")]
-        unsafe extern "C" {
-            #[link_name = "[task-return]other"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("[export]$root", "[task-return]other", (i32));
         _task_cancel.forget();
         unsafe { _wit_import(::witbind::rt::as_i32(&_ret2)) };
     }) as i32
@@ -101,18 +92,9 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub fn fetch(url: &str) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-sync/api")]
-                unsafe extern "C" {
-                    #[link_name = "fetch"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-sync/api", "fetch", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -139,18 +121,9 @@ pub mod witbind_fixtures {
                         ()
                     }
                     unsafe fn call((): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "witbind-fixtures:opt-sync/api")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]ping"]
-                            fn _wit_import() -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import() -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "witbind-fixtures:opt-sync/api", "[async-lower]ping", (), i32
+                        );
                         unsafe { _wit_import() as u32 }
                     }
                     #[allow(unused_variables)]

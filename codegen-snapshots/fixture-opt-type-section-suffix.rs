@@ -9,20 +9,9 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub fn write(line: &str) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(
-                    wasm_import_module = "witbind-fixtures:opt-type-section-suffix/log"
-                )]
-                unsafe extern "C" {
-                    #[link_name = "write"]
-                    fn _wit_import(_: *mut u8, _: usize);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-type-section-suffix/log", "write", (ptr, len)
+                );
                 let _vec2 = line;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();

@@ -14,18 +14,9 @@ pub mod witbind_fixtures {
             pub type Wrapper = super::super::super::__with_name0::Wrapper;
             pub type Scalars = super::super::super::__with_name0::Scalars;
             pub fn lead(w: Wrapper) -> Scalars {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:opt-with/team")]
-                unsafe extern "C" {
-                    #[link_name = "lead"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:opt-with/team", "lead", (i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);

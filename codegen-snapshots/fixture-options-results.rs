@@ -30,18 +30,10 @@ pub mod witbind_fixtures {
             pub fn echo_option(
                 x: ::core::option::Option<u32>,
             ) -> ::core::option::Option<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "echo-option"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "echo-option", (i32,
+                    i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -67,23 +59,10 @@ pub mod witbind_fixtures {
             pub fn echo_option_string(
                 x: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "echo-option-string"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "echo-option-string",
+                    (i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -123,18 +102,10 @@ pub mod witbind_fixtures {
             pub fn echo_option_option(
                 x: ::core::option::Option<::core::option::Option<u8>>,
             ) -> ::core::option::Option<::core::option::Option<u8>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "echo-option-option"]
-                    fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "echo-option-option",
+                    (i32, i32, i32, ptr)
+                );
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 3]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 3]);
@@ -177,18 +148,9 @@ pub mod witbind_fixtures {
             pub fn plain(
                 x: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "plain"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "plain", (i32), i32
+                );
                 let _v4 = match x {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -205,23 +167,10 @@ pub mod witbind_fixtures {
             pub fn ok_only(
                 x: ::core::result::Result<&str, ()>,
             ) -> ::core::result::Result<::witbind::rt::String, ()> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "ok-only"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "ok-only", (i32, ptr,
+                    len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -261,24 +210,10 @@ pub mod witbind_fixtures {
             pub fn err_only(
                 x: ::core::result::Result<(), &Failure>,
             ) -> ::core::result::Result<(), Failure> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "err-only"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "err-only", (i32, i32,
+                    ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -324,24 +259,10 @@ pub mod witbind_fixtures {
             pub fn both(
                 x: ::core::result::Result<u64, &Failure>,
             ) -> ::core::result::Result<u64, Failure> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "both"]
-                    fn _wit_import(_: i32, _: i64, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i64,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "both", (i32, i64, ptr,
+                    len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -395,18 +316,10 @@ pub mod witbind_fixtures {
             pub fn uneven(
                 x: ::core::result::Result<u8, f64>,
             ) -> ::core::result::Result<f64, u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "uneven"]
-                    fn _wit_import(_: i32, _: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "uneven", (i32, i64,
+                    ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -447,34 +360,10 @@ pub mod witbind_fixtures {
                 ::core::option::Option<::core::result::Result<u32, ()>>,
                 ::witbind::rt::String,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "nested"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "nested", (i32, i32,
+                    i32, ptr, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -570,18 +459,9 @@ pub mod witbind_fixtures {
             pub fn parse(
                 text: &str,
             ) -> ::core::result::Result<i64, ::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-results/fallible")]
-                unsafe extern "C" {
-                    #[link_name = "parse"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-results/fallible", "parse", (ptr, len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -110,18 +110,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Tally {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tally"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:options-runtime/host", "[resource-drop]tally",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -151,18 +143,10 @@ pub mod witbind_fixtures {
             impl Tally {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]tally"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:options-runtime/host", "[constructor]tally",
+                        (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Tally {
                         handle: unsafe {
@@ -172,18 +156,10 @@ pub mod witbind_fixtures {
                 }
                 #[allow(clippy::should_implement_trait)]
                 pub fn add(&self, word: &str) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tally.add"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8, _: usize) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:options-runtime/host", "[method]tally.add",
+                        (i32, ptr, len)
+                    );
                     let _vec2 = word;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -196,35 +172,19 @@ pub mod witbind_fixtures {
                     };
                 }
                 pub fn clear(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tally.clear"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:options-runtime/host", "[method]tally.clear",
+                        (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
                 }
                 pub fn total(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tally.total"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:options-runtime/host", "[method]tally.total",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -233,18 +193,9 @@ pub mod witbind_fixtures {
             }
             /// `s` with its characters in reverse order.
             pub fn reverse(s: &str) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "reverse"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-runtime/host", "reverse", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -265,25 +216,18 @@ pub mod witbind_fixtures {
             pub fn double(
                 counts: &::witbind::rt::Map<::witbind::rt::String, u32>,
             ) -> ::witbind::rt::Map<::witbind::rt::String, u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "double"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-runtime/host", "double", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(counts);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
                 let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
-                for (i, (_key2, _value2)) in _entries4.enumerate() {
+                let mut _written4 = 0;
+                for (_key2, _value2) in _entries4.take(_len4) {
+                    let i = _written4;
                     let _base2 = unsafe { _array4.add(i * 12) };
                     let _vec3 = _key2;
                     let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
@@ -293,7 +237,9 @@ pub mod witbind_fixtures {
                     unsafe {
                         *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value2)
                     };
+                    _written4 += 1;
                 }
+                ::witbind::rt::assert_entries(_written4, _len4);
                 let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_array4, _len4, _ptr5) };
                 unsafe { ::witbind::rt::cabi_dealloc(_array4, _len4 * 12, 4) };
@@ -325,18 +271,9 @@ pub mod witbind_fixtures {
             }
             /// Left out of the guests' bindings (`skip`).
             pub fn unused() -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "unused"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-runtime/host", "unused", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }
@@ -354,18 +291,9 @@ pub mod witbind_fixtures {
             }
             /// The entries in reverse order.
             pub fn reflect(entries: &[Entry]) -> ::witbind::rt::Vec<Entry> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:options-runtime/mirror")]
-                unsafe extern "C" {
-                    #[link_name = "reflect"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:options-runtime/mirror", "reflect", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -689,7 +617,9 @@ pub mod exports {
                     let _entries11 = ::core::iter::IntoIterator::into_iter(_ret7);
                     let _len11 = ::core::iter::ExactSizeIterator::len(&_entries11);
                     let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 12, 4) };
-                    for (i, (_key9, _value9)) in _entries11.enumerate() {
+                    let mut _written11 = 0;
+                    for (_key9, _value9) in _entries11.take(_len11) {
+                        let i = _written11;
                         let _base9 = unsafe { _array11.add(i * 12) };
                         let _vec10 = (_key9).into_bytes().into_boxed_slice();
                         let _len10 = _vec10.len();
@@ -699,7 +629,9 @@ pub mod exports {
                         unsafe {
                             *_base9.add(8).cast::<i32>() = ::witbind::rt::as_i32(_value9)
                         };
+                        _written11 += 1;
                     }
+                    ::witbind::rt::assert_entries(_written11, _len11);
                     unsafe { *_ptr8.add(4).cast::<usize>() = _len11 };
                     unsafe { *_ptr8.cast::<*mut u8>() = _array11 };
                     _ptr8

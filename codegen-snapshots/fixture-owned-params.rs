@@ -15,18 +15,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Token {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:owned-params/owned")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]token"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:owned-params/owned", "[resource-drop]token",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -56,18 +48,10 @@ pub mod witbind_fixtures {
             impl Token {
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:owned-params/owned")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]token"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:owned-params/owned", "[constructor]token", (),
+                        i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Token {
                         handle: unsafe {
@@ -93,52 +77,10 @@ pub mod witbind_fixtures {
                 choice: Payload,
                 many: ::witbind::rt::Vec<Holder>,
             ) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:owned-params/owned")]
-                unsafe extern "C" {
-                    #[link_name = "take"]
-                    fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:owned-params/owned", "take", (i32, ptr, len, ptr,
+                    len, i32, i32, ptr, len, i32, ptr, ptr, len, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

@@ -54,36 +54,10 @@ pub mod witbind_fixtures {
             }
             /// `name[tags]:pick`.
             pub fn describe(a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:ownership-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "describe"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:ownership-runtime/host", "describe", (ptr, len,
+                    ptr, len, i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -147,30 +121,10 @@ pub mod witbind_fixtures {
             }
             /// `b` with its items reversed.
             pub fn roundtrip(b: &Both) -> Both {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:ownership-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "roundtrip"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:ownership-runtime/host", "roundtrip", (ptr, len,
+                    ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -206,32 +160,10 @@ pub mod witbind_fixtures {
                 parts: &[::witbind::rt::Vec<::witbind::rt::String>],
                 sep: ::core::option::Option<&str>,
             ) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:ownership-runtime/host")]
-                unsafe extern "C" {
-                    #[link_name = "join"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:ownership-runtime/host", "join", (ptr, len, i32,
+                    ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

@@ -6,47 +6,20 @@ pub type Option = u32;
 /// A world-level function named `drop`.
 #[rustfmt::skip]
 pub fn drop(x: Option) -> Option {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "drop"]
-        fn _wit_import(_: i32) -> i32;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "drop", (i32), i32);
     let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
     _ret2 as u32
 }
 /// A world-level function named `witbind`, like the runtime crate.
 #[rustfmt::skip]
 pub fn witbind() {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "witbind"]
-        fn _wit_import();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import() {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "witbind", ());
     unsafe { _wit_import() };
 }
 /// A world-level function named like the generated package module.
 #[rustfmt::skip]
 pub fn witbind_fixtures() {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "witbind-fixtures"]
-        fn _wit_import();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import() {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "witbind-fixtures", ());
     unsafe { _wit_import() };
 }
 #[rustfmt::skip]
@@ -66,18 +39,9 @@ pub mod witbind_fixtures {
             }
             /// A function named `rt`.
             pub fn get_rt(rt: Rt) -> Rt {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/rt")]
-                unsafe extern "C" {
-                    #[link_name = "get-rt"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/rt", "get-rt", (i32), i32
+                );
                 let Rt { rt: _f2 } = rt;
                 let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
                 Rt { rt: _ret3 as u8 }
@@ -309,18 +273,9 @@ pub mod witbind_fixtures {
                 h: &[Option],
                 i: None,
             ) -> (Option, Result, String, Vec, Box, Ok, Err, Some, None) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
-                unsafe extern "C" {
-                    #[link_name = "everything"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/prelude", "everything", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 116]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 116]);
@@ -702,18 +657,9 @@ pub mod witbind_fixtures {
                 r: ManuallyDrop,
                 s: FnOnce,
             ) -> ::core::result::Result<Drop, Error> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
-                unsafe extern "C" {
-                    #[link_name = "traits"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/prelude", "traits", (ptr, ptr)
+                );
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 19]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 19]);
@@ -800,36 +746,10 @@ pub mod witbind_fixtures {
                 x: ::core::option::Option<Option>,
                 y: ::core::result::Result<&Result, &Result>,
             ) -> ::core::option::Option<::core::result::Result<String, Vec>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/prelude")]
-                unsafe extern "C" {
-                    #[link_name = "mixed"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/prelude", "mixed", (i32, i32, i32,
+                    i32, i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
@@ -992,18 +912,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Helper {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]helper"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[resource-drop]helper",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1011,18 +923,10 @@ pub mod witbind_fixtures {
             impl Helper {
                 /// A method named `handle`.
                 pub fn handle(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]helper.handle"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[method]helper.handle",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1030,18 +934,10 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `take-handle`.
                 pub fn take_handle(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]helper.take-handle"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals",
+                        "[method]helper.take-handle", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1049,18 +945,10 @@ pub mod witbind_fixtures {
                 }
                 /// A method named `from-handle`.
                 pub fn from_handle(&self, handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]helper.from-handle"]
-                        fn _wit_import(_: i32, _: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals",
+                        "[method]helper.from-handle", (i32, i32)
+                    );
                     unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1071,36 +959,20 @@ pub mod witbind_fixtures {
                 /// A method named `drop`.
                 #[allow(clippy::should_implement_trait)]
                 pub fn drop(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]helper.drop"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[method]helper.drop",
+                        (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
                 }
                 /// A method named `rep`.
                 pub fn rep(&self) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]helper.rep"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[method]helper.rep",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1109,18 +981,10 @@ pub mod witbind_fixtures {
                 /// A static function named `new`, without a constructor.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Helper {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]helper.new"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[static]helper.new",
+                        (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Helper {
                         handle: unsafe {
@@ -1137,18 +1001,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Twice {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]twice"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[resource-drop]twice",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1178,18 +1034,10 @@ pub mod witbind_fixtures {
             impl Twice {
                 /// The constructor (usually `new` in Rust).
                 pub fn new(x: u32) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]twice"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[constructor]twice",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                     Twice {
                         handle: unsafe {
@@ -1199,18 +1047,10 @@ pub mod witbind_fixtures {
                 }
                 /// A static function also named `new`.
                 pub fn new_(y: &str) -> Twice {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]twice.new"]
-                        fn _wit_import(_: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:prelude-names/locals", "[static]twice.new",
+                        (ptr, len), i32
+                    );
                     let _vec2 = y;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -1244,18 +1084,9 @@ pub mod witbind_fixtures {
                 l1: u32,
                 t: &str,
             ) -> (::witbind::rt::String, u32) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "lowering"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/locals", "lowering", (ptr, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 136]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 136]);
@@ -1385,18 +1216,9 @@ pub mod witbind_fixtures {
                 size: u32,
                 align: u32,
             ) -> ::core::result::Result<::witbind::rt::String, ::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:prelude-names/locals")]
-                unsafe extern "C" {
-                    #[link_name = "wrapper"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:prelude-names/locals", "wrapper", (ptr, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 88]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);

@@ -3,16 +3,7 @@
 /// A world-level import taking the smallest integers.
 #[rustfmt::skip]
 pub fn small(a: i8, b: u8, c: i16, d: u16) -> i32 {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "small"]
-        fn _wit_import(_: i32, _: i32, _: i32, _: i32) -> i32;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: i32) -> i32 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "small", (i32, i32, i32, i32), i32);
     unsafe {
         _wit_import(
             ::witbind::rt::as_i32(a),
@@ -25,16 +16,7 @@ pub fn small(a: i8, b: u8, c: i16, d: u16) -> i32 {
 /// A world-level import returning a string.
 #[rustfmt::skip]
 pub fn greeting() -> ::witbind::rt::String {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "greeting"]
-        fn _wit_import(_: *mut u8);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: *mut u8) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "greeting", (ptr));
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -59,218 +41,101 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Echoes a `bool`.
             pub fn echo_bool(x: bool) -> bool {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-bool"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-bool", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 ::witbind::rt::bool_lift(_ret2 as u8)
             }
             /// Echoes an `s8`.
             pub fn echo_s8(x: i8) -> i8 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s8"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-s8", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret2 as i8
             }
             /// Echoes an `s16`.
             pub fn echo_s16(x: i16) -> i16 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s16"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-s16", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret2 as i16
             }
             /// Echoes an `s32`.
             pub fn echo_s32(x: i32) -> i32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s32"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-s32", (i32), i32
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(x)) }
             }
             /// Echoes an `s64`.
             pub fn echo_s64(x: i64) -> i64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s64"]
-                    fn _wit_import(_: i64) -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-s64", (i64), i64
+                );
                 unsafe { _wit_import(::witbind::rt::as_i64(x)) }
             }
             /// Echoes a `u8`.
             pub fn echo_u8(x: u8) -> u8 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u8"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-u8", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret2 as u8
             }
             /// Echoes a `u16`.
             pub fn echo_u16(x: u16) -> u16 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u16"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-u16", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret2 as u16
             }
             /// Echoes a `u32`.
             pub fn echo_u32(x: u32) -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u32"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-u32", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 _ret2 as u32
             }
             /// Echoes a `u64`.
             pub fn echo_u64(x: u64) -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u64"]
-                    fn _wit_import(_: i64) -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-u64", (i64), i64
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(x)) };
                 _ret2 as u64
             }
             /// Echoes an `f32` (NaN payloads need not survive).
             pub fn echo_f32(x: f32) -> f32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-f32"]
-                    fn _wit_import(_: f32) -> f32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: f32) -> f32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-f32", (f32), f32
+                );
                 unsafe { _wit_import(::witbind::rt::as_f32(x)) }
             }
             /// Echoes an `f64` (NaN payloads need not survive).
             pub fn echo_f64(x: f64) -> f64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-f64"]
-                    fn _wit_import(_: f64) -> f64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: f64) -> f64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-f64", (f64), f64
+                );
                 unsafe { _wit_import(::witbind::rt::as_f64(x)) }
             }
             /// Echoes a `char` (a Unicode scalar value).
             pub fn echo_char(x: char) -> char {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-char"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-char", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(x)) };
                 unsafe { ::witbind::rt::char_lift(_ret2 as u32) }
             }
             /// Echoes a `string`.
             pub fn echo_string(x: &str) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "echo-string"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "echo-string", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -301,42 +166,10 @@ pub mod witbind_fixtures {
                 i: &str,
                 j: u32,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "mixed"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: f32,
-                        _: i32,
-                        _: f64,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i64,
-                    _: i32,
-                    _: f32,
-                    _: i32,
-                    _: f64,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "mixed", (i32, i64, i32, f32,
+                    i32, f64, i32, i32, ptr, len, i32)
+                );
                 let _vec2 = i;
                 let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                 let _len2 = _vec2.len();
@@ -358,34 +191,16 @@ pub mod witbind_fixtures {
             }
             /// Returns nothing and takes nothing.
             pub fn nothing() {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "nothing"]
-                    fn _wit_import();
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "nothing", ()
+                );
                 unsafe { _wit_import() };
             }
             /// Returns a value without taking any.
             pub fn constant() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:primitives/scalars")]
-                unsafe extern "C" {
-                    #[link_name = "constant"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:primitives/scalars", "constant", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }

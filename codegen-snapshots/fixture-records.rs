@@ -65,43 +65,19 @@ pub mod witbind_fixtures {
             }
             /// Echoes a single-field record.
             pub fn echo_wrapper(x: Wrapper) -> Wrapper {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:records/people")]
-                unsafe extern "C" {
-                    #[link_name = "echo-wrapper"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:records/people", "echo-wrapper", (i32), i32
+                );
                 let Wrapper { inner: _f2 } = x;
                 let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_f2)) };
                 Wrapper { inner: _ret3 as u32 }
             }
             /// Echoes a record of scalars.
             pub fn echo_scalars(x: Scalars) -> Scalars {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:records/people")]
-                unsafe extern "C" {
-                    #[link_name = "echo-scalars"]
-                    fn _wit_import(_: i32, _: i32, _: i64, _: f32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: i64,
-                    _: f32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:records/people", "echo-scalars", (i32, i32, i64,
+                    f32, i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -138,46 +114,10 @@ pub mod witbind_fixtures {
             }
             /// Echoes a record holding owned data.
             pub fn echo_person(x: &Person) -> Person {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:records/people")]
-                unsafe extern "C" {
-                    #[link_name = "echo-person"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:records/people", "echo-person", (ptr, len, i32,
+                    ptr, len, i32, ptr, len, ptr, len, i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
@@ -318,18 +258,9 @@ pub mod witbind_fixtures {
             }
             /// Echoes a deeply nested record.
             pub fn echo_team(x: &Team) -> Team {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:records/people")]
-                unsafe extern "C" {
-                    #[link_name = "echo-team"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:records/people", "echo-team", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 72]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 72]);
@@ -718,18 +649,9 @@ pub mod witbind_fixtures {
                 ::core::option::Option<Person>,
                 ::witbind::rt::String,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:records/people")]
-                unsafe extern "C" {
-                    #[link_name = "find"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:records/people", "find", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 56]);

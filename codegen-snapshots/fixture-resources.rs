@@ -77,18 +77,9 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for File {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]file"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[resource-drop]file", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -119,18 +110,9 @@ pub mod witbind_fixtures {
                 /// Creates an empty, unnamed file.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]file"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[constructor]file", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     File {
                         handle: unsafe {
@@ -140,18 +122,10 @@ pub mod witbind_fixtures {
                 }
                 /// Opens `path`; fails with an error code.
                 pub fn open(path: &str) -> ::core::result::Result<File, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]file.open"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[static]file.open", (ptr,
+                        len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -184,18 +158,10 @@ pub mod witbind_fixtures {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.read", (i32,
+                        i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -234,23 +200,10 @@ pub mod witbind_fixtures {
                     &self,
                     data: &[u8],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.write", (i32,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -283,18 +236,10 @@ pub mod witbind_fixtures {
                 }
                 /// The size in bytes.
                 pub fn size(&self) -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.size"]
-                        fn _wit_import(_: i32) -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.size", (i32),
+                        i64
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -302,18 +247,10 @@ pub mod witbind_fixtures {
                 }
                 /// Makes an independent handle to the same file.
                 pub fn duplicate(&self) -> File {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.duplicate"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.duplicate",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -328,18 +265,10 @@ pub mod witbind_fixtures {
                     &self,
                     other: &File,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.copy-to"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.copy-to", (i32,
+                        i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -365,18 +294,10 @@ pub mod witbind_fixtures {
                 }
                 /// Consumes another file, appending its contents.
                 pub fn absorb(&self, other: File) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]file.absorb"]
-                        fn _wit_import(_: i32, _: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]file.absorb", (i32,
+                        i32)
+                    );
                     unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -386,18 +307,10 @@ pub mod witbind_fixtures {
                 }
                 /// A static function taking handles.
                 pub fn compare(a: &File, b: &File) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]file.compare"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[static]file.compare", (i32,
+                        i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&a.handle) as i32,
@@ -415,18 +328,10 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Directory {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[resource-drop]directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -456,18 +361,10 @@ pub mod witbind_fixtures {
             impl Directory {
                 /// Opens the directory at `path`.
                 pub fn new(path: &str) -> ::core::result::Result<Self, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]directory"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[constructor]directory",
+                        (ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -500,23 +397,10 @@ pub mod witbind_fixtures {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<File, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]directory.open-file"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files",
+                        "[method]directory.open-file", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -553,18 +437,10 @@ pub mod witbind_fixtures {
                 }
                 /// Every file in this directory.
                 pub fn files(&self) -> ::witbind::rt::Vec<File> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]directory.files"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]directory.files",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -597,23 +473,10 @@ pub mod witbind_fixtures {
                 }
                 /// The file called `name`, if any.
                 pub fn find(&self, name: &str) -> ::core::option::Option<File> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]directory.find"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[method]directory.find",
+                        (i32, ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -654,18 +517,9 @@ pub mod witbind_fixtures {
             }
             impl ::witbind::rt::WasmResource for Token {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]token"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "witbind-fixtures:resources/files", "[resource-drop]token", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -715,36 +569,18 @@ pub mod witbind_fixtures {
             }
             /// Takes ownership of a file.
             pub fn consume(f: File) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "consume"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "consume", (i32)
+                );
                 unsafe {
                     _wit_import(::witbind::rt::Resource::take_handle(&f.handle) as i32)
                 };
             }
             /// Borrows a file.
             pub fn inspect(f: &File) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "inspect"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "inspect", (i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -762,18 +598,9 @@ pub mod witbind_fixtures {
             }
             /// Returns a new, owned file.
             pub fn produce() -> File {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "produce"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "produce", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 File {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -784,24 +611,10 @@ pub mod witbind_fixtures {
                 files: ::witbind::rt::Vec<File>,
                 maybe: ::core::option::Option<File>,
             ) -> (::witbind::rt::Vec<File>, ::core::option::Option<File>) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "shuffle"]
-                    fn _wit_import(_: *mut u8, _: usize, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "shuffle", (ptr, len, i32, i32,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -860,18 +673,9 @@ pub mod witbind_fixtures {
             pub fn inspect_all(
                 files: &[&File],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "inspect-all"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "inspect-all", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -914,32 +718,10 @@ pub mod witbind_fixtures {
             }
             /// Resources inside records and variants.
             pub fn unpack(b: Bundle) -> ::witbind::rt::Vec<Entry> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "unpack"]
-                    fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "unpack", (i32, ptr, len, i32,
+                    i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1012,18 +794,9 @@ pub mod witbind_fixtures {
             pub fn try_token(
                 x: ::core::result::Result<Token, Token>,
             ) -> ::core::result::Result<Token, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/files")]
-                unsafe extern "C" {
-                    #[link_name = "try-token"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/files", "try-token", (i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1065,18 +838,9 @@ pub mod witbind_fixtures {
             pub type ErrorCode = super::files::ErrorCode;
             /// Packs a directory into a new file.
             pub fn pack(dir: &Directory) -> ::core::result::Result<File, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/archive")]
-                unsafe extern "C" {
-                    #[link_name = "pack"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/archive", "pack", (i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1109,18 +873,9 @@ pub mod witbind_fixtures {
                 archive: File,
                 into: &Directory,
             ) -> ::core::result::Result<(), ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:resources/archive")]
-                unsafe extern "C" {
-                    #[link_name = "unpack"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:resources/archive", "unpack", (i32, i32, ptr)
+                );
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);

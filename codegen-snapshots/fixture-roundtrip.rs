@@ -159,206 +159,89 @@ pub mod witbind_fixtures {
             pub type Small = super::types::Small;
             pub type Full = super::types::Full;
             pub fn echo_bool(v: bool) -> bool {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-bool"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-bool", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 ::witbind::rt::bool_lift(_ret2 as u8)
             }
             pub fn echo_s8(v: i8) -> i8 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s8"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-s8", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret2 as i8
             }
             pub fn echo_u8(v: u8) -> u8 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u8"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-u8", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret2 as u8
             }
             pub fn echo_s16(v: i16) -> i16 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s16"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-s16", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret2 as i16
             }
             pub fn echo_u16(v: u16) -> u16 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u16"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-u16", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret2 as u16
             }
             pub fn echo_s32(v: i32) -> i32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s32"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-s32", (i32), i32
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(v)) }
             }
             pub fn echo_u32(v: u32) -> u32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u32"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-u32", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 _ret2 as u32
             }
             pub fn echo_s64(v: i64) -> i64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-s64"]
-                    fn _wit_import(_: i64) -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-s64", (i64), i64
+                );
                 unsafe { _wit_import(::witbind::rt::as_i64(v)) }
             }
             pub fn echo_u64(v: u64) -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u64"]
-                    fn _wit_import(_: i64) -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-u64", (i64), i64
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(v)) };
                 _ret2 as u64
             }
             pub fn echo_f32(v: f32) -> f32 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-f32"]
-                    fn _wit_import(_: f32) -> f32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: f32) -> f32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-f32", (f32), f32
+                );
                 unsafe { _wit_import(::witbind::rt::as_f32(v)) }
             }
             pub fn echo_f64(v: f64) -> f64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-f64"]
-                    fn _wit_import(_: f64) -> f64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: f64) -> f64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-f64", (f64), f64
+                );
                 unsafe { _wit_import(::witbind::rt::as_f64(v)) }
             }
             pub fn echo_char(v: char) -> char {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-char"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-char", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i32(v)) };
                 unsafe { ::witbind::rt::char_lift(_ret2 as u32) }
             }
             pub fn echo_string(v: &str) -> ::witbind::rt::String {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-string"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-string", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -376,18 +259,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn echo_bytes(v: &[u8]) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-bytes"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-bytes", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -401,18 +275,9 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u8>(), _l5, _l5) }
             }
             pub fn echo_u32s(v: &[u32]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-u32s"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-u32s", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -428,18 +293,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn echo_f64s(v: &[f64]) -> ::witbind::rt::Vec<f64> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-f64s"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-f64s", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -457,18 +313,9 @@ pub mod witbind_fixtures {
             pub fn echo_strings(
                 v: &[::witbind::rt::String],
             ) -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-strings"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-strings", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -510,18 +357,9 @@ pub mod witbind_fixtures {
                 _list12
             }
             pub fn echo_points(v: &[Point]) -> ::witbind::rt::Vec<Point> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-points"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-points", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -554,18 +392,10 @@ pub mod witbind_fixtures {
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
             ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-nested-lists"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-nested-lists", (ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -634,23 +464,10 @@ pub mod witbind_fixtures {
             pub fn echo_opt_string(
                 v: ::core::option::Option<&str>,
             ) -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-opt-string"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-opt-string", (i32, ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -689,18 +506,10 @@ pub mod witbind_fixtures {
             pub fn echo_opt_opt(
                 v: ::core::option::Option<::core::option::Option<u32>>,
             ) -> ::core::option::Option<::core::option::Option<u32>> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-opt-opt"]
-                    fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-opt-opt", (i32, i32, i32,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -741,23 +550,10 @@ pub mod witbind_fixtures {
             pub fn echo_res_full(
                 v: ::core::result::Result<&str, &Color>,
             ) -> ::core::result::Result<::witbind::rt::String, Color> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-res-full"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-res-full", (i32, ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -800,18 +596,9 @@ pub mod witbind_fixtures {
             pub fn echo_res_unit(
                 v: ::core::result::Result<(), ()>,
             ) -> ::core::result::Result<(), ()> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-res-unit"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-res-unit", (i32), i32
+                );
                 let _v4 = match v {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -826,23 +613,10 @@ pub mod witbind_fixtures {
             pub fn echo_res_err(
                 v: ::core::result::Result<(), &str>,
             ) -> ::core::result::Result<(), ::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-res-err"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-res-err", (i32, ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -882,18 +656,9 @@ pub mod witbind_fixtures {
             pub fn echo_res_ok(
                 v: ::core::result::Result<u64, ()>,
             ) -> ::core::result::Result<u64, ()> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-res-ok"]
-                    fn _wit_import(_: i32, _: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-res-ok", (i32, i64, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -914,24 +679,10 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn echo_tuple(v: (u8, &str, f64)) -> (u8, ::witbind::rt::String, f64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-tuple"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: f64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: f64,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-tuple", (i32, ptr, len, f64,
+                    ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -961,18 +712,9 @@ pub mod witbind_fixtures {
                 (_l7, _string10, _l11)
             }
             pub fn echo_point(v: Point) -> Point {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-point"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-point", (i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -990,44 +732,10 @@ pub mod witbind_fixtures {
                 Point { x: _l5, y: _l6 }
             }
             pub fn echo_nested(v: &Nested) -> Nested {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-nested"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-nested", (ptr, len, ptr,
+                    len, ptr, len, i32, i32, i32, ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 44]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 44]);
@@ -1156,28 +864,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn echo_shape(v: &Shape) -> Shape {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-shape"]
-                    fn _wit_import(
-                        _: i32,
-                        _: ::core::mem::MaybeUninit<u64>,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: ::core::mem::MaybeUninit<u64>,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-shape", (i32, p64, len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1252,18 +941,9 @@ pub mod witbind_fixtures {
                 }
             }
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-shapes"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-shapes", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1355,76 +1035,30 @@ pub mod witbind_fixtures {
             }
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(v: Color) -> Color {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-color"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-color", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(v.clone() as i32) };
                 unsafe { Color::_lift(_ret2 as u8) }
             }
             pub fn echo_small(v: Small) -> Small {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-small"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-small", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(v.bits() as i32) };
                 Small::from_bits_retain(_ret2 as u8)
             }
             pub fn echo_full(v: Full) -> Full {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-full"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-full", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(v.bits() as i32) };
                 Full::from_bits_retain(_ret2 as u32)
             }
             pub fn echo_mixed(v: &Mixed) -> Mixed {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-mixed"]
-                    fn _wit_import(
-                        _: i32,
-                        _: ::core::mem::MaybeUninit<u64>,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: ::core::mem::MaybeUninit<u64>,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-mixed", (i32, p64, len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -1525,18 +1159,9 @@ pub mod witbind_fixtures {
                 a15: u32,
                 a16: u32,
             ) -> ::witbind::rt::Vec<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:roundtrip/host")]
-                unsafe extern "C" {
-                    #[link_name = "echo-many"]
-                    fn _wit_import(_: *mut u8, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-many", (ptr, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
@@ -1594,20 +1219,10 @@ pub mod exports {
                 }
                 impl ::witbind::rt::WasmResource for Counter {
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]counter"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:roundtrip/guest",
+                            "[resource-drop]counter", (i32)
+                        );
                         unsafe { _wit_import(handle as i32) }
                     }
                 }
@@ -1618,20 +1233,10 @@ pub mod exports {
                         let rep = unsafe {
                             T::resource_into_raw_(::core::option::Option::Some(value))
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]counter"]
-                            fn _wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:roundtrip/guest",
+                            "[resource-new]counter", (ptr), i32
+                        );
                         unsafe {
                             Self {
                                 handle: ::witbind::rt::Resource::from_handle(
@@ -1687,20 +1292,10 @@ pub mod exports {
                     }
                     fn rep<T: GuestCounter>(&self) -> *mut u8 {
                         Self::type_guard::<T>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(
-                            wasm_import_module = "[export]witbind-fixtures:roundtrip/guest"
-                        )]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]counter"]
-                            fn _wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) -> *mut u8 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]witbind-fixtures:roundtrip/guest",
+                            "[resource-rep]counter", (i32), ptr
+                        );
                         unsafe {
                             _wit_import(
                                 ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1848,7 +1443,8 @@ pub mod exports {
                     ///
                     /// # Safety
                     /// The pointer must stay valid until `resource_from_raw_`
-                    /// is called with it.
+                    /// is called with it. Override both methods or neither:
+                    /// each one's default expects the other's.
                     #[doc(hidden)]
                     unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                         ::witbind::rt::Box::into_raw(::witbind::rt::Box::new(value))
@@ -2031,9 +1627,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                 }
                 #[doc(hidden)]
@@ -2071,9 +1664,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i * 4) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
                 }
                 #[doc(hidden)]
@@ -2111,9 +1701,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i * 8) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 8) };
                 }
                 #[doc(hidden)]
@@ -2229,9 +1816,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i * 8) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
                 }
                 #[doc(hidden)]
@@ -2824,9 +2408,6 @@ pub mod exports {
                     let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
                     let _base7 = _l4;
                     let _len7 = _l5;
-                    for i in 0.._len7 {
-                        let _base6 = unsafe { _base7.add(i * 8) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
                     let _l8 = unsafe { *arg0.add(16).cast::<*mut u8>() };
                     let _l9 = unsafe { *arg0.add(20).cast::<usize>() };
@@ -2843,9 +2424,6 @@ pub mod exports {
                     let _l15 = unsafe { *arg0.add(40).cast::<usize>() };
                     let _base17 = _l14;
                     let _len17 = _l15;
-                    for i in 0.._len17 {
-                        let _base16 = unsafe { _base17.add(i) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base17, _len17, 1) };
                 }
                 #[doc(hidden)]
@@ -3268,9 +2846,6 @@ pub mod exports {
                     let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
                     let _base5 = _l2;
                     let _len5 = _l3;
-                    for i in 0.._len5 {
-                        let _base4 = unsafe { _base5.add(i * 4) };
-                    }
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
                 }
                 #[doc(hidden)]

@@ -17,41 +17,18 @@ pub mod witbind_fixtures {
             pub type Nested = ((u8, u16), (::witbind::rt::String, (bool,)));
             /// Echoes a one-element tuple.
             pub fn echo_single(x: Single) -> Single {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
-                unsafe extern "C" {
-                    #[link_name = "echo-single"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:tuples/pairs", "echo-single", (i32), i32
+                );
                 let (_t2,) = x;
                 let _ret3 = unsafe { _wit_import(::witbind::rt::as_i32(_t2)) };
                 (_ret3 as u32,)
             }
             /// Echoes a pair.
             pub fn echo_pair(x: &Pair) -> Pair {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
-                unsafe extern "C" {
-                    #[link_name = "echo-pair"]
-                    fn _wit_import(_: *mut u8, _: usize, _: f64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: f64,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:tuples/pairs", "echo-pair", (ptr, len, f64, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -73,32 +50,10 @@ pub mod witbind_fixtures {
             }
             /// Echoes nested tuples.
             pub fn echo_nested(x: &Nested) -> Nested {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
-                unsafe extern "C" {
-                    #[link_name = "echo-nested"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:tuples/pairs", "echo-nested", (i32, i32, ptr, len,
+                    i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -145,42 +100,10 @@ pub mod witbind_fixtures {
                 ::witbind::rt::String,
                 ::witbind::rt::Vec<u8>,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
-                unsafe extern "C" {
-                    #[link_name = "wide"]
-                    fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: f32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: i64,
-                    _: i32,
-                    _: f32,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:tuples/pairs", "wide", (i32, i64, i32, f32, i32,
+                    i32, ptr, len, ptr, len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 48]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 48]);
@@ -241,32 +164,10 @@ pub mod witbind_fixtures {
                 x: &[(u32, u32)],
                 y: ::core::option::Option<(&str,)>,
             ) -> ::core::result::Result<(i8, i8), (::witbind::rt::String, u32)> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:tuples/pairs")]
-                unsafe extern "C" {
-                    #[link_name = "in-containers"]
-                    fn _wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:tuples/pairs", "in-containers", (ptr, len, i32,
+                    ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -141,23 +141,10 @@ pub mod witbind_fixtures {
             impl ::core::error::Error for Color {}
             /// Echoes a variant with payloads.
             pub fn echo_shape(x: &Shape) -> Shape {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-shape"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-shape", (i32, ptr, len,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -252,18 +239,9 @@ pub mod witbind_fixtures {
             }
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-signal"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-signal", (i32), i32
+                );
                 let _v4 = match x {
                     Signal::Go => 0i32,
                     Signal::Halt => 1i32,
@@ -277,30 +255,10 @@ pub mod witbind_fixtures {
             }
             /// Echoes a mixed variant.
             pub fn echo_event(x: &Event) -> Event {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-event"]
-                    fn _wit_import(
-                        _: i32,
-                        _: ::core::mem::MaybeUninit<u64>,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    );
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: ::core::mem::MaybeUninit<u64>,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-event", (i32, p64, ptr,
+                    len, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
@@ -492,18 +450,9 @@ pub mod witbind_fixtures {
             }
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-only"]
-                    fn _wit_import(_: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-only", (i32, i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -524,36 +473,18 @@ pub mod witbind_fixtures {
             /// Echoes a one-case enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_unit(x: Unit) -> Unit {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-unit"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-unit", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Unit::_lift(_ret2 as u8) }
             }
             /// Echoes an enum.
             #[allow(clippy::clone_on_copy)]
             pub fn echo_color(x: Color) -> Color {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "echo-color"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "echo-color", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(x.clone() as i32) };
                 unsafe { Color::_lift(_ret2 as u8) }
             }
@@ -563,24 +494,10 @@ pub mod witbind_fixtures {
                 x: &[Event],
                 y: ::core::option::Option<Color>,
             ) -> ::core::result::Result<::witbind::rt::Vec<Shape>, Color> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "witbind-fixtures:variants/shapes")]
-                unsafe extern "C" {
-                    #[link_name = "containers"]
-                    fn _wit_import(_: *mut u8, _: usize, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: *mut u8,
-                    _: usize,
-                    _: i32,
-                    _: i32,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:variants/shapes", "containers", (ptr, len, i32,
+                    i32, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);

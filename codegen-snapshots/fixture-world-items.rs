@@ -49,16 +49,7 @@ pub struct Session {
 #[rustfmt::skip]
 impl ::witbind::rt::WasmResource for Session {
     unsafe fn drop(handle: u32) {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[resource-drop]session"]
-            fn _wit_import(_: i32);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[resource-drop]session", (i32));
         unsafe { _wit_import(handle as i32) }
     }
 }
@@ -90,22 +81,9 @@ impl Session {
 impl Session {
     /// Starts a session.
     pub fn new(settings: &Settings) -> Self {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[constructor]session"]
-            fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8, _: usize) -> i32;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(
-            _: i32,
-            _: *mut u8,
-            _: usize,
-            _: *mut u8,
-            _: usize,
-        ) -> i32 {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!(
+            "$root", "[constructor]session", (i32, ptr, len, ptr, len), i32
+        );
         let Settings { config: _f2, extras: _f3 } = settings;
         let Config { verbosity: _f4, caller: _f5 } = _f2;
         let _vec6 = _f5;
@@ -132,16 +110,7 @@ impl Session {
     }
     /// The session's mode.
     pub fn mode(&self) -> Mode {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "$root")]
-        unsafe extern "C" {
-            #[link_name = "[method]session.mode"]
-            fn _wit_import(_: i32) -> i32;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("$root", "[method]session.mode", (i32), i32);
         let _ret2 = unsafe {
             _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
         };
@@ -155,32 +124,9 @@ pub fn configure(
     settings: &Settings,
     mode: Mode,
 ) -> ::core::result::Result<Tag, ::witbind::rt::String> {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "configure"]
-        fn _wit_import(
-            _: i32,
-            _: *mut u8,
-            _: usize,
-            _: *mut u8,
-            _: usize,
-            _: i32,
-            _: *mut u8,
-        );
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(
-        _: i32,
-        _: *mut u8,
-        _: usize,
-        _: *mut u8,
-        _: usize,
-        _: i32,
-        _: *mut u8,
-    ) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!(
+        "$root", "configure", (i32, ptr, len, ptr, len, i32, ptr)
+    );
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -239,16 +185,7 @@ pub fn configure(
 /// A world-level import with a world-level resource.
 #[rustfmt::skip]
 pub fn open_session(tag: &str) -> Session {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "open-session"]
-        fn _wit_import(_: *mut u8, _: usize) -> i32;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize) -> i32 {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "open-session", (ptr, len), i32);
     let _vec2 = tag;
     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
     let _len2 = _vec2.len();
@@ -260,16 +197,7 @@ pub fn open_session(tag: &str) -> Session {
 /// A world-level import borrowing a world-level resource.
 #[rustfmt::skip]
 pub fn describe(session: &Session) -> ::witbind::rt::String {
-    #[cfg(target_arch = "wasm32")]
-    #[link(wasm_import_module = "$root")]
-    unsafe extern "C" {
-        #[link_name = "describe"]
-        fn _wit_import(_: i32, _: *mut u8);
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-        ::core::unreachable!("imported functions are only available on wasm32")
-    }
+    ::witbind::rt::wit_import!("$root", "describe", (i32, ptr));
     #[repr(align(4))]
     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
     let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -302,16 +230,7 @@ pub mod clock {
     }
     /// The current time.
     pub fn now() -> Instant {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = "clock")]
-        unsafe extern "C" {
-            #[link_name = "now"]
-            fn _wit_import(_: *mut u8);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(_: *mut u8) {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
+        ::witbind::rt::wit_import!("clock", "now", (ptr));
         #[repr(align(8))]
         struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
         let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -19,18 +19,9 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-environment"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.2.12", "get-environment", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -72,18 +63,9 @@ pub mod wasi {
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-arguments"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.2.12", "get-arguments", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -115,18 +97,9 @@ pub mod wasi {
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "initial-cwd"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.2.12", "initial-cwd", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -158,18 +131,7 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "exit"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("wasi:cli/exit@0.2.12", "exit", (i32));
                 let _v4 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -185,18 +147,9 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "exit-with-code"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/exit@0.2.12", "exit-with-code", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
@@ -206,18 +159,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stdin"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 InputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -230,18 +174,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stdout"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -254,18 +189,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stderr"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -289,18 +215,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-input"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-input@0.2.12",
+                        "[resource-drop]terminal-input", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -346,18 +264,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-output"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-output@0.2.12",
+                        "[resource-drop]terminal-output", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -396,18 +306,9 @@ pub mod wasi {
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdin"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdin@0.2.12", "get-terminal-stdin", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -438,18 +339,9 @@ pub mod wasi {
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdout"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdout@0.2.12", "get-terminal-stdout", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -480,18 +372,9 @@ pub mod wasi {
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stderr"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stderr@0.2.12", "get-terminal-stderr", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -542,18 +425,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -589,18 +463,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]error.to-debug-string"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -641,18 +507,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -684,18 +541,9 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.ready"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -707,18 +555,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.block"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -744,18 +583,9 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "poll"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -830,18 +660,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -899,18 +720,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -963,18 +776,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1029,18 +834,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1086,18 +883,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1144,18 +933,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1185,18 +966,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1234,18 +1006,10 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.check-write"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1301,23 +1065,10 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1372,23 +1123,11 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-and-flush"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1440,18 +1179,10 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1490,18 +1221,10 @@ pub mod wasi {
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1548,18 +1271,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1579,18 +1294,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write-zeroes"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1637,18 +1344,11 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1703,23 +1403,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
+                        i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1770,23 +1457,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1860,54 +1534,27 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "subscribe-instant"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1916,18 +1563,10 @@ pub mod wasi {
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "subscribe-duration"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
+                    i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1972,18 +1611,9 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -2000,18 +1630,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolution"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -2584,18 +2205,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2635,18 +2248,10 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2687,18 +2292,10 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.write-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2738,18 +2335,10 @@ pub mod wasi {
                 pub fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.append-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.append-via-stream", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2789,24 +2378,10 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.advise"]
-                        fn _wit_import(_: i32, _: i64, _: i64, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.advise",
+                        (i32, i64, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2839,18 +2414,10 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.sync-data"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync-data",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2882,18 +2449,10 @@ pub mod wasi {
                 pub fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.get-flags"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-flags",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2934,18 +2493,10 @@ pub mod wasi {
                 pub fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.get-type"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-type",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2981,18 +2532,10 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-size",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3026,36 +2569,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-times"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-times",
+                        (i32, i32, i64, i32, i32, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3126,23 +2643,10 @@ pub mod wasi {
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read"]
-                        fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.read", (i32,
+                        i64, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3198,24 +2702,10 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.write", (i32,
+                        ptr, len, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3259,18 +2749,10 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.read-directory", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -3307,18 +2789,10 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.sync"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync", (i32,
+                        ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3348,23 +2822,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.create-directory-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3402,18 +2863,10 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.stat"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat", (i32,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
                     let mut _ret_area = _RetArea(
@@ -3501,24 +2954,10 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.stat-at"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat-at",
+                        (i32, i32, ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
                     let mut _ret_area = _RetArea(
@@ -3613,42 +3052,11 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-times-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
+                        i32, i32, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3723,36 +3131,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.link-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.link-at",
+                        (i32, i32, ptr, len, i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3807,34 +3189,10 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.open-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.open-at",
+                        (i32, i32, ptr, len, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -3882,23 +3240,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.readlink-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.readlink-at",
+                        (i32, ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -3949,23 +3294,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.remove-directory-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -4002,34 +3334,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.rename-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.rename-at",
+                        (i32, ptr, len, i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -4075,32 +3383,10 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.symlink-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.symlink-at",
+                        (i32, ptr, len, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -4141,23 +3427,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.unlink-file-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -4192,18 +3465,10 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.is-same-object"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.is-same-object", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -4234,18 +3499,10 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.metadata-hash"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.metadata-hash", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -4284,24 +3541,10 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.metadata-hash-at"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -4346,18 +3589,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for DirectoryEntryStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory-entry-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[resource-drop]directory-entry-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -4392,18 +3627,10 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]directory-entry-stream.read-directory-entry"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -4468,18 +3695,9 @@ pub mod wasi {
             pub fn filesystem_error_code(
                 err: &Error,
             ) -> ::core::option::Option<ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "filesystem-error-code"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/types@0.2.12", "filesystem-error-code", (i32, ptr)
+                );
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
@@ -4510,18 +3728,9 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-directories"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/preopens@0.2.12", "get-directories", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -4576,18 +3785,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Network {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/network@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]network"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/network@0.2.12", "[resource-drop]network", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -4899,18 +4099,9 @@ pub mod wasi {
             pub type Network = super::network::Network;
             /// Get a handle to the default network.
             pub fn instance_network() -> Network {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:sockets/instance-network@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "instance-network"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:sockets/instance-network@0.2.12", "instance-network", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 Network {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -4962,18 +4153,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[resource-drop]udp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -5032,50 +4214,11 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.start-bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.start-bind", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
+                        ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5173,18 +4316,10 @@ pub mod wasi {
                     }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.finish-bind"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.finish-bind",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5254,50 +4389,11 @@ pub mod wasi {
                     (IncomingDatagramStream, OutgoingDatagramStream),
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.stream"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.stream", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -5478,18 +4574,10 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.local-address",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -5564,18 +4652,10 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.remote-address",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -5641,18 +4721,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.address-family",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -5667,18 +4739,10 @@ pub mod wasi {
                 pub fn unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]udp-socket.unicast-hop-limit", (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5709,18 +4773,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5757,18 +4813,10 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]udp-socket.receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -5798,18 +4846,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5836,18 +4876,10 @@ pub mod wasi {
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.send-buffer-size",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -5877,18 +4909,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -5917,18 +4941,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12", "[method]udp-socket.subscribe", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -5946,18 +4962,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for IncomingDatagramStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[resource-drop]incoming-datagram-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6015,18 +5023,10 @@ pub mod wasi {
                     ::witbind::rt::Vec<IncomingDatagram>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-datagram-stream.receive"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]incoming-datagram-stream.receive", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -6118,18 +5118,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-datagram-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]incoming-datagram-stream.subscribe", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -6147,18 +5139,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutgoingDatagramStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-datagram-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[resource-drop]outgoing-datagram-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6198,18 +5182,10 @@ pub mod wasi {
                 ///
                 /// Never returns `would-block`.
                 pub fn check_send(&self) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-datagram-stream.check-send"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]outgoing-datagram-stream.check-send", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -6273,23 +5249,10 @@ pub mod wasi {
                     &self,
                     datagrams: &[OutgoingDatagram],
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-datagram-stream.send"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]outgoing-datagram-stream.send", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -6427,18 +5390,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/udp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-datagram-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/udp@0.2.12",
+                        "[method]outgoing-datagram-stream.subscribe", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -6482,18 +5437,10 @@ pub mod wasi {
             pub fn create_udp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:sockets/udp-create-socket@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "create-udp-socket"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket", (i32,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6582,18 +5529,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[resource-drop]tcp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6664,50 +5602,11 @@ pub mod wasi {
                     network: &Network,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.start-bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-bind", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
+                        ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -6805,18 +5704,10 @@ pub mod wasi {
                     }
                 }
                 pub fn finish_bind(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.finish-bind"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-bind",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -6886,50 +5777,11 @@ pub mod wasi {
                     network: &Network,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.start-connect"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-connect",
+                        (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32,
+                        i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7029,18 +5881,10 @@ pub mod wasi {
                 pub fn finish_connect(
                     &self,
                 ) -> ::core::result::Result<(InputStream, OutputStream), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.finish-connect"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-connect",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -7104,18 +5948,10 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-listen>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=listen&sektion=2>
                 pub fn start_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.start-listen"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.start-listen",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7139,18 +5975,10 @@ pub mod wasi {
                     }
                 }
                 pub fn finish_listen(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.finish-listen"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.finish-listen",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7205,18 +6033,10 @@ pub mod wasi {
                     (TcpSocket, InputStream, OutputStream),
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.accept"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.accept", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -7279,18 +6099,10 @@ pub mod wasi {
                 pub fn local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.local-address",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7365,18 +6177,10 @@ pub mod wasi {
                 pub fn remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.remote-address",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7442,18 +6246,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn is_listening(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.is-listening"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.is-listening",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7463,18 +6259,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.address-family",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7493,18 +6281,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7540,18 +6320,10 @@ pub mod wasi {
                 pub fn keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.keep-alive-enabled", (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7581,18 +6353,10 @@ pub mod wasi {
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7629,18 +6393,10 @@ pub mod wasi {
                 pub fn keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.keep-alive-idle-time", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -7670,18 +6426,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7718,18 +6466,10 @@ pub mod wasi {
                 pub fn keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.keep-alive-interval"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.keep-alive-interval", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -7759,18 +6499,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7807,18 +6539,10 @@ pub mod wasi {
                 pub fn keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.keep-alive-count"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.keep-alive-count",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -7848,18 +6572,10 @@ pub mod wasi {
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-count"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7890,18 +6606,10 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.hop-limit", (i32,
+                        ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7932,18 +6640,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.set-hop-limit",
+                        (i32, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -7980,18 +6680,10 @@ pub mod wasi {
                 pub fn receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -8021,18 +6713,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -8059,18 +6743,10 @@ pub mod wasi {
                 pub fn send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.send-buffer-size",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -8100,18 +6776,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12",
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -8153,18 +6821,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.subscribe", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -8202,18 +6862,10 @@ pub mod wasi {
                     &self,
                     shutdown_type: ShutdownType,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/tcp@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.shutdown"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/tcp@0.2.12", "[method]tcp-socket.shutdown", (i32,
+                        i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -8271,18 +6923,10 @@ pub mod wasi {
             pub fn create_tcp_socket(
                 address_family: IpAddressFamily,
             ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:sockets/tcp-create-socket@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "create-tcp-socket"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket", (i32,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -8321,18 +6965,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for ResolveAddressStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]resolve-address-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/ip-name-lookup@0.2.12",
+                        "[resource-drop]resolve-address-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -8379,18 +7015,10 @@ pub mod wasi {
                     ::core::option::Option<IpAddress>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]resolve-address-stream.resolve-next-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/ip-name-lookup@0.2.12",
+                        "[method]resolve-address-stream.resolve-next-address", (i32, ptr)
+                    );
                     #[repr(align(2))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 22]);
                     let mut _ret_area = _RetArea(
@@ -8463,18 +7091,10 @@ pub mod wasi {
                 /// Note: this function is here for WASI 0.2 only.
                 /// It's planned to be removed when `future` is natively supported in Preview3.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]resolve-address-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/ip-name-lookup@0.2.12",
+                        "[method]resolve-address-stream.subscribe", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -8509,23 +7129,10 @@ pub mod wasi {
                 network: &Network,
                 name: &str,
             ) -> ::core::result::Result<ResolveAddressStream, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolve-addresses"]
-                    fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(
-                    _: i32,
-                    _: *mut u8,
-                    _: usize,
-                    _: *mut u8,
-                ) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:sockets/ip-name-lookup@0.2.12", "resolve-addresses", (i32, ptr,
+                    len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -8583,18 +7190,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -8609,18 +7207,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -8642,18 +7231,10 @@ pub mod wasi {
             /// implementations are encouraged to return evenly distributed values with
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.2.12", "get-insecure-random-bytes", (i64,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -8668,18 +7249,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -8710,18 +7282,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.2.12", "insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -32,18 +32,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -79,18 +70,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]error.to-debug-string"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -131,18 +114,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -174,18 +148,9 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.ready"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -197,18 +162,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.block"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -234,18 +190,9 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "poll"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -320,18 +267,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -389,18 +327,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -453,18 +383,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -519,18 +441,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -576,18 +490,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -634,18 +540,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -675,18 +573,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -724,18 +613,10 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.check-write"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -791,23 +672,10 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -862,23 +730,11 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-and-flush"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -930,18 +786,10 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -980,18 +828,10 @@ pub mod wasi {
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1038,18 +878,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1069,18 +901,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write-zeroes"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1127,18 +951,11 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1193,23 +1010,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
+                        i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1260,23 +1064,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1359,18 +1150,9 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1387,18 +1169,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolution"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1971,18 +1744,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[resource-drop]descriptor",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2022,18 +1787,10 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<InputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2074,18 +1831,10 @@ pub mod wasi {
                     &self,
                     offset: Filesize,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.write-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2125,18 +1874,10 @@ pub mod wasi {
                 pub fn append_via_stream(
                     &self,
                 ) -> ::core::result::Result<OutputStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.append-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.append-via-stream", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2176,24 +1917,10 @@ pub mod wasi {
                     length: Filesize,
                     advice: Advice,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.advise"]
-                        fn _wit_import(_: i32, _: i64, _: i64, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.advise",
+                        (i32, i64, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2226,18 +1953,10 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fdatasync` in POSIX.
                 pub fn sync_data(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.sync-data"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync-data",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2269,18 +1988,10 @@ pub mod wasi {
                 pub fn get_flags(
                     &self,
                 ) -> ::core::result::Result<DescriptorFlags, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.get-flags"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-flags",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2321,18 +2032,10 @@ pub mod wasi {
                 pub fn get_type(
                     &self,
                 ) -> ::core::result::Result<DescriptorType, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.get-type"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.get-type",
+                        (i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2368,18 +2071,10 @@ pub mod wasi {
                     &self,
                     size: Filesize,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-size",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2413,36 +2108,10 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-times"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.set-times",
+                        (i32, i32, i64, i32, i32, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2513,23 +2182,10 @@ pub mod wasi {
                     length: Filesize,
                     offset: Filesize,
                 ) -> ::core::result::Result<(::witbind::rt::Vec<u8>, bool), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read"]
-                        fn _wit_import(_: i32, _: i64, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i64,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.read", (i32,
+                        i64, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2585,24 +2241,10 @@ pub mod wasi {
                     buffer: &[u8],
                     offset: Filesize,
                 ) -> ::core::result::Result<Filesize, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.write", (i32,
+                        ptr, len, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2646,18 +2288,10 @@ pub mod wasi {
                 pub fn read_directory(
                     &self,
                 ) -> ::core::result::Result<DirectoryEntryStream, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.read-directory", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2694,18 +2328,10 @@ pub mod wasi {
                 ///
                 /// Note: This is similar to `fsync` in POSIX.
                 pub fn sync(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.sync"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.sync", (i32,
+                        ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2735,23 +2361,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.create-directory-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.create-directory-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2789,18 +2402,10 @@ pub mod wasi {
                 ///
                 /// Note: This was called `fd_filestat_get` in earlier versions of WASI.
                 pub fn stat(&self) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.stat"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat", (i32,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
                     let mut _ret_area = _RetArea(
@@ -2888,24 +2493,10 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<DescriptorStat, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.stat-at"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.stat-at",
+                        (i32, i32, ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 104]);
                     let mut _ret_area = _RetArea(
@@ -3000,42 +2591,11 @@ pub mod wasi {
                     data_access_timestamp: NewTimestamp,
                     data_modification_timestamp: NewTimestamp,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.set-times-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: i32,
-                            _: i64,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.set-times-at", (i32, i32, ptr, len, i32, i64,
+                        i32, i32, i64, i32, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3110,36 +2670,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.link-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.link-at",
+                        (i32, i32, ptr, len, i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3194,34 +2728,10 @@ pub mod wasi {
                     open_flags: OpenFlags,
                     flags: DescriptorFlags,
                 ) -> ::core::result::Result<Descriptor, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.open-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.open-at",
+                        (i32, i32, ptr, len, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -3269,23 +2779,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<::witbind::rt::String, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.readlink-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.readlink-at",
+                        (i32, ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -3336,23 +2833,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.remove-directory-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.remove-directory-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3389,34 +2873,10 @@ pub mod wasi {
                     new_descriptor: &Descriptor,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.rename-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.rename-at",
+                        (i32, ptr, len, i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3462,32 +2922,10 @@ pub mod wasi {
                     old_path: &str,
                     new_path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.symlink-at"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12", "[method]descriptor.symlink-at",
+                        (i32, ptr, len, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3528,23 +2966,10 @@ pub mod wasi {
                     &self,
                     path: &str,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.unlink-file-at"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.unlink-file-at", (i32, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -3579,18 +3004,10 @@ pub mod wasi {
                 /// wasi-filesystem does not expose device and inode numbers, so this function
                 /// may be used instead.
                 pub fn is_same_object(&self, other: &Descriptor) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.is-same-object"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.is-same-object", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -3621,18 +3038,10 @@ pub mod wasi {
                 pub fn metadata_hash(
                     &self,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.metadata-hash"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.metadata-hash", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -3671,24 +3080,10 @@ pub mod wasi {
                     path_flags: PathFlags,
                     path: &str,
                 ) -> ::core::result::Result<MetadataHashValue, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.metadata-hash-at"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]descriptor.metadata-hash-at", (i32, i32, ptr, len, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -3733,18 +3128,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for DirectoryEntryStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]directory-entry-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[resource-drop]directory-entry-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -3779,18 +3166,10 @@ pub mod wasi {
                     ::core::option::Option<DirectoryEntry>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]directory-entry-stream.read-directory-entry"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.2.12",
+                        "[method]directory-entry-stream.read-directory-entry", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -3855,18 +3234,9 @@ pub mod wasi {
             pub fn filesystem_error_code(
                 err: &Error,
             ) -> ::core::option::Option<ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/types@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "filesystem-error-code"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/types@0.2.12", "filesystem-error-code", (i32, ptr)
+                );
                 #[repr(align(1))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 2]);
@@ -3897,18 +3267,9 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/preopens@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-directories"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/preopens@0.2.12", "get-directories", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

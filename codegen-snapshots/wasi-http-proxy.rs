@@ -43,18 +43,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Pollable {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]pollable"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[resource-drop]pollable", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -86,18 +77,9 @@ pub mod wasi {
                 ///
                 /// Returns `true` when the pollable is ready, and `false` otherwise.
                 pub fn ready(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.ready"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.ready", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -109,18 +91,9 @@ pub mod wasi {
                 /// This function is equivalent to calling `poll.poll` on a list
                 /// containing only this pollable.
                 pub fn block(&self) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]pollable.block"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/poll@0.2.12", "[method]pollable.block", (i32)
+                    );
                     unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -146,18 +119,9 @@ pub mod wasi {
             /// the pollables has an error, it is indicated by marking the source as
             /// being ready for I/O.
             pub fn poll(in_: &[&Pollable]) -> ::witbind::rt::Vec<u32> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:io/poll@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "poll"]
-                    fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:io/poll@0.2.12", "poll", (ptr, len, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -210,18 +174,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Error {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]error"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[resource-drop]error", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -257,18 +212,10 @@ pub mod wasi {
                 /// details. Parsing this string is a major platform-compatibility
                 /// hazard.
                 pub fn to_debug_string(&self) -> ::witbind::rt::String {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/error@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]error.to-debug-string"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/error@0.2.12", "[method]error.to-debug-string", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -345,18 +292,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for InputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]input-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]input-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -414,18 +352,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.read", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -478,18 +408,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<::witbind::rt::Vec<u8>, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-read"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-read",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -544,18 +466,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.skip", (i32, i64,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -601,18 +515,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.blocking-skip"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.blocking-skip",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -659,18 +565,10 @@ pub mod wasi {
                 /// Implementations may trap if the `input-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]input-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]input-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -700,18 +598,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutputStream {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]output-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[resource-drop]output-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -749,18 +638,10 @@ pub mod wasi {
                 /// become ready when this function will report at least 1 byte, or an
                 /// error.
                 pub fn check_write(&self) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.check-write"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.check-write",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -816,23 +697,10 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write", (i32,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -887,23 +755,11 @@ pub mod wasi {
                     &self,
                     contents: &[u8],
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-and-flush"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-and-flush", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -955,18 +811,10 @@ pub mod wasi {
                 /// completed. The `subscribe` pollable will become ready when the
                 /// flush has completed and the stream can accept more writes.
                 pub fn flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.flush", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1005,18 +853,10 @@ pub mod wasi {
                 /// Request to flush buffered output, and block until flush completes
                 /// and stream is ready for writing again.
                 pub fn blocking_flush(&self) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-flush"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.blocking-flush",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1063,18 +903,10 @@ pub mod wasi {
                 /// Implementations may trap if the `output-stream` is dropped before
                 /// all derived `pollable`s created with this function are dropped.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1094,18 +926,10 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.write-zeroes"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.write-zeroes",
+                        (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1152,18 +976,11 @@ pub mod wasi {
                     &self,
                     len: u64,
                 ) -> ::core::result::Result<(), StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-write-zeroes-and-flush"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-write-zeroes-and-flush", (i32,
+                        i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1218,23 +1035,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12", "[method]output-stream.splice", (i32,
+                        i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1285,23 +1089,10 @@ pub mod wasi {
                     src: &InputStream,
                     len: u64,
                 ) -> ::core::result::Result<u64, StreamError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:io/streams@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]output-stream.blocking-splice"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:io/streams@0.2.12",
+                        "[method]output-stream.blocking-splice", (i32, i32, i64, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1375,54 +1166,27 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Create a `pollable` which will resolve once the specified instant
             /// has occurred.
             pub fn subscribe_instant(when: Instant) -> Pollable {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "subscribe-instant"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-instant", (i64), i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1431,18 +1195,10 @@ pub mod wasi {
             /// Create a `pollable` that will resolve after the specified duration has
             /// elapsed from the time this function is invoked.
             pub fn subscribe_duration(when: Duration) -> Pollable {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "subscribe-duration"]
-                    fn _wit_import(_: i64) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.2.12", "subscribe-duration", (i64),
+                    i32
+                );
                 let _ret2 = unsafe { _wit_import(::witbind::rt::as_i64(when)) };
                 Pollable {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1487,18 +1243,9 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             pub fn now() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1515,18 +1262,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn resolution() -> Datetime {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/wall-clock@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "resolution"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/wall-clock@0.2.12", "resolution", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1564,18 +1302,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1590,18 +1319,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -1614,18 +1334,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stdout() -> OutputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdout@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stdout"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdout@0.2.12", "get-stdout", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1638,18 +1349,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type OutputStream = super::super::io::streams::OutputStream;
             pub fn get_stderr() -> OutputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stderr@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stderr"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stderr@0.2.12", "get-stderr", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 OutputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1662,18 +1364,9 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             pub type InputStream = super::super::io::streams::InputStream;
             pub fn get_stdin() -> InputStream {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdin@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-stdin"]
-                    fn _wit_import() -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdin@0.2.12", "get-stdin", (), i32
+                );
                 let _ret2 = unsafe { _wit_import() };
                 InputStream {
                     handle: unsafe { ::witbind::rt::Resource::from_handle(_ret2 as u32) },
@@ -1852,18 +1545,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Fields {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fields"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]fields", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1896,18 +1580,9 @@ pub mod wasi {
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]fields"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[constructor]fields", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
@@ -1931,18 +1606,10 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]fields.from-list"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[static]fields.from-list", (ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1997,23 +1664,10 @@ pub mod wasi {
                 /// However, if the name is present but empty, this is represented by a list
                 /// with one or more empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.get"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.get", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2055,22 +1709,10 @@ pub mod wasi {
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.has"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.has", (i32, ptr, len),
+                        i32
+                    );
                     let _vec2 = name;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -2095,32 +1737,10 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.set"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.set", (i32, ptr, len,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2180,23 +1800,10 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.delete"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.delete", (i32, ptr,
+                        len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2243,32 +1850,10 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.append"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.append", (i32, ptr,
+                        len, ptr, len, ptr)
+                    );
                     #[repr(align(1))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 2]);
                     let mut _ret_area = _RetArea(
@@ -2318,18 +1903,9 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn entries(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.entries"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.entries", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2379,18 +1955,9 @@ pub mod wasi {
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.clone"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]fields.clone", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -2413,18 +1980,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for IncomingRequest {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]incoming-request",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2454,18 +2013,10 @@ pub mod wasi {
             impl IncomingRequest {
                 /// Returns the method of the incoming request.
                 pub fn method(&self) -> Method {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.method"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-request.method",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -2509,18 +2060,10 @@ pub mod wasi {
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.path-with-query"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]incoming-request.path-with-query", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -2554,18 +2097,10 @@ pub mod wasi {
                 }
                 /// Returns the protocol scheme from the request.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.scheme"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-request.scheme",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2611,18 +2146,10 @@ pub mod wasi {
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.authority"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-request.authority",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -2663,18 +2190,10 @@ pub mod wasi {
                 /// the parent `incoming-request` is dropped. Dropping this
                 /// `incoming-request` before all children are dropped will trap.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-request.headers",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -2688,18 +2207,10 @@ pub mod wasi {
                 /// return success at most once, and subsequent calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-request.consume"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-request.consume",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2735,18 +2246,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutgoingRequest {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-request",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2785,18 +2288,10 @@ pub mod wasi {
                 /// It is the obligation of the `outgoing-handler.handle` implementation
                 /// to reject invalid constructions of `outgoing-request`.
                 pub fn new(headers: Headers) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]outgoing-request"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[constructor]outgoing-request", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
@@ -2816,18 +2311,10 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.body"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.body", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2856,18 +2343,10 @@ pub mod wasi {
                 }
                 /// Get the Method for the Request.
                 pub fn method(&self) -> Method {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.method"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.method",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -2914,23 +2393,10 @@ pub mod wasi {
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.set-method"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.set-method",
+                        (i32, i32, ptr, len), i32
+                    );
                     let (_v13, _v14, _v15) = match method {
                         Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -2967,18 +2433,10 @@ pub mod wasi {
                 pub fn path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.path-with-query"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]outgoing-request.path-with-query", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -3018,23 +2476,11 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.set-path-with-query"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]outgoing-request.set-path-with-query", (i32, i32, ptr,
+                        len), i32
+                    );
                     let (_v5, _v6, _v7) = match path_with_query {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -3063,18 +2509,10 @@ pub mod wasi {
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.scheme"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.scheme",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3124,30 +2562,10 @@ pub mod wasi {
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.set-scheme"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.set-scheme",
+                        (i32, i32, i32, ptr, len), i32
+                    );
                     let (_v11, _v12, _v13, _v14) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -3191,18 +2609,10 @@ pub mod wasi {
                 pub fn authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.authority"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.authority",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -3243,23 +2653,11 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.set-authority"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]outgoing-request.set-authority", (i32, i32, ptr, len),
+                        i32
+                    );
                     let (_v5, _v6, _v7) = match authority {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -3294,18 +2692,10 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-request.headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-request.headers",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -3329,18 +2719,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for RequestOptions {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]request-options"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]request-options", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -3371,18 +2752,9 @@ pub mod wasi {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]request-options"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[constructor]request-options", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
@@ -3392,18 +2764,10 @@ pub mod wasi {
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.connect-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.connect-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3433,18 +2797,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-connect-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.set-connect-timeout", (i32, i32, i64),
+                        i32
+                    );
                     let (_v4, _v5) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e3) => {
@@ -3466,18 +2823,10 @@ pub mod wasi {
                 }
                 /// The timeout for receiving the first byte of the Response body.
                 pub fn first_byte_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.first-byte-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.first-byte-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3507,18 +2856,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-first-byte-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.set-first-byte-timeout", (i32, i32,
+                        i64), i32
+                    );
                     let (_v4, _v5) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e3) => {
@@ -3541,18 +2883,10 @@ pub mod wasi {
                 /// The timeout for receiving subsequent chunks of bytes in the Response
                 /// body stream.
                 pub fn between_bytes_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.between-bytes-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.between-bytes-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -3583,18 +2917,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-between-bytes-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]request-options.set-between-bytes-timeout", (i32, i32,
+                        i64), i32
+                    );
                     let (_v4, _v5) = match duration {
                         ::core::option::Option::None => (0i32, 0i64),
                         ::core::option::Option::Some(_e3) => {
@@ -3627,18 +2954,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for ResponseOutparam {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]response-outparam"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]response-outparam",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -3679,38 +2998,10 @@ pub mod wasi {
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]response-outparam.set"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: ::core::mem::MaybeUninit<u64>,
-                            _: *mut u8,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: ::core::mem::MaybeUninit<u64>,
-                        _: *mut u8,
-                        _: *mut u8,
-                        _: usize,
-                        _: i32,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[static]response-outparam.set", (i32,
+                        i32, i32, i32, p64, ptr, ptr, len, i32)
+                    );
                     let (_v172, _v173, _v174, _v175, _v176, _v177, _v178, _v179) = match &response {
                         ::core::result::Result::Ok(_e2) => {
                             (
@@ -4391,18 +3682,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for IncomingResponse {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]incoming-response",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -4432,18 +3715,10 @@ pub mod wasi {
             impl IncomingResponse {
                 /// Returns the status code from the incoming response.
                 pub fn status(&self) -> StatusCode {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-response.status"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-response.status",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -4457,18 +3732,10 @@ pub mod wasi {
                 /// This headers resource is a child: it must be dropped before the parent
                 /// `incoming-response` is dropped.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-response.headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-response.headers",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -4482,18 +3749,10 @@ pub mod wasi {
                 /// if called additional times.
                 #[allow(clippy::result_unit_err)]
                 pub fn consume(&self) -> ::core::result::Result<IncomingBody, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-response.consume"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-response.consume",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -4536,18 +3795,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for IncomingBody {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]incoming-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]incoming-body", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -4592,18 +3842,10 @@ pub mod wasi {
                 /// the user does not read the entire body.
                 #[allow(clippy::result_unit_err)]
                 pub fn stream(&self) -> ::core::result::Result<InputStream, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]incoming-body.stream"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]incoming-body.stream", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -4633,18 +3875,10 @@ pub mod wasi {
                 /// Takes ownership of `incoming-body`, and returns a `future-trailers`.
                 /// This function will trap if the `input-stream` child is still alive.
                 pub fn finish(this: IncomingBody) -> FutureTrailers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]incoming-body.finish"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[static]incoming-body.finish", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&this.handle) as i32,
@@ -4669,18 +3903,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for FutureTrailers {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-trailers"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]future-trailers", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -4712,18 +3937,10 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]future-trailers.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]future-trailers.subscribe",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -4763,18 +3980,10 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]future-trailers.get"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]future-trailers.get", (i32,
+                        ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
                     let mut _ret_area = _RetArea(
@@ -5221,18 +4430,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutgoingResponse {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-response",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -5266,18 +4467,10 @@ pub mod wasi {
                 ///
                 /// * `headers` is the HTTP Headers for the Response.
                 pub fn new(headers: Headers) -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]outgoing-response"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[constructor]outgoing-response",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::take_handle(&headers.handle) as i32,
@@ -5291,18 +4484,10 @@ pub mod wasi {
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn status_code(&self) -> StatusCode {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-response.status-code"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]outgoing-response.status-code", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -5315,18 +4500,10 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-response.set-status-code"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]outgoing-response.set-status-code", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -5348,18 +4525,10 @@ pub mod wasi {
                 /// `outgoing-request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `outgoing-handler.handle`.
                 pub fn headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-response.headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-response.headers",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -5376,18 +4545,10 @@ pub mod wasi {
                 /// calls will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn body(&self) -> ::core::result::Result<OutgoingBody, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-response.body"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-response.body", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -5438,18 +4599,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for OutgoingBody {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]outgoing-body"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[resource-drop]outgoing-body", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -5488,18 +4640,10 @@ pub mod wasi {
                 /// will return error.
                 #[allow(clippy::result_unit_err)]
                 pub fn write(&self) -> ::core::result::Result<OutputStream, ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]outgoing-body.write"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]outgoing-body.write", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -5539,23 +4683,10 @@ pub mod wasi {
                     this: OutgoingBody,
                     trailers: ::core::option::Option<Trailers>,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]outgoing-body.finish"]
-                        fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[static]outgoing-body.finish", (i32,
+                        i32, i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                     let mut _ret_area = _RetArea(
@@ -5983,18 +5114,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for FutureIncomingResponse {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]future-incoming-response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[resource-drop]future-incoming-response", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6026,18 +5149,10 @@ pub mod wasi {
                 /// been received, or an error has occurred. When this pollable is ready,
                 /// the `get` method will return `some`.
                 pub fn subscribe(&self) -> Pollable {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]future-incoming-response.subscribe"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12",
+                        "[method]future-incoming-response.subscribe", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -6069,18 +5184,10 @@ pub mod wasi {
                         (),
                     >,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]future-incoming-response.get"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.2.12", "[method]future-incoming-response.get",
+                        (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 56]);
                     let mut _ret_area = _RetArea(
@@ -6522,18 +5629,9 @@ pub mod wasi {
             /// Note that this function is fallible because not all io-errors are
             /// http-related errors.
             pub fn http_error_code(err: &IoError) -> ::core::option::Option<ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:http/types@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "http-error-code"]
-                    fn _wit_import(_: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:http/types@0.2.12", "http-error-code", (i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
@@ -6960,18 +6058,9 @@ pub mod wasi {
                 request: OutgoingRequest,
                 options: ::core::option::Option<RequestOptions>,
             ) -> ::core::result::Result<FutureIncomingResponse, ErrorCode> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:http/outgoing-handler@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "handle"]
-                    fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i32, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:http/outgoing-handler@0.2.12", "handle", (i32, i32, i32, ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);

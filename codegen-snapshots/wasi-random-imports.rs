@@ -26,18 +26,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -52,18 +43,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.2.12", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -85,18 +67,10 @@ pub mod wasi {
             /// implementations are encouraged to return evenly distributed values with
             /// a long period.
             pub fn get_insecure_random_bytes(len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.2.12", "get-insecure-random-bytes", (i64,
+                    ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -111,18 +85,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.2.12", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -153,18 +118,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.2.12")]
-                unsafe extern "C" {
-                    #[link_name = "insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.2.12", "insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -80,18 +88,9 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-environment"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-environment", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -133,18 +132,9 @@ pub mod wasi {
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-arguments"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-arguments", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -176,18 +166,9 @@ pub mod wasi {
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn get_initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-initial-cwd"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-initial-cwd", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -219,18 +200,7 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "exit"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("wasi:cli/exit@0.3.2", "exit", (i32));
                 let _v4 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -246,18 +216,9 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "exit-with-code"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/exit@0.3.2", "exit-with-code", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
@@ -315,18 +276,9 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "read-via-stream"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -355,116 +307,53 @@ pub mod wasi {
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-new-0]read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][stream-read-0]read-via-stream", (i32, ptr, len),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][stream-write-0]read-via-stream", (i32, ptr, len),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-cancel-read-0]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-cancel-write-0]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[stream-drop-readable-0]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[stream-drop-writable-0]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -480,7 +369,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -489,108 +378,51 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-new-1]read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][future-read-1]read-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][future-write-1]read-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-cancel-read-1]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-cancel-write-1]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[future-drop-readable-1]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[future-drop-writable-1]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables, clippy::clone_on_copy)]
@@ -636,7 +468,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -662,18 +494,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -704,18 +527,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stderr@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -745,18 +559,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-input"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-input@0.3.2", "[resource-drop]terminal-input",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -802,18 +608,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-output"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-output@0.3.2",
+                        "[resource-drop]terminal-output", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -852,18 +650,9 @@ pub mod wasi {
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdin"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdin@0.3.2", "get-terminal-stdin", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -894,18 +683,9 @@ pub mod wasi {
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdout"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdout@0.3.2", "get-terminal-stdout", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -936,18 +716,9 @@ pub mod wasi {
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stderr"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stderr@0.3.2", "get-terminal-stderr", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -1005,36 +776,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -1056,18 +809,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(when),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-until"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2",
+                            "[async-lower]wait-until", (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1097,18 +842,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(how_long),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-for"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
+                            (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1164,18 +901,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1191,18 +919,9 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -1539,18 +1258,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1603,18 +1313,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1667,18 +1369,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write-via-stream"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.write-via-stream", (i32, i32, i64), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1710,18 +1404,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.append-via-stream"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.append-via-stream", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1772,30 +1458,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.advise"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i64,
-                                    _: i64,
-                                    _: i32,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: i64,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.advise", (i32, i64, i64,
+                                i32, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -1911,18 +1578,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync-data"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync-data", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2038,18 +1697,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-flags"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-flags", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2171,18 +1822,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-type"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-type", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2333,22 +1976,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-size"]
-                                fn _wit_import(_: i32, _: i64, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-size", (i32, i64, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2511,21 +2143,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2632,18 +2253,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-directory", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2703,18 +2316,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2832,28 +2437,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.create-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.create-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2974,18 +2562,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3192,30 +2772,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat-at", (i32, i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -3488,21 +3049,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3675,21 +3226,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.link-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.link-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3853,21 +3393,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.open-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.open-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4009,28 +3538,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.readlink-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.readlink-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4167,28 +3679,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.remove-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.remove-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4335,21 +3830,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.rename-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.rename-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4503,21 +3987,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.symlink-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.symlink-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4658,28 +4132,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.unlink-file-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.unlink-file-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4798,22 +4255,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.is-same-object"]
-                                fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.is-same-object", (i32, i32,
+                                ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4874,18 +4320,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash", (i32, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -5016,30 +4455,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash-at", (i32,
+                                i32, ptr, len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -5143,108 +4563,58 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]descriptor.read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-new-1][method]descriptor.read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-read-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-write-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-read-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-write-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-readable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-writable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5538,7 +4908,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -5548,116 +4918,58 @@ pub mod wasi {
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]descriptor.read-directory"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-new-0][method]descriptor.read-directory", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-read-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-write-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-write-0][method]descriptor.read-directory",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-readable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-writable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5803,7 +5115,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for DirectoryEntry {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for DirectoryEntry {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -5819,18 +5132,9 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/preopens@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-directories"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6050,18 +5354,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6111,18 +5406,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]tcp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6224,48 +5511,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6536,21 +5785,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]tcp-socket.connect"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]tcp-socket.connect", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -6691,18 +5929,10 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6801,18 +6031,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
+                        i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -6864,18 +6086,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.receive"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -6928,18 +6142,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7052,18 +6258,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7167,18 +6365,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-is-listening"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-is-listening", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7190,18 +6380,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7222,18 +6404,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7310,18 +6484,10 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7391,18 +6557,10 @@ pub mod wasi {
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7481,18 +6639,10 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -7562,18 +6712,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7651,18 +6793,10 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -7732,18 +6866,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7822,18 +6948,10 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-count"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7903,18 +7021,10 @@ pub mod wasi {
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-count"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7985,18 +7095,10 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8067,18 +7169,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
+                        (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8166,18 +7260,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -8247,18 +7333,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8325,18 +7403,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -8406,18 +7476,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8490,18 +7552,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -8548,18 +7601,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]udp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8647,48 +7692,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8859,48 +7866,10 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.connect"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9047,18 +8016,10 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.disconnect"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9292,21 +8253,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.send"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.send", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -9315,9 +8265,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -9326,9 +8273,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -9441,18 +8385,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.receive"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.receive", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -9579,18 +8515,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -9703,18 +8631,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -9820,18 +8740,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -9846,18 +8758,10 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9928,18 +8832,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -10019,18 +8915,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -10100,18 +8988,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -10178,18 +9058,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -10259,18 +9131,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -10338,116 +9202,54 @@ pub mod wasi {
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]tcp-socket.listen"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-new-0][method]tcp-socket.listen", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -10481,7 +9283,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for TcpSocket {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for TcpSocket {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -10490,108 +9293,54 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]tcp-socket.send"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-new-1][method]tcp-socket.send", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-read-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-write-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-readable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-writable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -10775,7 +9524,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -10872,22 +9621,10 @@ pub mod wasi {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]resolve-addresses"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:sockets/ip-name-lookup@0.3.2",
+                            "[async-lower]resolve-addresses", (ptr, len, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -11024,18 +9761,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -11050,18 +9778,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -11090,18 +9809,9 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -11116,18 +9826,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -11158,18 +9859,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -11208,18 +9900,9 @@ pub mod exports {
                             ::core::result::Result::Ok(_) => 0i32,
                             ::core::result::Result::Err(_) => 1i32,
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]wasi:cli/run@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]run"]
-                            fn _wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]wasi:cli/run@0.3.2", "[task-return]run", (i32)
+                        );
                         _task_cancel.forget();
                         unsafe { _wit_import(_v5) };
                     }) as i32

@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -56,18 +64,9 @@ pub mod wasi {
             pub fn get_environment() -> ::witbind::rt::Vec<
                 (::witbind::rt::String, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-environment"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-environment", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -109,18 +108,9 @@ pub mod wasi {
             }
             /// Get the POSIX-style arguments to the program.
             pub fn get_arguments() -> ::witbind::rt::Vec<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-arguments"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-arguments", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -152,18 +142,9 @@ pub mod wasi {
             /// Return a path that programs should use as their initial current working
             /// directory, interpreting `.` as shorthand for this.
             pub fn get_initial_cwd() -> ::core::option::Option<::witbind::rt::String> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/environment@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-initial-cwd"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/environment@0.3.2", "get-initial-cwd", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 12]);
@@ -195,18 +176,7 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// Exit the current instance and any linked instances.
             pub fn exit(status: ::core::result::Result<(), ()>) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "exit"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!("wasi:cli/exit@0.3.2", "exit", (i32));
                 let _v4 = match status {
                     ::core::result::Result::Ok(_) => 0i32,
                     ::core::result::Result::Err(_) => 1i32,
@@ -222,18 +192,9 @@ pub mod wasi {
             /// This function does not return; the effect is analogous to a trap, but
             /// without the connotation that something bad has happened.
             pub fn exit_with_code(status_code: u8) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/exit@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "exit-with-code"]
-                    fn _wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/exit@0.3.2", "exit-with-code", (i32)
+                );
                 unsafe { _wit_import(::witbind::rt::as_i32(status_code)) };
             }
         }
@@ -291,18 +252,9 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "read-via-stream"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -331,116 +283,53 @@ pub mod wasi {
             /// The `stream` vtable of `u8`, with the intrinsics of `read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0]read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-new-0]read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][stream-read-0]read-via-stream", (i32, ptr, len),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][stream-write-0]read-via-stream", (i32, ptr, len),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-cancel-read-0]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[stream-cancel-write-0]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[stream-drop-readable-0]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[stream-drop-writable-0]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -456,7 +345,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -465,108 +354,51 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-new-1]read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][future-read-1]read-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[async-lower][future-write-1]read-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-cancel-read-1]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2", "[future-cancel-write-1]read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[future-drop-readable-1]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdin@0.3.2",
+                        "[future-drop-writable-1]read-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables, clippy::clone_on_copy)]
@@ -612,7 +444,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -638,18 +470,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -680,18 +503,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stderr@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -721,18 +535,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalInput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-input@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-input"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-input@0.3.2", "[resource-drop]terminal-input",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -778,18 +584,10 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TerminalOutput {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/terminal-output@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]terminal-output"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/terminal-output@0.3.2",
+                        "[resource-drop]terminal-output", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -828,18 +626,9 @@ pub mod wasi {
             /// If stdin is connected to a terminal, return a `terminal-input` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdin() -> ::core::option::Option<TerminalInput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdin@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdin"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdin@0.3.2", "get-terminal-stdin", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -870,18 +659,9 @@ pub mod wasi {
             /// If stdout is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stdout() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stdout@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stdout"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stdout@0.3.2", "get-terminal-stdout", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -912,18 +692,9 @@ pub mod wasi {
             /// If stderr is connected to a terminal, return a `terminal-output` handle
             /// allowing further interaction with it.
             pub fn get_terminal_stderr() -> ::core::option::Option<TerminalOutput> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/terminal-stderr@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-terminal-stderr"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/terminal-stderr@0.3.2", "get-terminal-stderr", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -981,36 +752,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -1032,18 +785,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(when),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-until"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2",
+                            "[async-lower]wait-until", (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1073,18 +818,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(how_long),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-for"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
+                            (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -1140,18 +877,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -1167,18 +895,9 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -1515,18 +1234,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1579,18 +1289,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1643,18 +1345,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write-via-stream"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.write-via-stream", (i32, i32, i64), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1686,18 +1380,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.append-via-stream"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.append-via-stream", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1748,30 +1434,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.advise"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i64,
-                                    _: i64,
-                                    _: i32,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: i64,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.advise", (i32, i64, i64,
+                                i32, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -1887,18 +1554,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync-data"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync-data", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2014,18 +1673,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-flags"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-flags", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2147,18 +1798,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-type"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-type", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2309,22 +1952,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-size"]
-                                fn _wit_import(_: i32, _: i64, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-size", (i32, i64, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2487,21 +2119,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2608,18 +2229,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-directory", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2679,18 +2292,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2808,28 +2413,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.create-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.create-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2950,18 +2538,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3168,30 +2748,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat-at", (i32, i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -3464,21 +3025,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3651,21 +3202,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.link-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.link-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3829,21 +3369,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.open-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.open-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3985,28 +3514,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.readlink-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.readlink-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4143,28 +3655,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.remove-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.remove-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4311,21 +3806,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.rename-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.rename-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4479,21 +3963,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.symlink-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.symlink-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4634,28 +4108,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.unlink-file-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.unlink-file-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4774,22 +4231,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.is-same-object"]
-                                fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.is-same-object", (i32, i32,
+                                ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4850,18 +4296,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash", (i32, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -4992,30 +4431,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash-at", (i32,
+                                i32, ptr, len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -5119,108 +4539,58 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]descriptor.read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-new-1][method]descriptor.read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-read-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-write-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-read-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-write-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-readable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-writable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5514,7 +4884,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -5524,116 +4894,58 @@ pub mod wasi {
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]descriptor.read-directory"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-new-0][method]descriptor.read-directory", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-read-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-write-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-write-0][method]descriptor.read-directory",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-readable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-writable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5779,7 +5091,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for DirectoryEntry {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for DirectoryEntry {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -5795,18 +5108,9 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/preopens@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-directories"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6026,18 +5330,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -6087,18 +5382,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]tcp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6200,48 +5487,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6512,21 +5761,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]tcp-socket.connect"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]tcp-socket.connect", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -6667,18 +5905,10 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -6777,18 +6007,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
+                        i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -6840,18 +6062,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.receive"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -6904,18 +6118,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7028,18 +6234,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -7143,18 +6341,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-is-listening"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-is-listening", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7166,18 +6356,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -7198,18 +6380,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7286,18 +6460,10 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7367,18 +6533,10 @@ pub mod wasi {
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7457,18 +6615,10 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -7538,18 +6688,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7627,18 +6769,10 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -7708,18 +6842,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7798,18 +6924,10 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-count"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7879,18 +6997,10 @@ pub mod wasi {
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-count"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -7961,18 +7071,10 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8043,18 +7145,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
+                        (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8142,18 +7236,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -8223,18 +7309,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8301,18 +7379,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -8382,18 +7452,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8466,18 +7528,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -8524,18 +7577,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]udp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8623,48 +7668,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -8835,48 +7842,10 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.connect"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9023,18 +7992,10 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.disconnect"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9268,21 +8229,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.send"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.send", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -9291,9 +8241,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -9302,9 +8249,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -9417,18 +8361,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.receive"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.receive", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -9555,18 +8491,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -9679,18 +8607,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -9796,18 +8716,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -9822,18 +8734,10 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9904,18 +8808,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -9995,18 +8891,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -10076,18 +8964,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -10154,18 +9034,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -10235,18 +9107,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -10314,116 +9178,54 @@ pub mod wasi {
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]tcp-socket.listen"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-new-0][method]tcp-socket.listen", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -10457,7 +9259,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for TcpSocket {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for TcpSocket {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -10466,108 +9269,54 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]tcp-socket.send"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-new-1][method]tcp-socket.send", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-read-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-write-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-readable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-writable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -10751,7 +9500,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -10848,22 +9597,10 @@ pub mod wasi {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]resolve-addresses"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:sockets/ip-name-lookup@0.3.2",
+                            "[async-lower]resolve-addresses", (ptr, len, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -11000,18 +9737,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -11026,18 +9754,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -11066,18 +9785,9 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -11092,18 +9802,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -11134,18 +9835,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

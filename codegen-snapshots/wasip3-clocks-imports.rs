@@ -39,36 +39,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -90,18 +72,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(when),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-until"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2",
+                            "[async-lower]wait-until", (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -131,18 +105,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(how_long),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-for"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
+                            (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -198,18 +164,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -225,18 +182,9 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }

@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -92,18 +100,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -119,18 +118,9 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -467,18 +457,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Descriptor {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]descriptor"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2", "[resource-drop]descriptor", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -531,18 +512,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-via-stream", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -595,18 +568,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.write-via-stream"]
-                        fn _wit_import(_: i32, _: i32, _: i64) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: i64) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.write-via-stream", (i32, i32, i64), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -638,18 +603,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.append-via-stream"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.append-via-stream", (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -700,30 +657,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.advise"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i64,
-                                    _: i64,
-                                    _: i32,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: i64,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.advise", (i32, i64, i64,
+                                i32, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -839,18 +777,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync-data"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync-data", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -966,18 +896,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-flags"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-flags", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1099,18 +1021,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.get-type"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.get-type", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1261,22 +1175,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-size"]
-                                fn _wit_import(_: i32, _: i64, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i64,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-size", (i32, i64, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1439,21 +1342,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1560,18 +1452,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[method]descriptor.read-directory", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1631,18 +1515,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.sync"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.sync", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1760,28 +1636,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.create-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.create-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -1902,18 +1761,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2120,30 +1971,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.stat-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.stat-at", (i32, i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -2416,21 +2248,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.set-times-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.set-times-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2603,21 +2425,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.link-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.link-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2781,21 +2592,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.open-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.open-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -2937,28 +2737,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.readlink-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.readlink-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3095,28 +2878,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.remove-directory-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.remove-directory-at", (i32,
+                                ptr, len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3263,21 +3029,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.rename-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.rename-at", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3431,21 +3186,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.symlink-at"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.symlink-at", (ptr, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3586,28 +3331,11 @@ pub mod wasi {
                             (arg0, arg1, arg2): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.unlink-file-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.unlink-file-at", (i32, ptr,
+                                len, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, arg2, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3726,22 +3454,11 @@ pub mod wasi {
                             (arg0, arg1): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.is-same-object"]
-                                fn _wit_import(_: i32, _: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.is-same-object", (i32, i32,
+                                ptr), i32
+                            );
                             unsafe { _wit_import(arg0, arg1, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3802,18 +3519,11 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash", (i32, ptr),
+                                i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3944,30 +3654,11 @@ pub mod wasi {
                             (arg0, arg1, arg2, arg3): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]descriptor.metadata-hash-at"]
-                                fn _wit_import(
-                                    _: i32,
-                                    _: i32,
-                                    _: *mut u8,
-                                    _: usize,
-                                    _: *mut u8,
-                                ) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: *mut u8,
-                                _: usize,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:filesystem/types@0.3.2",
+                                "[async-lower][method]descriptor.metadata-hash-at", (i32,
+                                i32, ptr, len, ptr), i32
+                            );
                             unsafe {
                                 _wit_import(arg0, arg1, arg2, arg3, _results) as u32
                             }
@@ -4071,116 +3762,58 @@ pub mod wasi {
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]descriptor.read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-new-0][method]descriptor.read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-read-0][method]descriptor.read-via-stream",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-write-0][method]descriptor.read-via-stream",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-read-0][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-write-0][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-readable-0][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-writable-0][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -4196,7 +3829,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -4205,108 +3838,58 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]descriptor.read-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]descriptor.read-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-new-1][method]descriptor.read-via-stream", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-read-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][future-write-1][method]descriptor.read-via-stream",
+                        (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-read-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-cancel-write-1][method]descriptor.read-via-stream",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-readable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]descriptor.read-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[future-drop-writable-1][method]descriptor.read-via-stream",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -4600,7 +4183,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -4610,116 +4193,58 @@ pub mod wasi {
             /// The `stream` vtable of `DirectoryEntry`, with the intrinsics of `[method]descriptor.read-directory`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]descriptor.read-directory"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-new-0][method]descriptor.read-directory", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-read-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[async-lower][stream-write-0][method]descriptor.read-directory",
+                        (i32, ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-read-0][method]descriptor.read-directory", (i32),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-cancel-write-0][method]descriptor.read-directory",
+                        (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-readable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:filesystem/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]descriptor.read-directory"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:filesystem/types@0.3.2",
+                        "[stream-drop-writable-0][method]descriptor.read-directory",
+                        (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -4865,7 +4390,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for DirectoryEntry {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for DirectoryEntry {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -4881,18 +4407,9 @@ pub mod wasi {
             pub fn get_directories() -> ::witbind::rt::Vec<
                 (Descriptor, ::witbind::rt::String),
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:filesystem/preopens@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-directories"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:filesystem/preopens@0.3.2", "get-directories", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);

@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -101,36 +109,18 @@ pub mod wasi {
             /// should ensure that the starting time is low enough to avoid the
             /// possibility of overflow in practice.
             pub fn now() -> Mark {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "now", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
             /// Query the resolution of the clock. Returns the duration of time
             /// corresponding to a clock tick.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/monotonic-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -152,18 +142,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(when),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-until"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2",
+                            "[async-lower]wait-until", (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -193,18 +175,10 @@ pub mod wasi {
                         (::witbind::rt::as_i64(how_long),)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:clocks/monotonic-clock@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]wait-for"]
-                            fn _wit_import(_: i64) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i64) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:clocks/monotonic-clock@0.3.2", "[async-lower]wait-for",
+                            (i64), i32
+                        );
                         unsafe { _wit_import(arg0) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -260,18 +234,9 @@ pub mod wasi {
             ///
             /// The nanoseconds field of the output is always less than 1000000000.
             pub fn now() -> Instant {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "now"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "now", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -287,18 +252,9 @@ pub mod wasi {
             /// Query the resolution of the clock. Returns the smallest duration of time
             /// that the implementation permits distinguishing.
             pub fn get_resolution() -> Duration {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:clocks/system-clock@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-resolution"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:clocks/system-clock@0.3.2", "get-resolution", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -509,18 +465,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Fields {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]fields"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[resource-drop]fields", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -553,18 +500,9 @@ pub mod wasi {
                 /// The resulting `fields` is mutable.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]fields"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[constructor]fields", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     Fields {
                         handle: unsafe {
@@ -591,18 +529,10 @@ pub mod wasi {
                 pub fn from_list(
                     entries: &[(FieldName, FieldValue)],
                 ) -> ::core::result::Result<Fields, HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]fields.from-list"]
-                        fn _wit_import(_: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: *mut u8, _: usize, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[static]fields.from-list", (ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -680,23 +610,10 @@ pub mod wasi {
                 /// present but empty, this is represented by a list with one or more
                 /// empty field-values present.
                 pub fn get(&self, name: &str) -> ::witbind::rt::Vec<FieldValue> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.get"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.get", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -738,22 +655,10 @@ pub mod wasi {
                 /// Returns `true` when the name is present in this `fields`. If the name is
                 /// syntactically invalid, `false` is returned.
                 pub fn has(&self, name: &str) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.has"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.has", (i32, ptr, len),
+                        i32
+                    );
                     let _vec2 = name;
                     let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec2.len();
@@ -778,32 +683,10 @@ pub mod wasi {
                     name: &str,
                     value: &[FieldValue],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.set"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.set", (i32, ptr, len,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -883,23 +766,10 @@ pub mod wasi {
                     &self,
                     name: &str,
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.delete"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.delete", (i32, ptr, len,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -970,23 +840,10 @@ pub mod wasi {
                     ::witbind::rt::Vec<FieldValue>,
                     HeaderError,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.get-and-delete"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.get-and-delete", (i32,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1079,32 +936,10 @@ pub mod wasi {
                     name: &str,
                     value: &[u8],
                 ) -> ::core::result::Result<(), HeaderError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.append"]
-                        fn _wit_import(
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.append", (i32, ptr, len,
+                        ptr, len, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1177,18 +1012,9 @@ pub mod wasi {
                 /// The names and values are always returned in the original casing and in
                 /// the order in which they will be serialized for transport.
                 pub fn copy_all(&self) -> ::witbind::rt::Vec<(FieldName, FieldValue)> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.copy-all"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.copy-all", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1238,18 +1064,9 @@ pub mod wasi {
                 /// `fields` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> Fields {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]fields.clone"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]fields.clone", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1272,18 +1089,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Request {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]request"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[resource-drop]request", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -1350,34 +1158,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]request.new"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[static]request.new", (i32, i32, i32,
+                        i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1431,18 +1215,9 @@ pub mod wasi {
                 }
                 /// Get the Method for the Request.
                 pub fn get_method(&self) -> Method {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-method"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-method", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1489,23 +1264,10 @@ pub mod wasi {
                     &self,
                     method: &Method,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.set-method"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.set-method", (i32, i32,
+                        ptr, len), i32
+                    );
                     let (_v13, _v14, _v15) = match method {
                         Method::Get => (0i32, ::core::ptr::null_mut::<u8>(), 0usize),
                         Method::Head => (1i32, ::core::ptr::null_mut::<u8>(), 0usize),
@@ -1542,18 +1304,10 @@ pub mod wasi {
                 pub fn get_path_with_query(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-path-with-query"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-path-with-query",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1593,23 +1347,10 @@ pub mod wasi {
                     &self,
                     path_with_query: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.set-path-with-query"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.set-path-with-query",
+                        (i32, i32, ptr, len), i32
+                    );
                     let (_v5, _v6, _v7) = match path_with_query {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -1638,18 +1379,9 @@ pub mod wasi {
                 /// Get the HTTP Related Scheme for the Request. When `none`, the
                 /// implementation may choose an appropriate default scheme.
                 pub fn get_scheme(&self) -> ::core::option::Option<Scheme> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-scheme"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-scheme", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -1699,30 +1431,10 @@ pub mod wasi {
                     &self,
                     scheme: ::core::option::Option<&Scheme>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.set-scheme"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                        ) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.set-scheme", (i32, i32,
+                        i32, ptr, len), i32
+                    );
                     let (_v11, _v12, _v13, _v14) = match scheme {
                         ::core::option::Option::None => {
                             (0i32, 0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -1766,18 +1478,10 @@ pub mod wasi {
                 pub fn get_authority(
                     &self,
                 ) -> ::core::option::Option<::witbind::rt::String> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-authority"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-authority", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 12]);
                     let mut _ret_area = _RetArea(
@@ -1818,23 +1522,10 @@ pub mod wasi {
                     &self,
                     authority: ::core::option::Option<&str>,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.set-authority"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.set-authority", (i32,
+                        i32, ptr, len), i32
+                    );
                     let (_v5, _v6, _v7) = match authority {
                         ::core::option::Option::None => {
                             (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
@@ -1869,18 +1560,10 @@ pub mod wasi {
                 /// the parent `request` is dropped, or its ownership is transferred to
                 /// another component by e.g. `handler.handle`.
                 pub fn get_options(&self) -> ::core::option::Option<RequestOptions> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-options"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-options", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1912,18 +1595,10 @@ pub mod wasi {
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request.get-headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request.get-headers", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1959,18 +1634,10 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]request.consume-body"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[static]request.consume-body", (i32,
+                        i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2018,18 +1685,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for RequestOptions {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]request-options"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[resource-drop]request-options", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2060,18 +1718,9 @@ pub mod wasi {
                 /// Construct a default `request-options` value.
                 #[allow(clippy::new_without_default)]
                 pub fn new() -> Self {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[constructor]request-options"]
-                        fn _wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[constructor]request-options", (), i32
+                    );
                     let _ret2 = unsafe { _wit_import() };
                     RequestOptions {
                         handle: unsafe {
@@ -2081,18 +1730,10 @@ pub mod wasi {
                 }
                 /// The timeout for the initial connect to the HTTP Server.
                 pub fn get_connect_timeout(&self) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.get-connect-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.get-connect-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2122,23 +1763,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-connect-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.set-connect-timeout", (i32, i32, i64,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2201,18 +1830,10 @@ pub mod wasi {
                 pub fn get_first_byte_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.get-first-byte-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.get-first-byte-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2242,23 +1863,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-first-byte-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.set-first-byte-timeout", (i32, i32, i64,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2322,18 +1931,10 @@ pub mod wasi {
                 pub fn get_between_bytes_timeout(
                     &self,
                 ) -> ::core::option::Option<Duration> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.get-between-bytes-timeout"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.get-between-bytes-timeout", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                     let mut _ret_area = _RetArea(
@@ -2363,23 +1964,11 @@ pub mod wasi {
                     &self,
                     duration: ::core::option::Option<Duration>,
                 ) -> ::core::result::Result<(), RequestOptionsError> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.set-between-bytes-timeout"]
-                        fn _wit_import(_: i32, _: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i64,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[method]request-options.set-between-bytes-timeout", (i32, i32,
+                        i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2442,18 +2031,10 @@ pub mod wasi {
                 /// The resulting `request-options` is mutable.
                 #[allow(clippy::should_implement_trait)]
                 pub fn clone(&self) -> RequestOptions {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]request-options.clone"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]request-options.clone", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -2474,18 +2055,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for Response {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]response"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[resource-drop]response", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2543,24 +2115,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]response.new"]
-                        fn _wit_import(_: i32, _: i32, _: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[static]response.new", (i32, i32, i32,
+                        i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2603,18 +2161,10 @@ pub mod wasi {
                 }
                 /// Get the HTTP Status Code for the Response.
                 pub fn get_status_code(&self) -> StatusCode {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]response.get-status-code"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]response.get-status-code",
+                        (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -2627,18 +2177,10 @@ pub mod wasi {
                     &self,
                     status_code: StatusCode,
                 ) -> ::core::result::Result<(), ()> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]response.set-status-code"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]response.set-status-code",
+                        (i32, i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -2656,18 +2198,10 @@ pub mod wasi {
                 /// The returned `headers` resource is immutable: `set`, `append`, and
                 /// `delete` operations will fail with `header-error.immutable`.
                 pub fn get_headers(&self) -> Headers {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]response.get-headers"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[method]response.get-headers", (i32),
+                        i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -2703,18 +2237,10 @@ pub mod wasi {
                         >,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]response.consume-body"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[static]response.consume-body", (i32,
+                        i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -2752,116 +2278,54 @@ pub mod wasi {
             /// The `stream` vtable of `u8`, with the intrinsics of `[static]request.new`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][static]request.new"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[stream-new-0][static]request.new", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][stream-read-0][static]request.new", (i32, ptr,
+                        len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][stream-write-0][static]request.new", (i32, ptr,
+                        len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[stream-cancel-read-0][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[stream-cancel-write-0][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[stream-drop-readable-0][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[stream-drop-writable-0][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -2877,7 +2341,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -2886,108 +2350,54 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < :: core :: option :: Option < Trailers > , ErrorCode >`, with the intrinsics of `[static]request.new`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][static]request.new"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[future-new-1][static]request.new", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][future-read-1][static]request.new", (i32, ptr),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][future-write-1][static]request.new", (i32, ptr),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-cancel-read-1][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-cancel-write-1][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-drop-readable-1][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-drop-writable-1][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -4015,7 +3425,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<::core::option::Option<Trailers>, ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -4025,108 +3435,54 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[static]request.new`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-2][static]request.new"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2", "[future-new-2][static]request.new", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-2][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][future-read-2][static]request.new", (i32, ptr),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-2][static]request.new"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[async-lower][future-write-2][static]request.new", (i32, ptr),
+                        i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-2][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-cancel-read-2][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-2][static]request.new"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-cancel-write-2][static]request.new", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-2][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-drop-readable-2][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:http/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-2][static]request.new"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:http/types@0.3.2",
+                        "[future-drop-writable-2][static]request.new", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5117,7 +4473,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -5160,18 +4516,10 @@ pub mod wasi {
                         (::witbind::rt::Resource::take_handle(&request.handle) as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/handler@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]handle"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:http/handler@0.3.2", "[async-lower]handle", (i32, ptr),
+                            i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -5626,18 +4974,10 @@ pub mod wasi {
                         (::witbind::rt::Resource::take_handle(&request.handle) as i32,)
                     }
                     unsafe fn call((arg0,): Self::Lowered, _results: *mut u8) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:http/client@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]send"]
-                            fn _wit_import(_: i32, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:http/client@0.3.2", "[async-lower]send", (i32, ptr),
+                            i32
+                        );
                         unsafe { _wit_import(arg0, _results) as u32 }
                     }
                     #[allow(unused_variables)]
@@ -6104,18 +5444,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdout@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -6130,108 +5461,52 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `write-via-stream`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1]write-via-stream"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2", "[future-new-1]write-via-stream", (),
+                        i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1]write-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[async-lower][future-read-1]write-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1]write-via-stream"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[async-lower][future-write-1]write-via-stream", (i32, ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1]write-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[future-cancel-read-1]write-via-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1]write-via-stream"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[future-cancel-write-1]write-via-stream", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1]write-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[future-drop-readable-1]write-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:cli/stdout@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1]write-via-stream"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:cli/stdout@0.3.2",
+                        "[future-drop-writable-1]write-via-stream", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables, clippy::clone_on_copy)]
@@ -6277,7 +5552,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -6303,18 +5578,9 @@ pub mod wasi {
             ) -> ::witbind::rt::async_support::FutureReader<
                 ::core::result::Result<(), ErrorCode>,
             > {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stderr@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "write-via-stream"]
-                    fn _wit_import(_: i32) -> i32;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stderr@0.3.2", "write-via-stream", (i32), i32
+                );
                 let _ret2 = unsafe { _wit_import(data.take_handle() as i32) };
                 unsafe {
                     ::witbind::rt::async_support::FutureReader::new(
@@ -6351,18 +5617,9 @@ pub mod wasi {
                     ::core::result::Result<(), ErrorCode>,
                 >,
             ) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:cli/stdin@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "read-via-stream"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:cli/stdin@0.3.2", "read-via-stream", (ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6421,18 +5678,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6447,18 +5695,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -6487,18 +5726,9 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -6513,18 +5743,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -6555,18 +5776,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
@@ -7285,36 +6497,10 @@ pub mod exports {
                                 (1i32, _v166, _v167, _v168, _v169, _v170, _v171, _v172)
                             }
                         };
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]wasi:http/handler@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[task-return]handle"]
-                            fn _wit_import(
-                                _: i32,
-                                _: i32,
-                                _: i32,
-                                _: ::core::mem::MaybeUninit<u64>,
-                                _: *mut u8,
-                                _: *mut u8,
-                                _: usize,
-                                _: i32,
-                            );
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: ::core::mem::MaybeUninit<u64>,
-                            _: *mut u8,
-                            _: *mut u8,
-                            _: usize,
-                            _: i32,
-                        ) {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "[export]wasi:http/handler@0.3.2", "[task-return]handle",
+                            (i32, i32, i32, p64, ptr, ptr, len, i32)
+                        );
                         _task_cancel.forget();
                         unsafe {
                             _wit_import(

@@ -34,18 +34,9 @@ pub mod wasi {
             /// must omit this function, rather than implementing it with deterministic
             /// data.
             pub fn get_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -60,18 +51,9 @@ pub mod wasi {
             /// This function returns the same type of data as `get-random-bytes`,
             /// represented as a `u64`.
             pub fn get_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/random@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/random@0.3.2", "get-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -100,18 +82,9 @@ pub mod wasi {
             /// than zero. When `max-len` is zero, implementations MUST return an empty
             /// list without trapping.
             pub fn get_insecure_random_bytes(max_len: u64) -> ::witbind::rt::Vec<u8> {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-bytes"]
-                    fn _wit_import(_: i64, _: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: i64, _: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-bytes", (i64, ptr)
+                );
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
@@ -126,18 +99,9 @@ pub mod wasi {
             /// This function returns the same type of pseudo-random data as
             /// `get-insecure-random-bytes`, represented as a `u64`.
             pub fn get_insecure_random_u64() -> u64 {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-random-u64"]
-                    fn _wit_import() -> i64;
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import() -> i64 {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure@0.3.2", "get-insecure-random-u64", (), i64
+                );
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u64
             }
@@ -168,18 +132,9 @@ pub mod wasi {
             /// called multiple times and potentially used for purposes other than DoS
             /// protection.
             pub fn get_insecure_seed() -> (u64, u64) {
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "wasi:random/insecure-seed@0.3.2")]
-                unsafe extern "C" {
-                    #[link_name = "get-insecure-seed"]
-                    fn _wit_import(_: *mut u8);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn _wit_import(_: *mut u8) {
-                    ::core::unreachable!(
-                        "imported functions are only available on wasm32"
-                    )
-                }
+                ::witbind::rt::wit_import!(
+                    "wasi:random/insecure-seed@0.3.2", "get-insecure-seed", (ptr)
+                );
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);

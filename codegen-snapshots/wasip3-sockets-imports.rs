@@ -5,7 +5,11 @@
 #[rustfmt::skip]
 pub mod wit_stream {
     /// A type the world's streams carry.
-    pub trait StreamPayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait StreamPayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<Self>;
     }
@@ -22,7 +26,11 @@ pub mod wit_stream {
 #[rustfmt::skip]
 pub mod wit_future {
     /// A type the world's futures carry.
-    pub trait FuturePayload: Unpin + Sized + 'static {
+    ///
+    /// # Safety
+    /// `VTABLE` must be the one the bindings generate for
+    /// the type: only they implement this trait.
+    pub unsafe trait FuturePayload: Unpin + Sized + 'static {
         #[doc(hidden)]
         const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<Self>;
     }
@@ -230,18 +238,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for TcpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]tcp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]tcp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -291,18 +290,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<TcpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]tcp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]tcp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -404,48 +395,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -716,21 +669,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]tcp-socket.connect"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]tcp-socket.connect", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -871,18 +813,10 @@ pub mod wasi {
                     ::witbind::rt::async_support::StreamReader<TcpSocket>,
                     ErrorCode,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.listen", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -981,18 +915,10 @@ pub mod wasi {
                 ) -> ::witbind::rt::async_support::FutureReader<
                     ::core::result::Result<(), ErrorCode>,
                 > {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.send", (i32,
+                        i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(
                             ::witbind::rt::Resource::handle(&self.handle) as i32,
@@ -1044,18 +970,10 @@ pub mod wasi {
                         ::core::result::Result<(), ErrorCode>,
                     >,
                 ) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.receive"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.receive", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                     let mut _ret_area = _RetArea(
@@ -1108,18 +1026,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -1232,18 +1142,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -1347,18 +1249,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_ACCEPTCONN socket option.
                 pub fn get_is_listening(&self) -> bool {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-is-listening"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-is-listening", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1370,18 +1264,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -1402,18 +1288,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-listen-backlog-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-listen-backlog-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1490,18 +1368,10 @@ pub mod wasi {
                 pub fn get_keep_alive_enabled(
                     &self,
                 ) -> ::core::result::Result<bool, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-enabled", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1571,18 +1441,10 @@ pub mod wasi {
                     &self,
                     value: bool,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-enabled"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-enabled", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1661,18 +1523,10 @@ pub mod wasi {
                 pub fn get_keep_alive_idle_time(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-idle-time", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -1742,18 +1596,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-idle-time"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-idle-time", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -1831,18 +1677,10 @@ pub mod wasi {
                 pub fn get_keep_alive_interval(
                     &self,
                 ) -> ::core::result::Result<Duration, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-interval", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -1912,18 +1750,10 @@ pub mod wasi {
                     &self,
                     value: Duration,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-interval"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-interval", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2002,18 +1832,10 @@ pub mod wasi {
                 pub fn get_keep_alive_count(
                     &self,
                 ) -> ::core::result::Result<u32, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-keep-alive-count"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-keep-alive-count", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2083,18 +1905,10 @@ pub mod wasi {
                     &self,
                     value: u32,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-keep-alive-count"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-keep-alive-count", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2165,18 +1979,10 @@ pub mod wasi {
                 /// # Typical errors
                 /// - `invalid-argument`:     (set) The TTL value must be 1 or higher.
                 pub fn get_hop_limit(&self) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.get-hop-limit",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2247,18 +2053,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]tcp-socket.set-hop-limit",
+                        (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2346,18 +2144,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -2427,18 +2217,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2505,18 +2287,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -2586,18 +2360,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]tcp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]tcp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2670,18 +2436,9 @@ pub mod wasi {
             }
             impl ::witbind::rt::WasmResource for UdpSocket {
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]udp-socket"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[resource-drop]udp-socket", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
             }
@@ -2728,18 +2485,10 @@ pub mod wasi {
                 pub fn create(
                     address_family: IpAddressFamily,
                 ) -> ::core::result::Result<UdpSocket, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[static]udp-socket.create"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[static]udp-socket.create", (i32,
+                        ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -2827,48 +2576,10 @@ pub mod wasi {
                     &self,
                     local_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.bind"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.bind", (i32, i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -3039,48 +2750,10 @@ pub mod wasi {
                     &self,
                     remote_address: IpSocketAddress,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.connect"]
-                        fn _wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                    ) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.connect", (i32,
+                        i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -3227,18 +2900,10 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
                 pub fn disconnect(&self) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.disconnect"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2", "[method]udp-socket.disconnect",
+                        (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -3472,21 +3137,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.send"]
-                                fn _wit_import(_: *mut u8, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(
-                                _: *mut u8,
-                                _: *mut u8,
-                            ) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.send", (ptr, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3495,9 +3149,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -3506,9 +3157,6 @@ pub mod wasi {
                             let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
                             let _base5 = _l2;
                             let _len5 = _l3;
-                            for i in 0.._len5 {
-                                let _base4 = unsafe { _base5.add(i) };
-                            }
                             unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
                         }
                         #[allow(unused_variables)]
@@ -3621,18 +3269,10 @@ pub mod wasi {
                             (arg0,): Self::Lowered,
                             _results: *mut u8,
                         ) -> u32 {
-                            #[cfg(target_arch = "wasm32")]
-                            #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                            unsafe extern "C" {
-                                #[link_name = "[async-lower][method]udp-socket.receive"]
-                                fn _wit_import(_: i32, _: *mut u8) -> i32;
-                            }
-                            #[cfg(not(target_arch = "wasm32"))]
-                            unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                                ::core::unreachable!(
-                                    "imported functions are only available on wasm32"
-                                )
-                            }
+                            ::witbind::rt::wit_import!(
+                                "wasi:sockets/types@0.3.2",
+                                "[async-lower][method]udp-socket.receive", (i32, ptr), i32
+                            );
                             unsafe { _wit_import(arg0, _results) as u32 }
                         }
                         #[allow(unused_variables)]
@@ -3759,18 +3399,10 @@ pub mod wasi {
                 pub fn get_local_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-local-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-local-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -3883,18 +3515,10 @@ pub mod wasi {
                 pub fn get_remote_address(
                     &self,
                 ) -> ::core::result::Result<IpSocketAddress, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-remote-address"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-remote-address", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 36]);
                     let mut _ret_area = _RetArea(
@@ -4000,18 +3624,10 @@ pub mod wasi {
                 ///
                 /// Equivalent to the SO_DOMAIN socket option.
                 pub fn get_address_family(&self) -> IpAddressFamily {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-address-family"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-address-family", (i32), i32
+                    );
                     let _ret2 = unsafe {
                         _wit_import(::witbind::rt::Resource::handle(&self.handle) as i32)
                     };
@@ -4026,18 +3642,10 @@ pub mod wasi {
                 pub fn get_unicast_hop_limit(
                     &self,
                 ) -> ::core::result::Result<u8, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-unicast-hop-limit", (i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -4108,18 +3716,10 @@ pub mod wasi {
                     &self,
                     value: u8,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-unicast-hop-limit"]
-                        fn _wit_import(_: i32, _: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-unicast-hop-limit", (i32, i32, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -4199,18 +3799,10 @@ pub mod wasi {
                 pub fn get_receive_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-receive-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -4280,18 +3872,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-receive-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-receive-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -4358,18 +3942,10 @@ pub mod wasi {
                 pub fn get_send_buffer_size(
                     &self,
                 ) -> ::core::result::Result<u64, ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.get-send-buffer-size"]
-                        fn _wit_import(_: i32, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.get-send-buffer-size", (i32, ptr)
+                    );
                     #[repr(align(8))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                     let mut _ret_area = _RetArea(
@@ -4439,18 +4015,10 @@ pub mod wasi {
                     &self,
                     value: u64,
                 ) -> ::core::result::Result<(), ErrorCode> {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[method]udp-socket.set-send-buffer-size"]
-                        fn _wit_import(_: i32, _: i64, _: *mut u8);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: i64, _: *mut u8) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[method]udp-socket.set-send-buffer-size", (i32, i64, ptr)
+                    );
                     #[repr(align(4))]
                     struct _RetArea([::core::mem::MaybeUninit<u8>; 20]);
                     let mut _ret_area = _RetArea(
@@ -4518,116 +4086,54 @@ pub mod wasi {
             /// The `stream` vtable of `TcpSocket`, with the intrinsics of `[method]tcp-socket.listen`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]tcp-socket.listen"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-new-0][method]tcp-socket.listen", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-read-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-write-0][method]tcp-socket.listen", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-read-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-write-0][method]tcp-socket.listen", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-readable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]tcp-socket.listen"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-writable-0][method]tcp-socket.listen", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -4661,7 +4167,8 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for TcpSocket {
+                unsafe impl super::super::super::wit_stream::StreamPayload
+                for TcpSocket {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -4670,116 +4177,54 @@ pub mod wasi {
             /// The `stream` vtable of `u8`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-new-0][method]tcp-socket.send"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-new-0][method]tcp-socket.send", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-read-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-read-0][method]tcp-socket.send", (i32, ptr,
+                        len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr, count) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8, count: usize) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][stream-write-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8, _: usize) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                    ) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][stream-write-0][method]tcp-socket.send", (i32,
+                        ptr, len), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut(), count) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-read-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-read-0][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-cancel-write-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-cancel-write-0][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-readable-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-readable-0][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[stream-drop-writable-0][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[stream-drop-writable-0][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 static VTABLE: ::witbind::rt::async_support::StreamVtable<u8> = ::witbind::rt::async_support::StreamVtable {
@@ -4795,7 +4240,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_stream::StreamPayload for u8 {
+                unsafe impl super::super::super::wit_stream::StreamPayload for u8 {
                     const VTABLE: &'static ::witbind::rt::async_support::StreamVtable<
                         Self,
                     > = &VTABLE;
@@ -4804,108 +4249,54 @@ pub mod wasi {
             /// The `future` vtable of `:: core :: result :: Result < () , ErrorCode >`, with the intrinsics of `[method]tcp-socket.send`.
             const _: () = {
                 unsafe fn new() -> u64 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-new-1][method]tcp-socket.send"]
-                        fn _wit_import() -> i64;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import() -> i64 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-new-1][method]tcp-socket.send", (), i64
+                    );
                     unsafe { _wit_import() as u64 }
                 }
                 unsafe fn start_read(handle: u32, ptr: *mut u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-read-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr) as u32 }
                 }
                 unsafe fn start_write(handle: u32, ptr: *const u8) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower][future-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32, _: *mut u8) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[async-lower][future-write-1][method]tcp-socket.send", (i32,
+                        ptr), i32
+                    );
                     unsafe { _wit_import(handle as i32, ptr.cast_mut()) as u32 }
                 }
                 unsafe fn cancel_read(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-read-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-read-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn cancel_write(handle: u32) -> u32 {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-cancel-write-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) -> i32 {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-cancel-write-1][method]tcp-socket.send", (i32), i32
+                    );
                     unsafe { _wit_import(handle as i32) as u32 }
                 }
                 unsafe fn drop_readable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-readable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-readable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 unsafe fn drop_writable(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "wasi:sockets/types@0.3.2")]
-                    unsafe extern "C" {
-                        #[link_name = "[future-drop-writable-1][method]tcp-socket.send"]
-                        fn _wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn _wit_import(_: i32) {
-                        ::core::unreachable!(
-                            "imported functions are only available on wasm32"
-                        )
-                    }
+                    ::witbind::rt::wit_import!(
+                        "wasi:sockets/types@0.3.2",
+                        "[future-drop-writable-1][method]tcp-socket.send", (i32)
+                    );
                     unsafe { _wit_import(handle as i32) }
                 }
                 #[allow(unused_variables)]
@@ -5089,7 +4480,7 @@ pub mod wasi {
                     drop_readable,
                     drop_writable,
                 };
-                impl super::super::super::wit_future::FuturePayload
+                unsafe impl super::super::super::wit_future::FuturePayload
                 for ::core::result::Result<(), ErrorCode> {
                     const VTABLE: &'static ::witbind::rt::async_support::FutureVtable<
                         Self,
@@ -5186,22 +4577,10 @@ pub mod wasi {
                         (arg0, arg1): Self::Lowered,
                         _results: *mut u8,
                     ) -> u32 {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "wasi:sockets/ip-name-lookup@0.3.2")]
-                        unsafe extern "C" {
-                            #[link_name = "[async-lower]resolve-addresses"]
-                            fn _wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn _wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) -> i32 {
-                            ::core::unreachable!(
-                                "imported functions are only available on wasm32"
-                            )
-                        }
+                        ::witbind::rt::wit_import!(
+                            "wasi:sockets/ip-name-lookup@0.3.2",
+                            "[async-lower]resolve-addresses", (ptr, len, ptr), i32
+                        );
                         unsafe { _wit_import(arg0, arg1, _results) as u32 }
                     }
                     #[allow(unused_variables)]

@@ -54,10 +54,34 @@ where
     match result {
         Ok(()) => 0,
         Err(err) => {
-            let _ = writeln!(stderr, "error: {err:#}");
+            let _ = writeln!(stderr, "{}", render_error(&err));
             1
         }
     }
+}
+
+/// The error as printed: one `error:` report; the generator's
+/// diagnostics in it one after the other, those about an option naming
+/// the CLI flag that gave it.
+fn render_error(err: &anyhow::Error) -> String {
+    let Some(error) = err.downcast_ref::<witbind_codegen::Error>() else {
+        return format!("error: {err:#}");
+    };
+    let rendered: Vec<String> = error
+        .diagnostics()
+        .iter()
+        .map(|diagnostic| {
+            let flag = match diagnostic.blame {
+                witbind_codegen::Blame::Option { key, .. } => witbind_codegen::option(key),
+                witbind_codegen::Blame::Wit | witbind_codegen::Blame::World => None,
+            };
+            match flag {
+                Some(spec) => format!("in `--{}`: {}", spec.flag, diagnostic.message),
+                None => diagnostic.message.clone(),
+            }
+        })
+        .collect();
+    format!("error: {}", rendered.join("\n\n"))
 }
 
 fn bindgen(request: &Request, stdout: &mut dyn Write) -> anyhow::Result<()> {

@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -13,24 +13,50 @@ pub(crate) fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> anyhow::Resu
         .context("cannot write to standard output")
 }
 
-/// Replaces `path` with `contents` through a temporary file in the same
-/// directory and a rename, so readers (and a failure half-way) never see a
-/// partial file. An identical file is not rewritten, so its modification
-/// time (and whatever build depends on it) stays as it is.
-pub(crate) fn write_file_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+/// A file's new contents, written to a temporary file next to it (so
+/// readers, and a failure half-way, never see a partial file); dropped
+/// without [`Staged::commit`], the temporary file is removed.
+pub(crate) struct Staged {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// The destination.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the temporary file over the destination.
+    pub(crate) fn commit(self) -> io::Result<()> {
+        self.temp.persist(&self.path).map_err(|err| err.error)?;
+        Ok(())
+    }
+}
+
+/// Writes `contents` to a temporary file beside `path` (creating missing
+/// directories, recorded in `created`, outermost first), or `None` when
+/// `path` already holds exactly `contents` (an identical file is not
+/// rewritten, so its modification time, and whatever build depends on it,
+/// stays as it is).
+pub(crate) fn stage(
+    path: &Path,
+    contents: &[u8],
+    created: &mut Vec<PathBuf>,
+) -> io::Result<Option<Staged>> {
     // Write through a symlink rather than replacing the link itself.
     let path = match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)?,
         _ => path.to_path_buf(),
     };
     if fs::read(&path).is_ok_and(|old| old == contents) {
-        return Ok(());
+        return Ok(None);
     }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir).map_err(|err| {
+    create_dirs(dir, created).map_err(|err| {
         io::Error::new(
             err.kind(),
             format!("cannot create directory `{}`: {err}", dir.display()),
@@ -53,6 +79,33 @@ pub(crate) fn write_file_atomically(path: &Path, contents: &[u8]) -> io::Result<
     if let Some(meta) = existing {
         fs::set_permissions(temp.path(), meta.permissions())?;
     }
-    temp.persist(&path).map_err(|err| err.error)?;
+    Ok(Some(Staged { temp, path }))
+}
+
+/// `fs::create_dir_all`, recording each directory it creates.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && fs::symlink_metadata(d).is_err())
+        .collect();
+    for dir in missing.into_iter().rev() {
+        fs::create_dir(dir)?;
+        created.push(dir.to_path_buf());
+    }
+    if !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "a file that is not a directory is in the way",
+        ));
+    }
     Ok(())
+}
+
+/// Removes the directories `created` recorded (innermost first), as far
+/// as they are empty: what a failed write leaves is what was there.
+pub(crate) fn remove_created_dirs(created: &[PathBuf]) {
+    for dir in created.iter().rev() {
+        // A directory that is not empty holds something else: keep it.
+        let _ = fs::remove_dir(dir);
+    }
 }

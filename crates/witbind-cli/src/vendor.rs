@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::output::write_file_atomically;
+use crate::output::{remove_created_dirs, stage};
 
 /// Lines of diff shown per stale file.
 const MAX_DIFF_LINES: usize = 60;
@@ -22,12 +22,30 @@ pub(crate) struct File {
     pub contents: String,
 }
 
-/// Writes `files`; with `dir` (`--split`), also removes the generated
+/// Writes `files`, all or none: each is first written to a temporary
+/// file beside it, and only when all of them are the temporary files
+/// renamed into place. With `dir` (`--split`), also removes the generated
 /// `.rs` files under it that are no longer part of the bindings.
 pub(crate) fn write(files: &[File], dir: Option<&Path>) -> anyhow::Result<()> {
+    let mut created = Vec::new();
+    let mut staged = Vec::new();
     for file in files {
-        write_file_atomically(&file.path, file.contents.as_bytes())
-            .with_context(|| format!("cannot write `{}`", file.path.display()))?;
+        match stage(&file.path, file.contents.as_bytes(), &mut created) {
+            Ok(Some(file)) => staged.push(file),
+            Ok(None) => {}
+            Err(err) => {
+                // Dropping the staged files removes them.
+                drop(staged);
+                remove_created_dirs(&created);
+                return Err(err).with_context(|| format!("cannot write `{}`", file.path.display()));
+            }
+        }
+    }
+    for staged in staged {
+        let path = staged.path().to_path_buf();
+        staged
+            .commit()
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if let Some(dir) = dir {
         for stale in stale_files(files, dir)? {

@@ -136,11 +136,16 @@ fn expand_call_impl(
         ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback),
         WasmImport::Func { interface, func },
     );
-    let import = extern_import(&module, &import_name, &sig.params, &sig.results);
+    let import = extern_import(&cx.rt, &module, &import_name, &sig.params, &sig.results);
     let results_arg = func.result.is_some().then(|| quote!(_results));
     quote! {
         struct _Call<'a>(::core::marker::PhantomData<&'a ()>);
         #[allow(unused_parens, clippy::unused_unit)]
+        // SAFETY: everything below comes from this import's `GuestImportAsync` signature: `lower`
+        // writes what `call` passes (into `AREA` when the parameters are indirect), `AREA` and
+        // `RESULTS_OFFSET` are `call_layout` of the same parameters and result, `lift` reads the
+        // result the host wrote there, and `free_lists`/`reclaim` are wit-bindgen-core's
+        // deallocation of exactly what `lower` allocated (and handed over).
         unsafe impl<'a> #rt::async_support::AsyncImport for _Call<'a> {
             type Params = (#(#param_types,)*);
             type Lowered = (#(#lowered_types,)*);
@@ -149,26 +154,36 @@ fn expand_call_impl(
             const RESULTS_OFFSET: usize = #results_offset;
 
             #lower_allow
+            // SAFETY: contract: `AsyncImport::lower`'s (`_area` is this call's memory).
             unsafe fn lower((#(#param_names,)*): Self::Params, _area: *mut u8) -> Self::Lowered {
                 #lower
             }
 
+            // SAFETY: contract: `AsyncImport::call`'s (values from `lower`, `_results` in the
+            // area).
             unsafe fn call((#(#lowered_names,)*): Self::Lowered, _results: *mut u8) -> u32 {
                 #import
+                // SAFETY: `_wit_import` is this function's `[async-lower]` import, declared just
+                // above with its core signature; the arguments are `lower`'s, and `_results` points
+                // at `RESULTS_OFFSET` in the call's memory, sized and aligned for the result, which
+                // the runtime keeps until it is lifted (this function's contract).
                 unsafe { _wit_import(#(#lowered_names,)* #results_arg) as u32 }
             }
 
             #[allow(unused_variables)]
+            // SAFETY: contract: `AsyncImport::free_lists`'s (once, after the callee started).
             unsafe fn free_lists((#(#lowered_names,)*): Self::Lowered) {
                 #free_lists
             }
 
             #[allow(unused_variables)]
+            // SAFETY: contract: `AsyncImport::reclaim`'s (once, instead of `free_lists`).
             unsafe fn reclaim((#(#lowered_names,)*): Self::Lowered) {
                 #reclaim
             }
 
             #[allow(unused_variables)]
+            // SAFETY: contract: `AsyncImport::lift`'s (once, after the call returned).
             unsafe fn lift(_results: *mut u8) -> Self::Results {
                 #lift
             }
@@ -193,6 +208,9 @@ fn expand_lower(
         let offsets = cx.info.sizes.field_offsets(types.iter().copied());
         for ((offset, ty), name) in offsets.into_iter().zip(names) {
             let offset = Literal::usize_unsuffixed(offset.size_wasm32());
+            // SAFETY: `#offset` is this parameter's offset in the parameters' record, which
+            // `call_layout` places at the start of `AREA`, and `_area` is that memory (`lower`'s
+            // contract), so the pointer stays inside it.
             let address = bindgen.bind_unsafe("p", quote!(_area.add(#offset)));
             abi::lower_to_memory(cx.resolve, &mut bindgen, address, quote!(#name), ty);
         }

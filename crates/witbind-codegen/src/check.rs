@@ -3,9 +3,11 @@
 //! walked, and each construct witbind cannot generate yet is reported with
 //! its WIT location and what to do. Generation never meets them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use wit_bindgen_core::wit_parser::{Function, Span, Type, TypeDefKind, TypeId, WorldItem};
+use wit_bindgen_core::wit_parser::{
+    Function, Resolve, Span, Type, TypeDefKind, TypeId, WorldId, WorldItem,
+};
 
 use crate::context::Cx;
 use crate::error::{Error, Errors};
@@ -170,4 +172,164 @@ impl Checker<'_, '_> {
             self.errors.push(message);
         }
     }
+}
+
+/// Rust's limit on one value's size on wasm32 (`isize::MAX` there).
+const MAX_WASM32_SIZE: u128 = i32::MAX as u128;
+
+/// Rejects types too large to exist on wasm32 (fixed-length lists of
+/// millions of elements): the generated code would not compile, and
+/// wit-parser's own size computation fails on the largest without a
+/// location. Each is reported where it is written: a named type at its
+/// definition, an anonymous one at the function using it.
+pub(crate) fn check_sizes(resolve: &Resolve, world: WorldId) -> Result<(), Error> {
+    // Every type the bindings write, with what to call it and where.
+    let mut uses: Vec<(Type, String, Span)> = Vec::new();
+    let function = |func: &Function, uses: &mut Vec<(Type, String, Span)>| {
+        for param in &func.params {
+            let what = format!("parameter `{}` of `{}`", param.name, func.name);
+            uses.push((param.ty, what, func.span));
+        }
+        if let Some(result) = func.result {
+            uses.push((result, format!("the result of `{}`", func.name), func.span));
+        }
+    };
+    let world = &resolve.worlds[world];
+    for item in world.imports.values().chain(world.exports.values()) {
+        match item {
+            WorldItem::Function(func) => function(func, &mut uses),
+            WorldItem::Interface { id, .. } => {
+                let iface = &resolve.interfaces[*id];
+                for func in iface.functions.values() {
+                    function(func, &mut uses);
+                }
+                for ty in iface.types.values() {
+                    uses.push((Type::Id(*ty), "a type".into(), resolve.types[*ty].span));
+                }
+            }
+            WorldItem::Type { id, .. } => {
+                uses.push((Type::Id(*id), "a type".into(), resolve.types[*id].span));
+            }
+        }
+    }
+    let mut sizes = HashMap::new();
+    let mut errors = Errors::default();
+    let mut reported = HashSet::new();
+    for (ty, what, span) in uses {
+        let (size, _) = wasm32_layout(resolve, &ty, &mut sizes);
+        if size <= MAX_WASM32_SIZE {
+            continue;
+        }
+        // Blame the named type if there is one: it is what to fix.
+        let (what, span) = match ty {
+            Type::Id(id) if resolve.types[id].name.is_some() => {
+                let def = &resolve.types[id];
+                (
+                    format!("type `{}`", def.name.as_deref().unwrap_or_default()),
+                    def.span,
+                )
+            }
+            _ => (what, span),
+        };
+        let location = if span.is_known() {
+            format!("{}: ", resolve.render_location(span))
+        } else {
+            String::new()
+        };
+        let message = format!(
+            "{location}{what} takes {size} bytes on wasm32, more than one value can have \
+             there ({MAX_WASM32_SIZE} bytes)\n  help: make the fixed-length list shorter, or \
+             use a `list<T>` without a length"
+        );
+        if reported.insert(message.clone()) {
+            errors.push(message);
+        }
+    }
+    errors.propagate()
+}
+
+/// The canonical ABI size and alignment of `ty` on wasm32, without
+/// overflow (sizes beyond what wasm32 can hold are still computed).
+fn wasm32_layout(
+    resolve: &Resolve,
+    ty: &Type,
+    memo: &mut HashMap<TypeId, (u128, u128)>,
+) -> (u128, u128) {
+    let id = match ty {
+        Type::Bool | Type::U8 | Type::S8 => return (1, 1),
+        Type::U16 | Type::S16 => return (2, 2),
+        Type::U32 | Type::S32 | Type::F32 | Type::Char | Type::ErrorContext => return (4, 4),
+        Type::U64 | Type::S64 | Type::F64 => return (8, 8),
+        Type::String => return (8, 4),
+        Type::Id(id) => *id,
+    };
+    if let Some(layout) = memo.get(&id) {
+        return *layout;
+    }
+    let align_to = |size: u128, align: u128| size.div_ceil(align) * align;
+    let record = |types: &mut dyn Iterator<Item = &Type>, memo: &mut HashMap<_, _>| {
+        let (mut size, mut align) = (0u128, 1u128);
+        for ty in types {
+            let (s, a) = wasm32_layout(resolve, ty, memo);
+            size = align_to(size, a).saturating_add(s);
+            align = align.max(a);
+        }
+        (align_to(size, align), align)
+    };
+    let variant = |cases: usize, payloads: Vec<(u128, u128)>| {
+        let tag = match cases {
+            0..=256 => 1,
+            257..=65536 => 2,
+            _ => 4,
+        };
+        let (payload, payload_align) = payloads
+            .into_iter()
+            .fold((0u128, 1u128), |(s, a), (ps, pa)| (s.max(ps), a.max(pa)));
+        let align = payload_align.max(tag);
+        (
+            align_to(align_to(tag, payload_align).saturating_add(payload), align),
+            align,
+        )
+    };
+    let layout = match &resolve.types[id].kind {
+        TypeDefKind::Type(t) => wasm32_layout(resolve, t, memo),
+        TypeDefKind::List(_) | TypeDefKind::Map(..) => (8, 4),
+        TypeDefKind::Handle(_)
+        | TypeDefKind::Future(_)
+        | TypeDefKind::Stream(_)
+        | TypeDefKind::Resource
+        | TypeDefKind::Unknown => (4, 4),
+        TypeDefKind::FixedLengthList(t, n) => {
+            let (size, align) = wasm32_layout(resolve, t, memo);
+            (size.saturating_mul(u128::from(*n)), align)
+        }
+        TypeDefKind::Record(r) => record(&mut r.fields.iter().map(|f| &f.ty), memo),
+        TypeDefKind::Tuple(t) => record(&mut t.types.iter(), memo),
+        TypeDefKind::Flags(f) => match f.flags.len() {
+            0..=8 => (1, 1),
+            9..=16 => (2, 2),
+            n => (4 * n.div_ceil(32) as u128, 4),
+        },
+        TypeDefKind::Enum(e) => variant(e.cases.len(), Vec::new()),
+        TypeDefKind::Variant(v) => {
+            let payloads = v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .map(|t| wasm32_layout(resolve, t, memo))
+                .collect();
+            variant(v.cases.len(), payloads)
+        }
+        TypeDefKind::Option(t) => variant(2, vec![wasm32_layout(resolve, t, memo)]),
+        TypeDefKind::Result(r) => {
+            let payloads = [&r.ok, &r.err]
+                .into_iter()
+                .flatten()
+                .map(|t| wasm32_layout(resolve, t, memo))
+                .collect();
+            variant(2, payloads)
+        }
+    };
+    memo.insert(id, layout);
+    layout
 }

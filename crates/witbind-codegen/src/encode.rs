@@ -46,6 +46,9 @@ pub(crate) fn component_type_section(
     let bytes = Literal::byte_string(&bytes);
     Ok(quote! {
         #[cfg(target_arch = "wasm32")]
+        // SAFETY: a `component-type:` custom section holds data only (this world's encoded
+        // component type), which the component linker reads and removes; no code reads the static
+        // or runs from the section.
         #[unsafe(link_section = #section)]
         #[used]
         #[doc(hidden)]

@@ -48,8 +48,17 @@ impl EntryPoints {
         });
         let (entry, shim) = (&names.entry, &names.shim);
         self.items.push(quote! {
+            // SAFETY: `#export_name` is the function's canonical ABI core export name, after the
+            // user's `export_prefix`, and this macro defines it once. For an interface function it
+            // is `<interface>#<function>`, which no Rust or C symbol can be; a world-level
+            // function's is its bare WIT name, which must not be a symbol the component links (not
+            // checked: a function named `free` would replace libc's; `export_prefix` avoids that).
             #[unsafe(export_name = #export_name)]
+            // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
+            // export.
             unsafe extern "C" fn #entry(#(#params),*) #result {
+                // SAFETY: the host calls this entry point with the export's core arguments under
+                // the canonical ABI, which is the shim's contract; they are passed on unchanged.
                 unsafe { $($path_to_types)*::#shim::<#ty>(#(#args),*) }
             }
         });
@@ -61,8 +70,14 @@ impl EntryPoints {
             let (params, args) = core_params(&sig.results);
             let (entry, shim) = (&names.post_return_entry, &names.post_return);
             self.items.push(quote! {
+                // SAFETY: `#post_name` is the canonical ABI's `cabi_post_<export>` name for this
+                // export's post-return function, which no Rust or C symbol uses; defined once.
                 #[unsafe(export_name = #post_name)]
+                // SAFETY: contract: only the host calls it, once after each call of the export,
+                // with that call's core results.
                 unsafe extern "C" fn #entry(#(#params),*) {
+                    // SAFETY: the host passes back the results of the shim's last call, once, after
+                    // copying them: the post-return shim's contract.
                     unsafe { $($path_to_types)*::#shim::<#ty>(#(#args),*) }
                 }
             });
@@ -101,12 +116,25 @@ impl EntryPoints {
         let (entry, shim) = (&names.entry, &names.shim);
         let (callback_entry, callback) = (&names.callback_entry, &names.callback);
         self.items.push(quote! {
+            // SAFETY: `#lift_name` is the canonical ABI's `[async-lift]` core export name of this
+            // function (with the `export_prefix`), which no Rust or C symbol uses; defined once.
             #[unsafe(export_name = #lift_name)]
+            // SAFETY: contract: only the host calls it, as the canonical ABI prescribes for this
+            // async export.
             unsafe extern "C" fn #entry(#(#params),*) -> i32 {
+                // SAFETY: the host calls this entry point with the export's core arguments under
+                // the canonical ABI, the async shim's contract; they are passed on unchanged.
                 unsafe { $($path_to_types)*::#shim::<#ty>(#(#args),*) }
             }
+            // SAFETY: `#callback_name` is the canonical ABI's `[callback]` core export name of this
+            // function, which no Rust or C symbol uses; defined once.
             #[unsafe(export_name = #callback_name)]
+            // SAFETY: contract: only the host calls it, with events of a task the `[async-lift]`
+            // entry point started.
             unsafe extern "C" fn #callback_entry(event: u32, waitable: u32, code: u32) -> u32 {
+                // SAFETY: only the host calls this callback, for a task the `[async-lift]` entry
+                // point started: the shim callback's contract; the arguments are passed on
+                // unchanged.
                 unsafe { $($path_to_types)*::#callback(event, waitable, code) }
             }
         });
@@ -139,8 +167,16 @@ impl EntryPoints {
         );
         let entry = dtor_entry(wit_name);
         self.items.push(quote! {
+            // SAFETY: `#export_name` is the canonical ABI's `<interface>#[dtor]<resource>` name of
+            // this resource's destructor, which no Rust or C symbol uses; defined once.
             #[unsafe(export_name = #export_name)]
+            // SAFETY: contract: only the host calls it, once per resource, with the representation
+            // given to `[resource-new]`.
             unsafe extern "C" fn #entry(rep: *mut u8) {
+                // SAFETY: the host runs the destructor once, after the last handle was dropped,
+                // with the representation `new` gave `[resource-new]`, made with the implementing
+                // type `$ty` names (`dtor`'s type guard panics if `new` used another): `dtor`'s
+                // contract.
                 unsafe {
                     $($path_to_types)*::#name::dtor::<<$ty as $($path_to_types)*::Guest>::#name>(rep)
                 }

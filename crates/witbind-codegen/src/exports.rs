@@ -83,7 +83,8 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool)
                 ///
                 /// # Safety
                 /// The pointer must stay valid until `resource_from_raw_`
-                /// is called with it.
+                /// is called with it. Override both methods or neither:
+                /// each one's default expects the other's.
                 #[doc(hidden)]
                 unsafe fn resource_into_raw_(value: Self::Rep) -> *mut Self::Rep {
                     #rt::Box::into_raw(#rt::Box::new(value))
@@ -96,6 +97,10 @@ pub(crate) fn expand_interface(cx: &Cx, module: ModuleId) -> (TokenStream, bool)
                 /// `rep` must come from `resource_into_raw_`, once.
                 #[doc(hidden)]
                 unsafe fn resource_from_raw_(rep: *mut Self::Rep) -> Self::Rep {
+                    // SAFETY: by this method's contract `rep` comes from `resource_into_raw_`,
+                    // once. The default one makes it with `Box::into_raw` of a `Box<Self::Rep>`,
+                    // and the two methods are overridden together or not at all (their documented
+                    // contract; the trait cannot enforce it, as it is safe to implement).
                     *unsafe { #rt::Box::from_raw(rep) }
                 }
 
@@ -309,6 +314,9 @@ fn expand_shim(
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
+        // SAFETY: contract: only the export's entry point (`export!`) calls this, with the core
+        // arguments the host passes under the canonical ABI for this function, and the results left
+        // in the static return area are copied by the host before the next call.
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) #result {
             #run_ctors
             #body
@@ -408,6 +416,8 @@ fn expand_async_shim(
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
+        // SAFETY: contract: only the export's `[async-lift]` entry point (`export!`) calls this,
+        // with the core arguments the host passes under the canonical ABI for this function.
         pub unsafe fn #shim<__T: #trait_path>(#(#params),*) -> i32 {
             #run_ctors
             #rt::async_support::start_task(async move {
@@ -416,7 +426,11 @@ fn expand_async_shim(
             }) as i32
         }
         #[doc(hidden)]
+        // SAFETY: contract: `rt::async_support::callback`'s (only the host calls it, through the
+        // `[callback]` entry point, for a task `start_task` started).
         pub unsafe fn #callback(event: u32, waitable: u32, code: u32) -> u32 {
+            // SAFETY: this function has `callback`'s contract and passes its arguments on
+            // unchanged.
             unsafe { #rt::async_support::callback(event, waitable, code) }
         }
     }
@@ -438,6 +452,8 @@ fn expand_post_return(
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]
+        // SAFETY: contract: only the `cabi_post_` entry point calls this, once per call of the
+        // shim, with exactly the core results the shim returned, after the host copied them.
         pub unsafe fn #post<__T: #trait_path>(#(#params),*) {
             #body
         }

@@ -47,6 +47,8 @@ mod names;
 mod opts;
 mod payloads;
 mod resources;
+#[cfg(test)]
+mod safety_comments;
 mod split;
 mod typedefs;
 mod types;
@@ -71,6 +73,7 @@ use wit_bindgen_core::wit_parser::{Resolve, WorldId};
 
 /// Generates the bindings of `world` as a token stream.
 pub fn generate(resolve: &Resolve, world: WorldId, opts: &Opts) -> Result<TokenStream, Error> {
+    check::check_sizes(resolve, world)?;
     let cx = context::Cx::new(resolve, world, opts)?;
     check::check_supported(&cx)?;
     let tokens = world::expand_world(&cx)?;

@@ -7,11 +7,74 @@ use wit_bindgen_core::wit_parser::{PackageId, Resolve, WorldId};
 
 use crate::error::{Blame, Error};
 
+/// What to do about an error wit-parser located.
+const LOCATED_HINT: &str =
+    "fix the WIT at the location above; dependencies belong in a `deps/` folder next to it";
+
+/// wit-parser's rendered error, then `hint`, which speaks of "the location
+/// above": when wit-parser gave none (a file that is not UTF-8, a folder
+/// without a package header), of the file or folder named in the message.
+fn located(rendered: &str, hint: &str) -> Error {
+    let hint = if rendered.contains("-->") {
+        hint.to_string()
+    } else {
+        hint.replace("at the location above", "named above")
+    };
+    Error::new(format!("{}\n  help: {hint}", rendered.trim_end()))
+}
+
+/// The names of the packages a WIT path defines (its own, those nested in
+/// it and those of its `deps/` folder), parsed but not resolved, as
+/// `Resolve::push_path` will read them. A path that does not parse gives
+/// what could be read: loading it reports the error.
+fn defined_packages(path: &Path) -> Vec<String> {
+    use wit_bindgen_core::wit_parser::UnresolvedPackageGroup;
+    fn names(group: &UnresolvedPackageGroup, into: &mut Vec<String>) {
+        into.extend(
+            std::iter::once(&group.main)
+                .chain(&group.nested)
+                .map(|pkg| pkg.name.to_string()),
+        );
+    }
+    fn parse_file(path: &Path, into: &mut Vec<String>) {
+        let is_wit = path.extension().is_some_and(|ext| ext == "wit");
+        if let (true, Ok(text)) = (is_wit, std::fs::read_to_string(path)) {
+            if let Ok(group) = UnresolvedPackageGroup::parse(path, &text) {
+                names(&group, into);
+            }
+        }
+    }
+    let mut defined = Vec::new();
+    if !path.is_dir() {
+        parse_file(path, &mut defined);
+        return defined;
+    }
+    if let Ok(group) = UnresolvedPackageGroup::parse_dir(path) {
+        names(&group, &mut defined);
+    }
+    if let Ok(entries) = std::fs::read_dir(path.join("deps")) {
+        for entry in entries.flatten() {
+            let dep = entry.path();
+            if dep.is_dir() {
+                if let Ok(group) = UnresolvedPackageGroup::parse_dir(&dep) {
+                    names(&group, &mut defined);
+                }
+            } else {
+                parse_file(&dep, &mut defined);
+            }
+        }
+    }
+    defined
+}
+
 /// WIT packages loaded from one or more paths (or inline source), ready for
 /// world selection and generation.
 pub struct Wit {
     /// The resolved type graph of every package read, dependencies included.
     pub resolve: Resolve,
+    /// The input that brought in each package, for errors about
+    /// packages loaded twice.
+    origins: Vec<(String, String)>,
     /// The packages named directly by the inputs (not those under `deps/`),
     /// in input order. Bare world names are looked up here first.
     pub packages: Vec<PackageId>,
@@ -38,6 +101,7 @@ impl Wit {
         resolve.features.extend(features.names.iter().cloned());
         Wit {
             resolve,
+            origins: Vec::new(),
             packages: Vec::new(),
             files: Vec::new(),
         }
@@ -73,10 +137,18 @@ impl Wit {
         for path in paths {
             wit.push_path(path.as_ref())?;
         }
+        if let Ok(group) = wit_bindgen_core::wit_parser::UnresolvedPackageGroup::parse(name, source)
+        {
+            let defined = std::iter::once(&group.main)
+                .chain(&group.nested)
+                .map(|pkg| pkg.name.to_string());
+            wit.check_new_packages(defined, &format!("the inline WIT source `{name}`"))?;
+        }
         let id = match wit.resolve.push_str(name, source) {
             Ok(id) => id,
             Err(e) => return Err(wit.wit_error(&e, "fix the inline WIT source")),
         };
+        wit.record_origins(&format!("the inline WIT source `{name}`"));
         wit.packages.push(id);
         wit.files.sort();
         wit.files.dedup();
@@ -91,25 +163,55 @@ impl Wit {
                 path.display()
             )));
         }
+        // wit-parser asserts that a package is added once: compare the
+        // names of the packages the path defines first.
+        self.check_new_packages(
+            defined_packages(path).into_iter(),
+            &format!("`{}`", path.display()),
+        )?;
         let (id, sources) = match self.resolve.push_path(path) {
             Ok(loaded) => loaded,
-            Err(e) => {
-                return Err(self.wit_error(
-                    &e,
-                    "fix the WIT at the location above; dependencies belong in a `deps/` folder next to it",
-                ))
-            }
+            Err(e) => return Err(self.wit_error(&e, LOCATED_HINT)),
         };
+        self.record_origins(&format!("`{}`", path.display()));
         self.packages.push(id);
         self.files.extend(sources.paths().map(Path::to_path_buf));
         Ok(())
     }
 
+    /// Fails if one of the packages an input defines (`defined`) is
+    /// already loaded: wit-parser cannot add a package twice.
+    fn check_new_packages(
+        &self,
+        defined: impl Iterator<Item = String>,
+        input: &str,
+    ) -> Result<(), Error> {
+        for name in defined {
+            if let Some((_, origin)) = self.origins.iter().find(|(loaded, _)| *loaded == name) {
+                return Err(Error::new(format!(
+                    "package `{name}` is loaded twice: by {origin} and by {input}\n  help: \
+                     give each package once (a package that several inputs need belongs in \
+                     one `deps/` folder, not in a separate input)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Remembers `input` as the origin of the packages it just added.
+    fn record_origins(&mut self, input: &str) {
+        for name in self.resolve.package_names.keys() {
+            let name = name.to_string();
+            if !self.origins.iter().any(|(loaded, _)| *loaded == name) {
+                self.origins.push((name, input.to_string()));
+            }
+        }
+    }
+
     /// A WIT error with wit-parser's `file:line:col` rendering and the
     /// source snippet, then what the user should do.
     fn wit_error(&self, err: &anyhow::Error, hint: &str) -> Error {
-        let rendered = self.resolve.render_error(err);
-        Error::new(format!("{}\n  help: {hint}", rendered.trim_end()))
+        located(&self.resolve.render_error(err), hint)
     }
 
     /// Every world in the loaded packages as `namespace:package/world[@version]`,
@@ -156,7 +258,7 @@ impl Wit {
         if name.contains(':') || name.contains('/') {
             self.select_qualified(&name)
         } else {
-            self.select_by_name(&name)
+            self.select_by_name(&name, spec)
         }
     }
 
@@ -181,13 +283,27 @@ impl Wit {
             .collect();
         match worlds.as_slice() {
             [only] => Ok(*only),
-            [] => Err(Error::blamed(
-                format!(
-                    "no world was named and the input package defines no world\n  help: {}",
-                    self.known_worlds_hint()
-                ),
-                Blame::World,
-            )),
+            [] => {
+                let inputs: Vec<String> = self
+                    .packages
+                    .iter()
+                    .map(|pkg| {
+                        let name = self.resolve.packages[*pkg].name.to_string();
+                        match self.origins.iter().find(|(loaded, _)| *loaded == name) {
+                            Some((_, origin)) => format!("`{name}` (from {origin})"),
+                            None => format!("`{name}`"),
+                        }
+                    })
+                    .collect();
+                Err(Error::blamed(
+                    format!(
+                        "no world was named and the input package {} defines no world\n  help: {}",
+                        inputs.join(", "),
+                        self.known_worlds_hint()
+                    ),
+                    Blame::World,
+                ))
+            }
             _ => Err(Error::blamed(
                 format!(
                     "several worlds are defined, so one must be named\n  help: {}",
@@ -198,7 +314,8 @@ impl Wit {
         }
     }
 
-    fn select_by_name(&self, name: &str) -> Result<WorldId, Error> {
+    /// The world `name` (`spec` unescaped, as typed by the user).
+    fn select_by_name(&self, name: &str, spec: &str) -> Result<WorldId, Error> {
         let in_packages = |pkgs: &mut dyn Iterator<Item = PackageId>| -> Vec<WorldId> {
             pkgs.filter_map(|pkg| self.resolve.packages[pkg].worlds.get(name).copied())
                 .collect()
@@ -211,7 +328,7 @@ impl Wit {
             [only] => Ok(*only),
             [] => Err(Error::blamed(
                 format!(
-                    "unknown world `{name}`\n  help: {}",
+                    "unknown world `{spec}`\n  help: {}",
                     self.known_worlds_hint()
                 ),
                 Blame::World,

@@ -134,7 +134,11 @@ impl Payloads {
                     /// world's streams carry.
                     pub mod wit_stream {
                         /// A type the world's streams carry.
-                        pub trait StreamPayload: Unpin + Sized + 'static {
+                        ///
+                        /// # Safety
+                        /// `VTABLE` must be the one the bindings generate for
+                        /// the type: only they implement this trait.
+                        pub unsafe trait StreamPayload: Unpin + Sized + 'static {
                             #[doc(hidden)]
                             const VTABLE: &'static #rt::async_support::StreamVtable<Self>;
                         }
@@ -144,6 +148,10 @@ impl Payloads {
                             #rt::async_support::StreamWriter<T>,
                             #rt::async_support::StreamReader<T>,
                         ) {
+                            // SAFETY: `T::VTABLE` is the vtable `expand_vtable` generates for `T`:
+                            // its intrinsics are those of a stream of `T` and its layout and
+                            // functions `T`'s canonical ones (`stream_new`'s contract), as
+                            // `StreamPayload`, an `unsafe trait`, requires of its implementations.
                             unsafe { #rt::async_support::stream_new::<T>(T::VTABLE) }
                         }
                     }
@@ -159,7 +167,11 @@ impl Payloads {
                     /// world's futures carry.
                     pub mod wit_future {
                         /// A type the world's futures carry.
-                        pub trait FuturePayload: Unpin + Sized + 'static {
+                        ///
+                        /// # Safety
+                        /// `VTABLE` must be the one the bindings generate for
+                        /// the type: only they implement this trait.
+                        pub unsafe trait FuturePayload: Unpin + Sized + 'static {
                             #[doc(hidden)]
                             const VTABLE: &'static #rt::async_support::FutureVtable<Self>;
                         }
@@ -170,6 +182,10 @@ impl Payloads {
                             #rt::async_support::FutureWriter<T>,
                             #rt::async_support::FutureReader<T>,
                         ) {
+                            // SAFETY: `T::VTABLE` is the vtable `expand_vtable` generates for `T`:
+                            // its intrinsics are those of a future of `T` and its layout and
+                            // functions `T`'s canonical ones (`future_new`'s contract), as
+                            // `FuturePayload`, an `unsafe trait`, requires of its implementations.
                             unsafe { #rt::async_support::future_new::<T>(default, T::VTABLE) }
                         }
                     }
@@ -293,7 +309,9 @@ fn expand_vtable(cx: &Cx, vtable: &Vtable) -> TokenStream {
                 drop_readable,
                 drop_writable,
             };
-            impl #trait_path::#trait_ for #payload {
+            // SAFETY: `VTABLE` above is this payload type's: its intrinsics are those of this
+            // stream or future type, its layout and functions the payload's canonical ones.
+            unsafe impl #trait_path::#trait_ for #payload {
                 const VTABLE: &'static #rt::async_support::#vtable_type<Self> = &VTABLE;
             }
         };
@@ -374,7 +392,7 @@ fn expand_intrinsics(cx: &Cx, vtable: &Vtable) -> TokenStream {
         .enumerate()
         .map(|(i, (rust, params, results, async_))| {
             let (module, link_name) = name(i, async_);
-            let import = extern_import(&module, &link_name, &params, results);
+            let import = extern_import(&cx.rt, &module, &link_name, &params, results);
             let rust = crate::ident::ident(rust);
             let (decl, call) = intrinsic_signature(rust.clone(), &params, results, stream);
             quote! {
@@ -397,15 +415,27 @@ fn intrinsic_signature(
 ) -> (TokenStream, TokenStream) {
     match (params, results) {
         ([], [_]) => (
+            // SAFETY: contract: none beyond the vtable's (`new` takes no arguments).
             quote!(unsafe fn #name() -> u64),
+            // SAFETY: `_wit_import` is the `stream.new`/`future.new` intrinsic declared in the same
+            // body with its core signature; it takes no arguments.
             quote!(unsafe { _wit_import() as u64 }),
         ),
         ([_], [_]) => (
+            // SAFETY: contract: the vtable's, `handle` is an end of this type with a read or write
+            // in flight, to cancel.
             quote!(unsafe fn #name(handle: u32) -> u32),
+            // SAFETY: `_wit_import` is the `cancel-read`/`cancel-write` intrinsic of this type,
+            // declared in the same body with its core signature; the caller passes a handle as it
+            // requires (this function's contract).
             quote!(unsafe { _wit_import(handle as i32) as u32 }),
         ),
         ([_], []) => (
+            // SAFETY: contract: the vtable's, `handle` is an owned end of this type, dropped once.
             quote!(unsafe fn #name(handle: u32)),
+            // SAFETY: `_wit_import` is the `drop-readable`/`drop-writable` intrinsic of this type,
+            // declared in the same body with its core signature; `handle` is an owned end, dropped
+            // once (this function's contract).
             quote!(unsafe { _wit_import(handle as i32) }),
         ),
         _ => {
@@ -416,12 +446,27 @@ fn intrinsic_signature(
             };
             if stream {
                 (
+                    // SAFETY: contract: the vtable's, `handle` is an end of this type without an
+                    // operation in flight, and `ptr` a buffer of `count` values in the payload's
+                    // canonical layout that stays valid and untouched until the operation completes
+                    // or is cancelled.
                     quote!(unsafe fn #name(handle: u32, ptr: #pointer, count: usize) -> u32),
+                    // SAFETY: `_wit_import` is the `stream.read`/`stream.write` intrinsic of this
+                    // type, declared in the same body with its core signature; the handle and
+                    // buffer are as it requires (this function's contract; a write's buffer is only
+                    // read).
                     quote!(unsafe { _wit_import(handle as i32, #arg, count) as u32 }),
                 )
             } else {
                 (
+                    // SAFETY: contract: the vtable's, `handle` is an end of this type without an
+                    // operation in flight, and `ptr` a cell of the payload's canonical size and
+                    // alignment that stays valid and untouched until the operation completes or is
+                    // cancelled.
                     quote!(unsafe fn #name(handle: u32, ptr: #pointer) -> u32),
+                    // SAFETY: `_wit_import` is the `future.read`/`future.write` intrinsic of this
+                    // type, declared in the same body with its core signature; the handle and cell
+                    // are as it requires (this function's contract; a write's cell is only read).
                     quote!(unsafe { _wit_import(handle as i32, #arg) as u32 }),
                 )
             }
@@ -460,8 +505,12 @@ fn expand_payload_fns(cx: &Cx, vtable: &Vtable, payload: &TokenStream) -> TokenS
     }
     let Some(ty) = &vtable.payload else {
         return quote! {
+            // SAFETY: contract: none; a `()` payload occupies no memory, so these do nothing
+            // (`unsafe fn` only to match the vtable's types).
             unsafe fn lower(_value: (), _ptr: *mut u8) {}
+            // SAFETY: contract: none, as for `lower`.
             unsafe fn lift(_ptr: *mut u8) {}
+            // SAFETY: contract: none, as for `lower`.
             unsafe fn dealloc_lists(_ptr: *mut u8) {}
         };
     };
@@ -481,13 +530,19 @@ fn expand_payload_fns(cx: &Cx, vtable: &Vtable, payload: &TokenStream) -> TokenS
     let dealloc = dealloc.into_body();
     quote! {
         #lower_allow
+        // SAFETY: contract: `ptr` has room for a `#payload` in canonical layout (size and
+        // alignment); the value moves there, with what it owns.
         unsafe fn lower(value: #payload, ptr: *mut u8) {
             #lower
         }
+        // SAFETY: contract: `ptr` holds a lowered `#payload` (written by the host or `lower`),
+        // whose ownership (lists, handles) this takes, once.
         unsafe fn lift(ptr: *mut u8) -> #payload {
             #lift
         }
         #[allow(unused_variables)]
+        // SAFETY: contract: `ptr` holds a `#payload` `lower` wrote, which the host has copied
+        // (handles moved with it); frees its lists, once.
         unsafe fn dealloc_lists(ptr: *mut u8) {
             #dealloc
         }

@@ -49,6 +49,7 @@ fn expand_handle_type(cx: &Cx, id: TypeId, scope: Scope, wasm_module: &str) -> T
     let docs = docs(&def.docs);
     let rt = &cx.rt;
     let drop = extern_import(
+        rt,
         wasm_module,
         &format!("[resource-drop]{wit_name}"),
         &[WasmType::I32],
@@ -65,8 +66,14 @@ fn expand_handle_type(cx: &Cx, id: TypeId, scope: Scope, wasm_module: &str) -> T
         }
 
         impl #rt::WasmResource for #name {
+            // SAFETY: contract: `WasmResource::drop`'s, `handle` is an owned handle of this
+            // resource type (or a borrow handle lent to us, which we must drop).
             unsafe fn drop(handle: u32) {
                 #drop
+                // SAFETY: `_wit_import` is this resource's `[resource-drop]`, declared just above
+                // with its core signature; by this function's contract `handle` is a handle of this
+                // type in our table that is ours to drop, dropped once (`Resource` drops it only if
+                // not taken).
                 unsafe { _wit_import(handle as i32) }
             }
         }
@@ -91,6 +98,8 @@ fn expand_handle_helpers(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             #[doc(hidden)]
             pub unsafe fn from_handle(handle: u32) -> Self {
                 Self {
+                    // SAFETY: this function's contract is `Resource::from_handle`'s: an owned
+                    // handle of this resource type that nothing else drops.
                     handle: unsafe { #rt::Resource::from_handle(handle) },
                 }
             }
@@ -161,12 +170,14 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
     let borrow_doc = format!(" A borrow of a [`{name}`], lent to the guest for one call.");
     let export_module = format!("[export]{}", cx.names.module(module).wasm_name);
     let new = extern_import(
+        rt,
         &export_module,
         &format!("[resource-new]{wit_name}"),
         &[WasmType::Pointer],
         &[WasmType::I32],
     );
     let rep = extern_import(
+        rt,
         &export_module,
         &format!("[resource-rep]{wit_name}"),
         &[WasmType::I32],
@@ -182,8 +193,15 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             /// Creates a resource owning `value`; the host sees a new handle.
             pub fn new<T: #guest>(value: T) -> Self {
                 Self::type_guard::<T>();
+                // SAFETY: `resource_into_raw_` asks nothing of its caller (its contract binds
+                // implementations: the pointer stays valid until `resource_from_raw_`); the value
+                // moves in and the pointer becomes the resource's representation below.
                 let rep = unsafe { T::resource_into_raw_(::core::option::Option::Some(value)) };
                 #new
+                // SAFETY: `_wit_import` is this resource's `[resource-new]`, declared just above
+                // with its core signature; it takes the representation (kept until the destructor,
+                // which `resource_from_raw_` frees) and returns a new `own` handle, which nothing
+                // else drops: `Resource::from_handle`'s contract.
                 unsafe {
                     Self {
                         handle: #rt::Resource::from_handle(_wit_import(rep.cast()) as u32),
@@ -193,16 +211,28 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
 
             /// The value behind this handle.
             pub fn get<T: #guest>(&self) -> &T {
+                // SAFETY: `self.rep::<T>()` is the representation of the handle `self` owns, made
+                // by `resource_into_raw_` for `T` (the type guard panics for any other type) and
+                // live while the handle is; `&self` keeps `get_mut` and `into_inner` away
+                // meanwhile. (A borrow the host lends back to an export during an async call of
+                // ours could alias it with `mutable_resources`; synchronous calls are not
+                // re-entered.)
                 unsafe { #rt::rep_ref(self.rep::<T>()) }
             }
 
             /// The value behind this handle, mutably.
             pub fn get_mut<T: #guest>(&mut self) -> &mut T {
+                // SAFETY: as for `get`; and no other reference to the value can exist: those made
+                // through this handle are excluded by `&mut self`, and a borrow the host lends to
+                // one of our exports needs the host to hold a handle to it, which it only does
+                // while we lend it this one, which `&mut self` excludes too.
                 unsafe { #rt::rep_mut(self.rep::<T>()) }
             }
 
             /// Moves the value out; the handle is dropped.
             pub fn into_inner<T: #guest>(self) -> T {
+                // SAFETY: as for `get_mut`, with `self` consumed: the value moves out and the slot,
+                // now `None`, stays until the host runs the destructor.
                 unsafe { #rt::rep_take(self.rep::<T>()) }
             }
 
@@ -216,12 +246,19 @@ fn expand_exported_resource(cx: &Cx, id: TypeId, scope: Scope) -> TokenStream {
             #[doc(hidden)]
             pub unsafe fn dtor<T: #guest>(rep: *mut u8) {
                 Self::type_guard::<T>();
+                // SAFETY: by this function's contract `rep` is this resource's representation, made
+                // by `resource_into_raw_` with `T` (checked by the type guard above); the host runs
+                // the destructor once, after the last handle is gone: `resource_from_raw_`'s
+                // contract.
                 drop(unsafe { T::resource_from_raw_(rep.cast()) });
             }
 
             fn rep<T: #guest>(&self) -> *mut u8 {
                 Self::type_guard::<T>();
                 #rep
+                // SAFETY: `_wit_import` is this resource's `[resource-rep]`, declared just above
+                // with its core signature; it only reads the handle table (a handle moved out with
+                // `take_handle` makes the host trap).
                 unsafe { _wit_import(#rt::Resource::handle(&self.handle) as i32) }
             }
 
@@ -270,6 +307,9 @@ fn expand_borrow_type(
             /// The value behind this borrow.
             pub fn get<T: #guest>(&self) -> &'a T {
                 #name::type_guard::<T>();
+                // SAFETY: `self.rep` is a live representation of this resource (`lift`'s contract),
+                // which the host keeps alive while it lends it, past `'a`; `T` is the type it was
+                // made with (the type guard above panics otherwise).
                 unsafe { #rt::rep_ref(self.rep) }
             }
 
@@ -282,6 +322,8 @@ fn expand_borrow_type(
             #[doc(hidden)]
             pub unsafe fn get_mut<T: #guest>(&self) -> &'a mut T {
                 #name::type_guard::<T>();
+                // SAFETY: the representation is live and of `T` (as for `get`), and this function's
+                // contract gives the reference exclusive use of the value: `rep_mut`'s contract.
                 unsafe { #rt::rep_mut(self.rep) }
             }
         }

@@ -381,6 +381,10 @@ fn expand_enum(cx: &Cx, id: TypeId, name: &Ident, enum_: &Enum, docs: &TokenStre
             pub unsafe fn _lift(val: #repr) -> #name {
                 match val {
                     #(#lift_arms,)*
+                    // SAFETY: every case's discriminant is matched above, and this function's
+                    // contract is that `val` is one of them, so this arm is unreachable:
+                    // `invalid_discriminant`'s contract (debug builds panic). Callers pass
+                    // discriminants from the host, which the canonical ABI keeps in range.
                     _ => unsafe { #rt::invalid_discriminant() },
                 }
             }

@@ -216,8 +216,15 @@ fn expand_cabi_realloc(cx: &Cx) -> TokenStream {
             /// # Safety
             /// Called by the host following the canonical ABI.
             #[cfg(target_arch = "wasm32")]
+            // SAFETY: `cabi_realloc` is the canonical ABI's allocator, which the host looks up by
+            // this name; this definition has its signature and allocates with the Rust global
+            // allocator, as the bindings expect. The option is for guests whose std does not define
+            // it (a second definition would fail to link).
             #[unsafe(no_mangle)]
             pub unsafe extern "C" fn cabi_realloc(old_ptr: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8 {
+                // SAFETY: the host calls `cabi_realloc` as the canonical ABI prescribes: a
+                // power-of-two `align`, and a non-null `old_ptr` only with the `old_len` and
+                // `align` it was allocated with, which is `rt::realloc`'s contract.
                 unsafe { #rt::realloc(old_ptr, old_len, align, new_len) }
             }
         }

@@ -10,6 +10,12 @@
 //! (`bool` 2, a surrogate `char`, an unknown discriminant, non-UTF-8 text)
 //! must panic with a message in debug builds.
 //!
+//! The other direction too: the test plays the host of the imports. Under
+//! Miri, generated code declares each import as an `extern "C"` function
+//! named `<wasm module>::<name>`; [`host`] defines them, reading the
+//! guest's arguments and writing fresh results the way a host does, with
+//! resource tables for the imported `counter` and the exported `thing`.
+//!
 //! The layouts are wasm32's, so this only runs on a 32-bit target:
 //! `cargo +nightly miri test --manifest-path tests/miri/Cargo.toml --target
 //! i686-unknown-linux-gnu`.
@@ -21,7 +27,12 @@ pub mod bindings {
 
 use std::collections::BTreeMap;
 
-use bindings::exports::witbind_fixtures::glue::echo::{Color, Guest, Perms, Person, Shape};
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+use bindings::exports::witbind_fixtures::glue::echo::{
+    Color, Counter, Guest, GuestThing, Perms, Person, Shape, Thing, ThingBorrow,
+};
 
 /// Echoes every value back.
 pub struct Echo;
@@ -66,20 +77,60 @@ impl Guest for Echo {
     fn fixed(a: [u16; 3]) -> [u16; 3] {
         a
     }
+    type Thing = MyThing;
+    fn consume(t: Thing) -> String {
+        t.get::<MyThing>().name.borrow().clone()
+    }
+    fn touch(t: ThingBorrow<'_>, name: String) {
+        t.get::<MyThing>().rename(name);
+    }
+    fn make(name: String) -> Thing {
+        Thing::new(MyThing::new(name))
+    }
+    fn total(counters: Vec<&Counter>) -> u32 {
+        counters.iter().map(|c| c.get()).sum()
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::bindings::exports::witbind_fixtures::glue::echo as api;
-    use super::Echo;
+/// The exported resource: a name that can change.
+pub struct MyThing {
+    name: RefCell<String>,
+}
 
+/// The names of the `MyThing`s dropped so far (every test uses its own).
+pub static DROPPED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+impl Drop for MyThing {
+    fn drop(&mut self) {
+        DROPPED.lock().unwrap().push(self.name.borrow().clone());
+    }
+}
+
+impl GuestThing for MyThing {
+    fn new(name: String) -> Self {
+        MyThing {
+            name: RefCell::new(name),
+        }
+    }
+    fn name(&self) -> String {
+        self.name.borrow().clone()
+    }
+    fn rename(&self, name: String) {
+        *self.name.borrow_mut() = name;
+    }
+}
+
+/// Reading and writing canonical ABI values (wasm32 layouts) in memory
+/// from the runtime's `cabi_realloc` body, as a host does.
+#[cfg(test)]
+mod mem {
     /// Host memory for the guest: what the host's `cabi_realloc` call
     /// returns.
-    unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
+    pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
         unsafe { witbind::rt::realloc(core::ptr::null_mut(), 0, align, size) }
     }
 
-    unsafe fn put_bytes(bytes: &[u8]) -> (*mut u8, usize) {
+    pub unsafe fn put_bytes(bytes: &[u8]) -> (*mut u8, usize) {
         unsafe {
             let ptr = alloc(bytes.len(), 1);
             core::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len());
@@ -87,16 +138,16 @@ mod tests {
         }
     }
 
-    unsafe fn put_str(s: &str) -> (*mut u8, usize) {
+    pub unsafe fn put_str(s: &str) -> (*mut u8, usize) {
         unsafe { put_bytes(s.as_bytes()) }
     }
 
     /// A `list<string>`: an array of (pointer, length) pairs.
-    unsafe fn put_strings(list: &[&str]) -> (*mut u8, usize) {
+    pub unsafe fn put_strings<S: AsRef<str>>(list: &[S]) -> (*mut u8, usize) {
         unsafe {
             let array = alloc(list.len() * 8, 4);
             for (i, s) in list.iter().enumerate() {
-                let (ptr, len) = put_str(s);
+                let (ptr, len) = put_str(s.as_ref());
                 *array.add(i * 8).cast::<*mut u8>() = ptr;
                 *array.add(i * 8 + 4).cast::<usize>() = len;
             }
@@ -104,21 +155,73 @@ mod tests {
         }
     }
 
-    unsafe fn read_str(at: *mut u8) -> String {
+    /// Writes a (pointer, length) pair at `at`.
+    pub unsafe fn put_pair(at: *mut u8, (ptr, len): (*mut u8, usize)) {
         unsafe {
-            let ptr = *at.cast::<*const u8>();
-            let len = *at.add(4).cast::<usize>();
-            String::from_utf8(core::slice::from_raw_parts(ptr, len).to_vec()).unwrap()
+            *at.cast::<*mut u8>() = ptr;
+            *at.add(4).cast::<usize>() = len;
         }
     }
 
-    unsafe fn read_strings(at: *mut u8) -> Vec<String> {
+    pub unsafe fn bytes_at(ptr: *const u8, len: usize) -> Vec<u8> {
+        unsafe { core::slice::from_raw_parts(ptr, len).to_vec() }
+    }
+
+    pub unsafe fn str_at(ptr: *const u8, len: usize) -> String {
+        String::from_utf8(unsafe { bytes_at(ptr, len) }).unwrap()
+    }
+
+    pub unsafe fn read_str(at: *mut u8) -> String {
+        unsafe { str_at(*at.cast::<*const u8>(), *at.add(4).cast::<usize>()) }
+    }
+
+    pub unsafe fn strings_at(ptr: *mut u8, len: usize) -> Vec<String> {
+        unsafe { (0..len).map(|i| read_str(ptr.add(i * 8))).collect() }
+    }
+
+    pub unsafe fn read_strings(at: *mut u8) -> Vec<String> {
+        unsafe { strings_at(*at.cast::<*mut u8>(), *at.add(4).cast::<usize>()) }
+    }
+
+    /// A person as the host sees it: name, tags, age.
+    pub type HostPerson = (String, Vec<String>, u64);
+
+    /// `list<person>`; a person is 24 bytes: name at 0, tags at 8, age at
+    /// 16.
+    pub unsafe fn put_people(people: &[HostPerson]) -> (*mut u8, usize) {
         unsafe {
-            let ptr = *at.cast::<*mut u8>();
-            let len = *at.add(4).cast::<usize>();
-            (0..len).map(|i| read_str(ptr.add(i * 8))).collect()
+            let array = alloc(people.len() * 24, 8);
+            for (i, (name, tags, age)) in people.iter().enumerate() {
+                let person = array.add(i * 24);
+                put_pair(person, put_str(name));
+                put_pair(person.add(8), put_strings(tags));
+                *person.add(16).cast::<u64>() = *age;
+            }
+            (array, people.len())
         }
     }
+
+    pub unsafe fn people_at(ptr: *mut u8, len: usize) -> Vec<HostPerson> {
+        unsafe {
+            (0..len)
+                .map(|i| {
+                    let person = ptr.add(i * 24);
+                    (
+                        read_str(person),
+                        read_strings(person.add(8)),
+                        *person.add(16).cast::<u64>(),
+                    )
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bindings::exports::witbind_fixtures::glue::echo as api;
+    use super::mem::*;
+    use super::Echo;
 
     #[test]
     fn strings_and_lists() {
@@ -290,5 +393,385 @@ mod tests {
             let (ptr, len) = put_bytes(&[b'a', 0xff]);
             api::_export_string_cabi::<Echo>(ptr, len);
         }
+    }
+}
+
+/// The host of the imports, as `extern "C"` functions with the names the
+/// generated code declares under Miri. Arguments are the guest's, borrowed
+/// for the call; results are fresh allocations the guest takes over.
+#[cfg(test)]
+mod host {
+    use std::sync::Mutex;
+
+    use super::bindings::exports::witbind_fixtures::glue::echo as api;
+    use super::mem::*;
+    use super::MyThing;
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::string")]
+    unsafe extern "C" fn string(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe { put_pair(ret, put_str(&str_at(ptr, len))) }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::bytes")]
+    unsafe extern "C" fn bytes(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe { put_pair(ret, put_bytes(&bytes_at(ptr, len))) }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::strings")]
+    unsafe extern "C" fn strings(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe { put_pair(ret, put_strings(&strings_at(ptr, len))) }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::people")]
+    unsafe extern "C" fn people(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe { put_pair(ret, put_people(&people_at(ptr, len))) }
+    }
+
+    /// `shape`: the case in byte 0, its payload at 4.
+    #[unsafe(export_name = "witbind-fixtures:glue/host::shapes")]
+    unsafe extern "C" fn shapes(case: i32, ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe {
+            *ret = case as u8;
+            match case {
+                0 => put_pair(ret.add(4), put_str(&str_at(ptr, len))),
+                1 => put_pair(ret.add(4), put_people(&people_at(ptr, len))),
+                2 => {}
+                _ => panic!("the guest passed shape case {case}"),
+            }
+        }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::maybe")]
+    unsafe extern "C" fn maybe(case: i32, ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe {
+            *ret = case as u8;
+            if case == 1 {
+                put_pair(ret.add(4), put_str(&str_at(ptr, len)));
+            }
+        }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::outcome")]
+    unsafe extern "C" fn outcome(case: i32, ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe {
+            *ret = case as u8;
+            let copy = if case == 0 {
+                put_str(&str_at(ptr, len))
+            } else {
+                let numbers = core::slice::from_raw_parts(ptr.cast::<u32>(), len).to_vec();
+                let array = alloc(len * 4, 4);
+                core::ptr::copy_nonoverlapping(numbers.as_ptr(), array.cast::<u32>(), len);
+                (array, len)
+            };
+            put_pair(ret.add(4), copy);
+        }
+    }
+
+    /// `tuple<string, u8, f64>`: the string at 0, the byte at 8, the
+    /// float at 16.
+    #[unsafe(export_name = "witbind-fixtures:glue/host::triple")]
+    unsafe extern "C" fn triple(ptr: *mut u8, len: usize, byte: i32, float: f64, ret: *mut u8) {
+        unsafe {
+            put_pair(ret, put_str(&str_at(ptr, len)));
+            *ret.add(8) = byte as u8;
+            *ret.add(16).cast::<f64>() = float;
+        }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::permissions")]
+    extern "C" fn permissions(bits: i32) -> i32 {
+        bits
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::colors")]
+    extern "C" fn colors(case: i32) -> i32 {
+        case
+    }
+
+    /// `tuple<char, bool, u64, f32>` at 0, 4, 8 and 16.
+    #[unsafe(export_name = "witbind-fixtures:glue/host::scalars")]
+    unsafe extern "C" fn scalars(c: i32, b: i32, n: i64, f: f32, ret: *mut u8) {
+        unsafe {
+            *ret.cast::<i32>() = c;
+            *ret.add(4) = b as u8;
+            *ret.add(8).cast::<i64>() = n;
+            *ret.add(16).cast::<f32>() = f;
+        }
+    }
+
+    /// `map<string, u32>`: entries of 12 bytes, the key at 0, the value
+    /// at 8.
+    #[unsafe(export_name = "witbind-fixtures:glue/host::counts")]
+    unsafe extern "C" fn counts(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe {
+            let array = alloc(len * 12, 4);
+            for i in 0..len {
+                let (from, to) = (ptr.add(i * 12), array.add(i * 12));
+                put_pair(to, put_str(&read_str(from)));
+                *to.add(8).cast::<u32>() = *from.add(8).cast::<u32>();
+            }
+            put_pair(ret, (array, len));
+        }
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::fixed")]
+    unsafe extern "C" fn fixed(a: i32, b: i32, c: i32, ret: *mut u8) {
+        unsafe {
+            for (i, v) in [a, b, c].into_iter().enumerate() {
+                *ret.add(i * 2).cast::<u16>() = v as u16;
+            }
+        }
+    }
+
+    /// A resource table: handle `n` is entry `n - 1`.
+    pub struct Table<T>(Mutex<Vec<Option<T>>>);
+
+    impl<T: Copy> Table<T> {
+        const fn new() -> Self {
+            Table(Mutex::new(Vec::new()))
+        }
+        pub fn insert(&self, value: T) -> i32 {
+            let mut table = self.0.lock().unwrap();
+            table.push(Some(value));
+            table.len() as i32
+        }
+        pub fn get(&self, handle: i32) -> Option<T> {
+            let table = self.0.lock().unwrap();
+            table.get(handle as usize - 1).copied().flatten()
+        }
+        fn set(&self, handle: i32, value: T) {
+            let mut table = self.0.lock().unwrap();
+            let slot = &mut table[handle as usize - 1];
+            assert!(slot.is_some(), "handle {handle} used after its drop");
+            *slot = Some(value);
+        }
+        fn remove(&self, handle: i32) -> T {
+            let mut table = self.0.lock().unwrap();
+            let slot = table.get_mut(handle as usize - 1);
+            let slot = slot.unwrap_or_else(|| panic!("unknown handle {handle}"));
+            slot.take()
+                .unwrap_or_else(|| panic!("handle {handle} dropped twice"))
+        }
+    }
+
+    /// The imported `counter`s: their values.
+    pub static COUNTERS: Table<u32> = Table::new();
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::[constructor]counter")]
+    extern "C" fn counter_new(start: i32) -> i32 {
+        COUNTERS.insert(start as u32)
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::[method]counter.get")]
+    extern "C" fn counter_get(this: i32) -> i32 {
+        COUNTERS.get(this).expect("a live counter") as i32
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::[method]counter.add")]
+    extern "C" fn counter_add(this: i32, by: i32) {
+        let value = COUNTERS.get(this).expect("a live counter");
+        COUNTERS.set(this, value + by as u32);
+    }
+
+    /// Takes `a` (owned) and reads `b` (borrowed).
+    #[unsafe(export_name = "witbind-fixtures:glue/host::[static]counter.merge")]
+    extern "C" fn counter_merge(a: i32, b: i32) -> i32 {
+        let sum = COUNTERS.remove(a) + COUNTERS.get(b).expect("a live counter");
+        COUNTERS.insert(sum)
+    }
+
+    #[unsafe(export_name = "witbind-fixtures:glue/host::[resource-drop]counter")]
+    extern "C" fn counter_drop(this: i32) {
+        COUNTERS.remove(this);
+    }
+
+    /// A representation of the exported `thing`, owned by the guest.
+    #[derive(Clone, Copy)]
+    pub struct Rep(pub *mut u8);
+
+    // SAFETY: the table only stores and returns the pointers; the guest
+    // code that dereferences them runs on the thread that calls it.
+    unsafe impl Send for Rep {}
+
+    /// The exported `thing`s: handle to representation.
+    pub static THINGS: Table<Rep> = Table::new();
+
+    #[unsafe(export_name = "[export]witbind-fixtures:glue/echo::[resource-new]thing")]
+    extern "C" fn thing_new(rep: *mut u8) -> i32 {
+        THINGS.insert(Rep(rep))
+    }
+
+    #[unsafe(export_name = "[export]witbind-fixtures:glue/echo::[resource-rep]thing")]
+    extern "C" fn thing_rep(handle: i32) -> *mut u8 {
+        THINGS.get(handle).expect("a live thing").0
+    }
+
+    /// Dropping the last handle runs the guest's destructor.
+    #[unsafe(export_name = "[export]witbind-fixtures:glue/echo::[resource-drop]thing")]
+    pub extern "C" fn thing_drop(handle: i32) {
+        let Rep(rep) = THINGS.remove(handle);
+        unsafe { api::Thing::dtor::<MyThing>(rep) };
+    }
+}
+
+/// The imports, called through the generated functions: their lowering,
+/// lifting and cleanup, and the resource handles both ways.
+#[cfg(test)]
+mod both_ways {
+    use std::collections::BTreeMap;
+
+    use super::bindings::exports::witbind_fixtures::glue::echo as api;
+    use super::bindings::witbind_fixtures::glue::host::{
+        self, Color, Counter, Perms, Person, Shape,
+    };
+    use super::mem::*;
+    use super::{Echo, MyThing, DROPPED};
+
+    fn person(name: &str, tags: &[&str], age: u64) -> Person {
+        Person {
+            name: name.to_string(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            age,
+        }
+    }
+
+    #[test]
+    fn imports_of_every_kind() {
+        assert_eq!(host::string("héllo"), "héllo");
+        assert_eq!(host::string(""), "");
+        assert_eq!(host::bytes(&[0, 1, 255]), [0, 1, 255]);
+        assert_eq!(host::bytes(&[]), Vec::<u8>::new());
+        let strings = ["a".to_string(), String::new(), "ünï".to_string()];
+        assert_eq!(host::strings(&strings), strings);
+
+        let people = [person("ann", &["x"], 40), person("bob", &[], 7)];
+        let back = host::people(&people);
+        assert_eq!(back.len(), 2);
+        for (a, b) in people.iter().zip(&back) {
+            assert_eq!((&a.name, &a.tags, a.age), (&b.name, &b.tags, b.age));
+        }
+
+        match host::shapes(&Shape::Named("circle".into())) {
+            Shape::Named(name) => assert_eq!(name, "circle"),
+            _ => panic!("wrong case"),
+        }
+        match host::shapes(&Shape::People(people.to_vec())) {
+            Shape::People(list) => assert_eq!(list[1].name, "bob"),
+            _ => panic!("wrong case"),
+        }
+        assert!(matches!(host::shapes(&Shape::Empty), Shape::Empty));
+
+        assert_eq!(host::maybe(Some("x")).as_deref(), Some("x"));
+        assert_eq!(host::maybe(None), None);
+        assert_eq!(host::outcome(Ok("fine")), Ok("fine".to_string()));
+        assert_eq!(host::outcome(Err(&[7, 9])), Err(vec![7, 9]));
+        assert_eq!(host::triple(("t", 200, 2.5)), ("t".to_string(), 200, 2.5));
+        let perms = Perms::READ | Perms::EXEC;
+        assert_eq!(host::permissions(perms), perms);
+        assert!(matches!(host::colors(Color::Blue), Color::Blue));
+        assert_eq!(
+            host::scalars('ß', true, u64::MAX, -1.5),
+            ('ß', true, u64::MAX, -1.5)
+        );
+        let counts = BTreeMap::from([("a".to_string(), 1), ("b".to_string(), 2)]);
+        assert_eq!(host::counts(&counts), counts);
+        assert_eq!(host::fixed([1, 2, 65535]), [1, 2, 65535]);
+    }
+
+    #[test]
+    fn imported_resources() {
+        use super::host::COUNTERS;
+
+        let a = Counter::new(3);
+        a.add(4);
+        assert_eq!(a.get(), 7);
+        let b = Counter::new(10);
+        let (a_handle, b_handle) = (a.handle() as i32, b.handle() as i32);
+        // `merge` takes `a` and borrows `b`.
+        let sum = Counter::merge(a, &b);
+        assert_eq!(sum.get(), 17);
+        assert_eq!(COUNTERS.get(a_handle), None, "merge took `a`");
+        assert_eq!(COUNTERS.get(b_handle), Some(10), "`b` was only borrowed");
+        let sum_handle = sum.handle() as i32;
+        drop((b, sum));
+        assert_eq!(COUNTERS.get(b_handle), None);
+        assert_eq!(COUNTERS.get(sum_handle), None);
+    }
+
+    /// Borrowed imported handles in a list: the guest gets its own borrow
+    /// handles (boxed, for stable addresses), calls through them and drops
+    /// them before returning; the host's handles stay.
+    #[test]
+    fn borrowed_imported_handles_in_a_list() {
+        use super::host::COUNTERS;
+
+        let owned: Vec<i32> = [1, 2, 39].into_iter().map(|v| COUNTERS.insert(v)).collect();
+        let lent: Vec<i32> = owned
+            .iter()
+            .map(|h| COUNTERS.insert(COUNTERS.get(*h).unwrap()))
+            .collect();
+        unsafe {
+            let array = alloc(lent.len() * 4, 4);
+            for (i, handle) in lent.iter().enumerate() {
+                *array.add(i * 4).cast::<i32>() = *handle;
+            }
+            assert_eq!(api::_export_total_cabi::<Echo>(array, lent.len()), 42);
+        }
+        for handle in lent {
+            assert_eq!(COUNTERS.get(handle), None, "the guest ends every loan");
+        }
+        for handle in owned {
+            assert!(COUNTERS.get(handle).is_some());
+        }
+    }
+
+    fn dropped(name: &str) -> bool {
+        DROPPED.lock().unwrap().iter().any(|n| n == name)
+    }
+
+    /// The host's calls into the exported resource: constructor, methods
+    /// (through the representation), own and borrowed arguments, an owned
+    /// result, and the destructor.
+    #[test]
+    fn exported_resources() {
+        use super::host::{thing_drop, THINGS};
+
+        unsafe {
+            let (ptr, len) = put_str("first");
+            let handle = api::_export_constructor_thing_cabi::<MyThing>(ptr, len);
+            let rep = THINGS.get(handle).unwrap().0;
+
+            let ret = api::_export_method_thing_name_cabi::<MyThing>(rep);
+            assert_eq!(read_str(ret), "first");
+            api::__post_return_method_thing_name::<MyThing>(ret);
+
+            let (ptr, len) = put_str("renamed");
+            api::_export_method_thing_rename_cabi::<MyThing>(rep, ptr, len);
+            let (ptr, len) = put_str("touched");
+            api::_export_touch_cabi::<Echo>(rep as i32, ptr, len);
+
+            // `consume` takes the handle; its drop runs the destructor.
+            let ret = api::_export_consume_cabi::<Echo>(handle);
+            assert_eq!(read_str(ret), "touched");
+            api::__post_return_consume::<Echo>(ret);
+            assert!(THINGS.get(handle).is_none());
+            assert!(dropped("touched"));
+
+            // A thing made by the guest, dropped by the host.
+            let (ptr, len) = put_str("made");
+            let handle = api::_export_make_cabi::<Echo>(ptr, len);
+            assert!(!dropped("made"));
+            thing_drop(handle);
+            assert!(dropped("made"));
+        }
+
+        // The guest's own view of a handle.
+        let mut thing = api::Thing::new(<MyThing as api::GuestThing>::new("own".into()));
+        assert_eq!(thing.get::<MyThing>().name.borrow().as_str(), "own");
+        *thing.get_mut::<MyThing>().name.borrow_mut() = "own2".into();
+        let inner = thing.into_inner::<MyThing>();
+        assert_eq!(inner.name.borrow().as_str(), "own2");
+        drop(inner);
+        assert!(dropped("own2"));
     }
 }

@@ -22,7 +22,11 @@ impl FnBindgen<'_, '_> {
         let Callee::Import { wasm_module } = &self.callee else {
             unreachable!("only imports call core wasm functions")
         };
-        self.import_decl = extern_import(wasm_module, name, params, results);
+        self.import_decl = extern_import(&self.rt(), wasm_module, name, params, results);
+        // SAFETY: `_wit_import` is declared just above (`import_decl`) with this import's core
+        // signature, and the arguments are its canonical ABI lowering: lent lists and strings point
+        // at memory that lives until the call returns (freed only afterwards), and a return pointer
+        // at a return area sized and aligned for the results.
         let call = quote!(unsafe { _wit_import(#(#args),*) });
         let ret = if results.is_empty() {
             self.push(quote!(#call;));
@@ -37,6 +41,9 @@ impl FnBindgen<'_, '_> {
             let rt = self.rt();
             self.push(quote! {
                 for (ptr, size, align) in _cleanup_list {
+                    // SAFETY: each entry is an array that `rt::alloc` made for this call's
+                    // arguments, with its exact size and alignment (`free_after_call`); the call
+                    // has returned, so the host no longer reads it, and each is freed once.
                     unsafe { #rt::cabi_dealloc(ptr, size, align) };
                 }
             });
@@ -60,6 +67,11 @@ impl FnBindgen<'_, '_> {
         {
             let this = self.bind("this", args[0].clone());
             // The call has the resource to itself (see `get_mut`).
+            // SAFETY: `get_mut` needs the value to be used by nothing else while the reference
+            // lives. `method_mut` is only set for synchronous methods (`takes_mut_self`), and the
+            // component is not re-entered during a synchronous call. (Not covered: the host passing
+            // this same resource again in another `borrow` argument, whose `get` would alias the
+            // `&mut self`.)
             args[0] = quote!(unsafe { #this.get_mut() });
         }
         let Callee::Export {
@@ -99,6 +111,10 @@ impl FnBindgen<'_, '_> {
                     Literal::usize_unsuffixed(*size),
                     Literal::usize_unsuffixed(*align),
                 );
+                // SAFETY: the host passed the async export's parameters indirectly, in memory it
+                // allocated through `cabi_realloc` with exactly this record's size and alignment
+                // and handed to us; every argument was lifted out of it above (taking what it
+                // owns), so it is freed once, here.
                 self.push(quote!(unsafe { #rt::cabi_dealloc(#arg, #size, #align) };));
             }
             let stmts = std::mem::take(&mut self.block().stmts);
@@ -133,10 +149,13 @@ impl FnBindgen<'_, '_> {
         else {
             unreachable!("only async exports return with `task.return`")
         };
-        let import = extern_import(task_return_module, name, params, &[]);
+        let import = extern_import(&self.rt(), task_return_module, name, params, &[]);
         self.push(quote! {
             #import
             _task_cancel.forget();
+            // SAFETY: `_wit_import` is this export's `task.return`, declared just above with its
+            // core signature; the arguments are the result's canonical ABI lowering, pointing at
+            // `#ret` and the return area, which live until it returns (it copies the value).
             unsafe { _wit_import(#(#args),*) };
         });
         for stmt in std::mem::take(&mut self.cleanup) {
@@ -146,6 +165,9 @@ impl FnBindgen<'_, '_> {
             let rt = self.rt();
             self.push(quote! {
                 for (ptr, size, align) in _cleanup_list {
+                    // SAFETY: each entry is an array that `rt::alloc` made for the result, with its
+                    // exact size and alignment (`free_after_call`); `task.return` has copied the
+                    // result, so nothing reads it any more, and each is freed once.
                     unsafe { #rt::cabi_dealloc(ptr, size, align) };
                 }
             });

@@ -34,6 +34,10 @@ impl FnBindgen<'_, '_> {
         let reader = crate::ident::ident(reader);
         let op = self.narrow(op, "u32");
         quote! {
+            // SAFETY: a lifted `stream`/`future` handle is owned by the receiver (the canonical ABI
+            // transfers the readable end to us), its payload type is `#payload`, and `VTABLE` is
+            // the vtable `payloads.rs` generates for exactly that payload (its intrinsics and
+            // layout): the reader's `new` contract.
             unsafe {
                 #rt::async_support::#reader::new(#op, <#payload as #module::#trait_>::VTABLE)
             }
@@ -43,6 +47,8 @@ impl FnBindgen<'_, '_> {
     pub(super) fn lift_char(&mut self, op: &TokenStream) -> TokenStream {
         let rt = self.rt();
         let op = self.narrow(op, "u32");
+        // SAFETY: the canonical ABI only transfers Unicode scalar values as `char` (the host
+        // validates them), which is `char_lift`'s contract; debug builds check it anyway.
         quote!(unsafe { #rt::char_lift(#op) })
     }
 
@@ -65,6 +71,12 @@ impl FnBindgen<'_, '_> {
         let len = self.simple("len", &ops[1]);
         let list = self.bind(
             "list",
+            // SAFETY: the host wrote `#len` elements at `#op`, in memory it allocated through our
+            // `cabi_realloc` (the Rust global allocator) with exactly `#len * size` bytes and the
+            // element's alignment, and the list is now ours. The element is a number
+            // (`is_canonical_element`), whose Rust size and alignment are its canonical ones, so
+            // this is the layout of a `Vec` of capacity `#len`; an empty list still gets a
+            // non-null, aligned pointer from `cabi_realloc`.
             quote!(unsafe { #rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len) }),
         );
         results.push(list);
@@ -77,8 +89,14 @@ impl FnBindgen<'_, '_> {
         let len = self.simple("len", &ops[1]);
         let bytes = quote!(#rt::Vec::from_raw_parts(#op.cast::<u8>(), #len, #len));
         let string = if self.cx.opts.raw_strings {
+            // SAFETY: the host wrote `#len` bytes at `#op`, in memory it allocated through our
+            // `cabi_realloc` (the Rust global allocator) with exactly `#len` bytes and alignment 1,
+            // and the string is now ours: the layout of a `Vec<u8>` of capacity `#len`.
             self.bind("bytes", quote!(unsafe { #bytes }))
         } else {
+            // SAFETY: as above for the bytes (`from_raw_parts`); and the canonical ABI only
+            // transfers valid UTF-8 as `string` (the host validates it), `string_lift`'s contract
+            // (debug builds check it anyway).
             self.bind("string", quote!(unsafe { #rt::string_lift(#bytes) }))
         };
         results.push(string);
@@ -114,6 +132,10 @@ impl FnBindgen<'_, '_> {
         let repr = int_repr(enum_.tag());
         let op = self.narrow(op, &repr.to_string());
         if self.cx.names.remapped_type(self.cx.resolve, ty).is_none() {
+            // SAFETY: `#op` is an enum discriminant the host lowered, which the canonical ABI keeps
+            // in range (hosts validate enum values): `_lift`'s contract. Out of range only on a
+            // host ABI violation, which `_lift` hands to `invalid_discriminant` (a panic in debug
+            // builds).
             return quote!(unsafe { #path::_lift(#op) });
         }
         // A type taken from elsewhere (`with`) has its cases, not `_lift`.
@@ -126,6 +148,10 @@ impl FnBindgen<'_, '_> {
         quote! {
             match #op {
                 #(#arms,)*
+                // SAFETY: every case of the enum is matched above, and the host only passes
+                // discriminants of the type (the canonical ABI; hosts validate values), so this arm
+                // is only reached on a host ABI violation: `invalid_discriminant`'s contract (debug
+                // builds panic).
                 _ => unsafe { #rt::invalid_discriminant() },
             }
         }
@@ -203,6 +229,10 @@ impl FnBindgen<'_, '_> {
             quote! {
                 match #discriminant {
                     #(#arms)*
+                    // SAFETY: discriminants `0..n` of every case are matched above, and the
+                    // canonical ABI only lets the host pass those (hosts validate variants, options
+                    // and results), so this arm is only reached on a host ABI violation:
+                    // `invalid_discriminant`'s contract (debug builds panic).
                     _ => unsafe { #rt::invalid_discriminant() },
                 }
             },
@@ -237,10 +267,15 @@ impl FnBindgen<'_, '_> {
             let #len_var = #len;
             let mut #list = #rt::Vec::with_capacity(#len_var);
             for i in 0..#len_var {
+                // SAFETY: `i < #len_var`, so element `i` starts inside the host's array of
+                // `#len_var` elements of `size` bytes.
                 let #base = unsafe { #array.add(#offset) };
                 #body
                 #list.push(#(#values)*);
             }
+            // SAFETY: the host allocated the array through `cabi_realloc` with exactly `#len_var *
+            // size` bytes and the element's alignment and handed it to us; every element was lifted
+            // out above (taking what it owns), so it is freed once, here.
             unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
         });
         results.push(quote!(#list));
@@ -258,9 +293,15 @@ impl FnBindgen<'_, '_> {
             .is_remapped(self.cx.resolve, resource, self.scope)
         {
             let op = self.narrow(op, "u32");
+            // SAFETY: the handle is now in our table and ours to drop: an `own` handle transferred
+            // to us, or a `borrow` lent for this call, which the callee must drop before it returns
+            // (the wrapper's drop does) — the `from_handle` contract, for a resource type taken
+            // from elsewhere (`with`).
             quote!(unsafe { #path::from_handle(#op) })
         } else {
             let op = self.narrow(op, "u32");
+            // SAFETY: as above: an `own` handle transferred to us, or a `borrow` lent for this call
+            // that we must drop before returning; nothing else drops it (`Resource::from_handle`).
             quote!(#path { handle: unsafe { #rt::Resource::from_handle(#op) } })
         };
         match handle {
@@ -278,6 +319,10 @@ impl FnBindgen<'_, '_> {
                             self.scope,
                             &names.borrow,
                         );
+                        // SAFETY: a `borrow` of a resource this component implements arrives as its
+                        // representation (the canonical ABI's `resource.rep` of the lent handle),
+                        // which the host keeps alive while the loan lasts: for the whole export
+                        // call (`lift`'s contract).
                         quote!(unsafe { #path::lift(#rt::rep(#op)) })
                     }
                     None => self.lift_imported_borrow(&path, value),
@@ -296,14 +341,18 @@ impl FnBindgen<'_, '_> {
     fn lift_imported_borrow(&mut self, path: &TokenStream, value: TokenStream) -> TokenStream {
         let rt = self.rt();
         if self.in_loop() {
-            let [arena, boxed, ptr] = self.tmps(&["borrows", "box", "ptr"]);
+            let [arena, ptr] = self.tmps(&["borrows", "ptr"]);
             self.declare(quote!(let mut #arena = #rt::Vec::<#rt::Box<#path>>::new();));
+            // The pointer is taken once the box is in the arena: moving a
+            // box would invalidate pointers taken from it before (Stacked
+            // Borrows). The arena growing copies boxes, not their values.
             self.push(quote! {
-                let #boxed = #rt::Box::new(#value);
-                let #ptr: *const #path = &*#boxed;
-                #arena.push(#boxed);
+                #arena.push(#rt::Box::new(#value));
+                let #ptr: *const #path = #rt::last_boxed(&#arena);
             });
-            // The box lives, unmoved, until the shim returns.
+            // SAFETY: `#ptr` points at the value in the heap allocation of the arena's last box,
+            // which `#arena` keeps alive, unmoved and unmodified until the shim returns, past every
+            // use of the reference (the call).
             quote!(unsafe { &*#ptr })
         } else {
             let slot = self.tmp("handle");

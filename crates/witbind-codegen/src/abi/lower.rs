@@ -229,8 +229,12 @@ impl FnBindgen<'_, '_> {
         self.push(quote! {
             let #vec = #value;
             let #len = #vec.len();
+            // SAFETY: `#align_lit` is the element's canonical ABI alignment, a power of two
+            // (`rt::alloc`'s only requirement).
             let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
             for (i, #elem) in #elements.enumerate() {
+                // SAFETY: a `Vec` or slice yields exactly its `len()` elements, so `i < #len` and
+                // element `i` starts inside the `#len * size`-byte array allocated above.
                 let #base = unsafe { #array.add(#offset) };
                 #body
             }
@@ -258,6 +262,9 @@ impl FnBindgen<'_, '_> {
             self.push(quote!(_cleanup_list.push((#array, #bytes, #align));));
         } else {
             self.cleanup
+                // SAFETY: `#array` was allocated for this call by `rt::alloc(#bytes, #align)` (the
+                // same expressions) and lent to the host; the call has returned, so nothing uses it
+                // any more, and it is freed once.
                 .push(quote!(unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };));
         }
     }
@@ -296,8 +303,13 @@ pub(super) fn bitcast(cast: &Bitcast, op: TokenStream, rt: &TokenStream) -> (Tok
         Bitcast::I64ToF64 => quote!(f64::from_bits((#op) as u64)),
         Bitcast::I64ToI32 => quote!((#op) as i32),
         Bitcast::I64ToF32 => quote!(f32::from_bits((#op) as u32)),
+        // SAFETY: a joined `pointer-or-i64` slot is always initialized: it is a core `i64` from the
+        // host, `MaybeUninit::new` (`I64ToP64`), `ptr_to_p64`, or `MaybeUninit::zeroed`
+        // (`ConstZero`).
         Bitcast::P64ToI64 => return (quote!(unsafe { (#op).assume_init() } as i64), true),
         Bitcast::I64ToP64 => quote!(::core::mem::MaybeUninit::new((#op) as u64)),
+        // SAFETY: the slot holds a value from the host or our own lowering (`ptr_to_p64`, or an
+        // initialized `MaybeUninit` as above): `p64_to_ptr`'s contract.
         Bitcast::P64ToP => return (quote!(unsafe { #rt::p64_to_ptr(#op) }), true),
         Bitcast::PToP64 => quote!(#rt::ptr_to_p64(#op)),
         Bitcast::I32ToP => quote!((#op) as usize as *mut u8),

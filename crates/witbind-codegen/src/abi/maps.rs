@@ -27,7 +27,7 @@ impl FnBindgen<'_, '_> {
         let block = self.pop_block();
         let rt = self.rt();
         let (size, align) = self.entry_layout(key, value);
-        let [entries, len, array] = self.tmps(&["entries", "len", "array"]);
+        let [entries, len, array, written] = self.tmps(&["entries", "len", "array", "written"]);
         let align_lit = Literal::usize_unsuffixed(align);
         let bytes = scaled(&quote!(#len), size);
         let offset = scaled(&quote!(i), size);
@@ -41,11 +41,21 @@ impl FnBindgen<'_, '_> {
         self.push(quote! {
             let #entries = ::core::iter::IntoIterator::into_iter(#map);
             let #len = ::core::iter::ExactSizeIterator::len(&#entries);
+            // SAFETY: `#align_lit` is the entry's canonical ABI alignment, a power of two
+            // (`rt::alloc`'s only requirement).
             let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
-            for (i, (#key, #value)) in #entries.enumerate() {
+            let mut #written = 0;
+            // At most `#len` entries, whatever the iterator says: it is a safe trait.
+            for (#key, #value) in #entries.take(#len) {
+                let i = #written;
+                // SAFETY: `i < #len` (the `take` above), so entry `i` starts inside the
+                // `#len * size`-byte array allocated above.
                 let #base = unsafe { #array.add(#offset) };
                 #body
+                #written += 1;
             }
+            // Fewer entries than `len` said would leave some uninitialized.
+            #rt::assert_entries(#written, #len);
         });
         if !owned {
             self.free_after_call(quote!(#array), bytes, align_lit);
@@ -84,10 +94,15 @@ impl FnBindgen<'_, '_> {
             let #array = #ptr;
             let #len = #count;
             let #map: #map_type = ::core::iter::FromIterator::from_iter((0..#len).map(|i| {
+                // SAFETY: `i < #len`, so entry `i` starts inside the host's array of `#len` entries
+                // of `size` bytes.
                 let #base = unsafe { #array.add(#offset) };
                 #body
                 (#key, #value)
             }));
+            // SAFETY: the host allocated the entries through `cabi_realloc` with exactly `#len *
+            // size` bytes and the entry's alignment and handed them to us; every entry was lifted
+            // out above (taking what it owns), so they are freed once, here.
             unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
         });
         results.push(quote!(#map));
@@ -109,13 +124,24 @@ impl FnBindgen<'_, '_> {
         let offset = scaled(&quote!(i), size);
         let bytes = scaled(&quote!(#len_var), size);
         let align = Literal::usize_unsuffixed(align);
+        // Entries that own nothing need no loop.
+        let each = (!body.is_empty()).then(|| {
+            quote! {
+                for i in 0..#len_var {
+                    // SAFETY: `i < #len_var`, so entry `i` starts inside the map's array of
+                    // `#len_var` entries of `size` bytes.
+                    let #base = unsafe { #array.add(#offset) };
+                    #body
+                }
+            }
+        });
         self.push(quote! {
             let #array = #ptr;
             let #len_var = #len;
-            for i in 0..#len_var {
-                let #base = unsafe { #array.add(#offset) };
-                #body
-            }
+            #each
+            // SAFETY: the entries were allocated by `lower_map` with `rt::alloc(#len_var * size,
+            // align)`, exactly this layout; what they own was freed above and the host has its
+            // copy, so they are freed once, here.
             unsafe { #rt::cabi_dealloc(#array, #bytes, #align) };
         });
     }
@@ -135,6 +161,9 @@ impl FnBindgen<'_, '_> {
         } = block;
         self.push(quote! {
             for (i, #elem) in ::core::iter::IntoIterator::into_iter(#array).enumerate() {
+                // SAFETY: a `[T; N]` yields `N` elements and `#addr` points at room for the `N`
+                // elements of a `list<T, N>` in canonical layout, so element `i < N` starts inside
+                // it.
                 let #base = unsafe { #addr.add(#offset) };
                 #body
             }
@@ -163,6 +192,9 @@ impl FnBindgen<'_, '_> {
             "array",
             quote! {
                 ::core::array::from_fn::<_, #len, _>(|i| {
+                    // SAFETY: `from_fn` passes `i < #len`, and `#addr` points at the `#len`
+                    // elements of a `list<T, #len>` in canonical layout, so element `i` starts
+                    // inside them.
                     let #base = unsafe { #addr.add(#offset) };
                     #body
                     #(#values)*

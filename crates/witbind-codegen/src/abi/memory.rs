@@ -42,6 +42,12 @@ impl FnBindgen<'_, '_> {
         ty: TokenStream,
     ) -> TokenStream {
         let at = at(ptr, offset);
+        // SAFETY: `#ptr` points at a value in canonical layout that holds a `#ty` at this offset:
+        // import results in the return area or async call memory, arguments passed indirectly, list
+        // elements and payloads (written by the host), or what our own lowering wrote (post-return,
+        // freeing lists). The canonical ABI aligns each field for its type and only the fields of
+        // the value's actual case are read, so the read is in bounds, aligned and initialized;
+        // `#ty` is a number or pointer, valid for any bits.
         self.bind("l", quote!(unsafe { *#at.cast::<#ty>() }))
     }
 
@@ -68,6 +74,10 @@ impl FnBindgen<'_, '_> {
         value: TokenStream,
     ) {
         let at = at(ptr, offset);
+        // SAFETY: `#ptr` points at memory with room for the value being lowered in canonical layout
+        // (a return area or async call memory sized for it, an array allocated for a list, a
+        // payload cell, or an indirect parameters area), and the field at this offset is aligned
+        // for `#ty`, a number or pointer that needs no drop.
         self.push(quote!(unsafe { *#at.cast::<#ty>() = #value };));
     }
 
@@ -76,6 +86,8 @@ impl FnBindgen<'_, '_> {
         let rt = self.rt();
         let size = Literal::usize_unsuffixed(size);
         let align = Literal::usize_unsuffixed(align);
+        // SAFETY: `#align` is a canonical ABI alignment, a power of two (`rt::alloc`'s only
+        // requirement).
         self.bind("ptr", quote!(unsafe { #rt::alloc(#size, #align) }))
     }
 
@@ -84,12 +96,19 @@ impl FnBindgen<'_, '_> {
         let rt = self.rt();
         let size = Literal::usize_unsuffixed(size);
         let align = Literal::usize_unsuffixed(align);
+        // SAFETY: wit-bindgen-core frees this way only the parameters a synchronous export received
+        // indirectly: the host allocated them through `cabi_realloc` with exactly this record's
+        // size and alignment and handed them to us, and every argument was lifted out above (taking
+        // what it owns), so they are freed once, here.
         self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #size, #align) };));
     }
 
     /// Frees the bytes of a string.
     pub(super) fn free_string(&mut self, ptr: &TokenStream, len: &TokenStream) {
         let rt = self.rt();
+        // SAFETY: the string's bytes were allocated with exactly `#len` bytes and alignment 1 by
+        // our lowering (`Box::into_raw` of a boxed `[u8]`), handed to the host and given back; the
+        // host has copied them, so they are freed once, here.
         self.push(quote!(unsafe { #rt::cabi_dealloc(#ptr, #len, 1) };));
     }
 
@@ -108,13 +127,25 @@ impl FnBindgen<'_, '_> {
         let offset = scaled(&quote!(i), size);
         let bytes = scaled(&quote!(#len_var), size);
         let align = Literal::usize_unsuffixed(align);
+        // Elements that own nothing (numbers, enums) need no loop.
+        let each = (!body.is_empty()).then(|| {
+            quote! {
+                for i in 0..#len_var {
+                    // SAFETY: `i < #len_var`, so element `i` starts inside the list's array of
+                    // `#len_var` elements of `size` bytes.
+                    let #elem_base = unsafe { #base.add(#offset) };
+                    #body
+                }
+            }
+        });
         self.push(quote! {
             let #base = #ptr;
             let #len_var = #len;
-            for i in 0..#len_var {
-                let #elem_base = unsafe { #base.add(#offset) };
-                #body
-            }
+            #each
+            // SAFETY: the list's array was allocated by our lowering with exactly `#len_var * size`
+            // bytes and the element's alignment (`rt::alloc`, or for number elements a boxed slice,
+            // whose Rust layout is the canonical one); what its elements own was freed above, and
+            // the host has its copy, so the array is freed once, here.
             unsafe { #rt::cabi_dealloc(#base, #bytes, #align) };
         });
     }
@@ -143,6 +174,11 @@ impl FnBindgen<'_, '_> {
         self.ret_area = Some((old_size.max(size), old_align.max(align)));
         let ptr = self.tmp("ptr");
         if self.static_ret_area {
+            // SAFETY: only the address of the static is taken, no reference. Its one user is this
+            // export: the host copies a synchronous export's results before anything else runs in
+            // the component (then post-return), and an async export writes its results and calls
+            // `task.return` without awaiting in between, so no two uses overlap (wasm32 guests are
+            // single-threaded).
             self.push(quote!(let #ptr = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };));
         } else {
             self.push(quote!(let #ptr = _ret_area.0.as_mut_ptr().cast::<u8>();));

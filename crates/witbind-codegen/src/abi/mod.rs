@@ -185,6 +185,8 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
 
     /// Binds the `unsafe` expression `expr` to a fresh local.
     pub(crate) fn bind_unsafe(&mut self, prefix: &str, expr: TokenStream) -> TokenStream {
+        // SAFETY: every caller justifies its `expr` with a `// SAFETY:` comment at its
+        // `bind_unsafe` call (enforced by `safety_comments.rs`); the block only wraps it.
         self.bind(prefix, quote!(unsafe { #expr }))
     }
 
@@ -409,31 +411,31 @@ pub(crate) fn core_params(types: &[WasmType]) -> (Vec<TokenStream>, Vec<TokenStr
 }
 
 /// The declaration of one imported core function as `_wit_import`, local
-/// to the calling function. Off wasm the body is a stub so that generated
-/// code still builds and links for host-side `cargo test` and docs.
+/// to the calling function, through the runtime's `wit_import!` (which
+/// also declares what stands in for it off wasm: a panicking stub, or
+/// under Miri an external function named `<module>::<name>`).
 pub(crate) fn extern_import(
+    rt: &TokenStream,
     wasm_module: &str,
     name: &str,
     params: &[WasmType],
     results: &[WasmType],
 ) -> TokenStream {
-    let params: Vec<TokenStream> = params.iter().map(|t| wasm_type(*t)).collect();
+    let name_of = |ty: &WasmType| match ty {
+        WasmType::I32 => quote!(i32),
+        WasmType::I64 => quote!(i64),
+        WasmType::F32 => quote!(f32),
+        WasmType::F64 => quote!(f64),
+        WasmType::Pointer => quote!(ptr),
+        WasmType::Length => quote!(len),
+        WasmType::PointerOrI64 => quote!(p64),
+    };
+    let params = params.iter().map(name_of);
     let result = results.first().map(|t| {
-        let t = wasm_type(*t);
-        quote!(-> #t)
+        let t = name_of(t);
+        quote!(, #t)
     });
-    quote! {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = #wasm_module)]
-        unsafe extern "C" {
-            #[link_name = #name]
-            fn _wit_import(#(_: #params),*) #result;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn _wit_import(#(_: #params),*) #result {
-            ::core::unreachable!("imported functions are only available on wasm32")
-        }
-    }
+    quote!(#rt::wit_import!(#wasm_module, #name, (#(#params),*) #result);)
 }
 
 impl Bindgen for FnBindgen<'_, '_> {

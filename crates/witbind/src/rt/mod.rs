@@ -76,6 +76,7 @@ pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
     // SAFETY: callers pass a power-of-two alignment and the size fits the
     // canonical ABI's 32-bit address space.
     let layout = unsafe { Layout::from_size_align_unchecked(size, align) };
+    // SAFETY: `layout`'s size is not zero (zero sizes returned above).
     let ptr = unsafe { alloc::alloc::alloc(layout) };
     if ptr.is_null() {
         alloc::alloc::handle_alloc_error(layout);
@@ -137,6 +138,31 @@ pub fn bool_lift(value: u8) -> bool {
     } else {
         value != 0
     }
+}
+
+/// The value in the last box of `arena` (which generated code has just
+/// pushed), as a pointer that stays valid while the box is not dropped.
+#[inline]
+pub fn last_boxed<T>(arena: &[Box<T>]) -> *const T {
+    match arena.last() {
+        Some(last) => &**last,
+        None => unreachable!("a value was just pushed"),
+    }
+}
+
+/// Checks that a map's iterator yielded as many entries as its
+/// `ExactSizeIterator::len` promised (lowering wrote that many slots).
+#[inline]
+pub fn assert_entries(written: usize, len: usize) {
+    if written != len {
+        entries_mismatch(written, len)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn entries_mismatch(written: usize, len: usize) -> ! {
+    panic!("a map's iterator yielded {written} entries but its `len()` said {len}")
 }
 
 /// Called when a lifted variant, enum, option or result carries a
@@ -372,6 +398,9 @@ pub type CabiRealloc = unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mu
 /// # Safety
 /// As for [`realloc`]; only the host calls it.
 #[cfg(all(feature = "realloc", target_family = "wasm"))]
+// SAFETY: `cabi_realloc` is the canonical ABI's allocator symbol, which the host looks up by this
+// name, with its signature; only the `realloc` feature defines it here, for builds whose std does
+// not (a second definition would fail to link).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cabi_realloc(
     old_ptr: *mut u8,
@@ -504,6 +533,58 @@ impl Default for TypeGuard {
         Self::new()
     }
 }
+
+/// Declares `_wit_import`, the core wasm function `$name` imported from
+/// `$module`, in the calling scope (generated code calls it right after).
+/// The core types are `i32`, `i64`, `f32`, `f64`, `ptr` (`*mut u8`), `len`
+/// (`usize`) and `p64` (a pointer or an `i64`).
+///
+/// Off wasm32 there is no host to import from: `_wit_import` is a stub
+/// that panics, so that generated code still builds and links for
+/// host-side `cargo test` and docs. Under Miri it is instead an external
+/// function named `$module::$name`, so that a test can play the host by
+/// defining it with `#[unsafe(export_name = ...)]`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wit_import {
+    ($module:literal, $name:literal, ($($param:ident),*) $(, $result:ident)?) => {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = $module)]
+        unsafe extern "C" {
+            #[link_name = $name]
+            fn _wit_import($(_: $crate::__wasm_type!($param)),*) $(-> $crate::__wasm_type!($result))?;
+        }
+        #[cfg(all(not(target_arch = "wasm32"), miri))]
+        unsafe extern "C" {
+            #[link_name = concat!($module, "::", $name)]
+            fn _wit_import($(_: $crate::__wasm_type!($param)),*) $(-> $crate::__wasm_type!($result))?;
+        }
+        // SAFETY: (of calling it) none needed: the stub only panics; it is
+        // `unsafe` to have the signature of the import it stands for.
+        #[cfg(all(not(target_arch = "wasm32"), not(miri)))]
+        unsafe extern "C" fn _wit_import(
+            $(_: $crate::__wasm_type!($param)),*
+        ) $(-> $crate::__wasm_type!($result))? {
+            ::core::unreachable!(concat!("`", $module, "#", $name, "` is only available on wasm32"))
+        }
+    };
+}
+
+/// The Rust type of a core wasm type of [`wit_import!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wasm_type {
+    (i32) => { i32 };
+    (i64) => { i64 };
+    (f32) => { f32 };
+    (f64) => { f64 };
+    (ptr) => { *mut u8 };
+    (len) => { usize };
+    (p64) => { ::core::mem::MaybeUninit<u64> };
+}
+
+#[doc(hidden)]
+pub use crate::__wit_import as wit_import;
 
 #[cfg(test)]
 mod type_guard_tests {

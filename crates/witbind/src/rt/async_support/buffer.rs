@@ -107,8 +107,8 @@ impl<T: 'static> AbiBuffer<T> {
                     .vtable
                     .lift
                     .unwrap_or_else(|| unreachable!("lowered values can be lifted"));
-                // SAFETY: the unsent values are lowered and still owned here.
                 let values = (*start..*len)
+                    // SAFETY: the unsent values are lowered and still owned here.
                     .map(|i| unsafe { lift(ptr.add(i * size)) })
                     .collect();
                 // SAFETY: allocated in `new` with this layout.
