@@ -19,12 +19,22 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A point in space.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 /// Horizontal coordinate.
                 pub x: f64,
                 /// Vertical coordinate.
                 pub y: f64,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 16
+                    || ::core::mem::align_of::<Point>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Where something is.
             #[repr(u8)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,47 +123,33 @@ pub mod witbind_fixtures {
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 40]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 40]);
                 let Point { x: _f2, y: _f3 } = start;
-                let _vec7 = stops;
-                let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 8) };
-                for (i, _e4) in _vec7.iter().enumerate() {
-                    let _base4 = unsafe { _array7.add(i * 16) };
-                    let Point { x: _f5, y: _f6 } = _e4;
-                    unsafe { *_base4.cast::<f64>() = ::witbind::rt::as_f64(_f5) };
-                    unsafe { *_base4.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f6) };
-                }
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec4 = stops;
+                let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                let _len4 = _vec4.len();
+                let _ptr5 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_f64(_f2),
                         ::witbind::rt::as_f64(_f3),
-                        _array7,
-                        _len7,
-                        _ptr8,
+                        _ptr4,
+                        _len4,
+                        _ptr5,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 16, 8) };
-                let _l9 = unsafe { *_ptr8.cast::<f64>() };
-                let _l10 = unsafe { *_ptr8.add(8).cast::<f64>() };
-                let _l11 = unsafe { *_ptr8.add(16).cast::<*mut u8>() };
-                let _l12 = unsafe { *_ptr8.add(20).cast::<usize>() };
-                let _array16 = _l11;
-                let _len16 = _l12;
-                let mut _list16 = ::witbind::rt::Vec::with_capacity(_len16);
-                for i in 0.._len16 {
-                    let _base13 = unsafe { _array16.add(i * 16) };
-                    let _l14 = unsafe { *_base13.cast::<f64>() };
-                    let _l15 = unsafe { *_base13.add(8).cast::<f64>() };
-                    _list16.push(Point { x: _l14, y: _l15 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array16, _len16 * 16, 8) };
-                let _l17 = unsafe { *_ptr8.add(24).cast::<f64>() };
-                let _l18 = unsafe { *_ptr8.add(32).cast::<u8>() };
+                let _l6 = unsafe { *_ptr5.cast::<f64>() };
+                let _l7 = unsafe { *_ptr5.add(8).cast::<f64>() };
+                let _l8 = unsafe { *_ptr5.add(16).cast::<*mut u8>() };
+                let _l9 = unsafe { *_ptr5.add(20).cast::<usize>() };
+                let _list10 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<Point>(), _l9, _l9)
+                };
+                let _l11 = unsafe { *_ptr5.add(24).cast::<f64>() };
+                let _l12 = unsafe { *_ptr5.add(32).cast::<u8>() };
                 Trip {
-                    start: Point { x: _l9, y: _l10 },
-                    legs: _list16,
-                    max: _l17,
-                    region: unsafe { Region::_lift(_l18) },
+                    start: Point { x: _l6, y: _l7 },
+                    legs: _list10,
+                    max: _l11,
+                    region: unsafe { Region::_lift(_l12) },
                 }
             }
             /// Measures a trip, with the alias of a result as the result.
@@ -168,46 +164,37 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                 let Trip { start: _f2, legs: _f3, max: _f4, region: _f5 } = trip;
                 let Point { x: _f6, y: _f7 } = _f2;
-                let _vec11 = _f3;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
-                for (i, _e8) in _vec11.iter().enumerate() {
-                    let _base8 = unsafe { _array11.add(i * 16) };
-                    let Point { x: _f9, y: _f10 } = _e8;
-                    unsafe { *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9) };
-                    unsafe {
-                        *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10)
-                    };
-                }
-                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec8 = _f3;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_f64(_f6),
                         ::witbind::rt::as_f64(_f7),
-                        _array11,
-                        _len11,
+                        _ptr8,
+                        _len8,
                         ::witbind::rt::as_f64(_f4),
                         _f5.clone() as i32,
-                        _ptr12,
+                        _ptr9,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8) };
-                let _l13 = unsafe { *_ptr12.cast::<u8>() };
-                match _l13 {
+                let _l10 = unsafe { *_ptr9.cast::<u8>() };
+                match _l10 {
                     0 => {
                         ::core::result::Result::Ok(unsafe {
-                            *_ptr12.add(8).cast::<f64>()
+                            *_ptr9.add(8).cast::<f64>()
                         })
                     }
                     1 => {
-                        let _l17 = unsafe { *_ptr12.add(8).cast::<*mut u8>() };
-                        let _l18 = unsafe { *_ptr12.add(12).cast::<usize>() };
+                        let _l14 = unsafe { *_ptr9.add(8).cast::<*mut u8>() };
+                        let _l15 = unsafe { *_ptr9.add(12).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l17.cast::<u8>(),
-                                    _l18,
-                                    _l18,
+                                    _l14.cast::<u8>(),
+                                    _l15,
+                                    _l15,
                                 ),
                             )
                         })
@@ -238,45 +225,36 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let Trip { start: _f2, legs: _f3, max: _f4, region: _f5 } = trip;
                 let Stop { x: _f6, y: _f7 } = _f2;
-                let _vec11 = _f3;
-                let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
-                for (i, _e8) in _vec11.iter().enumerate() {
-                    let _base8 = unsafe { _array11.add(i * 16) };
-                    let Stop { x: _f9, y: _f10 } = _e8;
-                    unsafe { *_base8.cast::<f64>() = ::witbind::rt::as_f64(_f9) };
-                    unsafe {
-                        *_base8.add(8).cast::<f64>() = ::witbind::rt::as_f64(_f10)
-                    };
-                }
-                let (_v16, _v17, _v18) = match highlight {
+                let _vec8 = _f3;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                let (_v13, _v14, _v15) = match highlight {
                     ::core::option::Option::None => (0i32, 0.0f64, 0.0f64),
-                    ::core::option::Option::Some(_e13) => {
-                        let Stop { x: _f14, y: _f15 } = _e13;
-                        (1i32, ::witbind::rt::as_f64(_f14), ::witbind::rt::as_f64(_f15))
+                    ::core::option::Option::Some(_e10) => {
+                        let Stop { x: _f11, y: _f12 } = _e10;
+                        (1i32, ::witbind::rt::as_f64(_f11), ::witbind::rt::as_f64(_f12))
                     }
                 };
-                let _ptr19 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         ::witbind::rt::as_f64(_f6),
                         ::witbind::rt::as_f64(_f7),
-                        _array11,
-                        _len11,
+                        _ptr8,
+                        _len8,
                         ::witbind::rt::as_f64(_f4),
                         _f5.clone() as i32,
-                        _v16,
-                        _v17,
-                        _v18,
-                        _ptr19,
+                        _v13,
+                        _v14,
+                        _v15,
+                        _ptr16,
                     )
                 };
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 16, 8) };
-                let _l20 = unsafe { *_ptr19.cast::<*mut u8>() };
-                let _l21 = unsafe { *_ptr19.add(4).cast::<usize>() };
+                let _l17 = unsafe { *_ptr16.cast::<*mut u8>() };
+                let _l18 = unsafe { *_ptr16.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
+                        ::witbind::rt::Vec::from_raw_parts(_l17.cast::<u8>(), _l18, _l18),
                     )
                 }
             }

@@ -366,10 +366,20 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 pub x: i32,
                 pub y: i32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[derive(Clone, Debug)]
             pub struct Named {
                 pub name: ::witbind::rt::String,
@@ -919,22 +929,10 @@ pub mod witbind_fixtures {
                         (p,): Self::Params,
                         _area: *mut u8,
                     ) -> Self::Lowered {
-                        let _vec5 = p;
-                        let _len5 = _vec5.len();
-                        let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                        for (i, _e2) in ::core::iter::IntoIterator::into_iter(_vec5)
-                            .enumerate()
-                        {
-                            let _base2 = unsafe { _array5.add(i * 8) };
-                            let Point { x: _f3, y: _f4 } = _e2;
-                            unsafe {
-                                *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3)
-                            };
-                            unsafe {
-                                *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                            };
-                        }
-                        (_array5, _len5)
+                        let _vec2 = (p).into_boxed_slice();
+                        let _len2 = _vec2.len();
+                        let _ptr2 = ::witbind::rt::Box::into_raw(_vec2).cast::<u8>();
+                        (_ptr2, _len2)
                     }
                     unsafe fn call(
                         (arg0, arg1): Self::Lowered,
@@ -962,17 +960,13 @@ pub mod witbind_fixtures {
                     unsafe fn lift(_results: *mut u8) -> Self::Results {
                         let _l2 = unsafe { *_results.cast::<*mut u8>() };
                         let _l3 = unsafe { *_results.add(4).cast::<usize>() };
-                        let _array7 = _l2;
-                        let _len7 = _l3;
-                        let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                        for i in 0.._len7 {
-                            let _base4 = unsafe { _array7.add(i * 8) };
-                            let _l5 = unsafe { *_base4.cast::<i32>() };
-                            let _l6 = unsafe { *_base4.add(4).cast::<i32>() };
-                            _list7.push(Point { x: _l5, y: _l6 });
+                        unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<Point>(),
+                                _l3,
+                                _l3,
+                            )
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4) };
-                        _list7
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((p,)).await
@@ -1225,7 +1219,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(m);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
                 let mut _written4 = 0;
                 for (_key2, _value2) in _entries4.take(_len4) {
                     let i = _written4;
@@ -1570,7 +1564,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
                     let _vec7 = _f3;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                     for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
                         .enumerate()
                     {
@@ -1719,7 +1713,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.cast::<*mut u8>() = _ptr4 };
                     let _vec7 = _f3;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                     for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
                         .enumerate()
                     {
@@ -3031,7 +3025,9 @@ pub mod exports {
                         };
                         let _entries13 = ::core::iter::IntoIterator::into_iter(&_ret9);
                         let _len13 = ::core::iter::ExactSizeIterator::len(&_entries13);
-                        let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 16, 4) };
+                        let _array13 = unsafe {
+                            ::witbind::rt::alloc_list(_len13, 16, 4)
+                        };
                         let mut _written13 = 0;
                         for (_key10, _value10) in _entries13.take(_len13) {
                             let i = _written13;

@@ -497,7 +497,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr5 };
                     let _vec8 = _f4;
                     let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                     for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
                         .enumerate()
                     {
@@ -1116,7 +1116,9 @@ pub mod exports {
                         let _ret2 = { __T::collect_items(arg0 as u32).await };
                         let _vec11 = &_ret2;
                         let _len11 = _vec11.len();
-                        let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 20, 4) };
+                        let _array11 = unsafe {
+                            ::witbind::rt::alloc_list(_len11, 20, 4)
+                        };
                         for (i, _e3) in _vec11.iter().enumerate() {
                             let _base3 = unsafe { _array11.add(i * 20) };
                             let Item { id: _f4, name: _f5, tags: _f6 } = _e3;
@@ -1131,7 +1133,7 @@ pub mod exports {
                             let _vec10 = _f6;
                             let _len10 = _vec10.len();
                             let _array10 = unsafe {
-                                ::witbind::rt::alloc(_len10 * 8, 4)
+                                ::witbind::rt::alloc_list(_len10, 8, 4)
                             };
                             for (i, _e8) in _vec10.iter().enumerate() {
                                 let _base8 = unsafe { _array10.add(i * 8) };
@@ -1596,7 +1598,7 @@ pub mod exports {
                     let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
                     let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
-                    let _array12 = unsafe { ::witbind::rt::alloc(_len12 * 12, 4) };
+                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
                     let mut _written12 = 0;
                     for (_key10, _value10) in _entries12.take(_len12) {
                         let i = _written12;

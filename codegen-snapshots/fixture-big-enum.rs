@@ -1583,7 +1583,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 4]);
                 let _vec3 = x;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 2, 2) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 2, 2) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 2) };
                     unsafe { *_base2.cast::<u16>() = _e2.clone() as u16 };

@@ -62,6 +62,7 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A record of 17 flat values: too many to pass as parameters.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Seventeen {
                 /// Field 0.
                 pub f0: u32,
@@ -98,6 +99,15 @@ pub mod witbind_fixtures {
                 /// Field 16.
                 pub f16: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Seventeen>() != 68
+                    || ::core::mem::align_of::<Seventeen>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Seventeen` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Exactly 16 flat parameters: the most passed directly.
             #[allow(clippy::too_many_arguments)]
             pub fn sixteen_params(
@@ -517,7 +527,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 88]);
                 let _vec4 = x;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
                 for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
@@ -648,7 +658,7 @@ pub mod witbind_fixtures {
                 };
                 let _vec15 = pairs;
                 let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc(_len15 * 16, 4) };
+                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 16, 4) };
                 for (i, _e10) in _vec15.iter().enumerate() {
                     let _base10 = unsafe { _array15.add(i * 16) };
                     let (_t11, _t12) = _e10;
@@ -665,7 +675,7 @@ pub mod witbind_fixtures {
                 }
                 let _vec18 = nested;
                 let _len18 = _vec18.len();
-                let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 8, 4) };
+                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 8, 4) };
                 for (i, _e16) in _vec18.iter().enumerate() {
                     let _base16 = unsafe { _array18.add(i * 8) };
                     let _vec17 = _e16;

@@ -170,7 +170,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = g;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3, 1) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 1, 1) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i) };
                     unsafe { *_base2.cast::<u8>() = _e2.bits() };

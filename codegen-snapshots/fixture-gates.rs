@@ -17,10 +17,20 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A type available since 1.0.0.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Config {
                 /// A field.
                 pub level: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Config>() != 1
+                    || ::core::mem::align_of::<Config>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Config` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A resource whose methods are gated individually.
             #[derive(Debug)]
             #[repr(transparent)]

@@ -922,7 +922,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(73).cast::<u8>() = len.bits() };
                 let _vec40 = result;
                 let _len40 = _vec40.len();
-                let _array40 = unsafe { ::witbind::rt::alloc(_len40 * 56, 8) };
+                let _array40 = unsafe { ::witbind::rt::alloc_list(_len40, 56, 8) };
                 for (i, _e23) in _vec40.iter().enumerate() {
                     let _base23 = unsafe { _array40.add(i * 56) };
                     let Ret {
@@ -1039,7 +1039,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                 let _vec7 = ret;
                 let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 12, 4) };
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
                 for (i, _e2) in _vec7.iter().enumerate() {
                     let _base2 = unsafe { _array7.add(i * 12) };
                     match _e2 {
@@ -1148,12 +1148,12 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec9 = i;
                 let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
                 for (i, _e2) in _vec9.iter().enumerate() {
                     let _base2 = unsafe { _array9.add(i * 8) };
                     let _vec8 = _e2;
                     let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 12, 4) };
+                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 12, 4) };
                     for (i, _e3) in _vec8.iter().enumerate() {
                         let _base3 = unsafe { _array8.add(i * 12) };
                         match _e3 {
@@ -1335,7 +1335,7 @@ pub mod witbind_fixtures {
                 let _len2 = _vec2.len();
                 let _vec5 = ptr;
                 let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                 for (i, _e3) in _vec5.iter().enumerate() {
                     let _base3 = unsafe { _array5.add(i * 8) };
                     let _vec4 = _e3;
@@ -2690,7 +2690,7 @@ pub mod exports {
                     let _ptr18 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec24 = _ret17;
                     let _len24 = _vec24.len();
-                    let _array24 = unsafe { ::witbind::rt::alloc(_len24 * 12, 4) };
+                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 12, 4) };
                     for (i, _e19) in ::core::iter::IntoIterator::into_iter(_vec24)
                         .enumerate()
                     {

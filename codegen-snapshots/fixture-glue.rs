@@ -73,6 +73,23 @@ pub mod witbind_fixtures {
                     }
                 }
             }
+            /// Numbers only, with padding: lists of it cross as one block.
+            #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
+            pub struct Pad {
+                pub a: u8,
+                pub b: f64,
+                pub c: u16,
+            }
+            const _: () = {
+                if ::core::mem::size_of::<Pad>() != 24
+                    || ::core::mem::align_of::<Pad>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Pad` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
         }
         /// Imported: the host (the test) echoes every argument.
         pub mod host {
@@ -83,6 +100,7 @@ pub mod witbind_fixtures {
             pub type Shape = super::types::Shape;
             pub type Perms = super::types::Perms;
             pub type Color = super::types::Color;
+            pub type Pad = super::types::Pad;
             /// A resource the host implements.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -219,7 +237,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec4 = l;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
                 for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
@@ -266,7 +284,7 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec10 = p;
                 let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 24, 8) };
+                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 24, 8) };
                 for (i, _e2) in _vec10.iter().enumerate() {
                     let _base2 = unsafe { _array10.add(i * 24) };
                     let Person { name: _f3, tags: _f4, age: _f5 } = _e2;
@@ -277,7 +295,7 @@ pub mod witbind_fixtures {
                     unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
                     let _vec9 = _f4;
                     let _len9 = _vec9.len();
-                    let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
                     for (i, _e7) in _vec9.iter().enumerate() {
                         let _base7 = unsafe { _array9.add(i * 8) };
                         let _vec8 = _e7;
@@ -369,7 +387,9 @@ pub mod witbind_fixtures {
                     Shape::People(_e4) => {
                         let _vec13 = _e4;
                         let _len13 = _vec13.len();
-                        let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 24, 8) };
+                        let _array13 = unsafe {
+                            ::witbind::rt::alloc_list(_len13, 24, 8)
+                        };
                         for (i, _e5) in _vec13.iter().enumerate() {
                             let _base5 = unsafe { _array13.add(i * 24) };
                             let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
@@ -381,7 +401,7 @@ pub mod witbind_fixtures {
                             let _vec12 = _f7;
                             let _len12 = _vec12.len();
                             let _array12 = unsafe {
-                                ::witbind::rt::alloc(_len12 * 8, 4)
+                                ::witbind::rt::alloc_list(_len12, 8, 4)
                             };
                             for (i, _e10) in _vec12.iter().enumerate() {
                                 let _base10 = unsafe { _array12.add(i * 8) };
@@ -661,7 +681,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(m);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
                 let mut _written4 = 0;
                 for (_key2, _value2) in _entries4.take(_len4) {
                     let i = _written4;
@@ -732,6 +752,24 @@ pub mod witbind_fixtures {
                     unsafe { *_base4.cast::<u16>() }
                 })
             }
+            pub fn pads(p: &[Pad]) -> ::witbind::rt::Vec<Pad> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:glue/host", "pads", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = p;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Pad>(), _l5, _l5)
+                }
+            }
         }
     }
 }
@@ -749,6 +787,7 @@ pub mod exports {
                 pub type Shape = super::super::super::super::witbind_fixtures::glue::types::Shape;
                 pub type Perms = super::super::super::super::witbind_fixtures::glue::types::Perms;
                 pub type Color = super::super::super::super::witbind_fixtures::glue::types::Color;
+                pub type Pad = super::super::super::super::witbind_fixtures::glue::types::Pad;
                 pub type Counter = super::super::super::super::witbind_fixtures::glue::host::Counter;
                 /// A resource the guest implements.
                 #[derive(Debug)]
@@ -921,6 +960,7 @@ pub mod exports {
                         m: ::witbind::rt::Map<::witbind::rt::String, u32>,
                     ) -> ::witbind::rt::Map<::witbind::rt::String, u32>;
                     fn fixed(a: [u16; 3]) -> [u16; 3];
+                    fn pads(p: ::witbind::rt::Vec<Pad>) -> ::witbind::rt::Vec<Pad>;
                     /// Takes an owned thing and gives back its name.
                     fn consume(t: Thing) -> ::witbind::rt::String;
                     /// Borrows a thing and renames it.
@@ -1138,7 +1178,7 @@ pub mod exports {
                     let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec11 = _ret7;
                     let _len11 = _vec11.len();
-                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
+                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
                     for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11)
                         .enumerate()
                     {
@@ -1230,7 +1270,7 @@ pub mod exports {
                     let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec25 = _ret15;
                     let _len25 = _vec25.len();
-                    let _array25 = unsafe { ::witbind::rt::alloc(_len25 * 24, 8) };
+                    let _array25 = unsafe { ::witbind::rt::alloc_list(_len25, 24, 8) };
                     for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec25)
                         .enumerate()
                     {
@@ -1243,7 +1283,9 @@ pub mod exports {
                         unsafe { *_base17.cast::<*mut u8>() = _ptr21 };
                         let _vec24 = _f19;
                         let _len24 = _vec24.len();
-                        let _array24 = unsafe { ::witbind::rt::alloc(_len24 * 8, 4) };
+                        let _array24 = unsafe {
+                            ::witbind::rt::alloc_list(_len24, 8, 4)
+                        };
                         for (i, _e22) in ::core::iter::IntoIterator::into_iter(_vec24)
                             .enumerate()
                         {
@@ -1389,7 +1431,7 @@ pub mod exports {
                             let _vec33 = _e24;
                             let _len33 = _vec33.len();
                             let _array33 = unsafe {
-                                ::witbind::rt::alloc(_len33 * 24, 8)
+                                ::witbind::rt::alloc_list(_len33, 24, 8)
                             };
                             for (i, _e25) in ::core::iter::IntoIterator::into_iter(
                                     _vec33,
@@ -1407,7 +1449,7 @@ pub mod exports {
                                 let _vec32 = _f27;
                                 let _len32 = _vec32.len();
                                 let _array32 = unsafe {
-                                    ::witbind::rt::alloc(_len32 * 8, 4)
+                                    ::witbind::rt::alloc_list(_len32, 8, 4)
                                 };
                                 for (i, _e30) in ::core::iter::IntoIterator::into_iter(
                                         _vec32,
@@ -1747,7 +1789,7 @@ pub mod exports {
                     let _ptr9 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _entries12 = ::core::iter::IntoIterator::into_iter(_ret8);
                     let _len12 = ::core::iter::ExactSizeIterator::len(&_entries12);
-                    let _array12 = unsafe { ::witbind::rt::alloc(_len12 * 12, 4) };
+                    let _array12 = unsafe { ::witbind::rt::alloc_list(_len12, 12, 4) };
                     let mut _written12 = 0;
                     for (_key10, _value10) in _entries12.take(_len12) {
                         let i = _written12;
@@ -1808,6 +1850,43 @@ pub mod exports {
                         };
                     }
                     _ptr3
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_pads_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Pad>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::pads(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_pads<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2063,6 +2142,14 @@ pub mod exports {
                             unsafe extern "C" fn export_fixed(arg0: i32, arg1: i32, arg2: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_fixed_cabi::<$ty>(arg0, arg1, arg2) }
                             }
+                            #[unsafe(export_name = "witbind-fixtures:glue/echo#pads")]
+                            unsafe extern "C" fn export_pads(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_pads_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:glue/echo#pads")]
+                            unsafe extern "C" fn post_return_pads(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_pads::<$ty>(arg0) }
+                            }
                             #[unsafe(export_name = "witbind-fixtures:glue/echo#consume")]
                             unsafe extern "C" fn export_consume(arg0: i32) -> *mut u8 {
                                 unsafe { $($path_to_types)*::_export_consume_cabi::<$ty>(arg0) }
@@ -2115,7 +2202,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 1560] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x0B\x01A\x02\x01A\x0B\x01B\n\x01ps\x01r\x03\x04names\x04tags\0\x03agew\x04\0\x06person\x03\0\x01\x01p\x02\x01q\x03\x05named\x01s\0\x06people\x01\x03\0\x05empty\0\0\x04\0\x05shape\x03\0\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x06\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\x08\x03\0\x1Bwitbind-fixtures:glue/types\x05\0\x02\x03\0\0\x06person\x02\x03\0\0\x05shape\x02\x03\0\0\x05perms\x02\x03\0\0\x05color\x01B7\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x04\0\x07counter\x03\x01\x01i\x08\x01@\x01\x05starty\0\t\x04\0\x14[constructor]counter\x01\n\x01h\x08\x01@\x01\x04self\x0B\0y\x04\0\x13[method]counter.get\x01\x0C\x01@\x02\x04self\x0B\x02byy\x01\0\x04\0\x13[method]counter.add\x01\r\x01@\x02\x01a\t\x01b\x0B\0\t\x04\0\x15[static]counter.merge\x01\x0E\x01@\x01\x01ss\0s\x04\0\x06string\x01\x0F\x01p}\x01@\x01\x01b\x10\0\x10\x04\0\x05bytes\x01\x11\x01ps\x01@\x01\x01l\x12\0\x12\x04\0\x07strings\x01\x13\x01p\x01\x01@\x01\x01p\x14\0\x14\x04\0\x06people\x01\x15\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x16\x01ks\x01@\x01\x01o\x17\0\x17\x04\0\x05maybe\x01\x18\x01py\x01j\x01s\x01\x19\x01@\x01\x01r\x1A\0\x1A\x04\0\x07outcome\x01\x1B\x01o\x03s}u\x01@\x01\x01t\x1C\0\x1C\x04\0\x06triple\x01\x1D\x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01\x1E\x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01\x1F\x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0 \x04\0\x07scalars\x01!\x01csy\x01@\x01\x01m\"\0\"\x04\0\x06counts\x01#\x01g{\x03\x01@\x01\x01a$\0$\x04\0\x05fixed\x01%\x03\0\x1Awitbind-fixtures:glue/host\x05\x05\x02\x03\0\x01\x07counter\x01B@\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x02\x03\x02\x01\x06\x04\0\x07counter\x03\0\x08\x04\0\x05thing\x03\x01\x01i\n\x01@\x01\x04names\0\x0B\x04\0\x12[constructor]thing\x01\x0C\x01h\n\x01@\x01\x04self\r\0s\x04\0\x12[method]thing.name\x01\x0E\x01@\x02\x04self\r\x04names\x01\0\x04\0\x14[method]thing.rename\x01\x0F\x01@\x01\x01ss\0s\x04\0\x06string\x01\x10\x01p}\x01@\x01\x01b\x11\0\x11\x04\0\x05bytes\x01\x12\x01ps\x01@\x01\x01l\x13\0\x13\x04\0\x07strings\x01\x14\x01p\x01\x01@\x01\x01p\x15\0\x15\x04\0\x06people\x01\x16\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x17\x01ks\x01@\x01\x01o\x18\0\x18\x04\0\x05maybe\x01\x19\x01py\x01j\x01s\x01\x1A\x01@\x01\x01r\x1B\0\x1B\x04\0\x07outcome\x01\x1C\x01o\x03s}u\x01@\x01\x01t\x1D\0\x1D\x04\0\x06triple\x01\x1E\x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01\x1F\x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01 \x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0!\x04\0\x07scalars\x01\"\x01csy\x01@\x01\x01m#\0#\x04\0\x06counts\x01$\x01g{\x03\x01@\x01\x01a%\0%\x04\0\x05fixed\x01&\x01@\x01\x01t\x0B\0s\x04\0\x07consume\x01'\x01@\x02\x01t\r\x04names\x01\0\x04\0\x05touch\x01(\x04\0\x04make\x01\x0C\x01h\t\x01p)\x01@\x01\x08counters*\0y\x04\0\x05total\x01+\x04\0\x1Awitbind-fixtures:glue/echo\x05\x07\x04\0\x1Awitbind-fixtures:glue/glue\x04\0\x0B\n\x01\0\x04glue\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 1657] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x96\x0C\x01A\x02\x01A\x0C\x01B\x0C\x01ps\x01r\x03\x04names\x04tags\0\x03agew\x04\0\x06person\x03\0\x01\x01p\x02\x01q\x03\x05named\x01s\0\x06people\x01\x03\0\x05empty\0\0\x04\0\x05shape\x03\0\x04\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x06\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\x08\x01r\x03\x01a}\x01bu\x01c{\x04\0\x03pad\x03\0\n\x03\0\x1Bwitbind-fixtures:glue/types\x05\0\x02\x03\0\0\x06person\x02\x03\0\0\x05shape\x02\x03\0\0\x05perms\x02\x03\0\0\x05color\x02\x03\0\0\x03pad\x01B<\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x03pad\x03\0\x08\x04\0\x07counter\x03\x01\x01i\n\x01@\x01\x05starty\0\x0B\x04\0\x14[constructor]counter\x01\x0C\x01h\n\x01@\x01\x04self\r\0y\x04\0\x13[method]counter.get\x01\x0E\x01@\x02\x04self\r\x02byy\x01\0\x04\0\x13[method]counter.add\x01\x0F\x01@\x02\x01a\x0B\x01b\r\0\x0B\x04\0\x15[static]counter.merge\x01\x10\x01@\x01\x01ss\0s\x04\0\x06string\x01\x11\x01p}\x01@\x01\x01b\x12\0\x12\x04\0\x05bytes\x01\x13\x01ps\x01@\x01\x01l\x14\0\x14\x04\0\x07strings\x01\x15\x01p\x01\x01@\x01\x01p\x16\0\x16\x04\0\x06people\x01\x17\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x18\x01ks\x01@\x01\x01o\x19\0\x19\x04\0\x05maybe\x01\x1A\x01py\x01j\x01s\x01\x1B\x01@\x01\x01r\x1C\0\x1C\x04\0\x07outcome\x01\x1D\x01o\x03s}u\x01@\x01\x01t\x1E\0\x1E\x04\0\x06triple\x01\x1F\x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01 \x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01!\x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0\"\x04\0\x07scalars\x01#\x01csy\x01@\x01\x01m$\0$\x04\0\x06counts\x01%\x01g{\x03\x01@\x01\x01a&\0&\x04\0\x05fixed\x01'\x01p\t\x01@\x01\x01p(\0(\x04\0\x04pads\x01)\x03\0\x1Awitbind-fixtures:glue/host\x05\x06\x02\x03\0\x01\x07counter\x01BE\x02\x03\x02\x01\x01\x04\0\x06person\x03\0\0\x02\x03\x02\x01\x02\x04\0\x05shape\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05perms\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05color\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x03pad\x03\0\x08\x02\x03\x02\x01\x07\x04\0\x07counter\x03\0\n\x04\0\x05thing\x03\x01\x01i\x0C\x01@\x01\x04names\0\r\x04\0\x12[constructor]thing\x01\x0E\x01h\x0C\x01@\x01\x04self\x0F\0s\x04\0\x12[method]thing.name\x01\x10\x01@\x02\x04self\x0F\x04names\x01\0\x04\0\x14[method]thing.rename\x01\x11\x01@\x01\x01ss\0s\x04\0\x06string\x01\x12\x01p}\x01@\x01\x01b\x13\0\x13\x04\0\x05bytes\x01\x14\x01ps\x01@\x01\x01l\x15\0\x15\x04\0\x07strings\x01\x16\x01p\x01\x01@\x01\x01p\x17\0\x17\x04\0\x06people\x01\x18\x01@\x01\x01s\x03\0\x03\x04\0\x06shapes\x01\x19\x01ks\x01@\x01\x01o\x1A\0\x1A\x04\0\x05maybe\x01\x1B\x01py\x01j\x01s\x01\x1C\x01@\x01\x01r\x1D\0\x1D\x04\0\x07outcome\x01\x1E\x01o\x03s}u\x01@\x01\x01t\x1F\0\x1F\x04\0\x06triple\x01 \x01@\x01\x01p\x05\0\x05\x04\0\x0Bpermissions\x01!\x01@\x01\x01c\x07\0\x07\x04\0\x06colors\x01\"\x01o\x04t\x7Fwv\x01@\x04\x01ct\x01b\x7F\x01nw\x01fv\0#\x04\0\x07scalars\x01$\x01csy\x01@\x01\x01m%\0%\x04\0\x06counts\x01&\x01g{\x03\x01@\x01\x01a'\0'\x04\0\x05fixed\x01(\x01p\t\x01@\x01\x01p)\0)\x04\0\x04pads\x01*\x01@\x01\x01t\r\0s\x04\0\x07consume\x01+\x01@\x02\x01t\x0F\x04names\x01\0\x04\0\x05touch\x01,\x04\0\x04make\x01\x0E\x01h\x0B\x01p-\x01@\x01\x08counters.\0y\x04\0\x05total\x01/\x04\0\x1Awitbind-fixtures:glue/echo\x05\x08\x04\0\x1Awitbind-fixtures:glue/glue\x04\0\x0B\n\x01\0\x04glue\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

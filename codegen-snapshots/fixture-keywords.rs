@@ -1286,7 +1286,7 @@ pub mod witbind_fixtures {
                 };
                 let _vec65 = use_;
                 let _len65 = _vec65.len();
-                let _array65 = unsafe { ::witbind::rt::alloc(_len65, 1) };
+                let _array65 = unsafe { ::witbind::rt::alloc_list(_len65, 1, 1) };
                 for (i, _e64) in _vec65.iter().enumerate() {
                     let _base64 = unsafe { _array65.add(i) };
                     unsafe { *_base64.cast::<u8>() = _e64.clone() as u8 };
@@ -1755,10 +1755,20 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A record named `super` in an interface named `crate`.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Super {
                 /// A field named `crate`.
                 pub crate_: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Super>() != 4
+                    || ::core::mem::align_of::<Super>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Super` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A function named `crate` in an interface named `crate`.
             pub fn crate_(crate_: Super) -> Super {
                 ::witbind::rt::wit_import!(

@@ -11,12 +11,22 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A point in a plane.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 /// Horizontal coordinate.
                 pub x: i32,
                 /// Vertical coordinate.
                 pub y: i32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A record that owns lists.
             #[derive(Clone, Debug)]
             pub struct Polygon {
@@ -66,7 +76,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec4 = x;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
                 for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
@@ -109,31 +119,16 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec5 = x;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e2) in _vec5.iter().enumerate() {
-                    let _base2 = unsafe { _array5.add(i * 8) };
-                    let Point { x: _f3, y: _f4 } = _e2;
-                    unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                    unsafe { *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                let _vec2 = x;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
                 }
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array5, _len5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _array12 = _l7;
-                let _len12 = _l8;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base9 = unsafe { _array12.add(i * 8) };
-                    let _l10 = unsafe { *_base9.cast::<i32>() };
-                    let _l11 = unsafe { *_base9.add(4).cast::<i32>() };
-                    _list12.push(Point { x: _l10, y: _l11 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
             }
             /// Records that themselves hold lists.
             pub fn echo_polygons(x: &[Polygon]) -> ::witbind::rt::Vec<Polygon> {
@@ -146,112 +141,100 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let _vec14 = x;
-                let _len14 = _vec14.len();
-                let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 24, 4) };
-                for (i, _e2) in _vec14.iter().enumerate() {
-                    let _base2 = unsafe { _array14.add(i * 24) };
+                let _vec11 = x;
+                let _len11 = _vec11.len();
+                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 24, 4) };
+                for (i, _e2) in _vec11.iter().enumerate() {
+                    let _base2 = unsafe { _array11.add(i * 24) };
                     let Polygon { name: _f3, corners: _f4, tags: _f5 } = _e2;
                     let _vec6 = _f3;
                     let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
                     let _len6 = _vec6.len();
                     unsafe { *_base2.add(4).cast::<usize>() = _len6 };
                     unsafe { *_base2.cast::<*mut u8>() = _ptr6 };
-                    let _vec10 = _f4;
+                    let _vec7 = _f4;
+                    let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                    let _len7 = _vec7.len();
+                    unsafe { *_base2.add(12).cast::<usize>() = _len7 };
+                    unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr7 };
+                    let _vec10 = _f5;
                     let _len10 = _vec10.len();
-                    let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
-                    for (i, _e7) in _vec10.iter().enumerate() {
-                        let _base7 = unsafe { _array10.add(i * 8) };
-                        let Point { x: _f8, y: _f9 } = _e7;
-                        unsafe { *_base7.cast::<i32>() = ::witbind::rt::as_i32(_f8) };
-                        unsafe {
-                            *_base7.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f9)
-                        };
+                    let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
+                    for (i, _e8) in _vec10.iter().enumerate() {
+                        let _base8 = unsafe { _array10.add(i * 8) };
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        unsafe { *_base8.add(4).cast::<usize>() = _len9 };
+                        unsafe { *_base8.cast::<*mut u8>() = _ptr9 };
                     }
                     _cleanup_list.push((_array10, _len10 * 8, 4));
-                    unsafe { *_base2.add(12).cast::<usize>() = _len10 };
-                    unsafe { *_base2.add(8).cast::<*mut u8>() = _array10 };
-                    let _vec13 = _f5;
-                    let _len13 = _vec13.len();
-                    let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 8, 4) };
-                    for (i, _e11) in _vec13.iter().enumerate() {
-                        let _base11 = unsafe { _array13.add(i * 8) };
-                        let _vec12 = _e11;
-                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec12.len();
-                        unsafe { *_base11.add(4).cast::<usize>() = _len12 };
-                        unsafe { *_base11.cast::<*mut u8>() = _ptr12 };
-                    }
-                    _cleanup_list.push((_array13, _len13 * 8, 4));
-                    unsafe { *_base2.add(20).cast::<usize>() = _len13 };
-                    unsafe { *_base2.add(16).cast::<*mut u8>() = _array13 };
+                    unsafe { *_base2.add(20).cast::<usize>() = _len10 };
+                    unsafe { *_base2.add(16).cast::<*mut u8>() = _array10 };
                 }
-                let _ptr15 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array14, _len14, _ptr15) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 24, 4) };
+                let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_array11, _len11, _ptr12) };
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 24, 4) };
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l16 = unsafe { *_ptr15.cast::<*mut u8>() };
-                let _l17 = unsafe { *_ptr15.add(4).cast::<usize>() };
-                let _array35 = _l16;
-                let _len35 = _l17;
-                let mut _list35 = ::witbind::rt::Vec::with_capacity(_len35);
-                for i in 0.._len35 {
-                    let _base18 = unsafe { _array35.add(i * 24) };
-                    let _l19 = unsafe { *_base18.cast::<*mut u8>() };
-                    let _l20 = unsafe { *_base18.add(4).cast::<usize>() };
-                    let _string21 = unsafe {
+                let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
+                let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
+                let _array29 = _l13;
+                let _len29 = _l14;
+                let mut _list29 = ::witbind::rt::Vec::with_capacity(_len29);
+                for i in 0.._len29 {
+                    let _base15 = unsafe { _array29.add(i * 24) };
+                    let _l16 = unsafe { *_base15.cast::<*mut u8>() };
+                    let _l17 = unsafe { *_base15.add(4).cast::<usize>() };
+                    let _string18 = unsafe {
                         ::witbind::rt::string_lift(
                             ::witbind::rt::Vec::from_raw_parts(
-                                _l19.cast::<u8>(),
-                                _l20,
-                                _l20,
+                                _l16.cast::<u8>(),
+                                _l17,
+                                _l17,
                             ),
                         )
                     };
-                    let _l22 = unsafe { *_base18.add(8).cast::<*mut u8>() };
-                    let _l23 = unsafe { *_base18.add(12).cast::<usize>() };
-                    let _array27 = _l22;
-                    let _len27 = _l23;
-                    let mut _list27 = ::witbind::rt::Vec::with_capacity(_len27);
-                    for i in 0.._len27 {
-                        let _base24 = unsafe { _array27.add(i * 8) };
-                        let _l25 = unsafe { *_base24.cast::<i32>() };
-                        let _l26 = unsafe { *_base24.add(4).cast::<i32>() };
-                        _list27.push(Point { x: _l25, y: _l26 });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array27, _len27 * 8, 4) };
-                    let _l28 = unsafe { *_base18.add(16).cast::<*mut u8>() };
-                    let _l29 = unsafe { *_base18.add(20).cast::<usize>() };
-                    let _array34 = _l28;
-                    let _len34 = _l29;
-                    let mut _list34 = ::witbind::rt::Vec::with_capacity(_len34);
-                    for i in 0.._len34 {
-                        let _base30 = unsafe { _array34.add(i * 8) };
-                        let _l31 = unsafe { *_base30.cast::<*mut u8>() };
-                        let _l32 = unsafe { *_base30.add(4).cast::<usize>() };
-                        _list34
+                    let _l19 = unsafe { *_base15.add(8).cast::<*mut u8>() };
+                    let _l20 = unsafe { *_base15.add(12).cast::<usize>() };
+                    let _list21 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            _l19.cast::<Point>(),
+                            _l20,
+                            _l20,
+                        )
+                    };
+                    let _l22 = unsafe { *_base15.add(16).cast::<*mut u8>() };
+                    let _l23 = unsafe { *_base15.add(20).cast::<usize>() };
+                    let _array28 = _l22;
+                    let _len28 = _l23;
+                    let mut _list28 = ::witbind::rt::Vec::with_capacity(_len28);
+                    for i in 0.._len28 {
+                        let _base24 = unsafe { _array28.add(i * 8) };
+                        let _l25 = unsafe { *_base24.cast::<*mut u8>() };
+                        let _l26 = unsafe { *_base24.add(4).cast::<usize>() };
+                        _list28
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l31.cast::<u8>(),
-                                        _l32,
-                                        _l32,
+                                        _l25.cast::<u8>(),
+                                        _l26,
+                                        _l26,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array34, _len34 * 8, 4) };
-                    _list35
+                    unsafe { ::witbind::rt::cabi_dealloc(_array28, _len28 * 8, 4) };
+                    _list29
                         .push(Polygon {
-                            name: _string21,
-                            corners: _list27,
-                            tags: _list34,
+                            name: _string18,
+                            corners: _list21,
+                            tags: _list28,
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array35, _len35 * 24, 4) };
-                _list35
+                unsafe { ::witbind::rt::cabi_dealloc(_array29, _len29 * 24, 4) };
+                _list29
             }
             /// Lists of lists.
             pub fn echo_matrix(
@@ -265,7 +248,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec4 = x;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
                 for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
@@ -315,17 +298,17 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec8 = x;
                 let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                 for (i, _e2) in _vec8.iter().enumerate() {
                     let _base2 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e2;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                     for (i, _e3) in _vec7.iter().enumerate() {
                         let _base3 = unsafe { _array7.add(i * 8) };
                         let _vec6 = _e3;
                         let _len6 = _vec6.len();
-                        let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
+                        let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
                         for (i, _e4) in _vec6.iter().enumerate() {
                             let _base4 = unsafe { _array6.add(i * 8) };
                             let _vec5 = _e4;
@@ -414,7 +397,7 @@ pub mod witbind_fixtures {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 let _vec4 = a;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4, 1) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 1, 1) };
                 for (i, _e3) in _vec4.iter().enumerate() {
                     let _base3 = unsafe { _array4.add(i) };
                     unsafe { *_base3.cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8 };
@@ -463,7 +446,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(64).cast::<*mut u8>() = _ptr12 };
                 let _vec14 = j;
                 let _len14 = _vec14.len();
-                let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 4, 4) };
+                let _array14 = unsafe { ::witbind::rt::alloc_list(_len14, 4, 4) };
                 for (i, _e13) in _vec14.iter().enumerate() {
                     let _base13 = unsafe { _array14.add(i * 4) };
                     unsafe { *_base13.cast::<i32>() = ::witbind::rt::as_i32(_e13) };
@@ -493,7 +476,7 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec6 = a;
                 let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 12, 4) };
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 12, 4) };
                 for (i, _e2) in _vec6.iter().enumerate() {
                     let _base2 = unsafe { _array6.add(i * 12) };
                     let (_t3, _t4) = _e2;
@@ -506,7 +489,7 @@ pub mod witbind_fixtures {
                 }
                 let _vec10 = b;
                 let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
+                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
                 for (i, _e7) in _vec10.iter().enumerate() {
                     let _base7 = unsafe { _array10.add(i * 8) };
                     match _e7 {
@@ -523,7 +506,7 @@ pub mod witbind_fixtures {
                 }
                 let _vec15 = c;
                 let _len15 = _vec15.len();
-                let _array15 = unsafe { ::witbind::rt::alloc(_len15 * 12, 4) };
+                let _array15 = unsafe { ::witbind::rt::alloc_list(_len15, 12, 4) };
                 for (i, _e11) in _vec15.iter().enumerate() {
                     let _base11 = unsafe { _array15.add(i * 12) };
                     match _e11 {
@@ -546,7 +529,7 @@ pub mod witbind_fixtures {
                 }
                 let _vec24 = d;
                 let _len24 = _vec24.len();
-                let _array24 = unsafe { ::witbind::rt::alloc(_len24 * 12, 4) };
+                let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 12, 4) };
                 for (i, _e16) in _vec24.iter().enumerate() {
                     let _base16 = unsafe { _array24.add(i * 12) };
                     match _e16 {
@@ -563,7 +546,7 @@ pub mod witbind_fixtures {
                             let _vec22 = _e19;
                             let _len22 = _vec22.len();
                             let _array22 = unsafe {
-                                ::witbind::rt::alloc(_len22 * 8, 4)
+                                ::witbind::rt::alloc_list(_len22, 8, 4)
                             };
                             for (i, _e20) in _vec22.iter().enumerate() {
                                 let _base20 = unsafe { _array22.add(i * 8) };

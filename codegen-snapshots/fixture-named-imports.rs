@@ -25,7 +25,7 @@ pub unsafe fn _export_copy_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
     let _vec7 = _ret3;
     let _len7 = _vec7.len();
-    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
     for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7).enumerate() {
         let _base5 = unsafe { _array7.add(i * 8) };
         let _vec6 = (_e5).into_bytes().into_boxed_slice();

@@ -39,11 +39,21 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
             #[must_use]
+            #[repr(C)]
             pub struct Point {
                 #[doc(alias = "abscissa")]
                 pub x: i32,
                 pub y: i32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[repr(u8)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[non_exhaustive]

@@ -9,14 +9,34 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug, Hash, PartialEq)]
+            #[repr(C)]
             pub struct Point {
                 pub x: u32,
                 pub y: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Loose {
                 pub ratio: f64,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Loose>() != 8
+                    || ::core::mem::align_of::<Loose>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Loose` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[repr(u8)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             pub enum Side {

@@ -9,11 +9,21 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug, PartialEq, Hash, PartialOrd)]
+            #[repr(C)]
             pub struct Point {
                 pub x: u32,
                 pub y: u32,
             }
             impl ::core::cmp::Eq for Point {}
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[derive(Clone, Debug, PartialEq, Hash, PartialOrd)]
             pub enum Shape {
                 Circle(u32),

@@ -54,7 +54,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(a);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
                 let mut _written4 = 0;
                 for (_key2, _value2) in _entries4.take(_len4) {
                     let i = _written4;
@@ -72,7 +72,7 @@ pub mod witbind_fixtures {
                 ::witbind::rt::assert_entries(_written4, _len4);
                 let _entries7 = ::core::iter::IntoIterator::into_iter(b);
                 let _len7 = ::core::iter::ExactSizeIterator::len(&_entries7);
-                let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 12, 4) };
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 12, 4) };
                 let mut _written7 = 0;
                 for (_key5, _value5) in _entries7.take(_len7) {
                     let i = _written7;
@@ -263,7 +263,7 @@ pub mod exports {
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _entries18 = ::core::iter::IntoIterator::into_iter(_ret14);
                     let _len18 = ::core::iter::ExactSizeIterator::len(&_entries18);
-                    let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 12, 4) };
+                    let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 12, 4) };
                     let mut _written18 = 0;
                     for (_key16, _value16) in _entries18.take(_len18) {
                         let i = _written18;
@@ -314,7 +314,7 @@ pub mod exports {
                     let Index { entries: _f4 } = _ret2;
                     let _entries9 = ::core::iter::IntoIterator::into_iter(_f4);
                     let _len9 = ::core::iter::ExactSizeIterator::len(&_entries9);
-                    let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 12, 4) };
+                    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 12, 4) };
                     let mut _written9 = 0;
                     for (_key5, _value5) in _entries9.take(_len9) {
                         let i = _written9;
@@ -322,7 +322,7 @@ pub mod exports {
                         unsafe { *_base5.cast::<i32>() = ::witbind::rt::as_i32(_key5) };
                         let _vec8 = _value5;
                         let _len8 = _vec8.len();
-                        let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                        let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                         for (i, _e6) in ::core::iter::IntoIterator::into_iter(_vec8)
                             .enumerate()
                         {

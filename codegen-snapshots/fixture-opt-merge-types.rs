@@ -38,10 +38,20 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 pub x: i32,
                 pub y: i32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[repr(u8)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             pub enum Color {
@@ -115,49 +125,24 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v8, _v9, _v10) = match s {
+                let (_v5, _v6, _v7) = match s {
                     Shape::Circle(_e2) => {
                         (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
                     }
                     Shape::Poly(_e3) => {
-                        let _vec7 = _e3;
-                        let _len7 = _vec7.len();
-                        let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
-                        for (i, _e4) in _vec7.iter().enumerate() {
-                            let _base4 = unsafe { _array7.add(i * 8) };
-                            let Point { x: _f5, y: _f6 } = _e4;
-                            unsafe {
-                                *_base4.cast::<i32>() = ::witbind::rt::as_i32(_f5)
-                            };
-                            unsafe {
-                                *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                            };
-                        }
-                        _cleanup_list.push((_array7, _len7 * 8, 4));
-                        (1i32, _array7, _len7)
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
                     }
                 };
-                let _ptr11 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v8, _v9, _v10, c.clone() as i32, _ptr11) };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, c.clone() as i32, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<Point>(), _l10, _l10)
                 }
-                let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
-                let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
-                let _array17 = _l12;
-                let _len17 = _l13;
-                let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                for i in 0.._len17 {
-                    let _base14 = unsafe { _array17.add(i * 8) };
-                    let _l15 = unsafe { *_base14.cast::<i32>() };
-                    let _l16 = unsafe { *_base14.add(4).cast::<i32>() };
-                    _list17.push(Point { x: _l15, y: _l16 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 8, 4) };
-                _list17
             }
         }
         pub mod b {
@@ -219,60 +204,35 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v8, _v9, _v10) = match s {
+                let (_v5, _v6, _v7) = match s {
                     Shape::Circle(_e2) => {
                         (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
                     }
                     Shape::Poly(_e3) => {
-                        let _vec7 = _e3;
-                        let _len7 = _vec7.len();
-                        let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
-                        for (i, _e4) in _vec7.iter().enumerate() {
-                            let _base4 = unsafe { _array7.add(i * 8) };
-                            let Point { x: _f5, y: _f6 } = _e4;
-                            unsafe {
-                                *_base4.cast::<i32>() = ::witbind::rt::as_i32(_f5)
-                            };
-                            unsafe {
-                                *_base4.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                            };
-                        }
-                        _cleanup_list.push((_array7, _len7 * 8, 4));
-                        (1i32, _array7, _len7)
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
                     }
                 };
-                let OtherPoint { x: _f11, y: _f12 } = o;
-                let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let OtherPoint { x: _f8, y: _f9 } = o;
+                let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
-                        _v8,
-                        _v9,
-                        _v10,
+                        _v5,
+                        _v6,
+                        _v7,
                         c.clone() as i32,
-                        ::witbind::rt::as_i32(_f11),
-                        ::witbind::rt::as_i32(_f12),
-                        _ptr13,
+                        ::witbind::rt::as_i32(_f8),
+                        ::witbind::rt::as_i32(_f9),
+                        _ptr10,
                     )
                 };
-                for (ptr, size, align) in _cleanup_list {
-                    unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
+                let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
+                let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l11.cast::<Point>(), _l12, _l12)
                 }
-                let _l14 = unsafe { *_ptr13.cast::<*mut u8>() };
-                let _l15 = unsafe { *_ptr13.add(4).cast::<usize>() };
-                let _array19 = _l14;
-                let _len19 = _l15;
-                let mut _list19 = ::witbind::rt::Vec::with_capacity(_len19);
-                for i in 0.._len19 {
-                    let _base16 = unsafe { _array19.add(i * 8) };
-                    let _l17 = unsafe { *_base16.cast::<i32>() };
-                    let _l18 = unsafe { *_base16.add(4).cast::<i32>() };
-                    _list19.push(Point { x: _l17, y: _l18 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array19, _len19 * 8, 4) };
-                _list19
             }
         }
         /// Imported and exported: the export's `entry` is the import's; `holds`,
@@ -561,47 +521,31 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _v8 = match arg0 {
+                    let _v5 = match arg0 {
                         0 => Shape::Circle((arg1) as usize as u32),
                         1 => {
-                            let _array7 = arg1;
-                            let _len7 = arg2;
-                            let mut _list7 = ::witbind::rt::Vec::with_capacity(_len7);
-                            for i in 0.._len7 {
-                                let _base4 = unsafe { _array7.add(i * 8) };
-                                let _l5 = unsafe { *_base4.cast::<i32>() };
-                                let _l6 = unsafe { *_base4.add(4).cast::<i32>() };
-                                _list7.push(Point { x: _l5, y: _l6 });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array7, _len7 * 8, 4)
-                            };
-                            Shape::Poly(_list7)
+                            Shape::Poly(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<Point>(),
+                                    arg2,
+                                    arg2,
+                                )
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret9 = __T::paint(
-                        _v8,
+                    let _ret6 = __T::paint(
+                        _v5,
                         unsafe { Color::_lift(arg3 as u8) },
                         OtherPoint { x: arg4, y: arg5 },
                     );
-                    let _ptr10 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec14 = _ret9;
-                    let _len14 = _vec14.len();
-                    let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 8, 4) };
-                    for (i, _e11) in ::core::iter::IntoIterator::into_iter(_vec14)
-                        .enumerate()
-                    {
-                        let _base11 = unsafe { _array14.add(i * 8) };
-                        let Point { x: _f12, y: _f13 } = _e11;
-                        unsafe { *_base11.cast::<i32>() = ::witbind::rt::as_i32(_f12) };
-                        unsafe {
-                            *_base11.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                        };
-                    }
-                    unsafe { *_ptr10.add(4).cast::<usize>() = _len14 };
-                    unsafe { *_ptr10.cast::<*mut u8>() = _array14 };
-                    _ptr10
+                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec8 = (_ret6).into_boxed_slice();
+                    let _len8 = _vec8.len();
+                    let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                    unsafe { *_ptr7.add(4).cast::<usize>() = _len8 };
+                    unsafe { *_ptr7.cast::<*mut u8>() = _ptr8 };
+                    _ptr7
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

@@ -111,10 +111,20 @@ pub mod witbind_fixtures {
             }
             pub type M<'a> = &'a ::witbind::rt::Map<&'a str, u32>;
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 pub x: u32,
                 pub y: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             #[derive(Debug)]
             #[repr(transparent)]
             pub struct Res {
@@ -188,7 +198,7 @@ pub mod witbind_fixtures {
                 let _len4 = _vec4.len();
                 let _vec7 = _f3;
                 let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                 for (i, _e5) in _vec7.iter().enumerate() {
                     let _base5 = unsafe { _array7.add(i * 8) };
                     let _vec6 = _e5;
@@ -228,7 +238,7 @@ pub mod witbind_fixtures {
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 let _vec5 = b;
                 let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                 for (i, _e3) in _vec5.iter().enumerate() {
                     let _base3 = unsafe { _array5.add(i * 8) };
                     let _vec4 = _e3;
@@ -241,7 +251,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.cast::<*mut u8>() = _array5 };
                 let _vec9 = c;
                 let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
                 for (i, _e6) in _vec9.iter().enumerate() {
                     let _base6 = unsafe { _array9.add(i * 8) };
                     let Named { name: _f7 } = _e6;
@@ -295,7 +305,7 @@ pub mod witbind_fixtures {
                 };
                 let _entries21 = ::core::iter::IntoIterator::into_iter(mm);
                 let _len21 = ::core::iter::ExactSizeIterator::len(&_entries21);
-                let _array21 = unsafe { ::witbind::rt::alloc(_len21 * 12, 4) };
+                let _array21 = unsafe { ::witbind::rt::alloc_list(_len21, 12, 4) };
                 let mut _written21 = 0;
                 for (_key19, _value19) in _entries21.take(_len21) {
                     let i = _written21;

@@ -146,7 +146,7 @@ pub mod witbind_fixtures {
                 let _len5 = _vec5.len();
                 let _vec8 = _f3;
                 let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                 for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
@@ -333,7 +333,7 @@ pub mod exports {
                     let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec7 = _ret3;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                     for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec7)
                         .enumerate()
                     {

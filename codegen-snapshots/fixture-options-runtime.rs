@@ -224,7 +224,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _entries4 = ::core::iter::IntoIterator::into_iter(counts);
                 let _len4 = ::core::iter::ExactSizeIterator::len(&_entries4);
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 12, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 12, 4) };
                 let mut _written4 = 0;
                 for (_key2, _value2) in _entries4.take(_len4) {
                     let i = _written4;
@@ -302,7 +302,7 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec9 = entries;
                 let _len9 = _vec9.len();
-                let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 16, 4) };
+                let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 16, 4) };
                 for (i, _e2) in _vec9.iter().enumerate() {
                     let _base2 = unsafe { _array9.add(i * 16) };
                     let Entry { key: _f3, tags: _f4 } = _e2;
@@ -313,7 +313,7 @@ pub mod witbind_fixtures {
                     unsafe { *_base2.cast::<*mut u8>() = _ptr5 };
                     let _vec8 = _f4;
                     let _len8 = _vec8.len();
-                    let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                    let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                     for (i, _e6) in _vec8.iter().enumerate() {
                         let _base6 = unsafe { _array8.add(i * 8) };
                         let _vec7 = _e6;
@@ -516,7 +516,7 @@ pub mod exports {
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec23 = _ret14;
                     let _len23 = _vec23.len();
-                    let _array23 = unsafe { ::witbind::rt::alloc(_len23 * 16, 4) };
+                    let _array23 = unsafe { ::witbind::rt::alloc_list(_len23, 16, 4) };
                     for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec23)
                         .enumerate()
                     {
@@ -529,7 +529,9 @@ pub mod exports {
                         unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
                         let _vec22 = _f18;
                         let _len22 = _vec22.len();
-                        let _array22 = unsafe { ::witbind::rt::alloc(_len22 * 8, 4) };
+                        let _array22 = unsafe {
+                            ::witbind::rt::alloc_list(_len22, 8, 4)
+                        };
                         for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec22)
                             .enumerate()
                         {
@@ -616,7 +618,7 @@ pub mod exports {
                     let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _entries11 = ::core::iter::IntoIterator::into_iter(_ret7);
                     let _len11 = ::core::iter::ExactSizeIterator::len(&_entries11);
-                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 12, 4) };
+                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 12, 4) };
                     let mut _written11 = 0;
                     for (_key9, _value9) in _entries11.take(_len11) {
                         let i = _written11;
@@ -765,7 +767,7 @@ pub mod exports {
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec23 = _ret14;
                     let _len23 = _vec23.len();
-                    let _array23 = unsafe { ::witbind::rt::alloc(_len23 * 16, 4) };
+                    let _array23 = unsafe { ::witbind::rt::alloc_list(_len23, 16, 4) };
                     for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec23)
                         .enumerate()
                     {
@@ -778,7 +780,9 @@ pub mod exports {
                         unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
                         let _vec22 = _f18;
                         let _len22 = _vec22.len();
-                        let _array22 = unsafe { ::witbind::rt::alloc(_len22 * 8, 4) };
+                        let _array22 = unsafe {
+                            ::witbind::rt::alloc_list(_len22, 8, 4)
+                        };
                         for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec22)
                             .enumerate()
                         {

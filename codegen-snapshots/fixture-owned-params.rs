@@ -93,7 +93,7 @@ pub mod witbind_fixtures {
                 let _len5 = _vec5.len();
                 let _vec8 = _f4;
                 let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                 for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
@@ -142,7 +142,7 @@ pub mod witbind_fixtures {
                 };
                 let _vec36 = &many;
                 let _len36 = _vec36.len();
-                let _array36 = unsafe { ::witbind::rt::alloc(_len36 * 20, 4) };
+                let _array36 = unsafe { ::witbind::rt::alloc_list(_len36, 20, 4) };
                 for (i, _e28) in _vec36.iter().enumerate() {
                     let _base28 = unsafe { _array36.add(i * 20) };
                     let Holder { token: _f29, name: _f30, tags: _f31 } = _e28;
@@ -158,7 +158,7 @@ pub mod witbind_fixtures {
                     unsafe { *_base28.add(4).cast::<*mut u8>() = _ptr32 };
                     let _vec35 = _f31;
                     let _len35 = _vec35.len();
-                    let _array35 = unsafe { ::witbind::rt::alloc(_len35 * 8, 4) };
+                    let _array35 = unsafe { ::witbind::rt::alloc_list(_len35, 8, 4) };
                     for (i, _e33) in _vec35.iter().enumerate() {
                         let _base33 = unsafe { _array35.add(i * 8) };
                         let _vec34 = _e33;

@@ -70,7 +70,7 @@ pub mod witbind_fixtures {
                 let _len4 = _vec4.len();
                 let _vec7 = _f3;
                 let _len7 = _vec7.len();
-                let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 8, 4) };
+                let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
                 for (i, _e5) in _vec7.iter().enumerate() {
                     let _base5 = unsafe { _array7.add(i * 8) };
                     let _vec6 = _e5;
@@ -89,7 +89,9 @@ pub mod witbind_fixtures {
                     Pick::Many(_e10) => {
                         let _vec13 = _e10;
                         let _len13 = _vec13.len();
-                        let _array13 = unsafe { ::witbind::rt::alloc(_len13 * 8, 4) };
+                        let _array13 = unsafe {
+                            ::witbind::rt::alloc_list(_len13, 8, 4)
+                        };
                         for (i, _e11) in _vec13.iter().enumerate() {
                             let _base11 = unsafe { _array13.add(i * 8) };
                             let _vec12 = _e11;
@@ -172,12 +174,12 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec6 = parts;
                 let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
                 for (i, _e2) in _vec6.iter().enumerate() {
                     let _base2 = unsafe { _array6.add(i * 8) };
                     let _vec5 = _e2;
                     let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                     for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;

@@ -33,10 +33,20 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A record named `rt`.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Rt {
                 /// A field named `rt`.
                 pub rt: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Rt>() != 1
+                    || ::core::mem::align_of::<Rt>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Rt` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A function named `rt`.
             pub fn get_rt(rt: Rt) -> Rt {
                 ::witbind::rt::wit_import!(
@@ -139,78 +149,199 @@ pub mod witbind_fixtures {
             }
             /// A record named `drop`.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Drop {
                 /// A field named `clone`.
                 pub clone: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Drop>() != 1
+                    || ::core::mem::align_of::<Drop>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Drop` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Records named after std traits and types generated code may use.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Clone {
                 /// A field named `copy`.
                 pub copy: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Clone>() != 1
+                    || ::core::mem::align_of::<Clone>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Clone` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Copy`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Copy {
                 /// A field named `default`.
                 pub default: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Copy>() != 1
+                    || ::core::mem::align_of::<Copy>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Copy` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Default`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Default {
                 /// A field named `debug`.
                 pub debug: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Default>() != 1
+                    || ::core::mem::align_of::<Default>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Default` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Debug`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Debug {
                 /// A field named `fmt`.
                 pub fmt: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Debug>() != 1
+                    || ::core::mem::align_of::<Debug>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Debug` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `PartialEq`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct PartialEq {
                 /// A field named `eq`.
                 pub eq: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<PartialEq>() != 1
+                    || ::core::mem::align_of::<PartialEq>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `PartialEq` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Eq`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Eq {
                 /// A field named `hash`.
                 pub hash: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Eq>() != 1
+                    || ::core::mem::align_of::<Eq>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Eq` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Send`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Send {
                 /// A field named `sync`.
                 pub sync: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Send>() != 1
+                    || ::core::mem::align_of::<Send>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Send` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Sized`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Sized {
                 /// A field named `into`.
                 pub into: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Sized>() != 1
+                    || ::core::mem::align_of::<Sized>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Sized` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Into`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Into {
                 /// A field named `from`.
                 pub from: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Into>() != 1
+                    || ::core::mem::align_of::<Into>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Into` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `From`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct From {
                 /// A field named `iterator`.
                 pub iterator: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<From>() != 1
+                    || ::core::mem::align_of::<From>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `From` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Iterator`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Iterator {
                 /// A field named `to-string`.
                 pub to_string: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Iterator>() != 1
+                    || ::core::mem::align_of::<Iterator>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Iterator` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Error`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Error {
                 /// A field named `source`.
                 pub source: u8,
@@ -224,42 +355,111 @@ pub mod witbind_fixtures {
                 }
             }
             impl ::core::error::Error for Error {}
+            const _: () = {
+                if ::core::mem::size_of::<Error>() != 1
+                    || ::core::mem::align_of::<Error>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Error` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Display`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Display {
                 /// A field named `formatter`.
                 pub formatter: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Display>() != 1
+                    || ::core::mem::align_of::<Display>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Display` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Formatter`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Formatter {
                 /// A field named `layout`.
                 pub layout: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Formatter>() != 1
+                    || ::core::mem::align_of::<Formatter>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Formatter` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Layout`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Layout {
                 /// A field named `maybe-uninit`.
                 pub maybe_uninit: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Layout>() != 1
+                    || ::core::mem::align_of::<Layout>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Layout` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `MaybeUninit`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct MaybeUninit {
                 /// A field named `manually-drop`.
                 pub manually_drop: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<MaybeUninit>() != 1
+                    || ::core::mem::align_of::<MaybeUninit>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `MaybeUninit` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `ManuallyDrop`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct ManuallyDrop {
                 /// A field named `ptr`.
                 pub ptr: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<ManuallyDrop>() != 1
+                    || ::core::mem::align_of::<ManuallyDrop>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `ManuallyDrop` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// `Fn`
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct FnOnce {
                 /// A field named `str`.
                 pub str: u8,
             }
+            const _: () = {
+                if ::core::mem::size_of::<FnOnce>() != 1
+                    || ::core::mem::align_of::<FnOnce>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `FnOnce` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Takes and returns every prelude-named type.
             #[allow(clippy::too_many_arguments, clippy::clone_on_copy)]
             pub fn everything(
@@ -312,7 +512,7 @@ pub mod witbind_fixtures {
                 let Vec { box_: _f11, ok: _f12, err: _f13 } = d;
                 let _vec18 = _f11;
                 let _len18 = _vec18.len();
-                let _array18 = unsafe { ::witbind::rt::alloc(_len18 * 12, 4) };
+                let _array18 = unsafe { ::witbind::rt::alloc_list(_len18, 12, 4) };
                 for (i, _e14) in _vec18.iter().enumerate() {
                     let _base14 = unsafe { _array18.add(i * 12) };
                     let String { vec: _f15, len: _f16 } = _e14;
@@ -362,7 +562,9 @@ pub mod witbind_fixtures {
                         let Vec { box_: _f27, ok: _f28, err: _f29 } = _e26;
                         let _vec34 = _f27;
                         let _len34 = _vec34.len();
-                        let _array34 = unsafe { ::witbind::rt::alloc(_len34 * 12, 4) };
+                        let _array34 = unsafe {
+                            ::witbind::rt::alloc_list(_len34, 12, 4)
+                        };
                         for (i, _e30) in _vec34.iter().enumerate() {
                             let _base30 = unsafe { _array34.add(i * 12) };
                             let String { vec: _f31, len: _f32 } = _e30;
@@ -419,7 +621,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
                 let _vec46 = h;
                 let _len46 = _vec46.len();
-                let _array46 = unsafe { ::witbind::rt::alloc(_len46 * 8, 4) };
+                let _array46 = unsafe { ::witbind::rt::alloc_list(_len46, 8, 4) };
                 for (i, _e43) in _vec46.iter().enumerate() {
                     let _base43 = unsafe { _array46.add(i * 8) };
                     let Option { some: _f44, none: _f45 } = _e43;
@@ -1108,7 +1310,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(16).cast::<*mut u8>() = _ptr5 };
                 let _vec8 = len0;
                 let _len8 = _vec8.len();
-                let _array8 = unsafe { ::witbind::rt::alloc(_len8 * 8, 4) };
+                let _array8 = unsafe { ::witbind::rt::alloc_list(_len8, 8, 4) };
                 for (i, _e6) in _vec8.iter().enumerate() {
                     let _base6 = unsafe { _array8.add(i * 8) };
                     let _vec7 = _e6;
@@ -1167,7 +1369,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(100).cast::<*mut u8>() = _ptr16 };
                 let _vec19 = cleanup;
                 let _len19 = _vec19.len();
-                let _array19 = unsafe { ::witbind::rt::alloc(_len19 * 8, 4) };
+                let _array19 = unsafe { ::witbind::rt::alloc_list(_len19, 8, 4) };
                 for (i, _e17) in _vec19.iter().enumerate() {
                     let _base17 = unsafe { _array19.add(i * 8) };
                     let _vec18 = _e17;
@@ -1226,7 +1428,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.cast::<i32>() = ::witbind::rt::as_i32(self_ptr) };
                 let _vec5 = args;
                 let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                 for (i, _e3) in _vec5.iter().enumerate() {
                     let _base3 = unsafe { _array5.add(i * 8) };
                     let _vec4 = _e3;

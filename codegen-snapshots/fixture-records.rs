@@ -11,10 +11,20 @@ pub mod witbind_fixtures {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A record with a single field.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Wrapper {
                 /// The wrapped value.
                 pub inner: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Wrapper>() != 4
+                    || ::core::mem::align_of::<Wrapper>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Wrapper` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A record of plain scalars (no owned data).
             #[derive(Clone, Copy, Debug)]
             pub struct Scalars {
@@ -133,7 +143,7 @@ pub mod witbind_fixtures {
                 let _len7 = _vec7.len();
                 let _vec10 = _f4;
                 let _len10 = _vec10.len();
-                let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
+                let _array10 = unsafe { ::witbind::rt::alloc_list(_len10, 8, 4) };
                 for (i, _e8) in _vec10.iter().enumerate() {
                     let _base8 = unsafe { _array10.add(i * 8) };
                     let _vec9 = _e8;
@@ -291,7 +301,7 @@ pub mod witbind_fixtures {
                 };
                 let _vec16 = _f10;
                 let _len16 = _vec16.len();
-                let _array16 = unsafe { ::witbind::rt::alloc(_len16 * 8, 4) };
+                let _array16 = unsafe { ::witbind::rt::alloc_list(_len16, 8, 4) };
                 for (i, _e14) in _vec16.iter().enumerate() {
                     let _base14 = unsafe { _array16.add(i * 8) };
                     let _vec15 = _e14;
@@ -334,7 +344,7 @@ pub mod witbind_fixtures {
                 };
                 let _vec43 = _f5;
                 let _len43 = _vec43.len();
-                let _array43 = unsafe { ::witbind::rt::alloc(_len43 * 48, 4) };
+                let _array43 = unsafe { ::witbind::rt::alloc_list(_len43, 48, 4) };
                 for (i, _e25) in _vec43.iter().enumerate() {
                     let _base25 = unsafe { _array43.add(i * 48) };
                     let Person {
@@ -354,7 +364,7 @@ pub mod witbind_fixtures {
                     };
                     let _vec34 = _f28;
                     let _len34 = _vec34.len();
-                    let _array34 = unsafe { ::witbind::rt::alloc(_len34 * 8, 4) };
+                    let _array34 = unsafe { ::witbind::rt::alloc_list(_len34, 8, 4) };
                     for (i, _e32) in _vec34.iter().enumerate() {
                         let _base32 = unsafe { _array34.add(i * 8) };
                         let _vec33 = _e32;
@@ -401,7 +411,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(56).cast::<*mut u8>() = _array43 };
                 let _vec52 = _f6;
                 let _len52 = _vec52.len();
-                let _array52 = unsafe { ::witbind::rt::alloc(_len52 * 32, 8) };
+                let _array52 = unsafe { ::witbind::rt::alloc_list(_len52, 32, 8) };
                 for (i, _e44) in _vec52.iter().enumerate() {
                     let _base44 = unsafe { _array52.add(i * 32) };
                     let (_t45, _t46) = _e44;

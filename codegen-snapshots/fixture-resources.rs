@@ -620,7 +620,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                 let _vec3 = &files;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -681,7 +681,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = files;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -728,7 +728,7 @@ pub mod witbind_fixtures {
                 let Bundle { main: _f2, others: _f3, parent: _f4 } = &b;
                 let _vec6 = _f3;
                 let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 4, 4) };
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 4, 4) };
                 for (i, _e5) in _vec6.iter().enumerate() {
                     let _base5 = unsafe { _array6.add(i * 4) };
                     unsafe {

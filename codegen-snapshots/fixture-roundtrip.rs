@@ -34,10 +34,86 @@ pub mod witbind_fixtures {
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Point {
                 pub x: i32,
                 pub y: i32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Point>() != 8
+                    || ::core::mem::align_of::<Point>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Point` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
+            /// Records of numbers, aligned to 1, 2, 4 and 8 bytes, with padding
+            /// (`align8` nests `align2`): witbind lays them out as the canonical
+            /// ABI does, so lists of them cross the boundary as one block.
+            #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
+            pub struct Align1 {
+                pub a: u8,
+                pub b: i8,
+                pub c: u8,
+            }
+            const _: () = {
+                if ::core::mem::size_of::<Align1>() != 3
+                    || ::core::mem::align_of::<Align1>() != 1
+                {
+                    ::core::panic!(
+                        "the layout of `Align1` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
+            #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
+            pub struct Align2 {
+                pub a: u16,
+                pub b: u8,
+            }
+            const _: () = {
+                if ::core::mem::size_of::<Align2>() != 4
+                    || ::core::mem::align_of::<Align2>() != 2
+                {
+                    ::core::panic!(
+                        "the layout of `Align2` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
+            #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
+            pub struct Align4 {
+                pub a: f32,
+                pub b: u16,
+            }
+            const _: () = {
+                if ::core::mem::size_of::<Align4>() != 8
+                    || ::core::mem::align_of::<Align4>() != 4
+                {
+                    ::core::panic!(
+                        "the layout of `Align4` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
+            #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
+            pub struct Align8 {
+                pub a: u8,
+                pub b: f64,
+                pub c: Align2,
+                pub d: i64,
+            }
+            const _: () = {
+                if ::core::mem::size_of::<Align8>() != 32
+                    || ::core::mem::align_of::<Align8>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Align8` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Records, lists and options nested in each other.
             #[derive(Clone, Debug)]
             pub struct Nested {
@@ -158,6 +234,10 @@ pub mod witbind_fixtures {
             pub type Color = super::types::Color;
             pub type Small = super::types::Small;
             pub type Full = super::types::Full;
+            pub type Align1 = super::types::Align1;
+            pub type Align2 = super::types::Align2;
+            pub type Align4 = super::types::Align4;
+            pub type Align8 = super::types::Align8;
             pub fn echo_bool(v: bool) -> bool {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-bool", (i32), i32
@@ -321,7 +401,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec4 = v;
                 let _len4 = _vec4.len();
-                let _array4 = unsafe { ::witbind::rt::alloc(_len4 * 8, 4) };
+                let _array4 = unsafe { ::witbind::rt::alloc_list(_len4, 8, 4) };
                 for (i, _e2) in _vec4.iter().enumerate() {
                     let _base2 = unsafe { _array4.add(i * 8) };
                     let _vec3 = _e2;
@@ -363,31 +443,88 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let _vec5 = v;
-                let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
-                for (i, _e2) in _vec5.iter().enumerate() {
-                    let _base2 = unsafe { _array5.add(i * 8) };
-                    let Point { x: _f3, y: _f4 } = _e2;
-                    unsafe { *_base2.cast::<i32>() = ::witbind::rt::as_i32(_f3) };
-                    unsafe { *_base2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f4) };
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
                 }
-                let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_array5, _len5, _ptr6) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _array12 = _l7;
-                let _len12 = _l8;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base9 = unsafe { _array12.add(i * 8) };
-                    let _l10 = unsafe { *_base9.cast::<i32>() };
-                    let _l11 = unsafe { *_base9.add(4).cast::<i32>() };
-                    _list12.push(Point { x: _l10, y: _l11 });
+            }
+            pub fn echo_align1(v: &[Align1]) -> ::witbind::rt::Vec<Align1> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-align1", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align1>(), _l5, _l5)
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                _list12
+            }
+            pub fn echo_align2(v: &[Align2]) -> ::witbind::rt::Vec<Align2> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-align2", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align2>(), _l5, _l5)
+                }
+            }
+            pub fn echo_align4(v: &[Align4]) -> ::witbind::rt::Vec<Align4> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-align4", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align4>(), _l5, _l5)
+                }
+            }
+            pub fn echo_align8(v: &[Align8]) -> ::witbind::rt::Vec<Align8> {
+                ::witbind::rt::wit_import!(
+                    "witbind-fixtures:roundtrip/host", "echo-align8", (ptr, len, ptr)
+                );
+                #[repr(align(4))]
+                struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
+                let _vec2 = v;
+                let _ptr2 = _vec2.as_ptr().cast::<u8>().cast_mut();
+                let _len2 = _vec2.len();
+                let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_ptr2, _len2, _ptr3) };
+                let _l4 = unsafe { *_ptr3.cast::<*mut u8>() };
+                let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Align8>(), _l5, _l5)
+                }
             }
             pub fn echo_nested_lists(
                 v: &[::witbind::rt::Vec<::witbind::rt::String>],
@@ -404,12 +541,12 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec6 = v;
                 let _len6 = _vec6.len();
-                let _array6 = unsafe { ::witbind::rt::alloc(_len6 * 8, 4) };
+                let _array6 = unsafe { ::witbind::rt::alloc_list(_len6, 8, 4) };
                 for (i, _e2) in _vec6.iter().enumerate() {
                     let _base2 = unsafe { _array6.add(i * 8) };
                     let _vec5 = _e2;
                     let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                     for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;
@@ -749,118 +886,102 @@ pub mod witbind_fixtures {
                 let _vec7 = _f2;
                 let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
                 let _len7 = _vec7.len();
-                let _vec11 = _f3;
+                let _vec8 = _f3;
+                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                let _len8 = _vec8.len();
+                let _vec11 = _f4;
                 let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
-                for (i, _e8) in _vec11.iter().enumerate() {
-                    let _base8 = unsafe { _array11.add(i * 8) };
-                    let Point { x: _f9, y: _f10 } = _e8;
-                    unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                    unsafe {
-                        *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10)
-                    };
+                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
+                for (i, _e9) in _vec11.iter().enumerate() {
+                    let _base9 = unsafe { _array11.add(i * 8) };
+                    let _vec10 = _e9;
+                    let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
+                    let _len10 = _vec10.len();
+                    unsafe { *_base9.add(4).cast::<usize>() = _len10 };
+                    unsafe { *_base9.cast::<*mut u8>() = _ptr10 };
                 }
-                let _vec14 = _f4;
-                let _len14 = _vec14.len();
-                let _array14 = unsafe { ::witbind::rt::alloc(_len14 * 8, 4) };
-                for (i, _e12) in _vec14.iter().enumerate() {
-                    let _base12 = unsafe { _array14.add(i * 8) };
-                    let _vec13 = _e12;
-                    let _ptr13 = _vec13.as_ptr().cast::<u8>().cast_mut();
-                    let _len13 = _vec13.len();
-                    unsafe { *_base12.add(4).cast::<usize>() = _len13 };
-                    unsafe { *_base12.cast::<*mut u8>() = _ptr13 };
-                }
-                let (_v19, _v20, _v21) = match _f5 {
+                let (_v16, _v17, _v18) = match _f5 {
                     ::core::option::Option::None => (0i32, 0i32, 0i32),
-                    ::core::option::Option::Some(_e16) => {
-                        let Point { x: _f17, y: _f18 } = _e16;
-                        (1i32, ::witbind::rt::as_i32(_f17), ::witbind::rt::as_i32(_f18))
+                    ::core::option::Option::Some(_e13) => {
+                        let Point { x: _f14, y: _f15 } = _e13;
+                        (1i32, ::witbind::rt::as_i32(_f14), ::witbind::rt::as_i32(_f15))
                     }
                 };
-                let _vec22 = _f6;
-                let _ptr22 = _vec22.as_ptr().cast::<u8>().cast_mut();
-                let _len22 = _vec22.len();
-                let _ptr23 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                let _vec19 = _f6;
+                let _ptr19 = _vec19.as_ptr().cast::<u8>().cast_mut();
+                let _len19 = _vec19.len();
+                let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(
                         _ptr7,
                         _len7,
+                        _ptr8,
+                        _len8,
                         _array11,
                         _len11,
-                        _array14,
-                        _len14,
-                        _v19,
-                        _v20,
-                        _v21,
-                        _ptr22,
-                        _len22,
-                        _ptr23,
+                        _v16,
+                        _v17,
+                        _v18,
+                        _ptr19,
+                        _len19,
+                        _ptr20,
                     )
                 };
                 unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                let _l24 = unsafe { *_ptr23.cast::<*mut u8>() };
-                let _l25 = unsafe { *_ptr23.add(4).cast::<usize>() };
-                let _string26 = unsafe {
+                let _l21 = unsafe { *_ptr20.cast::<*mut u8>() };
+                let _l22 = unsafe { *_ptr20.add(4).cast::<usize>() };
+                let _string23 = unsafe {
                     ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l24.cast::<u8>(), _l25, _l25),
+                        ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22),
                     )
                 };
-                let _l27 = unsafe { *_ptr23.add(8).cast::<*mut u8>() };
-                let _l28 = unsafe { *_ptr23.add(12).cast::<usize>() };
-                let _array32 = _l27;
-                let _len32 = _l28;
-                let mut _list32 = ::witbind::rt::Vec::with_capacity(_len32);
-                for i in 0.._len32 {
-                    let _base29 = unsafe { _array32.add(i * 8) };
-                    let _l30 = unsafe { *_base29.cast::<i32>() };
-                    let _l31 = unsafe { *_base29.add(4).cast::<i32>() };
-                    _list32.push(Point { x: _l30, y: _l31 });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array32, _len32 * 8, 4) };
-                let _l33 = unsafe { *_ptr23.add(16).cast::<*mut u8>() };
-                let _l34 = unsafe { *_ptr23.add(20).cast::<usize>() };
-                let _array39 = _l33;
-                let _len39 = _l34;
-                let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
-                for i in 0.._len39 {
-                    let _base35 = unsafe { _array39.add(i * 8) };
-                    let _l36 = unsafe { *_base35.cast::<*mut u8>() };
-                    let _l37 = unsafe { *_base35.add(4).cast::<usize>() };
-                    _list39
+                let _l24 = unsafe { *_ptr20.add(8).cast::<*mut u8>() };
+                let _l25 = unsafe { *_ptr20.add(12).cast::<usize>() };
+                let _list26 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l24.cast::<Point>(), _l25, _l25)
+                };
+                let _l27 = unsafe { *_ptr20.add(16).cast::<*mut u8>() };
+                let _l28 = unsafe { *_ptr20.add(20).cast::<usize>() };
+                let _array33 = _l27;
+                let _len33 = _l28;
+                let mut _list33 = ::witbind::rt::Vec::with_capacity(_len33);
+                for i in 0.._len33 {
+                    let _base29 = unsafe { _array33.add(i * 8) };
+                    let _l30 = unsafe { *_base29.cast::<*mut u8>() };
+                    let _l31 = unsafe { *_base29.add(4).cast::<usize>() };
+                    _list33
                         .push(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l36.cast::<u8>(),
-                                    _l37,
-                                    _l37,
+                                    _l30.cast::<u8>(),
+                                    _l31,
+                                    _l31,
                                 ),
                             )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array39, _len39 * 8, 4) };
-                let _l40 = unsafe { *_ptr23.add(24).cast::<u8>() };
-                let _v45 = match _l40 {
+                unsafe { ::witbind::rt::cabi_dealloc(_array33, _len33 * 8, 4) };
+                let _l34 = unsafe { *_ptr20.add(24).cast::<u8>() };
+                let _v39 = match _l34 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l43 = unsafe { *_ptr23.add(28).cast::<i32>() };
-                        let _l44 = unsafe { *_ptr23.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l43, y: _l44 })
+                        let _l37 = unsafe { *_ptr20.add(28).cast::<i32>() };
+                        let _l38 = unsafe { *_ptr20.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l37, y: _l38 })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 };
-                let _l46 = unsafe { *_ptr23.add(36).cast::<*mut u8>() };
-                let _l47 = unsafe { *_ptr23.add(40).cast::<usize>() };
-                let _list48 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l46.cast::<u8>(), _l47, _l47)
+                let _l40 = unsafe { *_ptr20.add(36).cast::<*mut u8>() };
+                let _l41 = unsafe { *_ptr20.add(40).cast::<usize>() };
+                let _list42 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l40.cast::<u8>(), _l41, _l41)
                 };
                 Nested {
-                    name: _string26,
-                    points: _list32,
-                    tags: _list39,
-                    inner: _v45,
-                    bytes: _list48,
+                    name: _string23,
+                    points: _list26,
+                    tags: _list33,
+                    inner: _v39,
+                    bytes: _list42,
                 }
             }
             pub fn echo_shape(v: &Shape) -> Shape {
@@ -949,7 +1070,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec11 = v;
                 let _len11 = _vec11.len();
-                let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 16, 8) };
+                let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 16, 8) };
                 for (i, _e2) in _vec11.iter().enumerate() {
                     let _base2 = unsafe { _array11.add(i * 16) };
                     match _e2 {
@@ -1211,6 +1332,10 @@ pub mod exports {
                 pub type Color = super::super::super::super::witbind_fixtures::roundtrip::types::Color;
                 pub type Small = super::super::super::super::witbind_fixtures::roundtrip::types::Small;
                 pub type Full = super::super::super::super::witbind_fixtures::roundtrip::types::Full;
+                pub type Align1 = super::super::super::super::witbind_fixtures::roundtrip::types::Align1;
+                pub type Align2 = super::super::super::super::witbind_fixtures::roundtrip::types::Align2;
+                pub type Align4 = super::super::super::super::witbind_fixtures::roundtrip::types::Align4;
+                pub type Align8 = super::super::super::super::witbind_fixtures::roundtrip::types::Align8;
                 /// A counter implemented by the guest.
                 #[derive(Debug)]
                 #[repr(transparent)]
@@ -1368,6 +1493,18 @@ pub mod exports {
                     fn echo_points(
                         v: ::witbind::rt::Vec<Point>,
                     ) -> ::witbind::rt::Vec<Point>;
+                    fn echo_align1(
+                        v: ::witbind::rt::Vec<Align1>,
+                    ) -> ::witbind::rt::Vec<Align1>;
+                    fn echo_align2(
+                        v: ::witbind::rt::Vec<Align2>,
+                    ) -> ::witbind::rt::Vec<Align2>;
+                    fn echo_align4(
+                        v: ::witbind::rt::Vec<Align4>,
+                    ) -> ::witbind::rt::Vec<Align4>;
+                    fn echo_align8(
+                        v: ::witbind::rt::Vec<Align8>,
+                    ) -> ::witbind::rt::Vec<Align8>;
                     fn echo_nested_lists(
                         v: ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>,
                     ) -> ::witbind::rt::Vec<::witbind::rt::Vec<::witbind::rt::String>>;
@@ -1738,7 +1875,7 @@ pub mod exports {
                     let _ptr8 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec11 = _ret7;
                     let _len11 = _vec11.len();
-                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
+                    let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 8, 4) };
                     for (i, _e9) in ::core::iter::IntoIterator::into_iter(_vec11)
                         .enumerate()
                     {
@@ -1780,34 +1917,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array5 = arg0;
-                    let _len5 = arg1;
-                    let mut _list5 = ::witbind::rt::Vec::with_capacity(_len5);
-                    for i in 0.._len5 {
-                        let _base2 = unsafe { _array5.add(i * 8) };
-                        let _l3 = unsafe { *_base2.cast::<i32>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<i32>() };
-                        _list5.push(Point { x: _l3, y: _l4 });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array5, _len5 * 8, 4) };
-                    let _ret6 = __T::echo_points(_list5);
-                    let _ptr7 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec11 = _ret6;
-                    let _len11 = _vec11.len();
-                    let _array11 = unsafe { ::witbind::rt::alloc(_len11 * 8, 4) };
-                    for (i, _e8) in ::core::iter::IntoIterator::into_iter(_vec11)
-                        .enumerate()
-                    {
-                        let _base8 = unsafe { _array11.add(i * 8) };
-                        let Point { x: _f9, y: _f10 } = _e8;
-                        unsafe { *_base8.cast::<i32>() = ::witbind::rt::as_i32(_f9) };
-                        unsafe {
-                            *_base8.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f10)
-                        };
-                    }
-                    unsafe { *_ptr7.add(4).cast::<usize>() = _len11 };
-                    unsafe { *_ptr7.cast::<*mut u8>() = _array11 };
-                    _ptr7
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Point>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_points(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1817,6 +1941,154 @@ pub mod exports {
                     let _base5 = _l2;
                     let _len5 = _l3;
                     unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_align1_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Align1>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_align1(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_align1<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 3, 1) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_align2_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Align2>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_align2(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_align2<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 2) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_align4_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Align4>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_align4(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_align4<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn _export_echo_align8_cabi<__T: Guest>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
+                    #[repr(align(4))]
+                    struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
+                    static mut _RET_AREA: _RetArea = _RetArea(
+                        [::core::mem::MaybeUninit::uninit(); 8],
+                    );
+                    let _list2 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg0.cast::<Align8>(),
+                            arg1,
+                            arg1,
+                        )
+                    };
+                    let _ret3 = __T::echo_align8(_list2);
+                    let _ptr4 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec5 = (_ret3).into_boxed_slice();
+                    let _len5 = _vec5.len();
+                    let _ptr5 = ::witbind::rt::Box::into_raw(_vec5).cast::<u8>();
+                    unsafe { *_ptr4.add(4).cast::<usize>() = _len5 };
+                    unsafe { *_ptr4.cast::<*mut u8>() = _ptr5 };
+                    _ptr4
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, clippy::all)]
+                pub unsafe fn __post_return_echo_align8<__T: Guest>(arg0: *mut u8) {
+                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
+                    let _base5 = _l2;
+                    let _len5 = _l3;
+                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 32, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1863,14 +2135,16 @@ pub mod exports {
                     let _ptr12 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec17 = _ret11;
                     let _len17 = _vec17.len();
-                    let _array17 = unsafe { ::witbind::rt::alloc(_len17 * 8, 4) };
+                    let _array17 = unsafe { ::witbind::rt::alloc_list(_len17, 8, 4) };
                     for (i, _e13) in ::core::iter::IntoIterator::into_iter(_vec17)
                         .enumerate()
                     {
                         let _base13 = unsafe { _array17.add(i * 8) };
                         let _vec16 = _e13;
                         let _len16 = _vec16.len();
-                        let _array16 = unsafe { ::witbind::rt::alloc(_len16 * 8, 4) };
+                        let _array16 = unsafe {
+                            ::witbind::rt::alloc_list(_len16, 8, 4)
+                        };
                         for (i, _e14) in ::core::iter::IntoIterator::into_iter(_vec16)
                             .enumerate()
                         {
@@ -2285,118 +2559,105 @@ pub mod exports {
                             ),
                         )
                     };
-                    let _array6 = arg2;
-                    let _len6 = arg3;
-                    let mut _list6 = ::witbind::rt::Vec::with_capacity(_len6);
-                    for i in 0.._len6 {
-                        let _base3 = unsafe { _array6.add(i * 8) };
-                        let _l4 = unsafe { *_base3.cast::<i32>() };
-                        let _l5 = unsafe { *_base3.add(4).cast::<i32>() };
-                        _list6.push(Point { x: _l4, y: _l5 });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6, _len6 * 8, 4) };
-                    let _array11 = arg4;
-                    let _len11 = arg5;
-                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                    for i in 0.._len11 {
-                        let _base7 = unsafe { _array11.add(i * 8) };
-                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                        _list11
+                    let _list3 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(
+                            arg2.cast::<Point>(),
+                            arg3,
+                            arg3,
+                        )
+                    };
+                    let _array8 = arg4;
+                    let _len8 = arg5;
+                    let mut _list8 = ::witbind::rt::Vec::with_capacity(_len8);
+                    for i in 0.._len8 {
+                        let _base4 = unsafe { _array8.add(i * 8) };
+                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                        _list8
                             .push(unsafe {
                                 ::witbind::rt::string_lift(
                                     ::witbind::rt::Vec::from_raw_parts(
-                                        _l8.cast::<u8>(),
-                                        _l9,
-                                        _l9,
+                                        _l5.cast::<u8>(),
+                                        _l6,
+                                        _l6,
                                     ),
                                 )
                             });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                    let _v14 = match arg6 {
+                    unsafe { ::witbind::rt::cabi_dealloc(_array8, _len8 * 8, 4) };
+                    let _v11 = match arg6 {
                         0 => ::core::option::Option::None,
                         1 => ::core::option::Option::Some(Point { x: arg7, y: arg8 }),
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _list15 = unsafe {
+                    let _list12 = unsafe {
                         ::witbind::rt::Vec::from_raw_parts(
                             arg9.cast::<u8>(),
                             arg10,
                             arg10,
                         )
                     };
-                    let _ret16 = __T::echo_nested(Nested {
+                    let _ret13 = __T::echo_nested(Nested {
                         name: _string2,
-                        points: _list6,
-                        tags: _list11,
-                        inner: _v14,
-                        bytes: _list15,
+                        points: _list3,
+                        tags: _list8,
+                        inner: _v11,
+                        bytes: _list12,
                     });
-                    let _ptr17 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let Nested {
-                        name: _f18,
-                        points: _f19,
-                        tags: _f20,
-                        inner: _f21,
-                        bytes: _f22,
-                    } = _ret16;
-                    let _vec23 = (_f18).into_bytes().into_boxed_slice();
-                    let _len23 = _vec23.len();
-                    let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
-                    unsafe { *_ptr17.add(4).cast::<usize>() = _len23 };
-                    unsafe { *_ptr17.cast::<*mut u8>() = _ptr23 };
-                    let _vec27 = _f19;
-                    let _len27 = _vec27.len();
-                    let _array27 = unsafe { ::witbind::rt::alloc(_len27 * 8, 4) };
-                    for (i, _e24) in ::core::iter::IntoIterator::into_iter(_vec27)
+                        name: _f15,
+                        points: _f16,
+                        tags: _f17,
+                        inner: _f18,
+                        bytes: _f19,
+                    } = _ret13;
+                    let _vec20 = (_f15).into_bytes().into_boxed_slice();
+                    let _len20 = _vec20.len();
+                    let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
+                    unsafe { *_ptr14.add(4).cast::<usize>() = _len20 };
+                    unsafe { *_ptr14.cast::<*mut u8>() = _ptr20 };
+                    let _vec21 = (_f16).into_boxed_slice();
+                    let _len21 = _vec21.len();
+                    let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
+                    unsafe { *_ptr14.add(12).cast::<usize>() = _len21 };
+                    unsafe { *_ptr14.add(8).cast::<*mut u8>() = _ptr21 };
+                    let _vec24 = _f17;
+                    let _len24 = _vec24.len();
+                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 8, 4) };
+                    for (i, _e22) in ::core::iter::IntoIterator::into_iter(_vec24)
                         .enumerate()
                     {
-                        let _base24 = unsafe { _array27.add(i * 8) };
-                        let Point { x: _f25, y: _f26 } = _e24;
-                        unsafe { *_base24.cast::<i32>() = ::witbind::rt::as_i32(_f25) };
-                        unsafe {
-                            *_base24.add(4).cast::<i32>() = ::witbind::rt::as_i32(_f26)
-                        };
+                        let _base22 = unsafe { _array24.add(i * 8) };
+                        let _vec23 = (_e22).into_bytes().into_boxed_slice();
+                        let _len23 = _vec23.len();
+                        let _ptr23 = ::witbind::rt::Box::into_raw(_vec23).cast::<u8>();
+                        unsafe { *_base22.add(4).cast::<usize>() = _len23 };
+                        unsafe { *_base22.cast::<*mut u8>() = _ptr23 };
                     }
-                    unsafe { *_ptr17.add(12).cast::<usize>() = _len27 };
-                    unsafe { *_ptr17.add(8).cast::<*mut u8>() = _array27 };
-                    let _vec30 = _f20;
-                    let _len30 = _vec30.len();
-                    let _array30 = unsafe { ::witbind::rt::alloc(_len30 * 8, 4) };
-                    for (i, _e28) in ::core::iter::IntoIterator::into_iter(_vec30)
-                        .enumerate()
-                    {
-                        let _base28 = unsafe { _array30.add(i * 8) };
-                        let _vec29 = (_e28).into_bytes().into_boxed_slice();
-                        let _len29 = _vec29.len();
-                        let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
-                        unsafe { *_base28.add(4).cast::<usize>() = _len29 };
-                        unsafe { *_base28.cast::<*mut u8>() = _ptr29 };
-                    }
-                    unsafe { *_ptr17.add(20).cast::<usize>() = _len30 };
-                    unsafe { *_ptr17.add(16).cast::<*mut u8>() = _array30 };
-                    match _f21 {
+                    unsafe { *_ptr14.add(20).cast::<usize>() = _len24 };
+                    unsafe { *_ptr14.add(16).cast::<*mut u8>() = _array24 };
+                    match _f18 {
                         ::core::option::Option::None => {
-                            unsafe { *_ptr17.add(24).cast::<u8>() = 0u8 };
+                            unsafe { *_ptr14.add(24).cast::<u8>() = 0u8 };
                         }
-                        ::core::option::Option::Some(_e32) => {
-                            unsafe { *_ptr17.add(24).cast::<u8>() = 1u8 };
-                            let Point { x: _f33, y: _f34 } = _e32;
+                        ::core::option::Option::Some(_e26) => {
+                            unsafe { *_ptr14.add(24).cast::<u8>() = 1u8 };
+                            let Point { x: _f27, y: _f28 } = _e26;
                             unsafe {
-                                *_ptr17.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f33)
+                                *_ptr14.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f27)
                             };
                             unsafe {
-                                *_ptr17.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f34)
+                                *_ptr14.add(32).cast::<i32>() = ::witbind::rt::as_i32(_f28)
                             };
                         }
                     };
-                    let _vec35 = (_f22).into_boxed_slice();
-                    let _len35 = _vec35.len();
-                    let _ptr35 = ::witbind::rt::Box::into_raw(_vec35).cast::<u8>();
-                    unsafe { *_ptr17.add(40).cast::<usize>() = _len35 };
-                    unsafe { *_ptr17.add(36).cast::<*mut u8>() = _ptr35 };
-                    _ptr17
+                    let _vec29 = (_f19).into_boxed_slice();
+                    let _len29 = _vec29.len();
+                    let _ptr29 = ::witbind::rt::Box::into_raw(_vec29).cast::<u8>();
+                    unsafe { *_ptr14.add(40).cast::<usize>() = _len29 };
+                    unsafe { *_ptr14.add(36).cast::<*mut u8>() = _ptr29 };
+                    _ptr14
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2581,7 +2842,7 @@ pub mod exports {
                     let _ptr19 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     let _vec29 = _ret18;
                     let _len29 = _vec29.len();
-                    let _array29 = unsafe { ::witbind::rt::alloc(_len29 * 16, 8) };
+                    let _array29 = unsafe { ::witbind::rt::alloc_list(_len29, 16, 8) };
                     for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec29)
                         .enumerate()
                     {
@@ -3093,6 +3354,38 @@ pub mod exports {
                             unsafe extern "C" fn post_return_echo_points(arg0: *mut u8) {
                                 unsafe { $($path_to_types)*::__post_return_echo_points::<$ty>(arg0) }
                             }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align1")]
+                            unsafe extern "C" fn export_echo_align1(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_align1_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align1")]
+                            unsafe extern "C" fn post_return_echo_align1(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_align1::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align2")]
+                            unsafe extern "C" fn export_echo_align2(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_align2_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align2")]
+                            unsafe extern "C" fn post_return_echo_align2(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_align2::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align4")]
+                            unsafe extern "C" fn export_echo_align4(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_align4_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align4")]
+                            unsafe extern "C" fn post_return_echo_align4(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_align4::<$ty>(arg0) }
+                            }
+                            #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-align8")]
+                            unsafe extern "C" fn export_echo_align8(arg0: *mut u8, arg1: usize) -> *mut u8 {
+                                unsafe { $($path_to_types)*::_export_echo_align8_cabi::<$ty>(arg0, arg1) }
+                            }
+                            #[unsafe(export_name = "cabi_post_witbind-fixtures:roundtrip/guest#echo-align8")]
+                            unsafe extern "C" fn post_return_echo_align8(arg0: *mut u8) {
+                                unsafe { $($path_to_types)*::__post_return_echo_align8::<$ty>(arg0) }
+                            }
                             #[unsafe(export_name = "witbind-fixtures:roundtrip/guest#echo-nested-lists")]
                             unsafe extern "C" fn export_echo_nested_lists(
                                 arg0: *mut u8,
@@ -3368,7 +3661,7 @@ const _: () = {
 #[used]
 #[doc(hidden)]
 #[allow(clippy::octal_escapes)]
-static __WITBIND_COMPONENT_TYPE: [u8; 3109] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBD\x17\x01A\x02\x01A\r\x01B\x13\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01p\x01\x01ps\x01k\x01\x01p}\x01r\x05\x04names\x06points\x02\x04tags\x03\x05inner\x04\x05bytes\x05\x04\0\x06nested\x03\0\x06\x01q\x05\x06circle\x01u\0\x04rect\x01\x01\0\x05empty\0\0\x05named\x01s\0\x03big\x01w\0\x04\0\x05shape\x03\0\x08\x01o\x02uy\x01q\x05\x01a\x01}\0\x01b\x01v\0\x01c\x01w\0\x01d\x01s\0\x01e\x01\n\0\x04\0\x05mixed\x03\0\x0B\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\r\x01n\x03\x01a\x01b\x01c\x04\0\x05small\x03\0\x0F\x01n \x02f0\x02f1\x02f2\x02f3\x02f4\x02f5\x02f6\x02f7\x02f8\x02f9\x03f10\x03f11\x03f12\x03f13\x03f14\x03f15\x03f16\x03f17\x03f18\x03f19\x03f20\x03f21\x03f22\x03f23\x03f24\x03f25\x03f26\x03f27\x03f28\x03f29\x03f30\x03f31\x04\0\x04full\x03\0\x11\x03\0 witbind-fixtures:roundtrip/types\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06nested\x02\x03\0\0\x05shape\x02\x03\0\0\x05mixed\x02\x03\0\0\x05color\x02\x03\0\0\x05small\x02\x03\0\0\x04full\x01Bc\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x0E\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x0F\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x10\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x11\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x12\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x13\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x14\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x15\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x16\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01\x17\x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01\x18\x01@\x01\x01vt\0t\x04\0\techo-char\x01\x19\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01\x1A\x01p}\x01@\x01\x01v\x1B\0\x1B\x04\0\necho-bytes\x01\x1C\x01py\x01@\x01\x01v\x1D\0\x1D\x04\0\techo-u32s\x01\x1E\x01pu\x01@\x01\x01v\x1F\0\x1F\x04\0\techo-f64s\x01 \x01ps\x01@\x01\x01v!\0!\x04\0\x0Cecho-strings\x01\"\x01p\x01\x01@\x01\x01v#\0#\x04\0\x0Becho-points\x01$\x01p!\x01@\x01\x01v%\0%\x04\0\x11echo-nested-lists\x01&\x01ks\x01@\x01\x01v'\0'\x04\0\x0Fecho-opt-string\x01(\x01ky\x01k)\x01@\x01\x01v*\0*\x04\0\x0Cecho-opt-opt\x01+\x01j\x01s\x01\t\x01@\x01\x01v,\0,\x04\0\recho-res-full\x01-\x01j\0\0\x01@\x01\x01v.\0.\x04\0\recho-res-unit\x01/\x01j\0\x01s\x01@\x01\x01v0\x000\x04\0\x0Cecho-res-err\x011\x01j\x01w\0\x01@\x01\x01v2\x002\x04\0\x0Becho-res-ok\x013\x01o\x03}su\x01@\x01\x01v4\x004\x04\0\necho-tuple\x015\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x016\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x017\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x018\x01p\x05\x01@\x01\x01v9\09\x04\0\x0Becho-shapes\x01:\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01;\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01<\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01=\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01>\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0\x1D\x04\0\techo-many\x01?\x03\0\x1Fwitbind-fixtures:roundtrip/host\x05\x08\x01Bw\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x04\0\x07counter\x03\x01\x01i\x0E\x01@\x01\x05starty\0\x0F\x04\0\x14[constructor]counter\x01\x10\x01h\x0E\x01@\x01\x04self\x11\0y\x04\0\x19[method]counter.increment\x01\x12\x04\0\x15[method]counter.value\x01\x12\x01@\x02\x04self\x11\x05other\x11\x01\0\x04\0\x18[method]counter.add-from\x01\x13\x01@\x02\x01a\x0F\x01b\x0F\0\x0F\x04\0\x15[static]counter.merge\x01\x14\x01j\x01\x0F\x01s\x01@\x01\x04texts\0\x15\x04\0\x15[static]counter.parse\x01\x16\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x17\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x18\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x19\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x1A\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x1B\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x1C\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x1D\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x1E\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x1F\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01 \x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01!\x01@\x01\x01vt\0t\x04\0\techo-char\x01\"\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01#\x01p}\x01@\x01\x01v$\0$\x04\0\necho-bytes\x01%\x01py\x01@\x01\x01v&\0&\x04\0\techo-u32s\x01'\x01pu\x01@\x01\x01v(\0(\x04\0\techo-f64s\x01)\x01ps\x01@\x01\x01v*\0*\x04\0\x0Cecho-strings\x01+\x01p\x01\x01@\x01\x01v,\0,\x04\0\x0Becho-points\x01-\x01p*\x01@\x01\x01v.\0.\x04\0\x11echo-nested-lists\x01/\x01ks\x01@\x01\x01v0\x000\x04\0\x0Fecho-opt-string\x011\x01ky\x01k2\x01@\x01\x01v3\x003\x04\0\x0Cecho-opt-opt\x014\x01j\x01s\x01\t\x01@\x01\x01v5\x005\x04\0\recho-res-full\x016\x01j\0\0\x01@\x01\x01v7\x007\x04\0\recho-res-unit\x018\x01j\0\x01s\x01@\x01\x01v9\09\x04\0\x0Cecho-res-err\x01:\x01j\x01w\0\x01@\x01\x01v;\0;\x04\0\x0Becho-res-ok\x01<\x01o\x03}su\x01@\x01\x01v=\0=\x04\0\necho-tuple\x01>\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x01?\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x01@\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x01A\x01p\x05\x01@\x01\x01v\xC2\0\0\xC2\0\x04\0\x0Becho-shapes\x01C\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01D\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01E\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01F\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01G\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0&\x04\0\techo-many\x01H\x01@\0\0y\x04\0\x10dropped-counters\x01I\x04\0\x0Cmemory-pages\x01I\x01@\0\0x\x04\0\x0Cheap-balance\x01J\x04\0 witbind-fixtures:roundtrip/guest\x05\t\x04\0$witbind-fixtures:roundtrip/roundtrip\x04\0\x0B\x0F\x01\0\troundtrip\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
+static __WITBIND_COMPONENT_TYPE: [u8; 3622] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xBE\x1B\x01A\x02\x01A\x11\x01B\x1B\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01r\x03\x01a}\x01b~\x01c}\x04\0\x06align1\x03\0\x02\x01r\x02\x01a{\x01b}\x04\0\x06align2\x03\0\x04\x01r\x02\x01av\x01b{\x04\0\x06align4\x03\0\x06\x01r\x04\x01a}\x01bu\x01c\x05\x01dx\x04\0\x06align8\x03\0\x08\x01p\x01\x01ps\x01k\x01\x01p}\x01r\x05\x04names\x06points\n\x04tags\x0B\x05inner\x0C\x05bytes\r\x04\0\x06nested\x03\0\x0E\x01q\x05\x06circle\x01u\0\x04rect\x01\x01\0\x05empty\0\0\x05named\x01s\0\x03big\x01w\0\x04\0\x05shape\x03\0\x10\x01o\x02uy\x01q\x05\x01a\x01}\0\x01b\x01v\0\x01c\x01w\0\x01d\x01s\0\x01e\x01\x12\0\x04\0\x05mixed\x03\0\x13\x01m\x03\x03red\x05green\x04blue\x04\0\x05color\x03\0\x15\x01n\x03\x01a\x01b\x01c\x04\0\x05small\x03\0\x17\x01n \x02f0\x02f1\x02f2\x02f3\x02f4\x02f5\x02f6\x02f7\x02f8\x02f9\x03f10\x03f11\x03f12\x03f13\x03f14\x03f15\x03f16\x03f17\x03f18\x03f19\x03f20\x03f21\x03f22\x03f23\x03f24\x03f25\x03f26\x03f27\x03f28\x03f29\x03f30\x03f31\x04\0\x04full\x03\0\x19\x03\0 witbind-fixtures:roundtrip/types\x05\0\x02\x03\0\0\x05point\x02\x03\0\0\x06nested\x02\x03\0\0\x05shape\x02\x03\0\0\x05mixed\x02\x03\0\0\x05color\x02\x03\0\0\x05small\x02\x03\0\0\x04full\x02\x03\0\0\x06align1\x02\x03\0\0\x06align2\x02\x03\0\0\x06align4\x02\x03\0\0\x06align8\x01Bw\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x02\x03\x02\x01\x08\x04\0\x06align1\x03\0\x0E\x02\x03\x02\x01\t\x04\0\x06align2\x03\0\x10\x02\x03\x02\x01\n\x04\0\x06align4\x03\0\x12\x02\x03\x02\x01\x0B\x04\0\x06align8\x03\0\x14\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x16\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01\x17\x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01\x18\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\x19\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01\x1A\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01\x1B\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01\x1C\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01\x1D\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01\x1E\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01\x1F\x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01 \x01@\x01\x01vt\0t\x04\0\techo-char\x01!\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01\"\x01p}\x01@\x01\x01v#\0#\x04\0\necho-bytes\x01$\x01py\x01@\x01\x01v%\0%\x04\0\techo-u32s\x01&\x01pu\x01@\x01\x01v'\0'\x04\0\techo-f64s\x01(\x01ps\x01@\x01\x01v)\0)\x04\0\x0Cecho-strings\x01*\x01p\x01\x01@\x01\x01v+\0+\x04\0\x0Becho-points\x01,\x01p\x0F\x01@\x01\x01v-\0-\x04\0\x0Becho-align1\x01.\x01p\x11\x01@\x01\x01v/\0/\x04\0\x0Becho-align2\x010\x01p\x13\x01@\x01\x01v1\x001\x04\0\x0Becho-align4\x012\x01p\x15\x01@\x01\x01v3\x003\x04\0\x0Becho-align8\x014\x01p)\x01@\x01\x01v5\x005\x04\0\x11echo-nested-lists\x016\x01ks\x01@\x01\x01v7\x007\x04\0\x0Fecho-opt-string\x018\x01ky\x01k9\x01@\x01\x01v:\0:\x04\0\x0Cecho-opt-opt\x01;\x01j\x01s\x01\t\x01@\x01\x01v<\0<\x04\0\recho-res-full\x01=\x01j\0\0\x01@\x01\x01v>\0>\x04\0\recho-res-unit\x01?\x01j\0\x01s\x01@\x01\x01v\xC0\0\0\xC0\0\x04\0\x0Cecho-res-err\x01A\x01j\x01w\0\x01@\x01\x01v\xC2\0\0\xC2\0\x04\0\x0Becho-res-ok\x01C\x01o\x03}su\x01@\x01\x01v\xC4\0\0\xC4\0\x04\0\necho-tuple\x01E\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x01F\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x01G\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x01H\x01p\x05\x01@\x01\x01v\xC9\0\0\xC9\0\x04\0\x0Becho-shapes\x01J\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01K\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01L\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01M\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01N\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0%\x04\0\techo-many\x01O\x03\0\x1Fwitbind-fixtures:roundtrip/host\x05\x0C\x01B\x8B\x01\x02\x03\x02\x01\x01\x04\0\x05point\x03\0\0\x02\x03\x02\x01\x02\x04\0\x06nested\x03\0\x02\x02\x03\x02\x01\x03\x04\0\x05shape\x03\0\x04\x02\x03\x02\x01\x04\x04\0\x05mixed\x03\0\x06\x02\x03\x02\x01\x05\x04\0\x05color\x03\0\x08\x02\x03\x02\x01\x06\x04\0\x05small\x03\0\n\x02\x03\x02\x01\x07\x04\0\x04full\x03\0\x0C\x02\x03\x02\x01\x08\x04\0\x06align1\x03\0\x0E\x02\x03\x02\x01\t\x04\0\x06align2\x03\0\x10\x02\x03\x02\x01\n\x04\0\x06align4\x03\0\x12\x02\x03\x02\x01\x0B\x04\0\x06align8\x03\0\x14\x04\0\x07counter\x03\x01\x01i\x16\x01@\x01\x05starty\0\x17\x04\0\x14[constructor]counter\x01\x18\x01h\x16\x01@\x01\x04self\x19\0y\x04\0\x19[method]counter.increment\x01\x1A\x04\0\x15[method]counter.value\x01\x1A\x01@\x02\x04self\x19\x05other\x19\x01\0\x04\0\x18[method]counter.add-from\x01\x1B\x01@\x02\x01a\x17\x01b\x17\0\x17\x04\0\x15[static]counter.merge\x01\x1C\x01j\x01\x17\x01s\x01@\x01\x04texts\0\x1D\x04\0\x15[static]counter.parse\x01\x1E\x01@\x01\x01v\x7F\0\x7F\x04\0\techo-bool\x01\x1F\x01@\x01\x01v~\0~\x04\0\x07echo-s8\x01 \x01@\x01\x01v}\0}\x04\0\x07echo-u8\x01!\x01@\x01\x01v|\0|\x04\0\x08echo-s16\x01\"\x01@\x01\x01v{\0{\x04\0\x08echo-u16\x01#\x01@\x01\x01vz\0z\x04\0\x08echo-s32\x01$\x01@\x01\x01vy\0y\x04\0\x08echo-u32\x01%\x01@\x01\x01vx\0x\x04\0\x08echo-s64\x01&\x01@\x01\x01vw\0w\x04\0\x08echo-u64\x01'\x01@\x01\x01vv\0v\x04\0\x08echo-f32\x01(\x01@\x01\x01vu\0u\x04\0\x08echo-f64\x01)\x01@\x01\x01vt\0t\x04\0\techo-char\x01*\x01@\x01\x01vs\0s\x04\0\x0Becho-string\x01+\x01p}\x01@\x01\x01v,\0,\x04\0\necho-bytes\x01-\x01py\x01@\x01\x01v.\0.\x04\0\techo-u32s\x01/\x01pu\x01@\x01\x01v0\x000\x04\0\techo-f64s\x011\x01ps\x01@\x01\x01v2\x002\x04\0\x0Cecho-strings\x013\x01p\x01\x01@\x01\x01v4\x004\x04\0\x0Becho-points\x015\x01p\x0F\x01@\x01\x01v6\x006\x04\0\x0Becho-align1\x017\x01p\x11\x01@\x01\x01v8\08\x04\0\x0Becho-align2\x019\x01p\x13\x01@\x01\x01v:\0:\x04\0\x0Becho-align4\x01;\x01p\x15\x01@\x01\x01v<\0<\x04\0\x0Becho-align8\x01=\x01p2\x01@\x01\x01v>\0>\x04\0\x11echo-nested-lists\x01?\x01ks\x01@\x01\x01v\xC0\0\0\xC0\0\x04\0\x0Fecho-opt-string\x01A\x01ky\x01k\xC2\0\x01@\x01\x01v\xC3\0\0\xC3\0\x04\0\x0Cecho-opt-opt\x01D\x01j\x01s\x01\t\x01@\x01\x01v\xC5\0\0\xC5\0\x04\0\recho-res-full\x01F\x01j\0\0\x01@\x01\x01v\xC7\0\0\xC7\0\x04\0\recho-res-unit\x01H\x01j\0\x01s\x01@\x01\x01v\xC9\0\0\xC9\0\x04\0\x0Cecho-res-err\x01J\x01j\x01w\0\x01@\x01\x01v\xCB\0\0\xCB\0\x04\0\x0Becho-res-ok\x01L\x01o\x03}su\x01@\x01\x01v\xCD\0\0\xCD\0\x04\0\necho-tuple\x01N\x01@\x01\x01v\x01\0\x01\x04\0\necho-point\x01O\x01@\x01\x01v\x03\0\x03\x04\0\x0Becho-nested\x01P\x01@\x01\x01v\x05\0\x05\x04\0\necho-shape\x01Q\x01p\x05\x01@\x01\x01v\xD2\0\0\xD2\0\x04\0\x0Becho-shapes\x01S\x01@\x01\x01v\t\0\t\x04\0\necho-color\x01T\x01@\x01\x01v\x0B\0\x0B\x04\0\necho-small\x01U\x01@\x01\x01v\r\0\r\x04\0\techo-full\x01V\x01@\x01\x01v\x07\0\x07\x04\0\necho-mixed\x01W\x01@\x11\x02a0y\x02a1y\x02a2y\x02a3y\x02a4y\x02a5y\x02a6y\x02a7y\x02a8y\x02a9y\x03a10y\x03a11y\x03a12y\x03a13y\x03a14y\x03a15y\x03a16y\0.\x04\0\techo-many\x01X\x01@\0\0y\x04\0\x10dropped-counters\x01Y\x04\0\x0Cmemory-pages\x01Y\x01@\0\0x\x04\0\x0Cheap-balance\x01Z\x04\0 witbind-fixtures:roundtrip/guest\x05\r\x04\0$witbind-fixtures:roundtrip/roundtrip\x04\0\x0B\x0F\x01\0\troundtrip\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is
 /// used.

@@ -173,7 +173,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
                 let _vec5 = x;
                 let _len5 = _vec5.len();
-                let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                 for (i, _e2) in _vec5.iter().enumerate() {
                     let _base2 = unsafe { _array5.add(i * 8) };
                     let (_t3, _t4) = _e2;

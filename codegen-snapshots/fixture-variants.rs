@@ -172,7 +172,9 @@ pub mod witbind_fixtures {
                     Shape::Polygon(_e6) => {
                         let _vec10 = _e6;
                         let _len10 = _vec10.len();
-                        let _array10 = unsafe { ::witbind::rt::alloc(_len10 * 8, 4) };
+                        let _array10 = unsafe {
+                            ::witbind::rt::alloc_list(_len10, 8, 4)
+                        };
                         for (i, _e7) in _vec10.iter().enumerate() {
                             let _base7 = unsafe { _array10.add(i * 8) };
                             let (_t8, _t9) = _e7;
@@ -318,7 +320,7 @@ pub mod witbind_fixtures {
                                 let _vec15 = _e11;
                                 let _len15 = _vec15.len();
                                 let _array15 = unsafe {
-                                    ::witbind::rt::alloc(_len15 * 8, 4)
+                                    ::witbind::rt::alloc_list(_len15, 8, 4)
                                 };
                                 for (i, _e12) in _vec15.iter().enumerate() {
                                     let _base12 = unsafe { _array15.add(i * 8) };
@@ -506,7 +508,7 @@ pub mod witbind_fixtures {
                 >::new();
                 let _vec22 = x;
                 let _len22 = _vec22.len();
-                let _array22 = unsafe { ::witbind::rt::alloc(_len22 * 24, 8) };
+                let _array22 = unsafe { ::witbind::rt::alloc_list(_len22, 24, 8) };
                 for (i, _e2) in _vec22.iter().enumerate() {
                     let _base2 = unsafe { _array22.add(i * 24) };
                     match _e2 {
@@ -551,7 +553,7 @@ pub mod witbind_fixtures {
                                     let _vec16 = _e12;
                                     let _len16 = _vec16.len();
                                     let _array16 = unsafe {
-                                        ::witbind::rt::alloc(_len16 * 8, 4)
+                                        ::witbind::rt::alloc_list(_len16, 8, 4)
                                     };
                                     for (i, _e13) in _vec16.iter().enumerate() {
                                         let _base13 = unsafe { _array16.add(i * 8) };

@@ -91,7 +91,7 @@ impl Session {
         let _len6 = _vec6.len();
         let _vec9 = _f3;
         let _len9 = _vec9.len();
-        let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+        let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
         for (i, _e7) in _vec9.iter().enumerate() {
             let _base7 = unsafe { _array9.add(i * 8) };
             let _vec8 = _e7;
@@ -137,7 +137,7 @@ pub fn configure(
     let _len6 = _vec6.len();
     let _vec9 = _f3;
     let _len9 = _vec9.len();
-    let _array9 = unsafe { ::witbind::rt::alloc(_len9 * 8, 4) };
+    let _array9 = unsafe { ::witbind::rt::alloc_list(_len9, 8, 4) };
     for (i, _e7) in _vec9.iter().enumerate() {
         let _base7 = unsafe { _array9.add(i * 8) };
         let _vec8 = _e7;
@@ -222,12 +222,22 @@ pub mod clock {
     static __FORCE_SECTION_REF: fn() = super::__link_custom_section_describing_imports;
     /// A moment in time.
     #[derive(Clone, Copy, Debug)]
+    #[repr(C)]
     pub struct Instant {
         /// Seconds since the epoch.
         pub seconds: u64,
         /// Nanoseconds within the second.
         pub nanos: u32,
     }
+    const _: () = {
+        if ::core::mem::size_of::<Instant>() != 16
+            || ::core::mem::align_of::<Instant>() != 8
+        {
+            ::core::panic!(
+                "the layout of `Instant` on this target is not its canonical ABI layout"
+            );
+        }
+    };
     /// The current time.
     pub fn now() -> Instant {
         ::witbind::rt::wit_import!("clock", "now", (ptr));

@@ -591,7 +591,7 @@ pub mod wasi {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -1593,10 +1593,20 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Datetime {
                 pub seconds: u64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Datetime>() != 16
+                    || ::core::mem::align_of::<Datetime>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Datetime` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly
@@ -2189,12 +2199,22 @@ pub mod wasi {
             /// A 128-bit hash value, split into parts because wasm doesn't have a
             /// 128-bit integer type.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct MetadataHashValue {
                 /// 64 bits of a 128-bit hash value.
                 pub lower: u64,
                 /// Another 64 bits of a 128-bit hash value.
                 pub upper: u64,
             }
+            const _: () = {
+                if ::core::mem::size_of::<MetadataHashValue>() != 16
+                    || ::core::mem::align_of::<MetadataHashValue>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `MetadataHashValue` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A descriptor is a reference to a filesystem object, which may be a file,
             /// directory, named pipe, special file, or other object on which filesystem
             /// calls may be made.
@@ -5260,7 +5280,7 @@ pub mod wasi {
                     );
                     let _vec28 = datagrams;
                     let _len28 = _vec28.len();
-                    let _array28 = unsafe { ::witbind::rt::alloc(_len28 * 44, 4) };
+                    let _array28 = unsafe { ::witbind::rt::alloc_list(_len28, 44, 4) };
                     for (i, _e2) in _vec28.iter().enumerate() {
                         let _base2 = unsafe { _array28.add(i * 44) };
                         let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;

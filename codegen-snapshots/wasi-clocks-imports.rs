@@ -102,7 +102,7 @@ pub mod wasi {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -211,10 +211,20 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Datetime {
                 pub seconds: u64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Datetime>() != 16
+                    || ::core::mem::align_of::<Datetime>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Datetime` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly

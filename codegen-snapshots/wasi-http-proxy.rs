@@ -127,7 +127,7 @@ pub mod wasi {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -1225,10 +1225,20 @@ pub mod wasi {
             static __FORCE_SECTION_REF: fn() = super::super::super::__link_custom_section_describing_imports;
             /// A time and date in seconds plus nanoseconds.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Datetime {
                 pub seconds: u64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Datetime>() != 16
+                    || ::core::mem::align_of::<Datetime>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Datetime` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly
@@ -1617,7 +1627,7 @@ pub mod wasi {
                     );
                     let _vec7 = entries;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
                     for (i, _e2) in _vec7.iter().enumerate() {
                         let _base2 = unsafe { _array7.add(i * 16) };
                         let (_t3, _t4) = _e2;
@@ -1751,7 +1761,7 @@ pub mod wasi {
                     let _len2 = _vec2.len();
                     let _vec5 = value;
                     let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                     for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;

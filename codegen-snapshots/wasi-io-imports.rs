@@ -198,7 +198,7 @@ pub mod wasi {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {

@@ -198,7 +198,7 @@ pub mod wasi {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _vec3 = in_;
                 let _len3 = _vec3.len();
-                let _array3 = unsafe { ::witbind::rt::alloc(_len3 * 4, 4) };
+                let _array3 = unsafe { ::witbind::rt::alloc_list(_len3, 4, 4) };
                 for (i, _e2) in _vec3.iter().enumerate() {
                     let _base2 = unsafe { _array3.add(i * 4) };
                     unsafe {
@@ -2601,7 +2601,7 @@ pub mod wasi {
                     );
                     let _vec28 = datagrams;
                     let _len28 = _vec28.len();
-                    let _array28 = unsafe { ::witbind::rt::alloc(_len28 * 44, 4) };
+                    let _array28 = unsafe { ::witbind::rt::alloc_list(_len28, 44, 4) };
                     for (i, _e2) in _vec28.iter().enumerate() {
                         let _base2 = unsafe { _array28.add(i * 44) };
                         let OutgoingDatagram { data: _f3, remote_address: _f4 } = _e2;

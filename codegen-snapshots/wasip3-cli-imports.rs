@@ -866,10 +866,20 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Instant {
                 pub seconds: i64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Instant>() != 16
+                    || ::core::mem::align_of::<Instant>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Instant` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly
@@ -1218,12 +1228,22 @@ pub mod wasi {
             /// A 128-bit hash value, split into parts because wasm doesn't have a
             /// 128-bit integer type.
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct MetadataHashValue {
                 /// 64 bits of a 128-bit hash value.
                 pub lower: u64,
                 /// Another 64 bits of a 128-bit hash value.
                 pub upper: u64,
             }
+            const _: () = {
+                if ::core::mem::size_of::<MetadataHashValue>() != 16
+                    || ::core::mem::align_of::<MetadataHashValue>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `MetadataHashValue` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// A descriptor is a reference to a filesystem object, which may be a file,
             /// directory, named pipe, special file, or other object on which filesystem
             /// calls may be made.

@@ -153,10 +153,20 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Instant {
                 pub seconds: i64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Instant>() != 16
+                    || ::core::mem::align_of::<Instant>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Instant` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly

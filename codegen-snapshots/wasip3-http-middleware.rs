@@ -223,10 +223,20 @@ pub mod wasi {
             /// [POSIX's Seconds Since the Epoch]: https://pubs.opengroup.org/onlinepubs/9699919799/xrat/V4_xbd_chap04.html#tag_21_04_16
             /// [Unix Time]: https://en.wikipedia.org/wiki/Unix_time
             #[derive(Clone, Copy, Debug)]
+            #[repr(C)]
             pub struct Instant {
                 pub seconds: i64,
                 pub nanoseconds: u32,
             }
+            const _: () = {
+                if ::core::mem::size_of::<Instant>() != 16
+                    || ::core::mem::align_of::<Instant>() != 8
+                {
+                    ::core::panic!(
+                        "the layout of `Instant` on this target is not its canonical ABI layout"
+                    );
+                }
+            };
             /// Read the current value of the clock.
             ///
             /// This clock is not monotonic, therefore calling this function repeatedly
@@ -540,7 +550,7 @@ pub mod wasi {
                     );
                     let _vec7 = entries;
                     let _len7 = _vec7.len();
-                    let _array7 = unsafe { ::witbind::rt::alloc(_len7 * 16, 4) };
+                    let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 16, 4) };
                     for (i, _e2) in _vec7.iter().enumerate() {
                         let _base2 = unsafe { _array7.add(i * 16) };
                         let (_t3, _t4) = _e2;
@@ -697,7 +707,7 @@ pub mod wasi {
                     let _len2 = _vec2.len();
                     let _vec5 = value;
                     let _len5 = _vec5.len();
-                    let _array5 = unsafe { ::witbind::rt::alloc(_len5 * 8, 4) };
+                    let _array5 = unsafe { ::witbind::rt::alloc_list(_len5, 8, 4) };
                     for (i, _e3) in _vec5.iter().enumerate() {
                         let _base3 = unsafe { _array5.add(i * 8) };
                         let _vec4 = _e3;

@@ -24,7 +24,7 @@ use crate::bindings::exports::witbind_fixtures::roundtrip::guest::{
 };
 use crate::bindings::witbind_fixtures::roundtrip::host;
 use crate::bindings::witbind_fixtures::roundtrip::types::{
-    Color, Full, Mixed, Nested, Point, Shape, Small,
+    Align1, Align2, Align4, Align8, Color, Full, Mixed, Nested, Point, Shape, Small,
 };
 
 struct Component;
@@ -87,6 +87,18 @@ impl Guest for Component {
     }
     fn echo_points(v: Vec<Point>) -> Vec<Point> {
         host::echo_points(&v)
+    }
+    fn echo_align1(v: Vec<Align1>) -> Vec<Align1> {
+        host::echo_align1(&v)
+    }
+    fn echo_align2(v: Vec<Align2>) -> Vec<Align2> {
+        host::echo_align2(&v)
+    }
+    fn echo_align4(v: Vec<Align4>) -> Vec<Align4> {
+        host::echo_align4(&v)
+    }
+    fn echo_align8(v: Vec<Align8>) -> Vec<Align8> {
+        host::echo_align8(&v)
     }
     fn echo_nested_lists(v: Vec<Vec<String>>) -> Vec<Vec<String>> {
         host::echo_nested_lists(&v)

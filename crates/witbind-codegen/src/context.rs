@@ -190,6 +190,39 @@ impl<'a> Cx<'a> {
         self.chains.get(&(scope, func.name.clone())).copied()
     }
 
+    /// Whether values of `ty` have the same layout in Rust as in the
+    /// canonical ABI, so that lists of them cross the boundary as one
+    /// block: numbers, fixed-length lists of such values, and records of
+    /// them, which witbind defines with `#[repr(C)]` (C's layout rules are
+    /// the canonical ABI's for these). Not records taken from elsewhere
+    /// (`with`) or given another `repr` by the user. `bool`, `char`,
+    /// enums and flags have invalid bit patterns, so they are lifted one by
+    /// one.
+    pub(crate) fn is_plain(&self, ty: &wit_bindgen_core::wit_parser::Type, scope: Scope) -> bool {
+        use wit_bindgen_core::wit_parser::Type;
+        let id = match ty {
+            Type::Id(id) => wit_bindgen_core::dealias(self.resolve, *id),
+            other => return crate::abi::is_canonical_element(other),
+        };
+        match &self.resolve.types[id].kind {
+            TypeDefKind::FixedLengthList(element, len) => *len > 0 && self.is_plain(element, scope),
+            TypeDefKind::Record(record) => {
+                !record.fields.is_empty()
+                    && self.names.remapped_type(self.resolve, id).is_none()
+                    && !self.names.is_remapped(self.resolve, id, scope)
+                    && !self
+                        .type_attrs(id)
+                        .iter()
+                        .any(|attr| attr.path().is_ident("repr"))
+                    && record
+                        .fields
+                        .iter()
+                        .all(|field| self.is_plain(&field.ty, scope))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether `func` is left out (`skip`).
     pub(crate) fn skipped(&self, func: &Function) -> bool {
         self.opts

@@ -16,9 +16,11 @@
 //! guest's arguments and writing fresh results the way a host does, with
 //! resource tables for the imported `counter` and the exported `thing`.
 //!
-//! The layouts are wasm32's, so this only runs on a 32-bit target:
+//! The layouts are wasm32's, so this only runs on a 32-bit target whose C
+//! layout is wasm32's (records of numbers are `#[repr(C)]` and cross as
+//! one block; ARM aligns `u64` and `f64` to 8 bytes, i686 does not):
 //! `cargo +nightly miri test --manifest-path tests/miri/Cargo.toml --target
-//! i686-unknown-linux-gnu`.
+//! armv7-unknown-linux-gnueabihf`.
 #![cfg(target_pointer_width = "32")]
 
 pub mod bindings {
@@ -31,7 +33,7 @@ use std::cell::RefCell;
 use std::sync::Mutex;
 
 use bindings::exports::witbind_fixtures::glue::echo::{
-    Color, Counter, Guest, GuestThing, Perms, Person, Shape, Thing, ThingBorrow,
+    Color, Counter, Guest, GuestThing, Pad, Perms, Person, Shape, Thing, ThingBorrow,
 };
 
 /// Echoes every value back.
@@ -76,6 +78,9 @@ impl Guest for Echo {
     }
     fn fixed(a: [u16; 3]) -> [u16; 3] {
         a
+    }
+    fn pads(p: Vec<Pad>) -> Vec<Pad> {
+        p
     }
     type Thing = MyThing;
     fn consume(t: Thing) -> String {
@@ -362,6 +367,35 @@ mod tests {
         }
     }
 
+    /// `list<pad>`: records of numbers cross as one block (24 bytes each:
+    /// `a` at 0, `b` at 8, `c` at 16), taken over without copying.
+    #[test]
+    fn records_of_numbers() {
+        unsafe {
+            let array = alloc(3 * 24, 8);
+            for i in 0..3 {
+                let pad = array.add(i * 24);
+                *pad = i as u8;
+                *pad.add(8).cast::<f64>() = i as f64 / 2.0;
+                *pad.add(16).cast::<u16>() = 1000 + i as u16;
+            }
+            let ret = api::_export_pads_cabi::<Echo>(array, 3);
+            let back = *ret.cast::<*mut u8>();
+            assert_eq!(*ret.add(4).cast::<usize>(), 3);
+            for i in 0..3 {
+                let pad = back.add(i * 24);
+                assert_eq!(*pad, i as u8);
+                assert_eq!(*pad.add(8).cast::<f64>(), i as f64 / 2.0);
+                assert_eq!(*pad.add(16).cast::<u16>(), 1000 + i as u16);
+            }
+            api::__post_return_pads::<Echo>(ret);
+
+            let ret = api::_export_pads_cabi::<Echo>(alloc(0, 8), 0);
+            assert_eq!(*ret.add(4).cast::<usize>(), 0);
+            api::__post_return_pads::<Echo>(ret);
+        }
+    }
+
     #[test]
     #[should_panic(expected = "invalid `bool`")]
     fn an_invalid_bool_panics() {
@@ -514,6 +548,21 @@ mod host {
         }
     }
 
+    /// `list<pad>`: 24-byte elements aligned to 8, copied as they are.
+    #[unsafe(export_name = "witbind-fixtures:glue/host::pads")]
+    unsafe extern "C" fn pads(ptr: *mut u8, len: usize, ret: *mut u8) {
+        unsafe {
+            let array = alloc(len * 24, 8);
+            for i in 0..len {
+                let (from, to) = (ptr.add(i * 24), array.add(i * 24));
+                *to = *from;
+                *to.add(8).cast::<f64>() = *from.add(8).cast::<f64>();
+                *to.add(16).cast::<u16>() = *from.add(16).cast::<u16>();
+            }
+            put_pair(ret, (array, len));
+        }
+    }
+
     #[unsafe(export_name = "witbind-fixtures:glue/host::fixed")]
     unsafe extern "C" fn fixed(a: i32, b: i32, c: i32, ret: *mut u8) {
         unsafe {
@@ -622,7 +671,7 @@ mod both_ways {
 
     use super::bindings::exports::witbind_fixtures::glue::echo as api;
     use super::bindings::witbind_fixtures::glue::host::{
-        self, Color, Counter, Perms, Person, Shape,
+        self, Color, Counter, Pad, Perms, Person, Shape,
     };
     use super::mem::*;
     use super::{Echo, MyThing, DROPPED};
@@ -676,6 +725,20 @@ mod both_ways {
         let counts = BTreeMap::from([("a".to_string(), 1), ("b".to_string(), 2)]);
         assert_eq!(host::counts(&counts), counts);
         assert_eq!(host::fixed([1, 2, 65535]), [1, 2, 65535]);
+        let pads = [
+            Pad { a: 1, b: 2.5, c: 3 },
+            Pad {
+                a: 255,
+                b: -0.0,
+                c: 65535,
+            },
+        ];
+        let back = host::pads(&pads);
+        assert_eq!(back.len(), 2);
+        for (a, b) in pads.iter().zip(&back) {
+            assert_eq!((a.a, a.b, a.c), (b.a, b.b, b.c));
+        }
+        assert!(host::pads(&[]).is_empty());
     }
 
     #[test]

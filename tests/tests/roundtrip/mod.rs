@@ -19,7 +19,7 @@ mod bindings {
 
 use bindings::witbind_fixtures::roundtrip::{host, types};
 use bindings::Roundtrip;
-use types::{Color, Full, Mixed, Nested, Point, Shape, Small};
+use types::{Align1, Align2, Align4, Align8, Color, Full, Mixed, Nested, Point, Shape, Small};
 
 /// The host side of `interface host`: every function returns its argument.
 pub struct Echo;
@@ -79,6 +79,18 @@ impl host::Host for Echo {
         v
     }
     fn echo_points(&mut self, v: Vec<Point>) -> Vec<Point> {
+        v
+    }
+    fn echo_align1(&mut self, v: Vec<Align1>) -> Vec<Align1> {
+        v
+    }
+    fn echo_align2(&mut self, v: Vec<Align2>) -> Vec<Align2> {
+        v
+    }
+    fn echo_align4(&mut self, v: Vec<Align4>) -> Vec<Align4> {
+        v
+    }
+    fn echo_align8(&mut self, v: Vec<Align8>) -> Vec<Align8> {
         v
     }
     fn echo_nested_lists(&mut self, v: Vec<Vec<String>>) -> Vec<Vec<String>> {
@@ -349,6 +361,80 @@ pub fn strings_and_lists(rt: &mut Roundtripper) {
             // 8 bytes each: 1 MiB of records.
             (0..(MIB / 8) as i32)
                 .map(|i| Point { x: i, y: -i })
+                .collect::<Vec<_>>(),
+        ]
+    );
+    // Records of numbers (one block each way), every alignment: empty, one,
+    // and 1 MiB of them.
+    assert_roundtrips!(
+        rt,
+        call_echo_align1,
+        &[
+            Vec::new(),
+            vec![Align1 {
+                a: 1,
+                b: -2,
+                c: 255
+            }],
+            (0..MIB / 3)
+                .map(|i| Align1 {
+                    a: i as u8,
+                    b: (i as i8).wrapping_neg(),
+                    c: (i >> 8) as u8
+                })
+                .collect::<Vec<_>>(),
+        ]
+    );
+    assert_roundtrips!(
+        rt,
+        call_echo_align2,
+        &[
+            Vec::new(),
+            vec![Align2 { a: u16::MAX, b: 7 }],
+            (0..MIB / 4)
+                .map(|i| Align2 {
+                    a: i as u16,
+                    b: (i >> 16) as u8
+                })
+                .collect::<Vec<_>>(),
+        ]
+    );
+    assert_roundtrips!(
+        rt,
+        call_echo_align4,
+        &[
+            Vec::new(),
+            vec![Align4 { a: -0.5, b: 3 }],
+            (0..MIB / 8)
+                .map(|i| Align4 {
+                    a: i as f32,
+                    b: i as u16
+                })
+                .collect::<Vec<_>>(),
+        ]
+    );
+    let align2 = |i: usize| Align2 {
+        a: (i * 3) as u16,
+        b: i as u8,
+    };
+    assert_roundtrips!(
+        rt,
+        call_echo_align8,
+        &[
+            Vec::new(),
+            vec![Align8 {
+                a: 9,
+                b: f64::MAX,
+                c: align2(1),
+                d: i64::MIN
+            }],
+            (0..MIB / 32)
+                .map(|i| Align8 {
+                    a: i as u8,
+                    b: i as f64 / 3.0,
+                    c: align2(i),
+                    d: -(i as i64)
+                })
                 .collect::<Vec<_>>(),
         ]
     );

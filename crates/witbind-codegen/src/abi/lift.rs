@@ -73,9 +73,10 @@ impl FnBindgen<'_, '_> {
             "list",
             // SAFETY: the host wrote `#len` elements at `#op`, in memory it allocated through our
             // `cabi_realloc` (the Rust global allocator) with exactly `#len * size` bytes and the
-            // element's alignment, and the list is now ours. The element is a number
-            // (`is_canonical_element`), whose Rust size and alignment are its canonical ones, so
-            // this is the layout of a `Vec` of capacity `#len`; an empty list still gets a
+            // element's alignment, and the list is now ours. The element is plain (`Cx::is_plain`:
+            // a number, or a `#[repr(C)]` record of them whose size and alignment are checked at
+            // compile time to be its canonical ones), so this is the layout of a `Vec` of capacity
+            // `#len`, and every bit pattern is a valid element; an empty list still gets a
             // non-null, aligned pointer from `cabi_realloc`.
             quote!(unsafe { #rt::Vec::from_raw_parts(#op.cast::<#element>(), #len, #len) }),
         );

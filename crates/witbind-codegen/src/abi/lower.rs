@@ -214,6 +214,7 @@ impl FnBindgen<'_, '_> {
         let (size, align) = (self.cx.info.size(element), self.cx.info.align(element));
         let [vec, len, array] = self.tmps(&["vec", "len", "array"]);
         let align_lit = Literal::usize_unsuffixed(align);
+        let size_lit = Literal::usize_unsuffixed(size);
         let bytes = scaled(&quote!(#len), size);
         let offset = scaled(&quote!(i), size);
         let Block {
@@ -230,8 +231,8 @@ impl FnBindgen<'_, '_> {
             let #vec = #value;
             let #len = #vec.len();
             // SAFETY: `#align_lit` is the element's canonical ABI alignment, a power of two
-            // (`rt::alloc`'s only requirement).
-            let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
+            // (`rt::alloc_list`'s only requirement).
+            let #array = unsafe { #rt::alloc_list(#len, #size_lit, #align_lit) };
             for (i, #elem) in #elements.enumerate() {
                 // SAFETY: a `Vec` or slice yields exactly its `len()` elements, so `i < #len` and
                 // element `i` starts inside the `#len * size`-byte array allocated above.

@@ -29,6 +29,7 @@ impl FnBindgen<'_, '_> {
         let (size, align) = self.entry_layout(key, value);
         let [entries, len, array, written] = self.tmps(&["entries", "len", "array", "written"]);
         let align_lit = Literal::usize_unsuffixed(align);
+        let size_lit = Literal::usize_unsuffixed(size);
         let bytes = scaled(&quote!(#len), size);
         let offset = scaled(&quote!(i), size);
         let Block {
@@ -42,8 +43,8 @@ impl FnBindgen<'_, '_> {
             let #entries = ::core::iter::IntoIterator::into_iter(#map);
             let #len = ::core::iter::ExactSizeIterator::len(&#entries);
             // SAFETY: `#align_lit` is the entry's canonical ABI alignment, a power of two
-            // (`rt::alloc`'s only requirement).
-            let #array = unsafe { #rt::alloc(#bytes, #align_lit) };
+            // (`rt::alloc_list`'s only requirement).
+            let #array = unsafe { #rt::alloc_list(#len, #size_lit, #align_lit) };
             let mut #written = 0;
             // At most `#len` entries, whatever the iterator says: it is a safe trait.
             for (#key, #value) in #entries.take(#len) {

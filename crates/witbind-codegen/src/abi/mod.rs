@@ -728,7 +728,7 @@ impl Bindgen for FnBindgen<'_, '_> {
     }
 
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
-        is_canonical_element(element)
+        self.cx.is_plain(element, self.scope)
     }
 }
 

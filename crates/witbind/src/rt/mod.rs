@@ -73,8 +73,9 @@ pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         return core::ptr::without_provenance_mut(align);
     }
-    // SAFETY: callers pass a power-of-two alignment and the size fits the
-    // canonical ABI's 32-bit address space.
+    // SAFETY: callers pass a power-of-two alignment, and sizes no larger
+    // than `isize::MAX`: constant return areas and arrays from
+    // `alloc_list`, which checks.
     let layout = unsafe { Layout::from_size_align_unchecked(size, align) };
     // SAFETY: `layout`'s size is not zero (zero sizes returned above).
     let ptr = unsafe { alloc::alloc::alloc(layout) };
@@ -82,6 +83,26 @@ pub unsafe fn alloc(size: usize, align: usize) -> *mut u8 {
         alloc::alloc::handle_alloc_error(layout);
     }
     ptr
+}
+
+/// Allocates the array of a lowered list or map: `len` elements of
+/// `size` bytes aligned to `align` (see [`alloc()`]), panicking if the
+/// array would not fit in memory rather than letting `len * size` wrap.
+///
+/// # Safety
+/// `align` must be a power of two.
+pub unsafe fn alloc_list(len: usize, size: usize, align: usize) -> *mut u8 {
+    match len.checked_mul(size) {
+        // SAFETY: the caller passes a power-of-two alignment.
+        Some(bytes) if bytes <= isize::MAX as usize => unsafe { alloc(bytes, align) },
+        _ => list_too_large(len, size),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn list_too_large(len: usize, size: usize) -> ! {
+    panic!("a list of {len} elements of {size} bytes does not fit in memory")
 }
 
 /// Frees memory that was allocated by [`alloc()`] or by `cabi_realloc` on
