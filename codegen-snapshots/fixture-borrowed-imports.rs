@@ -469,9 +469,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:borrowed-imports/borrowed-imports:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 662] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xA7\x04\x01A\x02\x01A\t\x01B\x07\x04\0\rhandle-source\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x1A[constructor]handle-source\x01\x02\x01h\0\x01@\x01\x04self\x03\0y\x04\0\x18[method]handle-source.id\x01\x04\x03\0%witbind-fixtures:borrowed-imports/res\x05\0\x02\x03\0\0\rhandle-source\x03\0\rhandle-source\x03\0\x01\x01h\x02\x01@\x02\x01a\x03\x01b\x03\0y\x04\0\x03add\x01\x04\x01B\x19\x02\x03\x02\x01\x01\x04\0\rhandle-source\x03\0\0\x01h\x01\x01q\x02\x03one\x01\x02\0\x04none\0\0\x04\0\x04pick\x03\0\x03\x01r\x02\x06source\x02\x05labels\x04\0\x04lent\x03\0\x05\x01k\x02\x01r\x02\x05inner\x06\x04also\x07\x04\0\x07wrapper\x03\0\x08\x01@\x01\x01x\x02\0y\x04\0\x06single\x01\n\x01@\x01\x01x\x07\0y\x04\0\x05maybe\x01\x0B\x01@\x01\x01x\x04\0y\x04\0\x06choose\x01\x0C\x01p\x02\x01@\x01\x01x\r\0y\x04\0\x04many\x01\x0E\x01p\x07\x01@\x01\x01x\x0F\0y\x04\0\x06nested\x01\x10\x01p\x06\x01@\x02\x01x\t\x04more\x11\0y\x04\0\x07wrapped\x01\x12\x04\0%witbind-fixtures:borrowed-imports/api\x05\x05\x04\x002witbind-fixtures:borrowed-imports/borrowed-imports\x04\0\x0B\x16\x01\0\x10borrowed-imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -110,9 +110,8 @@ pub mod witbind_fixtures {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-attributes/opt-attributes@1.0.0:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 371] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x86\x02\x01A\x02\x01A\x06\x01B\x08\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01m\x02\x03red\x05green\x04\0\x05color\x03\0\x02\x01q\x02\x06circle\x01y\0\x06square\x01y\0\x04\0\x05shape\x03\0\x04\x01@\x03\x01s\x05\x02at\x01\x01c\x03\x01\0\x04\0\x04draw\x01\x06\x03\0,witbind-fixtures:opt-attributes/shapes@1.0.0\x05\0\x01m\x02\x03low\x04high\x03\0\x05level\x03\0\x01\x01@\x01\x01l\x02\x01\0\x03\0\tset-level\x01\x03\x04\x004witbind-fixtures:opt-attributes/opt-attributes@1.0.0\x04\0\x0B\x14\x01\0\x0Eopt-attributes\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

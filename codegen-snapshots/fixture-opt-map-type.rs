@@ -414,9 +414,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-map-type/opt-map-type:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 416] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB5\x02\x01A\x02\x01A\x04\x01B\x0B\x01csy\x04\0\x06counts\x03\0\0\x01ps\x01cy\x02\x01r\x01\x07entries\x03\x04\0\x05index\x03\0\x04\x01csy\x01@\x02\x01a\x01\x01b\x06\0\x01\x04\0\x05merge\x01\x07\x01@\0\0\x05\x04\0\x05build\x01\x08\x03\0\"witbind-fixtures:opt-map-type/maps\x05\0\x01B\x0B\x01csy\x04\0\x06counts\x03\0\0\x01ps\x01cy\x02\x01r\x01\x07entries\x03\x04\0\x05index\x03\0\x04\x01csy\x01@\x02\x01a\x01\x01b\x06\0\x01\x04\0\x05merge\x01\x07\x01@\0\0\x05\x04\0\x05build\x01\x08\x04\0\"witbind-fixtures:opt-map-type/maps\x05\x01\x04\0*witbind-fixtures:opt-map-type/opt-map-type\x04\0\x0B\x12\x01\0\x0Copt-map-type\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -387,9 +387,8 @@ pub mod exports {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-mutable-resources/opt-mutable-resources:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 427] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB7\x02\x01A\x02\x01A\x02\x01B\x0E\x04\0\x05stack\x03\x01\x01i\0\x01@\0\0\x01\x04\0\x12[constructor]stack\x01\x02\x01h\0\x01@\x02\x04self\x03\x01xy\x01\0\x04\0\x12[method]stack.push\x01\x04\x01ky\x01@\x01\x04self\x03\0\x05\x04\0\x11[method]stack.pop\x01\x06\x01@\x01\x04self\x03\0y\x04\0\x11[method]stack.len\x01\x07\x01C\x01\x04self\x03\0\x05\x04\0\x18[method]stack.peek-later\x01\x08\x04\0*witbind-fixtures:opt-mutable-resources/api\x05\0\x04\0<witbind-fixtures:opt-mutable-resources/opt-mutable-resources\x04\0\x0B\x1B\x01\0\x15opt-mutable-resources\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

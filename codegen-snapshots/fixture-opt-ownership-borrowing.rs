@@ -376,9 +376,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-ownership-borrowing/opt-ownership-borrowing:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 554] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB4\x03\x01A\x02\x01A\x06\x01B\x1C\x01ps\x01r\x02\x04names\x04tags\0\x04\0\nonly-param\x03\0\x01\x01q\x02\x01s\x01s\0\x01n\x01y\0\x04\0\x01v\x03\0\x03\x01r\x01\x04names\x04\0\x05named\x03\0\x05\x01csy\x04\0\x01m\x03\0\x07\x01r\x02\x01xy\x01yy\x04\0\x05point\x03\0\t\x04\0\x03res\x03\x01\x01i\x0B\x01r\x02\x01r\x0C\x01ss\x04\0\x05holds\x03\0\r\x01h\x0B\x01r\x02\x01r\x0F\x01ss\x04\0\x07bholder\x03\0\x10\x01@\0\0\x0C\x04\0\x10[constructor]res\x01\x12\x01@\x02\x01p\x02\x02pt\n\x01\0\x04\0\x04send\x01\x13\x01p\x06\x01ks\x01@\x07\x01b\0\x01c\x14\x01h\x04\x01l\x11\x01o\x15\x02mm\x08\x02hh\x0E\x01\0\x04\0\x01f\x01\x16\x01@\x01\x01n\x06\0\x06\x04\0\x04echo\x01\x17\x03\0,witbind-fixtures:opt-ownership-borrowing/api\x05\0\x02\x03\0\0\x05named\x03\0\x05named\x03\0\x01\x01@\x01\x01n\x02\0\x02\x04\0\necho-named\x01\x03\x04\0@witbind-fixtures:opt-ownership-borrowing/opt-ownership-borrowing\x04\0\x0B\x1D\x01\0\x17opt-ownership-borrowing\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -421,9 +421,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-raw-strings/opt-raw-strings:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 484] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF6\x02\x01A\x02\x01A\x07\x01B\n\x01ps\x01ks\x01r\x03\x04names\x04tags\0\x04note\x01\x04\0\x05named\x03\0\x02\x01@\x01\x07messages\x01\0\x04\0\x03log\x01\x04\x01@\x01\x03who\x03\0s\x04\0\x05greet\x01\x05\x01@\x01\x04texts\0\0\x04\0\x05parts\x01\x06\x03\0%witbind-fixtures:opt-raw-strings/text\x05\0\x01j\x01s\x01s\x01@\x01\x01ss\0\x01\x04\0\x04echo\x01\x02\x01B\n\x01ps\x01ks\x01r\x03\x04names\x04tags\0\x04note\x01\x04\0\x05named\x03\0\x02\x01@\x01\x07messages\x01\0\x04\0\x03log\x01\x04\x01@\x01\x03who\x03\0s\x04\0\x05greet\x01\x05\x01@\x01\x04texts\0\0\x04\0\x05parts\x01\x06\x04\0%witbind-fixtures:opt-raw-strings/text\x05\x03\x04\x000witbind-fixtures:opt-raw-strings/opt-raw-strings\x04\0\x0B\x15\x01\0\x0Fopt-raw-strings\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -211,9 +211,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:opt-std-feature/opt-std-feature:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 353] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xF3\x01\x01A\x02\x01A\x02\x01B\x0F\x01m\x02\x04busy\x04gone\x04\0\x04code\x03\0\0\x01r\x02\x04code\x01\x06details\x04\0\x07failure\x03\0\x02\x01q\x02\x04code\x01\x01\0\x05other\x01s\0\x04\0\x07problem\x03\0\x04\x01j\x01y\x01\x01\x01@\0\0\x06\x04\0\x01a\x01\x07\x01j\x01y\x01\x03\x01@\0\0\x08\x04\0\x01b\x01\t\x01j\x01y\x01\x05\x01@\0\0\n\x04\0\x01c\x01\x0B\x03\0'witbind-fixtures:opt-std-feature/errors\x05\0\x04\x000witbind-fixtures:opt-std-feature/opt-std-feature\x04\0\x0B\x15\x01\0\x0Fopt-std-feature\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

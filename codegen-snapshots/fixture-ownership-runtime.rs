@@ -306,9 +306,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:ownership-runtime/ownership-runtime:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 464] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xE0\x02\x01A\x02\x01A\x04\x01B\x10\x01ps\x01r\x02\x04names\x04tags\0\x04\0\x07only-in\x03\0\x01\x01py\x01r\x02\x04names\x05items\x03\x04\0\x04both\x03\0\x04\x01q\x03\x04text\x01s\0\x04many\x01\0\0\x07nothing\0\0\x04\0\x04pick\x03\0\x06\x01@\x02\x01a\x02\x01p\x07\0s\x04\0\x08describe\x01\x08\x01@\x01\x01b\x05\0\x05\x04\0\troundtrip\x01\t\x01p\0\x01ks\x01@\x02\x05parts\n\x03sep\x0B\0s\x04\0\x04join\x01\x0C\x03\0'witbind-fixtures:ownership-runtime/host\x05\0\x01B\x02\x01@\x01\x04names\0s\x04\0\x03run\x01\0\x04\0&witbind-fixtures:ownership-runtime/api\x05\x01\x04\x004witbind-fixtures:ownership-runtime/ownership-runtime\x04\0\x0B\x17\x01\0\x11ownership-runtime\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

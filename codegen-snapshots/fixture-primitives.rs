@@ -218,9 +218,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:primitives/primitives:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 598] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xED\x03\x01A\x02\x01A\x06\x01B \x01@\x01\x01x\x7F\0\x7F\x04\0\techo-bool\x01\0\x01@\x01\x01x~\0~\x04\0\x07echo-s8\x01\x01\x01@\x01\x01x|\0|\x04\0\x08echo-s16\x01\x02\x01@\x01\x01xz\0z\x04\0\x08echo-s32\x01\x03\x01@\x01\x01xx\0x\x04\0\x08echo-s64\x01\x04\x01@\x01\x01x}\0}\x04\0\x07echo-u8\x01\x05\x01@\x01\x01x{\0{\x04\0\x08echo-u16\x01\x06\x01@\x01\x01xy\0y\x04\0\x08echo-u32\x01\x07\x01@\x01\x01xw\0w\x04\0\x08echo-u64\x01\x08\x01@\x01\x01xv\0v\x04\0\x08echo-f32\x01\t\x01@\x01\x01xu\0u\x04\0\x08echo-f64\x01\n\x01@\x01\x01xt\0t\x04\0\techo-char\x01\x0B\x01@\x01\x01xs\0s\x04\0\x0Becho-string\x01\x0C\x01@\n\x01a}\x01bw\x01c\x7F\x01dv\x01e|\x01fu\x01gt\x01h~\x01is\x01jy\x01\0\x04\0\x05mixed\x01\r\x01@\0\x01\0\x04\0\x07nothing\x01\x0E\x01@\0\0w\x04\0\x08constant\x01\x0F\x03\0#witbind-fixtures:primitives/scalars\x05\0\x01@\x04\x01a~\x01b}\x01c|\x01d{\0z\x03\0\x05small\x01\x01\x01@\0\0s\x03\0\x08greeting\x01\x02\x04\0&witbind-fixtures:primitives/primitives\x04\0\x0B\x10\x01\0\nprimitives\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -796,9 +796,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:records/records:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 537] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xB3\x03\x01A\x02\x01A\x02\x01B\x1C\x01r\x01\x05innery\x04\0\x07wrapper\x03\0\0\x01r\x05\x07enabled\x7F\x05small}\x03bigw\x05ratiov\x07initialt\x04\0\x07scalars\x03\0\x02\x01ky\x01r\x02\x06streets\x0Bpostal-code\x04\x04\0\x07address\x03\0\x05\x01ps\x01ks\x01r\x05\x04names\x03age}\x06emails\x07\x08nickname\x08\x07address\x06\x04\0\x06person\x03\0\t\x01p\n\x01o\x02y\x03\x01p\x0C\x01r\x04\x04names\x04lead\n\x07members\x0B\x06scores\r\x04\0\x04team\x03\0\x0E\x01@\x01\x01x\x01\0\x01\x04\0\x0Cecho-wrapper\x01\x10\x01@\x01\x01x\x03\0\x03\x04\0\x0Cecho-scalars\x01\x11\x01@\x01\x01x\n\0\n\x04\0\x0Becho-person\x01\x12\x01@\x01\x01x\x0F\0\x0F\x04\0\techo-team\x01\x13\x01k\n\x01j\x01\x14\x01s\x01@\x01\x04names\0\x15\x04\0\x04find\x01\x16\x03\0\x1Fwitbind-fixtures:records/people\x05\0\x04\0 witbind-fixtures:records/records\x04\0\x0B\r\x01\0\x07records\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

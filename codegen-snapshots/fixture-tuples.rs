@@ -234,9 +234,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:tuples/tuples:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 402] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xAD\x02\x01A\x02\x01A\x02\x01B\x1C\x01o\x01y\x04\0\x06single\x03\0\0\x01o\x02su\x04\0\x04pair\x03\0\x02\x01o\x02}{\x01o\x01\x7F\x01o\x02s\x05\x01o\x02\x04\x06\x04\0\x06nested\x03\0\x07\x01@\x01\x01x\x01\0\x01\x04\0\x0Becho-single\x01\t\x01@\x01\x01x\x03\0\x03\x04\0\techo-pair\x01\n\x01@\x01\x01x\x08\0\x08\x04\0\x0Becho-nested\x01\x0B\x01p}\x01o\x08}w|vt\x7Fs\x0C\x01@\x01\x01x\r\0\r\x04\0\x04wide\x01\x0E\x01o\x02yy\x01p\x0F\x01o\x01s\x01k\x11\x01o\x02~~\x01o\x02sy\x01j\x01\x13\x01\x14\x01@\x02\x01x\x10\x01y\x12\0\x15\x04\0\rin-containers\x01\x16\x03\0\x1Dwitbind-fixtures:tuples/pairs\x05\0\x04\0\x1Ewitbind-fixtures:tuples/tuples\x04\0\x0B\x0C\x01\0\x06tuples\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -684,9 +684,8 @@ const _: () = {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:witbind-fixtures:variants/variants:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 612] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xFD\x03\x01A\x02\x01A\x02\x01B!\x01o\x02vv\x01p\0\x01q\x04\x06circle\x01v\0\trectangle\x01\0\0\x07polygon\x01\x01\0\x05named\x01s\0\x04\0\x05shape\x03\0\x02\x01q\x02\x02go\0\0\x04halt\0\0\x04\0\x06signal\x03\0\x04\x01k}\x01q\x05\x04tick\0\0\x05timer\x01w\0\x07message\x01s\0\x06nested\x01\x03\0\x05maybe\x01\x06\0\x04\0\x05event\x03\0\x07\x01q\x01\x02it\x01y\0\x04\0\x04only\x03\0\t\x01m\x01\x06single\x04\0\x04unit\x03\0\x0B\x01m\x04\x03red\x05green\x04blue\x16light-goldenrod-yellow\x04\0\x05color\x03\0\r\x01@\x01\x01x\x03\0\x03\x04\0\necho-shape\x01\x0F\x01@\x01\x01x\x05\0\x05\x04\0\x0Becho-signal\x01\x10\x01@\x01\x01x\x08\0\x08\x04\0\necho-event\x01\x11\x01@\x01\x01x\n\0\n\x04\0\techo-only\x01\x12\x01@\x01\x01x\x0C\0\x0C\x04\0\techo-unit\x01\x13\x01@\x01\x01x\x0E\0\x0E\x04\0\necho-color\x01\x14\x01p\x08\x01k\x0E\x01p\x03\x01j\x01\x17\x01\x0E\x01@\x02\x01x\x15\x01y\x16\0\x18\x04\0\ncontainers\x01\x19\x03\0 witbind-fixtures:variants/shapes\x05\0\x04\0\"witbind-fixtures:variants/variants\x04\0\x0B\x0E\x01\0\x08variants\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

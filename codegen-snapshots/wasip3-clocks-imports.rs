@@ -206,9 +206,8 @@ pub mod wasi {
 #[unsafe(
     link_section = "component-type:witbind:0.1.0:wasi:clocks/imports@0.3.2:encoded world"
 )]
-#[used]
 #[doc(hidden)]
-#[allow(clippy::octal_escapes)]
+#[allow(dead_code, clippy::octal_escapes)]
 static __WITBIND_COMPONENT_TYPE: [u8; 493] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x87\x03\x01A\x02\x01A\x07\x01B\x02\x01w\x04\0\x08duration\x03\0\0\x03\0\x17wasi:clocks/types@0.3.2\x05\0\x02\x03\0\0\x08duration\x01B\x0C\x02\x03\x02\x01\x01\x04\0\x08duration\x03\0\0\x01w\x04\0\x04mark\x03\0\x02\x01@\0\0\x03\x04\0\x03now\x01\x04\x01@\0\0\x01\x04\0\x0Eget-resolution\x01\x05\x01C\x01\x04when\x03\x01\0\x04\0\nwait-until\x01\x06\x01C\x01\x08how-long\x01\x01\0\x04\0\x08wait-for\x01\x07\x03\0!wasi:clocks/monotonic-clock@0.3.2\x05\x02\x01B\x08\x02\x03\x02\x01\x01\x04\0\x08duration\x03\0\0\x01r\x02\x07secondsx\x0Bnanosecondsy\x04\0\x07instant\x03\0\x02\x01@\0\0\x03\x04\0\x03now\x01\x04\x01@\0\0\x01\x04\0\x0Eget-resolution\x01\x05\x03\0\x1Ewasi:clocks/system-clock@0.3.2\x05\x03\x04\0\x19wasi:clocks/imports@0.3.2\x04\0\x0B\r\x01\0\x07imports\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.262.0";
 /// Referenced from every module of the bindings, so that the
 /// linker keeps the component type above whenever any of them is

@@ -50,9 +50,13 @@ pub(crate) fn component_type_section(
         // component type), which the component linker reads and removes; no code reads the static
         // or runs from the section.
         #[unsafe(link_section = #section)]
-        #[used]
+        // Not `#[used]`: that makes rustc also place a copy of the bytes in
+        // the module's data (memory the component would load for nothing).
+        // Statics are always emitted, and the section reaches the linker
+        // with the object file, which `__link_custom_section_describing_imports`
+        // makes sure is linked.
         #[doc(hidden)]
-        #[allow(clippy::octal_escapes)]
+        #[allow(dead_code, clippy::octal_escapes)]
         static __WITBIND_COMPONENT_TYPE: [u8; #len] = *#bytes;
     })
 }

@@ -25,7 +25,8 @@
 //! identifiers of single WIT names come from `ident`, docs from `docs`,
 //! clippy allows from `lints`, diagnostics from `error`. Both doors, the
 //! `generate!` macro and the `witbind` CLI, call [`generate`]; the CLI
-//! also calls [`format_file`].
+//! also formats (`format_file`, `bindgen`: the `format` feature, which
+//! the macro goes without so that its build skips prettyplease).
 #![warn(missing_docs)]
 
 mod abi;
@@ -37,6 +38,7 @@ mod encode;
 mod error;
 mod export_macro;
 mod exports;
+#[cfg(feature = "format")]
 mod format;
 mod ident;
 mod imports;
@@ -49,13 +51,16 @@ mod payloads;
 mod resources;
 #[cfg(test)]
 mod safety_comments;
+#[cfg(feature = "format")]
 mod split;
+mod tokens;
 mod typedefs;
 mod types;
 mod values;
 mod world;
 
 pub use error::{Blame, Diagnostic, Error};
+#[cfg(feature = "format")]
 pub use format::format_file;
 pub use load::{Features, Wit};
 pub use opts::{option, options_markdown, shell_quote, Doors, OptionSpec, Opts, Origin, OPTIONS};
@@ -93,6 +98,7 @@ pub enum Output<'a> {
     Split(&'a Path),
 }
 
+#[cfg(feature = "format")]
 /// Loads `paths`, selects `world` (see [`Wit::select_world`]), generates and
 /// formats the bindings: exactly what `witbind bindgen` prints.
 pub fn bindgen_file(
@@ -103,6 +109,7 @@ pub fn bindgen_file(
     bindgen_source(paths, world, opts, Output::Stdout)
 }
 
+#[cfg(feature = "format")]
 /// Like [`bindgen_file`], with the header's command naming `output`.
 pub fn bindgen_source(
     paths: &[impl AsRef<Path>],
@@ -113,6 +120,7 @@ pub fn bindgen_source(
     Ok(bindgen(paths, world, opts, output)?.source)
 }
 
+#[cfg(feature = "format")]
 /// Bindings formatted as one file, and the WIT files they were made from.
 #[derive(Debug, Clone)]
 pub struct Bindings {
@@ -122,6 +130,7 @@ pub struct Bindings {
     pub wit_files: Vec<std::path::PathBuf>,
 }
 
+#[cfg(feature = "format")]
 /// Loads `paths`, selects `world`, generates and formats the bindings (the
 /// header's command naming `output`).
 pub fn bindgen(
@@ -140,6 +149,7 @@ pub fn bindgen(
     })
 }
 
+#[cfg(feature = "format")]
 /// The bindings as one file per module (`witbind bindgen --split DIR`):
 /// paths relative to `dir` (`mod.rs` at the root) and contents, sorted.
 pub fn bindgen_split(
@@ -155,6 +165,7 @@ pub fn bindgen_split(
     Ok(split::split_files(&header, file.items))
 }
 
+#[cfg(feature = "format")]
 fn load_and_generate(
     paths: &[impl AsRef<Path>],
     world: Option<&str>,

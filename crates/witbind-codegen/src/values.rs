@@ -192,8 +192,14 @@ impl AttrEntry {
     pub fn to_cli(&self) -> String {
         let attr = &self.attr;
         // Printed as rustfmt would: `#[doc(alias = "x")]`.
-        let item: syn::File = syn::parse_quote!(#attr struct S;);
-        let printed = prettyplease::unparse(&item);
+        #[cfg(feature = "format")]
+        let printed = {
+            let item: syn::File = syn::parse_quote!(#attr struct S;);
+            prettyplease::unparse(&item)
+        };
+        // Without the formatter (the macro's build): spaced by hand.
+        #[cfg(not(feature = "format"))]
+        let printed = crate::tokens::compact(&quote::ToTokens::to_token_stream(attr));
         let attr = printed.lines().next().unwrap_or_default();
         format!("{}={attr}", self.selector)
     }

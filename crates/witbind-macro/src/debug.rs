@@ -14,6 +14,34 @@ use witbind_codegen::Wit;
 
 use crate::manifest_dir;
 
+/// The expansion laid out by `rustfmt` when one is installed (the macro
+/// does not build witbind's own formatter, to build faster); otherwise as
+/// one line, which rustc's errors still point into.
+fn pretty(source: &str) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let child = Command::new(rustfmt)
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return source.to_string();
+    };
+    let written = child
+        .stdin
+        .take()
+        .is_some_and(|mut stdin| stdin.write_all(source.as_bytes()).is_ok());
+    match child.wait_with_output() {
+        Ok(output) if written && output.status.success() && !output.stdout.is_empty() => {
+            String::from_utf8(output.stdout).unwrap_or_else(|_| source.to_string())
+        }
+        _ => source.to_string(),
+    }
+}
+
 pub(crate) fn debug_env() -> bool {
     std::env::var("WITBIND_DEBUG").is_ok_and(|value| !value.is_empty() && value != "0")
 }
@@ -24,10 +52,7 @@ pub(crate) fn write_debug_file(
     world: WorldId,
     tokens: &TokenStream,
 ) -> syn::Result<TokenStream> {
-    // If the tokens cannot be formatted, the raw ones are still worth reading:
-    // rustc will point at what does not parse.
-    let source = witbind_codegen::format_file(&wit.resolve, world, tokens)
-        .unwrap_or_else(|_| tokens.to_string());
+    let source = pretty(&tokens.to_string());
     let name: String = wit.resolve.worlds[world]
         .name
         .chars()
