@@ -520,6 +520,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 
 pub mod async_host;
 pub mod cli;
+pub mod perf;
 pub mod run;
 pub use run::{
     component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,
