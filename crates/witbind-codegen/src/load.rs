@@ -164,11 +164,14 @@ impl Wit {
             )));
         }
         // wit-parser asserts that a package is added once: compare the
-        // names of the packages the path defines first.
-        self.check_new_packages(
-            defined_packages(path).into_iter(),
-            &format!("`{}`", path.display()),
-        )?;
+        // names of the packages the path defines first (the first path
+        // alone cannot repeat one: wit-parser reports that itself).
+        if !self.origins.is_empty() {
+            self.check_new_packages(
+                defined_packages(path).into_iter(),
+                &format!("`{}`", path.display()),
+            )?;
+        }
         let (id, sources) = match self.resolve.push_path(path) {
             Ok(loaded) => loaded,
             Err(e) => return Err(self.wit_error(&e, LOCATED_HINT)),
