@@ -29,8 +29,8 @@
 //! - `WITBIND_BENCH_SMOKE=1`: one run of everything, with few calls,
 //!   guest builds of the proxy world only and debug builds of both CLIs;
 //!   checks that every figure was produced and does not write
-//!   `benches/RESULTS.md`. It also runs under `cargo test --bench perf`
-//!   (as CI does: nothing to build in release);
+//!   `benches/RESULTS.md`. It also runs under `cargo test --workspace
+//!   --bench perf` (as CI does: nothing to build in release);
 //! - `WITBIND_BENCH_RUNS=N`: runs per figure (default 5);
 //! - `WITBIND_BENCH_BUILD_RUNS=N`: runs of the guest builds (default 3);
 //! - `WITBIND_BENCH_ALL_WORLDS=1`: guest builds of every world;
@@ -147,7 +147,8 @@ const CLI_REPS: u32 = 3;
 fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; anything else (e.g. `cargo test
     // --benches`) runs nothing, but for the smoke run, which CI starts with
-    // `cargo test --bench perf` (the test profile: nothing to build again).
+    // `cargo test --workspace --bench perf` (the test profile and the
+    // workspace's features: nothing to build again).
     let smoke = std::env::var("WITBIND_BENCH_SMOKE").is_ok_and(|v| !v.is_empty() && v != "0");
     if !smoke && !std::env::args().any(|arg| arg == "--bench") {
         return ExitCode::SUCCESS;
