@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wit_bindgen_core::wit_parser::{PackageId, Resolve, WorldId};
+use wit_bindgen_core::wit_parser::{PackageId, Resolve, UnresolvedPackageGroup, WorldId};
 
 use crate::error::{Blame, Error};
 
@@ -23,24 +23,24 @@ fn located(rendered: &str, hint: &str) -> Error {
     Error::new(format!("{}\n  help: {hint}", rendered.trim_end()))
 }
 
+/// The names of the packages of a parsed group: its own and those nested
+/// in it.
+fn package_names(group: &UnresolvedPackageGroup) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(&group.main)
+        .chain(&group.nested)
+        .map(|pkg| pkg.name.to_string())
+}
+
 /// The names of the packages a WIT path defines (its own, those nested in
 /// it and those of its `deps/` folder), parsed but not resolved, as
 /// `Resolve::push_path` will read them. A path that does not parse gives
 /// what could be read: loading it reports the error.
 fn defined_packages(path: &Path) -> Vec<String> {
-    use wit_bindgen_core::wit_parser::UnresolvedPackageGroup;
-    fn names(group: &UnresolvedPackageGroup, into: &mut Vec<String>) {
-        into.extend(
-            std::iter::once(&group.main)
-                .chain(&group.nested)
-                .map(|pkg| pkg.name.to_string()),
-        );
-    }
     fn parse_file(path: &Path, into: &mut Vec<String>) {
         let is_wit = path.extension().is_some_and(|ext| ext == "wit");
         if let (true, Ok(text)) = (is_wit, std::fs::read_to_string(path)) {
             if let Ok(group) = UnresolvedPackageGroup::parse(path, &text) {
-                names(&group, into);
+                into.extend(package_names(&group));
             }
         }
     }
@@ -50,14 +50,14 @@ fn defined_packages(path: &Path) -> Vec<String> {
         return defined;
     }
     if let Ok(group) = UnresolvedPackageGroup::parse_dir(path) {
-        names(&group, &mut defined);
+        defined.extend(package_names(&group));
     }
     if let Ok(entries) = std::fs::read_dir(path.join("deps")) {
         for entry in entries.flatten() {
             let dep = entry.path();
             if dep.is_dir() {
                 if let Ok(group) = UnresolvedPackageGroup::parse_dir(&dep) {
-                    names(&group, &mut defined);
+                    defined.extend(package_names(&group));
                 }
             } else {
                 parse_file(&dep, &mut defined);
@@ -137,12 +137,12 @@ impl Wit {
         for path in paths {
             wit.push_path(path.as_ref())?;
         }
-        if let Ok(group) = wit_bindgen_core::wit_parser::UnresolvedPackageGroup::parse(name, source)
-        {
-            let defined = std::iter::once(&group.main)
-                .chain(&group.nested)
-                .map(|pkg| pkg.name.to_string());
-            wit.check_new_packages(defined, &format!("the inline WIT source `{name}`"))?;
+        // As in `push_path`: only after other inputs.
+        if !wit.origins.is_empty() {
+            if let Ok(group) = UnresolvedPackageGroup::parse(name, source) {
+                let input = format!("the inline WIT source `{name}`");
+                wit.check_new_packages(package_names(&group), &input)?;
+            }
         }
         let id = match wit.resolve.push_str(name, source) {
             Ok(id) => id,

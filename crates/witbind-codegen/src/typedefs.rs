@@ -193,18 +193,20 @@ fn expand_record(
     });
     let floats = record.fields.iter().any(|f| has_floats(cx.resolve, &f.ty));
     let lifetime = definition_lifetime(cx, id, borrowed);
-    if !cx.is_plain(&Type::Id(id), scope) {
-        let definition = quote!(pub struct #name #lifetime { #(#fields,)* });
-        return expand_data_type(cx, id, name, docs, definition, floats, borrowed);
+    // Records of numbers get the canonical ABI layout (C's, where numbers
+    // are aligned to their size, as on wasm32): lists of them cross the
+    // boundary as one block. Checked at compile time, for targets whose C
+    // layout differs.
+    let plain = cx.is_plain(&Type::Id(id), scope);
+    let repr = plain.then(|| quote!(#[repr(C)]));
+    let definition = quote!(#repr pub struct #name #lifetime { #(#fields,)* });
+    let data_type = expand_data_type(cx, id, name, docs, definition, floats, borrowed);
+    if !plain {
+        return data_type;
     }
-    // The canonical ABI layout (C's, where numbers are aligned to their
-    // size, as on wasm32): lists of it cross the boundary as one block.
-    // Checked at compile time, for targets whose C layout differs.
-    let definition = quote!(#[repr(C)] pub struct #name #lifetime { #(#fields,)* });
     let size = Literal::usize_unsuffixed(cx.info.size(&Type::Id(id)));
     let align = Literal::usize_unsuffixed(cx.info.align(&Type::Id(id)));
     let message = format!("the layout of `{name}` on this target is not its canonical ABI layout");
-    let data_type = expand_data_type(cx, id, name, docs, definition, floats, borrowed);
     quote! {
         #data_type
         const _: () = {
