@@ -198,39 +198,8 @@ pub mod example {
                                 match _l6 {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l9 = unsafe { *_ptr3.add(12).cast::<*mut u8>() };
-                                        let _l10 = unsafe { *_ptr3.add(16).cast::<usize>() };
-                                        let _string11 = unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l9.cast::<u8>(),
-                                                    _l10,
-                                                    _l10,
-                                                ),
-                                            )
-                                        };
-                                        let _l12 = unsafe { *_ptr3.add(20).cast::<*mut u8>() };
-                                        let _l13 = unsafe { *_ptr3.add(24).cast::<usize>() };
-                                        let _list14 = unsafe {
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l12.cast::<u8>(),
-                                                _l13,
-                                                _l13,
-                                            )
-                                        };
-                                        let _l15 = unsafe { *_ptr3.add(28).cast::<u8>() };
-                                        let _v19 = match _l15 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l18 = unsafe { *_ptr3.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l18 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ::core::option::Option::Some(Entry {
-                                            key: _string11,
-                                            value: _list14,
-                                            ttl: _v19,
+                                        ::core::option::Option::Some(unsafe {
+                                            _lift_entry(_ptr3.add(12))
                                         })
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -238,23 +207,23 @@ pub mod example {
                             )
                         }
                         1 => {
-                            let _l22 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            let _l23 = unsafe { *_ptr3.add(8).cast::<u8>() };
                             ::core::result::Result::Err(
-                                match _l22 {
+                                match _l23 {
                                     0 => StoreError::AccessDenied,
                                     1 => {
-                                        let _l25 = unsafe { *_ptr3.add(16).cast::<i64>() };
-                                        StoreError::Full(_l25 as u64)
+                                        let _l26 = unsafe { *_ptr3.add(16).cast::<i64>() };
+                                        StoreError::Full(_l26 as u64)
                                     }
                                     2 => {
-                                        let _l27 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
-                                        let _l28 = unsafe { *_ptr3.add(20).cast::<usize>() };
+                                        let _l28 = unsafe { *_ptr3.add(16).cast::<*mut u8>() };
+                                        let _l29 = unsafe { *_ptr3.add(20).cast::<usize>() };
                                         StoreError::Other(unsafe {
                                             ::witbind::rt::string_lift(
                                                 ::witbind::rt::Vec::from_raw_parts(
-                                                    _l27.cast::<u8>(),
-                                                    _l28,
-                                                    _l28,
+                                                    _l28.cast::<u8>(),
+                                                    _l29,
+                                                    _l29,
                                                 ),
                                             )
                                         })
@@ -386,6 +355,41 @@ pub mod example {
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
                     _list10
+                }
+            }
+            /// Lifts a `entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list7 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6)
+                };
+                let _l8 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v12 = match _l8 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l11 = unsafe { *ptr.add(20).cast::<i32>() };
+                        ::core::option::Option::Some(_l11 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                Entry {
+                    key: _string4,
+                    value: _list7,
+                    ttl: _v12,
                 }
             }
         }

@@ -136,21 +136,7 @@ pub mod witbind_fixtures {
                         _ptr5,
                     )
                 };
-                let _l6 = unsafe { *_ptr5.cast::<f64>() };
-                let _l7 = unsafe { *_ptr5.add(8).cast::<f64>() };
-                let _l8 = unsafe { *_ptr5.add(16).cast::<*mut u8>() };
-                let _l9 = unsafe { *_ptr5.add(20).cast::<usize>() };
-                let _list10 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l8.cast::<Point>(), _l9, _l9)
-                };
-                let _l11 = unsafe { *_ptr5.add(24).cast::<f64>() };
-                let _l12 = unsafe { *_ptr5.add(32).cast::<u8>() };
-                Trip {
-                    start: Point { x: _l6, y: _l7 },
-                    legs: _list10,
-                    max: _l11,
-                    region: unsafe { Region::_lift(_l12) },
-                }
+                unsafe { _lift_trip(_ptr5) }
             }
             /// Measures a trip, with the alias of a result as the result.
             #[allow(clippy::clone_on_copy)]
@@ -200,6 +186,30 @@ pub mod witbind_fixtures {
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `trip` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
+                let _l2 = unsafe { *ptr.cast::<f64>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<f64>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l5 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _list6 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Point>(), _l5, _l5)
+                };
+                let _l7 = unsafe { *ptr.add(24).cast::<f64>() };
+                let _l8 = unsafe { *ptr.add(32).cast::<u8>() };
+                Trip {
+                    start: Point { x: _l2, y: _l3 },
+                    legs: _list6,
+                    max: _l7,
+                    region: unsafe { Region::_lift(_l8) },
                 }
             }
         }

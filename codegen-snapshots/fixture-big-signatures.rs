@@ -338,42 +338,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<i32>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<i32>() };
-                let _l5 = unsafe { *_ptr2.add(8).cast::<i32>() };
-                let _l6 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                let _l7 = unsafe { *_ptr2.add(16).cast::<i32>() };
-                let _l8 = unsafe { *_ptr2.add(20).cast::<i32>() };
-                let _l9 = unsafe { *_ptr2.add(24).cast::<i32>() };
-                let _l10 = unsafe { *_ptr2.add(28).cast::<i32>() };
-                let _l11 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                let _l12 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                let _l13 = unsafe { *_ptr2.add(40).cast::<i32>() };
-                let _l14 = unsafe { *_ptr2.add(44).cast::<i32>() };
-                let _l15 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                let _l16 = unsafe { *_ptr2.add(52).cast::<i32>() };
-                let _l17 = unsafe { *_ptr2.add(56).cast::<i32>() };
-                let _l18 = unsafe { *_ptr2.add(60).cast::<i32>() };
-                let _l19 = unsafe { *_ptr2.add(64).cast::<i32>() };
-                Seventeen {
-                    f0: _l3 as u32,
-                    f1: _l4 as u32,
-                    f2: _l5 as u32,
-                    f3: _l6 as u32,
-                    f4: _l7 as u32,
-                    f5: _l8 as u32,
-                    f6: _l9 as u32,
-                    f7: _l10 as u32,
-                    f8: _l11 as u32,
-                    f9: _l12 as u32,
-                    f10: _l13 as u32,
-                    f11: _l14 as u32,
-                    f12: _l15 as u32,
-                    f13: _l16 as u32,
-                    f14: _l17 as u32,
-                    f15: _l18 as u32,
-                    f16: _l19 as u32,
-                }
+                unsafe { _lift_seventeen(_ptr2) }
             }
             /// A 17-value record in, and out.
             pub fn echo_seventeen(x: Seventeen) -> Seventeen {
@@ -422,42 +387,7 @@ pub mod witbind_fixtures {
                 unsafe { *_ptr2.add(64).cast::<i32>() = ::witbind::rt::as_i32(_f19) };
                 let _ptr20 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr20) };
-                let _l21 = unsafe { *_ptr20.cast::<i32>() };
-                let _l22 = unsafe { *_ptr20.add(4).cast::<i32>() };
-                let _l23 = unsafe { *_ptr20.add(8).cast::<i32>() };
-                let _l24 = unsafe { *_ptr20.add(12).cast::<i32>() };
-                let _l25 = unsafe { *_ptr20.add(16).cast::<i32>() };
-                let _l26 = unsafe { *_ptr20.add(20).cast::<i32>() };
-                let _l27 = unsafe { *_ptr20.add(24).cast::<i32>() };
-                let _l28 = unsafe { *_ptr20.add(28).cast::<i32>() };
-                let _l29 = unsafe { *_ptr20.add(32).cast::<i32>() };
-                let _l30 = unsafe { *_ptr20.add(36).cast::<i32>() };
-                let _l31 = unsafe { *_ptr20.add(40).cast::<i32>() };
-                let _l32 = unsafe { *_ptr20.add(44).cast::<i32>() };
-                let _l33 = unsafe { *_ptr20.add(48).cast::<i32>() };
-                let _l34 = unsafe { *_ptr20.add(52).cast::<i32>() };
-                let _l35 = unsafe { *_ptr20.add(56).cast::<i32>() };
-                let _l36 = unsafe { *_ptr20.add(60).cast::<i32>() };
-                let _l37 = unsafe { *_ptr20.add(64).cast::<i32>() };
-                Seventeen {
-                    f0: _l21 as u32,
-                    f1: _l22 as u32,
-                    f2: _l23 as u32,
-                    f3: _l24 as u32,
-                    f4: _l25 as u32,
-                    f5: _l26 as u32,
-                    f6: _l27 as u32,
-                    f7: _l28 as u32,
-                    f8: _l29 as u32,
-                    f9: _l30 as u32,
-                    f10: _l31 as u32,
-                    f11: _l32 as u32,
-                    f12: _l33 as u32,
-                    f13: _l34 as u32,
-                    f14: _l35 as u32,
-                    f15: _l36 as u32,
-                    f16: _l37 as u32,
-                }
+                unsafe { _lift_seventeen(_ptr20) }
             }
             /// A tuple result of two flat values.
             pub fn two_results() -> (u32, u32) {
@@ -566,56 +496,19 @@ pub mod witbind_fixtures {
                         ::core::result::Result::Ok((_string10, _list13, _l14 as u64))
                     }
                     1 => {
-                        let _l16 = unsafe { *_ptr5.add(8).cast::<i32>() };
-                        let _l17 = unsafe { *_ptr5.add(12).cast::<i32>() };
-                        let _l18 = unsafe { *_ptr5.add(16).cast::<i32>() };
-                        let _l19 = unsafe { *_ptr5.add(20).cast::<i32>() };
-                        let _l20 = unsafe { *_ptr5.add(24).cast::<i32>() };
-                        let _l21 = unsafe { *_ptr5.add(28).cast::<i32>() };
-                        let _l22 = unsafe { *_ptr5.add(32).cast::<i32>() };
-                        let _l23 = unsafe { *_ptr5.add(36).cast::<i32>() };
-                        let _l24 = unsafe { *_ptr5.add(40).cast::<i32>() };
-                        let _l25 = unsafe { *_ptr5.add(44).cast::<i32>() };
-                        let _l26 = unsafe { *_ptr5.add(48).cast::<i32>() };
-                        let _l27 = unsafe { *_ptr5.add(52).cast::<i32>() };
-                        let _l28 = unsafe { *_ptr5.add(56).cast::<i32>() };
-                        let _l29 = unsafe { *_ptr5.add(60).cast::<i32>() };
-                        let _l30 = unsafe { *_ptr5.add(64).cast::<i32>() };
-                        let _l31 = unsafe { *_ptr5.add(68).cast::<i32>() };
-                        let _l32 = unsafe { *_ptr5.add(72).cast::<i32>() };
-                        let _l33 = unsafe { *_ptr5.add(76).cast::<*mut u8>() };
-                        let _l34 = unsafe { *_ptr5.add(80).cast::<usize>() };
-                        let _string35 = unsafe {
+                        let _v33 = unsafe { _lift_seventeen(_ptr5.add(8)) };
+                        let _l34 = unsafe { *_ptr5.add(76).cast::<*mut u8>() };
+                        let _l35 = unsafe { *_ptr5.add(80).cast::<usize>() };
+                        let _string36 = unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l33.cast::<u8>(),
-                                    _l34,
-                                    _l34,
+                                    _l34.cast::<u8>(),
+                                    _l35,
+                                    _l35,
                                 ),
                             )
                         };
-                        ::core::result::Result::Err((
-                            Seventeen {
-                                f0: _l16 as u32,
-                                f1: _l17 as u32,
-                                f2: _l18 as u32,
-                                f3: _l19 as u32,
-                                f4: _l20 as u32,
-                                f5: _l21 as u32,
-                                f6: _l22 as u32,
-                                f7: _l23 as u32,
-                                f8: _l24 as u32,
-                                f9: _l25 as u32,
-                                f10: _l26 as u32,
-                                f11: _l27 as u32,
-                                f12: _l28 as u32,
-                                f13: _l29 as u32,
-                                f14: _l30 as u32,
-                                f15: _l31 as u32,
-                                f16: _l32 as u32,
-                            },
-                            _string35,
-                        ))
+                        ::core::result::Result::Err((_v33, _string36))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
@@ -715,6 +608,51 @@ pub mod witbind_fixtures {
                 };
                 let _l23 = unsafe { *_ptr19.add(8).cast::<i64>() };
                 (_string22, _l23 as u64)
+            }
+            /// Lifts a `seventeen` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_seventeen(ptr: *mut u8) -> Seventeen {
+                let _l2 = unsafe { *ptr.cast::<i32>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<i32>() };
+                let _l5 = unsafe { *ptr.add(12).cast::<i32>() };
+                let _l6 = unsafe { *ptr.add(16).cast::<i32>() };
+                let _l7 = unsafe { *ptr.add(20).cast::<i32>() };
+                let _l8 = unsafe { *ptr.add(24).cast::<i32>() };
+                let _l9 = unsafe { *ptr.add(28).cast::<i32>() };
+                let _l10 = unsafe { *ptr.add(32).cast::<i32>() };
+                let _l11 = unsafe { *ptr.add(36).cast::<i32>() };
+                let _l12 = unsafe { *ptr.add(40).cast::<i32>() };
+                let _l13 = unsafe { *ptr.add(44).cast::<i32>() };
+                let _l14 = unsafe { *ptr.add(48).cast::<i32>() };
+                let _l15 = unsafe { *ptr.add(52).cast::<i32>() };
+                let _l16 = unsafe { *ptr.add(56).cast::<i32>() };
+                let _l17 = unsafe { *ptr.add(60).cast::<i32>() };
+                let _l18 = unsafe { *ptr.add(64).cast::<i32>() };
+                Seventeen {
+                    f0: _l2 as u32,
+                    f1: _l3 as u32,
+                    f2: _l4 as u32,
+                    f3: _l5 as u32,
+                    f4: _l6 as u32,
+                    f5: _l7 as u32,
+                    f6: _l8 as u32,
+                    f7: _l9 as u32,
+                    f8: _l10 as u32,
+                    f9: _l11 as u32,
+                    f10: _l12 as u32,
+                    f11: _l13 as u32,
+                    f12: _l14 as u32,
+                    f13: _l15 as u32,
+                    f14: _l16 as u32,
+                    f15: _l17 as u32,
+                    f16: _l18 as u32,
+                }
             }
         }
     }

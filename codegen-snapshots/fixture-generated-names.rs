@@ -22,64 +22,7 @@ pub fn i(t: &T) -> Ret {
     };
     let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_v6, _v7, _v8, _ptr9) };
-    let _l10 = unsafe { *_ptr9.cast::<i32>() };
-    let _l11 = unsafe { *_ptr9.add(4).cast::<*mut u8>() };
-    let _l12 = unsafe { *_ptr9.add(8).cast::<usize>() };
-    let _string13 = unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l11.cast::<u8>(), _l12, _l12),
-        )
-    };
-    let _l14 = unsafe { *_ptr9.add(12).cast::<*mut u8>() };
-    let _l15 = unsafe { *_ptr9.add(16).cast::<usize>() };
-    let _list16 = unsafe {
-        ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15)
-    };
-    let _l17 = unsafe { *_ptr9.add(20).cast::<u8>() };
-    let _v29 = match _l17 {
-        0 => ::core::option::Option::None,
-        1 => {
-            let _l20 = unsafe { *_ptr9.add(24).cast::<u8>() };
-            ::core::option::Option::Some(
-                match _l20 {
-                    0 => {
-                        let _l22 = unsafe { *_ptr9.add(28).cast::<i32>() };
-                        T::A(_l22 as u32)
-                    }
-                    1 => {
-                        let _l24 = unsafe { *_ptr9.add(28).cast::<*mut u8>() };
-                        let _l25 = unsafe { *_ptr9.add(32).cast::<usize>() };
-                        T::B(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l24.cast::<u8>(),
-                                    _l25,
-                                    _l25,
-                                ),
-                            )
-                        })
-                    }
-                    2 => T::Ret,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                },
-            )
-        }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    };
-    let _l30 = unsafe { *_ptr9.add(40).cast::<i64>() };
-    let _l31 = unsafe { *_ptr9.add(48).cast::<i8>() };
-    let _l32 = unsafe { *_ptr9.add(49).cast::<u8>() };
-    let _l33 = unsafe { *_ptr9.add(52).cast::<i32>() };
-    Ret {
-        ptr: _l10 as u32,
-        len: _string13,
-        result: _list16,
-        handle: _v29,
-        i: _l30 as u64,
-        arg0: _l31,
-        rt: ::witbind::rt::bool_lift(_l32),
-        rep: unsafe { ::witbind::rt::char_lift(_l33 as u32) },
-    }
+    unsafe { _lift_ret(_ptr9) }
 }
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
@@ -437,6 +380,74 @@ macro_rules! __export_generated_names_impl {
 #[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_generated_names_impl as export;
+/// Lifts a `ret` out of canonical ABI memory.
+///
+/// # Safety
+///
+/// `ptr` points at a valid value of this type in canonical layout
+/// (aligned, initialized, cases and discriminants in range), whose
+/// lists, strings and handles are handed over to the result.
+#[rustfmt::skip]
+unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
+    let _l2 = unsafe { *ptr.cast::<i32>() };
+    let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+    let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+    let _string5 = unsafe {
+        ::witbind::rt::string_lift(
+            ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+        )
+    };
+    let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+    let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
+    let _list8 = unsafe {
+        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
+    };
+    let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
+    let _v21 = match _l9 {
+        0 => ::core::option::Option::None,
+        1 => {
+            let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
+            ::core::option::Option::Some(
+                match _l12 {
+                    0 => {
+                        let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
+                        T::A(_l14 as u32)
+                    }
+                    1 => {
+                        let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                        let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
+                        T::B(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l16.cast::<u8>(),
+                                    _l17,
+                                    _l17,
+                                ),
+                            )
+                        })
+                    }
+                    2 => T::Ret,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                },
+            )
+        }
+        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+    };
+    let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
+    let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
+    let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
+    let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
+    Ret {
+        ptr: _l2 as u32,
+        len: _string5,
+        result: _list8,
+        handle: _v21,
+        i: _l22 as u64,
+        arg0: _l23,
+        rt: ::witbind::rt::bool_lift(_l24),
+        rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
+    }
+}
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
 pub mod witbind_fixtures {
@@ -2101,175 +2112,49 @@ pub mod exports {
                         2 => T::Ret,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _l11 = unsafe { *arg0.add(16).cast::<i32>() };
-                    let _l12 = unsafe { *arg0.add(20).cast::<*mut u8>() };
-                    let _l13 = unsafe { *arg0.add(24).cast::<usize>() };
-                    let _string14 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l12.cast::<u8>(),
-                                _l13,
-                                _l13,
-                            ),
-                        )
-                    };
-                    let _l15 = unsafe { *arg0.add(28).cast::<*mut u8>() };
-                    let _l16 = unsafe { *arg0.add(32).cast::<usize>() };
-                    let _list17 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l15.cast::<u8>(), _l16, _l16)
-                    };
-                    let _l18 = unsafe { *arg0.add(36).cast::<u8>() };
-                    let _v30 = match _l18 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l21 = unsafe { *arg0.add(40).cast::<u8>() };
-                            ::core::option::Option::Some(
-                                match _l21 {
-                                    0 => {
-                                        let _l23 = unsafe { *arg0.add(44).cast::<i32>() };
-                                        T::A(_l23 as u32)
-                                    }
-                                    1 => {
-                                        let _l25 = unsafe { *arg0.add(44).cast::<*mut u8>() };
-                                        let _l26 = unsafe { *arg0.add(48).cast::<usize>() };
-                                        T::B(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l25.cast::<u8>(),
-                                                    _l26,
-                                                    _l26,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    2 => T::Ret,
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _l31 = unsafe { *arg0.add(56).cast::<i64>() };
-                    let _l32 = unsafe { *arg0.add(64).cast::<i8>() };
-                    let _l33 = unsafe { *arg0.add(65).cast::<u8>() };
-                    let _l34 = unsafe { *arg0.add(68).cast::<i32>() };
-                    let _l35 = unsafe { *arg0.add(72).cast::<u8>() };
-                    let _l36 = unsafe { *arg0.add(73).cast::<u8>() };
-                    let _l37 = unsafe { *arg0.add(76).cast::<*mut u8>() };
-                    let _l38 = unsafe { *arg0.add(80).cast::<usize>() };
-                    let _array64 = _l37;
-                    let _len64 = _l38;
-                    let mut _list64 = ::witbind::rt::Vec::with_capacity(_len64);
-                    for i in 0.._len64 {
-                        let _base39 = unsafe { _array64.add(i * 56) };
-                        let _l40 = unsafe { *_base39.cast::<i32>() };
-                        let _l41 = unsafe { *_base39.add(4).cast::<*mut u8>() };
-                        let _l42 = unsafe { *_base39.add(8).cast::<usize>() };
-                        let _string43 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l41.cast::<u8>(),
-                                    _l42,
-                                    _l42,
-                                ),
-                            )
-                        };
-                        let _l44 = unsafe { *_base39.add(12).cast::<*mut u8>() };
-                        let _l45 = unsafe { *_base39.add(16).cast::<usize>() };
-                        let _list46 = unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l44.cast::<u8>(),
-                                _l45,
-                                _l45,
-                            )
-                        };
-                        let _l47 = unsafe { *_base39.add(20).cast::<u8>() };
-                        let _v59 = match _l47 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l50 = unsafe { *_base39.add(24).cast::<u8>() };
-                                ::core::option::Option::Some(
-                                    match _l50 {
-                                        0 => {
-                                            let _l52 = unsafe { *_base39.add(28).cast::<i32>() };
-                                            T::A(_l52 as u32)
-                                        }
-                                        1 => {
-                                            let _l54 = unsafe { *_base39.add(28).cast::<*mut u8>() };
-                                            let _l55 = unsafe { *_base39.add(32).cast::<usize>() };
-                                            T::B(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l54.cast::<u8>(),
-                                                        _l55,
-                                                        _l55,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        2 => T::Ret,
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        let _l60 = unsafe { *_base39.add(40).cast::<i64>() };
-                        let _l61 = unsafe { *_base39.add(48).cast::<i8>() };
-                        let _l62 = unsafe { *_base39.add(49).cast::<u8>() };
-                        let _l63 = unsafe { *_base39.add(52).cast::<i32>() };
-                        _list64
-                            .push(Ret {
-                                ptr: _l40 as u32,
-                                len: _string43,
-                                result: _list46,
-                                handle: _v59,
-                                i: _l60 as u64,
-                                arg0: _l61,
-                                rt: ::witbind::rt::bool_lift(_l62),
-                                rep: unsafe { ::witbind::rt::char_lift(_l63 as u32) },
-                            });
+                    let _v35 = unsafe { _lift_ret(arg0.add(16)) };
+                    let _l36 = unsafe { *arg0.add(72).cast::<u8>() };
+                    let _l37 = unsafe { *arg0.add(73).cast::<u8>() };
+                    let _l38 = unsafe { *arg0.add(76).cast::<*mut u8>() };
+                    let _l39 = unsafe { *arg0.add(80).cast::<usize>() };
+                    let _array66 = _l38;
+                    let _len66 = _l39;
+                    let mut _list66 = ::witbind::rt::Vec::with_capacity(_len66);
+                    for i in 0.._len66 {
+                        let _base40 = unsafe { _array66.add(i * 56) };
+                        _list66.push(unsafe { _lift_ret(_base40) });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array64, _len64 * 56, 8) };
-                    let _ret65 = __T::uses(
+                    unsafe { ::witbind::rt::cabi_dealloc(_array66, _len66 * 56, 8) };
+                    let _ret67 = __T::uses(
                         _v10,
-                        Ret {
-                            ptr: _l11 as u32,
-                            len: _string14,
-                            result: _list17,
-                            handle: _v30,
-                            i: _l31 as u64,
-                            arg0: _l32,
-                            rt: ::witbind::rt::bool_lift(_l33),
-                            rep: unsafe { ::witbind::rt::char_lift(_l34 as u32) },
-                        },
-                        unsafe { Ptr::_lift(_l35) },
-                        Len::from_bits_retain(_l36),
-                        _list64,
+                        _v35,
+                        unsafe { Ptr::_lift(_l36) },
+                        Len::from_bits_retain(_l37),
+                        _list66,
                     );
                     unsafe { ::witbind::rt::cabi_dealloc(arg0, 88, 8) };
-                    let _ptr66 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret65 {
-                        T::A(_e67) => {
-                            unsafe { *_ptr66.cast::<u8>() = 0u8 };
+                    let _ptr68 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret67 {
+                        T::A(_e69) => {
+                            unsafe { *_ptr68.cast::<u8>() = 0u8 };
                             unsafe {
-                                *_ptr66.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e67)
+                                *_ptr68.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e69)
                             };
                         }
-                        T::B(_e68) => {
-                            unsafe { *_ptr66.cast::<u8>() = 1u8 };
-                            let _vec69 = (_e68).into_bytes().into_boxed_slice();
-                            let _len69 = _vec69.len();
-                            let _ptr69 = ::witbind::rt::Box::into_raw(_vec69)
+                        T::B(_e70) => {
+                            unsafe { *_ptr68.cast::<u8>() = 1u8 };
+                            let _vec71 = (_e70).into_bytes().into_boxed_slice();
+                            let _len71 = _vec71.len();
+                            let _ptr71 = ::witbind::rt::Box::into_raw(_vec71)
                                 .cast::<u8>();
-                            unsafe { *_ptr66.add(8).cast::<usize>() = _len69 };
-                            unsafe { *_ptr66.add(4).cast::<*mut u8>() = _ptr69 };
+                            unsafe { *_ptr68.add(8).cast::<usize>() = _len71 };
+                            unsafe { *_ptr68.add(4).cast::<*mut u8>() = _ptr71 };
                         }
                         T::Ret => {
-                            unsafe { *_ptr66.cast::<u8>() = 2u8 };
+                            unsafe { *_ptr68.cast::<u8>() = 2u8 };
                         }
                     };
-                    _ptr66
+                    _ptr68
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2449,6 +2334,77 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_generated_names_t_cabi;
+                /// Lifts a `ret` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
+                    let _l2 = unsafe { *ptr.cast::<i32>() };
+                    let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                    let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+                    let _string5 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l3.cast::<u8>(),
+                                _l4,
+                                _l4,
+                            ),
+                        )
+                    };
+                    let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                    let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
+                    let _list8 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
+                    };
+                    let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
+                    let _v21 = match _l9 {
+                        0 => ::core::option::Option::None,
+                        1 => {
+                            let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
+                            ::core::option::Option::Some(
+                                match _l12 {
+                                    0 => {
+                                        let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
+                                        T::A(_l14 as u32)
+                                    }
+                                    1 => {
+                                        let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                                        let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
+                                        T::B(unsafe {
+                                            ::witbind::rt::string_lift(
+                                                ::witbind::rt::Vec::from_raw_parts(
+                                                    _l16.cast::<u8>(),
+                                                    _l17,
+                                                    _l17,
+                                                ),
+                                            )
+                                        })
+                                    }
+                                    2 => T::Ret,
+                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                },
+                            )
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    };
+                    let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
+                    let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
+                    let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
+                    let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
+                    Ret {
+                        ptr: _l2 as u32,
+                        len: _string5,
+                        result: _list8,
+                        handle: _v21,
+                        i: _l22 as u64,
+                        arg0: _l23,
+                        rt: ::witbind::rt::bool_lift(_l24),
+                        rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
+                    }
+                }
             }
             /// Functions named like locals and helpers.
             pub mod locals {

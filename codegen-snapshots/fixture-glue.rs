@@ -319,53 +319,15 @@ pub mod witbind_fixtures {
                 }
                 let _l12 = unsafe { *_ptr11.cast::<*mut u8>() };
                 let _l13 = unsafe { *_ptr11.add(4).cast::<usize>() };
-                let _array26 = _l12;
-                let _len26 = _l13;
-                let mut _list26 = ::witbind::rt::Vec::with_capacity(_len26);
-                for i in 0.._len26 {
-                    let _base14 = unsafe { _array26.add(i * 24) };
-                    let _l15 = unsafe { *_base14.cast::<*mut u8>() };
-                    let _l16 = unsafe { *_base14.add(4).cast::<usize>() };
-                    let _string17 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l15.cast::<u8>(),
-                                _l16,
-                                _l16,
-                            ),
-                        )
-                    };
-                    let _l18 = unsafe { *_base14.add(8).cast::<*mut u8>() };
-                    let _l19 = unsafe { *_base14.add(12).cast::<usize>() };
-                    let _array24 = _l18;
-                    let _len24 = _l19;
-                    let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
-                    for i in 0.._len24 {
-                        let _base20 = unsafe { _array24.add(i * 8) };
-                        let _l21 = unsafe { *_base20.cast::<*mut u8>() };
-                        let _l22 = unsafe { *_base20.add(4).cast::<usize>() };
-                        _list24
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l21.cast::<u8>(),
-                                        _l22,
-                                        _l22,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 8, 4) };
-                    let _l25 = unsafe { *_base14.add(16).cast::<i64>() };
-                    _list26
-                        .push(Person {
-                            name: _string17,
-                            tags: _list24,
-                            age: _l25 as u64,
-                        });
+                let _array27 = _l12;
+                let _len27 = _l13;
+                let mut _list27 = ::witbind::rt::Vec::with_capacity(_len27);
+                for i in 0.._len27 {
+                    let _base14 = unsafe { _array27.add(i * 24) };
+                    _list27.push(unsafe { _lift_person(_base14) });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array26, _len26 * 24, 8) };
-                _list26
+                unsafe { ::witbind::rt::cabi_dealloc(_array27, _len27 * 24, 8) };
+                _list27
             }
             pub fn shapes(s: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
@@ -428,77 +390,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l19 = unsafe { *_ptr18.cast::<u8>() };
-                match _l19 {
-                    0 => {
-                        let _l21 = unsafe { *_ptr18.add(4).cast::<*mut u8>() };
-                        let _l22 = unsafe { *_ptr18.add(8).cast::<usize>() };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l21.cast::<u8>(),
-                                    _l22,
-                                    _l22,
-                                ),
-                            )
-                        })
-                    }
-                    1 => {
-                        let _l25 = unsafe { *_ptr18.add(4).cast::<*mut u8>() };
-                        let _l26 = unsafe { *_ptr18.add(8).cast::<usize>() };
-                        let _array39 = _l25;
-                        let _len39 = _l26;
-                        let mut _list39 = ::witbind::rt::Vec::with_capacity(_len39);
-                        for i in 0.._len39 {
-                            let _base27 = unsafe { _array39.add(i * 24) };
-                            let _l28 = unsafe { *_base27.cast::<*mut u8>() };
-                            let _l29 = unsafe { *_base27.add(4).cast::<usize>() };
-                            let _string30 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l28.cast::<u8>(),
-                                        _l29,
-                                        _l29,
-                                    ),
-                                )
-                            };
-                            let _l31 = unsafe { *_base27.add(8).cast::<*mut u8>() };
-                            let _l32 = unsafe { *_base27.add(12).cast::<usize>() };
-                            let _array37 = _l31;
-                            let _len37 = _l32;
-                            let mut _list37 = ::witbind::rt::Vec::with_capacity(_len37);
-                            for i in 0.._len37 {
-                                let _base33 = unsafe { _array37.add(i * 8) };
-                                let _l34 = unsafe { *_base33.cast::<*mut u8>() };
-                                let _l35 = unsafe { *_base33.add(4).cast::<usize>() };
-                                _list37
-                                    .push(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l34.cast::<u8>(),
-                                                _l35,
-                                                _l35,
-                                            ),
-                                        )
-                                    });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array37, _len37 * 8, 4)
-                            };
-                            let _l38 = unsafe { *_base27.add(16).cast::<i64>() };
-                            _list39
-                                .push(Person {
-                                    name: _string30,
-                                    tags: _list37,
-                                    age: _l38 as u64,
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array39, _len39 * 24, 8) };
-                        Shape::People(_list39)
-                    }
-                    2 => Shape::Empty,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { _lift_shape(_ptr18) }
             }
             pub fn maybe(
                 o: ::core::option::Option<&str>,
@@ -768,6 +660,89 @@ pub mod witbind_fixtures {
                 let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Pad>(), _l5, _l5)
+                }
+            }
+            /// Lifts a `person` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_person(ptr: *mut u8) -> Person {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array11 = _l5;
+                let _len11 = _l6;
+                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                for i in 0.._len11 {
+                    let _base7 = unsafe { _array11.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list11
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
+                Person {
+                    name: _string4,
+                    tags: _list11,
+                    age: _l12 as u64,
+                }
+            }
+            /// Lifts a `shape` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
+                                ),
+                            )
+                        })
+                    }
+                    1 => {
+                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array23 = _l8;
+                        let _len23 = _l9;
+                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
+                        for i in 0.._len23 {
+                            let _base10 = unsafe { _array23.add(i * 24) };
+                            _list23.push(unsafe { _lift_person(_base10) });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 24, 8) };
+                        Shape::People(_list23)
+                    }
+                    2 => Shape::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -1220,92 +1195,54 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array14 = arg0;
-                    let _len14 = arg1;
-                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                    for i in 0.._len14 {
-                        let _base2 = unsafe { _array14.add(i * 24) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        let _string5 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        };
-                        let _l6 = unsafe { *_base2.add(8).cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base2.add(12).cast::<usize>() };
-                        let _array12 = _l6;
-                        let _len12 = _l7;
-                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base8 = unsafe { _array12.add(i * 8) };
-                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                            _list12
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                        let _l13 = unsafe { *_base2.add(16).cast::<i64>() };
-                        _list14
-                            .push(Person {
-                                name: _string5,
-                                tags: _list12,
-                                age: _l13 as u64,
-                            });
+                    let _array15 = arg0;
+                    let _len15 = arg1;
+                    let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
+                    for i in 0.._len15 {
+                        let _base2 = unsafe { _array15.add(i * 24) };
+                        _list15.push(unsafe { _lift_person(_base2) });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 24, 8) };
-                    let _ret15 = __T::people(_list14);
-                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec25 = _ret15;
-                    let _len25 = _vec25.len();
-                    let _array25 = unsafe { ::witbind::rt::alloc_list(_len25, 24, 8) };
-                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec25)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 24, 8) };
+                    let _ret16 = __T::people(_list15);
+                    let _ptr17 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec26 = _ret16;
+                    let _len26 = _vec26.len();
+                    let _array26 = unsafe { ::witbind::rt::alloc_list(_len26, 24, 8) };
+                    for (i, _e18) in ::core::iter::IntoIterator::into_iter(_vec26)
                         .enumerate()
                     {
-                        let _base17 = unsafe { _array25.add(i * 24) };
-                        let Person { name: _f18, tags: _f19, age: _f20 } = _e17;
-                        let _vec21 = (_f18).into_bytes().into_boxed_slice();
-                        let _len21 = _vec21.len();
-                        let _ptr21 = ::witbind::rt::Box::into_raw(_vec21).cast::<u8>();
-                        unsafe { *_base17.add(4).cast::<usize>() = _len21 };
-                        unsafe { *_base17.cast::<*mut u8>() = _ptr21 };
-                        let _vec24 = _f19;
-                        let _len24 = _vec24.len();
-                        let _array24 = unsafe {
-                            ::witbind::rt::alloc_list(_len24, 8, 4)
+                        let _base18 = unsafe { _array26.add(i * 24) };
+                        let Person { name: _f19, tags: _f20, age: _f21 } = _e18;
+                        let _vec22 = (_f19).into_bytes().into_boxed_slice();
+                        let _len22 = _vec22.len();
+                        let _ptr22 = ::witbind::rt::Box::into_raw(_vec22).cast::<u8>();
+                        unsafe { *_base18.add(4).cast::<usize>() = _len22 };
+                        unsafe { *_base18.cast::<*mut u8>() = _ptr22 };
+                        let _vec25 = _f20;
+                        let _len25 = _vec25.len();
+                        let _array25 = unsafe {
+                            ::witbind::rt::alloc_list(_len25, 8, 4)
                         };
-                        for (i, _e22) in ::core::iter::IntoIterator::into_iter(_vec24)
+                        for (i, _e23) in ::core::iter::IntoIterator::into_iter(_vec25)
                             .enumerate()
                         {
-                            let _base22 = unsafe { _array24.add(i * 8) };
-                            let _vec23 = (_e22).into_bytes().into_boxed_slice();
-                            let _len23 = _vec23.len();
-                            let _ptr23 = ::witbind::rt::Box::into_raw(_vec23)
+                            let _base23 = unsafe { _array25.add(i * 8) };
+                            let _vec24 = (_e23).into_bytes().into_boxed_slice();
+                            let _len24 = _vec24.len();
+                            let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
                                 .cast::<u8>();
-                            unsafe { *_base22.add(4).cast::<usize>() = _len23 };
-                            unsafe { *_base22.cast::<*mut u8>() = _ptr23 };
+                            unsafe { *_base23.add(4).cast::<usize>() = _len24 };
+                            unsafe { *_base23.cast::<*mut u8>() = _ptr24 };
                         }
-                        unsafe { *_base17.add(12).cast::<usize>() = _len24 };
-                        unsafe { *_base17.add(8).cast::<*mut u8>() = _array24 };
+                        unsafe { *_base18.add(12).cast::<usize>() = _len25 };
+                        unsafe { *_base18.add(8).cast::<*mut u8>() = _array25 };
                         unsafe {
-                            *_base17.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f20)
+                            *_base18.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f21)
                         };
                     }
-                    unsafe { *_ptr16.add(4).cast::<usize>() = _len25 };
-                    unsafe { *_ptr16.cast::<*mut u8>() = _array25 };
-                    _ptr16
+                    unsafe { *_ptr17.add(4).cast::<usize>() = _len26 };
+                    unsafe { *_ptr17.cast::<*mut u8>() = _array26 };
+                    _ptr17
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1346,7 +1283,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v19 = match arg0 {
+                    let _v20 = match arg0 {
                         0 => {
                             Shape::Named(unsafe {
                                 ::witbind::rt::string_lift(
@@ -1359,125 +1296,85 @@ pub mod exports {
                             })
                         }
                         1 => {
-                            let _array17 = arg1;
-                            let _len17 = arg2;
-                            let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
-                            for i in 0.._len17 {
-                                let _base5 = unsafe { _array17.add(i * 24) };
-                                let _l6 = unsafe { *_base5.cast::<*mut u8>() };
-                                let _l7 = unsafe { *_base5.add(4).cast::<usize>() };
-                                let _string8 = unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l6.cast::<u8>(),
-                                            _l7,
-                                            _l7,
-                                        ),
-                                    )
-                                };
-                                let _l9 = unsafe { *_base5.add(8).cast::<*mut u8>() };
-                                let _l10 = unsafe { *_base5.add(12).cast::<usize>() };
-                                let _array15 = _l9;
-                                let _len15 = _l10;
-                                let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
-                                for i in 0.._len15 {
-                                    let _base11 = unsafe { _array15.add(i * 8) };
-                                    let _l12 = unsafe { *_base11.cast::<*mut u8>() };
-                                    let _l13 = unsafe { *_base11.add(4).cast::<usize>() };
-                                    _list15
-                                        .push(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l12.cast::<u8>(),
-                                                    _l13,
-                                                    _l13,
-                                                ),
-                                            )
-                                        });
-                                }
-                                unsafe {
-                                    ::witbind::rt::cabi_dealloc(_array15, _len15 * 8, 4)
-                                };
-                                let _l16 = unsafe { *_base5.add(16).cast::<i64>() };
-                                _list17
-                                    .push(Person {
-                                        name: _string8,
-                                        tags: _list15,
-                                        age: _l16 as u64,
-                                    });
+                            let _array18 = arg1;
+                            let _len18 = arg2;
+                            let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
+                            for i in 0.._len18 {
+                                let _base5 = unsafe { _array18.add(i * 24) };
+                                _list18.push(unsafe { _lift_person(_base5) });
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array17, _len17 * 24, 8)
+                                ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8)
                             };
-                            Shape::People(_list17)
+                            Shape::People(_list18)
                         }
                         2 => Shape::Empty,
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     };
-                    let _ret20 = __T::shapes(_v19);
-                    let _ptr21 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret20 {
-                        Shape::Named(_e22) => {
-                            unsafe { *_ptr21.cast::<u8>() = 0u8 };
-                            let _vec23 = (_e22).into_bytes().into_boxed_slice();
-                            let _len23 = _vec23.len();
-                            let _ptr23 = ::witbind::rt::Box::into_raw(_vec23)
+                    let _ret21 = __T::shapes(_v20);
+                    let _ptr22 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    match _ret21 {
+                        Shape::Named(_e23) => {
+                            unsafe { *_ptr22.cast::<u8>() = 0u8 };
+                            let _vec24 = (_e23).into_bytes().into_boxed_slice();
+                            let _len24 = _vec24.len();
+                            let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
                                 .cast::<u8>();
-                            unsafe { *_ptr21.add(8).cast::<usize>() = _len23 };
-                            unsafe { *_ptr21.add(4).cast::<*mut u8>() = _ptr23 };
+                            unsafe { *_ptr22.add(8).cast::<usize>() = _len24 };
+                            unsafe { *_ptr22.add(4).cast::<*mut u8>() = _ptr24 };
                         }
-                        Shape::People(_e24) => {
-                            unsafe { *_ptr21.cast::<u8>() = 1u8 };
-                            let _vec33 = _e24;
-                            let _len33 = _vec33.len();
-                            let _array33 = unsafe {
-                                ::witbind::rt::alloc_list(_len33, 24, 8)
+                        Shape::People(_e25) => {
+                            unsafe { *_ptr22.cast::<u8>() = 1u8 };
+                            let _vec34 = _e25;
+                            let _len34 = _vec34.len();
+                            let _array34 = unsafe {
+                                ::witbind::rt::alloc_list(_len34, 24, 8)
                             };
-                            for (i, _e25) in ::core::iter::IntoIterator::into_iter(
-                                    _vec33,
+                            for (i, _e26) in ::core::iter::IntoIterator::into_iter(
+                                    _vec34,
                                 )
                                 .enumerate()
                             {
-                                let _base25 = unsafe { _array33.add(i * 24) };
-                                let Person { name: _f26, tags: _f27, age: _f28 } = _e25;
-                                let _vec29 = (_f26).into_bytes().into_boxed_slice();
-                                let _len29 = _vec29.len();
-                                let _ptr29 = ::witbind::rt::Box::into_raw(_vec29)
+                                let _base26 = unsafe { _array34.add(i * 24) };
+                                let Person { name: _f27, tags: _f28, age: _f29 } = _e26;
+                                let _vec30 = (_f27).into_bytes().into_boxed_slice();
+                                let _len30 = _vec30.len();
+                                let _ptr30 = ::witbind::rt::Box::into_raw(_vec30)
                                     .cast::<u8>();
-                                unsafe { *_base25.add(4).cast::<usize>() = _len29 };
-                                unsafe { *_base25.cast::<*mut u8>() = _ptr29 };
-                                let _vec32 = _f27;
-                                let _len32 = _vec32.len();
-                                let _array32 = unsafe {
-                                    ::witbind::rt::alloc_list(_len32, 8, 4)
+                                unsafe { *_base26.add(4).cast::<usize>() = _len30 };
+                                unsafe { *_base26.cast::<*mut u8>() = _ptr30 };
+                                let _vec33 = _f28;
+                                let _len33 = _vec33.len();
+                                let _array33 = unsafe {
+                                    ::witbind::rt::alloc_list(_len33, 8, 4)
                                 };
-                                for (i, _e30) in ::core::iter::IntoIterator::into_iter(
-                                        _vec32,
+                                for (i, _e31) in ::core::iter::IntoIterator::into_iter(
+                                        _vec33,
                                     )
                                     .enumerate()
                                 {
-                                    let _base30 = unsafe { _array32.add(i * 8) };
-                                    let _vec31 = (_e30).into_bytes().into_boxed_slice();
-                                    let _len31 = _vec31.len();
-                                    let _ptr31 = ::witbind::rt::Box::into_raw(_vec31)
+                                    let _base31 = unsafe { _array33.add(i * 8) };
+                                    let _vec32 = (_e31).into_bytes().into_boxed_slice();
+                                    let _len32 = _vec32.len();
+                                    let _ptr32 = ::witbind::rt::Box::into_raw(_vec32)
                                         .cast::<u8>();
-                                    unsafe { *_base30.add(4).cast::<usize>() = _len31 };
-                                    unsafe { *_base30.cast::<*mut u8>() = _ptr31 };
+                                    unsafe { *_base31.add(4).cast::<usize>() = _len32 };
+                                    unsafe { *_base31.cast::<*mut u8>() = _ptr32 };
                                 }
-                                unsafe { *_base25.add(12).cast::<usize>() = _len32 };
-                                unsafe { *_base25.add(8).cast::<*mut u8>() = _array32 };
+                                unsafe { *_base26.add(12).cast::<usize>() = _len33 };
+                                unsafe { *_base26.add(8).cast::<*mut u8>() = _array33 };
                                 unsafe {
-                                    *_base25.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f28)
+                                    *_base26.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f29)
                                 };
                             }
-                            unsafe { *_ptr21.add(8).cast::<usize>() = _len33 };
-                            unsafe { *_ptr21.add(4).cast::<*mut u8>() = _array33 };
+                            unsafe { *_ptr22.add(8).cast::<usize>() = _len34 };
+                            unsafe { *_ptr22.add(4).cast::<*mut u8>() = _array34 };
                         }
                         Shape::Empty => {
-                            unsafe { *_ptr21.cast::<u8>() = 2u8 };
+                            unsafe { *_ptr22.cast::<u8>() = 2u8 };
                         }
                     };
-                    _ptr21
+                    _ptr22
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2184,6 +2081,53 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_glue_echo_cabi;
+                /// Lifts a `person` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                unsafe fn _lift_person(ptr: *mut u8) -> Person {
+                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _string4 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    };
+                    let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                    let _array11 = _l5;
+                    let _len11 = _l6;
+                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                    for i in 0.._len11 {
+                        let _base7 = unsafe { _array11.add(i * 8) };
+                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                        _list11
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                    let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
+                    Person {
+                        name: _string4,
+                        tags: _list11,
+                        age: _l12 as u64,
+                    }
+                }
             }
         }
     }

@@ -865,118 +865,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr123 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr123) };
-                let _l124 = unsafe { *_ptr123.cast::<u8>() };
-                let _l125 = unsafe { *_ptr123.add(1).cast::<u8>() };
-                let _l126 = unsafe { *_ptr123.add(2).cast::<u8>() };
-                let _l127 = unsafe { *_ptr123.add(3).cast::<u8>() };
-                let _l128 = unsafe { *_ptr123.add(4).cast::<u8>() };
-                let _l129 = unsafe { *_ptr123.add(5).cast::<u8>() };
-                let _l130 = unsafe { *_ptr123.add(6).cast::<u8>() };
-                let _l131 = unsafe { *_ptr123.add(7).cast::<u8>() };
-                let _l132 = unsafe { *_ptr123.add(8).cast::<u8>() };
-                let _l133 = unsafe { *_ptr123.add(9).cast::<u8>() };
-                let _l134 = unsafe { *_ptr123.add(10).cast::<u8>() };
-                let _l135 = unsafe { *_ptr123.add(11).cast::<u8>() };
-                let _l136 = unsafe { *_ptr123.add(12).cast::<u8>() };
-                let _l137 = unsafe { *_ptr123.add(13).cast::<u8>() };
-                let _l138 = unsafe { *_ptr123.add(14).cast::<u8>() };
-                let _l139 = unsafe { *_ptr123.add(15).cast::<u8>() };
-                let _l140 = unsafe { *_ptr123.add(16).cast::<u8>() };
-                let _l141 = unsafe { *_ptr123.add(17).cast::<u8>() };
-                let _l142 = unsafe { *_ptr123.add(18).cast::<u8>() };
-                let _l143 = unsafe { *_ptr123.add(19).cast::<u8>() };
-                let _l144 = unsafe { *_ptr123.add(20).cast::<u8>() };
-                let _l145 = unsafe { *_ptr123.add(21).cast::<u8>() };
-                let _l146 = unsafe { *_ptr123.add(22).cast::<u8>() };
-                let _l147 = unsafe { *_ptr123.add(23).cast::<u8>() };
-                let _l148 = unsafe { *_ptr123.add(24).cast::<u8>() };
-                let _l149 = unsafe { *_ptr123.add(25).cast::<u8>() };
-                let _l150 = unsafe { *_ptr123.add(26).cast::<u8>() };
-                let _l151 = unsafe { *_ptr123.add(27).cast::<u8>() };
-                let _l152 = unsafe { *_ptr123.add(28).cast::<u8>() };
-                let _l153 = unsafe { *_ptr123.add(29).cast::<u8>() };
-                let _l154 = unsafe { *_ptr123.add(30).cast::<u8>() };
-                let _l155 = unsafe { *_ptr123.add(31).cast::<u8>() };
-                let _l156 = unsafe { *_ptr123.add(32).cast::<u8>() };
-                let _l157 = unsafe { *_ptr123.add(33).cast::<u8>() };
-                let _l158 = unsafe { *_ptr123.add(34).cast::<u8>() };
-                let _l159 = unsafe { *_ptr123.add(35).cast::<u8>() };
-                let _l160 = unsafe { *_ptr123.add(36).cast::<u8>() };
-                let _l161 = unsafe { *_ptr123.add(37).cast::<u8>() };
-                let _l162 = unsafe { *_ptr123.add(38).cast::<u8>() };
-                let _l163 = unsafe { *_ptr123.add(39).cast::<u8>() };
-                let _l164 = unsafe { *_ptr123.add(40).cast::<u8>() };
-                let _l165 = unsafe { *_ptr123.add(41).cast::<u8>() };
-                let _l166 = unsafe { *_ptr123.add(42).cast::<u8>() };
-                let _l167 = unsafe { *_ptr123.add(43).cast::<u8>() };
-                let _l168 = unsafe { *_ptr123.add(44).cast::<u8>() };
-                let _l169 = unsafe { *_ptr123.add(45).cast::<u8>() };
-                let _l170 = unsafe { *_ptr123.add(46).cast::<u8>() };
-                let _l171 = unsafe { *_ptr123.add(47).cast::<u8>() };
-                let _l172 = unsafe { *_ptr123.add(48).cast::<u8>() };
-                let _l173 = unsafe { *_ptr123.add(49).cast::<u8>() };
-                let _l174 = unsafe { *_ptr123.add(50).cast::<u8>() };
-                let _l175 = unsafe { *_ptr123.add(51).cast::<u8>() };
-                let _l176 = unsafe { *_ptr123.add(52).cast::<u8>() };
-                let _l177 = unsafe { *_ptr123.add(53).cast::<u8>() };
-                let _l178 = unsafe { *_ptr123.add(54).cast::<u8>() };
-                Self_ {
-                    as_: _l124,
-                    break_: _l125,
-                    const_: _l126,
-                    continue_: _l127,
-                    crate_: _l128,
-                    else_: _l129,
-                    enum_: _l130,
-                    extern_: _l131,
-                    false_: ::witbind::rt::bool_lift(_l132),
-                    fn_: _l133,
-                    for_: _l134,
-                    if_: _l135,
-                    impl_: _l136,
-                    in_: _l137,
-                    let_: _l138,
-                    loop_: _l139,
-                    match_: _l140,
-                    mod_: _l141,
-                    move_: _l142,
-                    mut_: _l143,
-                    pub_: _l144,
-                    ref_: _l145,
-                    return_: _l146,
-                    self_: _l147,
-                    static_: _l148,
-                    struct_: _l149,
-                    super_: _l150,
-                    trait_: _l151,
-                    true_: ::witbind::rt::bool_lift(_l152),
-                    type_: _l153,
-                    unsafe_: _l154,
-                    use_: _l155,
-                    where_: _l156,
-                    while_: _l157,
-                    async_: _l158,
-                    await_: _l159,
-                    dyn_: _l160,
-                    abstract_: _l161,
-                    become_: _l162,
-                    box_: _l163,
-                    do_: _l164,
-                    final_: _l165,
-                    macro_: _l166,
-                    override_: _l167,
-                    priv_: _l168,
-                    typeof_: _l169,
-                    unsized_: _l170,
-                    virtual_: _l171,
-                    yield_: _l172,
-                    try_: _l173,
-                    r#gen: _l174,
-                    union: _l175,
-                    macro_rules: _l176,
-                    raw: _l177,
-                    safe: _l178,
-                }
+                unsafe { _lift_self_(_ptr123) }
             }
             /// A function named `loop`.
             #[allow(clippy::clone_on_copy)]
@@ -1399,6 +1288,127 @@ pub mod witbind_fixtures {
                 );
                 unsafe { _wit_import(::witbind::rt::as_i32(impl_trait)) };
             }
+            /// Lifts a `self` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l8 = unsafe { *ptr.add(6).cast::<u8>() };
+                let _l9 = unsafe { *ptr.add(7).cast::<u8>() };
+                let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _l11 = unsafe { *ptr.add(9).cast::<u8>() };
+                let _l12 = unsafe { *ptr.add(10).cast::<u8>() };
+                let _l13 = unsafe { *ptr.add(11).cast::<u8>() };
+                let _l14 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l15 = unsafe { *ptr.add(13).cast::<u8>() };
+                let _l16 = unsafe { *ptr.add(14).cast::<u8>() };
+                let _l17 = unsafe { *ptr.add(15).cast::<u8>() };
+                let _l18 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _l19 = unsafe { *ptr.add(17).cast::<u8>() };
+                let _l20 = unsafe { *ptr.add(18).cast::<u8>() };
+                let _l21 = unsafe { *ptr.add(19).cast::<u8>() };
+                let _l22 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _l23 = unsafe { *ptr.add(21).cast::<u8>() };
+                let _l24 = unsafe { *ptr.add(22).cast::<u8>() };
+                let _l25 = unsafe { *ptr.add(23).cast::<u8>() };
+                let _l26 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _l27 = unsafe { *ptr.add(25).cast::<u8>() };
+                let _l28 = unsafe { *ptr.add(26).cast::<u8>() };
+                let _l29 = unsafe { *ptr.add(27).cast::<u8>() };
+                let _l30 = unsafe { *ptr.add(28).cast::<u8>() };
+                let _l31 = unsafe { *ptr.add(29).cast::<u8>() };
+                let _l32 = unsafe { *ptr.add(30).cast::<u8>() };
+                let _l33 = unsafe { *ptr.add(31).cast::<u8>() };
+                let _l34 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l35 = unsafe { *ptr.add(33).cast::<u8>() };
+                let _l36 = unsafe { *ptr.add(34).cast::<u8>() };
+                let _l37 = unsafe { *ptr.add(35).cast::<u8>() };
+                let _l38 = unsafe { *ptr.add(36).cast::<u8>() };
+                let _l39 = unsafe { *ptr.add(37).cast::<u8>() };
+                let _l40 = unsafe { *ptr.add(38).cast::<u8>() };
+                let _l41 = unsafe { *ptr.add(39).cast::<u8>() };
+                let _l42 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _l43 = unsafe { *ptr.add(41).cast::<u8>() };
+                let _l44 = unsafe { *ptr.add(42).cast::<u8>() };
+                let _l45 = unsafe { *ptr.add(43).cast::<u8>() };
+                let _l46 = unsafe { *ptr.add(44).cast::<u8>() };
+                let _l47 = unsafe { *ptr.add(45).cast::<u8>() };
+                let _l48 = unsafe { *ptr.add(46).cast::<u8>() };
+                let _l49 = unsafe { *ptr.add(47).cast::<u8>() };
+                let _l50 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _l51 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l52 = unsafe { *ptr.add(50).cast::<u8>() };
+                let _l53 = unsafe { *ptr.add(51).cast::<u8>() };
+                let _l54 = unsafe { *ptr.add(52).cast::<u8>() };
+                let _l55 = unsafe { *ptr.add(53).cast::<u8>() };
+                let _l56 = unsafe { *ptr.add(54).cast::<u8>() };
+                Self_ {
+                    as_: _l2,
+                    break_: _l3,
+                    const_: _l4,
+                    continue_: _l5,
+                    crate_: _l6,
+                    else_: _l7,
+                    enum_: _l8,
+                    extern_: _l9,
+                    false_: ::witbind::rt::bool_lift(_l10),
+                    fn_: _l11,
+                    for_: _l12,
+                    if_: _l13,
+                    impl_: _l14,
+                    in_: _l15,
+                    let_: _l16,
+                    loop_: _l17,
+                    match_: _l18,
+                    mod_: _l19,
+                    move_: _l20,
+                    mut_: _l21,
+                    pub_: _l22,
+                    ref_: _l23,
+                    return_: _l24,
+                    self_: _l25,
+                    static_: _l26,
+                    struct_: _l27,
+                    super_: _l28,
+                    trait_: _l29,
+                    true_: ::witbind::rt::bool_lift(_l30),
+                    type_: _l31,
+                    unsafe_: _l32,
+                    use_: _l33,
+                    where_: _l34,
+                    while_: _l35,
+                    async_: _l36,
+                    await_: _l37,
+                    dyn_: _l38,
+                    abstract_: _l39,
+                    become_: _l40,
+                    box_: _l41,
+                    do_: _l42,
+                    final_: _l43,
+                    macro_: _l44,
+                    override_: _l45,
+                    priv_: _l46,
+                    typeof_: _l47,
+                    unsized_: _l48,
+                    virtual_: _l49,
+                    yield_: _l50,
+                    try_: _l51,
+                    r#gen: _l52,
+                    union: _l53,
+                    macro_rules: _l54,
+                    raw: _l55,
+                    safe: _l56,
+                }
+            }
         }
         /// An interface named `super` using the types of `self`.
         pub mod super_ {
@@ -1634,117 +1644,127 @@ pub mod witbind_fixtures {
                 };
                 let _ptr58 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr58) };
-                let _l59 = unsafe { *_ptr58.cast::<u8>() };
-                let _l60 = unsafe { *_ptr58.add(1).cast::<u8>() };
-                let _l61 = unsafe { *_ptr58.add(2).cast::<u8>() };
-                let _l62 = unsafe { *_ptr58.add(3).cast::<u8>() };
-                let _l63 = unsafe { *_ptr58.add(4).cast::<u8>() };
-                let _l64 = unsafe { *_ptr58.add(5).cast::<u8>() };
-                let _l65 = unsafe { *_ptr58.add(6).cast::<u8>() };
-                let _l66 = unsafe { *_ptr58.add(7).cast::<u8>() };
-                let _l67 = unsafe { *_ptr58.add(8).cast::<u8>() };
-                let _l68 = unsafe { *_ptr58.add(9).cast::<u8>() };
-                let _l69 = unsafe { *_ptr58.add(10).cast::<u8>() };
-                let _l70 = unsafe { *_ptr58.add(11).cast::<u8>() };
-                let _l71 = unsafe { *_ptr58.add(12).cast::<u8>() };
-                let _l72 = unsafe { *_ptr58.add(13).cast::<u8>() };
-                let _l73 = unsafe { *_ptr58.add(14).cast::<u8>() };
-                let _l74 = unsafe { *_ptr58.add(15).cast::<u8>() };
-                let _l75 = unsafe { *_ptr58.add(16).cast::<u8>() };
-                let _l76 = unsafe { *_ptr58.add(17).cast::<u8>() };
-                let _l77 = unsafe { *_ptr58.add(18).cast::<u8>() };
-                let _l78 = unsafe { *_ptr58.add(19).cast::<u8>() };
-                let _l79 = unsafe { *_ptr58.add(20).cast::<u8>() };
-                let _l80 = unsafe { *_ptr58.add(21).cast::<u8>() };
-                let _l81 = unsafe { *_ptr58.add(22).cast::<u8>() };
-                let _l82 = unsafe { *_ptr58.add(23).cast::<u8>() };
-                let _l83 = unsafe { *_ptr58.add(24).cast::<u8>() };
-                let _l84 = unsafe { *_ptr58.add(25).cast::<u8>() };
-                let _l85 = unsafe { *_ptr58.add(26).cast::<u8>() };
-                let _l86 = unsafe { *_ptr58.add(27).cast::<u8>() };
-                let _l87 = unsafe { *_ptr58.add(28).cast::<u8>() };
-                let _l88 = unsafe { *_ptr58.add(29).cast::<u8>() };
-                let _l89 = unsafe { *_ptr58.add(30).cast::<u8>() };
-                let _l90 = unsafe { *_ptr58.add(31).cast::<u8>() };
-                let _l91 = unsafe { *_ptr58.add(32).cast::<u8>() };
-                let _l92 = unsafe { *_ptr58.add(33).cast::<u8>() };
-                let _l93 = unsafe { *_ptr58.add(34).cast::<u8>() };
-                let _l94 = unsafe { *_ptr58.add(35).cast::<u8>() };
-                let _l95 = unsafe { *_ptr58.add(36).cast::<u8>() };
-                let _l96 = unsafe { *_ptr58.add(37).cast::<u8>() };
-                let _l97 = unsafe { *_ptr58.add(38).cast::<u8>() };
-                let _l98 = unsafe { *_ptr58.add(39).cast::<u8>() };
-                let _l99 = unsafe { *_ptr58.add(40).cast::<u8>() };
-                let _l100 = unsafe { *_ptr58.add(41).cast::<u8>() };
-                let _l101 = unsafe { *_ptr58.add(42).cast::<u8>() };
-                let _l102 = unsafe { *_ptr58.add(43).cast::<u8>() };
-                let _l103 = unsafe { *_ptr58.add(44).cast::<u8>() };
-                let _l104 = unsafe { *_ptr58.add(45).cast::<u8>() };
-                let _l105 = unsafe { *_ptr58.add(46).cast::<u8>() };
-                let _l106 = unsafe { *_ptr58.add(47).cast::<u8>() };
-                let _l107 = unsafe { *_ptr58.add(48).cast::<u8>() };
-                let _l108 = unsafe { *_ptr58.add(49).cast::<u8>() };
-                let _l109 = unsafe { *_ptr58.add(50).cast::<u8>() };
-                let _l110 = unsafe { *_ptr58.add(51).cast::<u8>() };
-                let _l111 = unsafe { *_ptr58.add(52).cast::<u8>() };
-                let _l112 = unsafe { *_ptr58.add(53).cast::<u8>() };
-                let _l113 = unsafe { *_ptr58.add(54).cast::<u8>() };
+                unsafe { _lift_self_(_ptr58) }
+            }
+            /// Lifts a `self` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                let _l8 = unsafe { *ptr.add(6).cast::<u8>() };
+                let _l9 = unsafe { *ptr.add(7).cast::<u8>() };
+                let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _l11 = unsafe { *ptr.add(9).cast::<u8>() };
+                let _l12 = unsafe { *ptr.add(10).cast::<u8>() };
+                let _l13 = unsafe { *ptr.add(11).cast::<u8>() };
+                let _l14 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l15 = unsafe { *ptr.add(13).cast::<u8>() };
+                let _l16 = unsafe { *ptr.add(14).cast::<u8>() };
+                let _l17 = unsafe { *ptr.add(15).cast::<u8>() };
+                let _l18 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _l19 = unsafe { *ptr.add(17).cast::<u8>() };
+                let _l20 = unsafe { *ptr.add(18).cast::<u8>() };
+                let _l21 = unsafe { *ptr.add(19).cast::<u8>() };
+                let _l22 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _l23 = unsafe { *ptr.add(21).cast::<u8>() };
+                let _l24 = unsafe { *ptr.add(22).cast::<u8>() };
+                let _l25 = unsafe { *ptr.add(23).cast::<u8>() };
+                let _l26 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _l27 = unsafe { *ptr.add(25).cast::<u8>() };
+                let _l28 = unsafe { *ptr.add(26).cast::<u8>() };
+                let _l29 = unsafe { *ptr.add(27).cast::<u8>() };
+                let _l30 = unsafe { *ptr.add(28).cast::<u8>() };
+                let _l31 = unsafe { *ptr.add(29).cast::<u8>() };
+                let _l32 = unsafe { *ptr.add(30).cast::<u8>() };
+                let _l33 = unsafe { *ptr.add(31).cast::<u8>() };
+                let _l34 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _l35 = unsafe { *ptr.add(33).cast::<u8>() };
+                let _l36 = unsafe { *ptr.add(34).cast::<u8>() };
+                let _l37 = unsafe { *ptr.add(35).cast::<u8>() };
+                let _l38 = unsafe { *ptr.add(36).cast::<u8>() };
+                let _l39 = unsafe { *ptr.add(37).cast::<u8>() };
+                let _l40 = unsafe { *ptr.add(38).cast::<u8>() };
+                let _l41 = unsafe { *ptr.add(39).cast::<u8>() };
+                let _l42 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _l43 = unsafe { *ptr.add(41).cast::<u8>() };
+                let _l44 = unsafe { *ptr.add(42).cast::<u8>() };
+                let _l45 = unsafe { *ptr.add(43).cast::<u8>() };
+                let _l46 = unsafe { *ptr.add(44).cast::<u8>() };
+                let _l47 = unsafe { *ptr.add(45).cast::<u8>() };
+                let _l48 = unsafe { *ptr.add(46).cast::<u8>() };
+                let _l49 = unsafe { *ptr.add(47).cast::<u8>() };
+                let _l50 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _l51 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l52 = unsafe { *ptr.add(50).cast::<u8>() };
+                let _l53 = unsafe { *ptr.add(51).cast::<u8>() };
+                let _l54 = unsafe { *ptr.add(52).cast::<u8>() };
+                let _l55 = unsafe { *ptr.add(53).cast::<u8>() };
+                let _l56 = unsafe { *ptr.add(54).cast::<u8>() };
                 Self_ {
-                    as_: _l59,
-                    break_: _l60,
-                    const_: _l61,
-                    continue_: _l62,
-                    crate_: _l63,
-                    else_: _l64,
-                    enum_: _l65,
-                    extern_: _l66,
-                    false_: ::witbind::rt::bool_lift(_l67),
-                    fn_: _l68,
-                    for_: _l69,
-                    if_: _l70,
-                    impl_: _l71,
-                    in_: _l72,
-                    let_: _l73,
-                    loop_: _l74,
-                    match_: _l75,
-                    mod_: _l76,
-                    move_: _l77,
-                    mut_: _l78,
-                    pub_: _l79,
-                    ref_: _l80,
-                    return_: _l81,
-                    self_: _l82,
-                    static_: _l83,
-                    struct_: _l84,
-                    super_: _l85,
-                    trait_: _l86,
-                    true_: ::witbind::rt::bool_lift(_l87),
-                    type_: _l88,
-                    unsafe_: _l89,
-                    use_: _l90,
-                    where_: _l91,
-                    while_: _l92,
-                    async_: _l93,
-                    await_: _l94,
-                    dyn_: _l95,
-                    abstract_: _l96,
-                    become_: _l97,
-                    box_: _l98,
-                    do_: _l99,
-                    final_: _l100,
-                    macro_: _l101,
-                    override_: _l102,
-                    priv_: _l103,
-                    typeof_: _l104,
-                    unsized_: _l105,
-                    virtual_: _l106,
-                    yield_: _l107,
-                    try_: _l108,
-                    r#gen: _l109,
-                    union: _l110,
-                    macro_rules: _l111,
-                    raw: _l112,
-                    safe: _l113,
+                    as_: _l2,
+                    break_: _l3,
+                    const_: _l4,
+                    continue_: _l5,
+                    crate_: _l6,
+                    else_: _l7,
+                    enum_: _l8,
+                    extern_: _l9,
+                    false_: ::witbind::rt::bool_lift(_l10),
+                    fn_: _l11,
+                    for_: _l12,
+                    if_: _l13,
+                    impl_: _l14,
+                    in_: _l15,
+                    let_: _l16,
+                    loop_: _l17,
+                    match_: _l18,
+                    mod_: _l19,
+                    move_: _l20,
+                    mut_: _l21,
+                    pub_: _l22,
+                    ref_: _l23,
+                    return_: _l24,
+                    self_: _l25,
+                    static_: _l26,
+                    struct_: _l27,
+                    super_: _l28,
+                    trait_: _l29,
+                    true_: ::witbind::rt::bool_lift(_l30),
+                    type_: _l31,
+                    unsafe_: _l32,
+                    use_: _l33,
+                    where_: _l34,
+                    while_: _l35,
+                    async_: _l36,
+                    await_: _l37,
+                    dyn_: _l38,
+                    abstract_: _l39,
+                    become_: _l40,
+                    box_: _l41,
+                    do_: _l42,
+                    final_: _l43,
+                    macro_: _l44,
+                    override_: _l45,
+                    priv_: _l46,
+                    typeof_: _l47,
+                    unsized_: _l48,
+                    virtual_: _l49,
+                    yield_: _l50,
+                    try_: _l51,
+                    r#gen: _l52,
+                    union: _l53,
+                    macro_rules: _l54,
+                    raw: _l55,
+                    safe: _l56,
                 }
             }
         }

@@ -180,61 +180,15 @@ pub mod witbind_fixtures {
                 }
                 let _l13 = unsafe { *_ptr12.cast::<*mut u8>() };
                 let _l14 = unsafe { *_ptr12.add(4).cast::<usize>() };
-                let _array29 = _l13;
-                let _len29 = _l14;
-                let mut _list29 = ::witbind::rt::Vec::with_capacity(_len29);
-                for i in 0.._len29 {
-                    let _base15 = unsafe { _array29.add(i * 24) };
-                    let _l16 = unsafe { *_base15.cast::<*mut u8>() };
-                    let _l17 = unsafe { *_base15.add(4).cast::<usize>() };
-                    let _string18 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l16.cast::<u8>(),
-                                _l17,
-                                _l17,
-                            ),
-                        )
-                    };
-                    let _l19 = unsafe { *_base15.add(8).cast::<*mut u8>() };
-                    let _l20 = unsafe { *_base15.add(12).cast::<usize>() };
-                    let _list21 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(
-                            _l19.cast::<Point>(),
-                            _l20,
-                            _l20,
-                        )
-                    };
-                    let _l22 = unsafe { *_base15.add(16).cast::<*mut u8>() };
-                    let _l23 = unsafe { *_base15.add(20).cast::<usize>() };
-                    let _array28 = _l22;
-                    let _len28 = _l23;
-                    let mut _list28 = ::witbind::rt::Vec::with_capacity(_len28);
-                    for i in 0.._len28 {
-                        let _base24 = unsafe { _array28.add(i * 8) };
-                        let _l25 = unsafe { *_base24.cast::<*mut u8>() };
-                        let _l26 = unsafe { *_base24.add(4).cast::<usize>() };
-                        _list28
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l25.cast::<u8>(),
-                                        _l26,
-                                        _l26,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array28, _len28 * 8, 4) };
-                    _list29
-                        .push(Polygon {
-                            name: _string18,
-                            corners: _list21,
-                            tags: _list28,
-                        });
+                let _array30 = _l13;
+                let _len30 = _l14;
+                let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
+                for i in 0.._len30 {
+                    let _base15 = unsafe { _array30.add(i * 24) };
+                    _list30.push(unsafe { _lift_polygon(_base15) });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array29, _len29 * 24, 4) };
-                _list29
+                unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 24, 4) };
+                _list30
             }
             /// Lists of lists.
             pub fn echo_matrix(
@@ -593,51 +547,7 @@ pub mod witbind_fixtures {
                 let mut _list44 = ::witbind::rt::Vec::with_capacity(_len44);
                 for i in 0.._len44 {
                     let _base28 = unsafe { _array44.add(i * 12) };
-                    let _l29 = unsafe { *_base28.cast::<u8>() };
-                    _list44
-                        .push(
-                            match _l29 {
-                                0 => {
-                                    let _l31 = unsafe { *_base28.add(4).cast::<*mut u8>() };
-                                    let _l32 = unsafe { *_base28.add(8).cast::<usize>() };
-                                    Chunk::Bytes(unsafe {
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l31.cast::<u8>(),
-                                            _l32,
-                                            _l32,
-                                        )
-                                    })
-                                }
-                                1 => {
-                                    let _l35 = unsafe { *_base28.add(4).cast::<*mut u8>() };
-                                    let _l36 = unsafe { *_base28.add(8).cast::<usize>() };
-                                    let _array41 = _l35;
-                                    let _len41 = _l36;
-                                    let mut _list41 = ::witbind::rt::Vec::with_capacity(_len41);
-                                    for i in 0.._len41 {
-                                        let _base37 = unsafe { _array41.add(i * 8) };
-                                        let _l38 = unsafe { *_base37.cast::<*mut u8>() };
-                                        let _l39 = unsafe { *_base37.add(4).cast::<usize>() };
-                                        _list41
-                                            .push(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l38.cast::<u8>(),
-                                                        _l39,
-                                                        _l39,
-                                                    ),
-                                                )
-                                            });
-                                    }
-                                    unsafe {
-                                        ::witbind::rt::cabi_dealloc(_array41, _len41 * 8, 4)
-                                    };
-                                    Chunk::Lines(_list41)
-                                }
-                                2 => Chunk::Empty,
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        );
+                    _list44.push(unsafe { _lift_chunk(_base28) });
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_array44, _len44 * 12, 4) };
                 _list44
@@ -656,6 +566,102 @@ pub mod witbind_fixtures {
                 let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u32>(), _l4, _l4)
+                }
+            }
+            /// Lifts a `chunk` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_chunk(ptr: *mut u8) -> Chunk {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        Chunk::Bytes(unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l4.cast::<u8>(),
+                                _l5,
+                                _l5,
+                            )
+                        })
+                    }
+                    1 => {
+                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array14 = _l8;
+                        let _len14 = _l9;
+                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                        for i in 0.._len14 {
+                            let _base10 = unsafe { _array14.add(i * 8) };
+                            let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                            let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                            _list14
+                                .push(unsafe {
+                                    ::witbind::rt::string_lift(
+                                        ::witbind::rt::Vec::from_raw_parts(
+                                            _l11.cast::<u8>(),
+                                            _l12,
+                                            _l12,
+                                        ),
+                                    )
+                                });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                        Chunk::Lines(_list14)
+                    }
+                    2 => Chunk::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `polygon` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list7 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
+                };
+                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _array14 = _l8;
+                let _len14 = _l9;
+                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                for i in 0.._len14 {
+                    let _base10 = unsafe { _array14.add(i * 8) };
+                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                    _list14
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                Polygon {
+                    name: _string4,
+                    corners: _list7,
+                    tags: _list14,
                 }
             }
         }

@@ -127,46 +127,56 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2) };
-                let _l3 = unsafe { *_ptr2.cast::<*mut u8>() };
-                let _l4 = unsafe { *_ptr2.add(4).cast::<usize>() };
-                let _array14 = _l3;
-                let _len14 = _l4;
-                let _map14: alloc::collections::BTreeMap<
+                unsafe { _lift_index(_ptr2) }
+            }
+            /// Lifts a `index` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_index(ptr: *mut u8) -> Index {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _array13 = _l2;
+                let _len13 = _l3;
+                let _map13: alloc::collections::BTreeMap<
                     u32,
                     ::witbind::rt::Vec<::witbind::rt::String>,
                 > = ::core::iter::FromIterator::from_iter(
-                    (0.._len14)
+                    (0.._len13)
                         .map(|i| {
-                            let _base5 = unsafe { _array14.add(i * 12) };
-                            let _l6 = unsafe { *_base5.cast::<i32>() };
-                            let _l7 = unsafe { *_base5.add(4).cast::<*mut u8>() };
-                            let _l8 = unsafe { *_base5.add(8).cast::<usize>() };
-                            let _array13 = _l7;
-                            let _len13 = _l8;
-                            let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
-                            for i in 0.._len13 {
-                                let _base9 = unsafe { _array13.add(i * 8) };
-                                let _l10 = unsafe { *_base9.cast::<*mut u8>() };
-                                let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
-                                _list13
+                            let _base4 = unsafe { _array13.add(i * 12) };
+                            let _l5 = unsafe { *_base4.cast::<i32>() };
+                            let _l6 = unsafe { *_base4.add(4).cast::<*mut u8>() };
+                            let _l7 = unsafe { *_base4.add(8).cast::<usize>() };
+                            let _array12 = _l6;
+                            let _len12 = _l7;
+                            let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                            for i in 0.._len12 {
+                                let _base8 = unsafe { _array12.add(i * 8) };
+                                let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                                let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                                _list12
                                     .push(unsafe {
                                         ::witbind::rt::string_lift(
                                             ::witbind::rt::Vec::from_raw_parts(
-                                                _l10.cast::<u8>(),
-                                                _l11,
-                                                _l11,
+                                                _l9.cast::<u8>(),
+                                                _l10,
+                                                _l10,
                                             ),
                                         )
                                     });
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array13, _len13 * 8, 4)
+                                ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4)
                             };
-                            (_l6 as u32, _list13)
+                            (_l5 as u32, _list12)
                         }),
                 );
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 12, 4) };
-                Index { entries: _map14 }
+                unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 12, 4) };
+                Index { entries: _map13 }
             }
         }
     }

@@ -23,17 +23,27 @@ pub mod witbind_fixtures {
                 let Wrapper { inner: _f2 } = w;
                 let _ptr3 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(::witbind::rt::as_i32(_f2), _ptr3) };
-                let _l4 = unsafe { *_ptr3.cast::<u8>() };
-                let _l5 = unsafe { *_ptr3.add(1).cast::<u8>() };
-                let _l6 = unsafe { *_ptr3.add(8).cast::<i64>() };
-                let _l7 = unsafe { *_ptr3.add(16).cast::<f32>() };
-                let _l8 = unsafe { *_ptr3.add(20).cast::<i32>() };
+                unsafe { _lift_scalars(_ptr3) }
+            }
+            /// Lifts a `scalars` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<i64>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<f32>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<i32>() };
                 Scalars {
-                    enabled: ::witbind::rt::bool_lift(_l4),
-                    small: _l5,
-                    big: _l6 as u64,
-                    ratio: _l7,
-                    initial: unsafe { ::witbind::rt::char_lift(_l8 as u32) },
+                    enabled: ::witbind::rt::bool_lift(_l2),
+                    small: _l3,
+                    big: _l4 as u64,
+                    ratio: _l5,
+                    initial: unsafe { ::witbind::rt::char_lift(_l6 as u32) },
                 }
             }
         }

@@ -334,51 +334,56 @@ pub mod witbind_fixtures {
                 }
                 let _l11 = unsafe { *_ptr10.cast::<*mut u8>() };
                 let _l12 = unsafe { *_ptr10.add(4).cast::<usize>() };
-                let _array24 = _l11;
-                let _len24 = _l12;
-                let mut _list24 = ::witbind::rt::Vec::with_capacity(_len24);
-                for i in 0.._len24 {
-                    let _base13 = unsafe { _array24.add(i * 16) };
-                    let _l14 = unsafe { *_base13.cast::<*mut u8>() };
-                    let _l15 = unsafe { *_base13.add(4).cast::<usize>() };
-                    let _string16 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l14.cast::<u8>(),
-                                _l15,
-                                _l15,
-                            ),
-                        )
-                    };
-                    let _l17 = unsafe { *_base13.add(8).cast::<*mut u8>() };
-                    let _l18 = unsafe { *_base13.add(12).cast::<usize>() };
-                    let _array23 = _l17;
-                    let _len23 = _l18;
-                    let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                    for i in 0.._len23 {
-                        let _base19 = unsafe { _array23.add(i * 8) };
-                        let _l20 = unsafe { *_base19.cast::<*mut u8>() };
-                        let _l21 = unsafe { *_base19.add(4).cast::<usize>() };
-                        _list23
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l20.cast::<u8>(),
-                                        _l21,
-                                        _l21,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 8, 4) };
-                    _list24
-                        .push(Entry {
-                            key: _string16,
-                            tags: _list23,
+                let _array25 = _l11;
+                let _len25 = _l12;
+                let mut _list25 = ::witbind::rt::Vec::with_capacity(_len25);
+                for i in 0.._len25 {
+                    let _base13 = unsafe { _array25.add(i * 16) };
+                    _list25.push(unsafe { _lift_entry(_base13) });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array25, _len25 * 16, 4) };
+                _list25
+            }
+            /// Lifts a `entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array11 = _l5;
+                let _len11 = _l6;
+                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                for i in 0.._len11 {
+                    let _base7 = unsafe { _array11.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list11
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
+                                ),
+                            )
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array24, _len24 * 16, 4) };
-                _list24
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                Entry {
+                    key: _string4,
+                    tags: _list11,
+                }
             }
         }
     }
@@ -468,87 +473,51 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array13 = arg0;
-                    let _len13 = arg1;
-                    let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
-                    for i in 0.._len13 {
-                        let _base2 = unsafe { _array13.add(i * 16) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        let _string5 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        };
-                        let _l6 = unsafe { *_base2.add(8).cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base2.add(12).cast::<usize>() };
-                        let _array12 = _l6;
-                        let _len12 = _l7;
-                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base8 = unsafe { _array12.add(i * 8) };
-                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                            _list12
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                        _list13
-                            .push(Entry {
-                                key: _string5,
-                                tags: _list12,
-                            });
+                    let _array14 = arg0;
+                    let _len14 = arg1;
+                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                    for i in 0.._len14 {
+                        let _base2 = unsafe { _array14.add(i * 16) };
+                        _list14.push(unsafe { _lift_entry(_base2) });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
-                    let _ret14 = __T::entries(_list13);
-                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec23 = _ret14;
-                    let _len23 = _vec23.len();
-                    let _array23 = unsafe { ::witbind::rt::alloc_list(_len23, 16, 4) };
-                    for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec23)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
+                    let _ret15 = __T::entries(_list14);
+                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec24 = _ret15;
+                    let _len24 = _vec24.len();
+                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 16, 4) };
+                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec24)
                         .enumerate()
                     {
-                        let _base16 = unsafe { _array23.add(i * 16) };
-                        let Entry { key: _f17, tags: _f18 } = _e16;
-                        let _vec19 = (_f17).into_bytes().into_boxed_slice();
-                        let _len19 = _vec19.len();
-                        let _ptr19 = ::witbind::rt::Box::into_raw(_vec19).cast::<u8>();
-                        unsafe { *_base16.add(4).cast::<usize>() = _len19 };
-                        unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
-                        let _vec22 = _f18;
-                        let _len22 = _vec22.len();
-                        let _array22 = unsafe {
-                            ::witbind::rt::alloc_list(_len22, 8, 4)
+                        let _base17 = unsafe { _array24.add(i * 16) };
+                        let Entry { key: _f18, tags: _f19 } = _e17;
+                        let _vec20 = (_f18).into_bytes().into_boxed_slice();
+                        let _len20 = _vec20.len();
+                        let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
+                        unsafe { *_base17.add(4).cast::<usize>() = _len20 };
+                        unsafe { *_base17.cast::<*mut u8>() = _ptr20 };
+                        let _vec23 = _f19;
+                        let _len23 = _vec23.len();
+                        let _array23 = unsafe {
+                            ::witbind::rt::alloc_list(_len23, 8, 4)
                         };
-                        for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec22)
+                        for (i, _e21) in ::core::iter::IntoIterator::into_iter(_vec23)
                             .enumerate()
                         {
-                            let _base20 = unsafe { _array22.add(i * 8) };
-                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _len21 = _vec21.len();
-                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                            let _base21 = unsafe { _array23.add(i * 8) };
+                            let _vec22 = (_e21).into_bytes().into_boxed_slice();
+                            let _len22 = _vec22.len();
+                            let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
                                 .cast::<u8>();
-                            unsafe { *_base20.add(4).cast::<usize>() = _len21 };
-                            unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
+                            unsafe { *_base21.add(4).cast::<usize>() = _len22 };
+                            unsafe { *_base21.cast::<*mut u8>() = _ptr22 };
                         }
-                        unsafe { *_base16.add(12).cast::<usize>() = _len22 };
-                        unsafe { *_base16.add(8).cast::<*mut u8>() = _array22 };
+                        unsafe { *_base17.add(12).cast::<usize>() = _len23 };
+                        unsafe { *_base17.add(8).cast::<*mut u8>() = _array23 };
                     }
-                    unsafe { *_ptr15.add(4).cast::<usize>() = _len23 };
-                    unsafe { *_ptr15.cast::<*mut u8>() = _array23 };
-                    _ptr15
+                    unsafe { *_ptr16.add(4).cast::<usize>() = _len24 };
+                    unsafe { *_ptr16.cast::<*mut u8>() = _array24 };
+                    _ptr16
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -719,87 +688,51 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _array13 = arg0;
-                    let _len13 = arg1;
-                    let mut _list13 = ::witbind::rt::Vec::with_capacity(_len13);
-                    for i in 0.._len13 {
-                        let _base2 = unsafe { _array13.add(i * 16) };
-                        let _l3 = unsafe { *_base2.cast::<*mut u8>() };
-                        let _l4 = unsafe { *_base2.add(4).cast::<usize>() };
-                        let _string5 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l3.cast::<u8>(),
-                                    _l4,
-                                    _l4,
-                                ),
-                            )
-                        };
-                        let _l6 = unsafe { *_base2.add(8).cast::<*mut u8>() };
-                        let _l7 = unsafe { *_base2.add(12).cast::<usize>() };
-                        let _array12 = _l6;
-                        let _len12 = _l7;
-                        let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                        for i in 0.._len12 {
-                            let _base8 = unsafe { _array12.add(i * 8) };
-                            let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                            let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                            _list12
-                                .push(unsafe {
-                                    ::witbind::rt::string_lift(
-                                        ::witbind::rt::Vec::from_raw_parts(
-                                            _l9.cast::<u8>(),
-                                            _l10,
-                                            _l10,
-                                        ),
-                                    )
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                        _list13
-                            .push(Entry {
-                                key: _string5,
-                                tags: _list12,
-                            });
+                    let _array14 = arg0;
+                    let _len14 = arg1;
+                    let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                    for i in 0.._len14 {
+                        let _base2 = unsafe { _array14.add(i * 16) };
+                        _list14.push(unsafe { _lift_entry(_base2) });
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array13, _len13 * 16, 4) };
-                    let _ret14 = __T::reflect(_list13);
-                    let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    let _vec23 = _ret14;
-                    let _len23 = _vec23.len();
-                    let _array23 = unsafe { ::witbind::rt::alloc_list(_len23, 16, 4) };
-                    for (i, _e16) in ::core::iter::IntoIterator::into_iter(_vec23)
+                    unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
+                    let _ret15 = __T::reflect(_list14);
+                    let _ptr16 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
+                    let _vec24 = _ret15;
+                    let _len24 = _vec24.len();
+                    let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 16, 4) };
+                    for (i, _e17) in ::core::iter::IntoIterator::into_iter(_vec24)
                         .enumerate()
                     {
-                        let _base16 = unsafe { _array23.add(i * 16) };
-                        let Entry { key: _f17, tags: _f18 } = _e16;
-                        let _vec19 = (_f17).into_bytes().into_boxed_slice();
-                        let _len19 = _vec19.len();
-                        let _ptr19 = ::witbind::rt::Box::into_raw(_vec19).cast::<u8>();
-                        unsafe { *_base16.add(4).cast::<usize>() = _len19 };
-                        unsafe { *_base16.cast::<*mut u8>() = _ptr19 };
-                        let _vec22 = _f18;
-                        let _len22 = _vec22.len();
-                        let _array22 = unsafe {
-                            ::witbind::rt::alloc_list(_len22, 8, 4)
+                        let _base17 = unsafe { _array24.add(i * 16) };
+                        let Entry { key: _f18, tags: _f19 } = _e17;
+                        let _vec20 = (_f18).into_bytes().into_boxed_slice();
+                        let _len20 = _vec20.len();
+                        let _ptr20 = ::witbind::rt::Box::into_raw(_vec20).cast::<u8>();
+                        unsafe { *_base17.add(4).cast::<usize>() = _len20 };
+                        unsafe { *_base17.cast::<*mut u8>() = _ptr20 };
+                        let _vec23 = _f19;
+                        let _len23 = _vec23.len();
+                        let _array23 = unsafe {
+                            ::witbind::rt::alloc_list(_len23, 8, 4)
                         };
-                        for (i, _e20) in ::core::iter::IntoIterator::into_iter(_vec22)
+                        for (i, _e21) in ::core::iter::IntoIterator::into_iter(_vec23)
                             .enumerate()
                         {
-                            let _base20 = unsafe { _array22.add(i * 8) };
-                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _len21 = _vec21.len();
-                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
+                            let _base21 = unsafe { _array23.add(i * 8) };
+                            let _vec22 = (_e21).into_bytes().into_boxed_slice();
+                            let _len22 = _vec22.len();
+                            let _ptr22 = ::witbind::rt::Box::into_raw(_vec22)
                                 .cast::<u8>();
-                            unsafe { *_base20.add(4).cast::<usize>() = _len21 };
-                            unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
+                            unsafe { *_base21.add(4).cast::<usize>() = _len22 };
+                            unsafe { *_base21.cast::<*mut u8>() = _ptr22 };
                         }
-                        unsafe { *_base16.add(12).cast::<usize>() = _len22 };
-                        unsafe { *_base16.add(8).cast::<*mut u8>() = _array22 };
+                        unsafe { *_base17.add(12).cast::<usize>() = _len23 };
+                        unsafe { *_base17.add(8).cast::<*mut u8>() = _array23 };
                     }
-                    unsafe { *_ptr15.add(4).cast::<usize>() = _len23 };
-                    unsafe { *_ptr15.cast::<*mut u8>() = _array23 };
-                    _ptr15
+                    unsafe { *_ptr16.add(4).cast::<usize>() = _len24 };
+                    unsafe { *_ptr16.cast::<*mut u8>() = _array24 };
+                    _ptr16
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -882,6 +815,51 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_options_runtime_api_cabi;
+                /// Lifts a `entry` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                    let _string4 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l2.cast::<u8>(),
+                                _l3,
+                                _l3,
+                            ),
+                        )
+                    };
+                    let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                    let _array11 = _l5;
+                    let _len11 = _l6;
+                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                    for i in 0.._len11 {
+                        let _base7 = unsafe { _array11.add(i * 8) };
+                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                        _list11
+                            .push(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l8.cast::<u8>(),
+                                        _l9,
+                                        _l9,
+                                    ),
+                                )
+                            });
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                    Entry {
+                        key: _string4,
+                        tags: _list11,
+                    }
+                }
             }
         }
     }

@@ -139,22 +139,7 @@ pub mod witbind_fixtures {
                 let _len5 = _vec5.len();
                 let _ptr6 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr4, _len4, _ptr5, _len5, _ptr6) };
-                let _l7 = unsafe { *_ptr6.cast::<*mut u8>() };
-                let _l8 = unsafe { *_ptr6.add(4).cast::<usize>() };
-                let _string9 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l7.cast::<u8>(), _l8, _l8),
-                    )
-                };
-                let _l10 = unsafe { *_ptr6.add(8).cast::<*mut u8>() };
-                let _l11 = unsafe { *_ptr6.add(12).cast::<usize>() };
-                let _list12 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l10.cast::<u32>(), _l11, _l11)
-                };
-                Both {
-                    name: _string9,
-                    items: _list12,
-                }
+                unsafe { _lift_both(_ptr6) }
             }
             /// The parts joined, inner lists with `,`, outer ones with `sep`
             /// (default `/`).
@@ -215,6 +200,31 @@ pub mod witbind_fixtures {
                     ::witbind::rt::string_lift(
                         ::witbind::rt::Vec::from_raw_parts(_l14.cast::<u8>(), _l15, _l15),
                     )
+                }
+            }
+            /// Lifts a `both` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_both(ptr: *mut u8) -> Both {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list7 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u32>(), _l6, _l6)
+                };
+                Both {
+                    name: _string4,
+                    items: _list7,
                 }
             }
         }

@@ -669,148 +669,27 @@ pub mod witbind_fixtures {
                     ::witbind::rt::Vec::from_raw_parts(_l58.cast::<u8>(), _l59, _l59)
                 };
                 let _l61 = unsafe { *_ptr47.add(28).cast::<i32>() };
-                let _l62 = unsafe { *_ptr47.add(32).cast::<*mut u8>() };
-                let _l63 = unsafe { *_ptr47.add(36).cast::<usize>() };
-                let _array69 = _l62;
-                let _len69 = _l63;
-                let mut _list69 = ::witbind::rt::Vec::with_capacity(_len69);
-                for i in 0.._len69 {
-                    let _base64 = unsafe { _array69.add(i * 12) };
-                    let _l65 = unsafe { *_base64.cast::<*mut u8>() };
-                    let _l66 = unsafe { *_base64.add(4).cast::<usize>() };
-                    let _list67 = unsafe {
-                        ::witbind::rt::Vec::from_raw_parts(_l65.cast::<u8>(), _l66, _l66)
-                    };
-                    let _l68 = unsafe { *_base64.add(8).cast::<i32>() };
-                    _list69
-                        .push(String {
-                            vec: _list67,
-                            len: _l68 as u32,
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array69, _len69 * 12, 4) };
-                let _l70 = unsafe { *_ptr47.add(40).cast::<i32>() };
-                let _l71 = unsafe { *_ptr47.add(44).cast::<u8>() };
-                let _l72 = unsafe { *_ptr47.add(48).cast::<u8>() };
-                let _v83 = match _l72 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l75 = unsafe { *_ptr47.add(52).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l75 {
-                                0 => {
-                                    let _l77 = unsafe { *_ptr47.add(56).cast::<*mut u8>() };
-                                    let _l78 = unsafe { *_ptr47.add(60).cast::<usize>() };
-                                    Result::Ok(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l77.cast::<u8>(),
-                                                _l78,
-                                                _l78,
-                                            ),
-                                        )
-                                    })
-                                }
-                                1 => {
-                                    let _l81 = unsafe { *_ptr47.add(56).cast::<i32>() };
-                                    Result::Err(_l81 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l84 = unsafe { *_ptr47.add(64).cast::<u8>() };
-                let _v109 = match _l84 {
-                    0 => {
-                        let _l86 = unsafe { *_ptr47.add(68).cast::<*mut u8>() };
-                        let _l87 = unsafe { *_ptr47.add(72).cast::<usize>() };
-                        let _array93 = _l86;
-                        let _len93 = _l87;
-                        let mut _list93 = ::witbind::rt::Vec::with_capacity(_len93);
-                        for i in 0.._len93 {
-                            let _base88 = unsafe { _array93.add(i * 12) };
-                            let _l89 = unsafe { *_base88.cast::<*mut u8>() };
-                            let _l90 = unsafe { *_base88.add(4).cast::<usize>() };
-                            let _list91 = unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l89.cast::<u8>(),
-                                    _l90,
-                                    _l90,
-                                )
-                            };
-                            let _l92 = unsafe { *_base88.add(8).cast::<i32>() };
-                            _list93
-                                .push(String {
-                                    vec: _list91,
-                                    len: _l92 as u32,
-                                });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array93, _len93 * 12, 4) };
-                        let _l94 = unsafe { *_ptr47.add(76).cast::<i32>() };
-                        let _l95 = unsafe { *_ptr47.add(80).cast::<u8>() };
-                        let _l96 = unsafe { *_ptr47.add(84).cast::<u8>() };
-                        let _v107 = match _l96 {
-                            0 => ::core::option::Option::None,
-                            1 => {
-                                let _l99 = unsafe { *_ptr47.add(88).cast::<u8>() };
-                                ::core::option::Option::Some(
-                                    match _l99 {
-                                        0 => {
-                                            let _l101 = unsafe { *_ptr47.add(92).cast::<*mut u8>() };
-                                            let _l102 = unsafe { *_ptr47.add(96).cast::<usize>() };
-                                            Result::Ok(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l101.cast::<u8>(),
-                                                        _l102,
-                                                        _l102,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        1 => {
-                                            let _l105 = unsafe { *_ptr47.add(92).cast::<i32>() };
-                                            Result::Err(_l105 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
-                            }
-                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                        };
-                        Box::Some(Vec {
-                            box_: _list93,
-                            ok: Option {
-                                some: _l94 as u32,
-                                none: ::witbind::rt::bool_lift(_l95),
-                            },
-                            err: _v107,
-                        })
-                    }
-                    1 => Box::None,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l110 = unsafe { *_ptr47.add(100).cast::<u8>() };
-                let _l111 = unsafe { *_ptr47.add(101).cast::<u8>() };
-                let _l112 = unsafe { *_ptr47.add(104).cast::<*mut u8>() };
-                let _l113 = unsafe { *_ptr47.add(108).cast::<usize>() };
-                let _array117 = _l112;
-                let _len117 = _l113;
-                let mut _list117 = ::witbind::rt::Vec::with_capacity(_len117);
-                for i in 0.._len117 {
-                    let _base114 = unsafe { _array117.add(i * 8) };
-                    let _l115 = unsafe { *_base114.cast::<i32>() };
-                    let _l116 = unsafe { *_base114.add(4).cast::<u8>() };
-                    _list117
+                let _v84 = unsafe { _lift_vec(_ptr47.add(32)) };
+                let _v111 = unsafe { _lift_box_(_ptr47.add(64)) };
+                let _l112 = unsafe { *_ptr47.add(100).cast::<u8>() };
+                let _l113 = unsafe { *_ptr47.add(101).cast::<u8>() };
+                let _l114 = unsafe { *_ptr47.add(104).cast::<*mut u8>() };
+                let _l115 = unsafe { *_ptr47.add(108).cast::<usize>() };
+                let _array119 = _l114;
+                let _len119 = _l115;
+                let mut _list119 = ::witbind::rt::Vec::with_capacity(_len119);
+                for i in 0.._len119 {
+                    let _base116 = unsafe { _array119.add(i * 8) };
+                    let _l117 = unsafe { *_base116.cast::<i32>() };
+                    let _l118 = unsafe { *_base116.add(4).cast::<u8>() };
+                    _list119
                         .push(Option {
-                            some: _l115 as u32,
-                            none: ::witbind::rt::bool_lift(_l116),
+                            some: _l117 as u32,
+                            none: ::witbind::rt::bool_lift(_l118),
                         });
                 }
-                unsafe { ::witbind::rt::cabi_dealloc(_array117, _len117 * 8, 4) };
-                let _l118 = unsafe { *_ptr47.add(112).cast::<u8>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_array119, _len119 * 8, 4) };
+                let _l120 = unsafe { *_ptr47.add(112).cast::<u8>() };
                 (
                     Option {
                         some: _l48 as u32,
@@ -821,19 +700,12 @@ pub mod witbind_fixtures {
                         vec: _list60,
                         len: _l61 as u32,
                     },
-                    Vec {
-                        box_: _list69,
-                        ok: Option {
-                            some: _l70 as u32,
-                            none: ::witbind::rt::bool_lift(_l71),
-                        },
-                        err: _v83,
-                    },
-                    _v109,
-                    unsafe { Ok::_lift(_l110) },
-                    _l111,
-                    _list117,
-                    None::from_bits_retain(_l118),
+                    _v84,
+                    _v111,
+                    unsafe { Ok::_lift(_l112) },
+                    _l113,
+                    _list119,
+                    None::from_bits_retain(_l120),
                 )
             }
             /// Takes and returns every std-trait-named type.
@@ -1026,71 +898,8 @@ pub mod witbind_fixtures {
                                     })
                                 }
                                 1 => {
-                                    let _l38 = unsafe { *_ptr27.add(8).cast::<*mut u8>() };
-                                    let _l39 = unsafe { *_ptr27.add(12).cast::<usize>() };
-                                    let _array45 = _l38;
-                                    let _len45 = _l39;
-                                    let mut _list45 = ::witbind::rt::Vec::with_capacity(_len45);
-                                    for i in 0.._len45 {
-                                        let _base40 = unsafe { _array45.add(i * 12) };
-                                        let _l41 = unsafe { *_base40.cast::<*mut u8>() };
-                                        let _l42 = unsafe { *_base40.add(4).cast::<usize>() };
-                                        let _list43 = unsafe {
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l41.cast::<u8>(),
-                                                _l42,
-                                                _l42,
-                                            )
-                                        };
-                                        let _l44 = unsafe { *_base40.add(8).cast::<i32>() };
-                                        _list45
-                                            .push(String {
-                                                vec: _list43,
-                                                len: _l44 as u32,
-                                            });
-                                    }
-                                    unsafe {
-                                        ::witbind::rt::cabi_dealloc(_array45, _len45 * 12, 4)
-                                    };
-                                    let _l46 = unsafe { *_ptr27.add(16).cast::<i32>() };
-                                    let _l47 = unsafe { *_ptr27.add(20).cast::<u8>() };
-                                    let _l48 = unsafe { *_ptr27.add(24).cast::<u8>() };
-                                    let _v59 = match _l48 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l51 = unsafe { *_ptr27.add(28).cast::<u8>() };
-                                            ::core::option::Option::Some(
-                                                match _l51 {
-                                                    0 => {
-                                                        let _l53 = unsafe { *_ptr27.add(32).cast::<*mut u8>() };
-                                                        let _l54 = unsafe { *_ptr27.add(36).cast::<usize>() };
-                                                        Result::Ok(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l53.cast::<u8>(),
-                                                                    _l54,
-                                                                    _l54,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    1 => {
-                                                        let _l57 = unsafe { *_ptr27.add(32).cast::<i32>() };
-                                                        Result::Err(_l57 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Err(Vec {
-                                        box_: _list45,
-                                        ok: Option {
-                                            some: _l46 as u32,
-                                            none: ::witbind::rt::bool_lift(_l47),
-                                        },
-                                        err: _v59,
+                                    ::core::result::Result::Err(unsafe {
+                                        _lift_vec(_ptr27.add(8))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -1098,6 +907,90 @@ pub mod witbind_fixtures {
                         )
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `box` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_box_(ptr: *mut u8) -> Box {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Box::Some(unsafe { _lift_vec(ptr.add(4)) }),
+                    1 => Box::None,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `vec` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _array9 = _l2;
+                let _len9 = _l3;
+                let mut _list9 = ::witbind::rt::Vec::with_capacity(_len9);
+                for i in 0.._len9 {
+                    let _base4 = unsafe { _array9.add(i * 12) };
+                    let _l5 = unsafe { *_base4.cast::<*mut u8>() };
+                    let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
+                    let _list7 = unsafe {
+                        ::witbind::rt::Vec::from_raw_parts(_l5.cast::<u8>(), _l6, _l6)
+                    };
+                    let _l8 = unsafe { *_base4.add(8).cast::<i32>() };
+                    _list9
+                        .push(String {
+                            vec: _list7,
+                            len: _l8 as u32,
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array9, _len9 * 12, 4) };
+                let _l10 = unsafe { *ptr.add(8).cast::<i32>() };
+                let _l11 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _l12 = unsafe { *ptr.add(16).cast::<u8>() };
+                let _v23 = match _l12 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l15 = unsafe { *ptr.add(20).cast::<u8>() };
+                        ::core::option::Option::Some(
+                            match _l15 {
+                                0 => {
+                                    let _l17 = unsafe { *ptr.add(24).cast::<*mut u8>() };
+                                    let _l18 = unsafe { *ptr.add(28).cast::<usize>() };
+                                    Result::Ok(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l17.cast::<u8>(),
+                                                _l18,
+                                                _l18,
+                                            ),
+                                        )
+                                    })
+                                }
+                                1 => {
+                                    let _l21 = unsafe { *ptr.add(24).cast::<i32>() };
+                                    Result::Err(_l21 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                Vec {
+                    box_: _list9,
+                    ok: Option {
+                        some: _l10 as u32,
+                        none: ::witbind::rt::bool_lift(_l11),
+                    },
+                    err: _v23,
                 }
             }
         }

@@ -109,18 +109,7 @@ pub mod witbind_fixtures {
                         _ptr7,
                     )
                 };
-                let _l8 = unsafe { *_ptr7.cast::<u8>() };
-                let _l9 = unsafe { *_ptr7.add(1).cast::<u8>() };
-                let _l10 = unsafe { *_ptr7.add(8).cast::<i64>() };
-                let _l11 = unsafe { *_ptr7.add(16).cast::<f32>() };
-                let _l12 = unsafe { *_ptr7.add(20).cast::<i32>() };
-                Scalars {
-                    enabled: ::witbind::rt::bool_lift(_l8),
-                    small: _l9,
-                    big: _l10 as u64,
-                    ratio: _l11,
-                    initial: unsafe { ::witbind::rt::char_lift(_l12 as u32) },
-                }
+                unsafe { _lift_scalars(_ptr7) }
             }
             /// Echoes a record holding owned data.
             pub fn echo_person(x: &Person) -> Person {
@@ -192,79 +181,7 @@ pub mod witbind_fixtures {
                     )
                 };
                 unsafe { ::witbind::rt::cabi_dealloc(_array10, _len10 * 8, 4) };
-                let _l25 = unsafe { *_ptr24.cast::<*mut u8>() };
-                let _l26 = unsafe { *_ptr24.add(4).cast::<usize>() };
-                let _string27 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l25.cast::<u8>(), _l26, _l26),
-                    )
-                };
-                let _l28 = unsafe { *_ptr24.add(8).cast::<u8>() };
-                let _l29 = unsafe { *_ptr24.add(12).cast::<*mut u8>() };
-                let _l30 = unsafe { *_ptr24.add(16).cast::<usize>() };
-                let _array35 = _l29;
-                let _len35 = _l30;
-                let mut _list35 = ::witbind::rt::Vec::with_capacity(_len35);
-                for i in 0.._len35 {
-                    let _base31 = unsafe { _array35.add(i * 8) };
-                    let _l32 = unsafe { *_base31.cast::<*mut u8>() };
-                    let _l33 = unsafe { *_base31.add(4).cast::<usize>() };
-                    _list35
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l32.cast::<u8>(),
-                                    _l33,
-                                    _l33,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array35, _len35 * 8, 4) };
-                let _l36 = unsafe { *_ptr24.add(20).cast::<u8>() };
-                let _v42 = match _l36 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l39 = unsafe { *_ptr24.add(24).cast::<*mut u8>() };
-                        let _l40 = unsafe { *_ptr24.add(28).cast::<usize>() };
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l39.cast::<u8>(),
-                                    _l40,
-                                    _l40,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l43 = unsafe { *_ptr24.add(32).cast::<*mut u8>() };
-                let _l44 = unsafe { *_ptr24.add(36).cast::<usize>() };
-                let _string45 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l43.cast::<u8>(), _l44, _l44),
-                    )
-                };
-                let _l46 = unsafe { *_ptr24.add(40).cast::<u8>() };
-                let _v50 = match _l46 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l49 = unsafe { *_ptr24.add(44).cast::<i32>() };
-                        ::core::option::Option::Some(_l49 as u32)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                Person {
-                    name: _string27,
-                    age: _l28,
-                    emails: _list35,
-                    nickname: _v42,
-                    address: Address {
-                        street: _string45,
-                        postal_code: _v50,
-                    },
-                }
+                unsafe { _lift_person(_ptr24) }
             }
             /// Echoes a deeply nested record.
             pub fn echo_team(x: &Team) -> Team {
@@ -449,208 +366,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l54 = unsafe { *_ptr53.cast::<*mut u8>() };
-                let _l55 = unsafe { *_ptr53.add(4).cast::<usize>() };
-                let _string56 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l54.cast::<u8>(), _l55, _l55),
-                    )
-                };
-                let _l57 = unsafe { *_ptr53.add(8).cast::<*mut u8>() };
-                let _l58 = unsafe { *_ptr53.add(12).cast::<usize>() };
-                let _string59 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l57.cast::<u8>(), _l58, _l58),
-                    )
-                };
-                let _l60 = unsafe { *_ptr53.add(16).cast::<u8>() };
-                let _l61 = unsafe { *_ptr53.add(20).cast::<*mut u8>() };
-                let _l62 = unsafe { *_ptr53.add(24).cast::<usize>() };
-                let _array67 = _l61;
-                let _len67 = _l62;
-                let mut _list67 = ::witbind::rt::Vec::with_capacity(_len67);
-                for i in 0.._len67 {
-                    let _base63 = unsafe { _array67.add(i * 8) };
-                    let _l64 = unsafe { *_base63.cast::<*mut u8>() };
-                    let _l65 = unsafe { *_base63.add(4).cast::<usize>() };
-                    _list67
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l64.cast::<u8>(),
-                                    _l65,
-                                    _l65,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array67, _len67 * 8, 4) };
-                let _l68 = unsafe { *_ptr53.add(28).cast::<u8>() };
-                let _v74 = match _l68 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l71 = unsafe { *_ptr53.add(32).cast::<*mut u8>() };
-                        let _l72 = unsafe { *_ptr53.add(36).cast::<usize>() };
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l71.cast::<u8>(),
-                                    _l72,
-                                    _l72,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l75 = unsafe { *_ptr53.add(40).cast::<*mut u8>() };
-                let _l76 = unsafe { *_ptr53.add(44).cast::<usize>() };
-                let _string77 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l75.cast::<u8>(), _l76, _l76),
-                    )
-                };
-                let _l78 = unsafe { *_ptr53.add(48).cast::<u8>() };
-                let _v82 = match _l78 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l81 = unsafe { *_ptr53.add(52).cast::<i32>() };
-                        ::core::option::Option::Some(_l81 as u32)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l83 = unsafe { *_ptr53.add(56).cast::<*mut u8>() };
-                let _l84 = unsafe { *_ptr53.add(60).cast::<usize>() };
-                let _array112 = _l83;
-                let _len112 = _l84;
-                let mut _list112 = ::witbind::rt::Vec::with_capacity(_len112);
-                for i in 0.._len112 {
-                    let _base85 = unsafe { _array112.add(i * 48) };
-                    let _l86 = unsafe { *_base85.cast::<*mut u8>() };
-                    let _l87 = unsafe { *_base85.add(4).cast::<usize>() };
-                    let _string88 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l86.cast::<u8>(),
-                                _l87,
-                                _l87,
-                            ),
-                        )
-                    };
-                    let _l89 = unsafe { *_base85.add(8).cast::<u8>() };
-                    let _l90 = unsafe { *_base85.add(12).cast::<*mut u8>() };
-                    let _l91 = unsafe { *_base85.add(16).cast::<usize>() };
-                    let _array96 = _l90;
-                    let _len96 = _l91;
-                    let mut _list96 = ::witbind::rt::Vec::with_capacity(_len96);
-                    for i in 0.._len96 {
-                        let _base92 = unsafe { _array96.add(i * 8) };
-                        let _l93 = unsafe { *_base92.cast::<*mut u8>() };
-                        let _l94 = unsafe { *_base92.add(4).cast::<usize>() };
-                        _list96
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l93.cast::<u8>(),
-                                        _l94,
-                                        _l94,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array96, _len96 * 8, 4) };
-                    let _l97 = unsafe { *_base85.add(20).cast::<u8>() };
-                    let _v103 = match _l97 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l100 = unsafe { *_base85.add(24).cast::<*mut u8>() };
-                            let _l101 = unsafe { *_base85.add(28).cast::<usize>() };
-                            ::core::option::Option::Some(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l100.cast::<u8>(),
-                                        _l101,
-                                        _l101,
-                                    ),
-                                )
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _l104 = unsafe { *_base85.add(32).cast::<*mut u8>() };
-                    let _l105 = unsafe { *_base85.add(36).cast::<usize>() };
-                    let _string106 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l104.cast::<u8>(),
-                                _l105,
-                                _l105,
-                            ),
-                        )
-                    };
-                    let _l107 = unsafe { *_base85.add(40).cast::<u8>() };
-                    let _v111 = match _l107 {
-                        0 => ::core::option::Option::None,
-                        1 => {
-                            let _l110 = unsafe { *_base85.add(44).cast::<i32>() };
-                            ::core::option::Option::Some(_l110 as u32)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    _list112
-                        .push(Person {
-                            name: _string88,
-                            age: _l89,
-                            emails: _list96,
-                            nickname: _v103,
-                            address: Address {
-                                street: _string106,
-                                postal_code: _v111,
-                            },
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array112, _len112 * 48, 4) };
-                let _l113 = unsafe { *_ptr53.add(64).cast::<*mut u8>() };
-                let _l114 = unsafe { *_ptr53.add(68).cast::<usize>() };
-                let _array122 = _l113;
-                let _len122 = _l114;
-                let mut _list122 = ::witbind::rt::Vec::with_capacity(_len122);
-                for i in 0.._len122 {
-                    let _base115 = unsafe { _array122.add(i * 32) };
-                    let _l116 = unsafe { *_base115.cast::<i32>() };
-                    let _l117 = unsafe { *_base115.add(8).cast::<u8>() };
-                    let _l118 = unsafe { *_base115.add(9).cast::<u8>() };
-                    let _l119 = unsafe { *_base115.add(16).cast::<i64>() };
-                    let _l120 = unsafe { *_base115.add(24).cast::<f32>() };
-                    let _l121 = unsafe { *_base115.add(28).cast::<i32>() };
-                    _list122
-                        .push((
-                            _l116 as u32,
-                            Scalars {
-                                enabled: ::witbind::rt::bool_lift(_l117),
-                                small: _l118,
-                                big: _l119 as u64,
-                                ratio: _l120,
-                                initial: unsafe { ::witbind::rt::char_lift(_l121 as u32) },
-                            },
-                        ));
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array122, _len122 * 32, 8) };
-                Team {
-                    name: _string56,
-                    lead: Person {
-                        name: _string59,
-                        age: _l60,
-                        emails: _list67,
-                        nickname: _v74,
-                        address: Address {
-                            street: _string77,
-                            postal_code: _v82,
-                        },
-                    },
-                    members: _list112,
-                    scores: _list122,
-                }
+                unsafe { _lift_team(_ptr53) }
             }
             /// Records inside options and results.
             pub fn find(
@@ -678,88 +394,8 @@ pub mod witbind_fixtures {
                             match _l6 {
                                 0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l9 = unsafe { *_ptr3.add(8).cast::<*mut u8>() };
-                                    let _l10 = unsafe { *_ptr3.add(12).cast::<usize>() };
-                                    let _string11 = unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l9.cast::<u8>(),
-                                                _l10,
-                                                _l10,
-                                            ),
-                                        )
-                                    };
-                                    let _l12 = unsafe { *_ptr3.add(16).cast::<u8>() };
-                                    let _l13 = unsafe { *_ptr3.add(20).cast::<*mut u8>() };
-                                    let _l14 = unsafe { *_ptr3.add(24).cast::<usize>() };
-                                    let _array19 = _l13;
-                                    let _len19 = _l14;
-                                    let mut _list19 = ::witbind::rt::Vec::with_capacity(_len19);
-                                    for i in 0.._len19 {
-                                        let _base15 = unsafe { _array19.add(i * 8) };
-                                        let _l16 = unsafe { *_base15.cast::<*mut u8>() };
-                                        let _l17 = unsafe { *_base15.add(4).cast::<usize>() };
-                                        _list19
-                                            .push(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l16.cast::<u8>(),
-                                                        _l17,
-                                                        _l17,
-                                                    ),
-                                                )
-                                            });
-                                    }
-                                    unsafe {
-                                        ::witbind::rt::cabi_dealloc(_array19, _len19 * 8, 4)
-                                    };
-                                    let _l20 = unsafe { *_ptr3.add(28).cast::<u8>() };
-                                    let _v26 = match _l20 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l23 = unsafe { *_ptr3.add(32).cast::<*mut u8>() };
-                                            let _l24 = unsafe { *_ptr3.add(36).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l23.cast::<u8>(),
-                                                        _l24,
-                                                        _l24,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l27 = unsafe { *_ptr3.add(40).cast::<*mut u8>() };
-                                    let _l28 = unsafe { *_ptr3.add(44).cast::<usize>() };
-                                    let _string29 = unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l27.cast::<u8>(),
-                                                _l28,
-                                                _l28,
-                                            ),
-                                        )
-                                    };
-                                    let _l30 = unsafe { *_ptr3.add(48).cast::<u8>() };
-                                    let _v34 = match _l30 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l33 = unsafe { *_ptr3.add(52).cast::<i32>() };
-                                            ::core::option::Option::Some(_l33 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::option::Option::Some(Person {
-                                        name: _string11,
-                                        age: _l12,
-                                        emails: _list19,
-                                        nickname: _v26,
-                                        address: Address {
-                                            street: _string29,
-                                            postal_code: _v34,
-                                        },
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_person(_ptr3.add(8))
                                     })
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -767,19 +403,167 @@ pub mod witbind_fixtures {
                         )
                     }
                     1 => {
-                        let _l37 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
-                        let _l38 = unsafe { *_ptr3.add(8).cast::<usize>() };
+                        let _l38 = unsafe { *_ptr3.add(4).cast::<*mut u8>() };
+                        let _l39 = unsafe { *_ptr3.add(8).cast::<usize>() };
                         ::core::result::Result::Err(unsafe {
                             ::witbind::rt::string_lift(
                                 ::witbind::rt::Vec::from_raw_parts(
-                                    _l37.cast::<u8>(),
-                                    _l38,
-                                    _l38,
+                                    _l38.cast::<u8>(),
+                                    _l39,
+                                    _l39,
                                 ),
                             )
                         })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `person` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_person(ptr: *mut u8) -> Person {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _array12 = _l6;
+                let _len12 = _l7;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base8 = unsafe { _array12.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list12
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                let _l13 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v19 = match _l13 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l16 = unsafe { *ptr.add(24).cast::<*mut u8>() };
+                        let _l17 = unsafe { *ptr.add(28).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l16.cast::<u8>(),
+                                    _l17,
+                                    _l17,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l20 = unsafe { *ptr.add(32).cast::<*mut u8>() };
+                let _l21 = unsafe { *ptr.add(36).cast::<usize>() };
+                let _string22 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l20.cast::<u8>(), _l21, _l21),
+                    )
+                };
+                let _l23 = unsafe { *ptr.add(40).cast::<u8>() };
+                let _v27 = match _l23 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l26 = unsafe { *ptr.add(44).cast::<i32>() };
+                        ::core::option::Option::Some(_l26 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                Person {
+                    name: _string4,
+                    age: _l5,
+                    emails: _list12,
+                    nickname: _v19,
+                    address: Address {
+                        street: _string22,
+                        postal_code: _v27,
+                    },
+                }
+            }
+            /// Lifts a `scalars` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<i64>() };
+                let _l5 = unsafe { *ptr.add(16).cast::<f32>() };
+                let _l6 = unsafe { *ptr.add(20).cast::<i32>() };
+                Scalars {
+                    enabled: ::witbind::rt::bool_lift(_l2),
+                    small: _l3,
+                    big: _l4 as u64,
+                    ratio: _l5,
+                    initial: unsafe { ::witbind::rt::char_lift(_l6 as u32) },
+                }
+            }
+            /// Lifts a `team` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_team(ptr: *mut u8) -> Team {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _v31 = unsafe { _lift_person(ptr.add(8)) };
+                let _l32 = unsafe { *ptr.add(56).cast::<*mut u8>() };
+                let _l33 = unsafe { *ptr.add(60).cast::<usize>() };
+                let _array62 = _l32;
+                let _len62 = _l33;
+                let mut _list62 = ::witbind::rt::Vec::with_capacity(_len62);
+                for i in 0.._len62 {
+                    let _base34 = unsafe { _array62.add(i * 48) };
+                    _list62.push(unsafe { _lift_person(_base34) });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array62, _len62 * 48, 4) };
+                let _l63 = unsafe { *ptr.add(64).cast::<*mut u8>() };
+                let _l64 = unsafe { *ptr.add(68).cast::<usize>() };
+                let _array73 = _l63;
+                let _len73 = _l64;
+                let mut _list73 = ::witbind::rt::Vec::with_capacity(_len73);
+                for i in 0.._len73 {
+                    let _base65 = unsafe { _array73.add(i * 32) };
+                    let _l66 = unsafe { *_base65.cast::<i32>() };
+                    let _v72 = unsafe { _lift_scalars(_base65.add(8)) };
+                    _list73.push((_l66 as u32, _v72));
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array73, _len73 * 32, 8) };
+                Team {
+                    name: _string4,
+                    lead: _v31,
+                    members: _list62,
+                    scores: _list73,
                 }
             }
         }

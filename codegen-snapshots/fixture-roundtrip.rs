@@ -928,61 +928,7 @@ pub mod witbind_fixtures {
                     )
                 };
                 unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                let _l21 = unsafe { *_ptr20.cast::<*mut u8>() };
-                let _l22 = unsafe { *_ptr20.add(4).cast::<usize>() };
-                let _string23 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22),
-                    )
-                };
-                let _l24 = unsafe { *_ptr20.add(8).cast::<*mut u8>() };
-                let _l25 = unsafe { *_ptr20.add(12).cast::<usize>() };
-                let _list26 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l24.cast::<Point>(), _l25, _l25)
-                };
-                let _l27 = unsafe { *_ptr20.add(16).cast::<*mut u8>() };
-                let _l28 = unsafe { *_ptr20.add(20).cast::<usize>() };
-                let _array33 = _l27;
-                let _len33 = _l28;
-                let mut _list33 = ::witbind::rt::Vec::with_capacity(_len33);
-                for i in 0.._len33 {
-                    let _base29 = unsafe { _array33.add(i * 8) };
-                    let _l30 = unsafe { *_base29.cast::<*mut u8>() };
-                    let _l31 = unsafe { *_base29.add(4).cast::<usize>() };
-                    _list33
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l30.cast::<u8>(),
-                                    _l31,
-                                    _l31,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array33, _len33 * 8, 4) };
-                let _l34 = unsafe { *_ptr20.add(24).cast::<u8>() };
-                let _v39 = match _l34 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l37 = unsafe { *_ptr20.add(28).cast::<i32>() };
-                        let _l38 = unsafe { *_ptr20.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l37, y: _l38 })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l40 = unsafe { *_ptr20.add(36).cast::<*mut u8>() };
-                let _l41 = unsafe { *_ptr20.add(40).cast::<usize>() };
-                let _list42 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l40.cast::<u8>(), _l41, _l41)
-                };
-                Nested {
-                    name: _string23,
-                    points: _list26,
-                    tags: _list33,
-                    inner: _v39,
-                    bytes: _list42,
-                }
+                unsafe { _lift_nested(_ptr20) }
             }
             pub fn echo_shape(v: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
@@ -1032,34 +978,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                match _l14 {
-                    0 => Shape::Circle(unsafe { *_ptr13.add(8).cast::<f64>() }),
-                    1 => {
-                        let _l18 = unsafe { *_ptr13.add(8).cast::<i32>() };
-                        let _l19 = unsafe { *_ptr13.add(12).cast::<i32>() };
-                        Shape::Rect(Point { x: _l18, y: _l19 })
-                    }
-                    2 => Shape::Empty,
-                    3 => {
-                        let _l22 = unsafe { *_ptr13.add(8).cast::<*mut u8>() };
-                        let _l23 = unsafe { *_ptr13.add(12).cast::<usize>() };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l22.cast::<u8>(),
-                                    _l23,
-                                    _l23,
-                                ),
-                            )
-                        })
-                    }
-                    4 => {
-                        let _l26 = unsafe { *_ptr13.add(8).cast::<i64>() };
-                        Shape::Big(_l26 as u64)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { _lift_shape(_ptr13) }
             }
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
                 ::witbind::rt::wit_import!(
@@ -1119,37 +1038,7 @@ pub mod witbind_fixtures {
                 let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
                 for i in 0.._len30 {
                     let _base15 = unsafe { _array30.add(i * 16) };
-                    let _l16 = unsafe { *_base15.cast::<u8>() };
-                    _list30
-                        .push(
-                            match _l16 {
-                                0 => Shape::Circle(unsafe { *_base15.add(8).cast::<f64>() }),
-                                1 => {
-                                    let _l20 = unsafe { *_base15.add(8).cast::<i32>() };
-                                    let _l21 = unsafe { *_base15.add(12).cast::<i32>() };
-                                    Shape::Rect(Point { x: _l20, y: _l21 })
-                                }
-                                2 => Shape::Empty,
-                                3 => {
-                                    let _l24 = unsafe { *_base15.add(8).cast::<*mut u8>() };
-                                    let _l25 = unsafe { *_base15.add(12).cast::<usize>() };
-                                    Shape::Named(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l24.cast::<u8>(),
-                                                _l25,
-                                                _l25,
-                                            ),
-                                        )
-                                    })
-                                }
-                                4 => {
-                                    let _l28 = unsafe { *_base15.add(8).cast::<i64>() };
-                                    Shape::Big(_l28 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        );
+                    _list30.push(unsafe { _lift_shape(_base15) });
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8) };
                 _list30
@@ -1230,34 +1119,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                let _l14 = unsafe { *_ptr13.cast::<u8>() };
-                match _l14 {
-                    0 => Mixed::A(unsafe { *_ptr13.add(8).cast::<u8>() }),
-                    1 => Mixed::B(unsafe { *_ptr13.add(8).cast::<f32>() }),
-                    2 => {
-                        let _l20 = unsafe { *_ptr13.add(8).cast::<i64>() };
-                        Mixed::C(_l20 as u64)
-                    }
-                    3 => {
-                        let _l22 = unsafe { *_ptr13.add(8).cast::<*mut u8>() };
-                        let _l23 = unsafe { *_ptr13.add(12).cast::<usize>() };
-                        Mixed::D(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l22.cast::<u8>(),
-                                    _l23,
-                                    _l23,
-                                ),
-                            )
-                        })
-                    }
-                    4 => {
-                        let _l26 = unsafe { *_ptr13.add(8).cast::<f64>() };
-                        let _l27 = unsafe { *_ptr13.add(16).cast::<i32>() };
-                        Mixed::E((_l26, _l27 as u32))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { _lift_mixed(_ptr13) }
             }
             /// More than 16 flat parameters: passed through memory.
             #[allow(clippy::too_many_arguments)]
@@ -1310,6 +1172,144 @@ pub mod witbind_fixtures {
                 let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
+                }
+            }
+            /// Lifts a `mixed` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_mixed(ptr: *mut u8) -> Mixed {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Mixed::A(unsafe { *ptr.add(8).cast::<u8>() }),
+                    1 => Mixed::B(unsafe { *ptr.add(8).cast::<f32>() }),
+                    2 => {
+                        let _l8 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Mixed::C(_l8 as u64)
+                    }
+                    3 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Mixed::D(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l14 = unsafe { *ptr.add(8).cast::<f64>() };
+                        let _l15 = unsafe { *ptr.add(16).cast::<i32>() };
+                        Mixed::E((_l14, _l15 as u32))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `nested` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list7 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
+                };
+                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _array14 = _l8;
+                let _len14 = _l9;
+                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                for i in 0.._len14 {
+                    let _base10 = unsafe { _array14.add(i * 8) };
+                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                    _list14
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                let _l15 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v20 = match _l15 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l18 = unsafe { *ptr.add(28).cast::<i32>() };
+                        let _l19 = unsafe { *ptr.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l18, y: _l19 })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l21 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                let _l22 = unsafe { *ptr.add(40).cast::<usize>() };
+                let _list23 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
+                };
+                Nested {
+                    name: _string4,
+                    points: _list7,
+                    tags: _list14,
+                    inner: _v20,
+                    bytes: _list23,
+                }
+            }
+            /// Lifts a `shape` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
+                    1 => {
+                        let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
+                        let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
+                        Shape::Rect(Point { x: _l6, y: _l7 })
+                    }
+                    2 => Shape::Empty,
+                    3 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Shape::Big(_l14 as u64)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -2805,37 +2805,7 @@ pub mod exports {
                     let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
                     for i in 0.._len17 {
                         let _base2 = unsafe { _array17.add(i * 16) };
-                        let _l3 = unsafe { *_base2.cast::<u8>() };
-                        _list17
-                            .push(
-                                match _l3 {
-                                    0 => Shape::Circle(unsafe { *_base2.add(8).cast::<f64>() }),
-                                    1 => {
-                                        let _l7 = unsafe { *_base2.add(8).cast::<i32>() };
-                                        let _l8 = unsafe { *_base2.add(12).cast::<i32>() };
-                                        Shape::Rect(Point { x: _l7, y: _l8 })
-                                    }
-                                    2 => Shape::Empty,
-                                    3 => {
-                                        let _l11 = unsafe { *_base2.add(8).cast::<*mut u8>() };
-                                        let _l12 = unsafe { *_base2.add(12).cast::<usize>() };
-                                        Shape::Named(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l11.cast::<u8>(),
-                                                    _l12,
-                                                    _l12,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    4 => {
-                                        let _l15 = unsafe { *_base2.add(8).cast::<i64>() };
-                                        Shape::Big(_l15 as u64)
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            );
+                        _list17.push(unsafe { _lift_shape(_base2) });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8) };
                     let _ret18 = __T::echo_shapes(_list17);
@@ -3643,6 +3613,43 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_roundtrip_guest_cabi;
+                /// Lifts a `shape` out of canonical ABI memory.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                    let _l2 = unsafe { *ptr.cast::<u8>() };
+                    match _l2 {
+                        0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
+                        1 => {
+                            let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
+                            let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
+                            Shape::Rect(Point { x: _l6, y: _l7 })
+                        }
+                        2 => Shape::Empty,
+                        3 => {
+                            let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                            let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                            Shape::Named(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _l10.cast::<u8>(),
+                                        _l11,
+                                        _l11,
+                                    ),
+                                )
+                            })
+                        }
+                        4 => {
+                            let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
+                            Shape::Big(_l14 as u64)
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
+                }
             }
         }
     }

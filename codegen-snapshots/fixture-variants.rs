@@ -200,44 +200,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l17 = unsafe { *_ptr16.cast::<u8>() };
-                match _l17 {
-                    0 => Shape::Circle(unsafe { *_ptr16.add(4).cast::<f32>() }),
-                    1 => {
-                        let _l21 = unsafe { *_ptr16.add(4).cast::<f32>() };
-                        let _l22 = unsafe { *_ptr16.add(8).cast::<f32>() };
-                        Shape::Rectangle((_l21, _l22))
-                    }
-                    2 => {
-                        let _l24 = unsafe { *_ptr16.add(4).cast::<*mut u8>() };
-                        let _l25 = unsafe { *_ptr16.add(8).cast::<usize>() };
-                        let _array29 = _l24;
-                        let _len29 = _l25;
-                        let mut _list29 = ::witbind::rt::Vec::with_capacity(_len29);
-                        for i in 0.._len29 {
-                            let _base26 = unsafe { _array29.add(i * 8) };
-                            let _l27 = unsafe { *_base26.cast::<f32>() };
-                            let _l28 = unsafe { *_base26.add(4).cast::<f32>() };
-                            _list29.push((_l27, _l28));
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array29, _len29 * 8, 4) };
-                        Shape::Polygon(_list29)
-                    }
-                    3 => {
-                        let _l31 = unsafe { *_ptr16.add(4).cast::<*mut u8>() };
-                        let _l32 = unsafe { *_ptr16.add(8).cast::<usize>() };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l31.cast::<u8>(),
-                                    _l32,
-                                    _l32,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { _lift_shape(_ptr16) }
             }
             /// Echoes a payload-less variant.
             pub fn echo_signal(x: Signal) -> Signal {
@@ -369,86 +332,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                let _l31 = unsafe { *_ptr30.cast::<u8>() };
-                match _l31 {
-                    0 => Event::Tick,
-                    1 => {
-                        let _l34 = unsafe { *_ptr30.add(8).cast::<i64>() };
-                        Event::Timer(_l34 as u64)
-                    }
-                    2 => {
-                        let _l36 = unsafe { *_ptr30.add(8).cast::<*mut u8>() };
-                        let _l37 = unsafe { *_ptr30.add(12).cast::<usize>() };
-                        Event::Message(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l36.cast::<u8>(),
-                                    _l37,
-                                    _l37,
-                                ),
-                            )
-                        })
-                    }
-                    3 => {
-                        let _l40 = unsafe { *_ptr30.add(8).cast::<u8>() };
-                        Event::Nested(
-                            match _l40 {
-                                0 => Shape::Circle(unsafe { *_ptr30.add(12).cast::<f32>() }),
-                                1 => {
-                                    let _l44 = unsafe { *_ptr30.add(12).cast::<f32>() };
-                                    let _l45 = unsafe { *_ptr30.add(16).cast::<f32>() };
-                                    Shape::Rectangle((_l44, _l45))
-                                }
-                                2 => {
-                                    let _l47 = unsafe { *_ptr30.add(12).cast::<*mut u8>() };
-                                    let _l48 = unsafe { *_ptr30.add(16).cast::<usize>() };
-                                    let _array52 = _l47;
-                                    let _len52 = _l48;
-                                    let mut _list52 = ::witbind::rt::Vec::with_capacity(_len52);
-                                    for i in 0.._len52 {
-                                        let _base49 = unsafe { _array52.add(i * 8) };
-                                        let _l50 = unsafe { *_base49.cast::<f32>() };
-                                        let _l51 = unsafe { *_base49.add(4).cast::<f32>() };
-                                        _list52.push((_l50, _l51));
-                                    }
-                                    unsafe {
-                                        ::witbind::rt::cabi_dealloc(_array52, _len52 * 8, 4)
-                                    };
-                                    Shape::Polygon(_list52)
-                                }
-                                3 => {
-                                    let _l54 = unsafe { *_ptr30.add(12).cast::<*mut u8>() };
-                                    let _l55 = unsafe { *_ptr30.add(16).cast::<usize>() };
-                                    Shape::Named(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l54.cast::<u8>(),
-                                                _l55,
-                                                _l55,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    4 => {
-                        let _l59 = unsafe { *_ptr30.add(8).cast::<u8>() };
-                        Event::Maybe(
-                            match _l59 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        *_ptr30.add(9).cast::<u8>()
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
+                unsafe { _lift_event(_ptr30) }
             }
             /// Echoes a one-case variant.
             pub fn echo_only(x: Only) -> Only {
@@ -616,49 +500,7 @@ pub mod witbind_fixtures {
                         let mut _list51 = ::witbind::rt::Vec::with_capacity(_len51);
                         for i in 0.._len51 {
                             let _base32 = unsafe { _array51.add(i * 12) };
-                            let _l33 = unsafe { *_base32.cast::<u8>() };
-                            _list51
-                                .push(
-                                    match _l33 {
-                                        0 => Shape::Circle(unsafe { *_base32.add(4).cast::<f32>() }),
-                                        1 => {
-                                            let _l37 = unsafe { *_base32.add(4).cast::<f32>() };
-                                            let _l38 = unsafe { *_base32.add(8).cast::<f32>() };
-                                            Shape::Rectangle((_l37, _l38))
-                                        }
-                                        2 => {
-                                            let _l40 = unsafe { *_base32.add(4).cast::<*mut u8>() };
-                                            let _l41 = unsafe { *_base32.add(8).cast::<usize>() };
-                                            let _array45 = _l40;
-                                            let _len45 = _l41;
-                                            let mut _list45 = ::witbind::rt::Vec::with_capacity(_len45);
-                                            for i in 0.._len45 {
-                                                let _base42 = unsafe { _array45.add(i * 8) };
-                                                let _l43 = unsafe { *_base42.cast::<f32>() };
-                                                let _l44 = unsafe { *_base42.add(4).cast::<f32>() };
-                                                _list45.push((_l43, _l44));
-                                            }
-                                            unsafe {
-                                                ::witbind::rt::cabi_dealloc(_array45, _len45 * 8, 4)
-                                            };
-                                            Shape::Polygon(_list45)
-                                        }
-                                        3 => {
-                                            let _l47 = unsafe { *_base32.add(4).cast::<*mut u8>() };
-                                            let _l48 = unsafe { *_base32.add(8).cast::<usize>() };
-                                            Shape::Named(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l47.cast::<u8>(),
-                                                        _l48,
-                                                        _l48,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                );
+                            _list51.push(unsafe { _lift_shape(_base32) });
                         }
                         unsafe { ::witbind::rt::cabi_dealloc(_array51, _len51 * 12, 4) };
                         ::core::result::Result::Ok(_list51)
@@ -666,6 +508,99 @@ pub mod witbind_fixtures {
                     1 => {
                         let _l53 = unsafe { *_ptr27.add(4).cast::<u8>() };
                         ::core::result::Result::Err(unsafe { Color::_lift(_l53) })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `event` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_event(ptr: *mut u8) -> Event {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Event::Tick,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Event::Timer(_l5 as u64)
+                    }
+                    2 => {
+                        let _l7 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l8 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Event::Message(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l7.cast::<u8>(),
+                                    _l8,
+                                    _l8,
+                                ),
+                            )
+                        })
+                    }
+                    3 => Event::Nested(unsafe { _lift_shape(ptr.add(8)) }),
+                    4 => {
+                        let _l30 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Event::Maybe(
+                            match _l30 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        *ptr.add(9).cast::<u8>()
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `shape` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Shape::Circle(unsafe { *ptr.add(4).cast::<f32>() }),
+                    1 => {
+                        let _l6 = unsafe { *ptr.add(4).cast::<f32>() };
+                        let _l7 = unsafe { *ptr.add(8).cast::<f32>() };
+                        Shape::Rectangle((_l6, _l7))
+                    }
+                    2 => {
+                        let _l9 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l10 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array14 = _l9;
+                        let _len14 = _l10;
+                        let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                        for i in 0.._len14 {
+                            let _base11 = unsafe { _array14.add(i * 8) };
+                            let _l12 = unsafe { *_base11.cast::<f32>() };
+                            let _l13 = unsafe { *_base11.add(4).cast::<f32>() };
+                            _list14.push((_l12, _l13));
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                        Shape::Polygon(_list14)
+                    }
+                    3 => {
+                        let _l16 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l17 = unsafe { *ptr.add(8).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l16.cast::<u8>(),
+                                    _l17,
+                                    _l17,
+                                ),
+                            )
+                        })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

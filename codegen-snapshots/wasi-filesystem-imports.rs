@@ -2441,61 +2441,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                            let _l6 = unsafe { *_ptr2.add(16).cast::<i64>() };
-                            let _l7 = unsafe { *_ptr2.add(24).cast::<i64>() };
-                            let _l8 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                            let _v13 = match _l8 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l11 = unsafe { *_ptr2.add(40).cast::<i64>() };
-                                    let _l12 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l11 as u64,
-                                        nanoseconds: _l12 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            let _l14 = unsafe { *_ptr2.add(56).cast::<u8>() };
-                            let _v19 = match _l14 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l17 = unsafe { *_ptr2.add(64).cast::<i64>() };
-                                    let _l18 = unsafe { *_ptr2.add(72).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l17 as u64,
-                                        nanoseconds: _l18 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            let _l20 = unsafe { *_ptr2.add(80).cast::<u8>() };
-                            let _v25 = match _l20 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l23 = unsafe { *_ptr2.add(88).cast::<i64>() };
-                                    let _l24 = unsafe { *_ptr2.add(96).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l23 as u64,
-                                        nanoseconds: _l24 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(DescriptorStat {
-                                type_: unsafe { DescriptorType::_lift(_l5) },
-                                link_count: _l6 as u64,
-                                size: _l7 as u64,
-                                data_access_timestamp: _v13,
-                                data_modification_timestamp: _v19,
-                                status_change_timestamp: _v25,
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_descriptor_stat(_ptr2.add(8))
                             })
                         }
                         1 => {
-                            let _l27 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(8).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l27)
+                                ErrorCode::_lift(_l28)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2538,61 +2491,14 @@ pub mod wasi {
                     let _l4 = unsafe { *_ptr3.cast::<u8>() };
                     match _l4 {
                         0 => {
-                            let _l6 = unsafe { *_ptr3.add(8).cast::<u8>() };
-                            let _l7 = unsafe { *_ptr3.add(16).cast::<i64>() };
-                            let _l8 = unsafe { *_ptr3.add(24).cast::<i64>() };
-                            let _l9 = unsafe { *_ptr3.add(32).cast::<u8>() };
-                            let _v14 = match _l9 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l12 = unsafe { *_ptr3.add(40).cast::<i64>() };
-                                    let _l13 = unsafe { *_ptr3.add(48).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l12 as u64,
-                                        nanoseconds: _l13 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            let _l15 = unsafe { *_ptr3.add(56).cast::<u8>() };
-                            let _v20 = match _l15 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l18 = unsafe { *_ptr3.add(64).cast::<i64>() };
-                                    let _l19 = unsafe { *_ptr3.add(72).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l18 as u64,
-                                        nanoseconds: _l19 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            let _l21 = unsafe { *_ptr3.add(80).cast::<u8>() };
-                            let _v26 = match _l21 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l24 = unsafe { *_ptr3.add(88).cast::<i64>() };
-                                    let _l25 = unsafe { *_ptr3.add(96).cast::<i32>() };
-                                    ::core::option::Option::Some(Datetime {
-                                        seconds: _l24 as u64,
-                                        nanoseconds: _l25 as u32,
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            };
-                            ::core::result::Result::Ok(DescriptorStat {
-                                type_: unsafe { DescriptorType::_lift(_l6) },
-                                link_count: _l7 as u64,
-                                size: _l8 as u64,
-                                data_access_timestamp: _v14,
-                                data_modification_timestamp: _v20,
-                                status_change_timestamp: _v26,
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_descriptor_stat(_ptr3.add(8))
                             })
                         }
                         1 => {
-                            let _l28 = unsafe { *_ptr3.add(8).cast::<u8>() };
+                            let _l29 = unsafe { *_ptr3.add(8).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l28)
+                                ErrorCode::_lift(_l29)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3275,6 +3181,65 @@ pub mod wasi {
                         ::core::option::Option::Some(unsafe { ErrorCode::_lift(_l6) })
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `descriptor-stat` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
+                let _l4 = unsafe { *ptr.add(16).cast::<i64>() };
+                let _l5 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v10 = match _l5 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l8 = unsafe { *ptr.add(32).cast::<i64>() };
+                        let _l9 = unsafe { *ptr.add(40).cast::<i32>() };
+                        ::core::option::Option::Some(Datetime {
+                            seconds: _l8 as u64,
+                            nanoseconds: _l9 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l11 = unsafe { *ptr.add(48).cast::<u8>() };
+                let _v16 = match _l11 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l14 = unsafe { *ptr.add(56).cast::<i64>() };
+                        let _l15 = unsafe { *ptr.add(64).cast::<i32>() };
+                        ::core::option::Option::Some(Datetime {
+                            seconds: _l14 as u64,
+                            nanoseconds: _l15 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l17 = unsafe { *ptr.add(72).cast::<u8>() };
+                let _v22 = match _l17 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l20 = unsafe { *ptr.add(80).cast::<i64>() };
+                        let _l21 = unsafe { *ptr.add(88).cast::<i32>() };
+                        ::core::option::Option::Some(Datetime {
+                            seconds: _l20 as u64,
+                            nanoseconds: _l21 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                DescriptorStat {
+                    type_: unsafe { DescriptorType::_lift(_l2) },
+                    link_count: _l3 as u64,
+                    size: _l4 as u64,
+                    data_access_timestamp: _v10,
+                    data_modification_timestamp: _v16,
+                    status_change_timestamp: _v22,
                 }
             }
         }

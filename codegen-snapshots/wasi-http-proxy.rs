@@ -4035,389 +4035,9 @@ pub mod wasi {
                                                     )
                                                 }
                                                 1 => {
-                                                    let _l16 = unsafe { *_ptr2.add(24).cast::<u8>() };
-                                                    ::core::result::Result::Err(
-                                                        match _l16 {
-                                                            0 => ErrorCode::DnsTimeout,
-                                                            1 => {
-                                                                let _l19 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v25 = match _l19 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l22 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l23 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l22.cast::<u8>(),
-                                                                                    _l23,
-                                                                                    _l23,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l26 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v30 = match _l26 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            *_ptr2.add(46).cast::<u16>()
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::DnsError(DnsErrorPayload {
-                                                                    rcode: _v25,
-                                                                    info_code: _v30,
-                                                                })
-                                                            }
-                                                            2 => ErrorCode::DestinationNotFound,
-                                                            3 => ErrorCode::DestinationUnavailable,
-                                                            4 => ErrorCode::DestinationIpProhibited,
-                                                            5 => ErrorCode::DestinationIpUnroutable,
-                                                            6 => ErrorCode::ConnectionRefused,
-                                                            7 => ErrorCode::ConnectionTerminated,
-                                                            8 => ErrorCode::ConnectionTimeout,
-                                                            9 => ErrorCode::ConnectionReadTimeout,
-                                                            10 => ErrorCode::ConnectionWriteTimeout,
-                                                            11 => ErrorCode::ConnectionLimitReached,
-                                                            12 => ErrorCode::TlsProtocolError,
-                                                            13 => ErrorCode::TlsCertificateError,
-                                                            14 => {
-                                                                let _l44 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v48 = match _l44 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            *_ptr2.add(33).cast::<u8>()
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l49 = unsafe { *_ptr2.add(36).cast::<u8>() };
-                                                                let _v55 = match _l49 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l52 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
-                                                                        let _l53 = unsafe { *_ptr2.add(44).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l52.cast::<u8>(),
-                                                                                    _l53,
-                                                                                    _l53,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                                                    alert_id: _v48,
-                                                                    alert_message: _v55,
-                                                                })
-                                                            }
-                                                            15 => ErrorCode::HttpRequestDenied,
-                                                            16 => ErrorCode::HttpRequestLengthRequired,
-                                                            17 => {
-                                                                let _l59 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestBodySize(
-                                                                    match _l59 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l62 = unsafe { *_ptr2.add(40).cast::<i64>() };
-                                                                            ::core::option::Option::Some(_l62 as u64)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            18 => ErrorCode::HttpRequestMethodInvalid,
-                                                            19 => ErrorCode::HttpRequestUriInvalid,
-                                                            20 => ErrorCode::HttpRequestUriTooLong,
-                                                            21 => {
-                                                                let _l68 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestHeaderSectionSize(
-                                                                    match _l68 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l71 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l71 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            22 => {
-                                                                let _l74 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestHeaderSize(
-                                                                    match _l74 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l77 = unsafe { *_ptr2.add(36).cast::<u8>() };
-                                                                            let _v83 = match _l77 {
-                                                                                0 => ::core::option::Option::None,
-                                                                                1 => {
-                                                                                    let _l80 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
-                                                                                    let _l81 = unsafe { *_ptr2.add(44).cast::<usize>() };
-                                                                                    ::core::option::Option::Some(unsafe {
-                                                                                        ::witbind::rt::string_lift(
-                                                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                                                _l80.cast::<u8>(),
-                                                                                                _l81,
-                                                                                                _l81,
-                                                                                            ),
-                                                                                        )
-                                                                                    })
-                                                                                }
-                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                            };
-                                                                            let _l84 = unsafe { *_ptr2.add(48).cast::<u8>() };
-                                                                            let _v88 = match _l84 {
-                                                                                0 => ::core::option::Option::None,
-                                                                                1 => {
-                                                                                    let _l87 = unsafe { *_ptr2.add(52).cast::<i32>() };
-                                                                                    ::core::option::Option::Some(_l87 as u32)
-                                                                                }
-                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                            };
-                                                                            ::core::option::Option::Some(FieldSizePayload {
-                                                                                field_name: _v83,
-                                                                                field_size: _v88,
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            23 => {
-                                                                let _l91 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestTrailerSectionSize(
-                                                                    match _l91 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l94 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l94 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            24 => {
-                                                                let _l97 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v103 = match _l97 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l100 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l101 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l100.cast::<u8>(),
-                                                                                    _l101,
-                                                                                    _l101,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l104 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v108 = match _l104 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l107 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l107 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                                                    field_name: _v103,
-                                                                    field_size: _v108,
-                                                                })
-                                                            }
-                                                            25 => ErrorCode::HttpResponseIncomplete,
-                                                            26 => {
-                                                                let _l111 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseHeaderSectionSize(
-                                                                    match _l111 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l114 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l114 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            27 => {
-                                                                let _l117 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v123 = match _l117 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l120 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l121 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l120.cast::<u8>(),
-                                                                                    _l121,
-                                                                                    _l121,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l124 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v128 = match _l124 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l127 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l127 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                                                    field_name: _v123,
-                                                                    field_size: _v128,
-                                                                })
-                                                            }
-                                                            28 => {
-                                                                let _l130 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseBodySize(
-                                                                    match _l130 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l133 = unsafe { *_ptr2.add(40).cast::<i64>() };
-                                                                            ::core::option::Option::Some(_l133 as u64)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            29 => {
-                                                                let _l136 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseTrailerSectionSize(
-                                                                    match _l136 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l139 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l139 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            30 => {
-                                                                let _l142 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v148 = match _l142 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l145 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l146 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l145.cast::<u8>(),
-                                                                                    _l146,
-                                                                                    _l146,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l149 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v153 = match _l149 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l152 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l152 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                                                    field_name: _v148,
-                                                                    field_size: _v153,
-                                                                })
-                                                            }
-                                                            31 => {
-                                                                let _l155 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseTransferCoding(
-                                                                    match _l155 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l158 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l159 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l158.cast::<u8>(),
-                                                                                        _l159,
-                                                                                        _l159,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            32 => {
-                                                                let _l163 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseContentCoding(
-                                                                    match _l163 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l166 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l167 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l166.cast::<u8>(),
-                                                                                        _l167,
-                                                                                        _l167,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            33 => ErrorCode::HttpResponseTimeout,
-                                                            34 => ErrorCode::HttpUpgradeFailed,
-                                                            35 => ErrorCode::HttpProtocolError,
-                                                            36 => ErrorCode::LoopDetected,
-                                                            37 => ErrorCode::ConfigurationError,
-                                                            38 => {
-                                                                let _l176 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::InternalError(
-                                                                    match _l176 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l179 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l180 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l179.cast::<u8>(),
-                                                                                        _l180,
-                                                                                        _l180,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        },
-                                                    )
+                                                    ::core::result::Result::Err(unsafe {
+                                                        _lift_error_code(_ptr2.add(24))
+                                                    })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
@@ -4724,389 +4344,9 @@ pub mod wasi {
                     match _l7 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l10 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => ErrorCode::DnsTimeout,
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        let _v19 = match _l13 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l16 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l17 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l16.cast::<u8>(),
-                                                            _l17,
-                                                            _l17,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l20 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                        let _v24 = match _l20 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *_ptr6.add(30).cast::<u16>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::DnsError(DnsErrorPayload {
-                                            rcode: _v19,
-                                            info_code: _v24,
-                                        })
-                                    }
-                                    2 => ErrorCode::DestinationNotFound,
-                                    3 => ErrorCode::DestinationUnavailable,
-                                    4 => ErrorCode::DestinationIpProhibited,
-                                    5 => ErrorCode::DestinationIpUnroutable,
-                                    6 => ErrorCode::ConnectionRefused,
-                                    7 => ErrorCode::ConnectionTerminated,
-                                    8 => ErrorCode::ConnectionTimeout,
-                                    9 => ErrorCode::ConnectionReadTimeout,
-                                    10 => ErrorCode::ConnectionWriteTimeout,
-                                    11 => ErrorCode::ConnectionLimitReached,
-                                    12 => ErrorCode::TlsProtocolError,
-                                    13 => ErrorCode::TlsCertificateError,
-                                    14 => {
-                                        let _l38 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        let _v42 = match _l38 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *_ptr6.add(17).cast::<u8>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l43 = unsafe { *_ptr6.add(20).cast::<u8>() };
-                                        let _v49 = match _l43 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l46 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
-                                                let _l47 = unsafe { *_ptr6.add(28).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l46.cast::<u8>(),
-                                                            _l47,
-                                                            _l47,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                            alert_id: _v42,
-                                            alert_message: _v49,
-                                        })
-                                    }
-                                    15 => ErrorCode::HttpRequestDenied,
-                                    16 => ErrorCode::HttpRequestLengthRequired,
-                                    17 => {
-                                        let _l53 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestBodySize(
-                                            match _l53 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l56 = unsafe { *_ptr6.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l56 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    18 => ErrorCode::HttpRequestMethodInvalid,
-                                    19 => ErrorCode::HttpRequestUriInvalid,
-                                    20 => ErrorCode::HttpRequestUriTooLong,
-                                    21 => {
-                                        let _l62 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSectionSize(
-                                            match _l62 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l65 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l65 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    22 => {
-                                        let _l68 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSize(
-                                            match _l68 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l71 = unsafe { *_ptr6.add(20).cast::<u8>() };
-                                                    let _v77 = match _l71 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l74 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
-                                                            let _l75 = unsafe { *_ptr6.add(28).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l74.cast::<u8>(),
-                                                                        _l75,
-                                                                        _l75,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    let _l78 = unsafe { *_ptr6.add(32).cast::<u8>() };
-                                                    let _v82 = match _l78 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l81 = unsafe { *_ptr6.add(36).cast::<i32>() };
-                                                            ::core::option::Option::Some(_l81 as u32)
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    ::core::option::Option::Some(FieldSizePayload {
-                                                        field_name: _v77,
-                                                        field_size: _v82,
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    23 => {
-                                        let _l85 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                            match _l85 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l88 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l88 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    24 => {
-                                        let _l91 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        let _v97 = match _l91 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l94 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l95 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l94.cast::<u8>(),
-                                                            _l95,
-                                                            _l95,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l98 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                        let _v102 = match _l98 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l101 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l101 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                            field_name: _v97,
-                                            field_size: _v102,
-                                        })
-                                    }
-                                    25 => ErrorCode::HttpResponseIncomplete,
-                                    26 => {
-                                        let _l105 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseHeaderSectionSize(
-                                            match _l105 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l108 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l108 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    27 => {
-                                        let _l111 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        let _v117 = match _l111 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l114 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l115 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l114.cast::<u8>(),
-                                                            _l115,
-                                                            _l115,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l118 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                        let _v122 = match _l118 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l121 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l121 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                            field_name: _v117,
-                                            field_size: _v122,
-                                        })
-                                    }
-                                    28 => {
-                                        let _l124 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseBodySize(
-                                            match _l124 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l127 = unsafe { *_ptr6.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l127 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    29 => {
-                                        let _l130 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                            match _l130 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l133 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l133 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    30 => {
-                                        let _l136 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        let _v142 = match _l136 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l139 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l140 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l139.cast::<u8>(),
-                                                            _l140,
-                                                            _l140,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l143 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                        let _v147 = match _l143 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l146 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l146 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                            field_name: _v142,
-                                            field_size: _v147,
-                                        })
-                                    }
-                                    31 => {
-                                        let _l149 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTransferCoding(
-                                            match _l149 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l152 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                    let _l153 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l152.cast::<u8>(),
-                                                                _l153,
-                                                                _l153,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    32 => {
-                                        let _l157 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseContentCoding(
-                                            match _l157 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l160 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                    let _l161 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l160.cast::<u8>(),
-                                                                _l161,
-                                                                _l161,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    33 => ErrorCode::HttpResponseTimeout,
-                                    34 => ErrorCode::HttpUpgradeFailed,
-                                    35 => ErrorCode::HttpProtocolError,
-                                    36 => ErrorCode::LoopDetected,
-                                    37 => ErrorCode::ConfigurationError,
-                                    38 => {
-                                        let _l170 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                        ErrorCode::InternalError(
-                                            match _l170 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l173 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                    let _l174 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l173.cast::<u8>(),
-                                                                _l174,
-                                                                _l174,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Err(unsafe {
+                                _lift_error_code(_ptr6.add(8))
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -5230,389 +4470,9 @@ pub mod wasi {
                                                     })
                                                 }
                                                 1 => {
-                                                    let _l12 = unsafe { *_ptr2.add(24).cast::<u8>() };
-                                                    ::core::result::Result::Err(
-                                                        match _l12 {
-                                                            0 => ErrorCode::DnsTimeout,
-                                                            1 => {
-                                                                let _l15 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v21 = match _l15 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l18 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l19 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l18.cast::<u8>(),
-                                                                                    _l19,
-                                                                                    _l19,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l22 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v26 = match _l22 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            *_ptr2.add(46).cast::<u16>()
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::DnsError(DnsErrorPayload {
-                                                                    rcode: _v21,
-                                                                    info_code: _v26,
-                                                                })
-                                                            }
-                                                            2 => ErrorCode::DestinationNotFound,
-                                                            3 => ErrorCode::DestinationUnavailable,
-                                                            4 => ErrorCode::DestinationIpProhibited,
-                                                            5 => ErrorCode::DestinationIpUnroutable,
-                                                            6 => ErrorCode::ConnectionRefused,
-                                                            7 => ErrorCode::ConnectionTerminated,
-                                                            8 => ErrorCode::ConnectionTimeout,
-                                                            9 => ErrorCode::ConnectionReadTimeout,
-                                                            10 => ErrorCode::ConnectionWriteTimeout,
-                                                            11 => ErrorCode::ConnectionLimitReached,
-                                                            12 => ErrorCode::TlsProtocolError,
-                                                            13 => ErrorCode::TlsCertificateError,
-                                                            14 => {
-                                                                let _l40 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v44 = match _l40 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            *_ptr2.add(33).cast::<u8>()
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l45 = unsafe { *_ptr2.add(36).cast::<u8>() };
-                                                                let _v51 = match _l45 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l48 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
-                                                                        let _l49 = unsafe { *_ptr2.add(44).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l48.cast::<u8>(),
-                                                                                    _l49,
-                                                                                    _l49,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                                                    alert_id: _v44,
-                                                                    alert_message: _v51,
-                                                                })
-                                                            }
-                                                            15 => ErrorCode::HttpRequestDenied,
-                                                            16 => ErrorCode::HttpRequestLengthRequired,
-                                                            17 => {
-                                                                let _l55 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestBodySize(
-                                                                    match _l55 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l58 = unsafe { *_ptr2.add(40).cast::<i64>() };
-                                                                            ::core::option::Option::Some(_l58 as u64)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            18 => ErrorCode::HttpRequestMethodInvalid,
-                                                            19 => ErrorCode::HttpRequestUriInvalid,
-                                                            20 => ErrorCode::HttpRequestUriTooLong,
-                                                            21 => {
-                                                                let _l64 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestHeaderSectionSize(
-                                                                    match _l64 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l67 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l67 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            22 => {
-                                                                let _l70 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestHeaderSize(
-                                                                    match _l70 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l73 = unsafe { *_ptr2.add(36).cast::<u8>() };
-                                                                            let _v79 = match _l73 {
-                                                                                0 => ::core::option::Option::None,
-                                                                                1 => {
-                                                                                    let _l76 = unsafe { *_ptr2.add(40).cast::<*mut u8>() };
-                                                                                    let _l77 = unsafe { *_ptr2.add(44).cast::<usize>() };
-                                                                                    ::core::option::Option::Some(unsafe {
-                                                                                        ::witbind::rt::string_lift(
-                                                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                                                _l76.cast::<u8>(),
-                                                                                                _l77,
-                                                                                                _l77,
-                                                                                            ),
-                                                                                        )
-                                                                                    })
-                                                                                }
-                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                            };
-                                                                            let _l80 = unsafe { *_ptr2.add(48).cast::<u8>() };
-                                                                            let _v84 = match _l80 {
-                                                                                0 => ::core::option::Option::None,
-                                                                                1 => {
-                                                                                    let _l83 = unsafe { *_ptr2.add(52).cast::<i32>() };
-                                                                                    ::core::option::Option::Some(_l83 as u32)
-                                                                                }
-                                                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                            };
-                                                                            ::core::option::Option::Some(FieldSizePayload {
-                                                                                field_name: _v79,
-                                                                                field_size: _v84,
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            23 => {
-                                                                let _l87 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpRequestTrailerSectionSize(
-                                                                    match _l87 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l90 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l90 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            24 => {
-                                                                let _l93 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v99 = match _l93 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l96 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l97 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l96.cast::<u8>(),
-                                                                                    _l97,
-                                                                                    _l97,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l100 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v104 = match _l100 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l103 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l103 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                                                    field_name: _v99,
-                                                                    field_size: _v104,
-                                                                })
-                                                            }
-                                                            25 => ErrorCode::HttpResponseIncomplete,
-                                                            26 => {
-                                                                let _l107 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseHeaderSectionSize(
-                                                                    match _l107 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l110 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l110 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            27 => {
-                                                                let _l113 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v119 = match _l113 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l116 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l117 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l116.cast::<u8>(),
-                                                                                    _l117,
-                                                                                    _l117,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l120 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v124 = match _l120 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l123 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l123 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                                                    field_name: _v119,
-                                                                    field_size: _v124,
-                                                                })
-                                                            }
-                                                            28 => {
-                                                                let _l126 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseBodySize(
-                                                                    match _l126 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l129 = unsafe { *_ptr2.add(40).cast::<i64>() };
-                                                                            ::core::option::Option::Some(_l129 as u64)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            29 => {
-                                                                let _l132 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseTrailerSectionSize(
-                                                                    match _l132 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l135 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                                            ::core::option::Option::Some(_l135 as u32)
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            30 => {
-                                                                let _l138 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                let _v144 = match _l138 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l141 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                        let _l142 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                        ::core::option::Option::Some(unsafe {
-                                                                            ::witbind::rt::string_lift(
-                                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                                    _l141.cast::<u8>(),
-                                                                                    _l142,
-                                                                                    _l142,
-                                                                                ),
-                                                                            )
-                                                                        })
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                let _l145 = unsafe { *_ptr2.add(44).cast::<u8>() };
-                                                                let _v149 = match _l145 {
-                                                                    0 => ::core::option::Option::None,
-                                                                    1 => {
-                                                                        let _l148 = unsafe { *_ptr2.add(48).cast::<i32>() };
-                                                                        ::core::option::Option::Some(_l148 as u32)
-                                                                    }
-                                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                };
-                                                                ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                                                    field_name: _v144,
-                                                                    field_size: _v149,
-                                                                })
-                                                            }
-                                                            31 => {
-                                                                let _l151 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseTransferCoding(
-                                                                    match _l151 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l154 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l155 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l154.cast::<u8>(),
-                                                                                        _l155,
-                                                                                        _l155,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            32 => {
-                                                                let _l159 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::HttpResponseContentCoding(
-                                                                    match _l159 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l162 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l163 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l162.cast::<u8>(),
-                                                                                        _l163,
-                                                                                        _l163,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            33 => ErrorCode::HttpResponseTimeout,
-                                                            34 => ErrorCode::HttpUpgradeFailed,
-                                                            35 => ErrorCode::HttpProtocolError,
-                                                            36 => ErrorCode::LoopDetected,
-                                                            37 => ErrorCode::ConfigurationError,
-                                                            38 => {
-                                                                let _l172 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                                ErrorCode::InternalError(
-                                                                    match _l172 {
-                                                                        0 => ::core::option::Option::None,
-                                                                        1 => {
-                                                                            let _l175 = unsafe { *_ptr2.add(36).cast::<*mut u8>() };
-                                                                            let _l176 = unsafe { *_ptr2.add(40).cast::<usize>() };
-                                                                            ::core::option::Option::Some(unsafe {
-                                                                                ::witbind::rt::string_lift(
-                                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                                        _l175.cast::<u8>(),
-                                                                                        _l176,
-                                                                                        _l176,
-                                                                                    ),
-                                                                                )
-                                                                            })
-                                                                        }
-                                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                                    },
-                                                                )
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        },
-                                                    )
+                                                    ::core::result::Result::Err(unsafe {
+                                                        _lift_error_code(_ptr2.add(24))
+                                                    })
                                                 }
                                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                             },
@@ -5656,391 +4516,353 @@ pub mod wasi {
                 match _l3 {
                     0 => ::core::option::Option::None,
                     1 => {
-                        let _l6 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                        ::core::option::Option::Some(
-                            match _l6 {
-                                0 => ErrorCode::DnsTimeout,
+                        ::core::option::Option::Some(unsafe {
+                            _lift_error_code(_ptr2.add(8))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_dns_error_payload(ptr: *mut u8) -> DnsErrorPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe {
+                            *ptr.add(14).cast::<u16>()
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                DnsErrorPayload {
+                    rcode: _v8,
+                    info_code: _v13,
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => ErrorCode::DnsTimeout,
+                    1 => {
+                        ErrorCode::DnsError(unsafe {
+                            _lift_dns_error_payload(ptr.add(8))
+                        })
+                    }
+                    2 => ErrorCode::DestinationNotFound,
+                    3 => ErrorCode::DestinationUnavailable,
+                    4 => ErrorCode::DestinationIpProhibited,
+                    5 => ErrorCode::DestinationIpUnroutable,
+                    6 => ErrorCode::ConnectionRefused,
+                    7 => ErrorCode::ConnectionTerminated,
+                    8 => ErrorCode::ConnectionTimeout,
+                    9 => ErrorCode::ConnectionReadTimeout,
+                    10 => ErrorCode::ConnectionWriteTimeout,
+                    11 => ErrorCode::ConnectionLimitReached,
+                    12 => ErrorCode::TlsProtocolError,
+                    13 => ErrorCode::TlsCertificateError,
+                    14 => {
+                        ErrorCode::TlsAlertReceived(unsafe {
+                            _lift_tls_alert_received_payload(ptr.add(8))
+                        })
+                    }
+                    15 => ErrorCode::HttpRequestDenied,
+                    16 => ErrorCode::HttpRequestLengthRequired,
+                    17 => {
+                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestBodySize(
+                            match _l47 {
+                                0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l9 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    let _v15 = match _l9 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l12 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                            let _l13 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l12.cast::<u8>(),
-                                                        _l13,
-                                                        _l13,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l16 = unsafe { *_ptr2.add(28).cast::<u8>() };
-                                    let _v20 = match _l16 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                *_ptr2.add(30).cast::<u16>()
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::DnsError(DnsErrorPayload {
-                                        rcode: _v15,
-                                        info_code: _v20,
+                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l50 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    18 => ErrorCode::HttpRequestMethodInvalid,
+                    19 => ErrorCode::HttpRequestUriInvalid,
+                    20 => ErrorCode::HttpRequestUriTooLong,
+                    21 => {
+                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSectionSize(
+                            match _l56 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l59 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    22 => {
+                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSize(
+                            match _l62 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_field_size_payload(ptr.add(12))
                                     })
                                 }
-                                2 => ErrorCode::DestinationNotFound,
-                                3 => ErrorCode::DestinationUnavailable,
-                                4 => ErrorCode::DestinationIpProhibited,
-                                5 => ErrorCode::DestinationIpUnroutable,
-                                6 => ErrorCode::ConnectionRefused,
-                                7 => ErrorCode::ConnectionTerminated,
-                                8 => ErrorCode::ConnectionTimeout,
-                                9 => ErrorCode::ConnectionReadTimeout,
-                                10 => ErrorCode::ConnectionWriteTimeout,
-                                11 => ErrorCode::ConnectionLimitReached,
-                                12 => ErrorCode::TlsProtocolError,
-                                13 => ErrorCode::TlsCertificateError,
-                                14 => {
-                                    let _l34 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    let _v38 = match _l34 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                *_ptr2.add(17).cast::<u8>()
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l39 = unsafe { *_ptr2.add(20).cast::<u8>() };
-                                    let _v45 = match _l39 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l42 = unsafe { *_ptr2.add(24).cast::<*mut u8>() };
-                                            let _l43 = unsafe { *_ptr2.add(28).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l42.cast::<u8>(),
-                                                        _l43,
-                                                        _l43,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                        alert_id: _v38,
-                                        alert_message: _v45,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    23 => {
+                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestTrailerSectionSize(
+                            match _l80 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l83 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    24 => {
+                        ErrorCode::HttpRequestTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    25 => ErrorCode::HttpResponseIncomplete,
+                    26 => {
+                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseHeaderSectionSize(
+                            match _l101 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l104 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    27 => {
+                        ErrorCode::HttpResponseHeaderSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    28 => {
+                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseBodySize(
+                            match _l121 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l124 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    29 => {
+                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTrailerSectionSize(
+                            match _l127 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l130 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    30 => {
+                        ErrorCode::HttpResponseTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    31 => {
+                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTransferCoding(
+                            match _l147 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l150.cast::<u8>(),
+                                                _l151,
+                                                _l151,
+                                            ),
+                                        )
                                     })
                                 }
-                                15 => ErrorCode::HttpRequestDenied,
-                                16 => ErrorCode::HttpRequestLengthRequired,
-                                17 => {
-                                    let _l49 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestBodySize(
-                                        match _l49 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l52 = unsafe { *_ptr2.add(24).cast::<i64>() };
-                                                ::core::option::Option::Some(_l52 as u64)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                18 => ErrorCode::HttpRequestMethodInvalid,
-                                19 => ErrorCode::HttpRequestUriInvalid,
-                                20 => ErrorCode::HttpRequestUriTooLong,
-                                21 => {
-                                    let _l58 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestHeaderSectionSize(
-                                        match _l58 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l61 = unsafe { *_ptr2.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l61 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                22 => {
-                                    let _l64 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestHeaderSize(
-                                        match _l64 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l67 = unsafe { *_ptr2.add(20).cast::<u8>() };
-                                                let _v73 = match _l67 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l70 = unsafe { *_ptr2.add(24).cast::<*mut u8>() };
-                                                        let _l71 = unsafe { *_ptr2.add(28).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l70.cast::<u8>(),
-                                                                    _l71,
-                                                                    _l71,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                };
-                                                let _l74 = unsafe { *_ptr2.add(32).cast::<u8>() };
-                                                let _v78 = match _l74 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l77 = unsafe { *_ptr2.add(36).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l77 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                };
-                                                ::core::option::Option::Some(FieldSizePayload {
-                                                    field_name: _v73,
-                                                    field_size: _v78,
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                23 => {
-                                    let _l81 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestTrailerSectionSize(
-                                        match _l81 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l84 = unsafe { *_ptr2.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l84 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                24 => {
-                                    let _l87 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    let _v93 = match _l87 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l90 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                            let _l91 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l90.cast::<u8>(),
-                                                        _l91,
-                                                        _l91,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l94 = unsafe { *_ptr2.add(28).cast::<u8>() };
-                                    let _v98 = match _l94 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l97 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l97 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                        field_name: _v93,
-                                        field_size: _v98,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    32 => {
+                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseContentCoding(
+                            match _l155 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l158.cast::<u8>(),
+                                                _l159,
+                                                _l159,
+                                            ),
+                                        )
                                     })
                                 }
-                                25 => ErrorCode::HttpResponseIncomplete,
-                                26 => {
-                                    let _l101 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseHeaderSectionSize(
-                                        match _l101 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l104 = unsafe { *_ptr2.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l104 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                27 => {
-                                    let _l107 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    let _v113 = match _l107 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l110 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                            let _l111 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l110.cast::<u8>(),
-                                                        _l111,
-                                                        _l111,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l114 = unsafe { *_ptr2.add(28).cast::<u8>() };
-                                    let _v118 = match _l114 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l117 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l117 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                        field_name: _v113,
-                                        field_size: _v118,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    33 => ErrorCode::HttpResponseTimeout,
+                    34 => ErrorCode::HttpUpgradeFailed,
+                    35 => ErrorCode::HttpProtocolError,
+                    36 => ErrorCode::LoopDetected,
+                    37 => ErrorCode::ConfigurationError,
+                    38 => {
+                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::InternalError(
+                            match _l168 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l171.cast::<u8>(),
+                                                _l172,
+                                                _l172,
+                                            ),
+                                        )
                                     })
-                                }
-                                28 => {
-                                    let _l120 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseBodySize(
-                                        match _l120 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l123 = unsafe { *_ptr2.add(24).cast::<i64>() };
-                                                ::core::option::Option::Some(_l123 as u64)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                29 => {
-                                    let _l126 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseTrailerSectionSize(
-                                        match _l126 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l129 = unsafe { *_ptr2.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l129 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                30 => {
-                                    let _l132 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    let _v138 = match _l132 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l135 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                            let _l136 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l135.cast::<u8>(),
-                                                        _l136,
-                                                        _l136,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l139 = unsafe { *_ptr2.add(28).cast::<u8>() };
-                                    let _v143 = match _l139 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l142 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l142 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                        field_name: _v138,
-                                        field_size: _v143,
-                                    })
-                                }
-                                31 => {
-                                    let _l145 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseTransferCoding(
-                                        match _l145 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l148 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                                let _l149 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l148.cast::<u8>(),
-                                                            _l149,
-                                                            _l149,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                32 => {
-                                    let _l153 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseContentCoding(
-                                        match _l153 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l156 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                                let _l157 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l156.cast::<u8>(),
-                                                            _l157,
-                                                            _l157,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                33 => ErrorCode::HttpResponseTimeout,
-                                34 => ErrorCode::HttpUpgradeFailed,
-                                35 => ErrorCode::HttpProtocolError,
-                                36 => ErrorCode::LoopDetected,
-                                37 => ErrorCode::ConfigurationError,
-                                38 => {
-                                    let _l166 = unsafe { *_ptr2.add(16).cast::<u8>() };
-                                    ErrorCode::InternalError(
-                                        match _l166 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l169 = unsafe { *_ptr2.add(20).cast::<*mut u8>() };
-                                                let _l170 = unsafe { *_ptr2.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l169.cast::<u8>(),
-                                                            _l170,
-                                                            _l170,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             },
                         )
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `field-size-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_field_size_payload(ptr: *mut u8) -> FieldSizePayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
+                        ::core::option::Option::Some(_l12 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                FieldSizePayload {
+                    field_name: _v8,
+                    field_size: _v13,
+                }
+            }
+            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_tls_alert_received_payload(
+                ptr: *mut u8,
+            ) -> TlsAlertReceivedPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v13 = match _l7 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                TlsAlertReceivedPayload {
+                    alert_id: _v6,
+                    alert_message: _v13,
                 }
             }
         }
@@ -6100,391 +4922,357 @@ pub mod wasi {
                         })
                     }
                     1 => {
-                        let _l11 = unsafe { *_ptr6.add(8).cast::<u8>() };
-                        ::core::result::Result::Err(
-                            match _l11 {
-                                0 => ErrorCode::DnsTimeout,
+                        ::core::result::Result::Err(unsafe {
+                            _lift_error_code(_ptr6.add(8))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_dns_error_payload(
+                ptr: *mut u8,
+            ) -> super::types::DnsErrorPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe {
+                            *ptr.add(14).cast::<u16>()
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::DnsErrorPayload {
+                    rcode: _v8,
+                    info_code: _v13,
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => ErrorCode::DnsTimeout,
+                    1 => {
+                        ErrorCode::DnsError(unsafe {
+                            _lift_dns_error_payload(ptr.add(8))
+                        })
+                    }
+                    2 => ErrorCode::DestinationNotFound,
+                    3 => ErrorCode::DestinationUnavailable,
+                    4 => ErrorCode::DestinationIpProhibited,
+                    5 => ErrorCode::DestinationIpUnroutable,
+                    6 => ErrorCode::ConnectionRefused,
+                    7 => ErrorCode::ConnectionTerminated,
+                    8 => ErrorCode::ConnectionTimeout,
+                    9 => ErrorCode::ConnectionReadTimeout,
+                    10 => ErrorCode::ConnectionWriteTimeout,
+                    11 => ErrorCode::ConnectionLimitReached,
+                    12 => ErrorCode::TlsProtocolError,
+                    13 => ErrorCode::TlsCertificateError,
+                    14 => {
+                        ErrorCode::TlsAlertReceived(unsafe {
+                            _lift_tls_alert_received_payload(ptr.add(8))
+                        })
+                    }
+                    15 => ErrorCode::HttpRequestDenied,
+                    16 => ErrorCode::HttpRequestLengthRequired,
+                    17 => {
+                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestBodySize(
+                            match _l47 {
+                                0 => ::core::option::Option::None,
                                 1 => {
-                                    let _l14 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    let _v20 = match _l14 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l17 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                            let _l18 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l17.cast::<u8>(),
-                                                        _l18,
-                                                        _l18,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l21 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                    let _v25 = match _l21 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                *_ptr6.add(30).cast::<u16>()
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::DnsError(super::types::DnsErrorPayload {
-                                        rcode: _v20,
-                                        info_code: _v25,
+                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l50 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    18 => ErrorCode::HttpRequestMethodInvalid,
+                    19 => ErrorCode::HttpRequestUriInvalid,
+                    20 => ErrorCode::HttpRequestUriTooLong,
+                    21 => {
+                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSectionSize(
+                            match _l56 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l59 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    22 => {
+                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSize(
+                            match _l62 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_field_size_payload(ptr.add(12))
                                     })
                                 }
-                                2 => ErrorCode::DestinationNotFound,
-                                3 => ErrorCode::DestinationUnavailable,
-                                4 => ErrorCode::DestinationIpProhibited,
-                                5 => ErrorCode::DestinationIpUnroutable,
-                                6 => ErrorCode::ConnectionRefused,
-                                7 => ErrorCode::ConnectionTerminated,
-                                8 => ErrorCode::ConnectionTimeout,
-                                9 => ErrorCode::ConnectionReadTimeout,
-                                10 => ErrorCode::ConnectionWriteTimeout,
-                                11 => ErrorCode::ConnectionLimitReached,
-                                12 => ErrorCode::TlsProtocolError,
-                                13 => ErrorCode::TlsCertificateError,
-                                14 => {
-                                    let _l39 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    let _v43 = match _l39 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            ::core::option::Option::Some(unsafe {
-                                                *_ptr6.add(17).cast::<u8>()
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l44 = unsafe { *_ptr6.add(20).cast::<u8>() };
-                                    let _v50 = match _l44 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l47 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
-                                            let _l48 = unsafe { *_ptr6.add(28).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l47.cast::<u8>(),
-                                                        _l48,
-                                                        _l48,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::TlsAlertReceived(super::types::TlsAlertReceivedPayload {
-                                        alert_id: _v43,
-                                        alert_message: _v50,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    23 => {
+                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestTrailerSectionSize(
+                            match _l80 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l83 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    24 => {
+                        ErrorCode::HttpRequestTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    25 => ErrorCode::HttpResponseIncomplete,
+                    26 => {
+                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseHeaderSectionSize(
+                            match _l101 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l104 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    27 => {
+                        ErrorCode::HttpResponseHeaderSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    28 => {
+                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseBodySize(
+                            match _l121 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l124 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    29 => {
+                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTrailerSectionSize(
+                            match _l127 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l130 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    30 => {
+                        ErrorCode::HttpResponseTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    31 => {
+                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTransferCoding(
+                            match _l147 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l150.cast::<u8>(),
+                                                _l151,
+                                                _l151,
+                                            ),
+                                        )
                                     })
                                 }
-                                15 => ErrorCode::HttpRequestDenied,
-                                16 => ErrorCode::HttpRequestLengthRequired,
-                                17 => {
-                                    let _l54 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestBodySize(
-                                        match _l54 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l57 = unsafe { *_ptr6.add(24).cast::<i64>() };
-                                                ::core::option::Option::Some(_l57 as u64)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                18 => ErrorCode::HttpRequestMethodInvalid,
-                                19 => ErrorCode::HttpRequestUriInvalid,
-                                20 => ErrorCode::HttpRequestUriTooLong,
-                                21 => {
-                                    let _l63 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestHeaderSectionSize(
-                                        match _l63 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l66 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l66 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                22 => {
-                                    let _l69 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestHeaderSize(
-                                        match _l69 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l72 = unsafe { *_ptr6.add(20).cast::<u8>() };
-                                                let _v78 = match _l72 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l75 = unsafe { *_ptr6.add(24).cast::<*mut u8>() };
-                                                        let _l76 = unsafe { *_ptr6.add(28).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l75.cast::<u8>(),
-                                                                    _l76,
-                                                                    _l76,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                };
-                                                let _l79 = unsafe { *_ptr6.add(32).cast::<u8>() };
-                                                let _v83 = match _l79 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l82 = unsafe { *_ptr6.add(36).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l82 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                };
-                                                ::core::option::Option::Some(super::types::FieldSizePayload {
-                                                    field_name: _v78,
-                                                    field_size: _v83,
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                23 => {
-                                    let _l86 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpRequestTrailerSectionSize(
-                                        match _l86 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l89 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l89 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                24 => {
-                                    let _l92 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    let _v98 = match _l92 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l95 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                            let _l96 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l95.cast::<u8>(),
-                                                        _l96,
-                                                        _l96,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l99 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                    let _v103 = match _l99 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l102 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l102 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpRequestTrailerSize(super::types::FieldSizePayload {
-                                        field_name: _v98,
-                                        field_size: _v103,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    32 => {
+                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseContentCoding(
+                            match _l155 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l158.cast::<u8>(),
+                                                _l159,
+                                                _l159,
+                                            ),
+                                        )
                                     })
                                 }
-                                25 => ErrorCode::HttpResponseIncomplete,
-                                26 => {
-                                    let _l106 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseHeaderSectionSize(
-                                        match _l106 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l109 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l109 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                27 => {
-                                    let _l112 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    let _v118 = match _l112 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l115 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                            let _l116 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l115.cast::<u8>(),
-                                                        _l116,
-                                                        _l116,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l119 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                    let _v123 = match _l119 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l122 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l122 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpResponseHeaderSize(super::types::FieldSizePayload {
-                                        field_name: _v118,
-                                        field_size: _v123,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    33 => ErrorCode::HttpResponseTimeout,
+                    34 => ErrorCode::HttpUpgradeFailed,
+                    35 => ErrorCode::HttpProtocolError,
+                    36 => ErrorCode::LoopDetected,
+                    37 => ErrorCode::ConfigurationError,
+                    38 => {
+                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::InternalError(
+                            match _l168 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l171.cast::<u8>(),
+                                                _l172,
+                                                _l172,
+                                            ),
+                                        )
                                     })
-                                }
-                                28 => {
-                                    let _l125 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseBodySize(
-                                        match _l125 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l128 = unsafe { *_ptr6.add(24).cast::<i64>() };
-                                                ::core::option::Option::Some(_l128 as u64)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                29 => {
-                                    let _l131 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseTrailerSectionSize(
-                                        match _l131 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l134 = unsafe { *_ptr6.add(20).cast::<i32>() };
-                                                ::core::option::Option::Some(_l134 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                30 => {
-                                    let _l137 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    let _v143 = match _l137 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l140 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                            let _l141 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                            ::core::option::Option::Some(unsafe {
-                                                ::witbind::rt::string_lift(
-                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                        _l140.cast::<u8>(),
-                                                        _l141,
-                                                        _l141,
-                                                    ),
-                                                )
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l144 = unsafe { *_ptr6.add(28).cast::<u8>() };
-                                    let _v148 = match _l144 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l147 = unsafe { *_ptr6.add(32).cast::<i32>() };
-                                            ::core::option::Option::Some(_l147 as u32)
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ErrorCode::HttpResponseTrailerSize(super::types::FieldSizePayload {
-                                        field_name: _v143,
-                                        field_size: _v148,
-                                    })
-                                }
-                                31 => {
-                                    let _l150 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseTransferCoding(
-                                        match _l150 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l153 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l154 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l153.cast::<u8>(),
-                                                            _l154,
-                                                            _l154,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                32 => {
-                                    let _l158 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::HttpResponseContentCoding(
-                                        match _l158 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l161 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l162 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l161.cast::<u8>(),
-                                                            _l162,
-                                                            _l162,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
-                                }
-                                33 => ErrorCode::HttpResponseTimeout,
-                                34 => ErrorCode::HttpUpgradeFailed,
-                                35 => ErrorCode::HttpProtocolError,
-                                36 => ErrorCode::LoopDetected,
-                                37 => ErrorCode::ConfigurationError,
-                                38 => {
-                                    let _l171 = unsafe { *_ptr6.add(16).cast::<u8>() };
-                                    ErrorCode::InternalError(
-                                        match _l171 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l174 = unsafe { *_ptr6.add(20).cast::<*mut u8>() };
-                                                let _l175 = unsafe { *_ptr6.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l174.cast::<u8>(),
-                                                            _l175,
-                                                            _l175,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        },
-                                    )
                                 }
                                 _ => unsafe { ::witbind::rt::invalid_discriminant() }
                             },
                         )
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `field-size-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_field_size_payload(
+                ptr: *mut u8,
+            ) -> super::types::FieldSizePayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
+                        ::core::option::Option::Some(_l12 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::FieldSizePayload {
+                    field_name: _v8,
+                    field_size: _v13,
+                }
+            }
+            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_tls_alert_received_payload(
+                ptr: *mut u8,
+            ) -> super::types::TlsAlertReceivedPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v13 = match _l7 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::TlsAlertReceivedPayload {
+                    alert_id: _v6,
+                    alert_message: _v13,
                 }
             }
         }

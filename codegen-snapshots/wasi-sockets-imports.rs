@@ -1934,47 +1934,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
+                                ErrorCode::_lift(_l28)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2012,47 +1979,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
+                                ErrorCode::_lift(_l28)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2386,69 +2320,22 @@ pub mod wasi {
                         0 => {
                             let _l5 = unsafe { *_ptr2.add(4).cast::<*mut u8>() };
                             let _l6 = unsafe { *_ptr2.add(8).cast::<usize>() };
-                            let _array31 = _l5;
-                            let _len31 = _l6;
-                            let mut _list31 = ::witbind::rt::Vec::with_capacity(_len31);
-                            for i in 0.._len31 {
-                                let _base7 = unsafe { _array31.add(i * 40) };
-                                let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                                let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                                let _list10 = unsafe {
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l8.cast::<u8>(),
-                                        _l9,
-                                        _l9,
-                                    )
-                                };
-                                let _l11 = unsafe { *_base7.add(8).cast::<u8>() };
-                                let _v30 = match _l11 {
-                                    0 => {
-                                        let _l13 = unsafe { *_base7.add(12).cast::<u16>() };
-                                        let _l14 = unsafe { *_base7.add(14).cast::<u8>() };
-                                        let _l15 = unsafe { *_base7.add(15).cast::<u8>() };
-                                        let _l16 = unsafe { *_base7.add(16).cast::<u8>() };
-                                        let _l17 = unsafe { *_base7.add(17).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: _l13,
-                                            address: (_l14, _l15, _l16, _l17),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l19 = unsafe { *_base7.add(12).cast::<u16>() };
-                                        let _l20 = unsafe { *_base7.add(16).cast::<i32>() };
-                                        let _l21 = unsafe { *_base7.add(20).cast::<u16>() };
-                                        let _l22 = unsafe { *_base7.add(22).cast::<u16>() };
-                                        let _l23 = unsafe { *_base7.add(24).cast::<u16>() };
-                                        let _l24 = unsafe { *_base7.add(26).cast::<u16>() };
-                                        let _l25 = unsafe { *_base7.add(28).cast::<u16>() };
-                                        let _l26 = unsafe { *_base7.add(30).cast::<u16>() };
-                                        let _l27 = unsafe { *_base7.add(32).cast::<u16>() };
-                                        let _l28 = unsafe { *_base7.add(34).cast::<u16>() };
-                                        let _l29 = unsafe { *_base7.add(36).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: _l19,
-                                            flow_info: _l20 as u32,
-                                            address: (_l21, _l22, _l23, _l24, _l25, _l26, _l27, _l28),
-                                            scope_id: _l29 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                };
-                                _list31
-                                    .push(IncomingDatagram {
-                                        data: _list10,
-                                        remote_address: _v30,
-                                    });
+                            let _array34 = _l5;
+                            let _len34 = _l6;
+                            let mut _list34 = ::witbind::rt::Vec::with_capacity(_len34);
+                            for i in 0.._len34 {
+                                let _base7 = unsafe { _array34.add(i * 40) };
+                                _list34.push(unsafe { _lift_incoming_datagram(_base7) });
                             }
                             unsafe {
-                                ::witbind::rt::cabi_dealloc(_array31, _len31 * 40, 4)
+                                ::witbind::rt::cabi_dealloc(_array34, _len34 * 40, 4)
                             };
-                            ::core::result::Result::Ok(_list31)
+                            ::core::result::Result::Ok(_list34)
                         }
                         1 => {
-                            let _l33 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l36 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l33)
+                                ErrorCode::_lift(_l36)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -2743,6 +2630,96 @@ pub mod wasi {
                             ::witbind::rt::Resource::from_handle(_ret2 as u32)
                         },
                     }
+                }
+            }
+            /// Lifts a `incoming-datagram` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_incoming_datagram(ptr: *mut u8) -> IncomingDatagram {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _list4 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3)
+                };
+                let _v26 = unsafe { _lift_ip_socket_address(ptr.add(8)) };
+                IncomingDatagram {
+                    data: _list4,
+                    remote_address: _v26,
+                }
+            }
+            /// Lifts a `ip-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        IpSocketAddress::Ipv4(unsafe {
+                            _lift_ipv4_socket_address(ptr.add(4))
+                        })
+                    }
+                    1 => {
+                        IpSocketAddress::Ipv6(unsafe {
+                            _lift_ipv6_socket_address(ptr.add(4))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv4_socket_address(
+                ptr: *mut u8,
+            ) -> super::network::Ipv4SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                super::network::Ipv4SocketAddress {
+                    port: _l2,
+                    address: (_l3, _l4, _l5, _l6),
+                }
+            }
+            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv6_socket_address(
+                ptr: *mut u8,
+            ) -> super::network::Ipv6SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
+                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
+                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
+                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
+                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                super::network::Ipv6SocketAddress {
+                    port: _l2,
+                    flow_info: _l3 as u32,
+                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
+                    scope_id: _l12 as u32,
                 }
             }
         }
@@ -3459,47 +3436,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
+                                ErrorCode::_lift(_l28)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -3537,47 +3481,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(super::network::Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(super::network::Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(unsafe {
-                                ErrorCode::_lift(_l26)
+                                ErrorCode::_lift(_l28)
                             })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -4231,6 +4142,77 @@ pub mod wasi {
                     }
                 }
             }
+            /// Lifts a `ip-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        IpSocketAddress::Ipv4(unsafe {
+                            _lift_ipv4_socket_address(ptr.add(4))
+                        })
+                    }
+                    1 => {
+                        IpSocketAddress::Ipv6(unsafe {
+                            _lift_ipv6_socket_address(ptr.add(4))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv4_socket_address(
+                ptr: *mut u8,
+            ) -> super::network::Ipv4SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                super::network::Ipv4SocketAddress {
+                    port: _l2,
+                    address: (_l3, _l4, _l5, _l6),
+                }
+            }
+            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv6_socket_address(
+                ptr: *mut u8,
+            ) -> super::network::Ipv6SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
+                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
+                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
+                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
+                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                super::network::Ipv6SocketAddress {
+                    port: _l2,
+                    flow_info: _l3 as u32,
+                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
+                    scope_id: _l12 as u32,
+                }
+            }
         }
         pub mod tcp_create_socket {
             #[used]
@@ -4380,39 +4362,9 @@ pub mod wasi {
                                 match _l5 {
                                     0 => ::core::option::Option::None,
                                     1 => {
-                                        let _l8 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                                        ::core::option::Option::Some(
-                                            match _l8 {
-                                                0 => {
-                                                    let _l10 = unsafe { *_ptr2.add(6).cast::<u8>() };
-                                                    let _l11 = unsafe { *_ptr2.add(7).cast::<u8>() };
-                                                    let _l12 = unsafe { *_ptr2.add(8).cast::<u8>() };
-                                                    let _l13 = unsafe { *_ptr2.add(9).cast::<u8>() };
-                                                    IpAddress::Ipv4((_l10, _l11, _l12, _l13))
-                                                }
-                                                1 => {
-                                                    let _l15 = unsafe { *_ptr2.add(6).cast::<u16>() };
-                                                    let _l16 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                                    let _l17 = unsafe { *_ptr2.add(10).cast::<u16>() };
-                                                    let _l18 = unsafe { *_ptr2.add(12).cast::<u16>() };
-                                                    let _l19 = unsafe { *_ptr2.add(14).cast::<u16>() };
-                                                    let _l20 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                                    let _l21 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                                    let _l22 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                                    IpAddress::Ipv6((
-                                                        _l15,
-                                                        _l16,
-                                                        _l17,
-                                                        _l18,
-                                                        _l19,
-                                                        _l20,
-                                                        _l21,
-                                                        _l22,
-                                                    ))
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
+                                        ::core::option::Option::Some(unsafe {
+                                            _lift_ip_address(_ptr2.add(4))
+                                        })
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                                 },
@@ -4502,6 +4454,37 @@ pub mod wasi {
                     1 => {
                         let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
                         ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ip-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                    }
+                    1 => {
+                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
+                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
+                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
+                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
+                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
+                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
+                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
+                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
+                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -2573,93 +2573,14 @@ pub mod wasi {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v20 = match _l4 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l13 = unsafe { *_results.add(12).cast::<u8>() };
-                                            DescriptorType::Other(
-                                                match _l13 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l16 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                        let _l17 = unsafe { *_results.add(20).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l16.cast::<u8>(),
-                                                                    _l17,
-                                                                    _l17,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l21 = unsafe { *_results.add(24).cast::<i64>() };
-                                    let _l22 = unsafe { *_results.add(32).cast::<i64>() };
-                                    let _l23 = unsafe { *_results.add(40).cast::<u8>() };
-                                    let _v28 = match _l23 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l26 = unsafe { *_results.add(48).cast::<i64>() };
-                                            let _l27 = unsafe { *_results.add(56).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l26,
-                                                nanoseconds: _l27 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l29 = unsafe { *_results.add(64).cast::<u8>() };
-                                    let _v34 = match _l29 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l32 = unsafe { *_results.add(72).cast::<i64>() };
-                                            let _l33 = unsafe { *_results.add(80).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l32,
-                                                nanoseconds: _l33 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l35 = unsafe { *_results.add(88).cast::<u8>() };
-                                    let _v40 = match _l35 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l38 = unsafe { *_results.add(96).cast::<i64>() };
-                                            let _l39 = unsafe { *_results.add(104).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l38,
-                                                nanoseconds: _l39 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(DescriptorStat {
-                                        type_: _v20,
-                                        link_count: _l21 as u64,
-                                        size: _l22 as u64,
-                                        data_access_timestamp: _v28,
-                                        data_modification_timestamp: _v34,
-                                        status_change_timestamp: _v40,
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_descriptor_stat(_results.add(8))
                                     })
                                 }
                                 1 => {
-                                    let _l42 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
                                     ::core::result::Result::Err(
-                                        match _l42 {
+                                        match _l43 {
                                             0 => ErrorCode::Access,
                                             1 => ErrorCode::Already,
                                             2 => ErrorCode::BadDescriptor,
@@ -2697,19 +2618,19 @@ pub mod wasi {
                                             34 => ErrorCode::TextFileBusy,
                                             35 => ErrorCode::CrossDevice,
                                             36 => {
-                                                let _l80 = unsafe { *_results.add(12).cast::<u8>() };
+                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
                                                 ErrorCode::Other(
-                                                    match _l80 {
+                                                    match _l81 {
                                                         0 => ::core::option::Option::None,
                                                         1 => {
-                                                            let _l83 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l84 = unsafe { *_results.add(20).cast::<usize>() };
+                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
                                                             ::core::option::Option::Some(unsafe {
                                                                 ::witbind::rt::string_lift(
                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l83.cast::<u8>(),
-                                                                        _l84,
-                                                                        _l84,
+                                                                        _l84.cast::<u8>(),
+                                                                        _l85,
+                                                                        _l85,
                                                                     ),
                                                                 )
                                                             })
@@ -2790,93 +2711,14 @@ pub mod wasi {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v20 = match _l4 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l13 = unsafe { *_results.add(12).cast::<u8>() };
-                                            DescriptorType::Other(
-                                                match _l13 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l16 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                        let _l17 = unsafe { *_results.add(20).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l16.cast::<u8>(),
-                                                                    _l17,
-                                                                    _l17,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l21 = unsafe { *_results.add(24).cast::<i64>() };
-                                    let _l22 = unsafe { *_results.add(32).cast::<i64>() };
-                                    let _l23 = unsafe { *_results.add(40).cast::<u8>() };
-                                    let _v28 = match _l23 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l26 = unsafe { *_results.add(48).cast::<i64>() };
-                                            let _l27 = unsafe { *_results.add(56).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l26,
-                                                nanoseconds: _l27 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l29 = unsafe { *_results.add(64).cast::<u8>() };
-                                    let _v34 = match _l29 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l32 = unsafe { *_results.add(72).cast::<i64>() };
-                                            let _l33 = unsafe { *_results.add(80).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l32,
-                                                nanoseconds: _l33 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l35 = unsafe { *_results.add(88).cast::<u8>() };
-                                    let _v40 = match _l35 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l38 = unsafe { *_results.add(96).cast::<i64>() };
-                                            let _l39 = unsafe { *_results.add(104).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l38,
-                                                nanoseconds: _l39 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(DescriptorStat {
-                                        type_: _v20,
-                                        link_count: _l21 as u64,
-                                        size: _l22 as u64,
-                                        data_access_timestamp: _v28,
-                                        data_modification_timestamp: _v34,
-                                        status_change_timestamp: _v40,
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_descriptor_stat(_results.add(8))
                                     })
                                 }
                                 1 => {
-                                    let _l42 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
                                     ::core::result::Result::Err(
-                                        match _l42 {
+                                        match _l43 {
                                             0 => ErrorCode::Access,
                                             1 => ErrorCode::Already,
                                             2 => ErrorCode::BadDescriptor,
@@ -2914,19 +2756,19 @@ pub mod wasi {
                                             34 => ErrorCode::TextFileBusy,
                                             35 => ErrorCode::CrossDevice,
                                             36 => {
-                                                let _l80 = unsafe { *_results.add(12).cast::<u8>() };
+                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
                                                 ErrorCode::Other(
-                                                    match _l80 {
+                                                    match _l81 {
                                                         0 => ::core::option::Option::None,
                                                         1 => {
-                                                            let _l83 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l84 = unsafe { *_results.add(20).cast::<usize>() };
+                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
                                                             ::core::option::Option::Some(unsafe {
                                                                 ::witbind::rt::string_lift(
                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l83.cast::<u8>(),
-                                                                        _l84,
-                                                                        _l84,
+                                                                        _l84.cast::<u8>(),
+                                                                        _l85,
+                                                                        _l85,
                                                                     ),
                                                                 )
                                                             })
@@ -5018,54 +4860,7 @@ pub mod wasi {
                     unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr15 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> DirectoryEntry {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    let _v18 = match _l2 {
-                        0 => DescriptorType::BlockDevice,
-                        1 => DescriptorType::CharacterDevice,
-                        2 => DescriptorType::Directory,
-                        3 => DescriptorType::Fifo,
-                        4 => DescriptorType::SymbolicLink,
-                        5 => DescriptorType::RegularFile,
-                        6 => DescriptorType::Socket,
-                        7 => {
-                            let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                            DescriptorType::Other(
-                                match _l11 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                        let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                        ::core::option::Option::Some(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l14.cast::<u8>(),
-                                                    _l15,
-                                                    _l15,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
-                    let _string21 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l19.cast::<u8>(),
-                                _l20,
-                                _l20,
-                            ),
-                        )
-                    };
-                    DirectoryEntry {
-                        type_: _v18,
-                        name: _string21,
-                    }
+                    unsafe { _lift_directory_entry(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -5118,6 +4913,150 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `descriptor-stat` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v18 = match _l2 {
+                    0 => DescriptorType::BlockDevice,
+                    1 => DescriptorType::CharacterDevice,
+                    2 => DescriptorType::Directory,
+                    3 => DescriptorType::Fifo,
+                    4 => DescriptorType::SymbolicLink,
+                    5 => DescriptorType::RegularFile,
+                    6 => DescriptorType::Socket,
+                    7 => {
+                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
+                        DescriptorType::Other(
+                            match _l11 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l14.cast::<u8>(),
+                                                _l15,
+                                                _l15,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l19 = unsafe { *ptr.add(16).cast::<i64>() };
+                let _l20 = unsafe { *ptr.add(24).cast::<i64>() };
+                let _l21 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v26 = match _l21 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l24 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l25 = unsafe { *ptr.add(48).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l24,
+                            nanoseconds: _l25 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l27 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v32 = match _l27 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l30 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l31 = unsafe { *ptr.add(72).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l30,
+                            nanoseconds: _l31 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l33 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v38 = match _l33 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l36 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l37 = unsafe { *ptr.add(96).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l36,
+                            nanoseconds: _l37 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                DescriptorStat {
+                    type_: _v18,
+                    link_count: _l19 as u64,
+                    size: _l20 as u64,
+                    data_access_timestamp: _v26,
+                    data_modification_timestamp: _v32,
+                    status_change_timestamp: _v38,
+                }
+            }
+            /// Lifts a `directory-entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v18 = match _l2 {
+                    0 => DescriptorType::BlockDevice,
+                    1 => DescriptorType::CharacterDevice,
+                    2 => DescriptorType::Directory,
+                    3 => DescriptorType::Fifo,
+                    4 => DescriptorType::SymbolicLink,
+                    5 => DescriptorType::RegularFile,
+                    6 => DescriptorType::Socket,
+                    7 => {
+                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
+                        DescriptorType::Other(
+                            match _l11 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l14.cast::<u8>(),
+                                                _l15,
+                                                _l15,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _string21 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
+                    )
+                };
+                DirectoryEntry {
+                    type_: _v18,
+                    name: _string21,
+                }
+            }
         }
         pub mod preopens {
             #[used]
@@ -6157,47 +6096,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(
-                                match _l26 {
+                                match _l28 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::NotSupported,
                                     2 => ErrorCode::InvalidArgument,
@@ -6213,19 +6119,19 @@ pub mod wasi {
                                     12 => ErrorCode::ConnectionAborted,
                                     13 => ErrorCode::DatagramTooLarge,
                                     14 => {
-                                        let _l42 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
                                         ErrorCode::Other(
-                                            match _l42 {
+                                            match _l44 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l45 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l45.cast::<u8>(),
-                                                                _l46,
-                                                                _l46,
+                                                                _l47.cast::<u8>(),
+                                                                _l48,
+                                                                _l48,
                                                             ),
                                                         )
                                                     })
@@ -6273,47 +6179,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(
-                                match _l26 {
+                                match _l28 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::NotSupported,
                                     2 => ErrorCode::InvalidArgument,
@@ -6329,19 +6202,19 @@ pub mod wasi {
                                     12 => ErrorCode::ConnectionAborted,
                                     13 => ErrorCode::DatagramTooLarge,
                                     14 => {
-                                        let _l42 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
                                         ErrorCode::Other(
-                                            match _l42 {
+                                            match _l44 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l45 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l45.cast::<u8>(),
-                                                                _l46,
-                                                                _l46,
+                                                                _l47.cast::<u8>(),
+                                                                _l48,
+                                                                _l48,
                                                             ),
                                                         )
                                                     })
@@ -8405,46 +8278,15 @@ pub mod wasi {
                                             _l5,
                                         )
                                     };
-                                    let _l7 = unsafe { *_results.add(12).cast::<u8>() };
-                                    let _v26 = match _l7 {
-                                        0 => {
-                                            let _l9 = unsafe { *_results.add(16).cast::<u16>() };
-                                            let _l10 = unsafe { *_results.add(18).cast::<u8>() };
-                                            let _l11 = unsafe { *_results.add(19).cast::<u8>() };
-                                            let _l12 = unsafe { *_results.add(20).cast::<u8>() };
-                                            let _l13 = unsafe { *_results.add(21).cast::<u8>() };
-                                            IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                                                port: _l9,
-                                                address: (_l10, _l11, _l12, _l13),
-                                            })
-                                        }
-                                        1 => {
-                                            let _l15 = unsafe { *_results.add(16).cast::<u16>() };
-                                            let _l16 = unsafe { *_results.add(20).cast::<i32>() };
-                                            let _l17 = unsafe { *_results.add(24).cast::<u16>() };
-                                            let _l18 = unsafe { *_results.add(26).cast::<u16>() };
-                                            let _l19 = unsafe { *_results.add(28).cast::<u16>() };
-                                            let _l20 = unsafe { *_results.add(30).cast::<u16>() };
-                                            let _l21 = unsafe { *_results.add(32).cast::<u16>() };
-                                            let _l22 = unsafe { *_results.add(34).cast::<u16>() };
-                                            let _l23 = unsafe { *_results.add(36).cast::<u16>() };
-                                            let _l24 = unsafe { *_results.add(38).cast::<u16>() };
-                                            let _l25 = unsafe { *_results.add(40).cast::<i32>() };
-                                            IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                                                port: _l15,
-                                                flow_info: _l16 as u32,
-                                                address: (_l17, _l18, _l19, _l20, _l21, _l22, _l23, _l24),
-                                                scope_id: _l25 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                                    let _v28 = unsafe {
+                                        _lift_ip_socket_address(_results.add(12))
                                     };
-                                    ::core::result::Result::Ok((_list6, _v26))
+                                    ::core::result::Result::Ok((_list6, _v28))
                                 }
                                 1 => {
-                                    let _l28 = unsafe { *_results.add(4).cast::<u8>() };
+                                    let _l30 = unsafe { *_results.add(4).cast::<u8>() };
                                     ::core::result::Result::Err(
-                                        match _l28 {
+                                        match _l30 {
                                             0 => ErrorCode::AccessDenied,
                                             1 => ErrorCode::NotSupported,
                                             2 => ErrorCode::InvalidArgument,
@@ -8460,19 +8302,19 @@ pub mod wasi {
                                             12 => ErrorCode::ConnectionAborted,
                                             13 => ErrorCode::DatagramTooLarge,
                                             14 => {
-                                                let _l44 = unsafe { *_results.add(8).cast::<u8>() };
+                                                let _l46 = unsafe { *_results.add(8).cast::<u8>() };
                                                 ErrorCode::Other(
-                                                    match _l44 {
+                                                    match _l46 {
                                                         0 => ::core::option::Option::None,
                                                         1 => {
-                                                            let _l47 = unsafe { *_results.add(12).cast::<*mut u8>() };
-                                                            let _l48 = unsafe { *_results.add(16).cast::<usize>() };
+                                                            let _l49 = unsafe { *_results.add(12).cast::<*mut u8>() };
+                                                            let _l50 = unsafe { *_results.add(16).cast::<usize>() };
                                                             ::core::option::Option::Some(unsafe {
                                                                 ::witbind::rt::string_lift(
                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l47.cast::<u8>(),
-                                                                        _l48,
-                                                                        _l48,
+                                                                        _l49.cast::<u8>(),
+                                                                        _l50,
+                                                                        _l50,
                                                                     ),
                                                                 )
                                                             })
@@ -8530,47 +8372,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(
-                                match _l26 {
+                                match _l28 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::NotSupported,
                                     2 => ErrorCode::InvalidArgument,
@@ -8586,19 +8395,19 @@ pub mod wasi {
                                     12 => ErrorCode::ConnectionAborted,
                                     13 => ErrorCode::DatagramTooLarge,
                                     14 => {
-                                        let _l42 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
                                         ErrorCode::Other(
-                                            match _l42 {
+                                            match _l44 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l45 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l45.cast::<u8>(),
-                                                                _l46,
-                                                                _l46,
+                                                                _l47.cast::<u8>(),
+                                                                _l48,
+                                                                _l48,
                                                             ),
                                                         )
                                                     })
@@ -8646,47 +8455,14 @@ pub mod wasi {
                     let _l3 = unsafe { *_ptr2.cast::<u8>() };
                     match _l3 {
                         0 => {
-                            let _l5 = unsafe { *_ptr2.add(4).cast::<u8>() };
-                            ::core::result::Result::Ok(
-                                match _l5 {
-                                    0 => {
-                                        let _l7 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l8 = unsafe { *_ptr2.add(10).cast::<u8>() };
-                                        let _l9 = unsafe { *_ptr2.add(11).cast::<u8>() };
-                                        let _l10 = unsafe { *_ptr2.add(12).cast::<u8>() };
-                                        let _l11 = unsafe { *_ptr2.add(13).cast::<u8>() };
-                                        IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                                            port: _l7,
-                                            address: (_l8, _l9, _l10, _l11),
-                                        })
-                                    }
-                                    1 => {
-                                        let _l13 = unsafe { *_ptr2.add(8).cast::<u16>() };
-                                        let _l14 = unsafe { *_ptr2.add(12).cast::<i32>() };
-                                        let _l15 = unsafe { *_ptr2.add(16).cast::<u16>() };
-                                        let _l16 = unsafe { *_ptr2.add(18).cast::<u16>() };
-                                        let _l17 = unsafe { *_ptr2.add(20).cast::<u16>() };
-                                        let _l18 = unsafe { *_ptr2.add(22).cast::<u16>() };
-                                        let _l19 = unsafe { *_ptr2.add(24).cast::<u16>() };
-                                        let _l20 = unsafe { *_ptr2.add(26).cast::<u16>() };
-                                        let _l21 = unsafe { *_ptr2.add(28).cast::<u16>() };
-                                        let _l22 = unsafe { *_ptr2.add(30).cast::<u16>() };
-                                        let _l23 = unsafe { *_ptr2.add(32).cast::<i32>() };
-                                        IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                                            port: _l13,
-                                            flow_info: _l14 as u32,
-                                            address: (_l15, _l16, _l17, _l18, _l19, _l20, _l21, _l22),
-                                            scope_id: _l23 as u32,
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Ok(unsafe {
+                                _lift_ip_socket_address(_ptr2.add(4))
+                            })
                         }
                         1 => {
-                            let _l26 = unsafe { *_ptr2.add(4).cast::<u8>() };
+                            let _l28 = unsafe { *_ptr2.add(4).cast::<u8>() };
                             ::core::result::Result::Err(
-                                match _l26 {
+                                match _l28 {
                                     0 => ErrorCode::AccessDenied,
                                     1 => ErrorCode::NotSupported,
                                     2 => ErrorCode::InvalidArgument,
@@ -8702,19 +8478,19 @@ pub mod wasi {
                                     12 => ErrorCode::ConnectionAborted,
                                     13 => ErrorCode::DatagramTooLarge,
                                     14 => {
-                                        let _l42 = unsafe { *_ptr2.add(8).cast::<u8>() };
+                                        let _l44 = unsafe { *_ptr2.add(8).cast::<u8>() };
                                         ErrorCode::Other(
-                                            match _l42 {
+                                            match _l44 {
                                                 0 => ::core::option::Option::None,
                                                 1 => {
-                                                    let _l45 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
-                                                    let _l46 = unsafe { *_ptr2.add(16).cast::<usize>() };
+                                                    let _l47 = unsafe { *_ptr2.add(12).cast::<*mut u8>() };
+                                                    let _l48 = unsafe { *_ptr2.add(16).cast::<usize>() };
                                                     ::core::option::Option::Some(unsafe {
                                                         ::witbind::rt::string_lift(
                                                             ::witbind::rt::Vec::from_raw_parts(
-                                                                _l45.cast::<u8>(),
-                                                                _l46,
-                                                                _l46,
+                                                                _l47.cast::<u8>(),
+                                                                _l48,
+                                                                _l48,
                                                             ),
                                                         )
                                                     })
@@ -9527,6 +9303,73 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `ip-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        IpSocketAddress::Ipv4(unsafe {
+                            _lift_ipv4_socket_address(ptr.add(4))
+                        })
+                    }
+                    1 => {
+                        IpSocketAddress::Ipv6(unsafe {
+                            _lift_ipv6_socket_address(ptr.add(4))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv4_socket_address(ptr: *mut u8) -> Ipv4SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                Ipv4SocketAddress {
+                    port: _l2,
+                    address: (_l3, _l4, _l5, _l6),
+                }
+            }
+            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ipv6_socket_address(ptr: *mut u8) -> Ipv6SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
+                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
+                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
+                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
+                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                Ipv6SocketAddress {
+                    port: _l2,
+                    flow_info: _l3 as u32,
+                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
+                    scope_id: _l12 as u32,
+                }
+            }
         }
         pub mod ip_name_lookup {
             #[used]
@@ -9643,40 +9486,7 @@ pub mod wasi {
                                 let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
                                 for i in 0.._len23 {
                                     let _base6 = unsafe { _array23.add(i * 18) };
-                                    let _l7 = unsafe { *_base6.cast::<u8>() };
-                                    _list23
-                                        .push(
-                                            match _l7 {
-                                                0 => {
-                                                    let _l9 = unsafe { *_base6.add(2).cast::<u8>() };
-                                                    let _l10 = unsafe { *_base6.add(3).cast::<u8>() };
-                                                    let _l11 = unsafe { *_base6.add(4).cast::<u8>() };
-                                                    let _l12 = unsafe { *_base6.add(5).cast::<u8>() };
-                                                    IpAddress::Ipv4((_l9, _l10, _l11, _l12))
-                                                }
-                                                1 => {
-                                                    let _l14 = unsafe { *_base6.add(2).cast::<u16>() };
-                                                    let _l15 = unsafe { *_base6.add(4).cast::<u16>() };
-                                                    let _l16 = unsafe { *_base6.add(6).cast::<u16>() };
-                                                    let _l17 = unsafe { *_base6.add(8).cast::<u16>() };
-                                                    let _l18 = unsafe { *_base6.add(10).cast::<u16>() };
-                                                    let _l19 = unsafe { *_base6.add(12).cast::<u16>() };
-                                                    let _l20 = unsafe { *_base6.add(14).cast::<u16>() };
-                                                    let _l21 = unsafe { *_base6.add(16).cast::<u16>() };
-                                                    IpAddress::Ipv6((
-                                                        _l14,
-                                                        _l15,
-                                                        _l16,
-                                                        _l17,
-                                                        _l18,
-                                                        _l19,
-                                                        _l20,
-                                                        _l21,
-                                                    ))
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        );
+                                    _list23.push(unsafe { _lift_ip_address(_base6) });
                                 }
                                 unsafe {
                                     ::witbind::rt::cabi_dealloc(_array23, _len23 * 18, 2)
@@ -9723,6 +9533,37 @@ pub mod wasi {
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((name,)).await
+            }
+            /// Lifts a `ip-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                    }
+                    1 => {
+                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
+                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
+                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
+                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
+                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
+                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
+                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
+                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
+                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
             }
         }
     }

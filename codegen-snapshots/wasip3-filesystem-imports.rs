@@ -1796,93 +1796,14 @@ pub mod wasi {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v20 = match _l4 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l13 = unsafe { *_results.add(12).cast::<u8>() };
-                                            DescriptorType::Other(
-                                                match _l13 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l16 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                        let _l17 = unsafe { *_results.add(20).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l16.cast::<u8>(),
-                                                                    _l17,
-                                                                    _l17,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l21 = unsafe { *_results.add(24).cast::<i64>() };
-                                    let _l22 = unsafe { *_results.add(32).cast::<i64>() };
-                                    let _l23 = unsafe { *_results.add(40).cast::<u8>() };
-                                    let _v28 = match _l23 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l26 = unsafe { *_results.add(48).cast::<i64>() };
-                                            let _l27 = unsafe { *_results.add(56).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l26,
-                                                nanoseconds: _l27 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l29 = unsafe { *_results.add(64).cast::<u8>() };
-                                    let _v34 = match _l29 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l32 = unsafe { *_results.add(72).cast::<i64>() };
-                                            let _l33 = unsafe { *_results.add(80).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l32,
-                                                nanoseconds: _l33 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l35 = unsafe { *_results.add(88).cast::<u8>() };
-                                    let _v40 = match _l35 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l38 = unsafe { *_results.add(96).cast::<i64>() };
-                                            let _l39 = unsafe { *_results.add(104).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l38,
-                                                nanoseconds: _l39 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(DescriptorStat {
-                                        type_: _v20,
-                                        link_count: _l21 as u64,
-                                        size: _l22 as u64,
-                                        data_access_timestamp: _v28,
-                                        data_modification_timestamp: _v34,
-                                        status_change_timestamp: _v40,
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_descriptor_stat(_results.add(8))
                                     })
                                 }
                                 1 => {
-                                    let _l42 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
                                     ::core::result::Result::Err(
-                                        match _l42 {
+                                        match _l43 {
                                             0 => ErrorCode::Access,
                                             1 => ErrorCode::Already,
                                             2 => ErrorCode::BadDescriptor,
@@ -1920,19 +1841,19 @@ pub mod wasi {
                                             34 => ErrorCode::TextFileBusy,
                                             35 => ErrorCode::CrossDevice,
                                             36 => {
-                                                let _l80 = unsafe { *_results.add(12).cast::<u8>() };
+                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
                                                 ErrorCode::Other(
-                                                    match _l80 {
+                                                    match _l81 {
                                                         0 => ::core::option::Option::None,
                                                         1 => {
-                                                            let _l83 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l84 = unsafe { *_results.add(20).cast::<usize>() };
+                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
                                                             ::core::option::Option::Some(unsafe {
                                                                 ::witbind::rt::string_lift(
                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l83.cast::<u8>(),
-                                                                        _l84,
-                                                                        _l84,
+                                                                        _l84.cast::<u8>(),
+                                                                        _l85,
+                                                                        _l85,
                                                                     ),
                                                                 )
                                                             })
@@ -2013,93 +1934,14 @@ pub mod wasi {
                             let _l2 = unsafe { *_results.cast::<u8>() };
                             match _l2 {
                                 0 => {
-                                    let _l4 = unsafe { *_results.add(8).cast::<u8>() };
-                                    let _v20 = match _l4 {
-                                        0 => DescriptorType::BlockDevice,
-                                        1 => DescriptorType::CharacterDevice,
-                                        2 => DescriptorType::Directory,
-                                        3 => DescriptorType::Fifo,
-                                        4 => DescriptorType::SymbolicLink,
-                                        5 => DescriptorType::RegularFile,
-                                        6 => DescriptorType::Socket,
-                                        7 => {
-                                            let _l13 = unsafe { *_results.add(12).cast::<u8>() };
-                                            DescriptorType::Other(
-                                                match _l13 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l16 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                        let _l17 = unsafe { *_results.add(20).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l16.cast::<u8>(),
-                                                                    _l17,
-                                                                    _l17,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l21 = unsafe { *_results.add(24).cast::<i64>() };
-                                    let _l22 = unsafe { *_results.add(32).cast::<i64>() };
-                                    let _l23 = unsafe { *_results.add(40).cast::<u8>() };
-                                    let _v28 = match _l23 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l26 = unsafe { *_results.add(48).cast::<i64>() };
-                                            let _l27 = unsafe { *_results.add(56).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l26,
-                                                nanoseconds: _l27 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l29 = unsafe { *_results.add(64).cast::<u8>() };
-                                    let _v34 = match _l29 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l32 = unsafe { *_results.add(72).cast::<i64>() };
-                                            let _l33 = unsafe { *_results.add(80).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l32,
-                                                nanoseconds: _l33 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    let _l35 = unsafe { *_results.add(88).cast::<u8>() };
-                                    let _v40 = match _l35 {
-                                        0 => ::core::option::Option::None,
-                                        1 => {
-                                            let _l38 = unsafe { *_results.add(96).cast::<i64>() };
-                                            let _l39 = unsafe { *_results.add(104).cast::<i32>() };
-                                            ::core::option::Option::Some(Instant {
-                                                seconds: _l38,
-                                                nanoseconds: _l39 as u32,
-                                            })
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    };
-                                    ::core::result::Result::Ok(DescriptorStat {
-                                        type_: _v20,
-                                        link_count: _l21 as u64,
-                                        size: _l22 as u64,
-                                        data_access_timestamp: _v28,
-                                        data_modification_timestamp: _v34,
-                                        status_change_timestamp: _v40,
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_descriptor_stat(_results.add(8))
                                     })
                                 }
                                 1 => {
-                                    let _l42 = unsafe { *_results.add(8).cast::<u8>() };
+                                    let _l43 = unsafe { *_results.add(8).cast::<u8>() };
                                     ::core::result::Result::Err(
-                                        match _l42 {
+                                        match _l43 {
                                             0 => ErrorCode::Access,
                                             1 => ErrorCode::Already,
                                             2 => ErrorCode::BadDescriptor,
@@ -2137,19 +1979,19 @@ pub mod wasi {
                                             34 => ErrorCode::TextFileBusy,
                                             35 => ErrorCode::CrossDevice,
                                             36 => {
-                                                let _l80 = unsafe { *_results.add(12).cast::<u8>() };
+                                                let _l81 = unsafe { *_results.add(12).cast::<u8>() };
                                                 ErrorCode::Other(
-                                                    match _l80 {
+                                                    match _l81 {
                                                         0 => ::core::option::Option::None,
                                                         1 => {
-                                                            let _l83 = unsafe { *_results.add(16).cast::<*mut u8>() };
-                                                            let _l84 = unsafe { *_results.add(20).cast::<usize>() };
+                                                            let _l84 = unsafe { *_results.add(16).cast::<*mut u8>() };
+                                                            let _l85 = unsafe { *_results.add(20).cast::<usize>() };
                                                             ::core::option::Option::Some(unsafe {
                                                                 ::witbind::rt::string_lift(
                                                                     ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l83.cast::<u8>(),
-                                                                        _l84,
-                                                                        _l84,
+                                                                        _l84.cast::<u8>(),
+                                                                        _l85,
+                                                                        _l85,
                                                                     ),
                                                                 )
                                                             })
@@ -4317,54 +4159,7 @@ pub mod wasi {
                     unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr15 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> DirectoryEntry {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    let _v18 = match _l2 {
-                        0 => DescriptorType::BlockDevice,
-                        1 => DescriptorType::CharacterDevice,
-                        2 => DescriptorType::Directory,
-                        3 => DescriptorType::Fifo,
-                        4 => DescriptorType::SymbolicLink,
-                        5 => DescriptorType::RegularFile,
-                        6 => DescriptorType::Socket,
-                        7 => {
-                            let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
-                            DescriptorType::Other(
-                                match _l11 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                                        let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
-                                        ::core::option::Option::Some(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l14.cast::<u8>(),
-                                                    _l15,
-                                                    _l15,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
-                    let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
-                    let _string21 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l19.cast::<u8>(),
-                                _l20,
-                                _l20,
-                            ),
-                        )
-                    };
-                    DirectoryEntry {
-                        type_: _v18,
-                        name: _string21,
-                    }
+                    unsafe { _lift_directory_entry(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -4417,6 +4212,150 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `descriptor-stat` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v18 = match _l2 {
+                    0 => DescriptorType::BlockDevice,
+                    1 => DescriptorType::CharacterDevice,
+                    2 => DescriptorType::Directory,
+                    3 => DescriptorType::Fifo,
+                    4 => DescriptorType::SymbolicLink,
+                    5 => DescriptorType::RegularFile,
+                    6 => DescriptorType::Socket,
+                    7 => {
+                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
+                        DescriptorType::Other(
+                            match _l11 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l14.cast::<u8>(),
+                                                _l15,
+                                                _l15,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l19 = unsafe { *ptr.add(16).cast::<i64>() };
+                let _l20 = unsafe { *ptr.add(24).cast::<i64>() };
+                let _l21 = unsafe { *ptr.add(32).cast::<u8>() };
+                let _v26 = match _l21 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l24 = unsafe { *ptr.add(40).cast::<i64>() };
+                        let _l25 = unsafe { *ptr.add(48).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l24,
+                            nanoseconds: _l25 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l27 = unsafe { *ptr.add(56).cast::<u8>() };
+                let _v32 = match _l27 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l30 = unsafe { *ptr.add(64).cast::<i64>() };
+                        let _l31 = unsafe { *ptr.add(72).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l30,
+                            nanoseconds: _l31 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l33 = unsafe { *ptr.add(80).cast::<u8>() };
+                let _v38 = match _l33 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l36 = unsafe { *ptr.add(88).cast::<i64>() };
+                        let _l37 = unsafe { *ptr.add(96).cast::<i32>() };
+                        ::core::option::Option::Some(Instant {
+                            seconds: _l36,
+                            nanoseconds: _l37 as u32,
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                DescriptorStat {
+                    type_: _v18,
+                    link_count: _l19 as u64,
+                    size: _l20 as u64,
+                    data_access_timestamp: _v26,
+                    data_modification_timestamp: _v32,
+                    status_change_timestamp: _v38,
+                }
+            }
+            /// Lifts a `directory-entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v18 = match _l2 {
+                    0 => DescriptorType::BlockDevice,
+                    1 => DescriptorType::CharacterDevice,
+                    2 => DescriptorType::Directory,
+                    3 => DescriptorType::Fifo,
+                    4 => DescriptorType::SymbolicLink,
+                    5 => DescriptorType::RegularFile,
+                    6 => DescriptorType::Socket,
+                    7 => {
+                        let _l11 = unsafe { *ptr.add(4).cast::<u8>() };
+                        DescriptorType::Other(
+                            match _l11 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l14 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                                    let _l15 = unsafe { *ptr.add(12).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l14.cast::<u8>(),
+                                                _l15,
+                                                _l15,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l19 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l20 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _string21 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l19.cast::<u8>(), _l20, _l20),
+                    )
+                };
+                DirectoryEntry {
+                    type_: _v18,
+                    name: _string21,
+                }
+            }
         }
         pub mod preopens {
             #[used]

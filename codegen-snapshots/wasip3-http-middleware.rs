@@ -2874,389 +2874,9 @@ pub mod wasi {
                             )
                         }
                         1 => {
-                            let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l10 {
-                                    0 => ErrorCode::DnsTimeout,
-                                    1 => {
-                                        let _l13 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v19 = match _l13 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l16 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l17 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l16.cast::<u8>(),
-                                                            _l17,
-                                                            _l17,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l20 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v24 = match _l20 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *ptr.add(30).cast::<u16>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::DnsError(DnsErrorPayload {
-                                            rcode: _v19,
-                                            info_code: _v24,
-                                        })
-                                    }
-                                    2 => ErrorCode::DestinationNotFound,
-                                    3 => ErrorCode::DestinationUnavailable,
-                                    4 => ErrorCode::DestinationIpProhibited,
-                                    5 => ErrorCode::DestinationIpUnroutable,
-                                    6 => ErrorCode::ConnectionRefused,
-                                    7 => ErrorCode::ConnectionTerminated,
-                                    8 => ErrorCode::ConnectionTimeout,
-                                    9 => ErrorCode::ConnectionReadTimeout,
-                                    10 => ErrorCode::ConnectionWriteTimeout,
-                                    11 => ErrorCode::ConnectionLimitReached,
-                                    12 => ErrorCode::TlsProtocolError,
-                                    13 => ErrorCode::TlsCertificateError,
-                                    14 => {
-                                        let _l38 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v42 = match _l38 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *ptr.add(17).cast::<u8>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l43 = unsafe { *ptr.add(20).cast::<u8>() };
-                                        let _v49 = match _l43 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l46 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                let _l47 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l46.cast::<u8>(),
-                                                            _l47,
-                                                            _l47,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                            alert_id: _v42,
-                                            alert_message: _v49,
-                                        })
-                                    }
-                                    15 => ErrorCode::HttpRequestDenied,
-                                    16 => ErrorCode::HttpRequestLengthRequired,
-                                    17 => {
-                                        let _l53 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestBodySize(
-                                            match _l53 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l56 = unsafe { *ptr.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l56 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    18 => ErrorCode::HttpRequestMethodInvalid,
-                                    19 => ErrorCode::HttpRequestUriInvalid,
-                                    20 => ErrorCode::HttpRequestUriTooLong,
-                                    21 => {
-                                        let _l62 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSectionSize(
-                                            match _l62 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l65 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l65 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    22 => {
-                                        let _l68 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSize(
-                                            match _l68 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l71 = unsafe { *ptr.add(20).cast::<u8>() };
-                                                    let _v77 = match _l71 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l74 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                            let _l75 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l74.cast::<u8>(),
-                                                                        _l75,
-                                                                        _l75,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    let _l78 = unsafe { *ptr.add(32).cast::<u8>() };
-                                                    let _v82 = match _l78 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l81 = unsafe { *ptr.add(36).cast::<i32>() };
-                                                            ::core::option::Option::Some(_l81 as u32)
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    ::core::option::Option::Some(FieldSizePayload {
-                                                        field_name: _v77,
-                                                        field_size: _v82,
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    23 => {
-                                        let _l85 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                            match _l85 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l88 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l88 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    24 => {
-                                        let _l91 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v97 = match _l91 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l94 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l95 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l94.cast::<u8>(),
-                                                            _l95,
-                                                            _l95,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l98 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v102 = match _l98 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l101 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l101 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                            field_name: _v97,
-                                            field_size: _v102,
-                                        })
-                                    }
-                                    25 => ErrorCode::HttpResponseIncomplete,
-                                    26 => {
-                                        let _l105 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseHeaderSectionSize(
-                                            match _l105 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l108 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l108 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    27 => {
-                                        let _l111 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v117 = match _l111 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l114 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l115 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l114.cast::<u8>(),
-                                                            _l115,
-                                                            _l115,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l118 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v122 = match _l118 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l121 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l121 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                            field_name: _v117,
-                                            field_size: _v122,
-                                        })
-                                    }
-                                    28 => {
-                                        let _l124 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseBodySize(
-                                            match _l124 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l127 = unsafe { *ptr.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l127 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    29 => {
-                                        let _l130 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                            match _l130 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l133 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l133 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    30 => {
-                                        let _l136 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v142 = match _l136 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l139 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l140 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l139.cast::<u8>(),
-                                                            _l140,
-                                                            _l140,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l143 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v147 = match _l143 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l146 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l146 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                            field_name: _v142,
-                                            field_size: _v147,
-                                        })
-                                    }
-                                    31 => {
-                                        let _l149 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTransferCoding(
-                                            match _l149 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l152 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l153 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l152.cast::<u8>(),
-                                                                _l153,
-                                                                _l153,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    32 => {
-                                        let _l157 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseContentCoding(
-                                            match _l157 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l160 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l161 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l160.cast::<u8>(),
-                                                                _l161,
-                                                                _l161,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    33 => ErrorCode::HttpResponseTimeout,
-                                    34 => ErrorCode::HttpUpgradeFailed,
-                                    35 => ErrorCode::HttpProtocolError,
-                                    36 => ErrorCode::LoopDetected,
-                                    37 => ErrorCode::ConfigurationError,
-                                    38 => {
-                                        let _l170 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::InternalError(
-                                            match _l170 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l173 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l174 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l173.cast::<u8>(),
-                                                                _l174,
-                                                                _l174,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Err(unsafe {
+                                _lift_error_code(ptr.add(8))
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -3922,389 +3542,9 @@ pub mod wasi {
                     match _l2 {
                         0 => ::core::result::Result::Ok(()),
                         1 => {
-                            let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                            ::core::result::Result::Err(
-                                match _l5 {
-                                    0 => ErrorCode::DnsTimeout,
-                                    1 => {
-                                        let _l8 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v14 = match _l8 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l11 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l12 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l11.cast::<u8>(),
-                                                            _l12,
-                                                            _l12,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l15 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v19 = match _l15 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *ptr.add(30).cast::<u16>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::DnsError(DnsErrorPayload {
-                                            rcode: _v14,
-                                            info_code: _v19,
-                                        })
-                                    }
-                                    2 => ErrorCode::DestinationNotFound,
-                                    3 => ErrorCode::DestinationUnavailable,
-                                    4 => ErrorCode::DestinationIpProhibited,
-                                    5 => ErrorCode::DestinationIpUnroutable,
-                                    6 => ErrorCode::ConnectionRefused,
-                                    7 => ErrorCode::ConnectionTerminated,
-                                    8 => ErrorCode::ConnectionTimeout,
-                                    9 => ErrorCode::ConnectionReadTimeout,
-                                    10 => ErrorCode::ConnectionWriteTimeout,
-                                    11 => ErrorCode::ConnectionLimitReached,
-                                    12 => ErrorCode::TlsProtocolError,
-                                    13 => ErrorCode::TlsCertificateError,
-                                    14 => {
-                                        let _l33 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v37 = match _l33 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                ::core::option::Option::Some(unsafe {
-                                                    *ptr.add(17).cast::<u8>()
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l38 = unsafe { *ptr.add(20).cast::<u8>() };
-                                        let _v44 = match _l38 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l41 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                let _l42 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l41.cast::<u8>(),
-                                                            _l42,
-                                                            _l42,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::TlsAlertReceived(TlsAlertReceivedPayload {
-                                            alert_id: _v37,
-                                            alert_message: _v44,
-                                        })
-                                    }
-                                    15 => ErrorCode::HttpRequestDenied,
-                                    16 => ErrorCode::HttpRequestLengthRequired,
-                                    17 => {
-                                        let _l48 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestBodySize(
-                                            match _l48 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l51 = unsafe { *ptr.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l51 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    18 => ErrorCode::HttpRequestMethodInvalid,
-                                    19 => ErrorCode::HttpRequestUriInvalid,
-                                    20 => ErrorCode::HttpRequestUriTooLong,
-                                    21 => {
-                                        let _l57 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSectionSize(
-                                            match _l57 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l60 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l60 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    22 => {
-                                        let _l63 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestHeaderSize(
-                                            match _l63 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l66 = unsafe { *ptr.add(20).cast::<u8>() };
-                                                    let _v72 = match _l66 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l69 = unsafe { *ptr.add(24).cast::<*mut u8>() };
-                                                            let _l70 = unsafe { *ptr.add(28).cast::<usize>() };
-                                                            ::core::option::Option::Some(unsafe {
-                                                                ::witbind::rt::string_lift(
-                                                                    ::witbind::rt::Vec::from_raw_parts(
-                                                                        _l69.cast::<u8>(),
-                                                                        _l70,
-                                                                        _l70,
-                                                                    ),
-                                                                )
-                                                            })
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    let _l73 = unsafe { *ptr.add(32).cast::<u8>() };
-                                                    let _v77 = match _l73 {
-                                                        0 => ::core::option::Option::None,
-                                                        1 => {
-                                                            let _l76 = unsafe { *ptr.add(36).cast::<i32>() };
-                                                            ::core::option::Option::Some(_l76 as u32)
-                                                        }
-                                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                    };
-                                                    ::core::option::Option::Some(FieldSizePayload {
-                                                        field_name: _v72,
-                                                        field_size: _v77,
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    23 => {
-                                        let _l80 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpRequestTrailerSectionSize(
-                                            match _l80 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l83 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l83 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    24 => {
-                                        let _l86 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v92 = match _l86 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l89 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l90 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l89.cast::<u8>(),
-                                                            _l90,
-                                                            _l90,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l93 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v97 = match _l93 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l96 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l96 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpRequestTrailerSize(FieldSizePayload {
-                                            field_name: _v92,
-                                            field_size: _v97,
-                                        })
-                                    }
-                                    25 => ErrorCode::HttpResponseIncomplete,
-                                    26 => {
-                                        let _l100 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseHeaderSectionSize(
-                                            match _l100 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l103 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l103 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    27 => {
-                                        let _l106 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v112 = match _l106 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l109 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l110 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l109.cast::<u8>(),
-                                                            _l110,
-                                                            _l110,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l113 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v117 = match _l113 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l116 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l116 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseHeaderSize(FieldSizePayload {
-                                            field_name: _v112,
-                                            field_size: _v117,
-                                        })
-                                    }
-                                    28 => {
-                                        let _l119 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseBodySize(
-                                            match _l119 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l122 = unsafe { *ptr.add(24).cast::<i64>() };
-                                                    ::core::option::Option::Some(_l122 as u64)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    29 => {
-                                        let _l125 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTrailerSectionSize(
-                                            match _l125 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l128 = unsafe { *ptr.add(20).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l128 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    30 => {
-                                        let _l131 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        let _v137 = match _l131 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l134 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                let _l135 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                ::core::option::Option::Some(unsafe {
-                                                    ::witbind::rt::string_lift(
-                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                            _l134.cast::<u8>(),
-                                                            _l135,
-                                                            _l135,
-                                                        ),
-                                                    )
-                                                })
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        let _l138 = unsafe { *ptr.add(28).cast::<u8>() };
-                                        let _v142 = match _l138 {
-                                            0 => ::core::option::Option::None,
-                                            1 => {
-                                                let _l141 = unsafe { *ptr.add(32).cast::<i32>() };
-                                                ::core::option::Option::Some(_l141 as u32)
-                                            }
-                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                        };
-                                        ErrorCode::HttpResponseTrailerSize(FieldSizePayload {
-                                            field_name: _v137,
-                                            field_size: _v142,
-                                        })
-                                    }
-                                    31 => {
-                                        let _l144 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseTransferCoding(
-                                            match _l144 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l147 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l148 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l147.cast::<u8>(),
-                                                                _l148,
-                                                                _l148,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    32 => {
-                                        let _l152 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::HttpResponseContentCoding(
-                                            match _l152 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l155 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l156 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l155.cast::<u8>(),
-                                                                _l156,
-                                                                _l156,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    33 => ErrorCode::HttpResponseTimeout,
-                                    34 => ErrorCode::HttpUpgradeFailed,
-                                    35 => ErrorCode::HttpProtocolError,
-                                    36 => ErrorCode::LoopDetected,
-                                    37 => ErrorCode::ConfigurationError,
-                                    38 => {
-                                        let _l165 = unsafe { *ptr.add(16).cast::<u8>() };
-                                        ErrorCode::InternalError(
-                                            match _l165 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l168 = unsafe { *ptr.add(20).cast::<*mut u8>() };
-                                                    let _l169 = unsafe { *ptr.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l168.cast::<u8>(),
-                                                                _l169,
-                                                                _l169,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            },
-                                        )
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
+                            ::core::result::Result::Err(unsafe {
+                                _lift_error_code(ptr.add(8))
+                            })
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
@@ -4490,6 +3730,348 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_dns_error_payload(ptr: *mut u8) -> DnsErrorPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe {
+                            *ptr.add(14).cast::<u16>()
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                DnsErrorPayload {
+                    rcode: _v8,
+                    info_code: _v13,
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => ErrorCode::DnsTimeout,
+                    1 => {
+                        ErrorCode::DnsError(unsafe {
+                            _lift_dns_error_payload(ptr.add(8))
+                        })
+                    }
+                    2 => ErrorCode::DestinationNotFound,
+                    3 => ErrorCode::DestinationUnavailable,
+                    4 => ErrorCode::DestinationIpProhibited,
+                    5 => ErrorCode::DestinationIpUnroutable,
+                    6 => ErrorCode::ConnectionRefused,
+                    7 => ErrorCode::ConnectionTerminated,
+                    8 => ErrorCode::ConnectionTimeout,
+                    9 => ErrorCode::ConnectionReadTimeout,
+                    10 => ErrorCode::ConnectionWriteTimeout,
+                    11 => ErrorCode::ConnectionLimitReached,
+                    12 => ErrorCode::TlsProtocolError,
+                    13 => ErrorCode::TlsCertificateError,
+                    14 => {
+                        ErrorCode::TlsAlertReceived(unsafe {
+                            _lift_tls_alert_received_payload(ptr.add(8))
+                        })
+                    }
+                    15 => ErrorCode::HttpRequestDenied,
+                    16 => ErrorCode::HttpRequestLengthRequired,
+                    17 => {
+                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestBodySize(
+                            match _l47 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l50 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    18 => ErrorCode::HttpRequestMethodInvalid,
+                    19 => ErrorCode::HttpRequestUriInvalid,
+                    20 => ErrorCode::HttpRequestUriTooLong,
+                    21 => {
+                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSectionSize(
+                            match _l56 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l59 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    22 => {
+                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSize(
+                            match _l62 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_field_size_payload(ptr.add(12))
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    23 => {
+                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestTrailerSectionSize(
+                            match _l80 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l83 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    24 => {
+                        ErrorCode::HttpRequestTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    25 => ErrorCode::HttpResponseIncomplete,
+                    26 => {
+                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseHeaderSectionSize(
+                            match _l101 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l104 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    27 => {
+                        ErrorCode::HttpResponseHeaderSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    28 => {
+                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseBodySize(
+                            match _l121 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l124 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    29 => {
+                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTrailerSectionSize(
+                            match _l127 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l130 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    30 => {
+                        ErrorCode::HttpResponseTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    31 => {
+                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTransferCoding(
+                            match _l147 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l150.cast::<u8>(),
+                                                _l151,
+                                                _l151,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    32 => {
+                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseContentCoding(
+                            match _l155 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l158.cast::<u8>(),
+                                                _l159,
+                                                _l159,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    33 => ErrorCode::HttpResponseTimeout,
+                    34 => ErrorCode::HttpUpgradeFailed,
+                    35 => ErrorCode::HttpProtocolError,
+                    36 => ErrorCode::LoopDetected,
+                    37 => ErrorCode::ConfigurationError,
+                    38 => {
+                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::InternalError(
+                            match _l168 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l171.cast::<u8>(),
+                                                _l172,
+                                                _l172,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `field-size-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_field_size_payload(ptr: *mut u8) -> FieldSizePayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
+                        ::core::option::Option::Some(_l12 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                FieldSizePayload {
+                    field_name: _v8,
+                    field_size: _v13,
+                }
+            }
+            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_tls_alert_received_payload(
+                ptr: *mut u8,
+            ) -> TlsAlertReceivedPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v13 = match _l7 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                TlsAlertReceivedPayload {
+                    alert_id: _v6,
+                    alert_message: _v13,
+                }
+            }
         }
         /// This interface defines a handler of HTTP Requests.
         ///
@@ -4555,395 +4137,361 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l6 = unsafe { *_results.add(8).cast::<u8>() };
-                                ::core::result::Result::Err(
-                                    match _l6 {
-                                        0 => ErrorCode::DnsTimeout,
-                                        1 => {
-                                            let _l9 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v15 = match _l9 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l12 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l13 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l12.cast::<u8>(),
-                                                                _l13,
-                                                                _l13,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l16 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v20 = match _l16 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        *_results.add(30).cast::<u16>()
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::DnsError(super::types::DnsErrorPayload {
-                                                rcode: _v15,
-                                                info_code: _v20,
-                                            })
-                                        }
-                                        2 => ErrorCode::DestinationNotFound,
-                                        3 => ErrorCode::DestinationUnavailable,
-                                        4 => ErrorCode::DestinationIpProhibited,
-                                        5 => ErrorCode::DestinationIpUnroutable,
-                                        6 => ErrorCode::ConnectionRefused,
-                                        7 => ErrorCode::ConnectionTerminated,
-                                        8 => ErrorCode::ConnectionTimeout,
-                                        9 => ErrorCode::ConnectionReadTimeout,
-                                        10 => ErrorCode::ConnectionWriteTimeout,
-                                        11 => ErrorCode::ConnectionLimitReached,
-                                        12 => ErrorCode::TlsProtocolError,
-                                        13 => ErrorCode::TlsCertificateError,
-                                        14 => {
-                                            let _l34 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v38 = match _l34 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        *_results.add(17).cast::<u8>()
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l39 = unsafe { *_results.add(20).cast::<u8>() };
-                                            let _v45 = match _l39 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l42 = unsafe { *_results.add(24).cast::<*mut u8>() };
-                                                    let _l43 = unsafe { *_results.add(28).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l42.cast::<u8>(),
-                                                                _l43,
-                                                                _l43,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::TlsAlertReceived(super::types::TlsAlertReceivedPayload {
-                                                alert_id: _v38,
-                                                alert_message: _v45,
-                                            })
-                                        }
-                                        15 => ErrorCode::HttpRequestDenied,
-                                        16 => ErrorCode::HttpRequestLengthRequired,
-                                        17 => {
-                                            let _l49 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestBodySize(
-                                                match _l49 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l52 = unsafe { *_results.add(24).cast::<i64>() };
-                                                        ::core::option::Option::Some(_l52 as u64)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        18 => ErrorCode::HttpRequestMethodInvalid,
-                                        19 => ErrorCode::HttpRequestUriInvalid,
-                                        20 => ErrorCode::HttpRequestUriTooLong,
-                                        21 => {
-                                            let _l58 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestHeaderSectionSize(
-                                                match _l58 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l61 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l61 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        22 => {
-                                            let _l64 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestHeaderSize(
-                                                match _l64 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l67 = unsafe { *_results.add(20).cast::<u8>() };
-                                                        let _v73 = match _l67 {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l70 = unsafe { *_results.add(24).cast::<*mut u8>() };
-                                                                let _l71 = unsafe { *_results.add(28).cast::<usize>() };
-                                                                ::core::option::Option::Some(unsafe {
-                                                                    ::witbind::rt::string_lift(
-                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                            _l70.cast::<u8>(),
-                                                                            _l71,
-                                                                            _l71,
-                                                                        ),
-                                                                    )
-                                                                })
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        };
-                                                        let _l74 = unsafe { *_results.add(32).cast::<u8>() };
-                                                        let _v78 = match _l74 {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l77 = unsafe { *_results.add(36).cast::<i32>() };
-                                                                ::core::option::Option::Some(_l77 as u32)
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        };
-                                                        ::core::option::Option::Some(super::types::FieldSizePayload {
-                                                            field_name: _v73,
-                                                            field_size: _v78,
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        23 => {
-                                            let _l81 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestTrailerSectionSize(
-                                                match _l81 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l84 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l84 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        24 => {
-                                            let _l87 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v93 = match _l87 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l90 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l91 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l90.cast::<u8>(),
-                                                                _l91,
-                                                                _l91,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l94 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v98 = match _l94 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l97 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l97 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpRequestTrailerSize(super::types::FieldSizePayload {
-                                                field_name: _v93,
-                                                field_size: _v98,
-                                            })
-                                        }
-                                        25 => ErrorCode::HttpResponseIncomplete,
-                                        26 => {
-                                            let _l101 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseHeaderSectionSize(
-                                                match _l101 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l104 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l104 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        27 => {
-                                            let _l107 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v113 = match _l107 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l110 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l111 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l110.cast::<u8>(),
-                                                                _l111,
-                                                                _l111,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l114 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v118 = match _l114 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l117 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l117 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpResponseHeaderSize(super::types::FieldSizePayload {
-                                                field_name: _v113,
-                                                field_size: _v118,
-                                            })
-                                        }
-                                        28 => {
-                                            let _l120 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseBodySize(
-                                                match _l120 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l123 = unsafe { *_results.add(24).cast::<i64>() };
-                                                        ::core::option::Option::Some(_l123 as u64)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        29 => {
-                                            let _l126 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseTrailerSectionSize(
-                                                match _l126 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l129 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l129 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        30 => {
-                                            let _l132 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v138 = match _l132 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l135 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l136 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l135.cast::<u8>(),
-                                                                _l136,
-                                                                _l136,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l139 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v143 = match _l139 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l142 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l142 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpResponseTrailerSize(super::types::FieldSizePayload {
-                                                field_name: _v138,
-                                                field_size: _v143,
-                                            })
-                                        }
-                                        31 => {
-                                            let _l145 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseTransferCoding(
-                                                match _l145 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l148 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l149 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l148.cast::<u8>(),
-                                                                    _l149,
-                                                                    _l149,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        32 => {
-                                            let _l153 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseContentCoding(
-                                                match _l153 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l156 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l157 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l156.cast::<u8>(),
-                                                                    _l157,
-                                                                    _l157,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        33 => ErrorCode::HttpResponseTimeout,
-                                        34 => ErrorCode::HttpUpgradeFailed,
-                                        35 => ErrorCode::HttpProtocolError,
-                                        36 => ErrorCode::LoopDetected,
-                                        37 => ErrorCode::ConfigurationError,
-                                        38 => {
-                                            let _l166 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::InternalError(
-                                                match _l166 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l169 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l170 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l169.cast::<u8>(),
-                                                                    _l170,
-                                                                    _l170,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
+                                ::core::result::Result::Err(unsafe {
+                                    _lift_error_code(_results.add(8))
+                                })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((request,)).await
+            }
+            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_dns_error_payload(
+                ptr: *mut u8,
+            ) -> super::types::DnsErrorPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe {
+                            *ptr.add(14).cast::<u16>()
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::DnsErrorPayload {
+                    rcode: _v8,
+                    info_code: _v13,
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => ErrorCode::DnsTimeout,
+                    1 => {
+                        ErrorCode::DnsError(unsafe {
+                            _lift_dns_error_payload(ptr.add(8))
+                        })
+                    }
+                    2 => ErrorCode::DestinationNotFound,
+                    3 => ErrorCode::DestinationUnavailable,
+                    4 => ErrorCode::DestinationIpProhibited,
+                    5 => ErrorCode::DestinationIpUnroutable,
+                    6 => ErrorCode::ConnectionRefused,
+                    7 => ErrorCode::ConnectionTerminated,
+                    8 => ErrorCode::ConnectionTimeout,
+                    9 => ErrorCode::ConnectionReadTimeout,
+                    10 => ErrorCode::ConnectionWriteTimeout,
+                    11 => ErrorCode::ConnectionLimitReached,
+                    12 => ErrorCode::TlsProtocolError,
+                    13 => ErrorCode::TlsCertificateError,
+                    14 => {
+                        ErrorCode::TlsAlertReceived(unsafe {
+                            _lift_tls_alert_received_payload(ptr.add(8))
+                        })
+                    }
+                    15 => ErrorCode::HttpRequestDenied,
+                    16 => ErrorCode::HttpRequestLengthRequired,
+                    17 => {
+                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestBodySize(
+                            match _l47 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l50 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    18 => ErrorCode::HttpRequestMethodInvalid,
+                    19 => ErrorCode::HttpRequestUriInvalid,
+                    20 => ErrorCode::HttpRequestUriTooLong,
+                    21 => {
+                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSectionSize(
+                            match _l56 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l59 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    22 => {
+                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSize(
+                            match _l62 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_field_size_payload(ptr.add(12))
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    23 => {
+                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestTrailerSectionSize(
+                            match _l80 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l83 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    24 => {
+                        ErrorCode::HttpRequestTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    25 => ErrorCode::HttpResponseIncomplete,
+                    26 => {
+                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseHeaderSectionSize(
+                            match _l101 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l104 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    27 => {
+                        ErrorCode::HttpResponseHeaderSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    28 => {
+                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseBodySize(
+                            match _l121 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l124 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    29 => {
+                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTrailerSectionSize(
+                            match _l127 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l130 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    30 => {
+                        ErrorCode::HttpResponseTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    31 => {
+                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTransferCoding(
+                            match _l147 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l150.cast::<u8>(),
+                                                _l151,
+                                                _l151,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    32 => {
+                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseContentCoding(
+                            match _l155 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l158.cast::<u8>(),
+                                                _l159,
+                                                _l159,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    33 => ErrorCode::HttpResponseTimeout,
+                    34 => ErrorCode::HttpUpgradeFailed,
+                    35 => ErrorCode::HttpProtocolError,
+                    36 => ErrorCode::LoopDetected,
+                    37 => ErrorCode::ConfigurationError,
+                    38 => {
+                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::InternalError(
+                            match _l168 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l171.cast::<u8>(),
+                                                _l172,
+                                                _l172,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `field-size-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_field_size_payload(
+                ptr: *mut u8,
+            ) -> super::types::FieldSizePayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
+                        ::core::option::Option::Some(_l12 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::FieldSizePayload {
+                    field_name: _v8,
+                    field_size: _v13,
+                }
+            }
+            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_tls_alert_received_payload(
+                ptr: *mut u8,
+            ) -> super::types::TlsAlertReceivedPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v13 = match _l7 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::TlsAlertReceivedPayload {
+                    alert_id: _v6,
+                    alert_message: _v13,
+                }
             }
         }
         /// This interface defines an HTTP client for sending "outgoing" requests.
@@ -5013,395 +4561,361 @@ pub mod wasi {
                                 })
                             }
                             1 => {
-                                let _l6 = unsafe { *_results.add(8).cast::<u8>() };
-                                ::core::result::Result::Err(
-                                    match _l6 {
-                                        0 => ErrorCode::DnsTimeout,
-                                        1 => {
-                                            let _l9 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v15 = match _l9 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l12 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l13 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l12.cast::<u8>(),
-                                                                _l13,
-                                                                _l13,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l16 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v20 = match _l16 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        *_results.add(30).cast::<u16>()
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::DnsError(super::types::DnsErrorPayload {
-                                                rcode: _v15,
-                                                info_code: _v20,
-                                            })
-                                        }
-                                        2 => ErrorCode::DestinationNotFound,
-                                        3 => ErrorCode::DestinationUnavailable,
-                                        4 => ErrorCode::DestinationIpProhibited,
-                                        5 => ErrorCode::DestinationIpUnroutable,
-                                        6 => ErrorCode::ConnectionRefused,
-                                        7 => ErrorCode::ConnectionTerminated,
-                                        8 => ErrorCode::ConnectionTimeout,
-                                        9 => ErrorCode::ConnectionReadTimeout,
-                                        10 => ErrorCode::ConnectionWriteTimeout,
-                                        11 => ErrorCode::ConnectionLimitReached,
-                                        12 => ErrorCode::TlsProtocolError,
-                                        13 => ErrorCode::TlsCertificateError,
-                                        14 => {
-                                            let _l34 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v38 = match _l34 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    ::core::option::Option::Some(unsafe {
-                                                        *_results.add(17).cast::<u8>()
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l39 = unsafe { *_results.add(20).cast::<u8>() };
-                                            let _v45 = match _l39 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l42 = unsafe { *_results.add(24).cast::<*mut u8>() };
-                                                    let _l43 = unsafe { *_results.add(28).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l42.cast::<u8>(),
-                                                                _l43,
-                                                                _l43,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::TlsAlertReceived(super::types::TlsAlertReceivedPayload {
-                                                alert_id: _v38,
-                                                alert_message: _v45,
-                                            })
-                                        }
-                                        15 => ErrorCode::HttpRequestDenied,
-                                        16 => ErrorCode::HttpRequestLengthRequired,
-                                        17 => {
-                                            let _l49 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestBodySize(
-                                                match _l49 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l52 = unsafe { *_results.add(24).cast::<i64>() };
-                                                        ::core::option::Option::Some(_l52 as u64)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        18 => ErrorCode::HttpRequestMethodInvalid,
-                                        19 => ErrorCode::HttpRequestUriInvalid,
-                                        20 => ErrorCode::HttpRequestUriTooLong,
-                                        21 => {
-                                            let _l58 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestHeaderSectionSize(
-                                                match _l58 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l61 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l61 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        22 => {
-                                            let _l64 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestHeaderSize(
-                                                match _l64 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l67 = unsafe { *_results.add(20).cast::<u8>() };
-                                                        let _v73 = match _l67 {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l70 = unsafe { *_results.add(24).cast::<*mut u8>() };
-                                                                let _l71 = unsafe { *_results.add(28).cast::<usize>() };
-                                                                ::core::option::Option::Some(unsafe {
-                                                                    ::witbind::rt::string_lift(
-                                                                        ::witbind::rt::Vec::from_raw_parts(
-                                                                            _l70.cast::<u8>(),
-                                                                            _l71,
-                                                                            _l71,
-                                                                        ),
-                                                                    )
-                                                                })
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        };
-                                                        let _l74 = unsafe { *_results.add(32).cast::<u8>() };
-                                                        let _v78 = match _l74 {
-                                                            0 => ::core::option::Option::None,
-                                                            1 => {
-                                                                let _l77 = unsafe { *_results.add(36).cast::<i32>() };
-                                                                ::core::option::Option::Some(_l77 as u32)
-                                                            }
-                                                            _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                        };
-                                                        ::core::option::Option::Some(super::types::FieldSizePayload {
-                                                            field_name: _v73,
-                                                            field_size: _v78,
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        23 => {
-                                            let _l81 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpRequestTrailerSectionSize(
-                                                match _l81 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l84 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l84 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        24 => {
-                                            let _l87 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v93 = match _l87 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l90 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l91 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l90.cast::<u8>(),
-                                                                _l91,
-                                                                _l91,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l94 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v98 = match _l94 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l97 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l97 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpRequestTrailerSize(super::types::FieldSizePayload {
-                                                field_name: _v93,
-                                                field_size: _v98,
-                                            })
-                                        }
-                                        25 => ErrorCode::HttpResponseIncomplete,
-                                        26 => {
-                                            let _l101 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseHeaderSectionSize(
-                                                match _l101 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l104 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l104 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        27 => {
-                                            let _l107 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v113 = match _l107 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l110 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l111 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l110.cast::<u8>(),
-                                                                _l111,
-                                                                _l111,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l114 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v118 = match _l114 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l117 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l117 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpResponseHeaderSize(super::types::FieldSizePayload {
-                                                field_name: _v113,
-                                                field_size: _v118,
-                                            })
-                                        }
-                                        28 => {
-                                            let _l120 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseBodySize(
-                                                match _l120 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l123 = unsafe { *_results.add(24).cast::<i64>() };
-                                                        ::core::option::Option::Some(_l123 as u64)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        29 => {
-                                            let _l126 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseTrailerSectionSize(
-                                                match _l126 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l129 = unsafe { *_results.add(20).cast::<i32>() };
-                                                        ::core::option::Option::Some(_l129 as u32)
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        30 => {
-                                            let _l132 = unsafe { *_results.add(16).cast::<u8>() };
-                                            let _v138 = match _l132 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l135 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                    let _l136 = unsafe { *_results.add(24).cast::<usize>() };
-                                                    ::core::option::Option::Some(unsafe {
-                                                        ::witbind::rt::string_lift(
-                                                            ::witbind::rt::Vec::from_raw_parts(
-                                                                _l135.cast::<u8>(),
-                                                                _l136,
-                                                                _l136,
-                                                            ),
-                                                        )
-                                                    })
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            let _l139 = unsafe { *_results.add(28).cast::<u8>() };
-                                            let _v143 = match _l139 {
-                                                0 => ::core::option::Option::None,
-                                                1 => {
-                                                    let _l142 = unsafe { *_results.add(32).cast::<i32>() };
-                                                    ::core::option::Option::Some(_l142 as u32)
-                                                }
-                                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                            };
-                                            ErrorCode::HttpResponseTrailerSize(super::types::FieldSizePayload {
-                                                field_name: _v138,
-                                                field_size: _v143,
-                                            })
-                                        }
-                                        31 => {
-                                            let _l145 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseTransferCoding(
-                                                match _l145 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l148 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l149 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l148.cast::<u8>(),
-                                                                    _l149,
-                                                                    _l149,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        32 => {
-                                            let _l153 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::HttpResponseContentCoding(
-                                                match _l153 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l156 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l157 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l156.cast::<u8>(),
-                                                                    _l157,
-                                                                    _l157,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        33 => ErrorCode::HttpResponseTimeout,
-                                        34 => ErrorCode::HttpUpgradeFailed,
-                                        35 => ErrorCode::HttpProtocolError,
-                                        36 => ErrorCode::LoopDetected,
-                                        37 => ErrorCode::ConfigurationError,
-                                        38 => {
-                                            let _l166 = unsafe { *_results.add(16).cast::<u8>() };
-                                            ErrorCode::InternalError(
-                                                match _l166 {
-                                                    0 => ::core::option::Option::None,
-                                                    1 => {
-                                                        let _l169 = unsafe { *_results.add(20).cast::<*mut u8>() };
-                                                        let _l170 = unsafe { *_results.add(24).cast::<usize>() };
-                                                        ::core::option::Option::Some(unsafe {
-                                                            ::witbind::rt::string_lift(
-                                                                ::witbind::rt::Vec::from_raw_parts(
-                                                                    _l169.cast::<u8>(),
-                                                                    _l170,
-                                                                    _l170,
-                                                                ),
-                                                            )
-                                                        })
-                                                    }
-                                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                                },
-                                            )
-                                        }
-                                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                    },
-                                )
+                                ::core::result::Result::Err(unsafe {
+                                    _lift_error_code(_results.add(8))
+                                })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
                         }
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((request,)).await
+            }
+            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_dns_error_payload(
+                ptr: *mut u8,
+            ) -> super::types::DnsErrorPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe {
+                            *ptr.add(14).cast::<u16>()
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::DnsErrorPayload {
+                    rcode: _v8,
+                    info_code: _v13,
+                }
+            }
+            /// Lifts a `error-code` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => ErrorCode::DnsTimeout,
+                    1 => {
+                        ErrorCode::DnsError(unsafe {
+                            _lift_dns_error_payload(ptr.add(8))
+                        })
+                    }
+                    2 => ErrorCode::DestinationNotFound,
+                    3 => ErrorCode::DestinationUnavailable,
+                    4 => ErrorCode::DestinationIpProhibited,
+                    5 => ErrorCode::DestinationIpUnroutable,
+                    6 => ErrorCode::ConnectionRefused,
+                    7 => ErrorCode::ConnectionTerminated,
+                    8 => ErrorCode::ConnectionTimeout,
+                    9 => ErrorCode::ConnectionReadTimeout,
+                    10 => ErrorCode::ConnectionWriteTimeout,
+                    11 => ErrorCode::ConnectionLimitReached,
+                    12 => ErrorCode::TlsProtocolError,
+                    13 => ErrorCode::TlsCertificateError,
+                    14 => {
+                        ErrorCode::TlsAlertReceived(unsafe {
+                            _lift_tls_alert_received_payload(ptr.add(8))
+                        })
+                    }
+                    15 => ErrorCode::HttpRequestDenied,
+                    16 => ErrorCode::HttpRequestLengthRequired,
+                    17 => {
+                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestBodySize(
+                            match _l47 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l50 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    18 => ErrorCode::HttpRequestMethodInvalid,
+                    19 => ErrorCode::HttpRequestUriInvalid,
+                    20 => ErrorCode::HttpRequestUriTooLong,
+                    21 => {
+                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSectionSize(
+                            match _l56 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l59 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    22 => {
+                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestHeaderSize(
+                            match _l62 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_field_size_payload(ptr.add(12))
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    23 => {
+                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpRequestTrailerSectionSize(
+                            match _l80 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l83 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    24 => {
+                        ErrorCode::HttpRequestTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    25 => ErrorCode::HttpResponseIncomplete,
+                    26 => {
+                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseHeaderSectionSize(
+                            match _l101 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l104 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    27 => {
+                        ErrorCode::HttpResponseHeaderSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    28 => {
+                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseBodySize(
+                            match _l121 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
+                                    ::core::option::Option::Some(_l124 as u64)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    29 => {
+                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTrailerSectionSize(
+                            match _l127 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
+                                    ::core::option::Option::Some(_l130 as u32)
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    30 => {
+                        ErrorCode::HttpResponseTrailerSize(unsafe {
+                            _lift_field_size_payload(ptr.add(8))
+                        })
+                    }
+                    31 => {
+                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseTransferCoding(
+                            match _l147 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l150.cast::<u8>(),
+                                                _l151,
+                                                _l151,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    32 => {
+                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::HttpResponseContentCoding(
+                            match _l155 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l158.cast::<u8>(),
+                                                _l159,
+                                                _l159,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    33 => ErrorCode::HttpResponseTimeout,
+                    34 => ErrorCode::HttpUpgradeFailed,
+                    35 => ErrorCode::HttpProtocolError,
+                    36 => ErrorCode::LoopDetected,
+                    37 => ErrorCode::ConfigurationError,
+                    38 => {
+                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
+                        ErrorCode::InternalError(
+                            match _l168 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
+                                    ::core::option::Option::Some(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l171.cast::<u8>(),
+                                                _l172,
+                                                _l172,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `field-size-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_field_size_payload(
+                ptr: *mut u8,
+            ) -> super::types::FieldSizePayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v8 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l5.cast::<u8>(),
+                                    _l6,
+                                    _l6,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
+                let _v13 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
+                        ::core::option::Option::Some(_l12 as u32)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::FieldSizePayload {
+                    field_name: _v8,
+                    field_size: _v13,
+                }
+            }
+            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            unsafe fn _lift_tls_alert_received_payload(
+                ptr: *mut u8,
+            ) -> super::types::TlsAlertReceivedPayload {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                let _v6 = match _l2 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _v13 = match _l7 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        ::core::option::Option::Some(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                super::types::TlsAlertReceivedPayload {
+                    alert_id: _v6,
+                    alert_message: _v13,
+                }
             }
         }
     }

@@ -34,6 +34,8 @@ pub(crate) struct Cx<'a> {
     /// The `additional_type_attributes` (false) and
     /// `additional_member_attributes` (true) entries that named something.
     used_attrs: RefCell<BTreeSet<(bool, usize)>>,
+    /// The out-of-line lifting functions used so far (`abi/outline.rs`).
+    pub(crate) outlined: RefCell<crate::abi::Outlined>,
 }
 
 impl<'a> Cx<'a> {
@@ -62,6 +64,7 @@ impl<'a> Cx<'a> {
             chains,
             tupled: OnceCell::new(),
             used_attrs: RefCell::default(),
+            outlined: RefCell::default(),
         })
     }
 

@@ -60,7 +60,7 @@ pub(crate) type ModuleId = usize;
 
 /// Where code is generated: the root of the bindings (world-level items),
 /// or the module of one import or export of an interface.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Scope {
     Root,
     Module(ModuleId),

@@ -146,6 +146,9 @@ pub(crate) fn expand_world(cx: &Cx) -> Result<TokenStream, Error> {
             tree.insert(&root, TokenStream::new(), expand_stubs(cx));
         }
     }
+    for (scope, functions) in crate::abi::expand_outlined(cx) {
+        tree.insert(&cx.names.path(scope), TokenStream::new(), functions);
+    }
     let mut tokens = tree.render(!cx.opts.disable_custom_section_link_helpers);
     tokens.extend(expand_cabi_realloc(cx));
     tokens.extend(expand_component_type(cx)?);

@@ -41,6 +41,7 @@ impl FnBindgen<'_, '_> {
         offset: ArchitectureSize,
         ty: TokenStream,
     ) -> TokenStream {
+        let mark = self.mark_here(ptr, offset.size_wasm32());
         let at = at(ptr, offset);
         // SAFETY: `#ptr` points at a value in canonical layout that holds a `#ty` at this offset:
         // import results in the return area or async call memory, arguments passed indirectly, list
@@ -48,7 +49,9 @@ impl FnBindgen<'_, '_> {
         // freeing lists). The canonical ABI aligns each field for its type and only the fields of
         // the value's actual case are read, so the read is in bounds, aligned and initialized;
         // `#ty` is a number or pointer, valid for any bits.
-        self.bind("l", quote!(unsafe { *#at.cast::<#ty>() }))
+        let value = self.bind("l", quote!(unsafe { *#at.cast::<#ty>() }));
+        self.set_mark(&value, mark);
+        value
     }
 
     /// A narrow integer of type `ty` read at `ptr + offset`, as an `i32`.
@@ -61,6 +64,9 @@ impl FnBindgen<'_, '_> {
         let narrow = ty.to_string();
         let loaded = self.load(ptr, offset, ty);
         let widened = quote!(i32::from(#loaded));
+        if let Some(mark) = self.mark_of(&loaded) {
+            self.set_mark(&widened, mark);
+        }
         self.widened.insert(widened.to_string(), (loaded, narrow));
         widened
     }

@@ -11,6 +11,9 @@ mod lift;
 mod lower;
 mod maps;
 mod memory;
+mod outline;
+
+pub(crate) use outline::{expand as expand_outlined, Outlined};
 
 use std::collections::HashMap;
 
@@ -85,6 +88,8 @@ impl quote::ToTokens for Stmt {
 /// A block being written.
 struct OpenBlock {
     stmts: Vec<Stmt>,
+    /// A number no other block of the function has.
+    serial: usize,
     /// The block is the body of a list's loop.
     in_loop: bool,
     elem: Ident,
@@ -126,6 +131,10 @@ pub(crate) struct FnBindgen<'a, 'b> {
     /// memory, flags' bits): `i32::from(_l4)` → (`_l4`, its type), so that
     /// narrowing them again uses the narrow value instead of a second cast.
     widened: HashMap<String, (TokenStream, String)>,
+    /// Where values lifted from memory were read (`outline.rs`).
+    marks: HashMap<String, outline::Mark>,
+    /// The type whose out-of-line lifting function this is.
+    outlining: Option<wit_bindgen_core::wit_parser::TypeId>,
 }
 
 impl<'a, 'b> FnBindgen<'a, 'b> {
@@ -152,6 +161,8 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             ret: Vec::new(),
             clones_enums: false,
             widened: HashMap::new(),
+            marks: HashMap::new(),
+            outlining: None,
         };
         bindgen.push_block();
         bindgen
@@ -450,6 +461,10 @@ impl Bindgen for FnBindgen<'_, '_> {
     ) {
         use Instruction as I;
         let ops = operands.as_slice();
+        let mark = match ops.first() {
+            Some(first) if is_lift(inst) => self.mark_of(first),
+            _ => None,
+        };
         match inst {
             I::GetArg { nth } => results.push(self.params[*nth].clone()),
             I::I32Const { val } => {
@@ -553,7 +568,10 @@ impl Bindgen for FnBindgen<'_, '_> {
                 results.push(quote!(#base));
             }
             I::RecordLower { record, ty, .. } => self.lower_record(record, *ty, &ops[0], results),
-            I::RecordLift { record, ty, .. } => self.lift_record(record, *ty, ops, results),
+            I::RecordLift { record, ty, .. } => match self.outline_lift(*ty, mark.clone(), 0) {
+                Some(value) => results.push(value),
+                None => self.lift_record(record, *ty, ops, results),
+            },
             I::HandleLower { handle, .. } => results.push(self.lower_handle(handle, &ops[0])),
             I::HandleLift { handle, .. } => {
                 let lifted = self.lift_handle(handle, &ops[0]);
@@ -583,7 +601,12 @@ impl Bindgen for FnBindgen<'_, '_> {
                 results: flat,
                 ..
             } => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
-            I::VariantLift { variant, ty, .. } => self.lift_variant(variant, *ty, &ops[0], results),
+            I::VariantLift { variant, ty, .. } => {
+                match self.outline_lift(*ty, mark.clone(), variant.cases.len()) {
+                    Some(value) => results.push(value),
+                    None => self.lift_variant(variant, *ty, &ops[0], results),
+                }
+            }
             I::EnumLower { .. } => {
                 // `clone` copies out of a `&Enum` or an `Enum` alike.
                 let op = receiver(&ops[0]);
@@ -683,6 +706,10 @@ impl Bindgen for FnBindgen<'_, '_> {
             }
             I::AsyncTaskReturn { name, params } => self.task_return(name, params, ops),
         }
+        if let (Some(mark), Some(first)) = (mark, results.first()) {
+            let first = first.clone();
+            self.set_mark(&first, mark);
+        }
     }
 
     fn return_pointer(&mut self, size: ArchitectureSize, align: Alignment) -> TokenStream {
@@ -692,8 +719,10 @@ impl Bindgen for FnBindgen<'_, '_> {
     fn push_block(&mut self) {
         let [elem, base, key, value] = self.tmps(&["e", "base", "key", "value"]);
         let payload = elem.clone();
+        let serial = self.counter;
         self.open.push(OpenBlock {
             stmts: Vec::new(),
+            serial,
             in_loop: false,
             elem,
             base,
@@ -730,6 +759,42 @@ impl Bindgen for FnBindgen<'_, '_> {
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
         self.cx.is_plain(element, self.scope)
     }
+}
+
+/// Whether `inst` makes a Rust value out of core values (which keeps the
+/// mark of its first operand, `outline.rs`).
+fn is_lift(inst: &Instruction<'_>) -> bool {
+    use Instruction as I;
+    matches!(
+        inst,
+        I::S8FromI32
+            | I::U8FromI32
+            | I::S16FromI32
+            | I::U16FromI32
+            | I::S32FromI32
+            | I::U32FromI32
+            | I::S64FromI64
+            | I::U64FromI64
+            | I::CharFromI32
+            | I::BoolFromI32
+            | I::F32FromCoreF32
+            | I::F64FromCoreF64
+            | I::ListCanonLift { .. }
+            | I::StringLift
+            | I::ListLift { .. }
+            | I::MapLift { .. }
+            | I::RecordLift { .. }
+            | I::TupleLift { .. }
+            | I::FlagsLift { .. }
+            | I::EnumLift { .. }
+            | I::HandleLift { .. }
+            | I::VariantLift { .. }
+            | I::OptionLift { .. }
+            | I::ResultLift { .. }
+            | I::FutureLift { .. }
+            | I::StreamLift { .. }
+            | I::ErrorContextLift
+    )
 }
 
 /// Whether values of `ty` are laid out in Rust as in the canonical ABI
