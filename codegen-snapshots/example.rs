@@ -455,19 +455,16 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_handle<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
+                    match unsafe { *arg0.cast::<u8>() } {
                         0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base7 = _l4;
-                            let _len7 = _l5;
-                            unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7, 1) };
+                            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                         }
                         1 => {
-                            let _l9 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l10 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l9, _l10, 1) };
+                            let _base4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _len5 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                         }
                         _ => {}
                     }

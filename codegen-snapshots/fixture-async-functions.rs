@@ -3108,12 +3108,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_contexts<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        _ => {}
-                    }
+                    let _ = arg0;
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

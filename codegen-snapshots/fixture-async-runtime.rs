@@ -1552,12 +1552,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_sync_fail<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        _ => {}
-                    }
+                    let _ = arg0;
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1629,17 +1624,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_maps<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 12) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

@@ -138,16 +138,10 @@ pub unsafe fn _export_ret_cabi<__T: Guest>(
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
-    let _l2 = unsafe { *arg0.cast::<u8>() };
-    match i32::from(_l2) {
-        0 => {}
-        1 => {
-            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-        }
-        2 => {}
-        _ => {}
+    if unsafe { *arg0.cast::<u8>() } == 1 {
+        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
     }
 }
 #[doc(hidden)]
@@ -250,32 +244,7 @@ pub unsafe fn _export_ptr_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut u
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_ptr<__T: Guest>(arg0: *mut u8) {
-    let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-    let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-    let _l4 = unsafe { *arg0.add(12).cast::<*mut u8>() };
-    let _l5 = unsafe { *arg0.add(16).cast::<usize>() };
-    let _base7 = _l4;
-    let _len7 = _l5;
-    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7, 1) };
-    let _l8 = unsafe { *arg0.add(20).cast::<u8>() };
-    match i32::from(_l8) {
-        0 => {}
-        1 => {
-            let _l11 = unsafe { *arg0.add(24).cast::<u8>() };
-            match i32::from(_l11) {
-                0 => {}
-                1 => {
-                    let _l14 = unsafe { *arg0.add(28).cast::<*mut u8>() };
-                    let _l15 = unsafe { *arg0.add(32).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l14, _l15, 1) };
-                }
-                2 => {}
-                _ => {}
-            }
-        }
-        _ => {}
-    }
+    unsafe { _free_ret(arg0) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]
@@ -380,6 +349,42 @@ macro_rules! __export_generated_names_impl {
 #[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_generated_names_impl as export;
+/// Frees what a `ret` in canonical ABI memory owns.
+///
+/// # Safety
+///
+/// `ptr` points at a value of this type that our lowering wrote and the
+/// receiver has copied; its lists and strings are freed and must not be
+/// used again.
+#[rustfmt::skip]
+#[allow(clippy::collapsible_if, clippy::collapsible_match)]
+unsafe fn _free_ret(ptr: *mut u8) {
+    unsafe { _free_ret_3(ptr) };
+}
+/// Frees what a `ret` in canonical ABI memory owns.
+///
+/// # Safety
+///
+/// `ptr` points at a value of this type that our lowering wrote and the
+/// receiver has copied; its lists and strings are freed and must not be
+/// used again.
+#[rustfmt::skip]
+#[allow(clippy::collapsible_if, clippy::collapsible_match)]
+unsafe fn _free_ret_3(ptr: *mut u8) {
+    let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+    let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
+    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+    let _base3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+    let _len4 = unsafe { *ptr.add(16).cast::<usize>() };
+    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+    if unsafe { *ptr.add(20).cast::<u8>() } == 1 {
+        if unsafe { *ptr.add(24).cast::<u8>() } == 1 {
+            let _base6 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+            let _len7 = unsafe { *ptr.add(32).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+        }
+    }
+}
 /// Lifts a `ret` out of canonical ABI memory.
 ///
 /// # Safety
@@ -1948,16 +1953,10 @@ pub mod exports {
                 pub unsafe fn __post_return_method_handle_ret<__T: GuestHandle>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        2 => {}
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2077,9 +2076,9 @@ pub mod exports {
                 pub unsafe fn __post_return_method_rt_guest<__T: GuestRt>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2159,16 +2158,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_uses<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        2 => {}
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2557,32 +2550,19 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_ret<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
+                    match unsafe { *arg0.cast::<u8>() } {
                         0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<u8>() };
-                            match i32::from(_l4) {
-                                0 => {}
-                                1 => {
-                                    let _l7 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                    let _l8 = unsafe { *arg0.add(12).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                                }
-                                2 => {}
-                                _ => {}
+                            if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
+                                let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                                let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                             }
                         }
                         1 => {
-                            let _l11 = unsafe { *arg0.add(4).cast::<u8>() };
-                            match i32::from(_l11) {
-                                0 => {}
-                                1 => {
-                                    let _l14 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                    let _l15 = unsafe { *arg0.add(12).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l14, _l15, 1) };
-                                }
-                                2 => {}
-                                _ => {}
+                            if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
+                                let _base3 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                                let _len4 = unsafe { *arg0.add(12).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
                             }
                         }
                         _ => {}
@@ -2679,25 +2659,17 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_i<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base11 = _l2;
-                    let _len11 = _l3;
-                    for i in 0.._len11 {
-                        let _base4 = unsafe { _base11.add(i * 12) };
-                        let _l5 = unsafe { *_base4.cast::<u8>() };
-                        match i32::from(_l5) {
-                            0 => {}
-                            1 => {
-                                let _l8 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                                let _l9 = unsafe { *_base4.add(8).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
-                            }
-                            2 => {}
-                            _ => {}
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        if unsafe { *_elem3.cast::<u8>() } == 1 {
+                            let _base4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
+                            let _len5 = unsafe { *_elem3.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                         }
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len11 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2795,23 +2767,12 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_arg0<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<u8>() };
-                            match i32::from(_l5) {
-                                0 => {}
-                                1 => {
-                                    let _l8 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                                    let _l9 = unsafe { *arg0.add(12).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
-                                }
-                                2 => {}
-                                _ => {}
-                            }
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        if unsafe { *arg0.add(4).cast::<u8>() } == 1 {
+                            let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                            let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                         }
-                        _ => {}
                     }
                 }
                 #[doc(hidden)]
@@ -2870,9 +2831,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_result<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

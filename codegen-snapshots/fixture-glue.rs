@@ -1022,9 +1022,9 @@ pub mod exports {
                 pub unsafe fn __post_return_method_thing_name<__T: GuestThing>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1081,9 +1081,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_string<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1112,11 +1112,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1171,17 +1169,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_strings<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 8) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1247,28 +1243,13 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_people<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base13 = _l2;
-                    let _len13 = _l3;
-                    for i in 0.._len13 {
-                        let _base4 = unsafe { _base13.add(i * 24) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                        let _base12 = _l7;
-                        let _len12 = _l8;
-                        for i in 0.._len12 {
-                            let _base9 = unsafe { _base12.add(i * 8) };
-                            let _l10 = unsafe { *_base9.cast::<*mut u8>() };
-                            let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base12, _len12 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 24) };
+                        unsafe { _free_person(_elem3) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 24, 8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1313,110 +1294,13 @@ pub mod exports {
                     };
                     let _ret21 = __T::shapes(_v20);
                     let _ptr22 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret21 {
-                        Shape::Named(_e23) => {
-                            unsafe { *_ptr22.cast::<u8>() = 0u8 };
-                            let _vec24 = (_e23).into_bytes().into_boxed_slice();
-                            let _len24 = _vec24.len();
-                            let _ptr24 = ::witbind::rt::Box::into_raw(_vec24)
-                                .cast::<u8>();
-                            unsafe { *_ptr22.add(8).cast::<usize>() = _len24 };
-                            unsafe { *_ptr22.add(4).cast::<*mut u8>() = _ptr24 };
-                        }
-                        Shape::People(_e25) => {
-                            unsafe { *_ptr22.cast::<u8>() = 1u8 };
-                            let _vec34 = _e25;
-                            let _len34 = _vec34.len();
-                            let _array34 = unsafe {
-                                ::witbind::rt::alloc_list(_len34, 24, 8)
-                            };
-                            for (i, _e26) in ::core::iter::IntoIterator::into_iter(
-                                    _vec34,
-                                )
-                                .enumerate()
-                            {
-                                let _base26 = unsafe { _array34.add(i * 24) };
-                                let Person { name: _f27, tags: _f28, age: _f29 } = _e26;
-                                let _vec30 = (_f27).into_bytes().into_boxed_slice();
-                                let _len30 = _vec30.len();
-                                let _ptr30 = ::witbind::rt::Box::into_raw(_vec30)
-                                    .cast::<u8>();
-                                unsafe { *_base26.add(4).cast::<usize>() = _len30 };
-                                unsafe { *_base26.cast::<*mut u8>() = _ptr30 };
-                                let _vec33 = _f28;
-                                let _len33 = _vec33.len();
-                                let _array33 = unsafe {
-                                    ::witbind::rt::alloc_list(_len33, 8, 4)
-                                };
-                                for (i, _e31) in ::core::iter::IntoIterator::into_iter(
-                                        _vec33,
-                                    )
-                                    .enumerate()
-                                {
-                                    let _base31 = unsafe { _array33.add(i * 8) };
-                                    let _vec32 = (_e31).into_bytes().into_boxed_slice();
-                                    let _len32 = _vec32.len();
-                                    let _ptr32 = ::witbind::rt::Box::into_raw(_vec32)
-                                        .cast::<u8>();
-                                    unsafe { *_base31.add(4).cast::<usize>() = _len32 };
-                                    unsafe { *_base31.cast::<*mut u8>() = _ptr32 };
-                                }
-                                unsafe { *_base26.add(12).cast::<usize>() = _len33 };
-                                unsafe { *_base26.add(8).cast::<*mut u8>() = _array33 };
-                                unsafe {
-                                    *_base26.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f29)
-                                };
-                            }
-                            unsafe { *_ptr22.add(8).cast::<usize>() = _len34 };
-                            unsafe { *_ptr22.add(4).cast::<*mut u8>() = _array34 };
-                        }
-                        Shape::Empty => {
-                            unsafe { *_ptr22.cast::<u8>() = 2u8 };
-                        }
-                    };
+                    unsafe { _lower_owned_shape(_ret21, _ptr22) };
                     _ptr22
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_shapes<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                        }
-                        1 => {
-                            let _l7 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l8 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base18 = _l7;
-                            let _len18 = _l8;
-                            for i in 0.._len18 {
-                                let _base9 = unsafe { _base18.add(i * 24) };
-                                let _l10 = unsafe { *_base9.cast::<*mut u8>() };
-                                let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
-                                let _l12 = unsafe { *_base9.add(8).cast::<*mut u8>() };
-                                let _l13 = unsafe { *_base9.add(12).cast::<usize>() };
-                                let _base17 = _l12;
-                                let _len17 = _l13;
-                                for i in 0.._len17 {
-                                    let _base14 = unsafe { _base17.add(i * 8) };
-                                    let _l15 = unsafe { *_base14.cast::<*mut u8>() };
-                                    let _l16 = unsafe { *_base14.add(4).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_l15, _l16, 1) };
-                                }
-                                unsafe {
-                                    ::witbind::rt::cabi_dealloc(_base17, _len17 * 8, 4)
-                                };
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base18, _len18 * 24, 8)
-                            };
-                        }
-                        2 => {}
-                        _ => {}
-                    }
+                    unsafe { _free_shape(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1467,15 +1351,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_maybe<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -1541,21 +1420,16 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_outcome<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
+                    match unsafe { *arg0.cast::<u8>() } {
                         0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+                            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                         }
                         1 => {
-                            let _l7 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l8 = unsafe { *arg0.add(8).cast::<usize>() };
-                            let _base10 = _l7;
-                            let _len10 = _l8;
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base10, _len10 * 4, 4)
-                            };
+                            let _base3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                            let _len4 = unsafe { *arg0.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 4, 4) };
                         }
                         _ => {}
                     }
@@ -1600,9 +1474,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_triple<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1711,17 +1585,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_counts<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 12) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1779,11 +1651,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_pads<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 24, 8) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1810,9 +1680,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_consume<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2081,6 +1951,79 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_glue_echo_cabi;
+                /// Frees what a `person` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_person(ptr: *mut u8) {
+                    unsafe { _free_person_1(ptr) };
+                }
+                /// Frees what a `person` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_person_1(ptr: *mut u8) {
+                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                    for i in 0.._len4 {
+                        let _elem5 = unsafe { _base3.add(i * 8) };
+                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
+                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                }
+                /// Frees what a `shape` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_shape(ptr: *mut u8) {
+                    unsafe { _free_shape_3(ptr) };
+                }
+                /// Frees what a `shape` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_shape_3(ptr: *mut u8) {
+                    match unsafe { *ptr.cast::<u8>() } {
+                        0 => {
+                            let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                        }
+                        1 => {
+                            let _base3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                            let _len4 = unsafe { *ptr.add(8).cast::<usize>() };
+                            for i in 0.._len4 {
+                                let _elem5 = unsafe { _base3.add(i * 24) };
+                                unsafe { _free_person_1(_elem5) };
+                            }
+                            unsafe {
+                                ::witbind::rt::cabi_dealloc(_base3, _len4 * 24, 8)
+                            };
+                        }
+                        _ => {}
+                    }
+                }
                 /// Lifts a `person` out of canonical ABI memory.
                 ///
                 /// # Safety
@@ -2127,6 +2070,71 @@ pub mod exports {
                         tags: _list11,
                         age: _l12 as u64,
                     }
+                }
+                /// Lowers a `shape` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
+                    match value {
+                        Shape::Named(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            let _vec3 = (_e2).into_bytes().into_boxed_slice();
+                            let _len3 = _vec3.len();
+                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                            unsafe { *ptr.add(8).cast::<usize>() = _len3 };
+                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                        }
+                        Shape::People(_e4) => {
+                            unsafe { *ptr.cast::<u8>() = 1u8 };
+                            let _vec13 = _e4;
+                            let _len13 = _vec13.len();
+                            let _array13 = unsafe {
+                                ::witbind::rt::alloc_list(_len13, 24, 8)
+                            };
+                            for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec13)
+                                .enumerate()
+                            {
+                                let _base5 = unsafe { _array13.add(i * 24) };
+                                let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
+                                let _vec9 = (_f6).into_bytes().into_boxed_slice();
+                                let _len9 = _vec9.len();
+                                let _ptr9 = ::witbind::rt::Box::into_raw(_vec9)
+                                    .cast::<u8>();
+                                unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                                unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                                let _vec12 = _f7;
+                                let _len12 = _vec12.len();
+                                let _array12 = unsafe {
+                                    ::witbind::rt::alloc_list(_len12, 8, 4)
+                                };
+                                for (i, _e10) in ::core::iter::IntoIterator::into_iter(
+                                        _vec12,
+                                    )
+                                    .enumerate()
+                                {
+                                    let _base10 = unsafe { _array12.add(i * 8) };
+                                    let _vec11 = (_e10).into_bytes().into_boxed_slice();
+                                    let _len11 = _vec11.len();
+                                    let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
+                                        .cast::<u8>();
+                                    unsafe { *_base10.add(4).cast::<usize>() = _len11 };
+                                    unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                                }
+                                unsafe { *_base5.add(12).cast::<usize>() = _len12 };
+                                unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
+                                unsafe {
+                                    *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
+                                };
+                            }
+                            unsafe { *ptr.add(8).cast::<usize>() = _len13 };
+                            unsafe { *ptr.add(4).cast::<*mut u8>() = _array13 };
+                        }
+                        Shape::Empty => {
+                            unsafe { *ptr.cast::<u8>() = 2u8 };
+                        }
+                    };
                 }
             }
         }

@@ -309,7 +309,7 @@ pub mod witbind_fixtures {
                 }
             }
             /// A function named `where` with keyword parameters and types.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn where_(
                 self_: Self_,
                 super_: &Super,
@@ -534,308 +534,7 @@ pub mod witbind_fixtures {
                 unsafe {
                     *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
                 };
-                match super_ {
-                    Super::Self_(_e58) => {
-                        unsafe { *_ptr2.add(56).cast::<u8>() = 0u8 };
-                        let Self_ {
-                            as_: _f59,
-                            break_: _f60,
-                            const_: _f61,
-                            continue_: _f62,
-                            crate_: _f63,
-                            else_: _f64,
-                            enum_: _f65,
-                            extern_: _f66,
-                            false_: _f67,
-                            fn_: _f68,
-                            for_: _f69,
-                            if_: _f70,
-                            impl_: _f71,
-                            in_: _f72,
-                            let_: _f73,
-                            loop_: _f74,
-                            match_: _f75,
-                            mod_: _f76,
-                            move_: _f77,
-                            mut_: _f78,
-                            pub_: _f79,
-                            ref_: _f80,
-                            return_: _f81,
-                            self_: _f82,
-                            static_: _f83,
-                            struct_: _f84,
-                            super_: _f85,
-                            trait_: _f86,
-                            true_: _f87,
-                            type_: _f88,
-                            unsafe_: _f89,
-                            use_: _f90,
-                            where_: _f91,
-                            while_: _f92,
-                            async_: _f93,
-                            await_: _f94,
-                            dyn_: _f95,
-                            abstract_: _f96,
-                            become_: _f97,
-                            box_: _f98,
-                            do_: _f99,
-                            final_: _f100,
-                            macro_: _f101,
-                            override_: _f102,
-                            priv_: _f103,
-                            typeof_: _f104,
-                            unsized_: _f105,
-                            virtual_: _f106,
-                            yield_: _f107,
-                            try_: _f108,
-                            r#gen: _f109,
-                            union: _f110,
-                            macro_rules: _f111,
-                            raw: _f112,
-                            safe: _f113,
-                        } = _e58;
-                        unsafe {
-                            *_ptr2.add(60).cast::<u8>() = ::witbind::rt::as_i32(_f59)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(61).cast::<u8>() = ::witbind::rt::as_i32(_f60)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(62).cast::<u8>() = ::witbind::rt::as_i32(_f61)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(63).cast::<u8>() = ::witbind::rt::as_i32(_f62)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(64).cast::<u8>() = ::witbind::rt::as_i32(_f63)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(65).cast::<u8>() = ::witbind::rt::as_i32(_f64)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(66).cast::<u8>() = ::witbind::rt::as_i32(_f65)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(67).cast::<u8>() = ::witbind::rt::as_i32(_f66)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(68).cast::<u8>() = ::witbind::rt::as_i32(_f67)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(69).cast::<u8>() = ::witbind::rt::as_i32(_f68)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(70).cast::<u8>() = ::witbind::rt::as_i32(_f69)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(71).cast::<u8>() = ::witbind::rt::as_i32(_f70)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(72).cast::<u8>() = ::witbind::rt::as_i32(_f71)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(73).cast::<u8>() = ::witbind::rt::as_i32(_f72)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(74).cast::<u8>() = ::witbind::rt::as_i32(_f73)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(75).cast::<u8>() = ::witbind::rt::as_i32(_f74)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(76).cast::<u8>() = ::witbind::rt::as_i32(_f75)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(77).cast::<u8>() = ::witbind::rt::as_i32(_f76)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(78).cast::<u8>() = ::witbind::rt::as_i32(_f77)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(79).cast::<u8>() = ::witbind::rt::as_i32(_f78)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f79)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(81).cast::<u8>() = ::witbind::rt::as_i32(_f80)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(82).cast::<u8>() = ::witbind::rt::as_i32(_f81)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(83).cast::<u8>() = ::witbind::rt::as_i32(_f82)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(84).cast::<u8>() = ::witbind::rt::as_i32(_f83)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(85).cast::<u8>() = ::witbind::rt::as_i32(_f84)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(86).cast::<u8>() = ::witbind::rt::as_i32(_f85)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(87).cast::<u8>() = ::witbind::rt::as_i32(_f86)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(88).cast::<u8>() = ::witbind::rt::as_i32(_f87)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(89).cast::<u8>() = ::witbind::rt::as_i32(_f88)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(90).cast::<u8>() = ::witbind::rt::as_i32(_f89)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(91).cast::<u8>() = ::witbind::rt::as_i32(_f90)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(92).cast::<u8>() = ::witbind::rt::as_i32(_f91)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(93).cast::<u8>() = ::witbind::rt::as_i32(_f92)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(94).cast::<u8>() = ::witbind::rt::as_i32(_f93)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(95).cast::<u8>() = ::witbind::rt::as_i32(_f94)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(96).cast::<u8>() = ::witbind::rt::as_i32(_f95)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(97).cast::<u8>() = ::witbind::rt::as_i32(_f96)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(98).cast::<u8>() = ::witbind::rt::as_i32(_f97)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(99).cast::<u8>() = ::witbind::rt::as_i32(_f98)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(100).cast::<u8>() = ::witbind::rt::as_i32(_f99)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(_f100)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(102).cast::<u8>() = ::witbind::rt::as_i32(_f101)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(103).cast::<u8>() = ::witbind::rt::as_i32(_f102)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(104).cast::<u8>() = ::witbind::rt::as_i32(_f103)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(105).cast::<u8>() = ::witbind::rt::as_i32(_f104)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(106).cast::<u8>() = ::witbind::rt::as_i32(_f105)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(107).cast::<u8>() = ::witbind::rt::as_i32(_f106)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(108).cast::<u8>() = ::witbind::rt::as_i32(_f107)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(109).cast::<u8>() = ::witbind::rt::as_i32(_f108)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(110).cast::<u8>() = ::witbind::rt::as_i32(_f109)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(111).cast::<u8>() = ::witbind::rt::as_i32(_f110)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(112).cast::<u8>() = ::witbind::rt::as_i32(_f111)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(113).cast::<u8>() = ::witbind::rt::as_i32(_f112)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(114).cast::<u8>() = ::witbind::rt::as_i32(_f113)
-                                as u8
-                        };
-                    }
-                    Super::Crate => {
-                        unsafe { *_ptr2.add(56).cast::<u8>() = 1u8 };
-                    }
-                    Super::Super(_e115) => {
-                        unsafe { *_ptr2.add(56).cast::<u8>() = 2u8 };
-                        unsafe {
-                            *_ptr2.add(60).cast::<i32>() = ::witbind::rt::as_i32(_e115)
-                        };
-                    }
-                    Super::Fn(_e116) => {
-                        unsafe { *_ptr2.add(56).cast::<u8>() = 3u8 };
-                        let _vec117 = _e116;
-                        let _ptr117 = _vec117.as_ptr().cast::<u8>().cast_mut();
-                        let _len117 = _vec117.len();
-                        unsafe { *_ptr2.add(64).cast::<usize>() = _len117 };
-                        unsafe { *_ptr2.add(60).cast::<*mut u8>() = _ptr117 };
-                    }
-                    Super::Type => {
-                        unsafe { *_ptr2.add(56).cast::<u8>() = 4u8 };
-                    }
-                };
+                unsafe { _lower_super_(&super_, _ptr2.add(56)) };
                 unsafe { *_ptr2.add(116).cast::<u8>() = crate_.clone() as u8 };
                 unsafe {
                     *_ptr2.add(120).cast::<i32>() = ::witbind::rt::Resource::handle(
@@ -868,7 +567,7 @@ pub mod witbind_fixtures {
                 unsafe { _lift_self_(_ptr123) }
             }
             /// A function named `loop`.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn loop_(dyn_: &Dyn, use_: &[Crate]) -> Type {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:keywords/self", "loop", (ptr), i32
@@ -877,302 +576,7 @@ pub mod witbind_fixtures {
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 68]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 68]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                match dyn_ {
-                    Super::Self_(_e3) => {
-                        unsafe { *_ptr2.cast::<u8>() = 0u8 };
-                        let Self_ {
-                            as_: _f4,
-                            break_: _f5,
-                            const_: _f6,
-                            continue_: _f7,
-                            crate_: _f8,
-                            else_: _f9,
-                            enum_: _f10,
-                            extern_: _f11,
-                            false_: _f12,
-                            fn_: _f13,
-                            for_: _f14,
-                            if_: _f15,
-                            impl_: _f16,
-                            in_: _f17,
-                            let_: _f18,
-                            loop_: _f19,
-                            match_: _f20,
-                            mod_: _f21,
-                            move_: _f22,
-                            mut_: _f23,
-                            pub_: _f24,
-                            ref_: _f25,
-                            return_: _f26,
-                            self_: _f27,
-                            static_: _f28,
-                            struct_: _f29,
-                            super_: _f30,
-                            trait_: _f31,
-                            true_: _f32,
-                            type_: _f33,
-                            unsafe_: _f34,
-                            use_: _f35,
-                            where_: _f36,
-                            while_: _f37,
-                            async_: _f38,
-                            await_: _f39,
-                            dyn_: _f40,
-                            abstract_: _f41,
-                            become_: _f42,
-                            box_: _f43,
-                            do_: _f44,
-                            final_: _f45,
-                            macro_: _f46,
-                            override_: _f47,
-                            priv_: _f48,
-                            typeof_: _f49,
-                            unsized_: _f50,
-                            virtual_: _f51,
-                            yield_: _f52,
-                            try_: _f53,
-                            r#gen: _f54,
-                            union: _f55,
-                            macro_rules: _f56,
-                            raw: _f57,
-                            safe: _f58,
-                        } = _e3;
-                        unsafe {
-                            *_ptr2.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f10)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f11)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f12)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f13)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f14)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f15)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f16)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f17)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f18)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f19)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f20)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f21)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f22)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f23)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f24)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f25)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f26)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f27)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f28)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f29)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f30)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f31)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f32)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f33)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f34)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f35)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f36)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f37)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f38)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f39)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f40)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f41)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f42)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f43)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f44)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f45)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f46)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f47)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f48)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f49)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f50)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f51)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f52)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f53)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f54)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(55).cast::<u8>() = ::witbind::rt::as_i32(_f55)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(56).cast::<u8>() = ::witbind::rt::as_i32(_f56)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(57).cast::<u8>() = ::witbind::rt::as_i32(_f57)
-                                as u8
-                        };
-                        unsafe {
-                            *_ptr2.add(58).cast::<u8>() = ::witbind::rt::as_i32(_f58)
-                                as u8
-                        };
-                    }
-                    Super::Crate => {
-                        unsafe { *_ptr2.cast::<u8>() = 1u8 };
-                    }
-                    Super::Super(_e60) => {
-                        unsafe { *_ptr2.cast::<u8>() = 2u8 };
-                        unsafe {
-                            *_ptr2.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e60)
-                        };
-                    }
-                    Super::Fn(_e61) => {
-                        unsafe { *_ptr2.cast::<u8>() = 3u8 };
-                        let _vec62 = _e61;
-                        let _ptr62 = _vec62.as_ptr().cast::<u8>().cast_mut();
-                        let _len62 = _vec62.len();
-                        unsafe { *_ptr2.add(8).cast::<usize>() = _len62 };
-                        unsafe { *_ptr2.add(4).cast::<*mut u8>() = _ptr62 };
-                    }
-                    Super::Type => {
-                        unsafe { *_ptr2.cast::<u8>() = 4u8 };
-                    }
-                };
+                unsafe { _lower_super_(&dyn_, _ptr2) };
                 let _vec65 = use_;
                 let _len65 = _vec65.len();
                 let _array65 = unsafe { ::witbind::rt::alloc_list(_len65, 1, 1) };
@@ -1408,6 +812,260 @@ pub mod witbind_fixtures {
                     raw: _l55,
                     safe: _l56,
                 }
+            }
+            /// Lowers a lent `super` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            unsafe fn _lower_super_(value: &Super, ptr: *mut u8) {
+                match value {
+                    Super::Self_(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let Self_ {
+                            as_: _f3,
+                            break_: _f4,
+                            const_: _f5,
+                            continue_: _f6,
+                            crate_: _f7,
+                            else_: _f8,
+                            enum_: _f9,
+                            extern_: _f10,
+                            false_: _f11,
+                            fn_: _f12,
+                            for_: _f13,
+                            if_: _f14,
+                            impl_: _f15,
+                            in_: _f16,
+                            let_: _f17,
+                            loop_: _f18,
+                            match_: _f19,
+                            mod_: _f20,
+                            move_: _f21,
+                            mut_: _f22,
+                            pub_: _f23,
+                            ref_: _f24,
+                            return_: _f25,
+                            self_: _f26,
+                            static_: _f27,
+                            struct_: _f28,
+                            super_: _f29,
+                            trait_: _f30,
+                            true_: _f31,
+                            type_: _f32,
+                            unsafe_: _f33,
+                            use_: _f34,
+                            where_: _f35,
+                            while_: _f36,
+                            async_: _f37,
+                            await_: _f38,
+                            dyn_: _f39,
+                            abstract_: _f40,
+                            become_: _f41,
+                            box_: _f42,
+                            do_: _f43,
+                            final_: _f44,
+                            macro_: _f45,
+                            override_: _f46,
+                            priv_: _f47,
+                            typeof_: _f48,
+                            unsized_: _f49,
+                            virtual_: _f50,
+                            yield_: _f51,
+                            try_: _f52,
+                            r#gen: _f53,
+                            union: _f54,
+                            macro_rules: _f55,
+                            raw: _f56,
+                            safe: _f57,
+                        } = _e2;
+                        unsafe {
+                            *ptr.add(4).cast::<u8>() = ::witbind::rt::as_i32(_f3) as u8
+                        };
+                        unsafe {
+                            *ptr.add(5).cast::<u8>() = ::witbind::rt::as_i32(_f4) as u8
+                        };
+                        unsafe {
+                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_f5) as u8
+                        };
+                        unsafe {
+                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_f6) as u8
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_f7) as u8
+                        };
+                        unsafe {
+                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_f8) as u8
+                        };
+                        unsafe {
+                            *ptr.add(10).cast::<u8>() = ::witbind::rt::as_i32(_f9) as u8
+                        };
+                        unsafe {
+                            *ptr.add(11).cast::<u8>() = ::witbind::rt::as_i32(_f10) as u8
+                        };
+                        unsafe {
+                            *ptr.add(12).cast::<u8>() = ::witbind::rt::as_i32(_f11) as u8
+                        };
+                        unsafe {
+                            *ptr.add(13).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
+                        };
+                        unsafe {
+                            *ptr.add(14).cast::<u8>() = ::witbind::rt::as_i32(_f13) as u8
+                        };
+                        unsafe {
+                            *ptr.add(15).cast::<u8>() = ::witbind::rt::as_i32(_f14) as u8
+                        };
+                        unsafe {
+                            *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f15) as u8
+                        };
+                        unsafe {
+                            *ptr.add(17).cast::<u8>() = ::witbind::rt::as_i32(_f16) as u8
+                        };
+                        unsafe {
+                            *ptr.add(18).cast::<u8>() = ::witbind::rt::as_i32(_f17) as u8
+                        };
+                        unsafe {
+                            *ptr.add(19).cast::<u8>() = ::witbind::rt::as_i32(_f18) as u8
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<u8>() = ::witbind::rt::as_i32(_f19) as u8
+                        };
+                        unsafe {
+                            *ptr.add(21).cast::<u8>() = ::witbind::rt::as_i32(_f20) as u8
+                        };
+                        unsafe {
+                            *ptr.add(22).cast::<u8>() = ::witbind::rt::as_i32(_f21) as u8
+                        };
+                        unsafe {
+                            *ptr.add(23).cast::<u8>() = ::witbind::rt::as_i32(_f22) as u8
+                        };
+                        unsafe {
+                            *ptr.add(24).cast::<u8>() = ::witbind::rt::as_i32(_f23) as u8
+                        };
+                        unsafe {
+                            *ptr.add(25).cast::<u8>() = ::witbind::rt::as_i32(_f24) as u8
+                        };
+                        unsafe {
+                            *ptr.add(26).cast::<u8>() = ::witbind::rt::as_i32(_f25) as u8
+                        };
+                        unsafe {
+                            *ptr.add(27).cast::<u8>() = ::witbind::rt::as_i32(_f26) as u8
+                        };
+                        unsafe {
+                            *ptr.add(28).cast::<u8>() = ::witbind::rt::as_i32(_f27) as u8
+                        };
+                        unsafe {
+                            *ptr.add(29).cast::<u8>() = ::witbind::rt::as_i32(_f28) as u8
+                        };
+                        unsafe {
+                            *ptr.add(30).cast::<u8>() = ::witbind::rt::as_i32(_f29) as u8
+                        };
+                        unsafe {
+                            *ptr.add(31).cast::<u8>() = ::witbind::rt::as_i32(_f30) as u8
+                        };
+                        unsafe {
+                            *ptr.add(32).cast::<u8>() = ::witbind::rt::as_i32(_f31) as u8
+                        };
+                        unsafe {
+                            *ptr.add(33).cast::<u8>() = ::witbind::rt::as_i32(_f32) as u8
+                        };
+                        unsafe {
+                            *ptr.add(34).cast::<u8>() = ::witbind::rt::as_i32(_f33) as u8
+                        };
+                        unsafe {
+                            *ptr.add(35).cast::<u8>() = ::witbind::rt::as_i32(_f34) as u8
+                        };
+                        unsafe {
+                            *ptr.add(36).cast::<u8>() = ::witbind::rt::as_i32(_f35) as u8
+                        };
+                        unsafe {
+                            *ptr.add(37).cast::<u8>() = ::witbind::rt::as_i32(_f36) as u8
+                        };
+                        unsafe {
+                            *ptr.add(38).cast::<u8>() = ::witbind::rt::as_i32(_f37) as u8
+                        };
+                        unsafe {
+                            *ptr.add(39).cast::<u8>() = ::witbind::rt::as_i32(_f38) as u8
+                        };
+                        unsafe {
+                            *ptr.add(40).cast::<u8>() = ::witbind::rt::as_i32(_f39) as u8
+                        };
+                        unsafe {
+                            *ptr.add(41).cast::<u8>() = ::witbind::rt::as_i32(_f40) as u8
+                        };
+                        unsafe {
+                            *ptr.add(42).cast::<u8>() = ::witbind::rt::as_i32(_f41) as u8
+                        };
+                        unsafe {
+                            *ptr.add(43).cast::<u8>() = ::witbind::rt::as_i32(_f42) as u8
+                        };
+                        unsafe {
+                            *ptr.add(44).cast::<u8>() = ::witbind::rt::as_i32(_f43) as u8
+                        };
+                        unsafe {
+                            *ptr.add(45).cast::<u8>() = ::witbind::rt::as_i32(_f44) as u8
+                        };
+                        unsafe {
+                            *ptr.add(46).cast::<u8>() = ::witbind::rt::as_i32(_f45) as u8
+                        };
+                        unsafe {
+                            *ptr.add(47).cast::<u8>() = ::witbind::rt::as_i32(_f46) as u8
+                        };
+                        unsafe {
+                            *ptr.add(48).cast::<u8>() = ::witbind::rt::as_i32(_f47) as u8
+                        };
+                        unsafe {
+                            *ptr.add(49).cast::<u8>() = ::witbind::rt::as_i32(_f48) as u8
+                        };
+                        unsafe {
+                            *ptr.add(50).cast::<u8>() = ::witbind::rt::as_i32(_f49) as u8
+                        };
+                        unsafe {
+                            *ptr.add(51).cast::<u8>() = ::witbind::rt::as_i32(_f50) as u8
+                        };
+                        unsafe {
+                            *ptr.add(52).cast::<u8>() = ::witbind::rt::as_i32(_f51) as u8
+                        };
+                        unsafe {
+                            *ptr.add(53).cast::<u8>() = ::witbind::rt::as_i32(_f52) as u8
+                        };
+                        unsafe {
+                            *ptr.add(54).cast::<u8>() = ::witbind::rt::as_i32(_f53) as u8
+                        };
+                        unsafe {
+                            *ptr.add(55).cast::<u8>() = ::witbind::rt::as_i32(_f54) as u8
+                        };
+                        unsafe {
+                            *ptr.add(56).cast::<u8>() = ::witbind::rt::as_i32(_f55) as u8
+                        };
+                        unsafe {
+                            *ptr.add(57).cast::<u8>() = ::witbind::rt::as_i32(_f56) as u8
+                        };
+                        unsafe {
+                            *ptr.add(58).cast::<u8>() = ::witbind::rt::as_i32(_f57) as u8
+                        };
+                    }
+                    Super::Crate => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    }
+                    Super::Super(_e59) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe {
+                            *ptr.add(4).cast::<i32>() = ::witbind::rt::as_i32(_e59)
+                        };
+                    }
+                    Super::Fn(_e60) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec61 = _e60;
+                        let _ptr61 = _vec61.as_ptr().cast::<u8>().cast_mut();
+                        let _len61 = _vec61.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len61 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr61 };
+                    }
+                    Super::Type => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                    }
+                };
             }
         }
         /// An interface named `super` using the types of `self`.

@@ -298,17 +298,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_merge<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 12) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 12, 4) };
+                    unsafe { _free_counts(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -355,25 +345,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_build<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base11 = _l2;
-                    let _len11 = _l3;
-                    for i in 0.._len11 {
-                        let _base4 = unsafe { _base11.add(i * 12) };
-                        let _l5 = unsafe { *_base4.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(8).cast::<usize>() };
-                        let _base10 = _l5;
-                        let _len10 = _l6;
-                        for i in 0.._len10 {
-                            let _base7 = unsafe { _base10.add(i * 8) };
-                            let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                            let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base10, _len10 * 8, 4) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len11 * 12, 4) };
+                    unsafe { _free_index(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -409,6 +381,50 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_map_type_maps_cabi;
+                /// Frees what a `counts` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_counts(ptr: *mut u8) {
+                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                }
+                /// Frees what a `index` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_index(ptr: *mut u8) {
+                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        let _base4 = unsafe { *_elem3.add(4).cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(8).cast::<usize>() };
+                        for i in 0.._len5 {
+                            let _elem6 = unsafe { _base4.add(i * 8) };
+                            let _base7 = unsafe { *_elem6.cast::<*mut u8>() };
+                            let _len8 = unsafe { *_elem6.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base7, _len8, 1) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5 * 8, 4) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
+                }
             }
         }
     }

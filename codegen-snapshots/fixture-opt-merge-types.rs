@@ -116,7 +116,7 @@ pub mod witbind_fixtures {
                 }
             }
             impl Handle {}
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn draw(s: &Shape, c: Color) -> Points {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:opt-merge-types/a", "draw", (i32, ptr, len, i32,
@@ -125,7 +125,18 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v5, _v6, _v7) = match s {
+                let (_v5, _v6, _v7) = _lower_flat_shape(&s);
+                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
+                unsafe { _wit_import(_v5, _v6, _v7, c.clone() as i32, _ptr8) };
+                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
+                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
+                unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<Point>(), _l10, _l10)
+                }
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
+                let (_v5, _v6, _v7) = match value {
                     Shape::Circle(_e2) => {
                         (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
                     }
@@ -136,13 +147,7 @@ pub mod witbind_fixtures {
                         (1i32, _ptr4, _len4)
                     }
                 };
-                let _ptr8 = _ret_area.0.as_mut_ptr().cast::<u8>();
-                unsafe { _wit_import(_v5, _v6, _v7, c.clone() as i32, _ptr8) };
-                let _l9 = unsafe { *_ptr8.cast::<*mut u8>() };
-                let _l10 = unsafe { *_ptr8.add(4).cast::<usize>() };
-                unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l9.cast::<Point>(), _l10, _l10)
-                }
+                (_v5, _v6, _v7)
             }
         }
         pub mod b {
@@ -191,7 +196,7 @@ pub mod witbind_fixtures {
                 }
             }
             impl Handle {}
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn paint(
                 s: &Shape,
                 c: Color,
@@ -204,17 +209,7 @@ pub mod witbind_fixtures {
                 #[repr(align(4))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 8]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 8]);
-                let (_v5, _v6, _v7) = match s {
-                    Shape::Circle(_e2) => {
-                        (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
-                    }
-                    Shape::Poly(_e3) => {
-                        let _vec4 = _e3;
-                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
-                        let _len4 = _vec4.len();
-                        (1i32, _ptr4, _len4)
-                    }
-                };
+                let (_v5, _v6, _v7) = _lower_flat_shape(&s);
                 let OtherPoint { x: _f8, y: _f9 } = o;
                 let _ptr10 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
@@ -233,6 +228,21 @@ pub mod witbind_fixtures {
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l11.cast::<Point>(), _l12, _l12)
                 }
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
+                let (_v5, _v6, _v7) = match value {
+                    Shape::Circle(_e2) => {
+                        (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
+                    }
+                    Shape::Poly(_e3) => {
+                        let _vec4 = _e3;
+                        let _ptr4 = _vec4.as_ptr().cast::<u8>().cast_mut();
+                        let _len4 = _vec4.len();
+                        (1i32, _ptr4, _len4)
+                    }
+                };
+                (_v5, _v6, _v7)
             }
         }
         /// Imported and exported: the export's `entry` is the import's; `holds`,
@@ -550,11 +560,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_paint<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -818,9 +826,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_touch<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

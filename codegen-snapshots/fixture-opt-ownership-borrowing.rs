@@ -38,9 +38,9 @@ pub unsafe fn _export_echo_named_cabi<__T: Guest>(
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_echo_named<__T: Guest>(arg0: *mut u8) {
-    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
 }
 #[doc(hidden)]
 #[rustfmt::skip]

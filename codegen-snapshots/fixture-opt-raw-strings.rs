@@ -45,17 +45,16 @@ pub unsafe fn _export_echo_cabi<__T: Guest>(arg0: *mut u8, arg1: usize) -> *mut 
 #[rustfmt::skip]
 #[allow(non_snake_case, clippy::all)]
 pub unsafe fn __post_return_echo<__T: Guest>(arg0: *mut u8) {
-    let _l2 = unsafe { *arg0.cast::<u8>() };
-    match i32::from(_l2) {
+    match unsafe { *arg0.cast::<u8>() } {
         0 => {
-            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
+            let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+            let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
         }
         1 => {
-            let _l7 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-            let _l8 = unsafe { *arg0.add(8).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
+            let _base3 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+            let _len4 = unsafe { *arg0.add(8).cast::<usize>() };
+            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
         }
         _ => {}
     }
@@ -310,9 +309,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_greet<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -351,17 +350,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_parts<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 8) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]

@@ -151,15 +151,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_store<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(12).cast::<usize>() };
+                        unsafe { witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]

@@ -324,11 +324,9 @@ pub mod exports {
                 pub unsafe fn __post_return_method_blob_read<__T: GuestBlob>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]

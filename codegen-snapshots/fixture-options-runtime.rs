@@ -457,9 +457,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_shout<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -522,28 +522,13 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_entries<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base13 = _l2;
-                    let _len13 = _l3;
-                    for i in 0.._len13 {
-                        let _base4 = unsafe { _base13.add(i * 16) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                        let _base12 = _l7;
-                        let _len12 = _l8;
-                        for i in 0.._len12 {
-                            let _base9 = unsafe { _base12.add(i * 8) };
-                            let _l10 = unsafe { *_base9.cast::<*mut u8>() };
-                            let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base12, _len12 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 16) };
+                        unsafe { _free_entry(_elem3) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -610,17 +595,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_tally<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 12) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 12) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 12, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -737,28 +720,13 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_reflect<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base13 = _l2;
-                    let _len13 = _l3;
-                    for i in 0.._len13 {
-                        let _base4 = unsafe { _base13.add(i * 16) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        let _l7 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                        let _l8 = unsafe { *_base4.add(12).cast::<usize>() };
-                        let _base12 = _l7;
-                        let _len12 = _l8;
-                        for i in 0.._len12 {
-                            let _base9 = unsafe { _base12.add(i * 8) };
-                            let _l10 = unsafe { *_base9.cast::<*mut u8>() };
-                            let _l11 = unsafe { *_base9.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base12, _len12 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 16) };
+                        unsafe { _free_entry(_elem3) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(unused_macros)]
@@ -815,6 +783,39 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_options_runtime_api_cabi;
+                /// Frees what a `entry` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_entry(ptr: *mut u8) {
+                    unsafe { _free_entry_1(ptr) };
+                }
+                /// Frees what a `entry` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_entry_1(ptr: *mut u8) {
+                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                    for i in 0.._len4 {
+                        let _elem5 = unsafe { _base3.add(i * 8) };
+                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
+                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                }
                 /// Lifts a `entry` out of canonical ABI memory.
                 ///
                 /// # Safety

@@ -71,6 +71,7 @@ pub mod witbind_fixtures {
                 Pair((Token, ::witbind::rt::String)),
                 Text(::witbind::rt::String),
             }
+            #[allow(clippy::needless_borrow)]
             pub fn take(
                 single: Holder,
                 maybe: ::core::option::Option<(Token, ::witbind::rt::String)>,
@@ -119,27 +120,7 @@ pub mod witbind_fixtures {
                         )
                     }
                 };
-                let (_v24, _v25, _v26, _v27) = match &choice {
-                    Payload::Pair(_e18) => {
-                        let (_t19, _t20) = _e18;
-                        let _vec21 = _t20;
-                        let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                        let _len21 = _vec21.len();
-                        (
-                            0i32,
-                            (::witbind::rt::Resource::take_handle(&_t19.handle) as i32)
-                                as usize as *mut u8,
-                            _ptr21,
-                            _len21,
-                        )
-                    }
-                    Payload::Text(_e22) => {
-                        let _vec23 = _e22;
-                        let _ptr23 = _vec23.as_ptr().cast::<u8>().cast_mut();
-                        let _len23 = _vec23.len();
-                        (1i32, _ptr23, (_len23) as *mut u8, 0usize)
-                    }
-                };
+                let (_v24, _v25, _v26, _v27) = _lower_flat_payload(&&choice);
                 let _vec36 = &many;
                 let _len36 = _vec36.len();
                 let _array36 = unsafe { ::witbind::rt::alloc_list(_len36, 20, 4) };
@@ -204,6 +185,31 @@ pub mod witbind_fixtures {
                         ::witbind::rt::Vec::from_raw_parts(_l38.cast::<u8>(), _l39, _l39),
                     )
                 }
+            }
+            /// A lent `payload` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_payload(value: &Payload) -> (i32, *mut u8, *mut u8, usize) {
+                let (_v8, _v9, _v10, _v11) = match value {
+                    Payload::Pair(_e2) => {
+                        let (_t3, _t4) = _e2;
+                        let _vec5 = _t4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (
+                            0i32,
+                            (::witbind::rt::Resource::take_handle(&_t3.handle) as i32)
+                                as usize as *mut u8,
+                            _ptr5,
+                            _len5,
+                        )
+                    }
+                    Payload::Text(_e6) => {
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        (1i32, _ptr7, (_len7) as *mut u8, 0usize)
+                    }
+                };
+                (_v8, _v9, _v10, _v11)
             }
         }
     }

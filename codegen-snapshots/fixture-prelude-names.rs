@@ -461,7 +461,7 @@ pub mod witbind_fixtures {
                 }
             };
             /// Takes and returns every prelude-named type.
-            #[allow(clippy::too_many_arguments, clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::too_many_arguments)]
             pub fn everything(
                 a: Option,
                 b: &Result,

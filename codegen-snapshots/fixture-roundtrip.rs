@@ -930,6 +930,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
                 unsafe { _lift_nested(_ptr20) }
             }
+            #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-shape", (i32, p64, len, ptr)
@@ -937,49 +938,12 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v10, _v11, _v12) = match v {
-                    Shape::Circle(_e2) => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Shape::Rect(_e3) => {
-                        let Point { x: _f4, y: _f5 } = _e3;
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
-                            ),
-                            (::witbind::rt::as_i32(_f5)) as usize,
-                        )
-                    }
-                    Shape::Empty => {
-                        (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
-                    }
-                    Shape::Named(_e7) => {
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
-                    }
-                    Shape::Big(_e9) => {
-                        (
-                            4i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e9)) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                };
+                let (_v10, _v11, _v12) = _lower_flat_shape(&v);
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
                 unsafe { _lift_shape(_ptr13) }
             }
+            #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-shapes", (ptr, len, ptr)
@@ -992,41 +956,7 @@ pub mod witbind_fixtures {
                 let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 16, 8) };
                 for (i, _e2) in _vec11.iter().enumerate() {
                     let _base2 = unsafe { _array11.add(i * 16) };
-                    match _e2 {
-                        Shape::Circle(_e3) => {
-                            unsafe { *_base2.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *_base2.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e3)
-                            };
-                        }
-                        Shape::Rect(_e4) => {
-                            unsafe { *_base2.cast::<u8>() = 1u8 };
-                            let Point { x: _f5, y: _f6 } = _e4;
-                            unsafe {
-                                *_base2.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f5)
-                            };
-                            unsafe {
-                                *_base2.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f6)
-                            };
-                        }
-                        Shape::Empty => {
-                            unsafe { *_base2.cast::<u8>() = 2u8 };
-                        }
-                        Shape::Named(_e8) => {
-                            unsafe { *_base2.cast::<u8>() = 3u8 };
-                            let _vec9 = _e8;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base2.add(12).cast::<usize>() = _len9 };
-                            unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr9 };
-                        }
-                        Shape::Big(_e10) => {
-                            unsafe { *_base2.cast::<u8>() = 4u8 };
-                            unsafe {
-                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e10)
-                            };
-                        }
-                    };
+                    unsafe { _lower_shape(&_e2, _base2) };
                 }
                 let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_array11, _len11, _ptr12) };
@@ -1065,6 +995,7 @@ pub mod witbind_fixtures {
                 let _ret2 = unsafe { _wit_import(v.bits() as i32) };
                 Full::from_bits_retain(_ret2 as u32)
             }
+            #[allow(clippy::needless_borrow)]
             pub fn echo_mixed(v: &Mixed) -> Mixed {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:roundtrip/host", "echo-mixed", (i32, p64, len, ptr)
@@ -1072,51 +1003,7 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_v10, _v11, _v12) = match v {
-                    Mixed::A(_e2) => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::B(_e3) => {
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::C(_e4) => {
-                        (
-                            2i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e4)) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::D(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
-                    }
-                    Mixed::E(_e7) => {
-                        let (_t8, _t9) = _e7;
-                        (
-                            4i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
-                            ),
-                            (::witbind::rt::as_i32(_t9)) as usize,
-                        )
-                    }
-                };
+                let (_v10, _v11, _v12) = _lower_flat_mixed(&v);
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
                 unsafe { _lift_mixed(_ptr13) }
@@ -1311,6 +1198,144 @@ pub mod witbind_fixtures {
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
+            }
+            /// A lent `mixed` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_mixed(
+                value: &Mixed,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
+                let (_v10, _v11, _v12) = match value {
+                    Mixed::A(_e2) => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::B(_e3) => {
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::C(_e4) => {
+                        (
+                            2i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e4)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::D(_e5) => {
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
+                    }
+                    Mixed::E(_e7) => {
+                        let (_t8, _t9) = _e7;
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_t9)) as usize,
+                        )
+                    }
+                };
+                (_v10, _v11, _v12)
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_shape(
+                value: &Shape,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
+                let (_v10, _v11, _v12) = match value {
+                    Shape::Circle(_e2) => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Shape::Rect(_e3) => {
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_f5)) as usize,
+                        )
+                    }
+                    Shape::Empty => {
+                        (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
+                    }
+                    Shape::Named(_e7) => {
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
+                    }
+                    Shape::Big(_e9) => {
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e9)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                };
+                (_v10, _v11, _v12)
+            }
+            /// Lowers a lent `shape` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
+                match value {
+                    Shape::Circle(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                        };
+                    }
+                    Shape::Rect(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                        };
+                        unsafe {
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                        };
+                    }
+                    Shape::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    }
+                    Shape::Named(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                    }
+                    Shape::Big(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                        };
+                    }
+                };
             }
         }
     }
@@ -1729,9 +1754,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_string<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1760,11 +1785,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_bytes<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1797,11 +1820,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_u32s<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1834,11 +1855,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_f64s<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 8) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1893,17 +1912,15 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_strings<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base7 = _l2;
-                    let _len7 = _l3;
-                    for i in 0.._len7 {
-                        let _base4 = unsafe { _base7.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 8) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1936,11 +1953,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_points<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -1973,11 +1988,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align1<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 3, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 3, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2010,11 +2023,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align2<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 2) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 2) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2047,11 +2058,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align4<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 8, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2084,11 +2093,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_align8<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 32, 8) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 32, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2168,25 +2175,21 @@ pub mod exports {
                 pub unsafe fn __post_return_echo_nested_lists<__T: Guest>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base11 = _l2;
-                    let _len11 = _l3;
-                    for i in 0.._len11 {
-                        let _base4 = unsafe { _base11.add(i * 8) };
-                        let _l5 = unsafe { *_base4.cast::<*mut u8>() };
-                        let _l6 = unsafe { *_base4.add(4).cast::<usize>() };
-                        let _base10 = _l5;
-                        let _len10 = _l6;
-                        for i in 0.._len10 {
-                            let _base7 = unsafe { _base10.add(i * 8) };
-                            let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                            let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l8, _l9, 1) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 8) };
+                        let _base4 = unsafe { *_elem3.cast::<*mut u8>() };
+                        let _len5 = unsafe { *_elem3.add(4).cast::<usize>() };
+                        for i in 0.._len5 {
+                            let _elem6 = unsafe { _base4.add(i * 8) };
+                            let _base7 = unsafe { *_elem6.cast::<*mut u8>() };
+                            let _len8 = unsafe { *_elem6.add(4).cast::<usize>() };
+                            unsafe { ::witbind::rt::cabi_dealloc(_base7, _len8, 1) };
                         }
-                        unsafe { ::witbind::rt::cabi_dealloc(_base10, _len10 * 8, 4) };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5 * 8, 4) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len11 * 8, 4) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 8, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2237,15 +2240,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_opt_string<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2350,15 +2348,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_res_full<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {
-                            let _l4 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l5 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l4, _l5, 1) };
-                        }
-                        1 => {}
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 0 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2425,15 +2418,10 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_res_err<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -2506,9 +2494,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_tuple<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(8).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
+                    let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2662,30 +2650,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_nested<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_l2, _l3, 1) };
-                    let _l4 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                    let _l5 = unsafe { *arg0.add(12).cast::<usize>() };
-                    let _base7 = _l4;
-                    let _len7 = _l5;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base7, _len7 * 8, 4) };
-                    let _l8 = unsafe { *arg0.add(16).cast::<*mut u8>() };
-                    let _l9 = unsafe { *arg0.add(20).cast::<usize>() };
-                    let _base13 = _l8;
-                    let _len13 = _l9;
-                    for i in 0.._len13 {
-                        let _base10 = unsafe { _base13.add(i * 8) };
-                        let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                        let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_l11, _l12, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 8, 4) };
-                    let _l14 = unsafe { *arg0.add(36).cast::<*mut u8>() };
-                    let _l15 = unsafe { *arg0.add(40).cast::<usize>() };
-                    let _base17 = _l14;
-                    let _len17 = _l15;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base17, _len17, 1) };
+                    unsafe { _free_nested(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2733,60 +2698,13 @@ pub mod exports {
                     };
                     let _ret13 = __T::echo_shape(_v12);
                     let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret13 {
-                        Shape::Circle(_e15) => {
-                            unsafe { *_ptr14.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *_ptr14.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e15)
-                            };
-                        }
-                        Shape::Rect(_e16) => {
-                            unsafe { *_ptr14.cast::<u8>() = 1u8 };
-                            let Point { x: _f17, y: _f18 } = _e16;
-                            unsafe {
-                                *_ptr14.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f17)
-                            };
-                            unsafe {
-                                *_ptr14.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f18)
-                            };
-                        }
-                        Shape::Empty => {
-                            unsafe { *_ptr14.cast::<u8>() = 2u8 };
-                        }
-                        Shape::Named(_e20) => {
-                            unsafe { *_ptr14.cast::<u8>() = 3u8 };
-                            let _vec21 = (_e20).into_bytes().into_boxed_slice();
-                            let _len21 = _vec21.len();
-                            let _ptr21 = ::witbind::rt::Box::into_raw(_vec21)
-                                .cast::<u8>();
-                            unsafe { *_ptr14.add(12).cast::<usize>() = _len21 };
-                            unsafe { *_ptr14.add(8).cast::<*mut u8>() = _ptr21 };
-                        }
-                        Shape::Big(_e22) => {
-                            unsafe { *_ptr14.cast::<u8>() = 4u8 };
-                            unsafe {
-                                *_ptr14.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e22)
-                            };
-                        }
-                    };
+                    unsafe { _lower_owned_shape(_ret13, _ptr14) };
                     _ptr14
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_shape<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        2 => {}
-                        3 => {
-                            let _l7 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l8 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                        }
-                        4 => {}
-                        _ => {}
-                    }
+                    unsafe { _free_shape(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2817,42 +2735,7 @@ pub mod exports {
                         .enumerate()
                     {
                         let _base20 = unsafe { _array29.add(i * 16) };
-                        match _e20 {
-                            Shape::Circle(_e21) => {
-                                unsafe { *_base20.cast::<u8>() = 0u8 };
-                                unsafe {
-                                    *_base20.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e21)
-                                };
-                            }
-                            Shape::Rect(_e22) => {
-                                unsafe { *_base20.cast::<u8>() = 1u8 };
-                                let Point { x: _f23, y: _f24 } = _e22;
-                                unsafe {
-                                    *_base20.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f23)
-                                };
-                                unsafe {
-                                    *_base20.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f24)
-                                };
-                            }
-                            Shape::Empty => {
-                                unsafe { *_base20.cast::<u8>() = 2u8 };
-                            }
-                            Shape::Named(_e26) => {
-                                unsafe { *_base20.cast::<u8>() = 3u8 };
-                                let _vec27 = (_e26).into_bytes().into_boxed_slice();
-                                let _len27 = _vec27.len();
-                                let _ptr27 = ::witbind::rt::Box::into_raw(_vec27)
-                                    .cast::<u8>();
-                                unsafe { *_base20.add(12).cast::<usize>() = _len27 };
-                                unsafe { *_base20.add(8).cast::<*mut u8>() = _ptr27 };
-                            }
-                            Shape::Big(_e28) => {
-                                unsafe { *_base20.cast::<u8>() = 4u8 };
-                                unsafe {
-                                    *_base20.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e28)
-                                };
-                            }
-                        };
+                        unsafe { _lower_owned_shape(_e20, _base20) };
                     }
                     unsafe { *_ptr19.add(4).cast::<usize>() = _len29 };
                     unsafe { *_ptr19.cast::<*mut u8>() = _array29 };
@@ -2861,27 +2744,13 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_shapes<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base13 = _l2;
-                    let _len13 = _l3;
-                    for i in 0.._len13 {
-                        let _base4 = unsafe { _base13.add(i * 16) };
-                        let _l5 = unsafe { *_base4.cast::<u8>() };
-                        match i32::from(_l5) {
-                            0 => {}
-                            1 => {}
-                            2 => {}
-                            3 => {
-                                let _l10 = unsafe { *_base4.add(8).cast::<*mut u8>() };
-                                let _l11 = unsafe { *_base4.add(12).cast::<usize>() };
-                                unsafe { ::witbind::rt::cabi_dealloc(_l10, _l11, 1) };
-                            }
-                            4 => {}
-                            _ => {}
-                        }
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    for i in 0.._len2 {
+                        let _elem3 = unsafe { _base1.add(i * 16) };
+                        unsafe { _free_shape(_elem3) };
                     }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base13, _len13 * 16, 8) };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 16, 8) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -2955,64 +2824,13 @@ pub mod exports {
                     };
                     let _ret14 = __T::echo_mixed(_v13);
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    match _ret14 {
-                        Mixed::A(_e16) => {
-                            unsafe { *_ptr15.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *_ptr15.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e16)
-                                    as u8
-                            };
-                        }
-                        Mixed::B(_e17) => {
-                            unsafe { *_ptr15.cast::<u8>() = 1u8 };
-                            unsafe {
-                                *_ptr15.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e17)
-                            };
-                        }
-                        Mixed::C(_e18) => {
-                            unsafe { *_ptr15.cast::<u8>() = 2u8 };
-                            unsafe {
-                                *_ptr15.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e18)
-                            };
-                        }
-                        Mixed::D(_e19) => {
-                            unsafe { *_ptr15.cast::<u8>() = 3u8 };
-                            let _vec20 = (_e19).into_bytes().into_boxed_slice();
-                            let _len20 = _vec20.len();
-                            let _ptr20 = ::witbind::rt::Box::into_raw(_vec20)
-                                .cast::<u8>();
-                            unsafe { *_ptr15.add(12).cast::<usize>() = _len20 };
-                            unsafe { *_ptr15.add(8).cast::<*mut u8>() = _ptr20 };
-                        }
-                        Mixed::E(_e21) => {
-                            unsafe { *_ptr15.cast::<u8>() = 4u8 };
-                            let (_t22, _t23) = _e21;
-                            unsafe {
-                                *_ptr15.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t22)
-                            };
-                            unsafe {
-                                *_ptr15.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t23)
-                            };
-                        }
-                    };
+                    unsafe { _lower_owned_mixed(_ret14, _ptr15) };
                     _ptr15
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_mixed<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {}
-                        2 => {}
-                        3 => {
-                            let _l7 = unsafe { *arg0.add(8).cast::<*mut u8>() };
-                            let _l8 = unsafe { *arg0.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l7, _l8, 1) };
-                        }
-                        4 => {}
-                        _ => {}
-                    }
+                    unsafe { _free_mixed(arg0) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3073,11 +2891,9 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
                 pub unsafe fn __post_return_echo_many<__T: Guest>(arg0: *mut u8) {
-                    let _l2 = unsafe { *arg0.cast::<*mut u8>() };
-                    let _l3 = unsafe { *arg0.add(4).cast::<usize>() };
-                    let _base5 = _l2;
-                    let _len5 = _l3;
-                    unsafe { ::witbind::rt::cabi_dealloc(_base5, _len5 * 4, 4) };
+                    let _base1 = unsafe { *arg0.cast::<*mut u8>() };
+                    let _len2 = unsafe { *arg0.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 4, 4) };
                 }
                 #[doc(hidden)]
                 #[allow(non_snake_case, clippy::all)]
@@ -3191,15 +3007,10 @@ pub mod exports {
                 pub unsafe fn __post_return_static_counter_parse<__T: GuestCounter>(
                     arg0: *mut u8,
                 ) {
-                    let _l2 = unsafe { *arg0.cast::<u8>() };
-                    match i32::from(_l2) {
-                        0 => {}
-                        1 => {
-                            let _l5 = unsafe { *arg0.add(4).cast::<*mut u8>() };
-                            let _l6 = unsafe { *arg0.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_l5, _l6, 1) };
-                        }
-                        _ => {}
+                    if unsafe { *arg0.cast::<u8>() } == 1 {
+                        let _base1 = unsafe { *arg0.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *arg0.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                     }
                 }
                 #[doc(hidden)]
@@ -3613,6 +3424,97 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_roundtrip_guest_cabi;
+                /// Frees what a `mixed` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_mixed(ptr: *mut u8) {
+                    unsafe { _free_mixed_12(ptr) };
+                }
+                /// Frees what a `mixed` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_mixed_12(ptr: *mut u8) {
+                    if unsafe { *ptr.cast::<u8>() } == 3 {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    }
+                }
+                /// Frees what a `nested` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_nested(ptr: *mut u8) {
+                    unsafe { _free_nested_9(ptr) };
+                }
+                /// Frees what a `nested` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_nested_9(ptr: *mut u8) {
+                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                    let _base6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                    let _len7 = unsafe { *ptr.add(20).cast::<usize>() };
+                    for i in 0.._len7 {
+                        let _elem8 = unsafe { _base6.add(i * 8) };
+                        let _base9 = unsafe { *_elem8.cast::<*mut u8>() };
+                        let _len10 = unsafe { *_elem8.add(4).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base9, _len10, 1) };
+                    }
+                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7 * 8, 4) };
+                    let _base11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                    let _len12 = unsafe { *ptr.add(40).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len12, 1) };
+                }
+                /// Frees what a `shape` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_shape(ptr: *mut u8) {
+                    unsafe { _free_shape_10(ptr) };
+                }
+                /// Frees what a `shape` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                unsafe fn _free_shape_10(ptr: *mut u8) {
+                    if unsafe { *ptr.cast::<u8>() } == 3 {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    }
+                }
                 /// Lifts a `shape` out of canonical ABI memory.
                 ///
                 /// # Safety
@@ -3649,6 +3551,93 @@ pub mod exports {
                         }
                         _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
+                }
+                /// Lowers a `mixed` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
+                    match value {
+                        Mixed::A(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
+                            };
+                        }
+                        Mixed::B(_e3) => {
+                            unsafe { *ptr.cast::<u8>() = 1u8 };
+                            unsafe {
+                                *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e3)
+                            };
+                        }
+                        Mixed::C(_e4) => {
+                            unsafe { *ptr.cast::<u8>() = 2u8 };
+                            unsafe {
+                                *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                            };
+                        }
+                        Mixed::D(_e5) => {
+                            unsafe { *ptr.cast::<u8>() = 3u8 };
+                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                            let _len6 = _vec6.len();
+                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                            unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
+                        }
+                        Mixed::E(_e7) => {
+                            unsafe { *ptr.cast::<u8>() = 4u8 };
+                            let (_t8, _t9) = _e7;
+                            unsafe {
+                                *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t8)
+                            };
+                            unsafe {
+                                *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t9)
+                            };
+                        }
+                    };
+                }
+                /// Lowers a `shape` into canonical ABI memory, handing it over.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+                unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
+                    match value {
+                        Shape::Circle(_e2) => {
+                            unsafe { *ptr.cast::<u8>() = 0u8 };
+                            unsafe {
+                                *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                            };
+                        }
+                        Shape::Rect(_e3) => {
+                            unsafe { *ptr.cast::<u8>() = 1u8 };
+                            let Point { x: _f4, y: _f5 } = _e3;
+                            unsafe {
+                                *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                            };
+                            unsafe {
+                                *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                            };
+                        }
+                        Shape::Empty => {
+                            unsafe { *ptr.cast::<u8>() = 2u8 };
+                        }
+                        Shape::Named(_e7) => {
+                            unsafe { *ptr.cast::<u8>() = 3u8 };
+                            let _vec8 = (_e7).into_bytes().into_boxed_slice();
+                            let _len8 = _vec8.len();
+                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                            unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                        }
+                        Shape::Big(_e9) => {
+                            unsafe { *ptr.cast::<u8>() = 4u8 };
+                            unsafe {
+                                *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                            };
+                        }
+                    };
                 }
             }
         }

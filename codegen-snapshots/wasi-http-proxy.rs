@@ -3004,6 +3004,7 @@ pub mod wasi {
                 ///
                 /// The user may provide an `error` to `response` to allow the
                 /// implementation determine how to respond with an HTTP error response.
+                #[allow(clippy::needless_borrow)]
                 pub fn set(
                     param: ResponseOutparam,
                     response: ::core::result::Result<OutgoingResponse, ErrorCode>,
@@ -3026,644 +3027,9 @@ pub mod wasi {
                             )
                         }
                         ::core::result::Result::Err(_e3) => {
-                            let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) = match _e3 {
-                                ErrorCode::DnsTimeout => {
-                                    (
-                                        0i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::DnsError(_e5) => {
-                                    let DnsErrorPayload { rcode: _f6, info_code: _f7 } = _e5;
-                                    let (_v11, _v12, _v13) = match _f6 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e9) => {
-                                            let _vec10 = _e9;
-                                            let _ptr10 = _vec10.as_ptr().cast::<u8>().cast_mut();
-                                            let _len10 = _vec10.len();
-                                            (1i32, _ptr10, _len10)
-                                        }
-                                    };
-                                    let (_v16, _v17) = match _f7 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e15) => {
-                                            (1i32, ::witbind::rt::as_i32(_e15))
-                                        }
-                                    };
-                                    (
-                                        1i32,
-                                        _v11,
-                                        ::witbind::rt::ptr_to_p64(_v12),
-                                        (_v13) as *mut u8,
-                                        (_v16) as usize as *mut u8,
-                                        (_v17) as usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::DestinationNotFound => {
-                                    (
-                                        2i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::DestinationUnavailable => {
-                                    (
-                                        3i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::DestinationIpProhibited => {
-                                    (
-                                        4i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::DestinationIpUnroutable => {
-                                    (
-                                        5i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionRefused => {
-                                    (
-                                        6i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionTerminated => {
-                                    (
-                                        7i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionTimeout => {
-                                    (
-                                        8i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionReadTimeout => {
-                                    (
-                                        9i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionWriteTimeout => {
-                                    (
-                                        10i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConnectionLimitReached => {
-                                    (
-                                        11i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::TlsProtocolError => {
-                                    (
-                                        12i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::TlsCertificateError => {
-                                    (
-                                        13i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::TlsAlertReceived(_e30) => {
-                                    let TlsAlertReceivedPayload {
-                                        alert_id: _f31,
-                                        alert_message: _f32,
-                                    } = _e30;
-                                    let (_v35, _v36) = match _f31 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e34) => {
-                                            (1i32, ::witbind::rt::as_i32(_e34))
-                                        }
-                                    };
-                                    let (_v40, _v41, _v42) = match _f32 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e38) => {
-                                            let _vec39 = _e38;
-                                            let _ptr39 = _vec39.as_ptr().cast::<u8>().cast_mut();
-                                            let _len39 = _vec39.len();
-                                            (1i32, _ptr39, _len39)
-                                        }
-                                    };
-                                    (
-                                        14i32,
-                                        _v35,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v36)) as u64),
-                                        (_v40) as usize as *mut u8,
-                                        _v41,
-                                        _v42,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestDenied => {
-                                    (
-                                        15i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestLengthRequired => {
-                                    (
-                                        16i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestBodySize(_e45) => {
-                                    let (_v48, _v49) = match _e45 {
-                                        ::core::option::Option::None => (0i32, 0i64),
-                                        ::core::option::Option::Some(_e47) => {
-                                            (1i32, ::witbind::rt::as_i64(_e47))
-                                        }
-                                    };
-                                    (
-                                        17i32,
-                                        _v48,
-                                        ::core::mem::MaybeUninit::new((_v49) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestMethodInvalid => {
-                                    (
-                                        18i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestUriInvalid => {
-                                    (
-                                        19i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestUriTooLong => {
-                                    (
-                                        20i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestHeaderSectionSize(_e53) => {
-                                    let (_v56, _v57) = match _e53 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e55) => {
-                                            (1i32, ::witbind::rt::as_i32(_e55))
-                                        }
-                                    };
-                                    (
-                                        21i32,
-                                        _v56,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v57)) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestHeaderSize(_e58) => {
-                                    let (_v73, _v74, _v75, _v76, _v77, _v78) = match _e58 {
-                                        ::core::option::Option::None => {
-                                            (
-                                                0i32,
-                                                0i32,
-                                                ::core::ptr::null_mut::<u8>(),
-                                                0usize,
-                                                0i32,
-                                                0i32,
-                                            )
-                                        }
-                                        ::core::option::Option::Some(_e60) => {
-                                            let FieldSizePayload {
-                                                field_name: _f61,
-                                                field_size: _f62,
-                                            } = _e60;
-                                            let (_v66, _v67, _v68) = match _f61 {
-                                                ::core::option::Option::None => {
-                                                    (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                                }
-                                                ::core::option::Option::Some(_e64) => {
-                                                    let _vec65 = _e64;
-                                                    let _ptr65 = _vec65.as_ptr().cast::<u8>().cast_mut();
-                                                    let _len65 = _vec65.len();
-                                                    (1i32, _ptr65, _len65)
-                                                }
-                                            };
-                                            let (_v71, _v72) = match _f62 {
-                                                ::core::option::Option::None => (0i32, 0i32),
-                                                ::core::option::Option::Some(_e70) => {
-                                                    (1i32, ::witbind::rt::as_i32(_e70))
-                                                }
-                                            };
-                                            (1i32, _v66, _v67, _v68, _v71, _v72)
-                                        }
-                                    };
-                                    (
-                                        22i32,
-                                        _v73,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v74)) as u64),
-                                        _v75,
-                                        (_v76) as *mut u8,
-                                        (_v77) as usize,
-                                        _v78,
-                                    )
-                                }
-                                ErrorCode::HttpRequestTrailerSectionSize(_e79) => {
-                                    let (_v82, _v83) = match _e79 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e81) => {
-                                            (1i32, ::witbind::rt::as_i32(_e81))
-                                        }
-                                    };
-                                    (
-                                        23i32,
-                                        _v82,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v83)) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpRequestTrailerSize(_e84) => {
-                                    let FieldSizePayload {
-                                        field_name: _f85,
-                                        field_size: _f86,
-                                    } = _e84;
-                                    let (_v90, _v91, _v92) = match _f85 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e88) => {
-                                            let _vec89 = _e88;
-                                            let _ptr89 = _vec89.as_ptr().cast::<u8>().cast_mut();
-                                            let _len89 = _vec89.len();
-                                            (1i32, _ptr89, _len89)
-                                        }
-                                    };
-                                    let (_v95, _v96) = match _f86 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e94) => {
-                                            (1i32, ::witbind::rt::as_i32(_e94))
-                                        }
-                                    };
-                                    (
-                                        24i32,
-                                        _v90,
-                                        ::witbind::rt::ptr_to_p64(_v91),
-                                        (_v92) as *mut u8,
-                                        (_v95) as usize as *mut u8,
-                                        (_v96) as usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseIncomplete => {
-                                    (
-                                        25i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseHeaderSectionSize(_e98) => {
-                                    let (_v101, _v102) = match _e98 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e100) => {
-                                            (1i32, ::witbind::rt::as_i32(_e100))
-                                        }
-                                    };
-                                    (
-                                        26i32,
-                                        _v101,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v102)) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseHeaderSize(_e103) => {
-                                    let FieldSizePayload {
-                                        field_name: _f104,
-                                        field_size: _f105,
-                                    } = _e103;
-                                    let (_v109, _v110, _v111) = match _f104 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e107) => {
-                                            let _vec108 = _e107;
-                                            let _ptr108 = _vec108.as_ptr().cast::<u8>().cast_mut();
-                                            let _len108 = _vec108.len();
-                                            (1i32, _ptr108, _len108)
-                                        }
-                                    };
-                                    let (_v114, _v115) = match _f105 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e113) => {
-                                            (1i32, ::witbind::rt::as_i32(_e113))
-                                        }
-                                    };
-                                    (
-                                        27i32,
-                                        _v109,
-                                        ::witbind::rt::ptr_to_p64(_v110),
-                                        (_v111) as *mut u8,
-                                        (_v114) as usize as *mut u8,
-                                        (_v115) as usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseBodySize(_e116) => {
-                                    let (_v119, _v120) = match _e116 {
-                                        ::core::option::Option::None => (0i32, 0i64),
-                                        ::core::option::Option::Some(_e118) => {
-                                            (1i32, ::witbind::rt::as_i64(_e118))
-                                        }
-                                    };
-                                    (
-                                        28i32,
-                                        _v119,
-                                        ::core::mem::MaybeUninit::new((_v120) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseTrailerSectionSize(_e121) => {
-                                    let (_v124, _v125) = match _e121 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e123) => {
-                                            (1i32, ::witbind::rt::as_i32(_e123))
-                                        }
-                                    };
-                                    (
-                                        29i32,
-                                        _v124,
-                                        ::core::mem::MaybeUninit::new((i64::from(_v125)) as u64),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseTrailerSize(_e126) => {
-                                    let FieldSizePayload {
-                                        field_name: _f127,
-                                        field_size: _f128,
-                                    } = _e126;
-                                    let (_v132, _v133, _v134) = match _f127 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e130) => {
-                                            let _vec131 = _e130;
-                                            let _ptr131 = _vec131.as_ptr().cast::<u8>().cast_mut();
-                                            let _len131 = _vec131.len();
-                                            (1i32, _ptr131, _len131)
-                                        }
-                                    };
-                                    let (_v137, _v138) = match _f128 {
-                                        ::core::option::Option::None => (0i32, 0i32),
-                                        ::core::option::Option::Some(_e136) => {
-                                            (1i32, ::witbind::rt::as_i32(_e136))
-                                        }
-                                    };
-                                    (
-                                        30i32,
-                                        _v132,
-                                        ::witbind::rt::ptr_to_p64(_v133),
-                                        (_v134) as *mut u8,
-                                        (_v137) as usize as *mut u8,
-                                        (_v138) as usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseTransferCoding(_e139) => {
-                                    let (_v143, _v144, _v145) = match _e139 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e141) => {
-                                            let _vec142 = _e141;
-                                            let _ptr142 = _vec142.as_ptr().cast::<u8>().cast_mut();
-                                            let _len142 = _vec142.len();
-                                            (1i32, _ptr142, _len142)
-                                        }
-                                    };
-                                    (
-                                        31i32,
-                                        _v143,
-                                        ::witbind::rt::ptr_to_p64(_v144),
-                                        (_v145) as *mut u8,
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseContentCoding(_e146) => {
-                                    let (_v150, _v151, _v152) = match _e146 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e148) => {
-                                            let _vec149 = _e148;
-                                            let _ptr149 = _vec149.as_ptr().cast::<u8>().cast_mut();
-                                            let _len149 = _vec149.len();
-                                            (1i32, _ptr149, _len149)
-                                        }
-                                    };
-                                    (
-                                        32i32,
-                                        _v150,
-                                        ::witbind::rt::ptr_to_p64(_v151),
-                                        (_v152) as *mut u8,
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpResponseTimeout => {
-                                    (
-                                        33i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpUpgradeFailed => {
-                                    (
-                                        34i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::HttpProtocolError => {
-                                    (
-                                        35i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::LoopDetected => {
-                                    (
-                                        36i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::ConfigurationError => {
-                                    (
-                                        37i32,
-                                        0i32,
-                                        ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                                ErrorCode::InternalError(_e158) => {
-                                    let (_v162, _v163, _v164) = match _e158 {
-                                        ::core::option::Option::None => {
-                                            (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
-                                        }
-                                        ::core::option::Option::Some(_e160) => {
-                                            let _vec161 = _e160;
-                                            let _ptr161 = _vec161.as_ptr().cast::<u8>().cast_mut();
-                                            let _len161 = _vec161.len();
-                                            (1i32, _ptr161, _len161)
-                                        }
-                                    };
-                                    (
-                                        38i32,
-                                        _v162,
-                                        ::witbind::rt::ptr_to_p64(_v163),
-                                        (_v164) as *mut u8,
-                                        ::core::ptr::null_mut::<u8>(),
-                                        0usize,
-                                        0i32,
-                                    )
-                                }
-                            };
+                            let (_v165, _v166, _v167, _v168, _v169, _v170, _v171) = _lower_flat_error_code(
+                                &_e3,
+                            );
                             (1i32, _v165, _v166, _v167, _v168, _v169, _v170, _v171)
                         }
                     };
@@ -4864,6 +4230,649 @@ pub mod wasi {
                     alert_id: _v6,
                     alert_message: _v13,
                 }
+            }
+            /// A lent `error-code` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_error_code(
+                value: &ErrorCode,
+            ) -> (
+                i32,
+                i32,
+                ::core::mem::MaybeUninit<u64>,
+                *mut u8,
+                *mut u8,
+                usize,
+                i32,
+            ) {
+                let (_v163, _v164, _v165, _v166, _v167, _v168, _v169) = match value {
+                    ErrorCode::DnsTimeout => {
+                        (
+                            0i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DnsError(_e3) => {
+                        let DnsErrorPayload { rcode: _f4, info_code: _f5 } = _e3;
+                        let (_v9, _v10, _v11) = match _f4 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e7) => {
+                                let _vec8 = _e7;
+                                let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                                let _len8 = _vec8.len();
+                                (1i32, _ptr8, _len8)
+                            }
+                        };
+                        let (_v14, _v15) = match _f5 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e13) => {
+                                (1i32, ::witbind::rt::as_i32(_e13))
+                            }
+                        };
+                        (
+                            1i32,
+                            _v9,
+                            ::witbind::rt::ptr_to_p64(_v10),
+                            (_v11) as *mut u8,
+                            (_v14) as usize as *mut u8,
+                            (_v15) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationNotFound => {
+                        (
+                            2i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationUnavailable => {
+                        (
+                            3i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationIpProhibited => {
+                        (
+                            4i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::DestinationIpUnroutable => {
+                        (
+                            5i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionRefused => {
+                        (
+                            6i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionTerminated => {
+                        (
+                            7i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionTimeout => {
+                        (
+                            8i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionReadTimeout => {
+                        (
+                            9i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionWriteTimeout => {
+                        (
+                            10i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConnectionLimitReached => {
+                        (
+                            11i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsProtocolError => {
+                        (
+                            12i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsCertificateError => {
+                        (
+                            13i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::TlsAlertReceived(_e28) => {
+                        let TlsAlertReceivedPayload {
+                            alert_id: _f29,
+                            alert_message: _f30,
+                        } = _e28;
+                        let (_v33, _v34) = match _f29 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e32) => {
+                                (1i32, ::witbind::rt::as_i32(_e32))
+                            }
+                        };
+                        let (_v38, _v39, _v40) = match _f30 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e36) => {
+                                let _vec37 = _e36;
+                                let _ptr37 = _vec37.as_ptr().cast::<u8>().cast_mut();
+                                let _len37 = _vec37.len();
+                                (1i32, _ptr37, _len37)
+                            }
+                        };
+                        (
+                            14i32,
+                            _v33,
+                            ::core::mem::MaybeUninit::new((i64::from(_v34)) as u64),
+                            (_v38) as usize as *mut u8,
+                            _v39,
+                            _v40,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestDenied => {
+                        (
+                            15i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestLengthRequired => {
+                        (
+                            16i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestBodySize(_e43) => {
+                        let (_v46, _v47) = match _e43 {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e45) => {
+                                (1i32, ::witbind::rt::as_i64(_e45))
+                            }
+                        };
+                        (
+                            17i32,
+                            _v46,
+                            ::core::mem::MaybeUninit::new((_v47) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestMethodInvalid => {
+                        (
+                            18i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestUriInvalid => {
+                        (
+                            19i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestUriTooLong => {
+                        (
+                            20i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestHeaderSectionSize(_e51) => {
+                        let (_v54, _v55) = match _e51 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e53) => {
+                                (1i32, ::witbind::rt::as_i32(_e53))
+                            }
+                        };
+                        (
+                            21i32,
+                            _v54,
+                            ::core::mem::MaybeUninit::new((i64::from(_v55)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestHeaderSize(_e56) => {
+                        let (_v71, _v72, _v73, _v74, _v75, _v76) = match _e56 {
+                            ::core::option::Option::None => {
+                                (
+                                    0i32,
+                                    0i32,
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                    0i32,
+                                )
+                            }
+                            ::core::option::Option::Some(_e58) => {
+                                let FieldSizePayload {
+                                    field_name: _f59,
+                                    field_size: _f60,
+                                } = _e58;
+                                let (_v64, _v65, _v66) = match _f59 {
+                                    ::core::option::Option::None => {
+                                        (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                                    }
+                                    ::core::option::Option::Some(_e62) => {
+                                        let _vec63 = _e62;
+                                        let _ptr63 = _vec63.as_ptr().cast::<u8>().cast_mut();
+                                        let _len63 = _vec63.len();
+                                        (1i32, _ptr63, _len63)
+                                    }
+                                };
+                                let (_v69, _v70) = match _f60 {
+                                    ::core::option::Option::None => (0i32, 0i32),
+                                    ::core::option::Option::Some(_e68) => {
+                                        (1i32, ::witbind::rt::as_i32(_e68))
+                                    }
+                                };
+                                (1i32, _v64, _v65, _v66, _v69, _v70)
+                            }
+                        };
+                        (
+                            22i32,
+                            _v71,
+                            ::core::mem::MaybeUninit::new((i64::from(_v72)) as u64),
+                            _v73,
+                            (_v74) as *mut u8,
+                            (_v75) as usize,
+                            _v76,
+                        )
+                    }
+                    ErrorCode::HttpRequestTrailerSectionSize(_e77) => {
+                        let (_v80, _v81) = match _e77 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e79) => {
+                                (1i32, ::witbind::rt::as_i32(_e79))
+                            }
+                        };
+                        (
+                            23i32,
+                            _v80,
+                            ::core::mem::MaybeUninit::new((i64::from(_v81)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpRequestTrailerSize(_e82) => {
+                        let FieldSizePayload { field_name: _f83, field_size: _f84 } = _e82;
+                        let (_v88, _v89, _v90) = match _f83 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e86) => {
+                                let _vec87 = _e86;
+                                let _ptr87 = _vec87.as_ptr().cast::<u8>().cast_mut();
+                                let _len87 = _vec87.len();
+                                (1i32, _ptr87, _len87)
+                            }
+                        };
+                        let (_v93, _v94) = match _f84 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e92) => {
+                                (1i32, ::witbind::rt::as_i32(_e92))
+                            }
+                        };
+                        (
+                            24i32,
+                            _v88,
+                            ::witbind::rt::ptr_to_p64(_v89),
+                            (_v90) as *mut u8,
+                            (_v93) as usize as *mut u8,
+                            (_v94) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseIncomplete => {
+                        (
+                            25i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseHeaderSectionSize(_e96) => {
+                        let (_v99, _v100) = match _e96 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e98) => {
+                                (1i32, ::witbind::rt::as_i32(_e98))
+                            }
+                        };
+                        (
+                            26i32,
+                            _v99,
+                            ::core::mem::MaybeUninit::new((i64::from(_v100)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseHeaderSize(_e101) => {
+                        let FieldSizePayload { field_name: _f102, field_size: _f103 } = _e101;
+                        let (_v107, _v108, _v109) = match _f102 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e105) => {
+                                let _vec106 = _e105;
+                                let _ptr106 = _vec106.as_ptr().cast::<u8>().cast_mut();
+                                let _len106 = _vec106.len();
+                                (1i32, _ptr106, _len106)
+                            }
+                        };
+                        let (_v112, _v113) = match _f103 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e111) => {
+                                (1i32, ::witbind::rt::as_i32(_e111))
+                            }
+                        };
+                        (
+                            27i32,
+                            _v107,
+                            ::witbind::rt::ptr_to_p64(_v108),
+                            (_v109) as *mut u8,
+                            (_v112) as usize as *mut u8,
+                            (_v113) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseBodySize(_e114) => {
+                        let (_v117, _v118) = match _e114 {
+                            ::core::option::Option::None => (0i32, 0i64),
+                            ::core::option::Option::Some(_e116) => {
+                                (1i32, ::witbind::rt::as_i64(_e116))
+                            }
+                        };
+                        (
+                            28i32,
+                            _v117,
+                            ::core::mem::MaybeUninit::new((_v118) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTrailerSectionSize(_e119) => {
+                        let (_v122, _v123) = match _e119 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e121) => {
+                                (1i32, ::witbind::rt::as_i32(_e121))
+                            }
+                        };
+                        (
+                            29i32,
+                            _v122,
+                            ::core::mem::MaybeUninit::new((i64::from(_v123)) as u64),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTrailerSize(_e124) => {
+                        let FieldSizePayload { field_name: _f125, field_size: _f126 } = _e124;
+                        let (_v130, _v131, _v132) = match _f125 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e128) => {
+                                let _vec129 = _e128;
+                                let _ptr129 = _vec129.as_ptr().cast::<u8>().cast_mut();
+                                let _len129 = _vec129.len();
+                                (1i32, _ptr129, _len129)
+                            }
+                        };
+                        let (_v135, _v136) = match _f126 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e134) => {
+                                (1i32, ::witbind::rt::as_i32(_e134))
+                            }
+                        };
+                        (
+                            30i32,
+                            _v130,
+                            ::witbind::rt::ptr_to_p64(_v131),
+                            (_v132) as *mut u8,
+                            (_v135) as usize as *mut u8,
+                            (_v136) as usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTransferCoding(_e137) => {
+                        let (_v141, _v142, _v143) = match _e137 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e139) => {
+                                let _vec140 = _e139;
+                                let _ptr140 = _vec140.as_ptr().cast::<u8>().cast_mut();
+                                let _len140 = _vec140.len();
+                                (1i32, _ptr140, _len140)
+                            }
+                        };
+                        (
+                            31i32,
+                            _v141,
+                            ::witbind::rt::ptr_to_p64(_v142),
+                            (_v143) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseContentCoding(_e144) => {
+                        let (_v148, _v149, _v150) = match _e144 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e146) => {
+                                let _vec147 = _e146;
+                                let _ptr147 = _vec147.as_ptr().cast::<u8>().cast_mut();
+                                let _len147 = _vec147.len();
+                                (1i32, _ptr147, _len147)
+                            }
+                        };
+                        (
+                            32i32,
+                            _v148,
+                            ::witbind::rt::ptr_to_p64(_v149),
+                            (_v150) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpResponseTimeout => {
+                        (
+                            33i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpUpgradeFailed => {
+                        (
+                            34i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::HttpProtocolError => {
+                        (
+                            35i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::LoopDetected => {
+                        (
+                            36i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::ConfigurationError => {
+                        (
+                            37i32,
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    ErrorCode::InternalError(_e156) => {
+                        let (_v160, _v161, _v162) = match _e156 {
+                            ::core::option::Option::None => {
+                                (0i32, ::core::ptr::null_mut::<u8>(), 0usize)
+                            }
+                            ::core::option::Option::Some(_e158) => {
+                                let _vec159 = _e158;
+                                let _ptr159 = _vec159.as_ptr().cast::<u8>().cast_mut();
+                                let _len159 = _vec159.len();
+                                (1i32, _ptr159, _len159)
+                            }
+                        };
+                        (
+                            38i32,
+                            _v160,
+                            ::witbind::rt::ptr_to_p64(_v161),
+                            (_v162) as *mut u8,
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                };
+                (_v163, _v164, _v165, _v166, _v167, _v168, _v169)
             }
         }
         /// This interface defines a handler of outgoing HTTP Requests. It should be

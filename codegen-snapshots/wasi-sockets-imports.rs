@@ -1550,6 +1550,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
+                #[allow(clippy::needless_borrow)]
                 pub fn start_bind(
                     &self,
                     network: &Network,
@@ -1578,52 +1579,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match local_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let super::network::Ipv4SocketAddress {
-                                port: _f3,
-                                address: _f4,
-                            } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let super::network::Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -1723,6 +1679,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
+                #[allow(clippy::needless_borrow)]
                 pub fn stream(
                     &self,
                     remote_address: ::core::option::Option<IpSocketAddress>,
@@ -1786,52 +1743,7 @@ pub mod wasi {
                                 _v33,
                                 _v34,
                                 _v35,
-                            ) = match _e3 {
-                                IpSocketAddress::Ipv4(_e4) => {
-                                    let super::network::Ipv4SocketAddress {
-                                        port: _f5,
-                                        address: _f6,
-                                    } = _e4;
-                                    let (_t7, _t8, _t9, _t10) = _f6;
-                                    (
-                                        0i32,
-                                        ::witbind::rt::as_i32(_f5),
-                                        ::witbind::rt::as_i32(_t7),
-                                        ::witbind::rt::as_i32(_t8),
-                                        ::witbind::rt::as_i32(_t9),
-                                        ::witbind::rt::as_i32(_t10),
-                                        0i32,
-                                        0i32,
-                                        0i32,
-                                        0i32,
-                                        0i32,
-                                        0i32,
-                                    )
-                                }
-                                IpSocketAddress::Ipv6(_e11) => {
-                                    let super::network::Ipv6SocketAddress {
-                                        port: _f12,
-                                        flow_info: _f13,
-                                        address: _f14,
-                                        scope_id: _f15,
-                                    } = _e11;
-                                    let (_t16, _t17, _t18, _t19, _t20, _t21, _t22, _t23) = _f14;
-                                    (
-                                        1i32,
-                                        ::witbind::rt::as_i32(_f12),
-                                        ::witbind::rt::as_i32(_f13),
-                                        ::witbind::rt::as_i32(_t16),
-                                        ::witbind::rt::as_i32(_t17),
-                                        ::witbind::rt::as_i32(_t18),
-                                        ::witbind::rt::as_i32(_t19),
-                                        ::witbind::rt::as_i32(_t20),
-                                        ::witbind::rt::as_i32(_t21),
-                                        ::witbind::rt::as_i32(_t22),
-                                        ::witbind::rt::as_i32(_t23),
-                                        ::witbind::rt::as_i32(_f15),
-                                    )
-                                }
-                            };
+                            ) = _lower_flat_ip_socket_address(&_e3);
                             (
                                 1i32,
                                 _v24,
@@ -2473,6 +2385,7 @@ pub mod wasi {
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-sendto>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsasendmsg>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=send&sektion=2>
+                #[allow(clippy::needless_borrow)]
                 pub fn send(
                     &self,
                     datagrams: &[OutgoingDatagram],
@@ -2503,88 +2416,7 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e7) => {
                                 unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                match _e7 {
-                                    IpSocketAddress::Ipv4(_e8) => {
-                                        unsafe { *_base2.add(12).cast::<u8>() = 0u8 };
-                                        let super::network::Ipv4SocketAddress {
-                                            port: _f9,
-                                            address: _f10,
-                                        } = _e8;
-                                        unsafe {
-                                            *_base2.add(16).cast::<u16>() = ::witbind::rt::as_i32(_f9)
-                                                as u16
-                                        };
-                                        let (_t11, _t12, _t13, _t14) = _f10;
-                                        unsafe {
-                                            *_base2.add(18).cast::<u8>() = ::witbind::rt::as_i32(_t11)
-                                                as u8
-                                        };
-                                        unsafe {
-                                            *_base2.add(19).cast::<u8>() = ::witbind::rt::as_i32(_t12)
-                                                as u8
-                                        };
-                                        unsafe {
-                                            *_base2.add(20).cast::<u8>() = ::witbind::rt::as_i32(_t13)
-                                                as u8
-                                        };
-                                        unsafe {
-                                            *_base2.add(21).cast::<u8>() = ::witbind::rt::as_i32(_t14)
-                                                as u8
-                                        };
-                                    }
-                                    IpSocketAddress::Ipv6(_e15) => {
-                                        unsafe { *_base2.add(12).cast::<u8>() = 1u8 };
-                                        let super::network::Ipv6SocketAddress {
-                                            port: _f16,
-                                            flow_info: _f17,
-                                            address: _f18,
-                                            scope_id: _f19,
-                                        } = _e15;
-                                        unsafe {
-                                            *_base2.add(16).cast::<u16>() = ::witbind::rt::as_i32(_f16)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f17)
-                                        };
-                                        let (_t20, _t21, _t22, _t23, _t24, _t25, _t26, _t27) = _f18;
-                                        unsafe {
-                                            *_base2.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(28).cast::<u16>() = ::witbind::rt::as_i32(_t22)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(30).cast::<u16>() = ::witbind::rt::as_i32(_t23)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(32).cast::<u16>() = ::witbind::rt::as_i32(_t24)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(34).cast::<u16>() = ::witbind::rt::as_i32(_t25)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(36).cast::<u16>() = ::witbind::rt::as_i32(_t26)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(38).cast::<u16>() = ::witbind::rt::as_i32(_t27)
-                                                as u16
-                                        };
-                                        unsafe {
-                                            *_base2.add(40).cast::<i32>() = ::witbind::rt::as_i32(_f19)
-                                        };
-                                    }
-                                };
+                                unsafe { _lower_ip_socket_address(&_e7, _base2.add(12)) };
                             }
                         };
                     }
@@ -2721,6 +2553,155 @@ pub mod wasi {
                     address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
                     scope_id: _l12 as u32,
                 }
+            }
+            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_ip_socket_address(
+                value: &IpSocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (
+                    _v22,
+                    _v23,
+                    _v24,
+                    _v25,
+                    _v26,
+                    _v27,
+                    _v28,
+                    _v29,
+                    _v30,
+                    _v31,
+                    _v32,
+                    _v33,
+                ) = match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        let super::network::Ipv4SocketAddress {
+                            port: _f3,
+                            address: _f4,
+                        } = _e2;
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        (
+                            0i32,
+                            ::witbind::rt::as_i32(_f3),
+                            ::witbind::rt::as_i32(_t5),
+                            ::witbind::rt::as_i32(_t6),
+                            ::witbind::rt::as_i32(_t7),
+                            ::witbind::rt::as_i32(_t8),
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                        )
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        let super::network::Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        (
+                            1i32,
+                            ::witbind::rt::as_i32(_f10),
+                            ::witbind::rt::as_i32(_f11),
+                            ::witbind::rt::as_i32(_t14),
+                            ::witbind::rt::as_i32(_t15),
+                            ::witbind::rt::as_i32(_t16),
+                            ::witbind::rt::as_i32(_t17),
+                            ::witbind::rt::as_i32(_t18),
+                            ::witbind::rt::as_i32(_t19),
+                            ::witbind::rt::as_i32(_t20),
+                            ::witbind::rt::as_i32(_t21),
+                            ::witbind::rt::as_i32(_f13),
+                        )
+                    }
+                };
+                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+            }
+            /// Lowers a lent `ip-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            unsafe fn _lower_ip_socket_address(value: &IpSocketAddress, ptr: *mut u8) {
+                match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let super::network::Ipv4SocketAddress {
+                            port: _f3,
+                            address: _f4,
+                        } = _e2;
+                        unsafe {
+                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f3) as u16
+                        };
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        unsafe {
+                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
+                        };
+                        unsafe {
+                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
+                        };
+                        unsafe {
+                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
+                        };
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let super::network::Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        unsafe {
+                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f10)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                        };
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        unsafe {
+                            *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t14)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t15)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t16)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t17)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t18)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t19)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                        };
+                    }
+                };
             }
         }
         pub mod udp_create_socket {
@@ -2915,6 +2896,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
+                #[allow(clippy::needless_borrow)]
                 pub fn start_bind(
                     &self,
                     network: &Network,
@@ -2943,52 +2925,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match local_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let super::network::Ipv4SocketAddress {
-                                port: _f3,
-                                address: _f4,
-                            } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let super::network::Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -3090,6 +3027,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
+                #[allow(clippy::needless_borrow)]
                 pub fn start_connect(
                     &self,
                     network: &Network,
@@ -3118,52 +3056,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match remote_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let super::network::Ipv4SocketAddress {
-                                port: _f3,
-                                address: _f4,
-                            } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let super::network::Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&remote_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -4212,6 +4105,71 @@ pub mod wasi {
                     address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
                     scope_id: _l12 as u32,
                 }
+            }
+            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_ip_socket_address(
+                value: &IpSocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (
+                    _v22,
+                    _v23,
+                    _v24,
+                    _v25,
+                    _v26,
+                    _v27,
+                    _v28,
+                    _v29,
+                    _v30,
+                    _v31,
+                    _v32,
+                    _v33,
+                ) = match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        let super::network::Ipv4SocketAddress {
+                            port: _f3,
+                            address: _f4,
+                        } = _e2;
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        (
+                            0i32,
+                            ::witbind::rt::as_i32(_f3),
+                            ::witbind::rt::as_i32(_t5),
+                            ::witbind::rt::as_i32(_t6),
+                            ::witbind::rt::as_i32(_t7),
+                            ::witbind::rt::as_i32(_t8),
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                        )
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        let super::network::Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        (
+                            1i32,
+                            ::witbind::rt::as_i32(_f10),
+                            ::witbind::rt::as_i32(_f11),
+                            ::witbind::rt::as_i32(_t14),
+                            ::witbind::rt::as_i32(_t15),
+                            ::witbind::rt::as_i32(_t16),
+                            ::witbind::rt::as_i32(_t17),
+                            ::witbind::rt::as_i32(_t18),
+                            ::witbind::rt::as_i32(_t19),
+                            ::witbind::rt::as_i32(_t20),
+                            ::witbind::rt::as_i32(_t21),
+                            ::witbind::rt::as_i32(_f13),
+                        )
+                    }
+                };
+                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
             }
         }
         pub mod tcp_create_socket {

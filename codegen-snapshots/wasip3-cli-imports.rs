@@ -5442,6 +5442,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
+                #[allow(clippy::needless_borrow)]
                 pub fn bind(
                     &self,
                     local_address: IpSocketAddress,
@@ -5468,49 +5469,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match local_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -7557,6 +7516,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/bind.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-bind>
                 /// - <https://man.freebsd.org/cgi/man.cgi?query=bind&sektion=2&format=html>
+                #[allow(clippy::needless_borrow)]
                 pub fn bind(
                     &self,
                     local_address: IpSocketAddress,
@@ -7583,49 +7543,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match local_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -7731,6 +7649,7 @@ pub mod wasi {
                 /// - <https://man7.org/linux/man-pages/man2/connect.2.html>
                 /// - <https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-connect>
                 /// - <https://man.freebsd.org/cgi/man.cgi?connect>
+                #[allow(clippy::needless_borrow)]
                 pub fn connect(
                     &self,
                     remote_address: IpSocketAddress,
@@ -7757,49 +7676,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = match remote_address {
-                        IpSocketAddress::Ipv4(_e2) => {
-                            let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
-                            let (_t5, _t6, _t7, _t8) = _f4;
-                            (
-                                0i32,
-                                ::witbind::rt::as_i32(_f3),
-                                ::witbind::rt::as_i32(_t5),
-                                ::witbind::rt::as_i32(_t6),
-                                ::witbind::rt::as_i32(_t7),
-                                ::witbind::rt::as_i32(_t8),
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                                0i32,
-                            )
-                        }
-                        IpSocketAddress::Ipv6(_e9) => {
-                            let Ipv6SocketAddress {
-                                port: _f10,
-                                flow_info: _f11,
-                                address: _f12,
-                                scope_id: _f13,
-                            } = _e9;
-                            let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                            (
-                                1i32,
-                                ::witbind::rt::as_i32(_f10),
-                                ::witbind::rt::as_i32(_f11),
-                                ::witbind::rt::as_i32(_t14),
-                                ::witbind::rt::as_i32(_t15),
-                                ::witbind::rt::as_i32(_t16),
-                                ::witbind::rt::as_i32(_t17),
-                                ::witbind::rt::as_i32(_t18),
-                                ::witbind::rt::as_i32(_t19),
-                                ::witbind::rt::as_i32(_t20),
-                                ::witbind::rt::as_i32(_t21),
-                                ::witbind::rt::as_i32(_f13),
-                            )
-                        }
-                    };
+                    ) = _lower_flat_ip_socket_address(&remote_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -9369,6 +9246,68 @@ pub mod wasi {
                     address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
                     scope_id: _l12 as u32,
                 }
+            }
+            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
+            fn _lower_flat_ip_socket_address(
+                value: &IpSocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (
+                    _v22,
+                    _v23,
+                    _v24,
+                    _v25,
+                    _v26,
+                    _v27,
+                    _v28,
+                    _v29,
+                    _v30,
+                    _v31,
+                    _v32,
+                    _v33,
+                ) = match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        (
+                            0i32,
+                            ::witbind::rt::as_i32(_f3),
+                            ::witbind::rt::as_i32(_t5),
+                            ::witbind::rt::as_i32(_t6),
+                            ::witbind::rt::as_i32(_t7),
+                            ::witbind::rt::as_i32(_t8),
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                        )
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        let Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        (
+                            1i32,
+                            ::witbind::rt::as_i32(_f10),
+                            ::witbind::rt::as_i32(_f11),
+                            ::witbind::rt::as_i32(_t14),
+                            ::witbind::rt::as_i32(_t15),
+                            ::witbind::rt::as_i32(_t16),
+                            ::witbind::rt::as_i32(_t17),
+                            ::witbind::rt::as_i32(_t18),
+                            ::witbind::rt::as_i32(_t19),
+                            ::witbind::rt::as_i32(_t20),
+                            ::witbind::rt::as_i32(_t21),
+                            ::witbind::rt::as_i32(_f13),
+                        )
+                    }
+                };
+                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
             }
         }
         pub mod ip_name_lookup {

@@ -60,7 +60,7 @@ pub(crate) fn expand_async_import_fn(cx: &Cx, func: &Function, scope: Scope) -> 
         None => func.result.is_some().then(|| quote!(-> #result)),
     };
     let returns_self = chain.map(|_| quote!(; self));
-    let allow = fn_allows(cx, func, name, params.len(), false);
+    let allow = fn_allows(cx, func, name, params.len(), Vec::new());
     let docs = docs(&func.docs);
     quote! {
         #docs

@@ -216,7 +216,7 @@ pub(crate) fn trait_fn_signature(
         }
         (_, None) => TokenStream::new(),
     };
-    let allow = fn_allows(cx, func, name, params.len(), false);
+    let allow = fn_allows(cx, func, name, params.len(), Vec::new());
     if cx.is_async(scope, func) {
         return quote! {
             #allow
@@ -446,9 +446,16 @@ fn expand_post_return(
 ) -> TokenStream {
     let sig = cx.resolve.wasm_signature(AbiVariant::GuestExport, func);
     let (params, args) = core_params(&sig.results);
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::PostReturn, args);
-    abi::post_return(cx.resolve, func, &mut bindgen);
-    let body = bindgen.into_body();
+    // Results in memory (always, when they own lists) are freed by our own
+    // walk, with a function per named type (`abi/free.rs`).
+    let body = match (&func.result, sig.retptr, args.as_slice()) {
+        (Some(result), true, [ptr]) => crate::abi::post_return_body(cx, scope, result, ptr),
+        _ => {
+            let mut bindgen = FnBindgen::new(cx, scope, Callee::PostReturn, args);
+            abi::post_return(cx.resolve, func, &mut bindgen);
+            bindgen.into_body()
+        }
+    };
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case, clippy::all)]

@@ -94,9 +94,9 @@ pub(crate) fn expand_import_fn(cx: &Cx, func: &Function, scope: Scope) -> TokenS
         false,
     );
     let value = bindgen.ret.clone();
-    let clones_enums = bindgen.clones_enums;
+    let body_lints = bindgen.body_lints();
     let body = bindgen.into_body();
-    let allow = fn_allows(cx, func, name, params.len(), clones_enums);
+    let allow = fn_allows(cx, func, name, params.len(), body_lints);
     let returns_self = chain.map(|_| quote!(self));
     quote! {
         #docs

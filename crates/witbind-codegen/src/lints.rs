@@ -42,20 +42,17 @@ const STD_TRAIT_METHODS: &[&str] = &[
 ];
 
 /// The allows a function `name` with `params` Rust parameters needs;
-/// `clones_enums` when its body copies enums with `.clone()`.
+/// `body_lints`, what its body's code needs (`FnBindgen::body_lints`).
 pub(crate) fn fn_allows(
     cx: &Cx,
     func: &Function,
     name: &Ident,
     params: usize,
-    clones_enums: bool,
+    body_lints: Vec<TokenStream>,
 ) -> TokenStream {
-    let mut lints = Vec::new();
+    let mut lints = body_lints;
     if params > 7 {
         lints.push(quote!(clippy::too_many_arguments));
-    }
-    if clones_enums {
-        lints.push(quote!(clippy::clone_on_copy));
     }
     if let Some(Type::Id(id)) = &func.result {
         if let TypeDefKind::Result(r) = &cx.resolve.types[*id].kind {

@@ -127,8 +127,10 @@ pub struct World {
     pub minimal_impl: &'static str,
 }
 
-/// The three worlds: `wasi:http/proxy` and `wasi:cli/command` from the
-/// `wasip2` crate's WIT, and `witbind-perf:bench/perf` (`wit/perf`).
+/// The four worlds: `wasi:http/proxy` and `wasi:cli/command` from the
+/// `wasip2` crate's WIT, `witbind-perf:bench/perf` (`wit/perf/perf.wit`)
+/// and `witbind-perf:tree/tree` (`wit/perf/tree.wit`, a deep, wide type
+/// tree).
 pub fn worlds() -> Vec<World> {
     vec![
         World {
@@ -148,6 +150,12 @@ pub fn worlds() -> Vec<World> {
             slug: "perf",
             wit: perf_wit(),
             minimal_impl: PERF_IMPL,
+        },
+        World {
+            id: "witbind-perf:tree/tree",
+            slug: "tree",
+            wit: repo_root().join("wit/perf/tree.wit"),
+            minimal_impl: TREE_IMPL,
         },
     ]
 }
@@ -215,6 +223,32 @@ impl GuestCounter for Counter {
     }
     fn add(&self, n: u64) -> u64 {
         n
+    }
+}
+"#;
+
+/// Every export calls the matching import, so that the guest holds the
+/// code moving a tree in all four directions.
+const TREE_IMPL: &str = r#"use bindings::exports::witbind_perf::tree::api::{Guest, Leaf, Tree, Trunk};
+use bindings::witbind_perf::tree::api;
+
+struct Component;
+
+impl Guest for Component {
+    fn get() -> Tree {
+        api::get()
+    }
+    fn put(t: Tree) {
+        api::put(&t)
+    }
+    fn echo(t: Tree) -> Result<Tree, String> {
+        api::echo(&t)
+    }
+    fn contains(l: Leaf, t: Trunk) -> bool {
+        api::contains(&l, &t)
+    }
+    fn forest(trees: Vec<Tree>) -> Vec<Tree> {
+        api::forest(&trees)
     }
 }
 "#;

@@ -277,13 +277,14 @@ impl FnBindgen<'_, '_> {
     pub(super) fn lower_error_context(&mut self, op: &TokenStream) -> TokenStream {
         let rt = self.rt();
         match &self.callee {
-            super::Callee::Export { async_: false, .. } => {
+            super::Callee::Export { async_: false, .. } | super::Callee::OwnedLowering => {
                 quote!(#rt::async_support::ErrorContext::into_handle(#op) as i32)
             }
             super::Callee::Import { .. }
             | super::Callee::Export { async_: true, .. }
             | super::Callee::PostReturn
-            | super::Callee::Memory => {
+            | super::Callee::Memory
+            | super::Callee::BorrowedLowering => {
                 let op = receiver(op);
                 quote!(#op.handle() as i32)
             }

@@ -79,6 +79,7 @@ impl FnBindgen<'_, '_> {
         ty: TokenStream,
         value: TokenStream,
     ) {
+        self.note_store(ptr, offset.size_wasm32());
         let at = at(ptr, offset);
         // SAFETY: `#ptr` points at memory with room for the value being lowered in canonical layout
         // (a return area or async call memory sized for it, an array allocated for a list, a

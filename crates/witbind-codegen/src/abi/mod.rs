@@ -7,12 +7,14 @@
 //! function body) and the one match over every instruction.
 
 mod call;
+mod free;
 mod lift;
 mod lower;
 mod maps;
 mod memory;
 mod outline;
 
+pub(crate) use free::post_return_body;
 pub(crate) use outline::{expand as expand_outlined, Outlined};
 
 use std::collections::HashMap;
@@ -54,13 +56,23 @@ pub(crate) enum Callee {
     PostReturn,
     /// Code that moves values to or from memory without a call: the
     /// payload functions of streams and futures, the pieces of an async
-    /// import call.
+    /// import call, out-of-line lifting functions.
     Memory,
+    /// An out-of-line lowering function (`outline.rs`) for the results of
+    /// synchronous exports: what it lowers passes to the host.
+    OwnedLowering,
+    /// An out-of-line lowering function for the arguments of synchronous
+    /// imports: what it lowers stays the caller's (lent for the call).
+    BorrowedLowering,
 }
 
 /// A finished block: its statements and the operands it left.
 struct Block {
     body: TokenStream,
+    /// The first store of the block (`outline.rs`).
+    first_store: Option<outline::Store>,
+    /// The function's effects when the block was opened.
+    effects: outline::Effects,
     results: Vec<TokenStream>,
     elem: Ident,
     base: Ident,
@@ -90,6 +102,8 @@ struct OpenBlock {
     stmts: Vec<Stmt>,
     /// A number no other block of the function has.
     serial: usize,
+    first_store: Option<outline::Store>,
+    effects: outline::Effects,
     /// The block is the body of a list's loop.
     in_loop: bool,
     elem: Ident,
@@ -127,6 +141,10 @@ pub(crate) struct FnBindgen<'a, 'b> {
     /// reference or a value alike); the caller then allows
     /// `clippy::clone_on_copy`.
     pub(crate) clones_enums: bool,
+    /// Whether a value was lent to an out-of-line lowering function as
+    /// `&value`, which may already be a reference (`outline.rs`); the
+    /// caller then allows `clippy::needless_borrow`.
+    lends: bool,
     /// Narrow integers widened to the `i32` the ABI works with (loads from
     /// memory, flags' bits): `i32::from(_l4)` → (`_l4`, its type), so that
     /// narrowing them again uses the narrow value instead of a second cast.
@@ -160,12 +178,26 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             static_ret_area: false,
             ret: Vec::new(),
             clones_enums: false,
+            lends: false,
             widened: HashMap::new(),
             marks: HashMap::new(),
             outlining: None,
         };
         bindgen.push_block();
         bindgen
+    }
+
+    /// The lints the generated code needs allowed (see `clones_enums`,
+    /// `lends`).
+    pub(crate) fn body_lints(&self) -> Vec<TokenStream> {
+        let mut lints = Vec::new();
+        if self.clones_enums {
+            lints.push(quote!(clippy::clone_on_copy));
+        }
+        if self.lends {
+            lints.push(quote!(clippy::needless_borrow));
+        }
+        lints
     }
 
     /// The generated statements, with the return area and cleanup list
@@ -295,16 +327,26 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
     /// `NameParam` when a type has two definitions.
     fn lowered_type_path(&self, id: wit_bindgen_core::wit_parser::TypeId) -> TokenStream {
         match self.callee {
-            Callee::Import { .. } => self
-                .cx
-                .names
-                .type_param_path(self.cx.resolve, id, self.scope),
-            Callee::Export { .. } | Callee::PostReturn | Callee::Memory => self.type_path(id),
+            Callee::Import { .. } | Callee::BorrowedLowering => {
+                self.cx
+                    .names
+                    .type_param_path(self.cx.resolve, id, self.scope)
+            }
+            Callee::Export { .. } | Callee::PostReturn | Callee::Memory | Callee::OwnedLowering => {
+                self.type_path(id)
+            }
         }
     }
 
     fn rt(&self) -> TokenStream {
         self.cx.rt.clone()
+    }
+
+    /// Whether a list lowered with (`realloc`) or without a `realloc` is
+    /// handed over: never in out-of-line code lowering import arguments
+    /// (which `wit_bindgen_core::abi::lower_flat` runs with a `realloc`).
+    fn passes_ownership(&self, realloc: bool) -> bool {
+        realloc && !matches!(self.callee, Callee::BorrowedLowering)
     }
 
     /// The core value `op` as the integer type `target`, without a cast
@@ -546,13 +588,16 @@ impl Bindgen for FnBindgen<'_, '_> {
             I::CharFromI32 => results.push(self.lift_char(&ops[0])),
             I::BoolFromI32 => results.push(self.lift_bool(&ops[0])),
             I::ListCanonLower { realloc, .. } => {
-                self.lower_canon_list(&ops[0], realloc.is_some(), false, results)
+                let owned = self.passes_ownership(realloc.is_some());
+                self.lower_canon_list(&ops[0], owned, false, results)
             }
             I::StringLower { realloc } => {
-                self.lower_canon_list(&ops[0], realloc.is_some(), true, results)
+                let owned = self.passes_ownership(realloc.is_some());
+                self.lower_canon_list(&ops[0], owned, true, results)
             }
             I::ListLower { element, realloc } => {
-                self.lower_list(element, &ops[0], realloc.is_some(), results)
+                let owned = self.passes_ownership(realloc.is_some());
+                self.lower_list(element, &ops[0], owned, results)
             }
             I::ListCanonLift { element, .. } => self.lift_canon_list(element, ops, results),
             I::StringLift => self.lift_string(ops, results),
@@ -600,7 +645,10 @@ impl Bindgen for FnBindgen<'_, '_> {
                 ty,
                 results: flat,
                 ..
-            } => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
+            } => match self.outline_lower(*ty, &ops[0], flat, variant.cases.len()) {
+                Some(values) => results.extend(values),
+                None => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
+            },
             I::VariantLift { variant, ty, .. } => {
                 match self.outline_lift(*ty, mark.clone(), variant.cases.len()) {
                     Some(value) => results.push(value),
@@ -652,7 +700,10 @@ impl Bindgen for FnBindgen<'_, '_> {
                 key,
                 value,
                 realloc,
-            } => self.lower_map(key, value, &ops[0], realloc.is_some(), results),
+            } => {
+                let owned = self.passes_ownership(realloc.is_some());
+                self.lower_map(key, value, &ops[0], owned, results)
+            }
             I::MapLift { key, value, ty } => self.lift_map(key, value, *ty, ops, results),
             I::IterMapKey { .. } => {
                 self.mark_loop();
@@ -720,9 +771,12 @@ impl Bindgen for FnBindgen<'_, '_> {
         let [elem, base, key, value] = self.tmps(&["e", "base", "key", "value"]);
         let payload = elem.clone();
         let serial = self.counter;
+        let effects = self.effects();
         self.open.push(OpenBlock {
             stmts: Vec::new(),
             serial,
+            first_store: None,
+            effects,
             in_loop: false,
             elem,
             base,
@@ -743,6 +797,8 @@ impl Bindgen for FnBindgen<'_, '_> {
         let stmts = block.stmts;
         self.finished.push(Block {
             body: quote!(#(#stmts)*),
+            first_store: block.first_store,
+            effects: block.effects,
             results: std::mem::take(operands),
             elem: block.elem,
             base: block.base,

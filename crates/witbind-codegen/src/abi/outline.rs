@@ -1,4 +1,4 @@
-//! Out-of-line lifting: one function per named type read from memory.
+//! Out-of-line lifting and lowering: one function per named type.
 //!
 //! `wit_bindgen_core::abi` lifts a value out of memory by walking its type
 //! and emitting the loads of every field and case inline, at every use: a
@@ -19,18 +19,66 @@
 //! statements from that load on and the variant's case blocks are dropped
 //! for one call at the mark's address. Anything else (a flat value, a
 //! borrowed handle, a type too small to be worth a call) stays inline.
+//!
+//! Lowering a variant ends with the instruction that matches on it, after
+//! the code of its cases (blocks): when the cases had no effect beyond
+//! their own code, the blocks are dropped for a call that returns the
+//! variant's core values (`_lower_flat_name(&value)`, import arguments) or
+//! writes it at the address its cases store the discriminant at
+//! (`_lower_name(&value, ptr)` for import arguments, where lists stay the
+//! caller's; `_lower_owned_name(value, ptr)` for the results of
+//! synchronous exports, handed to the host). Other lowerings (async
+//! exports, which lend their results; stream and future payloads) stay
+//! inline, as do records, which lowering takes apart before their fields.
 
 use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi;
+use wit_bindgen_core::abi::{self, WasmType};
 use wit_bindgen_core::wit_parser::{Type, TypeDefKind, TypeId};
 
-use super::{Callee, FnBindgen};
+use super::{is_simple, strip_borrow, wasm_type, Callee, FnBindgen};
 use crate::context::Cx;
 use crate::ident::snake;
+use crate::info::Forms;
 use crate::names::Scope;
+
+/// What an out-of-line function does with its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Dir {
+    /// Reads a value out of memory: `_lift_name(ptr) -> Name`.
+    Lift,
+    /// Writes a lent value into memory: `_lower_name(&value, ptr)`.
+    LowerLent,
+    /// Writes a value handed over into memory:
+    /// `_lower_owned_name(value, ptr)`.
+    LowerOwned,
+    /// A lent value as core values: `_lower_flat_name(&value) -> (..)`.
+    LowerFlat,
+    /// Frees what a value in memory owns: `_free_name(ptr)` (`free.rs`).
+    Free,
+}
+
+impl Dir {
+    fn prefix(self) -> &'static str {
+        match self {
+            Dir::Lift => "_lift",
+            Dir::LowerLent => "_lower",
+            Dir::LowerOwned => "_lower_owned",
+            Dir::LowerFlat => "_lower_flat",
+            Dir::Free => "_free",
+        }
+    }
+}
+
+/// The first store of a block: its address operand and offset.
+#[derive(Clone)]
+pub(super) struct Store {
+    addr: TokenStream,
+    key: String,
+    offset: usize,
+}
 
 /// Where a lifted value was read from: its first load.
 #[derive(Clone)]
@@ -50,7 +98,7 @@ pub(super) struct Mark {
 /// Effects of the emitted code outside the current block's statements;
 /// code that changed them cannot be dropped.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Effects {
+pub(super) struct Effects {
     decls: usize,
     cleanup: usize,
     cleanup_list: bool,
@@ -64,10 +112,11 @@ const INLINE_COST: usize = 4;
 /// are generated, their bodies generated at the end.
 #[derive(Default)]
 pub(crate) struct Outlined {
-    /// The function of each (module, type).
-    names: HashMap<(Scope, TypeId), Ident>,
-    /// Functions registered but not generated yet.
-    pending: Vec<(Scope, TypeId, Ident)>,
+    /// The function of each (module, type, direction).
+    names: HashMap<(Scope, TypeId, Dir), Ident>,
+    /// Functions registered but not generated yet, with the core types of
+    /// a flat lowering.
+    pending: Vec<(Scope, TypeId, Dir, Ident, Vec<WasmType>)>,
     /// Generated functions, by module and name (a stable order).
     done: BTreeMap<Scope, BTreeMap<String, TokenStream>>,
     /// The lifting cost of each type (see [`Outlined::cost`]).
@@ -75,25 +124,34 @@ pub(crate) struct Outlined {
 }
 
 impl Outlined {
-    /// The name of the function lifting `id` in `scope`, registered on
-    /// first use.
-    fn name(&mut self, cx: &Cx, scope: Scope, id: TypeId) -> Ident {
-        if let Some(name) = self.names.get(&(scope, id)) {
+    /// The name of the function doing `dir` for `id` in `scope`,
+    /// registered on first use (with the core types of a flat lowering).
+    fn name(&mut self, cx: &Cx, scope: Scope, id: TypeId, dir: Dir, flat: &[WasmType]) -> Ident {
+        if let Some(name) = self.names.get(&(scope, id, dir)) {
             return name.clone();
         }
         let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or("value");
-        let mut name = format_ident!("_lift_{}", snake(wit_name).to_string());
-        // Two types of one name (from two interfaces) read in one module.
+        let mut name = format_ident!("{}_{}", dir.prefix(), snake(wit_name).to_string());
+        // Two types of one name (from two interfaces) in one module.
         if self
             .names
             .iter()
-            .any(|((s, _), n)| *s == scope && *n == name)
+            .any(|((s, _, _), n)| *s == scope && *n == name)
         {
             name = format_ident!("{}_{}", name, id.index());
         }
-        self.names.insert((scope, id), name.clone());
-        self.pending.push((scope, id, name.clone()));
+        self.names.insert((scope, id, dir), name.clone());
+        self.pending
+            .push((scope, id, dir, name.clone(), flat.to_vec()));
         name
+    }
+
+    /// The function freeing a `id` in `scope`, when it is worth one.
+    pub(super) fn free_fn(&mut self, cx: &Cx, scope: Scope, id: TypeId) -> Option<Ident> {
+        if self.cost(cx, &Type::Id(id)) <= INLINE_COST {
+            return None;
+        }
+        Some(self.name(cx, scope, id, Dir::Free, &[]))
     }
 
     /// About how many loads lifting `ty` inline takes (saturating).
@@ -130,8 +188,10 @@ impl Outlined {
 pub(crate) fn expand(cx: &Cx) -> Vec<(Scope, TokenStream)> {
     loop {
         let next = cx.outlined.borrow_mut().pending.pop();
-        let Some((scope, id, name)) = next else { break };
-        let function = expand_lift_fn(cx, scope, id, &name);
+        let Some((scope, id, dir, name, flat)) = next else {
+            break;
+        };
+        let function = expand_fn(cx, scope, id, dir, &name, &flat);
         cx.outlined
             .borrow_mut()
             .done
@@ -145,31 +205,130 @@ pub(crate) fn expand(cx: &Cx) -> Vec<(Scope, TokenStream)> {
         .collect()
 }
 
-/// `unsafe fn _lift_name(ptr: *mut u8) -> Name { .. }`.
-fn expand_lift_fn(cx: &Cx, scope: Scope, id: TypeId, name: &Ident) -> TokenStream {
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::Memory, Vec::new());
-    bindgen.outlining = Some(id);
-    let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(ptr), &Type::Id(id));
-    let path = bindgen.type_path(id);
-    let body = bindgen.into_body_returning(value);
+/// The function doing `dir` for type `id`.
+fn expand_fn(
+    cx: &Cx,
+    scope: Scope,
+    id: TypeId,
+    dir: Dir,
+    name: &Ident,
+    flat: &[WasmType],
+) -> TokenStream {
     let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
-    let doc = format!(" Lifts a `{wit_name}` out of canonical ABI memory.");
-    quote! {
-        #[doc = #doc]
-        ///
-        /// # Safety
-        ///
-        /// `ptr` points at a valid value of this type in canonical layout
-        /// (aligned, initialized, cases and discriminants in range), whose
-        /// lists, strings and handles are handed over to the result.
-        unsafe fn #name(ptr: *mut u8) -> #path {
-            #body
+    if dir == Dir::Free {
+        let body =
+            super::free::Freer::new(cx, scope, Some(id)).free(&Type::Id(id), &quote!(ptr), 0);
+        let doc = format!(" Frees what a `{wit_name}` in canonical ABI memory owns.");
+        return quote! {
+            #[doc = #doc]
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            unsafe fn #name(ptr: *mut u8) {
+                #body
+            }
+        };
+    }
+    let callee = match dir {
+        Dir::Free => unreachable!("handled above"),
+        Dir::Lift => Callee::Memory,
+        Dir::LowerOwned => Callee::OwnedLowering,
+        Dir::LowerLent | Dir::LowerFlat => Callee::BorrowedLowering,
+    };
+    let mut bindgen = FnBindgen::new(cx, scope, callee, Vec::new());
+    bindgen.outlining = Some(id);
+    let ty = Type::Id(id);
+    let path = bindgen.type_path(id);
+    let (function, lints) = match dir {
+        Dir::Free => unreachable!("handled above"),
+        Dir::Lift => {
+            let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(ptr), &ty);
+            let lints = bindgen.body_lints();
+            let body = bindgen.into_body_returning(value);
+            let doc = format!(" Lifts a `{wit_name}` out of canonical ABI memory.");
+            let function = quote! {
+                #[doc = #doc]
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a valid value of this type in canonical layout
+                /// (aligned, initialized, cases and discriminants in range), whose
+                /// lists, strings and handles are handed over to the result.
+                unsafe fn #name(ptr: *mut u8) -> #path {
+                    #body
+                }
+            };
+            (function, lints)
         }
+        Dir::LowerLent | Dir::LowerOwned => {
+            let value = quote!(value);
+            abi::lower_to_memory(cx.resolve, &mut bindgen, quote!(ptr), value, &ty);
+            let lints = bindgen.body_lints();
+            let body = bindgen.into_body();
+            let (param, doc, handed) = if dir == Dir::LowerOwned {
+                (
+                    quote!(#path),
+                    format!(" Lowers a `{wit_name}` into canonical ABI memory, handing it over."),
+                    "the receiver now owns what the value's lists and strings point at",
+                )
+            } else {
+                (
+                    quote!(&#path),
+                    format!(" Lowers a lent `{wit_name}` into canonical ABI memory."),
+                    "its lists and strings point into `value`, which must outlive their use",
+                )
+            };
+            let contract = format!(
+                " `ptr` points at writable memory with room for this type in canonical \
+                 layout, aligned for it; {handed}."
+            );
+            let function = quote! {
+                #[doc = #doc]
+                ///
+                /// # Safety
+                ///
+                #[doc = #contract]
+                unsafe fn #name(value: #param, ptr: *mut u8) {
+                    #body
+                }
+            };
+            (function, lints)
+        }
+        Dir::LowerFlat => {
+            let values = abi::lower_flat(cx.resolve, &mut bindgen, quote!(value), &ty);
+            let lints = bindgen.body_lints();
+            let body = bindgen.into_body();
+            let types: Vec<TokenStream> = flat.iter().map(|t| wasm_type(*t)).collect();
+            let (types, values) = match (types.as_slice(), values.as_slice()) {
+                ([ty], [value]) => (ty.clone(), value.clone()),
+                _ => (quote!((#(#types),*)), quote!((#(#values),*))),
+            };
+            let doc = format!(
+                " A lent `{wit_name}` as its core values (its lists and strings point into `value`)."
+            );
+            let function = quote! {
+                #[doc = #doc]
+                fn #name(value: &#path) -> #types {
+                    #body
+                    #values
+                }
+            };
+            (function, lints)
+        }
+    };
+    if lints.is_empty() {
+        function
+    } else {
+        quote!(#[allow(#(#lints),*)] #function)
     }
 }
 
 impl FnBindgen<'_, '_> {
-    fn effects(&self) -> Effects {
+    pub(super) fn effects(&self) -> Effects {
         Effects {
             decls: self.decls.len(),
             cleanup: self.cleanup.len(),
@@ -227,7 +386,7 @@ impl FnBindgen<'_, '_> {
             if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
                 return None;
             }
-            outlined.name(self.cx, self.scope, id)
+            outlined.name(self.cx, self.scope, id, Dir::Lift, &[])
         };
         self.block().stmts.truncate(mark.stmt);
         self.pop_blocks(blocks);
@@ -245,5 +404,111 @@ impl FnBindgen<'_, '_> {
         let value = self.bind_unsafe("v", quote!(#name(#at)));
         self.set_mark(&value, mark);
         Some(value)
+    }
+}
+
+impl FnBindgen<'_, '_> {
+    /// Notes a store at `addr + offset` as its block's first.
+    pub(super) fn note_store(&mut self, addr: &TokenStream, offset: usize) {
+        let block = self.block();
+        if block.first_store.is_none() {
+            block.first_store = Some(Store {
+                key: addr.to_string(),
+                addr: addr.clone(),
+                offset,
+            });
+        }
+    }
+
+    /// A call to the out-of-line lowering function of variant `id`, in
+    /// place of the blocks of its `cases`, for value `op`: its core values
+    /// (`flat`), or none when it is written to memory (`flat` empty).
+    pub(super) fn outline_lower(
+        &mut self,
+        id: TypeId,
+        op: &TokenStream,
+        flat: &[WasmType],
+        cases: usize,
+    ) -> Option<Vec<TokenStream>> {
+        let dir = match (&self.callee, flat.is_empty()) {
+            (Callee::Export { async_: false, .. } | Callee::OwnedLowering, true) => Dir::LowerOwned,
+            (Callee::Import { .. } | Callee::BorrowedLowering, true) => Dir::LowerLent,
+            (Callee::Import { .. } | Callee::BorrowedLowering, false) => Dir::LowerFlat,
+            _ => return None,
+        };
+        if self.outlining == Some(id)
+            || self.finished.len() < cases
+            || cases == 0
+            || self.cx.resolve.types[id].name.is_none()
+            || self.cx.info.of(id).has_borrow_handle
+            || (dir != Dir::LowerOwned && self.cx.forms(id) != Forms::Owned)
+            || !is_simple(&strip_borrow(op))
+        {
+            return None;
+        }
+        let blocks = &self.finished[self.finished.len() - cases..];
+        if blocks[0].effects != self.effects() {
+            return None;
+        }
+        let store = match dir {
+            Dir::LowerFlat => None,
+            _ => {
+                let first = blocks[0].first_store.clone()?;
+                let same = blocks.iter().all(|block| {
+                    block
+                        .first_store
+                        .as_ref()
+                        .is_some_and(|s| s.key == first.key && s.offset == first.offset)
+                });
+                if !same {
+                    return None;
+                }
+                Some(first)
+            }
+        };
+        let name = {
+            let mut outlined = self.cx.outlined.borrow_mut();
+            if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
+                return None;
+            }
+            outlined.name(self.cx, self.scope, id, dir, flat)
+        };
+        self.pop_blocks(cases);
+        let value = if dir == Dir::LowerOwned {
+            op.clone()
+        } else {
+            self.lends = true;
+            quote!(&#op)
+        };
+        let Some(store) = store else {
+            let vars: Vec<TokenStream> = flat
+                .iter()
+                .map(|_| {
+                    let var = self.tmp("v");
+                    quote!(#var)
+                })
+                .collect();
+            let pattern = match vars.as_slice() {
+                [one] => one.clone(),
+                _ => quote!((#(#vars),*)),
+            };
+            self.push(quote!(let #pattern = #name(#value);));
+            return Some(vars);
+        };
+        let addr = &store.addr;
+        let at = match store.offset {
+            0 => quote!(#addr),
+            n => {
+                let n = Literal::usize_unsuffixed(n);
+                quote!(#addr.add(#n))
+            }
+        };
+        // SAFETY: `#at` is where the code this call replaces wrote the value (each case's discriminant
+        // store): memory with room for the type in canonical layout, aligned for it (a return area,
+        // an array allocated for a list, or an indirect arguments area); what the value lends stays
+        // alive as long as the inline code's loans did (the value is the same place): `#name`'s
+        // contract.
+        self.push(quote!(unsafe { #name(#value, #at) };));
+        Some(Vec::new())
     }
 }
