@@ -1264,34 +1264,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v20 = match arg0 {
-                        0 => {
-                            Shape::Named(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        1 => {
-                            let _array18 = arg1;
-                            let _len18 = arg2;
-                            let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
-                            for i in 0.._len18 {
-                                let _base5 = unsafe { _array18.add(i * 24) };
-                                _list18.push(unsafe { _lift_person(_base5) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8)
-                            };
-                            Shape::People(_list18)
-                        }
-                        2 => Shape::Empty,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v20 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
                     let _ret21 = __T::shapes(_v20);
                     let _ptr22 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe { _lower_owned_shape(_ret21, _ptr22) };
@@ -2022,6 +1995,47 @@ pub mod exports {
                             };
                         }
                         _ => {}
+                    }
+                }
+                /// Lifts a `shape` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                unsafe fn _lift_flat_shape(
+                    arg0: i32,
+                    arg1: *mut u8,
+                    arg2: usize,
+                ) -> Shape {
+                    match arg0 {
+                        0 => {
+                            Shape::Named(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        arg1.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        1 => {
+                            let _array18 = arg1;
+                            let _len18 = arg2;
+                            let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
+                            for i in 0.._len18 {
+                                let _base5 = unsafe { _array18.add(i * 24) };
+                                _list18.push(unsafe { _lift_person(_base5) });
+                            }
+                            unsafe {
+                                ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8)
+                            };
+                            Shape::People(_list18)
+                        }
+                        2 => Shape::Empty,
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Lifts a `person` out of canonical ABI memory.

@@ -531,19 +531,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 8],
                     );
-                    let _v5 = match arg0 {
-                        0 => Shape::Circle((arg1) as usize as u32),
-                        1 => {
-                            Shape::Poly(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    arg1.cast::<Point>(),
-                                    arg2,
-                                    arg2,
-                                )
-                            })
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v5 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
                     let _ret6 = __T::paint(
                         _v5,
                         unsafe { Color::_lift(arg3 as u8) },
@@ -602,6 +590,32 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_merge_types_b_cabi;
+                /// Lifts a `shape` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                unsafe fn _lift_flat_shape(
+                    arg0: i32,
+                    arg1: *mut u8,
+                    arg2: usize,
+                ) -> Shape {
+                    match arg0 {
+                        0 => Shape::Circle((arg1) as usize as u32),
+                        1 => {
+                            Shape::Poly(unsafe {
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<Point>(),
+                                    arg2,
+                                    arg2,
+                                )
+                            })
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
+                }
             }
             /// Imported and exported: the export's `entry` is the import's; `holds`,
             /// with a handle, stays apart.

@@ -2665,37 +2665,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _v12 = match arg0 {
-                        0 => {
-                            Shape::Circle(
-                                f64::from_bits(
-                                    (unsafe { (arg1).assume_init() } as i64) as u64,
-                                ),
-                            )
-                        }
-                        1 => {
-                            let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
-                        }
-                        2 => Shape::Empty,
-                        3 => {
-                            let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            Shape::Named(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c8.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c11 = unsafe { (arg1).assume_init() } as i64;
-                            Shape::Big(_c11 as u64)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v12 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
                     let _ret13 = __T::echo_shape(_v12);
                     let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe { _lower_owned_shape(_ret13, _ptr14) };
@@ -2786,42 +2756,7 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _v13 = match arg0 {
-                        0 => {
-                            let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            Mixed::A(_c3 as u8)
-                        }
-                        1 => {
-                            Mixed::B(
-                                f32::from_bits(
-                                    (unsafe { (arg1).assume_init() } as i64) as u32,
-                                ),
-                            )
-                        }
-                        2 => {
-                            let _c7 = unsafe { (arg1).assume_init() } as i64;
-                            Mixed::C(_c7 as u64)
-                        }
-                        3 => {
-                            let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            Mixed::D(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c9.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c12 = f64::from_bits(
-                                (unsafe { (arg1).assume_init() } as i64) as u64,
-                            );
-                            Mixed::E((_c12, (arg2) as u32))
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    };
+                    let _v13 = unsafe { _lift_flat_mixed(arg0, arg1, arg2) };
                     let _ret14 = __T::echo_mixed(_v13);
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
                     unsafe { _lower_owned_mixed(_ret14, _ptr15) };
@@ -3513,6 +3448,99 @@ pub mod exports {
                         let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
                         let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
                         unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    }
+                }
+                /// Lifts a `mixed` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                unsafe fn _lift_flat_mixed(
+                    arg0: i32,
+                    arg1: ::core::mem::MaybeUninit<u64>,
+                    arg2: usize,
+                ) -> Mixed {
+                    match arg0 {
+                        0 => {
+                            let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                            Mixed::A(_c3 as u8)
+                        }
+                        1 => {
+                            Mixed::B(
+                                f32::from_bits(
+                                    (unsafe { (arg1).assume_init() } as i64) as u32,
+                                ),
+                            )
+                        }
+                        2 => {
+                            let _c7 = unsafe { (arg1).assume_init() } as i64;
+                            Mixed::C(_c7 as u64)
+                        }
+                        3 => {
+                            let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                            Mixed::D(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _c9.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        4 => {
+                            let _c12 = f64::from_bits(
+                                (unsafe { (arg1).assume_init() } as i64) as u64,
+                            );
+                            Mixed::E((_c12, (arg2) as u32))
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                    }
+                }
+                /// Lifts a `shape` out of its core values.
+                ///
+                /// # Safety
+                ///
+                /// The arguments are the canonical ABI lowering of a valid value of this
+                /// type (cases and discriminants in range), whose lists, strings and
+                /// handles are handed over to the result.
+                unsafe fn _lift_flat_shape(
+                    arg0: i32,
+                    arg1: ::core::mem::MaybeUninit<u64>,
+                    arg2: usize,
+                ) -> Shape {
+                    match arg0 {
+                        0 => {
+                            Shape::Circle(
+                                f64::from_bits(
+                                    (unsafe { (arg1).assume_init() } as i64) as u64,
+                                ),
+                            )
+                        }
+                        1 => {
+                            let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                            Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
+                        }
+                        2 => Shape::Empty,
+                        3 => {
+                            let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                            Shape::Named(unsafe {
+                                ::witbind::rt::string_lift(
+                                    ::witbind::rt::Vec::from_raw_parts(
+                                        _c8.cast::<u8>(),
+                                        arg2,
+                                        arg2,
+                                    ),
+                                )
+                            })
+                        }
+                        4 => {
+                            let _c11 = unsafe { (arg1).assume_init() } as i64;
+                            Shape::Big(_c11 as u64)
+                        }
+                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
                     }
                 }
                 /// Lifts a `shape` out of canonical ABI memory.

@@ -94,6 +94,7 @@ mod named_imports;
 mod options_runtime;
 mod p3;
 mod roundtrip;
+mod type_tree;
 mod value_fuzz;
 
 /// `import primary: store; import secondary: store;`: each name is its own

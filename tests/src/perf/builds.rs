@@ -129,8 +129,8 @@ pub struct World {
 
 /// The four worlds: `wasi:http/proxy` and `wasi:cli/command` from the
 /// `wasip2` crate's WIT, `witbind-perf:bench/perf` (`wit/perf/perf.wit`)
-/// and `witbind-perf:tree/tree` (`wit/perf/tree.wit`, a deep, wide type
-/// tree).
+/// and `witbind-fixtures:type-tree/tree` (`wit/fixtures/type-tree.wit`, a
+/// deep, wide type tree).
 pub fn worlds() -> Vec<World> {
     vec![
         World {
@@ -152,9 +152,9 @@ pub fn worlds() -> Vec<World> {
             minimal_impl: PERF_IMPL,
         },
         World {
-            id: "witbind-perf:tree/tree",
+            id: "witbind-fixtures:type-tree/tree",
             slug: "tree",
-            wit: repo_root().join("wit/perf/tree.wit"),
+            wit: repo_root().join("wit/fixtures/type-tree.wit"),
             minimal_impl: TREE_IMPL,
         },
     ]
@@ -229,8 +229,8 @@ impl GuestCounter for Counter {
 
 /// Every export calls the matching import, so that the guest holds the
 /// code moving a tree in all four directions.
-const TREE_IMPL: &str = r#"use bindings::exports::witbind_perf::tree::api::{Guest, Leaf, Tree, Trunk};
-use bindings::witbind_perf::tree::api;
+const TREE_IMPL: &str = r#"use bindings::exports::witbind_fixtures::type_tree::api::{Guest, Leaf, Tree, Trunk};
+use bindings::witbind_fixtures::type_tree::api;
 
 struct Component;
 

@@ -11,7 +11,7 @@
 //!
 //! `WITBIND_VALUE_FUZZ_SEED` and `WITBIND_VALUE_FUZZ_WORLDS` (default 20
 //! worlds of 10 functions) change the run, e.g. for a longer one:
-//! `WITBIND_VALUE_FUZZ_SEED=7 WITBIND_VALUE_FUZZ_WORLDS=200 cargo test -p
+//! `WITBIND_VALUE_FUZZ_SEED=7 WITBIND_VALUE_FUZZ_WORLDS=100 cargo test -p
 //! witbind-tests --test runtime value_fuzz`.
 
 use std::fmt::Write as _;

@@ -284,7 +284,8 @@ impl FnBindgen<'_, '_> {
             | super::Callee::Export { async_: true, .. }
             | super::Callee::PostReturn
             | super::Callee::Memory
-            | super::Callee::BorrowedLowering => {
+            | super::Callee::BorrowedLowering
+            | super::Callee::LiftFlat => {
                 let op = receiver(op);
                 quote!(#op.handle() as i32)
             }

@@ -64,6 +64,10 @@ pub(crate) enum Callee {
     /// An out-of-line lowering function for the arguments of synchronous
     /// imports: what it lowers stays the caller's (lent for the call).
     BorrowedLowering,
+    /// An out-of-line function lifting a value from its core values (the
+    /// arguments of a synchronous export), run as an export of one
+    /// parameter whose "call" returns the lifted argument.
+    LiftFlat,
 }
 
 /// A finished block: its statements and the operands it left.
@@ -153,6 +157,11 @@ pub(crate) struct FnBindgen<'a, 'b> {
     marks: HashMap<String, outline::Mark>,
     /// The type whose out-of-line lifting function this is.
     outlining: Option<wit_bindgen_core::wit_parser::TypeId>,
+    /// Runs of core values in order (the arguments, the results of one
+    /// `Bitcasts`), with the block they were made in (`outline.rs`).
+    runs: Vec<(usize, Vec<TokenStream>)>,
+    /// Where each core value is in `runs` (latest last).
+    run_positions: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl<'a, 'b> FnBindgen<'a, 'b> {
@@ -182,6 +191,8 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             widened: HashMap::new(),
             marks: HashMap::new(),
             outlining: None,
+            runs: Vec::new(),
+            run_positions: HashMap::new(),
         };
         bindgen.push_block();
         bindgen
@@ -332,9 +343,11 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
                     .names
                     .type_param_path(self.cx.resolve, id, self.scope)
             }
-            Callee::Export { .. } | Callee::PostReturn | Callee::Memory | Callee::OwnedLowering => {
-                self.type_path(id)
-            }
+            Callee::Export { .. }
+            | Callee::PostReturn
+            | Callee::Memory
+            | Callee::OwnedLowering
+            | Callee::LiftFlat => self.type_path(id),
         }
     }
 
@@ -508,7 +521,11 @@ impl Bindgen for FnBindgen<'_, '_> {
             _ => None,
         };
         match inst {
-            I::GetArg { nth } => results.push(self.params[*nth].clone()),
+            I::GetArg { nth } => {
+                let arg = self.params[*nth].clone();
+                self.note_arg(*nth, &arg);
+                results.push(arg);
+            }
             I::I32Const { val } => {
                 let val = Literal::i32_suffixed(*val);
                 results.push(quote!(#val));
@@ -525,6 +542,7 @@ impl Bindgen for FnBindgen<'_, '_> {
                         value
                     });
                 }
+                self.note_run(results);
             }
             I::ConstZero { tys } => results.extend(tys.iter().map(|ty| memory::zero(*ty))),
             I::I32Load { offset } => results.push(self.load(&ops[0], *offset, quote!(i32))),
@@ -650,7 +668,12 @@ impl Bindgen for FnBindgen<'_, '_> {
                 None => self.lower_variant(variant, *ty, &ops[0], flat.len(), results),
             },
             I::VariantLift { variant, ty, .. } => {
-                match self.outline_lift(*ty, mark.clone(), variant.cases.len()) {
+                let cases = variant.cases.len();
+                let outlined = match &mark {
+                    Some(_) => self.outline_lift(*ty, mark.clone(), cases),
+                    None => self.outline_lift_flat(*ty, &ops[0], cases),
+                };
+                match outlined {
                     Some(value) => results.push(value),
                     None => self.lift_variant(variant, *ty, &ops[0], results),
                 }
@@ -674,11 +697,15 @@ impl Bindgen for FnBindgen<'_, '_> {
                 let ret = self.call_wasm(name, &sig.params, &sig.results, ops);
                 results.extend(ret);
             }
+            I::CallInterface { .. } if matches!(self.callee, Callee::LiftFlat) => {
+                self.ret = vec![ops[0].clone()];
+            }
             I::CallInterface { func, .. } => {
                 if let Some(ret) = self.call_interface(func, ops) {
                     results.push(ret);
                 }
             }
+            I::Return { .. } if matches!(self.callee, Callee::LiftFlat) => {}
             I::Return { amt, .. } => self.return_values(&ops[..*amt]),
             I::Malloc { size, align, .. } => {
                 let ptr = self.malloc(size.size_wasm32(), align.align_wasm32());

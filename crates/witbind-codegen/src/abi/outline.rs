@@ -35,8 +35,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi::{self, WasmType};
-use wit_bindgen_core::wit_parser::{Type, TypeDefKind, TypeId};
+use wit_bindgen_core::abi::{self, AbiVariant, LiftLower, WasmType};
+use wit_bindgen_core::wit_parser::{Function, FunctionKind, Param, Type, TypeDefKind, TypeId};
 
 use super::{is_simple, strip_borrow, wasm_type, Callee, FnBindgen};
 use crate::context::Cx;
@@ -58,6 +58,9 @@ enum Dir {
     LowerFlat,
     /// Frees what a value in memory owns: `_free_name(ptr)` (`free.rs`).
     Free,
+    /// Reads a value out of its core values (an export's arguments):
+    /// `_lift_flat_name(arg0, ..) -> Name`.
+    LiftFlat,
 }
 
 impl Dir {
@@ -68,6 +71,7 @@ impl Dir {
             Dir::LowerOwned => "_lower_owned",
             Dir::LowerFlat => "_lower_flat",
             Dir::Free => "_free",
+            Dir::LiftFlat => "_lift_flat",
         }
     }
 }
@@ -233,8 +237,11 @@ fn expand_fn(
             }
         };
     }
+    if dir == Dir::LiftFlat {
+        return expand_lift_flat_fn(cx, scope, id, name, flat);
+    }
     let callee = match dir {
-        Dir::Free => unreachable!("handled above"),
+        Dir::Free | Dir::LiftFlat => unreachable!("handled above"),
         Dir::Lift => Callee::Memory,
         Dir::LowerOwned => Callee::OwnedLowering,
         Dir::LowerLent | Dir::LowerFlat => Callee::BorrowedLowering,
@@ -244,7 +251,7 @@ fn expand_fn(
     let ty = Type::Id(id);
     let path = bindgen.type_path(id);
     let (function, lints) = match dir {
-        Dir::Free => unreachable!("handled above"),
+        Dir::Free | Dir::LiftFlat => unreachable!("handled above"),
         Dir::Lift => {
             let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(ptr), &ty);
             let lints = bindgen.body_lints();
@@ -510,5 +517,148 @@ impl FnBindgen<'_, '_> {
         // contract.
         self.push(quote!(unsafe { #name(#value, #at) };));
         Some(Vec::new())
+    }
+}
+
+/// `unsafe fn _lift_flat_name(arg0: .., ..) -> Name`: the lifting of an
+/// export's one argument of type `id`, from its core values.
+fn expand_lift_flat_fn(
+    cx: &Cx,
+    scope: Scope,
+    id: TypeId,
+    name: &Ident,
+    flat: &[WasmType],
+) -> TokenStream {
+    let (params, args) = super::core_params(flat);
+    let mut bindgen = FnBindgen::new(cx, scope, Callee::LiftFlat, args);
+    bindgen.outlining = Some(id);
+    let func = Function {
+        name: "lift".to_string(),
+        kind: FunctionKind::Freestanding,
+        params: vec![Param {
+            name: "value".to_string(),
+            ty: Type::Id(id),
+            span: Default::default(),
+        }],
+        result: None,
+        docs: Default::default(),
+        stability: Default::default(),
+        span: Default::default(),
+        external_id: None,
+    };
+    abi::call(
+        cx.resolve,
+        AbiVariant::GuestExport,
+        LiftLower::LiftArgsLowerResults,
+        &func,
+        &mut bindgen,
+        false,
+    );
+    let value = std::mem::take(&mut bindgen.ret);
+    let path = bindgen.type_path(id);
+    let mut lints = bindgen.body_lints();
+    if params.len() > 7 {
+        lints.push(quote!(clippy::too_many_arguments));
+    }
+    let body = bindgen.into_body_returning(quote!(#(#value)*));
+    let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
+    let doc = format!(" Lifts a `{wit_name}` out of its core values.");
+    let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        ///
+        /// The arguments are the canonical ABI lowering of a valid value of this
+        /// type (cases and discriminants in range), whose lists, strings and
+        /// handles are handed over to the result.
+        #allow
+        unsafe fn #name(#(#params),*) -> #path {
+            #body
+        }
+    }
+}
+
+impl FnBindgen<'_, '_> {
+    /// Notes argument `nth` as core value `nth` of the arguments' run.
+    pub(super) fn note_arg(&mut self, nth: usize, arg: &TokenStream) {
+        let serial = self.open.first().map_or(0, |block| block.serial);
+        if self.runs.is_empty() {
+            self.runs.push((serial, Vec::new()));
+        }
+        let args = &mut self.runs[0].1;
+        if args.len() <= nth {
+            args.resize(nth + 1, TokenStream::new());
+        }
+        args[nth] = arg.clone();
+        self.run_positions
+            .entry(arg.to_string())
+            .or_default()
+            .push((0, nth));
+    }
+
+    /// Notes `values` (the results of one `Bitcasts`) as a run.
+    pub(super) fn note_run(&mut self, values: &[TokenStream]) {
+        if self.runs.is_empty() {
+            // Not lifting arguments: runs only matter after `GetArg`s.
+            return;
+        }
+        let serial = self.block().serial;
+        let run = self.runs.len();
+        for (i, value) in values.iter().enumerate() {
+            self.run_positions
+                .entry(value.to_string())
+                .or_default()
+                .push((run, i));
+        }
+        self.runs.push((serial, values.to_vec()));
+    }
+
+    /// A call to the out-of-line function lifting variant `id` from its
+    /// core values, in place of the blocks of its `cases`: `discriminant`
+    /// and the core values after it in the latest run that holds it and
+    /// was made in a block still open (the values the cases read, which
+    /// `wit_bindgen_core` takes from the same run).
+    pub(super) fn outline_lift_flat(
+        &mut self,
+        id: TypeId,
+        discriminant: &TokenStream,
+        cases: usize,
+    ) -> Option<TokenStream> {
+        if self.runs.is_empty()
+            || self.outlining == Some(id)
+            || cases == 0
+            || self.finished.len() < cases
+            || self.cx.resolve.types[id].name.is_none()
+            || self.cx.info.of(id).has_borrow_handle
+        {
+            return None;
+        }
+        let blocks = &self.finished[self.finished.len() - cases..];
+        if blocks[0].effects != self.effects() {
+            return None;
+        }
+        let flat = abi::flat_types(self.cx.resolve, &Type::Id(id), None)?;
+        let open: Vec<usize> = self.open.iter().map(|block| block.serial).collect();
+        let (run, at) = self
+            .run_positions
+            .get(&discriminant.to_string())?
+            .iter()
+            .rev()
+            .copied()
+            .find(|(run, _)| open.contains(&self.runs[*run].0))?;
+        let values = self.runs[run].1.get(at..at + flat.len())?.to_vec();
+        let name = {
+            let mut outlined = self.cx.outlined.borrow_mut();
+            if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
+                return None;
+            }
+            outlined.name(self.cx, self.scope, id, Dir::LiftFlat, &flat)
+        };
+        self.pop_blocks(cases);
+        // SAFETY: the arguments are the core values of this variant as the host lowered them (the
+        // export's arguments, or a case of an enclosing variant cast back to its types), which is
+        // `#name`'s contract; the code this call replaces lifted the same values.
+        Some(self.bind_unsafe("v", quote!(#name(#(#values),*))))
     }
 }
