@@ -10,7 +10,8 @@
 //! types        how a WIT type is spelled in Rust at a given place
 //! typedefs     records, variants, enums, flags, aliases
 //! resources    imported and exported resources
-//! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call)
+//! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call),
+//!              one out-of-line function per named type (abi/outline, abi/free)
 //! imports      safe wrappers around the core wasm imports
 //! async_imports `async func` imports through the runtime's `AsyncImport`
 //! exports      Guest traits and the shims that call them
