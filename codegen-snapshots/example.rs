@@ -364,7 +364,7 @@ pub mod example {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+            pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {

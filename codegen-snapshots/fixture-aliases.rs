@@ -195,7 +195,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
+            pub(crate) unsafe fn _lift_trip(ptr: *mut u8) -> Trip {
                 let _l2 = unsafe { *ptr.cast::<f64>() };
                 let _l3 = unsafe { *ptr.add(8).cast::<f64>() };
                 let _l4 = unsafe { *ptr.add(16).cast::<*mut u8>() };

@@ -705,6 +705,76 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `event` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(4).cast::<i32>() };
+                        Event::Started(_l4 as u32)
+                    }
+                    1 => {
+                        let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
+                        Event::Data(unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6.cast::<u8>(),
+                                _l7,
+                                _l7,
+                            )
+                        })
+                    }
+                    2 => Event::Done,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `named` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_named(ptr: *mut u8) -> Named {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array11 = _l5;
+                let _len11 = _l6;
+                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                for i in 0.._len11 {
+                    let _base7 = unsafe { _array11.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list11
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                Named {
+                    name: _string4,
+                    tags: _list11,
+                }
+            }
         }
         /// Implemented by the host.
         pub mod host {
@@ -1579,7 +1649,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.add(8).cast::<*mut u8>() = _array7 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Named {
-                    unsafe { _lift_named(ptr) }
+                    unsafe { super::types::_lift_named(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -1693,7 +1763,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.add(8).cast::<*mut u8>() = _array7 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Named {
-                    unsafe { _lift_named(ptr) }
+                    unsafe { super::types::_lift_named(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -2274,7 +2344,7 @@ pub mod witbind_fixtures {
                     };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Event {
-                    unsafe { _lift_event(ptr) }
+                    unsafe { super::types::_lift_event(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -2399,76 +2469,6 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
-            /// Lifts a `event` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_event(ptr: *mut u8) -> Event {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<i32>() };
-                        Event::Started(_l4 as u32)
-                    }
-                    1 => {
-                        let _l6 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l7 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Event::Data(unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6.cast::<u8>(),
-                                _l7,
-                                _l7,
-                            )
-                        })
-                    }
-                    2 => Event::Done,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `named` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_named(ptr: *mut u8) -> Named {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                Named {
-                    name: _string4,
-                    tags: _list11,
-                }
-            }
         }
     }
 }

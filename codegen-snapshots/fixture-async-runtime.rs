@@ -86,6 +86,49 @@ pub mod witbind_fixtures {
                 pub name: ::witbind::rt::String,
                 pub tags: ::witbind::rt::Vec<::witbind::rt::String>,
             }
+            /// Lifts a `item` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_item(ptr: *mut u8) -> Item {
+                let _l2 = unsafe { *ptr.cast::<i32>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+                let _string5 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                    )
+                };
+                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _array12 = _l6;
+                let _len12 = _l7;
+                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
+                for i in 0.._len12 {
+                    let _base8 = unsafe { _array12.add(i * 8) };
+                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
+                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
+                    _list12
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l9.cast::<u8>(),
+                                    _l10,
+                                    _l10,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
+                Item {
+                    id: _l2 as u32,
+                    name: _string5,
+                    tags: _list12,
+                }
+            }
         }
         /// Implemented by the test host.
         pub mod host {
@@ -512,7 +555,7 @@ pub mod witbind_fixtures {
                     unsafe { *ptr.add(12).cast::<*mut u8>() = _array8 };
                 }
                 unsafe fn lift(ptr: *mut u8) -> Item {
-                    unsafe { _lift_item(ptr) }
+                    unsafe { super::types::_lift_item(ptr) }
                 }
                 #[allow(unused_variables)]
                 unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -730,49 +773,6 @@ pub mod witbind_fixtures {
                     > = &VTABLE;
                 }
             };
-            /// Lifts a `item` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_item(ptr: *mut u8) -> Item {
-                let _l2 = unsafe { *ptr.cast::<i32>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-                let _string5 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                };
-                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-                let _array12 = _l6;
-                let _len12 = _l7;
-                let mut _list12 = ::witbind::rt::Vec::with_capacity(_len12);
-                for i in 0.._len12 {
-                    let _base8 = unsafe { _array12.add(i * 8) };
-                    let _l9 = unsafe { *_base8.cast::<*mut u8>() };
-                    let _l10 = unsafe { *_base8.add(4).cast::<usize>() };
-                    _list12
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l9.cast::<u8>(),
-                                    _l10,
-                                    _l10,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array12, _len12 * 8, 4) };
-                Item {
-                    id: _l2 as u32,
-                    name: _string5,
-                    tags: _list12,
-                }
-            }
         }
     }
 }

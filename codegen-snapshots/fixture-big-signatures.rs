@@ -616,7 +616,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_seventeen(ptr: *mut u8) -> Seventeen {
+            pub(crate) unsafe fn _lift_seventeen(ptr: *mut u8) -> Seventeen {
                 let _l2 = unsafe { *ptr.cast::<i32>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
                 let _l4 = unsafe { *ptr.add(8).cast::<i32>() };

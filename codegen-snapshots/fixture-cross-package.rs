@@ -14,7 +14,11 @@ pub fn first_thing() -> ::core::option::Option<Thing> {
     let _l3 = unsafe { *_ptr2.cast::<u8>() };
     match _l3 {
         0 => ::core::option::Option::None,
-        1 => ::core::option::Option::Some(unsafe { _lift_thing(_ptr2.add(8)) }),
+        1 => {
+            ::core::option::Option::Some(unsafe {
+                witbind_deps::types::things::_lift_thing(_ptr2.add(8))
+            })
+        }
         _ => unsafe { ::witbind::rt::invalid_discriminant() }
     }
 }
@@ -24,36 +28,6 @@ pub fn count_things() -> u32 {
     ::witbind::rt::wit_import!("$root", "count-things", (), i32);
     let _ret2 = unsafe { _wit_import() };
     _ret2 as u32
-}
-/// Lifts a `thing` out of canonical ABI memory.
-///
-/// # Safety
-///
-/// `ptr` points at a valid value of this type in canonical layout
-/// (aligned, initialized, cases and discriminants in range), whose
-/// lists, strings and handles are handed over to the result.
-#[rustfmt::skip]
-unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
-    let _l2 = unsafe { *ptr.cast::<i64>() };
-    let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-    let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-    let _string5 = unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-        )
-    };
-    let _l6 = unsafe { *ptr.add(16).cast::<i64>() };
-    let _l7 = unsafe { *ptr.add(24).cast::<i64>() };
-    let _l8 = unsafe { *ptr.add(32).cast::<u8>() };
-    Thing {
-        id: _l2 as u64,
-        name: _string5,
-        created: witbind_deps::base::types::Stamp {
-            by: _l6 as u64,
-            at: _l7 as u64,
-        },
-        level: unsafe { witbind_deps::pre::preview::Level::_lift(_l8) },
-    }
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -259,7 +233,7 @@ pub mod witbind_deps {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
+            pub(crate) unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
                 let _l2 = unsafe { *ptr.cast::<i64>() };
                 let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
                 let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
@@ -337,39 +311,6 @@ pub mod witbind_fixtures {
                 };
                 unsafe { _lift_wrapper(_ptr9) }
             }
-            /// Lifts a `thing` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_thing(ptr: *mut u8) -> Thing {
-                let _l2 = unsafe { *ptr.cast::<i64>() };
-                let _l3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l4 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _string5 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-                    )
-                };
-                let _l6 = unsafe { *ptr.add(16).cast::<i64>() };
-                let _l7 = unsafe { *ptr.add(24).cast::<i64>() };
-                let _l8 = unsafe { *ptr.add(32).cast::<u8>() };
-                Thing {
-                    id: _l2 as u64,
-                    name: _string5,
-                    created: Stamp {
-                        by: _l6 as u64,
-                        at: _l7 as u64,
-                    },
-                    level: unsafe {
-                        super::super::super::witbind_deps::pre::preview::Level::_lift(
-                            _l8,
-                        )
-                    },
-                }
-            }
             /// Lifts a `wrapper` out of canonical ABI memory.
             ///
             /// # Safety
@@ -377,8 +318,10 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_wrapper(ptr: *mut u8) -> Wrapper {
-                let _v9 = unsafe { _lift_thing(ptr) };
+            pub(crate) unsafe fn _lift_wrapper(ptr: *mut u8) -> Wrapper {
+                let _v9 = unsafe {
+                    super::super::super::witbind_deps::types::things::_lift_thing(ptr)
+                };
                 let _l10 = unsafe { *ptr.add(40).cast::<i64>() };
                 let _l11 = unsafe { *ptr.add(48).cast::<i64>() };
                 let _l12 = unsafe { *ptr.add(56).cast::<i64>() };

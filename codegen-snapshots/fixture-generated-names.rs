@@ -22,7 +22,7 @@ pub fn i(t: &T) -> Ret {
     };
     let _ptr9 = _ret_area.0.as_mut_ptr().cast::<u8>();
     unsafe { _wit_import(_v6, _v7, _v8, _ptr9) };
-    unsafe { _lift_ret(_ptr9) }
+    unsafe { witbind_fixtures::generated_names::t::_lift_ret(_ptr9) }
 }
 /// The functions this world exports, implemented by the type
 /// given to `export!`.
@@ -358,100 +358,8 @@ pub(crate) use __export_generated_names_impl as export;
 /// used again.
 #[rustfmt::skip]
 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-unsafe fn _free_ret(ptr: *mut u8) {
-    unsafe { _free_ret_3(ptr) };
-}
-/// Frees what a `ret` in canonical ABI memory owns.
-///
-/// # Safety
-///
-/// `ptr` points at a value of this type that our lowering wrote and the
-/// receiver has copied; its lists and strings are freed and must not be
-/// used again.
-#[rustfmt::skip]
-#[allow(clippy::collapsible_if, clippy::collapsible_match)]
-unsafe fn _free_ret_3(ptr: *mut u8) {
-    let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-    let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
-    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-    let _base3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-    let _len4 = unsafe { *ptr.add(16).cast::<usize>() };
-    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
-    if unsafe { *ptr.add(20).cast::<u8>() } == 1 {
-        if unsafe { *ptr.add(24).cast::<u8>() } == 1 {
-            let _base6 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-            let _len7 = unsafe { *ptr.add(32).cast::<usize>() };
-            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
-        }
-    }
-}
-/// Lifts a `ret` out of canonical ABI memory.
-///
-/// # Safety
-///
-/// `ptr` points at a valid value of this type in canonical layout
-/// (aligned, initialized, cases and discriminants in range), whose
-/// lists, strings and handles are handed over to the result.
-#[rustfmt::skip]
-unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
-    let _l2 = unsafe { *ptr.cast::<i32>() };
-    let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-    let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
-    let _string5 = unsafe {
-        ::witbind::rt::string_lift(
-            ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
-        )
-    };
-    let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-    let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
-    let _list8 = unsafe {
-        ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
-    };
-    let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
-    let _v21 = match _l9 {
-        0 => ::core::option::Option::None,
-        1 => {
-            let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
-            ::core::option::Option::Some(
-                match _l12 {
-                    0 => {
-                        let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
-                        T::A(_l14 as u32)
-                    }
-                    1 => {
-                        let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
-                        let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
-                        T::B(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l16.cast::<u8>(),
-                                    _l17,
-                                    _l17,
-                                ),
-                            )
-                        })
-                    }
-                    2 => T::Ret,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                },
-            )
-        }
-        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-    };
-    let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
-    let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
-    let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
-    let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
-    Ret {
-        ptr: _l2 as u32,
-        len: _string5,
-        result: _list8,
-        handle: _v21,
-        i: _l22 as u64,
-        arg0: _l23,
-        rt: ::witbind::rt::bool_lift(_l24),
-        rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
-    }
+pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
+    unsafe { witbind_fixtures::generated_names::t::_free_ret(ptr) };
 }
 #[rustfmt::skip]
 #[allow(dead_code, clippy::module_inception, clippy::type_complexity)]
@@ -1028,6 +936,96 @@ pub mod witbind_fixtures {
                     }
                     2 => T::Ret,
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Frees what a `ret` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
+                let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _base3 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _len4 = unsafe { *ptr.add(16).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+                if unsafe { *ptr.add(20).cast::<u8>() } == 1 {
+                    if unsafe { *ptr.add(24).cast::<u8>() } == 1 {
+                        let _base6 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                        let _len7 = unsafe { *ptr.add(32).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                    }
+                }
+            }
+            /// Lifts a `ret` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
+                let _l2 = unsafe { *ptr.cast::<i32>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<usize>() };
+                let _string5 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l3.cast::<u8>(), _l4, _l4),
+                    )
+                };
+                let _l6 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                let _l7 = unsafe { *ptr.add(16).cast::<usize>() };
+                let _list8 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l6.cast::<u8>(), _l7, _l7)
+                };
+                let _l9 = unsafe { *ptr.add(20).cast::<u8>() };
+                let _v21 = match _l9 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l12 = unsafe { *ptr.add(24).cast::<u8>() };
+                        ::core::option::Option::Some(
+                            match _l12 {
+                                0 => {
+                                    let _l14 = unsafe { *ptr.add(28).cast::<i32>() };
+                                    T::A(_l14 as u32)
+                                }
+                                1 => {
+                                    let _l16 = unsafe { *ptr.add(28).cast::<*mut u8>() };
+                                    let _l17 = unsafe { *ptr.add(32).cast::<usize>() };
+                                    T::B(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l16.cast::<u8>(),
+                                                _l17,
+                                                _l17,
+                                            ),
+                                        )
+                                    })
+                                }
+                                2 => T::Ret,
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l22 = unsafe { *ptr.add(40).cast::<i64>() };
+                let _l23 = unsafe { *ptr.add(48).cast::<i8>() };
+                let _l24 = unsafe { *ptr.add(49).cast::<u8>() };
+                let _l25 = unsafe { *ptr.add(52).cast::<i32>() };
+                Ret {
+                    ptr: _l2 as u32,
+                    len: _string5,
+                    result: _list8,
+                    handle: _v21,
+                    i: _l22 as u64,
+                    arg0: _l23,
+                    rt: ::witbind::rt::bool_lift(_l24),
+                    rep: unsafe { ::witbind::rt::char_lift(_l25 as u32) },
                 }
             }
         }
@@ -2334,7 +2332,7 @@ pub mod exports {
                 /// `ptr` points at a valid value of this type in canonical layout
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
+                pub(crate) unsafe fn _lift_ret(ptr: *mut u8) -> Ret {
                     let _l2 = unsafe { *ptr.cast::<i32>() };
                     let _l3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
                     let _l4 = unsafe { *ptr.add(8).cast::<usize>() };

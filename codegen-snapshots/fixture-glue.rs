@@ -90,6 +90,241 @@ pub mod witbind_fixtures {
                     );
                 }
             };
+            /// Frees what a `person` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_person(ptr: *mut u8) {
+                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                for i in 0.._len4 {
+                    let _elem5 = unsafe { _base3.add(i * 8) };
+                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+            }
+            /// Frees what a `shape` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
+                match unsafe { *ptr.cast::<u8>() } {
+                    0 => {
+                        let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    }
+                    1 => {
+                        let _base3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _len4 = unsafe { *ptr.add(8).cast::<usize>() };
+                        for i in 0.._len4 {
+                            let _elem5 = unsafe { _base3.add(i * 24) };
+                            unsafe { _free_person(_elem5) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 24, 8) };
+                    }
+                    _ => {}
+                }
+            }
+            /// Lifts a `shape` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_shape(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: usize,
+            ) -> Shape {
+                match arg0 {
+                    0 => {
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg1.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        })
+                    }
+                    1 => {
+                        let _array18 = arg1;
+                        let _len18 = arg2;
+                        let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
+                        for i in 0.._len18 {
+                            let _base5 = unsafe { _array18.add(i * 24) };
+                            _list18.push(unsafe { _lift_person(_base5) });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8) };
+                        Shape::People(_list18)
+                    }
+                    2 => Shape::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `person` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array11 = _l5;
+                let _len11 = _l6;
+                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                for i in 0.._len11 {
+                    let _base7 = unsafe { _array11.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list11
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
+                Person {
+                    name: _string4,
+                    tags: _list11,
+                    age: _l12 as u64,
+                }
+            }
+            /// Lifts a `shape` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l4.cast::<u8>(),
+                                    _l5,
+                                    _l5,
+                                ),
+                            )
+                        })
+                    }
+                    1 => {
+                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
+                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
+                        let _array23 = _l8;
+                        let _len23 = _l9;
+                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
+                        for i in 0.._len23 {
+                            let _base10 = unsafe { _array23.add(i * 24) };
+                            _list23.push(unsafe { _lift_person(_base10) });
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 24, 8) };
+                        Shape::People(_list23)
+                    }
+                    2 => Shape::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lowers a `shape` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
+                match value {
+                    Shape::Named(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let _vec3 = (_e2).into_bytes().into_boxed_slice();
+                        let _len3 = _vec3.len();
+                        let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    }
+                    Shape::People(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let _vec13 = _e4;
+                        let _len13 = _vec13.len();
+                        let _array13 = unsafe {
+                            ::witbind::rt::alloc_list(_len13, 24, 8)
+                        };
+                        for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec13)
+                            .enumerate()
+                        {
+                            let _base5 = unsafe { _array13.add(i * 24) };
+                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
+                            let _vec9 = (_f6).into_bytes().into_boxed_slice();
+                            let _len9 = _vec9.len();
+                            let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
+                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                            let _vec12 = _f7;
+                            let _len12 = _vec12.len();
+                            let _array12 = unsafe {
+                                ::witbind::rt::alloc_list(_len12, 8, 4)
+                            };
+                            for (i, _e10) in ::core::iter::IntoIterator::into_iter(
+                                    _vec12,
+                                )
+                                .enumerate()
+                            {
+                                let _base10 = unsafe { _array12.add(i * 8) };
+                                let _vec11 = (_e10).into_bytes().into_boxed_slice();
+                                let _len11 = _vec11.len();
+                                let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
+                                    .cast::<u8>();
+                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
+                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                            }
+                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
+                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
+                            unsafe {
+                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
+                            };
+                        }
+                        unsafe { *ptr.add(8).cast::<usize>() = _len13 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array13 };
+                    }
+                    Shape::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    }
+                };
+            }
         }
         /// Imported: the host (the test) echoes every argument.
         pub mod host {
@@ -324,7 +559,7 @@ pub mod witbind_fixtures {
                 let mut _list27 = ::witbind::rt::Vec::with_capacity(_len27);
                 for i in 0.._len27 {
                     let _base14 = unsafe { _array27.add(i * 24) };
-                    _list27.push(unsafe { _lift_person(_base14) });
+                    _list27.push(unsafe { super::types::_lift_person(_base14) });
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_array27, _len27 * 24, 8) };
                 _list27
@@ -390,7 +625,7 @@ pub mod witbind_fixtures {
                 for (ptr, size, align) in _cleanup_list {
                     unsafe { ::witbind::rt::cabi_dealloc(ptr, size, align) };
                 }
-                unsafe { _lift_shape(_ptr18) }
+                unsafe { super::types::_lift_shape(_ptr18) }
             }
             pub fn maybe(
                 o: ::core::option::Option<&str>,
@@ -660,89 +895,6 @@ pub mod witbind_fixtures {
                 let _l5 = unsafe { *_ptr3.add(4).cast::<usize>() };
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<Pad>(), _l5, _l5)
-                }
-            }
-            /// Lifts a `person` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _array11 = _l5;
-                let _len11 = _l6;
-                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                for i in 0.._len11 {
-                    let _base7 = unsafe { _array11.add(i * 8) };
-                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                    _list11
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l8.cast::<u8>(),
-                                    _l9,
-                                    _l9,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
-                Person {
-                    name: _string4,
-                    tags: _list11,
-                    age: _l12 as u64,
-                }
-            }
-            /// Lifts a `shape` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l4 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l5 = unsafe { *ptr.add(8).cast::<usize>() };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l4.cast::<u8>(),
-                                    _l5,
-                                    _l5,
-                                ),
-                            )
-                        })
-                    }
-                    1 => {
-                        let _l8 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l9 = unsafe { *ptr.add(8).cast::<usize>() };
-                        let _array23 = _l8;
-                        let _len23 = _l9;
-                        let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
-                        for i in 0.._len23 {
-                            let _base10 = unsafe { _array23.add(i * 24) };
-                            _list23.push(unsafe { _lift_person(_base10) });
-                        }
-                        unsafe { ::witbind::rt::cabi_dealloc(_array23, _len23 * 24, 8) };
-                        Shape::People(_list23)
-                    }
-                    2 => Shape::Empty,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
         }
@@ -1196,7 +1348,12 @@ pub mod exports {
                     let mut _list15 = ::witbind::rt::Vec::with_capacity(_len15);
                     for i in 0.._len15 {
                         let _base2 = unsafe { _array15.add(i * 24) };
-                        _list15.push(unsafe { _lift_person(_base2) });
+                        _list15
+                            .push(unsafe {
+                                super::super::super::super::witbind_fixtures::glue::types::_lift_person(
+                                    _base2,
+                                )
+                            });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array15, _len15 * 24, 8) };
                     let _ret16 = __T::people(_list15);
@@ -1264,10 +1421,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 12],
                     );
-                    let _v20 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
+                    let _v20 = unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_lift_flat_shape(
+                            arg0,
+                            arg1,
+                            arg2,
+                        )
+                    };
                     let _ret21 = __T::shapes(_v20);
                     let _ptr22 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    unsafe { _lower_owned_shape(_ret21, _ptr22) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_lower_owned_shape(
+                            _ret21,
+                            _ptr22,
+                        )
+                    };
                     _ptr22
                 }
                 #[doc(hidden)]
@@ -1932,222 +2100,26 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_person(ptr: *mut u8) {
-                    unsafe { _free_person_1(ptr) };
-                }
-                /// Frees what a `person` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_person_1(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                    for i in 0.._len4 {
-                        let _elem5 = unsafe { _base3.add(i * 8) };
-                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
-                }
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_shape(ptr: *mut u8) {
-                    unsafe { _free_shape_3(ptr) };
-                }
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_shape_3(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
-                        0 => {
-                            let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(8).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                        }
-                        1 => {
-                            let _base3 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                            let _len4 = unsafe { *ptr.add(8).cast::<usize>() };
-                            for i in 0.._len4 {
-                                let _elem5 = unsafe { _base3.add(i * 24) };
-                                unsafe { _free_person_1(_elem5) };
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base3, _len4 * 24, 8)
-                            };
-                        }
-                        _ => {}
-                    }
-                }
-                /// Lifts a `shape` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                unsafe fn _lift_flat_shape(
-                    arg0: i32,
-                    arg1: *mut u8,
-                    arg2: usize,
-                ) -> Shape {
-                    match arg0 {
-                        0 => {
-                            Shape::Named(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg1.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        1 => {
-                            let _array18 = arg1;
-                            let _len18 = arg2;
-                            let mut _list18 = ::witbind::rt::Vec::with_capacity(_len18);
-                            for i in 0.._len18 {
-                                let _base5 = unsafe { _array18.add(i * 24) };
-                                _list18.push(unsafe { _lift_person(_base5) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array18, _len18 * 24, 8)
-                            };
-                            Shape::People(_list18)
-                        }
-                        2 => Shape::Empty,
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `person` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_person(ptr: *mut u8) -> Person {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _string4 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
+                pub(crate) unsafe fn _free_person(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_free_person(
+                            ptr,
                         )
                     };
-                    let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                    let _array11 = _l5;
-                    let _len11 = _l6;
-                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                    for i in 0.._len11 {
-                        let _base7 = unsafe { _array11.add(i * 8) };
-                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                        _list11
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l8.cast::<u8>(),
-                                        _l9,
-                                        _l9,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                    let _l12 = unsafe { *ptr.add(16).cast::<i64>() };
-                    Person {
-                        name: _string4,
-                        tags: _list11,
-                        age: _l12 as u64,
-                    }
                 }
-                /// Lowers a `shape` into canonical ABI memory, handing it over.
+                /// Frees what a `shape` in canonical ABI memory owns.
                 ///
                 /// # Safety
                 ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
-                    match value {
-                        Shape::Named(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            let _vec3 = (_e2).into_bytes().into_boxed_slice();
-                            let _len3 = _vec3.len();
-                            let _ptr3 = ::witbind::rt::Box::into_raw(_vec3).cast::<u8>();
-                            unsafe { *ptr.add(8).cast::<usize>() = _len3 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
-                        }
-                        Shape::People(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            let _vec13 = _e4;
-                            let _len13 = _vec13.len();
-                            let _array13 = unsafe {
-                                ::witbind::rt::alloc_list(_len13, 24, 8)
-                            };
-                            for (i, _e5) in ::core::iter::IntoIterator::into_iter(_vec13)
-                                .enumerate()
-                            {
-                                let _base5 = unsafe { _array13.add(i * 24) };
-                                let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
-                                let _vec9 = (_f6).into_bytes().into_boxed_slice();
-                                let _len9 = _vec9.len();
-                                let _ptr9 = ::witbind::rt::Box::into_raw(_vec9)
-                                    .cast::<u8>();
-                                unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                                unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                                let _vec12 = _f7;
-                                let _len12 = _vec12.len();
-                                let _array12 = unsafe {
-                                    ::witbind::rt::alloc_list(_len12, 8, 4)
-                                };
-                                for (i, _e10) in ::core::iter::IntoIterator::into_iter(
-                                        _vec12,
-                                    )
-                                    .enumerate()
-                                {
-                                    let _base10 = unsafe { _array12.add(i * 8) };
-                                    let _vec11 = (_e10).into_bytes().into_boxed_slice();
-                                    let _len11 = _vec11.len();
-                                    let _ptr11 = ::witbind::rt::Box::into_raw(_vec11)
-                                        .cast::<u8>();
-                                    unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                                    unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                                }
-                                unsafe { *_base5.add(12).cast::<usize>() = _len12 };
-                                unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
-                                unsafe {
-                                    *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                                };
-                            }
-                            unsafe { *ptr.add(8).cast::<usize>() = _len13 };
-                            unsafe { *ptr.add(4).cast::<*mut u8>() = _array13 };
-                        }
-                        Shape::Empty => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                        }
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::glue::types::_free_shape(
+                            ptr,
+                        )
                     };
                 }
             }

@@ -699,7 +699,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
+            pub(crate) unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
                 let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
@@ -818,7 +818,7 @@ pub mod witbind_fixtures {
             /// # Safety
             ///
             /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_super_(value: &Super, ptr: *mut u8) {
+            pub(crate) unsafe fn _lower_super_(value: &Super, ptr: *mut u8) {
                 match value {
                     Super::Self_(_e2) => {
                         unsafe { *ptr.cast::<u8>() = 0u8 };
@@ -1302,128 +1302,7 @@ pub mod witbind_fixtures {
                 };
                 let _ptr58 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2, _ptr58) };
-                unsafe { _lift_self_(_ptr58) }
-            }
-            /// Lifts a `self` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_self_(ptr: *mut u8) -> Self_ {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                let _l8 = unsafe { *ptr.add(6).cast::<u8>() };
-                let _l9 = unsafe { *ptr.add(7).cast::<u8>() };
-                let _l10 = unsafe { *ptr.add(8).cast::<u8>() };
-                let _l11 = unsafe { *ptr.add(9).cast::<u8>() };
-                let _l12 = unsafe { *ptr.add(10).cast::<u8>() };
-                let _l13 = unsafe { *ptr.add(11).cast::<u8>() };
-                let _l14 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _l15 = unsafe { *ptr.add(13).cast::<u8>() };
-                let _l16 = unsafe { *ptr.add(14).cast::<u8>() };
-                let _l17 = unsafe { *ptr.add(15).cast::<u8>() };
-                let _l18 = unsafe { *ptr.add(16).cast::<u8>() };
-                let _l19 = unsafe { *ptr.add(17).cast::<u8>() };
-                let _l20 = unsafe { *ptr.add(18).cast::<u8>() };
-                let _l21 = unsafe { *ptr.add(19).cast::<u8>() };
-                let _l22 = unsafe { *ptr.add(20).cast::<u8>() };
-                let _l23 = unsafe { *ptr.add(21).cast::<u8>() };
-                let _l24 = unsafe { *ptr.add(22).cast::<u8>() };
-                let _l25 = unsafe { *ptr.add(23).cast::<u8>() };
-                let _l26 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _l27 = unsafe { *ptr.add(25).cast::<u8>() };
-                let _l28 = unsafe { *ptr.add(26).cast::<u8>() };
-                let _l29 = unsafe { *ptr.add(27).cast::<u8>() };
-                let _l30 = unsafe { *ptr.add(28).cast::<u8>() };
-                let _l31 = unsafe { *ptr.add(29).cast::<u8>() };
-                let _l32 = unsafe { *ptr.add(30).cast::<u8>() };
-                let _l33 = unsafe { *ptr.add(31).cast::<u8>() };
-                let _l34 = unsafe { *ptr.add(32).cast::<u8>() };
-                let _l35 = unsafe { *ptr.add(33).cast::<u8>() };
-                let _l36 = unsafe { *ptr.add(34).cast::<u8>() };
-                let _l37 = unsafe { *ptr.add(35).cast::<u8>() };
-                let _l38 = unsafe { *ptr.add(36).cast::<u8>() };
-                let _l39 = unsafe { *ptr.add(37).cast::<u8>() };
-                let _l40 = unsafe { *ptr.add(38).cast::<u8>() };
-                let _l41 = unsafe { *ptr.add(39).cast::<u8>() };
-                let _l42 = unsafe { *ptr.add(40).cast::<u8>() };
-                let _l43 = unsafe { *ptr.add(41).cast::<u8>() };
-                let _l44 = unsafe { *ptr.add(42).cast::<u8>() };
-                let _l45 = unsafe { *ptr.add(43).cast::<u8>() };
-                let _l46 = unsafe { *ptr.add(44).cast::<u8>() };
-                let _l47 = unsafe { *ptr.add(45).cast::<u8>() };
-                let _l48 = unsafe { *ptr.add(46).cast::<u8>() };
-                let _l49 = unsafe { *ptr.add(47).cast::<u8>() };
-                let _l50 = unsafe { *ptr.add(48).cast::<u8>() };
-                let _l51 = unsafe { *ptr.add(49).cast::<u8>() };
-                let _l52 = unsafe { *ptr.add(50).cast::<u8>() };
-                let _l53 = unsafe { *ptr.add(51).cast::<u8>() };
-                let _l54 = unsafe { *ptr.add(52).cast::<u8>() };
-                let _l55 = unsafe { *ptr.add(53).cast::<u8>() };
-                let _l56 = unsafe { *ptr.add(54).cast::<u8>() };
-                Self_ {
-                    as_: _l2,
-                    break_: _l3,
-                    const_: _l4,
-                    continue_: _l5,
-                    crate_: _l6,
-                    else_: _l7,
-                    enum_: _l8,
-                    extern_: _l9,
-                    false_: ::witbind::rt::bool_lift(_l10),
-                    fn_: _l11,
-                    for_: _l12,
-                    if_: _l13,
-                    impl_: _l14,
-                    in_: _l15,
-                    let_: _l16,
-                    loop_: _l17,
-                    match_: _l18,
-                    mod_: _l19,
-                    move_: _l20,
-                    mut_: _l21,
-                    pub_: _l22,
-                    ref_: _l23,
-                    return_: _l24,
-                    self_: _l25,
-                    static_: _l26,
-                    struct_: _l27,
-                    super_: _l28,
-                    trait_: _l29,
-                    true_: ::witbind::rt::bool_lift(_l30),
-                    type_: _l31,
-                    unsafe_: _l32,
-                    use_: _l33,
-                    where_: _l34,
-                    while_: _l35,
-                    async_: _l36,
-                    await_: _l37,
-                    dyn_: _l38,
-                    abstract_: _l39,
-                    become_: _l40,
-                    box_: _l41,
-                    do_: _l42,
-                    final_: _l43,
-                    macro_: _l44,
-                    override_: _l45,
-                    priv_: _l46,
-                    typeof_: _l47,
-                    unsized_: _l48,
-                    virtual_: _l49,
-                    yield_: _l50,
-                    try_: _l51,
-                    r#gen: _l52,
-                    union: _l53,
-                    macro_rules: _l54,
-                    raw: _l55,
-                    safe: _l56,
-                }
+                unsafe { super::self_::_lift_self_(_ptr58) }
             }
         }
         /// An interface named `crate`.

@@ -575,7 +575,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_chunk(ptr: *mut u8) -> Chunk {
+            pub(crate) unsafe fn _lift_chunk(ptr: *mut u8) -> Chunk {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => {
@@ -624,7 +624,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
+            pub(crate) unsafe fn _lift_polygon(ptr: *mut u8) -> Polygon {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {

@@ -136,7 +136,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_index(ptr: *mut u8) -> Index {
+            pub(crate) unsafe fn _lift_index(ptr: *mut u8) -> Index {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _array13 = _l2;
@@ -389,7 +389,7 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_counts(ptr: *mut u8) {
+                pub(crate) unsafe fn _free_counts(ptr: *mut u8) {
                     let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                     let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
                     for i in 0.._len2 {
@@ -408,7 +408,7 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_index(ptr: *mut u8) {
+                pub(crate) unsafe fn _free_index(ptr: *mut u8) {
                     let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                     let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
                     for i in 0.._len2 {

@@ -135,7 +135,7 @@ pub mod witbind_fixtures {
                 }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
+            pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
                 let (_v5, _v6, _v7) = match value {
                     Shape::Circle(_e2) => {
                         (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
@@ -230,7 +230,7 @@ pub mod witbind_fixtures {
                 }
             }
             /// A lent `shape` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
+            pub(crate) fn _lower_flat_shape(value: &Shape) -> (i32, *mut u8, usize) {
                 let (_v5, _v6, _v7) = match value {
                     Shape::Circle(_e2) => {
                         (0i32, (::witbind::rt::as_i32(_e2)) as usize as *mut u8, 0usize)
@@ -597,7 +597,7 @@ pub mod exports {
                 /// The arguments are the canonical ABI lowering of a valid value of this
                 /// type (cases and discriminants in range), whose lists, strings and
                 /// handles are handed over to the result.
-                unsafe fn _lift_flat_shape(
+                pub(crate) unsafe fn _lift_flat_shape(
                     arg0: i32,
                     arg1: *mut u8,
                     arg2: usize,

@@ -32,7 +32,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
+            pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
                 let _l4 = unsafe { *ptr.add(8).cast::<i64>() };

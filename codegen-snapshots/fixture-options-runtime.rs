@@ -277,6 +277,69 @@ pub mod witbind_fixtures {
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }
+            /// Frees what a `entry` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
+                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                for i in 0.._len4 {
+                    let _elem5 = unsafe { _base3.add(i * 8) };
+                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+            }
+            /// Lifts a `entry` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _array11 = _l5;
+                let _len11 = _l6;
+                let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
+                for i in 0.._len11 {
+                    let _base7 = unsafe { _array11.add(i * 8) };
+                    let _l8 = unsafe { *_base7.cast::<*mut u8>() };
+                    let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
+                    _list11
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l8.cast::<u8>(),
+                                    _l9,
+                                    _l9,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
+                Entry {
+                    key: _string4,
+                    tags: _list11,
+                }
+            }
         }
         /// Implemented by the test host. Its `entry` equals `host`'s: with
         /// `merge_structurally_equal_types` they are one Rust type.
@@ -351,7 +414,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
+            pub(crate) unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {
@@ -478,7 +541,12 @@ pub mod exports {
                     let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
                     for i in 0.._len14 {
                         let _base2 = unsafe { _array14.add(i * 16) };
-                        _list14.push(unsafe { _lift_entry(_base2) });
+                        _list14
+                            .push(unsafe {
+                                super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                                    _base2,
+                                )
+                            });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
                     let _ret15 = __T::entries(_list14);
@@ -676,7 +744,12 @@ pub mod exports {
                     let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
                     for i in 0.._len14 {
                         let _base2 = unsafe { _array14.add(i * 16) };
-                        _list14.push(unsafe { _lift_entry(_base2) });
+                        _list14
+                            .push(unsafe {
+                                super::super::super::super::witbind_fixtures::options_runtime::host::_lift_entry(
+                                    _base2,
+                                )
+                            });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 16, 4) };
                     let _ret15 = __T::reflect(_list14);
@@ -791,75 +864,12 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_entry(ptr: *mut u8) {
-                    unsafe { _free_entry_1(ptr) };
-                }
-                /// Frees what a `entry` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_entry_1(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                    for i in 0.._len4 {
-                        let _elem5 = unsafe { _base3.add(i * 8) };
-                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
-                }
-                /// Lifts a `entry` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_entry(ptr: *mut u8) -> Entry {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _string4 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
+                pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(
+                            ptr,
                         )
                     };
-                    let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                    let _array11 = _l5;
-                    let _len11 = _l6;
-                    let mut _list11 = ::witbind::rt::Vec::with_capacity(_len11);
-                    for i in 0.._len11 {
-                        let _base7 = unsafe { _array11.add(i * 8) };
-                        let _l8 = unsafe { *_base7.cast::<*mut u8>() };
-                        let _l9 = unsafe { *_base7.add(4).cast::<usize>() };
-                        _list11
-                            .push(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l8.cast::<u8>(),
-                                        _l9,
-                                        _l9,
-                                    ),
-                                )
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                    Entry {
-                        key: _string4,
-                        tags: _list11,
-                    }
                 }
             }
         }

@@ -187,7 +187,9 @@ pub mod witbind_fixtures {
                 }
             }
             /// A lent `payload` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_payload(value: &Payload) -> (i32, *mut u8, *mut u8, usize) {
+            pub(crate) fn _lower_flat_payload(
+                value: &Payload,
+            ) -> (i32, *mut u8, *mut u8, usize) {
                 let (_v8, _v9, _v10, _v11) = match value {
                     Payload::Pair(_e2) => {
                         let (_t3, _t4) = _e2;

@@ -209,7 +209,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_both(ptr: *mut u8) -> Both {
+            pub(crate) unsafe fn _lift_both(ptr: *mut u8) -> Both {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {

@@ -916,7 +916,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_box_(ptr: *mut u8) -> Box {
+            pub(crate) unsafe fn _lift_box_(ptr: *mut u8) -> Box {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => Box::Some(unsafe { _lift_vec(ptr.add(4)) }),
@@ -931,7 +931,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
+            pub(crate) unsafe fn _lift_vec(ptr: *mut u8) -> Vec {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _array9 = _l2;

@@ -425,7 +425,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_person(ptr: *mut u8) -> Person {
+            pub(crate) unsafe fn _lift_person(ptr: *mut u8) -> Person {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {
@@ -507,7 +507,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
+            pub(crate) unsafe fn _lift_scalars(ptr: *mut u8) -> Scalars {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(1).cast::<u8>() };
                 let _l4 = unsafe { *ptr.add(8).cast::<i64>() };
@@ -528,7 +528,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_team(ptr: *mut u8) -> Team {
+            pub(crate) unsafe fn _lift_team(ptr: *mut u8) -> Team {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _string4 = unsafe {

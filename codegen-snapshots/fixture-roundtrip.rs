@@ -221,6 +221,520 @@ pub mod witbind_fixtures {
                 const F28 = 1 << 28; const F29 = 1 << 29; const F30 = 1 << 30; const F31
                 = 1 << 31; }
             }
+            /// Frees what a `mixed` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
+                if unsafe { *ptr.cast::<u8>() } == 3 {
+                    let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                }
+            }
+            /// Frees what a `nested` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
+                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
+                let _base6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _len7 = unsafe { *ptr.add(20).cast::<usize>() };
+                for i in 0.._len7 {
+                    let _elem8 = unsafe { _base6.add(i * 8) };
+                    let _base9 = unsafe { *_elem8.cast::<*mut u8>() };
+                    let _len10 = unsafe { *_elem8.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base9, _len10, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7 * 8, 4) };
+                let _base11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                let _len12 = unsafe { *ptr.add(40).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base11, _len12, 1) };
+            }
+            /// Frees what a `shape` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
+                if unsafe { *ptr.cast::<u8>() } == 3 {
+                    let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                    let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                }
+            }
+            /// Lifts a `mixed` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_mixed(
+                arg0: i32,
+                arg1: ::core::mem::MaybeUninit<u64>,
+                arg2: usize,
+            ) -> Mixed {
+                match arg0 {
+                    0 => {
+                        let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Mixed::A(_c3 as u8)
+                    }
+                    1 => {
+                        Mixed::B(
+                            f32::from_bits(
+                                (unsafe { (arg1).assume_init() } as i64) as u32,
+                            ),
+                        )
+                    }
+                    2 => {
+                        let _c7 = unsafe { (arg1).assume_init() } as i64;
+                        Mixed::C(_c7 as u64)
+                    }
+                    3 => {
+                        let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        Mixed::D(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _c9.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _c12 = f64::from_bits(
+                            (unsafe { (arg1).assume_init() } as i64) as u64,
+                        );
+                        Mixed::E((_c12, (arg2) as u32))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `shape` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_shape(
+                arg0: i32,
+                arg1: ::core::mem::MaybeUninit<u64>,
+                arg2: usize,
+            ) -> Shape {
+                match arg0 {
+                    0 => {
+                        Shape::Circle(
+                            f64::from_bits(
+                                (unsafe { (arg1).assume_init() } as i64) as u64,
+                            ),
+                        )
+                    }
+                    1 => {
+                        let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
+                    }
+                    2 => Shape::Empty,
+                    3 => {
+                        let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _c8.cast::<u8>(),
+                                    arg2,
+                                    arg2,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _c11 = unsafe { (arg1).assume_init() } as i64;
+                        Shape::Big(_c11 as u64)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `mixed` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_mixed(ptr: *mut u8) -> Mixed {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Mixed::A(unsafe { *ptr.add(8).cast::<u8>() }),
+                    1 => Mixed::B(unsafe { *ptr.add(8).cast::<f32>() }),
+                    2 => {
+                        let _l8 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Mixed::C(_l8 as u64)
+                    }
+                    3 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Mixed::D(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l14 = unsafe { *ptr.add(8).cast::<f64>() };
+                        let _l15 = unsafe { *ptr.add(16).cast::<i32>() };
+                        Mixed::E((_l14, _l15 as u32))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `nested` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
+                let _list7 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
+                };
+                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
+                let _array14 = _l8;
+                let _len14 = _l9;
+                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
+                for i in 0.._len14 {
+                    let _base10 = unsafe { _array14.add(i * 8) };
+                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
+                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
+                    _list14
+                        .push(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
+                                ),
+                            )
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
+                let _l15 = unsafe { *ptr.add(24).cast::<u8>() };
+                let _v20 = match _l15 {
+                    0 => ::core::option::Option::None,
+                    1 => {
+                        let _l18 = unsafe { *ptr.add(28).cast::<i32>() };
+                        let _l19 = unsafe { *ptr.add(32).cast::<i32>() };
+                        ::core::option::Option::Some(Point { x: _l18, y: _l19 })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                };
+                let _l21 = unsafe { *ptr.add(36).cast::<*mut u8>() };
+                let _l22 = unsafe { *ptr.add(40).cast::<usize>() };
+                let _list23 = unsafe {
+                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
+                };
+                Nested {
+                    name: _string4,
+                    points: _list7,
+                    tags: _list14,
+                    inner: _v20,
+                    bytes: _list23,
+                }
+            }
+            /// Lifts a `shape` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
+                    1 => {
+                        let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
+                        let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
+                        Shape::Rect(Point { x: _l6, y: _l7 })
+                    }
+                    2 => Shape::Empty,
+                    3 => {
+                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Shape::Named(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l10.cast::<u8>(),
+                                    _l11,
+                                    _l11,
+                                ),
+                            )
+                        })
+                    }
+                    4 => {
+                        let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
+                        Shape::Big(_l14 as u64)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// A lent `mixed` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_mixed(
+                value: &Mixed,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
+                let (_v10, _v11, _v12) = match value {
+                    Mixed::A(_e2) => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::B(_e3) => {
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::C(_e4) => {
+                        (
+                            2i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e4)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Mixed::D(_e5) => {
+                        let _vec6 = _e5;
+                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                        let _len6 = _vec6.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
+                    }
+                    Mixed::E(_e7) => {
+                        let (_t8, _t9) = _e7;
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_t9)) as usize,
+                        )
+                    }
+                };
+                (_v10, _v11, _v12)
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_shape(
+                value: &Shape,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
+                let (_v10, _v11, _v12) = match value {
+                    Shape::Circle(_e2) => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                    Shape::Rect(_e3) => {
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
+                            ),
+                            (::witbind::rt::as_i32(_f5)) as usize,
+                        )
+                    }
+                    Shape::Empty => {
+                        (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
+                    }
+                    Shape::Named(_e7) => {
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
+                    }
+                    Shape::Big(_e9) => {
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e9)) as u64,
+                            ),
+                            0usize,
+                        )
+                    }
+                };
+                (_v10, _v11, _v12)
+            }
+            /// Lowers a `mixed` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
+                match value {
+                    Mixed::A(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
+                        };
+                    }
+                    Mixed::B(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e3)
+                        };
+                    }
+                    Mixed::C(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                        };
+                    }
+                    Mixed::D(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec6 = (_e5).into_bytes().into_boxed_slice();
+                        let _len6 = _vec6.len();
+                        let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len6 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
+                    }
+                    Mixed::E(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        let (_t8, _t9) = _e7;
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t8)
+                        };
+                        unsafe {
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t9)
+                        };
+                    }
+                };
+            }
+            /// Lowers a `shape` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
+                match value {
+                    Shape::Circle(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                        };
+                    }
+                    Shape::Rect(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                        };
+                        unsafe {
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                        };
+                    }
+                    Shape::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    }
+                    Shape::Named(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec8 = (_e7).into_bytes().into_boxed_slice();
+                        let _len8 = _vec8.len();
+                        let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                    }
+                    Shape::Big(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                        };
+                    }
+                };
+            }
+            /// Lowers a lent `shape` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
+                match value {
+                    Shape::Circle(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
+                        };
+                    }
+                    Shape::Rect(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let Point { x: _f4, y: _f5 } = _e3;
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
+                        };
+                        unsafe {
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
+                        };
+                    }
+                    Shape::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    }
+                    Shape::Named(_e7) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec8 = _e7;
+                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
+                        let _len8 = _vec8.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
+                    }
+                    Shape::Big(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
+                        };
+                    }
+                };
+            }
         }
         /// Implemented by the host; the guest calls it with the values it receives.
         pub mod host {
@@ -928,7 +1442,7 @@ pub mod witbind_fixtures {
                     )
                 };
                 unsafe { ::witbind::rt::cabi_dealloc(_array11, _len11 * 8, 4) };
-                unsafe { _lift_nested(_ptr20) }
+                unsafe { super::types::_lift_nested(_ptr20) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shape(v: &Shape) -> Shape {
@@ -938,10 +1452,10 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 16]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 16]);
-                let (_v10, _v11, _v12) = _lower_flat_shape(&v);
+                let (_v10, _v11, _v12) = super::types::_lower_flat_shape(&v);
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                unsafe { _lift_shape(_ptr13) }
+                unsafe { super::types::_lift_shape(_ptr13) }
             }
             #[allow(clippy::needless_borrow)]
             pub fn echo_shapes(v: &[Shape]) -> ::witbind::rt::Vec<Shape> {
@@ -956,7 +1470,7 @@ pub mod witbind_fixtures {
                 let _array11 = unsafe { ::witbind::rt::alloc_list(_len11, 16, 8) };
                 for (i, _e2) in _vec11.iter().enumerate() {
                     let _base2 = unsafe { _array11.add(i * 16) };
-                    unsafe { _lower_shape(&_e2, _base2) };
+                    unsafe { super::types::_lower_shape(&_e2, _base2) };
                 }
                 let _ptr12 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_array11, _len11, _ptr12) };
@@ -968,7 +1482,7 @@ pub mod witbind_fixtures {
                 let mut _list30 = ::witbind::rt::Vec::with_capacity(_len30);
                 for i in 0.._len30 {
                     let _base15 = unsafe { _array30.add(i * 16) };
-                    _list30.push(unsafe { _lift_shape(_base15) });
+                    _list30.push(unsafe { super::types::_lift_shape(_base15) });
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_array30, _len30 * 16, 8) };
                 _list30
@@ -1003,10 +1517,10 @@ pub mod witbind_fixtures {
                 #[repr(align(8))]
                 struct _RetArea([::core::mem::MaybeUninit<u8>; 24]);
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 24]);
-                let (_v10, _v11, _v12) = _lower_flat_mixed(&v);
+                let (_v10, _v11, _v12) = super::types::_lower_flat_mixed(&v);
                 let _ptr13 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v10, _v11, _v12, _ptr13) };
-                unsafe { _lift_mixed(_ptr13) }
+                unsafe { super::types::_lift_mixed(_ptr13) }
             }
             /// More than 16 flat parameters: passed through memory.
             #[allow(clippy::too_many_arguments)]
@@ -1060,282 +1574,6 @@ pub mod witbind_fixtures {
                 unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l4.cast::<u32>(), _l5, _l5)
                 }
-            }
-            /// Lifts a `mixed` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_mixed(ptr: *mut u8) -> Mixed {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Mixed::A(unsafe { *ptr.add(8).cast::<u8>() }),
-                    1 => Mixed::B(unsafe { *ptr.add(8).cast::<f32>() }),
-                    2 => {
-                        let _l8 = unsafe { *ptr.add(8).cast::<i64>() };
-                        Mixed::C(_l8 as u64)
-                    }
-                    3 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Mixed::D(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
-                        })
-                    }
-                    4 => {
-                        let _l14 = unsafe { *ptr.add(8).cast::<f64>() };
-                        let _l15 = unsafe { *ptr.add(16).cast::<i32>() };
-                        Mixed::E((_l14, _l15 as u32))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `nested` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_nested(ptr: *mut u8) -> Nested {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _l5 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<usize>() };
-                let _list7 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l5.cast::<Point>(), _l6, _l6)
-                };
-                let _l8 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                let _l9 = unsafe { *ptr.add(20).cast::<usize>() };
-                let _array14 = _l8;
-                let _len14 = _l9;
-                let mut _list14 = ::witbind::rt::Vec::with_capacity(_len14);
-                for i in 0.._len14 {
-                    let _base10 = unsafe { _array14.add(i * 8) };
-                    let _l11 = unsafe { *_base10.cast::<*mut u8>() };
-                    let _l12 = unsafe { *_base10.add(4).cast::<usize>() };
-                    _list14
-                        .push(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
-                                ),
-                            )
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 8, 4) };
-                let _l15 = unsafe { *ptr.add(24).cast::<u8>() };
-                let _v20 = match _l15 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l18 = unsafe { *ptr.add(28).cast::<i32>() };
-                        let _l19 = unsafe { *ptr.add(32).cast::<i32>() };
-                        ::core::option::Option::Some(Point { x: _l18, y: _l19 })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l21 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                let _l22 = unsafe { *ptr.add(40).cast::<usize>() };
-                let _list23 = unsafe {
-                    ::witbind::rt::Vec::from_raw_parts(_l21.cast::<u8>(), _l22, _l22)
-                };
-                Nested {
-                    name: _string4,
-                    points: _list7,
-                    tags: _list14,
-                    inner: _v20,
-                    bytes: _list23,
-                }
-            }
-            /// Lifts a `shape` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
-                    1 => {
-                        let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
-                        let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
-                        Shape::Rect(Point { x: _l6, y: _l7 })
-                    }
-                    2 => Shape::Empty,
-                    3 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Shape::Named(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
-                        })
-                    }
-                    4 => {
-                        let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
-                        Shape::Big(_l14 as u64)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// A lent `mixed` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_mixed(
-                value: &Mixed,
-            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
-                let (_v10, _v11, _v12) = match value {
-                    Mixed::A(_e2) => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e2))) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::B(_e3) => {
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from((::witbind::rt::as_f32(_e3)).to_bits())) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::C(_e4) => {
-                        (
-                            2i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e4)) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Mixed::D(_e5) => {
-                        let _vec6 = _e5;
-                        let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                        let _len6 = _vec6.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr6), _len6)
-                    }
-                    Mixed::E(_e7) => {
-                        let (_t8, _t9) = _e7;
-                        (
-                            4i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_t8)).to_bits() as i64) as u64,
-                            ),
-                            (::witbind::rt::as_i32(_t9)) as usize,
-                        )
-                    }
-                };
-                (_v10, _v11, _v12)
-            }
-            /// A lent `shape` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_shape(
-                value: &Shape,
-            ) -> (i32, ::core::mem::MaybeUninit<u64>, usize) {
-                let (_v10, _v11, _v12) = match value {
-                    Shape::Circle(_e2) => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e2)).to_bits() as i64) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                    Shape::Rect(_e3) => {
-                        let Point { x: _f4, y: _f5 } = _e3;
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_f4))) as u64,
-                            ),
-                            (::witbind::rt::as_i32(_f5)) as usize,
-                        )
-                    }
-                    Shape::Empty => {
-                        (2i32, ::core::mem::MaybeUninit::<u64>::zeroed(), 0usize)
-                    }
-                    Shape::Named(_e7) => {
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        (3i32, ::witbind::rt::ptr_to_p64(_ptr8), _len8)
-                    }
-                    Shape::Big(_e9) => {
-                        (
-                            4i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e9)) as u64,
-                            ),
-                            0usize,
-                        )
-                    }
-                };
-                (_v10, _v11, _v12)
-            }
-            /// Lowers a lent `shape` into canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_shape(value: &Shape, ptr: *mut u8) {
-                match value {
-                    Shape::Circle(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
-                        };
-                    }
-                    Shape::Rect(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let Point { x: _f4, y: _f5 } = _e3;
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                        };
-                        unsafe {
-                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
-                        };
-                    }
-                    Shape::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                    }
-                    Shape::Named(_e7) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        let _vec8 = _e7;
-                        let _ptr8 = _vec8.as_ptr().cast::<u8>().cast_mut();
-                        let _len8 = _vec8.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
-                    }
-                    Shape::Big(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
-                        };
-                    }
-                };
             }
         }
     }
@@ -2665,10 +2903,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 16],
                     );
-                    let _v12 = unsafe { _lift_flat_shape(arg0, arg1, arg2) };
+                    let _v12 = unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_shape(
+                            arg0,
+                            arg1,
+                            arg2,
+                        )
+                    };
                     let _ret13 = __T::echo_shape(_v12);
                     let _ptr14 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    unsafe { _lower_owned_shape(_ret13, _ptr14) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
+                            _ret13,
+                            _ptr14,
+                        )
+                    };
                     _ptr14
                 }
                 #[doc(hidden)]
@@ -2693,7 +2942,12 @@ pub mod exports {
                     let mut _list17 = ::witbind::rt::Vec::with_capacity(_len17);
                     for i in 0.._len17 {
                         let _base2 = unsafe { _array17.add(i * 16) };
-                        _list17.push(unsafe { _lift_shape(_base2) });
+                        _list17
+                            .push(unsafe {
+                                super::super::super::super::witbind_fixtures::roundtrip::types::_lift_shape(
+                                    _base2,
+                                )
+                            });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array17, _len17 * 16, 8) };
                     let _ret18 = __T::echo_shapes(_list17);
@@ -2705,7 +2959,12 @@ pub mod exports {
                         .enumerate()
                     {
                         let _base20 = unsafe { _array29.add(i * 16) };
-                        unsafe { _lower_owned_shape(_e20, _base20) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_shape(
+                                _e20,
+                                _base20,
+                            )
+                        };
                     }
                     unsafe { *_ptr19.add(4).cast::<usize>() = _len29 };
                     unsafe { *_ptr19.cast::<*mut u8>() = _array29 };
@@ -2756,10 +3015,21 @@ pub mod exports {
                     static mut _RET_AREA: _RetArea = _RetArea(
                         [::core::mem::MaybeUninit::uninit(); 24],
                     );
-                    let _v13 = unsafe { _lift_flat_mixed(arg0, arg1, arg2) };
+                    let _v13 = unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lift_flat_mixed(
+                            arg0,
+                            arg1,
+                            arg2,
+                        )
+                    };
                     let _ret14 = __T::echo_mixed(_v13);
                     let _ptr15 = unsafe { (&raw mut _RET_AREA.0).cast::<u8>() };
-                    unsafe { _lower_owned_mixed(_ret14, _ptr15) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_lower_owned_mixed(
+                            _ret14,
+                            _ptr15,
+                        )
+                    };
                     _ptr15
                 }
                 #[doc(hidden)]
@@ -3367,304 +3637,41 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_mixed(ptr: *mut u8) {
-                    unsafe { _free_mixed_12(ptr) };
-                }
-                /// Frees what a `mixed` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_mixed_12(ptr: *mut u8) {
-                    if unsafe { *ptr.cast::<u8>() } == 3 {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    }
-                }
-                /// Frees what a `nested` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_nested(ptr: *mut u8) {
-                    unsafe { _free_nested_9(ptr) };
-                }
-                /// Frees what a `nested` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_nested_9(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
-                    let _base6 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                    let _len7 = unsafe { *ptr.add(20).cast::<usize>() };
-                    for i in 0.._len7 {
-                        let _elem8 = unsafe { _base6.add(i * 8) };
-                        let _base9 = unsafe { *_elem8.cast::<*mut u8>() };
-                        let _len10 = unsafe { *_elem8.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base9, _len10, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7 * 8, 4) };
-                    let _base11 = unsafe { *ptr.add(36).cast::<*mut u8>() };
-                    let _len12 = unsafe { *ptr.add(40).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base11, _len12, 1) };
-                }
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_shape(ptr: *mut u8) {
-                    unsafe { _free_shape_10(ptr) };
-                }
-                /// Frees what a `shape` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_shape_10(ptr: *mut u8) {
-                    if unsafe { *ptr.cast::<u8>() } == 3 {
-                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    }
-                }
-                /// Lifts a `mixed` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                unsafe fn _lift_flat_mixed(
-                    arg0: i32,
-                    arg1: ::core::mem::MaybeUninit<u64>,
-                    arg2: usize,
-                ) -> Mixed {
-                    match arg0 {
-                        0 => {
-                            let _c3 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            Mixed::A(_c3 as u8)
-                        }
-                        1 => {
-                            Mixed::B(
-                                f32::from_bits(
-                                    (unsafe { (arg1).assume_init() } as i64) as u32,
-                                ),
-                            )
-                        }
-                        2 => {
-                            let _c7 = unsafe { (arg1).assume_init() } as i64;
-                            Mixed::C(_c7 as u64)
-                        }
-                        3 => {
-                            let _c9 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            Mixed::D(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c9.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c12 = f64::from_bits(
-                                (unsafe { (arg1).assume_init() } as i64) as u64,
-                            );
-                            Mixed::E((_c12, (arg2) as u32))
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `shape` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                unsafe fn _lift_flat_shape(
-                    arg0: i32,
-                    arg1: ::core::mem::MaybeUninit<u64>,
-                    arg2: usize,
-                ) -> Shape {
-                    match arg0 {
-                        0 => {
-                            Shape::Circle(
-                                f64::from_bits(
-                                    (unsafe { (arg1).assume_init() } as i64) as u64,
-                                ),
-                            )
-                        }
-                        1 => {
-                            let _c5 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            Shape::Rect(Point { x: _c5, y: (arg2) as i32 })
-                        }
-                        2 => Shape::Empty,
-                        3 => {
-                            let _c8 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            Shape::Named(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c8.cast::<u8>(),
-                                        arg2,
-                                        arg2,
-                                    ),
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c11 = unsafe { (arg1).assume_init() } as i64;
-                            Shape::Big(_c11 as u64)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `shape` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
-                        0 => Shape::Circle(unsafe { *ptr.add(8).cast::<f64>() }),
-                        1 => {
-                            let _l6 = unsafe { *ptr.add(8).cast::<i32>() };
-                            let _l7 = unsafe { *ptr.add(12).cast::<i32>() };
-                            Shape::Rect(Point { x: _l6, y: _l7 })
-                        }
-                        2 => Shape::Empty,
-                        3 => {
-                            let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
-                            Shape::Named(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l10.cast::<u8>(),
-                                        _l11,
-                                        _l11,
-                                    ),
-                                )
-                            })
-                        }
-                        4 => {
-                            let _l14 = unsafe { *ptr.add(8).cast::<i64>() };
-                            Shape::Big(_l14 as u64)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lowers a `mixed` into canonical ABI memory, handing it over.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_mixed(value: Mixed, ptr: *mut u8) {
-                    match value {
-                        Mixed::A(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e2) as u8
-                            };
-                        }
-                        Mixed::B(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_e3)
-                            };
-                        }
-                        Mixed::C(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
-                            };
-                        }
-                        Mixed::D(_e5) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            let _vec6 = (_e5).into_bytes().into_boxed_slice();
-                            let _len6 = _vec6.len();
-                            let _ptr6 = ::witbind::rt::Box::into_raw(_vec6).cast::<u8>();
-                            unsafe { *ptr.add(12).cast::<usize>() = _len6 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr6 };
-                        }
-                        Mixed::E(_e7) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            let (_t8, _t9) = _e7;
-                            unsafe {
-                                *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_t8)
-                            };
-                            unsafe {
-                                *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_t9)
-                            };
-                        }
+                pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_mixed(
+                            ptr,
+                        )
                     };
                 }
-                /// Lowers a `shape` into canonical ABI memory, handing it over.
+                /// Frees what a `nested` in canonical ABI memory owns.
                 ///
                 /// # Safety
                 ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_shape(value: Shape, ptr: *mut u8) {
-                    match value {
-                        Shape::Circle(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e2)
-                            };
-                        }
-                        Shape::Rect(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            let Point { x: _f4, y: _f5 } = _e3;
-                            unsafe {
-                                *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f4)
-                            };
-                            unsafe {
-                                *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f5)
-                            };
-                        }
-                        Shape::Empty => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                        }
-                        Shape::Named(_e7) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            let _vec8 = (_e7).into_bytes().into_boxed_slice();
-                            let _len8 = _vec8.len();
-                            let _ptr8 = ::witbind::rt::Box::into_raw(_vec8).cast::<u8>();
-                            unsafe { *ptr.add(12).cast::<usize>() = _len8 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr8 };
-                        }
-                        Shape::Big(_e9) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e9)
-                            };
-                        }
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_nested(
+                            ptr,
+                        )
+                    };
+                }
+                /// Frees what a `shape` in canonical ABI memory owns.
+                ///
+                /// # Safety
+                ///
+                /// `ptr` points at a value of this type that our lowering wrote and the
+                /// receiver has copied; its lists and strings are freed and must not be
+                /// used again.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(
+                            ptr,
+                        )
                     };
                 }
             }

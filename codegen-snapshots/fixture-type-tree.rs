@@ -90,6 +90,1980 @@ pub mod witbind_fixtures {
                 pub root: Trunk,
                 pub spans: ::witbind::rt::Vec<Span>,
             }
+            /// Frees what a `branch` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_branch(ptr: *mut u8) {
+                match unsafe { *ptr.cast::<u8>() } {
+                    0 => {
+                        unsafe { _free_leaf(ptr.add(8)) };
+                    }
+                    1 => {
+                        unsafe { _free_leaf(ptr.add(8)) };
+                    }
+                    2 => {
+                        unsafe { _free_leaf(ptr.add(8)) };
+                    }
+                    3 => {
+                        unsafe { _free_leaf(ptr.add(8)) };
+                    }
+                    4 => {
+                        if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
+                            unsafe { _free_leaf(ptr.add(16)) };
+                        }
+                    }
+                    5 => {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        for i in 0.._len2 {
+                            let _elem3 = unsafe { _base1.add(i * 24) };
+                            unsafe { _free_leaf(_elem3) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8) };
+                    }
+                    6 => {
+                        match unsafe { *ptr.add(8).cast::<u8>() } {
+                            0 => {
+                                unsafe { _free_leaf(ptr.add(16)) };
+                            }
+                            1 => {
+                                let _base4 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                                let _len5 = unsafe { *ptr.add(20).cast::<usize>() };
+                                unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
+                            }
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            /// Frees what a `leaf` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_leaf(ptr: *mut u8) {
+                match unsafe { *ptr.cast::<u8>() } {
+                    4 => {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                    }
+                    5 => {
+                        let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
+                    }
+                    6 => {
+                        let _base6 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len7 = unsafe { *ptr.add(12).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                    }
+                    7 => {
+                        let _base8 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                        let _len9 = unsafe { *ptr.add(16).cast::<usize>() };
+                        unsafe { ::witbind::rt::cabi_dealloc(_base8, _len9, 1) };
+                    }
+                    _ => {}
+                }
+            }
+            /// Frees what a `limb` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_limb(ptr: *mut u8) {
+                match unsafe { *ptr.cast::<u8>() } {
+                    0 => {
+                        unsafe { _free_branch(ptr.add(8)) };
+                    }
+                    1 => {
+                        unsafe { _free_branch(ptr.add(8)) };
+                    }
+                    2 => {
+                        unsafe { _free_branch(ptr.add(8)) };
+                    }
+                    3 => {
+                        unsafe { _free_branch(ptr.add(8)) };
+                    }
+                    4 => {
+                        if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
+                            unsafe { _free_branch(ptr.add(16)) };
+                        }
+                    }
+                    5 => {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        for i in 0.._len2 {
+                            let _elem3 = unsafe { _base1.add(i * 40) };
+                            unsafe { _free_branch(_elem3) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 40, 8) };
+                    }
+                    _ => {}
+                }
+            }
+            /// Frees what a `tree` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
+                let _base1 = unsafe { *ptr.cast::<*mut u8>() };
+                let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
+                unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
+                unsafe { _free_trunk(ptr.add(8)) };
+                let _base3 = unsafe { *ptr.add(72).cast::<*mut u8>() };
+                let _len4 = unsafe { *ptr.add(76).cast::<usize>() };
+                for i in 0.._len4 {
+                    let _elem5 = unsafe { _base3.add(i * 16) };
+                    let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
+                    let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
+                    unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 16, 4) };
+            }
+            /// Frees what a `trunk` in canonical ABI memory owns.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a value of this type that our lowering wrote and the
+            /// receiver has copied; its lists and strings are freed and must not be
+            /// used again.
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+            pub(crate) unsafe fn _free_trunk(ptr: *mut u8) {
+                match unsafe { *ptr.cast::<u8>() } {
+                    0 => {
+                        unsafe { _free_limb(ptr.add(8)) };
+                    }
+                    1 => {
+                        unsafe { _free_limb(ptr.add(8)) };
+                    }
+                    2 => {
+                        unsafe { _free_limb(ptr.add(8)) };
+                    }
+                    3 => {
+                        unsafe { _free_limb(ptr.add(8)) };
+                    }
+                    4 => {
+                        let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
+                        for i in 0.._len2 {
+                            let _elem3 = unsafe { _base1.add(i * 56) };
+                            unsafe { _free_limb(_elem3) };
+                        }
+                        unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 56, 8) };
+                    }
+                    _ => {}
+                }
+            }
+            /// Lifts a `branch` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_branch(ptr: *mut u8) -> Branch {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Branch::First(unsafe { _lift_leaf(ptr.add(8)) }),
+                    1 => Branch::Second(unsafe { _lift_leaf(ptr.add(8)) }),
+                    2 => Branch::Third(unsafe { _lift_leaf(ptr.add(8)) }),
+                    3 => Branch::Fourth(unsafe { _lift_leaf(ptr.add(8)) }),
+                    4 => {
+                        let _l120 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Branch::Maybe(
+                            match _l120 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_leaf(ptr.add(16))
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    5 => {
+                        let _l153 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l154 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array184 = _l153;
+                        let _len184 = _l154;
+                        let mut _list184 = ::witbind::rt::Vec::with_capacity(_len184);
+                        for i in 0.._len184 {
+                            let _base155 = unsafe { _array184.add(i * 24) };
+                            _list184.push(unsafe { _lift_leaf(_base155) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array184, _len184 * 24, 8)
+                        };
+                        Branch::Many(_list184)
+                    }
+                    6 => {
+                        let _l186 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Branch::Checked(
+                            match _l186 {
+                                0 => {
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_leaf(ptr.add(16))
+                                    })
+                                }
+                                1 => {
+                                    let _l217 = unsafe { *ptr.add(16).cast::<*mut u8>() };
+                                    let _l218 = unsafe { *ptr.add(20).cast::<usize>() };
+                                    ::core::result::Result::Err(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _l217.cast::<u8>(),
+                                                _l218,
+                                                _l218,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    7 => Branch::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `branch` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_branch(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: ::core::mem::MaybeUninit<u64>,
+                arg3: ::core::mem::MaybeUninit<u64>,
+                arg4: *mut u8,
+                arg5: usize,
+                arg6: i32,
+            ) -> Branch {
+                match arg0 {
+                    0 => {
+                        let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        Branch::First(unsafe {
+                            _lift_flat_leaf(
+                                (arg1) as usize as i32,
+                                arg2,
+                                _c3,
+                                (arg4) as usize,
+                                (arg5) as i32,
+                            )
+                        })
+                    }
+                    1 => {
+                        let _c29 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        Branch::Second(unsafe {
+                            _lift_flat_leaf(
+                                (arg1) as usize as i32,
+                                arg2,
+                                _c29,
+                                (arg4) as usize,
+                                (arg5) as i32,
+                            )
+                        })
+                    }
+                    2 => {
+                        let _c55 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        Branch::Third(unsafe {
+                            _lift_flat_leaf(
+                                (arg1) as usize as i32,
+                                arg2,
+                                _c55,
+                                (arg4) as usize,
+                                (arg5) as i32,
+                            )
+                        })
+                    }
+                    3 => {
+                        let _c81 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        Branch::Fourth(unsafe {
+                            _lift_flat_leaf(
+                                (arg1) as usize as i32,
+                                arg2,
+                                _c81,
+                                (arg4) as usize,
+                                (arg5) as i32,
+                            )
+                        })
+                    }
+                    4 => {
+                        let _c107 = (unsafe { (arg2).assume_init() } as i64) as i32;
+                        Branch::Maybe(
+                            match (arg1) as usize as i32 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_flat_leaf(_c107, arg3, arg4, arg5, arg6)
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    5 => {
+                        let _c135 = (unsafe { (arg2).assume_init() } as i64) as usize;
+                        let _array165 = arg1;
+                        let _len165 = _c135;
+                        let mut _list165 = ::witbind::rt::Vec::with_capacity(_len165);
+                        for i in 0.._len165 {
+                            let _base136 = unsafe { _array165.add(i * 24) };
+                            _list165.push(unsafe { _lift_leaf(_base136) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array165, _len165 * 24, 8)
+                        };
+                        Branch::Many(_list165)
+                    }
+                    6 => {
+                        let _c167 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
+                        Branch::Checked(
+                            match (arg1) as usize as i32 {
+                                0 => {
+                                    ::core::result::Result::Ok(unsafe {
+                                        _lift_flat_leaf(
+                                            (_c167) as usize as i32,
+                                            arg3,
+                                            arg4,
+                                            arg5,
+                                            arg6,
+                                        )
+                                    })
+                                }
+                                1 => {
+                                    let _c193 = (unsafe { (arg3).assume_init() } as i64)
+                                        as usize;
+                                    ::core::result::Result::Err(unsafe {
+                                        ::witbind::rt::string_lift(
+                                            ::witbind::rt::Vec::from_raw_parts(
+                                                _c167.cast::<u8>(),
+                                                _c193,
+                                                _c193,
+                                            ),
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    7 => Branch::Empty,
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `leaf` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            pub(crate) unsafe fn _lift_flat_leaf(
+                arg0: i32,
+                arg1: ::core::mem::MaybeUninit<u64>,
+                arg2: *mut u8,
+                arg3: usize,
+                arg4: i32,
+            ) -> Leaf {
+                match arg0 {
+                    0 => Leaf::Unit,
+                    1 => {
+                        let _c4 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        Leaf::Boolean(::witbind::rt::bool_lift(_c4 as u8))
+                    }
+                    2 => Leaf::Integer(unsafe { (arg1).assume_init() } as i64),
+                    3 => {
+                        Leaf::Float(
+                            f64::from_bits(
+                                (unsafe { (arg1).assume_init() } as i64) as u64,
+                            ),
+                        )
+                    }
+                    4 => {
+                        let _c10 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len11 = (arg2) as usize;
+                        Leaf::Text(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _c10.cast::<u8>(),
+                                    _len11,
+                                    _len11,
+                                ),
+                            )
+                        })
+                    }
+                    5 => {
+                        let _c14 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len15 = (arg2) as usize;
+                        Leaf::Bytes(unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _c14.cast::<u8>(),
+                                _len15,
+                                _len15,
+                            )
+                        })
+                    }
+                    6 => {
+                        let _c18 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
+                        let _len19 = (arg2) as usize;
+                        let _string20 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _c18.cast::<u8>(),
+                                    _len19,
+                                    _len19,
+                                ),
+                            )
+                        };
+                        Leaf::Located(Span {
+                            file: _string20,
+                            start: (arg3) as u32,
+                            end: arg4 as u32,
+                        })
+                    }
+                    7 => {
+                        let _c22 = (unsafe { (arg1).assume_init() } as i64) as i32;
+                        let _string23 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    arg2.cast::<u8>(),
+                                    arg3,
+                                    arg3,
+                                ),
+                            )
+                        };
+                        Leaf::Pair((_c22 as u32, _string23))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `limb` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            #[allow(clippy::too_many_arguments)]
+            pub(crate) unsafe fn _lift_flat_limb(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: *mut u8,
+                arg3: ::core::mem::MaybeUninit<u64>,
+                arg4: ::core::mem::MaybeUninit<u64>,
+                arg5: ::core::mem::MaybeUninit<u64>,
+                arg6: *mut u8,
+                arg7: usize,
+                arg8: i32,
+            ) -> Limb {
+                match arg0 {
+                    0 => {
+                        let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        Limb::A(unsafe {
+                            _lift_flat_branch(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                _c3,
+                                (arg6) as usize,
+                                (arg7) as i32,
+                            )
+                        })
+                    }
+                    1 => {
+                        let _c203 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        Limb::B(unsafe {
+                            _lift_flat_branch(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                _c203,
+                                (arg6) as usize,
+                                (arg7) as i32,
+                            )
+                        })
+                    }
+                    2 => {
+                        let _c403 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        Limb::C(unsafe {
+                            _lift_flat_branch(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                _c403,
+                                (arg6) as usize,
+                                (arg7) as i32,
+                            )
+                        })
+                    }
+                    3 => {
+                        let _c603 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
+                        Limb::D(unsafe {
+                            _lift_flat_branch(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                _c603,
+                                (arg6) as usize,
+                                (arg7) as i32,
+                            )
+                        })
+                    }
+                    4 => {
+                        let _c803 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
+                        Limb::Maybe(
+                            match (arg1) as usize as i32 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_flat_branch(
+                                            (arg2) as usize as i32,
+                                            _c803,
+                                            arg4,
+                                            arg5,
+                                            arg6,
+                                            arg7,
+                                            arg8,
+                                        )
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    5 => {
+                        let _array1226 = arg1;
+                        let _len1226 = (arg2) as usize;
+                        let mut _list1226 = ::witbind::rt::Vec::with_capacity(_len1226);
+                        for i in 0.._len1226 {
+                            let _base1004 = unsafe { _array1226.add(i * 40) };
+                            _list1226.push(unsafe { _lift_branch(_base1004) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array1226, _len1226 * 40, 8)
+                        };
+                        Limb::Many(_list1226)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `trunk` out of its core values.
+            ///
+            /// # Safety
+            ///
+            /// The arguments are the canonical ABI lowering of a valid value of this
+            /// type (cases and discriminants in range), whose lists, strings and
+            /// handles are handed over to the result.
+            #[allow(clippy::too_many_arguments)]
+            pub(crate) unsafe fn _lift_flat_trunk(
+                arg0: i32,
+                arg1: *mut u8,
+                arg2: *mut u8,
+                arg3: *mut u8,
+                arg4: ::core::mem::MaybeUninit<u64>,
+                arg5: ::core::mem::MaybeUninit<u64>,
+                arg6: ::core::mem::MaybeUninit<u64>,
+                arg7: *mut u8,
+                arg8: usize,
+                arg9: i32,
+            ) -> Trunk {
+                match arg0 {
+                    0 => {
+                        Trunk::A(unsafe {
+                            _lift_flat_limb(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                arg5,
+                                arg6,
+                                arg7,
+                                arg8,
+                                arg9,
+                            )
+                        })
+                    }
+                    1 => {
+                        Trunk::B(unsafe {
+                            _lift_flat_limb(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                arg5,
+                                arg6,
+                                arg7,
+                                arg8,
+                                arg9,
+                            )
+                        })
+                    }
+                    2 => {
+                        Trunk::C(unsafe {
+                            _lift_flat_limb(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                arg5,
+                                arg6,
+                                arg7,
+                                arg8,
+                                arg9,
+                            )
+                        })
+                    }
+                    3 => {
+                        Trunk::D(unsafe {
+                            _lift_flat_limb(
+                                (arg1) as usize as i32,
+                                arg2,
+                                arg3,
+                                arg4,
+                                arg5,
+                                arg6,
+                                arg7,
+                                arg8,
+                                arg9,
+                            )
+                        })
+                    }
+                    4 => {
+                        let _array6254 = arg1;
+                        let _len6254 = (arg2) as usize;
+                        let mut _list6254 = ::witbind::rt::Vec::with_capacity(_len6254);
+                        for i in 0.._len6254 {
+                            let _base4911 = unsafe { _array6254.add(i * 56) };
+                            _list6254.push(unsafe { _lift_limb(_base4911) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array6254, _len6254 * 56, 8)
+                        };
+                        Trunk::Many(_list6254)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `leaf` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_leaf(ptr: *mut u8) -> Leaf {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Leaf::Unit,
+                    1 => {
+                        let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Leaf::Boolean(::witbind::rt::bool_lift(_l5))
+                    }
+                    2 => Leaf::Integer(unsafe { *ptr.add(8).cast::<i64>() }),
+                    3 => Leaf::Float(unsafe { *ptr.add(8).cast::<f64>() }),
+                    4 => {
+                        let _l11 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l12 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Leaf::Text(unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l11.cast::<u8>(),
+                                    _l12,
+                                    _l12,
+                                ),
+                            )
+                        })
+                    }
+                    5 => {
+                        let _l15 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l16 = unsafe { *ptr.add(12).cast::<usize>() };
+                        Leaf::Bytes(unsafe {
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l15.cast::<u8>(),
+                                _l16,
+                                _l16,
+                            )
+                        })
+                    }
+                    6 => {
+                        let _l19 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l20 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _string21 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l19.cast::<u8>(),
+                                    _l20,
+                                    _l20,
+                                ),
+                            )
+                        };
+                        let _l22 = unsafe { *ptr.add(16).cast::<i32>() };
+                        let _l23 = unsafe { *ptr.add(20).cast::<i32>() };
+                        Leaf::Located(Span {
+                            file: _string21,
+                            start: _l22 as u32,
+                            end: _l23 as u32,
+                        })
+                    }
+                    7 => {
+                        let _l25 = unsafe { *ptr.add(8).cast::<i32>() };
+                        let _l26 = unsafe { *ptr.add(12).cast::<*mut u8>() };
+                        let _l27 = unsafe { *ptr.add(16).cast::<usize>() };
+                        let _string28 = unsafe {
+                            ::witbind::rt::string_lift(
+                                ::witbind::rt::Vec::from_raw_parts(
+                                    _l26.cast::<u8>(),
+                                    _l27,
+                                    _l27,
+                                ),
+                            )
+                        };
+                        Leaf::Pair((_l25 as u32, _string28))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `limb` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_limb(ptr: *mut u8) -> Limb {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Limb::A(unsafe { _lift_branch(ptr.add(8)) }),
+                    1 => Limb::B(unsafe { _lift_branch(ptr.add(8)) }),
+                    2 => Limb::C(unsafe { _lift_branch(ptr.add(8)) }),
+                    3 => Limb::D(unsafe { _lift_branch(ptr.add(8)) }),
+                    4 => {
+                        let _l892 = unsafe { *ptr.add(8).cast::<u8>() };
+                        Limb::Maybe(
+                            match _l892 {
+                                0 => ::core::option::Option::None,
+                                1 => {
+                                    ::core::option::Option::Some(unsafe {
+                                        _lift_branch(ptr.add(16))
+                                    })
+                                }
+                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                            },
+                        )
+                    }
+                    5 => {
+                        let _l1118 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l1119 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array1342 = _l1118;
+                        let _len1342 = _l1119;
+                        let mut _list1342 = ::witbind::rt::Vec::with_capacity(_len1342);
+                        for i in 0.._len1342 {
+                            let _base1120 = unsafe { _array1342.add(i * 40) };
+                            _list1342.push(unsafe { _lift_branch(_base1120) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array1342, _len1342 * 40, 8)
+                        };
+                        Limb::Many(_list1342)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `tree` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
+                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
+                let _string4 = unsafe {
+                    ::witbind::rt::string_lift(
+                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
+                    )
+                };
+                let _v6725 = unsafe { _lift_trunk(ptr.add(8)) };
+                let _l6726 = unsafe { *ptr.add(72).cast::<*mut u8>() };
+                let _l6727 = unsafe { *ptr.add(76).cast::<usize>() };
+                let _array6734 = _l6726;
+                let _len6734 = _l6727;
+                let mut _list6734 = ::witbind::rt::Vec::with_capacity(_len6734);
+                for i in 0.._len6734 {
+                    let _base6728 = unsafe { _array6734.add(i * 16) };
+                    let _l6729 = unsafe { *_base6728.cast::<*mut u8>() };
+                    let _l6730 = unsafe { *_base6728.add(4).cast::<usize>() };
+                    let _string6731 = unsafe {
+                        ::witbind::rt::string_lift(
+                            ::witbind::rt::Vec::from_raw_parts(
+                                _l6729.cast::<u8>(),
+                                _l6730,
+                                _l6730,
+                            ),
+                        )
+                    };
+                    let _l6732 = unsafe { *_base6728.add(8).cast::<i32>() };
+                    let _l6733 = unsafe { *_base6728.add(12).cast::<i32>() };
+                    _list6734
+                        .push(Span {
+                            file: _string6731,
+                            start: _l6732 as u32,
+                            end: _l6733 as u32,
+                        });
+                }
+                unsafe { ::witbind::rt::cabi_dealloc(_array6734, _len6734 * 16, 4) };
+                Tree {
+                    name: _string4,
+                    root: _v6725,
+                    spans: _list6734,
+                }
+            }
+            /// Lifts a `trunk` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_trunk(ptr: *mut u8) -> Trunk {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => Trunk::A(unsafe { _lift_limb(ptr.add(8)) }),
+                    1 => Trunk::B(unsafe { _lift_limb(ptr.add(8)) }),
+                    2 => Trunk::C(unsafe { _lift_limb(ptr.add(8)) }),
+                    3 => Trunk::D(unsafe { _lift_limb(ptr.add(8)) }),
+                    4 => {
+                        let _l5376 = unsafe { *ptr.add(8).cast::<*mut u8>() };
+                        let _l5377 = unsafe { *ptr.add(12).cast::<usize>() };
+                        let _array6721 = _l5376;
+                        let _len6721 = _l5377;
+                        let mut _list6721 = ::witbind::rt::Vec::with_capacity(_len6721);
+                        for i in 0.._len6721 {
+                            let _base5378 = unsafe { _array6721.add(i * 56) };
+                            _list6721.push(unsafe { _lift_limb(_base5378) });
+                        }
+                        unsafe {
+                            ::witbind::rt::cabi_dealloc(_array6721, _len6721 * 56, 8)
+                        };
+                        Trunk::Many(_list6721)
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `branch` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_branch(value: &Branch, ptr: *mut u8) {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                match value {
+                    Branch::First(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { _lower_leaf(&_e2, ptr.add(8)) };
+                    }
+                    Branch::Second(_e20) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { _lower_leaf(&_e20, ptr.add(8)) };
+                    }
+                    Branch::Third(_e38) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { _lower_leaf(&_e38, ptr.add(8)) };
+                    }
+                    Branch::Fourth(_e56) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_leaf(&_e56, ptr.add(8)) };
+                    }
+                    Branch::Maybe(_e74) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        match _e74 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e76) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe { _lower_leaf(&_e76, ptr.add(16)) };
+                            }
+                        };
+                    }
+                    Branch::Many(_e94) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec113 = _e94;
+                        let _len113 = _vec113.len();
+                        let _array113 = unsafe {
+                            ::witbind::rt::alloc_list(_len113, 24, 8)
+                        };
+                        for (i, _e95) in _vec113.iter().enumerate() {
+                            let _base95 = unsafe { _array113.add(i * 24) };
+                            unsafe { _lower_leaf(&_e95, _base95) };
+                        }
+                        _cleanup_list.push((_array113, _len113 * 24, 8));
+                        unsafe { *ptr.add(12).cast::<usize>() = _len113 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
+                    }
+                    Branch::Checked(_e114) => {
+                        unsafe { *ptr.cast::<u8>() = 6u8 };
+                        match _e114 {
+                            ::core::result::Result::Ok(_e115) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { _lower_leaf(&_e115, ptr.add(16)) };
+                            }
+                            ::core::result::Result::Err(_e133) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                let _vec134 = _e133;
+                                let _ptr134 = _vec134.as_ptr().cast::<u8>().cast_mut();
+                                let _len134 = _vec134.len();
+                                unsafe { *ptr.add(20).cast::<usize>() = _len134 };
+                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
+                            }
+                        };
+                    }
+                    Branch::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                    }
+                };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `branch` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_branch(
+                value: &Branch,
+            ) -> (
+                i32,
+                *mut u8,
+                ::core::mem::MaybeUninit<u64>,
+                ::core::mem::MaybeUninit<u64>,
+                *mut u8,
+                usize,
+                i32,
+            ) {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (_v178, _v179, _v180, _v181, _v182, _v183, _v184) = match value {
+                    Branch::First(_e2) => {
+                        let (_v20, _v21, _v22, _v23, _v24) = _lower_flat_leaf(&_e2);
+                        (
+                            0i32,
+                            (_v20) as usize as *mut u8,
+                            _v21,
+                            ::witbind::rt::ptr_to_p64(_v22),
+                            (_v23) as *mut u8,
+                            (_v24) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Second(_e25) => {
+                        let (_v43, _v44, _v45, _v46, _v47) = _lower_flat_leaf(&_e25);
+                        (
+                            1i32,
+                            (_v43) as usize as *mut u8,
+                            _v44,
+                            ::witbind::rt::ptr_to_p64(_v45),
+                            (_v46) as *mut u8,
+                            (_v47) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Third(_e48) => {
+                        let (_v66, _v67, _v68, _v69, _v70) = _lower_flat_leaf(&_e48);
+                        (
+                            2i32,
+                            (_v66) as usize as *mut u8,
+                            _v67,
+                            ::witbind::rt::ptr_to_p64(_v68),
+                            (_v69) as *mut u8,
+                            (_v70) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Fourth(_e71) => {
+                        let (_v89, _v90, _v91, _v92, _v93) = _lower_flat_leaf(&_e71);
+                        (
+                            3i32,
+                            (_v89) as usize as *mut u8,
+                            _v90,
+                            ::witbind::rt::ptr_to_p64(_v91),
+                            (_v92) as *mut u8,
+                            (_v93) as usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Maybe(_e94) => {
+                        let (_v119, _v120, _v121, _v122, _v123, _v124) = match _e94 {
+                            ::core::option::Option::None => {
+                                (
+                                    0i32,
+                                    0i32,
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                )
+                            }
+                            ::core::option::Option::Some(_e96) => {
+                                let (_v114, _v115, _v116, _v117, _v118) = _lower_flat_leaf(
+                                    &_e96,
+                                );
+                                (1i32, _v114, _v115, _v116, _v117, _v118)
+                            }
+                        };
+                        (
+                            4i32,
+                            (_v119) as usize as *mut u8,
+                            ::core::mem::MaybeUninit::new((i64::from(_v120)) as u64),
+                            _v121,
+                            _v122,
+                            _v123,
+                            _v124,
+                        )
+                    }
+                    Branch::Many(_e125) => {
+                        let _vec144 = _e125;
+                        let _len144 = _vec144.len();
+                        let _array144 = unsafe {
+                            ::witbind::rt::alloc_list(_len144, 24, 8)
+                        };
+                        for (i, _e126) in _vec144.iter().enumerate() {
+                            let _base126 = unsafe { _array144.add(i * 24) };
+                            unsafe { _lower_leaf(&_e126, _base126) };
+                        }
+                        _cleanup_list.push((_array144, _len144 * 24, 8));
+                        (
+                            5i32,
+                            _array144,
+                            ::core::mem::MaybeUninit::new(((_len144) as i64) as u64),
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Branch::Checked(_e145) => {
+                        let (_v171, _v172, _v173, _v174, _v175, _v176) = match _e145 {
+                            ::core::result::Result::Ok(_e146) => {
+                                let (_v164, _v165, _v166, _v167, _v168) = _lower_flat_leaf(
+                                    &_e146,
+                                );
+                                (
+                                    0i32,
+                                    (_v164) as usize as *mut u8,
+                                    _v165,
+                                    _v166,
+                                    _v167,
+                                    _v168,
+                                )
+                            }
+                            ::core::result::Result::Err(_e169) => {
+                                let _vec170 = _e169;
+                                let _ptr170 = _vec170.as_ptr().cast::<u8>().cast_mut();
+                                let _len170 = _vec170.len();
+                                (
+                                    1i32,
+                                    _ptr170,
+                                    ::core::mem::MaybeUninit::new(((_len170) as i64) as u64),
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                )
+                            }
+                        };
+                        (
+                            6i32,
+                            (_v171) as usize as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_v172),
+                            _v173,
+                            _v174,
+                            _v175,
+                            _v176,
+                        )
+                    }
+                    Branch::Empty => {
+                        (
+                            7i32,
+                            ::core::ptr::null_mut::<u8>(),
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                };
+                (_v178, _v179, _v180, _v181, _v182, _v183, _v184)
+            }
+            /// A lent `leaf` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_leaf(
+                value: &Leaf,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, *mut u8, usize, i32) {
+                let (_v19, _v20, _v21, _v22, _v23) = match value {
+                    Leaf::Unit => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Boolean(_e3) => {
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_e3))) as u64,
+                            ),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Integer(_e4) => {
+                        (
+                            2i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e4)) as u64,
+                            ),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Float(_e5) => {
+                        (
+                            3i32,
+                            ::core::mem::MaybeUninit::new(
+                                ((::witbind::rt::as_f64(_e5)).to_bits() as i64) as u64,
+                            ),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Text(_e6) => {
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        (
+                            4i32,
+                            ::witbind::rt::ptr_to_p64(_ptr7),
+                            (_len7) as *mut u8,
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Bytes(_e8) => {
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        (
+                            5i32,
+                            ::witbind::rt::ptr_to_p64(_ptr9),
+                            (_len9) as *mut u8,
+                            0usize,
+                            0i32,
+                        )
+                    }
+                    Leaf::Located(_e10) => {
+                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
+                        let _vec14 = _f11;
+                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                        let _len14 = _vec14.len();
+                        (
+                            6i32,
+                            ::witbind::rt::ptr_to_p64(_ptr14),
+                            (_len14) as *mut u8,
+                            (::witbind::rt::as_i32(_f12)) as usize,
+                            ::witbind::rt::as_i32(_f13),
+                        )
+                    }
+                    Leaf::Pair(_e15) => {
+                        let (_t16, _t17) = _e15;
+                        let _vec18 = _t17;
+                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                        let _len18 = _vec18.len();
+                        (
+                            7i32,
+                            ::core::mem::MaybeUninit::new(
+                                (i64::from(::witbind::rt::as_i32(_t16))) as u64,
+                            ),
+                            _ptr18,
+                            _len18,
+                            0i32,
+                        )
+                    }
+                };
+                (_v19, _v20, _v21, _v22, _v23)
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `limb` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_limb(
+                value: &Limb,
+            ) -> (
+                i32,
+                *mut u8,
+                *mut u8,
+                ::core::mem::MaybeUninit<u64>,
+                ::core::mem::MaybeUninit<u64>,
+                ::core::mem::MaybeUninit<u64>,
+                *mut u8,
+                usize,
+                i32,
+            ) {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                let (
+                    _v1069,
+                    _v1070,
+                    _v1071,
+                    _v1072,
+                    _v1073,
+                    _v1074,
+                    _v1075,
+                    _v1076,
+                    _v1077,
+                ) = match value {
+                    Limb::A(_e2) => {
+                        let (_v179, _v180, _v181, _v182, _v183, _v184, _v185) = match _e2 {
+                            Branch::First(_e3) => {
+                                let (_v21, _v22, _v23, _v24, _v25) = _lower_flat_leaf(&_e3);
+                                (
+                                    0i32,
+                                    (_v21) as usize as *mut u8,
+                                    _v22,
+                                    ::witbind::rt::ptr_to_p64(_v23),
+                                    (_v24) as *mut u8,
+                                    (_v25) as usize,
+                                    0i32,
+                                )
+                            }
+                            Branch::Second(_e26) => {
+                                let (_v44, _v45, _v46, _v47, _v48) = _lower_flat_leaf(
+                                    &_e26,
+                                );
+                                (
+                                    1i32,
+                                    (_v44) as usize as *mut u8,
+                                    _v45,
+                                    ::witbind::rt::ptr_to_p64(_v46),
+                                    (_v47) as *mut u8,
+                                    (_v48) as usize,
+                                    0i32,
+                                )
+                            }
+                            Branch::Third(_e49) => {
+                                let (_v67, _v68, _v69, _v70, _v71) = _lower_flat_leaf(
+                                    &_e49,
+                                );
+                                (
+                                    2i32,
+                                    (_v67) as usize as *mut u8,
+                                    _v68,
+                                    ::witbind::rt::ptr_to_p64(_v69),
+                                    (_v70) as *mut u8,
+                                    (_v71) as usize,
+                                    0i32,
+                                )
+                            }
+                            Branch::Fourth(_e72) => {
+                                let (_v90, _v91, _v92, _v93, _v94) = _lower_flat_leaf(
+                                    &_e72,
+                                );
+                                (
+                                    3i32,
+                                    (_v90) as usize as *mut u8,
+                                    _v91,
+                                    ::witbind::rt::ptr_to_p64(_v92),
+                                    (_v93) as *mut u8,
+                                    (_v94) as usize,
+                                    0i32,
+                                )
+                            }
+                            Branch::Maybe(_e95) => {
+                                let (_v120, _v121, _v122, _v123, _v124, _v125) = match _e95 {
+                                    ::core::option::Option::None => {
+                                        (
+                                            0i32,
+                                            0i32,
+                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                            ::core::ptr::null_mut::<u8>(),
+                                            0usize,
+                                            0i32,
+                                        )
+                                    }
+                                    ::core::option::Option::Some(_e97) => {
+                                        let (_v115, _v116, _v117, _v118, _v119) = _lower_flat_leaf(
+                                            &_e97,
+                                        );
+                                        (1i32, _v115, _v116, _v117, _v118, _v119)
+                                    }
+                                };
+                                (
+                                    4i32,
+                                    (_v120) as usize as *mut u8,
+                                    ::core::mem::MaybeUninit::new((i64::from(_v121)) as u64),
+                                    _v122,
+                                    _v123,
+                                    _v124,
+                                    _v125,
+                                )
+                            }
+                            Branch::Many(_e126) => {
+                                let _vec145 = _e126;
+                                let _len145 = _vec145.len();
+                                let _array145 = unsafe {
+                                    ::witbind::rt::alloc_list(_len145, 24, 8)
+                                };
+                                for (i, _e127) in _vec145.iter().enumerate() {
+                                    let _base127 = unsafe { _array145.add(i * 24) };
+                                    unsafe { _lower_leaf(&_e127, _base127) };
+                                }
+                                _cleanup_list.push((_array145, _len145 * 24, 8));
+                                (
+                                    5i32,
+                                    _array145,
+                                    ::core::mem::MaybeUninit::new(((_len145) as i64) as u64),
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                )
+                            }
+                            Branch::Checked(_e146) => {
+                                let (_v172, _v173, _v174, _v175, _v176, _v177) = match _e146 {
+                                    ::core::result::Result::Ok(_e147) => {
+                                        let (_v165, _v166, _v167, _v168, _v169) = _lower_flat_leaf(
+                                            &_e147,
+                                        );
+                                        (
+                                            0i32,
+                                            (_v165) as usize as *mut u8,
+                                            _v166,
+                                            _v167,
+                                            _v168,
+                                            _v169,
+                                        )
+                                    }
+                                    ::core::result::Result::Err(_e170) => {
+                                        let _vec171 = _e170;
+                                        let _ptr171 = _vec171.as_ptr().cast::<u8>().cast_mut();
+                                        let _len171 = _vec171.len();
+                                        (
+                                            1i32,
+                                            _ptr171,
+                                            ::core::mem::MaybeUninit::new(((_len171) as i64) as u64),
+                                            ::core::ptr::null_mut::<u8>(),
+                                            0usize,
+                                            0i32,
+                                        )
+                                    }
+                                };
+                                (
+                                    6i32,
+                                    (_v172) as usize as *mut u8,
+                                    ::witbind::rt::ptr_to_p64(_v173),
+                                    _v174,
+                                    _v175,
+                                    _v176,
+                                    _v177,
+                                )
+                            }
+                            Branch::Empty => {
+                                (
+                                    7i32,
+                                    ::core::ptr::null_mut::<u8>(),
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                )
+                            }
+                        };
+                        (
+                            0i32,
+                            (_v179) as usize as *mut u8,
+                            _v180,
+                            _v181,
+                            _v182,
+                            ::witbind::rt::ptr_to_p64(_v183),
+                            (_v184) as *mut u8,
+                            (_v185) as usize,
+                            0i32,
+                        )
+                    }
+                    Limb::B(_e186) => {
+                        let (_v363, _v364, _v365, _v366, _v367, _v368, _v369) = _lower_flat_branch(
+                            &_e186,
+                        );
+                        (
+                            1i32,
+                            (_v363) as usize as *mut u8,
+                            _v364,
+                            _v365,
+                            _v366,
+                            ::witbind::rt::ptr_to_p64(_v367),
+                            (_v368) as *mut u8,
+                            (_v369) as usize,
+                            0i32,
+                        )
+                    }
+                    Limb::C(_e370) => {
+                        let (_v547, _v548, _v549, _v550, _v551, _v552, _v553) = _lower_flat_branch(
+                            &_e370,
+                        );
+                        (
+                            2i32,
+                            (_v547) as usize as *mut u8,
+                            _v548,
+                            _v549,
+                            _v550,
+                            ::witbind::rt::ptr_to_p64(_v551),
+                            (_v552) as *mut u8,
+                            (_v553) as usize,
+                            0i32,
+                        )
+                    }
+                    Limb::D(_e554) => {
+                        let (_v731, _v732, _v733, _v734, _v735, _v736, _v737) = _lower_flat_branch(
+                            &_e554,
+                        );
+                        (
+                            3i32,
+                            (_v731) as usize as *mut u8,
+                            _v732,
+                            _v733,
+                            _v734,
+                            ::witbind::rt::ptr_to_p64(_v735),
+                            (_v736) as *mut u8,
+                            (_v737) as usize,
+                            0i32,
+                        )
+                    }
+                    Limb::Maybe(_e738) => {
+                        let (_v924, _v925, _v926, _v927, _v928, _v929, _v930, _v931) = match _e738 {
+                            ::core::option::Option::None => {
+                                (
+                                    0i32,
+                                    0i32,
+                                    ::core::ptr::null_mut::<u8>(),
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
+                                    ::core::ptr::null_mut::<u8>(),
+                                    0usize,
+                                    0i32,
+                                )
+                            }
+                            ::core::option::Option::Some(_e740) => {
+                                let (_v917, _v918, _v919, _v920, _v921, _v922, _v923) = _lower_flat_branch(
+                                    &_e740,
+                                );
+                                (1i32, _v917, _v918, _v919, _v920, _v921, _v922, _v923)
+                            }
+                        };
+                        (
+                            4i32,
+                            (_v924) as usize as *mut u8,
+                            (_v925) as usize as *mut u8,
+                            ::witbind::rt::ptr_to_p64(_v926),
+                            _v927,
+                            _v928,
+                            _v929,
+                            _v930,
+                            _v931,
+                        )
+                    }
+                    Limb::Many(_e932) => {
+                        let _vec1068 = _e932;
+                        let _len1068 = _vec1068.len();
+                        let _array1068 = unsafe {
+                            ::witbind::rt::alloc_list(_len1068, 40, 8)
+                        };
+                        for (i, _e933) in _vec1068.iter().enumerate() {
+                            let _base933 = unsafe { _array1068.add(i * 40) };
+                            unsafe { _lower_branch(&_e933, _base933) };
+                        }
+                        _cleanup_list.push((_array1068, _len1068 * 40, 8));
+                        (
+                            5i32,
+                            _array1068,
+                            (_len1068) as *mut u8,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                            0i32,
+                        )
+                    }
+                };
+                (_v1069, _v1070, _v1071, _v1072, _v1073, _v1074, _v1075, _v1076, _v1077)
+            }
+            /// Lowers a lent `leaf` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_leaf(value: &Leaf, ptr: *mut u8) {
+                match value {
+                    Leaf::Unit => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    }
+                    Leaf::Boolean(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
+                        };
+                    }
+                    Leaf::Integer(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                        };
+                    }
+                    Leaf::Float(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
+                        };
+                    }
+                    Leaf::Text(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        let _vec7 = _e6;
+                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
+                        let _len7 = _vec7.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                    }
+                    Leaf::Bytes(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec9 = _e8;
+                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                        let _len9 = _vec9.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
+                    }
+                    Leaf::Located(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 6u8 };
+                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
+                        let _vec14 = _f11;
+                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                        let _len14 = _vec14.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len14 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
+                        unsafe {
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                        };
+                    }
+                    Leaf::Pair(_e15) => {
+                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                        let (_t16, _t17) = _e15;
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
+                        };
+                        let _vec18 = _t17;
+                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
+                        let _len18 = _vec18.len();
+                        unsafe { *ptr.add(16).cast::<usize>() = _len18 };
+                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
+                    }
+                };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `limb` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_limb(value: &Limb, ptr: *mut u8) {
+                let mut _cleanup_list = ::witbind::rt::Vec::<
+                    (*mut u8, usize, usize),
+                >::new();
+                match value {
+                    Limb::A(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        match _e2 {
+                            Branch::First(_e3) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { _lower_leaf(&_e3, ptr.add(16)) };
+                            }
+                            Branch::Second(_e21) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe { _lower_leaf(&_e21, ptr.add(16)) };
+                            }
+                            Branch::Third(_e39) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 2u8 };
+                                unsafe { _lower_leaf(&_e39, ptr.add(16)) };
+                            }
+                            Branch::Fourth(_e57) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 3u8 };
+                                unsafe { _lower_leaf(&_e57, ptr.add(16)) };
+                            }
+                            Branch::Maybe(_e75) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 4u8 };
+                                match _e75 {
+                                    ::core::option::Option::None => {
+                                        unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
+                                    }
+                                    ::core::option::Option::Some(_e77) => {
+                                        unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
+                                        unsafe { _lower_leaf(&_e77, ptr.add(24)) };
+                                    }
+                                };
+                            }
+                            Branch::Many(_e95) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 5u8 };
+                                let _vec114 = _e95;
+                                let _len114 = _vec114.len();
+                                let _array114 = unsafe {
+                                    ::witbind::rt::alloc_list(_len114, 24, 8)
+                                };
+                                for (i, _e96) in _vec114.iter().enumerate() {
+                                    let _base96 = unsafe { _array114.add(i * 24) };
+                                    unsafe { _lower_leaf(&_e96, _base96) };
+                                }
+                                _cleanup_list.push((_array114, _len114 * 24, 8));
+                                unsafe { *ptr.add(20).cast::<usize>() = _len114 };
+                                unsafe { *ptr.add(16).cast::<*mut u8>() = _array114 };
+                            }
+                            Branch::Checked(_e115) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 6u8 };
+                                match _e115 {
+                                    ::core::result::Result::Ok(_e116) => {
+                                        unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
+                                        unsafe { _lower_leaf(&_e116, ptr.add(24)) };
+                                    }
+                                    ::core::result::Result::Err(_e134) => {
+                                        unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
+                                        let _vec135 = _e134;
+                                        let _ptr135 = _vec135.as_ptr().cast::<u8>().cast_mut();
+                                        let _len135 = _vec135.len();
+                                        unsafe { *ptr.add(28).cast::<usize>() = _len135 };
+                                        unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr135 };
+                                    }
+                                };
+                            }
+                            Branch::Empty => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 7u8 };
+                            }
+                        };
+                    }
+                    Limb::B(_e137) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { _lower_branch(&_e137, ptr.add(8)) };
+                    }
+                    Limb::C(_e272) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { _lower_branch(&_e272, ptr.add(8)) };
+                    }
+                    Limb::D(_e407) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_branch(&_e407, ptr.add(8)) };
+                    }
+                    Limb::Maybe(_e542) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        match _e542 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e544) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe { _lower_branch(&_e544, ptr.add(16)) };
+                            }
+                        };
+                    }
+                    Limb::Many(_e679) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec815 = _e679;
+                        let _len815 = _vec815.len();
+                        let _array815 = unsafe {
+                            ::witbind::rt::alloc_list(_len815, 40, 8)
+                        };
+                        for (i, _e680) in _vec815.iter().enumerate() {
+                            let _base680 = unsafe { _array815.add(i * 40) };
+                            unsafe { _lower_branch(&_e680, _base680) };
+                        }
+                        _cleanup_list.push((_array815, _len815 * 40, 8));
+                        unsafe { *ptr.add(12).cast::<usize>() = _len815 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
+                    }
+                };
+            }
+            /// Lowers a `branch` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_branch(value: Branch, ptr: *mut u8) {
+                match value {
+                    Branch::First(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { _lower_owned_leaf(_e2, ptr.add(8)) };
+                    }
+                    Branch::Second(_e20) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { _lower_owned_leaf(_e20, ptr.add(8)) };
+                    }
+                    Branch::Third(_e38) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { _lower_owned_leaf(_e38, ptr.add(8)) };
+                    }
+                    Branch::Fourth(_e56) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_owned_leaf(_e56, ptr.add(8)) };
+                    }
+                    Branch::Maybe(_e74) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        match _e74 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e76) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe { _lower_owned_leaf(_e76, ptr.add(16)) };
+                            }
+                        };
+                    }
+                    Branch::Many(_e94) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec113 = _e94;
+                        let _len113 = _vec113.len();
+                        let _array113 = unsafe {
+                            ::witbind::rt::alloc_list(_len113, 24, 8)
+                        };
+                        for (i, _e95) in ::core::iter::IntoIterator::into_iter(_vec113)
+                            .enumerate()
+                        {
+                            let _base95 = unsafe { _array113.add(i * 24) };
+                            unsafe { _lower_owned_leaf(_e95, _base95) };
+                        }
+                        unsafe { *ptr.add(12).cast::<usize>() = _len113 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
+                    }
+                    Branch::Checked(_e114) => {
+                        unsafe { *ptr.cast::<u8>() = 6u8 };
+                        match _e114 {
+                            ::core::result::Result::Ok(_e115) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                                unsafe { _lower_owned_leaf(_e115, ptr.add(16)) };
+                            }
+                            ::core::result::Result::Err(_e133) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                let _vec134 = (_e133).into_bytes().into_boxed_slice();
+                                let _len134 = _vec134.len();
+                                let _ptr134 = ::witbind::rt::Box::into_raw(_vec134)
+                                    .cast::<u8>();
+                                unsafe { *ptr.add(20).cast::<usize>() = _len134 };
+                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
+                            }
+                        };
+                    }
+                    Branch::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                    }
+                };
+            }
+            /// Lowers a `leaf` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_leaf(value: Leaf, ptr: *mut u8) {
+                match value {
+                    Leaf::Unit => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    }
+                    Leaf::Boolean(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
+                        };
+                    }
+                    Leaf::Integer(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
+                        };
+                    }
+                    Leaf::Float(_e5) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
+                        };
+                    }
+                    Leaf::Text(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        let _vec7 = (_e6).into_bytes().into_boxed_slice();
+                        let _len7 = _vec7.len();
+                        let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
+                    }
+                    Leaf::Bytes(_e8) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec9 = (_e8).into_boxed_slice();
+                        let _len9 = _vec9.len();
+                        let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
+                    }
+                    Leaf::Located(_e10) => {
+                        unsafe { *ptr.cast::<u8>() = 6u8 };
+                        let Span { file: _f11, start: _f12, end: _f13 } = _e10;
+                        let _vec14 = (_f11).into_bytes().into_boxed_slice();
+                        let _len14 = _vec14.len();
+                        let _ptr14 = ::witbind::rt::Box::into_raw(_vec14).cast::<u8>();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len14 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
+                        unsafe {
+                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                        };
+                    }
+                    Leaf::Pair(_e15) => {
+                        unsafe { *ptr.cast::<u8>() = 7u8 };
+                        let (_t16, _t17) = _e15;
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
+                        };
+                        let _vec18 = (_t17).into_bytes().into_boxed_slice();
+                        let _len18 = _vec18.len();
+                        let _ptr18 = ::witbind::rt::Box::into_raw(_vec18).cast::<u8>();
+                        unsafe { *ptr.add(16).cast::<usize>() = _len18 };
+                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
+                    }
+                };
+            }
+            /// Lowers a `limb` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_limb(value: Limb, ptr: *mut u8) {
+                match value {
+                    Limb::A(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { _lower_owned_branch(_e2, ptr.add(8)) };
+                    }
+                    Limb::B(_e137) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { _lower_owned_branch(_e137, ptr.add(8)) };
+                    }
+                    Limb::C(_e272) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { _lower_owned_branch(_e272, ptr.add(8)) };
+                    }
+                    Limb::D(_e407) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_owned_branch(_e407, ptr.add(8)) };
+                    }
+                    Limb::Maybe(_e542) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        match _e542 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e544) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe { _lower_owned_branch(_e544, ptr.add(16)) };
+                            }
+                        };
+                    }
+                    Limb::Many(_e679) => {
+                        unsafe { *ptr.cast::<u8>() = 5u8 };
+                        let _vec815 = _e679;
+                        let _len815 = _vec815.len();
+                        let _array815 = unsafe {
+                            ::witbind::rt::alloc_list(_len815, 40, 8)
+                        };
+                        for (i, _e680) in ::core::iter::IntoIterator::into_iter(_vec815)
+                            .enumerate()
+                        {
+                            let _base680 = unsafe { _array815.add(i * 40) };
+                            unsafe { _lower_owned_branch(_e680, _base680) };
+                        }
+                        unsafe { *ptr.add(12).cast::<usize>() = _len815 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
+                    }
+                };
+            }
+            /// Lowers a `trunk` into canonical ABI memory, handing it over.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
+            pub(crate) unsafe fn _lower_owned_trunk(value: Trunk, ptr: *mut u8) {
+                match value {
+                    Trunk::A(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe { _lower_owned_limb(_e2, ptr.add(8)) };
+                    }
+                    Trunk::B(_e817) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe { _lower_owned_limb(_e817, ptr.add(8)) };
+                    }
+                    Trunk::C(_e1632) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        unsafe { _lower_owned_limb(_e1632, ptr.add(8)) };
+                    }
+                    Trunk::D(_e2447) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_owned_limb(_e2447, ptr.add(8)) };
+                    }
+                    Trunk::Many(_e3262) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        let _vec4078 = _e3262;
+                        let _len4078 = _vec4078.len();
+                        let _array4078 = unsafe {
+                            ::witbind::rt::alloc_list(_len4078, 56, 8)
+                        };
+                        for (i, _e3263) in ::core::iter::IntoIterator::into_iter(
+                                _vec4078,
+                            )
+                            .enumerate()
+                        {
+                            let _base3263 = unsafe { _array4078.add(i * 56) };
+                            unsafe { _lower_owned_limb(_e3263, _base3263) };
+                        }
+                        unsafe { *ptr.add(12).cast::<usize>() = _len4078 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array4078 };
+                    }
+                };
+            }
         }
         /// Moves trees both ways: the guest imports and exports it.
         pub mod api {
@@ -109,7 +2083,7 @@ pub mod witbind_fixtures {
                 let mut _ret_area = _RetArea([::core::mem::MaybeUninit::uninit(); 80]);
                 let _ptr2 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_ptr2) };
-                unsafe { _lift_tree(_ptr2) }
+                unsafe { super::types::_lift_tree(_ptr2) }
             }
             /// Gives a tree to the other side.
             #[allow(clippy::needless_borrow)]
@@ -152,7 +2126,9 @@ pub mod witbind_fixtures {
                             super::types::Limb::A(_e7) => {
                                 let (_v184, _v185, _v186, _v187, _v188, _v189, _v190) = match _e7 {
                                     super::types::Branch::First(_e8) => {
-                                        let (_v26, _v27, _v28, _v29, _v30) = _lower_flat_leaf(&_e8);
+                                        let (_v26, _v27, _v28, _v29, _v30) = super::types::_lower_flat_leaf(
+                                            &_e8,
+                                        );
                                         (
                                             0i32,
                                             (_v26) as usize as *mut u8,
@@ -164,7 +2140,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Second(_e31) => {
-                                        let (_v49, _v50, _v51, _v52, _v53) = _lower_flat_leaf(
+                                        let (_v49, _v50, _v51, _v52, _v53) = super::types::_lower_flat_leaf(
                                             &_e31,
                                         );
                                         (
@@ -178,7 +2154,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Third(_e54) => {
-                                        let (_v72, _v73, _v74, _v75, _v76) = _lower_flat_leaf(
+                                        let (_v72, _v73, _v74, _v75, _v76) = super::types::_lower_flat_leaf(
                                             &_e54,
                                         );
                                         (
@@ -192,7 +2168,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Fourth(_e77) => {
-                                        let (_v95, _v96, _v97, _v98, _v99) = _lower_flat_leaf(
+                                        let (_v95, _v96, _v97, _v98, _v99) = super::types::_lower_flat_leaf(
                                             &_e77,
                                         );
                                         (
@@ -218,7 +2194,7 @@ pub mod witbind_fixtures {
                                                 )
                                             }
                                             ::core::option::Option::Some(_e102) => {
-                                                let (_v120, _v121, _v122, _v123, _v124) = _lower_flat_leaf(
+                                                let (_v120, _v121, _v122, _v123, _v124) = super::types::_lower_flat_leaf(
                                                     &_e102,
                                                 );
                                                 (1i32, _v120, _v121, _v122, _v123, _v124)
@@ -242,7 +2218,7 @@ pub mod witbind_fixtures {
                                         };
                                         for (i, _e132) in _vec150.iter().enumerate() {
                                             let _base132 = unsafe { _array150.add(i * 24) };
-                                            unsafe { _lower_leaf(&_e132, _base132) };
+                                            unsafe { super::types::_lower_leaf(&_e132, _base132) };
                                         }
                                         _cleanup_list.push((_array150, _len150 * 24, 8));
                                         (
@@ -258,7 +2234,7 @@ pub mod witbind_fixtures {
                                     super::types::Branch::Checked(_e151) => {
                                         let (_v177, _v178, _v179, _v180, _v181, _v182) = match _e151 {
                                             ::core::result::Result::Ok(_e152) => {
-                                                let (_v170, _v171, _v172, _v173, _v174) = _lower_flat_leaf(
+                                                let (_v170, _v171, _v172, _v173, _v174) = super::types::_lower_flat_leaf(
                                                     &_e152,
                                                 );
                                                 (
@@ -319,7 +2295,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::B(_e191) => {
-                                let (_v368, _v369, _v370, _v371, _v372, _v373, _v374) = _lower_flat_branch(
+                                let (_v368, _v369, _v370, _v371, _v372, _v373, _v374) = super::types::_lower_flat_branch(
                                     &_e191,
                                 );
                                 (
@@ -335,7 +2311,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::C(_e375) => {
-                                let (_v552, _v553, _v554, _v555, _v556, _v557, _v558) = _lower_flat_branch(
+                                let (_v552, _v553, _v554, _v555, _v556, _v557, _v558) = super::types::_lower_flat_branch(
                                     &_e375,
                                 );
                                 (
@@ -351,7 +2327,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::D(_e559) => {
-                                let (_v736, _v737, _v738, _v739, _v740, _v741, _v742) = _lower_flat_branch(
+                                let (_v736, _v737, _v738, _v739, _v740, _v741, _v742) = super::types::_lower_flat_branch(
                                     &_e559,
                                 );
                                 (
@@ -390,7 +2366,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     ::core::option::Option::Some(_e745) => {
-                                        let (_v922, _v923, _v924, _v925, _v926, _v927, _v928) = _lower_flat_branch(
+                                        let (_v922, _v923, _v924, _v925, _v926, _v927, _v928) = super::types::_lower_flat_branch(
                                             &_e745,
                                         );
                                         (1i32, _v922, _v923, _v924, _v925, _v926, _v927, _v928)
@@ -416,7 +2392,7 @@ pub mod witbind_fixtures {
                                 };
                                 for (i, _e938) in _vec1073.iter().enumerate() {
                                     let _base938 = unsafe { _array1073.add(i * 40) };
-                                    unsafe { _lower_branch(&_e938, _base938) };
+                                    unsafe { super::types::_lower_branch(&_e938, _base938) };
                                 }
                                 _cleanup_list.push((_array1073, _len1073 * 40, 8));
                                 (
@@ -456,7 +2432,7 @@ pub mod witbind_fixtures {
                             _v2157,
                             _v2158,
                             _v2159,
-                        ) = _lower_flat_limb(&_e1083);
+                        ) = super::types::_lower_flat_limb(&_e1083);
                         (
                             1i32,
                             (_v2151) as usize as *mut u8,
@@ -481,7 +2457,7 @@ pub mod witbind_fixtures {
                             _v3234,
                             _v3235,
                             _v3236,
-                        ) = _lower_flat_limb(&_e2160);
+                        ) = super::types::_lower_flat_limb(&_e2160);
                         (
                             2i32,
                             (_v3228) as usize as *mut u8,
@@ -506,7 +2482,7 @@ pub mod witbind_fixtures {
                             _v4311,
                             _v4312,
                             _v4313,
-                        ) = _lower_flat_limb(&_e3237);
+                        ) = super::types::_lower_flat_limb(&_e3237);
                         (
                             3i32,
                             (_v4305) as usize as *mut u8,
@@ -528,7 +2504,7 @@ pub mod witbind_fixtures {
                         };
                         for (i, _e4315) in _vec5130.iter().enumerate() {
                             let _base4315 = unsafe { _array5130.add(i * 56) };
-                            unsafe { _lower_limb(&_e4315, _base4315) };
+                            unsafe { super::types::_lower_limb(&_e4315, _base4315) };
                         }
                         _cleanup_list.push((_array5130, _len5130 * 56, 8));
                         (
@@ -636,7 +2612,9 @@ pub mod witbind_fixtures {
                             super::types::Limb::A(_e7) => {
                                 let (_v184, _v185, _v186, _v187, _v188, _v189, _v190) = match _e7 {
                                     super::types::Branch::First(_e8) => {
-                                        let (_v26, _v27, _v28, _v29, _v30) = _lower_flat_leaf(&_e8);
+                                        let (_v26, _v27, _v28, _v29, _v30) = super::types::_lower_flat_leaf(
+                                            &_e8,
+                                        );
                                         (
                                             0i32,
                                             (_v26) as usize as *mut u8,
@@ -648,7 +2626,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Second(_e31) => {
-                                        let (_v49, _v50, _v51, _v52, _v53) = _lower_flat_leaf(
+                                        let (_v49, _v50, _v51, _v52, _v53) = super::types::_lower_flat_leaf(
                                             &_e31,
                                         );
                                         (
@@ -662,7 +2640,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Third(_e54) => {
-                                        let (_v72, _v73, _v74, _v75, _v76) = _lower_flat_leaf(
+                                        let (_v72, _v73, _v74, _v75, _v76) = super::types::_lower_flat_leaf(
                                             &_e54,
                                         );
                                         (
@@ -676,7 +2654,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Fourth(_e77) => {
-                                        let (_v95, _v96, _v97, _v98, _v99) = _lower_flat_leaf(
+                                        let (_v95, _v96, _v97, _v98, _v99) = super::types::_lower_flat_leaf(
                                             &_e77,
                                         );
                                         (
@@ -702,7 +2680,7 @@ pub mod witbind_fixtures {
                                                 )
                                             }
                                             ::core::option::Option::Some(_e102) => {
-                                                let (_v120, _v121, _v122, _v123, _v124) = _lower_flat_leaf(
+                                                let (_v120, _v121, _v122, _v123, _v124) = super::types::_lower_flat_leaf(
                                                     &_e102,
                                                 );
                                                 (1i32, _v120, _v121, _v122, _v123, _v124)
@@ -726,7 +2704,7 @@ pub mod witbind_fixtures {
                                         };
                                         for (i, _e132) in _vec150.iter().enumerate() {
                                             let _base132 = unsafe { _array150.add(i * 24) };
-                                            unsafe { _lower_leaf(&_e132, _base132) };
+                                            unsafe { super::types::_lower_leaf(&_e132, _base132) };
                                         }
                                         _cleanup_list.push((_array150, _len150 * 24, 8));
                                         (
@@ -742,7 +2720,7 @@ pub mod witbind_fixtures {
                                     super::types::Branch::Checked(_e151) => {
                                         let (_v177, _v178, _v179, _v180, _v181, _v182) = match _e151 {
                                             ::core::result::Result::Ok(_e152) => {
-                                                let (_v170, _v171, _v172, _v173, _v174) = _lower_flat_leaf(
+                                                let (_v170, _v171, _v172, _v173, _v174) = super::types::_lower_flat_leaf(
                                                     &_e152,
                                                 );
                                                 (
@@ -803,7 +2781,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::B(_e191) => {
-                                let (_v368, _v369, _v370, _v371, _v372, _v373, _v374) = _lower_flat_branch(
+                                let (_v368, _v369, _v370, _v371, _v372, _v373, _v374) = super::types::_lower_flat_branch(
                                     &_e191,
                                 );
                                 (
@@ -819,7 +2797,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::C(_e375) => {
-                                let (_v552, _v553, _v554, _v555, _v556, _v557, _v558) = _lower_flat_branch(
+                                let (_v552, _v553, _v554, _v555, _v556, _v557, _v558) = super::types::_lower_flat_branch(
                                     &_e375,
                                 );
                                 (
@@ -835,7 +2813,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::D(_e559) => {
-                                let (_v736, _v737, _v738, _v739, _v740, _v741, _v742) = _lower_flat_branch(
+                                let (_v736, _v737, _v738, _v739, _v740, _v741, _v742) = super::types::_lower_flat_branch(
                                     &_e559,
                                 );
                                 (
@@ -874,7 +2852,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     ::core::option::Option::Some(_e745) => {
-                                        let (_v922, _v923, _v924, _v925, _v926, _v927, _v928) = _lower_flat_branch(
+                                        let (_v922, _v923, _v924, _v925, _v926, _v927, _v928) = super::types::_lower_flat_branch(
                                             &_e745,
                                         );
                                         (1i32, _v922, _v923, _v924, _v925, _v926, _v927, _v928)
@@ -900,7 +2878,7 @@ pub mod witbind_fixtures {
                                 };
                                 for (i, _e938) in _vec1073.iter().enumerate() {
                                     let _base938 = unsafe { _array1073.add(i * 40) };
-                                    unsafe { _lower_branch(&_e938, _base938) };
+                                    unsafe { super::types::_lower_branch(&_e938, _base938) };
                                 }
                                 _cleanup_list.push((_array1073, _len1073 * 40, 8));
                                 (
@@ -940,7 +2918,7 @@ pub mod witbind_fixtures {
                             _v2157,
                             _v2158,
                             _v2159,
-                        ) = _lower_flat_limb(&_e1083);
+                        ) = super::types::_lower_flat_limb(&_e1083);
                         (
                             1i32,
                             (_v2151) as usize as *mut u8,
@@ -965,7 +2943,7 @@ pub mod witbind_fixtures {
                             _v3234,
                             _v3235,
                             _v3236,
-                        ) = _lower_flat_limb(&_e2160);
+                        ) = super::types::_lower_flat_limb(&_e2160);
                         (
                             2i32,
                             (_v3228) as usize as *mut u8,
@@ -990,7 +2968,7 @@ pub mod witbind_fixtures {
                             _v4311,
                             _v4312,
                             _v4313,
-                        ) = _lower_flat_limb(&_e3237);
+                        ) = super::types::_lower_flat_limb(&_e3237);
                         (
                             3i32,
                             (_v4305) as usize as *mut u8,
@@ -1012,7 +2990,7 @@ pub mod witbind_fixtures {
                         };
                         for (i, _e4315) in _vec5130.iter().enumerate() {
                             let _base4315 = unsafe { _array5130.add(i * 56) };
-                            unsafe { _lower_limb(&_e4315, _base4315) };
+                            unsafe { super::types::_lower_limb(&_e4315, _base4315) };
                         }
                         _cleanup_list.push((_array5130, _len5130 * 56, 8));
                         (
@@ -1079,7 +3057,7 @@ pub mod witbind_fixtures {
                 match _l5148 {
                     0 => {
                         ::core::result::Result::Ok(unsafe {
-                            _lift_tree(_ptr5147.add(8))
+                            super::types::_lift_tree(_ptr5147.add(8))
                         })
                     }
                     1 => {
@@ -1108,7 +3086,7 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v19, _v20, _v21, _v22, _v23) = _lower_flat_leaf(&l);
+                let (_v19, _v20, _v21, _v22, _v23) = super::types::_lower_flat_leaf(&l);
                 let (
                     _v5149,
                     _v5150,
@@ -1136,7 +3114,7 @@ pub mod witbind_fixtures {
                             super::types::Limb::A(_e25) => {
                                 let (_v202, _v203, _v204, _v205, _v206, _v207, _v208) = match _e25 {
                                     super::types::Branch::First(_e26) => {
-                                        let (_v44, _v45, _v46, _v47, _v48) = _lower_flat_leaf(
+                                        let (_v44, _v45, _v46, _v47, _v48) = super::types::_lower_flat_leaf(
                                             &_e26,
                                         );
                                         (
@@ -1150,7 +3128,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Second(_e49) => {
-                                        let (_v67, _v68, _v69, _v70, _v71) = _lower_flat_leaf(
+                                        let (_v67, _v68, _v69, _v70, _v71) = super::types::_lower_flat_leaf(
                                             &_e49,
                                         );
                                         (
@@ -1164,7 +3142,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Third(_e72) => {
-                                        let (_v90, _v91, _v92, _v93, _v94) = _lower_flat_leaf(
+                                        let (_v90, _v91, _v92, _v93, _v94) = super::types::_lower_flat_leaf(
                                             &_e72,
                                         );
                                         (
@@ -1178,7 +3156,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     super::types::Branch::Fourth(_e95) => {
-                                        let (_v113, _v114, _v115, _v116, _v117) = _lower_flat_leaf(
+                                        let (_v113, _v114, _v115, _v116, _v117) = super::types::_lower_flat_leaf(
                                             &_e95,
                                         );
                                         (
@@ -1204,7 +3182,7 @@ pub mod witbind_fixtures {
                                                 )
                                             }
                                             ::core::option::Option::Some(_e120) => {
-                                                let (_v138, _v139, _v140, _v141, _v142) = _lower_flat_leaf(
+                                                let (_v138, _v139, _v140, _v141, _v142) = super::types::_lower_flat_leaf(
                                                     &_e120,
                                                 );
                                                 (1i32, _v138, _v139, _v140, _v141, _v142)
@@ -1228,7 +3206,7 @@ pub mod witbind_fixtures {
                                         };
                                         for (i, _e150) in _vec168.iter().enumerate() {
                                             let _base150 = unsafe { _array168.add(i * 24) };
-                                            unsafe { _lower_leaf(&_e150, _base150) };
+                                            unsafe { super::types::_lower_leaf(&_e150, _base150) };
                                         }
                                         _cleanup_list.push((_array168, _len168 * 24, 8));
                                         (
@@ -1244,7 +3222,7 @@ pub mod witbind_fixtures {
                                     super::types::Branch::Checked(_e169) => {
                                         let (_v195, _v196, _v197, _v198, _v199, _v200) = match _e169 {
                                             ::core::result::Result::Ok(_e170) => {
-                                                let (_v188, _v189, _v190, _v191, _v192) = _lower_flat_leaf(
+                                                let (_v188, _v189, _v190, _v191, _v192) = super::types::_lower_flat_leaf(
                                                     &_e170,
                                                 );
                                                 (
@@ -1305,7 +3283,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::B(_e209) => {
-                                let (_v386, _v387, _v388, _v389, _v390, _v391, _v392) = _lower_flat_branch(
+                                let (_v386, _v387, _v388, _v389, _v390, _v391, _v392) = super::types::_lower_flat_branch(
                                     &_e209,
                                 );
                                 (
@@ -1321,7 +3299,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::C(_e393) => {
-                                let (_v570, _v571, _v572, _v573, _v574, _v575, _v576) = _lower_flat_branch(
+                                let (_v570, _v571, _v572, _v573, _v574, _v575, _v576) = super::types::_lower_flat_branch(
                                     &_e393,
                                 );
                                 (
@@ -1337,7 +3315,7 @@ pub mod witbind_fixtures {
                                 )
                             }
                             super::types::Limb::D(_e577) => {
-                                let (_v754, _v755, _v756, _v757, _v758, _v759, _v760) = _lower_flat_branch(
+                                let (_v754, _v755, _v756, _v757, _v758, _v759, _v760) = super::types::_lower_flat_branch(
                                     &_e577,
                                 );
                                 (
@@ -1376,7 +3354,7 @@ pub mod witbind_fixtures {
                                         )
                                     }
                                     ::core::option::Option::Some(_e763) => {
-                                        let (_v940, _v941, _v942, _v943, _v944, _v945, _v946) = _lower_flat_branch(
+                                        let (_v940, _v941, _v942, _v943, _v944, _v945, _v946) = super::types::_lower_flat_branch(
                                             &_e763,
                                         );
                                         (1i32, _v940, _v941, _v942, _v943, _v944, _v945, _v946)
@@ -1402,7 +3380,7 @@ pub mod witbind_fixtures {
                                 };
                                 for (i, _e956) in _vec1091.iter().enumerate() {
                                     let _base956 = unsafe { _array1091.add(i * 40) };
-                                    unsafe { _lower_branch(&_e956, _base956) };
+                                    unsafe { super::types::_lower_branch(&_e956, _base956) };
                                 }
                                 _cleanup_list.push((_array1091, _len1091 * 40, 8));
                                 (
@@ -1442,7 +3420,7 @@ pub mod witbind_fixtures {
                             _v2175,
                             _v2176,
                             _v2177,
-                        ) = _lower_flat_limb(&_e1101);
+                        ) = super::types::_lower_flat_limb(&_e1101);
                         (
                             1i32,
                             (_v2169) as usize as *mut u8,
@@ -1467,7 +3445,7 @@ pub mod witbind_fixtures {
                             _v3252,
                             _v3253,
                             _v3254,
-                        ) = _lower_flat_limb(&_e2178);
+                        ) = super::types::_lower_flat_limb(&_e2178);
                         (
                             2i32,
                             (_v3246) as usize as *mut u8,
@@ -1492,7 +3470,7 @@ pub mod witbind_fixtures {
                             _v4329,
                             _v4330,
                             _v4331,
-                        ) = _lower_flat_limb(&_e3255);
+                        ) = super::types::_lower_flat_limb(&_e3255);
                         (
                             3i32,
                             (_v4323) as usize as *mut u8,
@@ -1514,7 +3492,7 @@ pub mod witbind_fixtures {
                         };
                         for (i, _e4333) in _vec5148.iter().enumerate() {
                             let _base4333 = unsafe { _array5148.add(i * 56) };
-                            unsafe { _lower_limb(&_e4333, _base4333) };
+                            unsafe { super::types::_lower_limb(&_e4333, _base4333) };
                         }
                         _cleanup_list.push((_array5148, _len5148 * 56, 8));
                         (
@@ -1587,19 +3565,19 @@ pub mod witbind_fixtures {
                                     match _e8 {
                                         super::types::Branch::First(_e9) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 0u8 };
-                                            unsafe { _lower_leaf(&_e9, _base2.add(32)) };
+                                            unsafe { super::types::_lower_leaf(&_e9, _base2.add(32)) };
                                         }
                                         super::types::Branch::Second(_e27) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 1u8 };
-                                            unsafe { _lower_leaf(&_e27, _base2.add(32)) };
+                                            unsafe { super::types::_lower_leaf(&_e27, _base2.add(32)) };
                                         }
                                         super::types::Branch::Third(_e45) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 2u8 };
-                                            unsafe { _lower_leaf(&_e45, _base2.add(32)) };
+                                            unsafe { super::types::_lower_leaf(&_e45, _base2.add(32)) };
                                         }
                                         super::types::Branch::Fourth(_e63) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 3u8 };
-                                            unsafe { _lower_leaf(&_e63, _base2.add(32)) };
+                                            unsafe { super::types::_lower_leaf(&_e63, _base2.add(32)) };
                                         }
                                         super::types::Branch::Maybe(_e81) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 4u8 };
@@ -1609,7 +3587,7 @@ pub mod witbind_fixtures {
                                                 }
                                                 ::core::option::Option::Some(_e83) => {
                                                     unsafe { *_base2.add(32).cast::<u8>() = 1u8 };
-                                                    unsafe { _lower_leaf(&_e83, _base2.add(40)) };
+                                                    unsafe { super::types::_lower_leaf(&_e83, _base2.add(40)) };
                                                 }
                                             };
                                         }
@@ -1622,7 +3600,7 @@ pub mod witbind_fixtures {
                                             };
                                             for (i, _e102) in _vec120.iter().enumerate() {
                                                 let _base102 = unsafe { _array120.add(i * 24) };
-                                                unsafe { _lower_leaf(&_e102, _base102) };
+                                                unsafe { super::types::_lower_leaf(&_e102, _base102) };
                                             }
                                             _cleanup_list.push((_array120, _len120 * 24, 8));
                                             unsafe { *_base2.add(36).cast::<usize>() = _len120 };
@@ -1633,7 +3611,9 @@ pub mod witbind_fixtures {
                                             match _e121 {
                                                 ::core::result::Result::Ok(_e122) => {
                                                     unsafe { *_base2.add(32).cast::<u8>() = 0u8 };
-                                                    unsafe { _lower_leaf(&_e122, _base2.add(40)) };
+                                                    unsafe {
+                                                        super::types::_lower_leaf(&_e122, _base2.add(40))
+                                                    };
                                                 }
                                                 ::core::result::Result::Err(_e140) => {
                                                     unsafe { *_base2.add(32).cast::<u8>() = 1u8 };
@@ -1652,15 +3632,21 @@ pub mod witbind_fixtures {
                                 }
                                 super::types::Limb::B(_e143) => {
                                     unsafe { *_base2.add(16).cast::<u8>() = 1u8 };
-                                    unsafe { _lower_branch(&_e143, _base2.add(24)) };
+                                    unsafe {
+                                        super::types::_lower_branch(&_e143, _base2.add(24))
+                                    };
                                 }
                                 super::types::Limb::C(_e278) => {
                                     unsafe { *_base2.add(16).cast::<u8>() = 2u8 };
-                                    unsafe { _lower_branch(&_e278, _base2.add(24)) };
+                                    unsafe {
+                                        super::types::_lower_branch(&_e278, _base2.add(24))
+                                    };
                                 }
                                 super::types::Limb::D(_e413) => {
                                     unsafe { *_base2.add(16).cast::<u8>() = 3u8 };
-                                    unsafe { _lower_branch(&_e413, _base2.add(24)) };
+                                    unsafe {
+                                        super::types::_lower_branch(&_e413, _base2.add(24))
+                                    };
                                 }
                                 super::types::Limb::Maybe(_e548) => {
                                     unsafe { *_base2.add(16).cast::<u8>() = 4u8 };
@@ -1670,7 +3656,9 @@ pub mod witbind_fixtures {
                                         }
                                         ::core::option::Option::Some(_e550) => {
                                             unsafe { *_base2.add(24).cast::<u8>() = 1u8 };
-                                            unsafe { _lower_branch(&_e550, _base2.add(32)) };
+                                            unsafe {
+                                                super::types::_lower_branch(&_e550, _base2.add(32))
+                                            };
                                         }
                                     };
                                 }
@@ -1683,7 +3671,7 @@ pub mod witbind_fixtures {
                                     };
                                     for (i, _e686) in _vec821.iter().enumerate() {
                                         let _base686 = unsafe { _array821.add(i * 40) };
-                                        unsafe { _lower_branch(&_e686, _base686) };
+                                        unsafe { super::types::_lower_branch(&_e686, _base686) };
                                     }
                                     _cleanup_list.push((_array821, _len821 * 40, 8));
                                     unsafe { *_base2.add(28).cast::<usize>() = _len821 };
@@ -1693,15 +3681,19 @@ pub mod witbind_fixtures {
                         }
                         Trunk::B(_e822) => {
                             unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                            unsafe { _lower_limb(&_e822, _base2.add(16)) };
+                            unsafe { super::types::_lower_limb(&_e822, _base2.add(16)) };
                         }
                         Trunk::C(_e1637) => {
                             unsafe { *_base2.add(8).cast::<u8>() = 2u8 };
-                            unsafe { _lower_limb(&_e1637, _base2.add(16)) };
+                            unsafe {
+                                super::types::_lower_limb(&_e1637, _base2.add(16))
+                            };
                         }
                         Trunk::D(_e2452) => {
                             unsafe { *_base2.add(8).cast::<u8>() = 3u8 };
-                            unsafe { _lower_limb(&_e2452, _base2.add(16)) };
+                            unsafe {
+                                super::types::_lower_limb(&_e2452, _base2.add(16))
+                            };
                         }
                         Trunk::Many(_e3267) => {
                             unsafe { *_base2.add(8).cast::<u8>() = 4u8 };
@@ -1712,7 +3704,7 @@ pub mod witbind_fixtures {
                             };
                             for (i, _e3268) in _vec4083.iter().enumerate() {
                                 let _base3268 = unsafe { _array4083.add(i * 56) };
-                                unsafe { _lower_limb(&_e3268, _base3268) };
+                                unsafe { super::types::_lower_limb(&_e3268, _base3268) };
                             }
                             _cleanup_list.push((_array4083, _len4083 * 56, 8));
                             unsafe { *_base2.add(20).cast::<usize>() = _len4083 };
@@ -1764,1134 +3756,10 @@ pub mod witbind_fixtures {
                 let mut _list10829 = ::witbind::rt::Vec::with_capacity(_len10829);
                 for i in 0.._len10829 {
                     let _base4094 = unsafe { _array10829.add(i * 80) };
-                    _list10829.push(unsafe { _lift_tree(_base4094) });
+                    _list10829.push(unsafe { super::types::_lift_tree(_base4094) });
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_array10829, _len10829 * 80, 8) };
                 _list10829
-            }
-            /// Lifts a `branch` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_branch(ptr: *mut u8) -> super::types::Branch {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => super::types::Branch::First(unsafe { _lift_leaf(ptr.add(8)) }),
-                    1 => super::types::Branch::Second(unsafe { _lift_leaf(ptr.add(8)) }),
-                    2 => super::types::Branch::Third(unsafe { _lift_leaf(ptr.add(8)) }),
-                    3 => super::types::Branch::Fourth(unsafe { _lift_leaf(ptr.add(8)) }),
-                    4 => {
-                        let _l120 = unsafe { *ptr.add(8).cast::<u8>() };
-                        super::types::Branch::Maybe(
-                            match _l120 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_leaf(ptr.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    5 => {
-                        let _l153 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l154 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array184 = _l153;
-                        let _len184 = _l154;
-                        let mut _list184 = ::witbind::rt::Vec::with_capacity(_len184);
-                        for i in 0.._len184 {
-                            let _base155 = unsafe { _array184.add(i * 24) };
-                            _list184.push(unsafe { _lift_leaf(_base155) });
-                        }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array184, _len184 * 24, 8)
-                        };
-                        super::types::Branch::Many(_list184)
-                    }
-                    6 => {
-                        let _l186 = unsafe { *ptr.add(8).cast::<u8>() };
-                        super::types::Branch::Checked(
-                            match _l186 {
-                                0 => {
-                                    ::core::result::Result::Ok(unsafe {
-                                        _lift_leaf(ptr.add(16))
-                                    })
-                                }
-                                1 => {
-                                    let _l217 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                    let _l218 = unsafe { *ptr.add(20).cast::<usize>() };
-                                    ::core::result::Result::Err(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l217.cast::<u8>(),
-                                                _l218,
-                                                _l218,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    7 => super::types::Branch::Empty,
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `leaf` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_leaf(ptr: *mut u8) -> Leaf {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Leaf::Unit,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                        Leaf::Boolean(::witbind::rt::bool_lift(_l5))
-                    }
-                    2 => Leaf::Integer(unsafe { *ptr.add(8).cast::<i64>() }),
-                    3 => Leaf::Float(unsafe { *ptr.add(8).cast::<f64>() }),
-                    4 => {
-                        let _l11 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l12 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Leaf::Text(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l11.cast::<u8>(),
-                                    _l12,
-                                    _l12,
-                                ),
-                            )
-                        })
-                    }
-                    5 => {
-                        let _l15 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l16 = unsafe { *ptr.add(12).cast::<usize>() };
-                        Leaf::Bytes(unsafe {
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l15.cast::<u8>(),
-                                _l16,
-                                _l16,
-                            )
-                        })
-                    }
-                    6 => {
-                        let _l19 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l20 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _string21 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l19.cast::<u8>(),
-                                    _l20,
-                                    _l20,
-                                ),
-                            )
-                        };
-                        let _l22 = unsafe { *ptr.add(16).cast::<i32>() };
-                        let _l23 = unsafe { *ptr.add(20).cast::<i32>() };
-                        Leaf::Located(super::types::Span {
-                            file: _string21,
-                            start: _l22 as u32,
-                            end: _l23 as u32,
-                        })
-                    }
-                    7 => {
-                        let _l25 = unsafe { *ptr.add(8).cast::<i32>() };
-                        let _l26 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                        let _l27 = unsafe { *ptr.add(16).cast::<usize>() };
-                        let _string28 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l26.cast::<u8>(),
-                                    _l27,
-                                    _l27,
-                                ),
-                            )
-                        };
-                        Leaf::Pair((_l25 as u32, _string28))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `limb` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_limb(ptr: *mut u8) -> super::types::Limb {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => super::types::Limb::A(unsafe { _lift_branch(ptr.add(8)) }),
-                    1 => super::types::Limb::B(unsafe { _lift_branch(ptr.add(8)) }),
-                    2 => super::types::Limb::C(unsafe { _lift_branch(ptr.add(8)) }),
-                    3 => super::types::Limb::D(unsafe { _lift_branch(ptr.add(8)) }),
-                    4 => {
-                        let _l892 = unsafe { *ptr.add(8).cast::<u8>() };
-                        super::types::Limb::Maybe(
-                            match _l892 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_branch(ptr.add(16))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    5 => {
-                        let _l1118 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l1119 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array1342 = _l1118;
-                        let _len1342 = _l1119;
-                        let mut _list1342 = ::witbind::rt::Vec::with_capacity(_len1342);
-                        for i in 0.._len1342 {
-                            let _base1120 = unsafe { _array1342.add(i * 40) };
-                            _list1342.push(unsafe { _lift_branch(_base1120) });
-                        }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array1342, _len1342 * 40, 8)
-                        };
-                        super::types::Limb::Many(_list1342)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `tree` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
-                let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                let _string4 = unsafe {
-                    ::witbind::rt::string_lift(
-                        ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3),
-                    )
-                };
-                let _v6725 = unsafe { _lift_trunk(ptr.add(8)) };
-                let _l6726 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                let _l6727 = unsafe { *ptr.add(76).cast::<usize>() };
-                let _array6734 = _l6726;
-                let _len6734 = _l6727;
-                let mut _list6734 = ::witbind::rt::Vec::with_capacity(_len6734);
-                for i in 0.._len6734 {
-                    let _base6728 = unsafe { _array6734.add(i * 16) };
-                    let _l6729 = unsafe { *_base6728.cast::<*mut u8>() };
-                    let _l6730 = unsafe { *_base6728.add(4).cast::<usize>() };
-                    let _string6731 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l6729.cast::<u8>(),
-                                _l6730,
-                                _l6730,
-                            ),
-                        )
-                    };
-                    let _l6732 = unsafe { *_base6728.add(8).cast::<i32>() };
-                    let _l6733 = unsafe { *_base6728.add(12).cast::<i32>() };
-                    _list6734
-                        .push(super::types::Span {
-                            file: _string6731,
-                            start: _l6732 as u32,
-                            end: _l6733 as u32,
-                        });
-                }
-                unsafe { ::witbind::rt::cabi_dealloc(_array6734, _len6734 * 16, 4) };
-                Tree {
-                    name: _string4,
-                    root: _v6725,
-                    spans: _list6734,
-                }
-            }
-            /// Lifts a `trunk` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_trunk(ptr: *mut u8) -> Trunk {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => Trunk::A(unsafe { _lift_limb(ptr.add(8)) }),
-                    1 => Trunk::B(unsafe { _lift_limb(ptr.add(8)) }),
-                    2 => Trunk::C(unsafe { _lift_limb(ptr.add(8)) }),
-                    3 => Trunk::D(unsafe { _lift_limb(ptr.add(8)) }),
-                    4 => {
-                        let _l5376 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l5377 = unsafe { *ptr.add(12).cast::<usize>() };
-                        let _array6721 = _l5376;
-                        let _len6721 = _l5377;
-                        let mut _list6721 = ::witbind::rt::Vec::with_capacity(_len6721);
-                        for i in 0.._len6721 {
-                            let _base5378 = unsafe { _array6721.add(i * 56) };
-                            _list6721.push(unsafe { _lift_limb(_base5378) });
-                        }
-                        unsafe {
-                            ::witbind::rt::cabi_dealloc(_array6721, _len6721 * 56, 8)
-                        };
-                        Trunk::Many(_list6721)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            #[allow(clippy::needless_borrow)]
-            /// Lowers a lent `branch` into canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_branch(value: &super::types::Branch, ptr: *mut u8) {
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                match value {
-                    super::types::Branch::First(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        unsafe { _lower_leaf(&_e2, ptr.add(8)) };
-                    }
-                    super::types::Branch::Second(_e20) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_leaf(&_e20, ptr.add(8)) };
-                    }
-                    super::types::Branch::Third(_e38) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_leaf(&_e38, ptr.add(8)) };
-                    }
-                    super::types::Branch::Fourth(_e56) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_leaf(&_e56, ptr.add(8)) };
-                    }
-                    super::types::Branch::Maybe(_e74) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e74 {
-                            ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e76) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_leaf(&_e76, ptr.add(16)) };
-                            }
-                        };
-                    }
-                    super::types::Branch::Many(_e94) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec113 = _e94;
-                        let _len113 = _vec113.len();
-                        let _array113 = unsafe {
-                            ::witbind::rt::alloc_list(_len113, 24, 8)
-                        };
-                        for (i, _e95) in _vec113.iter().enumerate() {
-                            let _base95 = unsafe { _array113.add(i * 24) };
-                            unsafe { _lower_leaf(&_e95, _base95) };
-                        }
-                        _cleanup_list.push((_array113, _len113 * 24, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len113 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
-                    }
-                    super::types::Branch::Checked(_e114) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        match _e114 {
-                            ::core::result::Result::Ok(_e115) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                unsafe { _lower_leaf(&_e115, ptr.add(16)) };
-                            }
-                            ::core::result::Result::Err(_e133) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                let _vec134 = _e133;
-                                let _ptr134 = _vec134.as_ptr().cast::<u8>().cast_mut();
-                                let _len134 = _vec134.len();
-                                unsafe { *ptr.add(20).cast::<usize>() = _len134 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
-                            }
-                        };
-                    }
-                    super::types::Branch::Empty => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
-                    }
-                };
-            }
-            #[allow(clippy::needless_borrow)]
-            /// A lent `branch` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_branch(
-                value: &super::types::Branch,
-            ) -> (
-                i32,
-                *mut u8,
-                ::core::mem::MaybeUninit<u64>,
-                ::core::mem::MaybeUninit<u64>,
-                *mut u8,
-                usize,
-                i32,
-            ) {
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (_v178, _v179, _v180, _v181, _v182, _v183, _v184) = match value {
-                    super::types::Branch::First(_e2) => {
-                        let (_v20, _v21, _v22, _v23, _v24) = _lower_flat_leaf(&_e2);
-                        (
-                            0i32,
-                            (_v20) as usize as *mut u8,
-                            _v21,
-                            ::witbind::rt::ptr_to_p64(_v22),
-                            (_v23) as *mut u8,
-                            (_v24) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Branch::Second(_e25) => {
-                        let (_v43, _v44, _v45, _v46, _v47) = _lower_flat_leaf(&_e25);
-                        (
-                            1i32,
-                            (_v43) as usize as *mut u8,
-                            _v44,
-                            ::witbind::rt::ptr_to_p64(_v45),
-                            (_v46) as *mut u8,
-                            (_v47) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Branch::Third(_e48) => {
-                        let (_v66, _v67, _v68, _v69, _v70) = _lower_flat_leaf(&_e48);
-                        (
-                            2i32,
-                            (_v66) as usize as *mut u8,
-                            _v67,
-                            ::witbind::rt::ptr_to_p64(_v68),
-                            (_v69) as *mut u8,
-                            (_v70) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Branch::Fourth(_e71) => {
-                        let (_v89, _v90, _v91, _v92, _v93) = _lower_flat_leaf(&_e71);
-                        (
-                            3i32,
-                            (_v89) as usize as *mut u8,
-                            _v90,
-                            ::witbind::rt::ptr_to_p64(_v91),
-                            (_v92) as *mut u8,
-                            (_v93) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Branch::Maybe(_e94) => {
-                        let (_v119, _v120, _v121, _v122, _v123, _v124) = match _e94 {
-                            ::core::option::Option::None => {
-                                (
-                                    0i32,
-                                    0i32,
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                            ::core::option::Option::Some(_e96) => {
-                                let (_v114, _v115, _v116, _v117, _v118) = _lower_flat_leaf(
-                                    &_e96,
-                                );
-                                (1i32, _v114, _v115, _v116, _v117, _v118)
-                            }
-                        };
-                        (
-                            4i32,
-                            (_v119) as usize as *mut u8,
-                            ::core::mem::MaybeUninit::new((i64::from(_v120)) as u64),
-                            _v121,
-                            _v122,
-                            _v123,
-                            _v124,
-                        )
-                    }
-                    super::types::Branch::Many(_e125) => {
-                        let _vec144 = _e125;
-                        let _len144 = _vec144.len();
-                        let _array144 = unsafe {
-                            ::witbind::rt::alloc_list(_len144, 24, 8)
-                        };
-                        for (i, _e126) in _vec144.iter().enumerate() {
-                            let _base126 = unsafe { _array144.add(i * 24) };
-                            unsafe { _lower_leaf(&_e126, _base126) };
-                        }
-                        _cleanup_list.push((_array144, _len144 * 24, 8));
-                        (
-                            5i32,
-                            _array144,
-                            ::core::mem::MaybeUninit::new(((_len144) as i64) as u64),
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Branch::Checked(_e145) => {
-                        let (_v171, _v172, _v173, _v174, _v175, _v176) = match _e145 {
-                            ::core::result::Result::Ok(_e146) => {
-                                let (_v164, _v165, _v166, _v167, _v168) = _lower_flat_leaf(
-                                    &_e146,
-                                );
-                                (
-                                    0i32,
-                                    (_v164) as usize as *mut u8,
-                                    _v165,
-                                    _v166,
-                                    _v167,
-                                    _v168,
-                                )
-                            }
-                            ::core::result::Result::Err(_e169) => {
-                                let _vec170 = _e169;
-                                let _ptr170 = _vec170.as_ptr().cast::<u8>().cast_mut();
-                                let _len170 = _vec170.len();
-                                (
-                                    1i32,
-                                    _ptr170,
-                                    ::core::mem::MaybeUninit::new(((_len170) as i64) as u64),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                        };
-                        (
-                            6i32,
-                            (_v171) as usize as *mut u8,
-                            ::witbind::rt::ptr_to_p64(_v172),
-                            _v173,
-                            _v174,
-                            _v175,
-                            _v176,
-                        )
-                    }
-                    super::types::Branch::Empty => {
-                        (
-                            7i32,
-                            ::core::ptr::null_mut::<u8>(),
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                };
-                (_v178, _v179, _v180, _v181, _v182, _v183, _v184)
-            }
-            /// A lent `leaf` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_leaf(
-                value: &Leaf,
-            ) -> (i32, ::core::mem::MaybeUninit<u64>, *mut u8, usize, i32) {
-                let (_v19, _v20, _v21, _v22, _v23) = match value {
-                    Leaf::Unit => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Boolean(_e3) => {
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_e3))) as u64,
-                            ),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Integer(_e4) => {
-                        (
-                            2i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e4)) as u64,
-                            ),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Float(_e5) => {
-                        (
-                            3i32,
-                            ::core::mem::MaybeUninit::new(
-                                ((::witbind::rt::as_f64(_e5)).to_bits() as i64) as u64,
-                            ),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Text(_e6) => {
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        (
-                            4i32,
-                            ::witbind::rt::ptr_to_p64(_ptr7),
-                            (_len7) as *mut u8,
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Bytes(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        (
-                            5i32,
-                            ::witbind::rt::ptr_to_p64(_ptr9),
-                            (_len9) as *mut u8,
-                            0usize,
-                            0i32,
-                        )
-                    }
-                    Leaf::Located(_e10) => {
-                        let super::types::Span { file: _f11, start: _f12, end: _f13 } = _e10;
-                        let _vec14 = _f11;
-                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                        let _len14 = _vec14.len();
-                        (
-                            6i32,
-                            ::witbind::rt::ptr_to_p64(_ptr14),
-                            (_len14) as *mut u8,
-                            (::witbind::rt::as_i32(_f12)) as usize,
-                            ::witbind::rt::as_i32(_f13),
-                        )
-                    }
-                    Leaf::Pair(_e15) => {
-                        let (_t16, _t17) = _e15;
-                        let _vec18 = _t17;
-                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                        let _len18 = _vec18.len();
-                        (
-                            7i32,
-                            ::core::mem::MaybeUninit::new(
-                                (i64::from(::witbind::rt::as_i32(_t16))) as u64,
-                            ),
-                            _ptr18,
-                            _len18,
-                            0i32,
-                        )
-                    }
-                };
-                (_v19, _v20, _v21, _v22, _v23)
-            }
-            #[allow(clippy::needless_borrow)]
-            /// A lent `limb` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_limb(
-                value: &super::types::Limb,
-            ) -> (
-                i32,
-                *mut u8,
-                *mut u8,
-                ::core::mem::MaybeUninit<u64>,
-                ::core::mem::MaybeUninit<u64>,
-                ::core::mem::MaybeUninit<u64>,
-                *mut u8,
-                usize,
-                i32,
-            ) {
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                let (
-                    _v1069,
-                    _v1070,
-                    _v1071,
-                    _v1072,
-                    _v1073,
-                    _v1074,
-                    _v1075,
-                    _v1076,
-                    _v1077,
-                ) = match value {
-                    super::types::Limb::A(_e2) => {
-                        let (_v179, _v180, _v181, _v182, _v183, _v184, _v185) = match _e2 {
-                            super::types::Branch::First(_e3) => {
-                                let (_v21, _v22, _v23, _v24, _v25) = _lower_flat_leaf(&_e3);
-                                (
-                                    0i32,
-                                    (_v21) as usize as *mut u8,
-                                    _v22,
-                                    ::witbind::rt::ptr_to_p64(_v23),
-                                    (_v24) as *mut u8,
-                                    (_v25) as usize,
-                                    0i32,
-                                )
-                            }
-                            super::types::Branch::Second(_e26) => {
-                                let (_v44, _v45, _v46, _v47, _v48) = _lower_flat_leaf(
-                                    &_e26,
-                                );
-                                (
-                                    1i32,
-                                    (_v44) as usize as *mut u8,
-                                    _v45,
-                                    ::witbind::rt::ptr_to_p64(_v46),
-                                    (_v47) as *mut u8,
-                                    (_v48) as usize,
-                                    0i32,
-                                )
-                            }
-                            super::types::Branch::Third(_e49) => {
-                                let (_v67, _v68, _v69, _v70, _v71) = _lower_flat_leaf(
-                                    &_e49,
-                                );
-                                (
-                                    2i32,
-                                    (_v67) as usize as *mut u8,
-                                    _v68,
-                                    ::witbind::rt::ptr_to_p64(_v69),
-                                    (_v70) as *mut u8,
-                                    (_v71) as usize,
-                                    0i32,
-                                )
-                            }
-                            super::types::Branch::Fourth(_e72) => {
-                                let (_v90, _v91, _v92, _v93, _v94) = _lower_flat_leaf(
-                                    &_e72,
-                                );
-                                (
-                                    3i32,
-                                    (_v90) as usize as *mut u8,
-                                    _v91,
-                                    ::witbind::rt::ptr_to_p64(_v92),
-                                    (_v93) as *mut u8,
-                                    (_v94) as usize,
-                                    0i32,
-                                )
-                            }
-                            super::types::Branch::Maybe(_e95) => {
-                                let (_v120, _v121, _v122, _v123, _v124, _v125) = match _e95 {
-                                    ::core::option::Option::None => {
-                                        (
-                                            0i32,
-                                            0i32,
-                                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                    ::core::option::Option::Some(_e97) => {
-                                        let (_v115, _v116, _v117, _v118, _v119) = _lower_flat_leaf(
-                                            &_e97,
-                                        );
-                                        (1i32, _v115, _v116, _v117, _v118, _v119)
-                                    }
-                                };
-                                (
-                                    4i32,
-                                    (_v120) as usize as *mut u8,
-                                    ::core::mem::MaybeUninit::new((i64::from(_v121)) as u64),
-                                    _v122,
-                                    _v123,
-                                    _v124,
-                                    _v125,
-                                )
-                            }
-                            super::types::Branch::Many(_e126) => {
-                                let _vec145 = _e126;
-                                let _len145 = _vec145.len();
-                                let _array145 = unsafe {
-                                    ::witbind::rt::alloc_list(_len145, 24, 8)
-                                };
-                                for (i, _e127) in _vec145.iter().enumerate() {
-                                    let _base127 = unsafe { _array145.add(i * 24) };
-                                    unsafe { _lower_leaf(&_e127, _base127) };
-                                }
-                                _cleanup_list.push((_array145, _len145 * 24, 8));
-                                (
-                                    5i32,
-                                    _array145,
-                                    ::core::mem::MaybeUninit::new(((_len145) as i64) as u64),
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                            super::types::Branch::Checked(_e146) => {
-                                let (_v172, _v173, _v174, _v175, _v176, _v177) = match _e146 {
-                                    ::core::result::Result::Ok(_e147) => {
-                                        let (_v165, _v166, _v167, _v168, _v169) = _lower_flat_leaf(
-                                            &_e147,
-                                        );
-                                        (
-                                            0i32,
-                                            (_v165) as usize as *mut u8,
-                                            _v166,
-                                            _v167,
-                                            _v168,
-                                            _v169,
-                                        )
-                                    }
-                                    ::core::result::Result::Err(_e170) => {
-                                        let _vec171 = _e170;
-                                        let _ptr171 = _vec171.as_ptr().cast::<u8>().cast_mut();
-                                        let _len171 = _vec171.len();
-                                        (
-                                            1i32,
-                                            _ptr171,
-                                            ::core::mem::MaybeUninit::new(((_len171) as i64) as u64),
-                                            ::core::ptr::null_mut::<u8>(),
-                                            0usize,
-                                            0i32,
-                                        )
-                                    }
-                                };
-                                (
-                                    6i32,
-                                    (_v172) as usize as *mut u8,
-                                    ::witbind::rt::ptr_to_p64(_v173),
-                                    _v174,
-                                    _v175,
-                                    _v176,
-                                    _v177,
-                                )
-                            }
-                            super::types::Branch::Empty => {
-                                (
-                                    7i32,
-                                    ::core::ptr::null_mut::<u8>(),
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                        };
-                        (
-                            0i32,
-                            (_v179) as usize as *mut u8,
-                            _v180,
-                            _v181,
-                            _v182,
-                            ::witbind::rt::ptr_to_p64(_v183),
-                            (_v184) as *mut u8,
-                            (_v185) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Limb::B(_e186) => {
-                        let (_v363, _v364, _v365, _v366, _v367, _v368, _v369) = _lower_flat_branch(
-                            &_e186,
-                        );
-                        (
-                            1i32,
-                            (_v363) as usize as *mut u8,
-                            _v364,
-                            _v365,
-                            _v366,
-                            ::witbind::rt::ptr_to_p64(_v367),
-                            (_v368) as *mut u8,
-                            (_v369) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Limb::C(_e370) => {
-                        let (_v547, _v548, _v549, _v550, _v551, _v552, _v553) = _lower_flat_branch(
-                            &_e370,
-                        );
-                        (
-                            2i32,
-                            (_v547) as usize as *mut u8,
-                            _v548,
-                            _v549,
-                            _v550,
-                            ::witbind::rt::ptr_to_p64(_v551),
-                            (_v552) as *mut u8,
-                            (_v553) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Limb::D(_e554) => {
-                        let (_v731, _v732, _v733, _v734, _v735, _v736, _v737) = _lower_flat_branch(
-                            &_e554,
-                        );
-                        (
-                            3i32,
-                            (_v731) as usize as *mut u8,
-                            _v732,
-                            _v733,
-                            _v734,
-                            ::witbind::rt::ptr_to_p64(_v735),
-                            (_v736) as *mut u8,
-                            (_v737) as usize,
-                            0i32,
-                        )
-                    }
-                    super::types::Limb::Maybe(_e738) => {
-                        let (_v924, _v925, _v926, _v927, _v928, _v929, _v930, _v931) = match _e738 {
-                            ::core::option::Option::None => {
-                                (
-                                    0i32,
-                                    0i32,
-                                    ::core::ptr::null_mut::<u8>(),
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::mem::MaybeUninit::<u64>::zeroed(),
-                                    ::core::ptr::null_mut::<u8>(),
-                                    0usize,
-                                    0i32,
-                                )
-                            }
-                            ::core::option::Option::Some(_e740) => {
-                                let (_v917, _v918, _v919, _v920, _v921, _v922, _v923) = _lower_flat_branch(
-                                    &_e740,
-                                );
-                                (1i32, _v917, _v918, _v919, _v920, _v921, _v922, _v923)
-                            }
-                        };
-                        (
-                            4i32,
-                            (_v924) as usize as *mut u8,
-                            (_v925) as usize as *mut u8,
-                            ::witbind::rt::ptr_to_p64(_v926),
-                            _v927,
-                            _v928,
-                            _v929,
-                            _v930,
-                            _v931,
-                        )
-                    }
-                    super::types::Limb::Many(_e932) => {
-                        let _vec1068 = _e932;
-                        let _len1068 = _vec1068.len();
-                        let _array1068 = unsafe {
-                            ::witbind::rt::alloc_list(_len1068, 40, 8)
-                        };
-                        for (i, _e933) in _vec1068.iter().enumerate() {
-                            let _base933 = unsafe { _array1068.add(i * 40) };
-                            unsafe { _lower_branch(&_e933, _base933) };
-                        }
-                        _cleanup_list.push((_array1068, _len1068 * 40, 8));
-                        (
-                            5i32,
-                            _array1068,
-                            (_len1068) as *mut u8,
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                            0i32,
-                        )
-                    }
-                };
-                (_v1069, _v1070, _v1071, _v1072, _v1073, _v1074, _v1075, _v1076, _v1077)
-            }
-            /// Lowers a lent `leaf` into canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_leaf(value: &Leaf, ptr: *mut u8) {
-                match value {
-                    Leaf::Unit => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                    }
-                    Leaf::Boolean(_e3) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
-                        };
-                    }
-                    Leaf::Integer(_e4) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe {
-                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
-                        };
-                    }
-                    Leaf::Float(_e5) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe {
-                            *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
-                        };
-                    }
-                    Leaf::Text(_e6) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        let _vec7 = _e6;
-                        let _ptr7 = _vec7.as_ptr().cast::<u8>().cast_mut();
-                        let _len7 = _vec7.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
-                    }
-                    Leaf::Bytes(_e8) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
-                    }
-                    Leaf::Located(_e10) => {
-                        unsafe { *ptr.cast::<u8>() = 6u8 };
-                        let super::types::Span { file: _f11, start: _f12, end: _f13 } = _e10;
-                        let _vec14 = _f11;
-                        let _ptr14 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                        let _len14 = _vec14.len();
-                        unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
-                        unsafe {
-                            *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                        };
-                    }
-                    Leaf::Pair(_e15) => {
-                        unsafe { *ptr.cast::<u8>() = 7u8 };
-                        let (_t16, _t17) = _e15;
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
-                        };
-                        let _vec18 = _t17;
-                        let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                        let _len18 = _vec18.len();
-                        unsafe { *ptr.add(16).cast::<usize>() = _len18 };
-                        unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
-                    }
-                };
-            }
-            #[allow(clippy::needless_borrow)]
-            /// Lowers a lent `limb` into canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_limb(value: &super::types::Limb, ptr: *mut u8) {
-                let mut _cleanup_list = ::witbind::rt::Vec::<
-                    (*mut u8, usize, usize),
-                >::new();
-                match value {
-                    super::types::Limb::A(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        match _e2 {
-                            super::types::Branch::First(_e3) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                unsafe { _lower_leaf(&_e3, ptr.add(16)) };
-                            }
-                            super::types::Branch::Second(_e21) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_leaf(&_e21, ptr.add(16)) };
-                            }
-                            super::types::Branch::Third(_e39) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 2u8 };
-                                unsafe { _lower_leaf(&_e39, ptr.add(16)) };
-                            }
-                            super::types::Branch::Fourth(_e57) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 3u8 };
-                                unsafe { _lower_leaf(&_e57, ptr.add(16)) };
-                            }
-                            super::types::Branch::Maybe(_e75) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 4u8 };
-                                match _e75 {
-                                    ::core::option::Option::None => {
-                                        unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                    }
-                                    ::core::option::Option::Some(_e77) => {
-                                        unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                        unsafe { _lower_leaf(&_e77, ptr.add(24)) };
-                                    }
-                                };
-                            }
-                            super::types::Branch::Many(_e95) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 5u8 };
-                                let _vec114 = _e95;
-                                let _len114 = _vec114.len();
-                                let _array114 = unsafe {
-                                    ::witbind::rt::alloc_list(_len114, 24, 8)
-                                };
-                                for (i, _e96) in _vec114.iter().enumerate() {
-                                    let _base96 = unsafe { _array114.add(i * 24) };
-                                    unsafe { _lower_leaf(&_e96, _base96) };
-                                }
-                                _cleanup_list.push((_array114, _len114 * 24, 8));
-                                unsafe { *ptr.add(20).cast::<usize>() = _len114 };
-                                unsafe { *ptr.add(16).cast::<*mut u8>() = _array114 };
-                            }
-                            super::types::Branch::Checked(_e115) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 6u8 };
-                                match _e115 {
-                                    ::core::result::Result::Ok(_e116) => {
-                                        unsafe { *ptr.add(16).cast::<u8>() = 0u8 };
-                                        unsafe { _lower_leaf(&_e116, ptr.add(24)) };
-                                    }
-                                    ::core::result::Result::Err(_e134) => {
-                                        unsafe { *ptr.add(16).cast::<u8>() = 1u8 };
-                                        let _vec135 = _e134;
-                                        let _ptr135 = _vec135.as_ptr().cast::<u8>().cast_mut();
-                                        let _len135 = _vec135.len();
-                                        unsafe { *ptr.add(28).cast::<usize>() = _len135 };
-                                        unsafe { *ptr.add(24).cast::<*mut u8>() = _ptr135 };
-                                    }
-                                };
-                            }
-                            super::types::Branch::Empty => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 7u8 };
-                            }
-                        };
-                    }
-                    super::types::Limb::B(_e137) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        unsafe { _lower_branch(&_e137, ptr.add(8)) };
-                    }
-                    super::types::Limb::C(_e272) => {
-                        unsafe { *ptr.cast::<u8>() = 2u8 };
-                        unsafe { _lower_branch(&_e272, ptr.add(8)) };
-                    }
-                    super::types::Limb::D(_e407) => {
-                        unsafe { *ptr.cast::<u8>() = 3u8 };
-                        unsafe { _lower_branch(&_e407, ptr.add(8)) };
-                    }
-                    super::types::Limb::Maybe(_e542) => {
-                        unsafe { *ptr.cast::<u8>() = 4u8 };
-                        match _e542 {
-                            ::core::option::Option::None => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e544) => {
-                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_branch(&_e544, ptr.add(16)) };
-                            }
-                        };
-                    }
-                    super::types::Limb::Many(_e679) => {
-                        unsafe { *ptr.cast::<u8>() = 5u8 };
-                        let _vec815 = _e679;
-                        let _len815 = _vec815.len();
-                        let _array815 = unsafe {
-                            ::witbind::rt::alloc_list(_len815, 40, 8)
-                        };
-                        for (i, _e680) in _vec815.iter().enumerate() {
-                            let _base680 = unsafe { _array815.add(i * 40) };
-                            unsafe { _lower_branch(&_e680, _base680) };
-                        }
-                        _cleanup_list.push((_array815, _len815 * 40, 8));
-                        unsafe { *ptr.add(12).cast::<usize>() = _len815 };
-                        unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
-                    }
-                };
             }
         }
     }
@@ -2943,7 +3811,12 @@ pub mod exports {
                     let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
                     unsafe { *_ptr3.add(4).cast::<usize>() = _len7 };
                     unsafe { *_ptr3.cast::<*mut u8>() = _ptr7 };
-                    unsafe { _lower_owned_trunk(_f5, _ptr3.add(8)) };
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
+                            _f5,
+                            _ptr3.add(8),
+                        )
+                    };
                     let _vec4090 = _f6;
                     let _len4090 = _vec4090.len();
                     let _array4090 = unsafe {
@@ -3013,7 +3886,7 @@ pub mod exports {
                         )
                     };
                     let _v6256 = unsafe {
-                        _lift_flat_trunk(
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
                             arg2,
                             arg3,
                             arg4,
@@ -3092,7 +3965,7 @@ pub mod exports {
                         )
                     };
                     let _v6256 = unsafe {
-                        _lift_flat_trunk(
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
                             arg2,
                             arg3,
                             arg4,
@@ -3147,7 +4020,12 @@ pub mod exports {
                                 .cast::<u8>();
                             unsafe { *_ptr6265.add(12).cast::<usize>() = _len6270 };
                             unsafe { *_ptr6265.add(8).cast::<*mut u8>() = _ptr6270 };
-                            unsafe { _lower_owned_trunk(_f6268, _ptr6265.add(16)) };
+                            unsafe {
+                                super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
+                                    _f6268,
+                                    _ptr6265.add(16),
+                                )
+                            };
                             let _vec10353 = _f6269;
                             let _len10353 = _vec10353.len();
                             let _array10353 = unsafe {
@@ -3231,9 +4109,17 @@ pub mod exports {
                     arg14: i32,
                 ) -> i32 {
                     #[cfg(target_arch = "wasm32")] ::witbind::rt::run_ctors_once();
-                    let _v24 = unsafe { _lift_flat_leaf(arg0, arg1, arg2, arg3, arg4) };
+                    let _v24 = unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_leaf(
+                            arg0,
+                            arg1,
+                            arg2,
+                            arg3,
+                            arg4,
+                        )
+                    };
                     let _v6278 = unsafe {
-                        _lift_flat_trunk(
+                        super::super::super::super::witbind_fixtures::type_tree::types::_lift_flat_trunk(
                             arg5,
                             arg6,
                             arg7,
@@ -3266,7 +4152,12 @@ pub mod exports {
                     let mut _list6737 = ::witbind::rt::Vec::with_capacity(_len6737);
                     for i in 0.._len6737 {
                         let _base2 = unsafe { _array6737.add(i * 80) };
-                        _list6737.push(unsafe { _lift_tree(_base2) });
+                        _list6737
+                            .push(unsafe {
+                                super::super::super::super::witbind_fixtures::type_tree::types::_lift_tree(
+                                    _base2,
+                                )
+                            });
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_array6737, _len6737 * 80, 8) };
                     let _ret6738 = __T::forest(_list6737);
@@ -3287,7 +4178,12 @@ pub mod exports {
                             .cast::<u8>();
                         unsafe { *_base6740.add(4).cast::<usize>() = _len6744 };
                         unsafe { *_base6740.cast::<*mut u8>() = _ptr6744 };
-                        unsafe { _lower_owned_trunk(_f6742, _base6740.add(8)) };
+                        unsafe {
+                            super::super::super::super::witbind_fixtures::type_tree::types::_lower_owned_trunk(
+                                _f6742,
+                                _base6740.add(8),
+                            )
+                        };
                         let _vec10827 = _f6743;
                         let _len10827 = _vec10827.len();
                         let _array10827 = unsafe {
@@ -3486,134 +4382,6 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_type_tree_api_cabi;
-                /// Frees what a `branch` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_branch(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
-                        0 => {
-                            unsafe { _free_leaf(ptr.add(8)) };
-                        }
-                        1 => {
-                            unsafe { _free_leaf(ptr.add(8)) };
-                        }
-                        2 => {
-                            unsafe { _free_leaf(ptr.add(8)) };
-                        }
-                        3 => {
-                            unsafe { _free_leaf(ptr.add(8)) };
-                        }
-                        4 => {
-                            if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
-                                unsafe { _free_leaf(ptr.add(16)) };
-                            }
-                        }
-                        5 => {
-                            let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                            for i in 0.._len2 {
-                                let _elem3 = unsafe { _base1.add(i * 24) };
-                                unsafe { _free_leaf(_elem3) };
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base1, _len2 * 24, 8)
-                            };
-                        }
-                        6 => {
-                            match unsafe { *ptr.add(8).cast::<u8>() } {
-                                0 => {
-                                    unsafe { _free_leaf(ptr.add(16)) };
-                                }
-                                1 => {
-                                    let _base4 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                    let _len5 = unsafe { *ptr.add(20).cast::<usize>() };
-                                    unsafe { ::witbind::rt::cabi_dealloc(_base4, _len5, 1) };
-                                }
-                                _ => {}
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                /// Frees what a `leaf` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_leaf(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
-                        4 => {
-                            let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                        }
-                        5 => {
-                            let _base3 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len4 = unsafe { *ptr.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4, 1) };
-                        }
-                        6 => {
-                            let _base6 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len7 = unsafe { *ptr.add(12).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
-                        }
-                        7 => {
-                            let _base8 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                            let _len9 = unsafe { *ptr.add(16).cast::<usize>() };
-                            unsafe { ::witbind::rt::cabi_dealloc(_base8, _len9, 1) };
-                        }
-                        _ => {}
-                    }
-                }
-                /// Frees what a `limb` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_limb(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
-                        0 => {
-                            unsafe { _free_branch(ptr.add(8)) };
-                        }
-                        1 => {
-                            unsafe { _free_branch(ptr.add(8)) };
-                        }
-                        2 => {
-                            unsafe { _free_branch(ptr.add(8)) };
-                        }
-                        3 => {
-                            unsafe { _free_branch(ptr.add(8)) };
-                        }
-                        4 => {
-                            if unsafe { *ptr.add(8).cast::<u8>() } == 1 {
-                                unsafe { _free_branch(ptr.add(16)) };
-                            }
-                        }
-                        5 => {
-                            let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                            for i in 0.._len2 {
-                                let _elem3 = unsafe { _base1.add(i * 40) };
-                                unsafe { _free_branch(_elem3) };
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base1, _len2 * 40, 8)
-                            };
-                        }
-                        _ => {}
-                    }
-                }
                 /// Frees what a `tree` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -3622,1122 +4390,11 @@ pub mod exports {
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
                 #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_tree(ptr: *mut u8) {
-                    unsafe { _free_tree_14(ptr) };
-                }
-                /// Frees what a `tree` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_tree_14(ptr: *mut u8) {
-                    let _base1 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
-                    unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
-                    unsafe { _free_trunk(ptr.add(8)) };
-                    let _base3 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                    let _len4 = unsafe { *ptr.add(76).cast::<usize>() };
-                    for i in 0.._len4 {
-                        let _elem5 = unsafe { _base3.add(i * 16) };
-                        let _base6 = unsafe { *_elem5.cast::<*mut u8>() };
-                        let _len7 = unsafe { *_elem5.add(4).cast::<usize>() };
-                        unsafe { ::witbind::rt::cabi_dealloc(_base6, _len7, 1) };
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 16, 4) };
-                }
-                /// Frees what a `trunk` in canonical ABI memory owns.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a value of this type that our lowering wrote and the
-                /// receiver has copied; its lists and strings are freed and must not be
-                /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                unsafe fn _free_trunk(ptr: *mut u8) {
-                    match unsafe { *ptr.cast::<u8>() } {
-                        0 => {
-                            unsafe { _free_limb(ptr.add(8)) };
-                        }
-                        1 => {
-                            unsafe { _free_limb(ptr.add(8)) };
-                        }
-                        2 => {
-                            unsafe { _free_limb(ptr.add(8)) };
-                        }
-                        3 => {
-                            unsafe { _free_limb(ptr.add(8)) };
-                        }
-                        4 => {
-                            let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _len2 = unsafe { *ptr.add(12).cast::<usize>() };
-                            for i in 0.._len2 {
-                                let _elem3 = unsafe { _base1.add(i * 56) };
-                                unsafe { _free_limb(_elem3) };
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_base1, _len2 * 56, 8)
-                            };
-                        }
-                        _ => {}
-                    }
-                }
-                /// Lifts a `branch` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_branch(
-                    ptr: *mut u8,
-                ) -> super::super::super::super::witbind_fixtures::type_tree::types::Branch {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::First(unsafe {
-                                _lift_leaf(ptr.add(8))
-                            })
-                        }
-                        1 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Second(unsafe {
-                                _lift_leaf(ptr.add(8))
-                            })
-                        }
-                        2 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Third(unsafe {
-                                _lift_leaf(ptr.add(8))
-                            })
-                        }
-                        3 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Fourth(unsafe {
-                                _lift_leaf(ptr.add(8))
-                            })
-                        }
-                        4 => {
-                            let _l120 = unsafe { *ptr.add(8).cast::<u8>() };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Maybe(
-                                match _l120 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            _lift_leaf(ptr.add(16))
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        5 => {
-                            let _l153 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l154 = unsafe { *ptr.add(12).cast::<usize>() };
-                            let _array184 = _l153;
-                            let _len184 = _l154;
-                            let mut _list184 = ::witbind::rt::Vec::with_capacity(
-                                _len184,
-                            );
-                            for i in 0.._len184 {
-                                let _base155 = unsafe { _array184.add(i * 24) };
-                                _list184.push(unsafe { _lift_leaf(_base155) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array184, _len184 * 24, 8)
-                            };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Many(
-                                _list184,
-                            )
-                        }
-                        6 => {
-                            let _l186 = unsafe { *ptr.add(8).cast::<u8>() };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Checked(
-                                match _l186 {
-                                    0 => {
-                                        ::core::result::Result::Ok(unsafe {
-                                            _lift_leaf(ptr.add(16))
-                                        })
-                                    }
-                                    1 => {
-                                        let _l217 = unsafe { *ptr.add(16).cast::<*mut u8>() };
-                                        let _l218 = unsafe { *ptr.add(20).cast::<usize>() };
-                                        ::core::result::Result::Err(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _l217.cast::<u8>(),
-                                                    _l218,
-                                                    _l218,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        7 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Empty
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `branch` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                unsafe fn _lift_flat_branch(
-                    arg0: i32,
-                    arg1: *mut u8,
-                    arg2: ::core::mem::MaybeUninit<u64>,
-                    arg3: ::core::mem::MaybeUninit<u64>,
-                    arg4: *mut u8,
-                    arg5: usize,
-                    arg6: i32,
-                ) -> super::super::super::super::witbind_fixtures::type_tree::types::Branch {
-                    match arg0 {
-                        0 => {
-                            let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::First(unsafe {
-                                _lift_flat_leaf(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    _c3,
-                                    (arg4) as usize,
-                                    (arg5) as i32,
-                                )
-                            })
-                        }
-                        1 => {
-                            let _c29 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Second(unsafe {
-                                _lift_flat_leaf(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    _c29,
-                                    (arg4) as usize,
-                                    (arg5) as i32,
-                                )
-                            })
-                        }
-                        2 => {
-                            let _c55 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Third(unsafe {
-                                _lift_flat_leaf(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    _c55,
-                                    (arg4) as usize,
-                                    (arg5) as i32,
-                                )
-                            })
-                        }
-                        3 => {
-                            let _c81 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Fourth(unsafe {
-                                _lift_flat_leaf(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    _c81,
-                                    (arg4) as usize,
-                                    (arg5) as i32,
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c107 = (unsafe { (arg2).assume_init() } as i64) as i32;
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Maybe(
-                                match (arg1) as usize as i32 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            _lift_flat_leaf(_c107, arg3, arg4, arg5, arg6)
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        5 => {
-                            let _c135 = (unsafe { (arg2).assume_init() } as i64)
-                                as usize;
-                            let _array165 = arg1;
-                            let _len165 = _c135;
-                            let mut _list165 = ::witbind::rt::Vec::with_capacity(
-                                _len165,
-                            );
-                            for i in 0.._len165 {
-                                let _base136 = unsafe { _array165.add(i * 24) };
-                                _list165.push(unsafe { _lift_leaf(_base136) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array165, _len165 * 24, 8)
-                            };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Many(
-                                _list165,
-                            )
-                        }
-                        6 => {
-                            let _c167 = unsafe { ::witbind::rt::p64_to_ptr(arg2) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Checked(
-                                match (arg1) as usize as i32 {
-                                    0 => {
-                                        ::core::result::Result::Ok(unsafe {
-                                            _lift_flat_leaf(
-                                                (_c167) as usize as i32,
-                                                arg3,
-                                                arg4,
-                                                arg5,
-                                                arg6,
-                                            )
-                                        })
-                                    }
-                                    1 => {
-                                        let _c193 = (unsafe { (arg3).assume_init() } as i64)
-                                            as usize;
-                                        ::core::result::Result::Err(unsafe {
-                                            ::witbind::rt::string_lift(
-                                                ::witbind::rt::Vec::from_raw_parts(
-                                                    _c167.cast::<u8>(),
-                                                    _c193,
-                                                    _c193,
-                                                ),
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        7 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Branch::Empty
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `leaf` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                unsafe fn _lift_flat_leaf(
-                    arg0: i32,
-                    arg1: ::core::mem::MaybeUninit<u64>,
-                    arg2: *mut u8,
-                    arg3: usize,
-                    arg4: i32,
-                ) -> Leaf {
-                    match arg0 {
-                        0 => Leaf::Unit,
-                        1 => {
-                            let _c4 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            Leaf::Boolean(::witbind::rt::bool_lift(_c4 as u8))
-                        }
-                        2 => Leaf::Integer(unsafe { (arg1).assume_init() } as i64),
-                        3 => {
-                            Leaf::Float(
-                                f64::from_bits(
-                                    (unsafe { (arg1).assume_init() } as i64) as u64,
-                                ),
-                            )
-                        }
-                        4 => {
-                            let _c10 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            let _len11 = (arg2) as usize;
-                            Leaf::Text(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c10.cast::<u8>(),
-                                        _len11,
-                                        _len11,
-                                    ),
-                                )
-                            })
-                        }
-                        5 => {
-                            let _c14 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            let _len15 = (arg2) as usize;
-                            Leaf::Bytes(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _c14.cast::<u8>(),
-                                    _len15,
-                                    _len15,
-                                )
-                            })
-                        }
-                        6 => {
-                            let _c18 = unsafe { ::witbind::rt::p64_to_ptr(arg1) };
-                            let _len19 = (arg2) as usize;
-                            let _string20 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _c18.cast::<u8>(),
-                                        _len19,
-                                        _len19,
-                                    ),
-                                )
-                            };
-                            Leaf::Located(super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _string20,
-                                start: (arg3) as u32,
-                                end: arg4 as u32,
-                            })
-                        }
-                        7 => {
-                            let _c22 = (unsafe { (arg1).assume_init() } as i64) as i32;
-                            let _string23 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        arg2.cast::<u8>(),
-                                        arg3,
-                                        arg3,
-                                    ),
-                                )
-                            };
-                            Leaf::Pair((_c22 as u32, _string23))
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `limb` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                #[allow(clippy::too_many_arguments)]
-                unsafe fn _lift_flat_limb(
-                    arg0: i32,
-                    arg1: *mut u8,
-                    arg2: *mut u8,
-                    arg3: ::core::mem::MaybeUninit<u64>,
-                    arg4: ::core::mem::MaybeUninit<u64>,
-                    arg5: ::core::mem::MaybeUninit<u64>,
-                    arg6: *mut u8,
-                    arg7: usize,
-                    arg8: i32,
-                ) -> super::super::super::super::witbind_fixtures::type_tree::types::Limb {
-                    match arg0 {
-                        0 => {
-                            let _c3 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::A(unsafe {
-                                _lift_flat_branch(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    _c3,
-                                    (arg6) as usize,
-                                    (arg7) as i32,
-                                )
-                            })
-                        }
-                        1 => {
-                            let _c203 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::B(unsafe {
-                                _lift_flat_branch(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    _c203,
-                                    (arg6) as usize,
-                                    (arg7) as i32,
-                                )
-                            })
-                        }
-                        2 => {
-                            let _c403 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::C(unsafe {
-                                _lift_flat_branch(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    _c403,
-                                    (arg6) as usize,
-                                    (arg7) as i32,
-                                )
-                            })
-                        }
-                        3 => {
-                            let _c603 = unsafe { ::witbind::rt::p64_to_ptr(arg5) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::D(unsafe {
-                                _lift_flat_branch(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    _c603,
-                                    (arg6) as usize,
-                                    (arg7) as i32,
-                                )
-                            })
-                        }
-                        4 => {
-                            let _c803 = unsafe { ::witbind::rt::p64_to_ptr(arg3) };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::Maybe(
-                                match (arg1) as usize as i32 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            _lift_flat_branch(
-                                                (arg2) as usize as i32,
-                                                _c803,
-                                                arg4,
-                                                arg5,
-                                                arg6,
-                                                arg7,
-                                                arg8,
-                                            )
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        5 => {
-                            let _array1226 = arg1;
-                            let _len1226 = (arg2) as usize;
-                            let mut _list1226 = ::witbind::rt::Vec::with_capacity(
-                                _len1226,
-                            );
-                            for i in 0.._len1226 {
-                                let _base1004 = unsafe { _array1226.add(i * 40) };
-                                _list1226.push(unsafe { _lift_branch(_base1004) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array1226, _len1226 * 40, 8)
-                            };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::Many(
-                                _list1226,
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `trunk` out of its core values.
-                ///
-                /// # Safety
-                ///
-                /// The arguments are the canonical ABI lowering of a valid value of this
-                /// type (cases and discriminants in range), whose lists, strings and
-                /// handles are handed over to the result.
-                #[allow(clippy::too_many_arguments)]
-                unsafe fn _lift_flat_trunk(
-                    arg0: i32,
-                    arg1: *mut u8,
-                    arg2: *mut u8,
-                    arg3: *mut u8,
-                    arg4: ::core::mem::MaybeUninit<u64>,
-                    arg5: ::core::mem::MaybeUninit<u64>,
-                    arg6: ::core::mem::MaybeUninit<u64>,
-                    arg7: *mut u8,
-                    arg8: usize,
-                    arg9: i32,
-                ) -> Trunk {
-                    match arg0 {
-                        0 => {
-                            Trunk::A(unsafe {
-                                _lift_flat_limb(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    arg5,
-                                    arg6,
-                                    arg7,
-                                    arg8,
-                                    arg9,
-                                )
-                            })
-                        }
-                        1 => {
-                            Trunk::B(unsafe {
-                                _lift_flat_limb(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    arg5,
-                                    arg6,
-                                    arg7,
-                                    arg8,
-                                    arg9,
-                                )
-                            })
-                        }
-                        2 => {
-                            Trunk::C(unsafe {
-                                _lift_flat_limb(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    arg5,
-                                    arg6,
-                                    arg7,
-                                    arg8,
-                                    arg9,
-                                )
-                            })
-                        }
-                        3 => {
-                            Trunk::D(unsafe {
-                                _lift_flat_limb(
-                                    (arg1) as usize as i32,
-                                    arg2,
-                                    arg3,
-                                    arg4,
-                                    arg5,
-                                    arg6,
-                                    arg7,
-                                    arg8,
-                                    arg9,
-                                )
-                            })
-                        }
-                        4 => {
-                            let _array6254 = arg1;
-                            let _len6254 = (arg2) as usize;
-                            let mut _list6254 = ::witbind::rt::Vec::with_capacity(
-                                _len6254,
-                            );
-                            for i in 0.._len6254 {
-                                let _base4911 = unsafe { _array6254.add(i * 56) };
-                                _list6254.push(unsafe { _lift_limb(_base4911) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array6254, _len6254 * 56, 8)
-                            };
-                            Trunk::Many(_list6254)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `leaf` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_leaf(ptr: *mut u8) -> Leaf {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
-                        0 => Leaf::Unit,
-                        1 => {
-                            let _l5 = unsafe { *ptr.add(8).cast::<u8>() };
-                            Leaf::Boolean(::witbind::rt::bool_lift(_l5))
-                        }
-                        2 => Leaf::Integer(unsafe { *ptr.add(8).cast::<i64>() }),
-                        3 => Leaf::Float(unsafe { *ptr.add(8).cast::<f64>() }),
-                        4 => {
-                            let _l11 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l12 = unsafe { *ptr.add(12).cast::<usize>() };
-                            Leaf::Text(unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l11.cast::<u8>(),
-                                        _l12,
-                                        _l12,
-                                    ),
-                                )
-                            })
-                        }
-                        5 => {
-                            let _l15 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l16 = unsafe { *ptr.add(12).cast::<usize>() };
-                            Leaf::Bytes(unsafe {
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l15.cast::<u8>(),
-                                    _l16,
-                                    _l16,
-                                )
-                            })
-                        }
-                        6 => {
-                            let _l19 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l20 = unsafe { *ptr.add(12).cast::<usize>() };
-                            let _string21 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l19.cast::<u8>(),
-                                        _l20,
-                                        _l20,
-                                    ),
-                                )
-                            };
-                            let _l22 = unsafe { *ptr.add(16).cast::<i32>() };
-                            let _l23 = unsafe { *ptr.add(20).cast::<i32>() };
-                            Leaf::Located(super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _string21,
-                                start: _l22 as u32,
-                                end: _l23 as u32,
-                            })
-                        }
-                        7 => {
-                            let _l25 = unsafe { *ptr.add(8).cast::<i32>() };
-                            let _l26 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                            let _l27 = unsafe { *ptr.add(16).cast::<usize>() };
-                            let _string28 = unsafe {
-                                ::witbind::rt::string_lift(
-                                    ::witbind::rt::Vec::from_raw_parts(
-                                        _l26.cast::<u8>(),
-                                        _l27,
-                                        _l27,
-                                    ),
-                                )
-                            };
-                            Leaf::Pair((_l25 as u32, _string28))
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `limb` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_limb(
-                    ptr: *mut u8,
-                ) -> super::super::super::super::witbind_fixtures::type_tree::types::Limb {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
-                        0 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::A(unsafe {
-                                _lift_branch(ptr.add(8))
-                            })
-                        }
-                        1 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::B(unsafe {
-                                _lift_branch(ptr.add(8))
-                            })
-                        }
-                        2 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::C(unsafe {
-                                _lift_branch(ptr.add(8))
-                            })
-                        }
-                        3 => {
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::D(unsafe {
-                                _lift_branch(ptr.add(8))
-                            })
-                        }
-                        4 => {
-                            let _l892 = unsafe { *ptr.add(8).cast::<u8>() };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::Maybe(
-                                match _l892 {
-                                    0 => ::core::option::Option::None,
-                                    1 => {
-                                        ::core::option::Option::Some(unsafe {
-                                            _lift_branch(ptr.add(16))
-                                        })
-                                    }
-                                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                                },
-                            )
-                        }
-                        5 => {
-                            let _l1118 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l1119 = unsafe { *ptr.add(12).cast::<usize>() };
-                            let _array1342 = _l1118;
-                            let _len1342 = _l1119;
-                            let mut _list1342 = ::witbind::rt::Vec::with_capacity(
-                                _len1342,
-                            );
-                            for i in 0.._len1342 {
-                                let _base1120 = unsafe { _array1342.add(i * 40) };
-                                _list1342.push(unsafe { _lift_branch(_base1120) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array1342, _len1342 * 40, 8)
-                            };
-                            super::super::super::super::witbind_fixtures::type_tree::types::Limb::Many(
-                                _list1342,
-                            )
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lifts a `tree` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_tree(ptr: *mut u8) -> Tree {
-                    let _l2 = unsafe { *ptr.cast::<*mut u8>() };
-                    let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
-                    let _string4 = unsafe {
-                        ::witbind::rt::string_lift(
-                            ::witbind::rt::Vec::from_raw_parts(
-                                _l2.cast::<u8>(),
-                                _l3,
-                                _l3,
-                            ),
+                pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
+                    unsafe {
+                        super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(
+                            ptr,
                         )
-                    };
-                    let _v6725 = unsafe { _lift_trunk(ptr.add(8)) };
-                    let _l6726 = unsafe { *ptr.add(72).cast::<*mut u8>() };
-                    let _l6727 = unsafe { *ptr.add(76).cast::<usize>() };
-                    let _array6734 = _l6726;
-                    let _len6734 = _l6727;
-                    let mut _list6734 = ::witbind::rt::Vec::with_capacity(_len6734);
-                    for i in 0.._len6734 {
-                        let _base6728 = unsafe { _array6734.add(i * 16) };
-                        let _l6729 = unsafe { *_base6728.cast::<*mut u8>() };
-                        let _l6730 = unsafe { *_base6728.add(4).cast::<usize>() };
-                        let _string6731 = unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l6729.cast::<u8>(),
-                                    _l6730,
-                                    _l6730,
-                                ),
-                            )
-                        };
-                        let _l6732 = unsafe { *_base6728.add(8).cast::<i32>() };
-                        let _l6733 = unsafe { *_base6728.add(12).cast::<i32>() };
-                        _list6734
-                            .push(super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _string6731,
-                                start: _l6732 as u32,
-                                end: _l6733 as u32,
-                            });
-                    }
-                    unsafe { ::witbind::rt::cabi_dealloc(_array6734, _len6734 * 16, 4) };
-                    Tree {
-                        name: _string4,
-                        root: _v6725,
-                        spans: _list6734,
-                    }
-                }
-                /// Lifts a `trunk` out of canonical ABI memory.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                unsafe fn _lift_trunk(ptr: *mut u8) -> Trunk {
-                    let _l2 = unsafe { *ptr.cast::<u8>() };
-                    match _l2 {
-                        0 => Trunk::A(unsafe { _lift_limb(ptr.add(8)) }),
-                        1 => Trunk::B(unsafe { _lift_limb(ptr.add(8)) }),
-                        2 => Trunk::C(unsafe { _lift_limb(ptr.add(8)) }),
-                        3 => Trunk::D(unsafe { _lift_limb(ptr.add(8)) }),
-                        4 => {
-                            let _l5376 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                            let _l5377 = unsafe { *ptr.add(12).cast::<usize>() };
-                            let _array6721 = _l5376;
-                            let _len6721 = _l5377;
-                            let mut _list6721 = ::witbind::rt::Vec::with_capacity(
-                                _len6721,
-                            );
-                            for i in 0.._len6721 {
-                                let _base5378 = unsafe { _array6721.add(i * 56) };
-                                _list6721.push(unsafe { _lift_limb(_base5378) });
-                            }
-                            unsafe {
-                                ::witbind::rt::cabi_dealloc(_array6721, _len6721 * 56, 8)
-                            };
-                            Trunk::Many(_list6721)
-                        }
-                        _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                    }
-                }
-                /// Lowers a `branch` into canonical ABI memory, handing it over.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_branch(
-                    value: super::super::super::super::witbind_fixtures::type_tree::types::Branch,
-                    ptr: *mut u8,
-                ) {
-                    match value {
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::First(
-                            _e2,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe { _lower_owned_leaf(_e2, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Second(
-                            _e20,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { _lower_owned_leaf(_e20, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Third(
-                            _e38,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            unsafe { _lower_owned_leaf(_e38, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Fourth(
-                            _e56,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            unsafe { _lower_owned_leaf(_e56, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Maybe(
-                            _e74,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            match _e74 {
-                                ::core::option::Option::None => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                }
-                                ::core::option::Option::Some(_e76) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                    unsafe { _lower_owned_leaf(_e76, ptr.add(16)) };
-                                }
-                            };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Many(
-                            _e94,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 5u8 };
-                            let _vec113 = _e94;
-                            let _len113 = _vec113.len();
-                            let _array113 = unsafe {
-                                ::witbind::rt::alloc_list(_len113, 24, 8)
-                            };
-                            for (i, _e95) in ::core::iter::IntoIterator::into_iter(
-                                    _vec113,
-                                )
-                                .enumerate()
-                            {
-                                let _base95 = unsafe { _array113.add(i * 24) };
-                                unsafe { _lower_owned_leaf(_e95, _base95) };
-                            }
-                            unsafe { *ptr.add(12).cast::<usize>() = _len113 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _array113 };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Checked(
-                            _e114,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 6u8 };
-                            match _e114 {
-                                ::core::result::Result::Ok(_e115) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                    unsafe { _lower_owned_leaf(_e115, ptr.add(16)) };
-                                }
-                                ::core::result::Result::Err(_e133) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                    let _vec134 = (_e133).into_bytes().into_boxed_slice();
-                                    let _len134 = _vec134.len();
-                                    let _ptr134 = ::witbind::rt::Box::into_raw(_vec134)
-                                        .cast::<u8>();
-                                    unsafe { *ptr.add(20).cast::<usize>() = _len134 };
-                                    unsafe { *ptr.add(16).cast::<*mut u8>() = _ptr134 };
-                                }
-                            };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Branch::Empty => {
-                            unsafe { *ptr.cast::<u8>() = 7u8 };
-                        }
-                    };
-                }
-                /// Lowers a `leaf` into canonical ABI memory, handing it over.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_leaf(value: Leaf, ptr: *mut u8) {
-                    match value {
-                        Leaf::Unit => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                        }
-                        Leaf::Boolean(_e3) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_e3) as u8
-                            };
-                        }
-                        Leaf::Integer(_e4) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
-                            };
-                        }
-                        Leaf::Float(_e5) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            unsafe {
-                                *ptr.add(8).cast::<f64>() = ::witbind::rt::as_f64(_e5)
-                            };
-                        }
-                        Leaf::Text(_e6) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            let _vec7 = (_e6).into_bytes().into_boxed_slice();
-                            let _len7 = _vec7.len();
-                            let _ptr7 = ::witbind::rt::Box::into_raw(_vec7).cast::<u8>();
-                            unsafe { *ptr.add(12).cast::<usize>() = _len7 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr7 };
-                        }
-                        Leaf::Bytes(_e8) => {
-                            unsafe { *ptr.cast::<u8>() = 5u8 };
-                            let _vec9 = (_e8).into_boxed_slice();
-                            let _len9 = _vec9.len();
-                            let _ptr9 = ::witbind::rt::Box::into_raw(_vec9).cast::<u8>();
-                            unsafe { *ptr.add(12).cast::<usize>() = _len9 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr9 };
-                        }
-                        Leaf::Located(_e10) => {
-                            unsafe { *ptr.cast::<u8>() = 6u8 };
-                            let super::super::super::super::witbind_fixtures::type_tree::types::Span {
-                                file: _f11,
-                                start: _f12,
-                                end: _f13,
-                            } = _e10;
-                            let _vec14 = (_f11).into_bytes().into_boxed_slice();
-                            let _len14 = _vec14.len();
-                            let _ptr14 = ::witbind::rt::Box::into_raw(_vec14)
-                                .cast::<u8>();
-                            unsafe { *ptr.add(12).cast::<usize>() = _len14 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr14 };
-                            unsafe {
-                                *ptr.add(16).cast::<i32>() = ::witbind::rt::as_i32(_f12)
-                            };
-                            unsafe {
-                                *ptr.add(20).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                            };
-                        }
-                        Leaf::Pair(_e15) => {
-                            unsafe { *ptr.cast::<u8>() = 7u8 };
-                            let (_t16, _t17) = _e15;
-                            unsafe {
-                                *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_t16)
-                            };
-                            let _vec18 = (_t17).into_bytes().into_boxed_slice();
-                            let _len18 = _vec18.len();
-                            let _ptr18 = ::witbind::rt::Box::into_raw(_vec18)
-                                .cast::<u8>();
-                            unsafe { *ptr.add(16).cast::<usize>() = _len18 };
-                            unsafe { *ptr.add(12).cast::<*mut u8>() = _ptr18 };
-                        }
-                    };
-                }
-                /// Lowers a `limb` into canonical ABI memory, handing it over.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_limb(
-                    value: super::super::super::super::witbind_fixtures::type_tree::types::Limb,
-                    ptr: *mut u8,
-                ) {
-                    match value {
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::A(
-                            _e2,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe { _lower_owned_branch(_e2, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::B(
-                            _e137,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { _lower_owned_branch(_e137, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::C(
-                            _e272,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            unsafe { _lower_owned_branch(_e272, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::D(
-                            _e407,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            unsafe { _lower_owned_branch(_e407, ptr.add(8)) };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::Maybe(
-                            _e542,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            match _e542 {
-                                ::core::option::Option::None => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
-                                }
-                                ::core::option::Option::Some(_e544) => {
-                                    unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
-                                    unsafe { _lower_owned_branch(_e544, ptr.add(16)) };
-                                }
-                            };
-                        }
-                        super::super::super::super::witbind_fixtures::type_tree::types::Limb::Many(
-                            _e679,
-                        ) => {
-                            unsafe { *ptr.cast::<u8>() = 5u8 };
-                            let _vec815 = _e679;
-                            let _len815 = _vec815.len();
-                            let _array815 = unsafe {
-                                ::witbind::rt::alloc_list(_len815, 40, 8)
-                            };
-                            for (i, _e680) in ::core::iter::IntoIterator::into_iter(
-                                    _vec815,
-                                )
-                                .enumerate()
-                            {
-                                let _base680 = unsafe { _array815.add(i * 40) };
-                                unsafe { _lower_owned_branch(_e680, _base680) };
-                            }
-                            unsafe { *ptr.add(12).cast::<usize>() = _len815 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _array815 };
-                        }
-                    };
-                }
-                /// Lowers a `trunk` into canonical ABI memory, handing it over.
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; the receiver now owns what the value's lists and strings point at.
-                unsafe fn _lower_owned_trunk(value: Trunk, ptr: *mut u8) {
-                    match value {
-                        Trunk::A(_e2) => {
-                            unsafe { *ptr.cast::<u8>() = 0u8 };
-                            unsafe { _lower_owned_limb(_e2, ptr.add(8)) };
-                        }
-                        Trunk::B(_e817) => {
-                            unsafe { *ptr.cast::<u8>() = 1u8 };
-                            unsafe { _lower_owned_limb(_e817, ptr.add(8)) };
-                        }
-                        Trunk::C(_e1632) => {
-                            unsafe { *ptr.cast::<u8>() = 2u8 };
-                            unsafe { _lower_owned_limb(_e1632, ptr.add(8)) };
-                        }
-                        Trunk::D(_e2447) => {
-                            unsafe { *ptr.cast::<u8>() = 3u8 };
-                            unsafe { _lower_owned_limb(_e2447, ptr.add(8)) };
-                        }
-                        Trunk::Many(_e3262) => {
-                            unsafe { *ptr.cast::<u8>() = 4u8 };
-                            let _vec4078 = _e3262;
-                            let _len4078 = _vec4078.len();
-                            let _array4078 = unsafe {
-                                ::witbind::rt::alloc_list(_len4078, 56, 8)
-                            };
-                            for (i, _e3263) in ::core::iter::IntoIterator::into_iter(
-                                    _vec4078,
-                                )
-                                .enumerate()
-                            {
-                                let _base3263 = unsafe { _array4078.add(i * 56) };
-                                unsafe { _lower_owned_limb(_e3263, _base3263) };
-                            }
-                            unsafe { *ptr.add(12).cast::<usize>() = _len4078 };
-                            unsafe { *ptr.add(8).cast::<*mut u8>() = _array4078 };
-                        }
                     };
                 }
             }

@@ -519,7 +519,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_event(ptr: *mut u8) -> Event {
+            pub(crate) unsafe fn _lift_event(ptr: *mut u8) -> Event {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => Event::Tick,
@@ -565,7 +565,7 @@ pub mod witbind_fixtures {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
+            pub(crate) unsafe fn _lift_shape(ptr: *mut u8) -> Shape {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => Shape::Circle(unsafe { *ptr.add(4).cast::<f32>() }),

@@ -3675,7 +3675,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+            pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
                 let _l4 = unsafe { *ptr.add(16).cast::<i64>() };
@@ -4099,6 +4099,256 @@ pub mod wasi {
                 Ipv4(Ipv4SocketAddress),
                 Ipv6(Ipv6SocketAddress),
             }
+            /// Lifts a `ip-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                    }
+                    1 => {
+                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
+                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
+                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
+                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
+                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
+                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
+                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
+                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
+                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ip-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ip_socket_address(
+                ptr: *mut u8,
+            ) -> IpSocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        IpSocketAddress::Ipv4(unsafe {
+                            _lift_ipv4_socket_address(ptr.add(4))
+                        })
+                    }
+                    1 => {
+                        IpSocketAddress::Ipv6(unsafe {
+                            _lift_ipv6_socket_address(ptr.add(4))
+                        })
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
+            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv4_socket_address(
+                ptr: *mut u8,
+            ) -> Ipv4SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
+                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
+                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
+                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
+                Ipv4SocketAddress {
+                    port: _l2,
+                    address: (_l3, _l4, _l5, _l6),
+                }
+            }
+            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ipv6_socket_address(
+                ptr: *mut u8,
+            ) -> Ipv6SocketAddress {
+                let _l2 = unsafe { *ptr.cast::<u16>() };
+                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
+                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
+                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
+                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
+                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
+                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
+                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
+                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
+                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
+                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
+                Ipv6SocketAddress {
+                    port: _l2,
+                    flow_info: _l3 as u32,
+                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
+                    scope_id: _l12 as u32,
+                }
+            }
+            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_ip_socket_address(
+                value: &IpSocketAddress,
+            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
+                let (
+                    _v22,
+                    _v23,
+                    _v24,
+                    _v25,
+                    _v26,
+                    _v27,
+                    _v28,
+                    _v29,
+                    _v30,
+                    _v31,
+                    _v32,
+                    _v33,
+                ) = match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        (
+                            0i32,
+                            ::witbind::rt::as_i32(_f3),
+                            ::witbind::rt::as_i32(_t5),
+                            ::witbind::rt::as_i32(_t6),
+                            ::witbind::rt::as_i32(_t7),
+                            ::witbind::rt::as_i32(_t8),
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                            0i32,
+                        )
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        let Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        (
+                            1i32,
+                            ::witbind::rt::as_i32(_f10),
+                            ::witbind::rt::as_i32(_f11),
+                            ::witbind::rt::as_i32(_t14),
+                            ::witbind::rt::as_i32(_t15),
+                            ::witbind::rt::as_i32(_t16),
+                            ::witbind::rt::as_i32(_t17),
+                            ::witbind::rt::as_i32(_t18),
+                            ::witbind::rt::as_i32(_t19),
+                            ::witbind::rt::as_i32(_t20),
+                            ::witbind::rt::as_i32(_t21),
+                            ::witbind::rt::as_i32(_f13),
+                        )
+                    }
+                };
+                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
+            }
+            /// Lowers a lent `ip-socket-address` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_ip_socket_address(
+                value: &IpSocketAddress,
+                ptr: *mut u8,
+            ) {
+                match value {
+                    IpSocketAddress::Ipv4(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let Ipv4SocketAddress { port: _f3, address: _f4 } = _e2;
+                        unsafe {
+                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f3) as u16
+                        };
+                        let (_t5, _t6, _t7, _t8) = _f4;
+                        unsafe {
+                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
+                        };
+                        unsafe {
+                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
+                        };
+                        unsafe {
+                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
+                        };
+                    }
+                    IpSocketAddress::Ipv6(_e9) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let Ipv6SocketAddress {
+                            port: _f10,
+                            flow_info: _f11,
+                            address: _f12,
+                            scope_id: _f13,
+                        } = _e9;
+                        unsafe {
+                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f10)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                        };
+                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
+                        unsafe {
+                            *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t14)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t15)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t16)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t17)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t18)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t19)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
+                                as u16
+                        };
+                        unsafe {
+                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f13)
+                        };
+                    }
+                };
+            }
         }
         /// This interface provides a value-export of the default network handle..
         pub mod instance_network {
@@ -4247,7 +4497,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = _lower_flat_ip_socket_address(&local_address);
+                    ) = super::network::_lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -4411,7 +4661,7 @@ pub mod wasi {
                                 _v33,
                                 _v34,
                                 _v35,
-                            ) = _lower_flat_ip_socket_address(&_e3);
+                            ) = super::network::_lower_flat_ip_socket_address(&_e3);
                             (
                                 1i32,
                                 _v24,
@@ -4515,7 +4765,7 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
+                                super::network::_lift_ip_socket_address(_ptr2.add(4))
                             })
                         }
                         1 => {
@@ -4560,7 +4810,7 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
+                                super::network::_lift_ip_socket_address(_ptr2.add(4))
                             })
                         }
                         1 => {
@@ -5084,7 +5334,12 @@ pub mod wasi {
                             }
                             ::core::option::Option::Some(_e7) => {
                                 unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                unsafe { _lower_ip_socket_address(&_e7, _base2.add(12)) };
+                                unsafe {
+                                    super::network::_lower_ip_socket_address(
+                                        &_e7,
+                                        _base2.add(12),
+                                    )
+                                };
                             }
                         };
                     }
@@ -5139,237 +5394,21 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_incoming_datagram(ptr: *mut u8) -> IncomingDatagram {
+            pub(crate) unsafe fn _lift_incoming_datagram(
+                ptr: *mut u8,
+            ) -> IncomingDatagram {
                 let _l2 = unsafe { *ptr.cast::<*mut u8>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<usize>() };
                 let _list4 = unsafe {
                     ::witbind::rt::Vec::from_raw_parts(_l2.cast::<u8>(), _l3, _l3)
                 };
-                let _v26 = unsafe { _lift_ip_socket_address(ptr.add(8)) };
+                let _v26 = unsafe {
+                    super::network::_lift_ip_socket_address(ptr.add(8))
+                };
                 IncomingDatagram {
                     data: _list4,
                     remote_address: _v26,
                 }
-            }
-            /// Lifts a `ip-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
-                    }
-                    1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv4_socket_address(
-                ptr: *mut u8,
-            ) -> super::network::Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
-                super::network::Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
-                }
-            }
-            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv6_socket_address(
-                ptr: *mut u8,
-            ) -> super::network::Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
-                super::network::Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
-                }
-            }
-            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_ip_socket_address(
-                value: &IpSocketAddress,
-            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
-                let (
-                    _v22,
-                    _v23,
-                    _v24,
-                    _v25,
-                    _v26,
-                    _v27,
-                    _v28,
-                    _v29,
-                    _v30,
-                    _v31,
-                    _v32,
-                    _v33,
-                ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let super::network::Ipv4SocketAddress {
-                            port: _f3,
-                            address: _f4,
-                        } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
-                        (
-                            0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                        )
-                    }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let super::network::Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                        (
-                            1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
-                        )
-                    }
-                };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
-            }
-            /// Lowers a lent `ip-socket-address` into canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
-            unsafe fn _lower_ip_socket_address(value: &IpSocketAddress, ptr: *mut u8) {
-                match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        unsafe { *ptr.cast::<u8>() = 0u8 };
-                        let super::network::Ipv4SocketAddress {
-                            port: _f3,
-                            address: _f4,
-                        } = _e2;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f3) as u16
-                        };
-                        let (_t5, _t6, _t7, _t8) = _f4;
-                        unsafe {
-                            *ptr.add(6).cast::<u8>() = ::witbind::rt::as_i32(_t5) as u8
-                        };
-                        unsafe {
-                            *ptr.add(7).cast::<u8>() = ::witbind::rt::as_i32(_t6) as u8
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<u8>() = ::witbind::rt::as_i32(_t7) as u8
-                        };
-                        unsafe {
-                            *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_t8) as u8
-                        };
-                    }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        unsafe { *ptr.cast::<u8>() = 1u8 };
-                        let super::network::Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        unsafe {
-                            *ptr.add(4).cast::<u16>() = ::witbind::rt::as_i32(_f10)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f11)
-                        };
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                        unsafe {
-                            *ptr.add(12).cast::<u16>() = ::witbind::rt::as_i32(_t14)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(14).cast::<u16>() = ::witbind::rt::as_i32(_t15)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(16).cast::<u16>() = ::witbind::rt::as_i32(_t16)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(18).cast::<u16>() = ::witbind::rt::as_i32(_t17)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(20).cast::<u16>() = ::witbind::rt::as_i32(_t18)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(22).cast::<u16>() = ::witbind::rt::as_i32(_t19)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(24).cast::<u16>() = ::witbind::rt::as_i32(_t20)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(26).cast::<u16>() = ::witbind::rt::as_i32(_t21)
-                                as u16
-                        };
-                        unsafe {
-                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_f13)
-                        };
-                    }
-                };
             }
         }
         pub mod udp_create_socket {
@@ -5593,7 +5632,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = _lower_flat_ip_socket_address(&local_address);
+                    ) = super::network::_lower_flat_ip_socket_address(&local_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -5724,7 +5763,7 @@ pub mod wasi {
                         _v31,
                         _v32,
                         _v33,
-                    ) = _lower_flat_ip_socket_address(&remote_address);
+                    ) = super::network::_lower_flat_ip_socket_address(&remote_address);
                     let _ptr34 = _ret_area.0.as_mut_ptr().cast::<u8>();
                     unsafe {
                         _wit_import(
@@ -5998,7 +6037,7 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
+                                super::network::_lift_ip_socket_address(_ptr2.add(4))
                             })
                         }
                         1 => {
@@ -6043,7 +6082,7 @@ pub mod wasi {
                     match _l3 {
                         0 => {
                             ::core::result::Result::Ok(unsafe {
-                                _lift_ip_socket_address(_ptr2.add(4))
+                                super::network::_lift_ip_socket_address(_ptr2.add(4))
                             })
                         }
                         1 => {
@@ -6703,142 +6742,6 @@ pub mod wasi {
                     }
                 }
             }
-            /// Lifts a `ip-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        IpSocketAddress::Ipv4(unsafe {
-                            _lift_ipv4_socket_address(ptr.add(4))
-                        })
-                    }
-                    1 => {
-                        IpSocketAddress::Ipv6(unsafe {
-                            _lift_ipv6_socket_address(ptr.add(4))
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `ipv4-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv4_socket_address(
-                ptr: *mut u8,
-            ) -> super::network::Ipv4SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
-                let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
-                let _l5 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _l6 = unsafe { *ptr.add(5).cast::<u8>() };
-                super::network::Ipv4SocketAddress {
-                    port: _l2,
-                    address: (_l3, _l4, _l5, _l6),
-                }
-            }
-            /// Lifts a `ipv6-socket-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv6_socket_address(
-                ptr: *mut u8,
-            ) -> super::network::Ipv6SocketAddress {
-                let _l2 = unsafe { *ptr.cast::<u16>() };
-                let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
-                let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
-                let _l5 = unsafe { *ptr.add(10).cast::<u16>() };
-                let _l6 = unsafe { *ptr.add(12).cast::<u16>() };
-                let _l7 = unsafe { *ptr.add(14).cast::<u16>() };
-                let _l8 = unsafe { *ptr.add(16).cast::<u16>() };
-                let _l9 = unsafe { *ptr.add(18).cast::<u16>() };
-                let _l10 = unsafe { *ptr.add(20).cast::<u16>() };
-                let _l11 = unsafe { *ptr.add(22).cast::<u16>() };
-                let _l12 = unsafe { *ptr.add(24).cast::<i32>() };
-                super::network::Ipv6SocketAddress {
-                    port: _l2,
-                    flow_info: _l3 as u32,
-                    address: (_l4, _l5, _l6, _l7, _l8, _l9, _l10, _l11),
-                    scope_id: _l12 as u32,
-                }
-            }
-            /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_ip_socket_address(
-                value: &IpSocketAddress,
-            ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
-                let (
-                    _v22,
-                    _v23,
-                    _v24,
-                    _v25,
-                    _v26,
-                    _v27,
-                    _v28,
-                    _v29,
-                    _v30,
-                    _v31,
-                    _v32,
-                    _v33,
-                ) = match value {
-                    IpSocketAddress::Ipv4(_e2) => {
-                        let super::network::Ipv4SocketAddress {
-                            port: _f3,
-                            address: _f4,
-                        } = _e2;
-                        let (_t5, _t6, _t7, _t8) = _f4;
-                        (
-                            0i32,
-                            ::witbind::rt::as_i32(_f3),
-                            ::witbind::rt::as_i32(_t5),
-                            ::witbind::rt::as_i32(_t6),
-                            ::witbind::rt::as_i32(_t7),
-                            ::witbind::rt::as_i32(_t8),
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                            0i32,
-                        )
-                    }
-                    IpSocketAddress::Ipv6(_e9) => {
-                        let super::network::Ipv6SocketAddress {
-                            port: _f10,
-                            flow_info: _f11,
-                            address: _f12,
-                            scope_id: _f13,
-                        } = _e9;
-                        let (_t14, _t15, _t16, _t17, _t18, _t19, _t20, _t21) = _f12;
-                        (
-                            1i32,
-                            ::witbind::rt::as_i32(_f10),
-                            ::witbind::rt::as_i32(_f11),
-                            ::witbind::rt::as_i32(_t14),
-                            ::witbind::rt::as_i32(_t15),
-                            ::witbind::rt::as_i32(_t16),
-                            ::witbind::rt::as_i32(_t17),
-                            ::witbind::rt::as_i32(_t18),
-                            ::witbind::rt::as_i32(_t19),
-                            ::witbind::rt::as_i32(_t20),
-                            ::witbind::rt::as_i32(_t21),
-                            ::witbind::rt::as_i32(_f13),
-                        )
-                    }
-                };
-                (_v22, _v23, _v24, _v25, _v26, _v27, _v28, _v29, _v30, _v31, _v32, _v33)
-            }
         }
         pub mod tcp_create_socket {
             #[used]
@@ -6989,7 +6892,7 @@ pub mod wasi {
                                     0 => ::core::option::Option::None,
                                     1 => {
                                         ::core::option::Option::Some(unsafe {
-                                            _lift_ip_address(_ptr2.add(4))
+                                            super::network::_lift_ip_address(_ptr2.add(4))
                                         })
                                     }
                                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -7080,37 +6983,6 @@ pub mod wasi {
                     1 => {
                         let _l8 = unsafe { *_ptr3.add(4).cast::<u8>() };
                         ::core::result::Result::Err(unsafe { ErrorCode::_lift(_l8) })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `ip-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
-                    }
-                    1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }

@@ -3190,7 +3190,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+            pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _l3 = unsafe { *ptr.add(8).cast::<i64>() };
                 let _l4 = unsafe { *ptr.add(16).cast::<i64>() };

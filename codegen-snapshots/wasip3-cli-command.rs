@@ -4944,7 +4944,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+            pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v18 = match _l2 {
                     0 => DescriptorType::BlockDevice,
@@ -5035,7 +5035,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
+            pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v18 = match _l2 {
                     0 => DescriptorType::BlockDevice,
@@ -9204,6 +9204,37 @@ pub mod wasi {
                     > = &VTABLE;
                 }
             };
+            /// Lifts a `ip-address` out of canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at a valid value of this type in canonical layout
+            /// (aligned, initialized, cases and discriminants in range), whose
+            /// lists, strings and handles are handed over to the result.
+            pub(crate) unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
+                let _l2 = unsafe { *ptr.cast::<u8>() };
+                match _l2 {
+                    0 => {
+                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
+                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
+                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
+                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
+                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
+                    }
+                    1 => {
+                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
+                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
+                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
+                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
+                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
+                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
+                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
+                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
+                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
+                    }
+                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
+                }
+            }
             /// Lifts a `ip-socket-address` out of canonical ABI memory.
             ///
             /// # Safety
@@ -9211,7 +9242,9 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ip_socket_address(ptr: *mut u8) -> IpSocketAddress {
+            pub(crate) unsafe fn _lift_ip_socket_address(
+                ptr: *mut u8,
+            ) -> IpSocketAddress {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => {
@@ -9234,7 +9267,9 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv4_socket_address(ptr: *mut u8) -> Ipv4SocketAddress {
+            pub(crate) unsafe fn _lift_ipv4_socket_address(
+                ptr: *mut u8,
+            ) -> Ipv4SocketAddress {
                 let _l2 = unsafe { *ptr.cast::<u16>() };
                 let _l3 = unsafe { *ptr.add(2).cast::<u8>() };
                 let _l4 = unsafe { *ptr.add(3).cast::<u8>() };
@@ -9252,7 +9287,9 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ipv6_socket_address(ptr: *mut u8) -> Ipv6SocketAddress {
+            pub(crate) unsafe fn _lift_ipv6_socket_address(
+                ptr: *mut u8,
+            ) -> Ipv6SocketAddress {
                 let _l2 = unsafe { *ptr.cast::<u16>() };
                 let _l3 = unsafe { *ptr.add(4).cast::<i32>() };
                 let _l4 = unsafe { *ptr.add(8).cast::<u16>() };
@@ -9272,7 +9309,7 @@ pub mod wasi {
                 }
             }
             /// A lent `ip-socket-address` as its core values (its lists and strings point into `value`).
-            fn _lower_flat_ip_socket_address(
+            pub(crate) fn _lower_flat_ip_socket_address(
                 value: &IpSocketAddress,
             ) -> (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) {
                 let (
@@ -9449,7 +9486,8 @@ pub mod wasi {
                                 let mut _list23 = ::witbind::rt::Vec::with_capacity(_len23);
                                 for i in 0.._len23 {
                                     let _base6 = unsafe { _array23.add(i * 18) };
-                                    _list23.push(unsafe { _lift_ip_address(_base6) });
+                                    _list23
+                                        .push(unsafe { super::types::_lift_ip_address(_base6) });
                                 }
                                 unsafe {
                                     ::witbind::rt::cabi_dealloc(_array23, _len23 * 18, 2)
@@ -9496,37 +9534,6 @@ pub mod wasi {
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((name,)).await
-            }
-            /// Lifts a `ip-address` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_ip_address(ptr: *mut u8) -> IpAddress {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => {
-                        let _l4 = unsafe { *ptr.add(2).cast::<u8>() };
-                        let _l5 = unsafe { *ptr.add(3).cast::<u8>() };
-                        let _l6 = unsafe { *ptr.add(4).cast::<u8>() };
-                        let _l7 = unsafe { *ptr.add(5).cast::<u8>() };
-                        IpAddress::Ipv4((_l4, _l5, _l6, _l7))
-                    }
-                    1 => {
-                        let _l9 = unsafe { *ptr.add(2).cast::<u16>() };
-                        let _l10 = unsafe { *ptr.add(4).cast::<u16>() };
-                        let _l11 = unsafe { *ptr.add(6).cast::<u16>() };
-                        let _l12 = unsafe { *ptr.add(8).cast::<u16>() };
-                        let _l13 = unsafe { *ptr.add(10).cast::<u16>() };
-                        let _l14 = unsafe { *ptr.add(12).cast::<u16>() };
-                        let _l15 = unsafe { *ptr.add(14).cast::<u16>() };
-                        let _l16 = unsafe { *ptr.add(16).cast::<u16>() };
-                        IpAddress::Ipv6((_l9, _l10, _l11, _l12, _l13, _l14, _l15, _l16))
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
             }
         }
     }

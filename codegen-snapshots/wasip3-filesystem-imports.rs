@@ -4219,7 +4219,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
+            pub(crate) unsafe fn _lift_descriptor_stat(ptr: *mut u8) -> DescriptorStat {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v18 = match _l2 {
                     0 => DescriptorType::BlockDevice,
@@ -4310,7 +4310,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
+            pub(crate) unsafe fn _lift_directory_entry(ptr: *mut u8) -> DirectoryEntry {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v18 = match _l2 {
                     0 => DescriptorType::BlockDevice,

@@ -3989,7 +3989,9 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_dns_error_payload(ptr: *mut u8) -> DnsErrorPayload {
+            pub(crate) unsafe fn _lift_dns_error_payload(
+                ptr: *mut u8,
+            ) -> DnsErrorPayload {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v8 = match _l2 {
                     0 => ::core::option::Option::None,
@@ -4030,7 +4032,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
+            pub(crate) unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 match _l2 {
                     0 => ErrorCode::DnsTimeout,
@@ -4250,7 +4252,9 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_field_size_payload(ptr: *mut u8) -> FieldSizePayload {
+            pub(crate) unsafe fn _lift_field_size_payload(
+                ptr: *mut u8,
+            ) -> FieldSizePayload {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
                 let _v8 = match _l2 {
                     0 => ::core::option::Option::None,
@@ -4290,7 +4294,7 @@ pub mod wasi {
             /// `ptr` points at a valid value of this type in canonical layout
             /// (aligned, initialized, cases and discriminants in range), whose
             /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_tls_alert_received_payload(
+            pub(crate) unsafe fn _lift_tls_alert_received_payload(
                 ptr: *mut u8,
             ) -> TlsAlertReceivedPayload {
                 let _l2 = unsafe { *ptr.cast::<u8>() };
@@ -4393,7 +4397,7 @@ pub mod wasi {
                             }
                             1 => {
                                 ::core::result::Result::Err(unsafe {
-                                    _lift_error_code(_results.add(8))
+                                    super::types::_lift_error_code(_results.add(8))
                                 })
                             }
                             _ => unsafe { ::witbind::rt::invalid_discriminant() }
@@ -4401,352 +4405,6 @@ pub mod wasi {
                     }
                 }
                 ::witbind::rt::async_support::call_import::<_Call<'_>>((request,)).await
-            }
-            /// Lifts a `DNS-error-payload` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_dns_error_payload(
-                ptr: *mut u8,
-            ) -> super::types::DnsErrorPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe {
-                            *ptr.add(14).cast::<u16>()
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                super::types::DnsErrorPayload {
-                    rcode: _v8,
-                    info_code: _v13,
-                }
-            }
-            /// Lifts a `error-code` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_error_code(ptr: *mut u8) -> ErrorCode {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                match _l2 {
-                    0 => ErrorCode::DnsTimeout,
-                    1 => {
-                        ErrorCode::DnsError(unsafe {
-                            _lift_dns_error_payload(ptr.add(8))
-                        })
-                    }
-                    2 => ErrorCode::DestinationNotFound,
-                    3 => ErrorCode::DestinationUnavailable,
-                    4 => ErrorCode::DestinationIpProhibited,
-                    5 => ErrorCode::DestinationIpUnroutable,
-                    6 => ErrorCode::ConnectionRefused,
-                    7 => ErrorCode::ConnectionTerminated,
-                    8 => ErrorCode::ConnectionTimeout,
-                    9 => ErrorCode::ConnectionReadTimeout,
-                    10 => ErrorCode::ConnectionWriteTimeout,
-                    11 => ErrorCode::ConnectionLimitReached,
-                    12 => ErrorCode::TlsProtocolError,
-                    13 => ErrorCode::TlsCertificateError,
-                    14 => {
-                        ErrorCode::TlsAlertReceived(unsafe {
-                            _lift_tls_alert_received_payload(ptr.add(8))
-                        })
-                    }
-                    15 => ErrorCode::HttpRequestDenied,
-                    16 => ErrorCode::HttpRequestLengthRequired,
-                    17 => {
-                        let _l47 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestBodySize(
-                            match _l47 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l50 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l50 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    18 => ErrorCode::HttpRequestMethodInvalid,
-                    19 => ErrorCode::HttpRequestUriInvalid,
-                    20 => ErrorCode::HttpRequestUriTooLong,
-                    21 => {
-                        let _l56 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSectionSize(
-                            match _l56 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l59 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l59 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    22 => {
-                        let _l62 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestHeaderSize(
-                            match _l62 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    ::core::option::Option::Some(unsafe {
-                                        _lift_field_size_payload(ptr.add(12))
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    23 => {
-                        let _l80 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpRequestTrailerSectionSize(
-                            match _l80 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l83 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l83 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    24 => {
-                        ErrorCode::HttpRequestTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
-                    }
-                    25 => ErrorCode::HttpResponseIncomplete,
-                    26 => {
-                        let _l101 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseHeaderSectionSize(
-                            match _l101 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l104 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l104 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    27 => {
-                        ErrorCode::HttpResponseHeaderSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
-                    }
-                    28 => {
-                        let _l121 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseBodySize(
-                            match _l121 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l124 = unsafe { *ptr.add(16).cast::<i64>() };
-                                    ::core::option::Option::Some(_l124 as u64)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    29 => {
-                        let _l127 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTrailerSectionSize(
-                            match _l127 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l130 = unsafe { *ptr.add(12).cast::<i32>() };
-                                    ::core::option::Option::Some(_l130 as u32)
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    30 => {
-                        ErrorCode::HttpResponseTrailerSize(unsafe {
-                            _lift_field_size_payload(ptr.add(8))
-                        })
-                    }
-                    31 => {
-                        let _l147 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseTransferCoding(
-                            match _l147 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l150 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l151 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l150.cast::<u8>(),
-                                                _l151,
-                                                _l151,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    32 => {
-                        let _l155 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::HttpResponseContentCoding(
-                            match _l155 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l158 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l159 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l158.cast::<u8>(),
-                                                _l159,
-                                                _l159,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    33 => ErrorCode::HttpResponseTimeout,
-                    34 => ErrorCode::HttpUpgradeFailed,
-                    35 => ErrorCode::HttpProtocolError,
-                    36 => ErrorCode::LoopDetected,
-                    37 => ErrorCode::ConfigurationError,
-                    38 => {
-                        let _l168 = unsafe { *ptr.add(8).cast::<u8>() };
-                        ErrorCode::InternalError(
-                            match _l168 {
-                                0 => ::core::option::Option::None,
-                                1 => {
-                                    let _l171 = unsafe { *ptr.add(12).cast::<*mut u8>() };
-                                    let _l172 = unsafe { *ptr.add(16).cast::<usize>() };
-                                    ::core::option::Option::Some(unsafe {
-                                        ::witbind::rt::string_lift(
-                                            ::witbind::rt::Vec::from_raw_parts(
-                                                _l171.cast::<u8>(),
-                                                _l172,
-                                                _l172,
-                                            ),
-                                        )
-                                    })
-                                }
-                                _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                            },
-                        )
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                }
-            }
-            /// Lifts a `field-size-payload` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_field_size_payload(
-                ptr: *mut u8,
-            ) -> super::types::FieldSizePayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v8 = match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l5 = unsafe { *ptr.add(4).cast::<*mut u8>() };
-                        let _l6 = unsafe { *ptr.add(8).cast::<usize>() };
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l5.cast::<u8>(),
-                                    _l6,
-                                    _l6,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l9 = unsafe { *ptr.add(12).cast::<u8>() };
-                let _v13 = match _l9 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l12 = unsafe { *ptr.add(16).cast::<i32>() };
-                        ::core::option::Option::Some(_l12 as u32)
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                super::types::FieldSizePayload {
-                    field_name: _v8,
-                    field_size: _v13,
-                }
-            }
-            /// Lifts a `TLS-alert-received-payload` out of canonical ABI memory.
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a valid value of this type in canonical layout
-            /// (aligned, initialized, cases and discriminants in range), whose
-            /// lists, strings and handles are handed over to the result.
-            unsafe fn _lift_tls_alert_received_payload(
-                ptr: *mut u8,
-            ) -> super::types::TlsAlertReceivedPayload {
-                let _l2 = unsafe { *ptr.cast::<u8>() };
-                let _v6 = match _l2 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        ::core::option::Option::Some(unsafe { *ptr.add(1).cast::<u8>() })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                let _l7 = unsafe { *ptr.add(4).cast::<u8>() };
-                let _v13 = match _l7 {
-                    0 => ::core::option::Option::None,
-                    1 => {
-                        let _l10 = unsafe { *ptr.add(8).cast::<*mut u8>() };
-                        let _l11 = unsafe { *ptr.add(12).cast::<usize>() };
-                        ::core::option::Option::Some(unsafe {
-                            ::witbind::rt::string_lift(
-                                ::witbind::rt::Vec::from_raw_parts(
-                                    _l10.cast::<u8>(),
-                                    _l11,
-                                    _l11,
-                                ),
-                            )
-                        })
-                    }
-                    _ => unsafe { ::witbind::rt::invalid_discriminant() }
-                };
-                super::types::TlsAlertReceivedPayload {
-                    alert_id: _v6,
-                    alert_message: _v13,
-                }
             }
         }
     }

@@ -128,30 +128,51 @@ pub(crate) struct Outlined {
 }
 
 impl Outlined {
-    /// The name of the function doing `dir` for `id` in `scope`,
+    /// The path, from `scope`, to the function doing `dir` for `id`,
     /// registered on first use (with the core types of a flat lowering).
-    fn name(&mut self, cx: &Cx, scope: Scope, id: TypeId, dir: Dir, flat: &[WasmType]) -> Ident {
-        if let Some(name) = self.names.get(&(scope, id, dir)) {
-            return name.clone();
+    /// The function lives in the module that defines the type (once for
+    /// the whole bindings), or in `scope` when that module is not
+    /// generated here (an interface taken from elsewhere, `with`).
+    fn name(
+        &mut self,
+        cx: &Cx,
+        scope: Scope,
+        id: TypeId,
+        dir: Dir,
+        flat: &[WasmType],
+    ) -> TokenStream {
+        let home = match cx.names.scope_of_type(cx.resolve, id, scope) {
+            Scope::Module(module) if cx.names.module(module).remapped.is_some() => scope,
+            home => home,
+        };
+        let name = match self.names.get(&(home, id, dir)) {
+            Some(name) => name.clone(),
+            None => {
+                let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or("value");
+                let mut name = format_ident!("{}_{}", dir.prefix(), snake(wit_name).to_string());
+                // Two types of one name (from two interfaces) in one module.
+                if self
+                    .names
+                    .iter()
+                    .any(|((s, _, _), n)| *s == home && *n == name)
+                {
+                    name = format_ident!("{}_{}", name, id.index());
+                }
+                self.names.insert((home, id, dir), name.clone());
+                self.pending
+                    .push((home, id, dir, name.clone(), flat.to_vec()));
+                name
+            }
+        };
+        if home == scope {
+            quote!(#name)
+        } else {
+            cx.names.path(scope).path_to(&cx.names.path(home), &name)
         }
-        let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or("value");
-        let mut name = format_ident!("{}_{}", dir.prefix(), snake(wit_name).to_string());
-        // Two types of one name (from two interfaces) in one module.
-        if self
-            .names
-            .iter()
-            .any(|((s, _, _), n)| *s == scope && *n == name)
-        {
-            name = format_ident!("{}_{}", name, id.index());
-        }
-        self.names.insert((scope, id, dir), name.clone());
-        self.pending
-            .push((scope, id, dir, name.clone(), flat.to_vec()));
-        name
     }
 
     /// The function freeing a `id` in `scope`, when it is worth one.
-    pub(super) fn free_fn(&mut self, cx: &Cx, scope: Scope, id: TypeId) -> Option<Ident> {
+    pub(super) fn free_fn(&mut self, cx: &Cx, scope: Scope, id: TypeId) -> Option<TokenStream> {
         if self.cost(cx, &Type::Id(id)) <= INLINE_COST {
             return None;
         }
@@ -232,7 +253,7 @@ fn expand_fn(
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
             #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-            unsafe fn #name(ptr: *mut u8) {
+            pub(crate) unsafe fn #name(ptr: *mut u8) {
                 #body
             }
         };
@@ -265,7 +286,7 @@ fn expand_fn(
                 /// `ptr` points at a valid value of this type in canonical layout
                 /// (aligned, initialized, cases and discriminants in range), whose
                 /// lists, strings and handles are handed over to the result.
-                unsafe fn #name(ptr: *mut u8) -> #path {
+                pub(crate) unsafe fn #name(ptr: *mut u8) -> #path {
                     #body
                 }
             };
@@ -299,7 +320,7 @@ fn expand_fn(
                 /// # Safety
                 ///
                 #[doc = #contract]
-                unsafe fn #name(value: #param, ptr: *mut u8) {
+                pub(crate) unsafe fn #name(value: #param, ptr: *mut u8) {
                     #body
                 }
             };
@@ -319,7 +340,7 @@ fn expand_fn(
             );
             let function = quote! {
                 #[doc = #doc]
-                fn #name(value: &#path) -> #types {
+                pub(crate) fn #name(value: &#path) -> #types {
                     #body
                     #values
                 }
@@ -573,7 +594,7 @@ fn expand_lift_flat_fn(
         /// type (cases and discriminants in range), whose lists, strings and
         /// handles are handed over to the result.
         #allow
-        unsafe fn #name(#(#params),*) -> #path {
+        pub(crate) unsafe fn #name(#(#params),*) -> #path {
             #body
         }
     }
