@@ -521,7 +521,9 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 pub mod async_host;
 pub mod cli;
 pub mod perf;
+pub mod rng;
 pub mod run;
+pub use rng::Rng;
 pub use run::{
     component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,
 };

@@ -228,30 +228,9 @@ impl GuestCounter for Counter {
 "#;
 
 /// Every export calls the matching import, so that the guest holds the
-/// code moving a tree in all four directions.
-const TREE_IMPL: &str = r#"use bindings::exports::witbind_fixtures::type_tree::api::{Guest, Leaf, Tree, Trunk};
-use bindings::witbind_fixtures::type_tree::api;
-
-struct Component;
-
-impl Guest for Component {
-    fn get() -> Tree {
-        api::get()
-    }
-    fn put(t: Tree) {
-        api::put(&t)
-    }
-    fn echo(t: Tree) -> Result<Tree, String> {
-        api::echo(&t)
-    }
-    fn contains(l: Leaf, t: Trunk) -> bool {
-        api::contains(&l, &t)
-    }
-    fn forest(trees: Vec<Tree>) -> Vec<Tree> {
-        api::forest(&trees)
-    }
-}
-"#;
+/// code moving a tree in all four directions (the source of the
+/// `tree-witbind` test guest).
+const TREE_IMPL: &str = include_str!("../../guests/tree-common.rs");
 
 /// `target/bench-tools`: the wit-bindgen CLI is installed here.
 pub fn bench_tools_dir() -> PathBuf {

@@ -10,23 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use wasmtime::component::{types::Type, Val};
-use witbind_tests::{build_guests, Guest, Run};
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use witbind_tests::{build_guests, Guest, Rng, Run};
 
 /// A random value of `ty` (lists of up to three elements).
 fn value(rng: &mut Rng, ty: &Type) -> Val {
@@ -138,7 +122,7 @@ fn random_trees_cross_every_way_unchanged() {
         .expect("a parameter")
         .1;
 
-    let mut rng = Rng(0x7ee5_eed5);
+    let mut rng = Rng::new(0x7ee5_eed5);
     let mut cases = std::collections::BTreeSet::new();
     for round in 0..60 {
         let tree = value(&mut rng, &tree_ty);

@@ -18,32 +18,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use wasmtime::component::Val;
-use witbind_tests::{cargo_for_wasm, repo_root, Guest, Run};
+use witbind_tests::{cargo_for_wasm, repo_root, Guest, Rng, Run};
 
 /// Functions per world.
 const FUNCTIONS: usize = 10;
 /// Random values sent through each function.
 const VALUES: usize = 4;
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// A WIT value type.
 #[derive(Clone, Debug)]
@@ -491,7 +471,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 fn random_values_of_random_types_round_trip() {
     let seed = env_or("WITBIND_VALUE_FUZZ_SEED", 0x5eed_cafe_f00d);
     let count = env_or("WITBIND_VALUE_FUZZ_WORLDS", 20) as usize;
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let worlds: Vec<World> = (0..count).map(|i| World::random(i, &mut rng)).collect();
     // Kept for reproduction when the test fails.
     let dir = repo_root().join("target/value-fuzz-guest");
