@@ -7,8 +7,9 @@
 //! variant gets that variant's code once per case, so the generated code
 //! grows with the product of the type tree's widths. Here a named record or
 //! variant worth it is read by a function of its own, `_lift_name(ptr)`,
-//! emitted once in each module that reads it, and every use is a call:
-//! generated code grows with the WIT.
+//! emitted once, in the module that defines the type, and every use is a
+//! call: generated code grows with the WIT. The same goes for the other
+//! directions below, and for freeing (`free.rs`, `_free_name(ptr)`).
 //!
 //! The walk itself cannot be told to stop at a named type, so the code is
 //! taken back after the fact: every load records where it read
@@ -30,6 +31,16 @@
 //! synchronous exports, handed to the host). Other lowerings (async
 //! exports, which lend their results; stream and future payloads) stay
 //! inline, as do records, which lowering takes apart before their fields.
+//!
+//! Lifting a variant from core values (an export's arguments) reads values
+//! the walk took off its stack without an instruction: the arguments come
+//! in order (`GetArg`), and a case casts the values it reads (`Bitcasts`).
+//! Each such run of values is kept with the block it was made in; the
+//! variant's values are its discriminant and those after it in the latest
+//! run holding the discriminant that was made in a block still open, and
+//! `_lift_flat_name(arg0, ..)` replaces the cases' blocks. Its body is the
+//! walk of an export taking one argument of the type, whose "call" returns
+//! the lifted argument (`Callee::LiftFlat`).
 
 use std::collections::{BTreeMap, HashMap};
 
