@@ -261,6 +261,59 @@ pub mod witbind_fixtures {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_shape(
+                value: &Shape,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize) {
+                let (_v15, _v16, _v17) = match value {
+                    Shape::Named(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (0i32, _ptr3, _len3)
+                    }
+                    Shape::People(_e4) => {
+                        let _vec13 = _e4;
+                        let _len13 = _vec13.len();
+                        let _array13 = unsafe {
+                            ::witbind::rt::alloc_list(_len13, 24, 8)
+                        };
+                        for (i, _e5) in _vec13.iter().enumerate() {
+                            let _base5 = unsafe { _array13.add(i * 24) };
+                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
+                            let _vec9 = _f6;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
+                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
+                            let _vec12 = _f7;
+                            let _len12 = _vec12.len();
+                            let _array12 = unsafe {
+                                ::witbind::rt::alloc_list(_len12, 8, 4)
+                            };
+                            for (i, _e10) in _vec12.iter().enumerate() {
+                                let _base10 = unsafe { _array12.add(i * 8) };
+                                let _vec11 = _e10;
+                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
+                                let _len11 = _vec11.len();
+                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
+                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
+                            }
+                            _cleanup_list.push((_array12, _len12 * 8, 4));
+                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
+                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
+                            unsafe {
+                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
+                            };
+                        }
+                        _cleanup_list.push((_array13, _len13 * 24, 8));
+                        (1i32, _array13, _len13)
+                    }
+                    Shape::Empty => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                };
+                (_v15, _v16, _v17)
+            }
             /// Lowers a `shape` into canonical ABI memory, handing it over.
             ///
             /// # Safety
@@ -564,6 +617,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array27, _len27 * 24, 8) };
                 _list27
             }
+            #[allow(clippy::needless_borrow)]
             pub fn shapes(s: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:glue/host", "shapes", (i32, ptr, len, ptr)
@@ -574,52 +628,10 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v15, _v16, _v17) = match s {
-                    Shape::Named(_e2) => {
-                        let _vec3 = _e2;
-                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec3.len();
-                        (0i32, _ptr3, _len3)
-                    }
-                    Shape::People(_e4) => {
-                        let _vec13 = _e4;
-                        let _len13 = _vec13.len();
-                        let _array13 = unsafe {
-                            ::witbind::rt::alloc_list(_len13, 24, 8)
-                        };
-                        for (i, _e5) in _vec13.iter().enumerate() {
-                            let _base5 = unsafe { _array13.add(i * 24) };
-                            let Person { name: _f6, tags: _f7, age: _f8 } = _e5;
-                            let _vec9 = _f6;
-                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                            let _len9 = _vec9.len();
-                            unsafe { *_base5.add(4).cast::<usize>() = _len9 };
-                            unsafe { *_base5.cast::<*mut u8>() = _ptr9 };
-                            let _vec12 = _f7;
-                            let _len12 = _vec12.len();
-                            let _array12 = unsafe {
-                                ::witbind::rt::alloc_list(_len12, 8, 4)
-                            };
-                            for (i, _e10) in _vec12.iter().enumerate() {
-                                let _base10 = unsafe { _array12.add(i * 8) };
-                                let _vec11 = _e10;
-                                let _ptr11 = _vec11.as_ptr().cast::<u8>().cast_mut();
-                                let _len11 = _vec11.len();
-                                unsafe { *_base10.add(4).cast::<usize>() = _len11 };
-                                unsafe { *_base10.cast::<*mut u8>() = _ptr11 };
-                            }
-                            _cleanup_list.push((_array12, _len12 * 8, 4));
-                            unsafe { *_base5.add(12).cast::<usize>() = _len12 };
-                            unsafe { *_base5.add(8).cast::<*mut u8>() = _array12 };
-                            unsafe {
-                                *_base5.add(16).cast::<i64>() = ::witbind::rt::as_i64(_f8)
-                            };
-                        }
-                        _cleanup_list.push((_array13, _len13 * 24, 8));
-                        (1i32, _array13, _len13)
-                    }
-                    Shape::Empty => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                };
+                let (_v15, _v16, _v17) = super::types::_lower_flat_shape(
+                    &s,
+                    &mut _cleanup_list,
+                );
                 let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v15, _v16, _v17, _ptr18) };
                 for (ptr, size, align) in _cleanup_list {

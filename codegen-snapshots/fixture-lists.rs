@@ -412,6 +412,7 @@ pub mod witbind_fixtures {
                 unsafe { ::witbind::rt::cabi_dealloc(_array14, _len14 * 4, 4) };
             }
             /// Lists of compound elements.
+            #[allow(clippy::needless_borrow)]
             pub fn compound(
                 a: &[(u8, ::witbind::rt::String)],
                 b: &[::core::option::Option<u32>],
@@ -486,38 +487,7 @@ pub mod witbind_fixtures {
                 let _array24 = unsafe { ::witbind::rt::alloc_list(_len24, 12, 4) };
                 for (i, _e16) in _vec24.iter().enumerate() {
                     let _base16 = unsafe { _array24.add(i * 12) };
-                    match _e16 {
-                        Chunk::Bytes(_e17) => {
-                            unsafe { *_base16.cast::<u8>() = 0u8 };
-                            let _vec18 = _e17;
-                            let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                            let _len18 = _vec18.len();
-                            unsafe { *_base16.add(8).cast::<usize>() = _len18 };
-                            unsafe { *_base16.add(4).cast::<*mut u8>() = _ptr18 };
-                        }
-                        Chunk::Lines(_e19) => {
-                            unsafe { *_base16.cast::<u8>() = 1u8 };
-                            let _vec22 = _e19;
-                            let _len22 = _vec22.len();
-                            let _array22 = unsafe {
-                                ::witbind::rt::alloc_list(_len22, 8, 4)
-                            };
-                            for (i, _e20) in _vec22.iter().enumerate() {
-                                let _base20 = unsafe { _array22.add(i * 8) };
-                                let _vec21 = _e20;
-                                let _ptr21 = _vec21.as_ptr().cast::<u8>().cast_mut();
-                                let _len21 = _vec21.len();
-                                unsafe { *_base20.add(4).cast::<usize>() = _len21 };
-                                unsafe { *_base20.cast::<*mut u8>() = _ptr21 };
-                            }
-                            _cleanup_list.push((_array22, _len22 * 8, 4));
-                            unsafe { *_base16.add(8).cast::<usize>() = _len22 };
-                            unsafe { *_base16.add(4).cast::<*mut u8>() = _array22 };
-                        }
-                        Chunk::Empty => {
-                            unsafe { *_base16.cast::<u8>() = 2u8 };
-                        }
-                    };
+                    unsafe { _lower_chunk(&_e16, _base16, &mut _cleanup_list) };
                 }
                 let _ptr25 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
@@ -663,6 +633,47 @@ pub mod witbind_fixtures {
                     corners: _list7,
                     tags: _list14,
                 }
+            }
+            /// Lowers a lent `chunk` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_chunk(
+                value: &Chunk,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                match value {
+                    Chunk::Bytes(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len3 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr3 };
+                    }
+                    Chunk::Lines(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let _vec7 = _e4;
+                        let _len7 = _vec7.len();
+                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
+                        for (i, _e5) in _vec7.iter().enumerate() {
+                            let _base5 = unsafe { _array7.add(i * 8) };
+                            let _vec6 = _e5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                            unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                        }
+                        _cleanup_list.push((_array7, _len7 * 8, 4));
+                        unsafe { *ptr.add(8).cast::<usize>() = _len7 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array7 };
+                    }
+                    Chunk::Empty => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                    }
+                };
             }
         }
     }

@@ -53,6 +53,7 @@ pub mod witbind_fixtures {
                 Nothing,
             }
             /// `name[tags]:pick`.
+            #[allow(clippy::needless_borrow)]
             pub fn describe(a: &OnlyIn, p: &Pick) -> ::witbind::rt::String {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:ownership-runtime/host", "describe", (ptr, len,
@@ -79,32 +80,7 @@ pub mod witbind_fixtures {
                     unsafe { *_base5.add(4).cast::<usize>() = _len6 };
                     unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
                 }
-                let (_v15, _v16, _v17) = match p {
-                    Pick::Text(_e8) => {
-                        let _vec9 = _e8;
-                        let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
-                        let _len9 = _vec9.len();
-                        (0i32, _ptr9, _len9)
-                    }
-                    Pick::Many(_e10) => {
-                        let _vec13 = _e10;
-                        let _len13 = _vec13.len();
-                        let _array13 = unsafe {
-                            ::witbind::rt::alloc_list(_len13, 8, 4)
-                        };
-                        for (i, _e11) in _vec13.iter().enumerate() {
-                            let _base11 = unsafe { _array13.add(i * 8) };
-                            let _vec12 = _e11;
-                            let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                            let _len12 = _vec12.len();
-                            unsafe { *_base11.add(4).cast::<usize>() = _len12 };
-                            unsafe { *_base11.cast::<*mut u8>() = _ptr12 };
-                        }
-                        _cleanup_list.push((_array13, _len13 * 8, 4));
-                        (1i32, _array13, _len13)
-                    }
-                    Pick::Nothing => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
-                };
+                let (_v15, _v16, _v17) = _lower_flat_pick(&p, &mut _cleanup_list);
                 let _ptr18 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe {
                     _wit_import(_ptr4, _len4, _array7, _len7, _v15, _v16, _v17, _ptr18)
@@ -226,6 +202,37 @@ pub mod witbind_fixtures {
                     name: _string4,
                     items: _list7,
                 }
+            }
+            /// A lent `pick` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_pick(
+                value: &Pick,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize) {
+                let (_v9, _v10, _v11) = match value {
+                    Pick::Text(_e2) => {
+                        let _vec3 = _e2;
+                        let _ptr3 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec3.len();
+                        (0i32, _ptr3, _len3)
+                    }
+                    Pick::Many(_e4) => {
+                        let _vec7 = _e4;
+                        let _len7 = _vec7.len();
+                        let _array7 = unsafe { ::witbind::rt::alloc_list(_len7, 8, 4) };
+                        for (i, _e5) in _vec7.iter().enumerate() {
+                            let _base5 = unsafe { _array7.add(i * 8) };
+                            let _vec6 = _e5;
+                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
+                            let _len6 = _vec6.len();
+                            unsafe { *_base5.add(4).cast::<usize>() = _len6 };
+                            unsafe { *_base5.cast::<*mut u8>() = _ptr6 };
+                        }
+                        _cleanup_list.push((_array7, _len7 * 8, 4));
+                        (1i32, _array7, _len7)
+                    }
+                    Pick::Nothing => (2i32, ::core::ptr::null_mut::<u8>(), 0usize),
+                };
+                (_v9, _v10, _v11)
             }
         }
     }

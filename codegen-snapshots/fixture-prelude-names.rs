@@ -461,7 +461,11 @@ pub mod witbind_fixtures {
                 }
             };
             /// Takes and returns every prelude-named type.
-            #[allow(clippy::clone_on_copy, clippy::too_many_arguments)]
+            #[allow(
+                clippy::clone_on_copy,
+                clippy::needless_borrow,
+                clippy::too_many_arguments
+            )]
             pub fn everything(
                 a: Option,
                 b: &Result,
@@ -556,67 +560,7 @@ pub mod witbind_fixtures {
                         };
                     }
                 };
-                match e {
-                    Box::Some(_e26) => {
-                        unsafe { *_ptr2.add(64).cast::<u8>() = 0u8 };
-                        let Vec { box_: _f27, ok: _f28, err: _f29 } = _e26;
-                        let _vec34 = _f27;
-                        let _len34 = _vec34.len();
-                        let _array34 = unsafe {
-                            ::witbind::rt::alloc_list(_len34, 12, 4)
-                        };
-                        for (i, _e30) in _vec34.iter().enumerate() {
-                            let _base30 = unsafe { _array34.add(i * 12) };
-                            let String { vec: _f31, len: _f32 } = _e30;
-                            let _vec33 = _f31;
-                            let _ptr33 = _vec33.as_ptr().cast::<u8>().cast_mut();
-                            let _len33 = _vec33.len();
-                            unsafe { *_base30.add(4).cast::<usize>() = _len33 };
-                            unsafe { *_base30.cast::<*mut u8>() = _ptr33 };
-                            unsafe {
-                                *_base30.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f32)
-                            };
-                        }
-                        _cleanup_list.push((_array34, _len34 * 12, 4));
-                        unsafe { *_ptr2.add(72).cast::<usize>() = _len34 };
-                        unsafe { *_ptr2.add(68).cast::<*mut u8>() = _array34 };
-                        let Option { some: _f35, none: _f36 } = _f28;
-                        unsafe {
-                            *_ptr2.add(76).cast::<i32>() = ::witbind::rt::as_i32(_f35)
-                        };
-                        unsafe {
-                            *_ptr2.add(80).cast::<u8>() = ::witbind::rt::as_i32(_f36)
-                                as u8
-                        };
-                        match _f29 {
-                            ::core::option::Option::None => {
-                                unsafe { *_ptr2.add(84).cast::<u8>() = 0u8 };
-                            }
-                            ::core::option::Option::Some(_e38) => {
-                                unsafe { *_ptr2.add(84).cast::<u8>() = 1u8 };
-                                match _e38 {
-                                    Result::Ok(_e39) => {
-                                        unsafe { *_ptr2.add(88).cast::<u8>() = 0u8 };
-                                        let _vec40 = _e39;
-                                        let _ptr40 = _vec40.as_ptr().cast::<u8>().cast_mut();
-                                        let _len40 = _vec40.len();
-                                        unsafe { *_ptr2.add(96).cast::<usize>() = _len40 };
-                                        unsafe { *_ptr2.add(92).cast::<*mut u8>() = _ptr40 };
-                                    }
-                                    Result::Err(_e41) => {
-                                        unsafe { *_ptr2.add(88).cast::<u8>() = 1u8 };
-                                        unsafe {
-                                            *_ptr2.add(92).cast::<i32>() = ::witbind::rt::as_i32(_e41)
-                                        };
-                                    }
-                                };
-                            }
-                        };
-                    }
-                    Box::None => {
-                        unsafe { *_ptr2.add(64).cast::<u8>() = 1u8 };
-                    }
-                };
+                unsafe { _lower_box_(&e, _ptr2.add(64), &mut _cleanup_list) };
                 unsafe { *_ptr2.add(100).cast::<u8>() = f.clone() as u8 };
                 unsafe { *_ptr2.add(101).cast::<u8>() = ::witbind::rt::as_i32(g) as u8 };
                 let _vec46 = h;
@@ -992,6 +936,77 @@ pub mod witbind_fixtures {
                     },
                     err: _v23,
                 }
+            }
+            /// Lowers a lent `box` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_box_(
+                value: &Box,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                match value {
+                    Box::Some(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        let Vec { box_: _f3, ok: _f4, err: _f5 } = _e2;
+                        let _vec10 = _f3;
+                        let _len10 = _vec10.len();
+                        let _array10 = unsafe {
+                            ::witbind::rt::alloc_list(_len10, 12, 4)
+                        };
+                        for (i, _e6) in _vec10.iter().enumerate() {
+                            let _base6 = unsafe { _array10.add(i * 12) };
+                            let String { vec: _f7, len: _f8 } = _e6;
+                            let _vec9 = _f7;
+                            let _ptr9 = _vec9.as_ptr().cast::<u8>().cast_mut();
+                            let _len9 = _vec9.len();
+                            unsafe { *_base6.add(4).cast::<usize>() = _len9 };
+                            unsafe { *_base6.cast::<*mut u8>() = _ptr9 };
+                            unsafe {
+                                *_base6.add(8).cast::<i32>() = ::witbind::rt::as_i32(_f8)
+                            };
+                        }
+                        _cleanup_list.push((_array10, _len10 * 12, 4));
+                        unsafe { *ptr.add(8).cast::<usize>() = _len10 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array10 };
+                        let Option { some: _f11, none: _f12 } = _f4;
+                        unsafe {
+                            *ptr.add(12).cast::<i32>() = ::witbind::rt::as_i32(_f11)
+                        };
+                        unsafe {
+                            *ptr.add(16).cast::<u8>() = ::witbind::rt::as_i32(_f12) as u8
+                        };
+                        match _f5 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(20).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e14) => {
+                                unsafe { *ptr.add(20).cast::<u8>() = 1u8 };
+                                match _e14 {
+                                    Result::Ok(_e15) => {
+                                        unsafe { *ptr.add(24).cast::<u8>() = 0u8 };
+                                        let _vec16 = _e15;
+                                        let _ptr16 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                                        let _len16 = _vec16.len();
+                                        unsafe { *ptr.add(32).cast::<usize>() = _len16 };
+                                        unsafe { *ptr.add(28).cast::<*mut u8>() = _ptr16 };
+                                    }
+                                    Result::Err(_e17) => {
+                                        unsafe { *ptr.add(24).cast::<u8>() = 1u8 };
+                                        unsafe {
+                                            *ptr.add(28).cast::<i32>() = ::witbind::rt::as_i32(_e17)
+                                        };
+                                    }
+                                };
+                            }
+                        };
+                    }
+                    Box::None => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                    }
+                };
             }
         }
         /// Parameters named like locals and helpers of generated code.

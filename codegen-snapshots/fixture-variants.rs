@@ -140,6 +140,7 @@ pub mod witbind_fixtures {
             }
             impl ::core::error::Error for Color {}
             /// Echoes a variant with payloads.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_shape(x: &Shape) -> Shape {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-shape", (i32, ptr, len,
@@ -151,50 +152,7 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v13, _v14, _v15) = match x {
-                    Shape::Circle(_e2) => {
-                        (
-                            0i32,
-                            ((::witbind::rt::as_f32(_e2)).to_bits() as i32) as usize
-                                as *mut u8,
-                            0usize,
-                        )
-                    }
-                    Shape::Rectangle(_e3) => {
-                        let (_t4, _t5) = _e3;
-                        (
-                            1i32,
-                            ((::witbind::rt::as_f32(_t4)).to_bits() as i32) as usize
-                                as *mut u8,
-                            ((::witbind::rt::as_f32(_t5)).to_bits() as i32) as usize,
-                        )
-                    }
-                    Shape::Polygon(_e6) => {
-                        let _vec10 = _e6;
-                        let _len10 = _vec10.len();
-                        let _array10 = unsafe {
-                            ::witbind::rt::alloc_list(_len10, 8, 4)
-                        };
-                        for (i, _e7) in _vec10.iter().enumerate() {
-                            let _base7 = unsafe { _array10.add(i * 8) };
-                            let (_t8, _t9) = _e7;
-                            unsafe {
-                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8)
-                            };
-                            unsafe {
-                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9)
-                            };
-                        }
-                        _cleanup_list.push((_array10, _len10 * 8, 4));
-                        (2i32, _array10, _len10)
-                    }
-                    Shape::Named(_e11) => {
-                        let _vec12 = _e11;
-                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
-                        let _len12 = _vec12.len();
-                        (3i32, _ptr12, _len12)
-                    }
-                };
+                let (_v13, _v14, _v15) = _lower_flat_shape(&x, &mut _cleanup_list);
                 let _ptr16 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v13, _v14, _v15, _ptr16) };
                 for (ptr, size, align) in _cleanup_list {
@@ -219,6 +177,7 @@ pub mod witbind_fixtures {
                 }
             }
             /// Echoes a mixed variant.
+            #[allow(clippy::needless_borrow)]
             pub fn echo_event(x: &Event) -> Event {
                 ::witbind::rt::wit_import!(
                     "witbind-fixtures:variants/shapes", "echo-event", (i32, p64, ptr,
@@ -230,103 +189,7 @@ pub mod witbind_fixtures {
                 let mut _cleanup_list = ::witbind::rt::Vec::<
                     (*mut u8, usize, usize),
                 >::new();
-                let (_v26, _v27, _v28, _v29) = match x {
-                    Event::Tick => {
-                        (
-                            0i32,
-                            ::core::mem::MaybeUninit::<u64>::zeroed(),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        )
-                    }
-                    Event::Timer(_e3) => {
-                        (
-                            1i32,
-                            ::core::mem::MaybeUninit::new(
-                                (::witbind::rt::as_i64(_e3)) as u64,
-                            ),
-                            ::core::ptr::null_mut::<u8>(),
-                            0usize,
-                        )
-                    }
-                    Event::Message(_e4) => {
-                        let _vec5 = _e4;
-                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
-                        let _len5 = _vec5.len();
-                        (
-                            2i32,
-                            ::witbind::rt::ptr_to_p64(_ptr5),
-                            (_len5) as *mut u8,
-                            0usize,
-                        )
-                    }
-                    Event::Nested(_e6) => {
-                        let (_v18, _v19, _v20) = match _e6 {
-                            Shape::Circle(_e7) => {
-                                (
-                                    0i32,
-                                    ((::witbind::rt::as_f32(_e7)).to_bits() as i32) as usize
-                                        as *mut u8,
-                                    0usize,
-                                )
-                            }
-                            Shape::Rectangle(_e8) => {
-                                let (_t9, _t10) = _e8;
-                                (
-                                    1i32,
-                                    ((::witbind::rt::as_f32(_t9)).to_bits() as i32) as usize
-                                        as *mut u8,
-                                    ((::witbind::rt::as_f32(_t10)).to_bits() as i32) as usize,
-                                )
-                            }
-                            Shape::Polygon(_e11) => {
-                                let _vec15 = _e11;
-                                let _len15 = _vec15.len();
-                                let _array15 = unsafe {
-                                    ::witbind::rt::alloc_list(_len15, 8, 4)
-                                };
-                                for (i, _e12) in _vec15.iter().enumerate() {
-                                    let _base12 = unsafe { _array15.add(i * 8) };
-                                    let (_t13, _t14) = _e12;
-                                    unsafe {
-                                        *_base12.cast::<f32>() = ::witbind::rt::as_f32(_t13)
-                                    };
-                                    unsafe {
-                                        *_base12.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t14)
-                                    };
-                                }
-                                _cleanup_list.push((_array15, _len15 * 8, 4));
-                                (2i32, _array15, _len15)
-                            }
-                            Shape::Named(_e16) => {
-                                let _vec17 = _e16;
-                                let _ptr17 = _vec17.as_ptr().cast::<u8>().cast_mut();
-                                let _len17 = _vec17.len();
-                                (3i32, _ptr17, _len17)
-                            }
-                        };
-                        (
-                            3i32,
-                            ::core::mem::MaybeUninit::new((i64::from(_v18)) as u64),
-                            _v19,
-                            _v20,
-                        )
-                    }
-                    Event::Maybe(_e21) => {
-                        let (_v24, _v25) = match _e21 {
-                            ::core::option::Option::None => (0i32, 0i32),
-                            ::core::option::Option::Some(_e23) => {
-                                (1i32, ::witbind::rt::as_i32(_e23))
-                            }
-                        };
-                        (
-                            4i32,
-                            ::core::mem::MaybeUninit::new((i64::from(_v24)) as u64),
-                            (_v25) as usize as *mut u8,
-                            0usize,
-                        )
-                    }
-                };
+                let (_v26, _v27, _v28, _v29) = _lower_flat_event(&x, &mut _cleanup_list);
                 let _ptr30 = _ret_area.0.as_mut_ptr().cast::<u8>();
                 unsafe { _wit_import(_v26, _v27, _v28, _v29, _ptr30) };
                 for (ptr, size, align) in _cleanup_list {
@@ -375,7 +238,7 @@ pub mod witbind_fixtures {
                 unsafe { Color::_lift(_ret2 as u8) }
             }
             /// Variants and enums inside containers.
-            #[allow(clippy::clone_on_copy)]
+            #[allow(clippy::clone_on_copy, clippy::needless_borrow)]
             pub fn containers(
                 x: &[Event],
                 y: ::core::option::Option<Color>,
@@ -395,90 +258,7 @@ pub mod witbind_fixtures {
                 let _array22 = unsafe { ::witbind::rt::alloc_list(_len22, 24, 8) };
                 for (i, _e2) in _vec22.iter().enumerate() {
                     let _base2 = unsafe { _array22.add(i * 24) };
-                    match _e2 {
-                        Event::Tick => {
-                            unsafe { *_base2.cast::<u8>() = 0u8 };
-                        }
-                        Event::Timer(_e4) => {
-                            unsafe { *_base2.cast::<u8>() = 1u8 };
-                            unsafe {
-                                *_base2.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e4)
-                            };
-                        }
-                        Event::Message(_e5) => {
-                            unsafe { *_base2.cast::<u8>() = 2u8 };
-                            let _vec6 = _e5;
-                            let _ptr6 = _vec6.as_ptr().cast::<u8>().cast_mut();
-                            let _len6 = _vec6.len();
-                            unsafe { *_base2.add(12).cast::<usize>() = _len6 };
-                            unsafe { *_base2.add(8).cast::<*mut u8>() = _ptr6 };
-                        }
-                        Event::Nested(_e7) => {
-                            unsafe { *_base2.cast::<u8>() = 3u8 };
-                            match _e7 {
-                                Shape::Circle(_e8) => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 0u8 };
-                                    unsafe {
-                                        *_base2.add(12).cast::<f32>() = ::witbind::rt::as_f32(_e8)
-                                    };
-                                }
-                                Shape::Rectangle(_e9) => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                    let (_t10, _t11) = _e9;
-                                    unsafe {
-                                        *_base2.add(12).cast::<f32>() = ::witbind::rt::as_f32(_t10)
-                                    };
-                                    unsafe {
-                                        *_base2.add(16).cast::<f32>() = ::witbind::rt::as_f32(_t11)
-                                    };
-                                }
-                                Shape::Polygon(_e12) => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 2u8 };
-                                    let _vec16 = _e12;
-                                    let _len16 = _vec16.len();
-                                    let _array16 = unsafe {
-                                        ::witbind::rt::alloc_list(_len16, 8, 4)
-                                    };
-                                    for (i, _e13) in _vec16.iter().enumerate() {
-                                        let _base13 = unsafe { _array16.add(i * 8) };
-                                        let (_t14, _t15) = _e13;
-                                        unsafe {
-                                            *_base13.cast::<f32>() = ::witbind::rt::as_f32(_t14)
-                                        };
-                                        unsafe {
-                                            *_base13.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t15)
-                                        };
-                                    }
-                                    _cleanup_list.push((_array16, _len16 * 8, 4));
-                                    unsafe { *_base2.add(16).cast::<usize>() = _len16 };
-                                    unsafe { *_base2.add(12).cast::<*mut u8>() = _array16 };
-                                }
-                                Shape::Named(_e17) => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 3u8 };
-                                    let _vec18 = _e17;
-                                    let _ptr18 = _vec18.as_ptr().cast::<u8>().cast_mut();
-                                    let _len18 = _vec18.len();
-                                    unsafe { *_base2.add(16).cast::<usize>() = _len18 };
-                                    unsafe { *_base2.add(12).cast::<*mut u8>() = _ptr18 };
-                                }
-                            };
-                        }
-                        Event::Maybe(_e19) => {
-                            unsafe { *_base2.cast::<u8>() = 4u8 };
-                            match _e19 {
-                                ::core::option::Option::None => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 0u8 };
-                                }
-                                ::core::option::Option::Some(_e21) => {
-                                    unsafe { *_base2.add(8).cast::<u8>() = 1u8 };
-                                    unsafe {
-                                        *_base2.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e21)
-                                            as u8
-                                    };
-                                }
-                            };
-                        }
-                    };
+                    unsafe { _lower_event(&_e2, _base2, &mut _cleanup_list) };
                 }
                 let (_v25, _v26) = match y {
                     ::core::option::Option::None => (0i32, 0i32),
@@ -604,6 +384,226 @@ pub mod witbind_fixtures {
                     }
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
+            }
+            #[allow(clippy::needless_borrow)]
+            /// Lowers a lent `event` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_event(
+                value: &Event,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                match value {
+                    Event::Tick => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                    }
+                    Event::Timer(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        unsafe {
+                            *ptr.add(8).cast::<i64>() = ::witbind::rt::as_i64(_e3)
+                        };
+                    }
+                    Event::Message(_e4) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        unsafe { *ptr.add(12).cast::<usize>() = _len5 };
+                        unsafe { *ptr.add(8).cast::<*mut u8>() = _ptr5 };
+                    }
+                    Event::Nested(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        unsafe { _lower_shape(&_e6, ptr.add(8), _cleanup_list) };
+                    }
+                    Event::Maybe(_e18) => {
+                        unsafe { *ptr.cast::<u8>() = 4u8 };
+                        match _e18 {
+                            ::core::option::Option::None => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 0u8 };
+                            }
+                            ::core::option::Option::Some(_e20) => {
+                                unsafe { *ptr.add(8).cast::<u8>() = 1u8 };
+                                unsafe {
+                                    *ptr.add(9).cast::<u8>() = ::witbind::rt::as_i32(_e20) as u8
+                                };
+                            }
+                        };
+                    }
+                };
+            }
+            #[allow(clippy::needless_borrow)]
+            /// A lent `event` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_event(
+                value: &Event,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, ::core::mem::MaybeUninit<u64>, *mut u8, usize) {
+                let (_v26, _v27, _v28, _v29) = match value {
+                    Event::Tick => {
+                        (
+                            0i32,
+                            ::core::mem::MaybeUninit::<u64>::zeroed(),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        )
+                    }
+                    Event::Timer(_e3) => {
+                        (
+                            1i32,
+                            ::core::mem::MaybeUninit::new(
+                                (::witbind::rt::as_i64(_e3)) as u64,
+                            ),
+                            ::core::ptr::null_mut::<u8>(),
+                            0usize,
+                        )
+                    }
+                    Event::Message(_e4) => {
+                        let _vec5 = _e4;
+                        let _ptr5 = _vec5.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec5.len();
+                        (
+                            2i32,
+                            ::witbind::rt::ptr_to_p64(_ptr5),
+                            (_len5) as *mut u8,
+                            0usize,
+                        )
+                    }
+                    Event::Nested(_e6) => {
+                        let (_v18, _v19, _v20) = _lower_flat_shape(&_e6, _cleanup_list);
+                        (
+                            3i32,
+                            ::core::mem::MaybeUninit::new((i64::from(_v18)) as u64),
+                            _v19,
+                            _v20,
+                        )
+                    }
+                    Event::Maybe(_e21) => {
+                        let (_v24, _v25) = match _e21 {
+                            ::core::option::Option::None => (0i32, 0i32),
+                            ::core::option::Option::Some(_e23) => {
+                                (1i32, ::witbind::rt::as_i32(_e23))
+                            }
+                        };
+                        (
+                            4i32,
+                            ::core::mem::MaybeUninit::new((i64::from(_v24)) as u64),
+                            (_v25) as usize as *mut u8,
+                            0usize,
+                        )
+                    }
+                };
+                (_v26, _v27, _v28, _v29)
+            }
+            /// A lent `shape` as its core values (its lists and strings point into `value`).
+            pub(crate) fn _lower_flat_shape(
+                value: &Shape,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) -> (i32, *mut u8, usize) {
+                let (_v13, _v14, _v15) = match value {
+                    Shape::Circle(_e2) => {
+                        (
+                            0i32,
+                            ((::witbind::rt::as_f32(_e2)).to_bits() as i32) as usize
+                                as *mut u8,
+                            0usize,
+                        )
+                    }
+                    Shape::Rectangle(_e3) => {
+                        let (_t4, _t5) = _e3;
+                        (
+                            1i32,
+                            ((::witbind::rt::as_f32(_t4)).to_bits() as i32) as usize
+                                as *mut u8,
+                            ((::witbind::rt::as_f32(_t5)).to_bits() as i32) as usize,
+                        )
+                    }
+                    Shape::Polygon(_e6) => {
+                        let _vec10 = _e6;
+                        let _len10 = _vec10.len();
+                        let _array10 = unsafe {
+                            ::witbind::rt::alloc_list(_len10, 8, 4)
+                        };
+                        for (i, _e7) in _vec10.iter().enumerate() {
+                            let _base7 = unsafe { _array10.add(i * 8) };
+                            let (_t8, _t9) = _e7;
+                            unsafe {
+                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8)
+                            };
+                            unsafe {
+                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9)
+                            };
+                        }
+                        _cleanup_list.push((_array10, _len10 * 8, 4));
+                        (2i32, _array10, _len10)
+                    }
+                    Shape::Named(_e11) => {
+                        let _vec12 = _e11;
+                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                        let _len12 = _vec12.len();
+                        (3i32, _ptr12, _len12)
+                    }
+                };
+                (_v13, _v14, _v15)
+            }
+            /// Lowers a lent `shape` into canonical ABI memory.
+            ///
+            /// # Safety
+            ///
+            /// `ptr` points at writable memory with room for this type in canonical layout, aligned for it; its lists and strings point into `value`, which must outlive their use.
+            pub(crate) unsafe fn _lower_shape(
+                value: &Shape,
+                ptr: *mut u8,
+                _cleanup_list: &mut ::witbind::rt::Vec<(*mut u8, usize, usize)>,
+            ) {
+                match value {
+                    Shape::Circle(_e2) => {
+                        unsafe { *ptr.cast::<u8>() = 0u8 };
+                        unsafe {
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_e2)
+                        };
+                    }
+                    Shape::Rectangle(_e3) => {
+                        unsafe { *ptr.cast::<u8>() = 1u8 };
+                        let (_t4, _t5) = _e3;
+                        unsafe {
+                            *ptr.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t4)
+                        };
+                        unsafe {
+                            *ptr.add(8).cast::<f32>() = ::witbind::rt::as_f32(_t5)
+                        };
+                    }
+                    Shape::Polygon(_e6) => {
+                        unsafe { *ptr.cast::<u8>() = 2u8 };
+                        let _vec10 = _e6;
+                        let _len10 = _vec10.len();
+                        let _array10 = unsafe {
+                            ::witbind::rt::alloc_list(_len10, 8, 4)
+                        };
+                        for (i, _e7) in _vec10.iter().enumerate() {
+                            let _base7 = unsafe { _array10.add(i * 8) };
+                            let (_t8, _t9) = _e7;
+                            unsafe {
+                                *_base7.cast::<f32>() = ::witbind::rt::as_f32(_t8)
+                            };
+                            unsafe {
+                                *_base7.add(4).cast::<f32>() = ::witbind::rt::as_f32(_t9)
+                            };
+                        }
+                        _cleanup_list.push((_array10, _len10 * 8, 4));
+                        unsafe { *ptr.add(8).cast::<usize>() = _len10 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _array10 };
+                    }
+                    Shape::Named(_e11) => {
+                        unsafe { *ptr.cast::<u8>() = 3u8 };
+                        let _vec12 = _e11;
+                        let _ptr12 = _vec12.as_ptr().cast::<u8>().cast_mut();
+                        let _len12 = _vec12.len();
+                        unsafe { *ptr.add(8).cast::<usize>() = _len12 };
+                        unsafe { *ptr.add(4).cast::<*mut u8>() = _ptr12 };
+                    }
+                };
             }
         }
     }

@@ -5,7 +5,8 @@
 //! tree with one out-of-line function each (`abi/outline.rs`,
 //! `abi/free.rs`) — lifting from core values and from memory, lowering to
 //! core values and to memory, freeing after post-return — so this checks
-//! all of them on values that take every case.
+//! all of them on values that take every case, and that the guest's heap
+//! (a counting global allocator) is back where it started after each round.
 
 use std::sync::{Arc, Mutex};
 
@@ -113,6 +114,23 @@ fn random_trees_cross_every_way_unchanged() {
     };
     let [get, put, echo, contains, forest] =
         ["get", "put", "echo", "contains", "forest"].map(&mut func);
+    let (_, balance_index) = instance
+        .get_export(&mut guest.store, None, "heap-balance")
+        .expect("the heap-balance export");
+    let heap_balance = instance
+        .get_func(&mut guest.store, balance_index)
+        .expect("a function");
+    let mut balance = |store: &mut wasmtime::Store<_>| {
+        let mut result = [Val::S64(0)];
+        heap_balance
+            .call(&mut *store, &[], &mut result)
+            .expect("calling heap-balance");
+        match result[0] {
+            Val::S64(bytes) => bytes,
+            ref other => panic!("heap-balance returned {other:?}"),
+        }
+    };
+    let start = balance(&mut guest.store);
     let tree_ty = put.ty(&guest.store).params().next().expect("a parameter").1;
     let contains_params: Vec<Type> = contains.ty(&guest.store).params().map(|p| p.1).collect();
     let forest_ty = forest
@@ -184,6 +202,15 @@ fn random_trees_cross_every_way_unchanged() {
             &mut result,
         );
         assert_eq!(result[0], trees, "round {round}: forest");
+
+        // Every argument, result and list the calls moved was freed (the
+        // out-of-line lifting takes what the host allocated; `_free_name`
+        // frees the results after the host copied them).
+        assert_eq!(
+            balance(&mut guest.store),
+            start,
+            "round {round}: the guest's heap grew (a leak)"
+        );
     }
     assert!(
         cases.len() >= 4,

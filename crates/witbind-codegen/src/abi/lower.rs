@@ -256,10 +256,12 @@ impl FnBindgen<'_, '_> {
         align: Literal,
     ) {
         let rt = self.rt();
-        if self.open.len() > 1 {
-            // Inside another list's loop: the array's local goes out of
-            // scope before the call returns, so register it at run time.
+        if self.open.len() > 1 || matches!(self.callee, super::Callee::BorrowedLowering) {
+            // Inside another list's loop (or an out-of-line lowering): the
+            // array's local goes out of scope before the call returns, so
+            // register it at run time.
             self.needs_cleanup_list = true;
+            self.cleanup_list_entries += 1;
             self.push(quote!(_cleanup_list.push((#array, #bytes, #align));));
         } else {
             self.cleanup

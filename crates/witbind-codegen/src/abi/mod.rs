@@ -132,6 +132,9 @@ pub(crate) struct FnBindgen<'a, 'b> {
     cleanup: Vec<TokenStream>,
     /// Whether nested blocks registered allocations at run time.
     needs_cleanup_list: bool,
+    /// How many places register allocations at run time (`outline.rs`
+    /// keeps code that adds one inline: the list is the caller's).
+    cleanup_list_entries: usize,
     /// Largest return area requested (size, align) on wasm32.
     ret_area: Option<(usize, usize)>,
     /// The `_wit_import` declaration, emitted first in the function body.
@@ -181,6 +184,7 @@ impl<'a, 'b> FnBindgen<'a, 'b> {
             counter: 0,
             cleanup: Vec::new(),
             needs_cleanup_list: false,
+            cleanup_list_entries: 0,
             ret_area: None,
             import_decl: TokenStream::new(),
             decls: Vec::new(),

@@ -87,6 +87,18 @@ impl Dir {
     }
 }
 
+/// A function to generate.
+struct Pending {
+    home: Scope,
+    id: TypeId,
+    dir: Dir,
+    name: Ident,
+    flat: Vec<WasmType>,
+    /// A lent lowering whose lists live until the caller's import call
+    /// returns: it takes the caller's `_cleanup_list` and registers them.
+    takes_list: bool,
+}
+
 /// The first store of a block: its address operand and offset.
 #[derive(Clone)]
 pub(super) struct Store {
@@ -116,7 +128,7 @@ pub(super) struct Mark {
 pub(super) struct Effects {
     decls: usize,
     cleanup: usize,
-    cleanup_list: bool,
+    cleanup_list: usize,
 }
 
 /// Lifted values whose cost (about one per load) is at most this stay
@@ -130,8 +142,8 @@ pub(crate) struct Outlined {
     /// The function of each (module, type, direction).
     names: HashMap<(Scope, TypeId, Dir), Ident>,
     /// Functions registered but not generated yet, with the core types of
-    /// a flat lowering.
-    pending: Vec<(Scope, TypeId, Dir, Ident, Vec<WasmType>)>,
+    /// a flat lowering and whether it takes the caller's cleanup list.
+    pending: Vec<Pending>,
     /// Generated functions, by module and name (a stable order).
     done: BTreeMap<Scope, BTreeMap<String, TokenStream>>,
     /// The lifting cost of each type (see [`Outlined::cost`]).
@@ -151,6 +163,7 @@ impl Outlined {
         id: TypeId,
         dir: Dir,
         flat: &[WasmType],
+        takes_list: bool,
     ) -> TokenStream {
         let home = match cx.names.scope_of_type(cx.resolve, id, scope) {
             Scope::Module(module) if cx.names.module(module).remapped.is_some() => scope,
@@ -170,8 +183,14 @@ impl Outlined {
                     name = format_ident!("{}_{}", name, id.index());
                 }
                 self.names.insert((home, id, dir), name.clone());
-                self.pending
-                    .push((home, id, dir, name.clone(), flat.to_vec()));
+                self.pending.push(Pending {
+                    home,
+                    id,
+                    dir,
+                    name: name.clone(),
+                    flat: flat.to_vec(),
+                    takes_list,
+                });
                 name
             }
         };
@@ -187,7 +206,7 @@ impl Outlined {
         if self.cost(cx, &Type::Id(id)) <= INLINE_COST {
             return None;
         }
-        Some(self.name(cx, scope, id, Dir::Free, &[]))
+        Some(self.name(cx, scope, id, Dir::Free, &[], false))
     }
 
     /// About how many loads lifting `ty` inline takes (saturating).
@@ -224,16 +243,16 @@ impl Outlined {
 pub(crate) fn expand(cx: &Cx) -> Vec<(Scope, TokenStream)> {
     loop {
         let next = cx.outlined.borrow_mut().pending.pop();
-        let Some((scope, id, dir, name, flat)) = next else {
+        let Some(pending) = next else {
             break;
         };
-        let function = expand_fn(cx, scope, id, dir, &name, &flat);
+        let function = expand_fn(cx, &pending);
         cx.outlined
             .borrow_mut()
             .done
-            .entry(scope)
+            .entry(pending.home)
             .or_default()
-            .insert(name.to_string(), function);
+            .insert(pending.name.to_string(), function);
     }
     let done = std::mem::take(&mut cx.outlined.borrow_mut().done);
     done.into_iter()
@@ -241,15 +260,16 @@ pub(crate) fn expand(cx: &Cx) -> Vec<(Scope, TokenStream)> {
         .collect()
 }
 
-/// The function doing `dir` for type `id`.
-fn expand_fn(
-    cx: &Cx,
-    scope: Scope,
-    id: TypeId,
-    dir: Dir,
-    name: &Ident,
-    flat: &[WasmType],
-) -> TokenStream {
+/// The function of `pending`.
+fn expand_fn(cx: &Cx, pending: &Pending) -> TokenStream {
+    let Pending {
+        home: scope,
+        id,
+        dir,
+        ref name,
+        ref flat,
+        takes_list,
+    } = *pending;
     let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
     if dir == Dir::Free {
         let body =
@@ -281,6 +301,10 @@ fn expand_fn(
     let mut bindgen = FnBindgen::new(cx, scope, callee, Vec::new());
     bindgen.outlining = Some(id);
     let ty = Type::Id(id);
+    let rt = &cx.rt;
+    // The caller's list, as a parameter (the body registers into it).
+    let list_param =
+        takes_list.then(|| quote!(, _cleanup_list: &mut #rt::Vec<(*mut u8, usize, usize)>));
     let path = bindgen.type_path(id);
     let (function, lints) = match dir {
         Dir::Free | Dir::LiftFlat => unreachable!("handled above"),
@@ -307,6 +331,7 @@ fn expand_fn(
             let value = quote!(value);
             abi::lower_to_memory(cx.resolve, &mut bindgen, quote!(ptr), value, &ty);
             let lints = bindgen.body_lints();
+            bindgen.needs_cleanup_list = false;
             let body = bindgen.into_body();
             let (param, doc, handed) = if dir == Dir::LowerOwned {
                 (
@@ -331,7 +356,7 @@ fn expand_fn(
                 /// # Safety
                 ///
                 #[doc = #contract]
-                pub(crate) unsafe fn #name(value: #param, ptr: *mut u8) {
+                pub(crate) unsafe fn #name(value: #param, ptr: *mut u8 #list_param) {
                     #body
                 }
             };
@@ -340,6 +365,7 @@ fn expand_fn(
         Dir::LowerFlat => {
             let values = abi::lower_flat(cx.resolve, &mut bindgen, quote!(value), &ty);
             let lints = bindgen.body_lints();
+            bindgen.needs_cleanup_list = false;
             let body = bindgen.into_body();
             let types: Vec<TokenStream> = flat.iter().map(|t| wasm_type(*t)).collect();
             let (types, values) = match (types.as_slice(), values.as_slice()) {
@@ -351,7 +377,7 @@ fn expand_fn(
             );
             let function = quote! {
                 #[doc = #doc]
-                pub(crate) fn #name(value: &#path) -> #types {
+                pub(crate) fn #name(value: &#path #list_param) -> #types {
                     #body
                     #values
                 }
@@ -371,7 +397,7 @@ impl FnBindgen<'_, '_> {
         Effects {
             decls: self.decls.len(),
             cleanup: self.cleanup.len(),
-            cleanup_list: self.needs_cleanup_list,
+            cleanup_list: self.cleanup_list_entries,
         }
     }
 
@@ -425,7 +451,7 @@ impl FnBindgen<'_, '_> {
             if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
                 return None;
             }
-            outlined.name(self.cx, self.scope, id, Dir::Lift, &[])
+            outlined.name(self.cx, self.scope, id, Dir::Lift, &[], false)
         };
         self.block().stmts.truncate(mark.stmt);
         self.pop_blocks(blocks);
@@ -486,7 +512,14 @@ impl FnBindgen<'_, '_> {
             return None;
         }
         let blocks = &self.finished[self.finished.len() - cases..];
-        if blocks[0].effects != self.effects() {
+        let (before, now) = (blocks[0].effects, self.effects());
+        // Arrays lent to an import (in the caller's cleanup list) are fine:
+        // the function registers them in the list it is given.
+        let takes_list = now.cleanup_list != before.cleanup_list;
+        if before.decls != now.decls
+            || before.cleanup != now.cleanup
+            || (takes_list && dir == Dir::LowerOwned)
+        {
             return None;
         }
         let store = match dir {
@@ -510,9 +543,19 @@ impl FnBindgen<'_, '_> {
             if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
                 return None;
             }
-            outlined.name(self.cx, self.scope, id, dir, flat)
+            outlined.name(self.cx, self.scope, id, dir, flat, takes_list)
         };
         self.pop_blocks(cases);
+        let list = takes_list.then(|| {
+            self.needs_cleanup_list = true;
+            self.cleanup_list_entries += 1;
+            if matches!(self.callee, Callee::BorrowedLowering) {
+                // Already the caller's `&mut` list (reborrowed).
+                quote!(, _cleanup_list)
+            } else {
+                quote!(, &mut _cleanup_list)
+            }
+        });
         let value = if dir == Dir::LowerOwned {
             op.clone()
         } else {
@@ -531,7 +574,7 @@ impl FnBindgen<'_, '_> {
                 [one] => one.clone(),
                 _ => quote!((#(#vars),*)),
             };
-            self.push(quote!(let #pattern = #name(#value);));
+            self.push(quote!(let #pattern = #name(#value #list);));
             return Some(vars);
         };
         let addr = &store.addr;
@@ -547,7 +590,7 @@ impl FnBindgen<'_, '_> {
         // an array allocated for a list, or an indirect arguments area); what the value lends stays
         // alive as long as the inline code's loans did (the value is the same place): `#name`'s
         // contract.
-        self.push(quote!(unsafe { #name(#value, #at) };));
+        self.push(quote!(unsafe { #name(#value, #at #list) };));
         Some(Vec::new())
     }
 }
@@ -685,7 +728,7 @@ impl FnBindgen<'_, '_> {
             if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
                 return None;
             }
-            outlined.name(self.cx, self.scope, id, Dir::LiftFlat, &flat)
+            outlined.name(self.cx, self.scope, id, Dir::LiftFlat, &flat, false)
         };
         self.pop_blocks(cases);
         // SAFETY: the arguments are the core values of this variant as the host lowered them (the
