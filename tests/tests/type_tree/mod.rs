@@ -120,7 +120,7 @@ fn random_trees_cross_every_way_unchanged() {
     let heap_balance = instance
         .get_func(&mut guest.store, balance_index)
         .expect("a function");
-    let mut balance = |store: &mut wasmtime::Store<_>| {
+    let balance = |store: &mut wasmtime::Store<_>| {
         let mut result = [Val::S64(0)];
         heap_balance
             .call(&mut *store, &[], &mut result)
