@@ -7,7 +7,9 @@
 //! dynamic API then calls every export with random values of its type;
 //! what comes back must equal what went in: the value went host → guest
 //! (export lifting), guest → host (import lowering), back (import result
-//! lifting) and out (export result lowering).
+//! lifting) and out (export result lowering), and the guest's heap (a
+//! counting global allocator, reported by world 0's `heap-balance`) must be
+//! back where it started after every call.
 //!
 //! `WITBIND_VALUE_FUZZ_SEED` and `WITBIND_VALUE_FUZZ_WORLDS` (default 20
 //! worlds of 10 functions) change the run, e.g. for a longer one:
@@ -385,7 +387,17 @@ impl World {
             }
             wit.push_str("}\n");
         }
-        writeln!(wit, "\nworld w {{\n    import host;\n    export api;\n}}").unwrap();
+        // The first world also reports the guest's heap (see `build`).
+        let balance = if self.index == 0 {
+            "\n    export heap-balance: func() -> s64;"
+        } else {
+            ""
+        };
+        writeln!(
+            wit,
+            "\nworld w {{\n    import host;\n    export api;{balance}\n}}"
+        )
+        .unwrap();
         wit
     }
 
@@ -403,9 +415,16 @@ impl World {
             .unwrap();
         }
         let uses: Vec<String> = (0..self.functions.len()).map(|i| format!("W{i}")).collect();
+        let balance = if k == 0 {
+            "    impl Guest for Component {\n        \
+             fn heap_balance() -> i64 { crate::LIVE_BYTES.load(core::sync::atomic::Ordering::Relaxed) }\n    \
+             }\n\n"
+        } else {
+            ""
+        };
         format!(
             "pub mod w{k} {{\n    witbind::generate!({{ path: \"wit/w{k}.wit\" }});\n\n    \
-             struct Component;\n\n    \
+             struct Component;\n\n{balance}    \
              impl exports::fuzz::v{k}::api::Guest for Component {{\n{functions}    }}\n\n    \
              #[allow(unused_imports)]\n    use fuzz::v{k}::types::{{{}}};\n\n    \
              export!(Component);\n}}\n",
@@ -414,11 +433,31 @@ impl World {
     }
 }
 
+/// The guest's global allocator: the system one, counting the bytes it
+/// holds (world 0 exports the count as `heap-balance`).
+const COUNTING_ALLOCATOR: &str = "#![allow(clippy::all)]\n\
+use std::alloc::{GlobalAlloc, Layout, System};\n\
+use std::sync::atomic::{AtomicI64, Ordering};\n\
+pub static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);\n\
+struct Counting;\n\
+#[global_allocator]\n\
+static ALLOCATOR: Counting = Counting;\n\
+unsafe impl GlobalAlloc for Counting {\n    \
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {\n        \
+        LIVE_BYTES.fetch_add(layout.size() as i64, Ordering::Relaxed);\n        \
+        unsafe { System.alloc(layout) }\n    \
+    }\n    \
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {\n        \
+        LIVE_BYTES.fetch_sub(layout.size() as i64, Ordering::Relaxed);\n        \
+        unsafe { System.dealloc(ptr, layout) }\n    \
+    }\n\
+}\n";
+
 /// Builds the guest crate holding every world; the component.
 fn build(dir: &Path, worlds: &[World]) -> PathBuf {
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::create_dir_all(dir.join("wit")).unwrap();
-    let mut lib = String::from("#![allow(clippy::all)]\n");
+    let mut lib = String::from(COUNTING_ALLOCATOR);
     for world in worlds {
         std::fs::write(dir.join(format!("wit/w{}.wit", world.index)), world.wit()).unwrap();
         lib.push_str(&world.rust());
@@ -497,6 +536,23 @@ fn random_values_of_random_types_round_trip() {
         .linker
         .instantiate(&mut guest.store, &guest.component)
         .unwrap_or_else(|e| panic!("instantiating the value-fuzz guest: {e:?}"));
+    let (_, balance_index) = instance
+        .get_export(&mut guest.store, None, "heap-balance")
+        .expect("the heap-balance export of world 0");
+    let heap_balance = instance
+        .get_func(&mut guest.store, balance_index)
+        .expect("a function");
+    let balance = |store: &mut wasmtime::Store<_>| {
+        let mut result = [Val::S64(0)];
+        heap_balance
+            .call(&mut *store, &[], &mut result)
+            .expect("calling heap-balance");
+        match result[0] {
+            Val::S64(bytes) => bytes,
+            ref other => panic!("heap-balance returned {other:?}"),
+        }
+    };
+    let mut start = balance(&mut guest.store);
     let mut calls = 0;
     let mut failures = Vec::new();
     for world in &worlds {
@@ -518,7 +574,21 @@ fn random_values_of_random_types_round_trip() {
                     func.call(&mut guest.store, std::slice::from_ref(&value), &mut results);
                 calls += 1;
                 match outcome {
-                    Ok(()) if same(&value, &results[0]) => {}
+                    Ok(()) if same(&value, &results[0]) => {
+                        // Everything the call moved was freed.
+                        let now = balance(&mut guest.store);
+                        if now != start {
+                            failures.push(format!(
+                                "w{}.f{i} ({}): the guest's heap grew by {} bytes sending {value:?}",
+                                world.index,
+                                world.types.wit(ty),
+                                now - start
+                            ));
+                            // Report the next leak against this one.
+                            start = now;
+                            break;
+                        }
+                    }
                     Ok(()) => failures.push(format!(
                         "w{}.f{i} ({}): sent {value:?}, got {:?}",
                         world.index,
