@@ -12,6 +12,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use wit_bindgen_core::wit_parser::{Int, Type, TypeDefKind, TypeId};
 
+use super::memory::at_bytes as at;
 use crate::context::Cx;
 use crate::names::Scope;
 
@@ -189,17 +190,9 @@ impl<'a, 'b> Freer<'a, 'b> {
             None => (1, 1, TokenStream::new()),
             Some(fields) => {
                 let offsets = self.cx.info.sizes.field_offsets(fields.iter());
-                let (size, align) = match fields {
-                    [one] => (self.cx.info.size(one), self.cx.info.align(one)),
-                    _ => {
-                        let last = offsets
-                            .last()
-                            .map_or(0, |(o, t)| o.size_wasm32() + self.cx.info.size(t));
-                        let align = fields.iter().map(|t| self.cx.info.align(t)).max();
-                        let align = align.unwrap_or(1);
-                        (last.div_ceil(align) * align, align)
-                    }
-                };
+                // A map's entry is laid out as a record of key and value.
+                let element = self.cx.info.sizes.record(fields.iter());
+                let (size, align) = (element.size.size_wasm32(), element.align.align_wasm32());
                 let elem = self.tmp("elem");
                 let elem_ptr = quote!(#elem);
                 let body = self.free_fields(
@@ -247,17 +240,6 @@ pub(crate) fn post_return_body(cx: &Cx, scope: Scope, ty: &Type, ptr: &TokenStre
         quote!(let _ = #ptr;)
     } else {
         body
-    }
-}
-
-/// `ptr.add(offset)`, or `ptr` at offset zero.
-fn at(ptr: &TokenStream, offset: usize) -> TokenStream {
-    match offset {
-        0 => ptr.clone(),
-        n => {
-            let n = Literal::usize_unsuffixed(n);
-            quote!(#ptr.add(#n))
-        }
     }
 }
 

@@ -24,7 +24,13 @@ pub(super) fn zero(ty: WasmType) -> TokenStream {
 
 /// `ptr.add(offset)`, or just `ptr` at offset zero (used inside `unsafe`).
 fn at(ptr: &TokenStream, offset: ArchitectureSize) -> TokenStream {
-    match offset.size_wasm32() {
+    at_bytes(ptr, offset.size_wasm32())
+}
+
+/// `ptr.add(offset)`, or just `ptr` at offset zero (an offset in bytes on
+/// wasm32).
+pub(super) fn at_bytes(ptr: &TokenStream, offset: usize) -> TokenStream {
+    match offset {
         0 => quote!(#ptr),
         n => {
             let n = Literal::usize_unsuffixed(n);

@@ -44,11 +44,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower, WasmType};
 use wit_bindgen_core::wit_parser::{Function, FunctionKind, Param, Type, TypeDefKind, TypeId};
 
+use super::memory::at_bytes;
 use super::{is_simple, strip_borrow, wasm_type, Callee, FnBindgen};
 use crate::context::Cx;
 use crate::ident::snake;
@@ -456,13 +457,7 @@ impl FnBindgen<'_, '_> {
         self.block().stmts.truncate(mark.stmt);
         self.pop_blocks(blocks);
         let addr = &mark.addr;
-        let at = match mark.offset {
-            0 => quote!(#addr),
-            n => {
-                let n = Literal::usize_unsuffixed(n);
-                quote!(#addr.add(#n))
-            }
-        };
+        let at = at_bytes(addr, mark.offset);
         // SAFETY: the value at `#at` is the one the code this call replaces read: a value of the type
         // in canonical layout that the host (or our own lowering) wrote and hands over, as for every
         // load (`FnBindgen::load`): `#name`'s contract.
@@ -578,13 +573,7 @@ impl FnBindgen<'_, '_> {
             return Some(vars);
         };
         let addr = &store.addr;
-        let at = match store.offset {
-            0 => quote!(#addr),
-            n => {
-                let n = Literal::usize_unsuffixed(n);
-                quote!(#addr.add(#n))
-            }
-        };
+        let at = at_bytes(addr, store.offset);
         // SAFETY: `#at` is where the code this call replaces wrote the value (each case's discriminant
         // store): memory with room for the type in canonical layout, aligned for it (a return area,
         // an array allocated for a list, or an indirect arguments area); what the value lends stays
