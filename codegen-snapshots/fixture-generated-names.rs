@@ -349,6 +349,8 @@ macro_rules! __export_generated_names_impl {
 #[rustfmt::skip]
 #[allow(unused_imports)]
 pub(crate) use __export_generated_names_impl as export;
+#[rustfmt::skip]
+#[allow(clippy::collapsible_if, clippy::collapsible_match)]
 /// Frees what a `ret` in canonical ABI memory owns.
 ///
 /// # Safety
@@ -356,8 +358,6 @@ pub(crate) use __export_generated_names_impl as export;
 /// `ptr` points at a value of this type that our lowering wrote and the
 /// receiver has copied; its lists and strings are freed and must not be
 /// used again.
-#[rustfmt::skip]
-#[allow(clippy::collapsible_if, clippy::collapsible_match)]
 pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
     unsafe { witbind_fixtures::generated_names::t::_free_ret(ptr) };
 }
@@ -938,6 +938,7 @@ pub mod witbind_fixtures {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `ret` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -945,7 +946,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_ret(ptr: *mut u8) {
                 let _base1 = unsafe { *ptr.add(4).cast::<*mut u8>() };
                 let _len2 = unsafe { *ptr.add(8).cast::<usize>() };

@@ -90,6 +90,7 @@ pub mod witbind_fixtures {
                     );
                 }
             };
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `person` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -97,7 +98,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_person(ptr: *mut u8) {
                 let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                 let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
@@ -112,6 +112,7 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 8, 4) };
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -119,7 +120,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                 match unsafe { *ptr.cast::<u8>() } {
                     0 => {
@@ -2104,6 +2104,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_glue_echo_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `person` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -2111,7 +2112,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_person(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_free_person(
@@ -2119,6 +2119,7 @@ pub mod exports {
                         )
                     };
                 }
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `shape` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -2126,7 +2127,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::glue::types::_free_shape(

@@ -381,6 +381,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_opt_map_type_maps_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `counts` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -388,7 +389,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_counts(ptr: *mut u8) {
                     let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                     let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
@@ -400,6 +400,7 @@ pub mod exports {
                     }
                     unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2 * 12, 4) };
                 }
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `index` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -407,7 +408,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_index(ptr: *mut u8) {
                     let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                     let _len2 = unsafe { *ptr.add(4).cast::<usize>() };

@@ -277,6 +277,7 @@ pub mod witbind_fixtures {
                 let _ret2 = unsafe { _wit_import() };
                 _ret2 as u32
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `entry` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -284,7 +285,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
                 let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                 let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
@@ -856,6 +856,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_options_runtime_api_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `entry` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -863,7 +864,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_entry(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::options_runtime::host::_free_entry(

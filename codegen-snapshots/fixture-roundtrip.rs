@@ -221,6 +221,7 @@ pub mod witbind_fixtures {
                 const F28 = 1 << 28; const F29 = 1 << 29; const F30 = 1 << 30; const F31
                 = 1 << 31; }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `mixed` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -228,7 +229,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
                 if unsafe { *ptr.cast::<u8>() } == 3 {
                     let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
@@ -236,6 +236,7 @@ pub mod witbind_fixtures {
                     unsafe { ::witbind::rt::cabi_dealloc(_base1, _len2, 1) };
                 }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `nested` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -243,7 +244,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
                 let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                 let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
@@ -264,6 +264,7 @@ pub mod witbind_fixtures {
                 let _len12 = unsafe { *ptr.add(40).cast::<usize>() };
                 unsafe { ::witbind::rt::cabi_dealloc(_base11, _len12, 1) };
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `shape` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -271,7 +272,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                 if unsafe { *ptr.cast::<u8>() } == 3 {
                     let _base1 = unsafe { *ptr.add(8).cast::<*mut u8>() };
@@ -3629,6 +3629,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_roundtrip_guest_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `mixed` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -3636,7 +3637,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_mixed(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_free_mixed(
@@ -3644,6 +3644,7 @@ pub mod exports {
                         )
                     };
                 }
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `nested` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -3651,7 +3652,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_nested(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_free_nested(
@@ -3659,6 +3659,7 @@ pub mod exports {
                         )
                     };
                 }
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `shape` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -3666,7 +3667,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_shape(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::roundtrip::types::_free_shape(

@@ -126,6 +126,7 @@ pub mod witbind_fixtures {
                 pub root: Trunk,
                 pub spans: ::witbind::rt::Vec<Span>,
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `branch` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -133,7 +134,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_branch(ptr: *mut u8) {
                 match unsafe { *ptr.cast::<u8>() } {
                     0 => {
@@ -178,6 +178,7 @@ pub mod witbind_fixtures {
                     _ => {}
                 }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `leaf` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -185,7 +186,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_leaf(ptr: *mut u8) {
                 match unsafe { *ptr.cast::<u8>() } {
                     4 => {
@@ -211,6 +211,7 @@ pub mod witbind_fixtures {
                     _ => {}
                 }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `limb` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -218,7 +219,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_limb(ptr: *mut u8) {
                 match unsafe { *ptr.cast::<u8>() } {
                     0 => {
@@ -250,6 +250,7 @@ pub mod witbind_fixtures {
                     _ => {}
                 }
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `tree` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -257,7 +258,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
                 let _base1 = unsafe { *ptr.cast::<*mut u8>() };
                 let _len2 = unsafe { *ptr.add(4).cast::<usize>() };
@@ -273,6 +273,7 @@ pub mod witbind_fixtures {
                 }
                 unsafe { ::witbind::rt::cabi_dealloc(_base3, _len4 * 16, 4) };
             }
+            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             /// Frees what a `trunk` in canonical ABI memory owns.
             ///
             /// # Safety
@@ -280,7 +281,6 @@ pub mod witbind_fixtures {
             /// `ptr` points at a value of this type that our lowering wrote and the
             /// receiver has copied; its lists and strings are freed and must not be
             /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
             pub(crate) unsafe fn _free_trunk(ptr: *mut u8) {
                 match unsafe { *ptr.cast::<u8>() } {
                     0 => {
@@ -595,6 +595,7 @@ pub mod witbind_fixtures {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
+            #[allow(clippy::too_many_arguments)]
             /// Lifts a `limb` out of its core values.
             ///
             /// # Safety
@@ -602,7 +603,6 @@ pub mod witbind_fixtures {
             /// The arguments are the canonical ABI lowering of a valid value of this
             /// type (cases and discriminants in range), whose lists, strings and
             /// handles are handed over to the result.
-            #[allow(clippy::too_many_arguments)]
             pub(crate) unsafe fn _lift_flat_limb(
                 arg0: i32,
                 arg1: *mut u8,
@@ -709,6 +709,7 @@ pub mod witbind_fixtures {
                     _ => unsafe { ::witbind::rt::invalid_discriminant() }
                 }
             }
+            #[allow(clippy::too_many_arguments)]
             /// Lifts a `trunk` out of its core values.
             ///
             /// # Safety
@@ -716,7 +717,6 @@ pub mod witbind_fixtures {
             /// The arguments are the canonical ABI lowering of a valid value of this
             /// type (cases and discriminants in range), whose lists, strings and
             /// handles are handed over to the result.
-            #[allow(clippy::too_many_arguments)]
             pub(crate) unsafe fn _lift_flat_trunk(
                 arg0: i32,
                 arg1: *mut u8,
@@ -3040,6 +3040,7 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(unused_imports)]
                 pub(crate) use __export_witbind_fixtures_type_tree_api_cabi;
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 /// Frees what a `tree` in canonical ABI memory owns.
                 ///
                 /// # Safety
@@ -3047,7 +3048,6 @@ pub mod exports {
                 /// `ptr` points at a value of this type that our lowering wrote and the
                 /// receiver has copied; its lists and strings are freed and must not be
                 /// used again.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
                 pub(crate) unsafe fn _free_tree(ptr: *mut u8) {
                     unsafe {
                         super::super::super::super::witbind_fixtures::type_tree::types::_free_tree(

@@ -11,7 +11,8 @@
 //! typedefs     records, variants, enums, flags, aliases
 //! resources    imported and exported resources
 //! abi/         canonical ABI lowering and lifting (wit_bindgen_core::abi::call),
-//!              one out-of-line function per named type (abi/outline, abi/free)
+//!              one out-of-line function per named type (abi/outline, abi/outlined,
+//!              abi/free)
 //! imports      safe wrappers around the core wasm imports
 //! async_imports `async func` imports through the runtime's `AsyncImport`
 //! exports      Guest traits and the shims that call them

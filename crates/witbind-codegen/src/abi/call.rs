@@ -1,13 +1,14 @@
 //! The call in the middle of a shim: the core wasm import an import
 //! wrapper calls (then frees what it lent the host), or the user's trait
-//! method an export shim calls; and the values the function returns.
+//! method an export shim calls; and the values the function returns. Also
+//! the core signatures: core wasm types in Rust, and import declarations.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use wit_bindgen_core::abi::WasmType;
 use wit_bindgen_core::wit_parser::Function;
 
-use super::{extern_import, receiver, Callee, FnBindgen};
+use super::{receiver, Callee, FnBindgen};
 
 impl FnBindgen<'_, '_> {
     /// Calls the core import `name`; afterwards frees the memory lowered
@@ -183,4 +184,58 @@ impl FnBindgen<'_, '_> {
         }
         self.ret = values;
     }
+}
+
+/// The Rust type of a core wasm value.
+pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
+    match ty {
+        WasmType::I32 => quote!(i32),
+        WasmType::I64 => quote!(i64),
+        WasmType::F32 => quote!(f32),
+        WasmType::F64 => quote!(f64),
+        WasmType::Pointer => quote!(*mut u8),
+        WasmType::Length => quote!(usize),
+        WasmType::PointerOrI64 => quote!(::core::mem::MaybeUninit<u64>),
+    }
+}
+
+/// `arg0: i32, ...` and the matching argument list, for core signatures.
+pub(crate) fn core_params(types: &[WasmType]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    types
+        .iter()
+        .enumerate()
+        .map(|(i, ty)| {
+            let name = format_ident!("arg{}", i);
+            let ty = wasm_type(*ty);
+            (quote!(#name: #ty), quote!(#name))
+        })
+        .unzip()
+}
+
+/// The declaration of one imported core function as `_wit_import`, local
+/// to the calling function, through the runtime's `wit_import!` (which
+/// also declares what stands in for it off wasm: a panicking stub, or
+/// under Miri an external function named `<module>::<name>`).
+pub(crate) fn extern_import(
+    rt: &TokenStream,
+    wasm_module: &str,
+    name: &str,
+    params: &[WasmType],
+    results: &[WasmType],
+) -> TokenStream {
+    let name_of = |ty: &WasmType| match ty {
+        WasmType::I32 => quote!(i32),
+        WasmType::I64 => quote!(i64),
+        WasmType::F32 => quote!(f32),
+        WasmType::F64 => quote!(f64),
+        WasmType::Pointer => quote!(ptr),
+        WasmType::Length => quote!(len),
+        WasmType::PointerOrI64 => quote!(p64),
+    };
+    let params = params.iter().map(name_of);
+    let result = results.first().map(|t| {
+        let t = name_of(t);
+        quote!(, #t)
+    });
+    quote!(#rt::wit_import!(#wasm_module, #name, (#(#params),*) #result);)
 }

@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 use wit_bindgen_core::wit_parser::{Int, Type, TypeDefKind, TypeId};
 
 use super::memory::at_bytes as at;
+use super::outlined::Dir;
 use crate::context::Cx;
 use crate::names::Scope;
 
@@ -52,12 +53,14 @@ impl<'a, 'b> Freer<'a, 'b> {
             _ => return TokenStream::new(),
         };
         if self.outlining != Some(id) && self.cx.resolve.types[id].name.is_some() {
-            if let Some(name) = self
-                .cx
-                .outlined
-                .borrow_mut()
-                .free_fn(self.cx, self.scope, id)
-            {
+            if let Some(name) = self.cx.outlined.borrow_mut().function(
+                self.cx,
+                self.scope,
+                id,
+                Dir::Free,
+                &[],
+                false,
+            ) {
                 return quote! {
                     // SAFETY: `#at` holds a value of this type that our lowering wrote (the export's
                     // result), which the host has copied and no one uses any more: `#name`'s

@@ -13,15 +13,17 @@ mod lower;
 mod maps;
 mod memory;
 mod outline;
+mod outlined;
 
+pub(crate) use call::{core_params, extern_import, wasm_type};
 pub(crate) use free::post_return_body;
-pub(crate) use outline::{expand as expand_outlined, Outlined};
+pub(crate) use outlined::{expand as expand_outlined, Outlined};
 
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
-use wit_bindgen_core::abi::{Bindgen, Instruction, WasmType};
+use wit_bindgen_core::abi::{Bindgen, Instruction};
 use wit_bindgen_core::wit_parser::{Alignment, ArchitectureSize, Resolve, SizeAlign, Type};
 
 use crate::context::Cx;
@@ -454,60 +456,6 @@ pub(crate) fn scaled(count: &TokenStream, size: usize) -> TokenStream {
     }
 }
 
-/// The Rust type of a core wasm value.
-pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
-    match ty {
-        WasmType::I32 => quote!(i32),
-        WasmType::I64 => quote!(i64),
-        WasmType::F32 => quote!(f32),
-        WasmType::F64 => quote!(f64),
-        WasmType::Pointer => quote!(*mut u8),
-        WasmType::Length => quote!(usize),
-        WasmType::PointerOrI64 => quote!(::core::mem::MaybeUninit<u64>),
-    }
-}
-
-/// `arg0: i32, ...` and the matching argument list, for core signatures.
-pub(crate) fn core_params(types: &[WasmType]) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    types
-        .iter()
-        .enumerate()
-        .map(|(i, ty)| {
-            let name = format_ident!("arg{}", i);
-            let ty = wasm_type(*ty);
-            (quote!(#name: #ty), quote!(#name))
-        })
-        .unzip()
-}
-
-/// The declaration of one imported core function as `_wit_import`, local
-/// to the calling function, through the runtime's `wit_import!` (which
-/// also declares what stands in for it off wasm: a panicking stub, or
-/// under Miri an external function named `<module>::<name>`).
-pub(crate) fn extern_import(
-    rt: &TokenStream,
-    wasm_module: &str,
-    name: &str,
-    params: &[WasmType],
-    results: &[WasmType],
-) -> TokenStream {
-    let name_of = |ty: &WasmType| match ty {
-        WasmType::I32 => quote!(i32),
-        WasmType::I64 => quote!(i64),
-        WasmType::F32 => quote!(f32),
-        WasmType::F64 => quote!(f64),
-        WasmType::Pointer => quote!(ptr),
-        WasmType::Length => quote!(len),
-        WasmType::PointerOrI64 => quote!(p64),
-    };
-    let params = params.iter().map(name_of);
-    let result = results.first().map(|t| {
-        let t = name_of(t);
-        quote!(, #t)
-    });
-    quote!(#rt::wit_import!(#wasm_module, #name, (#(#params),*) #result);)
-}
-
 impl Bindgen for FnBindgen<'_, '_> {
     type Operand = TokenStream;
 
@@ -521,7 +469,7 @@ impl Bindgen for FnBindgen<'_, '_> {
         use Instruction as I;
         let ops = operands.as_slice();
         let mark = match ops.first() {
-            Some(first) if is_lift(inst) => self.mark_of(first),
+            Some(first) if outline::is_lift(inst) => self.mark_of(first),
             _ => None,
         };
         match inst {
@@ -846,42 +794,6 @@ impl Bindgen for FnBindgen<'_, '_> {
     fn is_list_canonical(&self, _resolve: &Resolve, element: &Type) -> bool {
         self.cx.is_plain(element, self.scope)
     }
-}
-
-/// Whether `inst` makes a Rust value out of core values (which keeps the
-/// mark of its first operand, `outline.rs`).
-fn is_lift(inst: &Instruction<'_>) -> bool {
-    use Instruction as I;
-    matches!(
-        inst,
-        I::S8FromI32
-            | I::U8FromI32
-            | I::S16FromI32
-            | I::U16FromI32
-            | I::S32FromI32
-            | I::U32FromI32
-            | I::S64FromI64
-            | I::U64FromI64
-            | I::CharFromI32
-            | I::BoolFromI32
-            | I::F32FromCoreF32
-            | I::F64FromCoreF64
-            | I::ListCanonLift { .. }
-            | I::StringLift
-            | I::ListLift { .. }
-            | I::MapLift { .. }
-            | I::RecordLift { .. }
-            | I::TupleLift { .. }
-            | I::FlagsLift { .. }
-            | I::EnumLift { .. }
-            | I::HandleLift { .. }
-            | I::VariantLift { .. }
-            | I::OptionLift { .. }
-            | I::ResultLift { .. }
-            | I::FutureLift { .. }
-            | I::StreamLift { .. }
-            | I::ErrorContextLift
-    )
 }
 
 /// Whether values of `ty` are laid out in Rust as in the canonical ABI

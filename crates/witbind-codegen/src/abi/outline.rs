@@ -42,64 +42,15 @@
 //! walk of an export taking one argument of the type, whose "call" returns
 //! the lifted argument (`Callee::LiftFlat`).
 
-use std::collections::{BTreeMap, HashMap};
-
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
-use wit_bindgen_core::abi::{self, AbiVariant, LiftLower, WasmType};
-use wit_bindgen_core::wit_parser::{Function, FunctionKind, Param, Type, TypeDefKind, TypeId};
+use proc_macro2::TokenStream;
+use quote::quote;
+use wit_bindgen_core::abi::{self, Instruction, WasmType};
+use wit_bindgen_core::wit_parser::{Type, TypeId};
 
 use super::memory::at_bytes;
-use super::{is_simple, strip_borrow, wasm_type, Callee, FnBindgen};
-use crate::context::Cx;
-use crate::ident::snake;
+use super::outlined::Dir;
+use super::{is_simple, strip_borrow, Callee, FnBindgen};
 use crate::info::Forms;
-use crate::names::Scope;
-
-/// What an out-of-line function does with its type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Dir {
-    /// Reads a value out of memory: `_lift_name(ptr) -> Name`.
-    Lift,
-    /// Writes a lent value into memory: `_lower_name(&value, ptr)`.
-    LowerLent,
-    /// Writes a value handed over into memory:
-    /// `_lower_owned_name(value, ptr)`.
-    LowerOwned,
-    /// A lent value as core values: `_lower_flat_name(&value) -> (..)`.
-    LowerFlat,
-    /// Frees what a value in memory owns: `_free_name(ptr)` (`free.rs`).
-    Free,
-    /// Reads a value out of its core values (an export's arguments):
-    /// `_lift_flat_name(arg0, ..) -> Name`.
-    LiftFlat,
-}
-
-impl Dir {
-    fn prefix(self) -> &'static str {
-        match self {
-            Dir::Lift => "_lift",
-            Dir::LowerLent => "_lower",
-            Dir::LowerOwned => "_lower_owned",
-            Dir::LowerFlat => "_lower_flat",
-            Dir::Free => "_free",
-            Dir::LiftFlat => "_lift_flat",
-        }
-    }
-}
-
-/// A function to generate.
-struct Pending {
-    home: Scope,
-    id: TypeId,
-    dir: Dir,
-    name: Ident,
-    flat: Vec<WasmType>,
-    /// A lent lowering whose lists live until the caller's import call
-    /// returns: it takes the caller's `_cleanup_list` and registers them.
-    takes_list: bool,
-}
-
 /// The first store of a block: its address operand and offset.
 #[derive(Clone)]
 pub(super) struct Store {
@@ -130,267 +81,6 @@ pub(super) struct Effects {
     decls: usize,
     cleanup: usize,
     cleanup_list: usize,
-}
-
-/// Lifted values whose cost (about one per load) is at most this stay
-/// inline: a call would be as long as the code it replaces.
-const INLINE_COST: usize = 4;
-
-/// The out-of-line lifting functions of the bindings: registered as uses
-/// are generated, their bodies generated at the end.
-#[derive(Default)]
-pub(crate) struct Outlined {
-    /// The function of each (module, type, direction).
-    names: HashMap<(Scope, TypeId, Dir), Ident>,
-    /// Functions registered but not generated yet, with the core types of
-    /// a flat lowering and whether it takes the caller's cleanup list.
-    pending: Vec<Pending>,
-    /// Generated functions, by module and name (a stable order).
-    done: BTreeMap<Scope, BTreeMap<String, TokenStream>>,
-    /// The lifting cost of each type (see [`Outlined::cost`]).
-    costs: HashMap<TypeId, usize>,
-}
-
-impl Outlined {
-    /// The path, from `scope`, to the function doing `dir` for `id`,
-    /// registered on first use (with the core types of a flat lowering).
-    /// The function lives in the module that defines the type (once for
-    /// the whole bindings), or in `scope` when that module is not
-    /// generated here (an interface taken from elsewhere, `with`).
-    fn name(
-        &mut self,
-        cx: &Cx,
-        scope: Scope,
-        id: TypeId,
-        dir: Dir,
-        flat: &[WasmType],
-        takes_list: bool,
-    ) -> TokenStream {
-        let home = match cx.names.scope_of_type(cx.resolve, id, scope) {
-            Scope::Module(module) if cx.names.module(module).remapped.is_some() => scope,
-            home => home,
-        };
-        let name = match self.names.get(&(home, id, dir)) {
-            Some(name) => name.clone(),
-            None => {
-                let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or("value");
-                let mut name = format_ident!("{}_{}", dir.prefix(), snake(wit_name).to_string());
-                // Two types of one name (from two interfaces) in one module.
-                if self
-                    .names
-                    .iter()
-                    .any(|((s, _, _), n)| *s == home && *n == name)
-                {
-                    name = format_ident!("{}_{}", name, id.index());
-                }
-                self.names.insert((home, id, dir), name.clone());
-                self.pending.push(Pending {
-                    home,
-                    id,
-                    dir,
-                    name: name.clone(),
-                    flat: flat.to_vec(),
-                    takes_list,
-                });
-                name
-            }
-        };
-        if home == scope {
-            quote!(#name)
-        } else {
-            cx.names.path(scope).path_to(&cx.names.path(home), &name)
-        }
-    }
-
-    /// The function freeing a `id` in `scope`, when it is worth one.
-    pub(super) fn free_fn(&mut self, cx: &Cx, scope: Scope, id: TypeId) -> Option<TokenStream> {
-        if self.cost(cx, &Type::Id(id)) <= INLINE_COST {
-            return None;
-        }
-        Some(self.name(cx, scope, id, Dir::Free, &[], false))
-    }
-
-    /// About how many loads lifting `ty` inline takes (saturating).
-    fn cost(&mut self, cx: &Cx, ty: &Type) -> usize {
-        let id = match ty {
-            Type::String => return 2,
-            Type::Id(id) => *id,
-            _ => return 1,
-        };
-        if let Some(cost) = self.costs.get(&id) {
-            return *cost;
-        }
-        let children = crate::info::children(cx.resolve, id);
-        let own: usize = match &cx.resolve.types[id].kind {
-            TypeDefKind::Variant(_) | TypeDefKind::Option(_) | TypeDefKind::Result(_) => 1,
-            TypeDefKind::List(_) | TypeDefKind::Map(..) => 2,
-            TypeDefKind::Flags(_)
-            | TypeDefKind::Enum(_)
-            | TypeDefKind::Handle(_)
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_) => return 1,
-            _ => 0,
-        };
-        let cost = children
-            .iter()
-            .fold(own, |sum, child| sum.saturating_add(self.cost(cx, child)));
-        self.costs.insert(id, cost);
-        cost
-    }
-}
-
-/// The generated functions of each module, once every use has been
-/// generated (generating a function may register others).
-pub(crate) fn expand(cx: &Cx) -> Vec<(Scope, TokenStream)> {
-    loop {
-        let next = cx.outlined.borrow_mut().pending.pop();
-        let Some(pending) = next else {
-            break;
-        };
-        let function = expand_fn(cx, &pending);
-        cx.outlined
-            .borrow_mut()
-            .done
-            .entry(pending.home)
-            .or_default()
-            .insert(pending.name.to_string(), function);
-    }
-    let done = std::mem::take(&mut cx.outlined.borrow_mut().done);
-    done.into_iter()
-        .map(|(scope, functions)| (scope, functions.into_values().collect()))
-        .collect()
-}
-
-/// The function of `pending`.
-fn expand_fn(cx: &Cx, pending: &Pending) -> TokenStream {
-    let Pending {
-        home: scope,
-        id,
-        dir,
-        ref name,
-        ref flat,
-        takes_list,
-    } = *pending;
-    let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
-    if dir == Dir::Free {
-        let body =
-            super::free::Freer::new(cx, scope, Some(id)).free(&Type::Id(id), &quote!(ptr), 0);
-        let doc = format!(" Frees what a `{wit_name}` in canonical ABI memory owns.");
-        return quote! {
-            #[doc = #doc]
-            ///
-            /// # Safety
-            ///
-            /// `ptr` points at a value of this type that our lowering wrote and the
-            /// receiver has copied; its lists and strings are freed and must not be
-            /// used again.
-            #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-            pub(crate) unsafe fn #name(ptr: *mut u8) {
-                #body
-            }
-        };
-    }
-    if dir == Dir::LiftFlat {
-        return expand_lift_flat_fn(cx, scope, id, name, flat);
-    }
-    let callee = match dir {
-        Dir::Free | Dir::LiftFlat => unreachable!("handled above"),
-        Dir::Lift => Callee::Memory,
-        Dir::LowerOwned => Callee::OwnedLowering,
-        Dir::LowerLent | Dir::LowerFlat => Callee::BorrowedLowering,
-    };
-    let mut bindgen = FnBindgen::new(cx, scope, callee, Vec::new());
-    bindgen.outlining = Some(id);
-    let ty = Type::Id(id);
-    let rt = &cx.rt;
-    // The caller's list, as a parameter (the body registers into it).
-    let list_param =
-        takes_list.then(|| quote!(, _cleanup_list: &mut #rt::Vec<(*mut u8, usize, usize)>));
-    let path = bindgen.type_path(id);
-    let (function, lints) = match dir {
-        Dir::Free | Dir::LiftFlat => unreachable!("handled above"),
-        Dir::Lift => {
-            let value = abi::lift_from_memory(cx.resolve, &mut bindgen, quote!(ptr), &ty);
-            let lints = bindgen.body_lints();
-            let body = bindgen.into_body_returning(value);
-            let doc = format!(" Lifts a `{wit_name}` out of canonical ABI memory.");
-            let function = quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                ///
-                /// `ptr` points at a valid value of this type in canonical layout
-                /// (aligned, initialized, cases and discriminants in range), whose
-                /// lists, strings and handles are handed over to the result.
-                pub(crate) unsafe fn #name(ptr: *mut u8) -> #path {
-                    #body
-                }
-            };
-            (function, lints)
-        }
-        Dir::LowerLent | Dir::LowerOwned => {
-            let value = quote!(value);
-            abi::lower_to_memory(cx.resolve, &mut bindgen, quote!(ptr), value, &ty);
-            let lints = bindgen.body_lints();
-            bindgen.needs_cleanup_list = false;
-            let body = bindgen.into_body();
-            let (param, doc, handed) = if dir == Dir::LowerOwned {
-                (
-                    quote!(#path),
-                    format!(" Lowers a `{wit_name}` into canonical ABI memory, handing it over."),
-                    "the receiver now owns what the value's lists and strings point at",
-                )
-            } else {
-                (
-                    quote!(&#path),
-                    format!(" Lowers a lent `{wit_name}` into canonical ABI memory."),
-                    "its lists and strings point into `value`, which must outlive their use",
-                )
-            };
-            let contract = format!(
-                " `ptr` points at writable memory with room for this type in canonical \
-                 layout, aligned for it; {handed}."
-            );
-            let function = quote! {
-                #[doc = #doc]
-                ///
-                /// # Safety
-                ///
-                #[doc = #contract]
-                pub(crate) unsafe fn #name(value: #param, ptr: *mut u8 #list_param) {
-                    #body
-                }
-            };
-            (function, lints)
-        }
-        Dir::LowerFlat => {
-            let values = abi::lower_flat(cx.resolve, &mut bindgen, quote!(value), &ty);
-            let lints = bindgen.body_lints();
-            bindgen.needs_cleanup_list = false;
-            let body = bindgen.into_body();
-            let types: Vec<TokenStream> = flat.iter().map(|t| wasm_type(*t)).collect();
-            let (types, values) = match (types.as_slice(), values.as_slice()) {
-                ([ty], [value]) => (ty.clone(), value.clone()),
-                _ => (quote!((#(#types),*)), quote!((#(#values),*))),
-            };
-            let doc = format!(
-                " A lent `{wit_name}` as its core values (its lists and strings point into `value`)."
-            );
-            let function = quote! {
-                #[doc = #doc]
-                pub(crate) fn #name(value: &#path #list_param) -> #types {
-                    #body
-                    #values
-                }
-            };
-            (function, lints)
-        }
-    };
-    if lints.is_empty() {
-        function
-    } else {
-        quote!(#[allow(#(#lints),*)] #function)
-    }
 }
 
 impl FnBindgen<'_, '_> {
@@ -447,13 +137,14 @@ impl FnBindgen<'_, '_> {
         {
             return None;
         }
-        let name = {
-            let mut outlined = self.cx.outlined.borrow_mut();
-            if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
-                return None;
-            }
-            outlined.name(self.cx, self.scope, id, Dir::Lift, &[], false)
-        };
+        let name = self.cx.outlined.borrow_mut().function(
+            self.cx,
+            self.scope,
+            id,
+            Dir::Lift,
+            &[],
+            false,
+        )?;
         self.block().stmts.truncate(mark.stmt);
         self.pop_blocks(blocks);
         let addr = &mark.addr;
@@ -533,13 +224,11 @@ impl FnBindgen<'_, '_> {
                 Some(first)
             }
         };
-        let name = {
-            let mut outlined = self.cx.outlined.borrow_mut();
-            if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
-                return None;
-            }
-            outlined.name(self.cx, self.scope, id, dir, flat, takes_list)
-        };
+        let name = self
+            .cx
+            .outlined
+            .borrow_mut()
+            .function(self.cx, self.scope, id, dir, flat, takes_list)?;
         self.pop_blocks(cases);
         let list = takes_list.then(|| {
             self.needs_cleanup_list = true;
@@ -581,65 +270,6 @@ impl FnBindgen<'_, '_> {
         // contract.
         self.push(quote!(unsafe { #name(#value, #at #list) };));
         Some(Vec::new())
-    }
-}
-
-/// `unsafe fn _lift_flat_name(arg0: .., ..) -> Name`: the lifting of an
-/// export's one argument of type `id`, from its core values.
-fn expand_lift_flat_fn(
-    cx: &Cx,
-    scope: Scope,
-    id: TypeId,
-    name: &Ident,
-    flat: &[WasmType],
-) -> TokenStream {
-    let (params, args) = super::core_params(flat);
-    let mut bindgen = FnBindgen::new(cx, scope, Callee::LiftFlat, args);
-    bindgen.outlining = Some(id);
-    let func = Function {
-        name: "lift".to_string(),
-        kind: FunctionKind::Freestanding,
-        params: vec![Param {
-            name: "value".to_string(),
-            ty: Type::Id(id),
-            span: Default::default(),
-        }],
-        result: None,
-        docs: Default::default(),
-        stability: Default::default(),
-        span: Default::default(),
-        external_id: None,
-    };
-    abi::call(
-        cx.resolve,
-        AbiVariant::GuestExport,
-        LiftLower::LiftArgsLowerResults,
-        &func,
-        &mut bindgen,
-        false,
-    );
-    let value = std::mem::take(&mut bindgen.ret);
-    let path = bindgen.type_path(id);
-    let mut lints = bindgen.body_lints();
-    if params.len() > 7 {
-        lints.push(quote!(clippy::too_many_arguments));
-    }
-    let body = bindgen.into_body_returning(quote!(#(#value)*));
-    let wit_name = cx.resolve.types[id].name.as_deref().unwrap_or_default();
-    let doc = format!(" Lifts a `{wit_name}` out of its core values.");
-    let allow = (!lints.is_empty()).then(|| quote!(#[allow(#(#lints),*)]));
-    quote! {
-        #[doc = #doc]
-        ///
-        /// # Safety
-        ///
-        /// The arguments are the canonical ABI lowering of a valid value of this
-        /// type (cases and discriminants in range), whose lists, strings and
-        /// handles are handed over to the result.
-        #allow
-        pub(crate) unsafe fn #name(#(#params),*) -> #path {
-            #body
-        }
     }
 }
 
@@ -712,17 +342,54 @@ impl FnBindgen<'_, '_> {
             .copied()
             .find(|(run, _)| open.contains(&self.runs[*run].0))?;
         let values = self.runs[run].1.get(at..at + flat.len())?.to_vec();
-        let name = {
-            let mut outlined = self.cx.outlined.borrow_mut();
-            if outlined.cost(self.cx, &Type::Id(id)) <= INLINE_COST {
-                return None;
-            }
-            outlined.name(self.cx, self.scope, id, Dir::LiftFlat, &flat, false)
-        };
+        let name = self.cx.outlined.borrow_mut().function(
+            self.cx,
+            self.scope,
+            id,
+            Dir::LiftFlat,
+            &flat,
+            false,
+        )?;
         self.pop_blocks(cases);
         // SAFETY: the arguments are the core values of this variant as the host lowered them (the
         // export's arguments, or a case of an enclosing variant cast back to its types), which is
         // `#name`'s contract; the code this call replaces lifted the same values.
         Some(self.bind_unsafe("v", quote!(#name(#(#values),*))))
     }
+}
+
+/// Whether `inst` makes a Rust value out of core values (which keeps the
+/// mark of its first operand, `outline.rs`).
+pub(super) fn is_lift(inst: &Instruction<'_>) -> bool {
+    use Instruction as I;
+    matches!(
+        inst,
+        I::S8FromI32
+            | I::U8FromI32
+            | I::S16FromI32
+            | I::U16FromI32
+            | I::S32FromI32
+            | I::U32FromI32
+            | I::S64FromI64
+            | I::U64FromI64
+            | I::CharFromI32
+            | I::BoolFromI32
+            | I::F32FromCoreF32
+            | I::F64FromCoreF64
+            | I::ListCanonLift { .. }
+            | I::StringLift
+            | I::ListLift { .. }
+            | I::MapLift { .. }
+            | I::RecordLift { .. }
+            | I::TupleLift { .. }
+            | I::FlagsLift { .. }
+            | I::EnumLift { .. }
+            | I::HandleLift { .. }
+            | I::VariantLift { .. }
+            | I::OptionLift { .. }
+            | I::ResultLift { .. }
+            | I::FutureLift { .. }
+            | I::StreamLift { .. }
+            | I::ErrorContextLift
+    )
 }
