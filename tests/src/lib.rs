@@ -525,5 +525,6 @@ pub mod rng;
 pub mod run;
 pub use rng::Rng;
 pub use run::{
-    component_imports, decode_component, run_command, run_p3_command, Guest, Host, Output, Run,
+    component_imports, decode_component, run_command, run_p3_command, Guest, HeapBalance, Host,
+    Output, Run,
 };

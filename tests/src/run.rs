@@ -368,3 +368,32 @@ pub fn decode_component(wasm: &Path) -> Result<(Resolve, WorldId)> {
         }
     }
 }
+
+/// A guest's `heap-balance` export: the bytes its counting global
+/// allocator holds, read between calls to check that they leaked nothing.
+pub struct HeapBalance(wasmtime::component::Func);
+
+impl HeapBalance {
+    /// The world-level `heap-balance` export of `instance`.
+    pub fn new<T: 'static>(
+        instance: &wasmtime::component::Instance,
+        store: &mut Store<T>,
+    ) -> HeapBalance {
+        let (_, index) = instance
+            .get_export(&mut *store, None, "heap-balance")
+            .expect("the guest exports heap-balance");
+        HeapBalance(instance.get_func(&mut *store, index).expect("a function"))
+    }
+
+    /// The bytes held now.
+    pub fn read<T: 'static>(&self, store: &mut Store<T>) -> i64 {
+        let mut result = [wasmtime::component::Val::S64(0)];
+        self.0
+            .call(&mut *store, &[], &mut result)
+            .expect("calling heap-balance");
+        match result[0] {
+            wasmtime::component::Val::S64(bytes) => bytes,
+            ref other => panic!("heap-balance returned {other:?}"),
+        }
+    }
+}

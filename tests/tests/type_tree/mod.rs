@@ -11,7 +11,7 @@
 use std::sync::{Arc, Mutex};
 
 use wasmtime::component::{types::Type, Val};
-use witbind_tests::{build_guests, Guest, Rng, Run};
+use witbind_tests::{build_guests, Guest, HeapBalance, Rng, Run};
 
 /// A random value of `ty` (lists of up to three elements).
 fn value(rng: &mut Rng, ty: &Type) -> Val {
@@ -114,23 +114,8 @@ fn random_trees_cross_every_way_unchanged() {
     };
     let [get, put, echo, contains, forest] =
         ["get", "put", "echo", "contains", "forest"].map(&mut func);
-    let (_, balance_index) = instance
-        .get_export(&mut guest.store, None, "heap-balance")
-        .expect("the heap-balance export");
-    let heap_balance = instance
-        .get_func(&mut guest.store, balance_index)
-        .expect("a function");
-    let balance = |store: &mut wasmtime::Store<_>| {
-        let mut result = [Val::S64(0)];
-        heap_balance
-            .call(&mut *store, &[], &mut result)
-            .expect("calling heap-balance");
-        match result[0] {
-            Val::S64(bytes) => bytes,
-            ref other => panic!("heap-balance returned {other:?}"),
-        }
-    };
-    let start = balance(&mut guest.store);
+    let heap = HeapBalance::new(&instance, &mut guest.store);
+    let start = heap.read(&mut guest.store);
     let tree_ty = put.ty(&guest.store).params().next().expect("a parameter").1;
     let contains_params: Vec<Type> = contains.ty(&guest.store).params().map(|p| p.1).collect();
     let forest_ty = forest
@@ -207,7 +192,7 @@ fn random_trees_cross_every_way_unchanged() {
         // out-of-line lifting takes what the host allocated; `_free_name`
         // frees the results after the host copied them).
         assert_eq!(
-            balance(&mut guest.store),
+            heap.read(&mut guest.store),
             start,
             "round {round}: the guest's heap grew (a leak)"
         );

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use wasmtime::component::Val;
-use witbind_tests::{cargo_for_wasm, repo_root, Guest, Rng, Run};
+use witbind_tests::{cargo_for_wasm, repo_root, Guest, HeapBalance, Rng, Run};
 
 /// Functions per world.
 const FUNCTIONS: usize = 10;
@@ -536,23 +536,8 @@ fn random_values_of_random_types_round_trip() {
         .linker
         .instantiate(&mut guest.store, &guest.component)
         .unwrap_or_else(|e| panic!("instantiating the value-fuzz guest: {e:?}"));
-    let (_, balance_index) = instance
-        .get_export(&mut guest.store, None, "heap-balance")
-        .expect("the heap-balance export of world 0");
-    let heap_balance = instance
-        .get_func(&mut guest.store, balance_index)
-        .expect("a function");
-    let balance = |store: &mut wasmtime::Store<_>| {
-        let mut result = [Val::S64(0)];
-        heap_balance
-            .call(&mut *store, &[], &mut result)
-            .expect("calling heap-balance");
-        match result[0] {
-            Val::S64(bytes) => bytes,
-            ref other => panic!("heap-balance returned {other:?}"),
-        }
-    };
-    let mut start = balance(&mut guest.store);
+    let heap = HeapBalance::new(&instance, &mut guest.store);
+    let mut start = heap.read(&mut guest.store);
     let mut calls = 0;
     let mut failures = Vec::new();
     for world in &worlds {
@@ -576,7 +561,7 @@ fn random_values_of_random_types_round_trip() {
                 match outcome {
                     Ok(()) if same(&value, &results[0]) => {
                         // Everything the call moved was freed.
-                        let now = balance(&mut guest.store);
+                        let now = heap.read(&mut guest.store);
                         if now != start {
                             failures.push(format!(
                                 "w{}.f{i} ({}): the guest's heap grew by {} bytes sending {value:?}",
